@@ -1,0 +1,33 @@
+# Set-up and everyday commands. `make demo` and `make test` do all set-up on a fresh
+# Debian 12 machine (as root they install the Debian packages themselves).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup deps demo test bench clean
+
+setup: deps $(STAMP)
+
+deps:
+	@bash scripts/install-debian-deps.sh
+
+$(STAMP): setup.py kiosk/_version.py
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip wheel "setuptools<81"
+	$(PY) -m pip install -q -e ".[test,server]"
+	$(PY) -m pip install -q --no-deps "face-recognition==1.3.0"
+	touch $(STAMP)
+
+demo: setup
+	$(VENV)/bin/kiosk demo --windowed
+
+test: setup
+	@bash scripts/start-test-services.sh
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+bench: setup
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info

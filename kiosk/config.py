@@ -1,0 +1,258 @@
+"""Typed configuration: defaults from config/defaults.toml (+ defaults.d/), a site file on top.
+
+Validation happens once, at start. Every problem becomes a `ConfigError` that names
+the file the value came from, the dotted key, what is wrong and how to fix it.
+"""
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from config import DEFAULTS_DIR, DEFAULTS_FILE
+from devices.registry import KINDS, ROLES, BackendUnavailable, DeviceSpec, UnknownBackend, \
+    backend_class
+
+JOURNEYS = ("apply", "query", "pickup", "ticket", "guide", "rate")
+
+
+class ConfigError(Exception):
+    """A configuration problem; `str()` is the whole message for the person fixing it."""
+
+    def __init__(self, file: Path | str, key: str, problem: str, fix: str) -> None:
+        self.file, self.key, self.problem, self.fix = str(file), key, problem, fix
+        super().__init__(f"configuration error in {file}: key '{key}': {problem}. Fix: {fix}")
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class KioskSection(Section):
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$")
+    name: str
+    name_en: str
+    hall_address: str
+    hall_address_en: str
+    hall_phone: str
+    language: Literal["zh_CN", "en_US"]
+    orientation: Literal["portrait", "landscape"]
+    elder_mode: bool
+    voice_guidance: bool
+    journeys: list[Literal["apply", "query", "pickup", "ticket", "guide", "rate"]]
+
+
+class SessionSection(Section):
+    idle_timeout_s: int = Field(ge=15, le=3600)
+    idle_warning_s: int = Field(ge=20, le=300)
+
+
+class LoggingSection(Section):
+    dir: str
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+    max_bytes: int = Field(ge=10_000, le=1_000_000_000)
+    backups: int = Field(ge=1, le=100)
+
+
+class ServerSection(Section):
+    url: str = Field(pattern=r"^$|^https?://")
+    pinned_cert_sha256: str = Field(pattern=r"^$|^[0-9a-fA-F]{64}$")
+    timeout_s: float = Field(gt=0, le=300)
+
+
+class DeviceEntry(BaseModel):
+    """kind, backend and enabled here; the other keys are the backend's options."""
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+    kind: Literal["id_reader", "camera", "code_reader", "printer", "locker"]
+    backend: str
+    enabled: bool = True
+
+
+class KioskConfig(Section):
+    kiosk: KioskSection
+    session: SessionSection
+    logging: LoggingSection
+    server: ServerSection
+    devices: dict[str, DeviceEntry]
+    roles: dict[Literal["id_reader", "face_camera", "document_camera", "code_reader",
+                        "receipt_printer", "locker_bank"], list[str]]
+    #: per-backend option defaults, from defaults.d/: backends.<kind>.<backend>.<option>
+    backends: dict[str, dict[str, dict[str, Any]]] = {}
+
+    @field_validator("devices")
+    @classmethod
+    def _device_names(cls, devices: dict[str, DeviceEntry]) -> dict[str, DeviceEntry]:
+        for name in devices:
+            if not name.replace("_", "").isalnum():
+                raise ValueError(f"device name {name!r} must be letters, digits and underscores")
+        return devices
+
+
+@dataclass
+class LoadedConfig:
+    config: KioskConfig
+    devices: list[DeviceSpec]
+    files: list[Path]
+    site_file: Path | None
+    origins: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def simulated_devices(self) -> list[str]:
+        return [d.name for d in self.devices if d.enabled and d.backend == "simulated"]
+
+    def origin(self, key: str) -> Path:
+        return _origin_of(self.origins, key.split("."), DEFAULTS_FILE)
+
+
+# --- loading --------------------------------------------------------------------
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(path, "-", "the file does not exist",
+                          "check the path given to --config") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(path, "-", f"not valid TOML ({error})",
+                          "correct the syntax at the line and column named") from None
+
+
+def _merge(into: dict[str, Any], data: Mapping[str, Any], origin: Path,
+           origins: dict[str, Path], prefix: tuple[str, ...] = ()) -> None:
+    for key, value in data.items():
+        path = (*prefix, key)
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value, origin, origins, path)
+        else:
+            into[key] = value
+            origins[".".join(path)] = origin
+            if isinstance(value, dict):
+                _record(value, origin, origins, path)
+
+
+def _record(data: Mapping[str, Any], origin: Path, origins: dict[str, Path],
+            prefix: tuple[str, ...]) -> None:
+    for key, value in data.items():
+        origins[".".join((*prefix, key))] = origin
+        if isinstance(value, dict):
+            _record(value, origin, origins, (*prefix, key))
+
+
+def _origin_of(origins: Mapping[str, Path], parts: list[str], fallback: Path) -> Path:
+    for end in range(len(parts), 0, -1):
+        hit = origins.get(".".join(parts[:end]))
+        if hit is not None:
+            return hit
+    return fallback
+
+
+def default_files() -> list[Path]:
+    return [DEFAULTS_FILE, *sorted(DEFAULTS_DIR.glob("*.toml"))]
+
+
+def load_config(site_file: Path | str | None = None) -> LoadedConfig:
+    """Load defaults and the optional site file; raise `ConfigError` on the first problem."""
+    merged: dict[str, Any] = {}
+    origins: dict[str, Path] = {}
+    files = default_files()
+    for path in files:
+        _merge(merged, _read_toml(path), path, origins)
+    site = Path(site_file) if site_file else None
+    if site is not None:
+        files.append(site)
+        _merge(merged, _read_toml(site), site, origins)
+    try:
+        config = KioskConfig.model_validate(merged)
+    except ValidationError as error:
+        raise _explain(error, merged, origins) from None
+    specs = [_device_spec(name, entry, config, origins) for name, entry in config.devices.items()]
+    _check_roles(config, origins)
+    return LoadedConfig(config, specs, files, site, origins)
+
+
+def _device_spec(name: str, entry: DeviceEntry, config: KioskConfig,
+                 origins: Mapping[str, Path]) -> DeviceSpec:
+    key = f"devices.{name}"
+    options = dict(config.backends.get(entry.kind, {}).get(entry.backend, {}))
+    options.update(entry.model_extra or {})
+    try:
+        cls = backend_class(entry.kind, entry.backend)
+    except UnknownBackend as error:
+        raise ConfigError(_origin_of(origins, [*key.split("."), "backend"], DEFAULTS_FILE),
+                          f"{key}.backend", str(error), "use one of the known backends") from None
+    except BackendUnavailable:
+        # validated when the library is present; the device reports noDevice with the reason
+        from devices.base import DeviceSettings
+        return DeviceSpec(name, entry.kind, entry.backend, DeviceSettings(), entry.enabled)
+    try:
+        settings = cls.Settings.model_validate(options)
+    except ValidationError as error:
+        raise _explain(error, options, origins, prefix=key.split(".")) from None
+    return DeviceSpec(name, entry.kind, entry.backend, settings, entry.enabled)
+
+
+def _check_roles(config: KioskConfig, origins: Mapping[str, Path]) -> None:
+    for role, names in config.roles.items():
+        for device in names:
+            if device not in config.devices:
+                raise ConfigError(_origin_of(origins, ["roles", role], DEFAULTS_FILE),
+                                  f"roles.{role}", f"names device {device!r}, which is not defined",
+                                  f"define [devices.{device}] or use one of: "
+                                  f"{', '.join(config.devices)}")
+
+
+def _allowed_keys(model: type[BaseModel] | None, data: Any) -> list[str]:
+    if model is not None:
+        return list(model.model_fields)
+    return list(data) if isinstance(data, dict) else []
+
+
+def _explain(error: ValidationError, data: Mapping[str, Any], origins: Mapping[str, Path],
+             prefix: list[str] | None = None) -> ConfigError:
+    first = error.errors()[0]
+    loc = [str(p) for p in first["loc"]]
+    parts = [*(prefix or []), *loc]
+    key = ".".join(parts)
+    origin = _origin_of(origins, parts, DEFAULTS_FILE)
+    kind, ctx = first["type"], first.get("ctx", {})
+    value = first.get("input")
+    if kind == "extra_forbidden":
+        siblings = _sibling_keys(data, loc[:-1])
+        guess = difflib.get_close_matches(loc[-1], siblings, n=1)
+        fix = (f"did you mean '{'.'.join([*parts[:-1], guess[0]])}'? " if guess else "") + \
+            "remove the key or correct its spelling"
+        return ConfigError(origin, key, "unknown key", fix)
+    if kind == "missing":
+        return ConfigError(origin, key, "required key is missing", f"add '{loc[-1]} = ...'")
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next(iter(ctx.values()), "?")
+        word = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
+                "less_than": "<"}[kind]
+        return ConfigError(origin, key, f"value {value!r} is out of range",
+                           f"set it to a value {word} {bound}")
+    if kind == "literal_error":
+        return ConfigError(origin, key, f"value {value!r} is not allowed",
+                           f"use one of {ctx.get('expected')}")
+    if kind == "string_pattern_mismatch":
+        return ConfigError(origin, key, f"value {value!r} has the wrong form",
+                           f"it must match {ctx.get('pattern')}")
+    expected = kind.split("_")[0]
+    return ConfigError(origin, key, f"{first['msg'].lower()} (got {type(value).__name__} "
+                                    f"{value!r})", f"give a {expected} value")
+
+
+def _sibling_keys(data: Any, loc: list[str]) -> list[str]:
+    node: Any = data
+    for part in loc:
+        node = node.get(part, {}) if isinstance(node, dict) else {}
+    model: Any = KioskConfig
+    for part in loc:
+        field_info = getattr(model, "model_fields", {}).get(part)
+        model = field_info.annotation if field_info is not None else None
+    return _allowed_keys(model if isinstance(model, type) and issubclass(model, BaseModel) else None,
+                         node)

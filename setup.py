@@ -1,0 +1,78 @@
+"""Packaging for the 24-hour government self-service kiosk.
+
+`pip install .` never compiles dlib: the face pipeline depends on the prebuilt
+`dlib-bin` wheel and on `face-recognition-models`; the thin `face-recognition`
+wrapper is installed without its dependencies by `make setup` (it asks for
+source `dlib`).
+"""
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+ROOT = Path(__file__).parent
+version = {}
+exec((ROOT / "kiosk" / "_version.py").read_text(), version)
+
+setup(
+    name="gov-kiosk",
+    version=version["__version__"],
+    description="24-hour government self-service kiosk: Qt Quick app, devices, offline queue, district server",
+    long_description=(ROOT / "README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    python_requires=">=3.11",
+    packages=find_packages(include=["kiosk*", "devices*", "ui*", "offline_queue*", "wire*",
+                                    "district_server*", "config*"]),
+    package_data={
+        "config": ["*.toml", "*.yaml", "*.json", "scenarios/*.yaml", "profiles/*", "catalogue/*"],
+        "ui": ["qml/*.qml", "qml/**/*.qml", "qml/**/*", "i18n/*.ts", "i18n/*.qm", "assets/*"],
+        "district_server": ["alembic.ini", "alembic/*.py", "alembic/versions/*.py",
+                            "templates/*", "static/*"],
+    },
+    include_package_data=True,
+    install_requires=[
+        "pydantic>=2.6,<3",
+        "PyYAML>=6",
+        "PySide6>=6.6",
+        "pyscard>=2.0",
+        "pyserial>=3.5",
+        "python-escpos==3.1",
+        "opencv-python-headless>=4.8",
+        "numpy>=1.26",
+        "Pillow>=10",
+        "qrcode>=7.4",
+        "dlib-bin>=19.24",
+        "face-recognition-models>=0.3",
+        "setuptools<81",  # face_recognition_models imports pkg_resources
+        "asn1crypto>=1.5",
+        "cryptography>=44",
+        "requests>=2.31",
+        "sqlite-utils>=3.36",
+        "pypinyin>=0.50",
+        "fastapi>=0.110",
+        "uvicorn>=0.29",
+        "SQLAlchemy>=2.0",
+        "alembic>=1.13",
+        "httpx>=0.27",
+    ],
+    extras_require={
+        "server": ["psycopg[binary]>=3.1"],
+        "test": [
+            "pytest>=8",
+            "pytest-qt>=4.4",
+            "pytest-timeout>=2.3",
+            "hypothesis>=6.100",
+            "import-linter>=2.0",
+            "schemathesis>=3.30",
+            "persist-queue>=1.0",
+            "psycopg[binary]>=3.1",
+            "selenium>=4.20",
+        ],
+    },
+    entry_points={
+        "console_scripts": [
+            "kiosk=kiosk.cli:main",
+            "district-server=district_server.cli:main",
+        ],
+    },
+)

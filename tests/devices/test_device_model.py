@@ -1,0 +1,135 @@
+"""The device model: exactly one completion, timeouts, cancel, hot-plug healing."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from devices.base import Device
+from devices.commands import CancelToken
+from devices.model import Availability, Completion, DeviceIdentity, StatusChanged
+from devices.simulator import SimulatorError, SimulatorMixin
+from kiosk.clock import TestClock
+
+
+class GateDevice(SimulatorMixin, Device):
+    """A simulated device whose commands block on a gate the test opens."""
+    kind = "test"
+    backend = "simulated"
+    faults = ("glitch",)
+
+    def __init__(self, name: str, *, clock) -> None:
+        super().__init__(name, clock=clock)
+        self._init_simulator()
+        self.gate = threading.Event()
+        self.entered = threading.Event()
+        self.opens = 0
+
+    def _open(self) -> DeviceIdentity:
+        self.check_simulated_device()
+        self.opens += 1
+        return DeviceIdentity(model="Gate", backend=self.backend)
+
+    def wait_at_gate(self, changes_state: bool = False, timeout: float | None = 5.0):
+        def run(token: CancelToken) -> str:
+            self.check_simulated_device(token)
+            self.entered.set()
+            while not self.gate.wait(0.01):
+                token.raise_if_cancelled()
+            return "done"
+        return self.submit("wait", run, timeout=timeout, changes_state=changes_state)
+
+    def quick(self):
+        return self.submit("quick", lambda token: self.check_simulated_device(token) or "ok")
+
+
+@pytest.fixture
+def device():
+    clock = TestClock()
+    dev = GateDevice("gate", clock=clock)
+    dev.start()
+    dev.quick().result(5)
+    yield dev
+    dev.gate.set()
+    dev.stop()
+
+
+def test_device_comes_online_after_start(device):
+    assert device.status.availability is Availability.ONLINE
+    assert device.status.identity.model == "Gate"
+
+
+def test_timeout_completes_once_with_timeout(device):
+    command = device.wait_at_gate(timeout=10)
+    assert device.entered.wait(5)
+    device.clock.advance(10)
+    result = command.result(5)
+    assert result.completion is Completion.TIMEOUT
+    device.gate.set()
+    # the late return of the backend does not complete the command a second time
+    assert device.quick().result(5).ok
+    assert command.result().completion is Completion.TIMEOUT
+
+
+def test_state_changing_command_cut_off_by_timeout_is_outcome_unknown(device):
+    command = device.wait_at_gate(changes_state=True, timeout=3)
+    assert device.entered.wait(5)
+    device.clock.advance(3)
+    assert command.result(5).completion is Completion.OUTCOME_UNKNOWN
+
+
+def test_cancel_queued_command_completes_at_once(device):
+    running = device.wait_at_gate(timeout=None)
+    assert device.entered.wait(5)
+    queued = device.quick()
+    assert queued.cancel()
+    assert queued.result(1).completion is Completion.CANCELED
+    device.gate.set()
+    assert running.result(5).ok
+
+
+def test_cancel_running_command_is_cooperative(device):
+    running = device.wait_at_gate(timeout=None)
+    assert device.entered.wait(5)
+    running.cancel()
+    assert running.result(5).completion is Completion.CANCELED
+    assert device.quick().result(5).ok
+
+
+def test_removed_device_heals_without_restart(device):
+    events: list[StatusChanged] = []
+    device.subscribe(lambda e: events.append(e) if isinstance(e, StatusChanged) else None)
+    device.simulate("remove")
+    failed = device.quick().result(5)
+    assert failed.completion is Completion.DEVICE_NOT_READY
+    assert device.status.availability is Availability.NO_DEVICE
+    device.clock.advance(5)  # recovery retries fail while unplugged
+    device.quick().result(5)
+    assert device.status.availability is Availability.NO_DEVICE
+    device.simulate("replug")
+    assert device.quick().result(5).ok
+    assert device.status.availability is Availability.ONLINE
+    seen = [e.changes.get("availability") for e in events if "availability" in e.changes]
+    assert seen[:1] == ["noDevice"] and seen[-2:] == ["starting", "online"]
+
+
+def test_hardware_fault_then_recover(device):
+    device.simulate("fail", reason="motor stalled")
+    result = device.quick().result(5)
+    assert result.completion is Completion.DEVICE_NOT_READY
+    assert device.status.availability is Availability.HARDWARE_ERROR
+    assert "motor stalled" in device.status.reason
+    device.simulate("recover")
+    assert device.quick().result(5).ok
+
+
+def test_unknown_simulator_action_names_the_known_ones(device):
+    with pytest.raises(SimulatorError, match="known actions: .*remove"):
+        device.simulate("explode")
+    with pytest.raises(SimulatorError, match="known faults: glitch"):
+        device.simulate("fault", name="nope")
+
+
+def test_command_on_stopped_device_is_not_ready():
+    dev = GateDevice("idle", clock=TestClock())
+    assert dev.quick().result(1).completion is Completion.DEVICE_NOT_READY
