@@ -64,6 +64,21 @@ class ServerSection(Section):
     timeout_s: float = Field(gt=0, le=300)
 
 
+class QueueSection(Section):
+    """The offline queue and sync (offline_queue/); defaults in config/defaults.d/queue.toml."""
+    dir: str
+    backoff_base_s: float = Field(gt=0, le=3600)
+    backoff_cap_s: float = Field(gt=0, le=86400)
+    idle_sync_interval_s: float = Field(gt=0, le=86400)
+    desired_state_poll_s: float = Field(gt=0, le=86400)
+    desired_state_jitter_s: float = Field(ge=0, le=3600)
+    chunk_bytes: int = Field(ge=4096, le=16 * 1024 * 1024)
+    delivered_retention_s: float = Field(ge=0)
+    oldest_unsent_alert_s: float = Field(gt=0)
+    min_free_bytes: int = Field(ge=0)
+    max_item_bytes: int = Field(ge=1024)
+
+
 class DeviceEntry(BaseModel):
     """kind, backend and enabled here; the other keys are the backend's options."""
     model_config = ConfigDict(extra="allow", frozen=True, strict=True)
@@ -77,6 +92,7 @@ class KioskConfig(Section):
     session: SessionSection
     logging: LoggingSection
     server: ServerSection
+    queue: QueueSection
     devices: dict[str, DeviceEntry]
     roles: dict[Literal["id_reader", "face_camera", "document_camera", "code_reader",
                         "receipt_printer", "locker_bank"], list[str]]
