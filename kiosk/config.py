@@ -194,6 +194,9 @@ def load_config(site_file: Path | str | None = None) -> LoadedConfig:
 def _device_spec(name: str, entry: DeviceEntry, config: KioskConfig,
                  origins: Mapping[str, Path]) -> DeviceSpec:
     key = f"devices.{name}"
+    if not entry.enabled:  # a disabled device need not load; nothing to validate
+        from devices.base import DeviceSettings
+        return DeviceSpec(name, entry.kind, entry.backend, DeviceSettings(), False)
     options = dict(config.backends.get(entry.kind, {}).get(entry.backend, {}))
     options.update(entry.model_extra or {})
     try:

@@ -1,0 +1,70 @@
+"""Which journeys the kiosk can offer right now, and why not.
+
+Each journey declares the roles it cannot do without and the roles whose absence
+only degrades it (printer out: receipt by QR). The attract screen and `kiosk doctor`
+both read this roll-up.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from devices.registry import DeviceRegistry
+
+
+@dataclass(frozen=True)
+class Requirements:
+    required: tuple[str, ...] = ()
+    #: role -> what the citizen gets instead when it is down
+    degrades: Mapping[str, str] = field(default_factory=dict)
+    needs_server: bool = False
+    offline_note: str = ""
+
+
+JOURNEY_REQUIREMENTS: dict[str, Requirements] = {
+    "apply": Requirements(required=("id_reader", "face_camera"),
+                          degrades={"receipt_printer": "receipt by QR code instead of paper",
+                                    "document_camera": "paper materials cannot be scanned"},
+                          offline_note="applications are accepted and sent when the network returns"),
+    "query": Requirements(required=("id_reader", "face_camera"),
+                          offline_note="only applications made at this kiosk and not yet sent"),
+    "pickup": Requirements(required=("locker_bank",),
+                           degrades={"id_reader": "pickup with the pickup code only"}),
+    "ticket": Requirements(degrades={"receipt_printer": "ticket number shown and sent by QR",
+                                     "code_reader": "appointment codes must be typed"},
+                           needs_server=True),
+    "guide": Requirements(),
+    "rate": Requirements(),
+}
+
+
+@dataclass(frozen=True)
+class JourneyAvailability:
+    journey: str
+    available: bool
+    reasons: tuple[str, ...] = ()     # why it is not offered (empty when available)
+    degraded: tuple[str, ...] = ()    # what works differently right now
+
+
+def journey_availability(registry: DeviceRegistry, journeys: Iterable[str], *,
+                         server_reachable: bool = True) -> dict[str, JourneyAvailability]:
+    result: dict[str, JourneyAvailability] = {}
+    for journey in journeys:
+        needs = JOURNEY_REQUIREMENTS[journey]
+        reasons = []
+        for role in needs.required:
+            state = registry.role_state(role)
+            if not state.usable:
+                reasons.append(f"{role} unavailable ({state.reason})")
+        if needs.needs_server and not server_reachable:
+            reasons.append("the district server cannot be reached")
+        degraded = [note for role, note in needs.degrades.items()
+                    if not registry.role_state(role).usable]
+        if not server_reachable and needs.offline_note:
+            degraded.append(needs.offline_note)
+        result[journey] = JourneyAvailability(journey, not reasons, tuple(reasons), tuple(degraded))
+    return result
+
+
+def roles_required(journeys: Iterable[str]) -> set[str]:
+    return {role for j in journeys for role in JOURNEY_REQUIREMENTS[j].required}
