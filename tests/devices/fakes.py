@@ -1,6 +1,7 @@
 """A small simulated device for testing the device model and the kiosk roll-up."""
 from __future__ import annotations
 
+import threading
 
 from devices.base import Device
 from devices.commands import CancelToken
