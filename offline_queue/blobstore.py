@@ -1,0 +1,100 @@
+"""Content-addressed attachment store: one file per sha256 of its (encrypted) bytes.
+
+A blob is durable before any database row points at it: written to a temp file,
+fsynced, renamed to its hash, and the directory fsynced. A crash can leave a temp file
+or an unreferenced blob behind, never a reference to a blob that is not there; both
+are collected later (`collect`).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from offline_queue.fileio import fsync_directory
+
+_TEMP_PREFIX = ".tmp-"
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _is_address(name: str) -> bool:
+    return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
+
+
+class BlobStore:
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        if not _is_address(sha256):
+            raise ValueError(f"not a sha256 hex address: {sha256!r}")
+        return self.directory / sha256
+
+    def put(self, data: bytes) -> str:
+        """Store `data` durably and return its address (idempotent)."""
+        return self.put_many([data])[0]
+
+    def put_many(self, blobs: Iterable[bytes]) -> list[str]:
+        """Store several blobs durably, with one directory fsync for all of them."""
+        addresses = [self._write_file(data) for data in blobs]
+        if addresses:
+            fsync_directory(self.directory)
+        return addresses
+
+    def _write_file(self, data: bytes) -> str:
+        address = sha256_hex(data)
+        final = self.path(address)
+        if final.exists():
+            return address
+        temp = self.directory / f"{_TEMP_PREFIX}{secrets.token_hex(8)}"
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(temp, final)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        return address
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).exists()
+
+    def size(self, sha256: str) -> int:
+        return self.path(sha256).stat().st_size
+
+    def read(self, sha256: str, offset: int = 0, length: int | None = None) -> bytes:
+        with self.path(sha256).open("rb") as handle:
+            handle.seek(offset)
+            return handle.read() if length is None else handle.read(length)
+
+    def addresses(self) -> Iterator[str]:
+        for entry in os.scandir(self.directory):
+            if _is_address(entry.name):
+                yield entry.name
+
+    def collect(self, referenced: set[str]) -> int:
+        """Delete temp files and blobs not in `referenced`; return how many went.
+
+        The caller must hold the lock that orders blob writes before their commit, so a
+        blob written for a transaction that has not committed yet is never taken."""
+        removed = 0
+        for entry in os.scandir(self.directory):
+            if entry.name.startswith(_TEMP_PREFIX) or (
+                    _is_address(entry.name) and entry.name not in referenced):
+                os.unlink(entry.path)
+                removed += 1
+        if removed:
+            fsync_directory(self.directory)
+        return removed

@@ -1,0 +1,37 @@
+"""What can go wrong in the queue, classified by what the sync worker must do about it."""
+from __future__ import annotations
+
+from kiosk.events import StorageUnavailable
+
+__all__ = ["StorageUnavailable", "NotEnrolled", "SyncError", "TransientError", "CaptivePortal",
+           "QuarantineItem", "PauseQueue"]
+
+
+class NotEnrolled(StorageUnavailable):
+    """No district key yet: nothing can be encrypted at capture until `kiosk enroll` ran."""
+
+
+class SyncError(Exception):
+    """A failed exchange with the server; the subclass says how the worker reacts."""
+
+
+class TransientError(SyncError):
+    """Network down, timeout, 5xx, 429: retry the same request later (backoff, never give up)."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class CaptivePortal(TransientError):
+    """Something answered that is not the district server (hotel Wi-Fi login, proxy)."""
+
+
+class QuarantineItem(SyncError):
+    """This one item can never be accepted as it is (409 conflict, 422 invalid, 413, a lost
+    blob): set it aside with the reason, keep sending the others."""
+
+
+class PauseQueue(SyncError):
+    """Every item would fail the same way (401/403, a receipt that does not verify, a server
+    speaking another protocol): stop sending and alert staff; retried at the slowest pace."""

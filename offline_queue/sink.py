@@ -1,0 +1,125 @@
+"""`OutboxSink`: the kiosk's `EventSink`, backed by the durable outbox.
+
+`enqueue(kind, payload, blobs)` validates the payload against its wire model, seals each
+attachment and the payload to the district key, and commits everything with the next
+`kiosk_seq`; the returned case number can be printed at once, before any sync.
+
+Attachments are named in `blobs` by keys starting with "blob:"; every string in the
+payload equal to such a key is replaced by that attachment's address (the sha256 of its
+sealed bytes), which is only known once it is sealed. Example: payload
+`{"materials": [{"code": "id_card", "status": "provided", "blobs": ["blob:front"]}]}`
+with `blobs={"blob:front": jpeg}`.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from kiosk.clock import Clock
+from kiosk.events import EVENT_KINDS, Enqueued
+from offline_queue.blobstore import sha256_hex
+from offline_queue.errors import StorageUnavailable
+from offline_queue.identity import KioskIdentity
+from offline_queue.seal import seal_blob, seal_payload
+from offline_queue.store import Outbox
+from wire.v1 import PAYLOAD_MODELS, SubmissionEnvelope, canonical_json, submission_digest
+
+BLOB_NAME_PREFIX = "blob:"
+
+
+def uuid7(now: datetime) -> str:
+    """RFC 9562 UUIDv7: 48-bit Unix milliseconds, then random bits."""
+    millis = int(now.timestamp() * 1000) & ((1 << 48) - 1)
+    value = (millis << 80) | (0x7 << 76) | (secrets.randbits(12) << 64) | (0b10 << 62) | \
+        secrets.randbits(62)
+    return str(uuid.UUID(int=value))
+
+
+def _replace_blob_names(value: Any, addresses: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return addresses.get(value, value)
+    if isinstance(value, Mapping):
+        return {key: _replace_blob_names(item, addresses) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_replace_blob_names(item, addresses) for item in value]
+    return value
+
+
+class OutboxSink:
+    def __init__(self, outbox: Outbox, *, clock: Clock, min_free_bytes: int = 0,
+                 max_item_bytes: int = 64 * 1024 * 1024,
+                 on_enqueued: Callable[[], None] | None = None) -> None:
+        self.outbox = outbox
+        self._clock = clock
+        self._min_free_bytes = min_free_bytes
+        self._max_item_bytes = max_item_bytes
+        self._on_enqueued = on_enqueued
+        self._identity: KioskIdentity | None = None
+
+    def identity(self) -> KioskIdentity:
+        if self._identity is None:
+            self._identity = KioskIdentity.load(self.outbox.directory)
+        return self._identity
+
+    def can_accept(self) -> str | None:
+        """None when new items can be stored; otherwise the reason they cannot."""
+        try:
+            self.identity()
+            self._check_space()
+        except StorageUnavailable as error:
+            return str(error)
+        return None
+
+    def _check_space(self) -> None:
+        try:
+            free = shutil.disk_usage(self.outbox.directory).free
+        except OSError as error:
+            raise StorageUnavailable(f"the queue directory is unusable: {error}") from error
+        if free < self._min_free_bytes:
+            raise StorageUnavailable(f"only {free} bytes free on the queue disk (needs "
+                                     f"{self._min_free_bytes}); new items cannot be stored")
+
+    def enqueue(self, kind: str, payload: Mapping[str, Any],
+                blobs: Mapping[str, bytes] | None = None) -> Enqueued:
+        if kind not in EVENT_KINDS:
+            raise ValueError(f"unknown event kind {kind!r}; one of {EVENT_KINDS}")
+        blobs = dict(blobs or {})
+        bad_names = [name for name in blobs if not name.startswith(BLOB_NAME_PREFIX)]
+        if bad_names:
+            raise ValueError(f"attachment names must start with {BLOB_NAME_PREFIX!r}: "
+                             f"{bad_names}")
+        size = sum(len(data) for data in blobs.values())
+        if size > self._max_item_bytes:
+            raise ValueError(f"attachments of {size} bytes exceed the {self._max_item_bytes} "
+                             "bytes allowed for one item")
+        identity = self.identity()
+        self._check_space()
+        key = identity.payload_public_key
+        sealed = {name: seal_blob(data, key) for name, data in blobs.items()}
+        addresses = {name: sha256_hex(data) for name, data in sealed.items()}
+        model = PAYLOAD_MODELS[kind].model_validate(_replace_blob_names(payload, addresses))
+        item_id = uuid7(self._clock.now())
+        encrypted = seal_payload(canonical_json(model), kind=kind, submission_id=item_id,
+                                 public_key=key, key_id=identity.district.key_id)
+        created_at = self._clock.now()
+
+        def envelope(kiosk_seq: int) -> tuple[str, str]:
+            env = SubmissionEnvelope(submission_id=item_id, kiosk_id=identity.kiosk_id,
+                                     kiosk_seq=kiosk_seq, kind=kind, created_at=created_at,
+                                     payload=encrypted, blobs=sorted(set(addresses.values())))
+            return canonical_json(env).decode(), submission_digest(env)
+
+        item = self.outbox.add(item_id, identity.kiosk_id, kind, created_at.isoformat(),
+                               list(sealed.values()), envelope)
+        if self._on_enqueued is not None:
+            self._on_enqueued()
+        return Enqueued(item.item_id, item.kiosk_seq, item.case_number)
+
+
+def default_queue_dir(data_dir: Path, configured: str) -> Path:
+    return Path(os.path.expanduser(configured)) if configured else Path(data_dir) / "queue"

@@ -1,0 +1,337 @@
+"""The durable outbox: SQLite (WAL, synchronous=FULL) plus the content-addressed blob store.
+
+One transaction records an item, its blob references and its per-kiosk `kiosk_seq`,
+and only after the blobs it references are fsynced. Items move pending -> delivered
+(only with a verified server receipt) or pending -> quarantined (with the reason);
+delivered items are purged after the retention period, their blobs collected.
+
+Every storage failure (full disk, corrupt or newer database, unwritable directory)
+becomes `StorageUnavailable`; a failed transaction leaves nothing half-stored and never
+touches what was committed before.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from offline_queue.blobstore import BlobStore
+from offline_queue.crashpoints import crash_point
+from offline_queue.errors import StorageUnavailable
+from wire.v1 import case_number
+
+PENDING, DELIVERED, QUARANTINED = "pending", "delivered", "quarantined"
+
+#: Schema migrations; index i takes the database from user_version i to i + 1.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE kiosk_sequence (
+        kiosk_id TEXT PRIMARY KEY,
+        last_seq INTEGER NOT NULL
+    );
+    CREATE TABLE items (
+        item_id TEXT PRIMARY KEY,
+        kiosk_id TEXT NOT NULL,
+        kiosk_seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        case_number TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'delivered', 'quarantined')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        receipt TEXT,
+        server_seq INTEGER,
+        delivered_at TEXT,
+        UNIQUE (kiosk_id, kiosk_seq),
+        CHECK (state != 'delivered' OR receipt IS NOT NULL)
+    );
+    CREATE INDEX items_by_state ON items (state, kiosk_seq);
+    CREATE TABLE item_blobs (
+        item_id TEXT NOT NULL REFERENCES items (item_id) ON DELETE CASCADE,
+        sha256 TEXT NOT NULL,
+        PRIMARY KEY (item_id, sha256)
+    );
+    CREATE INDEX item_blobs_by_sha ON item_blobs (sha256);
+    CREATE TABLE sync_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    item_id: str
+    kiosk_id: str
+    kiosk_seq: int
+    kind: str
+    case_number: str
+    created_at: str
+    envelope: str
+    digest: str
+    state: str
+    attempts: int
+    last_error: str | None
+    receipt: str | None
+    server_seq: int | None
+    delivered_at: str | None
+    blobs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    pending: int
+    quarantined: int
+    delivered: int
+    oldest_pending_created_at: str | None
+
+
+def _storage_error(action: str, error: BaseException) -> StorageUnavailable:
+    return StorageUnavailable(f"the offline queue cannot {action}: {error}")
+
+
+class Outbox:
+    """Owns `<dir>/outbox.sqlite3` and `<dir>/blobs/`. Thread-safe (one connection, a lock)."""
+
+    def __init__(self, directory: Path | str) -> None:
+        self.directory = Path(directory)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self.blobs = BlobStore(self.directory / "blobs")
+            self._db = sqlite3.connect(self.directory / "outbox.sqlite3", isolation_level=None,
+                                       check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            self._lock = threading.RLock()
+            self._configure()
+            self._migrate()
+        except (sqlite3.Error, OSError) as error:
+            raise _storage_error("open its database", error) from error
+
+    # --- setup ---------------------------------------------------------------------------
+
+    def _configure(self) -> None:
+        mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise sqlite3.DatabaseError(f"journal_mode is {mode}, WAL unavailable")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA busy_timeout=10000")
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise sqlite3.DatabaseError(
+                f"schema version {version} is newer than this kiosk software knows "
+                f"({len(MIGRATIONS)}); upgrade the software, do not delete the file")
+        for target in range(version + 1, len(MIGRATIONS) + 1):
+            with self._transaction() as db:
+                for statement in _statements(MIGRATIONS[target - 1]):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version={target}")
+
+    def schema_version(self) -> int:
+        with self._lock:
+            return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # --- transactions --------------------------------------------------------------------
+
+    class _Tx:
+        def __init__(self, outbox: "Outbox") -> None:
+            self.outbox = outbox
+
+        def __enter__(self) -> sqlite3.Connection:
+            self.outbox._lock.acquire()
+            try:
+                self.outbox._db.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self.outbox._lock.release()
+                raise
+            return self.outbox._db
+
+        def __exit__(self, kind, value, tb) -> None:
+            try:
+                if kind is None:
+                    self.outbox._db.execute("COMMIT")
+                elif self.outbox._db.in_transaction:
+                    self.outbox._db.execute("ROLLBACK")
+            finally:
+                self.outbox._lock.release()
+
+    def _transaction(self) -> "Outbox._Tx":
+        return Outbox._Tx(self)
+
+    def _read(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+        try:
+            with self._lock:
+                return self._db.execute(sql, params).fetchall()
+        except sqlite3.Error as error:
+            raise _storage_error("read its database", error) from error
+
+    # --- capture -------------------------------------------------------------------------
+
+    def add(self, item_id: str, kiosk_id: str, kind: str, created_at: str,
+            blobs: list[bytes], build_envelope: Callable[[int], tuple[str, str]]) -> Item:
+        """Store blobs durably, then commit the item with the next `kiosk_seq` in one transaction.
+
+        `build_envelope(kiosk_seq)` returns (envelope JSON, digest); it runs inside the
+        transaction because the sequence is only known there."""
+        try:
+            with self._lock:  # blob writes and their commit are ordered against `collect`
+                addresses = self.blobs.put_many(blobs)
+                crash_point("blob_fsynced")
+                with self._transaction() as db:
+                    row = db.execute("SELECT last_seq FROM kiosk_sequence WHERE kiosk_id = ?",
+                                     (kiosk_id,)).fetchone()
+                    seq = (row[0] if row else 0) + 1
+                    db.execute("INSERT INTO kiosk_sequence (kiosk_id, last_seq) VALUES (?, ?) "
+                               "ON CONFLICT (kiosk_id) DO UPDATE SET last_seq = excluded.last_seq",
+                               (kiosk_id, seq))
+                    envelope, digest = build_envelope(seq)
+                    db.execute(
+                        "INSERT INTO items (item_id, kiosk_id, kiosk_seq, kind, case_number, "
+                        "created_at, envelope, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (item_id, kiosk_id, seq, kind, case_number(kiosk_id, seq), created_at,
+                         envelope, digest))
+                    db.executemany("INSERT OR IGNORE INTO item_blobs (item_id, sha256) "
+                                   "VALUES (?, ?)", [(item_id, a) for a in addresses])
+                crash_point("local_committed")
+        except (sqlite3.Error, OSError) as error:
+            raise _storage_error("store the item", error) from error
+        return self.get(item_id)
+
+    # --- queries -------------------------------------------------------------------------
+
+    def get(self, item_id: str) -> Item:
+        rows = self._read("SELECT * FROM items WHERE item_id = ?", (item_id,))
+        if not rows:
+            raise KeyError(item_id)
+        return self._item(rows[0])
+
+    def _item(self, row: sqlite3.Row) -> Item:
+        blobs = tuple(r[0] for r in self._read(
+            "SELECT sha256 FROM item_blobs WHERE item_id = ? ORDER BY sha256", (row["item_id"],)))
+        return Item(**{key: row[key] for key in row.keys()}, blobs=blobs)
+
+    def items(self, state: str | None = None, after_seq: int = 0,
+              limit: int = 1000) -> list[Item]:
+        if state is None:
+            rows = self._read("SELECT * FROM items WHERE kiosk_seq > ? ORDER BY kiosk_seq "
+                              "LIMIT ?", (after_seq, limit))
+        else:
+            rows = self._read("SELECT * FROM items WHERE state = ? AND kiosk_seq > ? "
+                              "ORDER BY kiosk_seq LIMIT ?", (state, after_seq, limit))
+        return [self._item(row) for row in rows]
+
+    def iter_items(self, state: str | None = None) -> Iterator[Item]:
+        after = 0
+        while True:
+            page = self.items(state, after_seq=after, limit=200)
+            if not page:
+                return
+            yield from page
+            after = page[-1].kiosk_seq
+
+    def counts(self) -> QueueCounts:
+        by_state = {row[0]: row[1] for row in self._read(
+            "SELECT state, count(*) FROM items GROUP BY state")}
+        oldest = self._read("SELECT min(created_at) FROM items WHERE state = 'pending'")[0][0]
+        return QueueCounts(by_state.get(PENDING, 0), by_state.get(QUARANTINED, 0),
+                           by_state.get(DELIVERED, 0), oldest)
+
+    def last_seq(self, kiosk_id: str) -> int:
+        rows = self._read("SELECT last_seq FROM kiosk_sequence WHERE kiosk_id = ?", (kiosk_id,))
+        return rows[0][0] if rows else 0
+
+    # --- delivery bookkeeping ------------------------------------------------------------
+
+    def _update(self, sql: str, params: tuple) -> int:
+        try:
+            with self._transaction() as db:
+                return db.execute(sql, params).rowcount
+        except sqlite3.Error as error:
+            raise _storage_error("update its database", error) from error
+
+    def mark_delivered(self, item_id: str, receipt_json: str, server_seq: int,
+                       delivered_at: str) -> bool:
+        """Record a verified receipt; True when the item was not delivered before."""
+        changed = self._update(
+            "UPDATE items SET state = 'delivered', receipt = ?, server_seq = ?, delivered_at = ?, "
+            "last_error = NULL WHERE item_id = ? AND state != 'delivered'",
+            (receipt_json, server_seq, delivered_at, item_id))
+        crash_point("marked_delivered")
+        return changed == 1
+
+    def mark_undelivered(self, item_id: str, reason: str) -> None:
+        """The server lost a delivered item (restored from an older backup): send it again."""
+        self._update("UPDATE items SET state = 'pending', receipt = NULL, server_seq = NULL, "
+                     "delivered_at = NULL, last_error = ? WHERE item_id = ?", (reason, item_id))
+
+    def record_attempt(self, item_id: str, error: str | None) -> None:
+        self._update("UPDATE items SET attempts = attempts + 1, last_error = ? WHERE item_id = ?",
+                     (error, item_id))
+
+    def quarantine(self, item_id: str, reason: str) -> None:
+        self._update("UPDATE items SET state = 'quarantined', last_error = ? "
+                     "WHERE item_id = ? AND state = 'pending'", (reason, item_id))
+
+    def release_quarantined(self, item_id: str | None = None) -> int:
+        if item_id is None:
+            return self._update("UPDATE items SET state = 'pending' WHERE state = 'quarantined'",
+                                ())
+        return self._update("UPDATE items SET state = 'pending' "
+                            "WHERE state = 'quarantined' AND item_id = ?", (item_id,))
+
+    def purge_delivered(self, before: datetime) -> int:
+        """Delete items delivered before `before` (their blobs become collectable)."""
+        return self._update("DELETE FROM items WHERE state = 'delivered' AND delivered_at < ?",
+                            (before.isoformat(),))
+
+    def collect_orphan_blobs(self) -> int:
+        """Remove blobs no item references and temp files left by a crash."""
+        try:
+            with self._lock:
+                referenced = {row[0] for row in self._db.execute(
+                    "SELECT DISTINCT sha256 FROM item_blobs")}
+                return self.blobs.collect(referenced)
+        except (sqlite3.Error, OSError) as error:
+            raise _storage_error("collect orphan blobs", error) from error
+
+    # --- sync state (cursors, last success, reported state) ------------------------------
+
+    def get_state(self, key: str, default: Any = None) -> Any:
+        rows = self._read("SELECT value FROM sync_state WHERE key = ?", (key,))
+        return json.loads(rows[0][0]) if rows else default
+
+    def set_state(self, **values: Any) -> None:
+        try:
+            with self._transaction() as db:
+                db.executemany("INSERT INTO sync_state (key, value) VALUES (?, ?) "
+                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                               [(k, json.dumps(v)) for k, v in values.items()])
+        except sqlite3.Error as error:
+            raise _storage_error("update its database", error) from error
+
+    # --- health --------------------------------------------------------------------------
+
+    def integrity_check(self) -> str:
+        return self._read("PRAGMA integrity_check")[0][0]
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def retention_cutoff(now: datetime, retention_s: float) -> datetime:
+    return now - timedelta(seconds=retention_s)
