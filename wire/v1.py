@@ -329,14 +329,14 @@ class ToleranceCommitment(Request):
 class ApplicationPayload(Request):
     """kind 'submission': an application for a service item."""
     service_code: Code
-    catalogue_version: int = Field(ge=1)
+    catalogue_version: str = Field(max_length=40)
     applicant: Applicant
     agent: Applicant | None = None
     identity_method: Literal["document+face", "document", "staff"]
     form_data: dict[str, Any]
     materials: list[SubmittedMaterial] = Field(default_factory=list)
     commitment: ToleranceCommitment | None = None
-    pickup_method: Literal["locker", "window", "mail", "electronic", "none"]
+    pickup_method: Literal["locker", "window", "post", "electronic", "none"]
     hall_code: Code | None = None
 
     @model_validator(mode="after")
@@ -447,7 +447,7 @@ class LockerAssignment(Response):
 
 class DesiredState(Response):
     version: int = Field(description="monotonic; also the ETag")
-    catalogue_version: int
+    catalogue_version: str
     catalogue_sha256: Sha256Hex = Field(description="sha256 of canonical_json(Catalogue)")
     config: dict[str, Any] = Field(description="only keys in DESIRED_CONFIG_KEYS")
     locker_assignments: list[LockerAssignment]
@@ -479,7 +479,7 @@ class ReportedState(Request):
     """PATCH /v1/kiosks/{id}/state: only the fields that changed (send exclude_unset)."""
     app_version: str | None = Field(default=None, max_length=40)
     applied_desired_version: int | None = None
-    catalogue_version: int | None = None
+    catalogue_version: str | None = Field(default=None, max_length=40)
     queue_depth: int | None = Field(default=None, ge=0)
     oldest_unsent_age_s: float | None = Field(default=None, ge=0)
     receipts_lag: int | None = Field(default=None, ge=0)
@@ -498,16 +498,25 @@ class KioskStateView(Response):
 
 
 # --------------------------------------------------------------------------- catalogue
+# The catalogue as published by the district (GET /v1/catalogue/{version}) and as kept in
+# config/catalogue/. Field names are those of the kiosk's loader (kiosk/catalogue.py), which
+# reads a subset of this; the server validates the whole before publishing.
+
+class Text(Response):
+    """A citizen-facing text in Chinese and English."""
+    zh: Annotated[str, Field(min_length=1, max_length=4000)]
+    en: Annotated[str, Field(min_length=1, max_length=4000)]
+
 
 class TimeLimit(Response):
-    days: int = Field(ge=0, le=3650)
-    unit: Literal["working_days", "natural_days"] = "working_days"
+    days: int = Field(ge=0, le=3650, description="0: settled on the spot (即办)")
+    unit: Literal["working_days", "calendar_days"] = "working_days"
 
 
 class Fee(Response):
-    name: ShortText
-    amount_cny: int = Field(ge=0, description="in fen (0.01 CNY)")
-    basis: LongText = ""
+    name: Text
+    amount_yuan: float = Field(ge=0)
+    basis: str = ""
 
 
 class Channel(Response):
@@ -516,196 +525,177 @@ class Channel(Response):
 
 
 class Output(Response):
-    name: ShortText
-    name_en: ShortText
+    name: Text
     kind: Literal["paper", "electronic", "both", "none"]
     elicence_type: Code | None = None
 
 
-class ImplementingBody(Response):
-    name: ShortText
-    name_en: ShortText
-    uscc: Annotated[str, Field(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
-
-
-class MaterialRequirement(Response):
-    code: Code
-    name: ShortText
-    name_en: ShortText
-    necessity: Literal["required", "optional", "conditional"]
-    condition: str = ""
-    condition_en: str = ""
+class Material(Response):
+    id: Code
+    name: Text
+    necessity: Literal["required", "optional", "conditional"] = "required"
+    condition: Text | None = None
     form: Literal["paper", "electronic", "either"] = "either"
+    copies: int = Field(default=1, ge=1, le=20)
     source_type: Literal["applicant", "government", "third_party"] = "applicant"
-    copies: int = Field(default=1, ge=0, le=20)
-    accept_standard: str = ""
+    accept_standard: Text | None = None
     elicence_type: Code | None = Field(default=None, description="reusable from certificates "
                                                                  "on file (零材料)")
     tolerance_allowed: bool = False
-    max_supply_days: int | None = Field(default=None, ge=1, le=180)
+    max_supply_days: int | None = Field(default=None, ge=1, le=180,
+                                        description="working days to supply it under 容缺")
 
     @model_validator(mode="after")
-    def _tolerance_needs_days(self) -> "MaterialRequirement":
+    def _tolerance_needs_days(self) -> "Material":
         if self.tolerance_allowed and self.max_supply_days is None:
-            raise ValueError(f"material {self.code}: 容缺 needs max_supply_days")
+            raise ValueError(f"material {self.id}: 容缺 needs max_supply_days")
+        if self.necessity == "conditional" and self.condition is None:
+            raise ValueError(f"material {self.id}: a conditional material names its condition")
         return self
 
 
-class FormOption(Response):
+class Choice(Response):
     value: Code
-    label: ShortText
-    label_en: ShortText
+    label: Text
 
 
-FieldType = Literal["text", "number", "date", "choice", "multichoice", "boolean", "id_number",
-                    "mobile", "uscc", "textarea", "address"]
+FieldKind = Literal["text", "number", "date", "choice", "yes_no", "id_number", "uscc", "phone"]
+#: Document attributes a form field may be prefilled from.
+PREFILL_SOURCES = ("name", "id_number", "birth_date", "gender", "address", "nationality")
 
 
 class FormField(Response):
-    name: Code
-    label: ShortText
-    label_en: ShortText
-    type: FieldType
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    label: Text
+    kind: FieldKind = "text"
+    group: Text | None = Field(default=None, description="one group of questions per screen")
     required: bool = True
-    options: list[FormOption] = Field(default_factory=list)
-    prefill: Literal["applicant.name", "applicant.id_number", "applicant.mobile",
-                     "applicant.birth_date", "applicant.gender", "applicant.address"] | None = None
-    min: float | None = None
-    max: float | None = None
-    max_length: int | None = Field(default=None, ge=1, le=4000)
-    help: str = ""
-    help_en: str = ""
+    prefill: Literal["name", "id_number", "birth_date", "gender", "address",
+                     "nationality"] | None = None
+    choices: list[Choice] = Field(default_factory=list)
+    min_value: float | None = None
+    max_value: float | None = None
+    max_length: int = Field(default=60, ge=1, le=500)
+    hint: Text | None = None
 
     @model_validator(mode="after")
-    def _choices_have_options(self) -> "FormField":
-        if self.type in ("choice", "multichoice") and not self.options:
-            raise ValueError(f"field {self.name}: a choice needs options")
-        if self.type not in ("choice", "multichoice") and self.options:
-            raise ValueError(f"field {self.name}: options only on choice fields")
-        return self
-
-
-class FormGroup(Response):
-    title: ShortText
-    title_en: ShortText
-    fields: list[FormField] = Field(min_length=1)
-
-
-class FormSchema(Response):
-    version: int = Field(ge=1)
-    groups: list[FormGroup] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _unique_names(self) -> "FormSchema":
-        names = [f.name for g in self.groups for f in g.fields]
-        if len(names) != len(set(names)):
-            raise ValueError("form field names must be unique")
+    def _choices_only_on_choice(self) -> "FormField":
+        if (self.kind == "choice") != bool(self.choices):
+            raise ValueError(f"field {self.id}: choices exactly when kind is 'choice'")
         return self
 
 
 class Faq(Response):
-    q: ShortText
-    a: LongText
-    q_en: ShortText
-    a_en: LongText
+    question: Text
+    answer: Text
+
+
+class ImplementingBody(Response):
+    name: Text
+    uscc: Annotated[str, Field(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
 
 
 class ServiceItem(Response):
-    code: Code = Field(description="实施编码 (task_code), the item's key")
-    catalog_code: Annotated[str, Field(min_length=1, max_length=40)]
-    handle_item_code: Code | None = None
-    version: int = Field(ge=1)
-    name: ShortText
-    name_en: ShortText
-    item_type: Literal["licensing", "benefit", "confirmation", "adjudication", "reward",
-                       "other_power", "public_service"]
-    implementing_body: ImplementingBody
-    legal_basis: list[LongText] = Field(min_length=1)
-    accept_conditions: list[LongText] = Field(default_factory=list)
+    task_code: Code = Field(description="实施编码, the item's identity on the wire")
+    catalog_code: Annotated[str, Field(min_length=1, max_length=40)] = Field(
+        description="基本编码")
+    version: Annotated[str, Field(pattern=r"^[0-9]{1,6}$")] = "1"
+    name: Text
+    item_type: Literal["行政许可", "行政给付", "行政确认", "行政裁决", "行政奖励", "其他行政权力",
+                       "公共服务"]
+    department: Text
+    implementing_body_uscc: Annotated[str, Field(
+        pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")] | None = None
+    summary: Text | None = None
+    legal_basis: list[Text] = Field(min_length=1)
+    accept_conditions: list[Text] = Field(default_factory=list)
     project_type: Literal["instant", "commitment"] = Field(description="即办件 / 承诺件")
     legal_limit: TimeLimit
     promised_limit: TimeLimit
     visits_required: int = Field(ge=0, le=5)
-    fees: list[Fee] = Field(default_factory=list, description="empty: free of charge")
+    fees: list[Fee] = Field(default_factory=list, description="empty: free of charge (零收费)")
     channels: list[Channel] = Field(min_length=1)
     tongban_scope: Literal["none", "district", "city", "province", "national"]
     outputs: list[Output] = Field(default_factory=list)
-    pickup_methods: list[Literal["locker", "window", "mail", "electronic", "none"]] = Field(
+    pickup_methods: list[Literal["locker", "window", "post", "electronic", "none"]] = Field(
         min_length=1)
     kiosk_enabled: bool = True
     tolerance_allowed: bool = False
-    commitment_template: Code | None = None
+    commitment_template: Text | None = None
     queue_category: Code
     topics: list[Code] = Field(default_factory=list)
     life_events: list[Code] = Field(default_factory=list)
     synonyms: list[ShortText] = Field(default_factory=list)
+    materials: list[Material] = Field(default_factory=list)
+    form: list[FormField] = Field(min_length=1)
     faq: list[Faq] = Field(default_factory=list)
-    materials: list[MaterialRequirement] = Field(default_factory=list)
-    form: FormSchema
 
     @model_validator(mode="after")
     def _consistent(self) -> "ServiceItem":
-        if self.promised_limit.days > self.legal_limit.days and self.legal_limit.days:
-            raise ValueError(f"{self.code}: promised limit exceeds the legal limit")
-        codes = [m.code for m in self.materials]
-        if len(codes) != len(set(codes)):
-            raise ValueError(f"{self.code}: material codes must be unique")
-        if any(m.tolerance_allowed for m in self.materials) and not self.tolerance_allowed:
-            raise ValueError(f"{self.code}: a material allows 容缺 but the item does not")
-        if self.tolerance_allowed and not self.commitment_template:
-            raise ValueError(f"{self.code}: 容缺 needs a commitment_template")
-        has_paper = any(o.kind in ("paper", "both") for o in self.outputs)
-        if has_paper and "locker" not in self.pickup_methods:
-            raise ValueError(f"{self.code}: a paper result must be collectable from a locker")
+        code = self.task_code
+        if self.legal_limit.days and self.promised_limit.days > self.legal_limit.days:
+            raise ValueError(f"{code}: promised limit exceeds the legal limit")
+        if (self.project_type == "instant") != (self.promised_limit.days == 0):
+            raise ValueError(f"{code}: an instant item (即办件) has a promised limit of 0 days")
+        for values, what in (([m.id for m in self.materials], "material ids"),
+                             ([f.id for f in self.form], "form field ids")):
+            if len(values) != len(set(values)):
+                raise ValueError(f"{code}: {what} must be unique")
+        deferrable = any(m.tolerance_allowed for m in self.materials)
+        if deferrable and not (self.tolerance_allowed and self.commitment_template):
+            raise ValueError(f"{code}: deferrable materials need tolerance_allowed and a "
+                             "commitment_template")
+        if any(o.kind in ("paper", "both") for o in self.outputs) \
+                and "locker" not in self.pickup_methods:
+            raise ValueError(f"{code}: a paper result must be collectable from a locker")
         return self
 
 
-class Topic(Response):
-    code: Code
-    name: ShortText
-    name_en: ShortText
+class Category(Response):
+    """A topic (主题) or life event (一件事) tile."""
+    id: Code
+    name: Text
+    icon: str = ""
 
 
 class QueueCategoryDef(Response):
-    code: Code
-    name: ShortText
-    name_en: ShortText
+    id: Code
+    name: Text
     prefix: Annotated[str, Field(pattern=r"^[A-Z]{1,2}$")]
 
 
-class CommitmentTemplate(Response):
-    code: Code
-    text: LongText
-    text_en: LongText
+class CalendarData(Response):
+    """Public holidays and make-up working days (调休) for promised dates."""
+    holidays: list[date] = Field(default_factory=list)
+    workdays: list[date] = Field(default_factory=list, description="weekend days worked")
 
 
 class Catalogue(Response):
-    version: int = Field(ge=1)
-    published_at: UtcDateTime
-    items: list[ServiceItem] = Field(min_length=1)
-    topics: list[Topic]
-    life_events: list[Topic]
+    version: Annotated[str, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")]
+    topics: list[Category] = Field(default_factory=list)
+    life_events: list[Category] = Field(default_factory=list)
     queue_categories: list[QueueCategoryDef] = Field(min_length=1)
-    commitment_templates: list[CommitmentTemplate] = Field(default_factory=list)
+    items: list[ServiceItem] = Field(min_length=1)
+    faq: list[Faq] = Field(default_factory=list)
+    calendar: CalendarData = CalendarData()
 
     @model_validator(mode="after")
     def _references_resolve(self) -> "Catalogue":
-        codes = [i.code for i in self.items]
+        codes = [i.task_code for i in self.items]
         if len(codes) != len(set(codes)):
-            raise ValueError("service item codes must be unique")
-        topics = {t.code for t in self.topics}
-        events = {e.code for e in self.life_events}
-        categories = {c.code for c in self.queue_categories}
-        templates = {t.code for t in self.commitment_templates}
+            raise ValueError("service item task_codes must be unique")
+        categories = {c.id for c in self.topics} | {c.id for c in self.life_events}
+        queues = {q.id for q in self.queue_categories}
         for item in self.items:
-            for missing, kind in ((set(item.topics) - topics, "topic"),
-                                  (set(item.life_events) - events, "life event"),
-                                  ({item.queue_category} - categories, "queue category"),
-                                  ({item.commitment_template} - templates - {None},
-                                   "commitment template")):
-                if missing:
-                    raise ValueError(f"{item.code}: unknown {kind} {sorted(missing)}")
+            unknown = (set(item.topics) | set(item.life_events)) - categories
+            if unknown:
+                raise ValueError(f"{item.task_code}: unknown topics/life events {sorted(unknown)}")
+            if item.queue_category not in queues:
+                raise ValueError(f"{item.task_code}: unknown queue category {item.queue_category}")
         return self
+
+    def item(self, task_code: str) -> ServiceItem | None:
+        return next((i for i in self.items if i.task_code == task_code), None)
 
 
 # --------------------------------------------------------------------------- citizen services
@@ -753,8 +743,7 @@ class CaseState(StrEnum):
 class CaseSummary(Response):
     case_number: str
     service_code: Code
-    service_name: str
-    service_name_en: str
+    service_name: Text
     state: CaseState
     submitted_at: UtcDateTime
     promised_date: date | None
@@ -762,7 +751,7 @@ class CaseSummary(Response):
     hall_code: str | None
     outstanding_materials: list[Code] = Field(default_factory=list)
     material_due_date: date | None = None
-    pickup: Literal["locker", "window", "mail", "electronic", "none"]
+    pickup: Literal["locker", "window", "post", "electronic", "none"]
 
 
 class CasesResponse(Response):
@@ -776,8 +765,7 @@ class CertificatesRequest(CitizenRequest):
 class CertificateOnFile(Response):
     certificate_id: Code
     elicence_type: Code
-    name: str
-    name_en: str
+    name: Text
     number_masked: str
     issuer: str
     issued_on: date
@@ -797,8 +785,7 @@ class ReferencePhotoResponse(Response):
 class Appointment(Response):
     appointment_id: Code
     service_code: Code
-    service_name: str
-    service_name_en: str
+    service_name: Text
     queue_category: Code
     slot_start: UtcDateTime
     slot_end: UtcDateTime
@@ -812,8 +799,7 @@ class AppointmentsResponse(Response):
 
 class QueueCategory(Response):
     code: Code
-    name: str
-    name_en: str
+    name: Text
     prefix: str
     waiting: int = Field(description="tickets issued and not yet called")
 
@@ -831,8 +817,7 @@ class TicketRequest(CitizenRequest):
 class QueueTicket(Response):
     ticket_no: str
     category: Code
-    category_name: str
-    category_name_en: str
+    category_name: Text
     priority: Literal["normal", "elderly", "disabled", "appointment"]
     issued_at: UtcDateTime
     waiting_ahead: int

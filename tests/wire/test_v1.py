@@ -88,7 +88,7 @@ def test_assertion_needs_exactly_one_identity():
 def test_application_deferred_materials_need_a_commitment():
     applicant = {"id_number": "11010519491231002X", "name": "张三"}
     deferred = [{"code": "licence", "status": "deferred"}]
-    common = dict(service_code="x", catalogue_version=1, applicant=applicant,
+    common = dict(service_code="x", catalogue_version="1", applicant=applicant,
                   identity_method="document+face", form_data={}, pickup_method="locker")
     with pytest.raises(ValidationError):
         v1.ApplicationPayload(**common, materials=deferred)
@@ -99,7 +99,7 @@ def test_application_deferred_materials_need_a_commitment():
 
 
 def test_desired_state_refuses_keys_outside_the_allow_list():
-    state = dict(version=1, catalogue_version=1, catalogue_sha256="c" * 64, locker_assignments=[],
+    state = dict(version=1, catalogue_version="1", catalogue_sha256="c" * 64, locker_assignments=[],
                  cohort="default", min_app_version="0.1", holder_hmac_key_id="h1")
     v1.DesiredState(**state, config={"session.idle_timeout_s": 60})
     with pytest.raises(ValidationError):
