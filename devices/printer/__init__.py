@@ -1,0 +1,12 @@
+"""Receipt printers (ESC/POS): documents rendered to bytes, real DLE EOT status.
+
+Backends are imported lazily by the registry; `simulated` is the real network
+driver talking to the in-process virtual printer.
+"""
+BACKENDS = {
+    "simulated": "devices.printer.simulated:SimulatedPrinter",
+    "network": "devices.printer.backends:NetworkPrinter",
+    "serial": "devices.printer.backends:SerialPrinter",
+    "usb": "devices.printer.usb:UsbPrinter",
+    "file": "devices.printer.backends:FilePrinter",
+}

@@ -1,0 +1,197 @@
+"""The receipt printer kind: print a document, read the real status, publish paper state.
+
+A backend supplies a `Transport` (bytes out, one status byte back); everything else is
+shared. Status is read before and after every job and between its chunks:
+- before: a printer that cannot print (offline, cover open, paper out, error) refuses
+  the job with `PrinterNotReady`; nothing was printed, the journey may fall back.
+- during/after: paper running out (or any stop) mid-job ends `OutcomeUnknown` -- part of
+  the document may be on paper, so the journey offers the receipt by QR instead and
+  never reprints blindly.
+Paper near end is a warning for hall staff; paper out / cover open make the printer
+unusable until it reports ready again (the base class reopens it with back-off).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from pydantic import Field
+
+from devices.base import Device, DeviceSettings
+from devices.commands import CancelToken, Command
+from devices.model import (Availability, DeviceIdentity, DeviceNotReady, OutcomeUnknown,
+                           RequiredAction, Severity, UnitState)
+from devices.printer.documents import Document
+from devices.printer.layout import PaperProfile
+from devices.printer.status import Paper, PrinterState, read_status
+
+log = logging.getLogger(__name__)
+
+PAPER_UNIT = "paper"
+PAPER_UNIT_STATE = {Paper.OK: UnitState.FULL, Paper.NEAR_END: UnitState.LOW,
+                    Paper.OUT: UnitState.OUT}
+
+
+class PrinterNotReady(DeviceNotReady):
+    """The printer reports it cannot print (cover open, paper out, offline, error)."""
+    action = RequiredAction.CLEAR
+
+
+class Transport(Protocol):
+    #: False for sinks that cannot answer (a plain file): status stays unknown
+    supports_status: bool
+    port: str
+
+    def open(self) -> None:
+        """Connect; raise `NoDevice` when the printer is absent."""
+
+    def write(self, data: bytes) -> None:
+        """Send bytes; raise `DeviceOffline` when the link is gone."""
+
+    def exchange(self, request: bytes, timeout: float) -> bytes:
+        """Send a real-time request and return its reply, b"" when none came in time."""
+
+    def close(self) -> None: ...
+
+
+class PrinterSettings(DeviceSettings):
+    paper_width_mm: Literal[58, 80] = 80
+    native_qr: bool = True
+    qr_module: int = Field(6, ge=1, le=16)
+    status_timeout_s: float = Field(1.0, gt=0, le=30)
+    status_poll_s: float = Field(15.0, gt=0, le=3600)
+    chunk_bytes: int = Field(2048, ge=64, le=1 << 20)
+    job_timeout_s: float = Field(60.0, gt=0, le=600)
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    document: str
+    bytes_sent: int
+    state: PrinterState | None
+
+
+class ReceiptPrinter(Device):
+    kind = "printer"
+    Settings = PrinterSettings
+    settings: PrinterSettings
+
+    def __init__(self, name: str, settings: PrinterSettings | None = None, *, clock=None) -> None:
+        super().__init__(name, settings, clock=clock)
+        self._transport: Transport | None = None
+        self._polling = False
+        self.last_state: PrinterState | None = None
+
+    # --- backend hook ----------------------------------------------------------------
+
+    def _make_transport(self) -> Transport:
+        raise NotImplementedError
+
+    # --- public commands ---------------------------------------------------------------
+
+    @property
+    def profile(self) -> PaperProfile:
+        s = self.settings
+        return PaperProfile(s.paper_width_mm, s.native_qr, s.qr_module)
+
+    @property
+    def capabilities(self) -> dict[str, Any]:
+        return {"paper_width_mm": self.settings.paper_width_mm, "native_qr": self.settings.native_qr,
+                "cut": "partial", "status": self._transport_supports_status(),
+                "encoding": "GB18030"}
+
+    def print_document(self, document: Document, *, command_id: str | None = None) -> Command:
+        """Print one document; completes success, deviceNotReady (nothing printed) or
+        outcomeUnknown (cut off: part of it may be on paper)."""
+        return self.submit(f"print {document.kind}", lambda token: self._print(document, token),
+                           timeout=self.settings.job_timeout_s, changes_state=True,
+                           command_id=command_id)
+
+    def read_status(self) -> Command:
+        """The current `PrinterState` (None for a sink that cannot report status)."""
+        return self.submit("status", lambda token: self._refresh(token),
+                           timeout=self.settings.status_timeout_s * 4 + 5)
+
+    # --- worker side -------------------------------------------------------------------
+
+    def _transport_supports_status(self) -> bool:
+        return bool(self._transport is not None and self._transport.supports_status)
+
+    def _open(self) -> DeviceIdentity:
+        self._transport = self._make_transport()
+        self._transport.open()
+        self._check_ready(self._refresh(None))
+        return DeviceIdentity(model="ESC/POS receipt printer", backend=self.backend,
+                              port=self._transport.port)
+
+    def _close(self) -> None:
+        if self._transport is not None:
+            transport, self._transport = self._transport, None
+            transport.close()
+
+    def _after_open(self) -> None:
+        self._publish_state(self.last_state)
+        if not self._polling:
+            self._polling = True
+            self.every(self.settings.status_poll_s, "status poll",
+                       lambda token: self._check_ready(self._refresh(token)))
+
+    def _refresh(self, token: CancelToken | None) -> PrinterState | None:
+        if token is not None:
+            token.raise_if_cancelled()
+        if not self._transport_supports_status():
+            self.set_unit(PAPER_UNIT, UnitState.UNKNOWN)
+            return None
+        assert self._transport is not None
+        state = read_status(self._transport.exchange, self.settings.status_timeout_s)
+        self.last_state = state
+        self._publish_state(state)
+        return state
+
+    def _publish_state(self, state: PrinterState | None) -> None:
+        if state is None:
+            return
+        self.set_unit(PAPER_UNIT, PAPER_UNIT_STATE[state.paper])
+        if state.blocking_reason:
+            self._set_status(availability=Availability.HARDWARE_ERROR, severity=Severity.ERROR,
+                             reason=state.blocking_reason)
+        elif self.status.availability in (Availability.ONLINE, Availability.BUSY):
+            near_end = state.paper is Paper.NEAR_END
+            self._set_status(severity=Severity.WARNING if near_end else Severity.OK,
+                             reason="paper near end" if near_end else "")
+
+    def _check_ready(self, state: PrinterState | None) -> None:
+        if state is not None and state.blocking_reason:
+            raise PrinterNotReady(f"{self.name}: {state.blocking_reason}", code="printerNotReady")
+
+    def _print(self, document: Document, token: CancelToken) -> PrintResult:
+        self._check_ready(self._refresh(token))
+        job = document.render(self.profile)
+        assert self._transport is not None
+        size = self.settings.chunk_bytes
+        sent = 0
+        log.info("printing", extra={"device": self.name, "document": document.kind,
+                                    "bytes": len(job)})
+        for start in range(0, len(job), size):
+            if token.cancelled:
+                if sent:
+                    raise OutcomeUnknown(f"{document.kind} stopped after {sent} of {len(job)} "
+                                         "bytes; part of it may be printed", code="printCutOff")
+                token.raise_if_cancelled()
+            if sent:  # between chunks: stop feeding a printer that ran out of paper
+                self._cut_off_if_stopped(document, self._refresh(None), sent, len(job))
+            self._transport.write(job[start:start + size])
+            sent += len(job[start:start + size])
+        state = self._refresh(None)
+        self._cut_off_if_stopped(document, state, sent, len(job))
+        return PrintResult(document.kind, sent, state)
+
+    def _cut_off_if_stopped(self, document: Document, state: PrinterState | None, sent: int,
+                            total: int) -> None:
+        if state is None or not state.blocking_reason:
+            return
+        self._schedule_recovery()  # reopen (and re-read status) with back-off until ready
+        raise OutcomeUnknown(f"{document.kind} cut off by {state.blocking_reason} after "
+                             f"{sent} of {total} bytes; offer the document another way",
+                             code="printCutOff")

@@ -1,0 +1,157 @@
+"""The printed documents as templates: each turns its data into layout blocks.
+
+Dates shown to the citizen are China Standard Time (UTC+8, no daylight saving), so an
+aware timestamp from the clock prints as the hall's local date.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Sequence
+
+from PIL import Image as PilImage
+
+from devices.printer.escpos_commands import Align
+from devices.printer.layout import Block, Feed, Field, PaperProfile, Picture, Qr, Rule, Text, \
+    render
+
+CHINA_TIME = timezone(timedelta(hours=8), "CST")
+
+
+def cn_date(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        value = value.astimezone(CHINA_TIME).date() if value.tzinfo else value.date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_datetime(value: datetime) -> str:
+    local = value.astimezone(CHINA_TIME) if value.tzinfo else value
+    return f"{cn_date(local)} {local.hour:02d}:{local.minute:02d}"
+
+
+def _title(text: str) -> Text:
+    return Text(text, Align.CENTER, bold=True, size=2)
+
+
+def _numbered(items: Sequence[str]) -> list[Block]:
+    return [Text(f"{i}. {item}") for i, item in enumerate(items, 1)]
+
+
+class Document:
+    """A printable template; `kind` names it in logs and status (never its content)."""
+    kind = "document"
+
+    def blocks(self) -> list[Block]:
+        raise NotImplementedError
+
+    def render(self, profile: PaperProfile) -> bytes:
+        return render(self.blocks(), profile)
+
+
+@dataclass(frozen=True)
+class SubmissionReceipt(Document):
+    kind = "submissionReceipt"
+    hall: str
+    case_number: str
+    service: str
+    submitted_at: datetime
+    promised_date: date
+    materials_received: Sequence[str]
+    materials_deferred: Sequence[str] = ()
+    supply_deadline: date | None = None
+    follow_url: str = ""
+
+    def blocks(self) -> list[Block]:
+        blocks: list[Block] = [
+            _title("受理回执"), Text(self.hall, Align.CENTER), Rule(),
+            Field("案件编号", self.case_number), Field("办理事项", self.service),
+            Field("提交日期", cn_date(self.submitted_at)),
+            Field("承诺办结", cn_date(self.promised_date)),
+            Text("已收材料："), *_numbered(self.materials_received)]
+        if self.materials_deferred:
+            blocks += [Text("容缺后补材料："), *_numbered(self.materials_deferred)]
+            if self.supply_deadline is not None:
+                blocks.append(Field("补交期限", cn_date(self.supply_deadline)))
+        blocks.append(Rule())
+        if self.follow_url:
+            blocks += [Qr(self.follow_url), Text("扫码查询办理进度", Align.CENTER)]
+        return blocks
+
+
+@dataclass(frozen=True)
+class CommitmentLetter(Document):
+    """容缺受理承诺书: the signed commitment to supply deferred materials by the deadline."""
+    kind = "commitmentLetter"
+    case_number: str
+    service: str
+    text_version: str
+    paragraphs: Sequence[str]
+    materials_deferred: Sequence[str]
+    deadline: date
+    signer: str
+    signed_at: datetime
+    signature: PilImage.Image = field(compare=False)
+
+    def blocks(self) -> list[Block]:
+        return [
+            _title("容缺受理承诺书"), Field("文本版本", self.text_version), Rule(),
+            Field("案件编号", self.case_number), Field("办理事项", self.service),
+            *[Text(paragraph) for paragraph in self.paragraphs],
+            Text("后补材料："), *_numbered(self.materials_deferred),
+            Field("补交期限", cn_date(self.deadline)),
+            Field("承诺人", self.signer), Text("签名："), Picture(self.signature),
+            Field("签署时间", cn_datetime(self.signed_at))]
+
+
+@dataclass(frozen=True)
+class QueueTicket(Document):
+    kind = "queueTicket"
+    hall: str
+    ticket_no: str
+    window_group: str
+    waiting: int
+    issued_at: datetime
+
+    def blocks(self) -> list[Block]:
+        return [
+            Text(self.hall, Align.CENTER), Text("排队号", Align.CENTER, bold=True),
+            Text(self.ticket_no, Align.CENTER, bold=True, size=3),
+            Field("业务类型", self.window_group), Field("前方等候", f"{self.waiting}人"),
+            Field("取号时间", cn_datetime(self.issued_at)),
+            Text("请留意叫号，过号请重新取号。")]
+
+
+@dataclass(frozen=True)
+class PickupSlip(Document):
+    kind = "pickupSlip"
+    case_number: str
+    compartment: int
+    items: Sequence[str]
+    picked_at: datetime
+
+    def blocks(self) -> list[Block]:
+        return [
+            _title("取件凭条"), Rule(), Field("案件编号", self.case_number),
+            Field("柜门", f"{self.compartment}号"), Text("取件材料："), *_numbered(self.items),
+            Field("取件时间", cn_datetime(self.picked_at)), Text("请妥善保管本凭条。")]
+
+
+@dataclass(frozen=True)
+class TestPage(Document):
+    """The technician's test page: identity, paper, status, both scripts and a QR code."""
+    __test__ = False  # not a pytest class
+    kind = "testPage"
+    model: str
+    backend: str
+    width_mm: int
+    status: str
+    printed_at: datetime
+    qr_data: str = "https://www.gdzwfw.gov.cn/"
+
+    def blocks(self) -> list[Block]:
+        return [
+            _title("打印机测试页"), Rule(), Field("型号", self.model or "-"),
+            Field("接口", self.backend), Field("纸宽", f"{self.width_mm} mm"),
+            Field("状态", self.status), Field("时间", cn_datetime(self.printed_at)),
+            Text("中文：政务服务自助终端"), Text("全角标点：，。：；！？（）【】“”￥"),
+            Text("ASCII: 0123456789 ABC abc"), Rule(), Qr(self.qr_data), Feed(1)]
