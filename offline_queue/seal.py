@@ -2,33 +2,28 @@
 
 Payloads and blobs are sealed with HPKE (RFC 9180, base mode, wire.v1.HPKE_SUITE) to the
 district's public key: only the district server can open them, the kiosk cannot. A
-payload is bound to its submission by the AAD (its submission id) and to its kind by
-the info string; a blob is addressed by the sha256 of its sealed bytes.
+payload is bound to its kind and submission id by the HPKE info string
+(wire.v1.payload_info); a blob is addressed by the sha256 of its sealed bytes.
 """
 from __future__ import annotations
 
 import base64
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.bindings._rust import openssl as rust_openssl
 from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from pydantic import BaseModel
 
-from wire.v1 import HPKE_BLOB_INFO, EncryptedPayload, canonical_json, payload_aad, \
-    payload_info, split_hpke_output
+from wire.v1 import HPKE_BLOB_INFO, EncryptedPayload, canonical_json, payload_info, \
+    split_hpke_output
 
 SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_128_GCM)
 
 
 def seal_payload(plaintext: bytes, *, kind: str, submission_id: str,
                  public_key: X25519PublicKey, key_id: str) -> EncryptedPayload:
-    # the public Suite.encrypt takes no AAD; wire.v1.payload_aad names the binding both
-    # sides use (see its docstring)
-    sealed = rust_openssl.hpke._encrypt_with_aad(SUITE, plaintext, public_key,
-                                                 info=payload_info(kind),
-                                                 aad=payload_aad(submission_id))
+    sealed = SUITE.encrypt(plaintext, public_key, info=payload_info(kind, submission_id))
     enc, ciphertext = split_hpke_output(sealed)
     return EncryptedPayload(key_id=key_id, enc_b64=base64.b64encode(enc).decode(),
                             ciphertext_b64=base64.b64encode(ciphertext).decode())

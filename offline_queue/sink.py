@@ -58,7 +58,7 @@ class OutboxSink:
         self._clock = clock
         self._min_free_bytes = min_free_bytes
         self._max_item_bytes = max_item_bytes
-        self._on_enqueued = on_enqueued
+        self.on_enqueued = on_enqueued
         self._identity: KioskIdentity | None = None
 
     def identity(self) -> KioskIdentity:
@@ -116,8 +116,8 @@ class OutboxSink:
 
         item = self.outbox.add(item_id, identity.kiosk_id, kind, created_at.isoformat(),
                                list(sealed.values()), envelope)
-        if self._on_enqueued is not None:
-            self._on_enqueued()
+        if self.on_enqueued is not None:
+            self.on_enqueued()
         return Enqueued(item.item_id, item.kiosk_seq, item.case_number)
 
 

@@ -63,8 +63,12 @@ class SignedTransport:
 
     def request(self, method: str, path: str, *, body: bytes | None = None,
                 json_body: Any = None, headers: Mapping[str, str] | None = None,
-                signed: bool = True, timeout_s: float | None = None) -> requests.Response:
-        """Send one request; raise `TransientError` when no HTTP response came back."""
+                signed: bool = True, timeout_s: float | None = None,
+                stream: bool = False) -> requests.Response:
+        """Send one request; raise `TransientError` when no HTTP response came back.
+
+        With `stream=True` it returns as soon as the status line and headers are in; the
+        caller reads the body (and handles its loss)."""
         all_headers = dict(headers or {})
         if json_body is not None:
             body = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode()
@@ -76,7 +80,7 @@ class SignedTransport:
                 prepared.method or method.upper(), prepared.path_url, body or b""))
         try:
             return self.session.send(prepared, timeout=timeout_s or self.timeout_s,
-                                     allow_redirects=False)
+                                     allow_redirects=False, stream=stream)
         except requests.exceptions.SSLError as error:
             raise TransientError(f"TLS to {self.base_url} failed (certificate pin or "
                                  f"handshake): {error}") from error

@@ -1,0 +1,109 @@
+"""The desired state pushed by the district: verified, staged, applied atomically, N-1 kept.
+
+Files in `<queue dir>/desired/`: `staged.json` (fetched and verified, waiting for a moment
+with no citizen session), `current.json` (applied) and `previous.json` (the version before,
+for `rollback`). Each is a `SignedDesiredState` written durably; a crash between the
+steps of `apply_staged` leaves a state that applying again completes.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Callable
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from offline_queue.fileio import fsync_directory, write_durably
+from offline_queue.seal import verify_signed
+from wire.v1 import DesiredState, SignedDesiredState
+
+Listener = Callable[[DesiredState], None]
+
+
+class DesiredStateRejected(ValueError):
+    """A bundle that must not be applied (bad signature, an older version)."""
+
+
+class DesiredStateStore:
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory) / "desired"
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._listeners: list[Listener] = []
+
+    def _path(self, name: str) -> Path:
+        return self.directory / f"{name}.json"
+
+    def _read(self, name: str) -> SignedDesiredState | None:
+        path = self._path(name)
+        if not path.exists():
+            return None
+        return SignedDesiredState.model_validate_json(path.read_bytes())
+
+    def current(self) -> DesiredState | None:
+        signed = self._read("current")
+        return signed.state if signed else None
+
+    def previous(self) -> DesiredState | None:
+        signed = self._read("previous")
+        return signed.state if signed else None
+
+    def staged(self) -> DesiredState | None:
+        signed = self._read("staged")
+        return signed.state if signed else None
+
+    def rolled_back_version(self) -> int:
+        """The newest version taken back by `rollback`: never staged again."""
+        path = self.directory / "rolled_back_version"
+        return int(path.read_text()) if path.exists() else 0
+
+    def on_applied(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def stage(self, signed: SignedDesiredState, verify_key: Ed25519PublicKey) -> bool:
+        """Keep a verified bundle for the next quiet moment; False when it is not newer."""
+        if not verify_signed(signed.state, signed.signature_b64, verify_key):
+            raise DesiredStateRejected(f"desired state version {signed.state.version}: the "
+                                       "district signature does not verify")
+        with self._lock:
+            newest = max((s.version for s in (self.current(), self.staged()) if s), default=0)
+            if signed.state.version <= max(newest, self.rolled_back_version()):
+                return False
+            write_durably(self._path("staged"), signed.model_dump_json().encode())
+            return True
+
+    def apply_staged(self, session_active: Callable[[], bool]) -> DesiredState | None:
+        """Apply the staged bundle unless a citizen session is open; return what was applied."""
+        with self._lock:
+            staged = self._path("staged")
+            if not staged.exists() or session_active():
+                return None
+            current = self._path("current")
+            if current.exists():
+                write_durably(self._path("previous"), current.read_bytes())
+            os.replace(staged, current)
+            fsync_directory(self.directory)
+            state = self.current()
+        assert state is not None
+        for listener in self._listeners:
+            listener(state)
+        return state
+
+    def rollback(self) -> DesiredState | None:
+        """Go back to the previous version (N-1); None when there is none. The version taken
+        back is not applied again; the district publishes a newer one to move on."""
+        with self._lock:
+            previous = self._path("previous")
+            if not previous.exists():
+                return None
+            undone = self.current()
+            if undone is not None:
+                write_durably(self.directory / "rolled_back_version", str(undone.version).encode())
+            os.replace(previous, self._path("current"))
+            fsync_directory(self.directory)
+            state = self.current()
+        assert state is not None
+        for listener in self._listeners:
+            listener(state)
+        return state

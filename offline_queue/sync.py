@@ -1,0 +1,510 @@
+"""The sync worker: delivers the outbox to the district server, exactly once in effect.
+
+One cycle (`sync_once`): health probe (a 204 with the API header, else a captive portal;
+the `Date` header gives the clock offset), receipts reconciliation by sequence (lost
+responses, a server restored from an older backup), then each pending item in sequence
+order: its blobs first (skipped when present, uploaded resumably in checksummed chunks),
+then an idempotent PUT; only a receipt whose district signature, digest and ids verify
+marks it delivered. Then desired state (ETag, signature, staged and applied between
+citizen sessions), reported state (changed fields only), purge and blob collection.
+
+Errors are classified (offline_queue.errors): one item is quarantined with its reason
+and the others go on; a global fault pauses the queue and alerts; anything transient is
+retried with exponential backoff and full jitter, scheduled on the kiosk clock, forever.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import shutil
+import threading
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Callable
+
+import requests
+from pydantic import ValidationError
+
+from kiosk.clock import Clock
+from offline_queue.crashpoints import crash_point
+from offline_queue.desired_state import DesiredStateRejected, DesiredStateStore
+from offline_queue.errors import CaptivePortal, PauseQueue, QuarantineItem, \
+    StorageUnavailable, TransientError
+from offline_queue.identity import KioskIdentity
+from offline_queue.seal import verify_signed
+from offline_queue.store import DELIVERED, PENDING, Item, Outbox, retention_cutoff
+from offline_queue.transport import SignedTransport
+from wire.v1 import API_VERSION, HEADER_API, HEADER_CHUNK_SHA256, HEADER_IDEMPOTENCY_KEY, \
+    HEADER_UPLOAD_OFFSET, PATH_BLOB, PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, PATH_DESIRED_STATE, \
+    PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, PATH_SUBMISSION, BlobUploadCreated, \
+    BlobUploadProgress, Problem, ReceiptsPage, ReportedState, SignedDesiredState, \
+    SignedReceipt, sha256_hex
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    backoff_base_s: float = 30.0
+    backoff_cap_s: float = 900.0
+    idle_sync_interval_s: float = 60.0
+    desired_state_poll_s: float = 300.0
+    desired_state_jitter_s: float = 60.0
+    delivered_retention_s: float = 7 * 86400.0
+    oldest_unsent_alert_s: float = 3600.0
+
+    @staticmethod
+    def from_section(section: Any) -> "SyncSettings":
+        return SyncSettings(**{name: getattr(section, name)
+                               for name in SyncSettings.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    """What the UI and `kiosk doctor` show about the queue."""
+    depth: int
+    quarantined: int
+    delivered_kept: int
+    oldest_unsent_age_s: float | None
+    last_success_at: str | None
+    last_error: str | None
+    paused: str | None
+    alert: str | None
+    clock_offset_s: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def queue_status(outbox: Outbox, now: datetime, oldest_unsent_alert_s: float) -> QueueStatus:
+    counts = outbox.counts()
+    age = None
+    if counts.oldest_pending_created_at:
+        age = max(0.0, (now - datetime.fromisoformat(counts.oldest_pending_created_at))
+                  .total_seconds())
+    paused = outbox.get_state("paused")
+    alert = paused
+    if alert is None and age is not None and age > oldest_unsent_alert_s:
+        alert = f"the oldest unsent item has waited {int(age)} s"
+    return QueueStatus(counts.pending, counts.quarantined, counts.delivered, age,
+                       outbox.get_state("last_success_at"), outbox.get_state("last_error"),
+                       paused, alert, outbox.get_state("clock_offset_s"))
+
+
+@dataclass(frozen=True)
+class CycleResult:
+    ok: bool
+    delivered: int
+    quarantined: int
+    error: str | None
+    next_delay_s: float
+
+
+def _problem(response: requests.Response) -> str:
+    try:
+        problem = Problem.model_validate_json(response.content)
+        return f"{response.status_code} {problem.error}: {problem.detail}".strip(": ")
+    except ValidationError:
+        return f"{response.status_code} {response.reason}"
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            return max(0.0, (parsedate_to_datetime(value) -
+                             parsedate_to_datetime(response.headers.get("Date", value)))
+                       .total_seconds())
+        except (TypeError, ValueError):
+            return None
+
+
+def raise_for_global_status(response: requests.Response, what: str) -> None:
+    """The statuses that mean the same for every request: pause, or retry later."""
+    status = response.status_code
+    if status in (401, 403):
+        raise PauseQueue(f"{what}: the server refuses this kiosk ({_problem(response)}); "
+                         "check its enrolment")
+    if status == 429 or status >= 500:
+        raise TransientError(f"{what}: {_problem(response)}", _retry_after(response))
+    if 300 <= status < 400:
+        raise CaptivePortal(f"{what}: redirected to {response.headers.get('Location', '?')}")
+
+
+class SyncWorker:
+    def __init__(self, outbox: Outbox, transport: SignedTransport, identity: KioskIdentity, *,
+                 clock: Clock, settings: SyncSettings = SyncSettings(),
+                 desired: DesiredStateStore | None = None,
+                 session_active: Callable[[], bool] = lambda: False,
+                 report_extra: Callable[[], dict[str, Any]] = dict,
+                 app_version: str = "", rng: random.Random | None = None) -> None:
+        self.outbox = outbox
+        self.transport = transport
+        self.identity = identity
+        self._clock = clock
+        self.settings = settings
+        self.desired = desired
+        self._session_active = session_active
+        self._report_extra = report_extra
+        self._app_version = app_version
+        self._rng = rng or random.SystemRandom()
+        self._failures = 0
+        self._next_desired_poll = 0.0
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._cycle_lock = threading.Lock()
+        #: set after every cycle (tests and `kiosk queue retry` wait on it)
+        self.cycle_done = threading.Event()
+
+    # --- the loop ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="queue-sync", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def wake(self) -> None:
+        """Run a cycle now (new item enqueued, network back, operator asked)."""
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            result = self.sync_once()
+            self._clock.wait(self._wake, result.next_delay_s)
+
+    def backoff_delay(self, retry_after_s: float | None = None) -> float:
+        """Full jitter: uniform in [0, min(cap, base * 2^(failures-1))], at least Retry-After."""
+        ceiling = min(self.settings.backoff_cap_s,
+                      self.settings.backoff_base_s * 2 ** max(0, self._failures - 1))
+        delay = self._rng.uniform(0, ceiling)
+        return max(delay, retry_after_s or 0.0)
+
+    def sync_once(self) -> CycleResult:
+        with self._cycle_lock:
+            try:
+                result = self._cycle()
+            finally:
+                self.cycle_done.set()
+        return result
+
+    def _cycle(self) -> CycleResult:
+        delivered = quarantined = 0
+        try:
+            self.probe()
+            self.reconcile_receipts()
+            for item in list(self.outbox.iter_items(PENDING)):
+                try:
+                    if self.deliver(item):
+                        delivered += 1
+                except QuarantineItem as error:
+                    log.warning("queue item quarantined", extra={"item_id": item.item_id,
+                                                                 "reason": str(error)})
+                    self.outbox.quarantine(item.item_id, str(error))
+                    quarantined += 1
+            self.pull_desired_state()
+            self.apply_desired_state()
+            self.report_state()
+            self.housekeeping()
+        except PauseQueue as error:
+            self._failures += 1
+            self._record_failure(str(error), paused=True)
+            return CycleResult(False, delivered, quarantined, str(error),
+                               self.settings.backoff_cap_s)
+        except (TransientError, StorageUnavailable) as error:
+            self._failures += 1
+            self._record_failure(str(error), paused=False)
+            retry_after = error.retry_after_s if isinstance(error, TransientError) else None
+            return CycleResult(False, delivered, quarantined, str(error),
+                               self.backoff_delay(retry_after))
+        self._failures = 0
+        self.outbox.set_state(last_success_at=self._clock.now().isoformat(), last_error=None,
+                              paused=None)
+        return CycleResult(True, delivered, quarantined, None,
+                           self.settings.idle_sync_interval_s)
+
+    def _record_failure(self, message: str, paused: bool) -> None:
+        log.warning("queue sync failed", extra={"error": message, "paused": paused})
+        try:
+            self.outbox.set_state(last_error=message, paused=message if paused else None)
+        except StorageUnavailable:
+            log.error("queue state could not be recorded", extra={"error": message})
+
+    def status(self) -> QueueStatus:
+        return queue_status(self.outbox, self._clock.now(), self.settings.oldest_unsent_alert_s)
+
+    # --- 1. health -----------------------------------------------------------------------
+
+    def probe(self) -> None:
+        """Raise unless the district server itself answers; record the clock offset."""
+        response = self.transport.request("GET", PATH_HEALTH, signed=False)
+        if response.status_code != 204 or response.headers.get(HEADER_API) != API_VERSION:
+            raise CaptivePortal(f"GET {PATH_HEALTH} answered {response.status_code} without "
+                                f"{HEADER_API}: {API_VERSION} (captive portal or proxy)")
+        date = response.headers.get("Date")
+        if date:
+            try:
+                offset = (parsedate_to_datetime(date) - self._clock.now()).total_seconds()
+            except (TypeError, ValueError):
+                return
+            self.transport.clock_offset_s = offset
+            self.outbox.set_state(clock_offset_s=round(offset, 1))
+
+    # --- 2. receipts reconciliation ------------------------------------------------------
+
+    def _receipts_after(self, after_seq: int) -> tuple[list[SignedReceipt], int]:
+        receipts: list[SignedReceipt] = []
+        contiguous = 0
+        while True:
+            path = PATH_RECEIPTS.format(kiosk_id=self.identity.kiosk_id) + \
+                f"?after_seq={after_seq}"
+            response = self.transport.request("GET", path)
+            raise_for_global_status(response, "receipts")
+            if response.status_code != 200:
+                raise TransientError(f"receipts: {_problem(response)}")
+            try:
+                page = ReceiptsPage.model_validate_json(response.content)
+            except ValidationError as error:
+                raise TransientError(f"receipts: not a receipts page ({error.error_count()} "
+                                     "problems; captive portal?)") from error
+            for signed in page.receipts:
+                self._verify_receipt(signed)
+            receipts += page.receipts
+            contiguous = page.contiguous_through
+            if not page.has_more or not page.receipts:
+                return receipts, contiguous
+            after_seq = page.receipts[-1].receipt.kiosk_seq
+
+    def reconcile_receipts(self) -> None:
+        """Mark items the server has (response lost) delivered; resend what it lost."""
+        cursor = self.outbox.get_state("receipts_through", 0)
+        receipts, contiguous = self._receipts_after(cursor)
+        if contiguous < cursor:
+            log.error("district server forgot confirmed submissions (restored from backup?)",
+                      extra={"was": cursor, "now": contiguous})
+            receipts, contiguous = self._receipts_after(contiguous)
+        by_id = {signed.receipt.submission_id: signed for signed in receipts}
+        for item in self.outbox.items(after_seq=contiguous, limit=1_000_000):
+            signed = by_id.get(item.item_id)
+            if signed is not None and item.state == PENDING:
+                if signed.receipt.digest == item.digest:
+                    self._record_receipt(item, signed)
+                else:
+                    self.outbox.quarantine(item.item_id, "the server holds a different "
+                                                         "submission under this id")
+            elif signed is None and item.state == DELIVERED:
+                self.outbox.mark_undelivered(item.item_id, "the server no longer has it "
+                                                           "(restored from a backup); resending")
+        self.outbox.set_state(receipts_through=contiguous)
+
+    # --- 3. delivery ---------------------------------------------------------------------
+
+    def _verify_receipt(self, signed: SignedReceipt) -> None:
+        receipt = signed.receipt
+        if receipt.kiosk_id != self.identity.kiosk_id or not verify_signed(
+                receipt, signed.signature_b64, self.identity.receipt_public_key):
+            raise PauseQueue(f"a receipt for {receipt.submission_id} does not verify against "
+                             "the district receipt key")
+
+    def _record_receipt(self, item: Item, signed: SignedReceipt) -> None:
+        self.outbox.mark_delivered(item.item_id, signed.model_dump_json(),
+                                   signed.receipt.server_seq, self._clock.now().isoformat())
+
+    def deliver(self, item: Item) -> bool:
+        """Blobs, then the PUT; True once a verified receipt is recorded."""
+        for sha in item.blobs:
+            self.ensure_blob(sha)
+        response = self._put(item)
+        if response.status_code == 424:
+            for sha in self._missing_blobs(response):
+                self.upload_blob(sha)
+            response = self._put(item)
+        return self._accept_put_response(item, response)
+
+    def _put(self, item: Item) -> requests.Response:
+        path = PATH_SUBMISSION.format(submission_id=item.item_id)
+        response = self.transport.request(
+            "PUT", path, body=item.envelope.encode(), stream=True,
+            headers={"Content-Type": "application/json", HEADER_IDEMPOTENCY_KEY: item.item_id})
+        crash_point("server_committed")  # the status line is here, the receipt not yet read
+        try:
+            response.content  # noqa: B018 - read the body now, inside the error handling
+        except requests.RequestException as error:
+            raise TransientError(f"PUT {path}: response cut off: {error}") from error
+        return response
+
+    def _missing_blobs(self, response: requests.Response) -> list[str]:
+        try:
+            missing = Problem.model_validate_json(response.content).missing or []
+        except ValidationError:
+            missing = []
+        return missing
+
+    def _accept_put_response(self, item: Item, response: requests.Response) -> bool:
+        status = response.status_code
+        what = f"submission {item.case_number}"
+        if status in (200, 201):
+            try:
+                signed = SignedReceipt.model_validate_json(response.content)
+            except ValidationError as error:
+                raise TransientError(f"{what}: {status} without a receipt (captive portal "
+                                     "or proxy?)") from error
+            self._verify_receipt(signed)
+            receipt = signed.receipt
+            if (receipt.submission_id, receipt.kiosk_seq, receipt.digest) != \
+                    (item.item_id, item.kiosk_seq, item.digest):
+                raise PauseQueue(f"{what}: the receipt names another submission or digest")
+            crash_point("response_arrived")
+            self._record_receipt(item, signed)
+            return True
+        if status == 409:
+            raise QuarantineItem(f"{what}: the server holds a different submission under the "
+                                 f"same id ({_problem(response)}); never overwritten")
+        if status in (400, 413, 422):
+            raise QuarantineItem(f"{what}: rejected as invalid ({_problem(response)})")
+        if status == 424:
+            raise TransientError(f"{what}: the server still misses attachments")
+        raise_for_global_status(response, what)
+        raise PauseQueue(f"{what}: unexpected answer {_problem(response)}")
+
+    # --- blobs ---------------------------------------------------------------------------
+
+    def ensure_blob(self, sha: str) -> None:
+        if not self.outbox.blobs.exists(sha):
+            raise QuarantineItem(f"attachment {sha[:12]}... is missing from the kiosk disk")
+        response = self.transport.request("HEAD", PATH_BLOB.format(sha256=sha))
+        if response.status_code == 200:
+            return
+        if response.status_code != 404:
+            raise_for_global_status(response, "blob check")
+            raise TransientError(f"blob check: {_problem(response)}")
+        self.upload_blob(sha)
+
+    def upload_blob(self, sha: str) -> None:
+        """Resumable upload: continue a known upload at the server's offset, chunk by chunk."""
+        if not self.outbox.blobs.exists(sha):
+            raise QuarantineItem(f"attachment {sha[:12]}... is missing from the kiosk disk")
+        length = self.outbox.blobs.size(sha)
+        upload_key = f"upload:{sha}"
+        known = self.outbox.get_state(upload_key)
+        offset, upload_id, chunk = None, None, 1_048_576
+        if known:
+            upload_id, chunk = known["upload_id"], known["chunk"]
+            offset = self._upload_offset(upload_id)
+        if offset is None:
+            response = self.transport.request("POST", PATH_BLOB_UPLOADS.format(sha256=sha),
+                                              json_body={"length": length})
+            if response.status_code not in (200, 201):
+                self._raise_for_blob(response, sha)
+            created = BlobUploadCreated.model_validate_json(response.content)
+            upload_id, offset, chunk = created.upload_id, created.offset, created.chunk_size
+            self.outbox.set_state(**{upload_key: {"upload_id": upload_id, "chunk": chunk}})
+        complete = offset >= length
+        while not complete:
+            data = self.outbox.blobs.read(sha, offset, chunk)
+            response = self.transport.request(
+                "PATCH", PATH_BLOB_UPLOAD.format(upload_id=upload_id), body=data,
+                headers={HEADER_UPLOAD_OFFSET: str(offset), HEADER_CHUNK_SHA256: sha256_hex(data),
+                         "Content-Type": "application/offset+octet-stream"})
+            if response.status_code == 409:  # our offset is stale: ask the server
+                offset = self._upload_offset(upload_id)
+                if offset is None:
+                    raise TransientError(f"blob {sha[:12]}...: upload vanished; starting over")
+                continue
+            if response.status_code not in (200, 201, 204):
+                self._raise_for_blob(response, sha)
+            progress = BlobUploadProgress.model_validate_json(response.content)
+            offset, complete = progress.offset, progress.complete
+        self.outbox.set_state(**{upload_key: None})
+
+    def _upload_offset(self, upload_id: str) -> int | None:
+        response = self.transport.request("HEAD", PATH_BLOB_UPLOAD.format(upload_id=upload_id))
+        if response.status_code == 404:
+            return None
+        if response.status_code not in (200, 204):
+            raise_for_global_status(response, "upload offset")
+            raise TransientError(f"upload offset: {_problem(response)}")
+        return int(response.headers[HEADER_UPLOAD_OFFSET])
+
+    def _raise_for_blob(self, response: requests.Response, sha: str) -> None:
+        raise_for_global_status(response, f"blob {sha[:12]}...")
+        if response.status_code in (400, 413, 422):
+            raise QuarantineItem(f"blob {sha[:12]}... refused: {_problem(response)}")
+        raise TransientError(f"blob {sha[:12]}...: {_problem(response)}")
+
+    # --- 4./5. desired and reported state ------------------------------------------------
+
+    def pull_desired_state(self) -> None:
+        if self.desired is None or self._clock.monotonic() < self._next_desired_poll:
+            return
+        path = PATH_DESIRED_STATE.format(kiosk_id=self.identity.kiosk_id)
+        etag = self.outbox.get_state("desired_etag")
+        response = self.transport.request("GET", path,
+                                          headers={"If-None-Match": etag} if etag else None)
+        if response.status_code == 200:
+            try:
+                signed = SignedDesiredState.model_validate_json(response.content)
+                self.desired.stage(signed, self.identity.receipt_public_key)
+            except (ValidationError, DesiredStateRejected) as error:
+                raise PauseQueue(f"desired state refused: {error}") from error
+            self.outbox.set_state(desired_etag=response.headers.get("ETag"))
+        elif response.status_code not in (304, 404):
+            raise_for_global_status(response, "desired state")
+            raise TransientError(f"desired state: {_problem(response)}")
+        self._next_desired_poll = self._clock.monotonic() + self.settings.desired_state_poll_s \
+            + self._rng.uniform(0, self.settings.desired_state_jitter_s)
+
+    def apply_desired_state(self) -> None:
+        if self.desired is not None:
+            self.desired.apply_staged(self._session_active)
+
+    def current_report(self) -> dict[str, Any]:
+        """The reported state, coarsened so that only real changes make a delta."""
+        status = self.status()
+        current = self.desired.current() if self.desired else None
+        disk_free = shutil.disk_usage(self.outbox.directory).free
+        report: dict[str, Any] = {
+            "app_version": self._app_version or None,
+            "applied_desired_version": current.version if current else None,
+            "catalogue_version": current.catalogue_version if current else None,
+            "queue_depth": status.depth,
+            "oldest_unsent_age_s": (float(int(status.oldest_unsent_age_s // 60) * 60)
+                                    if status.oldest_unsent_age_s is not None else None),
+            "clock_offset_ms": int(round(self.transport.clock_offset_s)) * 1000,
+            "disk_free_bytes": disk_free // 100_000_000 * 100_000_000,
+            "last_errors": [status.last_error] if status.last_error else [],
+        }
+        report.update(self._report_extra())
+        return ReportedState.model_validate(report).model_dump(mode="json")
+
+    def report_state(self) -> None:
+        current = self.current_report()
+        last = self.outbox.get_state("reported", {})
+        delta = {key: value for key, value in current.items() if last.get(key) != value}
+        if not delta:
+            return
+        path = PATH_REPORTED_STATE.format(kiosk_id=self.identity.kiosk_id)
+        response = self.transport.request("PATCH", path, json_body=delta)
+        if response.status_code not in (200, 204):
+            raise_for_global_status(response, "reported state")
+            raise TransientError(f"reported state: {_problem(response)}")
+        self.outbox.set_state(reported=current)
+
+    # --- housekeeping --------------------------------------------------------------------
+
+    def housekeeping(self) -> None:
+        self.outbox.purge_delivered(retention_cutoff(self._clock.now(),
+                                                     self.settings.delivered_retention_s))
+        self.outbox.collect_orphan_blobs()
+

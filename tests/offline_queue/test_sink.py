@@ -1,0 +1,88 @@
+"""Capture: sealed to the district key, validated, stored with an offline case number."""
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+
+import pytest
+from pydantic import ValidationError
+
+from offline_queue.errors import NotEnrolled, StorageUnavailable
+from offline_queue.seal import SUITE
+from offline_queue.sink import OutboxSink, uuid7
+from offline_queue.store import Outbox
+from tests.offline_queue.helpers import District, application, audit, enrol
+from wire.v1 import SubmissionEnvelope, payload_info, submission_digest, \
+    HPKE_BLOB_INFO
+
+
+@pytest.fixture
+def district():
+    return District.generate()
+
+
+@pytest.fixture
+def sink(tmp_path, district, test_clock):
+    enrol(tmp_path, district)
+    return OutboxSink(Outbox(tmp_path), clock=test_clock)
+
+
+def test_enqueue_returns_offline_case_number_and_uuid7(sink):
+    first = sink.enqueue("audit", audit(1))
+    second = sink.enqueue("audit", audit(2))
+    assert (first.kiosk_seq, second.kiosk_seq) == (1, 2)
+    assert second.case_number == "kiosk-test-01-2"
+    assert uuid.UUID(first.item_id).version == 7
+
+
+def test_payload_and_blobs_are_sealed_to_the_district_key(sink, district, tmp_path):
+    photo = b"\xff\xd8 citizen document scan 11010519491231002X"
+    done = sink.enqueue("submission", application(1, pages=1), {"blob:page0": photo})
+    item = sink.outbox.get(done.item_id)
+    envelope = SubmissionEnvelope.model_validate_json(item.envelope)
+    assert submission_digest(envelope) == item.digest
+    # nothing readable on the kiosk disk
+    raw = (tmp_path / "outbox.sqlite3").read_bytes() + (tmp_path / "outbox.sqlite3-wal").read_bytes()
+    assert b"11010519491231002X" not in raw
+    sealed_blob = sink.outbox.blobs.read(envelope.blobs[0])
+    assert photo not in sealed_blob
+    # only the district private key opens them
+    assert SUITE.decrypt(sealed_blob, district.payload_key, info=HPKE_BLOB_INFO) == photo
+    opened = SUITE.decrypt(base64.b64decode(envelope.payload.enc_b64) +
+                           base64.b64decode(envelope.payload.ciphertext_b64),
+                           district.payload_key, info=payload_info("submission", done.item_id))
+    payload = json.loads(opened)
+    assert payload["materials"][0]["blobs"] == envelope.blobs  # name replaced by the address
+    assert payload["applicant"]["id_number"] == "11010519491231002X"
+
+
+def test_invalid_payload_is_a_clear_error_and_stores_nothing(sink):
+    with pytest.raises(ValidationError):
+        sink.enqueue("audit", {"action": "x"})
+    with pytest.raises(ValueError, match="unknown event kind"):
+        sink.enqueue("nonsense", {})
+    with pytest.raises(ValueError, match="must start with 'blob:'"):
+        sink.enqueue("audit", audit(1), {"page": b"x"})
+    assert sink.outbox.counts().pending == 0
+
+
+def test_not_enrolled_cannot_accept(tmp_path, test_clock):
+    sink = OutboxSink(Outbox(tmp_path), clock=test_clock)
+    assert "not enrolled" in sink.can_accept()
+    with pytest.raises(NotEnrolled):
+        sink.enqueue("audit", audit(1))
+
+
+def test_low_disk_space_refuses_new_items(tmp_path, district, test_clock):
+    enrol(tmp_path, district)
+    sink = OutboxSink(Outbox(tmp_path), clock=test_clock, min_free_bytes=2**62)
+    assert "free" in sink.can_accept()
+    with pytest.raises(StorageUnavailable):
+        sink.enqueue("audit", audit(1))
+
+
+def test_uuid7_orders_by_time(test_clock):
+    first = uuid7(test_clock.now())
+    test_clock.advance(0.002)
+    assert uuid7(test_clock.now()) > first

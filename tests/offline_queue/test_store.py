@@ -1,0 +1,130 @@
+"""The durable outbox: transactions, sequence, migrations, storage failures, collection."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from offline_queue.errors import StorageUnavailable
+from offline_queue.store import MIGRATIONS, Outbox
+
+
+def _add(outbox: Outbox, item_id: str, blobs: list[bytes] = ()) -> object:
+    return outbox.add(item_id, "k-1", "audit", "2026-11-26T09:00:00+00:00", list(blobs),
+                      lambda seq: (f'{{"seq":{seq}}}', f"digest-{seq}"))
+
+
+def test_database_is_wal_with_full_sync_and_current_schema(tmp_path):
+    outbox = Outbox(tmp_path)
+    db = sqlite3.connect(tmp_path / "outbox.sqlite3")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert outbox._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert outbox.schema_version() == len(MIGRATIONS)
+
+
+def test_sequence_is_per_kiosk_and_case_number_follows_it(tmp_path):
+    outbox = Outbox(tmp_path)
+    first, second = _add(outbox, "a"), _add(outbox, "b")
+    assert (first.kiosk_seq, second.kiosk_seq) == (1, 2)
+    assert second.case_number == "k-1-2"
+    other = outbox.add("c", "k-2", "audit", "2026-11-26T09:00:00+00:00", [],
+                       lambda seq: ("{}", "d"))
+    assert other.kiosk_seq == 1
+
+
+def test_blobs_are_on_disk_and_referenced_after_commit(tmp_path):
+    outbox = Outbox(tmp_path)
+    item = _add(outbox, "a", [b"one", b"two"])
+    assert len(item.blobs) == 2
+    assert all(outbox.blobs.read(sha) in (b"one", b"two") for sha in item.blobs)
+
+
+def test_failed_envelope_builder_leaves_nothing_but_collectable_blobs(tmp_path):
+    outbox = Outbox(tmp_path)
+
+    def broken(seq: int):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with pytest.raises(StorageUnavailable, match="disk is full"):
+        outbox.add("a", "k-1", "audit", "t", [b"orphan"], broken)
+    assert outbox.counts().pending == 0 and outbox.last_seq("k-1") == 0
+    assert len(list(outbox.blobs.addresses())) == 1
+    assert outbox.collect_orphan_blobs() == 1
+    assert _add(outbox, "b").kiosk_seq == 1
+
+
+def test_full_database_raises_storage_unavailable_and_keeps_committed_items(tmp_path):
+    outbox = Outbox(tmp_path)
+    _add(outbox, "kept")
+    pages = outbox._db.execute("PRAGMA page_count").fetchone()[0]
+    outbox._db.execute(f"PRAGMA max_page_count={pages}")
+    with pytest.raises(StorageUnavailable, match="full"):
+        outbox.add("big", "k-1", "audit", "t", [], lambda seq: ("x" * 200_000, "d"))
+    assert [i.item_id for i in outbox.items()] == ["kept"]
+    assert outbox.integrity_check() == "ok"
+
+
+def test_full_disk_while_writing_a_blob_is_storage_unavailable(tmp_path, monkeypatch):
+    import errno
+    import os
+    outbox = Outbox(tmp_path)
+    real_write = os.write
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(StorageUnavailable, match="No space left"):
+        _add(outbox, "a", [b"attachment"])
+    monkeypatch.setattr(os, "write", real_write)
+    assert outbox.counts().pending == 0
+    assert list(outbox.blobs.directory.iterdir()) == []  # the temp file went too
+
+
+def test_corrupt_database_file_is_storage_unavailable_and_left_untouched(tmp_path):
+    garbage = b"this is not a database" * 100
+    (tmp_path / "outbox.sqlite3").write_bytes(garbage)
+    with pytest.raises(StorageUnavailable, match="not a database"):
+        Outbox(tmp_path)
+    assert (tmp_path / "outbox.sqlite3").read_bytes() == garbage
+
+
+def test_database_from_newer_software_is_refused(tmp_path):
+    Outbox(tmp_path).close()
+    db = sqlite3.connect(tmp_path / "outbox.sqlite3")
+    db.execute(f"PRAGMA user_version={len(MIGRATIONS) + 1}")
+    db.close()
+    with pytest.raises(StorageUnavailable, match="newer"):
+        Outbox(tmp_path)
+
+
+def test_reopening_keeps_items_and_sequence(tmp_path):
+    outbox = Outbox(tmp_path)
+    _add(outbox, "a")
+    outbox.close()
+    again = Outbox(tmp_path)
+    assert _add(again, "b").kiosk_seq == 2
+
+
+def test_delivery_requires_a_receipt_and_purge_frees_blobs(tmp_path):
+    from datetime import datetime, timezone
+    outbox = Outbox(tmp_path)
+    item = _add(outbox, "a", [b"blob"])
+    with pytest.raises(StorageUnavailable):
+        outbox._update("UPDATE items SET state = 'delivered' WHERE item_id = 'a'", ())
+    assert outbox.mark_delivered("a", "{}", 7, "2026-11-26T09:00:00+00:00")
+    assert not outbox.mark_delivered("a", "{}", 7, "2026-11-26T09:00:00+00:00")
+    assert outbox.purge_delivered(datetime(2026, 11, 27, tzinfo=timezone.utc)) == 1
+    assert outbox.collect_orphan_blobs() == 1
+    assert not outbox.blobs.exists(item.blobs[0])
+
+
+def test_quarantine_and_release(tmp_path):
+    outbox = Outbox(tmp_path)
+    _add(outbox, "a")
+    outbox.quarantine("a", "409 conflict")
+    counts = outbox.counts()
+    assert (counts.pending, counts.quarantined) == (0, 1)
+    assert outbox.get("a").last_error == "409 conflict"
+    assert outbox.release_quarantined() == 1
+    assert outbox.counts().pending == 1
