@@ -1,0 +1,66 @@
+"""ISO 7816-4 command and response APDUs (short length only, as eMRTD BAC uses)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from devices.id_reader.errors import ParseError
+
+SW_OK = 0x9000
+
+
+@dataclass(frozen=True)
+class CommandApdu:
+    cla: int
+    ins: int
+    p1: int
+    p2: int
+    data: bytes = b""
+    #: expected response length; None = no Le field, 256 = "00"
+    le: int | None = None
+
+    def to_bytes(self) -> bytes:
+        out = bytes([self.cla, self.ins, self.p1, self.p2])
+        if self.data:
+            if len(self.data) > 255:
+                raise ValueError("extended-length APDUs are not used here")
+            out += bytes([len(self.data)]) + self.data
+        if self.le is not None:
+            out += bytes([self.le & 0xFF])
+        return out
+
+
+@dataclass(frozen=True)
+class ResponseApdu:
+    data: bytes
+    sw: int
+
+    @classmethod
+    def parse(cls, raw: bytes) -> "ResponseApdu":
+        if len(raw) < 2:
+            raise ParseError(f"a response APDU needs at least the 2 status bytes, got {len(raw)}")
+        return cls(bytes(raw[:-2]), int.from_bytes(raw[-2:], "big"))
+
+    @property
+    def ok(self) -> bool:
+        return self.sw == SW_OK
+
+
+def select_application(aid: bytes) -> CommandApdu:
+    return CommandApdu(0x00, 0xA4, 0x04, 0x0C, aid)
+
+
+def select_file(fid: int) -> CommandApdu:
+    return CommandApdu(0x00, 0xA4, 0x02, 0x0C, fid.to_bytes(2, "big"))
+
+
+def read_binary(offset: int, length: int) -> CommandApdu:
+    if not 0 <= offset <= 0x7FFF:
+        raise ValueError("READ BINARY offsets above 32767 need odd-INS reads")
+    return CommandApdu(0x00, 0xB0, offset >> 8, offset & 0xFF, le=length)
+
+
+GET_CHALLENGE = CommandApdu(0x00, 0x84, 0x00, 0x00, le=8)
+
+
+def mutual_authenticate(data: bytes) -> CommandApdu:
+    return CommandApdu(0x00, 0x82, 0x00, 0x00, data, le=40)
