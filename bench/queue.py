@@ -1,0 +1,142 @@
+"""Durable enqueue latency of the offline queue, beside its floors, in one run (JSON out).
+
+- `outbox_enqueue`: `OutboxSink.enqueue` of an application with three 200 KB attachments
+  (validate, HPKE-seal payload and attachments, three blob files fsynced + directory
+  fsync, one WAL transaction with synchronous=FULL);
+- `raw_fsync_4k` / `raw_fsync_600k`: write + fsync of a new file of that size on the same
+  disk (the hardware floor: an enqueue costs a few of these);
+- `persist_queue_ack`: persist-queue's SQLiteAckQueue (WAL, synchronous=FULL set
+  explicitly, auto_commit) putting the same three attachments pickled into one row,
+  plaintext and unencrypted.
+
+    .venv/bin/python bench/queue.py [--count N] [--dir DIR] [--max-seconds S]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kiosk.clock import SystemClock  # noqa: E402
+from offline_queue.sink import OutboxSink  # noqa: E402
+from offline_queue.store import Outbox  # noqa: E402
+from offline_queue.testing.district_keys import District, enrol  # noqa: E402
+
+ATTACHMENT_BYTES = 200 * 1024
+
+
+def _stats(samples_s: list[float]) -> dict:
+    ms = sorted(s * 1000 for s in samples_s)
+    return {"n": len(ms), "p50_ms": round(statistics.median(ms), 3),
+            "p99_ms": round(ms[min(len(ms) - 1, int(len(ms) * 0.99))], 3),
+            "mean_ms": round(statistics.fmean(ms), 3)}
+
+
+def _measure(count: int, deadline: float, step: Callable[[int], None]) -> list[float]:
+    samples = []
+    for n in range(count):
+        if time.monotonic() > deadline:
+            break
+        start = time.perf_counter()
+        step(n)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def _application(n: int) -> dict:
+    return {"service_code": "S0001", "catalogue_version": "1",
+            "applicant": {"id_number": "11010519491231002X", "name": "测试"},
+            "identity_method": "document+face", "form_data": {"n": n},
+            "pickup_method": "window",
+            "materials": [{"code": "id_card", "status": "provided",
+                           "blobs": ["blob:page0", "blob:page1", "blob:page2"]}]}
+
+
+def bench_outbox(directory: Path, count: int, deadline: float) -> dict:
+    enrol(directory, District.generate())
+    sink = OutboxSink(Outbox(directory), clock=SystemClock())
+    attachments = [os.urandom(ATTACHMENT_BYTES) for _ in range(3)]
+
+    def step(n: int) -> None:
+        sink.enqueue("submission", _application(n),
+                     {f"blob:page{i}": data for i, data in enumerate(attachments)})
+
+    return _stats(_measure(count, deadline, step))
+
+
+def bench_raw_fsync(directory: Path, size: int, count: int, deadline: float) -> dict:
+    data = os.urandom(size)
+
+    def step(n: int) -> None:
+        fd = os.open(directory / f"raw-{size}-{n}", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    return _stats(_measure(count, deadline, step))
+
+
+def bench_persist_queue(directory: Path, count: int, deadline: float) -> dict:
+    from persistqueue import SQLiteAckQueue
+    queue = SQLiteAckQueue(str(directory), auto_commit=True)
+    queue._putter.execute("PRAGMA synchronous=FULL")
+    mode = queue._putter.execute("PRAGMA journal_mode").fetchone()[0]
+    attachments = [os.urandom(ATTACHMENT_BYTES) for _ in range(3)]
+
+    def step(n: int) -> None:
+        queue.put({"payload": _application(n), "attachments": attachments})
+
+    result = _stats(_measure(count, deadline, step))
+    result["journal_mode"] = mode
+    result["synchronous"] = queue._putter.execute("PRAGMA synchronous").fetchone()[0]
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100, help="operations per measurement")
+    parser.add_argument("--dir", type=Path, default=None,
+                        help="a directory on the disk to measure (default: a temp dir)")
+    parser.add_argument("--max-seconds", type=float, default=60.0,
+                        help="stop each measurement after this long (bounded run time)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(dir=args.dir) as root:
+        base = Path(root)
+        budget = args.max_seconds / 4
+        results = {}
+        for name, run in (
+                ("outbox_enqueue", lambda d: bench_outbox(d, args.count, time.monotonic() + budget)),
+                ("raw_fsync_4k", lambda d: bench_raw_fsync(d, 4096, args.count,
+                                                           time.monotonic() + budget / 2)),
+                ("raw_fsync_600k", lambda d: bench_raw_fsync(d, 3 * ATTACHMENT_BYTES, args.count,
+                                                             time.monotonic() + budget / 2)),
+                ("persist_queue_ack", lambda d: bench_persist_queue(
+                    d, args.count, time.monotonic() + budget))):
+            directory = base / name
+            directory.mkdir()
+            results[name] = run(directory)
+    report = {
+        "benchmark": "queue",
+        "item": "application + 3 x 200 KiB attachments",
+        "results": results,
+        "outbox_p50_over_raw_fsync_600k": round(
+            results["outbox_enqueue"]["p50_ms"] / results["raw_fsync_600k"]["p50_ms"], 2),
+        "outbox_p50_over_persist_queue": round(
+            results["outbox_enqueue"]["p50_ms"] / results["persist_queue_ack"]["p50_ms"], 2),
+    }
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
