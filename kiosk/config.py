@@ -14,6 +14,7 @@ from typing import Any, Literal, Mapping
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from config import DEFAULTS_DIR, DEFAULTS_FILE
+from devices.face.settings import FaceSettings
 from devices.registry import KINDS, ROLES, BackendUnavailable, DeviceSpec, UnknownBackend, \
     backend_class
 
@@ -79,6 +80,20 @@ class QueueSection(Section):
     max_item_bytes: int = Field(ge=1024)
 
 
+class FaceSection(FaceSettings):
+    """Face verification (devices/face/); defaults in config/defaults.d/face.toml."""
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class LockersSection(Section):
+    """Pickup and the technician's locker commands; defaults in config/defaults.d/locker.toml."""
+    technician_pin_hash: str = Field(pattern=r"^$|^scrypt\$")
+    pin_max_tries: int = Field(ge=1, le=20)
+    pin_lockout_s: float = Field(gt=0, le=86400)
+    code_max_tries: int = Field(ge=1, le=20)
+    code_lockout_s: float = Field(gt=0, le=7 * 86400)
+
+
 class DeviceEntry(BaseModel):
     """kind, backend and enabled here; the other keys are the backend's options."""
     model_config = ConfigDict(extra="allow", frozen=True, strict=True)
@@ -93,6 +108,8 @@ class KioskConfig(Section):
     logging: LoggingSection
     server: ServerSection
     queue: QueueSection
+    face: FaceSection
+    lockers: LockersSection
     devices: dict[str, DeviceEntry]
     roles: dict[Literal["id_reader", "face_camera", "document_camera", "code_reader",
                         "receipt_printer", "locker_bank"], list[str]]
