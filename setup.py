@@ -24,10 +24,11 @@ setup(
     packages=find_packages(include=["kiosk*", "devices*", "ui*", "offline_queue*", "wire*",
                                     "district_server*", "config*"]),
     package_data={
-        "config": ["*.toml", "*.yaml", "*.json", "scenarios/*.yaml", "profiles/*", "catalogue/*"],
-        "ui": ["qml/*.qml", "qml/**/*.qml", "qml/**/*", "i18n/*.ts", "i18n/*.qm", "assets/*"],
-        "district_server": ["alembic.ini", "alembic/*.py", "alembic/versions/*.py",
-                            "templates/*", "static/*"],
+        "config": ["*.toml", "*.yaml", "*.json", "defaults.d/*.toml", "scenarios/*.yaml",
+                   "profiles/**/*", "catalogue/**/*"],
+        "ui": ["qml/**/*", "journeys/**/*.qml", "i18n/*.ts", "i18n/*.qm", "assets/**/*"],
+        "district_server": ["alembic.ini", "alembic/**/*.py", "**/templates/**/*", "**/static/**/*"],
+        "devices": ["**/*.json", "**/*.c", "**/*.h", "**/profiles/**/*"],
     },
     include_package_data=True,
     install_requires=[
