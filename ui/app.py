@@ -1,0 +1,190 @@
+"""Builds the Qt Quick shell around a `KioskCore`: window, context objects, session.
+
+`prepare_environment()` must run before the QGuiApplication exists (input method,
+controls style, offscreen platform for headless runs). `ShellApp` owns the view, the
+`Shell`, `Navigator`, `Session`, `Theme`, `Voice` and translations.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtQuick import QQuickItem, QQuickView
+
+from kiosk.config import KioskConfig
+from kiosk.session import Session, WipeReason
+from ui.bridge import QtClock, QtThreadBridge
+from ui.i18n import Translations
+from ui.navigator import JourneyContext, Navigator, QML_DIR, load_journey_modules, \
+    registered_journeys
+from ui.shell import Shell
+from ui.speech import Voice
+from ui.theme import Theme
+
+log = logging.getLogger(__name__)
+
+SIZES = {"portrait": QSize(1080, 1920), "landscape": QSize(1920, 1080)}
+
+
+class ShellError(RuntimeError):
+    pass
+
+
+def prepare_environment(*, headless: bool = False) -> None:
+    """Environment Qt reads once, when the application object is created."""
+    os.environ["QT_IM_MODULE"] = "qtvirtualkeyboard"
+    os.environ.setdefault("QT_VIRTUALKEYBOARD_DESKTOP_DISABLE", "1")  # our InputPanel only
+    os.environ.setdefault("QT_QUICK_CONTROLS_STYLE", "Basic")
+    if headless:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def application(argv: list[str] | None = None, *, headless: bool = False) -> QGuiApplication:
+    existing = QGuiApplication.instance()
+    if existing is not None:
+        return existing  # type: ignore[return-value]
+    prepare_environment(headless=headless)
+    app = QGuiApplication(argv or ["kiosk"])
+    app.setApplicationName("gov-kiosk")
+    return app
+
+
+class _TouchWatcher(QObject):
+    """Every press anywhere on the window counts as the citizen being there."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self._session = session
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
+                            QEvent.Type.KeyPress):
+            self._session.touch()
+        return False
+
+
+class ShellApp:
+    def __init__(self, config: KioskConfig, *, core: Any = None, clock: Any = None,
+                 speech_engine: str = "", orientation: str | None = None,
+                 cache_dir: Path | None = None) -> None:
+        if QGuiApplication.instance() is None:
+            raise ShellError("create the application first (ui.app.application())")
+        self.config = config
+        self.core = core
+        base_clock = clock or (core.clock if core is not None else None)
+        if base_clock is None:
+            from kiosk.clock import SystemClock
+            base_clock = SystemClock()
+        self.base_clock = base_clock
+        self.bridge = QtThreadBridge()
+        self.clock = QtClock(base_clock, self.bridge)
+        load_journey_modules()
+        self.registered = set(registered_journeys())
+
+        self.view = QQuickView()
+        self.view.setTitle(config.kiosk.name)
+        self.view.setResizeMode(QQuickView.ResizeMode.SizeRootObjectToView)
+        self.view.setColor(Qt.GlobalColor.white)
+        engine = self.view.engine()
+        engine.addImportPath(str(QML_DIR))
+        self.theme = Theme(parent=self.view)
+        self.voice = Voice(speech_engine, parent=self.view)
+        self.translations = Translations(engine, cache_dir=cache_dir)
+        self.session = Session(self.clock, idle_timeout_s=config.session.idle_timeout_s,
+                               warning_s=config.session.idle_warning_s,
+                               on_warning=self._on_idle_warning, on_tick=self._on_idle_tick,
+                               on_extended=self._on_extended, on_wipe=self._on_wipe)
+        self.shell = Shell(config, core=core, clock=self.clock, session=self.session,
+                           theme=self.theme, voice=self.voice, translations=self.translations,
+                           bridge=self.bridge, registered=self.registered, parent=self.view)
+        self.navigator = Navigator(self.session, self._journey_context, parent=self.view)
+        self._unsubscribe = core.subscribe(lambda _a: self.bridge.call(self._availability_changed)) \
+            if core is not None else (lambda: None)
+        self._availability_changed()
+
+        context = engine.rootContext()
+        context.setContextProperty("theme", self.theme)
+        context.setContextProperty("shell", self.shell)
+        context.setContextProperty("navigator", self.navigator)
+        self._touch_watcher = _TouchWatcher(self.session)
+        self.view.installEventFilter(self._touch_watcher)
+        self.view.setSource(str(QML_DIR / "Main.qml"))
+        if self.view.status() != QQuickView.Status.Ready:
+            errors = "; ".join(e.toString() for e in self.view.errors())
+            raise ShellError(f"the shell's QML failed to load: {errors}")
+        self.view.resize(SIZES[orientation or config.kiosk.orientation])
+
+    # --- showing ---------------------------------------------------------------
+
+    def show(self, *, windowed: bool) -> None:
+        if windowed:
+            self.view.show()
+        else:
+            self.view.showFullScreen()
+
+    def grab(self) -> QImage:
+        return self.view.grabWindow()
+
+    @property
+    def root(self) -> QQuickItem:
+        return self.view.rootObject()
+
+    @property
+    def screen_name(self) -> str:
+        if self.shell.idleWarning:
+            return "idle_warning"
+        return self.navigator.screenName
+
+    def find(self, object_name: str) -> QQuickItem | None:
+        """The visible item with this objectName (the first found, depth-first)."""
+        return _find_visible(self.view.contentItem(), object_name)
+
+    def close(self) -> None:
+        self._unsubscribe()
+        self.shell.close()
+        self.voice.stop()
+        self.view.close()
+        self.view.deleteLater()
+
+    # --- wiring ------------------------------------------------------------------
+
+    def _journey_context(self, journey: str) -> JourneyContext:
+        availability = self.core.availability().get(journey) if self.core is not None else None
+        return JourneyContext(core=self.core, session=self.session, clock=self.clock,
+                              availability=availability, language=self.shell.language,
+                              deliver=self.bridge.deliver, home=self.navigator.home)
+
+    def _availability_changed(self) -> None:
+        self.shell.refresh_availability()
+        self.navigator.set_out_of_service(self.shell.out_of_service())
+
+    def _on_idle_warning(self, seconds_left: int) -> None:
+        self.shell.show_idle_warning(seconds_left)
+
+    def _on_idle_tick(self, seconds_left: int) -> None:
+        self.shell.idle_tick(seconds_left)
+
+    def _on_extended(self) -> None:
+        self.shell.hide_idle_warning()
+
+    def _on_wipe(self, reason: WipeReason) -> None:
+        self.shell.hide_idle_warning()
+        self.shell.closeHelp()
+        self.shell.reset_preferences()
+        self.navigator.wiped(reason)
+
+
+def _find_visible(item: QQuickItem, object_name: str) -> QQuickItem | None:
+    if not item.isVisible():
+        return None
+    if item.objectName() == object_name:
+        return item
+    for child in item.childItems():
+        found = _find_visible(child, object_name)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,63 @@
+// The attract screen: the journeys on offer as large tiles, each saying why if not.
+import QtQuick
+import QtQuick.Layouts
+import Kiosk
+
+Item {
+    id: attract
+    property var viewModel
+    property string prompt: qsTr("您好，请点击要办理的业务。")
+    readonly property bool landscape: width > height
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: theme.gap * 2
+
+        TitleText {
+            objectName: "attract_title"
+            Layout.fillWidth: true
+            Layout.topMargin: theme.gap
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("您好，请选择要办理的业务")
+        }
+
+        GridLayout {
+            id: grid
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            columns: attract.landscape ? 3 : 2
+            rowSpacing: theme.gap * 2
+            columnSpacing: theme.gap * 2
+            Repeater {
+                model: shell.tiles
+                Tile {
+                    objectName: "tile_" + modelData.key
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    Layout.preferredWidth: 1
+                    enabled: modelData.available
+                    title: Labels.journey(modelData.key)
+                    subtitle: Labels.journeyHint(modelData.key)
+                    warn: !modelData.available || modelData.degraded.length > 0
+                    note: {
+                        if (!modelData.available)
+                            return qsTr("暂停服务：%1").arg(Labels.roles(modelData.missing))
+                        var notes = []
+                        for (var i = 0; i < modelData.degraded.length; i++)
+                            notes.push(Labels.degraded(modelData.degraded[i]))
+                        return notes.join("\n")
+                    }
+                    onClicked: navigator.startJourney(modelData.key)
+                }
+            }
+        }
+
+        KioskButton {
+            objectName: "voice_toggle"
+            Layout.alignment: Qt.AlignHCenter
+            Layout.bottomMargin: theme.gap
+            text: shell.voiceOn ? qsTr("语音播报：开") : qsTr("语音播报：关")
+            onClicked: shell.setVoiceOn(!shell.voiceOn)
+        }
+    }
+}

@@ -1,0 +1,17 @@
+// Text input for the virtual keyboard (Pinyin): tall enough to hit, large type.
+import QtQuick
+import QtQuick.Controls.Basic
+
+TextField {
+    implicitHeight: theme.touchTarget
+    font.family: theme.fontFamily
+    font.pixelSize: theme.bodyPx
+    color: theme.text
+    leftPadding: theme.gap
+    background: Rectangle {
+        radius: 10
+        color: theme.background
+        border.width: parent.activeFocus ? 4 : 2
+        border.color: theme.accent
+    }
+}

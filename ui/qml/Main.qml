@@ -1,0 +1,82 @@
+// The kiosk's frame: status band, step indicator, the current screen, the fixed bar
+// (Back / Home / Help, 中文/EN, 大字版), the status line, overlays and the keyboard.
+import QtQuick
+import QtQuick.VirtualKeyboard
+import QtQuick.VirtualKeyboard.Settings
+import Kiosk
+
+Rectangle {
+    id: root
+    objectName: "root"
+    width: 1080
+    height: 1920
+    color: theme.background
+    readonly property bool landscape: width > height
+    readonly property var screenItem: screen.item
+
+    StatusBand {
+        id: band
+        anchors { top: parent.top; left: parent.left; right: parent.right }
+    }
+
+    StepIndicator {
+        id: steps
+        objectName: "step_indicator"
+        anchors { top: band.bottom; left: parent.left; right: parent.right; margins: theme.gap }
+        step: screen.item && screen.item.step !== undefined ? screen.item.step : 0
+        stepCount: screen.item && screen.item.stepCount !== undefined ? screen.item.stepCount : 0
+        stepTitle: screen.item && screen.item.stepTitle !== undefined ? screen.item.stepTitle : ""
+    }
+
+    Loader {
+        id: screen
+        objectName: "screen"
+        anchors {
+            top: steps.visible ? steps.bottom : band.bottom; bottom: bar.top
+            left: parent.left; right: parent.right; margins: theme.gap
+        }
+        onLoaded: shell.screenShown(navigator.screenName, item.prompt !== undefined ? item.prompt : "")
+    }
+
+    Connections {
+        target: navigator
+        function onScreenChanged() { root.showScreen() }
+    }
+    Connections {
+        target: shell
+        function onPromptRequested() {
+            if (screen.item && screen.item.prompt !== undefined) shell.say(screen.item.prompt)
+        }
+    }
+    function showScreen() {
+        screen.setSource(navigator.screenUrl, { "viewModel": navigator.viewModel })
+    }
+    Component.onCompleted: showScreen()
+
+    NavBar {
+        id: bar
+        anchors { bottom: statusLine.top; left: parent.left; right: parent.right }
+    }
+
+    StatusLine {
+        id: statusLine
+        anchors { bottom: parent.bottom; left: parent.left; right: parent.right }
+    }
+
+    IdleWarning { anchors.fill: parent; z: 10; visible: shell.idleWarning }
+    HelpOverlay { anchors.fill: parent; z: 11; visible: shell.helpShown }
+
+    InputPanel {
+        id: keyboard
+        objectName: "keyboard"
+        z: 20
+        width: parent.width
+        y: active ? parent.height - height : parent.height
+        visible: active
+    }
+    Binding {
+        target: VirtualKeyboardSettings; property: "locale"
+        value: shell.language === "en_US" ? "en_US" : "zh_CN"
+    }
+    Component.onDestruction: shell.stopSpeaking()
+}

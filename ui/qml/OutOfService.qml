@@ -1,0 +1,36 @@
+// Under maintenance / out of service: friendly, with the nearest alternative.
+import QtQuick
+import QtQuick.Layouts
+import Kiosk
+
+Item {
+    property var viewModel
+    property string prompt: qsTr("本机暂停服务，请到政务服务大厅办理。")
+    ColumnLayout {
+        anchors.centerIn: parent
+        width: parent.width * 0.85
+        spacing: theme.gap * 2
+        TitleText {
+            objectName: "out_of_service_title"
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("本机暂停服务")
+        }
+        BodyText {
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("给您带来不便，十分抱歉。您可以到政务服务大厅办理，或在手机上访问网上办事大厅。")
+        }
+        BodyText {
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            font.bold: true
+            text: qsTr("地址：%1").arg(shell.language === "en_US" ? shell.hallAddressEn : shell.hallAddress)
+        }
+        BodyText {
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("咨询电话：%1").arg(shell.hallPhone)
+        }
+    }
+}

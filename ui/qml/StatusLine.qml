@@ -1,0 +1,29 @@
+// Bottom band: what works differently right now, in plain words. Status, not controls.
+import QtQuick
+import Kiosk
+
+Rectangle {
+    id: line
+    readonly property string message: {
+        var parts = []
+        if (!shell.online)
+            parts.push(qsTr("网络暂时中断：仍可提交申请，网络恢复后自动发送"))
+        var tiles = shell.tiles
+        for (var i = 0; i < tiles.length; i++) {
+            if (!tiles[i].available && tiles[i].missing.length > 0 && tiles[i].missing[0] !== "not_installed")
+                parts.push(qsTr("%1暂停：%2").arg(Labels.journey(tiles[i].key)).arg(Labels.roles(tiles[i].missing)))
+        }
+        return parts.join("；")
+    }
+    implicitHeight: Math.max(theme.touchTarget, text.implicitHeight + theme.gap)
+    color: message !== "" ? theme.warningSurface : theme.background
+    BodyText {
+        id: text
+        objectName: "status_line"
+        anchors { fill: parent; margins: theme.gap / 2; leftMargin: theme.gap * 2; rightMargin: theme.gap * 2 }
+        verticalAlignment: Text.AlignVCenter
+        text: line.message !== "" ? line.message : qsTr("所有服务正常")
+        color: line.message !== "" ? theme.warning : theme.mutedText
+        font.pixelSize: theme.smallPx
+    }
+}

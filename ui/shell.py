@@ -1,0 +1,266 @@
+"""The shell's state for QML: language, elder mode, voice, tiles, idle warning, help.
+
+Everything here runs on the Qt thread. Core callbacks (device workers, clock timers)
+arrive through the `QtThreadBridge`; slow work (storing a staff call) runs on a worker
+and comes back as a signal.
+"""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
+
+from kiosk.availability import JOURNEY_REQUIREMENTS, JourneyAvailability
+from kiosk.config import KioskConfig
+from kiosk.session import Session
+from ui.bridge import QtThreadBridge
+from ui.i18n import Translations
+from ui.speech import Voice
+from ui.theme import Theme
+
+log = logging.getLogger(__name__)
+
+
+def tile_model(journeys: list[str], availability: dict[str, JourneyAvailability],
+               registered: set[str], roles_usable: dict[str, bool],
+               server_reachable: bool) -> list[dict[str, Any]]:
+    """What each attract tile shows: offered or not, and which roles explain it."""
+    tiles = []
+    for journey in journeys:
+        needs = JOURNEY_REQUIREMENTS[journey]
+        state = availability.get(journey)
+        missing = [r for r in needs.required if not roles_usable.get(r, False)]
+        if needs.needs_server and not server_reachable:
+            missing.append("server")
+        if journey not in registered:
+            missing = ["not_installed"]
+        degraded = [r for r in needs.degrades if not roles_usable.get(r, False)]
+        if not server_reachable and needs.offline_note:
+            degraded.append("offline")
+        available = bool(state.available if state else not missing) and journey in registered
+        tiles.append({"key": journey, "available": available,
+                      "missing": [] if available else missing, "degraded": degraded})
+    return tiles
+
+
+class Shell(QObject):
+    languageChanged = Signal()
+    elderModeChanged = Signal()
+    voiceChanged = Signal()
+    tilesChanged = Signal()
+    idleChanged = Signal()
+    timeChanged = Signal()
+    helpChanged = Signal()
+    #: (screen name, prompt) every time a screen has been shown
+    screenEntered = Signal(str, str)
+    _staffCallDone = Signal(bool)
+
+    def __init__(self, config: KioskConfig, *, core: Any, clock: Any, session: Session,
+                 theme: Theme, voice: Voice, translations: Translations,
+                 bridge: QtThreadBridge, registered: set[str],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._config = config
+        self._core = core
+        self._clock = clock
+        self._session = session
+        self._theme = theme
+        self._voice = voice
+        self._translations = translations
+        self._bridge = bridge
+        self._registered = registered
+        self._language = translations.language
+        self._elder = False
+        self._voice_on = False
+        self._tiles: list[dict[str, Any]] = []
+        self._online = True
+        self._idle_warning = False
+        self._idle_left = 0
+        self._help_shown = False
+        self._help_queued = False
+        self._time_text = ""
+        self._screen = ""
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="shell")
+        self._staffCallDone.connect(self._on_staff_call_done)
+        self.reset_preferences()
+        self.refresh_availability()
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._update_time)
+        self._tick.start()
+        self._update_time()
+
+    # --- properties -------------------------------------------------------------
+
+    language = Property(str, lambda self: self._language, notify=languageChanged)
+    elderMode = Property(bool, lambda self: self._elder, notify=elderModeChanged)
+    voiceOn = Property(bool, lambda self: self._voice_on, notify=voiceChanged)
+    tiles = Property("QVariantList", lambda self: self._tiles, notify=tilesChanged)
+    online = Property(bool, lambda self: self._online, notify=tilesChanged)
+    idleWarning = Property(bool, lambda self: self._idle_warning, notify=idleChanged)
+    idleSecondsLeft = Property(int, lambda self: self._idle_left, notify=idleChanged)
+    helpShown = Property(bool, lambda self: self._help_shown, notify=helpChanged)
+    helpQueued = Property(bool, lambda self: self._help_queued, notify=helpChanged)
+    timeText = Property(str, lambda self: self._time_text, notify=timeChanged)
+    kioskName = Property(str, lambda self: self._config.kiosk.name, constant=True)
+    kioskNameEn = Property(str, lambda self: self._config.kiosk.name_en, constant=True)
+    hallAddress = Property(str, lambda self: self._config.kiosk.hall_address, constant=True)
+    hallAddressEn = Property(str, lambda self: self._config.kiosk.hall_address_en, constant=True)
+    hallPhone = Property(str, lambda self: self._config.kiosk.hall_phone, constant=True)
+
+    @property
+    def current_screen(self) -> str:
+        return "idle_warning" if self._idle_warning else self._screen
+
+    # --- citizen preferences (reset by every wipe) ----------------------------------
+
+    def reset_preferences(self) -> None:
+        kiosk = self._config.kiosk
+        self._apply_language(kiosk.language)
+        self._apply_elder(kiosk.elder_mode)
+        self._apply_voice(kiosk.voice_guidance or kiosk.elder_mode)
+
+    @Slot(str)
+    def setLanguage(self, language: str) -> None:
+        self._session.begin()
+        self._apply_language(language)
+        self.say_current_prompt()
+
+    @Slot(bool)
+    def setElderMode(self, elder: bool) -> None:
+        self._session.begin()
+        self._apply_elder(elder)
+        if elder:
+            self._apply_voice(True)  # voice guidance is on by default in elder mode
+
+    @Slot(bool)
+    def setVoiceOn(self, on: bool) -> None:
+        self._session.begin()
+        self._apply_voice(on)
+
+    def _apply_language(self, language: str) -> None:
+        if language == self._language and self._translations.language == language:
+            return
+        self._translations.set_language(language)
+        self._voice.set_language(language)
+        self._language = language
+        self.languageChanged.emit()
+
+    def _apply_elder(self, elder: bool) -> None:
+        if elder != self._elder:
+            self._elder = elder
+            self._theme.set_elder_mode(elder)
+            self.elderModeChanged.emit()
+
+    def _apply_voice(self, on: bool) -> None:
+        if on != self._voice_on:
+            self._voice_on = on
+            self._voice.enabled = on
+            if not on:
+                self._voice.stop()
+            self.voiceChanged.emit()
+
+    # --- screens and voice -----------------------------------------------------------
+
+    @Slot(str, str)
+    def screenShown(self, name: str, prompt: str) -> None:
+        self._screen = name
+        self._last_prompt = prompt
+        self._voice.say(prompt)
+        self.screenEntered.emit(name, prompt)
+
+    def say_current_prompt(self) -> None:
+        # the loaded screen's prompt re-evaluates on retranslate; the root reports it again
+        self.promptRequested.emit()
+
+    promptRequested = Signal()
+
+    @Slot(str)
+    def say(self, text: str) -> None:
+        self._voice.say(text)
+
+    @Slot()
+    def stopSpeaking(self) -> None:
+        self._voice.stop()
+
+    # --- availability ------------------------------------------------------------------
+
+    def refresh_availability(self) -> None:
+        journeys = list(self._config.kiosk.journeys)
+        if self._core is None:
+            availability: dict[str, JourneyAvailability] = {}
+            roles_usable = {role: True for role in self._config.roles}
+            online = True
+        else:
+            availability = self._core.availability()
+            roles_usable = {role: self._core.devices.role_state(role).usable
+                            for role in self._config.roles}
+            online = bool(self._core.server_reachable)
+        tiles = tile_model(journeys, availability, self._registered, roles_usable, online)
+        if tiles != self._tiles or online != self._online:
+            self._tiles, self._online = tiles, online
+            self.tilesChanged.emit()
+
+    def out_of_service(self) -> bool:
+        """Nothing the kiosk is configured for can be offered (devices or server down)."""
+        if self._core is None:
+            return False
+        return not any(a.available for a in self._core.availability().values())
+
+    # --- idle -----------------------------------------------------------------------------
+
+    def show_idle_warning(self, seconds_left: int) -> None:
+        self._idle_warning, self._idle_left = True, seconds_left
+        self.idleChanged.emit()
+
+    def idle_tick(self, seconds_left: int) -> None:
+        self._idle_left = seconds_left
+        self.idleChanged.emit()
+
+    def hide_idle_warning(self) -> None:
+        if self._idle_warning:
+            self._idle_warning = False
+            self.idleChanged.emit()
+
+    @Slot()
+    def extendSession(self) -> None:
+        self._session.extend()
+
+    # --- help: call staff ------------------------------------------------------------------
+
+    @Slot()
+    def callStaff(self) -> None:
+        self._session.begin()
+        self._help_shown, self._help_queued = True, False
+        self.helpChanged.emit()
+        sink = getattr(self._core, "event_sink", None)
+        if sink is None:
+            return
+        payload = {"kiosk_id": self._config.kiosk.id, "screen": self._screen,
+                   "at": self._clock.now().isoformat()}
+        future = self._worker.submit(sink.enqueue, "staff_call", payload)
+        self._bridge.deliver(future, lambda r: self._staffCallDone.emit(
+            not isinstance(r, BaseException)))
+
+    def _on_staff_call_done(self, queued: bool) -> None:
+        if not queued:
+            log.error("staff call could not be stored")
+        self._help_queued = queued
+        self.helpChanged.emit()
+
+    @Slot()
+    def closeHelp(self) -> None:
+        self._help_shown = False
+        self.helpChanged.emit()
+
+    def close(self) -> None:
+        self._tick.stop()
+        self._worker.shutdown(wait=False)
+
+    def _update_time(self) -> None:
+        text = self._clock.now().astimezone().strftime("%H:%M")
+        if text != self._time_text:
+            self._time_text = text
+            self.timeChanged.emit()
