@@ -1,0 +1,14 @@
+"""The citizen journeys as Qt-free state machines (see base.py for what they share)."""
+from kiosk.journeys.apply import ApplyJourney
+from kiosk.journeys.guide import GuideJourney
+from kiosk.journeys.identify import IdentifyJourney
+from kiosk.journeys.pickup import PickupJourney
+from kiosk.journeys.query import QueryJourney
+from kiosk.journeys.rate import RateJourney
+from kiosk.journeys.ticket import TicketJourney
+
+JOURNEYS = {cls.name: cls for cls in (ApplyJourney, QueryJourney, PickupJourney, TicketJourney,
+                                      GuideJourney, RateJourney, IdentifyJourney)}
+
+__all__ = ["JOURNEYS", "ApplyJourney", "GuideJourney", "IdentifyJourney", "PickupJourney",
+           "QueryJourney", "RateJourney", "TicketJourney"]

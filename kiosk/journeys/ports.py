@@ -1,0 +1,231 @@
+"""The edges of the journeys: what they need from devices, the server and the queue.
+
+Journeys see small protocols that return futures; `kiosk/journeys/adapters.py` fits the
+device kinds, the pickup service and the citizen-services client to them, and tests use
+small fakes. Values crossing these edges are plain frozen dataclasses.
+"""
+from __future__ import annotations
+
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Callable, Literal, Mapping, Protocol, Sequence
+
+from kiosk.catalogue import Catalogue
+from kiosk.clock import Clock
+from kiosk.events import EventSink
+from kiosk.journeys.calendar import WorkingDayCalendar
+from kiosk.search import SearchIndex
+from wire.v1 import CaseSummary, CertificateOnFile, CheckInResponse, QueueCategory, QueueTicket
+
+DocumentType = Literal["resident_id", "passport", "permit"]
+
+
+# --- values --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CitizenDocument:
+    """What an identity document told us (personal data: wiped with the journey)."""
+    document_type: DocumentType
+    number: str                       # resident ID number or passport/permit number
+    name: str
+    birth_date: date | None = None
+    sex: str = ""                     # "M" / "F" / ""
+    nationality: str = "CHN"
+    expiry: date | None = None
+    photo: bytes | None = None        # JPEG/PNG from the chip; None when not decodable
+    id_number: str = ""               # the 18-digit resident ID number where known
+    address: str = ""
+
+    @property
+    def masked_name(self) -> str:
+        """王*明: first and last character kept, so the citizen recognises it, a passer-by not."""
+        name = self.name.strip()
+        if len(name) <= 1:
+            return name
+        if len(name) == 2:
+            return name[0] + "*"
+        if name.isascii():
+            return " ".join(part[0] + "*" * (len(part) - 1) for part in name.split())
+        return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+@dataclass(frozen=True)
+class MrzKey:
+    """The Basic Access Control key of a passport or permit, typed or read from a code."""
+    document_number: str
+    birth_date: str      # YYMMDD
+    expiry_date: str     # YYMMDD
+
+
+@dataclass(frozen=True)
+class Identified:
+    """A citizen identified at this kiosk just now (the basis of a citizen assertion)."""
+    document: CitizenDocument | None
+    method: Literal["document+face", "document", "pickup_code"]
+    at: datetime
+    pickup_code: str = ""
+
+    @property
+    def id_number(self) -> str:
+        if self.document is None:
+            return ""
+        return self.document.id_number or self.document.number
+
+
+@dataclass(frozen=True)
+class FaceGuidance:
+    instruction: str      # "move_closer" | "move_back" | "centre" | "blink" | "turn_left" | ...
+    progress: float = 0.0  # 0..1 while a good frame is held
+
+
+@dataclass(frozen=True)
+class FaceOutcome:
+    matched: bool
+    live: bool
+    reason: str = ""      # "no_face", "not_live", "no_match", "timeout"
+
+
+@dataclass(frozen=True)
+class ScannedPage:
+    image: bytes          # JPEG
+    media_type: str = "image/jpeg"
+
+
+@dataclass(frozen=True)
+class Parcel:
+    parcel_id: str
+    item_name: str
+    item_name_en: str
+    compartment: str      # "A07"
+
+
+@dataclass(frozen=True)
+class LockerWall:
+    """The compartments of the wall as the diagram draws them: rows of labels."""
+    rows: Sequence[Sequence[str]]
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+class ServerUnavailable(RuntimeError):
+    """The district server cannot be reached now (offline, captive portal, 5xx)."""
+
+
+class NotFound(LookupError):
+    """The server or the lockers know no such thing (booking code, pickup code)."""
+
+
+# --- protocols -------------------------------------------------------------------------------
+
+class DocumentReader(Protocol):
+    def read_resident_id(self) -> Future[CitizenDocument]: ...
+    def read_travel_document(self, key: MrzKey) -> Future[CitizenDocument]: ...
+    def cancel(self) -> None: ...
+
+
+class FaceVerifier(Protocol):
+    def verify(self, reference_photo: bytes,
+               on_guidance: Callable[[FaceGuidance], None]) -> Future[FaceOutcome]: ...
+    def stop(self) -> None: ...
+
+
+class DocumentScanner(Protocol):
+    def capture(self) -> Future[ScannedPage]: ...
+    def stop(self) -> None: ...
+
+
+class CodeReader(Protocol):
+    def read_code(self) -> Future[str]: ...
+    def cancel(self) -> None: ...
+
+
+class Printer(Protocol):
+    def print_document(self, document: str, data: Mapping[str, Any]) -> Future[None]:
+        """`document` is one of receipt, commitment_letter, ticket, pickup_slip, referral."""
+        ...
+
+
+class CitizenServices(Protocol):
+    """Citizen services at the server (wire/v1 models); futures fail with ServerUnavailable
+    when offline and NotFound for an unknown booking code."""
+    def reference_photo(self, who: Identified) -> Future[bytes | None]: ...
+    def certificates(self, who: Identified,
+                     types: Sequence[str]) -> Future[list[CertificateOnFile]]: ...
+    def cases(self, who: Identified) -> Future[list[CaseSummary]]: ...
+    def check_in(self, booking_code: str) -> Future[CheckInResponse]: ...
+    def ticket_categories(self) -> Future[list[QueueCategory]]: ...
+    def take_ticket(self, category_id: str) -> Future[QueueTicket]: ...
+    def call_staff(self, reason: str, journey: str) -> Future[int]:
+        """Our place among the open staff calls at this hall."""
+        ...
+
+
+class PendingCases(Protocol):
+    """Applications made at this kiosk that the server has not confirmed yet (state received)."""
+    def pending_for(self, who: Identified) -> list[CaseSummary]: ...
+
+
+class PickupDesk(Protocol):
+    def available(self) -> tuple[bool, str]:
+        """(usable, reason when not)."""
+        ...
+    def wall(self) -> LockerWall: ...
+    def parcels_for_code(self, code: str) -> Future[list[Parcel]]: ...
+    def parcels_for(self, who: Identified) -> Future[list[Parcel]]: ...
+    def open(self, parcel: Parcel) -> Future[None]: ...
+    def wait_closed(self, parcel: Parcel) -> Future[None]: ...
+
+
+# --- the bundle ------------------------------------------------------------------------------
+
+def run_now(fn: Callable[[], None]) -> None:
+    fn()
+
+
+def run_inline(fn: Callable[[], Any]) -> Future:
+    """Run blocking work at once and hand back its finished future (tests, CLI)."""
+    future: Future = Future()
+    try:
+        future.set_result(fn())
+    except BaseException as error:  # delivered to the journey like a worker's failure
+        future.set_exception(error)
+    return future
+
+
+@dataclass
+class JourneySettings:
+    face_attempts: int = 3                  # failed face checks before the staff path
+    case_url: str = "https://ft.gov.example/case/{case_number}"   # 掌上办 follow-up page
+    guide_url: str = "https://ft.gov.example/item/{task_code}"
+    kiosk_id: str = "kiosk"
+    supply_channels: tuple[str, ...] = ("upload", "locker", "window", "post")
+    rating_indicators: tuple[str, ...] = ("overall", "efficiency", "guide_accuracy",
+                                          "convenience", "usability")
+
+
+@dataclass
+class JourneyServices:
+    clock: Clock
+    catalogue: Catalogue
+    search: SearchIndex
+    events: EventSink
+    calendar: WorkingDayCalendar
+    citizen: CitizenServices
+    pending: PendingCases
+    documents: DocumentReader | None = None
+    face: FaceVerifier | None = None
+    scanner: DocumentScanner | None = None
+    codes: CodeReader | None = None
+    printer: Printer | None = None
+    pickup: PickupDesk | None = None
+    #: role -> usable right now (from the device registry roll-up)
+    role_usable: Callable[[str], bool] = lambda role: True
+    online: Callable[[], bool] = lambda: True
+    post: Callable[[Callable[[], None]], None] = run_now
+    #: runs blocking work (the durable enqueue) off the UI thread
+    background: Callable[[Callable[[], Any]], Future] = run_inline
+    settings: JourneySettings = field(default_factory=JourneySettings)
+
+    def usable(self, role: str, device: object | None) -> bool:
+        return device is not None and self.role_usable(role)
