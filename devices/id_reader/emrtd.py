@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import time
 from datetime import date, datetime
 from typing import Callable
 
@@ -108,7 +107,7 @@ class EmrtdSession:
 def read_emrtd(connection: CardConnection, key: BacKeyInput, *, today: date, now: datetime,
                csca_store: list[cx509.Certificate] | None = None, max_read: int = MAX_SM_READ,
                random: Callable[[int], bytes] = os.urandom, token: CancelToken | None = None,
-               reader: str = "", timer: Callable[[], float] = time.perf_counter) -> IdDocument:
+               timer: Callable[[], float], reader: str = "") -> IdDocument:
     """Read EF.COM, DG1, DG2 and EF.SOD and run Passive Authentication.
 
     `timer` only measures step durations for the report (never used for timeouts)."""
