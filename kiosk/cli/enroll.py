@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from kiosk.cli import EXIT_DATA, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from kiosk.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
 def register(subparsers) -> None:
@@ -26,45 +26,29 @@ def register(subparsers) -> None:
 
 
 def run(args, ctx) -> int:
-    from offline_queue.errors import TransientError
-    from offline_queue.identity import KioskIdentity, load_or_create_signing_key, \
-        raw_public_key_b64
-    from offline_queue.sink import default_queue_dir
-    from offline_queue.transport import SignedTransport
     from pydantic import ValidationError
-    from wire.v1 import PATH_ENROLL, EnrollRequest, EnrollResponse
+
+    from offline_queue.enrolment import EnrolmentRefused, enroll
+    from offline_queue.errors import TransientError
+    from offline_queue.sink import default_queue_dir
 
     config = ctx.config.config
-    kiosk_id = args.kiosk_id or config.kiosk.id
-    pin = args.pin if args.pin is not None else config.server.pinned_cert_sha256
     directory = default_queue_dir(ctx.data_dir, config.queue.dir)
-    key = load_or_create_signing_key(directory)
     try:
-        request = EnrollRequest(token=args.token, kiosk_id=kiosk_id,
-                                signing_public_key=raw_public_key_b64(key))
+        identity = enroll(args.server, args.token, args.kiosk_id or config.kiosk.id, directory,
+                          clock=ctx.clock, timeout_s=config.server.timeout_s,
+                          pinned_cert_sha256=args.pin if args.pin is not None
+                          else config.server.pinned_cert_sha256)
     except ValidationError as error:
-        print(f"enroll: {error.errors()[0]['loc'][0]}: {error.errors()[0]['msg']}",
-              file=sys.stderr)
+        first = error.errors()[0]
+        print(f"enroll: {first['loc'][0]}: {first['msg']}", file=sys.stderr)
         return EXIT_USAGE
-    transport = SignedTransport(args.server, kiosk_id, key, clock=ctx.clock,
-                                timeout_s=config.server.timeout_s, pinned_cert_sha256=pin)
-    try:
-        response = transport.request("POST", PATH_ENROLL, signed=False,
-                                     json_body=request.model_dump(mode="json"))
     except TransientError as error:
         print(f"enroll: cannot reach {args.server}: {error}", file=sys.stderr)
         return EXIT_FAILED
-    if response.status_code not in (200, 201):
-        print(f"enroll: the server refused ({response.status_code}): "
-              f"{response.text[:300]}", file=sys.stderr)
+    except EnrolmentRefused as error:
+        print(f"enroll: {error}", file=sys.stderr)
         return EXIT_FAILED
-    try:
-        enrolled = EnrollResponse.model_validate_json(response.content)
-    except ValidationError:
-        print("enroll: the answer is not an enrolment response (wrong URL or a proxy?)",
-              file=sys.stderr)
-        return EXIT_DATA
-    identity = KioskIdentity.save(directory, args.server, enrolled, key)
     result = {"kiosk_id": identity.kiosk_id, "server": args.server,
               "key_id": identity.district.key_id, "queue_dir": str(directory)}
     if args.json:
