@@ -94,6 +94,12 @@ class LockersSection(Section):
     code_lockout_s: float = Field(gt=0, le=7 * 86400)
 
 
+class UiSection(Section):
+    """The Qt shell (ui/); defaults in config/defaults.d/ui.toml."""
+    speech_engine: str = Field(pattern=r"^[a-z0-9_-]*$")
+    speech_rate: float = Field(ge=-1.0, le=1.0)
+
+
 class DeviceEntry(BaseModel):
     """kind, backend and enabled here; the other keys are the backend's options."""
     model_config = ConfigDict(extra="allow", frozen=True, strict=True)
@@ -110,6 +116,7 @@ class KioskConfig(Section):
     queue: QueueSection
     face: FaceSection
     lockers: LockersSection
+    ui: UiSection
     devices: dict[str, DeviceEntry]
     roles: dict[Literal["id_reader", "face_camera", "document_camera", "code_reader",
                         "receipt_printer", "locker_bank"], list[str]]
