@@ -7,7 +7,6 @@ raster image (GS v 0) per the printer's capability, and every job ends in a part
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal, Sequence, Union
 
@@ -75,7 +74,9 @@ Block = Union[Text, Rule, Field, Qr, Picture, Feed]
 
 
 def display_width(value: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in value)
+    """Columns in Chinese mode: every two-byte GB18030 character (hanzi, full-width and
+    "ambiguous" marks such as “ ”) prints double width."""
+    return sum(1 if ord(ch) < 0x80 else 2 for ch in value)
 
 
 def wrap(value: str, columns: int) -> list[str]:

@@ -1,0 +1,293 @@
+"""Locker pickup (Qt-free): parcels the district server assigns, opened for their holder.
+
+- The server assigns parcels (case, compartment, holder HMAC, pickup-code hash, expiry).
+- Staff deposit a parcel (the door opens; closing it makes the parcel `stored`) and
+  recall it (closing makes it `recalled`).
+- A citizen opens theirs after identification (document + face: the ID number's HMAC
+  must match) or with the pickup code (limited tries, then that parcel locks).
+- The door closing after a citizen's open confirms the pickup: a `pickup` event goes
+  through the event sink.
+- Every open is first recorded as an `audit` event with who and why; if it cannot be
+  recorded, the door stays shut.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Iterable
+
+from devices.locker.bank import LockerBank, OpenResult
+from devices.model import DeviceEvent
+from kiosk.clock import Clock
+from kiosk.events import EventSink
+from kiosk.pickup_secrets import AttemptLimiter, holder_hmac, verify_secret
+
+log = logging.getLogger(__name__)
+
+
+class ParcelState(StrEnum):
+    ASSIGNED = "assigned"    # the server reserved a compartment; staff have not deposited yet
+    STORED = "stored"
+    PICKED = "picked"
+    RECALLED = "recalled"
+    OVERDUE = "overdue"
+
+
+class PickupError(Exception):
+    """A pickup refusal the journey shows to the citizen (no personal data in it)."""
+    code = "pickupError"
+
+
+class NoParcel(PickupError):
+    code = "noParcel"
+
+
+class ParcelExpired(PickupError):
+    code = "parcelExpired"
+
+
+class WrongCode(PickupError):
+    code = "wrongCode"
+
+    def __init__(self, remaining: int) -> None:
+        super().__init__(f"wrong pickup code; {remaining} tries left")
+        self.remaining = remaining
+
+
+class ParcelLocked(PickupError):
+    code = "parcelLocked"
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"too many wrong codes; this parcel is locked until {until.isoformat()}")
+        self.until = until
+
+
+class DoorNotOpened(PickupError):
+    """The board was told to open but did not confirm; staff are alerted by the jam event."""
+    code = "doorNotOpened"
+
+
+@dataclass(frozen=True)
+class Parcel:
+    parcel_id: str
+    case_number: str
+    compartment: int
+    holder_hmac: str
+    code_hash: str
+    expires_at: datetime
+    items: tuple[str, ...] = ()
+    state: ParcelState = ParcelState.ASSIGNED
+    deposited_at: datetime | None = None
+    picked_at: datetime | None = None
+    verification: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("expires_at", "deposited_at", "picked_at"):
+            data[key] = data[key].isoformat() if data[key] else None
+        data["items"] = list(self.items)
+        data["state"] = str(self.state)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Parcel":
+        data = dict(data)
+        for key in ("expires_at", "deposited_at", "picked_at"):
+            data[key] = datetime.fromisoformat(data[key]) if data.get(key) else None
+        data["items"] = tuple(data.get("items", ()))
+        data["state"] = ParcelState(data["state"])
+        return cls(**data)
+
+
+class ParcelStore:
+    """Parcels in one JSON file under the data dir, replaced atomically on each change."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def all(self) -> dict[str, Parcel]:
+        with self._lock:
+            try:
+                raw = json.loads(self.path.read_text("utf-8"))
+            except FileNotFoundError:
+                return {}
+        return {p["parcel_id"]: Parcel.from_json(p) for p in raw}
+
+    def save(self, parcels: Iterable[Parcel]) -> None:
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(".tmp")
+            temporary.write_text(json.dumps([p.as_json() for p in parcels], ensure_ascii=False,
+                                            sort_keys=True), "utf-8")
+            os.replace(temporary, self.path)
+
+    def put(self, parcel: Parcel) -> None:
+        parcels = self.all()
+        parcels[parcel.parcel_id] = parcel
+        self.save(parcels.values())
+
+
+@dataclass(frozen=True)
+class _PendingClose:
+    parcel_id: str
+    purpose: str        # pickup | deposit | recall
+    who: str
+    verification: str = ""
+
+
+@dataclass
+class PickupService:
+    store: ParcelStore
+    lockers: LockerBank
+    events: EventSink
+    clock: Clock
+    district_key: bytes
+    code_tries: AttemptLimiter
+    open_timeout_s: float = 10.0
+    _pending: dict[int, _PendingClose] = field(default_factory=dict)
+    _unsubscribe: Any = None
+
+    def __post_init__(self) -> None:
+        self._unsubscribe = self.lockers.subscribe(self._on_locker_event)
+
+    def close(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+
+    # --- from the district server ----------------------------------------------------
+
+    def assign(self, parcels: Iterable[Parcel]) -> None:
+        """Take the server's assignments; parcels already picked or recalled stay as they are."""
+        current = self.store.all()
+        for parcel in parcels:
+            known = current.get(parcel.parcel_id)
+            if known is None or known.state in (ParcelState.ASSIGNED, ParcelState.STORED):
+                current[parcel.parcel_id] = replace(parcel, state=known.state if known
+                                                    else parcel.state)
+        self.store.save(current.values())
+
+    # --- staff ---------------------------------------------------------------------------
+
+    def deposit(self, parcel_id: str, staff_id: str) -> OpenResult:
+        parcel = self._parcel(parcel_id)
+        return self._open(parcel, who=f"staff:{staff_id}", why="deposit")
+
+    def recall(self, parcel_id: str, staff_id: str, reason: str) -> OpenResult:
+        parcel = self._parcel(parcel_id)
+        return self._open(parcel, who=f"staff:{staff_id}", why=f"recall: {reason}")
+
+    # --- citizens --------------------------------------------------------------------------
+
+    def open_with_code(self, case_number: str, code: str) -> OpenResult:
+        parcel = self._collectable(p for p in self.store.all().values()
+                                   if p.case_number == case_number)
+        tries = self.code_tries.state(parcel.parcel_id)
+        if tries.locked(self.clock.now()):
+            assert tries.locked_until is not None
+            raise ParcelLocked(tries.locked_until)
+        if not verify_secret(code, parcel.code_hash):
+            after = self.code_tries.failed(parcel.parcel_id)
+            self._audit("pickup.wrongCode", parcel, who="citizen:pickup_code", why="pickup")
+            if after.locked(self.clock.now()):
+                assert after.locked_until is not None
+                raise ParcelLocked(after.locked_until)
+            raise WrongCode(self.code_tries.max_tries - after.failures)
+        self.code_tries.succeeded(parcel.parcel_id)
+        return self._open(parcel, who="citizen:pickup_code", why="pickup",
+                          verification="pickup_code")
+
+    def open_for_holder(self, id_number: str) -> list[OpenResult]:
+        """After document + face identification: open every stored parcel of this holder."""
+        holder = holder_hmac(id_number, self.district_key)
+        mine = [p for p in self.store.all().values() if p.holder_hmac == holder]
+        results = []
+        for parcel in mine:
+            if parcel.state is ParcelState.STORED and self._expired(parcel):
+                continue
+            if parcel.state is ParcelState.STORED:
+                results.append(self._open(parcel, who="citizen:document+face", why="pickup",
+                                          verification="document+face"))
+        if not results:
+            self._collectable(mine)  # raises the precise reason
+        return results
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _parcel(self, parcel_id: str) -> Parcel:
+        parcel = self.store.all().get(parcel_id)
+        if parcel is None:
+            raise NoParcel("no such parcel on this kiosk")
+        return parcel
+
+    def _expired(self, parcel: Parcel) -> bool:
+        if self.clock.now() < parcel.expires_at:
+            return False
+        self.store.put(replace(parcel, state=ParcelState.OVERDUE))
+        return True
+
+    def _collectable(self, candidates: Iterable[Parcel]) -> Parcel:
+        stored = [p for p in candidates if p.state in (ParcelState.STORED, ParcelState.OVERDUE)]
+        if not stored:
+            raise NoParcel("no parcel waiting for you in this locker")
+        parcel = stored[0]
+        if parcel.state is ParcelState.OVERDUE or self._expired(parcel):
+            raise ParcelExpired("the pickup period has ended; please ask at the service window")
+        return parcel
+
+    def _audit(self, action: str, parcel: Parcel, *, who: str, why: str, **extra: Any) -> None:
+        self.events.enqueue("audit", {"action": action, "parcel_id": parcel.parcel_id,
+                                      "case_number": parcel.case_number,
+                                      "compartment": parcel.compartment, "who": who, "why": why,
+                                      "at": self.clock.now().isoformat(), **extra})
+
+    def _open(self, parcel: Parcel, *, who: str, why: str, verification: str = "") -> OpenResult:
+        # recorded before the door moves: an open that cannot be audited does not happen
+        self._audit("locker.open", parcel, who=who, why=why)
+        purpose = why.split(":")[0]
+        self._pending[parcel.compartment] = _PendingClose(parcel.parcel_id, purpose, who,
+                                                          verification)
+        result = self.lockers.open(parcel.compartment).result(self.open_timeout_s)
+        if not result.ok:
+            self._audit("locker.openFailed", parcel, who=who, why=why,
+                        completion=str(result.completion))
+            log.warning("compartment open failed", extra={"compartment": parcel.compartment,
+                                                          "completion": str(result.completion)})
+            raise DoorNotOpened(f"compartment {parcel.compartment} did not confirm opening "
+                                f"({result.completion})")
+        return result.value
+
+    def _on_locker_event(self, event: DeviceEvent) -> None:
+        if event.name not in ("closed", "jammed"):
+            return
+        pending = self._pending.pop(int(event.data.get("compartment", 0)), None)
+        if pending is None:
+            return
+        parcel = self.store.all().get(pending.parcel_id)
+        if parcel is None:
+            return
+        if event.name == "jammed":
+            self._audit("locker.jammed", parcel, who=pending.who, why=pending.purpose)
+            return
+        now = self.clock.now()
+        if pending.purpose == "pickup":
+            done = replace(parcel, state=ParcelState.PICKED, picked_at=now,
+                           verification=pending.verification)
+            self.store.put(done)
+            self.events.enqueue("pickup", {"parcel_id": parcel.parcel_id,
+                                           "case_number": parcel.case_number,
+                                           "compartment": parcel.compartment,
+                                           "verification": pending.verification,
+                                           "picked_at": now.isoformat()})
+        elif pending.purpose == "deposit":
+            self.store.put(replace(parcel, state=ParcelState.STORED, deposited_at=now))
+            self._audit("locker.deposited", parcel, who=pending.who, why="deposit")
+        elif pending.purpose == "recall":
+            self.store.put(replace(parcel, state=ParcelState.RECALLED))
+            self._audit("locker.recalled", parcel, who=pending.who, why="recall")
