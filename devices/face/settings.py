@@ -19,7 +19,7 @@ class FaceSettings(BaseModel):
     closed_eye_ratio: float = Field(0.15, gt=0, lt=0.5)
     max_head_turn: float = Field(0.35, gt=0, lt=1)
     good_frames_to_capture: int = Field(3, ge=1, le=30)
-    challenges: int = Field(2, ge=1, le=4)
+    challenges: int = Field(3, ge=1, le=4)
     challenge_time_s: float = Field(6.0, gt=0.5, le=60)
     turn_threshold: float = Field(0.20, gt=0, lt=1)
     blink_drop: float = Field(0.70, gt=0, lt=1)

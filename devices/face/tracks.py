@@ -44,8 +44,11 @@ class TrackSample:
 
 
 def save_track(path: Path, samples: Iterable[TrackSample], note: str = "") -> None:
+    def rounded(landmarks: Landmarks) -> dict:
+        return {k: [round(c, 1) for c in v] if k == "nose" else
+                [[round(c, 1) for c in p] for p in v] for k, v in landmarks.as_dict().items()}
     data = {"note": note, "samples": [
-        {"t": round(s.t, 4), **(s.landmarks.as_dict() if s.landmarks else {"face": None})}
+        {"t": round(s.t, 4), **(rounded(s.landmarks) if s.landmarks else {"face": None})}
         for s in samples]}
     path.write_text(json.dumps(data, separators=(",", ":")))
 

@@ -118,21 +118,29 @@ class FaceVerification:
         future.add_done_callback(enrolled)
         return future
 
-    def feed(self, frame: Frame) -> bool:
-        """Offer a frame; False when it was dropped (child busy or step not accepting)."""
+    def feed(self, frame: Frame) -> Future | None:
+        """Offer a frame. None when it was dropped (the child is busy, or the step is not
+        looking at frames); otherwise a future that resolves once the frame has been judged."""
         with self._lock:
             phase = self._state.phase
             if phase not in (Phase.POSITIONING, Phase.MATCHING, Phase.CHALLENGE):
-                return False
+                return None
             if phase is Phase.CHALLENGE and self._judge is not None:
                 if self._judge.expire(self.clock.monotonic()) is Verdict.FAILED:
                     self._attempt_failed(f"liveness: {self._judge.reason}")
-                    return False
-        future = self.process.observe(frame.image, match=phase is Phase.MATCHING)
-        if future is None:
-            return False
-        future.add_done_callback(lambda f: self._observed(frame, phase, f))
-        return True
+                    return None
+        observed = self.process.observe(frame.image, match=phase is Phase.MATCHING)
+        if observed is None:
+            return None
+        judged: Future = Future()
+
+        def on_observed(f: Future) -> None:
+            try:
+                self._observed(frame, phase, f)
+            finally:
+                judged.set_result(self.state)
+        observed.add_done_callback(on_observed)
+        return judged
 
     def _observed(self, frame: Frame, phase: Phase, future: Future) -> None:
         if future.exception() is not None:
