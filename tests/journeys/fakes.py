@@ -135,9 +135,23 @@ class FakeCitizen:
         name=Text(zh="营业执照", en="Business licence"), number_masked="9144****21",
         issuer="市场监管局", issued_on=date(2020, 1, 1), valid_until=None)])
     staff_calls: list = field(default_factory=list)
+    hold: bool = False            # answers wait for `release()` (to stop in loading states)
+    held: list = field(default_factory=list)
 
     def _answer(self, value) -> Future:
-        return done(value) if self.online else failed(ServerUnavailable("offline"))
+        answer = done(value) if self.online else failed(ServerUnavailable("offline"))
+        if not self.hold:
+            return answer
+        waiting: Future = Future()
+        self.held.append((waiting, answer))
+        return waiting
+
+    def release(self) -> None:
+        waiting, answer = self.held.pop(0)
+        if answer.exception() is not None:
+            waiting.set_exception(answer.exception())
+        else:
+            waiting.set_result(answer.result())
 
     def reference_photo(self, who):
         return self._answer(self.photo)
@@ -149,15 +163,13 @@ class FakeCitizen:
         return self._answer([_case("FT-2026-0001"), _case("FT-2026-0002", "completed")])
 
     def check_in(self, code):
-        if not self.online:
-            return failed(ServerUnavailable("offline"))
         if code != "BK2026":
             return failed(NotFound(code))
         appointment = Appointment(appointment_id="AP1", service_code="T-JZZ-001",
                                   service_name=Text(zh="居住证申领", en="Residence permit"),
                                   queue_category="general", slot_start=T0, slot_end=T0,
                                   hall_code="FT01", status="checked_in")
-        return done(CheckInResponse(appointment=appointment, ticket=TICKET))
+        return self._answer(CheckInResponse(appointment=appointment, ticket=TICKET))
 
     def ticket_categories(self):
         return self._answer([CATEGORY])
@@ -183,8 +195,9 @@ class FakePending:
 
 
 class FakeDesk(Manual):
-    def __init__(self, parcels=None, usable=True) -> None:
+    def __init__(self, parcels=None, usable=True, hold=False) -> None:
         super().__init__()
+        self.hold = hold
         self.parcels = parcels if parcels is not None else [
             Parcel("P1", "居住证申领", "Residence permit", "A03")]
         self.usable = usable
@@ -197,10 +210,12 @@ class FakeDesk(Manual):
         return LockerWall([["A01", "A02", "A03"], ["B01", "B02", "B03"]])
 
     def parcels_for_code(self, code):
+        if self.hold:
+            return self._new()
         return done(self.parcels) if code == "123456" else failed(NotFound("code"))
 
     def parcels_for(self, who):
-        return done(self.parcels)
+        return self._new() if self.hold else done(self.parcels)
 
     def open(self, parcel):
         self.opened.append(parcel.compartment)
@@ -208,6 +223,25 @@ class FakeDesk(Manual):
 
     def wait_closed(self, parcel):
         return self._new()
+
+
+class HeldWork(Manual):
+    """A background runner whose work starts only when the test calls `run()`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.work = []
+
+    def __call__(self, fn) -> Future:
+        self.work.append(fn)
+        return self._new()
+
+    def run(self) -> None:
+        fn, future = self.work.pop(0), self.futures[len(self.futures) - len(self.work) - 1]
+        try:
+            future.set_result(fn())
+        except Exception as error:
+            future.set_exception(error)
 
 
 def make_services(catalogue, clock, **overrides) -> JourneyServices:
