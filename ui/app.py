@@ -69,7 +69,7 @@ class _TouchWatcher(QObject):
 
 class ShellApp:
     def __init__(self, config: KioskConfig, *, core: Any = None, clock: Any = None,
-                 speech_engine: str = "", orientation: str | None = None,
+                 speech_engine: str | None = None, orientation: str | None = None,
                  cache_dir: Path | None = None) -> None:
         if QGuiApplication.instance() is None:
             raise ShellError("create the application first (ui.app.application())")
@@ -92,7 +92,8 @@ class ShellApp:
         engine = self.view.engine()
         engine.addImportPath(str(QML_DIR))
         self.theme = Theme(parent=self.view)
-        self.voice = Voice(speech_engine, parent=self.view)
+        engine_name = config.ui.speech_engine if speech_engine is None else speech_engine
+        self.voice = Voice(engine_name, config.ui.speech_rate, parent=self.view)
         self.translations = Translations(engine, cache_dir=cache_dir)
         self.session = Session(self.clock, idle_timeout_s=config.session.idle_timeout_s,
                                warning_s=config.session.idle_warning_s,

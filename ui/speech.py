@@ -17,7 +17,8 @@ class Voice(QObject):
     #: the text handed to the engine (for the log and for tests)
     spoken = Signal(str)
 
-    def __init__(self, engine: str = "", parent: QObject | None = None) -> None:
+    def __init__(self, engine: str = "", rate: float = 0.0,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         available = QTextToSpeech.availableEngines()
         if engine and engine not in available:
@@ -26,6 +27,7 @@ class Voice(QObject):
             engine = ""
         self.engine_name = engine or (available[0] if available else "")
         self.tts = QTextToSpeech(engine, self) if engine else QTextToSpeech(self)
+        self.tts.setRate(rate)
         self.enabled = False
 
     def set_language(self, language: str) -> None:

@@ -1,0 +1,68 @@
+"""Entry points the CLI hands over to: the kiosk itself and the demo (with its panel)."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import KioskConfig
+from kiosk.scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+
+def run_kiosk(core: Any, config: KioskConfig, *, windowed: bool,
+              orientation: str | None = None) -> int:
+    """The kiosk: full screen (or a window for development) until the process is stopped."""
+    from ui.app import ShellApp, application
+    app = application(sys.argv[:1])
+    shell = ShellApp(config, core=core, orientation=orientation)
+    shell.show(windowed=windowed)
+    try:
+        return app.exec()
+    finally:
+        shell.close()
+
+
+def run_demo(demo: Any, config: KioskConfig, *, headless: bool, scenario: Scenario | None,
+             screenshots: Path | None, orientation: str | None) -> int:
+    """Headless: walk the scenario (if any), save PNGs, exit 0/1. Otherwise run windowed
+    with the simulator control panel."""
+    from kiosk.demo import wait_devices_settled
+    from ui.app import ShellApp, application
+    from ui.scenario_runner import ScenarioRunner, StepFailed, configure_for
+
+    app = application(sys.argv[:1], headless=headless)
+    still_starting = wait_devices_settled(demo.core)
+    if still_starting:
+        log.warning("devices still starting", extra={"devices": still_starting})
+    if scenario is not None:
+        config = configure_for(config, scenario)
+    shell = ShellApp(config, core=demo.core, orientation=orientation,
+                     speech_engine="mock" if headless else None)
+    try:
+        if headless:
+            shell.show(windowed=True)
+            runner = ScenarioRunner(shell, devices=demo.core.devices, clock=demo.core.clock,
+                                    screenshots=screenshots)
+            if scenario is None:
+                runner.save("attract")
+                return 0
+            try:
+                saved = runner.run(scenario)
+            except StepFailed as failure:
+                print(f"scenario {scenario.name!r}: {failure}", file=sys.stderr)
+                return 1
+            print(f"scenario {scenario.name!r}: {len(scenario.steps)} steps passed, "
+                  f"{len(saved)} screenshots" + (f" in {screenshots}" if screenshots else ""))
+            return 0
+        from ui.control_panel import ControlPanel
+        shell.show(windowed=True)
+        panel = ControlPanel(demo, shell)
+        panel.show()
+        code = app.exec()
+        panel.close()
+        return code
+    finally:
+        shell.close()

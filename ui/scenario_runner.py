@@ -1,0 +1,190 @@
+"""Walks a scenario (kiosk/scenario.py) through the real shell, offscreen or on screen.
+
+Steps act the way a citizen or a technician would: `tap` clicks the centre of the
+visible item with that objectName through the window (so the idle timer sees it),
+`type` commits text to the focused input as the virtual keyboard does, `device` calls
+the simulator, `advance_clock` moves the TestClock. A PNG is saved for every screen
+reached (a new screen, language or text size) and for every `screenshot` step. The
+first step that fails raises `StepFailed` naming its number and what went wrong.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QPointF, Qt
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent
+from PySide6.QtQuick import QQuickItem
+from PySide6.QtTest import QTest
+
+from kiosk.scenario import (AdvanceClock, DeviceAction, ExpectScreen, Scenario, ScenarioError,
+                            Screenshot, Step, Tap, TypeText, WaitFor, run_device_step)
+from kiosk.config import KioskConfig
+from ui.app import ShellApp
+
+log = logging.getLogger(__name__)
+
+
+class StepFailed(RuntimeError):
+    def __init__(self, number: int, step: Step, problem: str) -> None:
+        self.number, self.step, self.problem = number, step, problem
+        super().__init__(f"step {number} ({describe(step)}) failed: {problem}")
+
+
+def describe(step: Step) -> str:
+    fields = step.model_dump(exclude={"op"}, exclude_defaults=True)
+    return f"{step.op} " + ", ".join(f"{k}={v!r}" for k, v in fields.items())
+
+
+def process_events() -> None:
+    QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+
+
+def configure_for(config: KioskConfig, scenario: Scenario) -> KioskConfig:
+    """The kiosk configuration with the scenario's language and orientation applied."""
+    changes = {k: v for k, v in (("language", scenario.language),
+                                 ("orientation", scenario.orientation)) if v is not None}
+    if not changes:
+        return config
+    return config.model_copy(update={"kiosk": config.kiosk.model_copy(update=changes)})
+
+
+class ScenarioRunner:
+    def __init__(self, shell: ShellApp, *, devices: Any = None, clock: Any = None,
+                 screenshots: Path | None = None) -> None:
+        self.shell = shell
+        self.devices = devices
+        self.clock = clock
+        self.screenshots = screenshots
+        self.saved: list[Path] = []
+        self._last_seen: tuple[str, str, bool] | None = None
+        if screenshots is not None:
+            screenshots.mkdir(parents=True, exist_ok=True)
+
+    def run(self, scenario: Scenario) -> list[Path]:
+        """Run every step; returns the PNGs saved. Raises `StepFailed`."""
+        self._settle()
+        self._capture_if_new()
+        for number, step in enumerate(scenario.steps, start=1):
+            try:
+                self._run_step(step)
+            except StepFailed:
+                raise
+            except (ScenarioError, ValueError, LookupError, RuntimeError) as error:
+                raise StepFailed(number, step, str(error)) from None
+            self._settle()
+            self._capture_if_new()
+            log.info("scenario step done", extra={"step": number, "op": step.op,
+                                                  "screen": self.shell.screen_name})
+        return self.saved
+
+    # --- steps -------------------------------------------------------------------
+
+    def _run_step(self, step: Step) -> None:
+        if isinstance(step, Tap):
+            self.tap(step.target)
+        elif isinstance(step, TypeText):
+            self.type_text(step.text, step.target)
+        elif isinstance(step, ExpectScreen):
+            if self.shell.screen_name != step.screen:
+                raise RuntimeError(f"expected screen {step.screen!r}, "
+                                   f"showing {self.shell.screen_name!r}")
+        elif isinstance(step, (DeviceAction, AdvanceClock)):
+            run_device_step(step, self.devices, self.clock)
+        elif isinstance(step, WaitFor):
+            self.wait_for(step)
+        elif isinstance(step, Screenshot):
+            self.save(step.name)
+        else:  # the schema and this runner must grow together
+            raise RuntimeError(f"the runner does not know step {step.op!r}")
+
+    def tap(self, object_name: str) -> None:
+        item = self._item(object_name)
+        if not item.isEnabled():
+            raise RuntimeError(f"{object_name!r} is disabled")
+        centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+        QTest.mouseClick(self.shell.view, Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.NoModifier, centre)
+
+    def type_text(self, text: str, target: str | None) -> None:
+        if target is not None:
+            item = self._item(target)
+            item.forceActiveFocus()
+            self.shell.session.touch()
+        focus = QGuiApplication.focusObject()
+        if focus is None:
+            raise RuntimeError("nothing has the keyboard focus; give the step a target")
+        event = QInputMethodEvent()
+        event.setCommitString(text)  # what the virtual keyboard sends on commit
+        QCoreApplication.sendEvent(focus, event)
+
+    def wait_for(self, step: WaitFor) -> None:
+        def reached() -> bool:
+            if step.screen is not None and self.shell.screen_name != step.screen:
+                return False
+            return step.text is None or self._shows_text(step.text)
+        if not self._wait_until(reached, step.timeout_s):
+            what = " and ".join(filter(None, [step.screen and f"screen {step.screen!r}",
+                                              step.text and f"text {step.text!r}"]))
+            raise RuntimeError(f"{what} not reached within {step.timeout_s:g} s "
+                               f"(showing {self.shell.screen_name!r})")
+
+    # --- screenshots -------------------------------------------------------------
+
+    def save(self, name: str) -> Path:
+        if self.screenshots is None:
+            return Path()
+        self._settle()
+        path = self.screenshots / f"{len(self.saved) + 1:02d}-{name}.png"
+        if not self.shell.grab().save(str(path)):
+            raise RuntimeError(f"could not write {path}")
+        self.saved.append(path)
+        return path
+
+    def _capture_if_new(self) -> None:
+        seen = (self.shell.screen_name, self.shell.shell.language, self.shell.shell.elderMode)
+        if seen != self._last_seen:
+            self._last_seen = seen
+            name = re.sub(r"[^A-Za-z0-9_.-]", "_", seen[0]) + f"-{seen[1]}" + \
+                ("-elder" if seen[2] else "")
+            self.save(name)
+
+    # --- helpers -------------------------------------------------------------------
+
+    def _item(self, object_name: str) -> QQuickItem:
+        item = self.shell.find(object_name)
+        if item is None:
+            raise LookupError(f"no visible item named {object_name!r} on screen "
+                              f"{self.shell.screen_name!r}")
+        return item
+
+    def _shows_text(self, text: str) -> bool:
+        def walk(item: QQuickItem) -> bool:
+            if not item.isVisible():
+                return False
+            value = item.property("text")
+            if isinstance(value, str) and text in value:
+                return True
+            return any(walk(child) for child in item.childItems())
+        return walk(self.shell.view.contentItem())
+
+    @staticmethod
+    def _wait_until(condition: Callable[[], bool], timeout_s: float) -> bool:
+        # real time on purpose: the runner waits for device workers and the server,
+        # which run on their own threads; the Qt thread keeps processing events
+        deadline = time.monotonic() + timeout_s
+        while True:
+            process_events()
+            if condition():
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            QTest.qWait(20)
+
+    @staticmethod
+    def _settle() -> None:
+        for _ in range(3):
+            process_events()
