@@ -127,3 +127,29 @@ class LivenessJudge:
         if self.index == len(self.challenges):
             self.verdict = Verdict.PASSED
         return self.verdict
+
+
+def count_actions(samples: Sequence[tuple[float, Landmarks]], turn_threshold: float = 0.20,
+                  blink_drop: float = 0.70) -> dict[str, int]:
+    """Blinks and turns seen in a recorded track (no challenge: a recording cannot answer
+    one, so this only describes what the recording shows)."""
+    if len(samples) < BASELINE_FRAMES:
+        return {"blinks": 0, "turns_left": 0, "turns_right": 0}
+    features = [pose_features(marks) for _, marks in samples]
+    open_ear = statistics.median(e for e, _ in features)
+    neutral = statistics.median(y for _, y in features)
+    counts = {"blinks": 0, "turns_left": 0, "turns_right": 0}
+    closed, side = False, 0
+    for ear, yaw in features:
+        if ear < open_ear * blink_drop:
+            closed = True
+        elif closed and ear > open_ear * 0.85:
+            closed = False
+            counts["blinks"] += 1
+        turn = yaw - neutral
+        now = 1 if turn >= turn_threshold else -1 if turn <= -turn_threshold else 0
+        if now and now != side:
+            counts["turns_left" if now > 0 else "turns_right"] += 1
+        if now or abs(turn) < turn_threshold / 2:
+            side = now
+    return counts

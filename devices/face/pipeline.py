@@ -8,6 +8,7 @@ distances compare with the stock pipeline's.
 """
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,12 @@ class Models:
         self.encoder = dlib.face_recognition_model_v1(frm.face_recognition_model_location())
 
 
+@functools.lru_cache(maxsize=1)
+def load_models() -> Models:
+    """The models, loaded once per process (about a second; 130 MB)."""
+    return Models()
+
+
 class _Timer:
     def __init__(self) -> None:
         self.ms: dict[str, float] = {}
@@ -72,7 +79,7 @@ class _Timer:
 class FacePipeline:
     def __init__(self, settings: FaceSettings, models: Models | None = None) -> None:
         self.settings = settings
-        self.models = models or Models()
+        self.models = models or load_models()
         self._reference: np.ndarray | None = None
 
     # --- detection, landmarks, encoding ---------------------------------------------
@@ -132,6 +139,11 @@ class FacePipeline:
         if not rects:
             return None, 0
         return self.encode(rgb, max(rects, key=lambda r: r.width() * r.height())), len(rects)
+
+    def distance_to_reference(self, encoding: np.ndarray) -> float:
+        if self._reference is None:
+            raise ValueError("no reference enrolled")
+        return float(np.linalg.norm(encoding - self._reference))
 
     @property
     def has_reference(self) -> bool:
