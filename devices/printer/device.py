@@ -20,8 +20,8 @@ from pydantic import Field
 
 from devices.base import Device, DeviceSettings
 from devices.commands import CancelToken, Command
-from devices.model import (Availability, DeviceIdentity, DeviceNotReady, OutcomeUnknown,
-                           RequiredAction, Severity, UnitState)
+from devices.model import (Availability, DeviceIdentity, DeviceNotReady, DeviceOffline,
+                           OutcomeUnknown, RequiredAction, Severity, UnitState)
 from devices.printer.documents import Document
 from devices.printer.layout import PaperProfile
 from devices.printer.status import Paper, PrinterState, read_status
@@ -163,28 +163,32 @@ class ReceiptPrinter(Device):
 
     def _check_ready(self, state: PrinterState | None) -> None:
         if state is not None and state.blocking_reason:
-            raise PrinterNotReady(f"{self.name}: {state.blocking_reason}", code="printerNotReady")
+            raise PrinterNotReady(state.blocking_reason, code="printerNotReady")
 
     def _print(self, document: Document, token: CancelToken) -> PrintResult:
-        self._check_ready(self._refresh(token))
-        job = document.render(self.profile)
+        try:
+            before = self._refresh(token)
+        except DeviceOffline as error:  # nothing was sent: not ready, not outcomeUnknown
+            raise PrinterNotReady(error.message, code=error.code) from None
+        self._check_ready(before)
+        commands = document.render_commands(self.profile)
+        total = sum(len(c) for c in commands)
         assert self._transport is not None
-        size = self.settings.chunk_bytes
-        sent = 0
         log.info("printing", extra={"device": self.name, "document": document.kind,
-                                    "bytes": len(job)})
-        for start in range(0, len(job), size):
+                                    "bytes": total})
+        sent = 0
+        for chunk in _chunks(commands, self.settings.chunk_bytes):
             if token.cancelled:
                 if sent:
-                    raise OutcomeUnknown(f"{document.kind} stopped after {sent} of {len(job)} "
+                    raise OutcomeUnknown(f"{document.kind} stopped after {sent} of {total} "
                                          "bytes; part of it may be printed", code="printCutOff")
                 token.raise_if_cancelled()
             if sent:  # between chunks: stop feeding a printer that ran out of paper
-                self._cut_off_if_stopped(document, self._refresh(None), sent, len(job))
-            self._transport.write(job[start:start + size])
-            sent += len(job[start:start + size])
+                self._cut_off_if_stopped(document, self._refresh(None), sent, total)
+            self._transport.write(chunk)
+            sent += len(chunk)
         state = self._refresh(None)
-        self._cut_off_if_stopped(document, state, sent, len(job))
+        self._cut_off_if_stopped(document, state, sent, total)
         return PrintResult(document.kind, sent, state)
 
     def _cut_off_if_stopped(self, document: Document, state: PrinterState | None, sent: int,
@@ -195,3 +199,17 @@ class ReceiptPrinter(Device):
         raise OutcomeUnknown(f"{document.kind} cut off by {state.blocking_reason} after "
                              f"{sent} of {total} bytes; offer the document another way",
                              code="printCutOff")
+
+
+def _chunks(commands: list[bytes], size: int) -> list[bytes]:
+    """Whole commands packed into chunks of about `size` bytes (a larger command goes alone)."""
+    chunks: list[bytes] = []
+    current = bytearray()
+    for command in commands:
+        if current and len(current) + len(command) > size:
+            chunks.append(bytes(current))
+            current.clear()
+        current += command
+    if current:
+        chunks.append(bytes(current))
+    return chunks

@@ -13,7 +13,7 @@ from PIL import Image as PilImage
 
 from devices.printer.escpos_commands import Align
 from devices.printer.layout import Block, Feed, Field, PaperProfile, Picture, Qr, Rule, Text, \
-    render
+    render, render_commands
 
 CHINA_TIME = timezone(timedelta(hours=8), "CST")
 
@@ -46,6 +46,9 @@ class Document:
 
     def render(self, profile: PaperProfile) -> bytes:
         return render(self.blocks(), profile)
+
+    def render_commands(self, profile: PaperProfile) -> list[bytes]:
+        return render_commands(self.blocks(), profile)
 
 
 @dataclass(frozen=True)

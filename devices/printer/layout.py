@@ -126,29 +126,29 @@ def qr_bitmap(data: str, module: int) -> PilImage.Image:
 class _Writer:
     def __init__(self, profile: PaperProfile) -> None:
         self.profile = profile
-        self.out = bytearray(cmd.initialize() + cmd.chinese_mode_on())
+        self.out: list[bytes] = [cmd.initialize(), cmd.chinese_mode_on()]  # whole commands
         self.align, self.bold, self.size = Align.LEFT, False, 1
 
     def attributes(self, align: Align, bold: bool, size: int) -> None:
         if align != self.align:
-            self.out += cmd.align(align)
+            self.out.append(cmd.align(align))
             self.align = align
         if bold != self.bold:
-            self.out += cmd.bold(bold)
+            self.out.append(cmd.bold(bold))
             self.bold = bold
         if size != self.size:
-            self.out += cmd.char_size(size, size)
+            self.out.append(cmd.char_size(size, size))
             self.size = size
 
     def lines(self, value: str, align: Align = Align.LEFT, bold: bool = False,
               size: int = 1) -> None:
         self.attributes(align, bold, size)
         for line in wrap(value, self.profile.columns // size):
-            self.out += cmd.text(line) + cmd.line_feed()
+            self.out.append(cmd.text(line) + cmd.line_feed())
 
     def picture(self, image: PilImage.Image) -> None:
         self.attributes(Align.CENTER, self.bold, self.size)
-        self.out += cmd.raster_image(*bitmap_to_raster(image, self.profile.dots))
+        self.out.append(cmd.raster_image(*bitmap_to_raster(image, self.profile.dots)))
 
     def block(self, block: Block) -> None:
         if isinstance(block, Text):
@@ -160,21 +160,27 @@ class _Writer:
         elif isinstance(block, Qr):
             if self.profile.native_qr:
                 self.attributes(Align.CENTER, self.bold, self.size)
-                self.out += cmd.qr_native(block.data, module_size=self.profile.qr_module)
+                self.out.append(cmd.qr_native(block.data, module_size=self.profile.qr_module))
             else:
                 self.picture(qr_bitmap(block.data, self.profile.qr_module))
         elif isinstance(block, Picture):
             self.picture(block.image)
         elif isinstance(block, Feed):
-            self.out += cmd.feed_lines(block.lines)
+            self.out.append(cmd.feed_lines(block.lines))
         else:  # pragma: no cover - the Block union is closed
             raise TypeError(f"not a layout block: {block!r}")
 
 
-def render(blocks: Sequence[Block], profile: PaperProfile) -> bytes:
-    """One print job: initialise, Chinese mode, the blocks, a partial cut."""
+def render_commands(blocks: Sequence[Block], profile: PaperProfile) -> list[bytes]:
+    """One print job as whole commands (a driver may only pause between them: a status
+    request inside a two-byte character or an image would be printed as data)."""
     writer = _Writer(profile)
     for block in blocks:
         writer.block(block)
-    writer.out += cmd.partial_cut()
-    return bytes(writer.out)
+    writer.out.append(cmd.partial_cut())
+    return writer.out
+
+
+def render(blocks: Sequence[Block], profile: PaperProfile) -> bytes:
+    """One print job: initialise, Chinese mode, the blocks, a partial cut."""
+    return b"".join(render_commands(blocks, profile))
