@@ -159,8 +159,9 @@ class SyncWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._cycle_lock = threading.Lock()
-        #: set after every cycle (tests and `kiosk queue retry` wait on it)
+        #: set after every cycle, with its outcome in `last_result`
         self.cycle_done = threading.Event()
+        self.last_result: CycleResult | None = None
 
     # --- the loop ------------------------------------------------------------------------
 
@@ -181,8 +182,12 @@ class SyncWorker:
     def _run(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()
-            result = self.sync_once()
-            self._clock.wait(self._wake, result.next_delay_s)
+            result = self._locked_cycle()
+            # the next cycle is scheduled on the kiosk clock before anyone hears of this one
+            timer = self._clock.call_later(result.next_delay_s, self._wake.set)
+            self._finish(result)
+            self._wake.wait()
+            timer.cancel()
 
     def backoff_delay(self, retry_after_s: float | None = None) -> float:
         """Full jitter: uniform in [0, min(cap, base * 2^(failures-1))], at least Retry-After."""
@@ -192,12 +197,18 @@ class SyncWorker:
         return max(delay, retry_after_s or 0.0)
 
     def sync_once(self) -> CycleResult:
-        with self._cycle_lock:
-            try:
-                result = self._cycle()
-            finally:
-                self.cycle_done.set()
+        """Run one cycle now, on the caller's thread."""
+        result = self._locked_cycle()
+        self._finish(result)
         return result
+
+    def _locked_cycle(self) -> CycleResult:
+        with self._cycle_lock:
+            return self._cycle()
+
+    def _finish(self, result: CycleResult) -> None:
+        self.last_result = result
+        self.cycle_done.set()
 
     def _cycle(self) -> CycleResult:
         delivered = quarantined = 0
@@ -293,9 +304,11 @@ class SyncWorker:
         if contiguous < cursor:
             log.error("district server forgot confirmed submissions (restored from backup?)",
                       extra={"was": cursor, "now": contiguous})
-            receipts, contiguous = self._receipts_after(contiguous)
+            cursor = contiguous
+            receipts, contiguous = self._receipts_after(cursor)
         by_id = {signed.receipt.submission_id: signed for signed in receipts}
-        for item in self.outbox.items(after_seq=contiguous, limit=1_000_000):
+        # the receipts cover every sequence above `cursor`
+        for item in self.outbox.items(after_seq=cursor, limit=1_000_000):
             signed = by_id.get(item.item_id)
             if signed is not None and item.state == PENDING:
                 if signed.receipt.digest == item.digest:

@@ -14,7 +14,8 @@ request; then it misbehaves the way real networks do:
                    client connection instead of delivering it
 - `reset_response` forward and deliver only the first half of the response, then RST
 
-Faults are consumed in order; each applies to `times` matching requests.
+Faults are consumed in order; each applies to `times` matching requests, after letting
+`after` of them through.
 """
 from __future__ import annotations
 
@@ -35,11 +36,13 @@ class Fault:
     method: str = ""                       # empty: any method
     path: str = ""                         # regex searched in the path; empty: any path
     times: int = 1
+    after: int = 0                         # let this many matching requests through first
     status: int = 503                      # for `respond`
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     release: threading.Event = field(default_factory=threading.Event)  # for `hold`
     hits: int = 0
+    passed: int = 0
 
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
@@ -55,6 +58,7 @@ class Seen:
     method: str
     path: str
     fault: str | None
+    body: bytes = b""
 
 
 class FaultProxy:
@@ -107,14 +111,17 @@ class FaultProxy:
         with self._lock:
             return sum(f.times - f.hits for f in self._faults)
 
-    def _take(self, method: str, path: str) -> Fault | None:
+    def _take(self, method: str, path: str, body: bytes) -> Fault | None:
         with self._lock:
             for fault in self._faults:
                 if fault.hits < fault.times and fault.matches(method, path):
+                    if fault.passed < fault.after:
+                        fault.passed += 1
+                        continue
                     fault.hits += 1
-                    self.seen.append(Seen(method, path, fault.kind))
+                    self.seen.append(Seen(method, path, fault.kind, body))
                     return fault
-            self.seen.append(Seen(method, path, None))
+            self.seen.append(Seen(method, path, None, body))
             return None
 
     # --- one connection ------------------------------------------------------------------
@@ -124,7 +131,7 @@ class FaultProxy:
         if request is None:
             return
         method, path, headers, body = request
-        fault = self._take(method, path)
+        fault = self._take(method, path, body)
         kind = fault.kind if fault else None
         if kind == "drop":
             client.close()

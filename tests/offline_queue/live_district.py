@@ -20,10 +20,13 @@ import uvicorn
 
 
 class LiveDistrict:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, **settings: object) -> None:
         from district_server.settings import Settings
+        from tests.offline_queue.catalogue import write_catalogue
         self.data_dir = Path(data_dir)
-        self.settings = Settings(data_dir=self.data_dir, demo_citizens=False)
+        defaults = {"demo_citizens": False,
+                    "catalogue_dir": write_catalogue(self.data_dir / "catalogue")}
+        self.settings = Settings(data_dir=self.data_dir, **{**defaults, **settings})
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.app = None

@@ -1,0 +1,293 @@
+"""Network faults between a kiosk and the real district server, through the fault proxy.
+
+Every test ends with the same proof: each submission is on the server exactly once and
+every local item is delivered with a verified receipt (or quarantined on purpose)."""
+from __future__ import annotations
+
+import base64
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kiosk.clock import SystemClock
+from offline_queue.enrolment import enroll
+from offline_queue.desired_state import DesiredStateStore
+from offline_queue.identity import KioskIdentity
+from offline_queue.sink import OutboxSink
+from offline_queue.store import DELIVERED, QUARANTINED, Outbox
+from offline_queue.sync import SyncSettings, SyncWorker
+from offline_queue.testing.faultproxy import FaultProxy
+from offline_queue.transport import SignedTransport
+from tests.offline_queue.helpers import application
+from tests.offline_queue.live_district import LiveDistrict
+from wire.v1 import Receipt, SignedReceipt, canonical_json
+
+KIOSK_ID = "kiosk-net-01"
+SETTINGS = SyncSettings(backoff_base_s=30, backoff_cap_s=900, idle_sync_interval_s=60,
+                        desired_state_poll_s=300, desired_state_jitter_s=60,
+                        delivered_retention_s=86400, oldest_unsent_alert_s=3600)
+
+
+@dataclass
+class Kiosk:
+    district: LiveDistrict
+    proxy: FaultProxy
+    outbox: Outbox
+    sink: OutboxSink
+    worker: SyncWorker
+    identity: KioskIdentity
+    desired: DesiredStateStore
+
+    def submit(self, n: int, pages: int = 1, page_bytes: int = 20_000) -> str:
+        blobs = {f"blob:page{i}": random.randbytes(page_bytes) for i in range(pages)}
+        return self.sink.enqueue("submission", application(n, pages=pages), blobs).item_id
+
+    def sync_until_ok(self, cycles: int = 6):
+        for _ in range(cycles):
+            result = self.worker.sync_once()
+            if result.ok and self.outbox.counts().pending == 0:
+                return result
+        raise AssertionError(f"still failing after {cycles} cycles: {result}")
+
+    def requests(self, method: str, path_part: str) -> int:
+        return sum(1 for s in self.proxy.seen if s.method == method and path_part in s.path)
+
+    def assert_exactly_once(self) -> None:
+        rows = self.district.submission_ids(KIOSK_ID)
+        ids = [sid for sid, _ in rows]
+        assert len(ids) == len(set(ids)), "a submission is on the server twice"
+        delivered = {i.item_id for i in self.outbox.iter_items() if i.state == DELIVERED}
+        assert set(ids) == delivered
+        assert self.outbox.counts().pending == 0
+
+
+def make_kiosk(district: LiveDistrict, proxy: FaultProxy, directory: Path, clock,
+               timeout_s: float = 10.0) -> Kiosk:
+    identity = enroll(district.url, district.enrollment_token(), KIOSK_ID, directory,
+                      clock=SystemClock())
+    outbox = Outbox(directory)
+    transport = SignedTransport(proxy.url, identity.kiosk_id, identity.signing_key,
+                                clock=clock, timeout_s=timeout_s)
+    desired = DesiredStateStore(directory)
+    worker = SyncWorker(outbox, transport, identity, clock=clock, settings=SETTINGS,
+                        desired=desired, rng=random.Random(7))
+    return Kiosk(district, proxy, outbox, OutboxSink(outbox, clock=clock), worker, identity,
+                 desired)
+
+
+@pytest.fixture
+def small_chunk_district(tmp_path):
+    with LiveDistrict(tmp_path / "district", chunk_bytes=64 * 1024) as server:
+        yield server
+
+
+@pytest.fixture
+def kiosk(small_chunk_district, tmp_path, test_clock):
+    with FaultProxy("127.0.0.1", small_chunk_district.port) as proxy:
+        yield make_kiosk(small_chunk_district, proxy, tmp_path / "kiosk", test_clock)
+
+
+def test_clean_delivery_measures_clock_offset(kiosk, test_clock):
+    kiosk.submit(1)
+    kiosk.submit(2, pages=3)
+    result = kiosk.sync_until_ok(1)
+    assert result.delivered == 2
+    # the TestClock starts at 09:00 of a fixed day: signing works only with the offset
+    assert abs(kiosk.worker.transport.clock_offset_s) > 0
+    kiosk.assert_exactly_once()
+
+
+def test_dropped_connection_is_retried(kiosk):
+    kiosk.submit(1)
+    kiosk.proxy.inject("drop", method="PUT")
+    first = kiosk.worker.sync_once()
+    assert not first.ok and first.next_delay_s <= SETTINGS.backoff_base_s
+    kiosk.sync_until_ok()
+    kiosk.assert_exactly_once()
+
+
+def test_reset_mid_body_resumes_the_upload_where_it_stopped(kiosk):
+    kiosk.submit(1, pages=1, page_bytes=300_000)  # five 64 KiB chunks
+    kiosk.proxy.inject("reset_request", method="PATCH", after=2)  # the third chunk is cut
+    assert not kiosk.worker.sync_once().ok
+    kiosk.proxy.inject("reset_request", method="PUT")
+    kiosk.sync_until_ok()
+    kiosk.assert_exactly_once()
+    assert kiosk.requests("PATCH", "/uploads/") == 5 + 1  # resumed at the server's offset
+
+
+def test_slow_link_times_out_and_the_late_request_does_not_duplicate(
+        small_chunk_district, tmp_path, test_clock):
+    with FaultProxy("127.0.0.1", small_chunk_district.port) as proxy:
+        kiosk = make_kiosk(small_chunk_district, proxy, tmp_path / "kiosk", test_clock,
+                           timeout_s=0.5)
+        kiosk.submit(1)
+        held = proxy.inject("hold", method="PUT")
+        assert not kiosk.worker.sync_once().ok  # the client gave up waiting
+        held.release.set()  # the slow request reaches the server after all
+        kiosk.sync_until_ok()
+        kiosk.assert_exactly_once()
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_server_errors_are_retried_with_the_same_id(kiosk, status):
+    item = kiosk.submit(1)
+    kiosk.proxy.inject("respond", method="PUT", status=status, times=2,
+                       body=b'{"error":"unavailable"}')
+    assert not kiosk.worker.sync_once().ok
+    assert not kiosk.worker.sync_once().ok
+    kiosk.sync_until_ok()
+    assert kiosk.requests("PUT", item) == 3
+    kiosk.assert_exactly_once()
+
+
+def test_429_retry_after_is_honoured(kiosk):
+    kiosk.submit(1)
+    kiosk.proxy.inject("respond", method="PUT", status=429, headers={"Retry-After": "120"})
+    result = kiosk.worker.sync_once()
+    assert not result.ok and result.next_delay_s >= 120
+    kiosk.sync_until_ok()
+    kiosk.assert_exactly_once()
+
+
+def test_captive_portal_answering_200_gets_nothing(kiosk):
+    kiosk.submit(1)
+    portal = b"<html><body>Welcome! Please log in to the free Wi-Fi</body></html>"
+    kiosk.proxy.inject("respond", path="/v1/health", status=200, body=portal,
+                       headers={"Content-Type": "text/html"})
+    result = kiosk.worker.sync_once()
+    assert not result.ok and "captive portal" in result.error
+    assert kiosk.requests("PUT", "/v1/submissions") == 0
+    # a portal that lets the probe through but answers the PUT itself
+    kiosk.proxy.inject("respond", method="PUT", status=200, body=portal)
+    assert not kiosk.worker.sync_once().ok
+    assert kiosk.outbox.counts().pending == 1
+    kiosk.sync_until_ok()
+    kiosk.assert_exactly_once()
+
+
+def test_response_lost_after_server_commit_is_reconciled_not_resent(kiosk):
+    item = kiosk.submit(1)
+    kiosk.proxy.inject("lose_response", method="PUT")
+    assert not kiosk.worker.sync_once().ok
+    kiosk.sync_until_ok()
+    assert kiosk.requests("PUT", item) == 1  # the receipts page delivered the receipt
+    kiosk.assert_exactly_once()
+
+
+def test_response_cut_in_half_is_retried(kiosk):
+    kiosk.submit(1)
+    kiosk.proxy.inject("reset_response", method="PUT")
+    assert not kiosk.worker.sync_once().ok
+    kiosk.sync_until_ok()
+    kiosk.assert_exactly_once()
+
+
+def test_server_restored_from_older_backup_gets_the_lost_items_again(kiosk, tmp_path):
+    kiosk.submit(1)
+    kiosk.submit(2)
+    kiosk.sync_until_ok()
+    kiosk.district.backup(tmp_path / "backup")
+    late = [kiosk.submit(3), kiosk.submit(4, pages=2)]
+    kiosk.sync_until_ok()
+    kiosk.district.restore(tmp_path / "backup")
+    kiosk.proxy.upstream = ("127.0.0.1", kiosk.district.port)
+    assert {sid for sid, _ in kiosk.district.submission_ids(KIOSK_ID)}.isdisjoint(late)
+    kiosk.sync_until_ok()
+    for item in late:
+        assert kiosk.requests("PUT", item) == 2
+    kiosk.assert_exactly_once()
+    assert len(kiosk.district.submission_ids(KIOSK_ID)) == 4
+
+
+def test_401_pauses_the_queue_until_the_server_accepts_again(kiosk):
+    kiosk.submit(1)
+    kiosk.proxy.inject("respond", method="PUT", status=401,
+                       body=b'{"error":"bad_signature","detail":"x"}')
+    result = kiosk.worker.sync_once()
+    assert not result.ok and result.next_delay_s == SETTINGS.backoff_cap_s
+    assert "refuses this kiosk" in kiosk.worker.status().paused
+    kiosk.sync_until_ok()
+    assert kiosk.worker.status().paused is None
+    kiosk.assert_exactly_once()
+
+
+@pytest.mark.parametrize("status", [409, 422])
+def test_one_bad_item_is_quarantined_and_the_others_go_on(kiosk, status):
+    bad = kiosk.submit(1)
+    good = kiosk.submit(2)
+    kiosk.proxy.inject("respond", method="PUT", path=bad, status=status,
+                       body=b'{"error":"conflict","detail":"different digest"}')
+    result = kiosk.worker.sync_once()
+    assert result.ok and result.delivered == 1 and result.quarantined == 1
+    assert kiosk.outbox.get(bad).state == QUARANTINED
+    assert kiosk.outbox.get(good).state == DELIVERED
+    assert kiosk.outbox.release_quarantined() == 1
+    kiosk.sync_until_ok()
+    kiosk.assert_exactly_once()
+
+
+def test_a_receipt_signed_by_another_key_is_not_accepted(kiosk):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    item = kiosk.outbox.get(kiosk.submit(1))
+    receipt = Receipt(submission_id=item.item_id, kiosk_id=KIOSK_ID, kiosk_seq=item.kiosk_seq,
+                      digest=item.digest, case_number=item.case_number,
+                      received_at="2026-11-26T09:00:00Z", server_seq=1)
+    forged = SignedReceipt(receipt=receipt, signature_b64=base64.b64encode(
+        Ed25519PrivateKey.generate().sign(canonical_json(receipt))).decode())
+    kiosk.proxy.inject("respond", method="PUT", status=201,
+                       body=forged.model_dump_json().encode())
+    result = kiosk.worker.sync_once()
+    assert not result.ok and "does not verify" in result.error
+    assert kiosk.outbox.get(item.item_id).state != DELIVERED
+    kiosk.sync_until_ok()
+    kiosk.assert_exactly_once()
+
+
+def test_missing_local_blob_quarantines_only_that_item(kiosk):
+    broken = kiosk.outbox.get(kiosk.submit(1))
+    kiosk.submit(2)
+    kiosk.outbox.blobs.path(broken.blobs[0]).unlink()
+    result = kiosk.worker.sync_once()
+    assert result.delivered == 1 and result.quarantined == 1
+    assert "missing" in kiosk.outbox.get(broken.item_id).last_error
+
+
+def test_desired_state_etag_and_reported_state_deltas(kiosk, test_clock):
+    kiosk.sync_until_ok(1)
+    assert kiosk.desired.current() is not None  # fetched, verified, applied (no session)
+    reports = [s for s in kiosk.proxy.seen if s.method == "PATCH" and s.path.endswith("/state")]
+    assert len(reports) == 1 and "queue_depth" in json.loads(reports[0].body)
+    kiosk.sync_until_ok(1)
+    assert kiosk.requests("PATCH", "/state") == 1  # nothing changed, nothing sent
+    test_clock.advance(SETTINGS.desired_state_poll_s + SETTINGS.desired_state_jitter_s)
+    kiosk.sync_until_ok(1)
+    assert kiosk.requests("GET", "/desired-state") == 2  # the second one answered 304
+    reports = [s for s in kiosk.proxy.seen if s.method == "PATCH" and s.path.endswith("/state")]
+    # the kiosk clock moved 6 minutes against the server's: only that is reported
+    assert set(json.loads(reports[-1].body)) == {"clock_offset_ms"}
+
+
+def test_backoff_full_jitter_on_the_kiosk_clock_never_gives_up(kiosk, test_clock):
+    kiosk.submit(1)
+    kiosk.proxy.inject("drop", times=12)
+    kiosk.worker.start()
+    try:
+        delays = []
+        for attempt in range(1, 13):
+            assert kiosk.worker.cycle_done.wait(30)
+            kiosk.worker.cycle_done.clear()
+            result = kiosk.worker.last_result
+            assert not result.ok
+            assert 0 <= result.next_delay_s <= min(900, 30 * 2 ** (attempt - 1))
+            delays.append(result.next_delay_s)
+            test_clock.advance(result.next_delay_s + 0.001)
+        assert kiosk.worker.cycle_done.wait(30)
+        assert kiosk.worker.last_result.ok
+    finally:
+        kiosk.worker.stop()
+    assert len(set(delays)) > 6  # jittered, not a fixed schedule
+    kiosk.assert_exactly_once()
