@@ -49,7 +49,7 @@ class Photo:
 
 
 _PERSONAL = {"document_number", "name_zh", "name_latin", "birth_date", "address", "sex",
-             "nationality", "photo"}
+             "nationality", "ethnicity", "photo"}
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ class IdDocument:
     name_latin: str = ""
     sex: str = ""                      # M, F or X
     birth_date: date | None = None
-    nationality: str = ""              # ISO 3166 alpha-3 or the nation (民族) for resident IDs
+    nationality: str = ""              # ISO 3166 alpha-3 (CHN for resident IDs)
+    ethnicity: str = ""                # 民族 on resident ID cards (GB/T 3304 name)
     issuing_state: str = ""
     valid_from: date | None = None
     expiry_date: date | None = None
@@ -103,6 +104,7 @@ class IdDocument:
             "document_type": self.document_type, "document_number": self.document_number,
             "name": self.name, "name_zh": self.name_zh, "name_latin": self.name_latin,
             "sex": self.sex, "birth_date": day(self.birth_date), "nationality": self.nationality,
+            "ethnicity": self.ethnicity,
             "issuing_state": self.issuing_state, "valid_from": day(self.valid_from),
             "expiry_date": day(self.expiry_date), "long_term_valid": self.long_term_valid,
             "issuing_authority": self.issuing_authority, "address": self.address,
