@@ -54,7 +54,7 @@ class Xor8A:
         return _frame(QUERY, request.board, 0x00, CMD_QUERY)
 
     def reply_length(self, request: Request) -> int:
-        return 9 if request.kind is RequestKind.QUERY_ALL else 5
+        return 8 if request.kind is RequestKind.QUERY_ALL else 5
 
     def decode_reply(self, request: Request, frame: bytes) -> Reply:
         frame = _checked(frame, self.reply_length(request))
