@@ -156,10 +156,11 @@ class FacePipeline:
 
     # --- live frames --------------------------------------------------------------
 
-    def observe(self, image_bgr: np.ndarray, *, match: bool = False,
-                framing: bool = True) -> Observation:
+    def observe(self, image_bgr: np.ndarray, *, match: bool = False, framing: bool = True,
+                match_any_quality: bool = False) -> Observation:
         """Quality gates for one frame (`framing`: distance and centring apply, as for a
-        live camera); with `match` and a good frame, the distance to the reference."""
+        live camera); with `match` and a good frame (any single face with
+        `match_any_quality`, for benchmarks and operator tools), the distance to the reference."""
         timer = _Timer()
         rgb = to_rgb(image_bgr)
         timer.lap("convert")
@@ -178,7 +179,8 @@ class FacePipeline:
         guidance = self.quality(image_bgr, box, marks, framing)
         timer.lap("quality")
         observation = Observation(guidance, 1, box, marks, timings_ms=timer.ms)
-        if match and guidance is Guidance.OK and self._reference is not None:
+        if match and (guidance is Guidance.OK or match_any_quality) \
+                and self._reference is not None:
             encoding = self.encode(rgb, rect)
             observation.distance = float(np.linalg.norm(encoding - self._reference))
             encoding.fill(0)

@@ -1,7 +1,10 @@
 """Face verification settings (defaults in config/defaults.d/face.toml, section [face])."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+#: dlib's HOG window: the smallest face (px) the detector finds without upsampling
+HOG_WINDOW = 80
 
 
 class FaceSettings(BaseModel):
@@ -10,7 +13,7 @@ class FaceSettings(BaseModel):
     threshold: float = Field(0.55, gt=0.2, lt=1.0)
     max_attempts: int = Field(3, ge=1, le=10)
     detect_width: int = Field(640, ge=160, le=1920)
-    min_face_width: float = Field(0.10, gt=0, lt=1)
+    min_face_width: float = Field(0.125, gt=0, lt=1)
     max_face_width: float = Field(0.45, gt=0, le=1)
     max_centre_offset: float = Field(0.30, gt=0, le=0.5)
     min_brightness: int = Field(60, ge=0, le=255)
@@ -25,3 +28,12 @@ class FaceSettings(BaseModel):
     blink_drop: float = Field(0.70, gt=0, lt=1)
     step_time_limit_s: float = Field(60.0, gt=1, le=600)
     evidence_image: bool = False
+
+    @model_validator(mode="after")
+    def _detectable(self) -> "FaceSettings":
+        # a face narrower than the HOG window at detect_width is never found: it would be
+        # reported "no face" instead of "come closer"
+        if self.min_face_width * self.detect_width < HOG_WINDOW:
+            raise ValueError(f"min_face_width x detect_width must be >= {HOG_WINDOW} px "
+                             f"(the detector's smallest face); raise one of them")
+        return self
