@@ -417,13 +417,14 @@ PAYLOAD_MODELS: dict[str, type[Request]] = {
 # --------------------------------------------------------------------------- blobs
 
 class BlobUploadCreate(Request):
-    length: int = Field(ge=1, le=MAX_BLOB_BYTES)
+    length: int = Field(ge=1, description=f"ciphertext bytes; over MAX_BLOB_BYTES is a 413")
 
 
 class BlobUploadCreated(Response):
-    upload_id: Code
+    upload_id: Code | None = Field(description="None when the blob is already present")
     offset: int = Field(description="bytes already received (resume from here)")
     chunk_size: int = Field(description="advised PATCH chunk size")
+    complete: bool = Field(default=False, description="the blob is present: nothing to send")
 
 
 class BlobUploadProgress(Response):

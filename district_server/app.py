@@ -1,0 +1,85 @@
+"""The district server application. `create_app(settings)` is what `district-server run` serves
+and what `kiosk demo` embeds (SQLite in its data directory)."""
+from __future__ import annotations
+
+import logging
+from email.utils import formatdate
+
+from fastapi import FastAPI, Response
+
+from district_server import errors
+from district_server.blobs.routes import router as blobs_router
+from district_server.blobs.store import BlobStore
+from district_server.catalogue import service as catalogue_service
+from district_server.catalogue.routes import router as catalogue_router
+from district_server.citizens.providers import make_provider
+from district_server.citizens.routes import router as citizens_router
+from district_server.context import ServerContext
+from district_server.crypto import DistrictKeyring
+from district_server.db import Database
+from district_server.kiosks.routes import router as kiosks_router
+from district_server.limits import BodyLimitMiddleware
+from district_server.migrations import upgrade
+from district_server.settings import Settings
+from district_server.submissions.routes import router as submissions_router
+from wire import v1
+
+log = logging.getLogger(__name__)
+
+
+def build_context(settings: Settings) -> ServerContext:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    url = settings.resolved_database_url()
+    if settings.migrate_on_start:
+        upgrade(url)
+    db = Database(url, busy_timeout_s=settings.sqlite_busy_timeout_s)
+    ctx = ServerContext(settings=settings, db=db,
+                        keys=DistrictKeyring.load_or_create(settings.resolved_keys_file()),
+                        blobs=BlobStore(settings.resolved_blob_dir()),
+                        catalogues=catalogue_service.CatalogueCache(),
+                        photos=make_provider(settings.reference_photo_provider,
+                                             settings.demo_photo_dir))
+    if settings.publish_catalogue_on_start and settings.catalogue_dir is not None:
+        publish_directory(ctx)
+    return ctx
+
+
+def publish_directory(ctx: ServerContext) -> str:
+    """Validate catalogue_dir, store it as a version and publish it to the default cohort."""
+    catalogue = catalogue_service.load_directory(ctx.settings.catalogue_dir)
+    with ctx.db.transaction() as session:
+        catalogue_service.store(session, catalogue, now=ctx.now())
+        catalogue_service.publish(session, catalogue.version, ctx.settings.default_cohort,
+                                  now=ctx.now())
+    return catalogue.version
+
+
+def create_app(settings: Settings, *, context: ServerContext | None = None) -> FastAPI:
+    ctx = context or build_context(settings)
+    app = FastAPI(title="District server (gov kiosk)", version=v1.API_VERSION,
+                  description="Wire protocol v1 between self-service kiosks and the district "
+                              "server. Kiosk requests are signed (X-Kiosk-* headers).")
+    app.state.ctx = ctx
+    errors.install(app)
+    app.add_middleware(BodyLimitMiddleware, settings=settings)
+
+    @app.get("/v1/health", status_code=204, response_class=Response, tags=["health"],
+             responses={204: {"description": "X-Kiosk-Api and Date headers"}})
+    def health() -> Response:
+        """204 with X-Kiosk-Api and Date; anything else means a captive portal or a proxy."""
+        return Response(status_code=204, headers={
+            v1.HEADER_API: v1.API_VERSION,
+            "Date": formatdate(ctx.now().timestamp(), usegmt=True)})
+
+    for router in (kiosks_router, submissions_router, blobs_router, catalogue_router,
+                   citizens_router):
+        app.include_router(router)
+    app.router.add_event_handler("shutdown", ctx.db.dispose)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """uvicorn factory for `district-server run --workers N`: each worker process builds its
+    app from the settings the CLI put in DISTRICT_SERVER_SETTINGS."""
+    import os
+    return create_app(Settings.model_validate_json(os.environ["DISTRICT_SERVER_SETTINGS"]))

@@ -1,0 +1,110 @@
+"""Content-addressed, resumable blob upload (tus-like): create or resume an upload, append
+checksummed chunks at the current offset, verify the full sha256, then publish."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from district_server.blobs.models import Blob, BlobUpload
+from district_server.blobs.store import BlobStore
+from district_server.errors import ProblemError
+from wire import v1
+
+
+def exists(session: Session, sha256: str) -> bool:
+    return session.get(Blob, sha256) is not None
+
+
+def missing(session: Session, hashes: list[str]) -> list[str]:
+    if not hashes:
+        return []
+    present = set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(hashes))))
+    return [h for h in hashes if h not in present]
+
+
+def create_upload(session: Session, store: BlobStore, *, kiosk_id: str, sha256: str,
+                  length: int, max_bytes: int, chunk_bytes: int,
+                  now: datetime) -> tuple[v1.BlobUploadCreated, bool]:
+    """Returns the upload and whether it is new. An unfinished upload of the same blob by the
+    same kiosk is resumed, so a kiosk that lost the upload id loses no bytes."""
+    if length > max_bytes:
+        raise ProblemError(413, "blob_too_large", f"blobs are limited to {max_bytes} bytes")
+    blob = session.get(Blob, sha256)
+    if blob is not None:
+        return v1.BlobUploadCreated(upload_id=None, offset=blob.length, chunk_size=chunk_bytes,
+                                    complete=True), False
+    upload = session.scalars(select(BlobUpload).where(
+        BlobUpload.sha256 == sha256, BlobUpload.kiosk_id == kiosk_id,
+        BlobUpload.length == length)).first()
+    if upload is not None:
+        return v1.BlobUploadCreated(upload_id=upload.upload_id, offset=upload.offset,
+                                    chunk_size=chunk_bytes), False
+    upload_id = secrets.token_hex(16)
+    store.start(upload_id)
+    session.add(BlobUpload(upload_id=upload_id, sha256=sha256, kiosk_id=kiosk_id, length=length,
+                           offset=0, created_at=now, updated_at=now))
+    return v1.BlobUploadCreated(upload_id=upload_id, offset=0, chunk_size=chunk_bytes), True
+
+
+def _own_upload(session: Session, upload_id: str, kiosk_id: str) -> BlobUpload:
+    upload = session.get(BlobUpload, upload_id)
+    if upload is None:
+        raise ProblemError(404, "no_such_upload", "unknown or finished upload")
+    if upload.kiosk_id != kiosk_id:
+        raise ProblemError(403, "other_kiosk", "this upload belongs to another kiosk")
+    return upload
+
+
+def upload_offset(session: Session, upload_id: str, kiosk_id: str) -> int:
+    return _own_upload(session, upload_id, kiosk_id).offset
+
+
+def append_chunk(session: Session, store: BlobStore, *, upload_id: str, kiosk_id: str,
+                 offset: int, chunk_sha256: str, chunk: bytes,
+                 now: datetime) -> v1.BlobUploadProgress:
+    upload = _own_upload(session, upload_id, kiosk_id)
+    if offset != upload.offset:
+        raise ProblemError(409, "offset_mismatch", f"upload is at offset {upload.offset}",
+                           headers={v1.HEADER_UPLOAD_OFFSET: str(upload.offset)})
+    if not chunk:
+        raise ProblemError(400, "empty_chunk", "a chunk carries at least one byte")
+    if hashlib.sha256(chunk).hexdigest() != chunk_sha256.lower():
+        raise ProblemError(400, "chunk_checksum_mismatch", "X-Chunk-Sha256 does not match the "
+                                                           "chunk; resend it")
+    if offset + len(chunk) > upload.length:
+        raise ProblemError(413, "beyond_declared_length", f"upload length is {upload.length}")
+    store.write_chunk(upload_id, offset, chunk)
+    new_offset = offset + len(chunk)
+    moved = session.execute(update(BlobUpload)
+                            .where(BlobUpload.upload_id == upload_id,
+                                   BlobUpload.offset == offset)
+                            .values(offset=new_offset, updated_at=now))
+    if moved.rowcount != 1:
+        raise ProblemError(409, "offset_mismatch", "another request moved this upload")
+    if new_offset < upload.length:
+        return v1.BlobUploadProgress(offset=new_offset, complete=False)
+    # Complete: the bytes must hash to the name they will be published under.
+    if store.digest(upload_id) != upload.sha256:
+        raise ProblemError(409, "blob_hash_mismatch", "the uploaded bytes do not hash to the "
+                                                      "blob's sha256; upload it again")
+    store.publish(upload_id, upload.sha256)
+    session.delete(upload)
+    try:
+        with session.begin_nested():
+            session.add(Blob(sha256=upload.sha256, length=upload.length, stored_at=now))
+    except IntegrityError:
+        pass        # another kiosk published the same bytes meanwhile: same content
+    return v1.BlobUploadProgress(offset=new_offset, complete=True)
+
+
+def abandon(session: Session, store: BlobStore, upload_id: str) -> None:
+    """Forget an upload whose bytes failed the full-hash check (the kiosk starts over)."""
+    upload = session.get(BlobUpload, upload_id)
+    if upload is not None:
+        session.delete(upload)
+    store.discard(upload_id)

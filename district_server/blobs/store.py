@@ -1,0 +1,52 @@
+"""Blob bytes on disk: uploads grow in `uploads/<upload_id>`, verified blobs are renamed to
+`<sha256>` (fsynced file and directory, so a published blob survives a crash)."""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+
+class BlobStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.uploads = root / "uploads"
+        self.uploads.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256
+
+    def upload_path(self, upload_id: str) -> Path:
+        return self.uploads / upload_id
+
+    def start(self, upload_id: str) -> None:
+        self.upload_path(upload_id).touch()
+
+    def write_chunk(self, upload_id: str, offset: int, chunk: bytes) -> None:
+        with open(self.upload_path(upload_id), "r+b") as handle:
+            handle.truncate(offset)          # drop bytes of a chunk cut off mid-write
+            handle.seek(offset)
+            handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def digest(self, upload_id: str) -> str:
+        sha = hashlib.sha256()
+        with open(self.upload_path(upload_id), "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                sha.update(block)
+        return sha.hexdigest()
+
+    def publish(self, upload_id: str, sha256: str) -> None:
+        os.replace(self.upload_path(upload_id), self.path(sha256))
+        directory = os.open(self.root, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+    def discard(self, upload_id: str) -> None:
+        self.upload_path(upload_id).unlink(missing_ok=True)
+
+    def read(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from district_server.db import Base, UtcDateTime
+from district_server.submissions.models import SeqType
+
+
+class Case(Base):
+    """办件: one application, from a kiosk (case number '<kiosk>-<seq>') or a hall."""
+    __tablename__ = "cases"
+    case_number: Mapped[str] = mapped_column(String(80), primary_key=True)
+    submission_id: Mapped[str | None] = mapped_column(String(36), unique=True, nullable=True)
+    holder_hmac: Mapped[str] = mapped_column(String(64), index=True)
+    service_code: Mapped[str] = mapped_column(String(64))
+    catalogue_version: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(30))
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    promised_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    kiosk_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    hall_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    pickup_method: Mapped[str] = mapped_column(String(20))
+    outstanding_json: Mapped[str] = mapped_column(Text, default="[]")
+    material_due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: The decrypted application (form data, applicant, materials) for hall staff.
+    application_json: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Commitment(Base):
+    """容缺受理 commitment: materials owed by due_date."""
+    __tablename__ = "commitments"
+    id: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=True)
+    case_number: Mapped[str] = mapped_column(String(80), ForeignKey("cases.case_number"),
+                                             index=True)
+    materials_json: Mapped[str] = mapped_column(Text)
+    text_version: Mapped[str] = mapped_column(String(64))
+    signature_blob: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    due_date: Mapped[date] = mapped_column(Date)
+    supply_channel: Mapped[str] = mapped_column(String(20))
+    fill_state: Mapped[str] = mapped_column(String(20), default="pending")
+    supplied_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class Parcel(Base):
+    """A result waiting in a kiosk locker (deposited by hall staff)."""
+    __tablename__ = "parcels"
+    parcel_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(40), index=True)
+    locker: Mapped[str] = mapped_column(String(64))
+    compartment: Mapped[int] = mapped_column(Integer)
+    case_number: Mapped[str] = mapped_column(String(80), ForeignKey("cases.case_number"))
+    holder_hmac: Mapped[str] = mapped_column(String(64))
+    code_digest: Mapped[str] = mapped_column(String(64))
+    deposited_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    picked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    state: Mapped[str] = mapped_column(String(20), default="stored")
+
+
+class Evaluation(Base):
+    """好差评: one rating (the evaluator stays confidential: no holder stored)."""
+    __tablename__ = "evaluations"
+    id: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=True)
+    submission_id: Mapped[str] = mapped_column(String(36), unique=True)
+    kiosk_id: Mapped[str] = mapped_column(String(40))
+    case_number: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    service_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    target: Mapped[str] = mapped_column(String(20))
+    level: Mapped[int] = mapped_column(Integer)
+    indicator_set_version: Mapped[str] = mapped_column(String(64))
+    indicators_json: Mapped[str] = mapped_column(Text)
+    comment: Mapped[str] = mapped_column(Text)
+    rated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,0 +1,205 @@
+"""What an accepted submission does, by kind: open a case (with its 容缺 commitment and
+promised date), record a supplied material, a pickup, a rating, a kiosk audit entry or an
+event. Runs inside the intake transaction; a ProblemError(422) undoes the whole submission."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from district_server.audit import service as audit
+from district_server.calendar import WorkingDayCalendar
+from district_server.cases.forms import form_problems, valid_resident_id
+from district_server.cases.models import Case, Commitment, Evaluation, Parcel
+from district_server.crypto import DistrictKeyring
+from district_server.errors import ProblemError
+from district_server.submissions.models import Event
+from wire import v1
+
+if TYPE_CHECKING:
+    from district_server.context import ServerContext
+
+#: Dates (promised, due) are counted in China Standard Time (no daylight saving).
+LOCAL_TZ = timezone(timedelta(hours=8))
+
+
+def local_date(moment: datetime) -> date:
+    return moment.astimezone(LOCAL_TZ).date()
+
+
+def _invalid(detail: str) -> ProblemError:
+    return ProblemError(422, "invalid_payload", detail)
+
+
+def open_case(session: Session, *, envelope: v1.SubmissionEnvelope,
+              application: v1.ApplicationPayload, catalogue: v1.Catalogue | None,
+              calendar: WorkingDayCalendar, keys: DistrictKeyring, hall_code: str,
+              now: datetime) -> str:
+    if catalogue is None:
+        raise _invalid(f"unknown catalogue version {application.catalogue_version}")
+    item = catalogue.item(application.service_code)
+    if item is None or not item.kiosk_enabled:
+        raise _invalid(f"{application.service_code} is not a kiosk service in catalogue "
+                       f"{catalogue.version}")
+    applicant = application.applicant
+    if applicant.id_type == "resident_id" and not valid_resident_id(applicant.id_number):
+        raise _invalid("applicant: not a valid resident ID number")
+    problems = form_problems(item, application.form_data)
+    problems += _material_problems(item, application, envelope)
+    if application.pickup_method not in item.pickup_methods:
+        problems.append(f"pickup_method: {application.pickup_method} not offered")
+    today = local_date(now)
+    deferred = [m for m in application.materials if m.status is v1.MaterialStatus.deferred]
+    due = None
+    if deferred:
+        requirements = {m.id: m for m in item.materials}
+        due = min(calendar.add_working_days(today, requirements[m.code].max_supply_days)
+                  for m in deferred if m.code in requirements)
+        commitment = application.commitment
+        if commitment.due_date > due:
+            problems.append(f"commitment: due date after the latest allowed ({due})")
+        if commitment.signature_blob not in envelope.blobs:
+            problems.append("commitment: signature image not among the submission's blobs")
+    if problems:
+        raise _invalid("; ".join(problems[:10]))
+
+    number = v1.case_number(envelope.kiosk_id, envelope.kiosk_seq)
+    instant = item.project_type == "instant"
+    session.add(Case(
+        case_number=number, submission_id=envelope.submission_id,
+        holder_hmac=keys.holder(applicant.id_number), service_code=item.task_code,
+        catalogue_version=catalogue.version,
+        state=(v1.CaseState.completed if instant else v1.CaseState.accepted).value,
+        submitted_at=envelope.created_at,
+        promised_date=calendar.due_date(today, item.promised_limit.days,
+                                        item.promised_limit.unit),
+        kiosk_id=envelope.kiosk_id, hall_code=hall_code, pickup_method=application.pickup_method,
+        outstanding_json=json.dumps(sorted(m.code for m in deferred)),
+        material_due_date=application.commitment.due_date if deferred else None,
+        application_json=application.model_dump_json(), updated_at=now))
+    if deferred:
+        session.flush()
+        _add_commitment(session, number, application.commitment)
+    return number
+
+
+def _material_problems(item: v1.ServiceItem, application: v1.ApplicationPayload,
+                       envelope: v1.SubmissionEnvelope) -> list[str]:
+    problems = []
+    requirements = {m.id: m for m in item.materials}
+    given = {m.code: m for m in application.materials}
+    for code in given.keys() - requirements.keys():
+        problems.append(f"material {code}: not a material of {item.task_code}")
+    for requirement in item.materials:
+        material = given.get(requirement.id)
+        if material is None:
+            if requirement.necessity == "required":
+                problems.append(f"material {requirement.id}: required")
+            continue
+        if material.status is v1.MaterialStatus.deferred and not requirement.tolerance_allowed:
+            problems.append(f"material {requirement.id}: may not be supplied later")
+        if material.status is v1.MaterialStatus.reused and not requirement.elicence_type:
+            problems.append(f"material {requirement.id}: no certificate on file can stand in")
+        if material.status is v1.MaterialStatus.waived and requirement.necessity == "required":
+            problems.append(f"material {requirement.id}: required, cannot be waived")
+        if set(material.blobs) - set(envelope.blobs):
+            problems.append(f"material {requirement.id}: pages not among the submission's blobs")
+    return problems
+
+
+def _add_commitment(session: Session, case_number: str,
+                    commitment: v1.ToleranceCommitment) -> None:
+    session.add(Commitment(case_number=case_number, materials_json=json.dumps(commitment.materials),
+                           text_version=commitment.text_version,
+                           signature_blob=commitment.signature_blob,
+                           signed_at=commitment.signed_at, due_date=commitment.due_date,
+                           supply_channel=commitment.supply_channel))
+
+
+def apply_commitment(session: Session, payload: v1.CommitmentPayload, *, now: datetime) -> None:
+    case = session.get(Case, payload.case_number)
+    if case is None:
+        raise _invalid(f"no case {payload.case_number}")
+    outstanding = set(json.loads(case.outstanding_json))
+    if payload.action == "signed":
+        if payload.commitment is None:
+            raise _invalid("a signed commitment carries the commitment")
+        _add_commitment(session, case.case_number, payload.commitment)
+        outstanding |= set(payload.commitment.materials)
+        case.material_due_date = payload.commitment.due_date
+    else:
+        supplied = {m.code for m in payload.supplied}
+        if not supplied <= outstanding:
+            raise _invalid(f"materials not outstanding: {sorted(supplied - outstanding)}")
+        outstanding -= supplied
+        if not outstanding:
+            case.material_due_date = None
+            for commitment in session.query(Commitment).filter_by(case_number=case.case_number,
+                                                                  fill_state="pending"):
+                commitment.fill_state, commitment.supplied_at = "supplied", now
+    case.outstanding_json = json.dumps(sorted(outstanding))
+    case.updated_at = now
+
+
+def apply_pickup(session: Session, payload: v1.PickupPayload, kiosk_id: str,
+                 now: datetime) -> None:
+    parcel = session.get(Parcel, payload.parcel_id)
+    if parcel is None or parcel.kiosk_id != kiosk_id:
+        raise _invalid(f"no parcel {payload.parcel_id} at this kiosk")
+    if payload.outcome == "picked":
+        parcel.state, parcel.picked_at = "picked", payload.picked_at
+        case = session.get(Case, parcel.case_number)
+        case.state, case.updated_at = v1.CaseState.picked_up.value, now
+    elif payload.outcome in ("door_jammed", "outcome_unknown"):
+        parcel.state = "needs_check"
+
+
+def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnvelope,
+           payload: v1.Request, hall_code: str, now: datetime) -> str | None:
+    """Apply one decrypted, validated payload; returns the case number it opened, if any."""
+    kind = envelope.kind
+    if kind == "submission":
+        catalogue = ctx.catalogues.get(session, payload.catalogue_version)
+        return open_case(session, envelope=envelope, application=payload, catalogue=catalogue,
+                         calendar=ctx.calendar(catalogue), keys=ctx.keys, hall_code=hall_code,
+                         now=now)
+    if kind == "commitment":
+        apply_commitment(session, payload, now=now)
+    elif kind == "pickup":
+        apply_pickup(session, payload, envelope.kiosk_id, now)
+    elif kind == "rating":
+        session.add(Evaluation(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
+                               case_number=payload.case_number, service_code=payload.service_code,
+                               target=payload.target, level=payload.level,
+                               indicator_set_version=payload.indicator_set_version,
+                               indicators_json=json.dumps(payload.indicators),
+                               comment=payload.comment, rated_at=payload.rated_at))
+    elif kind == "audit":
+        audit.append(session, at=now, actor=f"kiosk:{envelope.kiosk_id}",
+                     action=f"kiosk.{payload.action}",
+                     detail={"actor": payload.actor, "at": payload.at.isoformat(),
+                             **payload.detail})
+    else:
+        session.add(Event(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
+                          kind=kind, body=payload.model_dump_json(), at=now))
+    return None
+
+
+def deposit_parcel(session: Session, *, parcel_id: str, kiosk_id: str, locker: str,
+                   compartment: int, case_number: str, code: str, now: datetime,
+                   keep_days: int = 7) -> Parcel:
+    """Hall staff put a result in a kiosk locker; the code itself is never stored."""
+    case = session.get(Case, case_number)
+    if case is None:
+        raise ProblemError(404, "no_such_case", case_number)
+    parcel = Parcel(parcel_id=parcel_id, kiosk_id=kiosk_id, locker=locker,
+                    compartment=compartment, case_number=case_number,
+                    holder_hmac=case.holder_hmac,
+                    code_digest=v1.pickup_code_digest(parcel_id, code), deposited_at=now,
+                    expires_at=now + timedelta(days=keep_days))
+    session.add(parcel)
+    case.state, case.updated_at = v1.CaseState.ready_for_pickup.value, now
+    return parcel

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import base64
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from district_server.citizens import service
+from district_server.context import ServerContext, get_context
+from district_server.errors import ProblemError, problem_responses
+from district_server.kiosks.auth import Principal
+from wire import v1
+
+router = APIRouter(tags=["citizens"])
+CITIZEN_ERRORS = problem_responses(401, 403, 422)
+
+
+@router.post("/v1/citizen/cases", response_model=v1.CasesResponse, responses=CITIZEN_ERRORS)
+def cases(body: v1.CitizenRequest, principal: Principal,
+          ctx: ServerContext = Depends(get_context)) -> v1.CasesResponse:
+    """The citizen's cases across kiosks and halls, with states and promised dates."""
+    with ctx.db.transaction() as session:
+        holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                         allowed=service.IDENTIFIED, action="cases")
+        return service.cases_of(session, ctx, holder)
+
+
+@router.post("/v1/citizen/certificates", response_model=v1.CertificatesResponse,
+             responses=CITIZEN_ERRORS)
+def certificates(body: v1.CertificatesRequest, principal: Principal,
+                 ctx: ServerContext = Depends(get_context)) -> v1.CertificatesResponse:
+    """Certificates on file that can stand in for paper materials (零材料)."""
+    with ctx.db.transaction() as session:
+        holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                         allowed=service.IDENTIFIED, action="certificates")
+    found = ctx.photos.certificates(holder)
+    if body.elicence_types:
+        found = [c for c in found if c.elicence_type in body.elicence_types]
+    return v1.CertificatesResponse(certificates=found)
+
+
+@router.post("/v1/citizen/reference-photo", response_model=v1.ReferencePhotoResponse,
+             responses={**CITIZEN_ERRORS, **problem_responses(404)})
+def reference_photo(body: v1.CitizenRequest, principal: Principal,
+                    ctx: ServerContext = Depends(get_context)) -> v1.ReferencePhotoResponse:
+    """The registry photo to match the live face against; needs only the document read."""
+    with ctx.db.transaction() as session:
+        holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                         allowed=service.DOCUMENT_READ, action="reference_photo")
+    photo = ctx.photos.photo(holder)
+    if photo is None:
+        raise ProblemError(404, "no_reference_photo", f"provider {ctx.photos.name} has none")
+    return v1.ReferencePhotoResponse(photo_b64=base64.b64encode(photo.data).decode("ascii"),
+                                     media_type=photo.media_type, source=photo.source)
+
+
+@router.post("/v1/citizen/appointments", response_model=v1.AppointmentsResponse,
+             responses=CITIZEN_ERRORS)
+def appointments(body: v1.CitizenRequest, principal: Principal,
+                 ctx: ServerContext = Depends(get_context)) -> v1.AppointmentsResponse:
+    with ctx.db.transaction() as session:
+        holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                         allowed=service.IDENTIFIED, action="appointments")
+        return service.appointments_of(session, ctx, principal, holder)
+
+
+@router.post("/v1/citizen/appointments/{appointment_id}/check-in",
+             response_model=v1.CheckInResponse,
+             responses={**CITIZEN_ERRORS, **problem_responses(404, 409)})
+def check_in(appointment_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")],
+             body: v1.CitizenRequest, principal: Principal,
+             ctx: ServerContext = Depends(get_context)) -> v1.CheckInResponse:
+    with ctx.db.transaction() as session:
+        holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                         allowed=service.IDENTIFIED, action="check_in")
+        return service.check_in(session, ctx, principal, holder, appointment_id)
+
+
+@router.post("/v1/citizen/tickets", response_model=v1.QueueTicket,
+             responses={**CITIZEN_ERRORS, **problem_responses(503)})
+def ticket(body: v1.TicketRequest, principal: Principal,
+           ctx: ServerContext = Depends(get_context)) -> v1.QueueTicket:
+    """A queue ticket for a service category, with the number of people waiting ahead."""
+    with ctx.db.transaction() as session:
+        holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                         allowed=service.IDENTIFIED, action="ticket")
+        return service.issue_ticket(session, ctx, principal, category=body.category,
+                                    priority=body.priority, holder=holder)
+
+
+@router.post("/v1/citizen/staff-call", response_model=v1.StaffCallResponse,
+             responses=CITIZEN_ERRORS)
+def staff_call(body: v1.StaffCallRequest, principal: Principal,
+               ctx: ServerContext = Depends(get_context)) -> v1.StaffCallResponse:
+    with ctx.db.transaction() as session:
+        holder = None
+        if body.assertion is not None:
+            holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                             allowed=service.DOCUMENT_READ + ("pickup_code",),
+                                             action="staff_call_identified")
+        return service.staff_call(session, ctx, principal, reason=body.reason,
+                                  journey=body.journey, holder=holder)
+
+
+@router.get("/v1/queue/categories", response_model=v1.QueueCategoriesResponse,
+            responses=problem_responses(401))
+def queue_categories(principal: Principal,
+                     ctx: ServerContext = Depends(get_context)) -> v1.QueueCategoriesResponse:
+    """Service categories of the kiosk's hall with today's waiting counts (no personal data)."""
+    with ctx.db.transaction() as session:
+        return service.queue_categories(session, ctx, principal)

@@ -1,0 +1,143 @@
+"""`district-server [--data-dir DIR] [--db URL] COMMAND`: run, migrate, enroll-token, keys,
+catalogue. Exit codes as the kiosk CLI: 0 ok, 1 failed, 2 usage, 3 configuration, 5 data."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from district_server.settings import Settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CONFIG, EXIT_DATA = 0, 1, 2, 3, 5
+
+
+def _settings(args: argparse.Namespace, **overrides) -> Settings:
+    values = dict(data_dir=Path(args.data_dir), database_url=args.db or "")
+    if getattr(args, "catalogue_dir", None):
+        values["catalogue_dir"] = Path(args.catalogue_dir)
+    values.update(overrides)
+    return Settings(**values)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from district_server.migrations import upgrade
+    settings = _settings(args)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.resolved_database_url())      # once, before the workers start
+    from district_server.app import build_context
+    build_context(settings.model_copy(update={"migrate_on_start": False}))  # keys, catalogue
+    import os
+    os.environ["DISTRICT_SERVER_SETTINGS"] = settings.model_copy(
+        update={"migrate_on_start": False, "publish_catalogue_on_start": False}
+    ).model_dump_json()
+    uvicorn.run("district_server.app:app_from_environment", factory=True, host=args.host,
+                port=args.port, workers=args.workers, log_level="info")
+    return EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from district_server.migrations import upgrade
+    settings = _settings(args)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.resolved_database_url())
+    print("database at head")
+    return EXIT_OK
+
+
+def cmd_enroll_token(args: argparse.Namespace) -> int:
+    from district_server.app import build_context
+    from district_server.kiosks.service import issue_token
+    ctx = build_context(_settings(args, publish_catalogue_on_start=False))
+    with ctx.db.transaction() as session:
+        token = issue_token(session, now=ctx.now(), ttl_s=args.ttl,
+                            hall_code=args.hall or ctx.settings.default_hall_code,
+                            cohort=args.cohort or ctx.settings.default_cohort,
+                            kiosk_id=args.kiosk_id)
+    print(token)
+    return EXIT_OK
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from district_server.crypto import DistrictKeyring
+    settings = _settings(args)
+    path = settings.resolved_keys_file()
+    keyring = DistrictKeyring.load_or_create(path)
+    if args.rotate_payload_key:
+        keyring.rotate_payload_key()
+        keyring.save(path)
+    public = keyring.public().model_dump(exclude={"holder_hmac_key"})
+    public["keys_file"] = str(path)
+    public["payload_key_ids"] = sorted(keyring.payload_keys)
+    print(json.dumps(public, indent=2))
+    return EXIT_OK
+
+
+def cmd_catalogue(args: argparse.Namespace) -> int:
+    from district_server.catalogue.service import CatalogueInvalid, load_directory
+    directory = Path(args.directory)
+    try:
+        catalogue = load_directory(directory)
+    except CatalogueInvalid as error:
+        print(error, file=sys.stderr)
+        return EXIT_DATA
+    if args.action == "validate":
+        print(f"catalogue {catalogue.version}: {len(catalogue.items)} items valid")
+        return EXIT_OK
+    from district_server.app import build_context
+    from district_server.catalogue import service
+    ctx = build_context(_settings(args, publish_catalogue_on_start=False))
+    try:
+        with ctx.db.transaction() as session:
+            service.store(session, catalogue, now=ctx.now())
+            service.publish(session, catalogue.version, args.cohort, now=ctx.now())
+    except CatalogueInvalid as error:
+        print(error, file=sys.stderr)
+        return EXIT_DATA
+    print(f"catalogue {catalogue.version} published to cohort {args.cohort}")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="district-server", description=__doc__)
+    root.add_argument("--data-dir", default="var/district", help="keys, blobs, SQLite database")
+    root.add_argument("--db", default="", help="database URL (default: SQLite in --data-dir)")
+    commands = root.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="serve the API (uvicorn)")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8443)
+    run.add_argument("--workers", type=int, default=1)
+    run.add_argument("--catalogue-dir", help="publish this catalogue directory at start")
+    run.set_defaults(func=cmd_run)
+    commands.add_parser("migrate", help="upgrade the database to the newest schema") \
+        .set_defaults(func=cmd_migrate)
+    token = commands.add_parser("enroll-token", help="print a one-time kiosk enrolment token")
+    token.add_argument("--kiosk-id", help="bind the token to this kiosk id")
+    token.add_argument("--hall", help="hall code of the kiosk")
+    token.add_argument("--cohort", help="rollout cohort of the kiosk")
+    token.add_argument("--ttl", type=int, default=7 * 24 * 3600, help="seconds valid")
+    token.set_defaults(func=cmd_enroll_token)
+    keys = commands.add_parser("keys", help="create (if missing) and show the district keys")
+    keys.add_argument("--rotate-payload-key", action="store_true",
+                      help="new HPKE key for new submissions (old ones still decrypt)")
+    keys.set_defaults(func=cmd_keys)
+    catalogue = commands.add_parser("catalogue", help="validate or publish a catalogue")
+    catalogue.add_argument("action", choices=["validate", "publish"])
+    catalogue.add_argument("directory")
+    catalogue.add_argument("--cohort", default="default")
+    catalogue.set_defaults(func=cmd_catalogue)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""What every request handler needs, built once by create_app."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from fastapi import Request
+
+from district_server.blobs.store import BlobStore
+from district_server.calendar import WorkingDayCalendar
+from district_server.catalogue.service import CatalogueCache
+from district_server.citizens.providers import ReferencePhotoProvider
+from district_server.crypto import DistrictKeyring
+from district_server.db import Database
+from district_server.settings import Settings
+from wire import v1
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class ServerContext:
+    settings: Settings
+    db: Database
+    keys: DistrictKeyring
+    blobs: BlobStore
+    catalogues: CatalogueCache
+    photos: ReferencePhotoProvider
+    #: The server's clock; tests replace it to move time.
+    now: Callable[[], datetime] = field(default=utc_now)
+
+    def calendar(self, catalogue: v1.Catalogue | None = None) -> WorkingDayCalendar:
+        """Holidays of the settings plus those of the catalogue the case was filed under."""
+        holidays, workdays = list(self.settings.holidays), []
+        if catalogue is not None:
+            holidays += catalogue.calendar.holidays
+            workdays += catalogue.calendar.workdays
+        return WorkingDayCalendar(holidays, workdays)
+
+
+def get_context(request: Request) -> ServerContext:
+    return request.app.state.ctx

@@ -1,0 +1,139 @@
+"""District keys and the server's cryptography: HPKE payload decryption, Ed25519 receipt
+and desired-state signatures, kiosk signature verification, holder HMACs.
+
+Keys live in one JSON file (mode 0600): payload keys by key id (old ones kept so older
+submissions still decrypt), the receipt signing key and the holder HMAC key."""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hpke, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, \
+    Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from wire import v1
+
+SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_128_GCM)
+_RAW = dict(encoding=serialization.Encoding.Raw, format=serialization.PrivateFormat.Raw,
+            encryption_algorithm=serialization.NoEncryption())
+_RAW_PUBLIC = dict(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
+
+
+class DecryptionFailed(ValueError):
+    """The payload does not open with any district key (wrong key, kind, id or tampered)."""
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def raw_public(key) -> bytes:
+    return key.public_key().public_bytes(**_RAW_PUBLIC)
+
+
+@dataclass
+class DistrictKeyring:
+    payload_keys: dict[str, X25519PrivateKey]
+    current_payload_key_id: str
+    receipt_key: Ed25519PrivateKey
+    holder_hmac_key_id: str
+    holder_hmac_key: bytes
+
+    # -- persistence
+    @classmethod
+    def generate(cls) -> "DistrictKeyring":
+        key_id = "p-" + secrets.token_hex(4)
+        return cls({key_id: X25519PrivateKey.generate()}, key_id, Ed25519PrivateKey.generate(),
+                   "h-" + secrets.token_hex(4), secrets.token_bytes(32))
+
+    @classmethod
+    def load(cls, path: Path) -> "DistrictKeyring":
+        data = json.loads(path.read_text())
+        payload = {kid: X25519PrivateKey.from_private_bytes(base64.b64decode(raw))
+                   for kid, raw in data["payload_keys"].items()}
+        return cls(payload, data["current_payload_key_id"],
+                   Ed25519PrivateKey.from_private_bytes(base64.b64decode(data["receipt_key"])),
+                   data["holder_hmac_key_id"], base64.b64decode(data["holder_hmac_key"]))
+
+    @classmethod
+    def load_or_create(cls, path: Path) -> "DistrictKeyring":
+        if path.exists():
+            return cls.load(path)
+        keyring = cls.generate()
+        keyring.save(path)
+        return keyring
+
+    def save(self, path: Path) -> None:
+        data = {
+            "payload_keys": {kid: b64(k.private_bytes(**_RAW)) for kid, k in
+                             self.payload_keys.items()},
+            "current_payload_key_id": self.current_payload_key_id,
+            "receipt_key": b64(self.receipt_key.private_bytes(**_RAW)),
+            "holder_hmac_key_id": self.holder_hmac_key_id,
+            "holder_hmac_key": b64(self.holder_hmac_key),
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(".tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(data, handle, indent=1)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+
+    def rotate_payload_key(self) -> str:
+        key_id = "p-" + secrets.token_hex(4)
+        self.payload_keys[key_id] = X25519PrivateKey.generate()
+        self.current_payload_key_id = key_id
+        return key_id
+
+    # -- public parts
+    def public(self) -> v1.DistrictKeys:
+        return v1.DistrictKeys(
+            payload_public_key=b64(raw_public(self.payload_keys[self.current_payload_key_id])),
+            receipt_public_key=b64(raw_public(self.receipt_key)),
+            key_id=self.current_payload_key_id,
+            holder_hmac_key_id=self.holder_hmac_key_id,
+            holder_hmac_key=b64(self.holder_hmac_key))
+
+    # -- operations
+    def sign(self, obj) -> str:
+        return b64(self.receipt_key.sign(v1.canonical_json(obj)))
+
+    def decrypt_payload(self, envelope: v1.SubmissionEnvelope) -> bytes:
+        payload = envelope.payload
+        key = self.payload_keys.get(payload.key_id)
+        if key is None:
+            raise DecryptionFailed(f"unknown payload key id {payload.key_id!r}")
+        sealed = base64.b64decode(payload.enc_b64) + base64.b64decode(payload.ciphertext_b64)
+        try:
+            return SUITE.decrypt(sealed, key, info=v1.payload_info(envelope.kind,
+                                                                   envelope.submission_id))
+        except (InvalidTag, ValueError) as error:
+            raise DecryptionFailed("payload does not decrypt with the district key") from error
+
+    def decrypt_blob(self, data: bytes) -> bytes:
+        for key in self.payload_keys.values():
+            try:
+                return SUITE.decrypt(data, key, info=v1.HPKE_BLOB_INFO)
+            except (InvalidTag, ValueError):
+                continue
+        raise DecryptionFailed("blob does not decrypt with any district key")
+
+    def holder(self, id_number: str) -> str:
+        return v1.holder_hmac(self.holder_hmac_key, id_number)
+
+
+def verify_ed25519(public_raw: bytes, signature: bytes, message: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, message)
+        return True
+    except (InvalidSignature, ValueError):
+        return False

@@ -1,0 +1,50 @@
+"""Every error leaves as a `wire.v1.Problem` with a stable code."""
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from wire import v1
+
+
+class ProblemError(Exception):
+    def __init__(self, status: int, error: str, detail: str = "", *,
+                 missing: list[str] | None = None, headers: dict[str, str] | None = None):
+        super().__init__(f"{status} {error}: {detail}")
+        self.status, self.error, self.detail = status, error, detail
+        self.missing, self.headers = missing, headers
+
+    def response(self) -> JSONResponse:
+        body = v1.Problem(error=self.error, detail=self.detail, missing=self.missing)
+        return JSONResponse(body.model_dump(mode="json", exclude_none=True),
+                            status_code=self.status, headers=self.headers)
+
+
+def problem_responses(*statuses: int) -> dict[int, dict]:
+    """OpenAPI `responses=` entry documenting Problem bodies for these statuses."""
+    return {status: {"model": v1.Problem} for status in statuses}
+
+
+def _summarise(error: RequestValidationError) -> str:
+    parts = []
+    for item in error.errors()[:5]:
+        where = ".".join(str(p) for p in item.get("loc", ()))
+        parts.append(f"{where}: {item.get('msg', '')}")
+    return "; ".join(parts)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ProblemError)
+    async def _problem(_request: Request, error: ProblemError) -> JSONResponse:
+        return error.response()
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+        return ProblemError(422, "invalid", _summarise(error)).response()
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return ProblemError(error.status_code, f"http_{error.status_code}",
+                            str(error.detail)).response()

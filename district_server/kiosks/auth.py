@@ -1,0 +1,44 @@
+"""The signed-request dependency: every kiosk endpoint takes `principal: Principal`."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from starlette.concurrency import run_in_threadpool
+
+from district_server.context import get_context
+from district_server.kiosks.service import KioskPrincipal, authenticate
+from wire import v1
+
+
+def path_with_query(request: Request) -> str:
+    """The request target exactly as the kiosk signed it (raw, not percent-decoded)."""
+    raw = request.scope.get("raw_path")
+    path = raw.decode("latin-1") if raw else request.url.path
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    return f"{path}?{query}" if query else path
+
+
+async def signed_kiosk(
+        request: Request,
+        signed_kiosk_id: Annotated[str | None, Header(alias=v1.HEADER_KIOSK_ID)] = None,
+        signed_timestamp: Annotated[str | None, Header(alias=v1.HEADER_TIMESTAMP)] = None,
+        signed_nonce: Annotated[str | None, Header(alias=v1.HEADER_NONCE)] = None,
+        signature: Annotated[str | None, Header(alias=v1.HEADER_SIGNATURE)] = None,
+) -> KioskPrincipal:
+    body = await request.body()
+    ctx = get_context(request)
+    target = path_with_query(request)
+
+    def check() -> KioskPrincipal:
+        with ctx.db.transaction() as session:
+            return authenticate(session, kiosk_id=signed_kiosk_id, timestamp=signed_timestamp,
+                                nonce=signed_nonce,
+                                signature=signature, method=request.method,
+                                path_with_query=target, body=body, now=ctx.now(),
+                                window_s=ctx.settings.signature_window_s)
+
+    return await run_in_threadpool(check)
+
+
+Principal = Annotated[KioskPrincipal, Depends(signed_kiosk)]

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from district_server.db import Base, UtcDateTime
+
+
+class Kiosk(Base):
+    __tablename__ = "kiosks"
+    kiosk_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    signing_public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    hall_code: Mapped[str] = mapped_column(String(64))
+    cohort: Mapped[str] = mapped_column(String(64))
+    enrolled_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    #: Monotonic desired-state version and the hash of the content it was issued for.
+    desired_version: Mapped[int] = mapped_column(Integer, default=0)
+    desired_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: Reported state merged from the deltas (JSON object).
+    reported_json: Mapped[str] = mapped_column(Text, default="{}")
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class EnrollmentToken(Base):
+    __tablename__ = "enrollment_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kiosk_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    hall_code: Mapped[str] = mapped_column(String(64))
+    cohort: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    used_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class SeenNonce(Base):
+    """Nonces of signed requests and citizen assertions inside the time window (replay guard)."""
+    __tablename__ = "seen_nonces"
+    kiosk_id: Mapped[str] = mapped_column(String(40), ForeignKey("kiosks.kiosk_id"),
+                                          primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(48), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class KioskAlarm(Base):
+    """An open problem the fleet dashboard shows (e.g. a kiosk_seq gap: a lost submission)."""
+    __tablename__ = "kiosk_alarms"
+    kiosk_id: Mapped[str] = mapped_column(String(40), ForeignKey("kiosks.kiosk_id"),
+                                          primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    detail: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

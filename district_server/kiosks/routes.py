@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path, Response
+from sqlalchemy import select
+
+from district_server.cases.models import Parcel
+from district_server.catalogue import service as catalogue_service
+from district_server.context import ServerContext, get_context
+from district_server.errors import ProblemError, problem_responses
+from district_server.kiosks import service
+from district_server.kiosks.auth import Principal
+from wire import v1
+
+router = APIRouter(tags=["kiosks"])
+KioskIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$")]
+
+
+@router.post("/v1/enroll", response_model=v1.EnrollResponse,
+             responses=problem_responses(401, 403, 422))
+def enroll(body: v1.EnrollRequest,
+           ctx: ServerContext = Depends(get_context)) -> v1.EnrollResponse:
+    """Spend a one-time token from `district-server enroll-token` and register the kiosk key."""
+    with ctx.db.transaction() as session:
+        return service.enroll(session, body, now=ctx.now(), keys=ctx.keys)
+
+
+def _locker_assignments(session, kiosk_id: str) -> list[v1.LockerAssignment]:
+    parcels = session.scalars(select(Parcel).where(Parcel.kiosk_id == kiosk_id,
+                                                   Parcel.state == "stored")
+                              .order_by(Parcel.parcel_id))
+    return [v1.LockerAssignment(parcel_id=p.parcel_id, locker=p.locker,
+                                compartment=p.compartment, case_number=p.case_number,
+                                holder_hmac=p.holder_hmac, code_digest=p.code_digest,
+                                expires_at=p.expires_at) for p in parcels]
+
+
+@router.get("/v1/kiosks/{kiosk_id}/desired-state", response_model=v1.SignedDesiredState,
+            responses={304: {"description": "unchanged since If-None-Match"},
+                       **problem_responses(401, 403, 503)})
+def desired_state(kiosk_id: KioskIdPath, principal: Principal, response: Response,
+                  if_none_match: Annotated[str | None, Header()] = None,
+                  ctx: ServerContext = Depends(get_context)):
+    service.require_own(principal, kiosk_id)
+    with ctx.db.transaction() as session:
+        try:
+            published = catalogue_service.published_version(session, principal.cohort,
+                                                             ctx.settings.default_cohort)
+        except catalogue_service.CatalogueInvalid as error:
+            raise ProblemError(503, "no_catalogue", str(error)) from None
+        signed = service.desired_state(
+            session, kiosk_id, catalogue_version=published.version,
+            catalogue_sha256=published.sha256,
+            locker_assignments=_locker_assignments(session, kiosk_id), config={},
+            min_app_version=ctx.settings.min_app_version, keys=ctx.keys)
+    etag = f'"{signed.state.version}"'
+    if if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]:
+        return Response(status_code=304, headers={"ETag": etag})
+    response.headers["ETag"] = etag
+    return signed
+
+
+@router.patch("/v1/kiosks/{kiosk_id}/state", response_model=v1.KioskStateView,
+              responses=problem_responses(401, 403, 422))
+def report_state(kiosk_id: KioskIdPath, delta: v1.ReportedState, principal: Principal,
+                 ctx: ServerContext = Depends(get_context)) -> v1.KioskStateView:
+    service.require_own(principal, kiosk_id)
+    with ctx.db.transaction() as session:
+        return service.merge_reported(session, kiosk_id, delta, now=ctx.now())

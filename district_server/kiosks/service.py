@@ -1,0 +1,150 @@
+"""Kiosk enrolment, request authentication, desired and reported state."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from district_server.audit import service as audit
+from district_server.crypto import DistrictKeyring, verify_ed25519
+from district_server.errors import ProblemError
+from district_server.kiosks.models import EnrollmentToken, Kiosk, SeenNonce
+from wire import v1
+
+
+@dataclass(frozen=True)
+class KioskPrincipal:
+    kiosk_id: str
+    hall_code: str
+    cohort: str
+    signing_public_key: bytes
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(session: Session, *, now: datetime, ttl_s: int, hall_code: str, cohort: str,
+                kiosk_id: str | None = None) -> str:
+    token = secrets.token_urlsafe(24)
+    session.add(EnrollmentToken(token_hash=_token_hash(token), kiosk_id=kiosk_id,
+                                hall_code=hall_code, cohort=cohort, created_at=now,
+                                expires_at=now + timedelta(seconds=ttl_s)))
+    audit.append(session, at=now, actor="operator", action="kiosk.token_issued",
+                 detail={"kiosk_id": kiosk_id or "", "hall_code": hall_code})
+    return token
+
+
+def enroll(session: Session, request: v1.EnrollRequest, *, now: datetime,
+           keys: DistrictKeyring) -> v1.EnrollResponse:
+    """Spend the one-time token (a conditional UPDATE, so two racing enrolments cannot both
+    use it) and register or re-key the kiosk."""
+    token_hash = _token_hash(request.token)
+    spent = session.execute(
+        update(EnrollmentToken)
+        .where(EnrollmentToken.token_hash == token_hash, EnrollmentToken.used_at.is_(None),
+               EnrollmentToken.expires_at > now)
+        .values(used_at=now, used_by=request.kiosk_id))
+    if spent.rowcount != 1:
+        raise ProblemError(401, "enrollment_token_invalid", "unknown, used or expired token")
+    token = session.get(EnrollmentToken, token_hash)
+    if token.kiosk_id is not None and token.kiosk_id != request.kiosk_id:
+        raise ProblemError(403, "enrollment_token_other_kiosk",
+                           "this token was issued for another kiosk id")
+    public_key = base64.b64decode(request.signing_public_key)
+    kiosk = session.get(Kiosk, request.kiosk_id)
+    if kiosk is None:
+        session.add(Kiosk(kiosk_id=request.kiosk_id, signing_public_key=public_key,
+                          hall_code=token.hall_code, cohort=token.cohort, enrolled_at=now))
+    else:
+        kiosk.signing_public_key, kiosk.revoked_at = public_key, None
+        kiosk.hall_code, kiosk.cohort, kiosk.enrolled_at = token.hall_code, token.cohort, now
+    audit.append(session, at=now, actor=f"kiosk:{request.kiosk_id}", action="kiosk.enrolled",
+                 detail={"rekeyed": kiosk is not None})
+    return v1.EnrollResponse(kiosk_id=request.kiosk_id, district=keys.public())
+
+
+def authenticate(session: Session, *, kiosk_id: str | None, timestamp: str | None,
+                 nonce: str | None, signature: str | None, method: str, path_with_query: str,
+                 body: bytes, now: datetime, window_s: int) -> KioskPrincipal:
+    """Verify one signed kiosk request; every failure is a 401 with the reason."""
+    if not (kiosk_id and timestamp and nonce and signature):
+        raise ProblemError(401, "unsigned", "X-Kiosk-Id, -Timestamp, -Nonce and -Signature "
+                                            "are required")
+    try:
+        stamp = int(timestamp)
+        signature_bytes = v1.b64decode_strict(signature)
+    except ValueError:
+        raise ProblemError(401, "malformed_signature_headers", "timestamp or signature "
+                                                                "unreadable") from None
+    if len(nonce) != 32 or any(c not in "0123456789abcdef" for c in nonce):
+        raise ProblemError(401, "malformed_nonce", "nonce must be 32 lower-case hex characters")
+    if abs(now.timestamp() - stamp) > window_s:
+        raise ProblemError(401, "timestamp_out_of_window",
+                           f"request time differs from the server's by more than {window_s} s")
+    kiosk = session.get(Kiosk, kiosk_id)
+    if kiosk is None or kiosk.revoked_at is not None:
+        raise ProblemError(401, "unknown_kiosk", "kiosk is not enrolled")
+    message = v1.canonical_request(method, path_with_query, stamp, nonce, body)
+    if not verify_ed25519(kiosk.signing_public_key, signature_bytes, message):
+        raise ProblemError(401, "bad_signature", "signature does not verify")
+    remember_nonce(session, kiosk_id, nonce, now=now, window_s=window_s)
+    return KioskPrincipal(kiosk.kiosk_id, kiosk.hall_code, kiosk.cohort, kiosk.signing_public_key)
+
+
+def remember_nonce(session: Session, kiosk_id: str, nonce: str, *, now: datetime,
+                   window_s: int) -> None:
+    """Record a nonce; a second use inside the window is a replay (the primary key says so)."""
+    try:
+        with session.begin_nested():
+            session.add(SeenNonce(kiosk_id=kiosk_id, nonce=nonce, seen_at=now))
+    except IntegrityError:
+        raise ProblemError(401, "replayed_nonce", "this nonce was used before") from None
+    # Forget nonces that can no longer pass the timestamp check (cheap: indexed on seen_at).
+    if secrets.randbelow(64) == 0:
+        session.execute(delete(SeenNonce).where(SeenNonce.seen_at <
+                                                now - timedelta(seconds=2 * window_s)))
+
+
+def require_own(principal: KioskPrincipal, kiosk_id: str) -> None:
+    if principal.kiosk_id != kiosk_id:
+        raise ProblemError(403, "other_kiosk", "a kiosk may only access its own data")
+
+
+def merge_reported(session: Session, kiosk_id: str, delta: v1.ReportedState, *,
+                   now: datetime) -> v1.KioskStateView:
+    kiosk = session.get(Kiosk, kiosk_id)
+    reported = json.loads(kiosk.reported_json)
+    changes = delta.model_dump(mode="json", exclude_unset=True)
+    devices = changes.pop("devices", None)
+    if devices is not None:
+        reported.setdefault("devices", {}).update(devices)
+    reported.update(changes)
+    kiosk.reported_json = json.dumps(reported, sort_keys=True)
+    kiosk.reported_at = now
+    return v1.KioskStateView(kiosk_id=kiosk_id, reported=reported, updated_at=now)
+
+
+def desired_state(session: Session, kiosk_id: str, *, catalogue_version: str,
+                  catalogue_sha256: str, locker_assignments: list[v1.LockerAssignment],
+                  config: dict, min_app_version: str,
+                  keys: DistrictKeyring) -> v1.SignedDesiredState:
+    """Build the kiosk's desired state; its version moves on exactly when the content does."""
+    kiosk = session.get(Kiosk, kiosk_id)
+    content = dict(catalogue_version=catalogue_version, catalogue_sha256=catalogue_sha256,
+                   config=config, cohort=kiosk.cohort, min_app_version=min_app_version,
+                   holder_hmac_key_id=keys.holder_hmac_key_id,
+                   locker_assignments=[a.model_dump(mode="json") for a in locker_assignments])
+    content_hash = v1.sha256_hex(v1.canonical_json(content))
+    if content_hash != kiosk.desired_hash:
+        kiosk.desired_version += 1
+        kiosk.desired_hash = content_hash
+    state = v1.DesiredState(version=kiosk.desired_version, **content)
+    return v1.SignedDesiredState(state=state, signature_b64=keys.sign(state))

@@ -1,0 +1,55 @@
+"""Server settings: one pydantic object built by the CLI (or by `kiosk demo`) and handed to
+`create_app`. Every file the server writes lives under `data_dir` unless given explicitly."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from wire import v1
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_CATALOGUE_DIR = PACKAGE_DIR.parent / "config" / "catalogue"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data_dir: Path
+    database_url: str = Field(default="", description="empty: SQLite in data_dir/district.db")
+    keys_file: Path | None = Field(default=None, description="empty: data_dir/district-keys.json")
+    blob_dir: Path | None = Field(default=None, description="empty: data_dir/blobs")
+    catalogue_dir: Path | None = DEFAULT_CATALOGUE_DIR
+    #: Publish catalogue_dir to the default cohort at start when its content changed.
+    publish_catalogue_on_start: bool = True
+    #: Run Alembic migrations to head at start (the embedded demo); production runs `migrate`.
+    migrate_on_start: bool = True
+    default_cohort: str = "default"
+    default_hall_code: str = "FT-CENTRE"
+    min_app_version: str = "0.1.0"
+    signature_window_s: int = Field(default=v1.SIGNATURE_WINDOW_S, ge=1)
+    assertion_max_age_s: int = Field(default=v1.CITIZEN_ASSERTION_MAX_AGE_S, ge=1)
+    max_submission_bytes: int = v1.MAX_SUBMISSION_BYTES
+    max_blob_bytes: int = v1.MAX_BLOB_BYTES
+    max_chunk_bytes: int = v1.MAX_CHUNK_BYTES
+    chunk_bytes: int = v1.DEFAULT_CHUNK_BYTES
+    enrollment_token_ttl_s: int = Field(default=7 * 24 * 3600, ge=60)
+    reference_photo_provider: Literal["demo", "none"] = "demo"
+    #: Optional folder of face photos the demo provider hands out (one chosen per person);
+    #: empty: the demo provider draws a portrait.
+    demo_photo_dir: Path | None = None
+    #: Seed demo appointments and hall cases for every identified citizen (demo only).
+    demo_citizens: bool = True
+    holidays: list[date] = Field(default_factory=list, description="extra to the catalogue's")
+    sqlite_busy_timeout_s: float = 30.0
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'district.db'}"
+
+    def resolved_keys_file(self) -> Path:
+        return self.keys_file or self.data_dir / "district-keys.json"
+
+    def resolved_blob_dir(self) -> Path:
+        return self.blob_dir or self.data_dir / "blobs"

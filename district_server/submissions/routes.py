@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from district_server.context import ServerContext, get_context
+from district_server.errors import problem_responses
+from district_server.kiosks.auth import Principal
+from district_server.kiosks.service import require_own
+from district_server.submissions import service
+from wire import v1
+
+router = APIRouter(tags=["submissions"])
+SubmissionIdPath = Annotated[str, Path(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-"
+                                               r"[89ab][0-9a-f]{3}-[0-9a-f]{12}$")]
+KioskIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$")]
+
+
+@router.put("/v1/submissions/{submission_id}", response_model=v1.SignedReceipt,
+            status_code=201,
+            responses={200: {"model": v1.SignedReceipt, "description": "replay: same receipt"},
+                       **problem_responses(401, 403, 409, 413, 422, 424)})
+def put_submission(submission_id: SubmissionIdPath, envelope: v1.SubmissionEnvelope,
+                   principal: Principal, response: Response,
+                   ctx: ServerContext = Depends(get_context)) -> v1.SignedReceipt:
+    status, receipt = service.intake(ctx, principal, submission_id, envelope)
+    response.status_code = status
+    return receipt
+
+
+@router.get("/v1/kiosks/{kiosk_id}/receipts", response_model=v1.ReceiptsPage,
+            responses=problem_responses(401, 403))
+def get_receipts(kiosk_id: KioskIdPath, principal: Principal,
+                 after_seq: Annotated[int, Query(ge=0, le=2**53)] = 0,
+                 limit: Annotated[int, Query(ge=1, le=v1.RECEIPTS_PAGE_LIMIT)] =
+                 v1.RECEIPTS_PAGE_LIMIT,
+                 ctx: ServerContext = Depends(get_context)) -> v1.ReceiptsPage:
+    require_own(principal, kiosk_id)
+    with ctx.db.transaction() as session:
+        return service.receipts_page(session, kiosk_id, after_seq, limit, ctx.now())

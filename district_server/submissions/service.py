@@ -1,0 +1,164 @@
+"""Exactly-once intake of submissions and the receipts that prove it.
+
+The order matters. Checks that depend only on the request bytes (envelope, decryption,
+payload schema, blobs present) come first, so a replay of an accepted submission passes them
+again. Then the INSERT: the database's unique constraints decide between new and duplicate
+(never a SELECT before it). A duplicate is answered from the stored row: 200 with the very
+receipt signed the first time, or 409 when the digest differs. Only a new row runs the
+domain effects (open a case...), in the same transaction as the receipt.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from district_server.blobs import service as blobs
+from district_server.cases import service as cases
+from district_server.context import ServerContext
+from district_server.crypto import DecryptionFailed
+from district_server.errors import ProblemError
+from district_server.kiosks.models import KioskAlarm
+from district_server.kiosks.service import KioskPrincipal
+from district_server.submissions.models import Submission
+from wire import v1
+
+
+def _referenced_blobs(payload: v1.Request) -> set[str]:
+    if isinstance(payload, v1.ApplicationPayload):
+        hashes = {h for m in payload.materials for h in m.blobs}
+        if payload.commitment:
+            hashes.add(payload.commitment.signature_blob)
+        return hashes
+    if isinstance(payload, v1.CommitmentPayload):
+        hashes = {h for m in payload.supplied for h in m.blobs}
+        if payload.commitment:
+            hashes.add(payload.commitment.signature_blob)
+        return hashes
+    return set()
+
+
+def open_payload(ctx: ServerContext, envelope: v1.SubmissionEnvelope) -> v1.Request:
+    """Decrypt with the district key and validate against the kind's model (422 otherwise)."""
+    try:
+        plaintext = ctx.keys.decrypt_payload(envelope)
+    except DecryptionFailed as error:
+        raise ProblemError(422, "undecryptable_payload", str(error)) from None
+    try:
+        payload = v1.PAYLOAD_MODELS[envelope.kind].model_validate_json(plaintext)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ProblemError(422, "invalid_payload", f"{envelope.kind}: {where}: {first['msg']}"
+                           ) from None
+    unlisted = _referenced_blobs(payload) - set(envelope.blobs)
+    if unlisted:
+        raise ProblemError(422, "invalid_payload", "payload refers to blobs the envelope does "
+                                                   f"not list: {sorted(unlisted)[:3]}")
+    return payload
+
+
+def _stored_receipt(row: Submission) -> v1.SignedReceipt:
+    return v1.SignedReceipt(receipt=v1.Receipt.model_validate_json(row.receipt),
+                            signature_b64=row.signature_b64)
+
+
+def intake(ctx: ServerContext, principal: KioskPrincipal, submission_id: str,
+           envelope: v1.SubmissionEnvelope) -> tuple[int, v1.SignedReceipt]:
+    if envelope.submission_id != submission_id:
+        raise ProblemError(422, "id_mismatch", "submission_id differs from the URL")
+    if envelope.kiosk_id != principal.kiosk_id:
+        raise ProblemError(403, "other_kiosk", "a kiosk submits only under its own id")
+    digest = v1.submission_digest(envelope)
+    payload = open_payload(ctx, envelope)
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        missing = blobs.missing(session, envelope.blobs)
+        if missing:
+            raise ProblemError(424, "missing_blobs", "upload these blobs first", missing=missing)
+        row = Submission(submission_id=submission_id, kiosk_id=envelope.kiosk_id,
+                         kiosk_seq=envelope.kiosk_seq, kind=envelope.kind, digest=digest,
+                         envelope=envelope.model_dump_json(), received_at=now)
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            return _duplicate(session, principal, submission_id, digest)
+        case_number = cases.record(session, ctx, envelope=envelope, payload=payload,
+                                   hall_code=principal.hall_code, now=now)
+        receipt = v1.Receipt(submission_id=submission_id, kiosk_id=envelope.kiosk_id,
+                             kiosk_seq=envelope.kiosk_seq, digest=digest,
+                             case_number=case_number, received_at=now,
+                             server_seq=row.server_seq)
+        row.receipt = v1.canonical_json(receipt).decode("utf-8")
+        row.signature_b64 = ctx.keys.sign(receipt)
+        _update_gap_alarm(session, envelope.kiosk_id, now)
+        return 201, v1.SignedReceipt(receipt=receipt, signature_b64=row.signature_b64)
+
+
+def _duplicate(session: Session, principal: KioskPrincipal, submission_id: str,
+               digest: str) -> tuple[int, v1.SignedReceipt]:
+    existing = session.scalars(select(Submission)
+                               .where(Submission.submission_id == submission_id)).first()
+    if existing is None:
+        raise ProblemError(409, "kiosk_seq_reused", "another submission already has this "
+                                                    "kiosk_seq")
+    if existing.kiosk_id != principal.kiosk_id or existing.digest != digest:
+        raise ProblemError(409, "conflicting_digest", "this submission id was received with "
+                                                      "different content; never overwritten")
+    return 200, _stored_receipt(existing)
+
+
+def contiguous_through(session: Session, kiosk_id: str) -> int:
+    """Largest N with every kiosk_seq 1..N received (0 when seq 1 is missing)."""
+    has_first = session.scalar(select(func.count()).where(Submission.kiosk_id == kiosk_id,
+                                                          Submission.kiosk_seq == 1))
+    if not has_first:
+        return 0
+    following = aliased(Submission)
+    gap_start = session.scalar(
+        select(func.min(Submission.kiosk_seq)).where(
+            Submission.kiosk_id == kiosk_id,
+            ~select(following.server_seq).where(
+                following.kiosk_id == kiosk_id,
+                following.kiosk_seq == Submission.kiosk_seq + 1).exists()))
+    return int(gap_start)
+
+
+def highest_seq(session: Session, kiosk_id: str) -> int:
+    return int(session.scalar(select(func.max(Submission.kiosk_seq))
+                              .where(Submission.kiosk_id == kiosk_id)) or 0)
+
+
+def _update_gap_alarm(session: Session, kiosk_id: str, now: datetime) -> None:
+    """A kiosk_seq above an unreceived one means a submission is missing: alarm until it
+    arrives (the kiosk re-sends it after reading the receipts)."""
+    through, highest = contiguous_through(session, kiosk_id), highest_seq(session, kiosk_id)
+    alarm = session.get(KioskAlarm, (kiosk_id, "sequence_gap"))
+    if highest > through:
+        detail = f"kiosk_seq {through + 1} missing; highest received {highest}"
+        if alarm is None:
+            session.add(KioskAlarm(kiosk_id=kiosk_id, kind="sequence_gap", detail=detail,
+                                   opened_at=now))
+        else:
+            if alarm.resolved_at is not None:
+                alarm.opened_at, alarm.resolved_at = now, None
+            alarm.detail = detail
+    elif alarm is not None and alarm.resolved_at is None:
+        alarm.resolved_at = now
+
+
+def receipts_page(session: Session, kiosk_id: str, after_seq: int, limit: int,
+                  now: datetime) -> v1.ReceiptsPage:
+    rows = list(session.scalars(select(Submission)
+                                .where(Submission.kiosk_id == kiosk_id,
+                                       Submission.kiosk_seq > after_seq)
+                                .order_by(Submission.kiosk_seq).limit(limit + 1)))
+    _update_gap_alarm(session, kiosk_id, now)
+    return v1.ReceiptsPage(receipts=[_stored_receipt(r) for r in rows[:limit]],
+                           contiguous_through=contiguous_through(session, kiosk_id),
+                           has_more=len(rows) > limit)
