@@ -137,9 +137,12 @@ def _check_frame(frame: bytes) -> bytes:
     length = int.from_bytes(frame[5:7], "big")
     if length < 2 or length > MAX_FRAME_BODY:
         raise SamFrameError(f"a SAM frame length of {length} is impossible")
-    if len(frame) != 7 + length:
+    if len(frame) < 7 + length:
+        raise SamFrameError(f"a SAM frame is truncated: it declares {length} bytes after its "
+                            f"length but has {len(frame) - 7}")
+    if len(frame) > 7 + length:
         raise SamFrameError(f"a SAM frame declares {length} bytes after its length but has "
-                            f"{len(frame) - 7}")
+                            f"{len(frame) - 7 - length} more")
     if checksum(frame[5:-1]) != frame[-1]:
         raise SamFrameError("a SAM frame has a wrong checksum: the line corrupted it")
     return frame[7:-1]
