@@ -20,7 +20,7 @@ FPS = 15
 def run_step(face, who, *, settings=None, frames=400):
     clock = TestClock()
     holder = shared_data("faces", "obama2.jpg")
-    other = shared_data("faces", "kit_harington_john1.jpeg")
+    other = shared_data("faces", "rose_leslie_img1.jpg")
     camera = SimulatedCamera("face_camera", SimulatedCamera.Settings(
         holder_image=str(holder), other_image=str(other)), clock=clock)
     camera.start()
