@@ -86,17 +86,19 @@ class BoardSimulator:
         except FrameError as error:
             log.info("board simulator ignored a frame: %s", error.message)
             return b""
-        if request.board not in self.boards or self._take_fault("no_reply"):
+        if request.board not in self.boards:
             return b""
         locks, open_level = self.boards[request.board]
+        if request.kind is not RequestKind.QUERY_ALL and request.lock > locks:
+            return b""
         with self._lock:
             if request.kind is RequestKind.OPEN and (request.board, request.lock) not in \
-                    self.jammed and request.lock <= locks:
+                    self.jammed:
                 self.doors[(request.board, request.lock)] = True
             high_is_open = open_level == "high"
             levels = {lock: self.doors[(request.board, lock)] == high_is_open
                       for lock in range(1, locks + 1)}
-        if request.kind is not RequestKind.QUERY_ALL and request.lock > locks:
+        if self._take_fault("no_reply"):  # the board acted, its reply is lost: the worst case
             return b""
         reply = self.codec.encode_reply(request, levels)
         if self._take_fault("bad_checksum"):
