@@ -7,7 +7,7 @@ from kiosk.journeys.apply import ApplyJourney, ApplyState
 from tests.journeys.fakes import SIGNATURE, identify_with_card, scanned
 
 VALID = {FieldKind.TEXT: "测试内容", FieldKind.NUMBER: None, FieldKind.DATE: "2027-01-05",
-         FieldKind.ID_NUMBER: "440524188001010014", FieldKind.USCC: "91350100M000100Y43",
+         FieldKind.ID_NUMBER: "110105195001010039", FieldKind.USCC: "91350100M000100Y43",
          FieldKind.PHONE: "13812345678", FieldKind.YES_NO: "yes"}
 
 

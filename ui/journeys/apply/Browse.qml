@@ -1,0 +1,66 @@
+// The catalogue: a search box (Pinyin keyboard, suggestions as you type) over topic and
+// life-event tiles.
+import QtQuick
+import QtQuick.Layouts
+import Kiosk
+import "../common"
+
+Screen {
+    id: root
+    prompt: qsTr("请输入要办的事，或点击下面的分类。")
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: theme.gap * 1.5
+        TitleText { Layout.fillWidth: true; text: qsTr("您要办什么事？") }
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: theme.gap
+            KioskTextField {
+                id: query
+                objectName: "search_field"
+                Layout.fillWidth: true
+                placeholderText: qsTr("例如：居住证、jzz、低保")
+                onAccepted: root.act("search", [text])
+            }
+            KioskButton {
+                objectName: "search_button"
+                text: qsTr("搜索")
+                onClicked: root.act("search", [query.text])
+            }
+        }
+        BodyText { text: qsTr("按主题"); font.bold: true }
+        GridLayout {
+            Layout.fillWidth: true
+            columns: 2
+            rowSpacing: theme.gap; columnSpacing: theme.gap
+            Repeater {
+                model: root.d.topics || []
+                KioskButton {
+                    objectName: "topic_" + modelData.id
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: theme.touchTarget * 1.3
+                    text: root.t(modelData.name)
+                    onClicked: root.act("open_category", [modelData.id])
+                }
+            }
+        }
+        BodyText { text: qsTr("按人生大事"); font.bold: true; visible: (root.d.lifeEvents || []).length > 0 }
+        GridLayout {
+            Layout.fillWidth: true
+            columns: 2
+            rowSpacing: theme.gap; columnSpacing: theme.gap
+            Repeater {
+                model: root.d.lifeEvents || []
+                KioskButton {
+                    objectName: "life_event_" + modelData.id
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: theme.touchTarget * 1.3
+                    text: root.t(modelData.name)
+                    onClicked: root.act("open_category", [modelData.id])
+                }
+            }
+        }
+        Item { Layout.fillHeight: true }
+    }
+}

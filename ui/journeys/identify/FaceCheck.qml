@@ -1,0 +1,66 @@
+// Face verification: the camera view in an oval guide, one instruction at a time, a ring
+// that fills while a good frame is held, the attempt count and the staff option. No score.
+import QtQuick
+import QtQuick.Layouts
+import Kiosk
+import "../common"
+
+Screen {
+    id: root
+    readonly property var f: d.face || ({instruction: {}, progress: 0, attempt: 1})
+    prompt: t(f.instruction)
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: theme.gap * 1.5
+        TitleText {
+            objectName: "face_instruction"
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            text: root.t(root.f.instruction)
+        }
+        Item {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            Canvas {
+                id: ring
+                anchors.centerIn: parent
+                width: Math.min(parent.width, parent.height * 0.75)
+                height: width * 1.3
+                property real progress: root.f.progress
+                onProgressChanged: requestPaint()
+                onPaint: {
+                    var ctx = getContext("2d")
+                    ctx.reset()
+                    ctx.save()
+                    ctx.translate(width / 2, height / 2)
+                    ctx.scale(1, height / width)
+                    ctx.lineWidth = theme.gap
+                    ctx.strokeStyle = theme.surface
+                    ctx.beginPath(); ctx.arc(0, 0, width / 2 - theme.gap, 0, 2 * Math.PI); ctx.stroke()
+                    ctx.strokeStyle = theme.accent
+                    ctx.beginPath()
+                    ctx.arc(0, 0, width / 2 - theme.gap, -Math.PI / 2, -Math.PI / 2 + 2 * Math.PI * progress)
+                    ctx.stroke()
+                    ctx.restore()
+                }
+            }
+            BodyText {
+                anchors.centerIn: parent
+                color: theme.mutedText
+                text: qsTr("请看上方摄像头 ↑")
+            }
+        }
+        BodyText {
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("第 %1 次，共可试 %2 次").arg(root.f.attempt).arg(root.d.maxAttempts || 3)
+        }
+        KioskButton {
+            objectName: "action_identify_call_staff"
+            Layout.alignment: Qt.AlignHCenter
+            text: qsTr("请工作人员帮助")
+            onClicked: root.act("identify.call_staff", [])
+        }
+    }
+}

@@ -1,0 +1,75 @@
+// The compartment number huge, the locker wall with it highlighted, "door open: take
+// your documents and close the door", then the confirmation.
+import QtQuick
+import QtQuick.Layouts
+import Kiosk
+import "../common"
+
+Screen {
+    id: root
+    readonly property var l: d.locker || ({compartment: "", rows: [], item: {}, done: false})
+    readonly property bool opening: viewModel && viewModel.state === "opening"
+    prompt: l.done ? qsTr("取件完成，谢谢。")
+            : opening ? qsTr("正在打开 %1 号柜门。").arg(l.compartment)
+            : qsTr("%1 号柜门已打开，请取走文件并关好柜门。").arg(l.compartment)
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: theme.gap * 1.5
+        TitleText {
+            Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
+            text: root.l.done ? qsTr("取件完成") : root.opening ? qsTr("正在开门…") : qsTr("柜门已打开 →")
+        }
+        Text {
+            objectName: "compartment"
+            visible: !root.l.done
+            Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
+            font.family: theme.fontFamily; font.pixelSize: theme.hugePx * 1.5; font.bold: true
+            color: theme.accent
+            text: root.l.compartment
+        }
+        BodyText {
+            Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
+            visible: !root.l.done
+            text: root.t(root.l.item)
+        }
+        Grid {
+            objectName: "locker_wall"
+            Layout.alignment: Qt.AlignHCenter
+            columns: root.l.rows.length ? root.l.rows[0].length : 1
+            spacing: theme.gap / 2
+            Repeater {
+                model: [].concat.apply([], root.l.rows)
+                Rectangle {
+                    readonly property bool mine: modelData === root.l.compartment && !root.l.done
+                    width: theme.touchTarget * 1.2; height: theme.touchTarget
+                    radius: 8
+                    color: mine ? theme.accent : theme.surface
+                    border.width: mine ? 6 : 1
+                    border.color: mine ? theme.warning : theme.disabled
+                    Text {
+                        anchors.centerIn: parent
+                        text: modelData
+                        font.family: theme.fontFamily; font.pixelSize: theme.smallPx; font.bold: parent.mine
+                        color: parent.mine ? theme.onAccent : theme.text
+                    }
+                }
+            }
+        }
+        BodyText {
+            objectName: "locker_instruction"
+            Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
+            font.bold: true
+            text: root.l.done ? qsTr("请确认柜门已关好。") : root.opening ? qsTr("请稍候")
+                  : qsTr("请取走文件，然后关好柜门") + (root.l.remaining > 1 ? qsTr("（还有 %1 件）").arg(root.l.remaining - 1) : "")
+        }
+        Item { Layout.fillHeight: true }
+        PrimaryButton {
+            objectName: "pickup_done"
+            visible: root.l.done
+            Layout.alignment: Qt.AlignHCenter
+            text: qsTr("完成，去评价")
+            onClicked: root.act("finish", [])
+        }
+    }
+}

@@ -1,0 +1,369 @@
+"""What each journey state shows: a plain snapshot (dicts, lists, strings) for the QML.
+
+Qt-free so it is tested without a window. Dynamic texts come as {"zh", "en"} pairs; the
+screens pick one by the shell's language. Screens that only tell something and offer a few
+big choices are all drawn by `common/Message.qml` from `message`; waiting screens by
+`common/Waiting.qml` from `waiting`.
+"""
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import qrcode
+
+from kiosk.catalogue import Text
+from kiosk.journeys.base import Journey
+from ui.journeys.texts import CASE_STATES, FACE_GUIDANCE, INDICATORS, LEVELS, MATERIAL_STATUS, \
+    NEXT_STEPS, PROBLEMS, STEP_TITLES, SUPPLY_CHANNELS, TICKET_UNAVAILABLE, WAITING, say
+
+
+def text(value: Text | None) -> dict[str, str]:
+    if value is None:
+        return say("", "")
+    return {"zh": value.zh, "en": value.en or value.zh}
+
+
+def qr_data_url(content: str) -> str:
+    """A QR code as a PNG data URL for an Image element (no file written)."""
+    image = qrcode.make(content, box_size=8, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def action(action_id: str, zh: str, en: str, *, primary: bool = False,
+           args: list | None = None) -> dict[str, Any]:
+    return {"id": action_id, "label": say(zh, en), "primary": primary, "args": args or [],
+            "objectName": "action_" + action_id.replace(".", "_")}
+
+
+def message(title: dict, body: dict | None = None, actions: list | None = None,
+            tone: str = "info") -> dict[str, Any]:
+    return {"title": title, "body": body or say("", ""), "actions": actions or [],
+            "tone": tone}
+
+
+def _problem(journey: Journey) -> dict[str, str] | None:
+    return PROBLEMS.get(journey.problem) if journey.problem else None
+
+
+# --- identify ------------------------------------------------------------------------------
+
+STAFF_ACTION = ("identify.call_staff", "请工作人员帮助", "Ask staff for help")
+
+
+def identify_snapshot(journey, prefix: str = "identify.") -> dict[str, Any]:
+    state = journey.state.value
+    staff = action(prefix + "call_staff", *STAFF_ACTION[1:])
+    data: dict[str, Any] = {"attempts": journey.face_attempts,
+                            "maxAttempts": journey.max_face_attempts}
+    if state == "choose_document":
+        data["message"] = message(say("请选择您的证件", "Choose your identity document"),
+                                  say("核验身份后才能继续办理", "We check your identity before you continue"), [
+            action(prefix + "choose_resident_id", "居民身份证", "Resident ID card", primary=True),
+            action(prefix + "choose_passport", "护照 / 港澳台通行证", "Passport or travel permit"),
+            staff])
+    elif state == "read_failed":
+        data["message"] = message(say("证件没有读取成功", "The document was not read"),
+                                  _problem(journey), [
+            action(prefix + "choose_resident_id", "再读身份证", "Read the ID card again", primary=True),
+            action(prefix + "choose_passport", "改用护照或通行证", "Use a passport or permit"),
+            staff], tone="warning")
+    elif state == "no_photo":
+        data["message"] = message(say("无法进行人脸比对", "Your face cannot be compared"),
+                                  _problem(journey), [
+            action(prefix + "call_staff", "请工作人员核验", "Ask staff to check", primary=True)],
+            tone="warning")
+    elif state == "face_failed":
+        left = journey.max_face_attempts - journey.face_attempts
+        body = _problem(journey) or say("", "")
+        body = {"zh": f"{body['zh']}（还可以试{left}次）",
+                "en": f"{body['en']} ({left} tries left)"}
+        data["message"] = message(say("人脸比对没有成功", "The face check did not succeed"), body, [
+            action(prefix + "retry_face", "再试一次", "Try again", primary=True), staff],
+            tone="warning")
+    elif state == "staff":
+        body = PROBLEMS.get(journey.problem, PROBLEMS["help"])
+        if journey.staff_position is not None:
+            body = {"zh": body["zh"] + f" 您前面还有{journey.staff_position}位。",
+                    "en": body["en"] + f" {journey.staff_position} ahead of you."}
+        data["message"] = message(say("工作人员马上就到", "Staff are on their way"), body,
+                                  tone="warning")
+    elif state == "identified":
+        name = journey.document.masked_name if journey.document else ""
+        data["message"] = message(say(f"身份核验成功：{name}", f"Identity confirmed: {name}"))
+    elif state == "enter_mrz":
+        data["entry"] = {
+            "title": say("请输入证件信息", "Type the details from your document"),
+            "fields": [
+                {"id": "document_number", "label": say("证件号码", "Document number"), "kind": "text"},
+                {"id": "birth", "label": say("出生日期（年年月月日日）", "Birth date (YYMMDD)"), "kind": "number"},
+                {"id": "expiry", "label": say("有效期至（年年月月日日）", "Expiry date (YYMMDD)"), "kind": "number"}],
+            "submit": prefix + "enter_mrz",
+            "actions": [action(prefix + "scan_mrz", "扫描证件上的二维码", "Scan the code on the document")],
+            "problem": _problem(journey)}
+    elif state == "face_check":
+        guidance = journey.guidance
+        data["face"] = {
+            "instruction": FACE_GUIDANCE.get(guidance.instruction, say("请看屏幕", "Look at the screen"))
+            if guidance else say("请正对屏幕，把脸放在椭圆框内", "Face the screen with your face in the oval"),
+            "progress": guidance.progress if guidance else 0.0,
+            "attempt": journey.face_attempts + 1}
+    return data
+
+
+# --- apply ------------------------------------------------------------------------------------
+
+def _item_card(item, language_neutral: bool = True) -> dict[str, Any]:
+    return {"code": item.task_code, "name": text(item.name), "free": item.free,
+            "promisedDays": item.promised_limit.days, "kiosk": item.kiosk_enabled,
+            "instant": item.promised_limit.days == 0}
+
+
+def _guide(item) -> dict[str, Any]:
+    limit = lambda lim: {"days": lim.days, "working": lim.unit == "working_days"}  # noqa: E731
+    return {
+        **_item_card(item),
+        "department": text(item.department),
+        "summary": text(item.summary),
+        "conditions": [text(c) for c in item.accept_conditions],
+        "materials": [{"name": text(m.name), "necessity": m.necessity.value,
+                       "deferrable": m.tolerance_allowed, "reusable": bool(m.elicence_type)}
+                      for m in item.materials],
+        "legal": limit(item.legal_limit), "promised": limit(item.promised_limit),
+        "pickup": list(item.pickup_methods),
+    }
+
+
+def apply_snapshot(journey) -> dict[str, Any]:
+    state = journey.state.value
+    services = journey.services
+    catalogue = services.catalogue
+    data: dict[str, Any] = {}
+    if state == "browse":
+        data["topics"] = [{"id": c.id, "name": text(c.name)} for c in catalogue.topics]
+        data["lifeEvents"] = [{"id": c.id, "name": text(c.name)} for c in catalogue.life_events]
+    elif state in ("category", "search"):
+        items = (journey.category_items() if state == "category"
+                 else [hit.item for hit in journey.results])
+        data["list"] = {"title": text(journey.category.name) if state == "category"
+                        else say(f"“{journey.query}”的搜索结果", f"Results for “{journey.query}”"),
+                        "query": journey.query, "items": [_item_card(i) for i in items]}
+    elif state == "guide":
+        data["guide"] = _guide(journey.item)
+        data["guideQr"] = qr_data_url(journey.guide_url())
+        data["problem"] = _problem(journey)
+    elif state == "identify" and journey.identify is not None:
+        data.update(identify_snapshot(journey.identify))
+    elif state == "form":
+        label, fields = journey.form_pages()[journey.page]
+        data["form"] = {
+            "title": text(label), "page": journey.page + 1, "pages": len(journey.form_pages()),
+            "problem": _problem(journey),
+            "fields": [{
+                "id": f.id, "label": text(f.label), "kind": f.kind.value,
+                "value": journey.values.get(f.id, ""), "prefilled": f.id in journey.prefilled,
+                "error": journey.errors.get(f.id) and text(journey.errors[f.id]),
+                "hint": text(f.hint), "required": f.required,
+                "choices": [{"value": c.value, "label": text(c.label)} for c in f.choices]}
+                for f in fields]}
+    elif state in ("materials", "scan"):
+        data["materials"] = [{
+            "id": entry.material.id, "name": text(entry.material.name),
+            "necessity": entry.material.necessity.value, "status": entry.status,
+            "statusText": MATERIAL_STATUS[entry.status], "pages": len(entry.pages),
+            "deferrable": entry.material.tolerance_allowed and journey.item.tolerance_allowed,
+            "onFile": [{"id": c.certificate_id, "name": text(c.name), "number": c.number_masked}
+                       for c in journey.certificates_for(entry.material)]}
+            for entry in journey.materials.values()]
+        data["problem"] = _problem(journey)
+        data["scanning"] = journey.scanning or ""
+    elif state == "commitment":
+        terms = journey.commitment()
+        data["commitment"] = {
+            "text": text(terms.text), "due": terms.due_date.isoformat(),
+            "materials": [text(m.name) for m in terms.materials],
+            "channels": [{"id": c, "label": SUPPLY_CHANNELS.get(c, say(c, c)),
+                          "chosen": c == journey.supply_channel}
+                         for c in services.settings.supply_channels],
+            "signed": journey.signature is not None, "canAgree": journey.can_agree,
+            "problem": _problem(journey)}
+    elif state == "review":
+        data["review"] = {
+            "item": text(journey.item.name),
+            "applicant": journey.identified.document.masked_name if journey.identified else "",
+            "pages": [{"title": text(label), "page": index,
+                       "answers": [{"label": text(f.label),
+                                    "value": _shown_value(f, journey.values.get(f.id, ""))}
+                                   for f in fields]}
+                      for index, (label, fields) in enumerate(journey.form_pages())],
+            "materials": [{"name": text(e.material.name), "status": MATERIAL_STATUS[e.status]}
+                          for e in journey.materials.values()],
+            "deferred": bool(journey.deferred())}
+    elif state == "submit_failed":
+        data["message"] = message(say("申请没有提交", "The application was not submitted"),
+                                  _problem(journey), [
+            action("submit", "再试一次", "Try again", primary=True)], tone="warning")
+    elif state == "receipt":
+        data["receipt"] = {"caseNumber": journey.case_number, "item": text(journey.item.name),
+                           "qr": qr_data_url(journey.case_url()),
+                           "printStatus": journey.print_status,
+                           "deferred": bool(journey.deferred()),
+                           "promisedDays": journey.item.promised_limit.days}
+    return data
+
+
+def _shown_value(form_field, value: str) -> dict[str, str]:
+    for choice in form_field.choices:
+        if choice.value == value:
+            return text(choice.label)
+    if form_field.kind.value == "yes_no":
+        return say("是", "Yes") if value == "yes" else say("否", "No")
+    return say(value, value)
+
+
+# --- query, pickup, ticket, rate, guide ------------------------------------------------------
+
+def query_snapshot(journey) -> dict[str, Any]:
+    state = journey.state.value
+    if state == "identify":
+        return identify_snapshot(journey.identify)
+    if state in ("cases", "local_cases"):
+        return {"cases": [{
+            "number": case.case_number, "item": text(case.service_name),
+            "state": CASE_STATES.get(case.state.value, say(case.state.value, case.state.value)),
+            "promised": case.promised_date.isoformat() if case.promised_date else "",
+            "next": NEXT_STEPS.get(case.state.value, say("", ""))} for case in journey.cases],
+            "localOnly": state == "local_cases", "problem": _problem(journey)}
+    return {}
+
+
+def pickup_snapshot(journey) -> dict[str, Any]:
+    state = journey.state.value
+    if state == "identify" and journey.identify is not None:
+        return identify_snapshot(journey.identify)
+    if state == "choose_method":
+        return {"message": message(say("请选择取件方式", "How would you like to collect?"), None, [
+            action("choose_identify", "刷身份证取件", "With my ID card", primary=True),
+            action("choose_code", "输入取件码", "With a pickup code")])}
+    if state == "enter_code":
+        return {"entry": {"title": say("请输入取件码", "Type your pickup code"),
+                          "fields": [{"id": "code", "label": say("短信中的取件码", "The code from the text message"),
+                                      "kind": "number"}],
+                          "submit": "enter_code", "actions": [], "problem": _problem(journey)}}
+    if state in ("door_open", "opening", "done") and journey.wall is not None:
+        current = journey.current.compartment if journey.current else ""
+        return {"locker": {"compartment": current, "rows": [list(r) for r in journey.wall.rows],
+                           "item": text(Text(zh=journey.current.item_name, en=journey.current.item_name_en))
+                           if journey.current else say("", ""), "remaining": len(journey.parcels),
+                           "done": state == "done"}}
+    if state == "nothing":
+        return {"message": message(say("没有可取的文件", "Nothing to collect"), _problem(journey),
+                                   [action("finish", "完成", "Done", primary=True)])}
+    if state == "open_failed":
+        return {"message": message(say("柜门出了问题", "A problem with the door"), _problem(journey),
+                                   [action("finish", "完成", "Done", primary=True)], tone="warning")}
+    if state == "unavailable":
+        return {"message": message(say("自助取件暂停服务", "Pickup is not available"),
+                                   say(f"原因：{journey.unavailable_reason}。请到窗口取件。",
+                                       f"Reason: {journey.unavailable_reason}. Please collect at a window."),
+                                   [action("finish", "返回首页", "Back to start", primary=True)],
+                                   tone="warning")}
+    return {}
+
+
+def ticket_snapshot(journey) -> dict[str, Any]:
+    state = journey.state.value
+    if state == "choose":
+        return {"message": message(say("预约签到或现场取号", "Check in or take a ticket"), None, [
+            action("choose_check_in", "我有预约，签到", "I have a booking: check in", primary=True),
+            action("choose_ticket", "现场取号", "Take a queue ticket")])}
+    if state == "enter_booking":
+        return {"entry": {"title": say("请输入预约码", "Type your booking code"),
+                          "fields": [{"id": "code", "label": say("预约码", "Booking code"), "kind": "text"}],
+                          "submit": "enter_booking",
+                          "actions": [action("scan_booking", "扫描预约二维码", "Scan the booking code")],
+                          "problem": _problem(journey)}}
+    if state == "categories":
+        return {"categories": [{"code": c.code, "name": text(c.name), "waiting": c.waiting}
+                               for c in journey.categories]}
+    if state == "ticket":
+        ticket = journey.ticket
+        return {"ticket": {"number": ticket.ticket_no, "category": text(ticket.category_name),
+                           "waiting": ticket.waiting_ahead, "hall": ticket.hall_code,
+                           "printStatus": journey.print_status,
+                           "appointment": journey.appointment is not None,
+                           "qr": qr_data_url(f"ticket:{ticket.hall_code}:{ticket.ticket_no}")}}
+    if state == "unavailable":
+        return {"message": message(say("暂时不能取号", "Tickets are not available"),
+                                   TICKET_UNAVAILABLE if journey.problem == "offline"
+                                   else _problem(journey),
+                                   [action("finish", "返回首页", "Back to start", primary=True)],
+                                   tone="warning")}
+    return {}
+
+
+def rate_snapshot(journey) -> dict[str, Any]:
+    state = journey.state.value
+    if state in ("level", "details"):
+        return {"rate": {"levels": [{"level": k, "label": v} for k, v in LEVELS.items()],
+                         "level": journey.level,
+                         "indicators": [{"id": i, "label": INDICATORS.get(i, say(i, i)),
+                                         "chosen": i in journey.indicators}
+                                        for i in journey.services.settings.rating_indicators],
+                         "comment": journey.comment}}
+    if state == "thanks":
+        body = _problem(journey) or say("您的评价将帮助我们改进服务。", "Your rating helps us improve.")
+        return {"message": message(say("感谢您的评价", "Thank you for your rating"), body,
+                                   [action("finish", "完成", "Done", primary=True)])}
+    return {}
+
+
+def guide_snapshot(journey) -> dict[str, Any]:
+    state = journey.state.value
+    if state in ("ask", "answers"):
+        return {"question": journey.question, "problem": _problem(journey),
+                "answers": [{"index": n, "kind": hit.kind,
+                             "title": text(hit.faq.question if hit.kind == "faq" else hit.item.name)}
+                            for n, hit in enumerate(journey.hits)]}
+    if state == "answer":
+        actions = [action("open_item", "查看办事指南", "Open the service guide", primary=True)] \
+            if journey.item is not None else []
+        return {"message": message(text(journey.faq.question), text(journey.faq.answer),
+                                   actions + [action("back", "换个问题", "Ask something else")])}
+    if state == "item":
+        return {"guide": _guide(journey.item), "guideQr": qr_data_url(journey.item_url())}
+    return {}
+
+
+SNAPSHOTS = {"apply": apply_snapshot, "query": query_snapshot, "pickup": pickup_snapshot,
+             "ticket": ticket_snapshot, "rate": rate_snapshot, "guide": guide_snapshot,
+             "identify": identify_snapshot}
+
+
+def snapshot(journey: Journey) -> dict[str, Any]:
+    data = SNAPSHOTS[journey.name](journey)
+    key = (journey.name, journey.state.value)
+    child = getattr(journey, "identify", None)
+    if journey.state.value == "identify" and child is not None:
+        key = ("identify", child.state.value)
+    if key in WAITING:
+        title, detail, seconds, device = WAITING[key]
+        data["waiting"] = {"title": title, "detail": detail, "seconds": seconds, "device": device}
+    step, steps = journey.step()
+    group = journey.state.group
+    if journey.state.value == "identify" and child is not None:
+        group = child.state.group
+    data["step"] = {"index": step, "count": steps,
+                    "title": STEP_TITLES.get(group, say("", ""))}
+    return data
+
+
+def screen_state(journey: Journey) -> str:
+    """The screen name: the state, or `identify_<state>` inside an embedded identification."""
+    child = getattr(journey, "identify", None)
+    if journey.state.value == "identify" and child is not None:
+        return "identify_" + child.state.value
+    return journey.state.value

@@ -1,0 +1,151 @@
+"""The journeys' changing words, in both languages: what a waiting screen says is happening,
+what a problem means and what to do now. Screens pick `zh` or `en` by the shell's language.
+
+Static labels live in the QML (`qsTr`, translated in ui/i18n/journeys_en_US.ts); these are
+the texts chosen by state and problem, which the view-models hand to the screens.
+"""
+from __future__ import annotations
+
+
+def say(zh: str, en: str) -> dict[str, str]:
+    return {"zh": zh, "en": en}
+
+
+#: (journey, state) -> (title, detail, seconds it usually takes, device pointed at)
+WAITING = {
+    ("identify", "read_id_card"): (say("请将身份证放在下方读卡区", "Place your ID card on the reader below"),
+                                   say("正在读取，请不要移开证件", "Reading: please keep the card still"), 5, "id_reader"),
+    ("identify", "read_passport"): (say("请将护照照片页放在下方读卡区", "Place the photo page of your passport on the reader below"),
+                                    say("正在读取芯片，请不要移开证件", "Reading the chip: please keep it still"), 8, "id_reader"),
+    ("identify", "scan_mrz"): (say("请将证件上的二维码对准扫码窗口", "Hold the code on your document to the scanner window"),
+                               say("对准后会自动识别", "It is read automatically"), 10, "code_reader"),
+    ("identify", "fetch_photo"): (say("正在获取您的证件照片", "Getting your registered photo"),
+                                  say("用于与您本人比对", "To compare with your face"), 5, ""),
+    ("apply", "scan"): (say("请将材料平放在高拍仪下", "Lay the paper flat under the document camera"),
+                        say("放好后会自动拍摄", "The picture is taken automatically"), 10, "document_camera"),
+    ("apply", "submitting"): (say("正在提交您的申请", "Submitting your application"),
+                              say("请稍候，不要离开", "Please wait"), 3, ""),
+    ("query", "loading"): (say("正在查询您的办件", "Looking up your applications"),
+                           say("请稍候", "Please wait"), 5, ""),
+    ("pickup", "looking_up"): (say("正在查找您的文件", "Looking for your documents"),
+                               say("请稍候", "Please wait"), 5, ""),
+    ("pickup", "opening"): (say("正在打开柜门", "Opening the compartment"),
+                            say("请留意右侧取件柜", "Watch the locker wall to your right"), 3, "locker"),
+    ("ticket", "scan_booking"): (say("请将预约二维码对准扫码窗口", "Hold your booking code to the scanner window"),
+                                 say("对准后会自动识别", "It is read automatically"), 10, "code_reader"),
+    ("ticket", "checking_in"): (say("正在签到", "Checking you in"), say("请稍候", "Please wait"), 3, ""),
+    ("ticket", "loading_categories"): (say("正在获取排队情况", "Getting the queues"),
+                                       say("请稍候", "Please wait"), 3, ""),
+    ("ticket", "issuing"): (say("正在取号", "Getting your number"), say("请稍候", "Please wait"), 3, ""),
+    ("rate", "sending"): (say("正在提交评价", "Sending your rating"), say("请稍候", "Please wait"), 2, ""),
+}
+
+#: problem key -> what happened and what to do now (never an error code)
+PROBLEMS = {
+    "read_try_again": say("没有读完证件，请把证件放稳后再试一次。", "The card was not read to the end. Place it flat and try again."),
+    "read_unreadable": say("这张证件读不出来，请换一张证件或请工作人员帮助。", "This document cannot be read. Try another one or ask staff for help."),
+    "read_fault": say("读卡器暂时出了问题，请再试一次或请工作人员帮助。", "The reader has a problem. Try again or ask staff for help."),
+    "read_wrong_key": say("证件号码或日期和证件芯片对不上，请核对后重新输入。", "The number or dates do not match the chip. Please check and type them again."),
+    "mrz_invalid_document_number": say("证件号码只能包含字母和数字。", "The document number has only letters and digits."),
+    "mrz_invalid_birth_date": say("出生日期请按 年年月月日日 六位数字填写，例如 900131。", "Give the birth date as six digits YYMMDD, for example 900131."),
+    "mrz_invalid_expiry_date": say("有效期请按 年年月月日日 六位数字填写，例如 300131。", "Give the expiry date as six digits YYMMDD, for example 300131."),
+    "code_reader_down": say("扫码窗口暂时不能使用，请手动输入。", "The code scanner is not working now. Please type it instead."),
+    "code_unreadable": say("没有识别到二维码，请再试一次或手动输入。", "No code was read. Try again or type it instead."),
+    "code_not_mrz": say("这个二维码里没有证件信息，请手动输入。", "This code does not hold the document details. Please type them."),
+    "no_photo_offline": say("网络暂时中断，无法取得您的证件照片进行比对。请工作人员帮您核验身份。", "The network is down, so your registered photo cannot be fetched to compare. Staff can check your identity for you."),
+    "no_photo_on_file": say("没有找到您的证件照片，无法进行人脸比对。请工作人员帮您核验身份。", "No registered photo was found to compare your face with. Staff can check your identity for you."),
+    "face_no_match": say("没有比对成功，请摘下帽子和眼镜，正对屏幕再试一次。", "That did not match. Take off hat and glasses, face the screen and try again."),
+    "face_not_live": say("请按提示眨眼或转头，再试一次。", "Please blink or turn your head as asked, and try again."),
+    "face_no_face": say("没有看到您的脸，请站在屏幕正前方。", "Your face was not seen. Please stand right in front of the screen."),
+    "face_timeout": say("时间到了，请再试一次。", "Time ran out. Please try again."),
+    "face_failed": say("多次比对未成功，已为您呼叫工作人员，请拿好转介单稍候。", "The face check did not succeed. Staff have been called; please keep the referral slip and wait."),
+    "camera_down": say("摄像头暂时不能使用，已为您呼叫工作人员核验身份。", "The camera is not working. Staff have been called to check your identity."),
+    "device_fault": say("设备暂时不能使用，已为您呼叫工作人员。", "A device is not working. Staff have been called."),
+    "identity_failed": say("已为您呼叫工作人员，请稍候。", "Staff have been called; please wait."),
+    "help": say("已为您呼叫工作人员，请稍候。", "Staff have been called; please wait."),
+    "not_at_kiosk": say("这个事项不能在自助终端办理，请到大厅窗口办理，或扫码在手机上查看办事指南。", "This service cannot be applied for at the kiosk. Please go to a hall window, or scan the code to read the guide on your phone."),
+    "form_incomplete": say("还有内容需要填写或修改，请看红色提示。", "Some answers still need attention; see the notes in red."),
+    "scanner_down": say("高拍仪暂时不能使用。可以使用已有证照、承诺后补，或到窗口办理。", "The document camera is not working. Use a certificate on file, bring it later, or go to a window."),
+    "scan_failed": say("没有拍清楚，请把材料平放后再拍一次。", "The picture was not clear. Lay the paper flat and try again."),
+    "cannot_defer": say("这份材料不能后补，需要现在提供。", "This material cannot be brought later; it is needed now."),
+    "material_required": say("这份材料是必须提供的。", "This material is required."),
+    "materials_missing": say("还有必需的材料没有提供。", "Some required materials are still missing."),
+    "sign_first": say("请先在签名框内签名。", "Please sign in the box first."),
+    "choose_channel": say("请选择以后怎样补交材料。", "Please choose how you will bring the material."),
+    "storage_unavailable": say("终端暂时无法保存申请，您的信息没有提交。请到窗口办理或请工作人员帮助。", "The kiosk cannot store applications right now; nothing was submitted. Please go to a window or ask staff."),
+    "submit_error": say("提交没有成功，请再试一次或请工作人员帮助。", "Submitting did not work. Try again or ask staff."),
+    "offline": say("网络暂时中断。下面只列出在本机提交、尚未送达的申请；其他办件请联网后再查。", "The network is down. Only applications made at this kiosk and not yet sent are listed; check again later for the others."),
+    "server_error": say("暂时查不到，请稍后再试或到窗口查询。", "This cannot be looked up right now. Try later or ask at a window."),
+    "code_format": say("取件码是4到12位数字。", "A pickup code has 4 to 12 digits."),
+    "code_wrong": say("取件码不对，请核对短信后重新输入。", "That code is not right. Check the text message and type it again."),
+    "too_many_tries": say("取件码多次输入错误，请到窗口取件。", "Too many wrong codes. Please collect at a window."),
+    "nothing_waiting": say("没有待您领取的文件。", "There is nothing waiting for you."),
+    "lookup_failed": say("暂时查不到取件信息，请稍后再试或到窗口取件。", "Pickups cannot be looked up now. Try later or ask at a window."),
+    "door_did_not_open": say("柜门没有打开，已记录。请到窗口由工作人员为您取件。", "The door did not open; this has been recorded. Staff at a window will hand it to you."),
+    "door_not_closed": say("柜门没有关好，请关上柜门。如有问题请找工作人员。", "The door was not closed. Please close it, or ask staff."),
+    "booking_code_invalid": say("预约码是4到32位字母或数字。", "A booking code has 4 to 32 letters or digits."),
+    "booking_not_found": say("没有找到这个预约，请核对预约码。", "No booking with this code. Please check it."),
+    "not_saved": say("评价暂时没有保存成功，感谢您的反馈。", "Your rating could not be saved just now. Thank you all the same."),
+    "no_answer": say("没有找到答案。换个说法试试，或请工作人员帮助。", "No answer found. Try other words, or ask staff."),
+}
+
+TICKET_UNAVAILABLE = say("取号需要联网，网络暂时中断。请到服务台取号。", "Tickets need the network, which is down. Please take a ticket at the help desk.")
+
+MATERIAL_STATUS = {
+    "missing": say("未提供", "Not provided"), "provided": say("已拍摄", "Scanned"),
+    "reused": say("使用已有证照", "Certificate on file"), "deferred": say("承诺后补", "Bring later (commitment)"),
+    "waived": say("不需要", "Not needed"),
+}
+
+CASE_STATES = {
+    "received": say("已接件", "Received"), "accepted": say("已受理", "Accepted"),
+    "awaiting_material": say("待补材料", "Waiting for material"), "in_review": say("审核中", "In review"),
+    "special_procedure": say("特别程序", "Special procedure"), "completed": say("已办结", "Completed"),
+    "ready_for_pickup": say("可取件", "Ready to collect"), "picked_up": say("已取件", "Collected"),
+    "rejected": say("不予受理", "Not accepted"), "withdrawn": say("已撤回", "Withdrawn"),
+}
+
+NEXT_STEPS = {
+    "received": say("等待受理", "Waiting to be accepted"),
+    "accepted": say("等待审核结果", "Waiting for the decision"),
+    "awaiting_material": say("请在期限内补交材料", "Bring the missing material by the deadline"),
+    "in_review": say("等待审核结果", "Waiting for the decision"),
+    "completed": say("已完成", "Nothing more to do"),
+    "ready_for_pickup": say("请到取件柜或窗口取件", "Collect at the lockers or a window"),
+}
+
+SUPPLY_CHANNELS = {
+    "upload": say("手机上传（掌上办）", "Upload on your phone"),
+    "locker": say("投递到智能柜", "Drop it in the lockers"),
+    "window": say("到窗口提交", "Bring it to a window"),
+    "post": say("邮寄", "Post it"),
+}
+
+INDICATORS = {
+    "overall": say("整体满意", "Overall"), "efficiency": say("办事效率", "Speed"),
+    "guide_accuracy": say("指南准确", "Accurate guide"), "convenience": say("办事便捷", "Convenience"),
+    "usability": say("操作简单", "Easy to use"),
+}
+
+LEVELS = {5: say("非常满意", "Very satisfied"), 4: say("满意", "Satisfied"),
+          3: say("基本满意", "Fairly satisfied"), 2: say("不满意", "Dissatisfied"),
+          1: say("非常不满意", "Very dissatisfied")}
+
+FACE_GUIDANCE = {
+    "move_closer": say("请靠近一点", "Move closer"), "move_back": say("请后退一点", "Move back a little"),
+    "centre": say("请把脸放在椭圆框中间", "Put your face in the middle of the oval"),
+    "blink": say("请眨两下眼", "Blink twice"), "turn_left": say("请向左转头", "Turn your head left"),
+    "turn_right": say("请向右转头", "Turn your head right"), "hold_still": say("请保持不动", "Hold still"),
+    "more_light": say("光线太暗，请正对屏幕", "Too dark: face the screen"),
+    "remove_glasses": say("请摘下眼镜或帽子", "Take off glasses or hat"),
+}
+
+STEP_TITLES = {
+    "choose": say("选择事项", "Choose"), "identify": say("核验身份", "Identify"),
+    "document": say("读取证件", "Your document"), "face": say("核验人脸", "Your face"),
+    "form": say("填写表单", "Form"), "materials": say("提交材料", "Materials"),
+    "review": say("确认提交", "Review"), "receipt": say("领取回执", "Receipt"),
+    "cases": say("办件进度", "Your cases"), "verify": say("验证身份", "Verify"),
+    "collect": say("取件", "Collect"), "ticket": say("取号", "Ticket"), "rate": say("评价", "Rate"),
+    "ask": say("提问", "Ask"), "answer": say("答案", "Answer"),
+}

@@ -1,0 +1,179 @@
+"""One view-model class bridges any journey state machine to its QML screens.
+
+`state` is the screen name (`present.screen_state`), `data` the snapshot the screens bind
+to, `act(name, args)` the citizen's actions (only those the journey allows). A journey
+may hand over to a follow-up when it completes (apply -> rating, guide -> apply); the
+follow-up's screens are named with its prefix ("rate_level").
+"""
+from __future__ import annotations
+
+import base64
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Callable
+
+from PySide6.QtCore import Property, QObject, Signal, Slot
+
+from kiosk.journeys.base import EndReason, Journey, JourneyActionRefused
+from kiosk.journeys.ports import JourneyServices
+from ui.journeys.present import screen_state, snapshot
+
+log = logging.getLogger(__name__)
+
+#: actions the screens may call, per journey (method names; "identify." for the embedded one)
+ACTIONS = {
+    "identify": {"choose_resident_id", "choose_passport", "enter_mrz", "scan_mrz", "retry_face",
+                 "call_staff", "back"},
+    "apply": {"open_category", "search", "choose_item", "apply_now", "set_value", "next_page",
+              "back", "use_on_file", "start_scan", "stop_scan", "defer", "skip", "undo",
+              "materials_done", "choose_channel", "sign", "agree", "edit_page",
+              "edit_materials", "submit", "finish"},
+    "query": {"finish"},
+    "pickup": {"choose_identify", "choose_code", "enter_code", "back", "finish"},
+    "ticket": {"choose_check_in", "enter_booking", "scan_booking", "choose_ticket", "take",
+               "back", "finish"},
+    "rate": {"choose_level", "toggle_indicator", "set_comment", "send", "skip", "finish"},
+    "guide": {"ask", "open_hit", "open_item", "back", "apply_handoff"},
+}
+
+_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journey-background")
+
+
+def run_in_background(fn: Callable[[], Any]) -> Future:
+    return _background.submit(fn)
+
+
+def decode_signature(data_url: str) -> bytes:
+    """The signature pad's `toDataURL()` PNG as bytes (empty for an empty pad)."""
+    if not data_url:
+        return b""
+    _header, _sep, payload = data_url.partition(",")
+    return base64.b64decode(payload)
+
+
+class JourneyViewModel(QObject):
+    stateChanged = Signal()
+    dataChanged = Signal()
+    finished = Signal()
+
+    def __init__(self, journey_factory: Callable[[JourneyServices], Journey],
+                 services: JourneyServices, *,
+                 follow_up: Callable[[Journey], tuple[str, Journey] | None] = lambda j: None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self._follow_up = follow_up
+        self._prefix = ""
+        self._wiping = False
+        self._state = ""
+        self._data: dict[str, Any] = {}
+        self._ended: list[Journey] = []
+        self._attach(journey_factory(services))
+
+    # --- journey plumbing ----------------------------------------------------------------
+
+    def _attach(self, journey: Journey) -> None:
+        self.journey = journey
+        journey.subscribe(lambda _j: self.services.post(self._refresh))
+        self._refresh()
+
+    def _refresh(self) -> None:
+        journey = self.journey
+        if journey.ended and not self._wiping:
+            if journey.end_reason is EndReason.COMPLETED:
+                nxt = self._follow_up(journey)
+                if nxt is not None:
+                    self._ended.append(journey)
+                    self._prefix, follow = nxt
+                    return self._attach(follow)
+            self._publish()
+            self.finished.emit()
+            return
+        self._publish()
+
+    def _publish(self) -> None:
+        state = self._prefix + screen_state(self.journey)
+        self._data = snapshot(self.journey) if not self.journey.ended else {}
+        self.dataChanged.emit()
+        if state != self._state:
+            self._state = state
+            self.stateChanged.emit()
+
+    # --- what QML reads -------------------------------------------------------------------
+
+    def _get_state(self) -> str:
+        return self._state
+
+    def _get_data(self) -> dict:
+        return self._data
+
+    def _get_step(self) -> int:
+        return int(self._data.get("step", {}).get("index", 0))
+
+    def _get_step_count(self) -> int:
+        return int(self._data.get("step", {}).get("count", 0))
+
+    state = Property(str, _get_state, notify=stateChanged)
+    data = Property("QVariantMap", _get_data, notify=dataChanged)
+    step = Property(int, _get_step, notify=dataChanged)
+    stepCount = Property(int, _get_step_count, notify=dataChanged)
+
+    # --- what QML calls -------------------------------------------------------------------
+
+    @Slot(str, "QVariantList")
+    def act(self, name: str, args: list) -> None:
+        journey, method = self.journey, name
+        if name.startswith("identify."):
+            journey, method = getattr(self.journey, "identify", None), name.split(".", 1)[1]
+        if journey is None or method not in ACTIONS.get(journey.name, ()):
+            log.error("screen asked for an action the journey does not offer",
+                      extra={"journey": self.journey.name, "action": name})
+            return
+        if method == "sign":
+            args = [decode_signature(str(args[0]) if args else "")]
+        try:
+            result = getattr(journey, method)(*args)
+        except JourneyActionRefused as error:
+            log.warning("action refused in this state", extra={"action": name,
+                                                               "reason": str(error)})
+            return
+        if method == "apply_handoff":
+            self._hand_over_to_apply(result)
+
+    def _hand_over_to_apply(self, task_code: str) -> None:
+        from kiosk.journeys.apply import ApplyJourney
+        self._ended.append(self.journey)
+        self._prefix = "apply_"
+        apply = ApplyJourney(self.services)
+        apply.choose_item(task_code)
+        self._attach(apply)
+
+    @Slot(result=bool)
+    def back(self) -> bool:
+        """The fixed bar's Back: one step back, or False to let the navigator go Home."""
+        journey = self.journey
+        child = getattr(journey, "identify", None)
+        target = child if (journey.state.value == "identify" and child is not None) else journey
+        step_back = getattr(target, "back", None)
+        if step_back is None:
+            return False
+        try:
+            step_back()
+        except JourneyActionRefused:
+            return False
+        return True
+
+    @Slot()
+    def wipe(self) -> None:
+        """Forget everything personal (Home, idle timeout, end of session)."""
+        self._wiping = True
+        for journey in (*self._ended, self.journey):
+            journey.cancel()
+        self._data = {}
+        self.dataChanged.emit()
+
+    def personal_data_present(self) -> list[str]:
+        found = []
+        for journey in (*self._ended, self.journey):
+            found += journey.personal_data_present()
+        return found
