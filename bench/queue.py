@@ -23,7 +23,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# run as a script: the repository root replaces bench/ on the path (bench/queue.py would
+# otherwise shadow the standard library module `queue`)
+sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from kiosk.clock import SystemClock  # noqa: E402
 from offline_queue.sink import OutboxSink  # noqa: E402
