@@ -291,3 +291,36 @@ def test_backoff_full_jitter_on_the_kiosk_clock_never_gives_up(kiosk, test_clock
         kiosk.worker.stop()
     assert len(set(delays)) > 6  # jittered, not a fixed schedule
     kiosk.assert_exactly_once()
+
+
+def test_kiosk_clock_jump_is_absorbed_by_the_measured_offset(kiosk, test_clock):
+    kiosk.submit(1)
+    kiosk.sync_until_ok(1)
+    before = kiosk.worker.transport.clock_offset_s
+    test_clock.advance(2 * 3600)  # the kiosk clock jumps two hours ahead
+    kiosk.submit(2)
+    kiosk.sync_until_ok(1)  # signed timestamps stay inside the server's 300 s window
+    assert kiosk.worker.transport.clock_offset_s == pytest.approx(before - 7200, abs=5)
+    kiosk.assert_exactly_once()
+
+
+def test_delivered_items_are_purged_after_retention_with_their_blobs(kiosk, test_clock):
+    item = kiosk.outbox.get(kiosk.submit(1))
+    kiosk.sync_until_ok(1)
+    assert kiosk.outbox.blobs.exists(item.blobs[0])  # kept during the retention period
+    test_clock.advance(SETTINGS.delivered_retention_s + 1)
+    kiosk.sync_until_ok(1)
+    assert kiosk.outbox.counts().delivered == 0
+    assert not kiosk.outbox.blobs.exists(item.blobs[0])
+
+
+def test_status_alerts_when_the_oldest_unsent_item_is_too_old(kiosk, test_clock):
+    kiosk.submit(1)
+    kiosk.proxy.inject("drop", times=100)
+    kiosk.worker.sync_once()
+    status = kiosk.worker.status()
+    assert status.depth == 1 and status.alert is None and status.last_error
+    test_clock.advance(SETTINGS.oldest_unsent_alert_s + 60)
+    status = kiosk.worker.status()
+    assert status.oldest_unsent_age_s >= SETTINGS.oldest_unsent_alert_s
+    assert "oldest unsent" in status.alert
