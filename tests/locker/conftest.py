@@ -40,8 +40,10 @@ class EventLog:
 
 
 def make_bank(codec: str, **overrides) -> SimulatedLockerBank:
-    settings = LockerSettings(codec=codec, boards=BOARDS[codec], reply_timeout_s=0.2,
-                              poll_s=1.0, left_open_alarm_s=60, jam_timeout_s=5, **overrides)
+    options = dict(codec=codec, boards=BOARDS[codec], reply_timeout_s=0.2, poll_s=1.0,
+                   left_open_alarm_s=60, jam_timeout_s=5)
+    options.update(overrides)
+    settings = LockerSettings(**options)
     bank = SimulatedLockerBank("lockers", settings, clock=TestClock())
     bank.log = EventLog()
     bank.subscribe(bank.log)
