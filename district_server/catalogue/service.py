@@ -16,6 +16,10 @@ from district_server.catalogue.models import CatalogueVersion, CataloguePublicat
 from wire import v1
 
 
+#: libyaml's parser when present (ten times faster on the catalogue), else the pure one.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class CatalogueInvalid(ValueError):
     """The catalogue cannot be published; the message lists what is wrong."""
 
@@ -23,7 +27,7 @@ class CatalogueInvalid(ValueError):
 def _read(path: Path) -> Any:
     text = path.read_text(encoding="utf-8")
     try:
-        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        return json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_YAML_LOADER)
     except (ValueError, yaml.YAMLError) as error:
         raise CatalogueInvalid(f"{path}: unreadable: {error}") from None
 

@@ -3,6 +3,7 @@ an enrolled kiosk double, and a live uvicorn on loopback."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import threading
 from pathlib import Path
@@ -30,36 +31,69 @@ def _postgres_reachable() -> tuple[bool, str]:
         return False, f"{PG_URL}: {error} (run scripts/services/postgresql.sh as root)"
 
 
-def fresh_postgres_url() -> str:
+def _prepared(url: str, data_dir: Path) -> None:
+    """Schema at head, keys made, demo catalogue published: what every test starts from."""
+    build_context(Settings(data_dir=data_dir, database_url=url)).db.dispose()
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory) -> Path:
+    """A prepared SQLite database and key file, copied for each test (migrating and
+    publishing the catalogue per test would take most of the suite's time)."""
+    directory = tmp_path_factory.mktemp("template")
+    _prepared(f"sqlite:///{directory / 'district.db'}", directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def prepared_postgres(template: Path) -> str:
     ok, reason = _postgres_reachable()
     require_service("postgresql", ok, reason)
     import psycopg
-    with psycopg.connect(PG_URL.replace("postgresql+psycopg", "postgresql"),
-                         autocommit=True) as connection:
+    with psycopg.connect(_psycopg_url(), autocommit=True) as connection:
         connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
         connection.execute("CREATE SCHEMA public")
+    _prepared(PG_URL, template)
     return PG_URL
 
 
+def _psycopg_url() -> str:
+    return PG_URL.replace("postgresql+psycopg", "postgresql")
+
+
+#: Tables that keep their rows between tests (schema version and published catalogue).
+KEPT_TABLES = {"alembic_version", "catalogue_versions", "catalogue_publications"}
+
+
+def _empty_postgres() -> None:
+    from district_server.models import metadata
+    import psycopg
+    tables = ", ".join(t for t in metadata.tables if t not in KEPT_TABLES)
+    with psycopg.connect(_psycopg_url(), autocommit=True) as connection:
+        connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path: Path) -> str:
+def db_url(request, tmp_path: Path, template: Path) -> str:
     if request.param == "sqlite":
+        shutil.copy(template / "district.db", tmp_path / "district.db")
         return f"sqlite:///{tmp_path / 'district.db'}"
-    return fresh_postgres_url()
+    url = request.getfixturevalue("prepared_postgres")
+    _empty_postgres()
+    return url
+
+
+def make_settings(tmp_path: Path, url: str, template: Path, **overrides) -> Settings:
+    values = dict(data_dir=tmp_path / "server", database_url=url,
+                  keys_file=template / "district-keys.json", migrate_on_start=False,
+                  publish_catalogue_on_start=False)
+    values.update(overrides)
+    return Settings(**values)
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'district.db'}"
-
-
-def make_settings(tmp_path: Path, url: str, **overrides) -> Settings:
-    return Settings(data_dir=tmp_path / "server", database_url=url, **overrides)
-
-
-@pytest.fixture
-def settings(tmp_path: Path, db_url: str) -> Settings:
-    return make_settings(tmp_path, db_url)
+def settings(tmp_path: Path, db_url: str, template: Path) -> Settings:
+    return make_settings(tmp_path, db_url, template)
 
 
 @pytest.fixture
