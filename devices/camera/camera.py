@@ -39,6 +39,11 @@ class Camera(Device):
         self._streaming = False
         self._wake.set()
 
+    def wipe_frames(self) -> None:
+        """End of a citizen's step: stop streaming and drop the held frame."""
+        self.stop_streaming()
+        self.frames.clear()
+
     @property
     def streaming(self) -> bool:
         return self._streaming
