@@ -172,7 +172,7 @@ class LockerBank(Device):
     def _open(self) -> DeviceIdentity:
         self._bus = self._make_bus()
         self._bus.open()
-        self._poll(None, initial=True)
+        self._poll(None)
         return DeviceIdentity(model=f"lock boards ({self.codec.name}, {len(self._boards)} boards)",
                               backend=self.backend, port=self._bus.port)
 
@@ -220,7 +220,7 @@ class LockerBank(Device):
         self._observe(number, is_open)
         return is_open
 
-    def _poll(self, token: CancelToken | None, initial: bool = False) -> dict[int, bool]:
+    def _poll(self, token: CancelToken | None) -> dict[int, bool]:
         states: dict[int, bool] = {}
         for address in self._boards:
             if token is not None:
@@ -231,16 +231,16 @@ class LockerBank(Device):
                 if c.board == address:
                     states[number] = self._is_open(address, reply.levels[c.lock])
         for number, is_open in states.items():
-            self._observe(number, is_open, initial=initial)
+            self._observe(number, is_open)
         self._check_timers()
         return states
 
-    def _observe(self, number: int, is_open: bool, initial: bool = False) -> None:
+    def _observe(self, number: int, is_open: bool) -> None:
         door = self._doors[number]
         now = self.clock.monotonic()
         before = door.open
         door.open = is_open
-        if initial or before is None:
+        if before is None:  # first read since start: a state, not a change
             door.opened_at = now if is_open else 0.0
         elif is_open and not before:
             door.opened_at, door.alarmed = now, False

@@ -7,8 +7,10 @@ from a real printer.
 """
 from __future__ import annotations
 
-from devices.printer.backends import NetworkPrinter, NetworkPrinterSettings, NetworkTransport
-from devices.printer.device import Transport
+from pydantic import Field
+
+from devices.printer.backends import NetworkPrinter, NetworkTransport
+from devices.printer.device import PrinterSettings, Transport
 from devices.printer.status import Paper
 from devices.printer.virtual_printer import VirtualPrinter
 from devices.simulator import SimulatorError, SimulatorMixin
@@ -34,16 +36,24 @@ class _CheckedTransport(NetworkTransport):
         return super().exchange(request, timeout)
 
 
+class SimulatedPrinterSettings(PrinterSettings):
+    #: 0: any free port on 127.0.0.1; a fixed one lets a person point a tool at it
+    port: int = Field(0, ge=0, le=65535)
+    connect_timeout_s: float = Field(3.0, gt=0, le=60)
+
+
 class SimulatedPrinter(SimulatorMixin, NetworkPrinter):
     backend = "simulated"
-    Settings = NetworkPrinterSettings
+    Settings = SimulatedPrinterSettings
+    settings: SimulatedPrinterSettings  # type: ignore[assignment]
     faults = ("no_status_reply", "bad_status_reply", "drop_connection")
 
-    def __init__(self, name: str, settings: NetworkPrinterSettings | None = None, *,
+    def __init__(self, name: str, settings: SimulatedPrinterSettings | None = None, *,
                  clock=None) -> None:
         super().__init__(name, settings, clock=clock)
         self._init_simulator()
-        self.virtual = VirtualPrinter("127.0.0.1", 0, take_fault=self.take_fault).start()
+        self.virtual = VirtualPrinter("127.0.0.1", self.settings.port,
+                                      take_fault=self.take_fault).start()
 
     def _make_transport(self) -> Transport:
         host, port = self.virtual.address

@@ -88,6 +88,7 @@ def test_no_reply_to_an_open_is_outcome_unknown_and_never_resent(bank):
     bank.clock.advance(1)
     assert bank.read_all().result(10).ok
     assert bank.status.units["compartment-6"] is UnitState.OPEN
+    assert bank.log.wait_for("opened", 6)
     assert "forcedOpen" not in bank.log.names()
 
 
