@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from devices.model import Availability, Completion, Severity, StatusChanged, UnitState
 from devices.printer.backends import NetworkPrinter
-from devices.printer.documents import SubmissionReceipt, TestPage
+from devices.printer.documents import SubmissionReceipt
 from devices.printer.escpos_parser import Cut, Line, QrCode
 from devices.printer.simulated import SimulatedPrinter
 from devices.printer.status import Paper
