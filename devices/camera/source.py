@@ -48,7 +48,12 @@ class SourceSpec:
 
 def decode_image(data: bytes) -> np.ndarray:
     """Bytes of any common image format (8/16-bit, grey, alpha) to a BGR uint8 array."""
-    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+    if not data:
+        raise InvalidData("the image is empty")
+    try:
+        image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+    except cv2.error:
+        image = None
     if image is None or image.size == 0:
         raise InvalidData("the image could not be decoded (corrupt or unsupported format)")
     return image

@@ -138,3 +138,16 @@ def test_frames_are_dropped_while_the_child_is_busy(face):
     later = face.observe(frame)
     assert later is not None
     later.result(60)
+
+
+def test_the_icao_document_photo_and_its_jpeg2000_form_make_references(face):
+    jpeg = shared_data("emrtd", "ICAO_39794_5_AP_Face.jpg").read_bytes()
+    assert face.enrol(decode_image(jpeg)).result(60).ok
+    ok, jp2 = cv2.imencode(".jp2", decode_image(jpeg))
+    assert ok and face.enrol(decode_image(jp2.tobytes())).result(60).ok
+
+
+def test_the_child_survives_a_bad_frame(face):
+    with pytest.raises(Exception, match="FaceProcessError|error|Error"):
+        face.observe(np.zeros((0, 0, 3), dtype=np.uint8)).result(60)
+    assert face.observe(camera_frame("obama2.jpg")).result(60).guidance is Guidance.OK
