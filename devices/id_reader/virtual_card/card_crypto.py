@@ -11,10 +11,6 @@ def _ede(key16: bytes) -> TripleDES:
     return TripleDES(key16[:8] + key16[8:16] + key16[:8])
 
 
-def _des_block(key8: bytes, block: bytes) -> bytes:
-    return Cipher(TripleDES(key8 + key8 + key8), modes.ECB()).encryptor().update(block)
-
-
 def with_parity(raw: bytes) -> bytes:
     return bytes((b & 0xFE) | (1 - bin(b >> 1).count("1") % 2) for b in raw)
 
@@ -48,8 +44,10 @@ def decrypt(key16: bytes, data: bytes) -> bytes:
 def mac(key16: bytes, data: bytes) -> bytes:
     """ISO 9797-1 algorithm 3, block by block: single DES chain, 3DES on the last block."""
     blocks = [data[i:i + 8] for i in range(0, len(data), 8)]
+    k1 = key16[:8]
+    single = Cipher(TripleDES(k1 + k1 + k1), modes.ECB()).encryptor()
     state = bytes(8)
     for block in blocks[:-1]:
-        state = _des_block(key16[:8], bytes(a ^ b for a, b in zip(state, block)))
+        state = single.update(bytes(a ^ b for a, b in zip(state, block)))
     last = bytes(a ^ b for a, b in zip(state, blocks[-1]))
     return Cipher(_ede(key16), modes.ECB()).encryptor().update(last)
