@@ -46,5 +46,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 400:      # FastAPI could not parse the body: same as invalid
+            return ProblemError(422, "invalid", str(error.detail)).response()
         return ProblemError(error.status_code, f"http_{error.status_code}",
                             str(error.detail)).response()
