@@ -13,24 +13,28 @@
 """
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
-from typing import Callable
 
-# run as a script: the repository root replaces bench/ on the path (bench/queue.py would
-# otherwise shadow the standard library module `queue`)
-sys.path[0] = str(Path(__file__).resolve().parents[1])
+if __name__ == "queue":
+    # Another script in bench/ runs with bench/ ahead of the standard library on sys.path,
+    # so its `import queue` (urllib3, concurrent.futures, ...) lands on this file, whose
+    # name the issue asks for: hand over the standard library module instead.
+    import importlib.util
+    import sysconfig
+    _spec = importlib.util.spec_from_file_location(
+        "queue", Path(sysconfig.get_path("stdlib")) / "queue.py")
+    _stdlib_queue = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_stdlib_queue)  # type: ignore[union-attr]
+    sys.modules["queue"] = _stdlib_queue
 
-from kiosk.clock import SystemClock  # noqa: E402
-from offline_queue.sink import OutboxSink  # noqa: E402
-from offline_queue.store import Outbox  # noqa: E402
-from offline_queue.testing.district_keys import District, enrol  # noqa: E402
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from typing import Callable  # noqa: E402
 
 ATTACHMENT_BYTES = 200 * 1024
 
@@ -63,6 +67,10 @@ def _application(n: int) -> dict:
 
 
 def bench_outbox(directory: Path, count: int, deadline: float) -> dict:
+    from kiosk.clock import SystemClock
+    from offline_queue.sink import OutboxSink
+    from offline_queue.store import Outbox
+    from offline_queue.testing.district_keys import District, enrol
     enrol(directory, District.generate())
     sink = OutboxSink(Outbox(directory), clock=SystemClock())
     attachments = [os.urandom(ATTACHMENT_BYTES) for _ in range(3)]
@@ -141,4 +149,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # the repository root replaces bench/ on the path: project imports, and no shadowing
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
     sys.exit(main())

@@ -15,6 +15,7 @@ retried with exponential backoff and full jitter, scheduled on the kiosk clock, 
 from __future__ import annotations
 
 import logging
+import math
 import random
 import shutil
 import threading
@@ -110,18 +111,19 @@ def _problem(response: requests.Response) -> str:
 
 
 def _retry_after(response: requests.Response) -> float | None:
+    """Retry-After in seconds (delta or HTTP date); None when absent or unusable."""
     value = response.headers.get("Retry-After")
     if value is None:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         try:
-            return max(0.0, (parsedate_to_datetime(value) -
-                             parsedate_to_datetime(response.headers.get("Date", value)))
-                       .total_seconds())
-        except (TypeError, ValueError):
+            seconds = (parsedate_to_datetime(value) -
+                       parsedate_to_datetime(response.headers.get("Date", value))).total_seconds()
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 def raise_for_global_status(response: requests.Response, what: str) -> None:
@@ -190,11 +192,11 @@ class SyncWorker:
             timer.cancel()
 
     def backoff_delay(self, retry_after_s: float | None = None) -> float:
-        """Full jitter: uniform in [0, min(cap, base * 2^(failures-1))], at least Retry-After."""
-        ceiling = min(self.settings.backoff_cap_s,
-                      self.settings.backoff_base_s * 2 ** max(0, self._failures - 1))
-        delay = self._rng.uniform(0, ceiling)
-        return max(delay, retry_after_s or 0.0)
+        """Full jitter: uniform in [0, min(cap, base * 2^(failures-1))], at least the
+        server's Retry-After, never more than the cap."""
+        cap = self.settings.backoff_cap_s
+        ceiling = min(cap, self.settings.backoff_base_s * 2 ** min(64, max(0, self._failures - 1)))
+        return max(self._rng.uniform(0, ceiling), min(cap, retry_after_s or 0.0))
 
     def sync_once(self) -> CycleResult:
         """Run one cycle now, on the caller's thread."""
