@@ -16,14 +16,14 @@ import json
 import logging
 import os
 import threading
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Iterable
 
 from devices.locker.bank import LockerBank, OpenResult
-from devices.model import DeviceEvent
+from devices.model import DeviceEvent, UnitState
 from kiosk.clock import Clock
 from kiosk.events import EventSink
 from kiosk.pickup_secrets import AttemptLimiter, holder_hmac, verify_secret
@@ -86,6 +86,10 @@ class Parcel:
     deposited_at: datetime | None = None
     picked_at: datetime | None = None
     verification: str = ""
+    #: an open whose door has not closed yet (kept on disk: a restart must not lose it)
+    open_purpose: str = ""       # pickup | deposit | recall
+    opened_by: str = ""
+    open_verification: str = ""
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -103,6 +107,11 @@ class Parcel:
         data["items"] = tuple(data.get("items", ()))
         data["state"] = ParcelState(data["state"])
         return cls(**data)
+
+
+#: fields the kiosk keeps for itself when the server re-sends an assignment
+_LOCAL_FIELDS = ("state", "deposited_at", "picked_at", "verification", "open_purpose",
+                 "opened_by", "open_verification")
 
 
 class ParcelStore:
@@ -134,14 +143,6 @@ class ParcelStore:
         self.save(parcels.values())
 
 
-@dataclass(frozen=True)
-class _PendingClose:
-    parcel_id: str
-    purpose: str        # pickup | deposit | recall
-    who: str
-    verification: str = ""
-
-
 @dataclass
 class PickupService:
     store: ParcelStore
@@ -151,7 +152,6 @@ class PickupService:
     district_key: bytes
     code_tries: AttemptLimiter
     open_timeout_s: float = 10.0
-    _pending: dict[int, _PendingClose] = field(default_factory=dict)
     _unsubscribe: Any = None
 
     def __post_init__(self) -> None:
@@ -164,13 +164,16 @@ class PickupService:
     # --- from the district server ----------------------------------------------------
 
     def assign(self, parcels: Iterable[Parcel]) -> None:
-        """Take the server's assignments; parcels already picked or recalled stay as they are."""
+        """Take the server's assignments. The server owns the assignment fields; what happened
+        here (state, times, an open in progress) stays; picked or recalled parcels are final."""
         current = self.store.all()
         for parcel in parcels:
             known = current.get(parcel.parcel_id)
-            if known is None or known.state in (ParcelState.ASSIGNED, ParcelState.STORED):
-                current[parcel.parcel_id] = replace(parcel, state=known.state if known
-                                                    else parcel.state)
+            if known is None:
+                current[parcel.parcel_id] = parcel
+            elif known.state in (ParcelState.ASSIGNED, ParcelState.STORED):
+                current[parcel.parcel_id] = replace(
+                    parcel, **{name: getattr(known, name) for name in _LOCAL_FIELDS})
         self.store.save(current.values())
 
     # --- staff ---------------------------------------------------------------------------
@@ -250,9 +253,8 @@ class PickupService:
     def _open(self, parcel: Parcel, *, who: str, why: str, verification: str = "") -> OpenResult:
         # recorded before the door moves: an open that cannot be audited does not happen
         self._audit("locker.open", parcel, who=who, why=why)
-        purpose = why.split(":")[0]
-        self._pending[parcel.compartment] = _PendingClose(parcel.parcel_id, purpose, who,
-                                                          verification)
+        self.store.put(replace(parcel, open_purpose=why.split(":")[0], opened_by=who,
+                               open_verification=verification))
         result = self.lockers.open(parcel.compartment).result(self.open_timeout_s)
         if not result.ok:
             self._audit("locker.openFailed", parcel, who=who, why=why,
@@ -263,31 +265,45 @@ class PickupService:
                                 f"({result.completion})")
         return result.value
 
+    def _awaiting_close(self, compartment: int) -> Parcel | None:
+        return next((p for p in self.store.all().values()
+                     if p.compartment == compartment and p.open_purpose), None)
+
+    def reconcile(self) -> None:
+        """After a restart: an open whose door is already shut again cannot be confirmed
+        (the parcel may or may not have been taken), so hall staff are asked to check."""
+        doors = self.lockers.door_states()
+        for parcel in self.store.all().values():
+            if parcel.open_purpose and doors.get(parcel.compartment) is UnitState.CLOSED:
+                self._audit("locker.closeUnconfirmed", parcel, who=parcel.opened_by,
+                            why=parcel.open_purpose)
+                self.store.put(replace(parcel, open_purpose="", opened_by="",
+                                       open_verification=""))
+
     def _on_locker_event(self, event: DeviceEvent) -> None:
         if event.name not in ("closed", "jammed"):
             return
-        pending = self._pending.pop(int(event.data.get("compartment", 0)), None)
-        if pending is None:
-            return
-        parcel = self.store.all().get(pending.parcel_id)
+        parcel = self._awaiting_close(int(event.data.get("compartment", 0)))
         if parcel is None:
             return
+        who, purpose, verification = parcel.opened_by, parcel.open_purpose, \
+            parcel.open_verification
         if event.name == "jammed":
-            self._audit("locker.jammed", parcel, who=pending.who, why=pending.purpose)
+            self._audit("locker.jammed", parcel, who=who, why=purpose)
             return
         now = self.clock.now()
-        if pending.purpose == "pickup":
-            done = replace(parcel, state=ParcelState.PICKED, picked_at=now,
-                           verification=pending.verification)
-            self.store.put(done)
+        settled = replace(parcel, open_purpose="", opened_by="", open_verification="")
+        if purpose == "pickup":
+            self.store.put(replace(settled, state=ParcelState.PICKED, picked_at=now,
+                                   verification=verification))
             self.events.enqueue("pickup", {"parcel_id": parcel.parcel_id,
                                            "case_number": parcel.case_number,
                                            "compartment": parcel.compartment,
-                                           "verification": pending.verification,
+                                           "verification": verification,
                                            "picked_at": now.isoformat()})
-        elif pending.purpose == "deposit":
-            self.store.put(replace(parcel, state=ParcelState.STORED, deposited_at=now))
-            self._audit("locker.deposited", parcel, who=pending.who, why="deposit")
-        elif pending.purpose == "recall":
-            self.store.put(replace(parcel, state=ParcelState.RECALLED))
-            self._audit("locker.recalled", parcel, who=pending.who, why="recall")
+        elif purpose == "deposit":
+            self.store.put(replace(settled, state=ParcelState.STORED, deposited_at=now))
+            self._audit("locker.deposited", parcel, who=who, why="deposit")
+        elif purpose == "recall":
+            self.store.put(replace(settled, state=ParcelState.RECALLED))
+            self._audit("locker.recalled", parcel, who=who, why="recall")

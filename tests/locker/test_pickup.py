@@ -182,3 +182,34 @@ def test_server_reassignment_keeps_picked_parcels(service):
     close_door(service, 3)
     service.assign([parcel("P1", compartment=3)])
     assert service.store.all()["P1"].state is ParcelState.PICKED
+
+
+def restarted(service) -> PickupService:
+    service.close()
+    again = PickupService(store=ParcelStore(service.store.path), lockers=service.lockers,
+                          events=service.events, clock=service.clock,
+                          district_key=DISTRICT_KEY, code_tries=service.code_tries)
+    again.sink = service.sink
+    return again
+
+
+def test_an_open_survives_a_restart_and_the_close_still_confirms(service):
+    service.open_with_code("K1-7", CODE)
+    again = restarted(service)
+    service.assign([parcel("P1", compartment=3)])  # a server refresh keeps the open in progress
+    close_door(again, 3)
+    assert [p["parcel_id"] for p in again.sink.of("pickup")] == ["P1"]
+    again.close()
+
+
+def test_a_door_shut_during_a_restart_is_flagged_for_staff(service):
+    service.open_with_code("K1-7", CODE)
+    service.close()
+    service.lockers.simulate("close", compartment=3)
+    assert service.lockers.read_all().result(10).ok
+    again = restarted(service)
+    again.reconcile()
+    flagged = [a for a in again.sink.of("audit") if a["action"] == "locker.closeUnconfirmed"]
+    assert [a["parcel_id"] for a in flagged] == ["P1"]
+    assert again.sink.of("pickup") == []
+    again.close()
