@@ -53,7 +53,7 @@ def verify_secret(secret: str, stored: str) -> bool:
 
 def holder_hmac(id_number: str, district_key: bytes) -> str:
     """The parcel holder's pseudonym: HMAC-SHA256(district key, normalised ID number)."""
-    normalised = id_number.strip().upper().encode("ascii")
+    normalised = id_number.strip().upper().encode("utf-8")
     return hmac.new(district_key, normalised, hashlib.sha256).hexdigest()
 
 

@@ -3,6 +3,7 @@ and report its real status (DLE EOT) before and after."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from devices.model import Completion
 from devices.printer.documents import TestPage
@@ -14,6 +15,8 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("printer", help="receipt printer: print the test page")
     parser.add_argument("action", choices=["test"], help="test: print the test page, show status")
     parser.add_argument("--json", action="store_true", help="machine-readable report")
+    parser.add_argument("--png", type=Path, metavar="FILE",
+                        help="simulated printer only: save what the virtual printer printed")
     parser.set_defaults(func=run)
 
 
@@ -41,6 +44,9 @@ def run(args, ctx) -> int:
             "capabilities": printer.capabilities,
             "status": printer.status.as_dict(),
         }
+        virtual = getattr(printer, "virtual", None)
+        if getattr(args, "png", None) and virtual is not None and virtual.jobs:
+            report["png"] = str(virtual.last_job.png(args.png, printer.settings.paper_width_mm))
     finally:
         printer.stop()
     if args.json:

@@ -153,9 +153,11 @@ def test_cli_printer_test_reports_json(capsys, tmp_path):
     site.write_text("[devices.receipt_printer]\nkind = \"printer\"\nbackend = \"simulated\"\n"
                     "status_timeout_s = 0.3\n", "utf-8")
     ctx = Context(site, tmp_path)
-    code = printer_cli.run(argparse.Namespace(action="test", json=True), ctx)
+    png = tmp_path / "test-page.png"
+    code = printer_cli.run(argparse.Namespace(action="test", json=True, png=png), ctx)
     report = json.loads(capsys.readouterr().out)
     assert code == 0, report
+    assert report["png"] == str(png) and png.stat().st_size > 1000
     assert report["completion"] == "success"
     assert report["printer_state"]["paper"] == "ok"
     assert report["capabilities"]["encoding"] == "GB18030"
