@@ -324,3 +324,14 @@ def test_status_alerts_when_the_oldest_unsent_item_is_too_old(kiosk, test_clock)
     status = kiosk.worker.status()
     assert status.oldest_unsent_age_s >= SETTINGS.oldest_unsent_alert_s
     assert "oldest unsent" in status.alert
+
+
+def test_424_missing_blobs_are_uploaded_and_the_put_repeated(kiosk):
+    item = kiosk.outbox.get(kiosk.submit(1))
+    missing = json.dumps({"error": "missing_blobs", "detail": "upload first",
+                          "missing": list(item.blobs)}).encode()
+    kiosk.proxy.inject("respond", method="PUT", status=424, body=missing)
+    result = kiosk.worker.sync_once()
+    assert result.ok and result.delivered == 1
+    assert kiosk.requests("PUT", item.item_id) == 2
+    kiosk.assert_exactly_once()
