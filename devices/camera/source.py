@@ -135,6 +135,13 @@ class FrameSource:
                 return 1.0 / native
         return 1.0 / 15
 
+    @property
+    def frame_count(self) -> int:
+        """Frames in a video file (0 when unknown or not a file)."""
+        if self._capture is None or self.spec.kind != "video":
+            return 0
+        return max(0, int(self._capture.get(cv2.CAP_PROP_FRAME_COUNT)))
+
     def read(self) -> np.ndarray:
         """The next frame, rotated and sized as configured."""
         if self.spec.kind == "image":

@@ -148,7 +148,7 @@ def _verify_video(pipeline: Any, path: Path, result: dict[str, Any],
     track = []
     stage: dict[str, list[float]] = {}
     try:
-        total = int(source._capture.get(7)) or VIDEO_FRAMES_ANALYSED  # CAP_PROP_FRAME_COUNT
+        total = source.frame_count or VIDEO_FRAMES_ANALYSED
         step = max(1, total // VIDEO_FRAMES_ANALYSED)
         for index in range(min(total, VIDEO_FRAMES_ANALYSED * step)):
             try:

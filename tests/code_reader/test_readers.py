@@ -163,3 +163,27 @@ def test_keyboard_wedge_takes_fast_bursts_not_typing():
         assert [c.value for c in reads] == ["11223344"]
     finally:
         reader.stop()
+
+
+L_CODES = ["0001101", "0011001", "0010011", "0111101", "0100011", "0110001", "0101111",
+           "0111011", "0110111", "0001011"]
+
+
+def ean8_image(digits: str, module: int = 4) -> np.ndarray:
+    """An EAN-8 barcode (as printed on a pickup slip) drawn from the standard's tables."""
+    right = ["".join("1" if b == "0" else "0" for b in code) for code in L_CODES]
+    bits = "101" + "".join(L_CODES[int(d)] for d in digits[:4]) + "01010" \
+        + "".join(right[int(d)] for d in digits[4:]) + "101"
+    row = np.array([0 if b == "1" else 255 for b in bits], dtype=np.uint8).repeat(module)
+    bars = np.tile(row, (160, 1))
+    image = np.full((240, bars.shape[1] + 80), 255, dtype=np.uint8)
+    image[40:200, 40:40 + bars.shape[1]] = bars
+    return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+
+
+def test_an_ean8_pickup_barcode_is_read_and_parsed():
+    from devices.code_reader.codes import parse_code
+    found = decode_codes(photographed(ean8_image("12345670"), 0))
+    assert found and found[0][0] == "12345670"
+    code = parse_code(*found[0])
+    assert (code.kind, code.value, code.symbology) == (CodeKind.PICKUP, "12345670", found[0][1])
