@@ -11,9 +11,11 @@ touches what was committed before.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -169,6 +171,15 @@ class Outbox:
             finally:
                 self.outbox._lock.release()
 
+    @contextmanager
+    def _blob_writes(self) -> Iterator[None]:
+        """Orders "write blobs, then commit the rows naming them" against orphan collection,
+        across threads (the lock) and processes (`kiosk queue retry` beside the running
+        kiosk: an exclusive flock), so a blob about to be referenced is never collected."""
+        with self._lock, (self.directory / "blobs.lock").open("a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            yield
+
     def _transaction(self) -> "Outbox._Tx":
         return Outbox._Tx(self)
 
@@ -188,7 +199,7 @@ class Outbox:
         `build_envelope(kiosk_seq)` returns (envelope JSON, digest); it runs inside the
         transaction because the sequence is only known there."""
         try:
-            with self._lock:  # blob writes and their commit are ordered against `collect`
+            with self._blob_writes():
                 addresses = self.blobs.put_many(blobs)
                 crash_point("blob_fsynced")
                 with self._transaction() as db:
@@ -301,7 +312,7 @@ class Outbox:
     def collect_orphan_blobs(self) -> int:
         """Remove blobs no item references and temp files left by a crash."""
         try:
-            with self._lock:
+            with self._blob_writes():
                 referenced = {row[0] for row in self._db.execute(
                     "SELECT DISTINCT sha256 FROM item_blobs")}
                 return self.blobs.collect(referenced)

@@ -128,3 +128,30 @@ def test_quarantine_and_release(tmp_path):
     assert outbox.get("a").last_error == "409 conflict"
     assert outbox.release_quarantined() == 1
     assert outbox.counts().pending == 1
+
+
+def test_orphan_collection_in_another_process_waits_for_a_commit_in_flight(tmp_path):
+    import threading
+    kiosk, operator = Outbox(tmp_path), Outbox(tmp_path)  # two processes' views
+    inside, release = threading.Event(), threading.Event()
+
+    def slow_envelope(seq: int):
+        inside.set()  # blobs are written, the rows naming them are not committed yet
+        release.wait(30)
+        return "{}", "d"
+
+    writer = threading.Thread(target=kiosk.add, args=("a", "k-1", "audit", "t", [b"fresh"],
+                                                      slow_envelope))
+    writer.start()
+    assert inside.wait(30)
+    collected: list[int] = []
+    collector = threading.Thread(target=lambda: collected.append(
+        operator.collect_orphan_blobs()))
+    collector.start()
+    collector.join(timeout=0.3)
+    assert collector.is_alive()  # blocked on the blob-write lock
+    release.set()
+    writer.join(30)
+    collector.join(30)
+    assert collected == [0]
+    assert kiosk.blobs.exists(kiosk.get("a").blobs[0])
