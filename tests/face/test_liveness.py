@@ -88,3 +88,17 @@ def test_random_challenges_never_repeat_back_to_back():
         sequence = random_challenges(3)
         assert set(sequence) <= set(CHALLENGES)
         assert all(a != b for a, b in zip(sequence, sequence[1:]))
+
+
+@pytest.mark.parametrize("start", [0.0, 2.0, 4.0])
+def test_a_real_recorded_clip_replayed_in_a_loop_fails_every_challenge_sequence(start):
+    """hamilton_clip.json: landmarks extracted from the real clip by our pipeline."""
+    import itertools
+    replay = looped(load_track(TRACKS / "hamilton_clip.json"), 3)
+    sequences = [list(s) for s in itertools.product(CHALLENGES, repeat=3)
+                 if all(a != b for a, b in zip(s, s[1:]))]
+    assert len(sequences) == 12
+    for sequence in sequences:
+        judge = judge_track(replay, sequence, started_at=start)
+        judge.expire(replay[-1].t + 10)
+        assert judge.verdict is Verdict.FAILED, sequence
