@@ -94,7 +94,7 @@ class EmrtdSession:
         data = self.read_chunk(0, self.max_read)
         if not data:
             raise ParseError(f"file {fid:04X} is empty")
-        _tag, length, start = tlv.read_header(data[:6] if len(data) >= 6 else data)
+        _tag, length, start = tlv.read_header(data)
         total = start + length
         while len(data) < total:
             chunk = self.read_chunk(len(data), min(self.max_read, total - len(data)))

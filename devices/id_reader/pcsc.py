@@ -6,8 +6,6 @@ ignored unless `allow_virtual_reader` is set (tests only), and `virtual_readers(
 """
 from __future__ import annotations
 
-from pydantic import Field
-
 from smartcard import scard
 
 from devices.id_reader.errors import CardError, CardRemoved, NoCard, ReaderMissing

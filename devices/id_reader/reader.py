@@ -7,7 +7,7 @@ unit "card" (occupied/empty) plus `cardInserted` / `cardRemoved` events.
 from __future__ import annotations
 
 import logging
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from typing import ClassVar
 
 from pydantic import Field
@@ -25,7 +25,7 @@ from kiosk.identity_validation import BacKeyInput
 log = logging.getLogger(__name__)
 
 
-class IdReader(Device):
+class IdReader(Device, ABC):
     kind: ClassVar[str] = "id_reader"
     poll_interval: float = 0.5
 
