@@ -145,10 +145,6 @@ class FacePipeline:
             raise ValueError("no reference enrolled")
         return float(np.linalg.norm(encoding - self._reference))
 
-    @property
-    def has_reference(self) -> bool:
-        return self._reference is not None
-
     def clear(self) -> None:
         if self._reference is not None:
             self._reference.fill(0)

@@ -88,10 +88,6 @@ class FaceProcess:
     def alive(self) -> bool:
         return self._process.is_alive()
 
-    @property
-    def busy(self) -> bool:
-        return self._observe_in_flight
-
     def enrol(self, image_bgr: np.ndarray) -> Future:
         return self._request("enrol", (image_bgr,))
 

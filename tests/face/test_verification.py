@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import cv2
-import pytest
 
 from devices.camera.simulated import SimulatedCamera
 from devices.camera.source import decode_image
