@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.fuzz_targets.locker import SEEDS, TARGETS
 from devices.locker.codecs import FrameError, KerongCu16, Request, RequestKind, Xor8A
 
 OPEN, QUERY, ALL = RequestKind.OPEN, RequestKind.QUERY, RequestKind.QUERY_ALL
@@ -102,13 +103,23 @@ def test_out_of_range_requests_are_refused():
         xor8a.encode(Request(OPEN, 1, 33))
 
 
+def _mutate(seed: bytes, at: int, value: int) -> bytes:
+    at %= len(seed)
+    return seed[:at] + bytes([value]) + seed[at + 1:]
+
+
+def _frames():
+    seeds = sorted({frame for frames in SEEDS.values() for frame in frames})
+    return st.one_of(st.binary(max_size=12),
+                     st.builds(_mutate, st.sampled_from(seeds), st.integers(0, 63),
+                               st.integers(0, 255)))
+
+
 @settings(max_examples=2000, deadline=None)
-@given(st.binary(max_size=12), st.sampled_from(sorted(["xor_8a", "kerong_cu16"])),
-       st.sampled_from([OPEN, QUERY, ALL]))
-def test_fuzz_frame_decoders_raise_only_frame_errors(data, codec, kind):
-    from bench.fuzz_targets.locker import TARGETS
-    parse, errors = TARGETS[f"{codec}_{kind}"]
+@given(st.sampled_from(sorted(TARGETS)), _frames())
+def test_fuzz_frame_decoders_raise_only_frame_errors(name, frame):
+    parse, errors = TARGETS[name]
     try:
-        parse(data)
+        parse(frame)
     except errors:
         pass

@@ -14,6 +14,7 @@ from devices.model import Availability, Completion, Severity, StatusChanged, Uni
 from devices.printer.backends import NetworkPrinter
 from devices.printer.documents import SubmissionReceipt
 from devices.printer.escpos_parser import Cut, Line, QrCode
+from devices.printer.layout import PaperProfile
 from devices.printer.simulated import SimulatedPrinter
 from devices.printer.status import Paper
 from kiosk.clock import TestClock
@@ -163,8 +164,20 @@ def test_cli_printer_test_reports_json(capsys, tmp_path):
     assert report["capabilities"]["encoding"] == "GB18030"
 
 
+def _mutate(seed: bytes, at: int, value: int, cut: int) -> bytes:
+    """A valid job with one byte changed, cut at some point."""
+    data = bytearray(seed)
+    data[at % len(data)] = value
+    return bytes(data[:cut % (len(data) + 1)])
+
+
+_SEED_JOB = long_receipt().render(PaperProfile(58))[:700]
+
+
 @settings(max_examples=2000, deadline=None)
-@given(st.binary(max_size=64))
+@given(st.one_of(st.binary(max_size=64),
+                 st.builds(_mutate, st.just(_SEED_JOB), st.integers(0, 1 << 16),
+                           st.integers(0, 255), st.integers(0, 1 << 16))))
 def test_fuzz_escpos_parser_raises_only_clear_errors(data):
     from bench.fuzz_targets.printer import TARGETS
     parse, errors = TARGETS["escpos_parser"]
