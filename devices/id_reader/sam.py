@@ -24,6 +24,7 @@ from devices.id_reader.sam_text import (FOREIGNER_2017, FOREIGNER_2023, HMT_PERM
 from devices.id_reader.sod import CheckResult, Outcome
 from devices.id_reader.wlt import WltDecoder, WltUnavailable
 from devices.model import DeviceIdentity, DeviceOffline
+from kiosk.clock import Clock
 from kiosk.identity_validation import resident_id_check_char
 
 log = logging.getLogger(__name__)
@@ -61,48 +62,35 @@ def document_from_text(text: SamText, photo: Photo, *, reader: str,
         verification=checks, timings_ms=timings, source="sam", reader=reader)
 
 
-class SamIdReader(IdReader):
-    backend = "sam"
+class SamLink:
+    """One SAM reader on a serial port: framing, status codes and reading the card on it."""
 
-    class Settings(DeviceSettings):
-        port: str = "/dev/ttyUSB0"
-        baudrate: int = Field(default=115200, ge=1200, le=921600)
-        timeout_s: float = Field(default=2.0, gt=0, le=30)
-        poll_interval_s: float = Field(default=0.5, gt=0, le=10)
-        wlt_plugin: str = ""
-
-    settings: Settings
-
-    def __init__(self, name: str, settings: "SamIdReader.Settings | None" = None, *,
-                 clock=None) -> None:
-        super().__init__(name, settings, clock=clock)
-        self.poll_interval = self.settings.poll_interval_s
+    def __init__(self, port: str, *, baudrate: int, timeout_s: float, clock: Clock,
+                 wlt_plugin: str = "", log_name: str = "") -> None:
+        self.port, self.baudrate, self.timeout_s = port, baudrate, timeout_s
+        self.clock = clock
         self._serial: serial.Serial | None = None
         self._wlt: WltDecoder | None = None
         self._wlt_problem = NO_PLUGIN
-        if self.settings.wlt_plugin:
+        if wlt_plugin:
             try:
-                self._wlt = WltDecoder(self.settings.wlt_plugin)
+                self._wlt = WltDecoder(wlt_plugin)
             except WltUnavailable as error:
                 self._wlt_problem = f"photo not available: {error}"
-                log.warning("WLT plug-in unavailable", extra={"device": name,
+                log.warning("WLT plug-in unavailable", extra={"device": log_name,
                                                               "reason": str(error)})
 
-    # --- link ------------------------------------------------------------------------
-
-    def _open(self) -> DeviceIdentity:
+    def open(self) -> bytes:
+        """Open the port and check the SAM; returns the SAM ID."""
         try:
-            self._serial = serial.Serial(self.settings.port, self.settings.baudrate,
-                                         timeout=self.settings.timeout_s)
+            self._serial = serial.Serial(self.port, self.baudrate, timeout=self.timeout_s)
         except (serial.SerialException, OSError) as error:
-            raise ReaderMissing(f"the SAM reader port {self.settings.port} cannot be opened: "
+            raise ReaderMissing(f"the SAM reader port {self.port} cannot be opened: "
                                 f"{error}") from None
         self.exchange(sp.STATUS)
-        sam_id = self.exchange(sp.READ_SAM_ID).data
-        return DeviceIdentity(model="resident-ID SAM reader", serial=sam_id.hex().upper(),
-                              backend=self.backend, port=self.settings.port)
+        return self.exchange(sp.READ_SAM_ID).data
 
-    def _close(self) -> None:
+    def close(self) -> None:
         if self._serial is not None:
             self._serial.close()
         self._serial = None
@@ -115,7 +103,7 @@ class SamIdReader(IdReader):
         try:
             link.reset_input_buffer()  # drop the rest of any broken earlier answer
             link.write(sp.encode_command(command, data))
-            frame = sp.read_frame(link.read, what=f"the SAM reader on {self.settings.port}")
+            frame = sp.read_frame(link.read, what=f"the SAM reader on {self.port}")
         except (serial.SerialException, OSError) as error:
             raise DeviceOffline(f"the SAM reader link failed: {error}") from None
         response = sp.parse_response(frame)
@@ -124,15 +112,13 @@ class SamIdReader(IdReader):
             raise error
         return response
 
-    # --- kind ----------------------------------------------------------------------
-
-    def _detect_card(self) -> bool:
+    def card_present(self) -> bool:
         try:
             return self.exchange(sp.FIND_CARD).sw3 == sp.SW_CARD_FOUND
         except NoCard:
             return False
 
-    def _read(self, token: CancelToken, access_key: object = None) -> IdDocument:
+    def read_document(self, token: CancelToken, *, reader: str) -> IdDocument:
         timings: dict[str, float] = {}
         clock = self.clock
         started = clock.monotonic()
@@ -152,8 +138,7 @@ class SamIdReader(IdReader):
                 text = _with_address(text, extra)
         photo = self._photo(content.photo, timings)
         timings["total"] = (clock.monotonic() - started) * 1000
-        return document_from_text(text, photo, reader=f"SAM reader on {self.settings.port}",
-                                  timings=timings)
+        return document_from_text(text, photo, reader=reader, timings=timings)
 
     def _photo(self, wlt: bytes, timings: dict[str, float]) -> Photo:
         if self._wlt is None:
@@ -166,6 +151,45 @@ class SamIdReader(IdReader):
         finally:
             timings["photo_decode"] = (self.clock.monotonic() - step) * 1000
         return Photo(png, "png", 102, 126)
+
+
+class SamIdReader(IdReader):
+    backend = "sam"
+
+    class Settings(DeviceSettings):
+        port: str = "/dev/ttyUSB0"
+        baudrate: int = Field(default=115200, ge=1200, le=921600)
+        timeout_s: float = Field(default=2.0, gt=0, le=30)
+        poll_interval_s: float = Field(default=0.5, gt=0, le=10)
+        wlt_plugin: str = ""
+
+    settings: Settings
+
+    def __init__(self, name: str, settings: "SamIdReader.Settings | None" = None, *,
+                 clock=None) -> None:
+        super().__init__(name, settings, clock=clock)
+        self.poll_interval = self.settings.poll_interval_s
+        options = self.settings
+        self.link = SamLink(options.port, baudrate=options.baudrate, timeout_s=options.timeout_s,
+                            clock=self.clock, wlt_plugin=options.wlt_plugin, log_name=name)
+
+    def _open(self) -> DeviceIdentity:
+        sam_id = self.link.open()
+        return DeviceIdentity(model="resident-ID SAM reader", serial=sam_id.hex().upper(),
+                              backend=self.backend, port=self.settings.port)
+
+    def _close(self) -> None:
+        self.link.close()
+
+    def exchange(self, command: sp.SamCommand, data: bytes = b"") -> sp.SamResponse:
+        """One raw command (on the worker; for maintenance and tests)."""
+        return self.link.exchange(command, data)
+
+    def _detect_card(self) -> bool:
+        return self.link.card_present()
+
+    def _read(self, token: CancelToken, access_key: object = None) -> IdDocument:
+        return self.link.read_document(token, reader=f"SAM reader on {self.settings.port}")
 
 
 def _with_address(text: SamText, added: str) -> SamText:
