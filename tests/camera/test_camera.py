@@ -200,3 +200,49 @@ def test_empty_scene_and_url_credentials_are_not_shown():
         assert camera.person == "no_one"
     finally:
         camera.stop()
+
+
+@pytest.mark.parametrize("source, kind", [("0", "index"), ("/dev/video7", "v4l2"),
+                                          ("rtsp://10.0.0.9/stream", "url"),
+                                          ("HTTPS://cam.local/mjpg", "url"),
+                                          ("clip.mp4", "video"), ("still.JPG", "image")])
+def test_source_kinds_are_recognised(source, kind):
+    from devices.camera.source import SourceSpec
+    assert SourceSpec.parse(source).kind == kind
+
+
+def test_an_absent_v4l2_device_is_no_device():
+    from devices.camera.source import FrameSource
+    from devices.model import NoDevice
+    with pytest.raises(NoDevice):
+        FrameSource("/dev/video-not-there").open()
+
+
+class FlakyCapture:
+    """Stands in for a USB camera's capture: delivers, glitches, then is pulled out."""
+
+    def __init__(self, script):
+        self.script = list(script)
+
+    def read(self):
+        ok = self.script.pop(0)
+        return (True, np.zeros((48, 64, 3), np.uint8)) if ok else (False, None)
+
+    def release(self):
+        pass
+
+
+def test_a_live_camera_glitch_is_one_bad_frame_and_silence_is_unplugged():
+    from devices.camera.source import FAILED_READS_MEANING_GONE, FrameSource
+    from devices.model import InvalidData, NoDevice
+    source = FrameSource("0", width=0, height=0)
+    source._capture = FlakyCapture([True, False, True] + [False] * FAILED_READS_MEANING_GONE)
+    assert source.read().shape == (48, 64, 3)
+    with pytest.raises(InvalidData):
+        source.read()
+    source.read()  # a good frame resets the count
+    for _ in range(FAILED_READS_MEANING_GONE - 1):
+        with pytest.raises(InvalidData):
+            source.read()
+    with pytest.raises(NoDevice):
+        source.read()
