@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         budget = args.max_seconds / 4
         results = {}
         for name, run in (
-                ("outbox_enqueue", lambda d: bench_outbox(d, args.count, time.monotonic() + budget)),
+                ("outbox_enqueue", lambda d: bench_outbox(d, args.count,
+                                                          time.monotonic() + budget)),
                 ("raw_fsync_4k", lambda d: bench_raw_fsync(d, 4096, args.count,
                                                            time.monotonic() + budget / 2)),
                 ("raw_fsync_600k", lambda d: bench_raw_fsync(d, 3 * ATTACHMENT_BYTES, args.count,

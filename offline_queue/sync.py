@@ -22,10 +22,10 @@ import threading
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import requests
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from kiosk.clock import Clock
 from offline_queue.crashpoints import crash_point
@@ -37,12 +37,13 @@ from offline_queue.seal import verify_signed
 from offline_queue.store import DELIVERED, PENDING, Item, Outbox, retention_cutoff
 from offline_queue.transport import SignedTransport
 from wire.v1 import API_VERSION, HEADER_API, HEADER_CHUNK_SHA256, HEADER_IDEMPOTENCY_KEY, \
-    HEADER_UPLOAD_OFFSET, PATH_BLOB, PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, PATH_DESIRED_STATE, \
-    PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, PATH_SUBMISSION, BlobUploadCreated, \
-    BlobUploadProgress, Problem, ReceiptsPage, ReportedState, SignedDesiredState, \
-    SignedReceipt, sha256_hex
+    HEADER_UPLOAD_OFFSET, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, \
+    PATH_DESIRED_STATE, PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, PATH_SUBMISSION, \
+    BlobUploadCreated, BlobUploadProgress, Problem, ReceiptsPage, ReportedState, \
+    SignedDesiredState, SignedReceipt, sha256_hex
 
 log = logging.getLogger(__name__)
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,16 @@ def _retry_after(response: requests.Response) -> float | None:
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
+def _parse(model: type[ModelT], response: requests.Response, what: str) -> ModelT:
+    """The body as `model`; anything else is a transient fault (a proxy, a cut response)."""
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError as error:
+        raise TransientError(f"{what}: {response.status_code} with an unexpected body "
+                             f"({error.error_count()} problems; captive portal or proxy?)"
+                             ) from error
+
+
 def raise_for_global_status(response: requests.Response, what: str) -> None:
     """The statuses that mean the same for every request: pause, or retry later."""
     status = response.status_code
@@ -206,7 +217,15 @@ class SyncWorker:
 
     def _locked_cycle(self) -> CycleResult:
         with self._cycle_lock:
-            return self._cycle()
+            try:
+                return self._cycle()
+            except Exception as error:  # a bug must not end syncing: log it, retry later
+                log.exception("queue sync cycle failed unexpectedly")
+                self._failures += 1
+                self._record_failure(f"internal error: {type(error).__name__}: {error}",
+                                     paused=False)
+                return CycleResult(False, 0, 0, f"internal error: {error}",
+                                   self.backoff_delay())
 
     def _finish(self, result: CycleResult) -> None:
         self.last_result = result
@@ -286,11 +305,7 @@ class SyncWorker:
             raise_for_global_status(response, "receipts")
             if response.status_code != 200:
                 raise TransientError(f"receipts: {_problem(response)}")
-            try:
-                page = ReceiptsPage.model_validate_json(response.content)
-            except ValidationError as error:
-                raise TransientError(f"receipts: not a receipts page ({error.error_count()} "
-                                     "problems; captive portal?)") from error
+            page = _parse(ReceiptsPage, response, "receipts")
             for signed in page.receipts:
                 self._verify_receipt(signed)
             receipts += page.receipts
@@ -370,11 +385,7 @@ class SyncWorker:
         status = response.status_code
         what = f"submission {item.case_number}"
         if status in (200, 201):
-            try:
-                signed = SignedReceipt.model_validate_json(response.content)
-            except ValidationError as error:
-                raise TransientError(f"{what}: {status} without a receipt (captive portal "
-                                     "or proxy?)") from error
+            signed = _parse(SignedReceipt, response, what)
             self._verify_receipt(signed)
             receipt = signed.receipt
             if (receipt.submission_id, receipt.kiosk_seq, receipt.digest) != \
@@ -413,35 +424,45 @@ class SyncWorker:
         length = self.outbox.blobs.size(sha)
         upload_key = f"upload:{sha}"
         known = self.outbox.get_state(upload_key)
-        offset, upload_id, chunk = None, None, 1_048_576
-        if known:
-            upload_id, chunk = known["upload_id"], known["chunk"]
-            offset = self._upload_offset(upload_id)
+        offset = self._upload_offset(known["upload_id"]) if known else None
         if offset is None:
             response = self.transport.request("POST", PATH_BLOB_UPLOADS.format(sha256=sha),
                                               json_body={"length": length})
             if response.status_code not in (200, 201):
                 self._raise_for_blob(response, sha)
-            created = BlobUploadCreated.model_validate_json(response.content)
-            upload_id, offset, chunk = created.upload_id, created.offset, created.chunk_size
-            self.outbox.set_state(**{upload_key: {"upload_id": upload_id, "chunk": chunk}})
+            created = _parse(BlobUploadCreated, response, "blob upload")
+            known = {"upload_id": created.upload_id,
+                     "chunk": min(max(created.chunk_size, 4096), MAX_CHUNK_BYTES)}
+            offset = created.offset
+            self.outbox.set_state(**{upload_key: known})
         complete = offset >= length
         while not complete:
-            data = self.outbox.blobs.read(sha, offset, chunk)
+            data = self.outbox.blobs.read(sha, offset, known["chunk"])
             response = self.transport.request(
-                "PATCH", PATH_BLOB_UPLOAD.format(upload_id=upload_id), body=data,
+                "PATCH", PATH_BLOB_UPLOAD.format(upload_id=known["upload_id"]), body=data,
                 headers={HEADER_UPLOAD_OFFSET: str(offset), HEADER_CHUNK_SHA256: sha256_hex(data),
                          "Content-Type": "application/offset+octet-stream"})
+            if response.status_code in (400, 409) and self._local_blob_corrupt(sha):
+                self.outbox.set_state(**{upload_key: None})
+                raise QuarantineItem(f"attachment {sha[:12]}... is corrupted on the kiosk disk "
+                                     f"(its bytes no longer hash to its name)")
             if response.status_code == 409:  # our offset is stale: ask the server
-                offset = self._upload_offset(upload_id)
+                offset = self._upload_offset(known["upload_id"])
                 if offset is None:
-                    raise TransientError(f"blob {sha[:12]}...: upload vanished; starting over")
+                    self.outbox.set_state(**{upload_key: None})
+                    raise TransientError(f"blob {sha[:12]}...: upload abandoned by the server "
+                                         f"({_problem(response)}); starting over")
                 continue
             if response.status_code not in (200, 201, 204):
                 self._raise_for_blob(response, sha)
-            progress = BlobUploadProgress.model_validate_json(response.content)
+            progress = _parse(BlobUploadProgress, response, "blob chunk")
+            if progress.offset <= offset and not progress.complete:
+                raise TransientError(f"blob {sha[:12]}...: the upload made no progress")
             offset, complete = progress.offset, progress.complete
         self.outbox.set_state(**{upload_key: None})
+
+    def _local_blob_corrupt(self, sha: str) -> bool:
+        return sha256_hex(self.outbox.blobs.read(sha)) != sha
 
     def _upload_offset(self, upload_id: str) -> int | None:
         response = self.transport.request("HEAD", PATH_BLOB_UPLOAD.format(upload_id=upload_id))
@@ -450,11 +471,14 @@ class SyncWorker:
         if response.status_code not in (200, 204):
             raise_for_global_status(response, "upload offset")
             raise TransientError(f"upload offset: {_problem(response)}")
-        return int(response.headers[HEADER_UPLOAD_OFFSET])
+        try:
+            return int(response.headers[HEADER_UPLOAD_OFFSET])
+        except (KeyError, ValueError):
+            raise TransientError("upload offset: no usable Upload-Offset header") from None
 
     def _raise_for_blob(self, response: requests.Response, sha: str) -> None:
         raise_for_global_status(response, f"blob {sha[:12]}...")
-        if response.status_code in (400, 413, 422):
+        if response.status_code in (413, 422):
             raise QuarantineItem(f"blob {sha[:12]}... refused: {_problem(response)}")
         raise TransientError(f"blob {sha[:12]}...: {_problem(response)}")
 

@@ -43,7 +43,8 @@ def test_payload_and_blobs_are_sealed_to_the_district_key(sink, district, tmp_pa
     envelope = SubmissionEnvelope.model_validate_json(item.envelope)
     assert submission_digest(envelope) == item.digest
     # nothing readable on the kiosk disk
-    raw = (tmp_path / "outbox.sqlite3").read_bytes() + (tmp_path / "outbox.sqlite3-wal").read_bytes()
+    raw = b"".join((tmp_path / name).read_bytes()
+                   for name in ("outbox.sqlite3", "outbox.sqlite3-wal"))
     assert b"11010519491231002X" not in raw
     sealed_blob = sink.outbox.blobs.read(envelope.blobs[0])
     assert photo not in sealed_blob

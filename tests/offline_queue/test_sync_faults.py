@@ -335,3 +335,26 @@ def test_424_missing_blobs_are_uploaded_and_the_put_repeated(kiosk):
     assert result.ok and result.delivered == 1
     assert kiosk.requests("PUT", item.item_id) == 2
     kiosk.assert_exactly_once()
+
+
+def test_attachment_corrupted_on_the_kiosk_disk_is_quarantined_not_retried_forever(kiosk):
+    broken = kiosk.outbox.get(kiosk.submit(1, page_bytes=100_000))
+    good = kiosk.submit(2)
+    path = kiosk.outbox.blobs.path(broken.blobs[0])
+    data = bytearray(path.read_bytes())
+    data[5000] ^= 0xFF  # bit rot after capture
+    path.write_bytes(bytes(data))
+    result = kiosk.worker.sync_once()
+    assert result.ok and result.quarantined == 1 and result.delivered == 1
+    assert "corrupted" in kiosk.outbox.get(broken.item_id).last_error
+    assert kiosk.outbox.get(good).state == DELIVERED
+
+
+def test_a_broken_server_answer_is_retried_not_fatal(kiosk):
+    kiosk.submit(1)
+    kiosk.proxy.inject("respond", method="POST", path="/uploads", status=201,
+                       body=b'{"upload_id": 5}')
+    result = kiosk.worker.sync_once()
+    assert not result.ok and "unexpected body" in result.error
+    kiosk.sync_until_ok()
+    kiosk.assert_exactly_once()
