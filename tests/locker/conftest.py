@@ -40,7 +40,7 @@ class EventLog:
 
 
 def make_bank(codec: str, **overrides) -> SimulatedLockerBank:
-    options = dict(codec=codec, boards=BOARDS[codec], reply_timeout_s=0.2, poll_s=1.0,
+    options = dict(codec=codec, boards=BOARDS[codec], reply_timeout_s=1.0, poll_s=1.0,
                    left_open_alarm_s=60, jam_timeout_s=5)
     options.update(overrides)
     settings = LockerSettings(**options)

@@ -33,7 +33,7 @@ def long_receipt() -> SubmissionReceipt:
 def printer():
     clock = TestClock()
     device = SimulatedPrinter("receipt_printer", SimulatedPrinter.Settings(
-        status_timeout_s=0.3, chunk_bytes=128, paper_width_mm=58), clock=clock)
+        status_timeout_s=1.0, chunk_bytes=128, paper_width_mm=58), clock=clock)
     events = []
     device.subscribe(events.append)
     device.events = events
@@ -152,7 +152,7 @@ def test_cli_printer_test_reports_json(capsys, tmp_path):
     from kiosk.cli import printer as printer_cli
     site = tmp_path / "site.toml"
     site.write_text("[devices.receipt_printer]\nkind = \"printer\"\nbackend = \"simulated\"\n"
-                    "status_timeout_s = 0.3\n", "utf-8")
+                    "status_timeout_s = 1.0\n", "utf-8")
     ctx = Context(site, tmp_path)
     png = tmp_path / "test-page.png"
     code = printer_cli.run(argparse.Namespace(action="test", json=True, png=png), ctx)
