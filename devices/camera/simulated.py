@@ -6,7 +6,8 @@ simulation, injects a synthesised landmark track that performs each liveness
 challenge the camera is told about; "someone_else" does the same with another
 person's picture; "photo_of_holder" is the holder's picture that never moves; and
 "no_one" is the empty scene. The decision still comes from the real pipeline on the
-real pixels; only the landmark track is injected.
+real pixels; only the landmark track is injected. As the document camera it can
+show a synthetic paper form lying skewed on the desk (`sim_show_page`).
 """
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ class SimulatedCamera(SimulatorMixin, OpenCVCamera):
         self._init_simulator()
         self._scene_source: str = self.settings.source
         self._performer: Performer | None = None
+        self._page_scene: np.ndarray | None = None
         self.person = "no_one" if not self._scene_source else ""
 
     # --- scenario actions -------------------------------------------------------------
@@ -49,6 +51,17 @@ class SimulatedCamera(SimulatorMixin, OpenCVCamera):
     def sim_play(self, source: str) -> None:
         """Show a video or image file (empty: the empty scene); reopens like a replug."""
         self._scene_source = source
+        self._performer = None
+        self._page_scene = None
+        self.person = ""
+        self.recover_now()
+
+    def sim_show_page(self, blurred: bool = False, glare: bool = False) -> None:
+        """A synthetic paper form on the desk (document camera), optionally hard to read."""
+        from devices.docscan.sample import desk_scene
+        self._page_scene = desk_scene(self.settings.width or 1600, self.settings.height or 1200,
+                                      blurred=blurred, glare=glare)
+        self._scene_source = ""
         self._performer = None
         self.person = ""
         self.recover_now()
@@ -63,6 +76,7 @@ class SimulatedCamera(SimulatorMixin, OpenCVCamera):
         if who != "no_one" and not picture:
             raise SimulatorError(f"{self.name}: set holder_image/other_image or pass image=")
         self._scene_source = picture if who != "no_one" else ""
+        self._page_scene = None
         self._performer = Performer() if who in ("holder", "someone_else") else None
         self.person = who
         self.recover_now()
@@ -97,7 +111,7 @@ class SimulatedCamera(SimulatorMixin, OpenCVCamera):
         if self.take_fault("corrupt_frame"):  # what a flaky USB link hands over
             return check_frame(np.zeros((8, self.settings.width or 64), dtype=np.uint8))
         if self._source is None:
-            return self._empty_scene()
+            return self._page_scene if self._page_scene is not None else self._empty_scene()
         return self._source.read()
 
     def _empty_scene(self) -> np.ndarray:

@@ -6,37 +6,14 @@ import cv2
 import numpy as np
 import pytest
 
+from devices.docscan import sample
 from devices.docscan.scan import AutoCapture, find_page, scan_page, to_jpeg, to_pdf
 from devices.model import InvalidData
 
-PAGE_W, PAGE_H = 840, 1188   # A4 at ~100 dpi
-
-
-def make_page() -> np.ndarray:
-    page = np.full((PAGE_H, PAGE_W, 3), 245, dtype=np.uint8)
-    cv2.putText(page, "RESIDENCE PERMIT APPLICATION", (60, 120), cv2.FONT_HERSHEY_SIMPLEX,
-                1.1, (20, 20, 20), 2)
-    for line in range(18):
-        y = 200 + line * 52
-        cv2.putText(page, f"Line {line:02d}: the quick brown fox jumps over", (60, y),
-                    cv2.FONT_HERSHEY_SIMPLEX, 0.9, (30, 30, 30), 2)
-    cv2.rectangle(page, (60, 1100), (300, 1150), (0, 0, 160), 3)  # a red stamp box
-    return page
-
-
-def photograph(page: np.ndarray, corners: list[tuple[float, float]],
-               size=(1600, 1200)) -> np.ndarray:
-    """The page lying on a dark desk, seen by the camera with its corners at `corners`."""
-    source = np.float32([[0, 0], [PAGE_W - 1, 0], [PAGE_W - 1, PAGE_H - 1], [0, PAGE_H - 1]])
-    matrix = cv2.getPerspectiveTransform(source, np.float32(corners))
-    desk = np.full((size[1], size[0], 3), (60, 50, 45), dtype=np.uint8)
-    warped = cv2.warpPerspective(page, matrix, size)
-    mask = cv2.warpPerspective(np.full(page.shape[:2], 255, np.uint8), matrix, size)
-    desk[mask > 0] = warped[mask > 0]
-    return desk
-
-
-SKEWED = [(520, 80), (1180, 140), (1230, 1120), (430, 1060)]
+SKEWED = sample.SKEWED
+PAGE_H = sample.PAGE_H
+make_page = sample.sample_page
+photograph = sample.photograph
 
 
 def rotated_corners(angle: float) -> list[tuple[float, float]]:
@@ -67,13 +44,12 @@ def test_a_rotated_page_is_found(angle):
 
 
 def test_a_blurred_photo_is_not_readable():
-    frame = cv2.GaussianBlur(photograph(make_page(), SKEWED), (21, 21), 0)
+    frame = sample.desk_scene(1600, 1200, blurred=True)
     assert "blurred" in scan_page(frame).readability.problems
 
 
 def test_glare_is_reported():
-    frame = photograph(make_page(), SKEWED)
-    cv2.ellipse(frame, (830, 600), (170, 120), 0, 0, 360, (255, 255, 255), -1)
+    frame = sample.desk_scene(1600, 1200, glare=True)
     assert "glare" in scan_page(frame).readability.problems
 
 
@@ -111,3 +87,20 @@ def test_auto_capture_waits_for_a_steady_readable_page():
     capture.feed(frame)
     assert capture.result is not None and capture.result.readability.ok
     assert find_page(np.full((600, 800, 3), 70, np.uint8)) is None
+
+
+def test_the_simulated_document_camera_shows_a_page_that_scans():
+    from devices.camera.simulated import SimulatedCamera
+    from kiosk.clock import TestClock
+    camera = SimulatedCamera("document_camera", SimulatedCamera.Settings(width=1600, height=1200),
+                             clock=TestClock())
+    camera.start()
+    try:
+        camera.simulate("show_page")
+        frame = camera.capture().result(10).unwrap()
+        assert scan_page(np.array(frame.image)).readability.ok
+        camera.simulate("show_page", blurred=True)
+        frame = camera.capture().result(10).unwrap()
+        assert "blurred" in scan_page(np.array(frame.image)).readability.problems
+    finally:
+        camera.stop()
