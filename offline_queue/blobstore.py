@@ -29,7 +29,9 @@ def _is_address(name: str) -> bool:
 class BlobStore:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        if not self.directory.is_dir():
+            self.directory.mkdir(parents=True)
+            fsync_directory(self.directory.parent)  # the new directory's own entry is durable
 
     def path(self, sha256: str) -> Path:
         if not _is_address(sha256):
