@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from devices.id_reader.errors import AccessDenied, CardRemoved, NoCard
+from devices.id_reader.errors import AccessDenied, CardRemoved, NoCard, ParseError, VerificationFailed
 from devices.id_reader.simulated import SimulatedIdReader
 from devices.id_reader.sod import Outcome
 from devices.model import Availability, Completion, UnitState
@@ -115,3 +115,32 @@ def test_39794_permit_card_profile(reader):
     document = reader.read().result(10).unwrap()
     assert document.document_type == "travel_permit" and document.photo.available
     assert document.verified
+
+
+def test_resident_id_card_through_the_sam_reader_code(reader):
+    reader.simulate("insert_card", profile="resident")
+    document = reader.read().result(10).unwrap()
+    assert document.document_type == "resident_id" and document.source == "sam"
+    assert document.name_zh == "张三" and document.ethnicity == "汉"
+    assert document.reader.startswith("simulated (SAM")
+    assert document.photo.absent_reason.startswith("photo not available")
+
+
+@pytest.mark.parametrize("fault, error", [("removed_mid_read", CardRemoved),
+                                          ("bad_sod_signature", VerificationFailed),
+                                          ("corrupted_data_group", ParseError)])
+def test_faults_on_a_sam_card(reader, fault, error):
+    reader.simulate("insert_card", profile="hmt_permit")
+    reader.simulate("fault", name=fault)
+    assert isinstance(reader.read().result(10).error, error)
+    if fault == "removed_mid_read":
+        assert reader.status.units["card"] is UnitState.EMPTY
+        reader.simulate("insert_card", profile="foreigner_2023")
+    assert reader.read().result(10).ok
+
+
+def test_removing_a_sam_card(reader):
+    reader.simulate("insert_card", profile="resident")
+    assert reader.read().result(10).ok
+    reader.simulate("remove_card")
+    assert isinstance(reader.read().result(10).error, NoCard)
