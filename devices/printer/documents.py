@@ -106,6 +106,9 @@ class CommitmentLetter(Document):
             Field("签署时间", cn_datetime(self.signed_at))]
 
 
+PRIORITY_LABELS = {"elderly": "老年人优先", "disabled": "残障人士优先", "appointment": "预约优先"}
+
+
 @dataclass(frozen=True)
 class QueueTicket(Document):
     kind = "queueTicket"
@@ -114,11 +117,15 @@ class QueueTicket(Document):
     window_group: str
     waiting: int
     issued_at: datetime
+    priority: str = "normal"     # normal | elderly | disabled | appointment
 
     def blocks(self) -> list[Block]:
-        return [
+        blocks: list[Block] = [
             Text(self.hall, Align.CENTER), Text("排队号", Align.CENTER, bold=True),
-            Text(self.ticket_no, Align.CENTER, bold=True, size=3),
+            Text(self.ticket_no, Align.CENTER, bold=True, size=3)]
+        if self.priority in PRIORITY_LABELS:
+            blocks.append(Text(f"【{PRIORITY_LABELS[self.priority]}】", Align.CENTER, bold=True))
+        return blocks + [
             Field("业务类型", self.window_group), Field("前方等候", f"{self.waiting}人"),
             Field("取号时间", cn_datetime(self.issued_at)),
             Text("请留意叫号，过号请重新取号。")]
@@ -137,6 +144,23 @@ class PickupSlip(Document):
             _title("取件凭条"), Rule(), Field("案件编号", self.case_number),
             Field("柜门", f"{self.compartment}号"), Text("取件材料："), *_numbered(self.items),
             Field("取件时间", cn_datetime(self.picked_at)), Text("请妥善保管本凭条。")]
+
+
+@dataclass(frozen=True)
+class ReferralSlip(Document):
+    """The staff-assisted path: sends the citizen to the help desk with the reason."""
+    kind = "referralSlip"
+    hall: str
+    reason: str
+    kiosk_id: str
+    issued_at: datetime
+
+    def blocks(self) -> list[Block]:
+        return [
+            _title("人工服务引导单"), Text(self.hall, Align.CENTER), Rule(),
+            Field("事由", self.reason), Field("终端", self.kiosk_id),
+            Field("时间", cn_datetime(self.issued_at)),
+            Text("请持本单到服务台，工作人员将协助您办理。")]
 
 
 @dataclass(frozen=True)

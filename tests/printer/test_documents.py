@@ -13,7 +13,7 @@ import qrcode
 from PIL import Image
 
 from devices.printer.documents import (CommitmentLetter, PickupSlip, QueueTicket,
-                                       SubmissionReceipt, TestPage)
+                                       ReferralSlip, SubmissionReceipt, TestPage)
 from devices.printer.escpos_parser import Line, QrCode, RasterImage, parse
 from devices.printer.layout import PaperProfile
 
@@ -192,6 +192,52 @@ TEST_PAGE_80 = hexlines('''
 ''')
 
 
+ELDERLY_TICKET_58 = hexlines('''
+    1B 40                                                                    # ESC @ initialise
+    1C 26                                                                    # FS & Chinese mode
+    1B 61 01                                                                 # ESC a 1 centre
+    B8 A3 CC EF D6 D0 D0 C4 0A                                               # 福田中心 LF
+    1B 45 01                                                                 # ESC E 1 bold
+    C5 C5 B6 D3 BA C5 0A                                                     # 排队号 LF
+    1D 21 22                                                                 # GS ! 0x22 triple size
+    56 30 30 37 0A                                                           # V007 LF
+    1D 21 00                                                                 # GS ! 0 normal size
+    A1 BE C0 CF C4 EA C8 CB D3 C5 CF C8 A1 BF 0A                             # 【老年人优先】 LF
+    1B 61 00                                                                 # ESC a 0 left
+    1B 45 00                                                                 # ESC E 0 bold off
+    D2 B5 CE F1 C0 E0 D0 CD A3 BA BB A7 D5 FE 0A                             # 业务类型：户政 LF
+    C7 B0 B7 BD B5 C8 BA F2 A3 BA 30 C8 CB 0A                                # 前方等候：0人 LF
+    C8 A1 BA C5 CA B1 BC E4 A3 BA 32 30 32 36 C4 EA 31 31 D4 C2 32 36 C8 D5  # 取号时间：2026年11月26日 09:30 LF
+    20 30 39 3A 33 30 0A                                                     # ...
+    C7 EB C1 F4 D2 E2 BD D0 BA C5 A3 AC B9 FD BA C5 C7 EB D6 D8 D0 C2 C8 A1  # 请留意叫号，过号请重新取号。 LF
+    BA C5 A1 A3 0A                                                           # ...
+    1D 56 42 00                                                              # GS V 66 0 feed to cutter, partial cut
+''')
+
+REFERRAL_58 = hexlines('''
+    1B 40                                                                    # ESC @ initialise
+    1C 26                                                                    # FS & Chinese mode
+    1B 61 01                                                                 # ESC a 1 centre
+    1B 45 01                                                                 # ESC E 1 bold
+    1D 21 11                                                                 # GS ! 0x11 double width+height
+    C8 CB B9 A4 B7 FE CE F1 D2 FD B5 BC B5 A5 0A                             # 人工服务引导单 LF
+    1B 45 00                                                                 # ESC E 0 bold off
+    1D 21 00                                                                 # GS ! 0 normal size
+    B8 A3 CC EF D6 D0 D0 C4 0A                                               # 福田中心 LF
+    1B 61 00                                                                 # ESC a 0 left
+    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # -------------------------------- LF
+    2D 2D 2D 2D 2D 2D 2D 2D 0A                                               # ...
+    CA C2 D3 C9 A3 BA CE DE B7 A8 BA CB D1 E9 C9 ED B7 DD 0A                 # 事由：无法核验身份 LF
+    D6 D5 B6 CB A3 BA 64 65 6D 6F 2D 6B 69 6F 73 6B 2D 30 30 31 0A           # 终端：demo-kiosk-001 LF
+    CA B1 BC E4 A3 BA 32 30 32 36 C4 EA 31 31 D4 C2 32 36 C8 D5 20 30 39 3A  # 时间：2026年11月26日 09:30 LF
+    33 30 0A                                                                 # ...
+    C7 EB B3 D6 B1 BE B5 A5 B5 BD B7 FE CE F1 CC A8 A3 AC B9 A4 D7 F7 C8 CB  # 请持本单到服务台，工作人员将协助 LF
+    D4 B1 BD AB D0 AD D6 FA 0A                                               # ...
+    C4 FA B0 EC C0 ED A1 A3 0A                                               # 您办理。 LF
+    1D 56 42 00                                                              # GS V 66 0 feed to cutter, partial cut
+''')
+
+
 def test_submission_receipt_58mm_native_qr():
     assert receipt().render(PaperProfile(58, native_qr=True)) == RECEIPT_58
 
@@ -208,6 +254,18 @@ def test_queue_ticket_80mm():
     ticket = QueueTicket(hall="福田中心", ticket_no="A023", window_group="户政", waiting=3,
                          issued_at=AT)
     assert ticket.render(PaperProfile(80)) == TICKET_80
+
+
+def test_priority_queue_ticket_58mm():
+    ticket = QueueTicket(hall="福田中心", ticket_no="V007", window_group="户政", waiting=0,
+                         issued_at=AT, priority="elderly")
+    assert ticket.render(PaperProfile(58)) == ELDERLY_TICKET_58
+
+
+def test_referral_slip_58mm_wraps_the_instruction():
+    slip = ReferralSlip(hall="福田中心", reason="无法核验身份", kiosk_id="demo-kiosk-001",
+                        issued_at=AT)
+    assert slip.render(PaperProfile(58)) == REFERRAL_58
 
 
 def test_pickup_slip_58mm():
