@@ -111,6 +111,19 @@ def _problem(response: requests.Response) -> str:
         return f"{response.status_code} {response.reason}"
 
 
+def _http_date(value: str) -> datetime | None:
+    """An HTTP Date header as an aware datetime. A server stack that adds its own Date
+    beside the application's yields both, comma-joined: the first one counts."""
+    for candidate in (value, value[:29]):  # IMF-fixdate is 29 characters long
+        try:
+            parsed = parsedate_to_datetime(candidate)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            continue
+        if parsed.tzinfo is not None:
+            return parsed
+    return None
+
+
 def _retry_after(response: requests.Response) -> float | None:
     """Retry-After in seconds (delta or HTTP date); None when absent or unusable."""
     value = response.headers.get("Retry-After")
@@ -119,11 +132,10 @@ def _retry_after(response: requests.Response) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
-        try:
-            seconds = (parsedate_to_datetime(value) -
-                       parsedate_to_datetime(response.headers.get("Date", value))).total_seconds()
-        except (TypeError, ValueError, IndexError, OverflowError):
+        when, now = _http_date(value), _http_date(response.headers.get("Date", ""))
+        if when is None or now is None:
             return None
+        seconds = (when - now).total_seconds()
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
@@ -141,8 +153,7 @@ def raise_for_global_status(response: requests.Response, what: str) -> None:
     """The statuses that mean the same for every request: pause, or retry later."""
     status = response.status_code
     if status in (401, 403):
-        raise PauseQueue(f"{what}: the server refuses this kiosk ({_problem(response)}); "
-                         "check its enrolment")
+        raise PauseQueue(f"{what}: the server refuses this kiosk ({_problem(response)})")
     if status == 429 or status >= 500:
         raise TransientError(f"{what}: {_problem(response)}", _retry_after(response))
     if 300 <= status < 400:
@@ -284,12 +295,9 @@ class SyncWorker:
         if response.status_code != 204 or response.headers.get(HEADER_API) != API_VERSION:
             raise CaptivePortal(f"GET {PATH_HEALTH} answered {response.status_code} without "
                                 f"{HEADER_API}: {API_VERSION} (captive portal or proxy)")
-        date = response.headers.get("Date")
-        if date:
-            try:
-                offset = (parsedate_to_datetime(date) - self._clock.now()).total_seconds()
-            except (TypeError, ValueError):
-                return
+        server_time = _http_date(response.headers.get("Date", ""))
+        if server_time is not None:
+            offset = (server_time - self._clock.now()).total_seconds()
             self.transport.clock_offset_s = offset
             self.outbox.set_state(clock_offset_s=round(offset, 1))
 
