@@ -16,7 +16,8 @@ import json
 import logging
 import os
 import threading
-from dataclasses import asdict, dataclass, replace
+from concurrent.futures import Future
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -153,9 +154,20 @@ class PickupService:
     code_tries: AttemptLimiter
     open_timeout_s: float = 10.0
     _unsubscribe: Any = None
+    _closing: dict[str, list[Future[Parcel]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._unsubscribe = self.lockers.subscribe(self._on_locker_event)
+
+    def when_closed(self, parcel_id: str) -> Future[Parcel]:
+        """Resolves with the settled parcel once the door opened for it is shut again."""
+        future: Future[Parcel] = Future()
+        parcel = self.store.all().get(parcel_id)
+        if parcel is not None and not parcel.open_purpose:
+            future.set_result(parcel)
+        else:
+            self._closing.setdefault(parcel_id, []).append(future)
+        return future
 
     def close(self) -> None:
         if self._unsubscribe is not None:
@@ -307,3 +319,6 @@ class PickupService:
         elif purpose == "recall":
             self.store.put(replace(settled, state=ParcelState.RECALLED))
             self._audit("locker.recalled", parcel, who=who, why="recall")
+        final = self.store.all()[parcel.parcel_id]
+        for future in self._closing.pop(parcel.parcel_id, []):
+            future.set_result(final)

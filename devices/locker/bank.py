@@ -41,6 +41,12 @@ class CompartmentConfig(BaseModel):
     board: int = Field(ge=0, le=64)
     lock: int = Field(ge=1, le=32)
     size: Literal["S", "M", "L", "XL"] = "M"
+    #: what the door says (e.g. "A07"); empty: the number
+    label: str = Field("", max_length=8)
+
+    @property
+    def shown(self) -> str:
+        return self.label or str(self.number)
 
 
 class LockerSettings(DeviceSettings):
@@ -55,6 +61,8 @@ class LockerSettings(DeviceSettings):
     boards: list[BoardConfig] = Field(min_length=1)
     #: empty: compartments 1..N in board order, size M
     compartments: list[CompartmentConfig] = []
+    #: the wall as people see it, rows of compartment numbers; empty: one row per board
+    wall: list[list[int]] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> "LockerSettings":
@@ -78,7 +86,20 @@ class LockerSettings(DeviceSettings):
                 raise ValueError(f"compartment {c.number} is defined twice")
             seen_numbers.add(c.number)
             seen_locks.add((c.board, c.lock))
+        numbers = set(self.compartment_map())
+        for row in self.wall:
+            for number in row:
+                if number not in numbers:
+                    raise ValueError(f"the wall shows compartment {number}, which is not defined")
         return self
+
+    def wall_rows(self) -> list[list[int]]:
+        if self.wall:
+            return [list(row) for row in self.wall]
+        by_board: dict[int, list[int]] = {}
+        for number, c in self.compartment_map().items():
+            by_board.setdefault(c.board, []).append(number)
+        return list(by_board.values())
 
     def compartment_map(self) -> dict[int, CompartmentConfig]:
         if self.compartments:

@@ -96,7 +96,7 @@ def _status(bank: LockerBank, as_json: bool) -> int:
               file=sys.stderr)
         return EXIT_DEVICE
     doors = bank.door_states()
-    rows = [{"number": n, "board": c.board, "lock": c.lock, "size": c.size,
+    rows = [{"number": n, "label": c.shown, "board": c.board, "lock": c.lock, "size": c.size,
              "door": str(doors[n])} for n, c in sorted(bank.compartments.items())]
     if as_json:
         print(json.dumps({"device": bank.name, "backend": bank.backend,
@@ -105,8 +105,8 @@ def _status(bank: LockerBank, as_json: bool) -> int:
     else:
         print(f"{bank.name} ({bank.backend}, {bank.codec.name}): {bank.status.availability}")
         for row in rows:
-            print(f"  {row['number']:>4}  board {row['board']:>2} lock {row['lock']:>2}  "
-                  f"{row['size']:<2}  {row['door']}")
+            print(f"  {row['number']:>4} {row['label']:<8} board {row['board']:>2} "
+                  f"lock {row['lock']:>2}  {row['size']:<2}  {row['door']}")
     return EXIT_OK
 
 

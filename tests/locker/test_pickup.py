@@ -84,7 +84,10 @@ def test_pickup_with_code_opens_and_the_closed_door_confirms(service):
     assert audit[0]["action"] == "locker.open"
     assert audit[0]["who"] == "citizen:pickup_code" and audit[0]["why"] == "pickup"
     assert service.sink.of("pickup") == []          # not before the door is shut
+    closed = service.when_closed("P1")
+    assert not closed.done()
     close_door(service, 3)
+    assert closed.result(5).state is ParcelState.PICKED
     [pickup] = service.sink.of("pickup")
     assert pickup["parcel_id"] == "P1" and pickup["verification"] == "pickup_code"
     assert service.store.all()["P1"].state is ParcelState.PICKED

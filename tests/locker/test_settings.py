@@ -21,6 +21,18 @@ def test_explicit_compartments_with_sizes():
                                             {"number": 102, "board": 0, "lock": 1, "size": "S"}])
     numbered = settings.compartment_map()
     assert sorted(numbered) == [101, 102] and numbered[101].size == "L"
+    assert settings.wall_rows() == [[101, 102]]
+
+
+def test_wall_layout_and_door_labels():
+    settings = LockerSettings(codec="xor_8a", boards=[{"address": 1, "locks": 4}],
+                              compartments=[{"number": n, "board": 1, "lock": n,
+                                             "label": f"A{n:02d}"} for n in range(1, 5)],
+                              wall=[[1, 2], [3, 4]])
+    assert settings.wall_rows() == [[1, 2], [3, 4]]
+    assert [settings.compartment_map()[n].shown for n in (1, 4)] == ["A01", "A04"]
+    with pytest.raises(ValidationError, match="compartment 9"):
+        LockerSettings(codec="xor_8a", boards=[{"address": 1, "locks": 4}], wall=[[9]])
 
 
 @pytest.mark.parametrize("options, message", [
