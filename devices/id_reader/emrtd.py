@@ -14,8 +14,8 @@ from devices.id_reader.apdu import CommandApdu, ResponseApdu
 from devices.id_reader.bac import BacHandshake
 from devices.id_reader.errors import AccessDenied, CardError, ParseError
 from devices.id_reader.face_image import decode_image
-from devices.id_reader.lds import (AID_EMRTD, DATA_GROUPS, FID_COM, FID_SOD, mrz_date, parse_dg1,
-                                   parse_dg2, parse_ef_com)
+from devices.id_reader.lds import (AID_EMRTD, DATA_GROUPS, FID_COM, FID_SOD, AdditionalDetails,
+                                   mrz_date, parse_dg1, parse_dg2, parse_dg11, parse_ef_com)
 from devices.id_reader.result import PASSPORT, TRAVEL_PERMIT, IdDocument, Photo
 from devices.id_reader.secure_messaging import SecureMessaging
 from devices.id_reader.sod import (CheckResult, Outcome, check_chain, check_data_group,
@@ -108,7 +108,7 @@ def read_emrtd(connection: CardConnection, key: BacKeyInput, *, today: date, now
                csca_store: list[cx509.Certificate] | None = None, max_read: int = MAX_SM_READ,
                random: Callable[[int], bytes] = os.urandom, token: CancelToken | None = None,
                timer: Callable[[], float], reader: str = "") -> IdDocument:
-    """Read EF.COM, DG1, DG2 and EF.SOD and run Passive Authentication.
+    """Read EF.COM, DG1, DG2, DG11 (when listed) and EF.SOD and run Passive Authentication.
 
     `timer` only measures step durations for the report (never used for timeouts)."""
     timings: dict[str, float] = {}
@@ -127,6 +127,8 @@ def read_emrtd(connection: CardConnection, key: BacKeyInput, *, today: date, now
     dg1 = timed("dg1", lambda: session.read_file(DATA_GROUPS[1][0]))
     dg2 = timed("dg2", lambda: session.read_file(DATA_GROUPS[2][0])) if 2 in com.data_groups \
         else None
+    dg11 = timed("dg11", lambda: session.read_file(DATA_GROUPS[11][0])) \
+        if 11 in com.data_groups else None
     sod_bytes = timed("sod", lambda: session.read_file(FID_SOD))
     mrz = parse_dg1(dg1)
     checks = [CheckResult("mrz_check_digits",
@@ -139,6 +141,12 @@ def read_emrtd(connection: CardConnection, key: BacKeyInput, *, today: date, now
             photo = Photo(image.data, image.format, image.width, image.height)
         except ParseError as error:
             photo = Photo.absent(f"the face image could not be read: {error.message}")
+    details = AdditionalDetails()
+    if dg11 is not None:
+        try:
+            details = parse_dg11(dg11)
+        except ParseError as error:
+            checks.append(CheckResult("dg11", Outcome.FAILED, error.message))
     pa_started = timer()
     try:
         sod = parse_sod(sod_bytes)
@@ -146,8 +154,9 @@ def read_emrtd(connection: CardConnection, key: BacKeyInput, *, today: date, now
         checks.append(CheckResult("sod", Outcome.FAILED, error.message))
     else:
         checks.append(check_data_group(sod, 1, dg1))
-        if dg2 is not None:
-            checks.append(check_data_group(sod, 2, dg2))
+        for number, data in ((2, dg2), (11, dg11)):
+            if data is not None:
+                checks.append(check_data_group(sod, number, data))
         checks.append(check_message_digest(sod))
         checks.append(check_signature(sod))
         checks.append(check_chain(sod, csca_store, at=now))
@@ -156,8 +165,10 @@ def read_emrtd(connection: CardConnection, key: BacKeyInput, *, today: date, now
     document_type = PASSPORT if mrz.layout == "TD3" or mrz.document_code.startswith("P") \
         else TRAVEL_PERMIT
     latin = " ".join(part for part in (mrz.surname, mrz.given_names) if part)
+    national = details.full_name if not details.full_name.isascii() else ""
     return IdDocument(
         document_type=document_type, document_number=mrz.document_number, name_latin=latin,
+        name_zh=national, address=details.address,
         sex=mrz.sex, birth_date=mrz_date(mrz.birth_yymmdd, today=today, future=False),
         nationality=mrz.nationality, issuing_state=mrz.issuing_state,
         expiry_date=mrz_date(mrz.expiry_yymmdd, today=today, future=True),

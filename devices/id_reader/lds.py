@@ -146,6 +146,47 @@ def mrz_date(yymmdd: str, *, today: date, future: bool) -> date | None:
         return None
 
 
+# --- DG11: additional personal details ----------------------------------------------
+
+@dataclass(frozen=True)
+class AdditionalDetails:
+    """DG11 fields the kiosk uses; names in national characters are UTF-8."""
+    full_name: str = ""
+    personal_number: str = ""
+    full_birth_date: date | None = None
+    place_of_birth: str = ""
+    address: str = ""
+
+    def __repr__(self) -> str:
+        return "AdditionalDetails(<masked>)"
+
+
+def _national_name(raw: str) -> str:
+    """'PRIMARY<<SECONDARY' -> one name; CJK names join without a space (张<<三 -> 张三)."""
+    parts = [p.replace("<", " ").strip() for p in raw.split("<<") if p.strip("<")]
+    cjk = all(not ch.isascii() for ch in "".join(parts).replace(" ", ""))
+    return ("" if cjk else " ").join(parts)
+
+
+def parse_dg11(data: bytes) -> AdditionalDetails:
+    dg11 = tlv.expect(data, 0x6B, "DG11")
+    values = {e.tag: e.value for e in dg11.children()}
+    try:
+        text = {tag: values[tag].decode("utf-8") for tag in (0x5F0E, 0x5F10, 0x5F2B, 0x5F11,
+                                                              0x5F42) if tag in values}
+    except UnicodeDecodeError:
+        raise ParseError("a DG11 text field is not UTF-8") from None
+    birth = None
+    if len(text.get(0x5F2B, "")) == 8 and text[0x5F2B].isdigit():
+        try:
+            birth = date(int(text[0x5F2B][:4]), int(text[0x5F2B][4:6]), int(text[0x5F2B][6:]))
+        except ValueError:
+            birth = None  # issuers may leave parts unknown; DG1's date stays the reference
+    return AdditionalDetails(_national_name(text.get(0x5F0E, "")), text.get(0x5F10, ""), birth,
+                             text.get(0x5F11, "").replace("<", " ").strip(),
+                             text.get(0x5F42, "").replace("<", " ").strip())
+
+
 # --- DG2: the face -----------------------------------------------------------------
 
 def parse_dg2(data: bytes) -> bytes:

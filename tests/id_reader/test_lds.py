@@ -92,3 +92,19 @@ def test_face_records_round_trip():
 def test_a_face_record_without_a_known_image_is_rejected():
     with pytest.raises(ParseError, match="neither JPEG nor JPEG 2000"):
         parse_iso19794_5(iso19794_record(b"GIF89a" + bytes(40)))
+
+
+def test_dg11_national_name_and_details():
+    from devices.id_reader.lds import parse_dg11
+    dg11 = tlv.encode(0x6B, tlv.encode(0x5C, b"\x5f\x0e\x5f\x2b\x5f\x42")
+                      + tlv.encode(0x5F0E, "张<<三".encode())
+                      + tlv.encode(0x5F2B, b"19900101")
+                      + tlv.encode(0x5F42, "深圳市<福田区".encode()))
+    details = parse_dg11(dg11)
+    assert (details.full_name, details.full_birth_date, details.address) == \
+        ("张三", date(1990, 1, 1), "深圳市 福田区")
+    assert "张" not in repr(details)
+    latin = parse_dg11(tlv.encode(0x6B, tlv.encode(0x5F0E, b"ERIKSSON<<ANNA<MARIA")))
+    assert latin.full_name == "ERIKSSON ANNA MARIA"
+    with pytest.raises(ParseError, match="UTF-8"):
+        parse_dg11(tlv.encode(0x6B, tlv.encode(0x5F0E, b"\xff\xfe")))

@@ -32,9 +32,11 @@ def test_reads_the_virtual_passport_and_passes_every_check(reader):
     assert document.document_type == "passport"
     assert (document.document_number, document.name_latin, document.sex) == \
         ("E12345678", "ZHANG SAN", "M")
+    assert document.name_zh == "张三" and document.name == "张三"  # from DG11
     assert document.photo.format == "jpeg" and len(document.photo.data) == 20000
     assert outcomes(document) == {"mrz_check_digits": "passed", "dg1_hash": "passed",
-                                  "dg2_hash": "passed", "sod_message_digest": "passed",
+                                  "dg2_hash": "passed", "dg11_hash": "passed",
+                                  "sod_message_digest": "passed",
                                   "sod_signature": "passed", "csca_chain": "passed"}
     assert document.verified
 

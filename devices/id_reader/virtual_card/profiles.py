@@ -25,7 +25,7 @@ from devices.id_reader.virtual_card.card import VirtualEmrtd
 from kiosk.identity_validation import mrz_check_digit
 
 LDS_SECURITY_OBJECT = "2.23.136.1.1.1"
-FID_COM, FID_DG1, FID_DG2, FID_SOD = 0x011E, 0x0101, 0x0102, 0x011D
+FID_COM, FID_DG1, FID_DG2, FID_DG11, FID_SOD = 0x011E, 0x0101, 0x0102, 0x010B, 0x011D
 
 #: faults a virtual card can carry (also the simulated backend's `faults`)
 CARD_FAULTS = ("wrong_key", "removed_mid_read", "corrupted_data_group", "bad_sod_signature")
@@ -46,6 +46,8 @@ class EmrtdProfile:
     expiry_yymmdd: str
     photo_bytes: int = 20000
     face_format: str = "19794"  # or "39794"
+    #: DG11 full name in national characters ("PRIMARY<<SECONDARY"); empty: no DG11
+    national_name: str = ""
 
     def __repr__(self) -> str:
         return f"EmrtdProfile({self.name})"
@@ -84,7 +86,7 @@ PROFILES = {p.name: p for p in (
     EmrtdProfile("icao_specimen", "TD3", "P", "UTO", "L898902C", "ERIKSSON", "ANNA MARIA",
                  "UTO", "690806", "F", "940623"),
     EmrtdProfile("resident_passport", "TD3", "P", "CHN", "E12345678", "ZHANG", "SAN", "CHN",
-                 "900101", "M", "320101"),
+                 "900101", "M", "320101", national_name="张<<三"),
     EmrtdProfile("travel_permit_card", "TD1", "C", "CHN", "C01234567", "LI", "SI", "CHN",
                  "851231", "F", "301231", face_format="39794"),
 )}
@@ -261,14 +263,18 @@ def build_files(profile: EmrtdProfile, pki: TestPki, *, fault: str | None = None
     dg1 = _tlv(0x61, _tlv(0x5F1F, profile.mrz().encode("ascii")))
     image = photo if photo is not None else synthetic_jpeg(profile.photo_bytes)
     dg2 = build_dg2(image, profile.face_format)
-    com = _tlv(0x60, _tlv(0x5F01, b"0107") + _tlv(0x5F36, b"040000") + _tlv(0x5C, b"\x61\x75"))
     groups = {FID_DG1: dg1, FID_DG2: dg2}
+    if profile.national_name:
+        groups[FID_DG11] = _tlv(0x6B, _tlv(0x5C, b"\x5f\x0e") + _tlv(
+            0x5F0E, profile.national_name.encode("utf-8")))
+    tags = bytes({FID_DG1: 0x61, FID_DG2: 0x75, FID_DG11: 0x6B}[fid] for fid in groups)
+    com = _tlv(0x60, _tlv(0x5F01, b"0107") + _tlv(0x5F36, b"040000") + _tlv(0x5C, tags))
     sod = build_sod(groups, pki, corrupt_signature=fault == "bad_sod_signature")
     if fault == "corrupted_data_group":
         # one letter of the name changes after signing: DG1 still parses, its hash differs
         at = dg1.index(profile.surname.encode())
         dg1 = dg1[:at] + bytes([dg1[at] ^ 0x03]) + dg1[at + 1:]
-    return {FID_COM: com, FID_DG1: dg1, FID_DG2: dg2, FID_SOD: sod}
+    return {**groups, FID_COM: com, FID_DG1: dg1, FID_SOD: sod}
 
 
 def make_card(profile: EmrtdProfile | str, pki: TestPki | None = None, *,
