@@ -155,6 +155,7 @@ class PickupService:
     open_timeout_s: float = 10.0
     _unsubscribe: Any = None
     _closing: dict[str, list[Future[Parcel]]] = field(default_factory=dict)
+    _closing_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self._unsubscribe = self.lockers.subscribe(self._on_locker_event)
@@ -162,12 +163,23 @@ class PickupService:
     def when_closed(self, parcel_id: str) -> Future[Parcel]:
         """Resolves with the settled parcel once the door opened for it is shut again."""
         future: Future[Parcel] = Future()
-        parcel = self.store.all().get(parcel_id)
-        if parcel is not None and not parcel.open_purpose:
-            future.set_result(parcel)
-        else:
-            self._closing.setdefault(parcel_id, []).append(future)
+        with self._closing_lock:
+            parcel = self.store.all().get(parcel_id)
+            if parcel is not None and not parcel.open_purpose:
+                future.set_result(parcel)
+            else:
+                self._closing.setdefault(parcel_id, []).append(future)
         return future
+
+    def _settle_waiters(self, parcel_id: str, error: PickupError | None = None) -> None:
+        with self._closing_lock:
+            waiters = self._closing.pop(parcel_id, [])
+            final = self.store.all().get(parcel_id)
+        for future in waiters:
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(final)
 
     def close(self) -> None:
         if self._unsubscribe is not None:
@@ -300,11 +312,14 @@ class PickupService:
             return
         who, purpose, verification = parcel.opened_by, parcel.open_purpose, \
             parcel.open_verification
-        if event.name == "jammed":
+        settled = replace(parcel, open_purpose="", opened_by="", open_verification="")
+        if event.name == "jammed":  # the door never opened: nothing was taken or put in
+            self.store.put(settled)
             self._audit("locker.jammed", parcel, who=who, why=purpose)
+            self._settle_waiters(parcel.parcel_id, DoorNotOpened(
+                f"compartment {parcel.compartment} is jammed; hall staff are alerted"))
             return
         now = self.clock.now()
-        settled = replace(parcel, open_purpose="", opened_by="", open_verification="")
         if purpose == "pickup":
             self.store.put(replace(settled, state=ParcelState.PICKED, picked_at=now,
                                    verification=verification))
@@ -319,6 +334,4 @@ class PickupService:
         elif purpose == "recall":
             self.store.put(replace(settled, state=ParcelState.RECALLED))
             self._audit("locker.recalled", parcel, who=who, why="recall")
-        final = self.store.all()[parcel.parcel_id]
-        for future in self._closing.pop(parcel.parcel_id, []):
-            future.set_result(final)
+        self._settle_waiters(parcel.parcel_id)

@@ -216,3 +216,16 @@ def test_a_door_shut_during_a_restart_is_flagged_for_staff(service):
     assert [a["parcel_id"] for a in flagged] == ["P1"]
     assert again.sink.of("pickup") == []
     again.close()
+
+
+def test_a_jammed_door_fails_the_wait_and_is_audited(service, lockers):
+    lockers.simulate("jam", compartment=3)
+    result = service.open_with_code("K1-7", CODE)
+    assert not result.opened
+    closed = service.when_closed("P1")
+    lockers.clock.advance(60)                      # the next poll is past the jam timeout
+    with pytest.raises(DoorNotOpened):
+        closed.result(10)
+    assert "locker.jammed" in [a["action"] for a in service.sink.of("audit")]
+    assert service.store.all()["P1"].state is ParcelState.STORED   # still there to collect
+    assert not service.store.all()["P1"].open_purpose
