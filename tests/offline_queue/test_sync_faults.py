@@ -186,13 +186,19 @@ def test_response_cut_in_half_is_retried(kiosk):
     kiosk.assert_exactly_once()
 
 
-def test_server_restored_from_older_backup_gets_the_lost_items_again(kiosk, tmp_path):
+@pytest.mark.parametrize("confirmed", [False, True],
+                         ids=["lost-before-reconciled", "lost-after-reconciled"])
+def test_server_restored_from_older_backup_gets_the_lost_items_again(kiosk, tmp_path,
+                                                                      confirmed):
     kiosk.submit(1)
     kiosk.submit(2)
     kiosk.sync_until_ok()
     kiosk.district.backup(tmp_path / "backup")
     late = [kiosk.submit(3), kiosk.submit(4, pages=2)]
     kiosk.sync_until_ok()
+    if confirmed:  # one more cycle: the server's contiguous_through (4) is recorded
+        kiosk.sync_until_ok(1)
+        assert kiosk.outbox.get_state("receipts_through") == 4
     kiosk.district.restore(tmp_path / "backup")
     kiosk.proxy.upstream = ("127.0.0.1", kiosk.district.port)
     assert {sid for sid, _ in kiosk.district.submission_ids(KIOSK_ID)}.isdisjoint(late)
