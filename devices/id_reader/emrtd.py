@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import datetime
 from typing import Callable
 
 from cryptography import x509 as cx509
@@ -104,7 +104,7 @@ class EmrtdSession:
         return data[:total]
 
 
-def read_emrtd(connection: CardConnection, key: BacKeyInput, *, today: date, now: datetime,
+def read_emrtd(connection: CardConnection, key: BacKeyInput, *, now: datetime,
                csca_store: list[cx509.Certificate] | None = None, max_read: int = MAX_SM_READ,
                random: Callable[[int], bytes] = os.urandom, token: CancelToken | None = None,
                timer: Callable[[], float], reader: str = "") -> IdDocument:
@@ -169,8 +169,8 @@ def read_emrtd(connection: CardConnection, key: BacKeyInput, *, today: date, now
     return IdDocument(
         document_type=document_type, document_number=mrz.document_number, name_latin=latin,
         name_zh=national, address=details.address,
-        sex=mrz.sex, birth_date=mrz_date(mrz.birth_yymmdd, today=today, future=False),
+        sex=mrz.sex, birth_date=details.full_birth_date
+        or mrz_date(mrz.birth_yymmdd, today=now.date(), future=False),
         nationality=mrz.nationality, issuing_state=mrz.issuing_state,
-        expiry_date=mrz_date(mrz.expiry_yymmdd, today=today, future=True),
-        issuing_authority=mrz.issuing_state, photo=photo, verification=tuple(checks),
+        expiry_date=mrz_date(mrz.expiry_yymmdd, today=now.date(), future=True), photo=photo, verification=tuple(checks),
         timings_ms=timings, source="emrtd", reader=reader)

@@ -94,7 +94,7 @@ class EmrtdIdReader(IdReader):
         try:
             key = self._access_key(access_key)
             now = self.clock.now()
-            document = read_emrtd(connection, key, today=now.date(), now=now,
+            document = read_emrtd(connection, key, now=now,
                                   csca_store=self._csca, max_read=self.settings.max_read,
                                   token=token, reader=transport.description,
                                   timer=self.clock.monotonic)

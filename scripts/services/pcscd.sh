@@ -12,7 +12,10 @@ if ! grep -qs "libifdvpcd" "$conf_dir"/* /etc/reader.conf 2>/dev/null; then
   exit 1
 fi
 if pgrep -x pcscd >/dev/null 2>&1; then
-  exit 0
+  ss -ltn 2>/dev/null | grep -q ':35963 ' && exit 0
+  echo "pcscd: running without the vpcd driver listening on 35963 (started before" \
+       "vsmartcard-vpcd was installed?); restart pcscd" >&2
+  exit 1
 fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "pcscd: not running, and starting it needs root (sudo bash $0)" >&2; exit 1

@@ -31,7 +31,7 @@ class Direct:
 
 def read(card, store=None, **options):
     connection = CountingConnection(Direct(card))
-    document = read_emrtd(connection, bac_key(*PROFILE.access_key), today=NOW.date(), now=NOW,
+    document = read_emrtd(connection, bac_key(*PROFILE.access_key), now=NOW,
                           csca_store=store, timer=lambda: 0.0, **options)
     return document, connection.apdus
 
