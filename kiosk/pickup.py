@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from devices.locker.bank import LockerBank, OpenResult
-from devices.model import DeviceEvent, UnitState
+from devices.model import Completion, DeviceEvent, UnitState
 from kiosk.clock import Clock
 from kiosk.events import EventSink
 from kiosk.pickup_secrets import AttemptLimiter, holder_hmac, verify_secret
@@ -67,6 +67,11 @@ class ParcelLocked(PickupError):
     def __init__(self, until: datetime) -> None:
         super().__init__(f"too many wrong codes; this parcel is locked until {until.isoformat()}")
         self.until = until
+
+
+class WrongParcelState(PickupError):
+    """Staff asked for something the parcel's state does not allow (deposit twice...)."""
+    code = "wrongParcelState"
 
 
 class DoorNotOpened(PickupError):
@@ -203,11 +208,11 @@ class PickupService:
     # --- staff ---------------------------------------------------------------------------
 
     def deposit(self, parcel_id: str, staff_id: str) -> OpenResult:
-        parcel = self._parcel(parcel_id)
+        parcel = self._parcel(parcel_id, ParcelState.ASSIGNED)
         return self._open(parcel, who=f"staff:{staff_id}", why="deposit")
 
     def recall(self, parcel_id: str, staff_id: str, reason: str) -> OpenResult:
-        parcel = self._parcel(parcel_id)
+        parcel = self._parcel(parcel_id, ParcelState.STORED, ParcelState.OVERDUE)
         return self._open(parcel, who=f"staff:{staff_id}", why=f"recall: {reason}")
 
     # --- citizens --------------------------------------------------------------------------
@@ -247,10 +252,13 @@ class PickupService:
 
     # --- internals ---------------------------------------------------------------------------
 
-    def _parcel(self, parcel_id: str) -> Parcel:
+    def _parcel(self, parcel_id: str, *states: ParcelState) -> Parcel:
         parcel = self.store.all().get(parcel_id)
         if parcel is None:
             raise NoParcel("no such parcel on this kiosk")
+        if parcel.state not in states:
+            raise WrongParcelState(f"parcel is {parcel.state}; this needs "
+                                   f"{' or '.join(str(s) for s in states)}")
         return parcel
 
     def _expired(self, parcel: Parcel) -> bool:
@@ -275,12 +283,16 @@ class PickupService:
                                       "at": self.clock.now().isoformat(), **extra})
 
     def _open(self, parcel: Parcel, *, who: str, why: str, verification: str = "") -> OpenResult:
+        if parcel.compartment not in self.lockers.compartments:
+            raise DoorNotOpened(f"compartment {parcel.compartment} is not in this locker bank")
         # recorded before the door moves: an open that cannot be audited does not happen
         self._audit("locker.open", parcel, who=who, why=why)
         self.store.put(replace(parcel, open_purpose=why.split(":")[0], opened_by=who,
                                open_verification=verification))
         result = self.lockers.open(parcel.compartment).result(self.open_timeout_s)
         if not result.ok:
+            if result.completion is not Completion.OUTCOME_UNKNOWN:  # surely still shut
+                self.store.put(parcel)
             self._audit("locker.openFailed", parcel, who=who, why=why,
                         completion=str(result.completion))
             log.warning("compartment open failed", extra={"compartment": parcel.compartment,

@@ -8,7 +8,8 @@ import pytest
 
 from kiosk.events import Enqueued, StorageUnavailable
 from kiosk.pickup import (DoorNotOpened, NoParcel, Parcel, ParcelExpired, ParcelLocked,
-                          ParcelState, ParcelStore, PickupService, WrongCode)
+                          ParcelState, ParcelStore, PickupService, WrongCode,
+                          WrongParcelState)
 from kiosk.pickup_secrets import AttemptLimiter, hash_secret, holder_hmac
 from tests.locker.conftest import make_bank
 
@@ -229,3 +230,19 @@ def test_a_jammed_door_fails_the_wait_and_is_audited(service, lockers):
     assert "locker.jammed" in [a["action"] for a in service.sink.of("audit")]
     assert service.store.all()["P1"].state is ParcelState.STORED   # still there to collect
     assert not service.store.all()["P1"].open_purpose
+
+
+def test_staff_actions_check_the_parcel_state(service):
+    with pytest.raises(WrongParcelState):
+        service.deposit("P1", "staff-017")          # already stored
+    with pytest.raises(NoParcel):
+        service.recall("P9", "staff-017", "x")
+
+
+def test_a_bank_that_is_not_ready_leaves_no_open_pending(service, lockers):
+    lockers.simulate("remove")
+    lockers.read(1).result(10)                       # the bank notices: noDevice
+    with pytest.raises(DoorNotOpened):
+        service.open_with_code("K1-7", CODE)
+    assert not service.store.all()["P1"].open_purpose
+    lockers.simulate("replug")
