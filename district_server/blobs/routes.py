@@ -54,7 +54,7 @@ def head_upload(upload_id: UploadId, principal: Principal,
 
 @router.patch("/v1/blobs/uploads/{upload_id}", response_model=v1.BlobUploadProgress,
               openapi_extra={"requestBody": {"required": True, "content": {
-                  "application/offset+octet-stream": {"schema": {"type": "string",
+                  "application/octet-stream": {"schema": {"type": "string",
                                                                  "format": "binary"}}}}},
               responses=problem_responses(400, 401, 403, 404, 409, 413))
 async def patch_upload(

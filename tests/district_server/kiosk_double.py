@@ -122,7 +122,7 @@ class KioskDouble:
             response = self.request("PATCH", f"/v1/blobs/uploads/{state.upload_id}", part,
                                     headers={v1.HEADER_UPLOAD_OFFSET: str(offset),
                                              v1.HEADER_CHUNK_SHA256: v1.sha256_hex(part),
-                                             "Content-Type": "application/offset+octet-stream"})
+                                             "Content-Type": "application/octet-stream"})
             assert response.status_code == 200, response.text
             offset = response.json()["offset"]
         return sha

@@ -15,7 +15,7 @@ def patch(kiosk, upload_id: str, offset: int, chunk: bytes, checksum: str | None
     return kiosk.request("PATCH", f"/v1/blobs/uploads/{upload_id}", chunk, headers={
         v1.HEADER_UPLOAD_OFFSET: str(offset),
         v1.HEADER_CHUNK_SHA256: checksum or v1.sha256_hex(chunk),
-        "Content-Type": "application/offset+octet-stream"})
+        "Content-Type": "application/octet-stream"})
 
 
 def create(kiosk, data: bytes):

@@ -1,0 +1,72 @@
+"""Desired state (signed, ETag/304, moves with its content), reported state as deltas, the
+published catalogue bytes matching the signed hash."""
+from __future__ import annotations
+
+from district_server.cases.service import deposit_parcel
+from tests.district_server.kiosk_double import application
+from wire import v1
+
+
+def desired(kiosk, etag: str | None = None):
+    headers = {"If-None-Match": etag} if etag else None
+    return kiosk.request("GET", f"/v1/kiosks/{kiosk.kiosk_id}/desired-state", headers=headers)
+
+
+def test_desired_state_is_signed_and_cached_by_etag(kiosk):
+    first = desired(kiosk)
+    assert first.status_code == 200
+    signed = v1.SignedDesiredState.model_validate_json(first.content)
+    assert kiosk.verify_district_signature(signed.state, signed.signature_b64)
+    assert signed.state.catalogue_version == "2026.11.1"
+    assert signed.state.holder_hmac_key_id == kiosk.district.holder_hmac_key_id
+    assert first.headers["ETag"] == f'"{signed.state.version}"'
+    unchanged = desired(kiosk, first.headers["ETag"])
+    assert unchanged.status_code == 304 and unchanged.content == b""
+
+
+def test_catalogue_bytes_match_the_signed_hash(kiosk):
+    state = v1.SignedDesiredState.model_validate_json(desired(kiosk).content).state
+    response = kiosk.request("GET", f"/v1/catalogue/{state.catalogue_version}")
+    assert response.status_code == 200
+    assert v1.sha256_hex(response.content) == state.catalogue_sha256
+    catalogue = v1.Catalogue.model_validate_json(response.content)
+    assert len(catalogue.items) >= 20
+    assert kiosk.request("GET", "/v1/catalogue/1999.1").status_code == 404
+
+
+def test_a_parcel_in_the_locker_moves_the_desired_state_on(kiosk, ctx):
+    first = desired(kiosk)
+    photo = kiosk.upload_blob(kiosk.encrypt_blob(b"photo"))
+    number = kiosk.put(kiosk.envelope("submission", application(photo_blob=photo),
+                                      blobs=[photo])).json()["receipt"]["case_number"]
+    with ctx.db.transaction() as session:
+        deposit_parcel(session, parcel_id="P0001", kiosk_id=kiosk.kiosk_id, locker="lockers",
+                       compartment=7, case_number=number, code="483920", now=ctx.now())
+    changed = desired(kiosk, first.headers["ETag"])
+    assert changed.status_code == 200
+    state = v1.SignedDesiredState.model_validate_json(changed.content).state
+    assert state.version == int(first.headers["ETag"].strip('"')) + 1
+    [assignment] = state.locker_assignments
+    assert assignment.compartment == 7
+    assert assignment.code_digest == v1.pickup_code_digest("P0001", "483920")
+    assert assignment.holder_hmac == v1.holder_hmac(
+        v1.b64decode_strict(kiosk.district.holder_hmac_key), "11010519491231002X")
+    picked = kiosk.envelope("pickup", {"parcel_id": "P0001", "locker": "lockers",
+                                       "compartment": 7, "picked_at": "2026-11-26T12:00:00Z",
+                                       "verification": "code", "outcome": "picked"})
+    assert kiosk.put(picked).status_code == 201
+    assert v1.SignedDesiredState.model_validate_json(
+        desired(kiosk).content).state.locker_assignments == []
+
+
+def test_reported_state_merges_deltas(kiosk):
+    target = f"/v1/kiosks/{kiosk.kiosk_id}/state"
+    first = kiosk.request("PATCH", target, {"queue_depth": 3, "devices": {
+        "receipt_printer": {"availability": "online", "severity": "ok"}}})
+    assert first.status_code == 200, first.text
+    second = kiosk.request("PATCH", target, {"queue_depth": 0, "devices": {
+        "lockers": {"availability": "hardwareError", "severity": "error", "detail": "door 7"}}})
+    reported = second.json()["reported"]
+    assert reported["queue_depth"] == 0
+    assert set(reported["devices"]) == {"receipt_printer", "lockers"}
+    assert kiosk.request("PATCH", target, {"unknown_field": 1}).status_code == 422
