@@ -1,0 +1,91 @@
+"""`district-server` commands, the migrations matching the models, and `run` serving real
+HTTP on loopback with several workers."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+
+from district_server.cli import main
+from district_server.migrations import upgrade
+from district_server.models import metadata
+from tests.district_server.kiosk_double import KioskDouble
+from wire import v1
+
+
+def test_migrations_produce_exactly_the_models(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+    engine.dispose()
+
+
+def test_keys_and_enroll_token(tmp_path: Path, capsys):
+    data = ["--data-dir", str(tmp_path)]
+    assert main(data + ["keys"]) == 0
+    keys = json.loads(capsys.readouterr().out)
+    assert "holder_hmac_key" not in keys and len(keys["payload_key_ids"]) == 1
+    assert oct((tmp_path / "district-keys.json").stat().st_mode)[-3:] == "600"
+    assert main(data + ["keys", "--rotate-payload-key"]) == 0
+    rotated = json.loads(capsys.readouterr().out)
+    assert len(rotated["payload_key_ids"]) == 2 and rotated["key_id"] != keys["key_id"]
+    assert main(data + ["enroll-token", "--kiosk-id", "kiosk-a"]) == 0
+    assert len(capsys.readouterr().out.strip()) >= 16
+
+
+def test_catalogue_validate_reports_problems(tmp_path: Path, capsys):
+    (tmp_path / "catalogue.yaml").write_text("version: '1'\nitems: []\n")
+    assert main(["--data-dir", str(tmp_path), "catalogue", "validate", str(tmp_path)]) == 5
+    assert "problem" in capsys.readouterr().err
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_run_serves_over_loopback_with_two_workers(tmp_path: Path):
+    port = free_port()
+    command = [sys.executable, "-m", "district_server.cli", "--data-dir", str(tmp_path),
+               "run", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"{base}/v1/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "server did not come up"
+                time.sleep(0.2)
+        assert health.status_code == 204
+        assert health.headers[v1.HEADER_API] == "v1" and "GMT" in health.headers["Date"]
+        token = subprocess.run([sys.executable, "-m", "district_server.cli", "--data-dir",
+                                str(tmp_path), "enroll-token"], capture_output=True, text=True,
+                               check=True).stdout.strip()
+        with httpx.Client(base_url=base, timeout=10) as http:
+            kiosk = KioskDouble(http, "live-kiosk-01")
+            kiosk.enroll(token)
+            statuses = {kiosk.request("GET", "/v1/kiosks/live-kiosk-01/receipts").status_code
+                        for _ in range(6)}          # spread over both workers
+            assert statuses == {200}
+            assert http.get("/openapi.json").json()["info"]["version"] == "v1"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(20)
