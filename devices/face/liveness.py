@@ -68,6 +68,7 @@ class LivenessJudge:
     index: int = 0
     _baseline: list[tuple[float, float]] = field(default_factory=list)
     _challenge_since: float = 0.0
+    _eyes_open_seen: bool = False
     _eyes_closed_seen: bool = False
     _centred_seen: bool = False
 
@@ -107,13 +108,18 @@ class LivenessJudge:
         if wanted == "blink":
             if abs(turn) >= self.turn_threshold and self._centred_seen:
                 return self._fail("head turned when a blink was asked")
-            if ear < min(self.closed_eye_ratio, open_ear * self.blink_drop):
+            # open, closed, open again: a blink begun before the prompt does not count
+            if ear > open_ear * 0.85:
+                if self._eyes_closed_seen:
+                    return self._next(t)
+                self._eyes_open_seen = True
+            elif self._eyes_open_seen and ear < min(self.closed_eye_ratio,
+                                                    open_ear * self.blink_drop):
                 self._eyes_closed_seen = True
-            elif self._eyes_closed_seen and ear > open_ear * 0.85:
-                return self._next(t)
             return self.verdict
         sign = 1.0 if wanted == "turn_left" else -1.0
-        if sign * turn >= self.turn_threshold:
+        # from facing the camera to turned: a head already turned when asked does not count
+        if sign * turn >= self.turn_threshold and self._centred_seen:
             return self._next(t)
         if sign * turn <= -self.turn_threshold and self._centred_seen:
             return self._fail(f"turned the other way when {wanted} was asked")
@@ -122,6 +128,7 @@ class LivenessJudge:
     def _next(self, t: float) -> Verdict:
         self.index += 1
         self._challenge_since = t
+        self._eyes_open_seen = False
         self._eyes_closed_seen = False
         self._centred_seen = False
         if self.index == len(self.challenges):

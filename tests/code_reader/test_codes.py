@@ -34,6 +34,13 @@ def test_a_whole_td3_mrz_gives_the_bac_key():
                            "expiry_date": "120415"}
 
 
+def test_a_whole_td1_mrz_gives_the_bac_key():
+    code = parse_code("I<UTOD231458907<<<<<<<<<<<<<<<\n"
+                      "7408122F1204159UTO<<<<<<<<<<<6\n"
+                      "ERIKSSON<<ANNA<MARIA<<<<<<<<<<")
+    assert code.value == "D23145890774081221204159"
+
+
 def test_icao_check_digit_vector():
     assert [mrz_check_digit(x) for x in ("L898902C<", "690806", "940623")] == [3, 1, 6]
 

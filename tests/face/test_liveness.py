@@ -63,6 +63,25 @@ def test_a_looped_replay_of_an_earlier_answer_fails_another_challenge():
     assert judge_track(replay, ["blink", "turn_right", "turn_left"]).verdict is Verdict.FAILED
 
 
+def test_an_action_already_under_way_when_asked_does_not_count():
+    samples = load_track(TRACKS / "left.json")
+    turned = [s for s in samples if s.t >= 1.5]  # the head is already turned at the prompt
+    judge = judge_track(turned, ["turn_left"], started_at=1.5)
+    assert judge.verdict is not Verdict.PASSED
+    blink = load_track(TRACKS / "blink.json")
+    judge = judge_track([s for s in blink if s.t >= 1.12], ["blink"], started_at=1.12)
+    assert judge.verdict is not Verdict.PASSED
+
+
+def test_a_turn_begun_before_its_prompt_does_not_count():
+    # a recording that turns while still blinking: the turn is under way when it is asked
+    from devices.face.tracks import synthesize
+    hasty = synthesize([("blink", 1.0), ("turn_left", 1.1)], duration=5.0)
+    assert judge_track(hasty, ["blink", "turn_left"]).verdict is not Verdict.PASSED
+    person = synthesize([("blink", 1.0), ("turn_left", 2.0)], duration=5.0)
+    assert judge_track(person, ["blink", "turn_left"]).verdict is Verdict.PASSED
+
+
 def test_actions_before_the_challenge_do_not_count():
     judge = judge_track(load_track(TRACKS / "blink.json"), ["blink"], started_at=1.5)
     assert judge.verdict is Verdict.PENDING
