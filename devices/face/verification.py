@@ -1,4 +1,5 @@
-"""One face-verification step: position, match, live challenge, decision; then wipe.
+"""One face-verification step: position, match, live challenge, match again (the same
+person did the challenge), decision; then wipe.
 
 Feed it camera frames (`feed`, from any thread; frames arriving while the child is
 busy are dropped). It publishes `FaceStepState` snapshots for the journey and UI:
@@ -32,6 +33,7 @@ class Phase(StrEnum):
     POSITIONING = "positioning"  # guiding until enough good frames in a row
     MATCHING = "matching"        # one good frame is encoded and compared
     CHALLENGE = "challenge"      # the citizen performs the random actions
+    CONFIRMING = "confirming"    # matched again after the challenge: the same person did it
     ACCEPTED = "accepted"
     STAFF = "staff"              # attempts used up or the reference unusable: staff path
     ENDED = "ended"              # wiped
@@ -123,13 +125,15 @@ class FaceVerification:
         looking at frames); otherwise a future that resolves once the frame has been judged."""
         with self._lock:
             phase = self._state.phase
-            if phase not in (Phase.POSITIONING, Phase.MATCHING, Phase.CHALLENGE):
+            if phase not in (Phase.POSITIONING, Phase.MATCHING, Phase.CHALLENGE,
+                             Phase.CONFIRMING):
                 return None
             if phase is Phase.CHALLENGE and self._judge is not None:
                 if self._judge.expire(self.clock.monotonic()) is Verdict.FAILED:
                     self._attempt_failed(f"liveness: {self._judge.reason}")
                     return None
-        observed = self.process.observe(frame.image, match=phase is Phase.MATCHING)
+        observed = self.process.observe(frame.image,
+                                        match=phase in (Phase.MATCHING, Phase.CONFIRMING))
         if observed is None:
             return None
         judged: Future = Future()
@@ -154,6 +158,8 @@ class FaceVerification:
                 self._position(obs)
             elif phase is Phase.MATCHING:
                 self._match(frame, obs)
+            elif phase is Phase.CONFIRMING:
+                self._confirm(frame, obs)
             else:
                 self._challenge(frame, obs)
 
@@ -179,8 +185,6 @@ class FaceVerification:
         if not matched:
             self._attempt_failed("no match")
             return
-        if self.settings.evidence_image:
-            self.evidence_jpeg = encode_jpeg(frame.image)
         challenges = self._challenges(self.settings.challenges)
         s = self.settings
         self._judge = LivenessJudge(challenges, frame.captured_at, s.challenge_time_s,
@@ -213,11 +217,34 @@ class FaceVerification:
         verdict = judge.observe(frame.captured_at, landmarks)
         if verdict is Verdict.PASSED:
             self._announce(None)
-            self._set(phase=Phase.ACCEPTED, instruction=Guidance.OK.value, progress=1.0)
+            self._begin_confirming()
         elif verdict is Verdict.FAILED:
             self._attempt_failed(f"liveness: {judge.reason}")
         elif judge.index != index:
             self._begin_challenge()
+
+    def _begin_confirming(self) -> None:
+        self._set(phase=Phase.CONFIRMING, instruction=Guidance.HEAD_TURNED.value, progress=1.0)
+        attempt = self._state.attempt
+
+        def check_time() -> None:
+            with self._lock:
+                if self._state.phase is Phase.CONFIRMING and self._state.attempt == attempt:
+                    self._attempt_failed("no good frame after the challenge")
+        self._timers.append(self.clock.call_later(self.settings.challenge_time_s, check_time))
+
+    def _confirm(self, frame: Frame, obs: Any) -> None:
+        if obs.guidance is not Guidance.OK or obs.distance is None:
+            self._set(instruction=obs.guidance.value)  # e.g. "look straight at the camera"
+            return
+        matched = obs.distance <= self.settings.threshold
+        obs.distance = None
+        if not matched:
+            self._attempt_failed("the face after the challenge does not match")
+            return
+        if self.settings.evidence_image:
+            self.evidence_jpeg = encode_jpeg(frame.image)
+        self._set(phase=Phase.ACCEPTED, instruction=Guidance.OK.value, progress=1.0)
 
     def _attempt_failed(self, reason: str) -> None:
         self.failure_reasons.append(reason)

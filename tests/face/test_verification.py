@@ -16,7 +16,7 @@ from tests.conftest import shared_data
 FPS = 15
 
 
-def run_step(face, who, *, settings=None, frames=400):
+def run_step(face, who, *, settings=None, frames=400, on_state=None):
     clock = TestClock()
     holder = shared_data("faces", "obama2.jpg")
     other = shared_data("faces", "rose_leslie_img1.jpg")
@@ -28,6 +28,8 @@ def run_step(face, who, *, settings=None, frames=400):
                             challenges=lambda n: ["blink", "turn_left", "turn_right"][:n])
     states = []
     step.subscribe(states.append)
+    if on_state is not None:
+        step.subscribe(lambda state: on_state(state, camera))
     try:
         camera.simulate("person", who=who)
         reference = decode_image(shared_data("faces", "obama.jpg").read_bytes())
@@ -44,8 +46,9 @@ def run_step(face, who, *, settings=None, frames=400):
         camera.stop()
 
 
-def test_the_holder_following_the_challenge_is_accepted(face, caplog):
+def test_the_holder_following_the_challenge_is_accepted(face, caplog, tmp_path, monkeypatch):
     caplog.set_level(logging.DEBUG)
+    monkeypatch.chdir(tmp_path)
     step, states = run_step(face, "holder", settings=FaceSettings(evidence_image=True))
     assert step.state.phase is Phase.ACCEPTED
     shown = [s.instruction for s in states]
@@ -55,6 +58,21 @@ def test_the_holder_following_the_challenge_is_accepted(face, caplog):
     step.end().result(30)
     assert step.state.phase is Phase.ENDED and step.evidence_jpeg is None
     assert "distance" not in caplog.text  # no score in any log
+    assert list(tmp_path.iterdir()) == []  # and nothing on disk
+
+
+def test_a_swap_of_person_after_the_challenge_fails_the_attempt(face):
+    swapped = []
+
+    def swap(state, camera):
+        if state.phase is Phase.CONFIRMING and not swapped:
+            swapped.append(state.attempt)
+            camera.simulate("person", who="someone_else")
+    step, _ = run_step(face, "holder", settings=FaceSettings(max_attempts=1), on_state=swap)
+    assert swapped == [1]
+    assert step.state.phase is Phase.STAFF
+    assert step.failure_reasons[0] == "the face after the challenge does not match"
+    step.end().result(30)
 
 
 def test_someone_else_fails_each_attempt_then_staff(face):
