@@ -3,7 +3,9 @@
 Files in `<queue dir>/desired/`: `staged.json` (fetched and verified, waiting for a moment
 with no citizen session), `current.json` (applied) and `previous.json` (the version before,
 for `rollback`). Each is a `SignedDesiredState` written durably; a crash between the
-steps of `apply_staged` leaves a state that applying again completes.
+steps of `apply_staged` leaves a state that applying again completes. The catalogue a
+state names is kept beside them as `catalogues/<sha256>.json`, the exact bytes whose
+hash the signed state carries; a state is staged only once its catalogue is here.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from typing import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from offline_queue.blobstore import sha256_hex
 from offline_queue.fileio import fsync_directory, write_durably
 from offline_queue.seal import verify_signed
 from wire.v1 import DesiredState, SignedDesiredState
@@ -22,13 +25,14 @@ Listener = Callable[[DesiredState], None]
 
 
 class DesiredStateRejected(ValueError):
-    """A bundle that must not be applied (bad signature, an older version)."""
+    """A bundle that must not be applied (bad signature, a catalogue that does not match)."""
 
 
 class DesiredStateStore:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory) / "desired"
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.catalogues = self.directory / "catalogues"
+        self.catalogues.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._listeners: list[Listener] = []
 
@@ -58,6 +62,19 @@ class DesiredStateStore:
         path = self.directory / "rolled_back_version"
         return int(path.read_text()) if path.exists() else 0
 
+    def catalogue_path(self, state: DesiredState) -> Path:
+        """Where the catalogue of `state` is (canonical JSON of wire.v1.Catalogue)."""
+        return self.catalogues / f"{state.catalogue_sha256}.json"
+
+    def store_catalogue(self, state: DesiredState, body: bytes) -> Path:
+        """Keep the catalogue bytes fetched for `state` when they hash to what it signed."""
+        if sha256_hex(body) != state.catalogue_sha256:
+            raise DesiredStateRejected(f"catalogue {state.catalogue_version} does not match "
+                                       "the sha256 in the signed desired state")
+        path = self.catalogue_path(state)
+        write_durably(path, body, mode=0o644)
+        return path
+
     def on_applied(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
@@ -70,6 +87,9 @@ class DesiredStateStore:
             newest = max((s.version for s in (self.current(), self.staged()) if s), default=0)
             if signed.state.version <= max(newest, self.rolled_back_version()):
                 return False
+            if not self.catalogue_path(signed.state).exists():
+                raise DesiredStateRejected(f"desired state version {signed.state.version}: "
+                                           "its catalogue has not been fetched")
             write_durably(self._path("staged"), signed.model_dump_json().encode())
             return True
 
@@ -84,11 +104,19 @@ class DesiredStateStore:
                 write_durably(self._path("previous"), current.read_bytes())
             os.replace(staged, current)
             fsync_directory(self.directory)
+            self._drop_unused_catalogues()
             state = self.current()
         assert state is not None
         for listener in self._listeners:
             listener(state)
         return state
+
+    def _drop_unused_catalogues(self) -> None:
+        kept = {self.catalogue_path(s).name for s in (self.current(), self.previous(),
+                                                       self.staged()) if s}
+        for path in self.catalogues.iterdir():
+            if path.name not in kept:
+                path.unlink()
 
     def rollback(self) -> DesiredState | None:
         """Go back to the previous version (N-1); None when there is none. The version taken

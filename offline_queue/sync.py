@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Callable, TypeVar
+from urllib.parse import quote
 
 import requests
 from pydantic import BaseModel, ValidationError
@@ -38,9 +39,9 @@ from offline_queue.store import DELIVERED, PENDING, Item, Outbox, retention_cuto
 from offline_queue.transport import SignedTransport
 from wire.v1 import API_VERSION, HEADER_API, HEADER_CHUNK_SHA256, HEADER_IDEMPOTENCY_KEY, \
     HEADER_UPLOAD_OFFSET, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, \
-    PATH_DESIRED_STATE, PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, PATH_SUBMISSION, \
-    BlobUploadCreated, BlobUploadProgress, Problem, ReceiptsPage, ReportedState, \
-    SignedDesiredState, SignedReceipt, sha256_hex
+    PATH_CATALOGUE, PATH_DESIRED_STATE, PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, \
+    PATH_SUBMISSION, BlobUploadCreated, BlobUploadProgress, DesiredState, Problem, \
+    ReceiptsPage, ReportedState, SignedDesiredState, SignedReceipt, sha256_hex
 
 log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -500,10 +501,13 @@ class SyncWorker:
         response = self.transport.request("GET", path,
                                           headers={"If-None-Match": etag} if etag else None)
         if response.status_code == 200:
+            signed = _parse(SignedDesiredState, response, "desired state")
             try:
-                signed = SignedDesiredState.model_validate_json(response.content)
+                if not self.desired.catalogue_path(signed.state).exists():
+                    self.desired.store_catalogue(signed.state,
+                                                 self._fetch_catalogue(signed.state))
                 self.desired.stage(signed, self.identity.receipt_public_key)
-            except (ValidationError, DesiredStateRejected) as error:
+            except DesiredStateRejected as error:
                 raise PauseQueue(f"desired state refused: {error}") from error
             self.outbox.set_state(desired_etag=response.headers.get("ETag"))
         elif response.status_code not in (304, 404):
@@ -511,6 +515,14 @@ class SyncWorker:
             raise TransientError(f"desired state: {_problem(response)}")
         self._next_desired_poll = self._clock.monotonic() + self.settings.desired_state_poll_s \
             + self._rng.uniform(0, self.settings.desired_state_jitter_s)
+
+    def _fetch_catalogue(self, state: DesiredState) -> bytes:
+        path = PATH_CATALOGUE.format(version=quote(state.catalogue_version, safe=""))
+        response = self.transport.request("GET", path)
+        if response.status_code != 200:
+            raise_for_global_status(response, "catalogue")
+            raise TransientError(f"catalogue {state.catalogue_version}: {_problem(response)}")
+        return response.content
 
     def apply_desired_state(self) -> None:
         if self.desired is not None:

@@ -23,7 +23,7 @@ from offline_queue.testing.faultproxy import FaultProxy
 from offline_queue.transport import SignedTransport
 from tests.offline_queue.helpers import application
 from tests.offline_queue.live_district import LiveDistrict
-from wire.v1 import Receipt, SignedReceipt, canonical_json
+from wire.v1 import Catalogue, Receipt, SignedReceipt, canonical_json
 
 KIOSK_ID = "kiosk-net-01"
 SETTINGS = SyncSettings(backoff_base_s=30, backoff_cap_s=900, idle_sync_interval_s=60,
@@ -264,7 +264,10 @@ def test_missing_local_blob_quarantines_only_that_item(kiosk):
 
 def test_desired_state_etag_and_reported_state_deltas(kiosk, test_clock):
     kiosk.sync_until_ok(1)
-    assert kiosk.desired.current() is not None  # fetched, verified, applied (no session)
+    current = kiosk.desired.current()  # fetched, verified, applied (no session)
+    assert current.catalogue_version == "queue-test-1"
+    catalogue = Catalogue.model_validate_json(kiosk.desired.catalogue_path(current).read_bytes())
+    assert [item.task_code for item in catalogue.items] == ["S0001"]
     reports = [s for s in kiosk.proxy.seen if s.method == "PATCH" and s.path.endswith("/state")]
     assert len(reports) == 1 and "queue_depth" in json.loads(reports[0].body)
     kiosk.sync_until_ok(1)
@@ -364,3 +367,11 @@ def test_a_broken_server_answer_is_retried_not_fatal(kiosk):
     assert not result.ok and "unexpected body" in result.error
     kiosk.sync_until_ok()
     kiosk.assert_exactly_once()
+
+
+def test_a_catalogue_not_matching_the_signed_state_is_refused(kiosk):
+    kiosk.proxy.inject("respond", method="GET", path="/v1/catalogue/", status=200,
+                       body=b'{"version":"queue-test-1","items":[]}')
+    result = kiosk.worker.sync_once()
+    assert not result.ok and "does not match" in result.error
+    assert kiosk.desired.current() is None and kiosk.desired.staged() is None
