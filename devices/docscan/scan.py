@@ -36,7 +36,7 @@ class Readability:
 @dataclass
 class ScanResult:
     page: np.ndarray             # the straightened page, BGR
-    corners: np.ndarray          # 4x2 float32 in the frame: top-left, top-right, bottom-right, bottom-left
+    corners: np.ndarray          # 4x2 float32 in the frame: TL, TR, BR, BL
     readability: Readability
 
 

@@ -28,7 +28,8 @@ VIDEO_FRAMES_MATCHED = 5
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("face", help="face verification tools (verify, evaluate)")
     commands = parser.add_subparsers(dest="face_command", metavar="SUBCOMMAND")
-    verify = commands.add_parser("verify", help="one reference photo against a probe photo or video")
+    verify = commands.add_parser("verify",
+                                 help="one reference photo against a probe photo or video")
     verify.add_argument("--reference", required=True, type=Path, metavar="IMG")
     verify.add_argument("--probe", required=True, type=Path, metavar="IMG|VIDEO")
     verify.add_argument("--json", action="store_true", help="print JSON")
@@ -62,7 +63,8 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return
     for key, value in result.items():
-        print(f"{key}: {json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value}")
+        shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+        print(f"{key}: {shown}")
 
 
 # --- verify ---------------------------------------------------------------------
