@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from devices.id_reader import tlv
 from devices.id_reader.errors import ParseError
 
 SW_OK = 0x9000
@@ -53,10 +54,20 @@ def select_file(fid: int) -> CommandApdu:
     return CommandApdu(0x00, 0xA4, 0x02, 0x0C, fid.to_bytes(2, "big"))
 
 
+#: INS B0 carries the offset in P1-P2 with 15 bits; beyond that ISO 7816-4's odd INS B1
+#: carries it in data object 54 and answers in data object 53
+MAX_SHORT_OFFSET = 0x7FFF
+#: the 53 header of an odd-INS answer takes at most this many bytes of the Le budget
+ODD_HEADER_MAX = 4
+
+
 def read_binary(offset: int, length: int) -> CommandApdu:
-    if not 0 <= offset <= 0x7FFF:
-        raise ValueError("READ BINARY offsets above 32767 need odd-INS reads")
-    return CommandApdu(0x00, 0xB0, offset >> 8, offset & 0xFF, le=length)
+    if offset < 0:
+        raise ValueError("READ BINARY offsets are not negative")
+    if offset <= MAX_SHORT_OFFSET:
+        return CommandApdu(0x00, 0xB0, offset >> 8, offset & 0xFF, le=length)
+    where = offset.to_bytes((offset.bit_length() + 7) // 8, "big")
+    return CommandApdu(0x00, 0xB1, 0x00, 0x00, tlv.encode(0x54, where), le=length)
 
 
 GET_CHALLENGE = CommandApdu(0x00, 0x84, 0x00, 0x00, le=8)

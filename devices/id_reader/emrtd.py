@@ -76,9 +76,14 @@ class EmrtdSession:
                             response.sw)
 
     def read_chunk(self, offset: int, length: int) -> bytes:
+        odd = offset > cmd.MAX_SHORT_OFFSET
+        if odd:  # the answer's 53 header counts against Le
+            length = min(self.max_read, length + cmd.ODD_HEADER_MAX)
         while True:
             response = self.transmit(cmd.read_binary(offset, length))
             if response.ok or response.sw == _END_OF_FILE:
+                if odd:
+                    return tlv.expect(response.data, 0x53, "an odd-INS READ BINARY answer").value
                 return response.data
             if response.sw == _WRONG_LENGTH and length > 1:
                 length = self.max_read = max(1, length // 2)

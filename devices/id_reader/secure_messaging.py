@@ -31,7 +31,9 @@ class SecureMessaging:
         objects = b""
         if command.data:
             cipher = tdes_encrypt(self._ks_enc, pad(command.data))
-            objects += tlv.encode(0x87, b"\x01" + cipher)
+            # odd INS (B1) data are BER-TLV: DO85 without the padding-indicator byte
+            objects += tlv.encode(0x85, cipher) if command.ins & 1 \
+                else tlv.encode(0x87, b"\x01" + cipher)
         if command.le is not None:
             objects += tlv.encode(0x97, bytes([command.le & 0xFF]))
         mac_input = pad(self._next_ssc() + pad(header) + objects)
@@ -50,6 +52,10 @@ class SecureMessaging:
         for element in tlv.iterate(response.data):
             raw = response.data[element.start:element.end]
             if element.tag == 0x87:
+                if not element.value or element.value[0] != 0x01:
+                    raise ParseError("encrypted data object 87 lacks the padding indicator 01")
+                encrypted, covered = element.value[1:], covered + raw
+            elif element.tag == 0x85:
                 encrypted, covered = element.value, covered + raw
             elif element.tag == 0x99:
                 status, covered = element.value, covered + raw
@@ -64,8 +70,6 @@ class SecureMessaging:
                                      "session is out of step", code="smMacMismatch")
         data = b""
         if encrypted is not None:
-            if not encrypted or encrypted[0] != 0x01:
-                raise ParseError("encrypted data object 87 lacks the padding indicator 01")
-            data = unpad(tdes_decrypt(self._ks_enc, encrypted[1:]))
+            data = unpad(tdes_decrypt(self._ks_enc, encrypted))
         return ResponseApdu(data, int.from_bytes(status, "big"))
 

@@ -93,3 +93,18 @@ def test_dates_and_names_from_dg1(pki):
     assert (document.birth_date, document.expiry_date) == (date(1990, 1, 1), date(2032, 1, 1))
     assert (document.name_latin, document.nationality, document.issuing_state) == \
         ("ZHANG SAN", "CHN", "CHN")
+
+
+def test_photos_beyond_32_kb_are_read_with_odd_ins_read_binary(pki):
+    from dataclasses import replace
+    big = replace(PROFILE, photo_bytes=50_000)
+    card = make_card(big, pki)
+    odd_reads = []
+    process = card.process
+    card.process = lambda apdu: (odd_reads.append(apdu) if apdu[1] == 0xB1 else None) \
+        or process(apdu)
+    document, apdus = read(card)
+    assert len(odd_reads) >= (50_000 - 0x7FFF) // 0xE7
+    assert len(document.photo.data) == 50_000 and document.photo.format == "jpeg"
+    assert {c.name: c.outcome for c in document.verification}["dg2_hash"] == Outcome.PASSED
+    assert apdus > 50_000 // 0xE7

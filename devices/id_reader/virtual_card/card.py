@@ -147,7 +147,7 @@ class VirtualEmrtd:
                 return b"", FILE_NOT_FOUND
             self._file = self.files[fid]
             return b"", OK
-        if apdu.ins == 0xB0:
+        if apdu.ins in (0xB0, 0xB1):
             return self._read_binary(apdu)
         return b"", INS_NOT_SUPPORTED
 
@@ -182,17 +182,20 @@ class VirtualEmrtd:
             self._session = None
             return SM_MISSING
         self._ssc += 1
-        covered = b"".join(_do(tag, objects[tag]) for tag in (0x87, 0x97) if tag in objects)
+        covered = b"".join(_do(tag, objects[tag]) for tag in (0x85, 0x87, 0x97) if tag in objects)
         header = cc.padded(bytes([apdu.cla, apdu.ins, apdu.p1, apdu.p2]))
         expected = cc.mac(ks_mac, cc.padded(self._ssc.to_bytes(8, "big") + header + covered))
         if not hmac.compare_digest(expected, objects[0x8E]):
             self._session = None
             return SM_WRONG
         data = b""
-        if 0x87 in objects:
-            body = objects[0x87]
-            clear = cc.strip_padding(cc.decrypt(ks_enc, body[1:])) if body[:1] == b"\x01" \
-                and len(body) % 8 == 1 else None
+        odd = bool(apdu.ins & 1)  # odd INS: DO85, no padding-indicator byte
+        body = objects.get(0x85 if odd else 0x87)
+        if body is not None:
+            if not odd:
+                body = body[1:] if body[:1] == b"\x01" else b"?"
+            clear = cc.strip_padding(cc.decrypt(ks_enc, body)) if body and len(body) % 8 == 0 \
+                else None
             if clear is None:
                 self._session = None
                 return SM_WRONG
@@ -206,7 +209,8 @@ class VirtualEmrtd:
         self._ssc += 1
         reply = b""
         if data_out:
-            reply += _do(0x87, b"\x01" + cc.encrypt(ks_enc, cc.padded(data_out)))
+            cipher = cc.encrypt(ks_enc, cc.padded(data_out))
+            reply += _do(0x85, cipher) if odd else _do(0x87, b"\x01" + cipher)
         reply += _do(0x99, sw)
         reply += _do(0x8E, cc.mac(ks_mac, cc.padded(self._ssc.to_bytes(8, "big") + reply)))
         return reply + OK
@@ -217,13 +221,23 @@ class VirtualEmrtd:
         if self.remove_after_reads is not None and self.reads >= self.remove_after_reads:
             raise CardLeftField("the card left the field")
         self.reads += 1
-        offset = (apdu.p1 << 8) | apdu.p2
         wanted = apdu.le or 256
-        if apdu.p1 & 0x80:
+        if apdu.ins == 0xB1:
+            # offset in DO54; the answer is DO53, whose header counts against Le
+            if len(apdu.data) < 3 or apdu.data[0] != 0x54 or apdu.data[1] != len(apdu.data) - 2:
+                return b"", WRONG_DATA
+            offset = int.from_bytes(apdu.data[2:], "big")
+        elif apdu.p1 & 0x80:
             return b"", WRONG_P1P2
+        else:
+            offset = (apdu.p1 << 8) | apdu.p2
         if wanted > self.max_read:
             return b"", bytes([0x6C, self.max_read])
         if offset >= len(self._file):
             return b"", WRONG_P1P2
+        if apdu.ins == 0xB1:
+            room = wanted - 2 if wanted - 2 < 0x80 else wanted - 3
+            chunk = self._file[offset:offset + room]
+            return _do(0x53, chunk), (OK if len(chunk) == room else END_OF_FILE)
         chunk = self._file[offset:offset + wanted]
         return chunk, (OK if len(chunk) == wanted else END_OF_FILE)
