@@ -88,6 +88,9 @@ class Item:
     blobs: tuple[str, ...] = ()
 
 
+_ITEM_COLUMNS = tuple(name for name in Item.__dataclass_fields__ if name != "blobs")
+
+
 @dataclass(frozen=True)
 class QueueCounts:
     pending: int
@@ -128,16 +131,21 @@ class Outbox:
         self._db.execute("PRAGMA busy_timeout=10000")
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise sqlite3.DatabaseError(
-                f"schema version {version} is newer than this kiosk software knows "
-                f"({len(MIGRATIONS)}); upgrade the software, do not delete the file")
-        for target in range(version + 1, len(MIGRATIONS) + 1):
+        """Bring the schema to the newest version, one migration per transaction; the
+        version is read inside each transaction, so two processes opening a new database
+        at once do not both run a step."""
+        while True:
             with self._transaction() as db:
-                for statement in _statements(MIGRATIONS[target - 1]):
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version > len(MIGRATIONS):
+                    raise sqlite3.DatabaseError(
+                        f"schema version {version} is newer than this kiosk software knows "
+                        f"({len(MIGRATIONS)}); upgrade the software, do not delete the file")
+                if version == len(MIGRATIONS):
+                    return
+                for statement in _statements(MIGRATIONS[version]):
                     db.execute(statement)
-                db.execute(f"PRAGMA user_version={target}")
+                db.execute(f"PRAGMA user_version={version + 1}")
 
     def schema_version(self) -> int:
         with self._lock:
@@ -233,7 +241,7 @@ class Outbox:
     def _item(self, row: sqlite3.Row) -> Item:
         blobs = tuple(r[0] for r in self._read(
             "SELECT sha256 FROM item_blobs WHERE item_id = ? ORDER BY sha256", (row["item_id"],)))
-        return Item(**{key: row[key] for key in row.keys()}, blobs=blobs)
+        return Item(**{key: row[key] for key in _ITEM_COLUMNS}, blobs=blobs)
 
     def items(self, state: str | None = None, after_seq: int = 0,
               limit: int = 1000) -> list[Item]:

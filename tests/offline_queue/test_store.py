@@ -155,3 +155,17 @@ def test_orphan_collection_in_another_process_waits_for_a_commit_in_flight(tmp_p
     collector.join(30)
     assert collected == [0]
     assert kiosk.blobs.exists(kiosk.get("a").blobs[0])
+
+
+def test_a_new_migration_upgrades_an_existing_database_and_keeps_its_items(tmp_path,
+                                                                          monkeypatch):
+    import offline_queue.store as store
+    old = Outbox(tmp_path)
+    _add(old, "kept")
+    old.close()
+    monkeypatch.setattr(store, "MIGRATIONS",
+                        (*MIGRATIONS, "ALTER TABLE items ADD COLUMN note TEXT DEFAULT ''"))
+    upgraded = Outbox(tmp_path)
+    assert upgraded.schema_version() == len(MIGRATIONS) + 1
+    assert [i.item_id for i in upgraded.items()] == ["kept"]
+    assert _add(upgraded, "next").kiosk_seq == 2
