@@ -90,7 +90,7 @@ def _validity(text: bytes) -> tuple[date, date | None, bool]:
 
 def nation_name(code: str) -> str:
     if code not in NATIONS:
-        raise ParseError(f"nation code {code!r} is not in GB/T 3304")
+        raise ParseError("the nation code on the card is not in GB/T 3304")
     return NATIONS[code]
 
 

@@ -1,6 +1,8 @@
 """The simulated backend: the real reading code against the in-process virtual card."""
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from devices.id_reader.errors import AccessDenied, CardRemoved, NoCard, ParseError, VerificationFailed
@@ -146,3 +148,36 @@ def test_removing_a_sam_card(reader):
     assert reader.read().result(10).ok
     reader.simulate("remove_card")
     assert isinstance(reader.read().result(10).error, NoCard)
+
+
+def test_nothing_personal_reaches_the_logs(reader, caplog):
+    caplog.set_level(logging.DEBUG)
+    for profile in ("resident_passport", "resident"):
+        reader.simulate("insert_card", profile=profile)
+        assert reader.read().result(10).ok
+    reader.simulate("fault", name="corrupted_data_group")
+    reader.read().result(10)
+    logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    for personal in ("E12345678", "ZHANG", "张三", "19900101", "1990-01-01", "440304",
+                     "福田"):
+        assert personal not in logged
+
+
+def test_cancel_while_the_card_is_slow(reader):
+    reader.simulate("delay", seconds=5)
+    command = reader.read()
+    command.cancel()
+    reader.clock.advance(5)
+    assert command.result(10).completion is Completion.CANCELED
+    reader.simulate("delay", seconds=0)
+    assert reader.read().result(10).ok
+
+
+def test_a_read_that_takes_too_long_times_out(reader):
+    reader.simulate("delay", seconds=60)
+    command = reader.read(timeout=30)
+    reader.clock.advance(30)
+    assert command.result(10).completion is Completion.TIMEOUT
+    reader.simulate("delay", seconds=0)
+    reader.clock.advance(60)
+    assert reader.read().result(10).ok
