@@ -7,8 +7,10 @@ Each board's switch polarity says whether a high level means "door open". Pollin
 - `closed`,
 - `leftOpen` once a door stays open past `left_open_alarm_s`,
 - `jammed` when a commanded door never reports open within `jam_timeout_s`.
-An open that gets no (or a garbled) reply ends `outcomeUnknown`: the board may have
-acted, so it is reconciled by polling and never retried blindly.
+A board that misses replies leaves its doors unknown (a warning); only when no board
+answers is the bank offline. An open that gets no (or a garbled) reply ends
+`outcomeUnknown`: the board may have acted, so it is reconciled by polling and never
+retried blindly.
 """
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from devices.base import Device, DeviceSettings
 from devices.commands import CancelToken, Command
 from devices.locker.codecs import CODECS, Codec, Reply, Request, RequestKind
-from devices.model import (DeviceIdentity, ErrorClass, InvalidData, OutcomeUnknown,
+from devices.model import (Availability, CommandTimeout, DeviceError, DeviceIdentity,
+                           DeviceOffline, ErrorClass, InvalidData, OutcomeUnknown, Severity,
                            UnitState, UserError)
 
 log = logging.getLogger(__name__)
@@ -152,6 +155,7 @@ class LockerBank(Device):
         self._doors = {n: _Door() for n in self.compartments}
         self._bus: Bus | None = None
         self._polling = False
+        self._silent_boards: list[int] = []
 
     def _make_bus(self) -> Bus:
         raise NotImplementedError
@@ -203,6 +207,7 @@ class LockerBank(Device):
             bus.close()
 
     def _after_open(self) -> None:
+        self._report_silent_boards(self._silent_boards)
         if not self._polling:
             self._polling = True
             self.every(self.settings.poll_s, "door poll", lambda token: self._poll(token))
@@ -225,6 +230,10 @@ class LockerBank(Device):
         except InvalidData as error:
             raise OutcomeUnknown(f"open {number}: garbled reply ({error.message}); "
                                  "reconciling by polling", code="openUnconfirmed") from None
+        except DeviceOffline as error:
+            self._board_silent(c.board)
+            raise OutcomeUnknown(f"open {number}: {error.message}; reconciling by polling",
+                                 code="openUnconfirmed") from None
         opened = self._is_open(c.board, reply.levels[c.lock])
         if opened:
             self._observe(number, True)
@@ -235,26 +244,62 @@ class LockerBank(Device):
     def _read_one(self, number: int, token: CancelToken) -> bool:
         token.raise_if_cancelled()
         c = self._compartment(number)
-        reply = self._transact(Request(RequestKind.QUERY, c.board, c.lock),
-                               self.settings.query_retries)
+        try:
+            reply = self._transact(Request(RequestKind.QUERY, c.board, c.lock),
+                                   self.settings.query_retries)
+        except DeviceOffline as error:
+            self._board_silent(c.board)
+            raise CommandTimeout(error.message, code=error.code) from None
         is_open = self._is_open(c.board, reply.levels[c.lock])
         self._observe(number, is_open)
         return is_open
 
     def _poll(self, token: CancelToken | None) -> dict[int, bool]:
+        """Read every board. A board that does not answer leaves its doors unknown and the
+        bank usable with a warning; only when no board answers is the bank offline."""
         states: dict[int, bool] = {}
+        silent: list[tuple[int, DeviceError]] = []
         for address in self._boards:
             if token is not None:
                 token.raise_if_cancelled()
-            reply = self._transact(Request(RequestKind.QUERY_ALL, address),
-                                   self.settings.query_retries)
+            try:
+                reply = self._transact(Request(RequestKind.QUERY_ALL, address),
+                                       self.settings.query_retries)
+            except (DeviceOffline, InvalidData) as error:
+                silent.append((address, error))
+                continue
             for number, c in self.compartments.items():
                 if c.board == address:
                     states[number] = self._is_open(address, reply.levels[c.lock])
+        if len(silent) == len(self._boards):
+            raise silent[0][1]
         for number, is_open in states.items():
             self._observe(number, is_open)
+        for address, _error in silent:
+            for number, c in self.compartments.items():
+                if c.board == address:  # the last known state stays for comparison later
+                    self.set_unit(f"compartment-{number}", UnitState.UNKNOWN)
+        self._silent_boards = [address for address, _ in silent]
+        self._report_silent_boards(self._silent_boards)
         self._check_timers()
         return states
+
+    def _board_silent(self, address: int) -> None:
+        """One board missed a reply: a warning now; the next poll decides if the bank is down."""
+        if address not in self._silent_boards:
+            self._silent_boards.append(address)
+        self._report_silent_boards(self._silent_boards)
+
+    def _report_silent_boards(self, addresses: list[int]) -> None:
+        if self.status.availability not in (Availability.ONLINE, Availability.BUSY):
+            return
+        if addresses:
+            log.warning("lock boards not answering", extra={"device": self.name,
+                                                            "boards": addresses})
+            self._set_status(severity=Severity.WARNING, reason="board " + ", ".join(
+                str(a) for a in addresses) + " not answering")
+        else:
+            self._set_status(severity=Severity.OK, reason="")
 
     def _observe(self, number: int, is_open: bool) -> None:
         door = self._doors[number]

@@ -27,6 +27,7 @@ class BoardSimulator:
         self.boards = boards
         self.doors = {(a, lock): False for a, (n, _) in boards.items() for lock in range(1, n + 1)}
         self.jammed: set[tuple[int, int]] = set()
+        self.silent: set[int] = set()        # boards that answer nothing (dead, unplugged)
         self.requests: list[bytes] = []
         self._take_fault = take_fault or (lambda name: False)
         self._lock = threading.Lock()
@@ -55,6 +56,10 @@ class BoardSimulator:
     def force_open(self, board: int, lock: int) -> None:
         with self._lock:
             self.doors[(board, lock)] = True
+
+    def mute_board(self, board: int, mute: bool = True) -> None:
+        with self._lock:
+            (self.silent.add if mute else self.silent.discard)(board)
 
     def jam(self, board: int, lock: int, jammed: bool = True) -> None:
         with self._lock:
@@ -86,7 +91,7 @@ class BoardSimulator:
         except FrameError as error:
             log.info("board simulator ignored a frame: %s", error.message)
             return b""
-        if request.board not in self.boards:
+        if request.board not in self.boards or request.board in self.silent:
             return b""
         locks, open_level = self.boards[request.board]
         if request.kind is not RequestKind.QUERY_ALL and request.lock > locks:

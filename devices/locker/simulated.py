@@ -1,7 +1,8 @@
 """The simulated locker bank: the real RS-485 driver talking over a pty to the board
 simulator, so frames, timeouts and checksums are exercised exactly as on a real bus.
 
-Scenario actions: `close`, `force_open`, `jam`, `unjam` (by compartment number);
+Scenario actions: `close`, `force_open`, `jam`, `unjam` (by compartment number),
+`board_silent` (by board address);
 one-shot faults on the wire: `no_reply`, `bad_checksum`.
 """
 from __future__ import annotations
@@ -67,3 +68,9 @@ class SimulatedLockerBank(SimulatorMixin, Rs485LockerBank):
 
     def sim_unjam(self, compartment: int) -> None:
         self.boards.jam(*self._where(compartment), jammed=False)
+
+    def sim_board_silent(self, board: int, silent: bool = True) -> None:
+        """One board stops answering (or answers again): its doors become unknown."""
+        if board not in self.boards.boards:
+            raise SimulatorError(f"there is no board {board}")
+        self.boards.mute_board(board, silent)

@@ -97,8 +97,8 @@ class ReceiptPrinter(Device):
 
     @property
     def capabilities(self) -> dict[str, Any]:
-        return {"paper_width_mm": self.settings.paper_width_mm, "native_qr": self.settings.native_qr,
-                "cut": "partial", "status": self._transport_supports_status(),
+        return {"paper_width_mm": self.settings.paper_width_mm,
+                "native_qr": self.settings.native_qr, "cut": "partial", "status": self._transport_supports_status(),
                 "encoding": "GB18030"}
 
     def print_document(self, document: Document, *, command_id: str | None = None) -> Command:

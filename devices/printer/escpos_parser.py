@@ -129,7 +129,8 @@ class EscPosParser:
     def finish(self) -> list[Element]:
         """End of the stream: anything left over is a truncated command."""
         if self._buffer:
-            raise EscPosParseError(f"stream ends inside a command: {bytes(self._buffer[:8]).hex(' ')}")
+            start = bytes(self._buffer[:8]).hex(" ")
+            raise EscPosParseError(f"stream ends inside a command: {start}")
         self._flush_line()
         return self.elements
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from devices.locker.bank import CompartmentNotFound
-from devices.model import Availability, Completion, UnitState
+from devices.model import Availability, Completion, Severity, UnitState
 from tests.locker.conftest import make_bank
 
 
@@ -109,20 +109,32 @@ def test_unknown_compartment_is_a_clear_error(bank):
         bank.open(99)
 
 
-def test_a_board_that_stops_answering_makes_the_bank_offline_then_heals():
+def test_a_missed_reply_is_a_timeout_and_a_warning_not_an_outage():
     bank = make_bank("xor_8a", query_retries=0)
     try:
         assert bank.read_all().result(10).ok
         bank.simulate("fault", name="no_reply")
         result = bank.read(1).result(10)
-        assert result.completion is Completion.HARDWARE_ERROR
+        assert result.completion is Completion.TIMEOUT
         assert "did not answer" in result.error.message
-        assert bank.status.availability is Availability.OFFLINE
-        bank.clock.advance(1)                     # back-off reopen
-        assert bank.read_all().result(10).ok
-        assert bank.status.availability is Availability.ONLINE
+        assert bank.status.usable and bank.status.severity is Severity.WARNING
+        assert bank.read_all().result(10).ok      # the next full read clears the warning
+        assert bank.status.severity is Severity.OK
     finally:
         bank.stop()
+
+
+def test_no_board_answering_makes_the_bank_offline_then_heals(bank):
+    for board in bank.settings.boards:
+        bank.simulate("board_silent", board=board.address)
+    result = bank.read_all().result(10)
+    assert result.completion is Completion.HARDWARE_ERROR
+    assert bank.status.availability is Availability.OFFLINE
+    for board in bank.settings.boards:
+        bank.simulate("board_silent", board=board.address, silent=False)
+    bank.clock.advance(1)                         # back-off reopen
+    assert bank.read_all().result(10).ok
+    assert bank.status.availability is Availability.ONLINE
 
 
 def test_unplugged_bus_is_no_device_until_replugged(bank):
@@ -132,3 +144,19 @@ def test_unplugged_bus_is_no_device_until_replugged(bank):
     bank.simulate("replug")
     assert bank.read_all().result(10).ok
     assert bank.status.availability is Availability.ONLINE
+
+
+def test_one_silent_board_leaves_the_others_usable(bank):
+    second = bank.settings.boards[1].address
+    bank.simulate("board_silent", board=second)
+    states = bank.read_all().result(10)
+    assert states.ok and set(states.value) == set(range(1, 9))
+    assert bank.status.usable and bank.status.severity is Severity.WARNING
+    assert bank.status.reason == f"board {second} not answering"
+    assert bank.status.units["compartment-12"] is UnitState.UNKNOWN
+    assert bank.open(2).result(10).ok
+    bank.simulate("force_open", compartment=12)     # happens while nobody can see it
+    bank.simulate("board_silent", board=second, silent=False)
+    assert bank.read_all().result(10).ok
+    assert bank.status.severity is Severity.OK and bank.status.reason == ""
+    assert bank.log.wait_for("forcedOpen", 12)      # noticed once the board is back

@@ -43,198 +43,232 @@ def signature() -> Image.Image:
 
 
 RECEIPT_58 = hexlines('''
-    1B 40                                                                    # ESC @ initialise
-    1C 26                                                                    # FS & Chinese mode
-    1B 61 01                                                                 # ESC a 1 centre
-    1B 45 01                                                                 # ESC E 1 bold
-    1D 21 11                                                                 # GS ! 0x11 double width+height
-    CA DC C0 ED BB D8 D6 B4 0A                                               # 受理回执 LF
-    1B 45 00                                                                 # ESC E 0 bold off
-    1D 21 00                                                                 # GS ! 0 normal size
-    B8 A3 CC EF D6 D0 D0 C4 0A                                               # 福田中心 LF
-    1B 61 00                                                                 # ESC a 0 left
-    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # -------------------------------- LF
-    2D 2D 2D 2D 2D 2D 2D 2D 0A                                               # ...
-    B0 B8 BC FE B1 E0 BA C5 A3 BA 4B 31 2D 37 0A                             # 案件编号：K1-7 LF
-    B0 EC C0 ED CA C2 CF EE A3 BA BB A7 BC AE D6 A4 C3 F7 0A                 # 办理事项：户籍证明 LF
-    CC E1 BD BB C8 D5 C6 DA A3 BA 32 30 32 36 C4 EA 31 31 D4 C2 32 36 C8 D5  # 提交日期：2026年11月26日 LF
-    0A                                                                       # ...
-    B3 D0 C5 B5 B0 EC BD E1 A3 BA 32 30 32 36 C4 EA 31 32 D4 C2 31 30 C8 D5  # 承诺办结：2026年12月10日 LF
-    0A                                                                       # ...
-    D2 D1 CA D5 B2 C4 C1 CF A3 BA 0A                                         # 已收材料： LF
-    31 2E 20 C9 ED B7 DD D6 A4 0A                                            # 1. 身份证 LF
-    C8 DD C8 B1 BA F3 B2 B9 B2 C4 C1 CF A3 BA 0A                             # 容缺后补材料： LF
-    31 2E 20 D5 D5 C6 AC 0A                                                  # 1. 照片 LF
-    B2 B9 BD BB C6 DA CF DE A3 BA 32 30 32 36 C4 EA 31 32 D4 C2 33 C8 D5 0A  # 补交期限：2026年12月3日 LF
-    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # -------------------------------- LF
-    2D 2D 2D 2D 2D 2D 2D 2D 0A                                               # ...
-    1B 61 01                                                                 # ESC a 1 centre
-    1D 28 6B 04 00 31 41 32 00                                               # GS ( k fn65 QR model 2
-    1D 28 6B 03 00 31 43 06                                                  # GS ( k fn67 module size 6
-    1D 28 6B 03 00 31 45 31                                                  # GS ( k fn69 error correction M
-    1D 28 6B 1A 00 31 50 30 68 74 74 70 73 3A 2F 2F 7A 2E 67 6F 76 2E 63 6E  # GS ( k fn80 store 'https://z.gov.cn/c/K1-7' (pL = len+3)
-    2F 63 2F 4B 31 2D 37                                                     # ...
-    1D 28 6B 03 00 31 51 30                                                  # GS ( k fn81 print symbol
-    C9 A8 C2 EB B2 E9 D1 AF B0 EC C0 ED BD F8 B6 C8 0A                       # 扫码查询办理进度 LF
-    1D 56 42 00                                                              # GS V 66 0 feed to cutter, partial cut
+    1B 40                                            # ESC @ initialise
+    1C 26                                            # FS & Chinese mode
+    1B 61 01                                         # ESC a 1 centre
+    1B 45 01                                         # ESC E 1 bold
+    1D 21 11                                         # GS ! 0x11 double width+height
+    CA DC C0 ED BB D8 D6 B4 0A                       # 受理回执 LF
+    1B 45 00                                         # ESC E 0 bold off
+    1D 21 00                                         # GS ! 0 normal size
+    B8 A3 CC EF D6 D0 D0 C4 0A                       # 福田中心 LF
+    1B 61 00                                         # ESC a 0 left
+    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # 32 x '-' LF
+    2D 2D 2D 2D 2D 2D 2D 2D                          # ...
+    2D 2D 2D 2D 2D 2D 2D 2D 0A                       # ...
+    B0 B8 BC FE B1 E0 BA C5 A3 BA 4B 31 2D 37 0A     # 案件编号：K1-7 LF
+    B0 EC C0 ED CA C2 CF EE A3 BA BB A7 BC AE D6 A4  # 办理事项：户籍证明 LF
+    C3 F7 0A                                         # ...
+    CC E1 BD BB C8 D5 C6 DA A3 BA 32 30 32 36 C4 EA  # 提交日期：2026年11月26日 LF
+    31 31 D4 C2 32 36 C8 D5                          # ...
+    0A                                               # ...
+    B3 D0 C5 B5 B0 EC BD E1 A3 BA 32 30 32 36 C4 EA  # 承诺办结：2026年12月10日 LF
+    31 32 D4 C2 31 30 C8 D5                          # ...
+    0A                                               # ...
+    D2 D1 CA D5 B2 C4 C1 CF A3 BA 0A                 # 已收材料： LF
+    31 2E 20 C9 ED B7 DD D6 A4 0A                    # 1. 身份证 LF
+    C8 DD C8 B1 BA F3 B2 B9 B2 C4 C1 CF A3 BA 0A     # 容缺后补材料： LF
+    31 2E 20 D5 D5 C6 AC 0A                          # 1. 照片 LF
+    B2 B9 BD BB C6 DA CF DE A3 BA 32 30 32 36 C4 EA  # 补交期限：2026年12月3日 LF
+    31 32 D4 C2 33 C8 D5 0A                          # ...
+    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # 32 x '-' LF
+    2D 2D 2D 2D 2D 2D 2D 2D                          # ...
+    2D 2D 2D 2D 2D 2D 2D 2D 0A                       # ...
+    1B 61 01                                         # ESC a 1 centre
+    1D 28 6B 04 00 31 41 32 00                       # GS ( k fn65 QR model 2
+    1D 28 6B 03 00 31 43 06                          # GS ( k fn67 module size 6
+    1D 28 6B 03 00 31 45 31                          # GS ( k fn69 error correction M
+    1D 28 6B 1A 00 31 50 30 68 74 74 70 73 3A 2F 2F  # GS ( k fn80 store, pL = 23 + 3
+    7A 2E 67 6F 76 2E 63 6E                          # ...
+    2F 63 2F 4B 31 2D 37                             # ...
+    1D 28 6B 03 00 31 51 30                          # GS ( k fn81 print symbol
+    C9 A8 C2 EB B2 E9 D1 AF B0 EC C0 ED BD F8 B6 C8  # 扫码查询办理进度 LF
+    0A                                               # ...
+    1D 56 42 00                                      # GS V 66 0 feed to cutter, partial cut
 ''')
 
 LETTER_58 = hexlines('''
-    1B 40                                                                    # ESC @ initialise
-    1C 26                                                                    # FS & Chinese mode
-    1B 61 01                                                                 # ESC a 1 centre
-    1B 45 01                                                                 # ESC E 1 bold
-    1D 21 11                                                                 # GS ! 0x11 double width+height
-    C8 DD C8 B1 CA DC C0 ED B3 D0 C5 B5 CA E9 0A                             # 容缺受理承诺书 LF
-    1B 61 00                                                                 # ESC a 0 left
-    1B 45 00                                                                 # ESC E 0 bold off
-    1D 21 00                                                                 # GS ! 0 normal size
-    CE C4 B1 BE B0 E6 B1 BE A3 BA 76 32 0A                                   # 文本版本：v2 LF
-    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # -------------------------------- LF
-    2D 2D 2D 2D 2D 2D 2D 2D 0A                                               # ...
-    B0 B8 BC FE B1 E0 BA C5 A3 BA 4B 31 2D 37 0A                             # 案件编号：K1-7 LF
-    B0 EC C0 ED CA C2 CF EE A3 BA BB A7 BC AE D6 A4 C3 F7 0A                 # 办理事项：户籍证明 LF
-    B1 BE C8 CB B3 D0 C5 B5 B0 B4 C6 DA B2 B9 BD BB B2 C4 C1 CF A1 A3 0A     # 本人承诺按期补交材料。 LF
-    BA F3 B2 B9 B2 C4 C1 CF A3 BA 0A                                         # 后补材料： LF
-    31 2E 20 D5 D5 C6 AC 0A                                                  # 1. 照片 LF
-    B2 B9 BD BB C6 DA CF DE A3 BA 32 30 32 36 C4 EA 31 32 D4 C2 33 C8 D5 0A  # 补交期限：2026年12月3日 LF
-    B3 D0 C5 B5 C8 CB A3 BA D5 C5 C8 FD 0A                                   # 承诺人：张三 LF
-    C7 A9 C3 FB A3 BA 0A                                                     # 签名： LF
-    1B 61 01                                                                 # ESC a 1 centre
-    1D 76 30 00 02 00 02 00                                                  # GS v 0 raster, 2 bytes x 2 rows
-    FF 00                                                                    # row 1: 8 black, 8 white
-    00 FF                                                                    # row 2: 8 white, 8 black
-    1B 61 00                                                                 # ESC a 0 left
-    C7 A9 CA F0 CA B1 BC E4 A3 BA 32 30 32 36 C4 EA 31 31 D4 C2 32 36 C8 D5  # 签署时间：2026年11月26日 09:30 LF
-    20 30 39 3A 33 30 0A                                                     # ...
-    1D 56 42 00                                                              # GS V 66 0 feed to cutter, partial cut
+    1B 40                                            # ESC @ initialise
+    1C 26                                            # FS & Chinese mode
+    1B 61 01                                         # ESC a 1 centre
+    1B 45 01                                         # ESC E 1 bold
+    1D 21 11                                         # GS ! 0x11 double width+height
+    C8 DD C8 B1 CA DC C0 ED B3 D0 C5 B5 CA E9 0A     # 容缺受理承诺书 LF
+    1B 61 00                                         # ESC a 0 left
+    1B 45 00                                         # ESC E 0 bold off
+    1D 21 00                                         # GS ! 0 normal size
+    CE C4 B1 BE B0 E6 B1 BE A3 BA 76 32 0A           # 文本版本：v2 LF
+    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # 32 x '-' LF
+    2D 2D 2D 2D 2D 2D 2D 2D                          # ...
+    2D 2D 2D 2D 2D 2D 2D 2D 0A                       # ...
+    B0 B8 BC FE B1 E0 BA C5 A3 BA 4B 31 2D 37 0A     # 案件编号：K1-7 LF
+    B0 EC C0 ED CA C2 CF EE A3 BA BB A7 BC AE D6 A4  # 办理事项：户籍证明 LF
+    C3 F7 0A                                         # ...
+    B1 BE C8 CB B3 D0 C5 B5 B0 B4 C6 DA B2 B9 BD BB  # 本人承诺按期补交材料。 LF
+    B2 C4 C1 CF A1 A3 0A                             # ...
+    BA F3 B2 B9 B2 C4 C1 CF A3 BA 0A                 # 后补材料： LF
+    31 2E 20 D5 D5 C6 AC 0A                          # 1. 照片 LF
+    B2 B9 BD BB C6 DA CF DE A3 BA 32 30 32 36 C4 EA  # 补交期限：2026年12月3日 LF
+    31 32 D4 C2 33 C8 D5 0A                          # ...
+    B3 D0 C5 B5 C8 CB A3 BA D5 C5 C8 FD 0A           # 承诺人：张三 LF
+    C7 A9 C3 FB A3 BA 0A                             # 签名： LF
+    1B 61 01                                         # ESC a 1 centre
+    1D 76 30 00 02 00 02 00                          # GS v 0 raster, 2 bytes x 2 rows
+    FF 00                                            # row 1: 8 black, 8 white
+    00 FF                                            # row 2: 8 white, 8 black
+    1B 61 00                                         # ESC a 0 left
+    C7 A9 CA F0 CA B1 BC E4 A3 BA 32 30 32 36 C4 EA  # 签署时间：2026年11月26日 09:30 LF
+    31 31 D4 C2 32 36 C8 D5                          # ...
+    20 30 39 3A 33 30 0A                             # ...
+    1D 56 42 00                                      # GS V 66 0 feed to cutter, partial cut
 ''')
 
 TICKET_80 = hexlines('''
-    1B 40                                                                    # ESC @ initialise
-    1C 26                                                                    # FS & Chinese mode
-    1B 61 01                                                                 # ESC a 1 centre
-    B8 A3 CC EF D6 D0 D0 C4 0A                                               # 福田中心 LF
-    1B 45 01                                                                 # ESC E 1 bold
-    C5 C5 B6 D3 BA C5 0A                                                     # 排队号 LF
-    1D 21 22                                                                 # GS ! 0x22 triple size
-    41 30 32 33 0A                                                           # A023 LF
-    1B 61 00                                                                 # ESC a 0 left
-    1B 45 00                                                                 # ESC E 0 bold off
-    1D 21 00                                                                 # GS ! 0 normal size
-    D2 B5 CE F1 C0 E0 D0 CD A3 BA BB A7 D5 FE 0A                             # 业务类型：户政 LF
-    C7 B0 B7 BD B5 C8 BA F2 A3 BA 33 C8 CB 0A                                # 前方等候：3人 LF
-    C8 A1 BA C5 CA B1 BC E4 A3 BA 32 30 32 36 C4 EA 31 31 D4 C2 32 36 C8 D5  # 取号时间：2026年11月26日 09:30 LF
-    20 30 39 3A 33 30 0A                                                     # ...
-    C7 EB C1 F4 D2 E2 BD D0 BA C5 A3 AC B9 FD BA C5 C7 EB D6 D8 D0 C2 C8 A1  # 请留意叫号，过号请重新取号。 LF
-    BA C5 A1 A3 0A                                                           # ...
-    1D 56 42 00                                                              # GS V 66 0 feed to cutter, partial cut
+    1B 40                                            # ESC @ initialise
+    1C 26                                            # FS & Chinese mode
+    1B 61 01                                         # ESC a 1 centre
+    B8 A3 CC EF D6 D0 D0 C4 0A                       # 福田中心 LF
+    1B 45 01                                         # ESC E 1 bold
+    C5 C5 B6 D3 BA C5 0A                             # 排队号 LF
+    1D 21 22                                         # GS ! 0x22 triple size
+    41 30 32 33 0A                                   # A023 LF
+    1B 61 00                                         # ESC a 0 left
+    1B 45 00                                         # ESC E 0 bold off
+    1D 21 00                                         # GS ! 0 normal size
+    D2 B5 CE F1 C0 E0 D0 CD A3 BA BB A7 D5 FE 0A     # 业务类型：户政 LF
+    C7 B0 B7 BD B5 C8 BA F2 A3 BA 33 C8 CB 0A        # 前方等候：3人 LF
+    C8 A1 BA C5 CA B1 BC E4 A3 BA 32 30 32 36 C4 EA  # 取号时间：2026年11月26日 09:30 LF
+    31 31 D4 C2 32 36 C8 D5                          # ...
+    20 30 39 3A 33 30 0A                             # ...
+    C7 EB C1 F4 D2 E2 BD D0 BA C5 A3 AC B9 FD BA C5  # 请留意叫号，过号请重新取号。 LF
+    C7 EB D6 D8 D0 C2 C8 A1                          # ...
+    BA C5 A1 A3 0A                                   # ...
+    1D 56 42 00                                      # GS V 66 0 feed to cutter, partial cut
 ''')
 
 SLIP_58 = hexlines('''
-    1B 40                                                                    # ESC @ initialise
-    1C 26                                                                    # FS & Chinese mode
-    1B 61 01                                                                 # ESC a 1 centre
-    1B 45 01                                                                 # ESC E 1 bold
-    1D 21 11                                                                 # GS ! 0x11 double width+height
-    C8 A1 BC FE C6 BE CC F5 0A                                               # 取件凭条 LF
-    1B 61 00                                                                 # ESC a 0 left
-    1B 45 00                                                                 # ESC E 0 bold off
-    1D 21 00                                                                 # GS ! 0 normal size
-    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # -------------------------------- LF
-    2D 2D 2D 2D 2D 2D 2D 2D 0A                                               # ...
-    B0 B8 BC FE B1 E0 BA C5 A3 BA 4B 31 2D 37 0A                             # 案件编号：K1-7 LF
-    B9 F1 C3 C5 A3 BA 31 32 BA C5 0A                                         # 柜门：12号 LF
-    C8 A1 BC FE B2 C4 C1 CF A3 BA 0A                                         # 取件材料： LF
-    31 2E 20 BB A7 BC AE D6 A4 C3 F7 0A                                      # 1. 户籍证明 LF
-    C8 A1 BC FE CA B1 BC E4 A3 BA 32 30 32 36 C4 EA 31 31 D4 C2 32 36 C8 D5  # 取件时间：2026年11月26日 09:30 LF
-    20 30 39 3A 33 30 0A                                                     # ...
-    C7 EB CD D7 C9 C6 B1 A3 B9 DC B1 BE C6 BE CC F5 A1 A3 0A                 # 请妥善保管本凭条。 LF
-    1D 56 42 00                                                              # GS V 66 0 feed to cutter, partial cut
+    1B 40                                            # ESC @ initialise
+    1C 26                                            # FS & Chinese mode
+    1B 61 01                                         # ESC a 1 centre
+    1B 45 01                                         # ESC E 1 bold
+    1D 21 11                                         # GS ! 0x11 double width+height
+    C8 A1 BC FE C6 BE CC F5 0A                       # 取件凭条 LF
+    1B 61 00                                         # ESC a 0 left
+    1B 45 00                                         # ESC E 0 bold off
+    1D 21 00                                         # GS ! 0 normal size
+    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # 32 x '-' LF
+    2D 2D 2D 2D 2D 2D 2D 2D                          # ...
+    2D 2D 2D 2D 2D 2D 2D 2D 0A                       # ...
+    B0 B8 BC FE B1 E0 BA C5 A3 BA 4B 31 2D 37 0A     # 案件编号：K1-7 LF
+    B9 F1 C3 C5 A3 BA 31 32 BA C5 0A                 # 柜门：12号 LF
+    C8 A1 BC FE B2 C4 C1 CF A3 BA 0A                 # 取件材料： LF
+    31 2E 20 BB A7 BC AE D6 A4 C3 F7 0A              # 1. 户籍证明 LF
+    C8 A1 BC FE CA B1 BC E4 A3 BA 32 30 32 36 C4 EA  # 取件时间：2026年11月26日 09:30 LF
+    31 31 D4 C2 32 36 C8 D5                          # ...
+    20 30 39 3A 33 30 0A                             # ...
+    C7 EB CD D7 C9 C6 B1 A3 B9 DC B1 BE C6 BE CC F5  # 请妥善保管本凭条。 LF
+    A1 A3 0A                                         # ...
+    1D 56 42 00                                      # GS V 66 0 feed to cutter, partial cut
 ''')
 
 TEST_PAGE_80 = hexlines('''
-    1B 40                                                                    # ESC @ initialise
-    1C 26                                                                    # FS & Chinese mode
-    1B 61 01                                                                 # ESC a 1 centre
-    1B 45 01                                                                 # ESC E 1 bold
-    1D 21 11                                                                 # GS ! 0x11 double width+height
-    B4 F2 D3 A1 BB FA B2 E2 CA D4 D2 B3 0A                                   # 打印机测试页 LF
-    1B 61 00                                                                 # ESC a 0 left
-    1B 45 00                                                                 # ESC E 0 bold off
-    1D 21 00                                                                 # GS ! 0 normal size
-    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # ------------------------------------------------ LF
-    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # ...
-    0A                                                                       # ...
-    D0 CD BA C5 A3 BA 54 4D 2D 54 38 38 0A                                   # 型号：TM-T88 LF
-    BD D3 BF DA A3 BA 6E 65 74 77 6F 72 6B 0A                                # 接口：network LF
-    D6 BD BF ED A3 BA 38 30 20 6D 6D 0A                                      # 纸宽：80 mm LF
-    D7 B4 CC AC A3 BA 6F 6B 0A                                               # 状态：ok LF
-    CA B1 BC E4 A3 BA 32 30 32 36 C4 EA 31 31 D4 C2 32 36 C8 D5 20 30 39 3A  # 时间：2026年11月26日 09:30 LF
-    33 30 0A                                                                 # ...
-    D6 D0 CE C4 A3 BA D5 FE CE F1 B7 FE CE F1 D7 D4 D6 FA D6 D5 B6 CB 0A     # 中文：政务服务自助终端 LF
-    C8 AB BD C7 B1 EA B5 E3 A3 BA A3 AC A1 A3 A3 BA A3 BB A3 A1 A3 BF A3 A8  # 全角标点：，。：；！？（）【】“”￥ LF
-    A3 A9 A1 BE A1 BF A1 B0 A1 B1 A3 A4 0A                                   # ...
-    41 53 43 49 49 3A 20 30 31 32 33 34 35 36 37 38 39 20 41 42 43 20 61 62  # ASCII: 0123456789 ABC abc LF
-    63 0A                                                                    # ...
-    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # ------------------------------------------------ LF
-    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # ...
-    0A                                                                       # ...
-    1B 61 01                                                                 # ESC a 1 centre
-    1D 28 6B 04 00 31 41 32 00                                               # GS ( k fn65 QR model 2
-    1D 28 6B 03 00 31 43 06                                                  # GS ( k fn67 module size 6
-    1D 28 6B 03 00 31 45 31                                                  # GS ( k fn69 error correction M
-    1D 28 6B 1D 00 31 50 30 68 74 74 70 73 3A 2F 2F 77 77 77 2E 67 64 7A 77  # GS ( k fn80 store 'https://www.gdzwfw.gov.cn/' (pL = len+3)
-    66 77 2E 67 6F 76 2E 63 6E 2F                                            # ...
-    1D 28 6B 03 00 31 51 30                                                  # GS ( k fn81 print symbol
-    1B 64 01                                                                 # ESC d 1 feed one line
-    1D 56 42 00                                                              # GS V 66 0 feed to cutter, partial cut
+    1B 40                                            # ESC @ initialise
+    1C 26                                            # FS & Chinese mode
+    1B 61 01                                         # ESC a 1 centre
+    1B 45 01                                         # ESC E 1 bold
+    1D 21 11                                         # GS ! 0x11 double width+height
+    B4 F2 D3 A1 BB FA B2 E2 CA D4 D2 B3 0A           # 打印机测试页 LF
+    1B 61 00                                         # ESC a 0 left
+    1B 45 00                                         # ESC E 0 bold off
+    1D 21 00                                         # GS ! 0 normal size
+    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # 48 x '-' LF
+    2D 2D 2D 2D 2D 2D 2D 2D                          # ...
+    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # ...
+    2D 2D 2D 2D 2D 2D 2D 2D                          # ...
+    0A                                               # ...
+    D0 CD BA C5 A3 BA 54 4D 2D 54 38 38 0A           # 型号：TM-T88 LF
+    BD D3 BF DA A3 BA 6E 65 74 77 6F 72 6B 0A        # 接口：network LF
+    D6 BD BF ED A3 BA 38 30 20 6D 6D 0A              # 纸宽：80 mm LF
+    D7 B4 CC AC A3 BA 6F 6B 0A                       # 状态：ok LF
+    CA B1 BC E4 A3 BA 32 30 32 36 C4 EA 31 31 D4 C2  # 时间：2026年11月26日 09:30 LF
+    32 36 C8 D5 20 30 39 3A                          # ...
+    33 30 0A                                         # ...
+    D6 D0 CE C4 A3 BA D5 FE CE F1 B7 FE CE F1 D7 D4  # 中文：政务服务自助终端 LF
+    D6 FA D6 D5 B6 CB 0A                             # ...
+    C8 AB BD C7 B1 EA B5 E3 A3 BA A3 AC A1 A3 A3 BA  # 全角标点：，。：；！？（）【】“”￥ LF
+    A3 BB A3 A1 A3 BF A3 A8                          # ...
+    A3 A9 A1 BE A1 BF A1 B0 A1 B1 A3 A4 0A           # ...
+    41 53 43 49 49 3A 20 30 31 32 33 34 35 36 37 38  # ASCII: 0123456789 ABC abc LF
+    39 20 41 42 43 20 61 62                          # ...
+    63 0A                                            # ...
+    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # 48 x '-' LF
+    2D 2D 2D 2D 2D 2D 2D 2D                          # ...
+    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # ...
+    2D 2D 2D 2D 2D 2D 2D 2D                          # ...
+    0A                                               # ...
+    1B 61 01                                         # ESC a 1 centre
+    1D 28 6B 04 00 31 41 32 00                       # GS ( k fn65 QR model 2
+    1D 28 6B 03 00 31 43 06                          # GS ( k fn67 module size 6
+    1D 28 6B 03 00 31 45 31                          # GS ( k fn69 error correction M
+    1D 28 6B 1D 00 31 50 30 68 74 74 70 73 3A 2F 2F  # GS ( k fn80 store, pL = 26 + 3
+    77 77 77 2E 67 64 7A 77                          # ...
+    66 77 2E 67 6F 76 2E 63 6E 2F                    # ...
+    1D 28 6B 03 00 31 51 30                          # GS ( k fn81 print symbol
+    1B 64 01                                         # ESC d 1 feed one line
+    1D 56 42 00                                      # GS V 66 0 feed to cutter, partial cut
 ''')
 
 
 ELDERLY_TICKET_58 = hexlines('''
-    1B 40                                                                    # ESC @ initialise
-    1C 26                                                                    # FS & Chinese mode
-    1B 61 01                                                                 # ESC a 1 centre
-    B8 A3 CC EF D6 D0 D0 C4 0A                                               # 福田中心 LF
-    1B 45 01                                                                 # ESC E 1 bold
-    C5 C5 B6 D3 BA C5 0A                                                     # 排队号 LF
-    1D 21 22                                                                 # GS ! 0x22 triple size
-    56 30 30 37 0A                                                           # V007 LF
-    1D 21 00                                                                 # GS ! 0 normal size
-    A1 BE C0 CF C4 EA C8 CB D3 C5 CF C8 A1 BF 0A                             # 【老年人优先】 LF
-    1B 61 00                                                                 # ESC a 0 left
-    1B 45 00                                                                 # ESC E 0 bold off
-    D2 B5 CE F1 C0 E0 D0 CD A3 BA BB A7 D5 FE 0A                             # 业务类型：户政 LF
-    C7 B0 B7 BD B5 C8 BA F2 A3 BA 30 C8 CB 0A                                # 前方等候：0人 LF
-    C8 A1 BA C5 CA B1 BC E4 A3 BA 32 30 32 36 C4 EA 31 31 D4 C2 32 36 C8 D5  # 取号时间：2026年11月26日 09:30 LF
-    20 30 39 3A 33 30 0A                                                     # ...
-    C7 EB C1 F4 D2 E2 BD D0 BA C5 A3 AC B9 FD BA C5 C7 EB D6 D8 D0 C2 C8 A1  # 请留意叫号，过号请重新取号。 LF
-    BA C5 A1 A3 0A                                                           # ...
-    1D 56 42 00                                                              # GS V 66 0 feed to cutter, partial cut
+    1B 40                                            # ESC @ initialise
+    1C 26                                            # FS & Chinese mode
+    1B 61 01                                         # ESC a 1 centre
+    B8 A3 CC EF D6 D0 D0 C4 0A                       # 福田中心 LF
+    1B 45 01                                         # ESC E 1 bold
+    C5 C5 B6 D3 BA C5 0A                             # 排队号 LF
+    1D 21 22                                         # GS ! 0x22 triple size
+    56 30 30 37 0A                                   # V007 LF
+    1D 21 00                                         # GS ! 0 normal size
+    A1 BE C0 CF C4 EA C8 CB D3 C5 CF C8 A1 BF 0A     # 【老年人优先】 LF
+    1B 61 00                                         # ESC a 0 left
+    1B 45 00                                         # ESC E 0 bold off
+    D2 B5 CE F1 C0 E0 D0 CD A3 BA BB A7 D5 FE 0A     # 业务类型：户政 LF
+    C7 B0 B7 BD B5 C8 BA F2 A3 BA 30 C8 CB 0A        # 前方等候：0人 LF
+    C8 A1 BA C5 CA B1 BC E4 A3 BA 32 30 32 36 C4 EA  # 取号时间：2026年11月26日 09:30 LF
+    31 31 D4 C2 32 36 C8 D5                          # ...
+    20 30 39 3A 33 30 0A                             # ...
+    C7 EB C1 F4 D2 E2 BD D0 BA C5 A3 AC B9 FD BA C5  # 请留意叫号，过号请重新取号。 LF
+    C7 EB D6 D8 D0 C2 C8 A1                          # ...
+    BA C5 A1 A3 0A                                   # ...
+    1D 56 42 00                                      # GS V 66 0 feed to cutter, partial cut
 ''')
 
 REFERRAL_58 = hexlines('''
-    1B 40                                                                    # ESC @ initialise
-    1C 26                                                                    # FS & Chinese mode
-    1B 61 01                                                                 # ESC a 1 centre
-    1B 45 01                                                                 # ESC E 1 bold
-    1D 21 11                                                                 # GS ! 0x11 double width+height
-    C8 CB B9 A4 B7 FE CE F1 D2 FD B5 BC B5 A5 0A                             # 人工服务引导单 LF
-    1B 45 00                                                                 # ESC E 0 bold off
-    1D 21 00                                                                 # GS ! 0 normal size
-    B8 A3 CC EF D6 D0 D0 C4 0A                                               # 福田中心 LF
-    1B 61 00                                                                 # ESC a 0 left
-    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # -------------------------------- LF
-    2D 2D 2D 2D 2D 2D 2D 2D 0A                                               # ...
-    CA C2 D3 C9 A3 BA CE DE B7 A8 BA CB D1 E9 C9 ED B7 DD 0A                 # 事由：无法核验身份 LF
-    D6 D5 B6 CB A3 BA 64 65 6D 6F 2D 6B 69 6F 73 6B 2D 30 30 31 0A           # 终端：demo-kiosk-001 LF
-    CA B1 BC E4 A3 BA 32 30 32 36 C4 EA 31 31 D4 C2 32 36 C8 D5 20 30 39 3A  # 时间：2026年11月26日 09:30 LF
-    33 30 0A                                                                 # ...
-    C7 EB B3 D6 B1 BE B5 A5 B5 BD B7 FE CE F1 CC A8 A3 AC B9 A4 D7 F7 C8 CB  # 请持本单到服务台，工作人员将协助 LF
-    D4 B1 BD AB D0 AD D6 FA 0A                                               # ...
-    C4 FA B0 EC C0 ED A1 A3 0A                                               # 您办理。 LF
-    1D 56 42 00                                                              # GS V 66 0 feed to cutter, partial cut
+    1B 40                                            # ESC @ initialise
+    1C 26                                            # FS & Chinese mode
+    1B 61 01                                         # ESC a 1 centre
+    1B 45 01                                         # ESC E 1 bold
+    1D 21 11                                         # GS ! 0x11 double width+height
+    C8 CB B9 A4 B7 FE CE F1 D2 FD B5 BC B5 A5 0A     # 人工服务引导单 LF
+    1B 45 00                                         # ESC E 0 bold off
+    1D 21 00                                         # GS ! 0 normal size
+    B8 A3 CC EF D6 D0 D0 C4 0A                       # 福田中心 LF
+    1B 61 00                                         # ESC a 0 left
+    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # 32 x '-' LF
+    2D 2D 2D 2D 2D 2D 2D 2D                          # ...
+    2D 2D 2D 2D 2D 2D 2D 2D 0A                       # ...
+    CA C2 D3 C9 A3 BA CE DE B7 A8 BA CB D1 E9 C9 ED  # 事由：无法核验身份 LF
+    B7 DD 0A                                         # ...
+    D6 D5 B6 CB A3 BA 64 65 6D 6F 2D 6B 69 6F 73 6B  # 终端：demo-kiosk-001 LF
+    2D 30 30 31 0A                                   # ...
+    CA B1 BC E4 A3 BA 32 30 32 36 C4 EA 31 31 D4 C2  # 时间：2026年11月26日 09:30 LF
+    32 36 C8 D5 20 30 39 3A                          # ...
+    33 30 0A                                         # ...
+    C7 EB B3 D6 B1 BE B5 A5 B5 BD B7 FE CE F1 CC A8  # 请持本单到服务台，工作人员将协助 LF
+    A3 AC B9 A4 D7 F7 C8 CB                          # ...
+    D4 B1 BD AB D0 AD D6 FA 0A                       # ...
+    C4 FA B0 EC C0 ED A1 A3 0A                       # 您办理。 LF
+    1D 56 42 00                                      # GS V 66 0 feed to cutter, partial cut
 ''')
 
 
