@@ -211,3 +211,10 @@ def test_the_virtual_reader_is_refused_unless_allowed(vpcd):
         assert "allow_virtual_reader" in device.status.reason
     finally:
         device.stop()
+
+
+def test_doctor_finding_for_the_virtual_reader(vpcd):
+    from devices.id_reader.security import virtual_reader_finding
+    assert virtual_reader_finding(["simulated"]) == ""
+    finding = virtual_reader_finding(["pcsc"])
+    assert "Virtual PCD 00 00" in finding and "vsmartcard-vpcd" in finding
