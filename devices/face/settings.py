@@ -1,14 +1,15 @@
 """Face verification settings (defaults in config/defaults.d/face.toml, section [face])."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 #: dlib's HOG window: the smallest face (px) the detector finds without upsampling
 HOG_WINDOW = 80
 
 
 class FaceSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
     threshold: float = Field(0.55, gt=0.2, lt=1.0)
     max_attempts: int = Field(3, ge=1, le=10)
@@ -29,11 +30,15 @@ class FaceSettings(BaseModel):
     step_time_limit_s: float = Field(60.0, gt=1, le=600)
     evidence_image: bool = False
 
-    @model_validator(mode="after")
-    def _detectable(self) -> "FaceSettings":
+    @field_validator("min_face_width")
+    @classmethod
+    def _detectable(cls, value: float, info: ValidationInfo) -> float:
         # a face narrower than the HOG window at detect_width is never found: it would be
         # reported "no face" instead of "come closer"
-        if self.min_face_width * self.detect_width < HOG_WINDOW:
-            raise ValueError(f"min_face_width x detect_width must be >= {HOG_WINDOW} px "
-                             f"(the detector's smallest face); raise one of them")
-        return self
+        detect_width = info.data.get("detect_width")
+        if detect_width and value * detect_width < HOG_WINDOW:
+            bound = round(HOG_WINDOW / detect_width, 4)
+            raise PydanticCustomError(
+                "greater_than_equal", "faces narrower than {ge} of the frame are not detected "
+                "at this detect_width", {"ge": bound})
+        return value

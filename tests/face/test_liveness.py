@@ -121,3 +121,12 @@ def test_a_real_recorded_clip_replayed_in_a_loop_fails_every_challenge_sequence(
         judge = judge_track(replay, sequence, started_at=start)
         judge.expire(replay[-1].t + 10)
         assert judge.verdict is Verdict.FAILED, sequence
+
+
+def test_settings_refuse_a_min_face_width_the_detector_cannot_see():
+    from pydantic import ValidationError
+
+    from devices.face.settings import FaceSettings
+    with pytest.raises(ValidationError, match="not detected"):
+        FaceSettings(detect_width=320)
+    assert FaceSettings(detect_width=320, min_face_width=0.25).min_face_width == 0.25
