@@ -58,6 +58,7 @@ setup(
     ],
     extras_require={
         "server": ["psycopg[binary]>=3.1"],
+        "usb-printer": ["pyusb>=1.2"],  # the printer's `usb` backend (python-escpos Usb)
         "test": [
             "pytest>=8",
             "pytest-qt>=4.4",
