@@ -1,12 +1,17 @@
 """Every error leaves as a `wire.v1.Problem` with a stable code."""
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wire import v1
+
+
+log = logging.getLogger(__name__)
 
 
 class ProblemError(Exception):
@@ -43,6 +48,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
         return ProblemError(422, "invalid", _summarise(error)).response()
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, error: Exception) -> JSONResponse:
+        log.error("unhandled error", exc_info=error)
+        return ProblemError(500, "internal", "unexpected server error; retry later").response()
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:

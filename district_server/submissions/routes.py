@@ -38,4 +38,6 @@ def get_receipts(kiosk_id: KioskIdPath, principal: Principal,
                  ctx: ServerContext = Depends(get_context)) -> v1.ReceiptsPage:
     require_own(principal, kiosk_id)
     with ctx.db.transaction() as session:
-        return service.receipts_page(session, kiosk_id, after_seq, limit, ctx.now())
+        page = service.receipts_page(session, kiosk_id, after_seq, limit)
+    service.check_gaps(ctx, kiosk_id)
+    return page

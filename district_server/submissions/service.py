@@ -9,11 +9,12 @@ domain effects (open a case...), in the same transaction as the receipt.
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, aliased
 
 from district_server.blobs import service as blobs
@@ -25,6 +26,8 @@ from district_server.kiosks.models import KioskAlarm
 from district_server.kiosks.service import KioskPrincipal
 from district_server.submissions.models import Submission
 from wire import v1
+
+log = logging.getLogger(__name__)
 
 
 def _referenced_blobs(payload: v1.Request) -> set[str]:
@@ -96,8 +99,25 @@ def intake(ctx: ServerContext, principal: KioskPrincipal, submission_id: str,
                              server_seq=row.server_seq)
         row.receipt = v1.canonical_json(receipt).decode("utf-8")
         row.signature_b64 = ctx.keys.sign(receipt)
-        _update_gap_alarm(session, envelope.kiosk_id, now)
-        return 201, v1.SignedReceipt(receipt=receipt, signature_b64=row.signature_b64)
+        signed = v1.SignedReceipt(receipt=receipt, signature_b64=row.signature_b64)
+        gap_possible = _gap_possible(session, envelope.kiosk_id, envelope.kiosk_seq)
+    if gap_possible:
+        check_gaps(ctx, envelope.kiosk_id)
+    return 201, signed
+
+
+def _gap_possible(session: Session, kiosk_id: str, kiosk_seq: int) -> bool:
+    """Cheap test (two key lookups) before the full gap check: in-order arrival with no open
+    alarm, the common case, cannot open or close a gap."""
+    alarm = session.get(KioskAlarm, (kiosk_id, "sequence_gap"))
+    if alarm is not None and alarm.resolved_at is None:
+        return True
+    if kiosk_seq == 1:
+        return session.scalar(select(func.count()).where(Submission.kiosk_id == kiosk_id,
+                                                         Submission.kiosk_seq > 1)) > 0
+    previous = session.scalar(select(func.count()).where(Submission.kiosk_id == kiosk_id,
+                                                         Submission.kiosk_seq == kiosk_seq - 1))
+    return not previous
 
 
 def _duplicate(session: Session, principal: KioskPrincipal, submission_id: str,
@@ -134,6 +154,17 @@ def highest_seq(session: Session, kiosk_id: str) -> int:
                               .where(Submission.kiosk_id == kiosk_id)) or 0)
 
 
+def check_gaps(ctx: ServerContext, kiosk_id: str) -> None:
+    """After a commit, in its own transaction: the alarm is bookkeeping and must never fail
+    or slow down the intake that already succeeded."""
+    try:
+        with ctx.db.transaction() as session:
+            _update_gap_alarm(session, kiosk_id, ctx.now())
+    except SQLAlchemyError:
+        log.warning("gap check for kiosk %s failed; the next one will redo it", kiosk_id,
+                    exc_info=True)
+
+
 def _update_gap_alarm(session: Session, kiosk_id: str, now: datetime) -> None:
     """A kiosk_seq above an unreceived one means a submission is missing: alarm until it
     arrives (the kiosk re-sends it after reading the receipts)."""
@@ -142,8 +173,12 @@ def _update_gap_alarm(session: Session, kiosk_id: str, now: datetime) -> None:
     if highest > through:
         detail = f"kiosk_seq {through + 1} missing; highest received {highest}"
         if alarm is None:
-            session.add(KioskAlarm(kiosk_id=kiosk_id, kind="sequence_gap", detail=detail,
-                                   opened_at=now))
+            try:
+                with session.begin_nested():
+                    session.add(KioskAlarm(kiosk_id=kiosk_id, kind="sequence_gap",
+                                           detail=detail, opened_at=now))
+            except IntegrityError:
+                pass        # opened concurrently by another request: it is open either way
         else:
             if alarm.resolved_at is not None:
                 alarm.opened_at, alarm.resolved_at = now, None
@@ -152,13 +187,12 @@ def _update_gap_alarm(session: Session, kiosk_id: str, now: datetime) -> None:
         alarm.resolved_at = now
 
 
-def receipts_page(session: Session, kiosk_id: str, after_seq: int, limit: int,
-                  now: datetime) -> v1.ReceiptsPage:
+def receipts_page(session: Session, kiosk_id: str, after_seq: int,
+                  limit: int) -> v1.ReceiptsPage:
     rows = list(session.scalars(select(Submission)
                                 .where(Submission.kiosk_id == kiosk_id,
                                        Submission.kiosk_seq > after_seq)
                                 .order_by(Submission.kiosk_seq).limit(limit + 1)))
-    _update_gap_alarm(session, kiosk_id, now)
     return v1.ReceiptsPage(receipts=[_stored_receipt(r) for r in rows[:limit]],
                            contiguous_through=contiguous_through(session, kiosk_id),
                            has_more=len(rows) > limit)
