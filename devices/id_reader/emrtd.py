@@ -75,7 +75,9 @@ class EmrtdSession:
             raise CardError(f"file {fid:04X} cannot be selected (SW {response.sw:04X})",
                             response.sw)
 
-    def read_chunk(self, offset: int, length: int) -> bytes:
+    def read_chunk(self, offset: int, length: int, *, shrink: bool = True) -> bytes:
+        """Up to `length` bytes at `offset`; 6Cxx and (with `shrink`) 6700 lower the size
+        of this and every later read to what the card accepts."""
         odd = offset > cmd.MAX_SHORT_OFFSET
         if odd:  # the answer's 53 header counts against Le
             length = min(self.max_read, length + cmd.ODD_HEADER_MAX)
@@ -85,7 +87,7 @@ class EmrtdSession:
                 if odd:
                     return tlv.expect(response.data, 0x53, "an odd-INS READ BINARY answer").value
                 return response.data
-            if response.sw == _WRONG_LENGTH and length > 1:
+            if response.sw == _WRONG_LENGTH and length > 1 and shrink:
                 length = self.max_read = max(1, length // 2)
                 continue
             if response.sw >> 8 == 0x6C and response.sw & 0xFF:
@@ -96,7 +98,13 @@ class EmrtdSession:
     def read_file(self, fid: int) -> bytes:
         """The whole file: its TLV header tells the size; chunks are as large as accepted."""
         self.select_file(fid)
-        data = self.read_chunk(0, self.max_read)
+        try:
+            data = self.read_chunk(0, self.max_read, shrink=False)
+        except CardError as error:
+            if error.sw != _WRONG_LENGTH:
+                raise
+            # this card refuses reads past the end of a short file: learn the size first
+            data = self.read_chunk(0, 4)
         if not data:
             raise ParseError(f"file {fid:04X} is empty")
         _tag, length, start = tlv.read_header(data)

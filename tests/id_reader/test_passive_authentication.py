@@ -108,3 +108,15 @@ def test_photos_beyond_32_kb_are_read_with_odd_ins_read_binary(pki):
     assert len(document.photo.data) == 50_000 and document.photo.format == "jpeg"
     assert {c.name: c.outcome for c in document.verification}["dg2_hash"] == Outcome.PASSED
     assert apdus > 50_000 // 0xE7
+
+
+def test_a_card_refusing_reads_past_the_end_still_reads_in_large_chunks(pki):
+    from devices.id_reader.virtual_card.card import VirtualEmrtd
+    from devices.id_reader.virtual_card.profiles import build_files
+    _, relaxed = read(make_card(PROFILE, pki))
+    strict = VirtualEmrtd(build_files(PROFILE, pki), PROFILE.mrz_information(),
+                          strict_length=True)
+    document, apdus = read(strict)
+    assert document.verified
+    # one extra 4-byte header read per short file, and no shrinking of later chunks
+    assert apdus <= relaxed + 8

@@ -83,18 +83,20 @@ class VirtualEmrtd:
     """One card: its files, its BAC key and a session state.
 
     `remove_after_reads`: the card leaves the field after that many READ BINARY commands
-    (the "removal mid-read" fault). `random` gives RND.IC and K.IC (fixed in the replay test).
+    (the "removal mid-read" fault). `strict_length`: reads past a file's end get 6700. `random` gives RND.IC and K.IC (fixed in the replay test).
     """
 
     def __init__(self, files: dict[int, bytes], mrz_information: str, *,
                  max_read: int = 0xE7, random: Callable[[int], bytes] = os.urandom,
-                 remove_after_reads: int | None = None) -> None:
+                 remove_after_reads: int | None = None, strict_length: bool = False) -> None:
         self.files = dict(files)
         seed = hashlib.sha1(mrz_information.encode("ascii")).digest()[:16]
         self._k_enc, self._k_mac = cc.key_from_seed(seed, 1), cc.key_from_seed(seed, 2)
         self.max_read = max_read
         self.random = random
         self.remove_after_reads = remove_after_reads
+        #: answer 6700 to reads past the end of a file (as some cards do) instead of 6282
+        self.strict_length = strict_length
         self.reads = 0
         self.atr = ATR
         self.power_on()
@@ -235,6 +237,8 @@ class VirtualEmrtd:
             return b"", bytes([0x6C, self.max_read])
         if offset >= len(self._file):
             return b"", WRONG_P1P2
+        if self.strict_length and offset + wanted > len(self._file) and apdu.ins == 0xB0:
+            return b"", WRONG_LENGTH
         if apdu.ins == 0xB1:
             room = wanted - 2 if wanted - 2 < 0x80 else wanted - 3
             chunk = self._file[offset:offset + room]
