@@ -124,7 +124,7 @@ class FaceVerification:
         """Offer a frame. None when it was dropped (the child is busy, or the step is not
         looking at frames); otherwise a future that resolves once the frame has been judged."""
         with self._lock:
-            phase = self._state.phase
+            phase, attempt = self._state.phase, self._state.attempt
             if phase not in (Phase.POSITIONING, Phase.MATCHING, Phase.CHALLENGE,
                              Phase.CONFIRMING):
                 return None
@@ -140,19 +140,19 @@ class FaceVerification:
 
         def on_observed(f: Future) -> None:
             try:
-                self._observed(frame, phase, f)
+                self._observed(frame, phase, attempt, f)
             finally:
                 judged.set_result(self.state)
         observed.add_done_callback(on_observed)
         return judged
 
-    def _observed(self, frame: Frame, phase: Phase, future: Future) -> None:
+    def _observed(self, frame: Frame, phase: Phase, attempt: int, future: Future) -> None:
         if future.exception() is not None:
             self._to_staff(f"face process failed: {future.exception()}")
             return
         obs = future.result()
         with self._lock:
-            if self._state.phase is not phase:
+            if (self._state.phase, self._state.attempt) != (phase, attempt):
                 return  # the step moved on while this frame was analysed
             if phase is Phase.POSITIONING:
                 self._position(obs)
