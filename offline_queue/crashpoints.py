@@ -1,8 +1,7 @@
 """Named kill points for the crash test.
 
-`KIOSK_CRASH_AT=<boundary>` makes the process SIGKILL itself the moment it reaches that
-boundary (optionally only at the Nth arrival, `KIOSK_CRASH_AFTER=N`, counting from 1).
-Unset, a crash point costs one dictionary lookup. The boundaries are the places where
+`KIOSK_CRASH_AT=<boundary>` makes the process SIGKILL itself the moment it first reaches
+that boundary. Unset, a crash point costs one dictionary lookup. The boundaries are the places where
 a power cut must not lose or duplicate anything.
 """
 from __future__ import annotations
@@ -19,12 +18,7 @@ BOUNDARIES = (
     "marked_delivered",  # the item is recorded as delivered
 )
 
-_arrivals: dict[str, int] = {}
-
 
 def crash_point(boundary: str) -> None:
-    if os.environ.get("KIOSK_CRASH_AT") != boundary:
-        return
-    _arrivals[boundary] = _arrivals.get(boundary, 0) + 1
-    if _arrivals[boundary] >= int(os.environ.get("KIOSK_CRASH_AFTER", "1")):
+    if os.environ.get("KIOSK_CRASH_AT") == boundary:
         os.kill(os.getpid(), signal.SIGKILL)
