@@ -179,11 +179,11 @@ def read_emrtd(connection: CardConnection, key: BacKeyInput, *, now: datetime,
         else TRAVEL_PERMIT
     latin = " ".join(part for part in (mrz.surname, mrz.given_names) if part)
     national = details.full_name if not details.full_name.isascii() else ""
+    birth = details.full_birth_date or mrz_date(mrz.birth_yymmdd, today=now.date(), future=False)
     return IdDocument(
-        document_type=document_type, document_number=mrz.document_number, name_latin=latin,
-        name_zh=national, address=details.address,
-        sex=mrz.sex, birth_date=details.full_birth_date
-        or mrz_date(mrz.birth_yymmdd, today=now.date(), future=False),
+        document_type=document_type, document_number=mrz.document_number,
+        name_zh=national, name_latin=latin, sex=mrz.sex, birth_date=birth,
         nationality=mrz.nationality, issuing_state=mrz.issuing_state,
-        expiry_date=mrz_date(mrz.expiry_yymmdd, today=now.date(), future=True), photo=photo, verification=tuple(checks),
-        timings_ms=timings, source="emrtd", reader=reader)
+        expiry_date=mrz_date(mrz.expiry_yymmdd, today=now.date(), future=True),
+        address=details.address, photo=photo, verification=tuple(checks), timings_ms=timings,
+        source="emrtd", reader=reader)

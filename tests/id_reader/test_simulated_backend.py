@@ -5,7 +5,8 @@ import logging
 
 import pytest
 
-from devices.id_reader.errors import AccessDenied, CardRemoved, NoCard, ParseError, VerificationFailed
+from devices.id_reader.errors import (AccessDenied, CardRemoved, NoCard, ParseError,
+                                      VerificationFailed)
 from devices.id_reader.simulated import SimulatedIdReader
 from devices.id_reader.sod import Outcome
 from devices.model import Availability, Completion, UnitState

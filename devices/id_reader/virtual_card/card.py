@@ -83,7 +83,8 @@ class VirtualEmrtd:
     """One card: its files, its BAC key and a session state.
 
     `remove_after_reads`: the card leaves the field after that many READ BINARY commands
-    (the "removal mid-read" fault). `strict_length`: reads past a file's end get 6700. `random` gives RND.IC and K.IC (fixed in the replay test).
+    (the "removal mid-read" fault). `strict_length`: reads past a file's end get 6700.
+    `random` gives RND.IC and K.IC (fixed in the replay test).
     """
 
     def __init__(self, files: dict[int, bytes], mrz_information: str, *,
