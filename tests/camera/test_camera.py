@@ -246,3 +246,52 @@ def test_a_live_camera_glitch_is_one_bad_frame_and_silence_is_unplugged():
             source.read()
     with pytest.raises(NoDevice):
         source.read()
+
+
+@pytest.fixture
+def mjpeg_server():
+    """A network camera on loopback: each connection streams FRAMES JPEGs, then hangs up."""
+    import http.server
+    import socketserver
+
+    class Stream(http.server.BaseHTTPRequestHandler):
+        frames = 5
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=frame")
+            self.end_headers()
+            for index in range(self.frames):
+                image = np.full((240, 320, 3), 40 + 30 * index, np.uint8)
+                jpeg = cv2.imencode(".jpg", image)[1].tobytes()
+                self.wfile.write(b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: "
+                                 + str(len(jpeg)).encode() + b"\r\n\r\n" + jpeg + b"\r\n")
+
+        def log_message(self, *args):
+            pass
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Stream)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://user:secret@127.0.0.1:{server.server_address[1]}/stream.mjpg", Stream
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_network_stream_that_ends_is_unplugged_and_reconnects(mjpeg_server):
+    url, stream = mjpeg_server
+    clock = TestClock()
+    camera = make_camera(OpenCVCamera, clock, source=url, width=0, height=0)
+    try:
+        means = [camera.capture().result(10).unwrap().image.mean() for _ in range(stream.frames)]
+        assert means == sorted(means) and means[0] < means[-1]
+        assert "secret" not in camera.status.identity.port
+        endings = [camera.capture().result(10).completion for _ in range(3)]
+        assert endings == [Completion.INVALID_DATA, Completion.INVALID_DATA,
+                           Completion.DEVICE_NOT_READY]
+        assert camera.status.availability is Availability.NO_DEVICE
+        wait_status(camera, Availability.ONLINE, clock, advance=1.0)  # the server is still up
+        assert camera.capture().result(10).ok
+    finally:
+        camera.stop()
