@@ -14,7 +14,6 @@ from devices.printer.device import PrinterSettings, ReceiptPrinter, Transport
 
 
 class NetworkTransport:
-    supports_status = True
 
     def __init__(self, host: str, port: int, connect_timeout: float) -> None:
         self.host, self.tcp_port, self.connect_timeout = host, port, connect_timeout
@@ -65,7 +64,6 @@ class NetworkTransport:
 
 
 class SerialTransport:
-    supports_status = True
 
     def __init__(self, port: str, baudrate: int, write_timeout: float) -> None:
         self.port, self.baudrate, self.write_timeout = port, baudrate, write_timeout
@@ -104,7 +102,6 @@ class SerialTransport:
 
 class FileTransport:
     """A device node or file that only takes bytes (e.g. /dev/usb/lp0): no status."""
-    supports_status = False
 
     def __init__(self, path: str) -> None:
         self.port = path
@@ -171,6 +168,7 @@ class FilePrinterSettings(PrinterSettings):
 
 class FilePrinter(ReceiptPrinter):
     backend = "file"
+    reports_status = False
     Settings = FilePrinterSettings
     settings: FilePrinterSettings
 

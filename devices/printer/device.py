@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import Field
 
@@ -39,8 +39,6 @@ class PrinterNotReady(DeviceNotReady):
 
 
 class Transport(Protocol):
-    #: False for sinks that cannot answer (a plain file): status stays unknown
-    supports_status: bool
     port: str
 
     def open(self) -> None:
@@ -76,6 +74,8 @@ class ReceiptPrinter(Device):
     kind = "printer"
     Settings = PrinterSettings
     settings: PrinterSettings
+    #: whether the backend's transport can answer DLE EOT (a plain file cannot)
+    reports_status: ClassVar[bool] = True
 
     def __init__(self, name: str, settings: PrinterSettings | None = None, *, clock=None) -> None:
         super().__init__(name, settings, clock=clock)
@@ -98,8 +98,8 @@ class ReceiptPrinter(Device):
     @property
     def capabilities(self) -> dict[str, Any]:
         return {"paper_width_mm": self.settings.paper_width_mm,
-                "native_qr": self.settings.native_qr, "cut": "partial", "status": self._transport_supports_status(),
-                "encoding": "GB18030"}
+                "native_qr": self.settings.native_qr, "cut": "partial",
+                "status": self.reports_status, "encoding": "GB18030"}
 
     def print_document(self, document: Document, *, command_id: str | None = None) -> Command:
         """Print one document; completes success, deviceNotReady (nothing printed) or
@@ -116,7 +116,7 @@ class ReceiptPrinter(Device):
     # --- worker side -------------------------------------------------------------------
 
     def _transport_supports_status(self) -> bool:
-        return bool(self._transport is not None and self._transport.supports_status)
+        return self.reports_status and self._transport is not None
 
     def _open(self) -> DeviceIdentity:
         self._transport = self._make_transport()

@@ -12,7 +12,6 @@ from devices.printer.device import PrinterSettings, ReceiptPrinter, Transport
 
 
 class UsbTransport:
-    supports_status = True
 
     def __init__(self, vendor_id: int, product_id: int, in_ep: int, out_ep: int,
                  write_timeout_ms: int) -> None:

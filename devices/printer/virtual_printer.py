@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import socket
 import socketserver
 import threading
+import tty
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -66,6 +68,22 @@ class PrintedJob:
         return to_png(self.elements, path, width_mm)
 
 
+class _PtyChannel:
+    """The master side of a pty, with the two socket calls the server loop uses."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def recv(self, size: int) -> bytes:
+        return os.read(self.fd, size)
+
+    def sendall(self, data: bytes) -> None:
+        os.write(self.fd, data)
+
+    def close(self) -> None:
+        """A serial line cannot be hung up; dropping the link is a socket-only fault."""
+
+
 class VirtualPrinter:
     """`take_fault(name) -> bool` lets a simulated backend inject one-shot faults:
     "no_status_reply", "bad_status_reply", "drop_connection"."""
@@ -90,6 +108,7 @@ class VirtualPrinter:
             daemon_threads = True
 
         self._server = Server((host, port), Handler)
+        self._ptys: list[tuple[int, int]] = []
         self._thread: threading.Thread | None = None
 
     @property
@@ -106,6 +125,9 @@ class VirtualPrinter:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+        for master, slave in self._ptys:
+            os.close(slave)
+            os.close(master)  # the serving thread's read fails and it ends
 
     def configure(self, **changes: object) -> None:
         with self._lock:
@@ -126,7 +148,16 @@ class VirtualPrinter:
 
     # --- one connection ------------------------------------------------------------
 
-    def _serve(self, sock: socket.socket) -> None:
+    def attach_pty(self) -> str:
+        """Also serve a serial line: returns the pty path a serial driver opens."""
+        master, slave = os.openpty()
+        tty.setraw(slave)
+        self._ptys.append((master, slave))
+        threading.Thread(target=self._serve, args=(_PtyChannel(master),),
+                         name="virtual-printer-pty", daemon=True).start()
+        return os.ttyname(slave)
+
+    def _serve(self, sock: "socket.socket | _PtyChannel") -> None:
         parser = EscPosParser()
         seen = 0
         while True:
@@ -173,7 +204,7 @@ class VirtualPrinter:
                 self.jobs[-1].elements.append(element)
         return len(elements)
 
-    def _answer(self, sock: socket.socket, requests: list[int]) -> bool:
+    def _answer(self, sock: "socket.socket | _PtyChannel", requests: list[int]) -> bool:
         for n in requests:
             if self._take_fault("drop_connection"):
                 sock.close()
