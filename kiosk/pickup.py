@@ -165,6 +165,18 @@ class PickupService:
     def __post_init__(self) -> None:
         self._unsubscribe = self.lockers.subscribe(self._on_locker_event)
 
+    @classmethod
+    def create(cls, data_dir: Path, section: Any, *, lockers: LockerBank, events: EventSink,
+               clock: Clock, district_key: bytes) -> "PickupService":
+        """The service as the kiosk runs it: parcels and code tries under `<data dir>/pickup`,
+        limits from the `[lockers]` configuration section."""
+        folder = data_dir / "pickup"
+        return cls(store=ParcelStore(folder / "parcels.json"), lockers=lockers, events=events,
+                   clock=clock, district_key=district_key,
+                   code_tries=AttemptLimiter(folder / "code-tries.json",
+                                             max_tries=section.code_max_tries,
+                                             lockout_s=section.code_lockout_s, clock=clock))
+
     def when_closed(self, parcel_id: str) -> Future[Parcel]:
         """Resolves with the settled parcel once the door opened for it is shut again."""
         future: Future[Parcel] = Future()

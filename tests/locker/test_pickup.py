@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from kiosk.config import LockersSection
 from kiosk.events import Enqueued, StorageUnavailable
 from kiosk.pickup import (DoorNotOpened, NoParcel, Parcel, ParcelExpired, ParcelLocked,
                           ParcelState, ParcelStore, PickupService, WrongCode,
@@ -50,11 +51,10 @@ def lockers():
 @pytest.fixture
 def service(lockers, tmp_path):
     sink = MemorySink()
-    service = PickupService(
-        store=ParcelStore(tmp_path / "pickup" / "parcels.json"), lockers=lockers, events=sink,
-        clock=lockers.clock, district_key=DISTRICT_KEY,
-        code_tries=AttemptLimiter(tmp_path / "pickup" / "code-tries.json", max_tries=3,
-                                  lockout_s=1800, clock=lockers.clock))
+    limits = LockersSection(technician_pin_hash="", pin_max_tries=3, pin_lockout_s=900,
+                            code_max_tries=3, code_lockout_s=1800.0)
+    service = PickupService.create(tmp_path, limits, lockers=lockers, events=sink,
+                                   clock=lockers.clock, district_key=DISTRICT_KEY)
     service.sink = sink
     service.assign([parcel("P1", compartment=3), parcel("P2", compartment=12, case="K1-8")])
     yield service
