@@ -119,3 +119,14 @@ def test_envelope_parser_gives_only_validation_errors(data):
         v1.SubmissionEnvelope.model_validate_json(data)
     except ValidationError:
         pass
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.binary(max_size=300))
+def test_district_fuzz_targets_raise_only_their_clear_errors(data):
+    from bench.fuzz_targets.district_server import TARGETS
+    for name, (parse, errors) in TARGETS.items():
+        try:
+            parse(data)
+        except errors:
+            pass
