@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from pathlib import Path
 
 from kiosk.cli import EXIT_DATA, EXIT_DEVICE, EXIT_FAILED, EXIT_OK, EXIT_USAGE
@@ -37,6 +38,8 @@ def register(subparsers) -> None:
     read.add_argument("--json", action="store_true", help="machine-readable output")
     read.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
                       help="give up reading after this long (default 30)")
+    read.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                      help="wait this long for a document to be put on the reader (default 0)")
     parser.set_defaults(func=run)
 
 
@@ -88,7 +91,11 @@ def _print_human(document: dict, photo_note: str) -> None:
     if document.get("long_term_valid"):
         print(f"{'valid until':>14}: long-term (长期)")
     print(f"{'photo':>14}: {photo_note}")
-    print(f"{'verified':>14}: {'yes' if document['verified'] else 'NO'}")
+    unchecked = [c["check"] for c in document["verification"] if c["outcome"] == "not_checked"]
+    verdict = "yes" if document["verified"] else "NO"
+    if document["verified"] and unchecked:
+        verdict += f" (not checked: {', '.join(unchecked)})"
+    print(f"{'verified':>14}: {verdict}")
     for check in document["verification"]:
         detail = f" ({check['detail']})" if check["detail"] else ""
         print(f"{'':>14}  {check['check']}: {check['outcome']}{detail}")
@@ -110,6 +117,8 @@ def run(args, ctx) -> int:
     if device is None:
         print(f"identity reader unavailable: {problem}", file=sys.stderr)
         return EXIT_DEVICE
+    inserted = threading.Event()
+    device.subscribe(lambda event: inserted.set() if event.name == "cardInserted" else None)
     device.start()
     try:
         device.submit("ready", lambda token: None, internal=True).result(args.timeout)
@@ -118,6 +127,9 @@ def run(args, ctx) -> int:
             print(f"identity reader unavailable: {status.availability}: {status.reason}",
                   file=sys.stderr)
             return EXIT_DEVICE
+        if args.wait > 0 and not device.card_present:
+            print(f"put the document on the reader (waiting {args.wait:g} s)...", file=sys.stderr)
+            ctx.clock.wait(inserted, args.wait)
         result = device.read(key, timeout=args.timeout).result()
     finally:
         device.stop()

@@ -218,3 +218,36 @@ def test_doctor_finding_for_the_virtual_reader(vpcd):
     assert virtual_reader_finding(["simulated"]) == ""
     finding = virtual_reader_finding(["pcsc"])
     assert "Virtual PCD 00 00" in finding and "vsmartcard-vpcd" in finding
+
+
+def test_kiosk_id_read_through_pcscd(vpcd, pki, tmp_path, capsys):
+    import json
+
+    from kiosk.cli import main
+    vpcd.insert(make_card(PROFILE, pki))
+    wait_for_reader(True)
+    code = main(["--data-dir", str(tmp_path), "id", "read", "--backend", "pcsc", "--device",
+                 READER, "--bac", "E12345678:900101:320101", "--json",
+                 "--photo-out", str(tmp_path / "face.jpg")])
+    vpcd.remove()
+    shown = json.loads(capsys.readouterr().out)
+    assert code == 0 and shown["reader"] == READER and shown["name"] == "张三"
+    assert (tmp_path / "face.jpg").stat().st_size == 20000
+
+
+def test_kiosk_id_read_waits_for_the_card(vpcd, pki, tmp_path, capsys, monkeypatch):
+    from kiosk.cli import main
+    original_wait = SystemClock.wait
+
+    def insert_then_wait(clock, event, timeout):  # the card arrives once the CLI waits
+        vpcd.insert(make_card(PROFILE, pki))
+        return original_wait(clock, event, timeout)
+    monkeypatch.setattr(SystemClock, "wait", insert_then_wait)
+    try:
+        code = main(["--data-dir", str(tmp_path), "id", "read", "--backend", "pcsc", "--device",
+                     READER, "--bac", "E12345678:900101:320101", "--wait", "10"])
+    finally:
+        vpcd.remove()
+    captured = capsys.readouterr()
+    assert "put the document on the reader" in captured.err
+    assert code == 0 and "verified: yes" in captured.out
