@@ -7,7 +7,8 @@ reference encoding computed beforehand (cached) and liveness left out:
 - stock: ``face_locations(rgb)`` (HOG, default upsample 1, full frame) +
   ``face_encodings(rgb, locations)`` + ``face_distance``;
 - ours: ``FacePipeline.observe(match=True)``: HOG on the frame scaled to 640 px wide
-  without upsampling, 68-point landmarks and quality gates, then one encoding on the
+  without upsampling (a second pass with upsampling only when that finds no face, for
+  "come closer"), 68-point landmarks and quality gates, then one encoding on the
   full-resolution crop (its quality verdict does not block the match here, so every
   single-face frame gets a decision to compare);
 - floor: the encoding step alone (5-point shape + ResNet descriptor), which no detector

@@ -162,9 +162,16 @@ class FacePipeline:
         timer.lap("convert")
         if framing:
             rects = self.detect(rgb, self.settings.detect_width)
+            if not rects:
+                # faces too small for the fast pass are looked for once more at double
+                # resolution, so a citizen standing back hears "come closer", not "no face"
+                timer.lap("detect")
+                rects = self.detect(rgb, self.settings.detect_width, upsample=1)
+                timer.lap("detect_small")
         else:
             rects = self._detect_still(rgb)
-        timer.lap("detect")
+        if "detect" not in timer.ms:
+            timer.lap("detect")
         if len(rects) != 1:
             guidance = Guidance.NO_FACE if not rects else Guidance.SEVERAL_FACES
             return Observation(guidance, len(rects), timings_ms=timer.ms)

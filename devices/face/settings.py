@@ -33,8 +33,8 @@ class FaceSettings(BaseModel):
     @field_validator("min_face_width")
     @classmethod
     def _detectable(cls, value: float, info: ValidationInfo) -> float:
-        # a face narrower than the HOG window at detect_width is never found: it would be
-        # reported "no face" instead of "come closer"
+        # faces at least min_face_width wide must be found by the fast pass (no upsampling)
+        # at detect_width; smaller ones are found by the slower second pass: "come closer"
         detect_width = info.data.get("detect_width")
         if detect_width and value * detect_width < HOG_WINDOW:
             bound = round(HOG_WINDOW / detect_width, 4)

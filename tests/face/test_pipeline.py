@@ -86,8 +86,14 @@ def test_quality_gates_give_plain_guidance(face, change, expected):
     assert face.observe(frame).result(60).guidance is expected
 
 
-def test_too_far_is_guided():
-    # a kit_harington frame: a face 11 % of the width; a stricter setting calls it too far
+def test_standing_too_far_back_is_guided(face):
+    far = cv2.resize(camera_frame("obama2.jpg"), None, fx=0.7, fy=0.7)  # face ~10 % wide
+    frame = np.full((720, 1280, 3), 40, dtype=np.uint8)
+    frame[108:108 + far.shape[0], 192:192 + far.shape[1]] = far
+    assert face.observe(frame).result(60).guidance is Guidance.TOO_FAR
+
+
+def test_too_far_follows_the_setting():
     from devices.face.pipeline import FacePipeline
     from devices.face.tracks import template
     pipeline = FacePipeline.__new__(FacePipeline)
