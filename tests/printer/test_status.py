@@ -70,3 +70,18 @@ def test_fuzz_status_decoder_raises_only_clear_errors(data):
         parser(data)
     except errors:
         pass
+
+
+def test_why_we_read_status_ourselves_python_escpos_31_reports_paper_ok_when_silent():
+    from escpos.escpos import Escpos
+
+    class Silent(Escpos):
+        def _raw(self, msg: bytes) -> None:
+            pass
+
+        def _read(self) -> bytes:
+            return b""
+
+    assert Silent().paper_status() == 2          # "paper adequate" from no answer at all
+    with pytest.raises(DeviceOffline):
+        read_status(lambda request, timeout: b"", 0.1)
