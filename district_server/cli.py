@@ -33,8 +33,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     os.environ["DISTRICT_SERVER_SETTINGS"] = settings.model_copy(
         update={"migrate_on_start": False, "publish_catalogue_on_start": False}
     ).model_dump_json()
+    tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key} if args.tls_cert else {}
     uvicorn.run("district_server.app:app_from_environment", factory=True, host=args.host,
-                port=args.port, workers=args.workers, log_level="info")
+                port=args.port, workers=args.workers, log_level="info", **tls)
     return EXIT_OK
 
 
@@ -100,30 +101,46 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _common(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--data-dir", default=default("var/district"),
+                        help="keys, blobs, SQLite database (default var/district)")
+    parser.add_argument("--db", default=default(""),
+                        help="database URL, e.g. postgresql+psycopg://user:pw@host/db "
+                             "(default: SQLite in --data-dir)")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="district-server", description=__doc__)
-    root.add_argument("--data-dir", default="var/district", help="keys, blobs, SQLite database")
-    root.add_argument("--db", default="", help="database URL (default: SQLite in --data-dir)")
+    _common(root, lambda value: value)
+    # The same options after the command (`district-server run --db URL`) win.
+    common = argparse.ArgumentParser(add_help=False)
+    _common(common, lambda _value: argparse.SUPPRESS)
     commands = root.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="serve the API (uvicorn)")
+    run = commands.add_parser("run", help="serve the API (uvicorn)", parents=[common])
     run.add_argument("--host", default="127.0.0.1")
-    run.add_argument("--port", type=int, default=8443)
-    run.add_argument("--workers", type=int, default=1)
+    run.add_argument("--port", type=int, default=8080)
+    run.add_argument("--workers", type=int, default=1,
+                     help="stateless worker processes (use PostgreSQL for more than one)")
+    run.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
+    run.add_argument("--tls-key", help="private key of --tls-cert (PEM)")
     run.add_argument("--catalogue-dir", help="publish this catalogue directory at start")
     run.set_defaults(func=cmd_run)
-    commands.add_parser("migrate", help="upgrade the database to the newest schema") \
-        .set_defaults(func=cmd_migrate)
-    token = commands.add_parser("enroll-token", help="print a one-time kiosk enrolment token")
+    commands.add_parser("migrate", help="upgrade the database to the newest schema",
+                        parents=[common]).set_defaults(func=cmd_migrate)
+    token = commands.add_parser("enroll-token", help="print a one-time kiosk enrolment token",
+                                parents=[common])
     token.add_argument("--kiosk-id", help="bind the token to this kiosk id")
     token.add_argument("--hall", help="hall code of the kiosk")
     token.add_argument("--cohort", help="rollout cohort of the kiosk")
     token.add_argument("--ttl", type=int, default=7 * 24 * 3600, help="seconds valid")
     token.set_defaults(func=cmd_enroll_token)
-    keys = commands.add_parser("keys", help="create (if missing) and show the district keys")
+    keys = commands.add_parser("keys", help="create (if missing) and show the district keys",
+                               parents=[common])
     keys.add_argument("--rotate-payload-key", action="store_true",
                       help="new HPKE key for new submissions (old ones still decrypt)")
     keys.set_defaults(func=cmd_keys)
-    catalogue = commands.add_parser("catalogue", help="validate or publish a catalogue")
+    catalogue = commands.add_parser("catalogue", help="validate or publish a catalogue",
+                                    parents=[common])
     catalogue.add_argument("action", choices=["validate", "publish"])
     catalogue.add_argument("directory")
     catalogue.add_argument("--cohort", default="default")
@@ -133,6 +150,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if bool(getattr(args, "tls_cert", None)) != bool(getattr(args, "tls_key", None)):
+        print("--tls-cert and --tls-key go together", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -6,7 +6,9 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from wire import v1
 
@@ -26,6 +28,9 @@ class Settings(BaseModel):
     publish_catalogue_on_start: bool = True
     #: Run Alembic migrations to head at start (the embedded demo); production runs `migrate`.
     migrate_on_start: bool = True
+    #: Kiosk configuration pushed to every kiosk in its desired state (allow-listed keys
+    #: only, wire.v1.DESIRED_CONFIG_KEYS), e.g. {"session.idle_timeout_s": 120}.
+    kiosk_config: dict[str, Any] = Field(default_factory=dict)
     default_cohort: str = "default"
     default_hall_code: str = "FT-CENTRE"
     min_app_version: str = "0.1.0"
@@ -44,6 +49,15 @@ class Settings(BaseModel):
     demo_citizens: bool = True
     holidays: list[date] = Field(default_factory=list, description="extra to the catalogue's")
     sqlite_busy_timeout_s: float = 30.0
+
+    @field_validator("kiosk_config")
+    @classmethod
+    def _allow_listed(cls, value: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(value) - v1.DESIRED_CONFIG_KEYS
+        if unknown:
+            raise ValueError(f"not allowed to push remotely: {sorted(unknown)}; allowed: "
+                             f"{sorted(v1.DESIRED_CONFIG_KEYS)}")
+        return value
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'district.db'}"

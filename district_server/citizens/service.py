@@ -203,11 +203,11 @@ def seed_demo_citizen(session: Session, ctx: ServerContext, holder: str, hall: s
     pick = int(holder[:8], 16)
     booked, filed = items[pick % len(items)], items[(pick // 7) % len(items)]
     slot = (now + timedelta(minutes=30)).replace(second=0, microsecond=0)
-    session.add(Appointment(appointment_id=f"A{holder[:10]}", holder_hmac=holder,
+    session.add(Appointment(appointment_id="A" + secrets.token_hex(6), holder_hmac=holder,
                             service_code=booked.task_code, queue_category=booked.queue_category,
                             hall_code=hall, slot_start=slot, slot_end=slot + timedelta(minutes=30)))
     submitted = now - timedelta(days=3)
-    session.add(Case(case_number=f"{hall}-H{holder[:8].upper()}", holder_hmac=holder,
+    session.add(Case(case_number=f"{hall}-H{secrets.token_hex(4).upper()}", holder_hmac=holder,
                      service_code=filed.task_code, catalogue_version=catalogue.version,
                      state=v1.CaseState.in_review.value, submitted_at=submitted,
                      promised_date=ctx.calendar(catalogue).due_date(

@@ -52,7 +52,8 @@ def desired_state(kiosk_id: KioskIdPath, principal: Principal, response: Respons
         signed = service.desired_state(
             session, kiosk_id, catalogue_version=published.version,
             catalogue_sha256=published.sha256,
-            locker_assignments=_locker_assignments(session, kiosk_id), config={},
+            locker_assignments=_locker_assignments(session, kiosk_id),
+            config=ctx.settings.kiosk_config,
             min_app_version=ctx.settings.min_app_version, keys=ctx.keys)
     etag = f'"{signed.state.version}"'
     if if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]:

@@ -59,8 +59,8 @@ def free_port() -> int:
 
 def test_run_serves_over_loopback_with_two_workers(tmp_path: Path):
     port = free_port()
-    command = [sys.executable, "-m", "district_server.cli", "--data-dir", str(tmp_path),
-               "run", "--port", str(port), "--workers", "2"]
+    command = [sys.executable, "-m", "district_server.cli", "run", "--data-dir", str(tmp_path),
+               "--port", str(port), "--workers", "2"]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               start_new_session=True)
     try:
@@ -89,3 +89,7 @@ def test_run_serves_over_loopback_with_two_workers(tmp_path: Path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
+
+
+def test_tls_options_go_together(tmp_path: Path):
+    assert main(["run", "--data-dir", str(tmp_path), "--tls-cert", "cert.pem"]) == 2

@@ -2,6 +2,9 @@
 published catalogue bytes matching the signed hash."""
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
+
 from district_server.cases.service import deposit_parcel
 from tests.district_server.kiosk_double import application
 from wire import v1
@@ -70,3 +73,13 @@ def test_reported_state_merges_deltas(kiosk):
     assert reported["queue_depth"] == 0
     assert set(reported["devices"]) == {"receipt_printer", "lockers"}
     assert kiosk.request("PATCH", target, {"unknown_field": 1}).status_code == 422
+
+
+def test_pushed_configuration_is_allow_listed(kiosk, ctx):
+    with pytest.raises(ValidationError, match="not allowed to push remotely"):
+        ctx.settings.model_validate({**ctx.settings.model_dump(),
+                                     "kiosk_config": {"server.url": "http://elsewhere"}})
+    ctx.settings = ctx.settings.model_validate({**ctx.settings.model_dump(),
+                                                "kiosk_config": {"session.idle_timeout_s": 120}})
+    state = v1.SignedDesiredState.model_validate_json(desired(kiosk).content).state
+    assert state.config == {"session.idle_timeout_s": 120}
