@@ -13,7 +13,7 @@ from devices.id_reader.apdu import ResponseApdu
 from devices.id_reader.bac import SessionKeys
 from devices.id_reader.errors import ParseError, VerificationFailed
 from devices.id_reader.face_image import parse_iso19794_5, parse_iso39794_5
-from devices.id_reader.lds import parse_dg1, parse_dg2, parse_dg11, parse_ef_com
+from devices.id_reader.lds import parse_dg1, parse_dg2, parse_dg11, parse_dg12, parse_ef_com
 from devices.id_reader.sam_text import parse_added_address, parse_text
 from devices.id_reader.secure_messaging import SecureMessaging
 from devices.id_reader.sod import parse_sod
@@ -42,6 +42,7 @@ TARGETS = {
     "dg1": (parse_dg1, (ParseError,)),
     "dg2": (parse_dg2, (ParseError,)),
     "dg11": (parse_dg11, (ParseError,)),
+    "dg12": (parse_dg12, (ParseError,)),
     "sod": (parse_sod, (ParseError,)),
     "iso19794_5": (parse_iso19794_5, (ParseError,)),
     "iso39794_5": (parse_iso39794_5, (ParseError,)),
@@ -76,6 +77,7 @@ def seeds() -> dict[str, list[bytes]]:
         "dg1": [f[0x0101] for f in files],
         "dg2": [f[0x0102] for f in files],
         "dg11": [f[0x010B] for f in files if 0x010B in f],
+        "dg12": [f[0x010C] for f in files if 0x010C in f],
         "sod": [f[0x011D] for f in files],
         "iso19794_5": [iso19794_record(jpeg)],
         "iso39794_5": [iso39794_record(jpeg)],

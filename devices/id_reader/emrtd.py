@@ -15,7 +15,8 @@ from devices.id_reader.bac import BacHandshake
 from devices.id_reader.errors import AccessDenied, CardError, ParseError
 from devices.id_reader.face_image import decode_image
 from devices.id_reader.lds import (AID_EMRTD, DATA_GROUPS, FID_COM, FID_SOD, AdditionalDetails,
-                                   mrz_date, parse_dg1, parse_dg2, parse_dg11, parse_ef_com)
+                                   DocumentDetails, mrz_date, parse_dg1, parse_dg2, parse_dg11,
+                                   parse_dg12, parse_ef_com)
 from devices.id_reader.result import PASSPORT, TRAVEL_PERMIT, IdDocument, Photo
 from devices.id_reader.secure_messaging import SecureMessaging
 from devices.id_reader.sod import (CheckResult, Outcome, check_chain, check_data_group,
@@ -121,7 +122,8 @@ def read_emrtd(connection: CardConnection, key: BacKeyInput, *, now: datetime,
                csca_store: list[cx509.Certificate] | None = None, max_read: int = MAX_SM_READ,
                random: Callable[[int], bytes] = os.urandom, token: CancelToken | None = None,
                timer: Callable[[], float], reader: str = "") -> IdDocument:
-    """Read EF.COM, DG1, DG2, DG11 (when listed) and EF.SOD and run Passive Authentication.
+    """Read EF.COM, DG1, DG2, DG11 and DG12 (when listed) and EF.SOD, then run Passive
+    Authentication.
 
     `timer` only measures step durations for the report (never used for timeouts)."""
     timings: dict[str, float] = {}
@@ -140,8 +142,8 @@ def read_emrtd(connection: CardConnection, key: BacKeyInput, *, now: datetime,
     dg1 = timed("dg1", lambda: session.read_file(DATA_GROUPS[1][0]))
     dg2 = timed("dg2", lambda: session.read_file(DATA_GROUPS[2][0])) if 2 in com.data_groups \
         else None
-    dg11 = timed("dg11", lambda: session.read_file(DATA_GROUPS[11][0])) \
-        if 11 in com.data_groups else None
+    dg11, dg12 = (timed(f"dg{n}", lambda n=n: session.read_file(DATA_GROUPS[n][0]))
+                  if n in com.data_groups else None for n in (11, 12))
     sod_bytes = timed("sod", lambda: session.read_file(FID_SOD))
     mrz = parse_dg1(dg1)
     checks = [CheckResult("mrz_check_digits",
@@ -154,12 +156,12 @@ def read_emrtd(connection: CardConnection, key: BacKeyInput, *, now: datetime,
             photo = Photo(image.data, image.format, image.width, image.height)
         except ParseError as error:
             photo = Photo.absent(f"the face image could not be read: {error.message}")
-    details = AdditionalDetails()
-    if dg11 is not None:
-        try:
-            details = parse_dg11(dg11)
-        except ParseError as error:
-            checks.append(CheckResult("dg11", Outcome.FAILED, error.message))
+    details, issue = AdditionalDetails(), DocumentDetails()
+    try:
+        details = parse_dg11(dg11) if dg11 is not None else details
+        issue = parse_dg12(dg12) if dg12 is not None else issue
+    except ParseError as error:
+        checks.append(CheckResult("optional_data_groups", Outcome.FAILED, error.message))
     pa_started = timer()
     try:
         sod = parse_sod(sod_bytes)
@@ -167,7 +169,7 @@ def read_emrtd(connection: CardConnection, key: BacKeyInput, *, now: datetime,
         checks.append(CheckResult("sod", Outcome.FAILED, error.message))
     else:
         checks.append(check_data_group(sod, 1, dg1))
-        for number, data in ((2, dg2), (11, dg11)):
+        for number, data in ((2, dg2), (11, dg11), (12, dg12)):
             if data is not None:
                 checks.append(check_data_group(sod, number, data))
         checks.append(check_message_digest(sod))
@@ -184,6 +186,7 @@ def read_emrtd(connection: CardConnection, key: BacKeyInput, *, now: datetime,
         document_type=document_type, document_number=mrz.document_number,
         name_zh=national, name_latin=latin, sex=mrz.sex, birth_date=birth,
         nationality=mrz.nationality, issuing_state=mrz.issuing_state,
+        valid_from=issue.date_of_issue,
         expiry_date=mrz_date(mrz.expiry_yymmdd, today=now.date(), future=True),
-        address=details.address, photo=photo, verification=tuple(checks), timings_ms=timings,
+        issuing_authority=issue.issuing_authority, address=details.address, photo=photo, verification=tuple(checks), timings_ms=timings,
         source="emrtd", reader=reader)

@@ -187,6 +187,31 @@ def parse_dg11(data: bytes) -> AdditionalDetails:
                              text.get(0x5F42, "").replace("<", " ").strip())
 
 
+# --- DG12: additional document details ------------------------------------------------
+
+@dataclass(frozen=True)
+class DocumentDetails:
+    issuing_authority: str = ""
+    date_of_issue: date | None = None
+
+
+def parse_dg12(data: bytes) -> DocumentDetails:
+    dg12 = tlv.expect(data, 0x6C, "DG12")
+    values = {e.tag: e.value for e in dg12.children()}
+    try:
+        authority = values.get(0x5F19, b"").decode("utf-8").replace("<", " ").strip()
+        issued = values.get(0x5F26, b"").decode("ascii")
+    except UnicodeDecodeError:
+        raise ParseError("a DG12 text field is not UTF-8") from None
+    issue_date = None
+    if len(issued) == 8 and issued.isdigit():
+        try:
+            issue_date = date(int(issued[:4]), int(issued[4:6]), int(issued[6:]))
+        except ValueError:
+            issue_date = None  # an impossible date is left out rather than guessed
+    return DocumentDetails(authority, issue_date)
+
+
 # --- DG2: the face -----------------------------------------------------------------
 
 def parse_dg2(data: bytes) -> bytes:

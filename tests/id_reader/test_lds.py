@@ -108,3 +108,12 @@ def test_dg11_national_name_and_details():
     assert latin.full_name == "ERIKSSON ANNA MARIA"
     with pytest.raises(ParseError, match="UTF-8"):
         parse_dg11(tlv.encode(0x6B, tlv.encode(0x5F0E, b"\xff\xfe")))
+
+
+def test_dg12_issuing_authority_and_date_of_issue():
+    from devices.id_reader.lds import parse_dg12
+    dg12 = tlv.encode(0x6C, tlv.encode(0x5F19, "国家移民管理局".encode())
+                      + tlv.encode(0x5F26, b"20220101"))
+    assert (parse_dg12(dg12).issuing_authority, parse_dg12(dg12).date_of_issue) == \
+        ("国家移民管理局", date(2022, 1, 1))
+    assert parse_dg12(tlv.encode(0x6C, tlv.encode(0x5F26, b"20221399"))).date_of_issue is None

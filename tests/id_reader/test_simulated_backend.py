@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 import pytest
 
@@ -36,9 +37,12 @@ def test_reads_the_virtual_passport_and_passes_every_check(reader):
     assert (document.document_number, document.name_latin, document.sex) == \
         ("E12345678", "ZHANG SAN", "M")
     assert document.name_zh == "张三" and document.name == "张三"  # from DG11
+    assert (document.issuing_authority, document.valid_from) == ("国家移民管理局",
+                                                                 date(2022, 1, 1))  # DG12
     assert document.photo.format == "jpeg" and len(document.photo.data) == 20000
     assert outcomes(document) == {"mrz_check_digits": "passed", "dg1_hash": "passed",
                                   "dg2_hash": "passed", "dg11_hash": "passed",
+                                  "dg12_hash": "passed",
                                   "sod_message_digest": "passed",
                                   "sod_signature": "passed", "csca_chain": "passed"}
     assert document.verified

@@ -25,7 +25,8 @@ from devices.id_reader.virtual_card.card import VirtualEmrtd
 from kiosk.identity_validation import mrz_check_digit
 
 LDS_SECURITY_OBJECT = "2.23.136.1.1.1"
-FID_COM, FID_DG1, FID_DG2, FID_DG11, FID_SOD = 0x011E, 0x0101, 0x0102, 0x010B, 0x011D
+FID_COM, FID_DG1, FID_DG2, FID_DG11, FID_DG12, FID_SOD = \
+    0x011E, 0x0101, 0x0102, 0x010B, 0x010C, 0x011D
 
 #: faults a virtual card can carry (also the simulated backend's `faults`)
 CARD_FAULTS = ("wrong_key", "removed_mid_read", "corrupted_data_group", "bad_sod_signature")
@@ -48,6 +49,9 @@ class EmrtdProfile:
     face_format: str = "19794"  # or "39794"
     #: DG11 full name in national characters ("PRIMARY<<SECONDARY"); empty: no DG11
     national_name: str = ""
+    #: DG12 issuing authority and date of issue (YYYYMMDD); empty: no DG12
+    issuing_authority: str = ""
+    date_of_issue: str = ""
 
     def __repr__(self) -> str:
         return f"EmrtdProfile({self.name})"
@@ -86,7 +90,8 @@ PROFILES = {p.name: p for p in (
     EmrtdProfile("icao_specimen", "TD3", "P", "UTO", "L898902C", "ERIKSSON", "ANNA MARIA",
                  "UTO", "690806", "F", "940623"),
     EmrtdProfile("resident_passport", "TD3", "P", "CHN", "E12345678", "ZHANG", "SAN", "CHN",
-                 "900101", "M", "320101", national_name="张<<三"),
+                 "900101", "M", "320101", national_name="张<<三",
+                 issuing_authority="国家移民管理局", date_of_issue="20220101"),
     EmrtdProfile("travel_permit_card", "TD1", "C", "CHN", "C01234567", "LI", "SI", "CHN",
                  "851231", "F", "301231", face_format="39794"),
 )}
@@ -267,7 +272,12 @@ def build_files(profile: EmrtdProfile, pki: TestPki, *, fault: str | None = None
     if profile.national_name:
         groups[FID_DG11] = _tlv(0x6B, _tlv(0x5C, b"\x5f\x0e") + _tlv(
             0x5F0E, profile.national_name.encode("utf-8")))
-    tags = bytes({FID_DG1: 0x61, FID_DG2: 0x75, FID_DG11: 0x6B}[fid] for fid in groups)
+    if profile.issuing_authority:
+        groups[FID_DG12] = _tlv(0x6C, _tlv(0x5C, b"\x5f\x19\x5f\x26") + _tlv(
+            0x5F19, profile.issuing_authority.encode("utf-8")) + _tlv(
+            0x5F26, profile.date_of_issue.encode("ascii")))
+    tags = bytes({FID_DG1: 0x61, FID_DG2: 0x75, FID_DG11: 0x6B, FID_DG12: 0x6C}[fid]
+                 for fid in groups)
     com = _tlv(0x60, _tlv(0x5F01, b"0107") + _tlv(0x5F36, b"040000") + _tlv(0x5C, tags))
     sod = build_sod(groups, pki, corrupt_signature=fault == "bad_sod_signature")
     if fault == "corrupted_data_group":
