@@ -85,6 +85,12 @@ class IdDocument:
         """True when no check failed (a check "not_checked" is no failure, and no pass)."""
         return all(c.outcome != Outcome.FAILED for c in self.verification)
 
+    def valid_on(self, day: date) -> bool:
+        """Whether the document is within its validity on `day` (long-term cards never end)."""
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return self.long_term_valid or self.expiry_date is None or day <= self.expiry_date
+
     def failed_checks(self) -> list[CheckResult]:
         return [c for c in self.verification if c.outcome == Outcome.FAILED]
 

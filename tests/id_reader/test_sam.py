@@ -166,6 +166,7 @@ def test_resident_card(reader):
     assert document.birth_date == date(1990, 1, 1)
     assert (document.valid_from, document.expiry_date) == (date(2020, 1, 1), date(2040, 1, 1))
     assert document.issuing_authority == "深圳市公安局福田分局"
+    assert document.valid_on(date(2040, 1, 1)) and not document.valid_on(date(2040, 1, 2))
     assert document.address == "广东省深圳市福田区福中三路1号 广东省深圳市南山区科技园1栋"
     assert document.photo.absent_reason.startswith("photo not available")
     assert {c.name: c.outcome for c in document.verification} == {
@@ -177,6 +178,7 @@ def test_long_term_resident_card(reader, sim):
     sim.insert_card("resident_long_term")
     document = reader.read().result(10).unwrap()
     assert document.long_term_valid and document.expiry_date is None
+    assert document.valid_on(date(2090, 1, 1)) and not document.valid_on(date(2009, 12, 31))
     assert (document.sex, document.ethnicity) == ("F", "回")
 
 
