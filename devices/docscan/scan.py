@@ -144,19 +144,24 @@ class AutoCapture:
         self._last: np.ndarray | None = None
         self._steady = 0
         self.result: ScanResult | None = None
+        #: why the steady page was not captured ("blurred", "glare", "too_small")
+        self.problems: list[str] = []
 
     def feed(self, frame: np.ndarray) -> np.ndarray | None:
         corners = find_page(frame, self.limits)
         if corners is None:
-            self._last, self._steady = None, 0
+            self._last, self._steady, self.problems = None, 0, []
             return None
         size = max(frame.shape[:2])
         moved = self._last is None or \
             float(np.abs(corners - self._last).max()) > self.max_shift * size
         self._last = corners
         self._steady = 0 if moved else self._steady + 1
+        if moved:
+            self.problems = []
         if self._steady + 1 >= self.steady_frames and self.result is None:
-            scan = scan_page(frame, self.limits)
+            scan = scan_page(frame, self.limits)  # judged only once the page holds still
+            self.problems = scan.readability.problems
             if scan.readability.ok:
                 self.result = scan
             else:

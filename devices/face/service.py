@@ -53,13 +53,17 @@ class FaceService:
         return process is not None and process.alive and process.ready.done() \
             and process.ready.exception() is None
 
-    def begin(self, camera: Camera, reference: bytes) -> FaceVerification:
-        """Start a step: the reference from photo bytes, frames from `camera` (streaming)."""
+    def begin(self, camera: Camera, reference: bytes, *,
+              max_attempts: int | None = None) -> FaceVerification:
+        """Start a step: the reference from photo bytes, frames from `camera` (streaming).
+        `max_attempts` overrides [face] max_attempts (1: a journey counting attempts itself)."""
         process = self.start()
         if process.ready.exception() is not None:
             raise FaceProcessError(str(process.ready.exception()))
         image = decode_image(reference)  # InvalidData for unreadable bytes
-        step = FaceVerification(process, self.settings, clock=self.clock,
+        settings = self.settings if max_attempts is None else \
+            FaceSettings(**{**self.settings.model_dump(), "max_attempts": max_attempts})
+        step = FaceVerification(process, settings, clock=self.clock,
                                 announce=camera.on_challenge)
         step.start(image)
         self._steps[id(step)] = (camera, camera.subscribe_frames(step.feed))

@@ -39,6 +39,16 @@ class Phase(StrEnum):
     ENDED = "ended"              # wiped
 
 
+class Failure(StrEnum):
+    """Why an attempt (or the step) failed; for the journey's wording and the log."""
+    NO_MATCH = "no_match"                    # the face is not the reference's
+    NOT_LIVE = "not_live"                    # the challenge was not performed
+    FACE_CHANGED = "face_changed"            # another face after or during the challenge
+    NO_REFERENCE_FACE = "no_reference_face"  # the document/server photo shows no usable face
+    TIMEOUT = "timeout"                      # the step's time limit ran out
+    PIPELINE_FAILED = "pipeline_failed"      # the face process failed (a device fault)
+
+
 @dataclass(frozen=True)
 class FaceStepState:
     phase: Phase
@@ -72,7 +82,8 @@ class FaceVerification:
         self._good = 0
         self._judge: LivenessJudge | None = None
         self._timers: list[TimerHandle] = []
-        self.failure_reasons: list[str] = []   # for logs: what failed, never a score
+        #: (failure, detail) per failed attempt, for the journey and logs; never a score
+        self.failures: list[tuple[Failure, str]] = []
         self.evidence_jpeg: bytes | None = None
         self.done: Future[FaceStepState] = Future()
 
@@ -109,12 +120,12 @@ class FaceVerification:
         """Enrol the reference (document or server photo); positioning follows."""
         future = self.process.enrol(reference_bgr)
         self._timers.append(self.clock.call_later(self.settings.step_time_limit_s,
-                                                  lambda: self._to_staff("step time limit")))
+                                                  lambda: self._to_staff(Failure.TIMEOUT, "step time limit")))
 
         def enrolled(f: Future) -> None:
             error = f.exception()
             if error is not None or not f.result().ok:
-                self._to_staff(f"reference unusable: {error or f.result().guidance}")
+                self._to_staff(Failure.NO_REFERENCE_FACE, str(error or f.result().guidance))
             else:
                 self._set(phase=Phase.POSITIONING)
         future.add_done_callback(enrolled)
@@ -130,7 +141,7 @@ class FaceVerification:
                 return None
             if phase is Phase.CHALLENGE and self._judge is not None:
                 if self._judge.expire(self.clock.monotonic()) is Verdict.FAILED:
-                    self._attempt_failed(f"liveness: {self._judge.reason}")
+                    self._attempt_failed(Failure.NOT_LIVE, self._judge.reason)
                     return None
         observed = self.process.observe(frame.image,
                                         match=phase in (Phase.MATCHING, Phase.CONFIRMING))
@@ -148,7 +159,7 @@ class FaceVerification:
 
     def _observed(self, frame: Frame, phase: Phase, attempt: int, future: Future) -> None:
         if future.exception() is not None:
-            self._to_staff(f"face process failed: {future.exception()}")
+            self._to_staff(Failure.PIPELINE_FAILED, str(future.exception()))
             return
         obs = future.result()
         with self._lock:
@@ -183,7 +194,7 @@ class FaceVerification:
         matched = obs.distance <= self.settings.threshold
         obs.distance = None
         if not matched:
-            self._attempt_failed("no match")
+            self._attempt_failed(Failure.NO_MATCH, "distance above the threshold")
             return
         challenges = self._challenges(self.settings.challenges)
         s = self.settings
@@ -202,7 +213,7 @@ class FaceVerification:
             with self._lock:
                 if self._judge is judge and judge.index == index and \
                         judge.expire(self.clock.monotonic()) is Verdict.FAILED:
-                    self._attempt_failed(f"liveness: {judge.reason}")
+                    self._attempt_failed(Failure.NOT_LIVE, judge.reason)
         self._timers.append(self.clock.call_later(self.settings.challenge_time_s + 0.01,
                                                   check_time))
 
@@ -210,7 +221,7 @@ class FaceVerification:
         judge = self._judge
         assert judge is not None
         if obs.faces > 1:
-            self._attempt_failed("liveness: another face appeared during the challenge")
+            self._attempt_failed(Failure.FACE_CHANGED, "another face during the challenge")
             return
         landmarks = frame.hints.get("landmarks", obs.landmarks)
         index = judge.index
@@ -219,7 +230,7 @@ class FaceVerification:
             self._announce(None)
             self._begin_confirming()
         elif verdict is Verdict.FAILED:
-            self._attempt_failed(f"liveness: {judge.reason}")
+            self._attempt_failed(Failure.NOT_LIVE, judge.reason)
         elif judge.index != index:
             self._begin_challenge()
 
@@ -230,7 +241,7 @@ class FaceVerification:
         def check_time() -> None:
             with self._lock:
                 if self._state.phase is Phase.CONFIRMING and self._state.attempt == attempt:
-                    self._attempt_failed("no good frame after the challenge")
+                    self._attempt_failed(Failure.NOT_LIVE, "no good frame after the challenge")
         self._timers.append(self.clock.call_later(self.settings.challenge_time_s, check_time))
 
     def _confirm(self, frame: Frame, obs: Any) -> None:
@@ -240,31 +251,34 @@ class FaceVerification:
         matched = obs.distance <= self.settings.threshold
         obs.distance = None
         if not matched:
-            self._attempt_failed("the face after the challenge does not match")
+            self._attempt_failed(Failure.FACE_CHANGED, "the face after the challenge differs")
             return
         if self.settings.evidence_image:
             self.evidence_jpeg = encode_jpeg(frame.image)
         self._set(phase=Phase.ACCEPTED, instruction=Guidance.OK.value, progress=1.0)
 
-    def _attempt_failed(self, reason: str) -> None:
-        self.failure_reasons.append(reason)
-        log.info("face attempt failed", extra={"reason": reason})
+    def _attempt_failed(self, failure: Failure, detail: str) -> None:
+        self.failures.append((failure, detail))
+        log.info("face attempt failed", extra={"failure": str(failure), "detail": detail})
         self._judge = None
         self._announce(None)
         self._wipe_evidence()
         state = self._state
         if state.attempt >= state.max_attempts:
-            self._to_staff("attempts used up")
+            self._to_staff()
             return
         self._good = 0
         self._set(phase=Phase.POSITIONING, attempt=state.attempt + 1, retrying=True,
                   instruction=Guidance.NO_FACE.value, progress=0.0)
 
-    def _to_staff(self, reason: str) -> None:
+    def _to_staff(self, failure: Failure | None = None, detail: str = "") -> None:
+        """The staff-assisted path; `failure` when the step itself failed (not an attempt)."""
         with self._lock:
             if self._state.finished:
                 return
-            self.failure_reasons.append(reason)
+            if failure is not None:
+                self.failures.append((failure, detail))
+                log.info("face step failed", extra={"failure": str(failure), "detail": detail})
             self._wipe_evidence()
             self._set(phase=Phase.STAFF)
 
@@ -284,6 +298,11 @@ class FaceVerification:
             self._set(phase=Phase.ENDED)
         self._announce(None)
         return self.process.clear()
+
+    @property
+    def last_failure(self) -> Failure | None:
+        with self._lock:
+            return self.failures[-1][0] if self.failures else None
 
     def take_evidence(self) -> bytes | None:
         """The evidence JPEG (only when configured and accepted) for the encrypted submission;

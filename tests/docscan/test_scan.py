@@ -104,3 +104,43 @@ def test_the_simulated_document_camera_shows_a_page_that_scans():
         assert "blurred" in scan_page(np.array(frame.image)).readability.problems
     finally:
         camera.stop()
+
+
+def test_page_capture_follows_the_stream_until_a_readable_page_holds_still():
+    import threading
+    from concurrent.futures import wait
+
+    from devices.camera.simulated import SimulatedCamera
+    from devices.docscan.capture import PageCapture
+    from kiosk.clock import TestClock
+    clock = TestClock()
+    camera = SimulatedCamera("document_camera", SimulatedCamera.Settings(width=1600, height=1200),
+                             clock=clock)
+    camera.start()
+    updates = []
+    blurred_seen = threading.Event()
+
+    def on_update(corners, problems):
+        updates.append((corners is not None, problems))
+        if "blurred" in problems:
+            blurred_seen.set()
+    try:
+        camera.simulate("show_page", blurred=True)
+        capture = PageCapture(camera, on_update=on_update)
+        future = capture.start()
+        for _ in range(100):  # the blurred page is outlined but never captured
+            if blurred_seen.wait(0.05):
+                break
+            clock.advance(1 / 15)
+        assert blurred_seen.is_set() and not future.done()
+        camera.simulate("show_page")
+        for _ in range(200):
+            if wait([future], 0.05).done:
+                break
+            clock.advance(1 / 15)
+        result = future.result(1)
+        assert result.readability.ok and updates[-1][0]
+        capture.stop()
+        assert not camera.streaming and camera.frames.latest() is None
+    finally:
+        camera.stop()

@@ -8,7 +8,7 @@ from bench.fuzz_targets.face import TARGETS
 from devices.camera.frames import LatestFrame
 from devices.face.service import FaceService
 from devices.face.settings import FaceSettings
-from devices.face.verification import FaceVerification, Phase
+from devices.face.verification import FaceVerification, Failure, Phase
 from kiosk.clock import TestClock
 from tests.conftest import shared_data
 
@@ -41,6 +41,7 @@ def test_a_crashed_child_sends_the_step_to_staff_and_the_service_restarts_it():
         if judged is not None:
             judged.result(30)
         assert step.done.result(30).phase is Phase.STAFF
+        assert step.last_failure is Failure.PIPELINE_FAILED
         restarted = service.start()
         assert restarted is not process
         assert restarted.ready.result(120) == "ready"
