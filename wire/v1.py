@@ -129,13 +129,9 @@ def case_number(kiosk_id: str, kiosk_seq: int) -> str:
     return f"{kiosk_id}-{kiosk_seq}"
 
 
-def pickup_code_digest(parcel_id: str, code: str) -> str:
-    """How locker pickup codes are stored (never in clear): PBKDF2-SHA256, parcel id as salt.
-
-    The iteration count makes an offline search of all 6-8 digit codes slow; the kiosk
-    still limits tries."""
-    return hashlib.pbkdf2_hmac("sha256", code.encode("utf-8"), parcel_id.encode("utf-8"),
-                               100_000).hex()
+#: Stored pickup codes: "scrypt$n$r$p$salt$hash" (hashlib.scrypt, hex salt and hash).
+PICKUP_CODE_HASH_PATTERN = (r"^scrypt\$[0-9]{1,8}\$[0-9]{1,2}\$[0-9]{1,2}"
+                            r"\$[0-9a-f]{16,64}\$[0-9a-f]{32,128}$")
 
 
 def b64decode_strict(value: str) -> bytes:
@@ -435,15 +431,17 @@ class BlobUploadProgress(Response):
 # --------------------------------------------------------------------------- desired / reported state
 
 class LockerAssignment(Response):
-    """A parcel waiting in a locker of this kiosk (deposited by hall staff)."""
+    """A compartment of this kiosk's locker bank reserved for a result: hall staff deposit
+    it at the kiosk, the holder collects it (identified, or with the pickup code)."""
     parcel_id: Code
     locker: Code
-    compartment: int
+    compartment: int = Field(ge=1, le=999)
     case_number: str
-    holder_hmac: Sha256Hex
-    code_digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] = Field(
-        description="pickup_code_digest(parcel_id, code)")
+    holder_hmac: Sha256Hex = Field(description="holder_hmac(district key, ID number)")
+    code_hash: Annotated[str, Field(pattern=PICKUP_CODE_HASH_PATTERN)] = Field(
+        description="the pickup code, never in clear: scrypt$n$r$p$salt_hex$hash_hex")
     expires_at: UtcDateTime
+    items: list[ShortText] = Field(default_factory=list, description="documents inside")
 
 
 class DesiredState(Response):

@@ -47,7 +47,8 @@ class Commitment(Base):
 
 
 class Parcel(Base):
-    """A result waiting in a kiosk locker (deposited by hall staff)."""
+    """A kiosk locker compartment reserved for a case's result. `assigned` until the holder
+    collects it (`picked`) or staff take it back (`recalled`); the kiosk tracks the deposit."""
     __tablename__ = "parcels"
     parcel_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kiosk_id: Mapped[str] = mapped_column(String(40), index=True)
@@ -55,11 +56,12 @@ class Parcel(Base):
     compartment: Mapped[int] = mapped_column(Integer)
     case_number: Mapped[str] = mapped_column(String(80), ForeignKey("cases.case_number"))
     holder_hmac: Mapped[str] = mapped_column(String(64))
-    code_digest: Mapped[str] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(200))
+    items_json: Mapped[str] = mapped_column(Text, default="[]")
     deposited_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     picked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-    state: Mapped[str] = mapped_column(String(20), default="stored")
+    state: Mapped[str] = mapped_column(String(20), default="assigned")
 
 
 class Evaluation(Base):

@@ -3,7 +3,9 @@ promised date), record a supplied material, a pickup, a rating, a kiosk audit en
 event. Runs inside the intake transaction; a ProblemError(422) undoes the whole submission."""
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
 from datetime import date, datetime, timedelta, timezone
 
 from typing import TYPE_CHECKING
@@ -188,17 +190,26 @@ def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnv
     return None
 
 
-def deposit_parcel(session: Session, *, parcel_id: str, kiosk_id: str, locker: str,
-                   compartment: int, case_number: str, code: str, now: datetime,
-                   keep_days: int = 7) -> Parcel:
-    """Hall staff put a result in a kiosk locker; the code itself is never stored."""
+def hash_pickup_code(code: str) -> str:
+    """scrypt$n$r$p$salt$hash (wire.v1.PICKUP_CODE_HASH_PATTERN): slow and salted, as the
+    kiosk's pickup module verifies it."""
+    n, r, p, salt = 2 ** 14, 8, 1, secrets.token_bytes(16)
+    digest = hashlib.scrypt(code.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32)
+    return f"scrypt${n}${r}${p}${salt.hex()}${digest.hex()}"
+
+
+def assign_parcel(session: Session, *, parcel_id: str, kiosk_id: str, locker: str,
+                  compartment: int, case_number: str, code: str, items: list[str],
+                  now: datetime, keep_days: int = 7) -> Parcel:
+    """Reserve a compartment of a kiosk's locker for a case's result (the kiosk learns it
+    from its desired state); the pickup code itself is never stored."""
     case = session.get(Case, case_number)
     if case is None:
         raise ProblemError(404, "no_such_case", case_number)
     parcel = Parcel(parcel_id=parcel_id, kiosk_id=kiosk_id, locker=locker,
                     compartment=compartment, case_number=case_number,
-                    holder_hmac=case.holder_hmac,
-                    code_digest=v1.pickup_code_digest(parcel_id, code), deposited_at=now,
+                    holder_hmac=case.holder_hmac, code_hash=hash_pickup_code(code),
+                    items_json=json.dumps(items, ensure_ascii=False), deposited_at=now,
                     expires_at=now + timedelta(days=keep_days))
     session.add(parcel)
     case.state, case.updated_at = v1.CaseState.ready_for_pickup.value, now

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Response
@@ -28,12 +29,13 @@ def enroll(body: v1.EnrollRequest,
 
 def _locker_assignments(session, kiosk_id: str) -> list[v1.LockerAssignment]:
     parcels = session.scalars(select(Parcel).where(Parcel.kiosk_id == kiosk_id,
-                                                   Parcel.state == "stored")
+                                                   Parcel.state == "assigned")
                               .order_by(Parcel.parcel_id))
     return [v1.LockerAssignment(parcel_id=p.parcel_id, locker=p.locker,
                                 compartment=p.compartment, case_number=p.case_number,
-                                holder_hmac=p.holder_hmac, code_digest=p.code_digest,
-                                expires_at=p.expires_at) for p in parcels]
+                                holder_hmac=p.holder_hmac, code_hash=p.code_hash,
+                                expires_at=p.expires_at, items=json.loads(p.items_json))
+            for p in parcels]
 
 
 @router.get("/v1/kiosks/{kiosk_id}/desired-state", response_model=v1.SignedDesiredState,

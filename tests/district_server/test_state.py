@@ -2,10 +2,12 @@
 published catalogue bytes matching the signed hash."""
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from pydantic import ValidationError
 
-from district_server.cases.service import deposit_parcel
+from district_server.cases.service import assign_parcel
 from tests.district_server.kiosk_double import application
 from wire import v1
 
@@ -43,15 +45,19 @@ def test_a_parcel_in_the_locker_moves_the_desired_state_on(kiosk, ctx):
     number = kiosk.put(kiosk.envelope("submission", application(photo_blob=photo),
                                       blobs=[photo])).json()["receipt"]["case_number"]
     with ctx.db.transaction() as session:
-        deposit_parcel(session, parcel_id="P0001", kiosk_id=kiosk.kiosk_id, locker="lockers",
-                       compartment=7, case_number=number, code="483920", now=ctx.now())
+        assign_parcel(session, parcel_id="P0001", kiosk_id=kiosk.kiosk_id, locker="lockers",
+                      compartment=7, case_number=number, code="483920", items=["居住证"],
+                      now=ctx.now())
     changed = desired(kiosk, first.headers["ETag"])
     assert changed.status_code == 200
     state = v1.SignedDesiredState.model_validate_json(changed.content).state
     assert state.version == int(first.headers["ETag"].strip('"')) + 1
     [assignment] = state.locker_assignments
     assert assignment.compartment == 7
-    assert assignment.code_digest == v1.pickup_code_digest("P0001", "483920")
+    scheme, n, r, p, salt, digest = assignment.code_hash.split("$")
+    assert hashlib.scrypt(b"483920", salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
+                          dklen=32).hex() == digest
+    assert "483920" not in changed.text and assignment.items == ["居住证"]
     assert assignment.holder_hmac == v1.holder_hmac(
         v1.b64decode_strict(kiosk.district.holder_hmac_key), "11010519491231002X")
     picked = kiosk.envelope("pickup", {"parcel_id": "P0001", "locker": "lockers",

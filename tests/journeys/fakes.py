@@ -194,14 +194,23 @@ class FakePending:
                 if id_number == who.id_number]
 
 
+class Refusal(Exception):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 class FakeDesk(Manual):
+    """Opens at once unless `hold`; `closers` are the wait-for-close futures by parcel id."""
+
     def __init__(self, parcels=None, usable=True, hold=False) -> None:
         super().__init__()
         self.hold = hold
         self.parcels = parcels if parcels is not None else [
             Parcel("P1", "居住证申领", "Residence permit", "A03")]
         self.usable = usable
-        self.opened = []
+        self.closers: dict[str, Future] = {}
+        self.wrong = 0
 
     def available(self):
         return (True, "") if self.usable else (False, "locker board not answering")
@@ -209,20 +218,26 @@ class FakeDesk(Manual):
     def wall(self):
         return LockerWall([["A01", "A02", "A03"], ["B01", "B02", "B03"]])
 
-    def parcels_for_code(self, code):
+    def open_with_code(self, case_number, code):
         if self.hold:
             return self._new()
-        return done(self.parcels) if code == "123456" else failed(NotFound("code"))
+        if code != "123456":
+            self.wrong += 1
+            return failed(Refusal("parcelLocked" if self.wrong >= 3 else "wrongCode"))
+        return done(self.parcels) if self.parcels else failed(Refusal("noParcel"))
 
-    def parcels_for(self, who):
-        return self._new() if self.hold else done(self.parcels)
-
-    def open(self, parcel):
-        self.opened.append(parcel.compartment)
-        return self._new()
+    def open_for(self, who):
+        if self.hold:
+            return self._new()
+        return done(self.parcels) if self.parcels else failed(Refusal("noParcel"))
 
     def wait_closed(self, parcel):
-        return self._new()
+        future: Future = Future()
+        self.closers[parcel.parcel_id] = future
+        return future
+
+    def close(self, parcel_id: str) -> None:
+        self.closers[parcel_id].set_result(None)
 
 
 class HeldWork(Manual):

@@ -62,11 +62,10 @@ IDENTIFY_NO_PHOTO = [
 QUERY = [*_identify(lambda j: j.identify), lambda j, s: s.citizen.release()]
 PICKUP_CODE = [
     lambda j, s: j.choose_code(),
-    lambda j, s: j.enter_code("12"),
-    lambda j, s: j.enter_code("123456"),
+    lambda j, s: j.enter_code("kiosk-1", "12"),
+    lambda j, s: j.enter_code("kiosk-1", "123456"),
     lambda j, s: s.pickup.last.set_result(s.pickup.parcels),
-    lambda j, s: s.pickup.last.set_result(None),
-    lambda j, s: s.pickup.last.set_result(None),
+    lambda j, s: s.pickup.close("P1"),
 ]
 PICKUP_IDENTIFY = [lambda j, s: j.choose_identify(), *_identify(lambda j: j.identify),
                    lambda j, s: s.pickup.last.set_result([])]
@@ -92,7 +91,7 @@ SCRIPTS = {
     "pickup-code": (PickupJourney, PICKUP_CODE, {"pickup": FakeDesk(hold=True)}),
     "pickup-identify": (PickupJourney, PICKUP_IDENTIFY, {"pickup": FakeDesk(hold=True)}),
     "pickup-jam": (PickupJourney, PICKUP_CODE[:4] + [
-        lambda j, s: s.pickup.last.set_exception(RuntimeError("jammed"))],
+        lambda j, s: s.pickup.closers["P1"].set_exception(RuntimeError("jammed"))],
         {"pickup": FakeDesk(hold=True)}),
     "pickup-down": (PickupJourney, [], {"pickup": FakeDesk(usable=False)}),
     "ticket": (TicketJourney, TICKET, HOLD), "check-in": (TicketJourney, CHECK_IN, HOLD),

@@ -30,23 +30,26 @@ def test_query_offline_shows_local_pending_honestly(catalogue, test_clock):
     assert [c.case_number for c in journey.cases] == ["kiosk-7"]
 
 
-def test_pickup_with_code_opens_each_compartment_and_waits_for_the_door(catalogue, test_clock):
+def test_pickup_with_code_opens_the_compartments_and_waits_for_every_door(catalogue,
+                                                                          test_clock):
     parcels = [Parcel("P1", "居住证", "Permit", "A03"), Parcel("P2", "犬只登记", "Dog", "B01")]
     services = make_services(catalogue, test_clock, pickup=FakeDesk(parcels))
     journey = PickupJourney(services)
     journey.choose_code()
-    journey.enter_code("000000")
+    journey.enter_code("", "123456")
+    assert journey.problem == "case_number_missing"
+    journey.enter_code("kiosk-1", "12")
+    assert journey.problem == "code_format"
+    journey.enter_code("kiosk-1", "000000")
     assert journey.state.value == "enter_code" and journey.problem == "code_wrong"
-    journey.enter_code("123456")
-    assert journey.state.value == "opening" and journey.current.compartment == "A03"
-    assert journey.wall.rows[0] == ["A01", "A02", "A03"]
-    services.pickup.last.set_result(None)
+    journey.enter_code("kiosk-1", "123456")
     assert journey.state.value == "door_open"
-    services.pickup.last.set_result(None)
-    assert journey.current.compartment == "B01"
-    services.pickup.last.set_result(None)
-    services.pickup.last.set_result(None)
-    assert journey.state.value == "done" and services.pickup.opened == ["A03", "B01"]
+    assert [p.compartment for p in journey.open_parcels] == ["A03", "B01"]
+    assert journey.wall.rows[0] == ["A01", "A02", "A03"]
+    services.pickup.close("P2")
+    assert journey.state.value == "door_open" and len(journey.open_parcels) == 1
+    services.pickup.close("P1")
+    assert journey.state.value == "done"
     journey.finish()
     assert journey.personal_data_present() == []
 
@@ -55,7 +58,7 @@ def test_pickup_code_tries_are_limited(services):
     journey = PickupJourney(services)
     journey.choose_code()
     for _ in range(3):
-        journey.enter_code("000000")
+        journey.enter_code("kiosk-1", "000000")
     assert journey.state.value == "nothing" and journey.problem == "too_many_tries"
 
 
@@ -63,7 +66,15 @@ def test_pickup_after_identification(services):
     journey = PickupJourney(services)
     journey.choose_identify()
     identify_with_card(journey.identify)
-    assert journey.state.value == "opening"
+    assert journey.state.value == "door_open"
+
+
+def test_pickup_nothing_waiting(catalogue, test_clock):
+    services = make_services(catalogue, test_clock, pickup=FakeDesk([]))
+    journey = PickupJourney(services)
+    journey.choose_identify()
+    identify_with_card(journey.identify)
+    assert journey.state.value == "nothing" and journey.problem == "nothing_waiting"
 
 
 def test_locker_board_down_makes_pickup_unavailable_with_reason(catalogue, test_clock):

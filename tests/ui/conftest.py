@@ -1,0 +1,57 @@
+"""Shell fixtures: the real QML shell offscreen, a TestClock, the mock speech engine.
+
+The virtual keyboard must be chosen before the QGuiApplication exists, so the
+environment is set at import, before pytest-qt makes `qapp`."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ["QT_IM_MODULE"] = "qtvirtualkeyboard"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_QUICK_CONTROLS_STYLE", "Basic")
+
+
+@pytest.fixture(scope="session")
+def kiosk_config():
+    from kiosk.config import load_config
+    return load_config().config
+
+
+@pytest.fixture
+def make_shell(qapp, qtbot, test_clock, kiosk_config, tmp_path):
+    """`make_shell(config=..., core=..., orientation=...)` -> a shown ShellApp."""
+    from ui.app import ShellApp
+    made = []
+
+    def make(config=None, *, core=None, orientation=None):
+        shell = ShellApp(config or kiosk_config, core=core, clock=test_clock,
+                         speech_engine="mock", orientation=orientation,
+                         cache_dir=tmp_path / "qm")
+        shell.show(windowed=True)
+        qtbot.waitExposed(shell.view)
+        shell.settle()
+        made.append(shell)
+        return shell
+    yield make
+    for shell in made:
+        shell.close()
+
+
+@pytest.fixture
+def shell(make_shell):
+    return make_shell()
+
+
+def tap(qtbot, shell, object_name):
+    """Tap the visible item named `object_name` through the window, as a finger would."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtTest import QTest
+    shell.settle()
+    item = shell.find(object_name)
+    assert item is not None, f"no visible item {object_name!r} on {shell.screen_name!r}"
+    centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+    QTest.mouseClick(shell.view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     centre)
+    return item

@@ -1,0 +1,29 @@
+"""A minimal journey view-model following the navigator's contract (ui/navigator.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Property, QObject, Signal, Slot
+
+QML = Path(__file__).resolve().parent / "qml"
+
+
+class SearchViewModel(QObject):
+    stateChanged = Signal()
+    finished = Signal()
+
+    def __init__(self, ctx):
+        super().__init__()
+        self.ctx = ctx
+        self.query = "身份证号 110101199003074257"  # personal data the wipe must clear
+        self.wiped = False
+
+    state = Property(str, lambda self: "search", notify=stateChanged)
+
+    def wipe(self):
+        self.query = ""
+        self.wiped = True
+
+    @Slot()
+    def done(self):
+        self.finished.emit()

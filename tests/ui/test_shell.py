@@ -1,0 +1,126 @@
+"""The shell: attract, language switch, elder mode, idle warning and wipe, navigator."""
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.conftest import tap
+from tests.ui.journey_stub import QML, SearchViewModel
+
+JOURNEY = "shelltest"
+
+
+@pytest.fixture
+def stub_journey():
+    from ui.navigator import register_journey, unregister_journey
+    made = []
+
+    def factory(ctx):
+        made.append(SearchViewModel(ctx))
+        return made[-1]
+    register_journey(JOURNEY, factory, {"search": "Search.qml"}, base_dir=QML)
+    yield made
+    unregister_journey(JOURNEY)
+
+
+def texts(shell):
+    from ui.inspect import visible_items
+    return " ".join(str(i.property("text")) for i in visible_items(shell.view.contentItem())
+                    if isinstance(i.property("text"), str))
+
+
+def test_attract_offers_every_configured_journey_in_chinese(shell, kiosk_config):
+    assert shell.screen_name == "attract"
+    for journey in kiosk_config.kiosk.journeys:
+        assert shell.find(f"tile_{journey}") is not None
+    shown = texts(shell)
+    assert "您好，请选择要办理的业务" in shown and "办事" in shown and "English" in shown
+
+
+def test_language_switch_retranslates_and_back(shell, qtbot):
+    with qtbot.waitSignal(shell.shell.languageChanged):
+        tap(qtbot, shell, "language_switch")
+    assert shell.shell.language == "en_US"
+    assert "Hello, please choose a service" in texts(shell)
+    assert "Pickup" in texts(shell) and "中文" in texts(shell)
+    with qtbot.waitSignal(shell.shell.languageChanged):
+        tap(qtbot, shell, "language_switch")
+    assert "您好，请选择要办理的业务" in texts(shell)
+
+
+def test_elder_mode_enlarges_targets_and_turns_voice_on(shell, qtbot):
+    before = shell.find("nav_help").height()
+    with qtbot.waitSignal(shell.shell.elderModeChanged):
+        tap(qtbot, shell, "elder_toggle")
+    assert shell.theme.touchTarget == 120 and shell.shell.voiceOn
+    assert shell.find("nav_help").height() >= 120 > before
+
+
+def test_idle_warning_then_wipe_back_to_attract(shell, qtbot, test_clock, stub_journey):
+    tap(qtbot, shell, "language_switch")
+    with qtbot.waitSignal(shell.navigator.screenChanged):
+        shell.navigator.startJourney(JOURNEY)
+    assert shell.screen_name == f"{JOURNEY}.search"
+    view_model = stub_journey[-1]
+    idle, warning = (shell.config.session.idle_timeout_s, shell.config.session.idle_warning_s)
+    test_clock.advance(idle - 1)
+    assert shell.screen_name == f"{JOURNEY}.search"
+    with qtbot.waitSignal(shell.shell.idleChanged):
+        test_clock.advance(1)
+    assert shell.screen_name == "idle_warning" and warning >= 20
+    assert f"{warning} s" in shell.find("idle_countdown").property("text")
+    test_clock.advance(warning - 1)
+    assert shell.screen_name == "idle_warning" and not view_model.wiped
+    with qtbot.waitSignal(shell.navigator.wentHome):
+        test_clock.advance(1)
+    assert shell.screen_name == "attract"
+    assert view_model.wiped and view_model.query == ""
+    assert shell.shell.language == "zh_CN"  # the next citizen starts from the defaults
+
+
+def test_continue_keeps_the_journey(shell, qtbot, test_clock, stub_journey):
+    shell.navigator.startJourney(JOURNEY)
+    test_clock.advance(shell.config.session.idle_timeout_s)
+    assert shell.screen_name == "idle_warning"
+    with qtbot.waitSignal(shell.shell.idleChanged):
+        tap(qtbot, shell, "idle_continue")
+    assert shell.screen_name == f"{JOURNEY}.search" and not stub_journey[-1].wiped
+
+
+def test_step_indicator_and_journey_finish(shell, qtbot, stub_journey):
+    shell.navigator.startJourney(JOURNEY)
+    qtbot.waitUntil(lambda: shell.find("step_text") is not None)
+    assert shell.find("step_text").property("text") == "2 / 5 搜索事项"
+    assert shell.find("nav_back") is not None and shell.find("nav_home") is not None
+    with qtbot.waitSignal(shell.navigator.wentHome):
+        tap(qtbot, shell, "search_done")
+    assert shell.screen_name == "attract" and stub_journey[-1].wiped
+    assert shell.find("step_text") is None and shell.find("nav_back") is None
+
+
+def test_back_on_first_screen_goes_home(shell, qtbot, stub_journey):
+    shell.navigator.startJourney(JOURNEY)
+    with qtbot.waitSignal(shell.navigator.wentHome):
+        tap(qtbot, shell, "nav_back")
+    assert shell.screen_name == "attract"
+
+
+def test_help_calls_staff_and_closes(shell, qtbot):
+    with qtbot.waitSignal(shell.shell.helpChanged):
+        tap(qtbot, shell, "nav_help")
+    assert shell.find("help_overlay") is not None
+    with qtbot.waitSignal(shell.shell.helpChanged):
+        tap(qtbot, shell, "help_close")
+    assert shell.find("help_overlay") is None
+
+
+def test_registration_rejects_missing_screen_file(tmp_path):
+    from ui.navigator import JourneyRegistrationError, register_journey
+    with pytest.raises(JourneyRegistrationError, match="does not exist"):
+        register_journey("broken", lambda ctx: None, {"start": "Nope.qml"}, base_dir=tmp_path)
+
+
+def test_landscape_layout_uses_three_columns(make_shell):
+    shell = make_shell(orientation="landscape")
+    assert (shell.view.width(), shell.view.height()) == (1920, 1080)
+    apply, query, pickup = (shell.find(f"tile_{j}") for j in ("apply", "query", "pickup"))
+    assert apply.y() == query.y() == pickup.y()  # one row of three
