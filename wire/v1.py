@@ -352,13 +352,14 @@ class CommitmentPayload(Request):
 
 
 class PickupPayload(Request):
-    """kind 'pickup': a parcel taken out of a locker."""
+    """kind 'pickup': a parcel taken out of a locker (the door closed after the open)."""
     parcel_id: Code
-    locker: Code
+    case_number: str | None = Field(default=None, max_length=80)
+    locker: Code | None = None
     compartment: int = Field(ge=1, le=999)
     picked_at: UtcDateTime
-    verification: Literal["code", "document", "staff"]
-    outcome: Literal["picked", "door_jammed", "not_found", "outcome_unknown"]
+    verification: Literal["pickup_code", "document+face", "staff"]
+    outcome: Literal["picked", "door_jammed", "not_found", "outcome_unknown"] = "picked"
 
 
 class RatingPayload(Request):
@@ -373,14 +374,37 @@ class RatingPayload(Request):
     rated_at: UtcDateTime
 
 
-class AuditPayload(Request):
-    """kind 'audit': one kiosk audit entry (maintenance actions, sessions, device faults).
+AuditValue = str | int | float | bool | None
 
-    Never personal data in `detail`."""
+
+class AuditPayload(Request):
+    """kind 'audit': one kiosk audit entry (maintenance actions, locker opens, sessions,
+    device faults). Besides the named fields an entry may carry up to 20 more scalar fields
+    (e.g. parcel_id, compartment). Never personal data in any of them."""
+    model_config = ConfigDict(extra="allow", frozen=True)
     action: Code
-    actor: Literal["citizen", "technician", "staff", "system"]
     at: UtcDateTime
-    detail: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+    actor: Literal["citizen", "technician", "staff", "system"] | None = None
+    who: Annotated[str, Field(max_length=80)] | None = Field(
+        default=None, description="e.g. 'staff:<id>', 'citizen:pickup_code'")
+    why: Annotated[str, Field(max_length=200)] | None = None
+    detail: dict[str, AuditValue] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _extras_are_small_scalars(self) -> "AuditPayload":
+        extras = self.model_extra or {}
+        if len(extras) > 20:
+            raise ValueError("an audit entry carries at most 20 extra fields")
+        for key, value in extras.items():
+            if not isinstance(value, (str, int, float, bool, type(None))) or \
+                    (isinstance(value, str) and len(value) > 200) or len(key) > 40:
+                raise ValueError(f"audit field {key[:40]!r}: a short scalar is expected")
+        return self
+
+    def fields(self) -> dict[str, AuditValue]:
+        """Everything but action and at, flattened (for the server's audit log)."""
+        named = {k: getattr(self, k) for k in ("actor", "who", "why") if getattr(self, k)}
+        return {**self.detail, **(self.model_extra or {}), **named}
 
 
 class TicketPayload(Request):

@@ -182,8 +182,7 @@ def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnv
     elif kind == "audit":
         audit.append(session, at=now, actor=f"kiosk:{envelope.kiosk_id}",
                      action=f"kiosk.{payload.action}",
-                     detail={"actor": payload.actor, "at": payload.at.isoformat(),
-                             **payload.detail})
+                     detail={"at": payload.at.isoformat(), **payload.fields()})
     else:
         session.add(Event(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
                           kind=kind, body=payload.model_dump_json(), at=now))

@@ -188,3 +188,17 @@ def test_concurrent_duplicate_puts_make_one_row_over_live_http(ctx, live_server)
     assert len({r.content for r in responses}) == 1
     with ctx.db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Submission)) == 1
+
+
+def test_kiosk_audit_entries_join_the_servers_hash_chain(kiosk, ctx):
+    from district_server.audit.models import AuditEntry
+    from district_server.audit.service import verify_chain
+    entry = {"action": "locker.open", "parcel_id": "P1", "case_number": "k-1",
+             "compartment": 3, "who": "staff:42", "why": "deposit",
+             "at": "2026-11-26T09:00:00+08:00"}
+    assert kiosk.put(kiosk.envelope("audit", entry)).status_code == 201
+    with ctx.db.transaction() as session:
+        row = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "kiosk.locker.open")).one()
+        assert row.actor == f"kiosk:{kiosk.kiosk_id}" and json.loads(row.detail)["who"] == "staff:42"
+        assert verify_chain(session) >= 1

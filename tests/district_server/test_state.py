@@ -60,9 +60,10 @@ def test_a_parcel_in_the_locker_moves_the_desired_state_on(kiosk, ctx):
     assert "483920" not in changed.text and assignment.items == ["居住证"]
     assert assignment.holder_hmac == v1.holder_hmac(
         v1.b64decode_strict(kiosk.district.holder_hmac_key), "11010519491231002X")
-    picked = kiosk.envelope("pickup", {"parcel_id": "P0001", "locker": "lockers",
-                                       "compartment": 7, "picked_at": "2026-11-26T12:00:00Z",
-                                       "verification": "code", "outcome": "picked"})
+    # The payload exactly as kiosk/pickup.py sends it.
+    picked = kiosk.envelope("pickup", {"parcel_id": "P0001", "case_number": number,
+                                       "compartment": 7, "verification": "pickup_code",
+                                       "picked_at": "2026-11-26T12:00:00+08:00"})
     assert kiosk.put(picked).status_code == 201
     assert v1.SignedDesiredState.model_validate_json(
         desired(kiosk).content).state.locker_assignments == []

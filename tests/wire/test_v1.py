@@ -128,3 +128,16 @@ def test_district_fuzz_targets_raise_only_their_clear_errors(data):
             parse(data)
         except errors:
             pass
+
+
+def test_audit_entries_take_the_kiosk_modules_shapes():
+    locker = v1.AuditPayload.model_validate(
+        {"action": "locker.open", "parcel_id": "P1", "case_number": "k-1", "compartment": 3,
+         "who": "staff:42", "why": "deposit", "at": "2026-11-26T09:00:00+08:00"})
+    assert locker.fields() == {"parcel_id": "P1", "case_number": "k-1", "compartment": 3,
+                               "who": "staff:42", "why": "deposit"}
+    v1.AuditPayload.model_validate({"action": "test_1", "actor": "system",
+                                    "at": "2026-11-26T09:00:00Z"})
+    with pytest.raises(ValidationError):
+        v1.AuditPayload.model_validate({"action": "x", "at": "2026-11-26T09:00:00Z",
+                                        "photo": {"nested": "no"}})
