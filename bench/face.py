@@ -24,26 +24,27 @@ Usage: .venv/bin/python bench/face.py  (needs ../shared/data/faces)
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# bench/ must not lead the import path: bench/queue.py would shadow the standard library's queue
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
 import json
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# bench/ holds scripts named like stdlib modules (queue.py): never import from it
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
 FACES = Path(os.environ.get("KIOSK_SHARED_DATA", ROOT.parent / "shared" / "data")) / "faces"
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
+import cv2
+import numpy as np
 
-from devices.camera.source import decode_image, fit_into  # noqa: E402
-from devices.face.pipeline import FacePipeline, to_rgb  # noqa: E402
-from devices.face.process import FaceProcess  # noqa: E402
-from devices.face.settings import FaceSettings  # noqa: E402
+from devices.camera.source import decode_image, fit_into
+from devices.face.pipeline import FacePipeline, to_rgb
+from devices.face.process import FaceProcess
+from devices.face.settings import FaceSettings
 
 WIDTH, HEIGHT = 1280, 720
 CLIP_FRAMES = range(0, 275, 25)        # 11 frames of the clip, faces and no faces

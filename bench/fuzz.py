@@ -10,17 +10,20 @@ Any exception that is not one of the target's clear errors is a finding.
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# bench/ must not lead the import path: bench/queue.py would shadow the standard library's queue
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
 import argparse
 import importlib.util
 import json
 import random
-import sys
 import time
 import traceback
-from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
 
 
 def load_targets() -> dict[str, tuple]:

@@ -7,21 +7,24 @@ Needs pcscd with the vpcd driver (scripts/services/pcscd.sh). Prints JSON.
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# bench/ must not lead the import path: bench/queue.py would shadow the standard library's queue
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
 import argparse
 import json
 import statistics
-import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from devices.id_reader.emrtd import EmrtdSession  # noqa: E402
-from devices.id_reader.lds import DATA_GROUPS, FID_SOD  # noqa: E402
-from devices.id_reader.transport import CountingConnection  # noqa: E402
-from devices.id_reader.virtual_card.profiles import PROFILES, TestPki, make_card  # noqa: E402
-from kiosk.identity_validation import bac_key  # noqa: E402
+from devices.id_reader.emrtd import EmrtdSession
+from devices.id_reader.lds import DATA_GROUPS, FID_SOD
+from devices.id_reader.transport import CountingConnection
+from devices.id_reader.virtual_card.profiles import PROFILES, TestPki, make_card
+from kiosk.identity_validation import bac_key
 
 READER = "Virtual PCD 00 00"
 BARE_APDU = bytes.fromhex("00A4040C07A0000002471001")  # SELECT of the eMRTD application

@@ -16,25 +16,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-if __name__ == "queue":
-    # Another script in bench/ runs with bench/ ahead of the standard library on sys.path,
-    # so its `import queue` (urllib3, concurrent.futures, ...) lands on this file, whose
-    # name the issue asks for: hand over the standard library module instead.
-    import importlib.util
-    import sysconfig
-    _spec = importlib.util.spec_from_file_location(
-        "queue", Path(sysconfig.get_path("stdlib")) / "queue.py")
-    _stdlib_queue = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(_stdlib_queue)  # type: ignore[union-attr]
-    sys.modules["queue"] = _stdlib_queue
+# bench/ must not lead the import path: bench/queue.py would shadow the standard library's queue
+sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from typing import Callable  # noqa: E402
+
+import argparse
+import json
+import os
+import statistics
+import tempfile
+import time
+from typing import Callable
 
 ATTACHMENT_BYTES = 200 * 1024
 
@@ -150,6 +142,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # the repository root replaces bench/ on the path: project imports, and no shadowing
-    sys.path[0] = str(Path(__file__).resolve().parents[1])
     sys.exit(main())

@@ -9,24 +9,27 @@ are dropped first, so point it at a scratch database only.
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# bench/ must not lead the import path: bench/queue.py would shadow the standard library's queue
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
 import json
 import os
 import signal
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from tests.district_server.kiosk_double import KioskDouble  # noqa: E402
+from tests.district_server.kiosk_double import KioskDouble
 
 PG_URL = os.environ.get("KIOSK_TEST_PG_URL",
                         "postgresql+psycopg://kiosk_test:kiosk_test@127.0.0.1:5432/kiosk_test")

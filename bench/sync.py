@@ -11,32 +11,35 @@ upload of the same bytes (JSON out).
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# bench/ must not lead the import path: bench/queue.py would shadow the standard library's queue
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
 import argparse
 import json
 import os
 import socket
-import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
 # run as a script: the repository root replaces bench/ on the path (bench/queue.py would
 # otherwise shadow the standard library module `queue`)
-sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-import requests  # noqa: E402
-import uvicorn  # noqa: E402
-from fastapi import FastAPI, Request, Response  # noqa: E402
+import requests
+import uvicorn
+from fastapi import FastAPI, Request, Response
 
-from kiosk.clock import SystemClock  # noqa: E402
-from offline_queue.enrolment import enroll  # noqa: E402
-from offline_queue.sink import OutboxSink  # noqa: E402
-from offline_queue.store import Outbox  # noqa: E402
-from offline_queue.sync import SyncSettings, SyncWorker  # noqa: E402
-from offline_queue.transport import SignedTransport  # noqa: E402
-from tests.offline_queue.helpers import application  # noqa: E402
-from tests.offline_queue.live_district import LiveDistrict  # noqa: E402
+from kiosk.clock import SystemClock
+from offline_queue.enrolment import enroll
+from offline_queue.sink import OutboxSink
+from offline_queue.store import Outbox
+from offline_queue.sync import SyncSettings, SyncWorker
+from offline_queue.transport import SignedTransport
+from tests.offline_queue.helpers import application
+from tests.offline_queue.live_district import LiveDistrict
 
 
 def _plain_server() -> tuple[uvicorn.Server, threading.Thread, int]:

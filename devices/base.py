@@ -54,6 +54,7 @@ class Device:
         self._recovery_timer: TimerHandle | None = None
         self._next_recovery = self.recovery_interval
         self._polls: list[TimerHandle] = []
+        self._poll_names: set[str] = set()
         self._stopping = False
 
     # --- status and events -------------------------------------------------
@@ -110,6 +111,8 @@ class Device:
         for timer in [self._recovery_timer, *self._polls]:
             if timer is not None:
                 timer.cancel()
+        self._polls.clear()
+        self._poll_names.clear()
         if self._thread is None:
             return
         if self._current is not None:
@@ -174,12 +177,20 @@ class Device:
         return self._submit_open()
 
     def every(self, interval: float, name: str, fn: Callable[[CancelToken], Any]) -> None:
-        """Run `fn` on the worker every `interval` clock-seconds while the device is usable."""
+        """Run `fn` on the worker every `interval` clock-seconds while the device is usable.
+
+        One chain per name: calling it again (from `_after_open` after a reopen) is a no-op,
+        and a tick is skipped while the previous run of the same poll is still queued."""
+        if name in self._poll_names:
+            return
+        self._poll_names.add(name)
+        last: list[Command] = []
+
         def tick() -> None:
             if self._stopping:
                 return
-            if self.status.usable:
-                self.submit(name, fn, timeout=None, internal=True)
+            if self.status.usable and not (last and not last[0].done):
+                last[:] = [self.submit(name, fn, timeout=None, internal=True)]
             self._polls.append(self.clock.call_later(interval, tick))
         self._polls.append(self.clock.call_later(interval, tick))
 

@@ -235,7 +235,7 @@ def _device_spec(name: str, entry: DeviceEntry, config: KioskConfig,
     try:
         settings = cls.Settings.model_validate(options)
     except ValidationError as error:
-        raise _explain(error, options, origins, prefix=key.split(".")) from None
+        raise _explain(error, options, origins, prefix=key.split("."), model=cls.Settings) from None
     return DeviceSpec(name, entry.kind, entry.backend, settings, entry.enabled)
 
 
@@ -256,7 +256,8 @@ def _allowed_keys(model: type[BaseModel] | None, data: Any) -> list[str]:
 
 
 def _explain(error: ValidationError, data: Mapping[str, Any], origins: Mapping[str, Path],
-             prefix: list[str] | None = None) -> ConfigError:
+             prefix: list[str] | None = None,
+             model: type[BaseModel] | None = None) -> ConfigError:
     first = error.errors()[0]
     loc = [str(p) for p in first["loc"]]
     parts = [*(prefix or []), *loc]
@@ -265,7 +266,7 @@ def _explain(error: ValidationError, data: Mapping[str, Any], origins: Mapping[s
     kind, ctx = first["type"], first.get("ctx", {})
     value = first.get("input")
     if kind == "extra_forbidden":
-        siblings = _sibling_keys(data, loc[:-1])
+        siblings = _sibling_keys(data, loc[:-1], model or KioskConfig)
         guess = difflib.get_close_matches(loc[-1], siblings, n=1)
         fix = (f"did you mean '{'.'.join([*parts[:-1], guess[0]])}'? " if guess else "") + \
             "remove the key or correct its spelling"
@@ -289,11 +290,11 @@ def _explain(error: ValidationError, data: Mapping[str, Any], origins: Mapping[s
                                     f"{value!r})", f"give a {expected} value")
 
 
-def _sibling_keys(data: Any, loc: list[str]) -> list[str]:
+def _sibling_keys(data: Any, loc: list[str], root: type[BaseModel]) -> list[str]:
     node: Any = data
     for part in loc:
         node = node.get(part, {}) if isinstance(node, dict) else {}
-    model: Any = KioskConfig
+    model: Any = root
     for part in loc:
         field_info = getattr(model, "model_fields", {}).get(part)
         model = field_info.annotation if field_info is not None else None

@@ -32,7 +32,6 @@ class IdReader(Device, ABC):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._card_seen: bool | None = None
-        self._polling = False
 
     def read(self, access_key: BacKeyInput | None = None, *, timeout: float = 30.0) -> Command:
         """Read the document on the reader; eMRTDs need the MRZ `access_key`."""
@@ -51,9 +50,7 @@ class IdReader(Device, ABC):
 
     def _after_open(self) -> None:
         self._poll_card(None)
-        if not self._polling:  # reopening must not start a second polling chain
-            self._polling = True
-            self.every(self.poll_interval, "poll card", self._poll_card)
+        self.every(self.poll_interval, "poll card", self._poll_card)
 
     def _poll_card(self, _token: CancelToken | None) -> None:
         present = self._detect_card()

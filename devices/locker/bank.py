@@ -154,7 +154,6 @@ class LockerBank(Device):
         self._boards = {b.address: b for b in self.settings.boards}
         self._doors = {n: _Door() for n in self.compartments}
         self._bus: Bus | None = None
-        self._polling = False
         self._silent_boards: list[int] = []
 
     def _make_bus(self) -> Bus:
@@ -208,9 +207,7 @@ class LockerBank(Device):
 
     def _after_open(self) -> None:
         self._report_silent_boards(self._silent_boards)
-        if not self._polling:
-            self._polling = True
-            self.every(self.settings.poll_s, "door poll", lambda token: self._poll(token))
+        self.every(self.settings.poll_s, "door poll", lambda token: self._poll(token))
 
     def _transact(self, request: Request, retries: int) -> Reply:
         assert self._bus is not None

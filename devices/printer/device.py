@@ -80,7 +80,6 @@ class ReceiptPrinter(Device):
     def __init__(self, name: str, settings: PrinterSettings | None = None, *, clock=None) -> None:
         super().__init__(name, settings, clock=clock)
         self._transport: Transport | None = None
-        self._polling = False
         self.last_state: PrinterState | None = None
 
     # --- backend hook ----------------------------------------------------------------
@@ -132,10 +131,8 @@ class ReceiptPrinter(Device):
 
     def _after_open(self) -> None:
         self._publish_state(self.last_state)
-        if not self._polling:
-            self._polling = True
-            self.every(self.settings.status_poll_s, "status poll",
-                       lambda token: self._check_ready(self._refresh(token)))
+        self.every(self.settings.status_poll_s, "status poll",
+                   lambda token: self._check_ready(self._refresh(token)))
 
     def _refresh(self, token: CancelToken | None) -> PrinterState | None:
         if token is not None:

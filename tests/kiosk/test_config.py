@@ -114,3 +114,18 @@ def test_cli_says_when_everything_is_simulated():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "every device uses its simulator" in result.stdout
+
+
+def test_typo_in_a_backend_option_is_named_with_a_suggestion(tmp_path):
+    path = site(tmp_path, "[devices.receipt_printer]\npaper_widht_mm = 58\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.file == str(path)
+    assert caught.value.key == "devices.receipt_printer.paper_widht_mm"
+    assert "did you mean 'devices.receipt_printer.paper_width_mm'" in caught.value.fix
+
+
+def test_out_of_range_backend_option(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_config(site(tmp_path, "[devices.receipt_printer]\npaper_width_mm = 3\n"))
+    assert caught.value.key == "devices.receipt_printer.paper_width_mm"
