@@ -21,6 +21,7 @@ from district_server.kiosks.routes import router as kiosks_router
 from district_server.limits import BodyLimitMiddleware
 from district_server.migrations import upgrade
 from district_server.settings import Settings
+from district_server.staff.routes import router as staff_router
 from district_server.submissions.routes import router as submissions_router
 from wire import v1
 
@@ -72,7 +73,7 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
             "Date": formatdate(ctx.now().timestamp(), usegmt=True)})
 
     for router in (kiosks_router, submissions_router, blobs_router, catalogue_router,
-                   citizens_router):
+                   citizens_router, staff_router):
         app.include_router(router)
     app.router.add_event_handler("shutdown", ctx.db.dispose)
     return app

@@ -24,7 +24,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from district_server.migrations import upgrade
-    settings = _settings(args)
+    # Generated people and sample appointments only when asked: a real district connects
+    # its registry instead.
+    settings = _settings(args, demo_citizens=args.demo,
+                         reference_photo_provider="demo" if args.demo else "none")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url())      # once, before the workers start
     from district_server.app import build_context
@@ -57,6 +60,17 @@ def cmd_enroll_token(args: argparse.Namespace) -> int:
                             hall_code=args.hall or ctx.settings.default_hall_code,
                             cohort=args.cohort or ctx.settings.default_cohort,
                             kiosk_id=args.kiosk_id)
+    print(token)
+    return EXIT_OK
+
+
+def cmd_staff_token(args: argparse.Namespace) -> int:
+    from district_server.app import build_context
+    from district_server.staff.service import issue_token
+    ctx = build_context(_settings(args, publish_catalogue_on_start=False))
+    with ctx.db.transaction() as session:
+        token = issue_token(session, name=args.name, role=args.role,
+                            hall_code=args.hall or ctx.settings.default_hall_code, now=ctx.now())
     print(token)
     return EXIT_OK
 
@@ -124,6 +138,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
     run.add_argument("--tls-key", help="private key of --tls-cert (PEM)")
     run.add_argument("--catalogue-dir", help="publish this catalogue directory at start")
+    run.add_argument("--demo", action="store_true",
+                     help="demo citizens: generated reference photos, certificates on file, "
+                          "sample appointments and hall cases")
     run.set_defaults(func=cmd_run)
     commands.add_parser("migrate", help="upgrade the database to the newest schema",
                         parents=[common]).set_defaults(func=cmd_migrate)
@@ -134,6 +151,12 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--cohort", help="rollout cohort of the kiosk")
     token.add_argument("--ttl", type=int, default=7 * 24 * 3600, help="seconds valid")
     token.set_defaults(func=cmd_enroll_token)
+    staff = commands.add_parser("staff-token", help="print a bearer token for hall staff",
+                                parents=[common])
+    staff.add_argument("--name", required=True)
+    staff.add_argument("--role", choices=["clerk", "supervisor"], default="clerk")
+    staff.add_argument("--hall", help="hall code (queue and staff calls of this hall)")
+    staff.set_defaults(func=cmd_staff_token)
     keys = commands.add_parser("keys", help="create (if missing) and show the district keys",
                                parents=[common])
     keys.add_argument("--rotate-payload-key", action="store_true",

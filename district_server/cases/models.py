@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from district_server.db import Base, UtcDateTime
@@ -50,6 +50,7 @@ class Parcel(Base):
     """A kiosk locker compartment reserved for a case's result. `assigned` until the holder
     collects it (`picked`) or staff take it back (`recalled`); the kiosk tracks the deposit."""
     __tablename__ = "parcels"
+    __table_args__ = (UniqueConstraint("active_slot", name="uq_parcels_active_slot"),)
     parcel_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kiosk_id: Mapped[str] = mapped_column(String(40), index=True)
     locker: Mapped[str] = mapped_column(String(64))
@@ -62,6 +63,9 @@ class Parcel(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     picked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     state: Mapped[str] = mapped_column(String(20), default="assigned")
+    #: "<kiosk>/<locker>/<compartment>" while the compartment is reserved, NULL after: the
+    #: unique constraint stops two parcels sharing a compartment (no check-then-insert).
+    active_slot: Mapped[str | None] = mapped_column(String(160), nullable=True)
 
 
 class Evaluation(Base):

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
@@ -152,7 +153,7 @@ def apply_pickup(session: Session, payload: v1.PickupPayload, kiosk_id: str,
     if parcel is None or parcel.kiosk_id != kiosk_id:
         raise _invalid(f"no parcel {payload.parcel_id} at this kiosk")
     if payload.outcome == "picked":
-        parcel.state, parcel.picked_at = "picked", payload.picked_at
+        parcel.state, parcel.picked_at, parcel.active_slot = "picked", payload.picked_at, None
         case = session.get(Case, parcel.case_number)
         case.state, case.updated_at = v1.CaseState.picked_up.value, now
     elif payload.outcome in ("door_jammed", "outcome_unknown"):
@@ -207,9 +208,16 @@ def assign_parcel(session: Session, *, parcel_id: str, kiosk_id: str, locker: st
         raise ProblemError(404, "no_such_case", case_number)
     parcel = Parcel(parcel_id=parcel_id, kiosk_id=kiosk_id, locker=locker,
                     compartment=compartment, case_number=case_number,
+                    active_slot=f"{kiosk_id}/{locker}/{compartment}",
                     holder_hmac=case.holder_hmac, code_hash=hash_pickup_code(code),
                     items_json=json.dumps(items, ensure_ascii=False), deposited_at=now,
                     expires_at=now + timedelta(days=keep_days))
-    session.add(parcel)
+    try:
+        with session.begin_nested():
+            session.add(parcel)
+    except IntegrityError:
+        raise ProblemError(409, "compartment_taken",
+                           f"compartment {compartment} of {kiosk_id} holds another parcel") \
+            from None
     case.state, case.updated_at = v1.CaseState.ready_for_pickup.value, now
     return parcel

@@ -43,6 +43,9 @@ def test_keys_and_enroll_token(tmp_path: Path, capsys):
     assert len(rotated["payload_key_ids"]) == 2 and rotated["key_id"] != keys["key_id"]
     assert main(data + ["enroll-token", "--kiosk-id", "kiosk-a"]) == 0
     assert len(capsys.readouterr().out.strip()) >= 16
+    assert main(["staff-token", "--data-dir", str(tmp_path), "--name", "wang",
+                 "--role", "supervisor"]) == 0
+    assert capsys.readouterr().out.startswith("st_")
 
 
 def test_catalogue_validate_reports_problems(tmp_path: Path, capsys):

@@ -1,0 +1,86 @@
+"""Bodies of the hall-staff API (/v1/staff/...): server-side only, not part of the kiosk wire."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from wire import v1
+
+
+class StaffRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StaffCase(v1.CaseSummary):
+    overdue: bool = Field(description="promised date passed and the case is not finished")
+
+
+class StaffCases(v1.Response):
+    cases: list[StaffCase]
+
+
+class StaffCaseDetail(v1.Response):
+    case: StaffCase
+    application: dict[str, Any] = Field(description="the decrypted application (personal data: "
+                                                    "every read is audited)")
+
+
+class CaseStateChange(StaffRequest):
+    state: Literal["in_review", "special_procedure", "completed", "rejected", "withdrawn"]
+    note: str = Field(default="", max_length=500)
+
+
+class ParcelAssign(StaffRequest):
+    case_number: str = Field(max_length=80)
+    kiosk_id: v1.KioskId
+    locker: v1.Code = "lockers"
+    compartment: int = Field(ge=1, le=999)
+    items: list[v1.ShortText] = Field(min_length=1, max_length=10)
+    keep_days: int = Field(default=7, ge=1, le=30)
+
+
+class ParcelAssigned(v1.Response):
+    parcel_id: str
+    pickup_code: str = Field(description="shown once, for the text message to the holder")
+    expires_at: datetime
+
+
+class CallNext(StaffRequest):
+    window: str = Field(min_length=1, max_length=10)
+
+
+class TicketCalled(v1.Response):
+    ticket_no: str
+    priority: str
+    window: str
+    waiting: int
+
+
+class KioskView(v1.Response):
+    kiosk_id: str
+    hall_code: str
+    cohort: str
+    enrolled_at: datetime
+    desired_version: int
+    reported: dict[str, Any]
+    reported_at: datetime | None
+    alarms: list[str]
+
+
+class Fleet(v1.Response):
+    kiosks: list[KioskView]
+
+
+class StaffCallView(v1.Response):
+    call_id: str
+    kiosk_id: str
+    reason: str
+    journey: str | None
+    created_at: datetime
+    identified: bool
+
+
+class StaffCalls(v1.Response):
+    calls: list[StaffCallView]

@@ -1,0 +1,217 @@
+"""Hall staff: credentials and the case, locker, queue and fleet work of the hall console."""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case as sql_case, func, select, update
+from sqlalchemy.orm import Session
+
+from district_server.audit import service as audit
+from district_server.cases.models import Case, Parcel
+from district_server.cases.service import assign_parcel, local_date
+from district_server.citizens.models import QueueTicket, StaffCall
+from district_server.context import ServerContext
+from district_server.errors import ProblemError
+from district_server.kiosks.models import Kiosk, KioskAlarm
+from district_server.staff import schemas
+from district_server.staff.models import StaffToken
+from wire import v1
+
+ROLES = ("clerk", "supervisor")
+FINAL = {"rejected", "withdrawn", "picked_up"}
+#: state -> states hall staff may move a case to (ready_for_pickup comes from a parcel).
+TRANSITIONS = {
+    "received": {"accepted", "rejected", "withdrawn"},
+    "accepted": {"in_review", "special_procedure", "completed", "rejected", "withdrawn"},
+    "in_review": {"special_procedure", "completed", "rejected", "withdrawn"},
+    "special_procedure": {"in_review", "completed", "rejected"},
+}
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    name: str
+    role: str
+    hall_code: str
+
+    def require(self, role: str) -> None:
+        if role == "supervisor" and self.role != "supervisor":
+            raise ProblemError(403, "role_required", "a supervisor may do this")
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(session: Session, *, name: str, role: str, hall_code: str,
+                now: datetime) -> str:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    token = "st_" + secrets.token_urlsafe(24)
+    session.add(StaffToken(token_hash=_hash(token), name=name, role=role, hall_code=hall_code,
+                           created_at=now))
+    audit.append(session, at=now, actor="operator", action="staff.token_issued",
+                 detail={"name": name, "role": role})
+    return token
+
+
+def authenticate(session: Session, authorization: str | None) -> StaffMember:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise ProblemError(401, "staff_login_required", "Authorization: Bearer <staff token>",
+                           headers={"WWW-Authenticate": "Bearer"})
+    row = session.get(StaffToken, _hash(token.strip()))
+    if row is None or row.revoked_at is not None:
+        raise ProblemError(401, "staff_login_required", "unknown or revoked staff token",
+                           headers={"WWW-Authenticate": "Bearer"})
+    return StaffMember(row.name, row.role, row.hall_code)
+
+
+def _view(session: Session, ctx: ServerContext, case: Case, today) -> schemas.StaffCase:
+    catalogue = ctx.catalogues.get(session, case.catalogue_version)
+    item = catalogue.item(case.service_code) if catalogue else None
+    name = item.name if item else v1.Text(zh=case.service_code, en=case.service_code)
+    finished = case.state in FINAL or case.state in ("completed", "ready_for_pickup")
+    return schemas.StaffCase(
+        case_number=case.case_number, service_code=case.service_code, service_name=name,
+        state=v1.CaseState(case.state), submitted_at=case.submitted_at,
+        promised_date=case.promised_date, kiosk_id=case.kiosk_id, hall_code=case.hall_code,
+        outstanding_materials=json.loads(case.outstanding_json),
+        material_due_date=case.material_due_date, pickup=case.pickup_method,
+        overdue=bool(case.promised_date and case.promised_date < today and not finished))
+
+
+def list_cases(session: Session, ctx: ServerContext, state: str | None,
+               limit: int) -> schemas.StaffCases:
+    query = select(Case).order_by(Case.promised_date.is_(None), Case.promised_date,
+                                  Case.submitted_at).limit(limit)
+    if state:
+        query = query.where(Case.state == state)
+    today = local_date(ctx.now())
+    return schemas.StaffCases(cases=[_view(session, ctx, c, today)
+                                     for c in session.scalars(query)])
+
+
+def _case(session: Session, case_number: str) -> Case:
+    case = session.get(Case, case_number)
+    if case is None:
+        raise ProblemError(404, "no_such_case", case_number)
+    return case
+
+
+def case_detail(session: Session, ctx: ServerContext, member: StaffMember,
+                case_number: str) -> schemas.StaffCaseDetail:
+    case = _case(session, case_number)
+    audit.append(session, at=ctx.now(), actor=f"staff:{member.name}", action="staff.case_read",
+                 subject_hmac=case.holder_hmac, detail={"case": case_number})
+    return schemas.StaffCaseDetail(case=_view(session, ctx, case, local_date(ctx.now())),
+                                   application=json.loads(case.application_json))
+
+
+def change_state(session: Session, ctx: ServerContext, member: StaffMember, case_number: str,
+                 change: schemas.CaseStateChange) -> schemas.StaffCase:
+    case = _case(session, case_number)
+    if change.state not in TRANSITIONS.get(case.state, set()):
+        raise ProblemError(409, "transition_not_allowed",
+                           f"a case that is {case.state} cannot become {change.state}")
+    now = ctx.now()
+    audit.append(session, at=now, actor=f"staff:{member.name}", action="staff.case_state",
+                 subject_hmac=case.holder_hmac,
+                 detail={"case": case_number, "from": case.state, "to": change.state,
+                         "note": change.note})
+    case.state, case.updated_at = change.state, now
+    return _view(session, ctx, case, local_date(now))
+
+
+def place_parcel(session: Session, ctx: ServerContext, member: StaffMember,
+                 request: schemas.ParcelAssign) -> schemas.ParcelAssigned:
+    case = _case(session, request.case_number)
+    if case.state != "completed":
+        raise ProblemError(409, "case_not_completed", f"the case is {case.state}")
+    if session.get(Kiosk, request.kiosk_id) is None:
+        raise ProblemError(404, "no_such_kiosk", request.kiosk_id)
+    now = ctx.now()
+    code = f"{secrets.randbelow(10 ** 6):06d}"
+    parcel_id = "P" + secrets.token_hex(6).upper()
+    parcel = assign_parcel(session, parcel_id=parcel_id, kiosk_id=request.kiosk_id,
+                           locker=request.locker, compartment=request.compartment,
+                           case_number=case.case_number, code=code, items=request.items,
+                           now=now, keep_days=request.keep_days)
+    audit.append(session, at=now, actor=f"staff:{member.name}", action="staff.parcel_assigned",
+                 subject_hmac=case.holder_hmac,
+                 detail={"case": case.case_number, "parcel": parcel_id,
+                         "kiosk": request.kiosk_id, "compartment": request.compartment})
+    return schemas.ParcelAssigned(parcel_id=parcel_id, pickup_code=code,
+                                  expires_at=parcel.expires_at)
+
+
+def recall_parcel(session: Session, ctx: ServerContext, member: StaffMember,
+                  parcel_id: str) -> None:
+    parcel = session.get(Parcel, parcel_id)
+    if parcel is None or parcel.state != "assigned":
+        raise ProblemError(404, "no_such_parcel", "no parcel waiting with this id")
+    parcel.state, parcel.active_slot = "recalled", None
+    case = session.get(Case, parcel.case_number)
+    case.state, case.updated_at = "completed", ctx.now()
+    audit.append(session, at=ctx.now(), actor=f"staff:{member.name}",
+                 action="staff.parcel_recalled", subject_hmac=case.holder_hmac,
+                 detail={"parcel": parcel_id})
+
+
+PRIORITY_ORDER = sql_case({"elderly": 0, "disabled": 0, "appointment": 1},
+                          value=QueueTicket.priority, else_=2)
+
+
+def call_next(session: Session, ctx: ServerContext, member: StaffMember, category: str,
+              window: str) -> schemas.TicketCalled:
+    """The next waiting ticket of the category at the member's hall: priority tickets
+    (elderly, disabled, then appointments) before the others, each in issue order."""
+    today = local_date(ctx.now())
+    waiting = (QueueTicket.hall_code == member.hall_code, QueueTicket.category == category,
+               QueueTicket.day == today, QueueTicket.status == "waiting")
+    for _attempt in range(20):
+        ticket = session.scalars(select(QueueTicket).where(*waiting)
+                                 .order_by(PRIORITY_ORDER, QueueTicket.number).limit(1)).first()
+        if ticket is None:
+            raise ProblemError(404, "queue_empty", f"nobody waits for {category}")
+        taken = session.execute(update(QueueTicket).where(QueueTicket.id == ticket.id,
+                                                          QueueTicket.status == "waiting")
+                                .values(status="called"))
+        if taken.rowcount == 1:
+            left = session.scalar(select(func.count()).select_from(QueueTicket).where(*waiting))
+            return schemas.TicketCalled(ticket_no=ticket.ticket_no, priority=ticket.priority,
+                                        window=window, waiting=left)
+    raise ProblemError(503, "busy", "try again")
+
+
+def fleet(session: Session) -> schemas.Fleet:
+    alarms: dict[str, list[str]] = {}
+    for alarm in session.scalars(select(KioskAlarm).where(KioskAlarm.resolved_at.is_(None))):
+        alarms.setdefault(alarm.kiosk_id, []).append(f"{alarm.kind}: {alarm.detail}")
+    return schemas.Fleet(kiosks=[schemas.KioskView(
+        kiosk_id=k.kiosk_id, hall_code=k.hall_code, cohort=k.cohort, enrolled_at=k.enrolled_at,
+        desired_version=k.desired_version, reported=json.loads(k.reported_json),
+        reported_at=k.reported_at, alarms=alarms.get(k.kiosk_id, []))
+        for k in session.scalars(select(Kiosk).order_by(Kiosk.kiosk_id))])
+
+
+def open_calls(session: Session, member: StaffMember) -> schemas.StaffCalls:
+    rows = session.scalars(select(StaffCall).where(StaffCall.hall_code == member.hall_code,
+                                                   StaffCall.status == "open")
+                           .order_by(StaffCall.created_at))
+    return schemas.StaffCalls(calls=[schemas.StaffCallView(
+        call_id=c.call_id, kiosk_id=c.kiosk_id, reason=c.reason, journey=c.journey,
+        created_at=c.created_at, identified=c.holder_hmac is not None) for c in rows])
+
+
+def close_call(session: Session, ctx: ServerContext, member: StaffMember, call_id: str) -> None:
+    call = session.get(StaffCall, call_id)
+    if call is None or call.status != "open":
+        raise ProblemError(404, "no_such_call", "no open call with this id")
+    call.status = "closed"
+    audit.append(session, at=ctx.now(), actor=f"staff:{member.name}", action="staff.call_closed",
+                 detail={"call": call_id})

@@ -1,0 +1,119 @@
+"""Hall staff API: bearer credentials with roles, the case workflow to a locker parcel the
+kiosk sees in its desired state, queue calling with priorities, staff calls, the fleet."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from district_server.staff.service import issue_token
+from tests.district_server.kiosk_double import application
+from wire import v1
+
+
+def token(ctx, role: str = "clerk") -> dict[str, str]:
+    with ctx.db.transaction() as session:
+        value = issue_token(session, name=f"{role}-1", role=role, hall_code="FT-CENTRE",
+                            now=ctx.now())
+    return {"Authorization": f"Bearer {value}"}
+
+
+def test_staff_endpoints_need_a_token_and_the_fleet_a_supervisor(client, ctx, kiosk):
+    assert client.get("/v1/staff/cases").status_code == 401
+    assert client.get("/v1/staff/cases", headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert client.get("/v1/staff/fleet", headers=token(ctx)).status_code == 403
+    kiosk.request("PATCH", f"/v1/kiosks/{kiosk.kiosk_id}/state", {"queue_depth": 2})
+    fleet = client.get("/v1/staff/fleet", headers=token(ctx, "supervisor")).json()
+    [entry] = fleet["kiosks"]
+    assert entry["kiosk_id"] == kiosk.kiosk_id and entry["reported"]["queue_depth"] == 2
+
+
+def desired_assignments(kiosk):
+    response = kiosk.request("GET", f"/v1/kiosks/{kiosk.kiosk_id}/desired-state")
+    return v1.SignedDesiredState.model_validate_json(response.content).state.locker_assignments
+
+
+def test_case_workflow_to_a_locker_parcel(client, ctx, kiosk):
+    clerk = token(ctx)
+    photo = kiosk.upload_blob(kiosk.encrypt_blob(b"photo"))
+    number = kiosk.put(kiosk.envelope("submission", application(photo_blob=photo),
+                                      blobs=[photo])).json()["receipt"]["case_number"]
+    listed = client.get("/v1/staff/cases", params={"state": "accepted"}, headers=clerk).json()
+    assert [c["case_number"] for c in listed["cases"]] == [number]
+    detail = client.get(f"/v1/staff/cases/{number}", headers=clerk).json()
+    assert detail["application"]["applicant"]["name"] == "张三"
+    parcel = {"case_number": number, "kiosk_id": kiosk.kiosk_id, "compartment": 4,
+              "items": ["居住证"]}
+    early = client.post("/v1/staff/parcels", json=parcel, headers=clerk)
+    assert early.status_code == 409 and early.json()["error"] == "case_not_completed"
+    assert client.post(f"/v1/staff/cases/{number}/state", json={"state": "received"},
+                       headers=clerk).status_code == 422
+    for state in ("in_review", "completed"):
+        moved = client.post(f"/v1/staff/cases/{number}/state", json={"state": state},
+                            headers=clerk)
+        assert moved.status_code == 200 and moved.json()["state"] == state
+    assert client.post(f"/v1/staff/cases/{number}/state", json={"state": "in_review"},
+                       headers=clerk).status_code == 409
+    assigned = client.post("/v1/staff/parcels", json=parcel, headers=clerk)
+    assert assigned.status_code == 201, assigned.text
+    code = assigned.json()["pickup_code"]
+    [assignment] = desired_assignments(kiosk)
+    _, n, r, p, salt, digest = assignment.code_hash.split("$")
+    assert hashlib.scrypt(code.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r),
+                          p=int(p), dklen=32).hex() == digest
+    taken = client.post("/v1/staff/parcels", json=parcel, headers=clerk)
+    assert taken.status_code in (409,)
+    picked = kiosk.envelope("pickup", {"parcel_id": assignment.parcel_id, "case_number": number,
+                                       "compartment": 4, "verification": "document+face",
+                                       "picked_at": "2026-11-26T12:00:00Z"})
+    assert kiosk.put(picked).status_code == 201
+    assert desired_assignments(kiosk) == []
+    cases = client.get("/v1/staff/cases", params={"state": "picked_up"}, headers=clerk).json()
+    assert [c["case_number"] for c in cases["cases"]] == [number]
+
+
+def test_recall_frees_the_compartment(client, ctx, kiosk):
+    clerk = token(ctx)
+    photo = kiosk.upload_blob(kiosk.encrypt_blob(b"photo"))
+    number = kiosk.put(kiosk.envelope("submission", application(photo_blob=photo),
+                                      blobs=[photo])).json()["receipt"]["case_number"]
+    client.post(f"/v1/staff/cases/{number}/state", json={"state": "completed"}, headers=clerk)
+    parcel = {"case_number": number, "kiosk_id": kiosk.kiosk_id, "compartment": 2,
+              "items": ["居住证"]}
+    first = client.post("/v1/staff/parcels", json=parcel, headers=clerk).json()
+    assert client.post(f"/v1/staff/parcels/{first['parcel_id']}/recall",
+                       headers=clerk).status_code == 204
+    assert client.post("/v1/staff/parcels", json=parcel, headers=clerk).status_code == 201
+
+
+def test_call_next_serves_priority_tickets_first(client, ctx, kiosk):
+    clerk = token(ctx)
+    numbers = []
+    for id_number, priority in (("440524188001010014", "normal"),
+                                ("110105195001010039", "elderly")):
+        ticket = kiosk.request("POST", "/v1/citizen/tickets", {
+            "assertion": kiosk.assertion(id_number=id_number), "category": "civil",
+            "priority": priority}).json()
+        numbers.append(ticket["ticket_no"])
+    first = client.post("/v1/staff/queue/civil/call-next", json={"window": "5"}, headers=clerk)
+    assert first.json()["ticket_no"] == numbers[1] and first.json()["waiting"] == 1
+    second = client.post("/v1/staff/queue/civil/call-next", json={"window": "5"}, headers=clerk)
+    assert second.json()["ticket_no"] == numbers[0]
+    assert client.post("/v1/staff/queue/civil/call-next", json={"window": "5"},
+                       headers=clerk).status_code == 404
+
+
+def test_staff_calls_are_listed_and_closed(client, ctx, kiosk):
+    clerk = token(ctx)
+    call = kiosk.request("POST", "/v1/citizen/staff-call", {"reason": "accessibility"}).json()
+    calls = client.get("/v1/staff/staff-calls", headers=clerk).json()["calls"]
+    assert [c["call_id"] for c in calls] == [call["call_id"]] and calls[0]["identified"] is False
+    assert client.post(f"/v1/staff/staff-calls/{call['call_id']}/close",
+                       headers=clerk).status_code == 204
+    assert client.get("/v1/staff/staff-calls", headers=clerk).json()["calls"] == []
+
+
+@pytest.mark.parametrize("role", ["janitor"])
+def test_unknown_roles_are_refused(ctx, role):
+    with pytest.raises(ValueError):
+        token(ctx, role)
