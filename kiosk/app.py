@@ -1,21 +1,31 @@
-"""Composition root: configuration -> logging -> devices -> event sink -> availability.
+"""Composition root: configuration -> devices -> queue -> face and pickup services.
 
 `KioskCore` is everything the kiosk is without a screen; `ui/` renders it, the CLI
-commands inspect it, tests drive it with a `TestClock`.
+commands inspect it, tests drive it with a `TestClock`. It owns the wiring between
+subsystems that do not know each other: the offline queue is the event sink of every
+journey and of the pickup service; a desired state applied by the sync worker hands its
+locker assignments to the pickup service; the face service runs in its child process.
 """
 from __future__ import annotations
 
 import logging
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from devices.model import DeviceEvent
 from devices.registry import DeviceRegistry, build_registry
+from kiosk._version import __version__
 from kiosk.availability import JourneyAvailability, journey_availability
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import LoadedConfig
 from kiosk.events import EventSink
+
+if TYPE_CHECKING:
+    from devices.face.service import FaceService
+    from kiosk.pickup import PickupService
+    from offline_queue.service import QueueService
+    from wire.v1 import DesiredState
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +41,12 @@ class KioskCore:
         self.devices = devices
         self.clock = clock
         self.event_sink = event_sink
+        self.queue: QueueService | None = None
+        self.face: FaceService | None = None
+        self.pickup: PickupService | None = None
         self.server_reachable = True
+        #: set by the UI: whether a citizen is in a journey (desired state waits for the end)
+        self.session_active: Callable[[], bool] = lambda: False
         self._listeners: list[AvailabilityListener] = []
         self._last: dict[str, JourneyAvailability] = {}
         self._lock = threading.Lock()
@@ -39,7 +54,10 @@ class KioskCore:
 
     @classmethod
     def create(cls, loaded: LoadedConfig, data_dir: Path, *, clock: Clock | None = None,
-               event_sink: EventSink | None = None) -> "KioskCore":
+               event_sink: EventSink | None = None, with_queue: bool = True,
+               with_face: bool = True) -> "KioskCore":
+        """Build the kiosk. `event_sink` replaces the offline queue (tests); `with_face`
+        False leaves the face child process out (commands that need no camera)."""
         clock = clock or SystemClock()
         data_dir.mkdir(parents=True, exist_ok=True)
         devices = build_registry(loaded.devices, loaded.config.roles, clock=clock)
@@ -49,15 +67,80 @@ class KioskCore:
         elif loaded.simulated_devices:
             log.warning("some devices use their simulator",
                         extra={"simulated": loaded.simulated_devices})
-        return cls(loaded, data_dir, devices, clock=clock, event_sink=event_sink)
+        core = cls(loaded, data_dir, devices, clock=clock, event_sink=event_sink)
+        if with_queue and event_sink is None:
+            from offline_queue.service import QueueService
+            core.queue = QueueService.open(loaded.config.queue, loaded.config.server, data_dir,
+                                           clock, session_active=lambda: core.session_active(),
+                                           app_version=__version__)
+            core.event_sink = core.queue.sink
+        if with_face:
+            from devices.face.service import FaceService
+            core.face = FaceService(loaded.config.face, clock=clock)
+        core._build_pickup()
+        return core
+
+    # --- wiring ----------------------------------------------------------------
+
+    def _build_pickup(self) -> None:
+        lockers = self.devices.for_role("locker_bank")
+        if not lockers or self.event_sink is None:
+            return
+        from kiosk.pickup import PickupService
+        key = b""
+        if self.queue is not None and self.queue.worker is not None:
+            key = self.queue.worker.identity.holder_hmac_key
+        else:
+            log.warning("kiosk not enrolled: pickup after identification is unavailable until "
+                        "the district key arrives; pickup codes still work")
+        self.pickup = PickupService.create(self.data_dir, self.config.lockers, lockers=lockers[0],
+                                           events=self.event_sink, clock=self.clock,
+                                           district_key=key)
+        if self.queue is not None:
+            self.queue.desired.on_applied(self._desired_state_applied)
+            current = self.queue.desired.current()
+            if current is not None:
+                self._desired_state_applied(current)
+
+    def _desired_state_applied(self, state: "DesiredState") -> None:
+        if self.pickup is None:
+            return
+        from kiosk.pickup import Parcel
+        self.pickup.assign(Parcel(parcel_id=a.parcel_id, case_number=a.case_number,
+                                  compartment=a.compartment, holder_hmac=a.holder_hmac,
+                                  code_hash=a.code_hash, expires_at=a.expires_at,
+                                  items=tuple(a.items))
+                           for a in state.locker_assignments)
+
+    def session_ended(self) -> None:
+        """Called by the UI when a citizen session ends: a quiet moment to apply new state."""
+        if self.queue is not None:
+            self.queue.desired.apply_staged(self.session_active)
 
     # --- lifecycle -------------------------------------------------------------
 
     def start(self) -> None:
         self.devices.start()
+        if self.face is not None:
+            self.face.start()  # spawns the child; models load in the background
+        if self.queue is not None:
+            self.queue.start()
+        if self.pickup is not None:
+            pickup = self.pickup
+
+            def reconcile_when_online(event: DeviceEvent) -> None:
+                if event.name == "statusChanged" and event.changes.get("availability") == "online":
+                    pickup.reconcile()
+            pickup.lockers.subscribe(reconcile_when_online)
 
     def stop(self) -> None:
         self._unsubscribe()
+        if self.pickup is not None:
+            self.pickup.close()
+        if self.queue is not None:
+            self.queue.stop()
+        if self.face is not None:
+            self.face.stop()
         self.devices.stop()
 
     # --- availability ------------------------------------------------------------
