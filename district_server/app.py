@@ -23,6 +23,7 @@ from district_server.migrations import upgrade
 from district_server.settings import Settings
 from district_server.staff.routes import router as staff_router
 from district_server.submissions.routes import router as submissions_router
+from district_server.web.routes import router as web_router
 from wire import v1
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
             "Date": formatdate(ctx.now().timestamp(), usegmt=True)})
 
     for router in (kiosks_router, submissions_router, blobs_router, catalogue_router,
-                   citizens_router, staff_router):
+                   citizens_router, staff_router, web_router):
         app.include_router(router)
     app.router.add_event_handler("shutdown", ctx.db.dispose)
     return app

@@ -134,6 +134,11 @@ PICKUP_CODE_HASH_PATTERN = (r"^scrypt\$[0-9]{1,8}\$[0-9]{1,2}\$[0-9]{1,2}"
                             r"\$[0-9a-f]{16,64}\$[0-9a-f]{32,128}$")
 
 
+def followup_path(case_number: str, followup_secret: str) -> str:
+    """The 掌上办 page of a case (relative to the server's public URL) for the receipt QR."""
+    return f"/case/{case_number}?t={followup_secret}"
+
+
 def b64decode_strict(value: str) -> bytes:
     return base64.b64decode(value.encode("ascii"), validate=True)
 
@@ -334,6 +339,9 @@ class ApplicationPayload(Request):
     commitment: ToleranceCommitment | None = None
     pickup_method: Literal["locker", "window", "post", "electronic", "none"]
     hall_code: Code | None = None
+    followup_secret: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = Field(
+        default=None, description="random secret the kiosk puts in the receipt's QR code "
+                                  "(followup_url); the server keeps only its hash")
 
     @model_validator(mode="after")
     def _commitment_covers_deferred(self) -> "ApplicationPayload":

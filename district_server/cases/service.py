@@ -82,7 +82,10 @@ def open_case(session: Session, *, envelope: v1.SubmissionEnvelope,
         kiosk_id=envelope.kiosk_id, hall_code=hall_code, pickup_method=application.pickup_method,
         outstanding_json=json.dumps(sorted(m.code for m in deferred)),
         material_due_date=application.commitment.due_date if deferred else None,
-        application_json=application.model_dump_json(), updated_at=now))
+        followup_hash=v1.sha256_hex(application.followup_secret.encode())
+        if application.followup_secret else None,
+        application_json=application.model_dump_json(exclude={"followup_secret"}),
+        updated_at=now))
     if deferred:
         session.flush()
         _add_commitment(session, number, application.commitment)

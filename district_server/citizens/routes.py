@@ -108,4 +108,5 @@ def queue_categories(principal: Principal,
                      ctx: ServerContext = Depends(get_context)) -> v1.QueueCategoriesResponse:
     """Service categories of the kiosk's hall with today's waiting counts (no personal data)."""
     with ctx.db.transaction() as session:
-        return service.queue_categories(session, ctx, principal)
+        return service.queue_categories(session, ctx, hall_code=principal.hall_code,
+                                        cohort=principal.cohort)

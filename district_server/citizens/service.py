@@ -79,8 +79,11 @@ def cases_of(session: Session, ctx: ServerContext, holder: str) -> v1.CasesRespo
 
 
 def _catalogue_for(session: Session, ctx: ServerContext, principal: KioskPrincipal):
-    row = catalogue_service.published_version(session, principal.cohort,
-                                              ctx.settings.default_cohort)
+    return _published(session, ctx, principal.cohort)
+
+
+def _published(session: Session, ctx: ServerContext, cohort: str) -> v1.Catalogue:
+    row = catalogue_service.published_version(session, cohort, ctx.settings.default_cohort)
     return ctx.catalogues.get(session, row.version)
 
 
@@ -90,13 +93,13 @@ def _waiting(session: Session, hall: str, category: str, day) -> int:
         QueueTicket.day == day, QueueTicket.status == "waiting")) or 0
 
 
-def queue_categories(session: Session, ctx: ServerContext,
-                     principal: KioskPrincipal) -> v1.QueueCategoriesResponse:
-    catalogue = _catalogue_for(session, ctx, principal)
+def queue_categories(session: Session, ctx: ServerContext, *, hall_code: str,
+                     cohort: str) -> v1.QueueCategoriesResponse:
+    catalogue = _published(session, ctx, cohort)
     today = local_date(ctx.now())
-    return v1.QueueCategoriesResponse(hall_code=principal.hall_code, categories=[
+    return v1.QueueCategoriesResponse(hall_code=hall_code, categories=[
         v1.QueueCategory(code=c.id, name=c.name, prefix=c.prefix,
-                         waiting=_waiting(session, principal.hall_code, c.id, today))
+                         waiting=_waiting(session, hall_code, c.id, today))
         for c in catalogue.queue_categories])
 
 
