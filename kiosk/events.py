@@ -33,5 +33,8 @@ class EventSink(Protocol):
                 blobs: Mapping[str, bytes] | None = None) -> Enqueued:
         """Durably store one item (payload and blobs encrypted at capture) and return its ids.
 
-        Raises `StorageUnavailable` when it cannot be stored; nothing is half-stored."""
+        Attachments are named "blob:<name>"; the payload refers to them by that name (e.g. a
+        material's `blobs: ["blob:page1"]`) and the sink replaces each name with the
+        attachment's content address. Raises `StorageUnavailable` when it cannot be stored;
+        nothing is half-stored."""
         ...
