@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from offline_queue.fileio import fsync_directory
-
-_TEMP_PREFIX = ".tmp-"
+from offline_queue.fileio import TEMP_PREFIX, fsync_directory, replace_file
 
 
 def sha256_hex(data: bytes) -> str:
@@ -54,20 +51,7 @@ class BlobStore:
         final = self.path(address)
         if final.exists():
             return address
-        temp = self.directory / f"{_TEMP_PREFIX}{secrets.token_hex(8)}"
-        try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(temp, final)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
+        replace_file(final, data)
         return address
 
     def exists(self, sha256: str) -> bool:
@@ -93,7 +77,7 @@ class BlobStore:
         blob written for a transaction that has not committed yet is never taken."""
         removed = 0
         for entry in os.scandir(self.directory):
-            if entry.name.startswith(_TEMP_PREFIX) or (
+            if entry.name.startswith(TEMP_PREFIX) or (
                     _is_address(entry.name) and entry.name not in referenced):
                 os.unlink(entry.path)
                 removed += 1

@@ -14,10 +14,17 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def write_durably(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Replace `path` with `data` so that a crash leaves either the old or the new file."""
+#: temp files start with this; a crash can leave one behind, collectors remove them
+TEMP_PREFIX = ".tmp-"
+
+
+def replace_file(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Write `data` to a temp file beside `path`, fsync it and rename it over `path`.
+
+    The rename is durable only once the directory is fsynced (`fsync_directory`); a
+    caller writing several files does that once for all of them."""
     path = Path(path)
-    temp = path.with_name(f".tmp-{path.name}-{secrets.token_hex(4)}")
+    temp = path.with_name(f"{TEMP_PREFIX}{path.name}-{secrets.token_hex(4)}")
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         try:
@@ -31,4 +38,9 @@ def write_durably(path: Path, data: bytes, mode: int = 0o600) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    fsync_directory(path.parent)
+
+
+def write_durably(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Replace `path` with `data` so that a crash leaves either the old or the new file."""
+    replace_file(path, data, mode)
+    fsync_directory(Path(path).parent)
