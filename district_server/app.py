@@ -13,6 +13,7 @@ from district_server.blobs.store import BlobStore
 from district_server.catalogue import service as catalogue_service
 from district_server.catalogue.routes import router as catalogue_router
 from district_server.citizens.providers import make_provider
+from district_server.citizens.service import ensure_demo_booking
 from district_server.citizens.routes import router as citizens_router
 from district_server.context import ServerContext
 from district_server.crypto import DistrictKeyring
@@ -43,6 +44,9 @@ def build_context(settings: Settings) -> ServerContext:
                                              settings.demo_photo_dir))
     if settings.publish_catalogue_on_start and settings.catalogue_dir is not None:
         publish_directory(ctx)
+    if settings.demo_citizens:
+        with ctx.db.transaction() as session:
+            ensure_demo_booking(session, ctx)
     return ctx
 
 

@@ -840,9 +840,18 @@ class QueueCategoriesResponse(Response):
     categories: list[QueueCategory]
 
 
-class TicketRequest(CitizenRequest):
+class TicketRequest(Request):
+    """A walk-in queue ticket. Anyone may take a normal one; a priority ticket (elderly,
+    disabled) needs the assertion of the document read that shows it."""
+    assertion: SignedCitizenAssertion | None = None
     category: Code
     priority: Literal["normal", "elderly", "disabled"] = "normal"
+
+
+class BookingCheckInRequest(Request):
+    """Check in with the booking code from the appointment message (typed or scanned):
+    possession of the code is the credential, as a pickup code is for a parcel."""
+    booking_code: Annotated[str, Field(pattern=r"^[A-Z0-9]{4,32}$")]
 
 
 class QueueTicket(Response):
@@ -893,4 +902,5 @@ PATH_CITIZEN_REFERENCE_PHOTO = "/v1/citizen/reference-photo"
 PATH_CITIZEN_APPOINTMENTS = "/v1/citizen/appointments"
 PATH_CITIZEN_CHECKIN = "/v1/citizen/appointments/{appointment_id}/check-in"
 PATH_CITIZEN_TICKETS = "/v1/citizen/tickets"
+PATH_CITIZEN_BOOKING_CHECKIN = "/v1/citizen/check-in"
 PATH_CITIZEN_STAFF_CALL = "/v1/citizen/staff-call"

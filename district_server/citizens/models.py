@@ -11,7 +11,10 @@ from district_server.submissions.models import SeqType
 
 class Appointment(Base):
     __tablename__ = "appointments"
+    __table_args__ = (UniqueConstraint("booking_code", name="uq_appointments_booking_code"),)
     appointment_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: The code in the booking message; checking in with it needs no identification.
+    booking_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     holder_hmac: Mapped[str] = mapped_column(String(64), index=True)
     service_code: Mapped[str] = mapped_column(String(64))
     queue_category: Mapped[str] = mapped_column(String(64))

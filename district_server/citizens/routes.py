@@ -76,14 +76,29 @@ def check_in(appointment_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-
         return service.check_in(session, ctx, principal, holder, appointment_id)
 
 
+@router.post("/v1/citizen/check-in", response_model=v1.CheckInResponse,
+             responses={**CITIZEN_ERRORS, **problem_responses(404, 409)})
+def check_in_by_code(body: v1.BookingCheckInRequest, principal: Principal,
+                     ctx: ServerContext = Depends(get_context)) -> v1.CheckInResponse:
+    """Check in with the booking code (typed or scanned); issues the appointment's ticket."""
+    with ctx.db.transaction() as session:
+        return service.check_in_by_code(session, ctx, principal, body.booking_code)
+
+
 @router.post("/v1/citizen/tickets", response_model=v1.QueueTicket,
              responses={**CITIZEN_ERRORS, **problem_responses(503)})
 def ticket(body: v1.TicketRequest, principal: Principal,
            ctx: ServerContext = Depends(get_context)) -> v1.QueueTicket:
-    """A queue ticket for a service category, with the number of people waiting ahead."""
+    """A queue ticket for a service category, with the number of people waiting ahead.
+    Priority tickets need the assertion of the document read (it shows age or disability)."""
     with ctx.db.transaction() as session:
-        holder = service.check_assertion(session, ctx, principal, body.assertion,
-                                         allowed=service.IDENTIFIED, action="ticket")
+        holder = None
+        if body.assertion is not None:
+            holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                             allowed=service.DOCUMENT_READ, action="ticket")
+        elif body.priority != "normal":
+            raise ProblemError(403, "identification_required",
+                               "a priority ticket needs the citizen's document read")
         return service.issue_ticket(session, ctx, principal, category=body.category,
                                     priority=body.priority, holder=holder)
 

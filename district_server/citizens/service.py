@@ -159,6 +159,24 @@ def check_in(session: Session, ctx: ServerContext, principal: KioskPrincipal, ho
     row = session.get(Appointment, appointment_id)
     if row is None or row.holder_hmac != holder:
         raise ProblemError(404, "no_such_appointment", "not an appointment of this citizen")
+    return _check_in(session, ctx, principal, row)
+
+
+def check_in_by_code(session: Session, ctx: ServerContext, principal: KioskPrincipal,
+                     booking_code: str) -> v1.CheckInResponse:
+    row = session.scalars(select(Appointment)
+                          .where(Appointment.booking_code == booking_code)).first()
+    if row is None:
+        raise ProblemError(404, "no_such_booking", "no appointment has this booking code")
+    audit.append(session, at=ctx.now(), actor=f"kiosk:{principal.kiosk_id}",
+                 action="citizen.check_in_by_code", subject_hmac=row.holder_hmac,
+                 detail={"appointment": row.appointment_id})
+    return _check_in(session, ctx, principal, row)
+
+
+def _check_in(session: Session, ctx: ServerContext, principal: KioskPrincipal,
+              row: Appointment) -> v1.CheckInResponse:
+    holder = row.holder_hmac
     if row.hall_code != principal.hall_code:
         raise ProblemError(409, "other_hall", f"the appointment is at {row.hall_code}")
     now = ctx.now()
@@ -207,6 +225,7 @@ def seed_demo_citizen(session: Session, ctx: ServerContext, holder: str, hall: s
     booked, filed = items[pick % len(items)], items[(pick // 7) % len(items)]
     slot = (now + timedelta(minutes=30)).replace(second=0, microsecond=0)
     session.add(Appointment(appointment_id="A" + secrets.token_hex(6), holder_hmac=holder,
+                            booking_code=secrets.token_hex(4).upper(),
                             service_code=booked.task_code, queue_category=booked.queue_category,
                             hall_code=hall, slot_start=slot, slot_end=slot + timedelta(minutes=30)))
     submitted = now - timedelta(days=3)
@@ -217,3 +236,30 @@ def seed_demo_citizen(session: Session, ctx: ServerContext, holder: str, hall: s
                          local_date(submitted), filed.promised_limit.days,
                          filed.promised_limit.unit),
                      hall_code=hall, pickup_method=filed.pickup_methods[0], updated_at=now))
+
+
+#: The demo citizen (the GB 11643 standard's example number) and the booking code the demo
+#: scenarios type; ensure_demo_booking books it for today at every start.
+DEMO_ID_NUMBER = "11010519491231002X"
+DEMO_BOOKING_CODE = "20261126"
+
+
+def ensure_demo_booking(session: Session, ctx: ServerContext) -> None:
+    """Demo only: a booking for today, at the default hall, that `DEMO_BOOKING_CODE` checks in
+    (nothing while no catalogue is published)."""
+    try:
+        catalogue = _published(session, ctx, ctx.settings.default_cohort)
+    except catalogue_service.CatalogueInvalid:
+        return
+    item = next(i for i in catalogue.items if i.project_type == "commitment")
+    now = ctx.now()
+    slot = (now + timedelta(minutes=30)).replace(second=0, microsecond=0)
+    row = session.scalars(select(Appointment)
+                          .where(Appointment.booking_code == DEMO_BOOKING_CODE)).first()
+    if row is None:
+        row = Appointment(appointment_id="A-DEMO", booking_code=DEMO_BOOKING_CODE,
+                          holder_hmac=ctx.keys.holder(DEMO_ID_NUMBER))
+        session.add(row)
+    row.service_code, row.queue_category = item.task_code, item.queue_category
+    row.hall_code, row.status, row.checked_in_at = ctx.settings.default_hall_code, "booked", None
+    row.slot_start, row.slot_end = slot, slot + timedelta(minutes=30)

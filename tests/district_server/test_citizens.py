@@ -84,7 +84,7 @@ def test_certificates_and_reference_photo(kiosk):
 def test_appointment_check_in_and_queue_tickets_with_waiting_counts(kiosk):
     listed = ask(kiosk, "/v1/citizen/appointments", assertion=kiosk.assertion())
     appointments = v1.AppointmentsResponse.model_validate_json(listed.content).appointments
-    assert len(appointments) == 1 and appointments[0].status == "booked"
+    assert appointments and all(a.status == "booked" for a in appointments)
     category = appointments[0].queue_category
     before = {c["code"]: c["waiting"] for c in
               kiosk.request("GET", "/v1/queue/categories").json()["categories"]}
@@ -138,3 +138,25 @@ def test_every_citizen_access_is_audited_in_a_verifiable_chain(kiosk, ctx):
         entries[1].detail = '{"method": "pickup_code"}'
     with ctx.db.transaction() as session, pytest.raises(AuditChainBroken):
         verify_chain(session)
+
+
+def test_check_in_with_the_booking_code_alone(kiosk):
+    from district_server.citizens.service import DEMO_BOOKING_CODE
+    unknown = ask(kiosk, "/v1/citizen/check-in", booking_code="NOSUCH99")
+    assert unknown.status_code == 404
+    checked = ask(kiosk, "/v1/citizen/check-in", booking_code=DEMO_BOOKING_CODE)
+    assert checked.status_code == 200, checked.text
+    answer = v1.CheckInResponse.model_validate_json(checked.content)
+    assert answer.appointment.status == "checked_in" and answer.ticket.priority == "appointment"
+    again = ask(kiosk, "/v1/citizen/check-in", booking_code=DEMO_BOOKING_CODE)
+    assert again.status_code == 409
+
+
+def test_walk_in_tickets_need_identification_only_for_priority(kiosk):
+    normal = ask(kiosk, "/v1/citizen/tickets", category="general")
+    assert normal.status_code == 200 and normal.json()["priority"] == "normal"
+    refused = ask(kiosk, "/v1/citizen/tickets", category="general", priority="elderly")
+    assert refused.status_code == 403 and refused.json()["error"] == "identification_required"
+    elderly = ask(kiosk, "/v1/citizen/tickets", category="general", priority="elderly",
+                  assertion=kiosk.assertion(method="document"))
+    assert elderly.status_code == 200 and elderly.json()["waiting_ahead"] == 1
