@@ -6,7 +6,8 @@ READ COMMITTED; uniqueness is always left to constraints, never to a prior SELEC
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from typing import Iterator
 
@@ -66,11 +67,15 @@ class Database:
         self.url = url
         self.engine = make_engine(url, busy_timeout_s=busy_timeout_s)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time; queueing this process's writers on a lock (FIFO
+        # enough) replaces SQLite's sleep-and-retry busy handler and its long latency tail.
+        # Other processes (several workers) still meet the busy timeout.
+        self._writer = threading.RLock() if url.startswith("sqlite") else nullcontext()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commits on success, rolls back on any exception."""
-        with self._sessions() as session, session.begin():
+        with self._writer, self._sessions() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
