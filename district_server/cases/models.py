@@ -84,3 +84,22 @@ class Evaluation(Base):
     indicators_json: Mapped[str] = mapped_column(Text)
     comment: Mapped[str] = mapped_column(Text)
     rated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class BadReview(Base):
+    """差评 follow-up (国办发〔2019〕51号): a rating of 1 or 2 must be verified, rectified and
+    answered by a deadline in working days."""
+    __tablename__ = "bad_reviews"
+    id: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), unique=True)
+    kiosk_id: Mapped[str] = mapped_column(String(40))
+    case_number: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    service_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    level: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    deadline: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20), default="open")
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from district_server.audit import service as audit
 from district_server.calendar import WorkingDayCalendar
 from district_server.cases.forms import form_problems, valid_resident_id
-from district_server.cases.models import Case, Commitment, Evaluation, Parcel
+from district_server.cases.models import BadReview, Case, Commitment, Evaluation, Parcel
 from district_server.crypto import DistrictKeyring
 from district_server.errors import ProblemError
 from district_server.submissions.models import Event
@@ -177,12 +177,7 @@ def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnv
     elif kind == "pickup":
         apply_pickup(session, payload, envelope.kiosk_id, now)
     elif kind == "rating":
-        session.add(Evaluation(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
-                               case_number=payload.case_number, service_code=payload.service_code,
-                               target=payload.target, level=payload.level,
-                               indicator_set_version=payload.indicator_set_version,
-                               indicators_json=json.dumps(payload.indicators),
-                               comment=payload.comment, rated_at=payload.rated_at))
+        record_rating(session, ctx, envelope, payload, now)
     elif kind == "audit":
         audit.append(session, at=now, actor=f"kiosk:{envelope.kiosk_id}",
                      action=f"kiosk.{payload.action}",
@@ -191,6 +186,29 @@ def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnv
         session.add(Event(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
                           kind=kind, body=payload.model_dump_json(), at=now))
     return None
+
+
+#: Working days hall staff have to verify, rectify and answer a bad review.
+BAD_REVIEW_DAYS = 5
+
+
+def record_rating(session: Session, ctx: "ServerContext", envelope: v1.SubmissionEnvelope,
+                  payload: v1.RatingPayload, now: datetime) -> None:
+    evaluation = Evaluation(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
+                            case_number=payload.case_number, service_code=payload.service_code,
+                            target=payload.target, level=payload.level,
+                            indicator_set_version=payload.indicator_set_version,
+                            indicators_json=json.dumps(payload.indicators),
+                            comment=payload.comment, rated_at=payload.rated_at)
+    session.add(evaluation)
+    if payload.level <= 2:
+        session.flush()
+        session.add(BadReview(evaluation_id=evaluation.id, kiosk_id=envelope.kiosk_id,
+                              case_number=payload.case_number,
+                              service_code=payload.service_code, level=payload.level,
+                              comment=payload.comment, opened_at=now,
+                              deadline=ctx.calendar().add_working_days(local_date(now),
+                                                                       BAD_REVIEW_DAYS)))
 
 
 def hash_pickup_code(code: str) -> str:

@@ -97,3 +97,21 @@ def fleet(member: Staff, ctx: ServerContext = Depends(get_context)) -> schemas.F
     member.require("supervisor")
     with ctx.db.transaction() as session:
         return service.fleet(session)
+
+
+@router.get("/v1/staff/bad-reviews", response_model=schemas.BadReviews,
+            responses=problem_responses(401))
+def bad_reviews(member: Staff, ctx: ServerContext = Depends(get_context)) -> schemas.BadReviews:
+    """Open 差评 (ratings 1-2) by deadline: verify, rectify, answer."""
+    with ctx.db.transaction() as session:
+        return service.open_bad_reviews(session, ctx)
+
+
+@router.post("/v1/staff/bad-reviews/{review_id}/close", status_code=204,
+             response_class=Response, responses=problem_responses(401, 404, 422))
+def close_bad_review(review_id: Annotated[int, Path(ge=1, le=2**62)],
+                     closing: schemas.BadReviewClose, member: Staff,
+                     ctx: ServerContext = Depends(get_context)) -> Response:
+    with ctx.db.transaction() as session:
+        service.close_bad_review(session, ctx, member, review_id, closing)
+    return Response(status_code=204)

@@ -15,6 +15,8 @@ class StaffRequest(BaseModel):
 
 class StaffCase(v1.CaseSummary):
     overdue: bool = Field(description="promised date passed and the case is not finished")
+    materials_overdue: bool = Field(description="容缺 materials still missing after their "
+                                                "due date")
 
 
 class StaffCases(v1.Response):
@@ -84,3 +86,24 @@ class StaffCallView(v1.Response):
 
 class StaffCalls(v1.Response):
     calls: list[StaffCallView]
+
+
+class BadReviewView(v1.Response):
+    id: int
+    kiosk_id: str
+    case_number: str | None
+    service_code: str | None
+    level: int
+    comment: str
+    opened_at: datetime
+    deadline: date
+    overdue: bool
+
+
+class BadReviews(v1.Response):
+    reviews: list[BadReviewView]
+
+
+class BadReviewClose(StaffRequest):
+    outcome: Literal["rectified", "explained", "unfounded"]
+    note: str = Field(min_length=1, max_length=2000, description="the answer to the citizen")

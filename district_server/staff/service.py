@@ -11,7 +11,7 @@ from sqlalchemy import case as sql_case, func, select, update
 from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
-from district_server.cases.models import Case, Parcel
+from district_server.cases.models import BadReview, Case, Parcel
 from district_server.cases.service import assign_parcel, local_date
 from district_server.citizens.models import QueueTicket, StaffCall
 from district_server.context import ServerContext
@@ -82,7 +82,9 @@ def _view(session: Session, ctx: ServerContext, case: Case, today) -> schemas.St
         promised_date=case.promised_date, kiosk_id=case.kiosk_id, hall_code=case.hall_code,
         outstanding_materials=json.loads(case.outstanding_json),
         material_due_date=case.material_due_date, pickup=case.pickup_method,
-        overdue=bool(case.promised_date and case.promised_date < today and not finished))
+        overdue=bool(case.promised_date and case.promised_date < today and not finished),
+        materials_overdue=bool(case.material_due_date and case.material_due_date < today
+                               and json.loads(case.outstanding_json)))
 
 
 def list_cases(session: Session, ctx: ServerContext, state: str | None,
@@ -215,3 +217,26 @@ def close_call(session: Session, ctx: ServerContext, member: StaffMember, call_i
     call.status = "closed"
     audit.append(session, at=ctx.now(), actor=f"staff:{member.name}", action="staff.call_closed",
                  detail={"call": call_id})
+
+
+def open_bad_reviews(session: Session, ctx: ServerContext) -> schemas.BadReviews:
+    today = local_date(ctx.now())
+    rows = session.scalars(select(BadReview).where(BadReview.state == "open")
+                           .order_by(BadReview.deadline, BadReview.id))
+    return schemas.BadReviews(reviews=[schemas.BadReviewView(
+        id=r.id, kiosk_id=r.kiosk_id, case_number=r.case_number, service_code=r.service_code,
+        level=r.level, comment=r.comment, opened_at=r.opened_at, deadline=r.deadline,
+        overdue=r.deadline < today) for r in rows])
+
+
+def close_bad_review(session: Session, ctx: ServerContext, member: StaffMember, review_id: int,
+                     closing: schemas.BadReviewClose) -> None:
+    review = session.get(BadReview, review_id)
+    if review is None or review.state != "open":
+        raise ProblemError(404, "no_such_review", "no open bad review with this id")
+    now = ctx.now()
+    review.state, review.outcome, review.note, review.closed_at = \
+        "closed", closing.outcome, closing.note, now
+    audit.append(session, at=now, actor=f"staff:{member.name}", action="staff.bad_review_closed",
+                 detail={"review": review_id, "outcome": closing.outcome,
+                         "late": local_date(now) > review.deadline})

@@ -117,3 +117,17 @@ def test_staff_calls_are_listed_and_closed(client, ctx, kiosk):
 def test_unknown_roles_are_refused(ctx, role):
     with pytest.raises(ValueError):
         token(ctx, role)
+
+
+def test_bad_ratings_open_a_follow_up_with_a_deadline(client, ctx, kiosk):
+    clerk = token(ctx)
+    for level in (4, 1):
+        rating = {"level": level, "indicator_set_version": "gd-2020", "comment": "等太久",
+                  "rated_at": "2026-11-26T10:00:00Z"}
+        assert kiosk.put(kiosk.envelope("rating", rating)).status_code == 201
+    [review] = client.get("/v1/staff/bad-reviews", headers=clerk).json()["reviews"]
+    assert review["level"] == 1 and review["comment"] == "等太久" and not review["overdue"]
+    closed = client.post(f"/v1/staff/bad-reviews/{review['id']}/close",
+                         json={"outcome": "rectified", "note": "已增加窗口"}, headers=clerk)
+    assert closed.status_code == 204
+    assert client.get("/v1/staff/bad-reviews", headers=clerk).json()["reviews"] == []
