@@ -118,6 +118,7 @@ def console(request: Request, ctx: ServerContext = Depends(get_context)) -> Resp
     with ctx.db.transaction() as session:
         cases = staff.list_cases(session, ctx, None, 200).cases
         calls = staff.open_calls(session, member).calls
+        reviews = staff.open_bad_reviews(session, ctx).reviews
         queues = citizens.queue_categories(session, ctx, hall_code=member.hall_code,
                                            cohort=ctx.settings.default_cohort).categories
     parts = [f"<p>{text(member.name)} · {text(member.hall_code)} · "
@@ -136,12 +137,18 @@ def console(request: Request, ctx: ServerContext = Depends(get_context)) -> Resp
         [([text(c.kiosk_id), text(c.reason), text(c.created_at.strftime("%H:%M")),
            post_button(f"/console/calls/{c.call_id}/close", "已处理 Done")], "")
          for c in calls]))
+    parts.append("<h2>差评整改 Bad reviews</h2>" + table(
+        ["评价 Level", "事项/办件 Case", "内容 Comment", "期限 Deadline"],
+        [([text(r.level), text(r.case_number or r.service_code or r.kiosk_id), text(r.comment),
+           text(r.deadline)], "overdue" if r.overdue else "") for r in reviews]))
     parts.append("<h2>办件 Cases</h2>" + table(
         ["编号 Number", "事项 Service", "状态 State", "承诺日期 Promised", "待补 Outstanding"],
         [([text(c.case_number), text(c.service_name.zh),
            f"<span class='state'>{text(STATE_NAMES.get(c.state.value, ('',))[0])}</span>",
-           text(c.promised_date or "—"), text(", ".join(c.outstanding_materials))],
-          "overdue" if c.overdue else "") for c in cases]))
+           text(c.promised_date or "—"),
+           text(", ".join(c.outstanding_materials))
+           + (f" (≤ {text(c.material_due_date)})" if c.material_due_date else "")],
+          "overdue" if c.overdue or c.materials_overdue else "") for c in cases]))
     return HTMLResponse(page("大厅工作台 Hall console", "".join(parts)))
 
 
