@@ -46,6 +46,9 @@ def browser():
 
 def test_hall_console_in_chromium(ctx, live_server, browser):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as shows
+    from selenium.webdriver.support.ui import WebDriverWait
+    wait = WebDriverWait(browser, 15)
     with httpx.Client(base_url=live_server.url, timeout=30) as http:
         kiosk = enrolled_kiosk(ctx, http)
         kiosk.request("PATCH", f"/v1/kiosks/{kiosk.kiosk_id}/state", {"queue_depth": 1})
@@ -58,12 +61,12 @@ def test_hall_console_in_chromium(ctx, live_server, browser):
     assert browser.current_url.endswith("/console/login")
     browser.find_element(By.ID, "token").send_keys("wrong")
     browser.find_element(By.ID, "login").click()
-    assert "令牌无效" in browser.page_source
+    wait.until(shows.text_to_be_present_in_element((By.TAG_NAME, "main"), "令牌无效"))
     browser.find_element(By.ID, "token").send_keys(token)
     browser.find_element(By.ID, "login").click()
-    assert browser.find_element(By.ID, "waiting-civil").text == "1"
+    assert wait.until(shows.presence_of_element_located((By.ID, "waiting-civil"))).text == "1"
     browser.find_element(By.ID, "call-civil").click()
-    assert ticket in browser.find_element(By.ID, "called").text
+    assert ticket in wait.until(shows.presence_of_element_located((By.ID, "called"))).text
     assert browser.find_element(By.ID, "waiting-civil").text == "0"
     browser.get(f"{live_server.url}/console/fleet")
     assert browser.find_element(By.ID, f"kiosk-{kiosk.kiosk_id}").text == kiosk.kiosk_id
