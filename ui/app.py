@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtQuick import QQuickItem, QQuickView
 
@@ -130,6 +130,15 @@ class ShellApp:
     def grab(self) -> QImage:
         return self.view.grabWindow()
 
+    def settle(self) -> None:
+        """Handle pending events and lay out (polish) the scene, as the next frame would.
+
+        A tap must land where the citizen sees the item; grabbing the window runs the
+        same polish-and-sync the render loop runs, without waiting for a frame."""
+        QCoreApplication.processEvents()
+        self.view.grabWindow()
+        QCoreApplication.processEvents()
+
     @property
     def root(self) -> QQuickItem:
         return self.view.rootObject()
@@ -148,6 +157,7 @@ class ShellApp:
         self._unsubscribe()
         self.shell.close()
         self.voice.stop()
+        self.translations.remove()
         self.view.close()
         self.view.deleteLater()
 

@@ -72,13 +72,17 @@ class Translations:
         self._installed: list[QTranslator] = []
         self.language = SOURCE_LANGUAGE
 
-    def set_language(self, language: str) -> None:
-        if language not in LANGUAGES:
-            raise ValueError(f"unsupported language {language!r}; use one of {LANGUAGES}")
+    def remove(self) -> None:
         app = QCoreApplication.instance()
         for translator in self._installed:
             app.removeTranslator(translator)
         self._installed.clear()
+
+    def set_language(self, language: str) -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"unsupported language {language!r}; use one of {LANGUAGES}")
+        app = QCoreApplication.instance()
+        self.remove()
         if language != SOURCE_LANGUAGE:
             for qm in compile_translations(language, cache_dir=self._cache_dir):
                 translator = QTranslator(app)

@@ -102,6 +102,7 @@ class ScenarioRunner:
             raise RuntimeError(f"the runner does not know step {step.op!r}")
 
     def tap(self, object_name: str) -> None:
+        self.shell.settle()
         item = self._item(object_name)
         if not item.isEnabled():
             raise RuntimeError(f"{object_name!r} is disabled")

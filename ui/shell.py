@@ -34,7 +34,7 @@ def tile_model(journeys: list[str], availability: dict[str, JourneyAvailability]
         missing = [r for r in needs.required if not roles_usable.get(r, False)]
         if needs.needs_server and not server_reachable:
             missing.append("server")
-        if journey not in registered:
+        if journey not in registered and not missing:
             missing = ["not_installed"]
         degraded = [r for r in needs.degrades if not roles_usable.get(r, False)]
         if not server_reachable and needs.offline_note:

@@ -73,7 +73,16 @@ Rectangle {
         width: parent.width
         y: active ? parent.height - height : parent.height
         visible: active
+        // the stock keyboard's keys are ~7 % of its width tall; stretch it so every key
+        // (and the Pinyin candidate bar) is at least a touch target high
+        Binding {
+            target: keyboard.keyboard.style; property: "keyboardDesignHeight"
+            value: keyboard.keyboard.style.keyboardDesignWidth * root.keyboardHeightRatio
+        }
     }
+    // keys in 4 rows plus the candidate bar; 10 % spare for the key gaps
+    readonly property real keyboardHeightRatio:
+        (theme.touchTarget * 5.5) / Math.max(1, Math.min(width, 1.6 * height))
     Binding {
         target: VirtualKeyboardSettings; property: "locale"
         value: shell.language === "en_US" ? "en_US" : "zh_CN"
