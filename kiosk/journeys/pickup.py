@@ -1,29 +1,37 @@
-"""Pickup (自助取件): after identification or with a pickup code, the right compartment opens,
-the screen shows which one on the locker-wall diagram and waits for the door to close.
-With the locker board down the journey is not offered and the reason is shown."""
+"""Pickup (自助取件): after identification or with the case number and pickup code, the right
+compartments open, the screen shows them on the locker-wall diagram and waits for every
+door to close. With the locker board down the journey is not offered and says why.
+
+The pickup service (kiosk/pickup.py) verifies, records the audit entry before any door
+moves, limits code tries and sends the `pickup` event when a door closes; this journey
+is the citizen's side of it.
+"""
 from __future__ import annotations
 
 from kiosk.journeys.base import Journey, JourneyState
 from kiosk.journeys.identify import IdentifyJourney
-from kiosk.journeys.ports import Identified, JourneyServices, LockerWall, NotFound, Parcel
+from kiosk.journeys.ports import Identified, JourneyServices, LockerWall, Parcel
+
+#: the pickup service's refusal codes -> (state, problem)
+REFUSALS = {"wrongCode": ("enter_code", "code_wrong"), "parcelLocked": ("nothing", "too_many_tries"),
+            "noParcel": ("nothing", "nothing_waiting"), "parcelExpired": ("nothing", "expired"),
+            "doorNotOpened": ("open_failed", "door_did_not_open")}
 
 
 class PickupState(JourneyState):
     CHOOSE_METHOD = ("choose_method", "verify")
     IDENTIFY = ("identify", "verify")
     ENTER_CODE = ("enter_code", "verify")
-    LOOKING_UP = ("looking_up", "verify")
+    OPENING = ("opening", "verify")
     NOTHING = ("nothing", "verify")
-    OPENING = ("opening", "collect")
+    UNAVAILABLE = ("unavailable", "verify")
     DOOR_OPEN = ("door_open", "collect")
     DONE = ("done", "collect")
     OPEN_FAILED = ("open_failed", "collect")
-    UNAVAILABLE = ("unavailable", "verify")
     ENDED = ("ended", "end")
 
 
 S = PickupState
-MAX_CODE_TRIES = 3
 
 
 class PickupJourney(Journey[PickupState]):
@@ -31,14 +39,14 @@ class PickupJourney(Journey[PickupState]):
     State = PickupState
     required_roles = ("locker_bank",)
     steps = ("verify", "collect")
-    personal = ("identified", "code", "parcels")
+    personal = ("identified", "code", "case_number", "parcels")
 
     def __init__(self, services: JourneyServices) -> None:
         self.identify: IdentifyJourney | None = None
         self.unavailable_reason = ""
         super().__init__(services)
-        self.code_tries = 0
         self.wall: LockerWall | None = None
+        self.open_parcels: list[Parcel] = []    # doors open now, waiting to be closed
 
     def initial_state(self) -> PickupState:
         desk = self.services.pickup
@@ -54,8 +62,9 @@ class PickupJourney(Journey[PickupState]):
     def _reset_personal(self) -> None:
         self.identified: Identified | None = None
         self.code = ""
+        self.case_number = ""
         self.parcels: list[Parcel] = []
-        self.current = None
+        self.open_parcels = []
 
     def children(self) -> list[Journey]:
         return [self.identify] if self.identify is not None else []
@@ -68,58 +77,46 @@ class PickupJourney(Journey[PickupState]):
 
     def _identified(self, who: Identified) -> None:
         self.identified = who
-        self._go(S.LOOKING_UP)
-        self._after(self.services.pickup.parcels_for(who), self._found, self._lookup_failed)
+        self._go(S.OPENING)
+        self._after(self.services.pickup.open_for(who), self._opened, self._refused)
 
     def choose_code(self) -> None:
         self._require(S.CHOOSE_METHOD)
         self._go(S.ENTER_CODE)
 
-    def enter_code(self, code: str) -> None:
+    def enter_code(self, case_number: str, code: str) -> None:
         self._require(S.ENTER_CODE)
-        code = code.strip()
+        case_number, code = case_number.strip().upper(), code.strip()
+        if not case_number:
+            return self._go(S.ENTER_CODE, "case_number_missing")
         if not code.isdigit() or not 4 <= len(code) <= 12:
             return self._go(S.ENTER_CODE, "code_format")
-        self.code = code
-        self._go(S.LOOKING_UP)
-        self._after(self.services.pickup.parcels_for_code(code), self._found,
-                    self._lookup_failed)
-
-    def _lookup_failed(self, error: BaseException) -> None:
-        if self.code and isinstance(error, NotFound):
-            return self._wrong_code()
-        self._go(S.NOTHING, "lookup_failed")
-
-    def _wrong_code(self) -> None:
-        self.code = ""
-        self.code_tries += 1
-        if self.code_tries >= MAX_CODE_TRIES:
-            return self._go(S.NOTHING, "too_many_tries")
-        self._go(S.ENTER_CODE, "code_wrong")
-
-    def _found(self, parcels: list[Parcel]) -> None:
-        if not parcels:
-            return self._wrong_code() if self.code else self._go(S.NOTHING, "nothing_waiting")
-        self.parcels = list(parcels)
-        self.wall = self.services.pickup.wall()
-        self._open_next()
-
-    def _open_next(self) -> None:
-        self.current = self.parcels[0]
+        self.case_number, self.code = case_number, code
         self._go(S.OPENING)
-        self._after(self.services.pickup.open(self.current), self._opened,
-                    lambda _error: self._go(S.OPEN_FAILED, "door_did_not_open"))
+        self._after(self.services.pickup.open_with_code(case_number, code), self._opened,
+                    self._refused)
 
-    def _opened(self, _none: None) -> None:
+    def _refused(self, error: BaseException) -> None:
+        self.code = ""
+        state, problem = REFUSALS.get(getattr(error, "code", ""), ("nothing", "lookup_failed"))
+        self._go(S(state), problem)
+
+    def _opened(self, parcels: list[Parcel]) -> None:
+        if not parcels:
+            return self._go(S.NOTHING, "nothing_waiting")
+        self.parcels = list(parcels)
+        self.open_parcels = list(parcels)
+        self.wall = self.services.pickup.wall()
         self._go(S.DOOR_OPEN)
-        self._after(self.services.pickup.wait_closed(self.current), self._closed,
-                    lambda _error: self._go(S.OPEN_FAILED, "door_not_closed"))
+        for parcel in parcels:
+            self._after(self.services.pickup.wait_closed(parcel),
+                        lambda _none, parcel=parcel: self._closed(parcel),
+                        lambda _error: self._go(S.OPEN_FAILED, "door_not_closed"))
 
-    def _closed(self, _none: None) -> None:
-        self.parcels.pop(0)
-        if self.parcels:
-            return self._open_next()
-        self.current = None
+    def _closed(self, parcel: Parcel) -> None:
+        self.open_parcels = [p for p in self.open_parcels if p.parcel_id != parcel.parcel_id]
+        if self.open_parcels:
+            return self._notify()
         self._go(S.DONE)
 
     def back(self) -> None:

@@ -249,15 +249,17 @@ def pickup_snapshot(journey) -> dict[str, Any]:
             action("choose_identify", "刷身份证取件", "With my ID card", primary=True),
             action("choose_code", "输入取件码", "With a pickup code")])}
     if state == "enter_code":
-        return {"entry": {"title": say("请输入取件码", "Type your pickup code"),
-                          "fields": [{"id": "code", "label": say("短信中的取件码", "The code from the text message"),
+        return {"entry": {"title": say("请输入办件编号和取件码", "Type the case number and pickup code"),
+                          "fields": [{"id": "case_number", "label": say("办件编号", "Case number"),
+                                      "kind": "text"},
+                                     {"id": "code", "label": say("短信中的取件码", "The code from the text message"),
                                       "kind": "number"}],
                           "submit": "enter_code", "actions": [], "problem": _problem(journey)}}
-    if state in ("door_open", "opening", "done") and journey.wall is not None:
-        current = journey.current.compartment if journey.current else ""
-        return {"locker": {"compartment": current, "rows": [list(r) for r in journey.wall.rows],
-                           "item": text(Text(zh=journey.current.item_name, en=journey.current.item_name_en))
-                           if journey.current else say("", ""), "remaining": len(journey.parcels),
+    if state in ("door_open", "done") and journey.wall is not None:
+        return {"locker": {"compartments": [p.compartment for p in journey.open_parcels],
+                           "rows": [list(r) for r in journey.wall.rows],
+                           "items": [text(Text(zh=p.item_name, en=p.item_name_en))
+                                     for p in journey.open_parcels],
                            "done": state == "done"}}
     if state == "nothing":
         return {"message": message(say("没有可取的文件", "Nothing to collect"), _problem(journey),

@@ -37,8 +37,8 @@ APPLY_SCREENS = {
 }
 QUERY_SCREENS = {"loading": WAITING, "cases": "query/Cases.qml",
                  "local_cases": "query/Cases.qml", "ended": ENDED}
-PICKUP_SCREENS = {"choose_method": MESSAGE, "enter_code": ENTRY, "looking_up": WAITING,
-                  "nothing": MESSAGE, "opening": "pickup/Locker.qml",
+PICKUP_SCREENS = {"choose_method": MESSAGE, "enter_code": ENTRY, "opening": WAITING,
+                  "nothing": MESSAGE,
                   "door_open": "pickup/Locker.qml", "done": "pickup/Locker.qml",
                   "open_failed": MESSAGE, "unavailable": MESSAGE, "ended": ENDED}
 TICKET_SCREENS = {"choose": MESSAGE, "enter_booking": ENTRY, "scan_booking": WAITING,
@@ -73,8 +73,10 @@ def journey_services(ctx: JourneyContext) -> JourneyServices:
     return build_services(ctx.core, post=post, background=run_in_background)
 
 
-def rate_after(journey: Journey) -> tuple[str, Journey] | None:
-    context = journey.rating_context() if hasattr(journey, "rating_context") else {}
+def rate_after(journey: Journey, context: dict) -> tuple[str, Journey] | None:
+    """A rating prompt after every completed service (DB2203/T 8-2024 5.1.3)."""
+    if isinstance(journey, RateJourney):
+        return None
     return "rate_", RateJourney(journey.services, **context)
 
 
@@ -91,6 +93,6 @@ register_journey("pickup", _factory(PickupJourney, follow_up=rate_after),
                  {**with_identify(PICKUP_SCREENS), **with_prefix("rate_", RATE_SCREENS)})
 register_journey("ticket", _factory(TicketJourney), TICKET_SCREENS)
 register_journey("rate", _factory(RateJourney), RATE_SCREENS)
-register_journey("guide", _factory(GuideJourney, follow_up=lambda j: None),
+register_journey("guide", _factory(GuideJourney),
                  {**GUIDE_SCREENS,
                   **with_prefix("apply_", with_identify(APPLY_SCREENS))})

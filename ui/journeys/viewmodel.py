@@ -58,7 +58,8 @@ class JourneyViewModel(QObject):
 
     def __init__(self, journey_factory: Callable[[JourneyServices], Journey],
                  services: JourneyServices, *,
-                 follow_up: Callable[[Journey], tuple[str, Journey] | None] = lambda j: None,
+                 follow_up: Callable[[Journey, dict], tuple[str, Journey] | None]
+                 = lambda journey, context: None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -68,6 +69,8 @@ class JourneyViewModel(QObject):
         self._state = ""
         self._data: dict[str, Any] = {}
         self._ended: list[Journey] = []
+        #: what a follow-up refers to (case number for the rating), taken before the wipe
+        self._handover: dict[str, str] = {}
         self._attach(journey_factory(services))
 
     # --- journey plumbing ----------------------------------------------------------------
@@ -81,7 +84,8 @@ class JourneyViewModel(QObject):
         journey = self.journey
         if journey.ended and not self._wiping:
             if journey.end_reason is EndReason.COMPLETED:
-                nxt = self._follow_up(journey)
+                nxt = self._follow_up(journey, self._handover)
+                self._handover = {}
                 if nxt is not None:
                     self._ended.append(journey)
                     self._prefix, follow = nxt
@@ -129,6 +133,8 @@ class JourneyViewModel(QObject):
             log.error("screen asked for an action the journey does not offer",
                       extra={"journey": self.journey.name, "action": name})
             return
+        if method == "finish" and hasattr(journey, "rating_context"):
+            self._handover = journey.rating_context()
         if method == "sign":
             args = [decode_signature(str(args[0]) if args else "")]
         try:

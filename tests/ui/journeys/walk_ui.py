@@ -24,7 +24,7 @@ def finish_apply(kiosk, qtbot) -> None:
             if certificates:
                 kiosk.act("use_on_file", material_id, certificates[0].certificate_id)
             elif entry.material.tolerance_allowed:
-                tap(qtbot, kiosk.shell, f"defer_{material_id}")
+                kiosk.act("defer", material_id)
             else:
                 kiosk.act("start_scan", material_id)
                 assert kiosk.screen == "apply.scan"

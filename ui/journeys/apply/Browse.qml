@@ -5,7 +5,7 @@ import QtQuick.Layouts
 import Kiosk
 import "../common"
 
-Screen {
+JourneyScreen {
     id: root
     prompt: qsTr("请输入要办的事，或点击下面的分类。")
 

@@ -5,7 +5,7 @@ import QtQuick.Layouts
 import Kiosk
 import "../common"
 
-Screen {
+JourneyScreen {
     id: root
     readonly property var c: d.commitment || ({text: {}, channels: [], materials: []})
     prompt: t(c.text)

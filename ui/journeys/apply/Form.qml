@@ -6,7 +6,7 @@ import QtQuick.Controls.Basic
 import Kiosk
 import "../common"
 
-Screen {
+JourneyScreen {
     id: root
     readonly property var f: d.form || ({title: {}, fields: [], page: 1, pages: 1})
     prompt: t(f.title)

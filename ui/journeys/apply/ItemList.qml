@@ -5,7 +5,7 @@ import QtQuick.Controls.Basic
 import Kiosk
 import "../common"
 
-Screen {
+JourneyScreen {
     id: root
     readonly property var l: d.list || ({title: {}, items: []})
     prompt: t(l.title)

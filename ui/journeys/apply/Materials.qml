@@ -6,7 +6,7 @@ import QtQuick.Controls.Basic
 import Kiosk
 import "../common"
 
-Screen {
+JourneyScreen {
     id: root
     prompt: qsTr("请提供以下材料。")
 

@@ -5,7 +5,7 @@ import QtQuick.Layouts
 import Kiosk
 import "../common"
 
-Screen {
+JourneyScreen {
     id: root
     readonly property var r: d.receipt || ({item: {}, caseNumber: "", printStatus: ""})
     prompt: qsTr("申请已提交，办件编号 %1。").arg(r.caseNumber) + printText

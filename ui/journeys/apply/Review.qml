@@ -5,7 +5,7 @@ import QtQuick.Controls.Basic
 import Kiosk
 import "../common"
 
-Screen {
+JourneyScreen {
     id: root
     readonly property var r: d.review || ({item: {}, pages: [], materials: []})
     prompt: qsTr("请核对您的申请，确认后提交。")

@@ -2,7 +2,7 @@
 import QtQuick
 import Kiosk
 
-Screen {
+JourneyScreen {
     TitleText {
         anchors.centerIn: parent
         text: qsTr("谢谢使用")

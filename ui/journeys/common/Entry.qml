@@ -4,7 +4,7 @@ import QtQuick
 import QtQuick.Layouts
 import Kiosk
 
-Screen {
+JourneyScreen {
     id: root
     readonly property var e: d.entry || ({title: {}, fields: [], actions: [], submit: ""})
     prompt: t(e.title)

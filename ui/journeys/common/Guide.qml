@@ -6,7 +6,7 @@ import QtQuick.Layouts
 import QtQuick.Controls.Basic
 import Kiosk
 
-Screen {
+JourneyScreen {
     id: root
     readonly property var g: d.guide || ({name: {}, conditions: [], materials: [], legal: {}, promised: {}, pickup: []})
     prompt: t(g.name) + "。" + qsTr("办事指南")

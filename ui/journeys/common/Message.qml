@@ -4,7 +4,7 @@ import QtQuick
 import QtQuick.Layouts
 import Kiosk
 
-Screen {
+JourneyScreen {
     id: root
     readonly property var m: d.message || ({title: {}, body: {}, actions: [], tone: "info"})
     prompt: t(m.title) + "。" + t(m.body)

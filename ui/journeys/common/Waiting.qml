@@ -4,7 +4,7 @@ import QtQuick
 import QtQuick.Layouts
 import Kiosk
 
-Screen {
+JourneyScreen {
     id: root
     readonly property var w: d.waiting || ({title: {}, detail: {}, seconds: 0, device: ""})
     prompt: t(w.title)

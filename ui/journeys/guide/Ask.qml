@@ -6,7 +6,7 @@ import QtQuick.Controls.Basic
 import Kiosk
 import "../common"
 
-Screen {
+JourneyScreen {
     id: root
     prompt: qsTr("请输入您想问的问题。")
     ColumnLayout {

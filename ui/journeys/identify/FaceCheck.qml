@@ -5,7 +5,7 @@ import QtQuick.Layouts
 import Kiosk
 import "../common"
 
-Screen {
+JourneyScreen {
     id: root
     readonly property var f: d.face || ({instruction: {}, progress: 0, attempt: 1})
     prompt: t(f.instruction)

@@ -5,20 +5,19 @@ import QtQuick.Layouts
 import Kiosk
 import "../common"
 
-Screen {
+JourneyScreen {
     id: root
-    readonly property var l: d.locker || ({compartment: "", rows: [], item: {}, done: false})
-    readonly property bool opening: viewModel && viewModel.state === "opening"
+    readonly property var l: d.locker || ({compartments: [], rows: [], items: [], done: false})
+    readonly property string numbers: l.compartments.join("、")
     prompt: l.done ? qsTr("取件完成，谢谢。")
-            : opening ? qsTr("正在打开 %1 号柜门。").arg(l.compartment)
-            : qsTr("%1 号柜门已打开，请取走文件并关好柜门。").arg(l.compartment)
+            : qsTr("%1 号柜门已打开，请取走文件并关好柜门。").arg(numbers)
 
     ColumnLayout {
         anchors.fill: parent
         spacing: theme.gap * 1.5
         TitleText {
             Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
-            text: root.l.done ? qsTr("取件完成") : root.opening ? qsTr("正在开门…") : qsTr("柜门已打开 →")
+            text: root.l.done ? qsTr("取件完成") : qsTr("柜门已打开 →")
         }
         Text {
             objectName: "compartment"
@@ -26,12 +25,12 @@ Screen {
             Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
             font.family: theme.fontFamily; font.pixelSize: theme.hugePx * 1.5; font.bold: true
             color: theme.accent
-            text: root.l.compartment
+            text: root.numbers
         }
         BodyText {
             Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
             visible: !root.l.done
-            text: root.t(root.l.item)
+            text: root.l.items.map(function(i) { return root.t(i) }).join("、")
         }
         Grid {
             objectName: "locker_wall"
@@ -41,7 +40,7 @@ Screen {
             Repeater {
                 model: [].concat.apply([], root.l.rows)
                 Rectangle {
-                    readonly property bool mine: modelData === root.l.compartment && !root.l.done
+                    readonly property bool mine: root.l.compartments.indexOf(modelData) >= 0 && !root.l.done
                     width: theme.touchTarget * 1.2; height: theme.touchTarget
                     radius: 8
                     color: mine ? theme.accent : theme.surface
@@ -60,8 +59,7 @@ Screen {
             objectName: "locker_instruction"
             Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
             font.bold: true
-            text: root.l.done ? qsTr("请确认柜门已关好。") : root.opening ? qsTr("请稍候")
-                  : qsTr("请取走文件，然后关好柜门") + (root.l.remaining > 1 ? qsTr("（还有 %1 件）").arg(root.l.remaining - 1) : "")
+            text: root.l.done ? qsTr("柜门已关好，谢谢。") : qsTr("请取走文件，然后关好柜门")
         }
         Item { Layout.fillHeight: true }
         PrimaryButton {

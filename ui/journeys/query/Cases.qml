@@ -6,7 +6,7 @@ import QtQuick.Controls.Basic
 import Kiosk
 import "../common"
 
-Screen {
+JourneyScreen {
     id: root
     readonly property var cases: d.cases || []
     prompt: cases.length ? qsTr("您有 %1 件办件。").arg(cases.length) : qsTr("没有查到您的办件。")

@@ -4,7 +4,7 @@ import QtQuick.Layouts
 import Kiosk
 import "../common"
 
-Screen {
+JourneyScreen {
     id: root
     readonly property var r: d.rate || ({levels: [], indicators: [], level: 0, comment: ""})
     readonly property var faces: ({5: "😀", 4: "🙂", 3: "😐", 2: "🙁", 1: "😞"})

@@ -4,7 +4,7 @@ import QtQuick.Layouts
 import Kiosk
 import "../common"
 
-Screen {
+JourneyScreen {
     id: root
     prompt: qsTr("请选择要办理的业务类别。")
     ColumnLayout {

@@ -4,7 +4,7 @@ import QtQuick.Layouts
 import Kiosk
 import "../common"
 
-Screen {
+JourneyScreen {
     id: root
     readonly property var k: d.ticket || ({number: "", category: {}, waiting: 0, printStatus: ""})
     prompt: qsTr("您的号码是 %1，前面还有 %2 人。").arg(k.number).arg(k.waiting)
