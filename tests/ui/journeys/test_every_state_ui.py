@@ -1,0 +1,53 @@
+"""Every state of every journey shown on its screen; Home and the idle timeout at each of
+them leave nothing personal in the view-model (the scripts of tests/journeys drive the
+real view-model's journey; the shell renders each state)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.journeys.test_end_everywhere import SCRIPTS
+from tests.ui.journeys.test_apply_ui import qml_problems
+
+#: each script's journey as the attract screen names it
+TILE = {"apply": "apply", "apply-browse": "apply", "query": "query", "query-offline": "query",
+        "pickup-code": "pickup", "pickup-identify": "pickup", "pickup-jam": "pickup",
+        "pickup-down": "pickup", "ticket": "ticket", "check-in": "ticket",
+        "ticket-offline": "ticket", "rate": "rate", "guide": "guide"}
+
+
+def _walk(kiosk, name, stop, seen):
+    _cls, script, _overrides = SCRIPTS[name]
+    kiosk.start(TILE[name])
+    vm = kiosk.vm
+    for step in script[:stop]:
+        step(vm.journey, kiosk.services)
+    kiosk.shell.settle()
+    screen = kiosk.screen
+    assert screen.startswith(TILE[name] + "."), screen
+    assert kiosk.screen_item() is not None, screen
+    seen.add(screen)
+    return vm
+
+
+@pytest.mark.parametrize("name", list(TILE))
+@pytest.mark.parametrize("how", ["home", "timeout"])
+def test_end_at_every_state_leaves_nothing_personal(make_kiosk, test_clock, kiosk_config,
+                                                    qtlog, name, how):
+    import copy
+    from tests.journeys.conftest import FIXTURE
+    import yaml
+    from kiosk.catalogue import catalogue_from_mapping
+    catalogue = catalogue_from_mapping(yaml.safe_load(FIXTURE.read_text(encoding="utf-8")))
+    _cls, script, overrides = SCRIPTS[name]
+    kiosk = make_kiosk(catalogue, **copy.deepcopy(overrides))
+    seen: set[str] = set()
+    idle = kiosk_config.session.idle_timeout_s + kiosk_config.session.idle_warning_s + 1
+    for stop in range(len(script) + 1):
+        vm = _walk(kiosk, name, stop, seen)
+        if how == "home":
+            kiosk.shell.navigator.home()
+        else:
+            test_clock.advance(idle)
+        assert kiosk.screen in ("attract", "out_of_service")
+        assert vm.personal_data_present() == [], (name, stop)
+    assert qml_problems(qtlog) == []
