@@ -225,7 +225,7 @@ def seed_demo_citizen(session: Session, ctx: ServerContext, holder: str, hall: s
     booked, filed = items[pick % len(items)], items[(pick // 7) % len(items)]
     slot = (now + timedelta(minutes=30)).replace(second=0, microsecond=0)
     session.add(Appointment(appointment_id="A" + secrets.token_hex(6), holder_hmac=holder,
-                            booking_code=secrets.token_hex(4).upper(),
+                            booking_code=secrets.token_hex(6).upper(),
                             service_code=booked.task_code, queue_category=booked.queue_category,
                             hall_code=hall, slot_start=slot, slot_end=slot + timedelta(minutes=30)))
     submitted = now - timedelta(days=3)
