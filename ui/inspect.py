@@ -21,6 +21,7 @@ class TouchTarget:
     name: str
     width: float
     height: float
+    keyboard_key: bool = False
 
     def describe(self) -> str:
         return f"{self.name} ({self.width:.0f} x {self.height:.0f} px)"
@@ -34,11 +35,17 @@ def visible_items(root: QQuickItem) -> Iterator[QQuickItem]:
         yield from visible_items(child)
 
 
+def _is_keyboard_key(item: QQuickItem) -> bool:
+    # virtual keyboard keys (BaseKey) carry the Qt key code they send; filler keys are
+    # blank spacers that do nothing when touched
+    return (isinstance(item.property("key"), int) and item.property("functionKey") is not None
+            and not item.metaObject().className().startswith("FillerKey"))
+
+
 def _is_touch_target(item: QQuickItem) -> bool:
     if any(item.inherits(cls) for cls in TOUCH_CLASSES):
         return bool(item.isEnabled()) and not item.inherits("QQuickFlickable")
-    # virtual keyboard keys (BaseKey) carry the Qt key code they send
-    return isinstance(item.property("key"), int) and item.property("functionKey") is not None
+    return _is_keyboard_key(item)
 
 
 def touch_targets(root: QQuickItem) -> list[TouchTarget]:
@@ -47,10 +54,27 @@ def touch_targets(root: QQuickItem) -> list[TouchTarget]:
         if _is_touch_target(item):
             label = item.objectName() or str(item.property("text") or "") or \
                 item.metaObject().className()
-            targets.append(TouchTarget(item, label, item.width(), item.height()))
+            targets.append(TouchTarget(item, label, item.width(), item.height(),
+                                       _is_keyboard_key(item)))
     return targets
 
 
+#: a QWERTY row is ten keys across the screen: on a 1080 px-wide portrait screen a key
+#: can be at most 108 px wide, so elder mode's 120 px applies to key height only
+KEY_ROW = 10
+
+
 def too_small(root: QQuickItem, minimum: float) -> list[TouchTarget]:
-    """Touch targets under `minimum` px in width or height (a half-pixel of layout slack)."""
-    return [t for t in touch_targets(root) if min(t.width, t.height) < minimum - 0.5]
+    """Touch targets under `minimum` px in width or height (a half-pixel of layout slack).
+
+    Keyboard keys must be `minimum` tall and as wide as a ten-key row allows (at least
+    the normal 96 px)."""
+    screen_width = root.width()
+    small = []
+    for target in touch_targets(root):
+        min_width = minimum
+        if target.keyboard_key:
+            min_width = min(minimum, max(96.0, screen_width / KEY_ROW - 1))
+        if target.width < min_width - 0.5 or target.height < minimum - 0.5:
+            small.append(target)
+    return small

@@ -13,12 +13,22 @@ Item {
         anchors.fill: parent
         spacing: theme.gap * 2
 
-        TitleText {
-            objectName: "attract_title"
+        RowLayout {
             Layout.fillWidth: true
             Layout.topMargin: theme.gap
-            horizontalAlignment: Text.AlignHCenter
-            text: qsTr("您好，请选择要办理的业务")
+            spacing: theme.gap * 2
+            TitleText {
+                objectName: "attract_title"
+                Layout.fillWidth: true
+                horizontalAlignment: attract.landscape ? Text.AlignLeft : Text.AlignHCenter
+                text: qsTr("您好，请选择要办理的业务")
+            }
+            KioskButton {
+                objectName: "voice_toggle"
+                visible: attract.landscape
+                text: shell.voiceOn ? qsTr("语音播报：开") : qsTr("语音播报：关")
+                onClicked: shell.setVoiceOn(!shell.voiceOn)
+            }
         }
 
         GridLayout {
@@ -35,6 +45,7 @@ Item {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     Layout.preferredWidth: 1
+                    Layout.minimumHeight: theme.touchTarget * 1.5
                     enabled: modelData.available
                     title: Labels.journey(modelData.key)
                     subtitle: Labels.journeyHint(modelData.key)
@@ -54,6 +65,7 @@ Item {
 
         KioskButton {
             objectName: "voice_toggle"
+            visible: !attract.landscape   // beside the title in landscape, to leave room for tiles
             Layout.alignment: Qt.AlignHCenter
             Layout.bottomMargin: theme.gap
             text: shell.voiceOn ? qsTr("语音播报：开") : qsTr("语音播报：关")

@@ -3,6 +3,7 @@
 import QtQuick
 import QtQuick.VirtualKeyboard
 import QtQuick.VirtualKeyboard.Settings
+import QtQuick.VirtualKeyboard.Styles
 import Kiosk
 
 Rectangle {
@@ -32,7 +33,8 @@ Rectangle {
         id: screen
         objectName: "screen"
         anchors {
-            top: steps.visible ? steps.bottom : band.bottom; bottom: bar.top
+            top: steps.visible ? steps.bottom : band.bottom
+            bottom: keyboard.active ? keyboard.top : bar.top
             left: parent.left; right: parent.right; margins: theme.gap
         }
         onLoaded: shell.screenShown(navigator.screenName, item.prompt !== undefined ? item.prompt : "")
@@ -71,7 +73,8 @@ Rectangle {
         objectName: "keyboard"
         z: 20
         width: parent.width
-        y: active ? parent.height - height : parent.height
+        // above the fixed bar, so Back / Home / Help stay where they always are
+        y: active ? bar.y - height : parent.height
         visible: active
         // the stock keyboard's keys are ~7 % of its width tall; stretch it so every key
         // (and the Pinyin candidate bar) is at least a touch target high
@@ -79,10 +82,39 @@ Rectangle {
             target: keyboard.keyboard.style; property: "keyboardDesignHeight"
             value: keyboard.keyboard.style.keyboardDesignWidth * root.keyboardHeightRatio
         }
+        // Pinyin candidates: as tall and at least as wide as any other touch target
+        Binding {
+            target: keyboard.keyboard.style; property: "selectionListHeight"
+            value: theme.touchTarget
+        }
+        Binding {
+            target: keyboard.keyboard.style; property: "selectionListDelegate"
+            value: candidateDelegate
+        }
+    }
+    Component {
+        id: candidateDelegate
+        SelectionListItem {
+            id: candidate
+            width: Math.max(theme.touchTarget, label.implicitWidth + 2 * theme.gap)
+            property alias text: label.text
+            Text {
+                id: label
+                anchors.centerIn: parent
+                text: display
+                color: "#ffffff"
+                font.family: theme.fontFamily
+                font.pixelSize: theme.bodyPx
+            }
+            Rectangle {
+                anchors { right: parent.right; verticalCenter: parent.verticalCenter }
+                width: 2; height: parent.height * 0.5; color: "#8a96a3"
+            }
+        }
     }
     // keys in 4 rows plus the candidate bar; 10 % spare for the key gaps
     readonly property real keyboardHeightRatio:
-        (theme.touchTarget * 5.5) / Math.max(1, Math.min(width, 1.6 * height))
+        (theme.touchTarget * 4.6) / Math.max(1, Math.min(width, 1.6 * height))
     Binding {
         target: VirtualKeyboardSettings; property: "locale"
         value: shell.language === "en_US" ? "en_US" : "zh_CN"

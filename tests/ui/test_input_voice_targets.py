@@ -1,0 +1,152 @@
+"""Pinyin on the virtual keyboard, spoken prompts (mock engine), touch-target sizes."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+
+from tests.ui.conftest import tap
+from tests.ui.journey_stub import QML, SearchViewModel
+
+JOURNEY = "shelltest"
+
+
+@pytest.fixture
+def stub_journey():
+    from ui.navigator import register_journey, unregister_journey
+    register_journey(JOURNEY, SearchViewModel, {"search": "Search.qml"}, base_dir=QML)
+    yield
+    unregister_journey(JOURNEY)
+
+
+def keyboard_item(shell, text):
+    """The visible key or Pinyin candidate on the virtual keyboard showing `text`."""
+    from ui.inspect import visible_items
+    keyboard = shell.find("keyboard")
+    assert keyboard is not None, "the virtual keyboard is not showing"
+    return next((i for i in visible_items(keyboard) if i.property("text") == text), None)
+
+
+def press(shell, item):
+    centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+    QTest.mouseClick(shell.view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     centre)
+
+
+def test_typing_bj_on_the_keyboard_and_picking_beijing(shell, qtbot, stub_journey):
+    shell.navigator.startJourney(JOURNEY)
+    field = tap(qtbot, shell, "search_field")
+    qtbot.waitUntil(lambda: shell.find("keyboard") is not None)
+    shell.settle()
+    for letter in "bj":
+        key = keyboard_item(shell, letter)
+        assert key is not None, f"no key {letter!r}"
+        press(shell, key)
+    qtbot.waitUntil(lambda: keyboard_item(shell, "北京") is not None)
+    candidates = shell.find("wordCandidateView")  # slides up above the keys
+    qtbot.waitUntil(lambda: candidates.y() == -candidates.height())
+    shell.settle()
+    press(shell, keyboard_item(shell, "北京"))
+    qtbot.waitUntil(lambda: field.property("text") == "北京")
+
+
+# --- voice --------------------------------------------------------------------------
+
+class Heard:
+    """What the mock engine was asked to speak: utterances and (for English) words."""
+
+    def __init__(self, voice):
+        self.utterances = 0
+        self.words: list[str] = []
+        self.texts: list[str] = []
+        voice.tts.aboutToSynthesize.connect(self._utterance)
+        voice.tts.sayingWord.connect(lambda word, *_: self.words.append(word))
+        voice.spoken.connect(self.texts.append)
+
+    def _utterance(self, *_):
+        self.utterances += 1
+
+
+def latin_words(text):
+    return re.findall(r"[A-Za-z0-9]+", text)
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en_US"])
+def test_mock_engine_receives_each_screens_prompt(shell, qtbot, stub_journey, language):
+    from PySide6.QtTextToSpeech import QTextToSpeech
+    assert shell.voice.engine_name == "mock"
+    heard = Heard(shell.voice)
+    shell.shell.setLanguage(language)
+    shell.shell.setVoiceOn(True)
+
+    def expect_prompt(action, screen_prompt):
+        before = heard.utterances
+        with qtbot.waitSignal(shell.voice.tts.aboutToSynthesize):
+            action()
+        assert heard.utterances > before
+        assert heard.texts[-1] == " ".join(screen_prompt().split())
+        if language == "en_US":  # the mock engine reports the words it "speaks"
+            heard.words.clear()
+            qtbot.waitUntil(lambda: shell.voice.tts.state() == QTextToSpeech.State.Ready)
+            assert latin_words(" ".join(heard.words)) == latin_words(heard.texts[-1])
+
+    def prompt_of(object_name=None):
+        def read():
+            item = shell.find(object_name) if object_name else shell.root.property("screenItem")
+            return item.property("prompt")
+        return read
+
+    expect_prompt(lambda: shell.navigator.startJourney(JOURNEY), prompt_of())
+    expect_prompt(lambda: shell.base_clock.advance(shell.config.session.idle_timeout_s),
+                  prompt_of("idle_warning"))
+    expect_prompt(lambda: tap(qtbot, shell, "idle_continue") and tap(qtbot, shell, "nav_help"),
+                  prompt_of("help_overlay"))
+    tap(qtbot, shell, "help_close")
+    with qtbot.waitSignal(shell.navigator.wentHome):
+        tap(qtbot, shell, "nav_home")
+    assert shell.screen_name == "attract" and not shell.shell.voiceOn  # defaults again
+    shell.shell.setVoiceOn(True)
+    expect_prompt(lambda: shell.navigator.set_out_of_service(True), prompt_of())
+    assert shell.screen_name == "out_of_service"
+    expect_prompt(lambda: shell.navigator.set_out_of_service(False), prompt_of())
+    assert shell.screen_name == "attract"
+
+
+# --- touch targets -----------------------------------------------------------------------
+
+def assert_targets(shell, where):
+    from ui.inspect import too_small, touch_targets
+    shell.settle()
+    minimum = shell.theme.touchTarget
+    assert touch_targets(shell.view.contentItem()), f"{where}: no touch targets found"
+    small = too_small(shell.view.contentItem(), minimum)
+    assert not small, f"{where}: under {minimum} px: " + ", ".join(t.describe() for t in small)
+
+
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+@pytest.mark.parametrize("elder", [False, True])
+@pytest.mark.parametrize("language", ["zh_CN", "en_US"])
+def test_no_touch_target_under_the_minimum(make_shell, qtbot, stub_journey, orientation,
+                                           elder, language):
+    shell = make_shell(orientation=orientation)
+    shell.shell.setLanguage(language)
+    shell.shell.setElderMode(elder)
+    assert shell.theme.touchTarget == (120 if elder else 96)
+    assert_targets(shell, "attract")
+    shell.navigator.startJourney(JOURNEY)
+    assert_targets(shell, "journey screen")
+    tap(qtbot, shell, "search_field")
+    qtbot.waitUntil(lambda: shell.find("keyboard") is not None)
+    assert_targets(shell, "journey screen with the keyboard")
+    shell.base_clock.advance(shell.config.session.idle_timeout_s)
+    assert_targets(shell, "idle warning")
+    tap(qtbot, shell, "idle_continue")
+    tap(qtbot, shell, "nav_help")
+    assert_targets(shell, "help")
+    tap(qtbot, shell, "help_close")
+    shell.navigator.set_out_of_service(True)
+    shell.navigator.home()
+    shell.shell.setElderMode(elder)
+    assert_targets(shell, "out of service")
