@@ -428,16 +428,27 @@ class ApplyJourney(Journey[ApplyState]):
             return self._notify()
         self.print_status = "printing"
         self._notify()
+        now = self.services.clock.now()
+        promised = self.services.calendar.add_working_days(now.date(),
+                                                           self.item.promised_limit.days)
+        entries = list(self.materials.values())
         receipt = {"case_number": self.case_number, "item": self.item.name.zh,
                    "item_en": self.item.name.en,
                    "applicant": self.identified.document.masked_name,
-                   "submitted_at": self.services.clock.now().isoformat(),
-                   "promised_days": self.item.promised_limit.days, "url": self.case_url()}
+                   "submitted_at": now.isoformat(), "promised_date": promised.isoformat(),
+                   "materials_received": [e.material.name.zh for e in entries
+                                          if e.status in ("provided", "reused")],
+                   "materials_deferred": [e.material.name.zh for e in entries
+                                          if e.status == "deferred"],
+                   "url": self.case_url()}
+        if self.deferred():
+            receipt["due_date"] = self.commitment().due_date.isoformat()
         future = printer.print_document("receipt", receipt)
         if self.deferred():
             terms = self.commitment()
             letter = dict(receipt, text=terms.text.zh, text_en=terms.text.en,
-                          due_date=terms.due_date.isoformat(), channel=self.supply_channel)
+                          text_version=terms.text_version, channel=self.supply_channel,
+                          signature=self.signature)
             future = _then(future, lambda: printer.print_document("commitment_letter", letter))
         self._after(future, lambda _none: self._printed("printed"),
                     lambda _error: self._printed("failed"))

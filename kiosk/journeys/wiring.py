@@ -1,0 +1,300 @@
+"""Fits the kiosk core (device registry, event sink, configuration) to the journeys' ports.
+
+Each adapter turns a device kind's commands into the futures a journey waits on and its
+results into the journeys' values. Roles are looked up when a journey asks, so a device
+that heals (hot-plug) is used again without a restart. What the core does not provide
+(a citizen-services client before enrolment, a pickup service without lockers) is
+replaced by a stand-in that says so honestly: server unreachable, pickup unavailable.
+"""
+from __future__ import annotations
+
+import hmac
+import io
+import logging
+import secrets
+import threading
+from concurrent.futures import Future
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, Callable, Mapping
+
+from devices.commands import Command, CommandResult
+from kiosk.catalogue import Catalogue, ServiceItem, load_catalogue
+from kiosk.events import StorageUnavailable
+from kiosk.identity_validation import BacKeyInput
+from kiosk.journeys.calendar import WorkingDayCalendar
+from kiosk.journeys.ports import CitizenDocument, Identified, JourneyServices, \
+    JourneySettings, LockerWall, MrzKey, Parcel
+from kiosk.search import SearchIndex
+from wire.v1 import CaseSummary, Text
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def demo_catalogue() -> tuple[Catalogue, SearchIndex]:
+    catalogue = load_catalogue()
+    return catalogue, SearchIndex(catalogue)
+
+
+def command_value(command: Command, convert: Callable[[Any], Any] = lambda v: v) -> Future:
+    """A future of the command's converted value, failing with its device error."""
+    future: Future = Future()
+
+    def done(result_future: Future) -> None:
+        result: CommandResult = result_future.result()
+        if result.error is not None:
+            future.set_exception(result.error)
+            return
+        try:
+            future.set_result(convert(result.value))
+        except Exception as error:  # a value that does not convert is bad data, not a crash
+            future.set_exception(error)
+    command.future.add_done_callback(done)
+    return future
+
+
+# --- identity documents --------------------------------------------------------------------
+
+def citizen_document(document: Any) -> CitizenDocument:
+    """devices.id_reader.result.IdDocument -> the journeys' view of it."""
+    from devices.id_reader.result import PASSPORT, RESIDENT_ID
+    kind = {RESIDENT_ID: "resident_id", PASSPORT: "passport"}.get(document.document_type,
+                                                                  "permit")
+    photo = document.photo.data if document.photo.available else None
+    return CitizenDocument(kind, document.document_number, document.name,
+                           birth_date=document.birth_date, sex=document.sex,
+                           nationality=document.nationality, expiry=document.expiry_date,
+                           photo=photo, address=document.address,
+                           id_number=document.document_number if kind == "resident_id" else "")
+
+
+class IdReaderPort:
+    def __init__(self, registry: Any) -> None:
+        self._registry = registry
+        self._running: Command | None = None
+
+    def _read(self, key: BacKeyInput | None) -> Future:
+        device = self._registry.first_usable("id_reader")
+        if device is None:
+            failed: Future = Future()
+            from devices.model import DeviceNotReady
+            failed.set_exception(DeviceNotReady("no usable identity-document reader"))
+            return failed
+        self._running = device.read(key)
+        return command_value(self._running, citizen_document)
+
+    def read_resident_id(self) -> Future:
+        return self._read(None)
+
+    def read_travel_document(self, key: MrzKey) -> Future:
+        return self._read(BacKeyInput(key.document_number, key.birth_date, key.expiry_date))
+
+    def cancel(self) -> None:
+        if self._running is not None:
+            self._running.token.cancel("journey ended")
+
+
+class CodeReaderPort:
+    def __init__(self, registry: Any) -> None:
+        self._registry = registry
+        self._waiting: Future | None = None
+
+    def read_code(self) -> Future:
+        device = self._registry.first_usable("code_reader")
+        result: Future = Future()
+        if device is None:
+            from devices.model import DeviceNotReady
+            result.set_exception(DeviceNotReady("no usable code reader"))
+            return result
+        self._waiting = device.next_code()
+        self._waiting.add_done_callback(
+            lambda f: result.set_exception(f.exception()) if f.exception()
+            else result.set_result(f.result().value))
+        return result
+
+    def cancel(self) -> None:
+        if self._waiting is not None and not self._waiting.done():
+            self._waiting.cancel()
+
+
+# --- printer --------------------------------------------------------------------------------
+
+class PrinterPort:
+    """The journeys' documents as the printer kind's templates."""
+
+    def __init__(self, registry: Any, hall: str) -> None:
+        self._registry = registry
+        self._hall = hall
+
+    def _document(self, name: str, data: Mapping[str, Any]) -> Any:
+        from devices.printer import documents as docs
+        if name == "receipt":
+            return docs.SubmissionReceipt(
+                hall=self._hall, case_number=data["case_number"], service=data["item"],
+                submitted_at=datetime.fromisoformat(data["submitted_at"]),
+                promised_date=datetime.fromisoformat(data["promised_date"]).date(),
+                materials_received=data.get("materials_received", ()),
+                materials_deferred=data.get("materials_deferred", ()),
+                supply_deadline=(datetime.fromisoformat(data["due_date"]).date()
+                                 if data.get("due_date") else None),
+                follow_url=data.get("url", ""))
+        if name == "commitment_letter":
+            from PIL import Image
+            return docs.CommitmentLetter(
+                case_number=data["case_number"], service=data["item"],
+                text_version=data["text_version"], paragraphs=[data["text"]],
+                materials_deferred=data["materials_deferred"],
+                deadline=datetime.fromisoformat(data["due_date"]).date(),
+                signer=data["applicant"], signed_at=datetime.fromisoformat(data["submitted_at"]),
+                signature=Image.open(io.BytesIO(data["signature"])).convert("L"))
+        if name == "ticket":
+            return docs.QueueTicket(hall=self._hall, ticket_no=data["ticket_no"],
+                                    window_group=data["category"], waiting=data["waiting"],
+                                    issued_at=datetime.fromisoformat(data["issued_at"]))
+        from devices.model import Unsupported
+        raise Unsupported(f"no printed template for {name!r}")
+
+    def print_document(self, document: str, data: Mapping[str, Any]) -> Future:
+        device = self._registry.first_usable("receipt_printer")
+        failed: Future = Future()
+        if device is None:
+            from devices.model import DeviceNotReady
+            failed.set_exception(DeviceNotReady("no usable receipt printer"))
+            return failed
+        try:
+            template = self._document(document, data)
+        except Exception as error:
+            failed.set_exception(error)
+            return failed
+        return command_value(device.print_document(template))
+
+
+# --- pickup ---------------------------------------------------------------------------------
+
+class PickupPort:
+    """The pickup service (kiosk/pickup.py) for the journey: its blocking opens run on the
+    background runner; a door's `closed` event resolves that parcel's wait."""
+
+    def __init__(self, service: Any, background: Callable[[Callable[[], Any]], Future]) -> None:
+        self._service = service
+        self._background = background
+        self._closing: dict[int, Future] = {}
+        self._lock = threading.Lock()
+        service.lockers.subscribe(self._on_locker_event)
+
+    def available(self) -> tuple[bool, str]:
+        status = self._service.lockers.status
+        return status.usable, status.reason or str(status.availability)
+
+    def wall(self) -> LockerWall:
+        numbers = sorted(self._service.lockers.settings.compartment_map())
+        width = 4
+        return LockerWall([[str(n) for n in numbers[i:i + width]]
+                           for i in range(0, len(numbers), width)])
+
+    def _parcels(self, results: list[Any]) -> list[Parcel]:
+        stored = {p.compartment: p for p in self._service.store.all().values()}
+        parcels = []
+        for result in results:
+            parcel = stored.get(result.number)
+            items = "、".join(parcel.items) if parcel and parcel.items else ""
+            parcels.append(Parcel(parcel.parcel_id if parcel else str(result.number), items,
+                                  items, str(result.number)))
+        return parcels
+
+    def open_with_code(self, case_number: str, code: str) -> Future:
+        return self._background(lambda: self._parcels(
+            [self._service.open_with_code(case_number, code)]))
+
+    def open_for(self, who: Identified) -> Future:
+        return self._background(lambda: self._parcels(
+            self._service.open_for_holder(who.id_number)))
+
+    def wait_closed(self, parcel: Parcel) -> Future:
+        future: Future = Future()
+        with self._lock:
+            self._closing[int(parcel.compartment)] = future
+        return future
+
+    def _on_locker_event(self, event: Any) -> None:
+        if event.name not in ("closed", "jammed"):
+            return
+        with self._lock:
+            future = self._closing.pop(int(event.data.get("compartment", 0)), None)
+        if future is not None and not future.done():
+            if event.name == "closed":
+                future.set_result(None)
+            else:
+                future.set_exception(RuntimeError("door jammed"))
+
+
+class NoPickup:
+    def available(self) -> tuple[bool, str]:
+        return False, "no pickup service configured"
+
+
+# --- the rest -------------------------------------------------------------------------------
+
+class UnavailableSink:
+    """No event sink (not enrolled, UI-only run): applications cannot be stored."""
+
+    def enqueue(self, kind: str, payload: Mapping[str, Any], blobs: Any = None):
+        raise StorageUnavailable("no event sink: the kiosk is not enrolled")
+
+
+class LocalPendingCases:
+    """Applications made at this kiosk in this run, until the server confirms them.
+
+    Holders are matched by an HMAC of the ID number under a key that lives only in memory,
+    so nothing here identifies anyone; delivered items disappear with the queue's state."""
+
+    def __init__(self, still_pending: Callable[[str], bool] = lambda case: True) -> None:
+        self._key = secrets.token_bytes(32)
+        self._still_pending = still_pending
+        self._cases: list[tuple[str, str, ServiceItem, datetime]] = []
+
+    def _holder(self, who: Identified) -> str:
+        return hmac.new(self._key, who.id_number.encode(), "sha256").hexdigest()
+
+    def record(self, who: Identified, case_number: str, item: ServiceItem) -> None:
+        self._cases.append((self._holder(who), case_number, item, who.at))
+
+    def pending_for(self, who: Identified) -> list[CaseSummary]:
+        holder = self._holder(who)
+        self._cases = [c for c in self._cases if self._still_pending(c[1])]
+        return [CaseSummary(case_number=number, service_code=item.task_code,
+                            service_name=Text(zh=item.name.zh, en=item.name.en or item.name.zh),
+                            state="received", submitted_at=at, promised_date=None,
+                            kiosk_id=None, hall_code=None, pickup=(item.pickup_methods or
+                                                                   ("none",))[0])
+                for tag, number, item, at in self._cases if tag == holder]
+
+
+_pending = LocalPendingCases()
+
+
+def build_services(core: Any, *, post: Callable[[Callable[[], None]], None],
+                   background: Callable[[Callable[[], Any]], Future],
+                   citizen: Any = None, pickup: Any = None) -> JourneyServices:
+    from offline_queue.citizen import OfflineCitizenServices
+    catalogue, search = demo_catalogue()
+    registry = core.devices
+    kiosk = core.config.kiosk
+    citizen = citizen or getattr(core, "citizen_services", None) or OfflineCitizenServices()
+    pickup_service = pickup or getattr(core, "pickup_service", None)
+    calendar = catalogue.data.calendar
+    return JourneyServices(
+        clock=core.clock, catalogue=catalogue, search=search,
+        events=core.event_sink or UnavailableSink(),
+        calendar=WorkingDayCalendar(calendar.holidays, calendar.workdays),
+        citizen=citizen, pending=getattr(core, "pending_cases", None) or _pending,
+        documents=IdReaderPort(registry), face=getattr(core, "face_verifier", None),
+        scanner=getattr(core, "document_scanner", None), codes=CodeReaderPort(registry),
+        printer=PrinterPort(registry, kiosk.name),
+        pickup=PickupPort(pickup_service, background) if pickup_service else NoPickup(),
+        role_usable=lambda role: registry.role_state(role).usable,
+        online=lambda: core.server_reachable and not isinstance(citizen,
+                                                                OfflineCitizenServices),
+        post=post, background=background,
+        settings=JourneySettings(kiosk_id=kiosk.id, face_attempts=core.config.face.max_attempts))

@@ -1,0 +1,126 @@
+"""The kiosk's client for the district's citizen services, on the signed transport.
+
+Every call runs on this client's own worker thread and returns a future (the journeys
+never wait on the network). Citizen-scoped reads carry the kiosk's signed assertion that
+this citizen was identified here just now (wire.v1.CitizenAssertion, at most 120 s old:
+made fresh for each request from the identification time). Failures become the two
+errors the journeys understand: `ServerUnavailable` (no answer, 5xx, captive portal,
+auth paused) and `NotFound` (no such booking / no photo on file).
+"""
+from __future__ import annotations
+
+import base64
+import logging
+import secrets
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Callable, Sequence, TypeVar
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import BaseModel, ValidationError
+
+from kiosk.clock import Clock
+from kiosk.journeys.ports import Identified, NotFound, ServerUnavailable
+from offline_queue.errors import TransientError
+from offline_queue.transport import SignedTransport
+from wire import v1
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class CitizenClient:
+    def __init__(self, transport: SignedTransport, signing_key: Ed25519PrivateKey, *,
+                 clock: Clock) -> None:
+        self._transport = transport
+        self._key = signing_key
+        self._clock = clock
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citizen-client")
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=False, cancel_futures=True)
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def _assertion(self, who: Identified) -> dict[str, Any]:
+        assertion = v1.CitizenAssertion(kiosk_id=self._transport.kiosk_id,
+                                        id_number=who.id_number, method=who.method,
+                                        identified_at=who.at, nonce=secrets.token_hex(16))
+        signature = self._key.sign(v1.canonical_json(assertion))
+        return v1.SignedCitizenAssertion(
+            assertion=assertion, signature_b64=base64.b64encode(signature).decode()
+        ).model_dump(mode="json")
+
+    def _call(self, method: str, path: str, body: dict[str, Any] | None,
+              model: type[M]) -> M:
+        try:
+            response = self._transport.request(method, path, json_body=body)
+        except TransientError as error:
+            raise ServerUnavailable(str(error)) from None
+        if response.status_code == 404:
+            raise NotFound(f"{path}: not found")
+        if response.status_code >= 300:
+            # 401/403 (auth), 409, 5xx, captive portal: for the citizen all mean "not now"
+            raise ServerUnavailable(f"{method} {path} answered {response.status_code}")
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as error:
+            raise ServerUnavailable(f"{path}: unexpected answer ({error.error_count()} "
+                                    "problems)") from None
+
+    def _run(self, fn: Callable[[], Any]) -> Future:
+        return self._worker.submit(fn)
+
+    # --- CitizenServices -----------------------------------------------------------------
+
+    def reference_photo(self, who: Identified) -> Future:
+        def fetch() -> bytes | None:
+            try:
+                answer = self._call("POST", v1.PATH_CITIZEN_REFERENCE_PHOTO,
+                                    {"assertion": self._assertion(who)},
+                                    v1.ReferencePhotoResponse)
+            except NotFound:
+                return None
+            return base64.b64decode(answer.photo_b64)
+        return self._run(fetch)
+
+    def certificates(self, who: Identified, types: Sequence[str]) -> Future:
+        return self._run(lambda: self._call(
+            "POST", v1.PATH_CITIZEN_CERTIFICATES,
+            {"assertion": self._assertion(who), "elicence_types": list(types)},
+            v1.CertificatesResponse).certificates)
+
+    def cases(self, who: Identified) -> Future:
+        return self._run(lambda: self._call("POST", v1.PATH_CITIZEN_CASES,
+                                            {"assertion": self._assertion(who)},
+                                            v1.CasesResponse).cases)
+
+    def check_in(self, booking_code: str) -> Future:
+        return self._run(lambda: self._call("POST", v1.PATH_CITIZEN_BOOKING_CHECKIN,
+                                            {"booking_code": booking_code},
+                                            v1.CheckInResponse))
+
+    def ticket_categories(self) -> Future:
+        return self._run(lambda: self._call("GET", v1.PATH_QUEUE_CATEGORIES, None,
+                                            v1.QueueCategoriesResponse).categories)
+
+    def take_ticket(self, category_id: str) -> Future:
+        return self._run(lambda: self._call("POST", v1.PATH_CITIZEN_TICKETS,
+                                            {"category": category_id}, v1.QueueTicket))
+
+    def call_staff(self, reason: str, journey: str) -> Future:
+        return self._run(lambda: self._call("POST", v1.PATH_CITIZEN_STAFF_CALL,
+                                            {"reason": reason, "journey": journey},
+                                            v1.StaffCallResponse).position)
+
+
+class OfflineCitizenServices:
+    """Stands in when the kiosk is not enrolled: every call says the server is unreachable,
+    which the journeys show honestly (no photo to compare, query local only...)."""
+
+    def __getattr__(self, name: str) -> Callable[..., Future]:
+        def unavailable(*_args: Any, **_kwargs: Any) -> Future:
+            future: Future = Future()
+            future.set_exception(ServerUnavailable("the kiosk is not enrolled with a server"))
+            return future
+        return unavailable
