@@ -1,0 +1,69 @@
+"""Translations are complete and compile; the installed font covers every Chinese string."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+I18N = ROOT / "ui" / "i18n"
+CATALOGUE = ROOT / "config" / "catalogue"
+#: CJK ideographs, CJK punctuation and full-width forms
+CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+def ts_files(prefix=""):
+    return sorted(I18N.glob(f"{prefix}*.ts"))
+
+
+def ts_strings(path):
+    tree = ET.parse(path)
+    for message in tree.iter("message"):
+        for tag in ("source", "translation"):
+            node = message.find(tag)
+            if node is not None and node.text:
+                yield node.text
+
+
+@pytest.mark.parametrize("path", ts_files("shell_"), ids=lambda p: p.name)
+def test_every_message_is_translated(path):
+    untranslated = [m.find("source").text for m in ET.parse(path).iter("message")
+                    if m.find("translation").get("type") in ("unfinished", None)
+                    and not (m.find("translation").text or "").strip()]
+    assert not untranslated, f"{path.name}: untranslated: {untranslated}"
+
+
+def test_stale_translation_is_recompiled(tmp_path, qapp):
+    from ui.i18n import compile_translations
+    [qm] = compile_translations("en_US", cache_dir=tmp_path)[:1] or [None]
+    assert qm is not None and qm.exists() and qm.stat().st_size > 0
+    assert qm.stat().st_mtime >= (I18N / "shell_en_US.ts").stat().st_mtime
+
+
+def chinese_characters():
+    texts = [s for path in ts_files() for s in ts_strings(path)]
+    catalogue = sorted(CATALOGUE.rglob("*.yaml")) if CATALOGUE.is_dir() else []
+    texts += [p.read_text(encoding="utf-8") for p in catalogue]
+    return {c for text in texts for c in CHINESE.findall(text)}, bool(catalogue)
+
+
+def test_installed_font_covers_every_chinese_string(qapp):
+    from PySide6.QtGui import QFont, QFontDatabase, QRawFont
+
+    from ui.theme import FONT_FAMILY
+    assert FONT_FAMILY in QFontDatabase.families(), \
+        f"{FONT_FAMILY} is not installed (Debian package fonts-noto-cjk)"
+    characters, has_catalogue = chinese_characters()
+    assert len(characters) > 100
+    for bold in (False, True):  # titles are bold: the Bold face must cover them too
+        qfont = QFont(FONT_FAMILY)
+        qfont.setBold(bold)
+        font = QRawFont.fromFont(qfont)
+        assert font.isValid() and font.familyName() == FONT_FAMILY
+        # the code point (int) overload: a str would be taken as one UTF-16 unit
+        missing = sorted(c for c in characters if not font.supportsCharacter(ord(c)))
+        assert not missing, f"{FONT_FAMILY} {font.styleName()} lacks: {''.join(missing)}"
+    if not has_catalogue:
+        pytest.skip("config/catalogue/ is absent: only the translations were checked")
