@@ -198,9 +198,6 @@ def queue_report(config, ctx) -> dict[str, Any]:
 
 
 def server_report(config, ctx) -> dict[str, Any]:
-    if not config.server.url:
-        return {"url": "", "reachable": None,
-                "note": "no server configured: the kiosk works offline (kiosk demo embeds one)"}
     from offline_queue.errors import StorageUnavailable
     try:
         service = _queue_service(config, ctx)
@@ -208,15 +205,17 @@ def server_report(config, ctx) -> dict[str, Any]:
         return {"url": config.server.url, "reachable": None, "note": str(error)}
     try:
         if service.worker is None:
-            return {"url": config.server.url, "reachable": None,
-                    "note": "not enrolled: run `kiosk enroll --server URL --token TOKEN`"}
+            note = ("not enrolled: run `kiosk enroll --server URL --token TOKEN`"
+                    if config.server.url else
+                    "no server configured: the kiosk works offline (kiosk demo embeds one)")
+            return {"url": config.server.url, "reachable": None, "note": note}
+        url = service.worker.transport.base_url
         try:
             service.worker.probe()
         except Exception as error:  # any failure is the finding being reported
-            return {"url": config.server.url, "reachable": False,
-                    "note": f"{type(error).__name__}: {error}"}
+            return {"url": url, "reachable": False, "note": f"{type(error).__name__}: {error}"}
         offset = service.worker.transport.clock_offset_s
-        return {"url": config.server.url, "reachable": True,
+        return {"url": url, "reachable": True,
                 "clock_offset_s": None if offset is None else round(offset, 1)}
     finally:
         service.outbox.close()
