@@ -1,0 +1,100 @@
+"""`kiosk demo`: the headless smoke walk, and the simulator control panel."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_headless_smoke_scenario_exits_0_with_screenshots(tmp_path):
+    shots = tmp_path / "shots"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "data"), "demo",
+         "--headless", "--scenario", str(ROOT / "config/scenarios/smoke.yaml"),
+         "--screenshots", str(shots)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    pngs = sorted(shots.glob("*.png"))
+    assert len(pngs) >= 3
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+    names = " ".join(p.name for p in pngs)
+    assert "idle_warning" in names and "en_US" in names and "elder" in names
+
+
+def test_failing_step_is_named_and_exits_1(tmp_path):
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text("name: bad\nsteps:\n  - expect_screen: attract\n"
+                        "  - tap: no_such_button\n", encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "data"), "demo",
+         "--headless", "--no-server", "--scenario", str(scenario)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert "step 2 (tap target='no_such_button')" in result.stderr
+    assert "no visible item named 'no_such_button'" in result.stderr
+
+
+@pytest.fixture
+def demo(request, tmp_path, test_clock):
+    from kiosk.config import load_config
+    from kiosk.demo import Demo, wait_devices_settled
+    with_server = getattr(request, "param", False)
+    demo = Demo.create(load_config(), tmp_path, clock=test_clock, with_server=with_server)
+    if with_server:
+        assert demo.server is not None, "the embedded district server did not start"
+    demo.start()
+    wait_devices_settled(demo.core)
+    yield demo
+    demo.stop()
+
+
+def test_control_panel_sets_printer_paper_out_and_reports_unknown_actions(
+        demo, make_shell, qtbot):
+    from ui.control_panel import ControlPanel
+    shell = make_shell(core=demo.core)
+    panel = ControlPanel(demo, shell)
+    try:
+        model = panel.model
+        rows = {row["name"]: row for row in model.property("devices")}
+        printer = rows["receipt_printer"]
+        labels = {p["action"] for p in printer["presets"]}
+        assert {"paper", "offline", "remove", "replug"} <= labels
+        paper_out = next(p for p in printer["presets"] if p["args"] == '{"level": "out"}')
+        with qtbot.waitSignal(model.messageChanged, timeout=10_000):
+            model.simulate("receipt_printer", "paper", paper_out["args"], "")
+        qtbot.waitUntil(lambda: "paper=out" in {r["name"]: r for r in
+                                                model.property("devices")}["receipt_printer"]
+                        ["units"], timeout=10_000)
+        with qtbot.waitSignal(model.messageChanged, timeout=10_000):
+            model.simulate("receipt_printer", "explode", "{}", "")
+        assert "known actions" in model.property("message")
+        with qtbot.waitSignal(model.messageChanged):
+            model.simulate("lockers", "jam", '{"compartment": "{value}"}', "")
+        assert "type a value" in model.property("message")
+    finally:
+        panel.close()
+
+
+@pytest.mark.parametrize("demo", [True], indirect=True)
+def test_cutting_the_network_shows_the_offline_status_line(demo, make_shell, qtbot):
+    from kiosk.demo import probe_health
+    from ui.control_panel import ControlPanelModel
+    shell = make_shell(core=demo.core)
+    model = ControlPanelModel(demo, shell.bridge)
+    try:
+        assert probe_health(demo.server.url)[0]
+        assert "网络暂时中断" not in shell.find("status_line").property("text")
+        with qtbot.waitSignal(shell.shell.tilesChanged):
+            model.setNetworkCut(True)
+        shell.settle()
+        assert "网络暂时中断" in shell.find("status_line").property("text")
+        assert not probe_health(demo.server.url)[0]  # the server really is cut off
+    finally:
+        model.close()
