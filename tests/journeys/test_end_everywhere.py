@@ -81,11 +81,22 @@ GUIDE = [lambda j, s: j.ask("收费吗"), lambda j, s: j.open_hit(0), lambda j, 
          lambda j, s: j.ask("居住证"), lambda j, s: j.open_hit(0)]
 
 HOLD = {"citizen": FakeCitizen(hold=True)}
+#: the identification scripts again, embedded in apply (as the screens show them)
+TO_IDENTIFY = [lambda j, s: j.choose_item("T-JZZ-001"), lambda j, s: j.apply_now()]
+
+
+def embedded(script):
+    return TO_IDENTIFY + [lambda j, s, step=step: step(j.identify, s) for step in script]
+
+
 SCRIPTS = {
     "apply": (ApplyJourney, APPLY, {"background": HeldWork()}), "apply-browse": (ApplyJourney, APPLY_BROWSE, {}),
     "identify-passport": (IdentifyJourney, IDENTIFY_PASSPORT, {}),
     "identify-offline": (IdentifyJourney, IDENTIFY_NO_PHOTO,
                          {"citizen": FakeCitizen(online=False, hold=True)}),
+    "apply-identify-passport": (ApplyJourney, embedded(IDENTIFY_PASSPORT), {}),
+    "apply-identify-offline": (ApplyJourney, embedded(IDENTIFY_NO_PHOTO),
+                               {"citizen": FakeCitizen(online=False, hold=True)}),
     "query": (QueryJourney, QUERY, HOLD),
     "query-offline": (QueryJourney, QUERY[:-1], {"citizen": FakeCitizen(online=False)}),
     "pickup-code": (PickupJourney, PICKUP_CODE, {"pickup": FakeDesk(hold=True)}),

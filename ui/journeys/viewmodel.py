@@ -8,6 +8,7 @@ follow-up's screens are named with its prefix ("rate_level").
 from __future__ import annotations
 
 import base64
+import json
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable
@@ -68,6 +69,7 @@ class JourneyViewModel(QObject):
         self._wiping = False
         self._state = ""
         self._data: dict[str, Any] = {}
+        self._json = "{}"
         self._ended: list[Journey] = []
         #: what a follow-up refers to (case number for the rating), taken before the wipe
         self._handover: dict[str, str] = {}
@@ -98,6 +100,7 @@ class JourneyViewModel(QObject):
     def _publish(self) -> None:
         state = self._prefix + screen_state(self.journey)
         self._data = snapshot(self.journey) if not self.journey.ended else {}
+        self._json = json.dumps(self._data, ensure_ascii=False)
         self.dataChanged.emit()
         if state != self._state:
             self._state = state
@@ -108,7 +111,12 @@ class JourneyViewModel(QObject):
     def _get_state(self) -> str:
         return self._state
 
-    def _get_data(self) -> dict:
+    def _get_json(self) -> str:
+        return self._json
+
+    @property
+    def snapshot(self) -> dict[str, Any]:
+        """What the screens show now (the parsed `dataJson`)."""
         return self._data
 
     def _get_step(self) -> int:
@@ -118,7 +126,10 @@ class JourneyViewModel(QObject):
         return int(self._data.get("step", {}).get("count", 0))
 
     state = Property(str, _get_state, notify=stateChanged)
-    data = Property("QVariantMap", _get_data, notify=dataChanged)
+    # the snapshot crosses to QML as JSON text: PySide6 6.12 on Python 3.11 mis-counts
+    # references to True/False when it converts nested maps holding them (the process
+    # aborts at exit), so no Python container is converted on every change
+    dataJson = Property(str, _get_json, notify=dataChanged)
     step = Property(int, _get_step, notify=dataChanged)
     stepCount = Property(int, _get_step_count, notify=dataChanged)
 
@@ -176,6 +187,7 @@ class JourneyViewModel(QObject):
         for journey in (*self._ended, self.journey):
             journey.cancel()
         self._data = {}
+        self._json = "{}"
         self.dataChanged.emit()
 
     def personal_data_present(self) -> list[str]:

@@ -28,18 +28,18 @@ def test_apply_residence_permit_on_screen(kiosk, qtbot, qtlog):
     assert kiosk.screen == "apply.browse"
     tap(qtbot, kiosk.shell, "topic_residence")
     assert kiosk.screen == "apply.category"
-    code = kiosk.vm.property("data")["list"]["items"][0]["code"]
+    code = kiosk.vm.snapshot["list"]["items"][0]["code"]
     tap(qtbot, kiosk.shell, f"item_{code}")
     assert kiosk.screen == "apply.guide"
     tap(qtbot, kiosk.shell, "apply_now")
     identify(kiosk, qtbot)
     assert kiosk.screen == "apply.form"
-    form = kiosk.vm.property("data")["form"]
+    form = kiosk.vm.snapshot["form"]
     assert any(f["prefilled"] for f in form["fields"])
     from tests.ui.journeys.walk_ui import finish_apply
     finish_apply(kiosk, qtbot)
     assert kiosk.screen == "apply.receipt"
-    receipt = kiosk.vm.property("data")["receipt"]
+    receipt = kiosk.vm.snapshot["receipt"]
     assert receipt["caseNumber"] == "kiosk-1" and receipt["printStatus"] == "printed"
     assert receipt["qr"].startswith("data:image/png;base64,")
     assert kiosk.shell.find("case_number").property("text") == "kiosk-1"
@@ -62,7 +62,7 @@ def test_language_switch_shows_english_texts(kiosk, qtbot):
     kiosk.start("apply")
     tap(qtbot, kiosk.shell, "language_switch")
     tap(qtbot, kiosk.shell, "topic_residence")
-    item = kiosk.vm.property("data")["list"]["items"][0]
+    item = kiosk.vm.snapshot["list"]["items"][0]
     button = kiosk.shell.find(f"item_{item['code']}")
     assert item["name"]["en"] in button.property("text")
 
@@ -87,7 +87,7 @@ def test_offline_apply_and_no_printer(make_kiosk, qtbot):
     item = next(i for i in kiosk.shell.navigator.viewModel.services.catalogue.kiosk_items()
                 if not any(m.elicence_type for m in i.materials))
     apply_through_view_model(kiosk, qtbot, item)
-    receipt = kiosk.vm.property("data")["receipt"]
+    receipt = kiosk.vm.snapshot["receipt"]
     assert receipt["printStatus"] == "no_printer"
     assert "扫码" in kiosk.shell.find("print_status").property("text")
 

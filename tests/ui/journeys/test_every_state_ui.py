@@ -9,7 +9,8 @@ from tests.journeys.test_end_everywhere import SCRIPTS
 from tests.ui.journeys.test_apply_ui import qml_problems
 
 #: each script's journey as the attract screen names it
-TILE = {"apply": "apply", "apply-browse": "apply", "query": "query", "query-offline": "query",
+TILE = {"apply": "apply", "apply-browse": "apply", "apply-identify-passport": "apply",
+        "apply-identify-offline": "apply", "query": "query", "query-offline": "query",
         "pickup-code": "pickup", "pickup-identify": "pickup", "pickup-jam": "pickup",
         "pickup-down": "pickup", "ticket": "ticket", "check-in": "ticket",
         "ticket-offline": "ticket", "rate": "rate", "guide": "guide"}

@@ -5,7 +5,7 @@ import QtQuick
 Item {
     id: screenRoot
     property var viewModel
-    readonly property var d: viewModel ? viewModel.data : ({})
+    readonly property var d: viewModel ? JSON.parse(viewModel.dataJson) : ({})
     property string prompt: ""
     readonly property int step: d.step ? d.step.index : 0
     readonly property int stepCount: d.step ? d.step.count : 0

@@ -7,7 +7,6 @@ import "../common"
 JourneyScreen {
     id: root
     readonly property var r: d.rate || ({levels: [], indicators: [], level: 0, comment: ""})
-    readonly property var faces: ({5: "😀", 4: "🙂", 3: "😐", 2: "🙁", 1: "😞"})
     prompt: qsTr("请为本次服务评价，也可以跳过。")
 
     ColumnLayout {
@@ -20,7 +19,7 @@ JourneyScreen {
                 objectName: "level_" + modelData.level
                 Layout.fillWidth: true
                 Layout.preferredHeight: theme.touchTarget * 1.1
-                text: root.faces[modelData.level] + "  " + "★".repeat(modelData.level) + "  " + root.t(modelData.label)
+                text: "★".repeat(modelData.level) + "☆".repeat(5 - modelData.level) + "   " + root.t(modelData.label)
                 fill: root.r.level === modelData.level ? theme.accent : theme.surface
                 ink: root.r.level === modelData.level ? theme.onAccent : theme.text
                 onClicked: root.act("choose_level", [modelData.level])

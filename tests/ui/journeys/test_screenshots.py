@@ -1,0 +1,48 @@
+"""Screenshots of every journey screen in Chinese and English for docs/screens/.
+
+Runs only with KIOSK_SCREENSHOTS=<dir> (it writes files); the same walk as
+test_every_state_ui reaches each state with the fakes of tests/journeys at the edges."""
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.journeys.test_end_everywhere import SCRIPTS
+from tests.ui.conftest import tap
+from tests.ui.journeys.test_every_state_ui import TILE
+
+OUT = os.environ.get("KIOSK_SCREENSHOTS", "")
+
+
+@pytest.mark.skipif(not OUT, reason="set KIOSK_SCREENSHOTS=<dir> to write the screenshots")
+def test_write_every_screen_in_both_languages(make_kiosk):
+    from kiosk.catalogue import catalogue_from_mapping
+    from tests.journeys.conftest import FIXTURE
+    catalogue = catalogue_from_mapping(yaml.safe_load(FIXTURE.read_text(encoding="utf-8")))
+    out = Path(OUT)
+    out.mkdir(parents=True, exist_ok=True)
+    written: set[str] = set()
+    for name in TILE:
+        _cls, script, overrides = SCRIPTS[name]
+        kiosk = make_kiosk(catalogue, **copy.deepcopy(overrides))
+        for stop in range(len(script) + 1):
+            kiosk.start(TILE[name])
+            for step in script[:stop]:
+                step(kiosk.vm.journey, kiosk.services)
+            screen = kiosk.screen
+            if screen not in written:
+                written.add(screen)
+                for language in ("zh_CN", "en_US"):
+                    if kiosk.shell.shell.language != language:
+                        tap(None, kiosk.shell, "language_switch")
+                    kiosk.shell.settle()
+                    image = kiosk.shell.grab().scaledToWidth(432)
+                    assert image.save(str(out / f"{screen}.{language}.png"))
+                if kiosk.shell.shell.language != "zh_CN":
+                    tap(None, kiosk.shell, "language_switch")
+            kiosk.shell.navigator.home()
+    (out / "index.txt").write_text("\n".join(sorted(written)) + "\n", encoding="utf-8")
