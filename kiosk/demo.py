@@ -63,6 +63,7 @@ class EmbeddedServer:
     url: str = ""
     switch: NetworkSwitch | None = None
     _server: Any = field(default=None, repr=False)
+    _context: Any = field(default=None, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
 
     def start(self, timeout_s: float = 60.0) -> str:
@@ -71,8 +72,12 @@ class EmbeddedServer:
         from district_server.app import create_app
         from district_server.settings import Settings
 
+        from district_server.app import build_context
+
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.switch = NetworkSwitch(create_app(Settings(data_dir=self.data_dir)))
+        settings = Settings(data_dir=self.data_dir)
+        self._context = build_context(settings)
+        self.switch = NetworkSwitch(create_app(settings, context=self._context))
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, 0))
@@ -99,6 +104,15 @@ class EmbeddedServer:
     def set_network_cut(self, cut: bool) -> None:
         if self.switch is not None:
             self.switch.cut = cut
+
+    def enrollment_token(self, kiosk_id: str) -> str:
+        """A one-time token, as `district-server enroll-token` prints for an operator."""
+        from district_server.kiosks.service import issue_token
+        ctx = self._context
+        with ctx.db.transaction() as session:
+            return issue_token(session, now=ctx.now(), ttl_s=600,
+                               hall_code=ctx.settings.default_hall_code,
+                               cohort=ctx.settings.default_cohort, kiosk_id=kiosk_id)
 
     def stop(self) -> None:
         if self._server is not None:
@@ -132,9 +146,10 @@ def probe_health(url: str, timeout_s: float = 3.0) -> tuple[bool, float | None, 
 
 @dataclass
 class Demo:
-    """The kiosk core plus, optionally, the embedded server."""
+    """The kiosk core, its offline queue and, optionally, the embedded server."""
     core: KioskCore
     server: EmbeddedServer | None
+    queue: Any = None
 
     @classmethod
     def create(cls, loaded: LoadedConfig, data_dir: Path, *, clock: Clock,
@@ -153,9 +168,12 @@ class Demo:
                       file=sys.stderr)
                 server.stop()
                 server = None
-        core = KioskCore.create(loaded, data_dir / "kiosk", clock=clock)
+        kiosk_dir = data_dir / "kiosk"
+        queue = open_queue(loaded, kiosk_dir, server)
+        core = KioskCore.create(loaded, kiosk_dir, clock=clock,
+                                event_sink=queue.sink if queue is not None else None)
         core.set_server_reachable(server is not None)
-        return cls(core, server)
+        return cls(core, server, queue)
 
     def set_network_cut(self, cut: bool) -> None:
         if self.server is not None:
@@ -164,11 +182,50 @@ class Demo:
 
     def start(self) -> None:
         self.core.start()
+        if self.queue is not None:
+            self.queue.start()
 
     def stop(self) -> None:
+        if self.queue is not None:
+            self.queue.stop()
         self.core.stop()
         if self.server is not None:
             self.server.stop()
+
+
+def open_queue(loaded: LoadedConfig, kiosk_dir: Path, server: EmbeddedServer | None) -> Any:
+    """The kiosk's offline queue, enrolled with the embedded server when there is one.
+
+    The queue signs requests with the real time (the server checks it within 300 s), so
+    it runs on the system clock even when a scenario drives the kiosk's TestClock."""
+    from kiosk.clock import SystemClock
+    from offline_queue.enrolment import enroll
+    from offline_queue.errors import StorageUnavailable
+    from offline_queue.service import QueueService
+    from offline_queue.sink import default_queue_dir
+
+    config = loaded.config
+    clock = SystemClock()
+    server_section = config.server.model_copy(update={"url": server.url}) if server else \
+        config.server
+    try:
+        queue = QueueService.open(config.queue, server_section, kiosk_dir, clock)
+        if server is not None and queue.worker is None:
+            directory = default_queue_dir(kiosk_dir, config.queue.dir)
+            enroll(server.url, server.enrollment_token(config.kiosk.id), config.kiosk.id,
+                   directory, clock=clock, timeout_s=config.server.timeout_s)
+            queue.stop()
+            queue = QueueService.open(config.queue, server_section, kiosk_dir, clock)
+            log.info("demo kiosk enrolled with the embedded server", extra={"url": server.url})
+        return queue
+    except StorageUnavailable as error:
+        log.error("the demo's offline queue is unusable", extra={"reason": str(error)})
+        return None
+    except Exception as error:  # enrolment failed: the kiosk still runs, applications cannot
+        log.error("demo enrolment failed", extra={"reason": f"{type(error).__name__}: {error}"})
+        print(f"warning: the demo kiosk could not enrol ({type(error).__name__}: {error})",
+              file=sys.stderr)
+        return QueueService.open(config.queue, server_section, kiosk_dir, clock)
 
 
 def wait_devices_settled(core: KioskCore, timeout_s: float = 20.0) -> list[str]:

@@ -28,11 +28,12 @@ Rectangle {
             color: panel.message.indexOf("failed") >= 0 ? "#8a3b00" : "#3d4650"
         }
         ScrollView {
+            id: scroll
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
             ColumnLayout {
-                width: parent.width
+                width: scroll.availableWidth
                 spacing: 10
                 Repeater {
                     model: panel.devices
