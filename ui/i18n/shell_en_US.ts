@@ -9,22 +9,24 @@
         <translation>Hello. Please tap the service you need.</translation>
     </message>
     <message>
-        <location filename="../qml/Attract.qml" line="21"/>
+        <location filename="../qml/Attract.qml" line="24"/>
         <source>您好，请选择要办理的业务</source>
         <translation>Hello, please choose a service</translation>
     </message>
     <message>
-        <location filename="../qml/Attract.qml" line="44"/>
+        <location filename="../qml/Attract.qml" line="55"/>
         <source>暂停服务：%1</source>
         <translation>Not available: %1</translation>
     </message>
     <message>
-        <location filename="../qml/Attract.qml" line="59"/>
+        <location filename="../qml/Attract.qml" line="29"/>
+        <location filename="../qml/Attract.qml" line="71"/>
         <source>语音播报：开</source>
         <translation>Voice guidance: on</translation>
     </message>
     <message>
-        <location filename="../qml/Attract.qml" line="59"/>
+        <location filename="../qml/Attract.qml" line="29"/>
+        <location filename="../qml/Attract.qml" line="71"/>
         <source>语音播报：关</source>
         <translation>Voice guidance: off</translation>
     </message>
