@@ -11,7 +11,7 @@ Item {
 
     ColumnLayout {
         anchors.fill: parent
-        spacing: theme.gap * 2
+        spacing: attract.landscape ? theme.gap : theme.gap * 2
 
         RowLayout {
             Layout.fillWidth: true
@@ -36,7 +36,7 @@ Item {
             Layout.fillWidth: true
             Layout.fillHeight: true
             columns: attract.landscape ? 3 : 2
-            rowSpacing: theme.gap * 2
+            rowSpacing: attract.landscape ? theme.gap : theme.gap * 2
             columnSpacing: theme.gap * 2
             Repeater {
                 model: shell.tiles
@@ -50,12 +50,17 @@ Item {
                     title: Labels.journey(modelData.key)
                     subtitle: Labels.journeyHint(modelData.key)
                     warn: !modelData.available || modelData.degraded.length > 0
+                    compact: attract.landscape && shell.elderMode
                     note: {
                         if (!modelData.available)
                             return qsTr("暂停服务：%1").arg(Labels.roles(modelData.missing))
                         var notes = []
-                        for (var i = 0; i < modelData.degraded.length; i++)
+                        for (var i = 0; i < modelData.degraded.length; i++) {
+                            // the status line already says so; no room to repeat it here
+                            if (compact && modelData.degraded[i] === "offline")
+                                continue
                             notes.push(Labels.degraded(modelData.degraded[i]))
+                        }
                         return notes.join("\n")
                     }
                     onClicked: navigator.startJourney(modelData.key)

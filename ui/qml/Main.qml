@@ -17,6 +17,7 @@ Rectangle {
 
     StatusBand {
         id: band
+        landscape: root.landscape
         anchors { top: parent.top; left: parent.left; right: parent.right }
     }
 

@@ -3,7 +3,8 @@ import QtQuick
 import Kiosk
 
 Rectangle {
-    implicitHeight: theme.titlePx * 2 + theme.gap
+    property bool landscape: false
+    implicitHeight: theme.titlePx * (landscape ? 1.5 : 2) + theme.gap
     color: theme.accent
     Column {
         anchors { left: parent.left; verticalCenter: parent.verticalCenter; leftMargin: theme.gap * 2 }

@@ -8,6 +8,7 @@ Button {
     property string subtitle
     property string note          // reason it is unavailable, or what works differently
     property bool warn: false
+    property bool compact: false   // no room for the hint line (landscape, large text)
     implicitHeight: Math.max(theme.touchTarget * 2, column.implicitHeight + 2 * theme.gap)
     implicitWidth: theme.touchTarget * 3
     padding: theme.gap
@@ -29,6 +30,7 @@ Button {
         }
         Text {
             width: parent.width
+            visible: !tile.compact || tile.note === ""
             text: tile.subtitle
             font.family: theme.fontFamily; font.pixelSize: theme.smallPx
             color: tile.enabled ? theme.text : theme.disabled
