@@ -22,11 +22,13 @@ class Requirements:
 
 
 JOURNEY_REQUIREMENTS: dict[str, Requirements] = {
-    "apply": Requirements(required=("id_reader", "face_camera"),
-                          degrades={"receipt_printer": "receipt by QR code instead of paper",
+    "apply": Requirements(required=("id_reader",),
+                          degrades={"face_camera": "identity checked by hall staff instead",
+                                    "receipt_printer": "receipt by QR code instead of paper",
                                     "document_camera": "paper materials cannot be scanned"},
                           offline_note="applications are accepted and sent when the network returns"),
-    "query": Requirements(required=("id_reader", "face_camera"),
+    "query": Requirements(required=("id_reader",),
+                          degrades={"face_camera": "identity checked by hall staff instead"},
                           offline_note="only applications made at this kiosk and not yet sent"),
     "pickup": Requirements(required=("locker_bank",),
                            degrades={"id_reader": "pickup with the pickup code only"}),

@@ -123,6 +123,10 @@ class PickupJourney(Journey[PickupState]):
         self._require(S.ENTER_CODE)
         self._go(S.CHOOSE_METHOD)
 
+    def rating_context(self) -> dict[str, str] | None:
+        """A rating follows a pickup that happened (read before `finish`)."""
+        return {} if self.state is S.DONE else None
+
     def finish(self) -> None:
         self._require(S.DONE, S.NOTHING, S.OPEN_FAILED, S.UNAVAILABLE)
         super().finish()

@@ -73,9 +73,10 @@ def journey_services(ctx: JourneyContext) -> JourneyServices:
     return build_services(ctx.core, post=post, background=run_in_background)
 
 
-def rate_after(journey: Journey, context: dict) -> tuple[str, Journey] | None:
-    """A rating prompt after every completed service (DB2203/T 8-2024 5.1.3)."""
-    if isinstance(journey, RateJourney):
+def rate_after(journey: Journey, context: dict | None) -> tuple[str, Journey] | None:
+    """A rating prompt after every completed service (DB2203/T 8-2024 5.1.3); `context` is
+    the journey's `rating_context()`, None when no service was delivered."""
+    if isinstance(journey, RateJourney) or context is None:
         return None
     return "rate_", RateJourney(journey.services, **context)
 

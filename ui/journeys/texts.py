@@ -148,4 +148,5 @@ STEP_TITLES = {
     "cases": say("办件进度", "Your cases"), "verify": say("验证身份", "Verify"),
     "collect": say("取件", "Collect"), "ticket": say("取号", "Ticket"), "rate": say("评价", "Rate"),
     "ask": say("提问", "Ask"), "answer": say("答案", "Answer"),
+    "staff": say("工作人员协助", "Staff help"), "done": say("完成", "Done"),
 }

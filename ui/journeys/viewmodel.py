@@ -59,7 +59,7 @@ class JourneyViewModel(QObject):
 
     def __init__(self, journey_factory: Callable[[JourneyServices], Journey],
                  services: JourneyServices, *,
-                 follow_up: Callable[[Journey, dict], tuple[str, Journey] | None]
+                 follow_up: Callable[[Journey, dict | None], tuple[str, Journey] | None]
                  = lambda journey, context: None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -72,7 +72,7 @@ class JourneyViewModel(QObject):
         self._json = "{}"
         self._ended: list[Journey] = []
         #: what a follow-up refers to (case number for the rating), taken before the wipe
-        self._handover: dict[str, str] = {}
+        self._handover: dict[str, str] | None = None
         self._attach(journey_factory(services))
 
     # --- journey plumbing ----------------------------------------------------------------
@@ -87,7 +87,7 @@ class JourneyViewModel(QObject):
         if journey.ended and not self._wiping:
             if journey.end_reason is EndReason.COMPLETED:
                 nxt = self._follow_up(journey, self._handover)
-                self._handover = {}
+                self._handover = None
                 if nxt is not None:
                     self._ended.append(journey)
                     self._prefix, follow = nxt
