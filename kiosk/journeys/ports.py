@@ -75,8 +75,10 @@ class Identified:
 
 @dataclass(frozen=True)
 class FaceGuidance:
-    instruction: str      # "move_closer" | "move_back" | "centre" | "blink" | "turn_left" | ...
+    instruction: str      # the face pipeline's code: "too_far", "blink", "turn_left", ...
     progress: float = 0.0  # 0..1 while a good frame is held
+    zh: str = ""          # the pipeline's own words for it, when it has them
+    en: str = ""
 
 
 @dataclass(frozen=True)

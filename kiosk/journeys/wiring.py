@@ -23,8 +23,8 @@ from kiosk.catalogue import Catalogue, ServiceItem, load_catalogue
 from kiosk.events import StorageUnavailable
 from kiosk.identity_validation import BacKeyInput
 from kiosk.journeys.calendar import WorkingDayCalendar
-from kiosk.journeys.ports import CitizenDocument, Identified, JourneyServices, \
-    JourneySettings, LockerWall, MrzKey, Parcel
+from kiosk.journeys.ports import CitizenDocument, FaceGuidance, FaceOutcome, Identified, \
+    JourneyServices, JourneySettings, LockerWall, MrzKey, Parcel
 from kiosk.search import SearchIndex
 from wire.v1 import CaseSummary, Text
 
@@ -116,6 +116,60 @@ class CodeReaderPort:
     def cancel(self) -> None:
         if self._waiting is not None and not self._waiting.done():
             self._waiting.cancel()
+
+
+# --- face -------------------------------------------------------------------------------
+
+class FacePort:
+    """One attempt per `verify` on the face service's child process (the journey counts
+    attempts and decides on the staff path); guidance comes with the pipeline's words."""
+
+    def __init__(self, service: Any, registry: Any) -> None:
+        self._service = service
+        self._registry = registry
+        self._step: Any = None
+
+    def verify(self, reference_photo: bytes,
+               on_guidance: Callable[[FaceGuidance], None]) -> Future:
+        from devices.face.guidance import text
+        from devices.face.verification import Phase
+        outcome: Future = Future()
+        camera = self._registry.first_usable("face_camera")
+        try:
+            if camera is None:
+                raise RuntimeError("no usable face camera")
+            step = self._service.begin(camera, reference_photo, max_attempts=1)
+        except Exception as error:  # no camera, child process down, unreadable photo
+            outcome.set_exception(error)
+            return outcome
+        self._step = step
+
+        def show(state: Any) -> None:
+            try:
+                words = (text(state.instruction, "zh_CN"), text(state.instruction, "en_US"))
+            except (KeyError, ValueError):
+                words = ("", "")
+            on_guidance(FaceGuidance(state.instruction, state.progress, *words))
+
+        def finished(done: Future) -> None:
+            phase = done.result().phase
+            self._finish(step)
+            outcome.set_result(FaceOutcome(True, True) if phase is Phase.ACCEPTED
+                               else FaceOutcome(False, phase is not Phase.ENDED,
+                                                "no_match" if phase is Phase.STAFF
+                                                else "timeout"))
+        step.subscribe(show)
+        step.done.add_done_callback(finished)
+        return outcome
+
+    def _finish(self, step: Any) -> None:
+        if self._step is step:
+            self._step = None
+        self._service.finish(step)
+
+    def stop(self) -> None:
+        if self._step is not None:
+            self._finish(self._step)
 
 
 # --- printer --------------------------------------------------------------------------------
@@ -271,7 +325,34 @@ class LocalPendingCases:
                 for tag, number, item, at in self._cases if tag == holder]
 
 
-_pending = LocalPendingCases()
+_per_core: dict[int, tuple[Any, Any]] = {}
+
+
+def _citizen_and_pending(core: Any) -> tuple[Any, LocalPendingCases]:
+    """One citizen-services client (own transport, own thread) and one record of local
+    pending cases per core, made on first use."""
+    made = _per_core.get(id(core))
+    if made is not None:
+        return made
+    from offline_queue.citizen import CitizenClient, OfflineCitizenServices
+    from offline_queue.transport import SignedTransport
+    queue = getattr(core, "queue", None)
+    worker = queue.worker if queue is not None else None
+    citizen: Any = OfflineCitizenServices()
+    still_pending: Callable[[str], bool] = lambda case: True  # noqa: E731
+    if worker is not None:
+        server = core.config.server
+        transport = SignedTransport(worker.transport.base_url, worker.identity.kiosk_id,
+                                    worker.identity.signing_key, clock=core.clock,
+                                    timeout_s=server.timeout_s,
+                                    pinned_cert_sha256=server.pinned_cert_sha256)
+        citizen = CitizenClient(transport, worker.identity.signing_key, clock=core.clock)
+    if queue is not None:
+        def still_pending(case: str) -> bool:
+            return any(item.case_number == case for item in queue.outbox.items(state="pending"))
+    made = (citizen, LocalPendingCases(still_pending))
+    _per_core[id(core)] = made
+    return made
 
 
 def build_services(core: Any, *, post: Callable[[Callable[[], None]], None],
@@ -281,15 +362,18 @@ def build_services(core: Any, *, post: Callable[[Callable[[], None]], None],
     catalogue, search = demo_catalogue()
     registry = core.devices
     kiosk = core.config.kiosk
-    citizen = citizen or getattr(core, "citizen_services", None) or OfflineCitizenServices()
-    pickup_service = pickup or getattr(core, "pickup_service", None)
+    core_citizen, pending = _citizen_and_pending(core)
+    citizen = citizen or core_citizen
+    pickup_service = pickup or getattr(core, "pickup", None)
+    face_service = getattr(core, "face", None)
     calendar = catalogue.data.calendar
     return JourneyServices(
         clock=core.clock, catalogue=catalogue, search=search,
         events=core.event_sink or UnavailableSink(),
         calendar=WorkingDayCalendar(calendar.holidays, calendar.workdays),
-        citizen=citizen, pending=getattr(core, "pending_cases", None) or _pending,
-        documents=IdReaderPort(registry), face=getattr(core, "face_verifier", None),
+        citizen=citizen, pending=pending,
+        documents=IdReaderPort(registry),
+        face=FacePort(face_service, registry) if face_service is not None else None,
         scanner=getattr(core, "document_scanner", None), codes=CodeReaderPort(registry),
         printer=PrinterPort(registry, kiosk.name),
         pickup=PickupPort(pickup_service, background) if pickup_service else NoPickup(),

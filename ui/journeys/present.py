@@ -107,7 +107,8 @@ def identify_snapshot(journey, prefix: str = "identify.") -> dict[str, Any]:
     elif state == "face_check":
         guidance = journey.guidance
         data["face"] = {
-            "instruction": FACE_GUIDANCE.get(guidance.instruction, say("请看屏幕", "Look at the screen"))
+            "instruction": (say(guidance.zh, guidance.en or guidance.zh) if guidance and guidance.zh
+                            else FACE_GUIDANCE.get(guidance.instruction, say("请看屏幕", "Look at the screen")))
             if guidance else say("请正对屏幕，把脸放在椭圆框内", "Face the screen with your face in the oval"),
             "progress": guidance.progress if guidance else 0.0,
             "attempt": journey.face_attempts + 1}
