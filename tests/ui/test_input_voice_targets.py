@@ -45,7 +45,7 @@ def test_typing_bj_on_the_keyboard_and_picking_beijing(shell, qtbot, stub_journe
         assert key is not None, f"no key {letter!r}"
         press(shell, key)
     qtbot.waitUntil(lambda: keyboard_item(shell, "北京") is not None)
-    candidates = shell.find("wordCandidateView")  # slides up above the keys
+    candidates = shell.find("wordCandidateView")  # shown above the keys
     qtbot.waitUntil(lambda: candidates.y() == -candidates.height())
     shell.settle()
     press(shell, keyboard_item(shell, "北京"))

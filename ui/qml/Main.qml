@@ -83,6 +83,8 @@ Rectangle {
             target: keyboard.keyboard.style; property: "keyboardDesignHeight"
             value: keyboard.keyboard.style.keyboardDesignWidth * root.keyboardHeightRatio
         }
+        // candidates appear at once instead of sliding in: nothing moves under a finger
+        Binding { target: keyboard.keyboard; property: "noAnimations"; value: true }
         // Pinyin candidates: as tall and at least as wide as any other touch target
         Binding {
             target: keyboard.keyboard.style; property: "selectionListHeight"
