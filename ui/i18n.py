@@ -42,12 +42,14 @@ def _writable(directory: Path) -> bool:
     return directory.is_dir() and os.access(directory, os.W_OK)
 
 
-def compile_translations(language: str, *, cache_dir: Path | None = None) -> list[Path]:
+def compile_translations(language: str, *, cache_dir: Path | None = None,
+                         source_dir: Path = I18N_DIR) -> list[Path]:
     """Fresh `.qm` files for every `*_<language>.ts`; returns their paths."""
-    out_dir = I18N_DIR if _writable(I18N_DIR) else (cache_dir or Path.home() / ".cache" / "gov-kiosk")
+    out_dir = source_dir if _writable(source_dir) else \
+        (cache_dir or Path.home() / ".cache" / "gov-kiosk")
     out_dir.mkdir(parents=True, exist_ok=True)
     compiled = []
-    for ts in sorted(I18N_DIR.glob(f"*_{language}.ts")):
+    for ts in sorted(source_dir.glob(f"*_{language}.ts")):
         packaged = ts.with_suffix(".qm")
         qm = out_dir / packaged.name
         if packaged.exists() and packaged.stat().st_mtime >= ts.stat().st_mtime:
