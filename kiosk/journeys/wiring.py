@@ -24,7 +24,7 @@ from kiosk.events import StorageUnavailable
 from kiosk.identity_validation import BacKeyInput
 from kiosk.journeys.calendar import WorkingDayCalendar
 from kiosk.journeys.ports import CitizenDocument, FaceGuidance, FaceOutcome, Identified, \
-    JourneyServices, JourneySettings, LockerWall, MrzKey, Parcel
+    JourneyServices, JourneySettings, LockerWall, MrzKey, Parcel, ScannedPage
 from kiosk.search import SearchIndex
 from wire.v1 import CaseSummary, Text
 
@@ -170,6 +170,48 @@ class FacePort:
     def stop(self) -> None:
         if self._step is not None:
             self._finish(self._step)
+
+
+# --- document camera -----------------------------------------------------------------------
+
+class ScannerPort:
+    """Auto-capture of one page from the document camera (found, straightened, readable)."""
+
+    def __init__(self, registry: Any) -> None:
+        self._registry = registry
+        self._capture: Any = None
+
+    def capture(self) -> Future:
+        from devices.docscan.capture import PageCapture
+        from devices.docscan.scan import to_jpeg
+        page: Future = Future()
+        camera = self._registry.first_usable("document_camera")
+        if camera is None:
+            from devices.model import DeviceNotReady
+            page.set_exception(DeviceNotReady("no usable document camera"))
+            return page
+        self.stop()
+        capture = self._capture = PageCapture(camera)
+
+        def captured(done: Future) -> None:
+            if done.cancelled() or done.exception() is not None:
+                if not page.done():
+                    page.set_exception(done.exception() or RuntimeError("scan stopped"))
+                return
+            page.set_result(ScannedPage(to_jpeg(done.result().page)))
+            self._stop_capture(capture)
+        capture.start().add_done_callback(captured)
+        return page
+
+    def _stop_capture(self, capture: Any) -> None:
+        if self._capture is capture:
+            self._capture = None
+        # joining the capture thread from itself would deadlock: stop it from elsewhere
+        threading.Thread(target=capture.stop, name="page-capture-stop", daemon=True).start()
+
+    def stop(self) -> None:
+        if self._capture is not None:
+            self._stop_capture(self._capture)
 
 
 # --- printer --------------------------------------------------------------------------------
@@ -374,7 +416,7 @@ def build_services(core: Any, *, post: Callable[[Callable[[], None]], None],
         citizen=citizen, pending=pending,
         documents=IdReaderPort(registry),
         face=FacePort(face_service, registry) if face_service is not None else None,
-        scanner=getattr(core, "document_scanner", None), codes=CodeReaderPort(registry),
+        scanner=ScannerPort(registry), codes=CodeReaderPort(registry),
         printer=PrinterPort(registry, kiosk.name),
         pickup=PickupPort(pickup_service, background) if pickup_service else NoPickup(),
         role_usable=lambda role: registry.role_state(role).usable,
