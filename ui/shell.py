@@ -230,15 +230,17 @@ class Shell(QObject):
 
     # --- help: call staff ------------------------------------------------------------------
 
-    @Slot()
-    def callStaff(self) -> None:
+    @Slot(str)
+    def callStaff(self, journey: str) -> None:
+        """The citizen asked for help: show that staff are called and record the call
+        (kind "staff_call", wire.v1.StaffCallPayload; no personal data)."""
         self._session.begin()
         self._help_shown, self._help_queued = True, False
         self.helpChanged.emit()
         sink = getattr(self._core, "event_sink", None)
         if sink is None:
             return
-        payload = {"kiosk_id": self._config.kiosk.id, "screen": self._screen,
+        payload = {"reason": "help", "journey": journey or None,
                    "at": self._clock.now().isoformat()}
         future = self._worker.submit(sink.enqueue, "staff_call", payload)
         self._bridge.deliver(future, lambda r: self._staffCallDone.emit(

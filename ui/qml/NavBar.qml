@@ -27,7 +27,7 @@ Rectangle {
             objectName: "nav_help"
             text: qsTr("呼叫帮助")
             Layout.fillWidth: true; Layout.fillHeight: true
-            onClicked: shell.callStaff()
+            onClicked: shell.callStaff(navigator.journey)
         }
         KioskButton {
             objectName: "language_switch"
