@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Callable
 
 from kiosk.cli import EXIT_FAILED
 
@@ -42,9 +43,42 @@ def run(args, ctx) -> int:
     core = KioskCore.create(loaded, ctx.data_dir, clock=clock, event_sink=queue.sink)
     core.start()
     queue.start()
+    stop_following = follow_sync(core, queue.worker, clock)
     try:
         return importlib.import_module(UI_ENTRY).run_kiosk(
             core, config, windowed=args.windowed, orientation=args.orientation)
     finally:
+        stop_following()
         queue.stop()
         core.stop()
+
+
+#: how often the attract screen's "offline" status follows the sync worker's last cycle
+FOLLOW_INTERVAL_S = 5.0
+
+
+def follow_sync(core, worker, clock) -> Callable[[], None]:
+    """Mirror the sync worker's last cycle (server answered or not) into the core, which
+    the attract screen shows ("offline: applications still accepted"). Not enrolled:
+    nothing to follow (the core's own warning says so)."""
+    if worker is None:
+        return lambda: None
+    timer = None
+    stopped = False
+
+    def check() -> None:
+        nonlocal timer
+        if stopped:
+            return
+        result = worker.last_result
+        if result is not None and result.ok != core.server_reachable:
+            core.set_server_reachable(result.ok)
+        timer = clock.call_later(FOLLOW_INTERVAL_S, check)
+
+    def stop() -> None:
+        nonlocal stopped
+        stopped = True
+        if timer is not None:
+            timer.cancel()
+    check()
+    return stop
