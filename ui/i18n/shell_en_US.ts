@@ -14,19 +14,19 @@
         <translation>Hello, please choose a service</translation>
     </message>
     <message>
-        <location filename="../qml/Attract.qml" line="55"/>
+        <location filename="../qml/Attract.qml" line="56"/>
         <source>暂停服务：%1</source>
         <translation>Not available: %1</translation>
     </message>
     <message>
         <location filename="../qml/Attract.qml" line="29"/>
-        <location filename="../qml/Attract.qml" line="71"/>
+        <location filename="../qml/Attract.qml" line="76"/>
         <source>语音播报：开</source>
         <translation>Voice guidance: on</translation>
     </message>
     <message>
         <location filename="../qml/Attract.qml" line="29"/>
-        <location filename="../qml/Attract.qml" line="71"/>
+        <location filename="../qml/Attract.qml" line="76"/>
         <source>语音播报：关</source>
         <translation>Voice guidance: off</translation>
     </message>
@@ -279,7 +279,7 @@
 <context>
     <name>StatusBand</name>
     <message>
-        <location filename="../qml/StatusBand.qml" line="19"/>
+        <location filename="../qml/StatusBand.qml" line="20"/>
         <source>24小时政务自助服务</source>
         <translation>24-hour government self-service</translation>
     </message>
@@ -295,6 +295,11 @@
         <location filename="../qml/StatusLine.qml" line="14"/>
         <source>%1暂停：%2</source>
         <translation>%1 unavailable: %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/StatusLine.qml" line="16"/>
+        <source>；</source>
+        <translation>; </translation>
     </message>
     <message>
         <location filename="../qml/StatusLine.qml" line="25"/>

@@ -13,7 +13,7 @@ Rectangle {
             if (!tiles[i].available && tiles[i].missing.length > 0 && tiles[i].missing[0] !== "not_installed")
                 parts.push(qsTr("%1暂停：%2").arg(Labels.journey(tiles[i].key)).arg(Labels.roles(tiles[i].missing)))
         }
-        return parts.join("；")
+        return parts.join(qsTr("；"))
     }
     implicitHeight: Math.max(theme.touchTarget, text.implicitHeight + theme.gap)
     color: message !== "" ? theme.warningSurface : theme.background
