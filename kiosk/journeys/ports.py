@@ -126,13 +126,20 @@ class DocumentReader(Protocol):
     def cancel(self) -> None: ...
 
 
-class FaceVerifier(Protocol):
+class CameraPreview(Protocol):
+    def preview(self) -> Any:
+        """The newest camera frame (a BGR array) while a check or scan runs, else None.
+        For the screen only: never stored, gone when the step ends."""
+        ...
+
+
+class FaceVerifier(CameraPreview, Protocol):
     def verify(self, reference_photo: bytes,
                on_guidance: Callable[[FaceGuidance], None]) -> Future[FaceOutcome]: ...
     def stop(self) -> None: ...
 
 
-class DocumentScanner(Protocol):
+class DocumentScanner(CameraPreview, Protocol):
     def capture(self) -> Future[ScannedPage]: ...
     def stop(self) -> None: ...
 

@@ -118,6 +118,11 @@ class CodeReaderPort:
             self._waiting.cancel()
 
 
+def _newest_image(camera: Any) -> Any:
+    frame = camera.frames.latest() if camera is not None else None
+    return frame.image if frame is not None else None
+
+
 # --- face -------------------------------------------------------------------------------
 
 class FacePort:
@@ -128,6 +133,10 @@ class FacePort:
         self._service = service
         self._registry = registry
         self._step: Any = None
+        self._camera: Any = None
+
+    def preview(self) -> Any:
+        return _newest_image(self._camera) if self._step is not None else None
 
     def verify(self, reference_photo: bytes,
                on_guidance: Callable[[FaceGuidance], None]) -> Future:
@@ -142,7 +151,7 @@ class FacePort:
         except Exception as error:  # no camera, child process down, unreadable photo
             outcome.set_exception(error)
             return outcome
-        self._step = step
+        self._step, self._camera = step, camera
 
         def show(state: Any) -> None:
             try:
@@ -180,6 +189,10 @@ class ScannerPort:
     def __init__(self, registry: Any) -> None:
         self._registry = registry
         self._capture: Any = None
+
+    def preview(self) -> Any:
+        capture = self._capture
+        return _newest_image(capture.camera) if capture is not None else None
 
     def capture(self) -> Future:
         from devices.docscan.capture import PageCapture

@@ -13,7 +13,9 @@ import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable
 
-from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtCore import Property, QBuffer, QByteArray, QIODevice, QObject, QTimer, Signal, \
+    Slot
+from PySide6.QtGui import QImage
 
 from kiosk.journeys.base import EndReason, Journey, JourneyActionRefused
 from kiosk.journeys.ports import JourneyServices
@@ -44,6 +46,26 @@ def run_in_background(fn: Callable[[], Any]) -> Future:
     return _background.submit(fn)
 
 
+#: screens that show the live camera, and which port's preview they show
+PREVIEWS = {"identify_face_check": "face", "scan": "scanner"}
+PREVIEW_INTERVAL_MS = 200
+PREVIEW_WIDTH = 480
+
+
+def preview_data_url(image: Any) -> str:
+    """A BGR frame (numpy) as a small JPEG data URL for an Image element; empty for None."""
+    if image is None:
+        return ""
+    height, width = image.shape[:2]
+    frame = QImage(image.data, width, height, image.strides[0], QImage.Format.Format_BGR888)
+    frame = frame.scaledToWidth(PREVIEW_WIDTH)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    frame.save(buffer, "JPEG", 70)
+    return "data:image/jpeg;base64," + bytes(data.toBase64()).decode()
+
+
 def decode_signature(data_url: str) -> bytes:
     """The signature pad's `toDataURL()` PNG as bytes (empty for an empty pad)."""
     if not data_url:
@@ -55,6 +77,7 @@ def decode_signature(data_url: str) -> bytes:
 class JourneyViewModel(QObject):
     stateChanged = Signal()
     dataChanged = Signal()
+    previewChanged = Signal()
     finished = Signal()
 
     def __init__(self, journey_factory: Callable[[JourneyServices], Journey],
@@ -70,6 +93,11 @@ class JourneyViewModel(QObject):
         self._state = ""
         self._data: dict[str, Any] = {}
         self._json = "{}"
+        #: the live camera picture while a face check or scan runs (personal: never kept)
+        self._preview = ""
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setInterval(PREVIEW_INTERVAL_MS)
+        self._preview_timer.timeout.connect(self._refresh_preview)
         self._ended: list[Journey] = []
         #: what a follow-up refers to (case number for the rating), taken before the wipe
         self._handover: dict[str, str] | None = None
@@ -104,7 +132,29 @@ class JourneyViewModel(QObject):
         self.dataChanged.emit()
         if state != self._state:
             self._state = state
+            self._follow_preview()
             self.stateChanged.emit()
+
+    def _preview_port(self) -> Any:
+        source = PREVIEWS.get(screen_state(self.journey)) if not self.journey.ended else None
+        return getattr(self.services, source, None) if source else None
+
+    def _follow_preview(self) -> None:
+        if self._preview_port() is not None:
+            self._preview_timer.start()
+        else:
+            self._preview_timer.stop()
+            self._set_preview("")
+
+    def _refresh_preview(self) -> None:
+        port = self._preview_port()
+        preview = getattr(port, "preview", None)
+        self._set_preview(preview_data_url(preview()) if callable(preview) else "")
+
+    def _set_preview(self, url: str) -> None:
+        if url != self._preview:
+            self._preview = url
+            self.previewChanged.emit()
 
     # --- what QML reads -------------------------------------------------------------------
 
@@ -131,6 +181,7 @@ class JourneyViewModel(QObject):
     # aborts at exit), so no Python container is converted on every change
     dataJson = Property(str, _get_json, notify=dataChanged)
     step = Property(int, _get_step, notify=dataChanged)
+    preview = Property(str, lambda self: self._preview, notify=previewChanged)
     stepCount = Property(int, _get_step_count, notify=dataChanged)
 
     # --- what QML calls -------------------------------------------------------------------
@@ -188,10 +239,12 @@ class JourneyViewModel(QObject):
             journey.cancel()
         self._data = {}
         self._json = "{}"
+        self._preview_timer.stop()
+        self._set_preview("")
         self.dataChanged.emit()
 
     def personal_data_present(self) -> list[str]:
-        found = []
+        found = ["view_model.preview"] if self._preview else []
         for journey in (*self._ended, self.journey):
             found += journey.personal_data_present()
         return found

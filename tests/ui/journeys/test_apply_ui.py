@@ -101,3 +101,21 @@ def test_camera_down_goes_to_the_staff_screen(make_kiosk, qtbot):
     kiosk.services.documents.last.set_result(RESIDENT)
     assert kiosk.screen == "apply.identify_staff"
     assert "摄像头" in kiosk.shell.find("message_body").property("text")
+
+
+def test_face_check_shows_the_live_camera_and_forgets_it(kiosk, qtbot):
+    import numpy as np
+    kiosk.start("apply")
+    kiosk.act("choose_item", kiosk.vm.services.catalogue.kiosk_items()[0].task_code)
+    kiosk.act("apply_now")
+    kiosk.act("identify.choose_resident_id")
+    kiosk.services.documents.last.set_result(RESIDENT)
+    assert kiosk.screen == "apply.identify_face_check"
+    kiosk.services.face.preview = lambda: np.full((480, 640, 3), 128, np.uint8)
+    vm = kiosk.vm
+    with qtbot.waitSignal(vm.previewChanged, timeout=2000):
+        pass
+    assert vm.property("preview").startswith("data:image/jpeg;base64,")
+    assert kiosk.shell.find("face_preview") is not None
+    kiosk.shell.navigator.home()
+    assert vm.personal_data_present() == []

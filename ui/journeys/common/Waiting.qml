@@ -21,7 +21,19 @@ JourneyScreen {
             horizontalAlignment: Text.AlignHCenter
             text: root.t(root.w.title)
         }
+        Image {
+            // the document camera's picture while a page is being found (scan only)
+            objectName: "scan_preview"
+            Layout.alignment: Qt.AlignHCenter
+            Layout.preferredWidth: parent.width * 0.8
+            Layout.preferredHeight: parent.width * 0.6
+            visible: source !== ""
+            source: root.viewModel ? root.viewModel.preview : ""
+            fillMode: Image.PreserveAspectFit
+            cache: false
+        }
         Item {
+            visible: !root.viewModel || root.viewModel.preview === ""
             Layout.alignment: Qt.AlignHCenter
             Layout.preferredWidth: theme.touchTarget * 3
             Layout.preferredHeight: theme.touchTarget * 3

@@ -22,6 +22,17 @@ JourneyScreen {
         Item {
             Layout.fillWidth: true
             Layout.fillHeight: true
+            // the live camera picture, seen only through the oval (the view-model stops it
+            // and forgets it when the check ends)
+            Image {
+                objectName: "face_preview"
+                anchors.fill: ring
+                source: root.viewModel ? root.viewModel.preview : ""
+                fillMode: Image.PreserveAspectCrop
+                cache: false
+                mirror: true
+                visible: source !== ""
+            }
             Canvas {
                 id: ring
                 anchors.centerIn: parent
@@ -32,21 +43,30 @@ JourneyScreen {
                 onPaint: {
                     var ctx = getContext("2d")
                     ctx.reset()
+                    var inset = theme.gap
+                    // white outside the oval: the camera picture shows only inside it
+                    ctx.fillStyle = theme.background
+                    ctx.fillRule = Qt.OddEvenFill
+                    ctx.beginPath()
+                    ctx.rect(0, 0, width, height)
+                    ctx.ellipse(inset, inset, width - 2 * inset, height - 2 * inset)
+                    ctx.fill()
                     ctx.save()
                     ctx.translate(width / 2, height / 2)
                     ctx.scale(1, height / width)
                     ctx.lineWidth = theme.gap
                     ctx.strokeStyle = theme.surface
-                    ctx.beginPath(); ctx.arc(0, 0, width / 2 - theme.gap, 0, 2 * Math.PI); ctx.stroke()
+                    ctx.beginPath(); ctx.arc(0, 0, width / 2 - inset, 0, 2 * Math.PI); ctx.stroke()
                     ctx.strokeStyle = theme.accent
                     ctx.beginPath()
-                    ctx.arc(0, 0, width / 2 - theme.gap, -Math.PI / 2, -Math.PI / 2 + 2 * Math.PI * progress)
+                    ctx.arc(0, 0, width / 2 - inset, -Math.PI / 2, -Math.PI / 2 + 2 * Math.PI * progress)
                     ctx.stroke()
                     ctx.restore()
                 }
             }
             BodyText {
                 anchors.centerIn: parent
+                visible: !root.viewModel || root.viewModel.preview === ""
                 color: theme.mutedText
                 text: qsTr("请看上方摄像头 ↑")
             }
