@@ -98,6 +98,7 @@ class UiSection(Section):
     """The Qt shell (ui/); defaults in config/defaults.d/ui.toml."""
     speech_engine: str = Field(pattern=r"^[a-z0-9_-]*$")
     speech_rate: float = Field(ge=-1.0, le=1.0)
+    online_hall_url: str = Field(pattern=r"^$|^https://")
 
 
 class DeviceEntry(BaseModel):

@@ -109,6 +109,7 @@ class Shell(QObject):
     hallAddress = Property(str, lambda self: self._config.kiosk.hall_address, constant=True)
     hallAddressEn = Property(str, lambda self: self._config.kiosk.hall_address_en, constant=True)
     hallPhone = Property(str, lambda self: self._config.kiosk.hall_phone, constant=True)
+    onlineHallUrl = Property(str, lambda self: self._config.ui.online_hall_url, constant=True)
 
     @property
     def current_screen(self) -> str:

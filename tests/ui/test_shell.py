@@ -124,3 +124,19 @@ def test_landscape_layout_uses_three_columns(make_shell):
     assert (shell.view.width(), shell.view.height()) == (1920, 1080)
     apply, query, pickup = (shell.find(f"tile_{j}") for j in ("apply", "query", "pickup"))
     assert apply.y() == query.y() == pickup.y()  # one row of three
+
+
+def test_out_of_service_offers_the_online_hall_by_qr(shell, qtbot):
+    import cv2
+    import numpy as np
+    shell.navigator.set_out_of_service(True)
+    shell.settle()
+    assert shell.screen_name == "out_of_service"
+    qr = shell.find("online_hall_qr")
+    assert qr is not None and qr.width() >= shell.theme.touchTarget * 3
+    qtbot.waitUntil(lambda: qr.property("paintedWidth") > 0)  # loaded
+    image = shell.grab().convertToFormat(shell.grab().Format.Format_Grayscale8)
+    pixels = np.array(image.constBits(), dtype=np.uint8).reshape(
+        image.height(), image.bytesPerLine())[:, :image.width()]
+    text, _points, _straight = cv2.QRCodeDetector().detectAndDecode(pixels)
+    assert text == shell.config.ui.online_hall_url

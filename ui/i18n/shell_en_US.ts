@@ -275,6 +275,11 @@
         <source>咨询电话：%1</source>
         <translation>Enquiries: %1</translation>
     </message>
+    <message>
+        <location filename="../qml/OutOfService.qml" line="49"/>
+        <source>扫码进入网上办事大厅</source>
+        <translation>Scan to open the online service hall</translation>
+    </message>
 </context>
 <context>
     <name>StatusBand</name>

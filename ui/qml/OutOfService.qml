@@ -32,5 +32,21 @@ Item {
             horizontalAlignment: Text.AlignHCenter
             text: qsTr("咨询电话：%1").arg(shell.hallPhone)
         }
+        Image {
+            objectName: "online_hall_qr"
+            visible: shell.onlineHallUrl !== ""
+            Layout.alignment: Qt.AlignHCenter
+            Layout.preferredWidth: theme.touchTarget * 3
+            Layout.preferredHeight: theme.touchTarget * 3
+            sourceSize: Qt.size(theme.touchTarget * 3, theme.touchTarget * 3)
+            smooth: false
+            source: visible ? "image://qr/" + encodeURIComponent(shell.onlineHallUrl) : ""
+        }
+        BodyText {
+            visible: shell.onlineHallUrl !== ""
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("扫码进入网上办事大厅")
+        }
     }
 }
