@@ -76,3 +76,21 @@ def test_run_mirrors_the_sync_workers_last_cycle_into_the_core(test_clock):
     assert core.server_reachable
     stop()
     assert test_clock.pending() == 0
+
+
+def test_virtual_pcsc_reader_fails_doctor_unless_the_reader_is_simulated(monkeypatch):
+    from types import SimpleNamespace
+
+    pytest.importorskip("smartcard")
+    import devices.id_reader.pcsc as pcsc
+    from devices.registry import DeviceSpec
+    from kiosk.cli.doctor import virtual_reader_problem
+
+    monkeypatch.setattr(pcsc, "virtual_readers", lambda: ["Virtual PCD 00 00"])
+    real = SimpleNamespace(devices=[DeviceSpec("id_card_reader", "id_reader", "pcsc", None)])
+    simulated = SimpleNamespace(devices=[DeviceSpec("id_card_reader", "id_reader", "simulated",
+                                                    None)])
+    assert "Virtual PCD 00 00" in virtual_reader_problem(real)
+    assert virtual_reader_problem(simulated) == ""
+    monkeypatch.setattr(pcsc, "virtual_readers", lambda: [])
+    assert virtual_reader_problem(real) == ""
