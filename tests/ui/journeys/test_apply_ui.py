@@ -111,11 +111,20 @@ def test_face_check_shows_the_live_camera_and_forgets_it(kiosk, qtbot):
     kiosk.act("identify.choose_resident_id")
     kiosk.services.documents.last.set_result(RESIDENT)
     assert kiosk.screen == "apply.identify_face_check"
-    kiosk.services.face.preview = lambda: np.full((480, 640, 3), 128, np.uint8)
+    red = np.zeros((480, 640, 3), np.uint8)
+    red[:, :, 2] = 220                                   # BGR: a red picture
+    kiosk.services.face.preview = lambda: red
     vm = kiosk.vm
     with qtbot.waitSignal(vm.previewChanged, timeout=2000):
         pass
     assert vm.property("preview").startswith("data:image/jpeg;base64,")
-    assert kiosk.shell.find("face_preview") is not None
+    preview = kiosk.shell.find("face_preview")
+    kiosk.shell.settle()
+    from PySide6.QtCore import QPointF
+    image = kiosk.shell.grab()
+    centre = preview.mapToScene(QPointF(preview.width() / 2, preview.height() / 2)).toPoint()
+    corner = preview.mapToScene(QPointF(4, 4)).toPoint()
+    assert image.pixelColor(centre).red() > 180          # the camera inside the oval
+    assert image.pixelColor(corner).red() > 240 and image.pixelColor(corner).green() > 240
     kiosk.shell.navigator.home()
     assert vm.personal_data_present() == []

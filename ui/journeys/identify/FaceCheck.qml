@@ -44,16 +44,16 @@ JourneyScreen {
                     var ctx = getContext("2d")
                     ctx.reset()
                     var inset = theme.gap
-                    // white outside the oval: the camera picture shows only inside it
-                    ctx.fillStyle = theme.background
-                    ctx.fillRule = Qt.OddEvenFill
-                    ctx.beginPath()
-                    ctx.rect(0, 0, width, height)
-                    ctx.ellipse(inset, inset, width - 2 * inset, height - 2 * inset)
-                    ctx.fill()
                     ctx.save()
                     ctx.translate(width / 2, height / 2)
                     ctx.scale(1, height / width)
+                    // white outside the oval (a clockwise rectangle with an anticlockwise
+                    // circle cut out): the camera picture shows only inside it
+                    ctx.fillStyle = theme.background
+                    ctx.beginPath()
+                    ctx.rect(-width / 2, -width / 2, width, width)
+                    ctx.arc(0, 0, width / 2 - inset, 0, 2 * Math.PI, true)
+                    ctx.fill()
                     ctx.lineWidth = theme.gap
                     ctx.strokeStyle = theme.surface
                     ctx.beginPath(); ctx.arc(0, 0, width / 2 - inset, 0, 2 * Math.PI); ctx.stroke()
