@@ -52,3 +52,27 @@ def test_end_at_every_state_leaves_nothing_personal(make_kiosk, test_clock, kios
         assert kiosk.screen in ("attract", "out_of_service")
         assert vm.personal_data_present() == [], (name, stop)
     assert qml_problems(qtlog) == []
+
+
+@pytest.mark.parametrize("elder", [False, True])
+def test_no_touch_target_under_the_minimum_on_any_journey_screen(make_kiosk, elder):
+    import copy
+    import yaml
+    from kiosk.catalogue import catalogue_from_mapping
+    from tests.journeys.conftest import FIXTURE
+    from ui.inspect import too_small
+    catalogue = catalogue_from_mapping(yaml.safe_load(FIXTURE.read_text(encoding="utf-8")))
+    problems: dict[str, str] = {}
+    for name in TILE:
+        _cls, script, overrides = SCRIPTS[name]
+        kiosk = make_kiosk(catalogue, **copy.deepcopy(overrides))
+        kiosk.shell.shell.setElderMode(elder)
+        for stop in range(len(script) + 1):
+            _walk(kiosk, name, stop, set())
+            kiosk.shell.settle()
+            small = too_small(kiosk.shell.view.contentItem(), kiosk.shell.theme.touchTarget)
+            if small:
+                problems[kiosk.screen] = ", ".join(t.describe() for t in small)
+            kiosk.shell.navigator.home()
+            kiosk.shell.shell.setElderMode(elder)
+    assert problems == {}
