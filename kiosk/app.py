@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 AvailabilityListener = Callable[[dict[str, JourneyAvailability]], None]
 
+#: how often `server_reachable` follows the sync worker's last pass
+SYNC_FOLLOW_INTERVAL_S = 5.0
+
 
 class KioskCore:
     def __init__(self, loaded: LoadedConfig, data_dir: Path, devices: DeviceRegistry, *,
@@ -50,14 +53,16 @@ class KioskCore:
         self._listeners: list[AvailabilityListener] = []
         self._last: dict[str, JourneyAvailability] = {}
         self._lock = threading.Lock()
+        self._stopped = False
         self._unsubscribe = devices.subscribe(self._on_device_event)
 
     @classmethod
     def create(cls, loaded: LoadedConfig, data_dir: Path, *, clock: Clock | None = None,
-               event_sink: EventSink | None = None, with_queue: bool = True,
-               with_face: bool = True) -> "KioskCore":
-        """Build the kiosk. `event_sink` replaces the offline queue (tests); `with_face`
-        False leaves the face child process out (commands that need no camera)."""
+               event_sink: EventSink | None = None, queue: "QueueService | None" = None,
+               with_queue: bool = True, with_face: bool = True) -> "KioskCore":
+        """Build the kiosk. The offline queue under `data_dir` is opened unless `queue` (one
+        already opened, e.g. enrolled by the demo) or `event_sink` (tests) is given;
+        `with_face` False leaves the face child process out (commands with no camera)."""
         clock = clock or SystemClock()
         data_dir.mkdir(parents=True, exist_ok=True)
         devices = build_registry(loaded.devices, loaded.config.roles, clock=clock)
@@ -68,12 +73,15 @@ class KioskCore:
             log.warning("some devices use their simulator",
                         extra={"simulated": loaded.simulated_devices})
         core = cls(loaded, data_dir, devices, clock=clock, event_sink=event_sink)
-        if with_queue and event_sink is None:
+        if queue is None and with_queue and event_sink is None:
             from offline_queue.service import QueueService
-            core.queue = QueueService.open(loaded.config.queue, loaded.config.server, data_dir,
-                                           clock, session_active=lambda: core.session_active(),
-                                           app_version=__version__)
-            core.event_sink = core.queue.sink
+            queue = QueueService.open(loaded.config.queue, loaded.config.server, data_dir,
+                                      clock, app_version=__version__)
+        if queue is not None:
+            core.queue = queue
+            core.event_sink = queue.sink
+            if queue.worker is not None:
+                queue.worker.session_active = lambda: core.session_active()
         if with_face:
             from devices.face.service import FaceService
             core.face = FaceService(loaded.config.face, clock=clock)
@@ -125,6 +133,7 @@ class KioskCore:
             self.face.start()  # spawns the child; models load in the background
         if self.queue is not None:
             self.queue.start()
+            self._follow_sync()
         if self.pickup is not None:
             pickup = self.pickup
 
@@ -133,7 +142,20 @@ class KioskCore:
                     pickup.reconcile()
             pickup.lockers.subscribe(reconcile_when_online)
 
+    def _follow_sync(self) -> None:
+        """Mirror the sync worker's last pass (did the server answer?) into
+        `server_reachable`, which the attract screen shows ("offline: applications are
+        still accepted") and which ticket availability needs."""
+        worker = self.queue.worker if self.queue is not None else None
+        if worker is None or self._stopped:
+            return
+        result = worker.last_result
+        if result is not None and result.ok != self.server_reachable:
+            self.set_server_reachable(result.ok)
+        self.clock.call_later(SYNC_FOLLOW_INTERVAL_S, self._follow_sync)
+
     def stop(self) -> None:
+        self._stopped = True
         self._unsubscribe()
         if self.pickup is not None:
             self.pickup.close()

@@ -146,10 +146,9 @@ def probe_health(url: str, timeout_s: float = 3.0) -> tuple[bool, float | None, 
 
 @dataclass
 class Demo:
-    """The kiosk core, its offline queue and, optionally, the embedded server."""
+    """The kiosk core (with its offline queue) and, optionally, the embedded server."""
     core: KioskCore
     server: EmbeddedServer | None
-    queue: Any = None
 
     @classmethod
     def create(cls, loaded: LoadedConfig, data_dir: Path, *, clock: Clock,
@@ -170,10 +169,9 @@ class Demo:
                 server = None
         kiosk_dir = data_dir / "kiosk"
         queue = open_queue(loaded, kiosk_dir, server)
-        core = KioskCore.create(loaded, kiosk_dir, clock=clock,
-                                event_sink=queue.sink if queue is not None else None)
+        core = KioskCore.create(loaded, kiosk_dir, clock=clock, queue=queue)
         core.set_server_reachable(server is not None)
-        return cls(core, server, queue)
+        return cls(core, server)
 
     def set_network_cut(self, cut: bool) -> None:
         if self.server is not None:
@@ -182,12 +180,8 @@ class Demo:
 
     def start(self) -> None:
         self.core.start()
-        if self.queue is not None:
-            self.queue.start()
 
     def stop(self) -> None:
-        if self.queue is not None:
-            self.queue.stop()
         self.core.stop()
         if self.server is not None:
             self.server.stop()

@@ -174,7 +174,8 @@ class SyncWorker:
         self._clock = clock
         self.settings = settings
         self.desired = desired
-        self._session_active = session_active
+        #: whether a citizen is mid-journey (desired state then waits); the kiosk core sets it
+        self.session_active = session_active
         self._report_extra = report_extra
         self._app_version = app_version
         self._rng = rng or random.SystemRandom()
@@ -526,7 +527,7 @@ class SyncWorker:
 
     def apply_desired_state(self) -> None:
         if self.desired is not None:
-            self.desired.apply_staged(self._session_active)
+            self.desired.apply_staged(self.session_active)
 
     def current_report(self) -> dict[str, Any]:
         """The reported state, coarsened so that only real changes make a delta."""

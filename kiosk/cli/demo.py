@@ -11,13 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-import importlib
-
 from kiosk.cli import EXIT_CONFIG, EXIT_DATA, EXIT_USAGE
-
-#: The UI layer is reached at run time: the CLI is the process's entry point, while
-#: kiosk/ code itself never depends on Qt (the import-linter contract checks that).
-UI_ENTRY = "ui.launch"
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +68,8 @@ def run(args, ctx) -> int:
         return EXIT_CONFIG
     demo.start()
     try:
-        return importlib.import_module(UI_ENTRY).run_demo(demo, loaded.config, headless=args.headless, scenario=scenario,
+        from ui.launch import run_demo  # the CLI is the process entry point: it starts the UI
+        return run_demo(demo, loaded.config, headless=args.headless, scenario=scenario,
                         screenshots=args.screenshots, orientation=args.orientation)
     finally:
         demo.stop()

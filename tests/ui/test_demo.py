@@ -103,13 +103,13 @@ def test_cutting_the_network_shows_the_offline_status_line(demo, make_shell, qtb
 @pytest.mark.parametrize("demo", [True], indirect=True)
 def test_demo_kiosk_is_enrolled_and_its_queue_delivers(demo):
     """The demo's offline queue is enrolled with the embedded server and delivers."""
-    assert demo.queue is not None and demo.queue.worker is not None, "not enrolled"
+    assert demo.core.queue is not None and demo.core.queue.worker is not None, "not enrolled"
     enqueued = demo.core.event_sink.enqueue(
         "staff_call", {"reason": "help", "journey": None, "at": demo.core.clock.now().isoformat()})
     assert enqueued.case_number.startswith(demo.core.config.kiosk.id)
-    result = demo.queue.worker.sync_once()  # the worker may already have delivered it
+    result = demo.core.queue.worker.sync_once()  # the worker may already have delivered it
     assert result.ok, result
-    status = demo.queue.status()
+    status = demo.core.queue.status()
     assert status.depth == 0 and status.delivered_kept == 1 and status.quarantined == 0
 
 
@@ -120,5 +120,5 @@ def test_help_button_queues_a_staff_call(demo, make_shell, qtbot):
     with qtbot.waitSignal(shell.shell.helpChanged):
         tap(qtbot, shell, "nav_help")
     qtbot.waitUntil(lambda: shell.shell.helpQueued, timeout=10_000)
-    status = demo.queue.status()
+    status = demo.core.queue.status()
     assert status.depth + status.delivered_kept == 1 and status.quarantined == 0

@@ -58,26 +58,6 @@ def test_simulate_arguments_are_typed():
         ("receipt_printer", "offline", {"offline": False})
 
 
-def test_run_mirrors_the_sync_workers_last_cycle_into_the_core(test_clock):
-    from types import SimpleNamespace
-
-    from kiosk.cli.run import FOLLOW_INTERVAL_S, follow_sync
-
-    core = SimpleNamespace(server_reachable=True)
-    core.set_server_reachable = lambda ok: setattr(core, "server_reachable", ok)
-    worker = SimpleNamespace(last_result=None)
-    stop = follow_sync(core, worker, test_clock)
-    assert core.server_reachable  # nothing known yet
-    worker.last_result = SimpleNamespace(ok=False)
-    test_clock.advance(FOLLOW_INTERVAL_S)
-    assert not core.server_reachable
-    worker.last_result = SimpleNamespace(ok=True)
-    test_clock.advance(FOLLOW_INTERVAL_S)
-    assert core.server_reachable
-    stop()
-    assert test_clock.pending() == 0
-
-
 def test_virtual_pcsc_reader_fails_doctor_unless_the_reader_is_simulated(monkeypatch):
     from types import SimpleNamespace
 

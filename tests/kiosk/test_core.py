@@ -1,0 +1,41 @@
+"""The composition root: the attract screen's online/offline follows the sync worker."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from kiosk.app import SYNC_FOLLOW_INTERVAL_S, KioskCore
+from kiosk.config import load_config
+
+
+class ListSink:
+    def __init__(self) -> None:
+        self.items: list = []
+
+    def enqueue(self, kind, payload, blobs=None):
+        self.items.append((kind, payload))
+
+
+def test_server_reachable_follows_the_sync_workers_last_pass(tmp_path, test_clock):
+    core = KioskCore.create(load_config(None), tmp_path, clock=test_clock, event_sink=ListSink(),
+                            with_face=False)
+    worker = SimpleNamespace(last_result=None)
+    core.queue = SimpleNamespace(worker=worker, start=lambda: None, stop=lambda: None)
+    seen = []
+    core.subscribe(lambda availability: seen.append(availability["ticket"].available))
+    core.start()
+    try:
+        assert core.server_reachable  # nothing known yet
+        worker.last_result = SimpleNamespace(ok=False)
+        test_clock.advance(SYNC_FOLLOW_INTERVAL_S)
+        assert not core.server_reachable
+        assert core.availability()["apply"].available  # applications still accepted
+        assert not core.availability()["ticket"].available
+        worker.last_result = SimpleNamespace(ok=True)
+        test_clock.advance(SYNC_FOLLOW_INTERVAL_S)
+        assert core.server_reachable and core.availability()["ticket"].available
+        assert False in seen
+    finally:
+        core.stop()
+    worker.last_result = SimpleNamespace(ok=False)
+    test_clock.advance(SYNC_FOLLOW_INTERVAL_S * 3)  # a stopped core follows nothing
+    assert core.server_reachable
