@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from devices.model import DeviceEvent
+from devices.model import Availability, DeviceEvent
 from devices.registry import DeviceRegistry, build_registry
 from kiosk._version import __version__
 from kiosk.availability import JourneyAvailability, journey_availability
@@ -141,6 +141,28 @@ class KioskCore:
                 if event.name == "statusChanged" and event.changes.get("availability") == "online":
                     pickup.reconcile()
             pickup.lockers.subscribe(reconcile_when_online)
+
+    def wait_settled(self, timeout_s: float = 20.0) -> list[str]:
+        """Wait (real time) until no device is still starting; returns those that still are.
+
+        Devices open on their own workers; the kiosk shows its first screen once each has
+        said whether it is there, so the attract screen does not flash "unavailable"."""
+        settled = threading.Event()
+
+        def starting() -> list[str]:
+            return [d.name for d in self.devices.devices.values()
+                    if d.status.availability is Availability.STARTING]
+
+        def check(_event: object = None) -> None:
+            if not starting():
+                settled.set()
+        unsubscribe = self.devices.subscribe(check)
+        try:
+            check()
+            settled.wait(timeout_s)
+        finally:
+            unsubscribe()
+        return starting()
 
     def _follow_sync(self) -> None:
         """Mirror the sync worker's last pass (did the server answer?) into

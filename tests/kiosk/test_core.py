@@ -24,6 +24,7 @@ def test_server_reachable_follows_the_sync_workers_last_pass(tmp_path, test_cloc
     core.subscribe(lambda availability: seen.append(availability["ticket"].available))
     core.start()
     try:
+        assert core.wait_settled() == []
         assert core.server_reachable  # nothing known yet
         worker.last_result = SimpleNamespace(ok=False)
         test_clock.advance(SYNC_FOLLOW_INTERVAL_S)
