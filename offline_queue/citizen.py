@@ -31,10 +31,13 @@ M = TypeVar("M", bound=BaseModel)
 
 class CitizenClient:
     def __init__(self, transport: SignedTransport, signing_key: Ed25519PrivateKey, *,
-                 clock: Clock) -> None:
+                 clock: Clock, journey_clock: Clock | None = None) -> None:
+        """`clock` is real time (what the server checks); `journey_clock` the clock the
+        journeys stamped the identification with (a TestClock in scenarios and tests)."""
         self._transport = transport
         self._key = signing_key
         self._clock = clock
+        self._journey_clock = journey_clock or clock
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citizen-client")
 
     def close(self) -> None:
@@ -43,9 +46,11 @@ class CitizenClient:
     # --- plumbing ------------------------------------------------------------------------
 
     def _assertion(self, who: Identified) -> dict[str, Any]:
+        # the identification's age carried over to real time
+        identified_at = self._clock.now() - (self._journey_clock.now() - who.at)
         assertion = v1.CitizenAssertion(kiosk_id=self._transport.kiosk_id,
                                         id_number=who.id_number, method=who.method,
-                                        identified_at=who.at, nonce=secrets.token_hex(16))
+                                        identified_at=identified_at, nonce=secrets.token_hex(16))
         signature = self._key.sign(v1.canonical_json(assertion))
         return v1.SignedCitizenAssertion(
             assertion=assertion, signature_b64=base64.b64encode(signature).decode()

@@ -397,11 +397,13 @@ def _citizen_and_pending(core: Any) -> tuple[Any, LocalPendingCases]:
     still_pending: Callable[[str], bool] = lambda case: True  # noqa: E731
     if worker is not None:
         server = core.config.server
+        # requests are signed on real time (the queue's clock), which the server checks
         transport = SignedTransport(worker.transport.base_url, worker.identity.kiosk_id,
-                                    worker.identity.signing_key, clock=core.clock,
+                                    worker.identity.signing_key, clock=queue.clock,
                                     timeout_s=server.timeout_s,
                                     pinned_cert_sha256=server.pinned_cert_sha256)
-        citizen = CitizenClient(transport, worker.identity.signing_key, clock=core.clock)
+        citizen = CitizenClient(transport, worker.identity.signing_key, clock=queue.clock,
+                                journey_clock=core.clock)
     if queue is not None:
         def still_pending(case: str) -> bool:
             return any(item.case_number == case for item in queue.outbox.items(state="pending"))
