@@ -8,20 +8,8 @@ import pytest
 from tests.journeys.fakes import make_services
 
 
-def _pin_bools() -> None:
-    """PySide6 6.12.0 on Python 3.11 drops one reference to True on every Signal.emit()
-    (a refcount bug in the binding; bools are only immortal from 3.12 on): after enough
-    emits the interpreter aborts at exit ("bool_dealloc"). For the test run the counts of
-    True and False are raised once by a billion; the product needs the binding fixed or
-    pinned (reported to the lead)."""
-    import ctypes
-    import sys
-    if sys.version_info < (3, 12):
-        for value in (True, False):
-            ctypes.c_ssize_t.from_address(id(value)).value += 1_000_000_000
-
-
-_pin_bools()
+# see ui/journeys/_pyside_guard.py: PySide6 6.12.0 drops a reference to True on each emit
+import ui.journeys  # noqa: E402,F401  (applies the guard)
 
 
 @pytest.fixture(scope="session")
