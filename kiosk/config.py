@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from config import DEFAULTS_DIR, DEFAULTS_FILE
 from devices.face.settings import FaceSettings
-from devices.registry import KINDS, ROLES, BackendUnavailable, DeviceSpec, UnknownBackend, \
+from devices.registry import BackendUnavailable, DeviceSpec, UnknownBackend, \
     backend_class
 
 JOURNEYS = ("apply", "query", "pickup", "ticket", "guide", "rate")

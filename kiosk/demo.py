@@ -220,28 +220,3 @@ def open_queue(loaded: LoadedConfig, kiosk_dir: Path, server: EmbeddedServer | N
         print(f"warning: the demo kiosk could not enrol ({type(error).__name__}: {error})",
               file=sys.stderr)
         return QueueService.open(config.queue, server_section, kiosk_dir, clock)
-
-
-def wait_devices_settled(core: KioskCore, timeout_s: float = 20.0) -> list[str]:
-    """Wait (real time) until no device is still starting; returns those that still are.
-
-    Devices open on their own workers; the demo shows its first screen once each has
-    said whether it is there, so the attract screen does not flash "unavailable"."""
-    from devices.model import Availability
-
-    settled = threading.Event()
-
-    def starting() -> list[str]:
-        return [d.name for d in core.devices.devices.values()
-                if d.status.availability is Availability.STARTING]
-
-    def check(_event: object = None) -> None:
-        if not starting():
-            settled.set()
-    unsubscribe = core.devices.subscribe(check)
-    try:
-        check()
-        settled.wait(timeout_s)
-    finally:
-        unsubscribe()
-    return starting()

@@ -29,12 +29,11 @@ def run_demo(demo: Any, config: KioskConfig, *, headless: bool, scenario: Scenar
              screenshots: Path | None, orientation: str | None) -> int:
     """Headless: walk the scenario (if any), save PNGs, exit 0/1. Otherwise run windowed
     with the simulator control panel."""
-    from kiosk.demo import wait_devices_settled
     from ui.app import ShellApp, application
     from ui.scenario_runner import ScenarioRunner, StepFailed, configure_for
 
     app = application(sys.argv[:1], headless=headless)
-    still_starting = wait_devices_settled(demo.core)
+    still_starting = demo.core.wait_settled()
     if still_starting:
         log.warning("devices still starting", extra={"devices": still_starting})
     if scenario is not None:

@@ -445,7 +445,7 @@ PAYLOAD_MODELS: dict[str, type[Request]] = {
 # --------------------------------------------------------------------------- blobs
 
 class BlobUploadCreate(Request):
-    length: int = Field(ge=1, description=f"ciphertext bytes; over MAX_BLOB_BYTES is a 413")
+    length: int = Field(ge=1, description="ciphertext bytes; over MAX_BLOB_BYTES is a 413")
 
 
 class BlobUploadCreated(Response):

@@ -106,8 +106,7 @@ def run(args, ctx) -> int:
 
 def settle(core, timeout_s: float) -> None:
     """Wait until devices have started and finished what simulator actions queued."""
-    from kiosk.demo import wait_devices_settled
-    wait_devices_settled(core, timeout_s)
+    core.wait_settled(timeout_s)
     for _ in range(2):  # an action's follow-up (a status poll) may queue one more command
         commands = [device.submit("doctor: sync", lambda token: None, timeout=None,
                                   internal=True) for device in core.devices.devices.values()]

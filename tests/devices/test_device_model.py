@@ -1,7 +1,6 @@
 """The device model: exactly one completion, timeouts, cancel, hot-plug healing."""
 from __future__ import annotations
 
-import threading
 
 import pytest
 

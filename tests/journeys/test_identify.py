@@ -3,7 +3,7 @@ import pytest
 from devices.model import InvalidData, UserError
 from kiosk.journeys.identify import IdentifyJourney, IdentifyState as S, mrz_key_from_code
 from kiosk.journeys.ports import CitizenDocument, FaceGuidance, FaceOutcome
-from tests.journeys.fakes import PASSPORT, RESIDENT, FakeCitizen, FakePrinter, make_services
+from tests.journeys.fakes import PASSPORT, RESIDENT, FakeCitizen, make_services
 
 
 @pytest.fixture

@@ -2,8 +2,7 @@ import pytest
 
 from kiosk.journeys import GuideJourney, PickupJourney, QueryJourney, RateJourney, TicketJourney
 from kiosk.journeys.ports import Parcel
-from tests.journeys.fakes import RESIDENT, FakeCitizen, FakeDesk, HeldWork, \
-    identify_with_card, make_services
+from tests.journeys.fakes import RESIDENT, FakeCitizen, FakeDesk, identify_with_card, make_services
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ WAIT = 30
 def core(tmp_path_factory):
     from kiosk.app import KioskCore
     from kiosk.config import load_config
-    from kiosk.demo import wait_devices_settled
     directory = tmp_path_factory.mktemp("kiosk")
     site = directory / "site.toml"
     # the default 1280x720 simulated document camera shows the page too small to pass the
@@ -26,7 +25,7 @@ def core(tmp_path_factory):
     made = KioskCore.create(load_config(site), directory, clock=SystemClock(),
                             with_queue=False, with_face=False)
     made.start()
-    assert wait_devices_settled(made) == []
+    assert made.wait_settled() == []
     yield made
     made.stop()
 

@@ -44,13 +44,13 @@ def test_failing_step_is_named_and_exits_1(tmp_path):
 @pytest.fixture
 def demo(request, tmp_path, test_clock):
     from kiosk.config import load_config
-    from kiosk.demo import Demo, wait_devices_settled
+    from kiosk.demo import Demo
     with_server = getattr(request, "param", False)
     demo = Demo.create(load_config(), tmp_path, clock=test_clock, with_server=with_server)
     if with_server:
         assert demo.server is not None, "the embedded district server did not start"
     demo.start()
-    wait_devices_settled(demo.core)
+    demo.core.wait_settled()
     yield demo
     demo.stop()
 

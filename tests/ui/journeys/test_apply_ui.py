@@ -1,10 +1,9 @@
 """Apply through the real view-model and QML screens."""
 from __future__ import annotations
 
-import pytest
 
 from kiosk.journeys.ports import FaceOutcome
-from tests.journeys.fakes import RESIDENT, FakeCitizen, scanned
+from tests.journeys.fakes import RESIDENT, FakeCitizen
 from tests.ui.conftest import tap
 
 
