@@ -2,7 +2,10 @@
 
 Speed: the detector (HOG) runs on a frame scaled down to `detect_width`, without
 upsampling; the box is scaled back and the landmarks and the single 128-d encoding
-are computed on the full-resolution frame. Encodings are made with the 5-point
+are computed on the full-resolution frame. Only when that fast pass finds no face
+does the detector run the way stock face_recognition runs it (full frame, upsampled
+once), so every face the stock pipeline finds is found here too: a small one is then
+guided "come closer" instead of "no face". Encodings are made with the 5-point
 alignment and `num_jitters=1`, exactly as face_recognition's defaults do, so the
 distances compare with the stock pipeline's.
 """
@@ -85,15 +88,18 @@ class FacePipeline:
     # --- detection, landmarks, encoding ---------------------------------------------
 
     def detect(self, rgb: np.ndarray, target_width: int, upsample: int = 0) -> list[Any]:
-        """dlib rectangles in `rgb`'s coordinates, detected on a copy scaled to target_width."""
+        """dlib rectangles in `rgb`'s coordinates, detected on a copy scaled to target_width
+        and trimmed to the frame (as face_recognition trims them)."""
         scale = min(1.0, target_width / rgb.shape[1])
         small = rgb if scale == 1.0 else cv2.resize(
             rgb, (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale)),
             interpolation=cv2.INTER_AREA)
         rects = self.models.detector(small, upsample)
         rect = self.models.dlib.rectangle
-        return [rect(round(r.left() / scale), round(r.top() / scale),
-                     round(r.right() / scale), round(r.bottom() / scale)) for r in rects]
+        height, width = rgb.shape[:2]
+        return [rect(max(0, round(r.left() / scale)), max(0, round(r.top() / scale)),
+                     min(width, round(r.right() / scale)), min(height, round(r.bottom() / scale)))
+                for r in rects]
 
     def encode(self, rgb: np.ndarray, rect: Any) -> np.ndarray:
         shape = self.models.sp5(rgb, rect)
@@ -163,11 +169,14 @@ class FacePipeline:
         if framing:
             rects = self.detect(rgb, self.settings.detect_width)
             if not rects:
-                # faces too small for the fast pass are looked for once more at double
-                # resolution, so a citizen standing back hears "come closer", not "no face"
+                # faces too small for the fast pass (narrower than 80 px at detect_width) are
+                # looked for as stock face_recognition does: full frame, upsampled once (down
+                # to 40 px). A citizen standing back hears "come closer", not "no face", and a
+                # frame in which stock finds a face never reads "no face" here. (When the fast
+                # pass finds a face, a far smaller one behind it is not counted.)
                 timer.lap("detect")
-                rects = self.detect(rgb, self.settings.detect_width, upsample=1)
-                timer.lap("detect_small")
+                rects = self.detect(rgb, rgb.shape[1], upsample=1)
+                timer.lap("detect_full")
         else:
             rects = self._detect_still(rgb)
         if "detect" not in timer.ms:

@@ -34,7 +34,7 @@ class FaceSettings(BaseModel):
     @classmethod
     def _detectable(cls, value: float, info: ValidationInfo) -> float:
         # faces at least min_face_width wide must be found by the fast pass (no upsampling)
-        # at detect_width; smaller ones are found by the slower second pass: "come closer"
+        # at detect_width; smaller ones are found by the slower full-frame pass: "come closer"
         detect_width = info.data.get("detect_width")
         if detect_width and value * detect_width < HOG_WINDOW:
             bound = round(HOG_WINDOW / detect_width, 4)

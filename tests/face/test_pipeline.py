@@ -93,6 +93,26 @@ def test_standing_too_far_back_is_guided(face):
     assert face.observe(frame).result(60).guidance is Guidance.TOO_FAR
 
 
+def clip_frame(index: int) -> np.ndarray:
+    """Frame `index` of the shared clip, as the 1280x720 face camera would deliver it."""
+    clip = cv2.VideoCapture(str(shared_data("faces", "short_hamilton_clip.mp4")))
+    try:
+        clip.set(cv2.CAP_PROP_POS_FRAMES, index)
+        ok, frame = clip.read()
+    finally:
+        clip.release()
+    assert ok
+    return cv2.resize(frame, (1280, 720))
+
+
+@pytest.mark.parametrize("index", [0, 25])  # faces about 7 % and 3 % of the frame wide
+def test_a_face_too_small_for_the_fast_pass_is_found_and_guided_closer(face, index):
+    # stock face_recognition (full frame, upsampled once) finds these faces; so must we
+    observation = face.observe(clip_frame(index), match=True).result(60)
+    assert (observation.guidance, observation.faces) == (Guidance.TOO_FAR, 1)
+    assert observation.distance is None  # never matched while the citizen is told to come closer
+
+
 def test_too_far_follows_the_setting():
     from devices.face.pipeline import FacePipeline
     from devices.face.tracks import template
