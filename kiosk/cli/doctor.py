@@ -94,7 +94,7 @@ def run(args, ctx) -> int:
                 return EXIT_USAGE
         if actions:
             settle(core, args.settle_timeout)
-        report = build_report(core, loaded, ctx)
+        report = build_report(core, loaded)
     finally:
         core.stop()
     if args.json:
@@ -117,7 +117,11 @@ def settle(core, timeout_s: float) -> None:
                 pass
 
 
-def build_report(core, loaded, ctx) -> dict[str, Any]:
+#: how long the face child process may take to load its models
+FACE_READY_TIMEOUT_S = 60.0
+
+
+def build_report(core, loaded) -> dict[str, Any]:
     from kiosk.availability import JOURNEY_REQUIREMENTS
 
     config = loaded.config
@@ -142,6 +146,12 @@ def build_report(core, loaded, ctx) -> dict[str, Any]:
             affected = [j for j in journeys if role in JOURNEY_REQUIREMENTS[j].required
                         or role in JOURNEY_REQUIREMENTS[j].degrades]
             problems.append({"role": role, "reason": state.reason, "journeys": affected})
+    face = face_report(core, FACE_READY_TIMEOUT_S)
+    if not face["usable"]:
+        problems.append({"role": "face_pipeline", "reason": face["reason"],
+                         "journeys": [j for j in journeys if "face_camera" in
+                                      JOURNEY_REQUIREMENTS[j].degrades
+                                      or "face_camera" in JOURNEY_REQUIREMENTS[j].required]})
     virtual = virtual_reader_problem(loaded)
     if virtual:
         problems.append({"role": "id_reader", "reason": virtual, "journeys": []})
@@ -152,8 +162,9 @@ def build_report(core, loaded, ctx) -> dict[str, Any]:
         "devices": devices,
         "journeys": {j: {"available": a.available, "reasons": list(a.reasons),
                          "degraded": list(a.degraded)} for j, a in availability.items()},
-        "queue": queue_report(config, ctx),
-        "server": server_report(config, ctx),
+        "face_pipeline": face,
+        "queue": queue_report(core),
+        "server": server_report(core),
     }
 
 
@@ -174,50 +185,45 @@ def virtual_reader_problem(loaded) -> str:
             f"{', '.join(real_readers)} uses a real backend: remove vsmartcard-vpcd")
 
 
-def _queue_service(config, ctx):
-    from offline_queue.service import QueueService
-    return QueueService.open(config.queue, config.server, ctx.data_dir, ctx.clock)
-
-
-def queue_report(config, ctx) -> dict[str, Any]:
-    from offline_queue.errors import StorageUnavailable
+def face_report(core, timeout_s: float) -> dict[str, Any]:
+    """Whether the face pipeline's child process loaded its models."""
+    if core.face is None:
+        return {"usable": False, "reason": "the face service is not part of this kiosk"}
     try:
-        service = _queue_service(config, ctx)
+        core.face.start().ready.result(timeout_s)
+    except Exception as error:  # any failure is the finding being reported
+        return {"usable": False, "reason": f"{type(error).__name__}: {error}"}
+    return {"usable": True, "reason": ""}
+
+
+def queue_report(core) -> dict[str, Any]:
+    from offline_queue.errors import StorageUnavailable
+    if core.queue is None:
+        return {"usable": False, "error": "no offline queue"}
+    try:
+        status = core.queue.status().as_dict()
     except StorageUnavailable as error:
         return {"usable": False, "error": str(error)}
-    try:
-        status = service.status().as_dict()
-        status["usable"] = True
-        status["enrolled"] = service.worker is not None
-        return status
-    except StorageUnavailable as error:
-        return {"usable": False, "error": str(error)}
-    finally:
-        service.outbox.close()
+    status["usable"] = True
+    status["enrolled"] = core.queue.worker is not None
+    return status
 
 
-def server_report(config, ctx) -> dict[str, Any]:
-    from offline_queue.errors import StorageUnavailable
+def server_report(core) -> dict[str, Any]:
+    url = core.config.server.url
+    worker = core.queue.worker if core.queue is not None else None
+    if worker is None:
+        note = ("not enrolled: run `kiosk enroll --server URL --token TOKEN`" if url else
+                "no server configured: the kiosk works offline (kiosk demo embeds one)")
+        return {"url": url, "reachable": None, "note": note}
     try:
-        service = _queue_service(config, ctx)
-    except StorageUnavailable as error:
-        return {"url": config.server.url, "reachable": None, "note": str(error)}
-    try:
-        if service.worker is None:
-            note = ("not enrolled: run `kiosk enroll --server URL --token TOKEN`"
-                    if config.server.url else
-                    "no server configured: the kiosk works offline (kiosk demo embeds one)")
-            return {"url": config.server.url, "reachable": None, "note": note}
-        url = service.worker.transport.base_url
-        try:
-            service.worker.probe()
-        except Exception as error:  # any failure is the finding being reported
-            return {"url": url, "reachable": False, "note": f"{type(error).__name__}: {error}"}
-        offset = service.worker.transport.clock_offset_s
-        return {"url": url, "reachable": True,
-                "clock_offset_s": None if offset is None else round(offset, 1)}
-    finally:
-        service.outbox.close()
+        worker.probe()
+    except Exception as error:  # any failure is the finding being reported
+        return {"url": worker.transport.base_url, "reachable": False,
+                "note": f"{type(error).__name__}: {error}"}
+    offset = worker.transport.clock_offset_s
+    return {"url": worker.transport.base_url, "reachable": True,
+            "clock_offset_s": None if offset is None else round(offset, 1)}
 
 
 def render(report: dict[str, Any]) -> str:
@@ -233,8 +239,10 @@ def render(report: dict[str, Any]) -> str:
         state = "offered" if j["available"] else "NOT OFFERED"
         detail = "; ".join(j["reasons"] + [f"degraded: {x}" for x in j["degraded"]])
         lines.append(f"  {name:<8} {state:<12} {detail}")
+    face = report["face_pipeline"]
+    lines += ["", "face pipeline: " + ("ready" if face["usable"] else f"UNUSABLE: {face['reason']}")]
     queue = report["queue"]
-    lines += ["", "queue: " + (f"pending {queue['depth']}, quarantined {queue['quarantined']}"
+    lines += ["queue: " + (f"pending {queue['depth']}, quarantined {queue['quarantined']}"
                                f", enrolled {queue['enrolled']}"
                                if queue.get("usable") else f"UNUSABLE: {queue.get('error')}")]
     server = report["server"]
