@@ -19,8 +19,18 @@ $(STAMP): setup.py kiosk/_version.py
 	$(PY) -m pip install -q --no-deps "face-recognition==1.3.0"
 	touch $(STAMP)
 
+# With a screen: the kiosk in a window beside its simulator control panel. Without one
+# (a server, CI): every demo scenario walked headless, a PNG per screen in out/demo/.
 demo: setup
-	$(VENV)/bin/kiosk demo --windowed
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  $(VENV)/bin/kiosk demo --windowed; \
+	else \
+	  echo "no display: walking the demo scenarios headless; screenshots in out/demo/"; \
+	  for s in config/scenarios/*.yaml; do \
+	    $(VENV)/bin/kiosk demo --headless --scenario $$s \
+	      --screenshots out/demo/$$(basename $$s .yaml) || exit 1; \
+	  done; \
+	fi
 
 test: setup
 	@bash scripts/start-test-services.sh
