@@ -25,7 +25,7 @@ setup(
                                     "district_server*", "config*"]),
     package_data={
         "config": ["*.toml", "*.yaml", "*.json", "defaults.d/*.toml", "scenarios/*.yaml",
-                   "profiles/**/*", "catalogue/**/*"],
+                   "profiles/**/*", "catalogue/**/*", "demo/*"],
         "ui": ["qml/**/*", "journeys/**/*.qml", "i18n/*.ts", "i18n/*.qm", "assets/**/*"],
         "district_server": ["alembic.ini", "alembic/**/*.py", "**/templates/**/*", "**/static/**/*"],
         "devices": ["**/*.json", "**/*.c", "**/*.h", "**/profiles/**/*"],

@@ -6,10 +6,18 @@
       - expect_screen: attract
       - tap: language_switch
       - type: {target: search_field, text: "bj"}
-      - device: {device: receipt_printer, action: paper, args: {state: out}}
+      - device: {device: receipt_printer, action: paper, args: {level: out}}
+      - device: {device: network, action: cut}       # the demo's line to the server
+      - device: {device: clock, action: run, args: {seconds: 60, until_screen: apply.form}}
       - advance_clock: 95
       - wait_for: {screen: idle_warning, timeout_s: 5}
       - screenshot: idle_warning
+
+`device` steps name a device of the registry (a simulator action) or one of two demo
+pseudo-devices the runner (ui/scenario_runner.py) handles: `network` with `cut` /
+`restore` (the demo's `set_network_cut`), and `clock` with `run` (the TestClock runs in
+camera-frame ticks for up to `seconds`, stopping once `until_screen` shows: what a face
+check's liveness challenges need).
 
 Each step has exactly one key. `load_scenario` validates the whole file up front and
 names the file, step number and problem on error.

@@ -44,7 +44,8 @@ def run_demo(demo: Any, config: KioskConfig, *, headless: bool, scenario: Scenar
         if headless:
             shell.show(windowed=True)
             runner = ScenarioRunner(shell, devices=demo.core.devices, clock=demo.core.clock,
-                                    screenshots=screenshots)
+                                    screenshots=screenshots,
+                                    set_network_cut=demo.set_network_cut)
             if scenario is None:
                 runner.save("attract")
                 return 0

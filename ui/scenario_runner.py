@@ -3,9 +3,15 @@
 Steps act the way a citizen or a technician would: `tap` clicks the centre of the
 visible item with that objectName through the window (so the idle timer sees it),
 `type` commits text to the focused input as the virtual keyboard does, `device` calls
-the simulator, `advance_clock` moves the TestClock. A PNG is saved for every screen
-reached (a new screen, language or text size) and for every `screenshot` step. The
-first step that fails raises `StepFailed` naming its number and what went wrong.
+the simulator, `advance_clock` moves the TestClock. Two pseudo-devices belong to the
+demo rather than the registry: `network` (`cut` / `restore` the line to the embedded
+district server) and `clock` (`run`: let the TestClock run in camera-frame ticks, a
+few times slower than real time so the face pipeline sees every frame even on a busy
+machine, for up to `seconds` of clock, stopping once `until_screen` shows; what a face
+check with liveness challenges needs, since a blink is a few frames long). A PNG is
+saved for every screen reached (a new screen, language or text size) and for every
+`screenshot` step. The first step that fails raises `StepFailed` naming its number and
+what went wrong.
 """
 from __future__ import annotations
 
@@ -53,11 +59,19 @@ def configure_for(config: KioskConfig, scenario: Scenario) -> KioskConfig:
 
 
 class ScenarioRunner:
+    #: one tick of `clock: run`: a frame of the simulated camera (15 fps), and the real
+    #: time given to the camera and face workers per tick (the face child drops frames
+    #: that arrive while it is busy, and one dropped frame can hide a blink)
+    CLOCK_TICK_S = 1 / 15
+    CLOCK_TICK_REAL_MS = 200
+
     def __init__(self, shell: ShellApp, *, devices: Any = None, clock: Any = None,
-                 screenshots: Path | None = None) -> None:
+                 screenshots: Path | None = None,
+                 set_network_cut: Callable[[bool], None] | None = None) -> None:
         self.shell = shell
         self.devices = devices
         self.clock = clock
+        self.set_network_cut = set_network_cut
         self.screenshots = screenshots
         self.saved: list[Path] = []
         self._last_seen: tuple[str, str, bool] | None = None
@@ -92,6 +106,11 @@ class ScenarioRunner:
             if self.shell.screen_name != step.screen:
                 raise RuntimeError(f"expected screen {step.screen!r}, "
                                    f"showing {self.shell.screen_name!r}")
+        elif isinstance(step, DeviceAction) and step.device in self.PSEUDO_DEVICES:
+            try:
+                self.PSEUDO_DEVICES[step.device](self, step.action, **step.args)
+            except TypeError as error:  # an argument the pseudo-device does not take
+                raise ValueError(f"{step.device}: {error}") from None
         elif isinstance(step, (DeviceAction, AdvanceClock)):
             run_device_step(step, self.devices, self.clock)
         elif isinstance(step, WaitFor):
@@ -121,6 +140,31 @@ class ScenarioRunner:
         event = QInputMethodEvent()
         event.setCommitString(text)  # what the virtual keyboard sends on commit
         QCoreApplication.sendEvent(focus, event)
+
+    def network(self, action: str) -> None:
+        if action not in ("cut", "restore"):
+            raise ValueError(f"network: unknown action {action!r}; use cut or restore")
+        if self.set_network_cut is None:
+            raise RuntimeError("network steps need the demo (kiosk demo --headless)")
+        self.set_network_cut(action == "cut")
+
+    def run_clock(self, action: str, seconds: float = 30.0,
+                  until_screen: str | None = None) -> None:
+        if action != "run":
+            raise ValueError(f"clock: unknown action {action!r}; use run")
+        advance = getattr(self.clock, "advance", None)
+        if advance is None:
+            raise RuntimeError("clock steps need the test clock (run the demo headless)")
+        for _ in range(max(1, round(seconds / self.CLOCK_TICK_S))):
+            if until_screen is not None and self.shell.screen_name == until_screen:
+                return
+            advance(self.CLOCK_TICK_S)
+            QTest.qWait(self.CLOCK_TICK_REAL_MS)
+        if until_screen is not None and self.shell.screen_name != until_screen:
+            raise RuntimeError(f"screen {until_screen!r} not reached after {seconds:g} s of "
+                               f"clock (showing {self.shell.screen_name!r})")
+
+    PSEUDO_DEVICES: dict[str, Callable[..., None]] = {"network": network, "clock": run_clock}
 
     def wait_for(self, step: WaitFor) -> None:
         def reached() -> bool:

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 import numpy as np
 from pydantic import Field
 
+from config import CONFIG_DIR
 from devices.camera.opencv import OpenCVCamera, OpenCVCameraSettings
 from devices.camera.source import FrameSource, check_frame
 from devices.commands import CancelToken
@@ -70,9 +71,11 @@ class SimulatedCamera(SimulatorMixin, OpenCVCamera):
         """Who stands in front of the camera: holder, someone_else, photo_of_holder, no_one."""
         if who not in PERSONS:
             raise SimulatorError(f"unknown person {who!r}; use one of {', '.join(PERSONS)}")
-        picture = image or {"holder": self.settings.holder_image,
-                            "photo_of_holder": self.settings.holder_image,
-                            "someone_else": self.settings.other_image}.get(who, "")
+        configured = {"holder": self.settings.holder_image,
+                      "photo_of_holder": self.settings.holder_image,
+                      "someone_else": self.settings.other_image}.get(who, "")
+        # configured pictures (the demo's demo/holder.jpg) are relative to the config package
+        picture = image or (str(CONFIG_DIR / configured) if configured else "")
         if who != "no_one" and not picture:
             raise SimulatorError(f"{self.name}: set holder_image/other_image or pass image=")
         self._scene_source = picture if who != "no_one" else ""

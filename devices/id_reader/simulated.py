@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from pydantic import Field
 
+from config import CONFIG_DIR
 from devices.commands import CancelToken
 from devices.id_reader import sam_protocol as sp
 from devices.id_reader.errors import CardRemoved, NoCard
@@ -29,7 +30,7 @@ from devices.id_reader.sam import SamLink
 from devices.id_reader.sam_simulator import SAM_PROFILES, SamSimulator
 from devices.id_reader.virtual_card.card import CardLeftField, VirtualEmrtd
 from devices.id_reader.virtual_card.profiles import (CARD_FAULTS, PROFILES, EmrtdProfile,
-                                                     make_card, simulator_pki)
+                                                     build_files, make_card, simulator_pki)
 from devices.model import DeviceIdentity
 from devices.simulator import SimulatorError, SimulatorMixin
 from kiosk.identity_validation import BacKeyInput, bac_key
@@ -42,6 +43,16 @@ def _check_profile(name: str) -> None:
     if name not in PROFILES and name not in SAM_PROFILES:
         raise SimulatorError(f"unknown virtual card profile {name!r}; known: "
                              f"{', '.join([*PROFILES, *SAM_PROFILES])}")
+
+
+def _read_photo(photo_file: str) -> bytes | None:
+    if not photo_file:
+        return None
+    path = CONFIG_DIR / photo_file  # an absolute photo_file stays as it is
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise SimulatorError(f"photo_file {path}: {error.strerror or error}") from None
 
 
 class _InProcessConnection:
@@ -89,6 +100,9 @@ class SimulatedIdReader(SimulatorMixin, EmrtdIdReader):
         profile: str = "resident_passport"
         card_present: bool = True
         photo_bytes: int = Field(default=20000, ge=1000, le=200_000)
+        #: a JPEG for the eMRTD's DG2 instead of the synthetic one (relative paths: to the
+        #: config package), so the demo's face check can match the simulated camera
+        photo_file: str = ""
         #: without a typed key, use the virtual card's own MRZ (as an MRZ scanner would)
         auto_access_key: bool = True
 
@@ -99,6 +113,7 @@ class SimulatedIdReader(SimulatorMixin, EmrtdIdReader):
         super().__init__(name, settings, clock=clock)
         self._init_simulator()
         _check_profile(self.settings.profile)
+        self._photo = _read_photo(self.settings.photo_file)
         self._cards_lock = threading.Lock()
         self._emrtd: EmrtdProfile | None = None
         self._sam_card: str | None = None
@@ -158,8 +173,10 @@ class SimulatedIdReader(SimulatorMixin, EmrtdIdReader):
         profile = self._emrtd_profile()
         if profile is None:
             return None
-        return make_card(profile, simulator_pki(), fault=self._next_fault(),
-                         max_read=self.settings.max_read)
+        fault, pki = self._next_fault(), simulator_pki()
+        files = build_files(profile, pki, fault=fault, photo=self._photo) \
+            if self._photo is not None else None
+        return make_card(profile, pki, fault=fault, max_read=self.settings.max_read, files=files)
 
     # --- backend ---------------------------------------------------------------------
 

@@ -1,0 +1,62 @@
+"""The demo's pseudo-devices in scenarios: `network` cuts and restores the line to the
+embedded server, `clock` runs the TestClock in frame ticks until a screen shows."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from kiosk.clock import TestClock
+from kiosk.scenario import DeviceAction
+
+
+def runner_with(qapp, *, screen="apply.identify_face_check", network=None, clock=None):
+    from ui.scenario_runner import ScenarioRunner
+    shell = SimpleNamespace(screen_name=screen)
+    return ScenarioRunner(shell, clock=clock, set_network_cut=network)
+
+
+def test_network_cut_and_restore_reach_the_demo(qapp):
+    calls = []
+    runner = runner_with(qapp, network=calls.append)
+    runner._run_step(DeviceAction(device="network", action="cut"))
+    runner._run_step(DeviceAction(device="network", action="restore"))
+    assert calls == [True, False]
+
+
+@pytest.mark.parametrize("step, problem", [
+    (DeviceAction(device="network", action="unplug"), ValueError),
+    (DeviceAction(device="network", action="cut", args={"for_s": 3}), ValueError),
+    (DeviceAction(device="clock", action="stop"), ValueError),
+])
+def test_a_pseudo_device_step_it_does_not_know_is_refused(qapp, step, problem):
+    runner = runner_with(qapp, network=lambda cut: None, clock=TestClock())
+    with pytest.raises(problem):
+        runner._run_step(step)
+
+
+def test_network_steps_outside_the_demo_say_so(qapp):
+    with pytest.raises(RuntimeError, match="need the demo"):
+        runner_with(qapp)._run_step(DeviceAction(device="network", action="cut"))
+
+
+def test_the_clock_runs_in_frame_ticks_until_the_screen_shows(qapp):
+    clock = TestClock()
+    runner = runner_with(qapp, clock=clock)
+    runner.CLOCK_TICK_REAL_MS = 0
+    start = clock.monotonic()
+    # a screen change after three ticks, as the face check would make it
+    clock.call_later(3 * runner.CLOCK_TICK_S,
+                     lambda: setattr(runner.shell, "screen_name", "apply.form"))
+    runner._run_step(DeviceAction(device="clock", action="run",
+                                  args={"seconds": 5, "until_screen": "apply.form"}))
+    assert runner.shell.screen_name == "apply.form"
+    assert clock.monotonic() - start == pytest.approx(3 * runner.CLOCK_TICK_S, abs=1e-6)
+
+
+def test_the_clock_that_runs_out_names_the_screen_showing(qapp):
+    runner = runner_with(qapp, clock=TestClock())
+    runner.CLOCK_TICK_REAL_MS = 0
+    with pytest.raises(RuntimeError, match="showing 'apply.identify_face_check'"):
+        runner._run_step(DeviceAction(device="clock", action="run",
+                                      args={"seconds": 0.5, "until_screen": "apply.form"}))
