@@ -229,6 +229,11 @@ class ScannerPort:
 
 # --- printer --------------------------------------------------------------------------------
 
+#: the staff path's reasons (IdentifyJourney.call_staff) in the referral slip's words
+REFERRAL_REASONS = {"help": "市民请求人工帮助", "device_fault": "设备故障，需人工核验身份",
+                    "identity_failed": "人脸比对未通过，需人工核验身份"}
+
+
 class PrinterPort:
     """The journeys' documents as the printer kind's templates."""
 
@@ -257,6 +262,10 @@ class PrinterPort:
                 deadline=datetime.fromisoformat(data["due_date"]).date(),
                 signer=data["applicant"], signed_at=datetime.fromisoformat(data["submitted_at"]),
                 signature=Image.open(io.BytesIO(data["signature"])).convert("L"))
+        if name == "referral":
+            return docs.ReferralSlip(
+                hall=self._hall, reason=REFERRAL_REASONS.get(data["reason"], data["reason"]),
+                kiosk_id=data["kiosk_id"], issued_at=datetime.fromisoformat(data["at"]))
         if name == "ticket":
             return docs.QueueTicket(hall=self._hall, ticket_no=data["ticket_no"],
                                     window_group=data["category"], waiting=data["waiting"],

@@ -68,6 +68,9 @@ def test_a_page_under_the_document_camera_is_captured(services, core):
                  "due_date": "2026-12-03", "url": "https://example.org/case/K-1"}),
     ("ticket", {"ticket_no": "A012", "category": "综合业务", "waiting": 4,
                 "issued_at": "2026-11-26T09:00:00+00:00"}),
+    # what IdentifyJourney.call_staff sends on the staff path
+    ("referral", {"reason": "identity_failed", "kiosk_id": "demo-kiosk-001",
+                  "at": "2026-11-26T09:00:00+00:00"}),
 ])
 def test_the_journeys_documents_print(services, document, data):
     services.printer.print_document(document, data).result(WAIT)
@@ -88,3 +91,16 @@ def test_the_commitment_letter_prints_with_the_signature(services):
 def test_roles_follow_the_registry(services, core):
     assert services.role_usable("id_reader")
     assert services.calendar.add_working_days(date(2026, 11, 27), 1) == date(2026, 11, 30)
+
+
+def test_the_referral_slip_gives_the_staff_path_reason_in_words():
+    from devices.printer.documents import ReferralSlip
+    from kiosk.journeys.wiring import REFERRAL_REASONS, PrinterPort
+    port = PrinterPort(registry=None, hall="福田区政务服务中心")
+    slip = port._document("referral", {"reason": "device_fault", "kiosk_id": "K1",
+                                       "at": "2026-11-26T09:00:00+00:00"})
+    assert isinstance(slip, ReferralSlip)
+    assert slip.reason == REFERRAL_REASONS["device_fault"] and slip.kiosk_id == "K1"
+    unknown = port._document("referral", {"reason": "other", "kiosk_id": "K1",
+                                          "at": "2026-11-26T09:00:00+00:00"})
+    assert unknown.reason == "other"
