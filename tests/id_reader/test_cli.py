@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from config import CONFIG_DIR
 from devices.id_reader.sam_simulator import RESIDENT_NUMBER, SamSimulator
 from kiosk.cli import main
 
@@ -26,8 +27,11 @@ def test_json_read_of_the_simulated_passport(kiosk, tmp_path):
     for key in ("document_type", "document_number", "name", "birth_date", "expiry_date",
                 "photo", "verification", "timings_ms"):
         assert key in shown
-    assert shown["photo"] == {"format": "jpeg", "size_bytes": 20000, "width": 120,
-                              "height": 160, "written_to": str(photo)}
+    # the simulated card carries the demo holder's picture (photo_file in the defaults)
+    demo_photo = CONFIG_DIR / "demo" / "holder.jpg"
+    assert shown["photo"] == {"format": "jpeg", "size_bytes": demo_photo.stat().st_size,
+                              "width": 240, "height": 300, "written_to": str(photo)}
+    assert photo.read_bytes() == demo_photo.read_bytes()
     assert photo.read_bytes()[:2] == b"\xff\xd8"
     assert "\\xff\\xd8" not in out and "/9j/" not in out  # no photo in the output
     assert {c["check"]: c["outcome"] for c in shown["verification"]}["sod_signature"] == "passed"
