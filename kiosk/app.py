@@ -54,6 +54,7 @@ class KioskCore:
         self._last: dict[str, JourneyAvailability] = {}
         self._lock = threading.Lock()
         self._stopped = False
+        self._followed: object = None  # the sync worker's last pass already mirrored
         self._unsubscribe = devices.subscribe(self._on_device_event)
 
     @classmethod
@@ -172,8 +173,12 @@ class KioskCore:
         if worker is None or self._stopped:
             return
         result = worker.last_result
-        if result is not None and result.ok != self.server_reachable:
-            self.set_server_reachable(result.ok)
+        # only a new pass speaks: a state set since (the demo cutting its network) stands
+        # until the worker has actually tried again
+        if result is not None and result is not self._followed:
+            self._followed = result
+            if result.ok != self.server_reachable:
+                self.set_server_reachable(result.ok)
         self.clock.call_later(SYNC_FOLLOW_INTERVAL_S, self._follow_sync)
 
     def stop(self) -> None:

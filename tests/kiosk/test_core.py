@@ -35,6 +35,9 @@ def test_server_reachable_follows_the_sync_workers_last_pass(tmp_path, test_cloc
         test_clock.advance(SYNC_FOLLOW_INTERVAL_S)
         assert core.server_reachable and core.availability()["ticket"].available
         assert False in seen
+        core.set_server_reachable(False)  # the demo cuts its network
+        test_clock.advance(SYNC_FOLLOW_INTERVAL_S)
+        assert not core.server_reachable  # the old pass does not overrule it
     finally:
         core.stop()
     worker.last_result = SimpleNamespace(ok=False)
