@@ -40,6 +40,6 @@ def test_server_reachable_follows_the_sync_workers_last_pass(tmp_path, test_cloc
         assert not core.server_reachable  # the old pass does not overrule it
     finally:
         core.stop()
-    worker.last_result = SimpleNamespace(ok=False)
+    worker.last_result = SimpleNamespace(ok=True)
     test_clock.advance(SYNC_FOLLOW_INTERVAL_S * 3)  # a stopped core follows nothing
-    assert core.server_reachable
+    assert not core.server_reachable
