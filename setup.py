@@ -34,7 +34,9 @@ setup(
     install_requires=[
         "pydantic>=2.6,<3",
         "PyYAML>=6",
-        "PySide6>=6.6",
+        # 6.12.0 drops a reference to True on every Signal.emit() (Python < 3.12 aborts with
+        # "bool_dealloc" after ~10,000 emits: minutes of a running kiosk); 6.11.3 does not
+        "PySide6==6.11.3",
         "pyscard>=2.0",
         "pyserial>=3.5",
         "python-escpos==3.1",

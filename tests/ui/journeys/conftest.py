@@ -8,10 +8,6 @@ import pytest
 from tests.journeys.fakes import make_services
 
 
-# see ui/journeys/_pyside_guard.py: PySide6 6.12.0 drops a reference to True on each emit
-import ui.journeys  # noqa: E402,F401  (applies the guard)
-
-
 @pytest.fixture(scope="session")
 def demo_catalogue():
     from kiosk.catalogue import load_catalogue
