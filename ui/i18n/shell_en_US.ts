@@ -205,6 +205,11 @@
         <translation>Document camera out of order: paper materials cannot be scanned</translation>
     </message>
     <message>
+        <location filename="../qml/Kiosk/Labels.qml" line="57"/>
+        <source>摄像头暂停，身份核验由工作人员协助</source>
+        <translation>Camera out of order: hall staff will check your identity</translation>
+    </message>
+    <message>
         <location filename="../qml/Kiosk/Labels.qml" line="55"/>
         <source>扫码器暂停，预约码请手动输入</source>
         <translation>Code scanner out of order: type your appointment code</translation>

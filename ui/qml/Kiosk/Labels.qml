@@ -54,6 +54,7 @@ QtObject {
         case "document_camera": return qsTr("高拍仪暂停，纸质材料暂不能扫描")
         case "code_reader": return qsTr("扫码器暂停，预约码请手动输入")
         case "id_reader": return qsTr("证件阅读器暂停，请使用取件码")
+        case "face_camera": return qsTr("摄像头暂停，身份核验由工作人员协助")
         case "offline": return qsTr("网络中断，申请照常受理，恢复后自动发送")
         }
         return ""
