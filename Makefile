@@ -34,7 +34,8 @@ demo: setup
 
 test: setup
 	@bash scripts/start-test-services.sh
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q --ignore=tests/ui $(PYTEST_ARGS)
+	@bash scripts/run-ui-tests.sh $(PY) $(PYTEST_ARGS)
 
 bench: setup
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b; done
