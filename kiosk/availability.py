@@ -67,6 +67,3 @@ def journey_availability(registry: DeviceRegistry, journeys: Iterable[str], *,
         result[journey] = JourneyAvailability(journey, not reasons, tuple(reasons), tuple(degraded))
     return result
 
-
-def roles_required(journeys: Iterable[str]) -> set[str]:
-    return {role for j in journeys for role in JOURNEY_REQUIREMENTS[j].required}

@@ -18,9 +18,6 @@ from devices.face.settings import FaceSettings
 from devices.registry import BackendUnavailable, DeviceSpec, UnknownBackend, \
     backend_class
 
-JOURNEYS = ("apply", "query", "pickup", "ticket", "guide", "rate")
-
-
 class ConfigError(Exception):
     """A configuration problem; `str()` is the whole message for the person fixing it."""
 

@@ -20,7 +20,7 @@ imported at start-up by `load_journey_modules()`)::
         ...
     })
 
-`name` is one of the configured journeys (`kiosk.config.JOURNEYS`: apply, query,
+`name` is one of the configured journeys (`kiosk.availability.JOURNEY_REQUIREMENTS`: apply, query,
 pickup, ticket, guide, rate); the attract tile `tile_<name>` starts it. Every screen
 file must exist (checked at registration).
 

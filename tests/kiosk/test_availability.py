@@ -3,12 +3,12 @@ from __future__ import annotations
 
 
 from devices.registry import DeviceRegistry
-from kiosk.availability import journey_availability
+from kiosk.availability import JOURNEY_REQUIREMENTS, journey_availability
 from kiosk.clock import TestClock
 from kiosk.scenario import load_scenario, run_device_step
 from tests.devices.fakes import GateDevice
 
-JOURNEYS = ["apply", "query", "pickup", "ticket", "guide", "rate"]
+JOURNEYS = list(JOURNEY_REQUIREMENTS)
 
 
 def make_registry(clock):
