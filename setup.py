@@ -21,8 +21,8 @@ setup(
     long_description_content_type="text/markdown",
     license="Apache-2.0",
     python_requires=">=3.11",
-    packages=find_packages(include=["kiosk*", "devices*", "ui*", "offline_queue*", "wire*",
-                                    "district_server*", "config*"]),
+    packages=find_packages(include=["launcher*", "ui*", "kiosk*", "devices*", "offline_queue*",
+                                    "foundation*", "wire*", "district_server*", "config*"]),
     package_data={
         "config": ["*.toml", "*.yaml", "*.json", "defaults.d/*.toml", "scenarios/*.yaml",
                    "profiles/**/*", "catalogue/**/*", "demo/*"],
@@ -75,7 +75,7 @@ setup(
     },
     entry_points={
         "console_scripts": [
-            "kiosk=kiosk.cli:main",
+            "kiosk=launcher.cli:main",
             "district-server=district_server.cli:main",
         ],
     },

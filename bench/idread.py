@@ -24,7 +24,7 @@ from devices.id_reader.emrtd import EmrtdSession
 from devices.id_reader.lds import DATA_GROUPS, FID_SOD
 from devices.id_reader.transport import CountingConnection
 from devices.id_reader.virtual_card.profiles import PROFILES, TestPki, make_card
-from kiosk.identity_validation import bac_key
+from foundation.identity_validation import bac_key
 
 READER = "Virtual PCD 00 00"
 BARE_APDU = bytes.fromhex("00A4040C07A0000002471001")  # SELECT of the eMRTD application

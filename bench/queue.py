@@ -59,7 +59,7 @@ def _application(n: int) -> dict:
 
 
 def bench_outbox(directory: Path, count: int, deadline: float) -> dict:
-    from kiosk.clock import SystemClock
+    from foundation.clock import SystemClock
     from offline_queue.sink import OutboxSink
     from offline_queue.store import Outbox
     from offline_queue.testing.district_keys import District, enrol

@@ -40,7 +40,7 @@ FLOOR_QML = "import QtQuick\nRectangle { width: 1080; height: 1920; color: 'whit
 KIOSK = r"""
 import sys, time
 from pathlib import Path
-from kiosk.clock import SystemClock
+from foundation.clock import SystemClock
 from kiosk.config import load_config
 from kiosk.app import KioskCore
 from ui.app import ShellApp, application

@@ -32,7 +32,7 @@ import requests
 import uvicorn
 from fastapi import FastAPI, Request, Response
 
-from kiosk.clock import SystemClock
+from foundation.clock import SystemClock
 from offline_queue.enrolment import enroll
 from offline_queue.sink import OutboxSink
 from offline_queue.store import Outbox

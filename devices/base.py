@@ -20,7 +20,7 @@ from devices.model import (RECOVERABLE, Availability, CommandTimeout, Completion
                            DeviceEvent, DeviceIdentity, DeviceNotReady, DeviceOffline,
                            DeviceStatus, ErrorClass, NoDevice, OutcomeUnknown, Severity,
                            StatusChanged, status_delta)
-from kiosk.clock import Clock, SystemClock, TimerHandle
+from foundation.clock import Clock, SystemClock, TimerHandle
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Mapping
 
 from devices.base import Device, DeviceSettings
 from devices.model import Availability, DeviceEvent, DeviceIdentity, NoDevice, Severity
-from kiosk.clock import Clock
+from foundation.clock import Clock
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from devices.model import Availability, DeviceEvent
 from devices.registry import DeviceRegistry, build_registry
 from kiosk._version import __version__
 from kiosk.availability import JourneyAvailability, journey_availability
-from kiosk.clock import Clock, SystemClock
+from foundation.clock import Clock, SystemClock
 from kiosk.config import LoadedConfig
-from kiosk.events import EventSink
+from foundation.events import EventSink
 
 if TYPE_CHECKING:
     from devices.face.service import FaceService

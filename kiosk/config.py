@@ -5,25 +5,17 @@ the file the value came from, the dotted key, what is wrong and how to fix it.
 """
 from __future__ import annotations
 
-import difflib
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from config import DEFAULTS_DIR, DEFAULTS_FILE
+from foundation.config_files import DEFAULTS_FILE, ConfigError, default_files, explain, merge, \
+    origin_of, read_toml
 from devices.face.settings import FaceSettings
 from devices.registry import BackendUnavailable, DeviceSpec, UnknownBackend, \
     backend_class
-
-class ConfigError(Exception):
-    """A configuration problem; `str()` is the whole message for the person fixing it."""
-
-    def __init__(self, file: Path | str, key: str, problem: str, fix: str) -> None:
-        self.file, self.key, self.problem, self.fix = str(file), key, problem, fix
-        super().__init__(f"configuration error in {file}: key '{key}': {problem}. Fix: {fix}")
 
 
 class Section(BaseModel):
@@ -143,54 +135,7 @@ class LoadedConfig:
         return [d.name for d in self.devices if d.enabled and d.backend == "simulated"]
 
     def origin(self, key: str) -> Path:
-        return _origin_of(self.origins, key.split("."), DEFAULTS_FILE)
-
-
-# --- loading --------------------------------------------------------------------
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(path, "-", "the file does not exist",
-                          "check the path given to --config") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(path, "-", f"not valid TOML ({error})",
-                          "correct the syntax at the line and column named") from None
-
-
-def _merge(into: dict[str, Any], data: Mapping[str, Any], origin: Path,
-           origins: dict[str, Path], prefix: tuple[str, ...] = ()) -> None:
-    for key, value in data.items():
-        path = (*prefix, key)
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _merge(into[key], value, origin, origins, path)
-        else:
-            into[key] = value
-            origins[".".join(path)] = origin
-            if isinstance(value, dict):
-                _record(value, origin, origins, path)
-
-
-def _record(data: Mapping[str, Any], origin: Path, origins: dict[str, Path],
-            prefix: tuple[str, ...]) -> None:
-    for key, value in data.items():
-        origins[".".join((*prefix, key))] = origin
-        if isinstance(value, dict):
-            _record(value, origin, origins, (*prefix, key))
-
-
-def _origin_of(origins: Mapping[str, Path], parts: list[str], fallback: Path) -> Path:
-    for end in range(len(parts), 0, -1):
-        hit = origins.get(".".join(parts[:end]))
-        if hit is not None:
-            return hit
-    return fallback
-
-
-def default_files() -> list[Path]:
-    return [DEFAULTS_FILE, *sorted(DEFAULTS_DIR.glob("*.toml"))]
+        return origin_of(self.origins, key.split("."), DEFAULTS_FILE)
 
 
 def load_config(site_file: Path | str | None = None) -> LoadedConfig:
@@ -199,15 +144,15 @@ def load_config(site_file: Path | str | None = None) -> LoadedConfig:
     origins: dict[str, Path] = {}
     files = default_files()
     for path in files:
-        _merge(merged, _read_toml(path), path, origins)
+        merge(merged, read_toml(path), path, origins)
     site = Path(site_file) if site_file else None
     if site is not None:
         files.append(site)
-        _merge(merged, _read_toml(site), site, origins)
+        merge(merged, read_toml(site), site, origins)
     try:
         config = KioskConfig.model_validate(merged)
     except ValidationError as error:
-        raise _explain(error, merged, origins) from None
+        raise explain(error, merged, origins, KioskConfig) from None
     specs = [_device_spec(name, entry, config, origins) for name, entry in config.devices.items()]
     _check_roles(config, origins)
     return LoadedConfig(config, specs, files, site, origins)
@@ -224,7 +169,7 @@ def _device_spec(name: str, entry: DeviceEntry, config: KioskConfig,
     try:
         cls = backend_class(entry.kind, entry.backend)
     except UnknownBackend as error:
-        raise ConfigError(_origin_of(origins, [*key.split("."), "backend"], DEFAULTS_FILE),
+        raise ConfigError(origin_of(origins, [*key.split("."), "backend"], DEFAULTS_FILE),
                           f"{key}.backend", str(error), "use one of the known backends") from None
     except BackendUnavailable:
         # validated when the library is present; the device reports noDevice with the reason
@@ -233,7 +178,7 @@ def _device_spec(name: str, entry: DeviceEntry, config: KioskConfig,
     try:
         settings = cls.Settings.model_validate(options)
     except ValidationError as error:
-        raise _explain(error, options, origins, prefix=key.split("."), model=cls.Settings) from None
+        raise explain(error, options, origins, cls.Settings, prefix=key.split(".")) from None
     return DeviceSpec(name, entry.kind, entry.backend, settings, entry.enabled)
 
 
@@ -241,60 +186,9 @@ def _check_roles(config: KioskConfig, origins: Mapping[str, Path]) -> None:
     for role, names in config.roles.items():
         for device in names:
             if device not in config.devices:
-                raise ConfigError(_origin_of(origins, ["roles", role], DEFAULTS_FILE),
+                raise ConfigError(origin_of(origins, ["roles", role], DEFAULTS_FILE),
                                   f"roles.{role}", f"names device {device!r}, which is not defined",
                                   f"define [devices.{device}] or use one of: "
                                   f"{', '.join(config.devices)}")
 
 
-def _allowed_keys(model: type[BaseModel] | None, data: Any) -> list[str]:
-    if model is not None:
-        return list(model.model_fields)
-    return list(data) if isinstance(data, dict) else []
-
-
-def _explain(error: ValidationError, data: Mapping[str, Any], origins: Mapping[str, Path],
-             prefix: list[str] | None = None,
-             model: type[BaseModel] | None = None) -> ConfigError:
-    first = error.errors()[0]
-    loc = [str(p) for p in first["loc"]]
-    parts = [*(prefix or []), *loc]
-    key = ".".join(parts)
-    origin = _origin_of(origins, parts, DEFAULTS_FILE)
-    kind, ctx = first["type"], first.get("ctx", {})
-    value = first.get("input")
-    if kind == "extra_forbidden":
-        siblings = _sibling_keys(data, loc[:-1], model or KioskConfig)
-        guess = difflib.get_close_matches(loc[-1], siblings, n=1)
-        fix = (f"did you mean '{'.'.join([*parts[:-1], guess[0]])}'? " if guess else "") + \
-            "remove the key or correct its spelling"
-        return ConfigError(origin, key, "unknown key", fix)
-    if kind == "missing":
-        return ConfigError(origin, key, "required key is missing", f"add '{loc[-1]} = ...'")
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        bound = next(iter(ctx.values()), "?")
-        word = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
-                "less_than": "<"}[kind]
-        return ConfigError(origin, key, f"value {value!r} is out of range",
-                           f"set it to a value {word} {bound}")
-    if kind == "literal_error":
-        return ConfigError(origin, key, f"value {value!r} is not allowed",
-                           f"use one of {ctx.get('expected')}")
-    if kind == "string_pattern_mismatch":
-        return ConfigError(origin, key, f"value {value!r} has the wrong form",
-                           f"it must match {ctx.get('pattern')}")
-    expected = kind.split("_")[0]
-    return ConfigError(origin, key, f"{first['msg'].lower()} (got {type(value).__name__} "
-                                    f"{value!r})", f"give a {expected} value")
-
-
-def _sibling_keys(data: Any, loc: list[str], root: type[BaseModel]) -> list[str]:
-    node: Any = data
-    for part in loc:
-        node = node.get(part, {}) if isinstance(node, dict) else {}
-    model: Any = root
-    for part in loc:
-        field_info = getattr(model, "model_fields", {}).get(part)
-        model = field_info.annotation if field_info is not None else None
-    return _allowed_keys(model if isinstance(model, type) and issubclass(model, BaseModel) else None,
-                         node)

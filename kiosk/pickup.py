@@ -25,8 +25,8 @@ from typing import Any, Iterable
 
 from devices.locker.bank import LockerBank, OpenResult
 from devices.model import Completion, DeviceEvent, UnitState
-from kiosk.clock import Clock
-from kiosk.events import EventSink
+from foundation.clock import Clock
+from foundation.events import EventSink
 from kiosk.pickup_secrets import AttemptLimiter, holder_hmac, verify_secret
 
 log = logging.getLogger(__name__)

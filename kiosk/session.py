@@ -17,7 +17,7 @@ import threading
 from enum import StrEnum
 from typing import Callable, Protocol
 
-from kiosk.clock import Clock, TimerHandle
+from foundation.clock import Clock, TimerHandle
 
 log = logging.getLogger(__name__)
 

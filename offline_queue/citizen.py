@@ -3,9 +3,10 @@
 Every call runs on this client's own worker thread and returns a future (the journeys
 never wait on the network). Citizen-scoped reads carry the kiosk's signed assertion that
 this citizen was identified here just now (wire.v1.CitizenAssertion, at most 120 s old:
-made fresh for each request from the identification time). Failures become the two
-errors the journeys understand: `ServerUnavailable` (no answer, 5xx, captive portal,
-auth paused) and `NotFound` (no such booking / no photo on file).
+made fresh for each request from the identification time). It takes plain values and
+fails with this package's errors: `ServiceUnreachable` (no answer, 5xx, captive portal,
+auth paused) and `NotOnServer` (no such booking / no photo on file); the kiosk core maps
+them to what the journeys understand.
 """
 from __future__ import annotations
 
@@ -13,20 +14,29 @@ import base64
 import logging
 import secrets
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, Sequence, TypeVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable, Literal, Sequence, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import BaseModel, ValidationError
 
-from kiosk.clock import Clock
-from kiosk.journeys.ports import Identified, NotFound, ServerUnavailable
-from offline_queue.errors import TransientError
+from foundation.clock import Clock
+from offline_queue.errors import NotOnServer, ServiceUnreachable, TransientError
 from offline_queue.transport import SignedTransport
 from wire import v1
 
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class CitizenIdentity:
+    """Who the kiosk vouches for: identified by `method` at `identified_at` (journey clock)."""
+    id_number: str
+    method: Literal["document+face", "document", "pickup_code"]
+    identified_at: datetime
 
 
 class CitizenClient:
@@ -45,9 +55,9 @@ class CitizenClient:
 
     # --- plumbing ------------------------------------------------------------------------
 
-    def _assertion(self, who: Identified) -> dict[str, Any]:
+    def _assertion(self, who: CitizenIdentity) -> dict[str, Any]:
         # the identification's age carried over to real time
-        identified_at = self._clock.now() - (self._journey_clock.now() - who.at)
+        identified_at = self._clock.now() - (self._journey_clock.now() - who.identified_at)
         assertion = v1.CitizenAssertion(kiosk_id=self._transport.kiosk_id,
                                         id_number=who.id_number, method=who.method,
                                         identified_at=identified_at, nonce=secrets.token_hex(16))
@@ -61,41 +71,41 @@ class CitizenClient:
         try:
             response = self._transport.request(method, path, json_body=body)
         except TransientError as error:
-            raise ServerUnavailable(str(error)) from None
+            raise ServiceUnreachable(str(error)) from None
         if response.status_code == 404:
-            raise NotFound(f"{path}: not found")
+            raise NotOnServer(f"{path}: not found")
         if response.status_code >= 300:
             # 401/403 (auth), 409, 5xx, captive portal: for the citizen all mean "not now"
-            raise ServerUnavailable(f"{method} {path} answered {response.status_code}")
+            raise ServiceUnreachable(f"{method} {path} answered {response.status_code}")
         try:
             return model.model_validate_json(response.content)
         except ValidationError as error:
-            raise ServerUnavailable(f"{path}: unexpected answer ({error.error_count()} "
+            raise ServiceUnreachable(f"{path}: unexpected answer ({error.error_count()} "
                                     "problems)") from None
 
     def _run(self, fn: Callable[[], Any]) -> Future:
         return self._worker.submit(fn)
 
-    # --- CitizenServices -----------------------------------------------------------------
+    # --- the citizen services -----------------------------------------------------------------
 
-    def reference_photo(self, who: Identified) -> Future:
+    def reference_photo(self, who: CitizenIdentity) -> Future:
         def fetch() -> bytes | None:
             try:
                 answer = self._call("POST", v1.PATH_CITIZEN_REFERENCE_PHOTO,
                                     {"assertion": self._assertion(who)},
                                     v1.ReferencePhotoResponse)
-            except NotFound:
+            except NotOnServer:
                 return None
             return base64.b64decode(answer.photo_b64)
         return self._run(fetch)
 
-    def certificates(self, who: Identified, types: Sequence[str]) -> Future:
+    def certificates(self, who: CitizenIdentity, types: Sequence[str]) -> Future:
         return self._run(lambda: self._call(
             "POST", v1.PATH_CITIZEN_CERTIFICATES,
             {"assertion": self._assertion(who), "elicence_types": list(types)},
             v1.CertificatesResponse).certificates)
 
-    def cases(self, who: Identified) -> Future:
+    def cases(self, who: CitizenIdentity) -> Future:
         return self._run(lambda: self._call("POST", v1.PATH_CITIZEN_CASES,
                                             {"assertion": self._assertion(who)},
                                             v1.CasesResponse).cases)
@@ -118,14 +128,3 @@ class CitizenClient:
                                             {"reason": reason, "journey": journey},
                                             v1.StaffCallResponse).position)
 
-
-class OfflineCitizenServices:
-    """Stands in when the kiosk is not enrolled: every call says the server is unreachable,
-    which the journeys show honestly (no photo to compare, query local only...)."""
-
-    def __getattr__(self, name: str) -> Callable[..., Future]:
-        def unavailable(*_args: Any, **_kwargs: Any) -> Future:
-            future: Future = Future()
-            future.set_exception(ServerUnavailable("the kiosk is not enrolled with a server"))
-            return future
-        return unavailable

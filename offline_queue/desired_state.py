@@ -9,6 +9,7 @@ hash the signed state carries; a state is staged only once its catalogue is here
 """
 from __future__ import annotations
 
+import json
 import os
 import threading
 from pathlib import Path
@@ -19,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from offline_queue.blobstore import sha256_hex
 from offline_queue.fileio import fsync_directory, write_durably
 from offline_queue.seal import verify_signed
-from wire.v1 import DesiredState, SignedDesiredState
+from wire.v1 import DesiredState, SignedDesiredState, signed_message
 
 Listener = Callable[[DesiredState], None]
 
@@ -78,9 +79,17 @@ class DesiredStateStore:
     def on_applied(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
-    def stage(self, signed: SignedDesiredState, verify_key: Ed25519PublicKey) -> bool:
-        """Keep a verified bundle for the next quiet moment; False when it is not newer."""
-        if not verify_signed(signed.state, signed.signature_b64, verify_key):
+    def stage(self, body: bytes, verify_key: Ed25519PublicKey) -> bool:
+        """Keep a verified bundle (a SignedDesiredState's bytes as received) for the next quiet
+        moment; False when it is not newer. The bytes are kept as they came, so fields this
+        release does not know stay signed and readable by the release that knows them."""
+        try:
+            raw = json.loads(body)
+            signed = SignedDesiredState.model_validate(raw)
+        except ValueError as error:  # pydantic's ValidationError is a ValueError too
+            raise DesiredStateRejected(f"desired state is not a signed desired state: "
+                                       f"{error}") from None
+        if not verify_signed(signed_message(raw, "state"), signed.signature_b64, verify_key):
             raise DesiredStateRejected(f"desired state version {signed.state.version}: the "
                                        "district signature does not verify")
         with self._lock:
@@ -90,7 +99,7 @@ class DesiredStateStore:
             if not self.catalogue_path(signed.state).exists():
                 raise DesiredStateRejected(f"desired state version {signed.state.version}: "
                                            "its catalogue has not been fetched")
-            write_durably(self._path("staged"), signed.model_dump_json().encode())
+            write_durably(self._path("staged"), body)
             return True
 
     def apply_staged(self, session_active: Callable[[], bool]) -> DesiredState | None:

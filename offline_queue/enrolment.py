@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from kiosk.clock import Clock
+from foundation.clock import Clock
 from offline_queue.identity import KioskIdentity, load_or_create_signing_key, \
     raw_public_key_b64
 from offline_queue.transport import SignedTransport

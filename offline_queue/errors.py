@@ -1,10 +1,10 @@
 """What can go wrong in the queue, classified by what the sync worker must do about it."""
 from __future__ import annotations
 
-from kiosk.events import StorageUnavailable
+from foundation.events import StorageUnavailable
 
 __all__ = ["StorageUnavailable", "NotEnrolled", "SyncError", "TransientError", "CaptivePortal",
-           "QuarantineItem", "PauseQueue"]
+           "QuarantineItem", "PauseQueue", "ServiceUnreachable", "NotOnServer"]
 
 
 class NotEnrolled(StorageUnavailable):
@@ -35,3 +35,12 @@ class QuarantineItem(SyncError):
 class PauseQueue(SyncError):
     """Every item would fail the same way (401/403, a receipt that does not verify, a server
     speaking another protocol): stop sending and alert staff; retried at the slowest pace."""
+
+
+class ServiceUnreachable(Exception):
+    """A citizen-service read got no usable answer: no network, a timeout, 5xx, a captive
+    portal, auth refused or an answer that does not parse. The caller may try again later."""
+
+
+class NotOnServer(LookupError):
+    """The server answered 404: no such booking, no photo on file."""

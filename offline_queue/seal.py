@@ -13,10 +13,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
-from pydantic import BaseModel
-
-from wire.v1 import HPKE_BLOB_INFO, EncryptedPayload, canonical_json, payload_info, \
-    split_hpke_output
+from wire.v1 import HPKE_BLOB_INFO, EncryptedPayload, payload_info, split_hpke_output
 
 SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_128_GCM)
 
@@ -34,10 +31,11 @@ def seal_blob(plaintext: bytes, public_key: X25519PublicKey) -> bytes:
     return SUITE.encrypt(plaintext, public_key, info=HPKE_BLOB_INFO)
 
 
-def verify_signed(model: BaseModel, signature_b64: str, public_key: Ed25519PublicKey) -> bool:
-    """True when `signature_b64` is the district's Ed25519 signature of canonical_json(model)."""
+def verify_signed(message: bytes, signature_b64: str, public_key: Ed25519PublicKey) -> bool:
+    """True when `signature_b64` is an Ed25519 signature of `message` by `public_key`
+    (`message`: wire.v1.signed_message of the object as received)."""
     try:
-        public_key.verify(base64.b64decode(signature_b64), canonical_json(model))
+        public_key.verify(base64.b64decode(signature_b64), message)
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from kiosk.clock import Clock
+from foundation.clock import Clock
 from offline_queue.desired_state import DesiredStateStore
 from offline_queue.errors import NotEnrolled
 from offline_queue.identity import KioskIdentity

@@ -20,14 +20,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from kiosk.clock import Clock
-from kiosk.events import EVENT_KINDS, Enqueued
+from foundation.clock import Clock
+from foundation.events import Enqueued
 from offline_queue.blobstore import sha256_hex
 from offline_queue.errors import StorageUnavailable
 from offline_queue.identity import KioskIdentity
 from offline_queue.seal import seal_blob, seal_payload
 from offline_queue.store import Outbox
-from wire.v1 import PAYLOAD_MODELS, SubmissionEnvelope, canonical_json, submission_digest
+from wire.v1 import PAYLOAD_MODELS, SUBMISSION_KINDS, SubmissionEnvelope, canonical_json, \
+    submission_digest
 
 BLOB_NAME_PREFIX = "blob:"
 
@@ -86,8 +87,8 @@ class OutboxSink:
 
     def enqueue(self, kind: str, payload: Mapping[str, Any],
                 blobs: Mapping[str, bytes] | None = None) -> Enqueued:
-        if kind not in EVENT_KINDS:
-            raise ValueError(f"unknown event kind {kind!r}; one of {EVENT_KINDS}")
+        if kind not in SUBMISSION_KINDS:
+            raise ValueError(f"unknown event kind {kind!r}; one of {SUBMISSION_KINDS}")
         blobs = dict(blobs or {})
         bad_names = [name for name in blobs if not name.startswith(BLOB_NAME_PREFIX)]
         if bad_names:

@@ -14,6 +14,7 @@ retried with exponential backoff and full jitter, scheduled on the kiosk clock, 
 """
 from __future__ import annotations
 
+import json
 import logging
 import math
 import random
@@ -28,7 +29,7 @@ from urllib.parse import quote
 import requests
 from pydantic import BaseModel, ValidationError
 
-from kiosk.clock import Clock
+from foundation.clock import Clock
 from offline_queue.crashpoints import crash_point
 from offline_queue.desired_state import DesiredStateRejected, DesiredStateStore
 from offline_queue.errors import CaptivePortal, PauseQueue, QuarantineItem, \
@@ -41,7 +42,8 @@ from wire.v1 import API_VERSION, HEADER_API, HEADER_CHUNK_SHA256, HEADER_IDEMPOT
     HEADER_UPLOAD_OFFSET, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, \
     PATH_CATALOGUE, PATH_DESIRED_STATE, PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, \
     PATH_SUBMISSION, BlobUploadCreated, BlobUploadProgress, DesiredState, Problem, \
-    ReceiptsPage, ReportedState, SignedDesiredState, SignedReceipt, sha256_hex
+    ReceiptsPage, ReportedState, SignedDesiredState, SignedReceipt, sha256_hex, \
+    signed_message
 
 log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -142,8 +144,21 @@ def _retry_after(response: requests.Response) -> float | None:
 
 def _parse(model: type[ModelT], response: requests.Response, what: str) -> ModelT:
     """The body as `model`; anything else is a transient fault (a proxy, a cut response)."""
+    return _validate(model, _json(response, what), response, what)
+
+
+def _json(response: requests.Response, what: str) -> Any:
+    """The body as decoded JSON, kept for verifying what was signed."""
     try:
-        return model.model_validate_json(response.content)
+        return json.loads(response.content)
+    except ValueError as error:
+        raise TransientError(f"{what}: {response.status_code} with a body that is not JSON "
+                             "(captive portal or proxy?)") from error
+
+
+def _validate(model: type[ModelT], raw: Any, response: requests.Response, what: str) -> ModelT:
+    try:
+        return model.model_validate(raw)
     except ValidationError as error:
         raise TransientError(f"{what}: {response.status_code} with an unexpected body "
                              f"({error.error_count()} problems; captive portal or proxy?)"
@@ -305,8 +320,9 @@ class SyncWorker:
 
     # --- 2. receipts reconciliation ------------------------------------------------------
 
-    def _receipts_after(self, after_seq: int) -> tuple[list[SignedReceipt], int]:
-        receipts: list[SignedReceipt] = []
+    def _receipts_after(self, after_seq: int) -> tuple[list[tuple[SignedReceipt, Any]], int]:
+        """(receipt, its JSON as received) for each verified receipt after `after_seq`."""
+        receipts: list[tuple[SignedReceipt, Any]] = []
         contiguous = 0
         while True:
             path = PATH_RECEIPTS.format(kiosk_id=self.identity.kiosk_id) + \
@@ -315,10 +331,11 @@ class SyncWorker:
             raise_for_global_status(response, "receipts")
             if response.status_code != 200:
                 raise TransientError(f"receipts: {_problem(response)}")
-            page = _parse(ReceiptsPage, response, "receipts")
-            for signed in page.receipts:
-                self._verify_receipt(signed)
-            receipts += page.receipts
+            raw = _json(response, "receipts")
+            page = _validate(ReceiptsPage, raw, response, "receipts")
+            for signed, raw_signed in zip(page.receipts, raw["receipts"]):
+                self._verify_receipt(signed, raw_signed)
+                receipts.append((signed, raw_signed))
             contiguous = page.contiguous_through
             if not page.has_more or not page.receipts:
                 return receipts, contiguous
@@ -333,13 +350,13 @@ class SyncWorker:
                       extra={"was": cursor, "now": contiguous})
             cursor = contiguous
             receipts, contiguous = self._receipts_after(cursor)
-        by_id = {signed.receipt.submission_id: signed for signed in receipts}
+        by_id = {signed.receipt.submission_id: (signed, raw) for signed, raw in receipts}
         # the receipts cover every sequence above `cursor`
         for item in self.outbox.items(after_seq=cursor, limit=1_000_000):
-            signed = by_id.get(item.item_id)
+            signed, raw_signed = by_id.get(item.item_id, (None, None))
             if signed is not None and item.state == PENDING:
                 if signed.receipt.digest == item.digest:
-                    self._record_receipt(item, signed)
+                    self._record_receipt(item, signed, raw_signed)
                 else:
                     self.outbox.quarantine(item.item_id, "the server holds a different "
                                                          "submission under this id")
@@ -350,15 +367,18 @@ class SyncWorker:
 
     # --- 3. delivery ---------------------------------------------------------------------
 
-    def _verify_receipt(self, signed: SignedReceipt) -> None:
+    def _verify_receipt(self, signed: SignedReceipt, raw_signed: Any) -> None:
+        """`signed` as parsed from `raw_signed`, the receipt's JSON as received."""
         receipt = signed.receipt
         if receipt.kiosk_id != self.identity.kiosk_id or not verify_signed(
-                receipt, signed.signature_b64, self.identity.receipt_public_key):
+                signed_message(raw_signed, "receipt"), signed.signature_b64,
+                self.identity.receipt_public_key):
             raise PauseQueue(f"a receipt for {receipt.submission_id} does not verify against "
                              "the district receipt key")
 
-    def _record_receipt(self, item: Item, signed: SignedReceipt) -> None:
-        self.outbox.mark_delivered(item.item_id, signed.model_dump_json(),
+    def _record_receipt(self, item: Item, signed: SignedReceipt, raw_signed: Any) -> None:
+        """Keep the receipt as the district signed it, fields this release ignores included."""
+        self.outbox.mark_delivered(item.item_id, json.dumps(raw_signed, ensure_ascii=False),
                                    signed.receipt.server_seq, self._clock.now().isoformat())
 
     def deliver(self, item: Item) -> bool:
@@ -395,14 +415,15 @@ class SyncWorker:
         status = response.status_code
         what = f"submission {item.case_number}"
         if status in (200, 201):
-            signed = _parse(SignedReceipt, response, what)
-            self._verify_receipt(signed)
+            raw_signed = _json(response, what)
+            signed = _validate(SignedReceipt, raw_signed, response, what)
+            self._verify_receipt(signed, raw_signed)
             receipt = signed.receipt
             if (receipt.submission_id, receipt.kiosk_seq, receipt.digest) != \
                     (item.item_id, item.kiosk_seq, item.digest):
                 raise PauseQueue(f"{what}: the receipt names another submission or digest")
             crash_point("response_arrived")
-            self._record_receipt(item, signed)
+            self._record_receipt(item, signed, raw_signed)
             return True
         if status == 409:
             raise QuarantineItem(f"{what}: the server holds a different submission under the "
@@ -502,12 +523,12 @@ class SyncWorker:
         response = self.transport.request("GET", path,
                                           headers={"If-None-Match": etag} if etag else None)
         if response.status_code == 200:
-            signed = _parse(SignedDesiredState, response, "desired state")
+            state = _validate(SignedDesiredState, _json(response, "desired state"), response,
+                              "desired state").state
             try:
-                if not self.desired.catalogue_path(signed.state).exists():
-                    self.desired.store_catalogue(signed.state,
-                                                 self._fetch_catalogue(signed.state))
-                self.desired.stage(signed, self.identity.receipt_public_key)
+                if not self.desired.catalogue_path(state).exists():
+                    self.desired.store_catalogue(state, self._fetch_catalogue(state))
+                self.desired.stage(response.content, self.identity.receipt_public_key)
             except DesiredStateRejected as error:
                 raise PauseQueue(f"desired state refused: {error}") from error
             self.outbox.set_state(desired_etag=response.headers.get("ETag"))

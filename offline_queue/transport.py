@@ -19,7 +19,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from requests.adapters import HTTPAdapter
 
-from kiosk.clock import Clock
+from foundation.clock import Clock
 from offline_queue.errors import TransientError
 from wire.v1 import canonical_request
 

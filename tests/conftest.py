@@ -33,5 +33,5 @@ def shared_data(*parts: str) -> Path:
 
 @pytest.fixture
 def test_clock():
-    from kiosk.clock import TestClock
+    from foundation.clock import TestClock
     return TestClock()

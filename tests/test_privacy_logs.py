@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.app import KioskCore
-from kiosk.clock import SystemClock
+from foundation.clock import SystemClock
 from kiosk.config import load_config
 from kiosk.logging_setup import configure_logging
 from tests.conftest import shared_data

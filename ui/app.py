@@ -78,7 +78,7 @@ class ShellApp:
         self.core = core
         base_clock = clock or (core.clock if core is not None else None)
         if base_clock is None:
-            from kiosk.clock import SystemClock
+            from foundation.clock import SystemClock
             base_clock = SystemClock()
         self.base_clock = base_clock
         self.bridge = QtThreadBridge()

@@ -7,10 +7,14 @@ offline_queue/ (kiosk side) and district_server/ (server side); this module fixe
 bytes both sides sign, encrypt and hash.
 
 Conventions
-- Request bodies forbid unknown fields (a typo is a 422, not silently ignored).
+- Request bodies forbid unknown fields (a typo is a 422, not silently ignored); response
+  bodies ignore them, so a kiosk of the previous release reads what a newer server sends.
+- v1 grows only by optional fields (with a default, left out when unset); anything else
+  (a new required field, a changed meaning) is v2.
 - Signed objects (Receipt, DesiredState, CitizenAssertion) are signed with Ed25519 over
-  `canonical_json(obj)`; verify over the object as parsed into its model, never over
-  re-typed dicts.
+  `canonical_json(obj)`. Verify over the object exactly as received (`signed_message` of
+  the raw JSON, fields this release does not know included), then parse it; never over
+  the object as re-serialised from a model, which would drop or add fields.
 - Times are timezone-aware UTC datetimes (naive ones are rejected); unix seconds only
   in the X-Kiosk-Timestamp header.
 - Base64 is standard base64 with padding (`base64.b64encode`).
@@ -24,7 +28,7 @@ import hmac
 import json
 from datetime import date, datetime, timezone
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -68,9 +72,6 @@ DEFAULT_CHUNK_BYTES = 1_048_576
 #: Receipts per GET /v1/kiosks/{id}/receipts page.
 RECEIPTS_PAGE_LIMIT = 500
 
-#: The submission kinds the server accepts (kiosk/events.py EVENT_KINDS).
-SUBMISSION_KINDS = ("submission", "pickup", "rating", "commitment", "audit", "ticket", "checkin",
-                    "staff_call")
 
 #: Configuration keys the district may push in DesiredState.config (dotted kiosk config keys).
 DESIRED_CONFIG_KEYS = frozenset({
@@ -90,6 +91,16 @@ def canonical_json(obj: Any) -> bytes:
         obj = obj.model_dump(mode="json")
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       allow_nan=False).encode("utf-8")
+
+
+def signed_message(raw_signed: Any, field: str) -> bytes:
+    """The bytes a signature in `raw_signed` covers: canonical JSON of `raw_signed[field]`
+    exactly as received (decoded JSON, not a model), unknown fields included.
+
+    Raises ValueError when `raw_signed` is not an object carrying that field."""
+    if not isinstance(raw_signed, dict) or not isinstance(raw_signed.get(field), dict):
+        raise ValueError(f"a signed object with '{field}' is expected")
+    return canonical_json(raw_signed[field])
 
 
 def sha256_hex(data: bytes) -> str:
@@ -181,8 +192,10 @@ Nonce = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
 SubmissionId = Annotated[str, Field(
     pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
     description="UUIDv7, lower case, made at capture")]
+#: The kinds of item a kiosk enqueues and the server accepts: defined here and nowhere else.
 SubmissionKind = Literal["submission", "pickup", "rating", "commitment", "audit", "ticket",
                          "checkin", "staff_call"]
+SUBMISSION_KINDS: tuple[str, ...] = get_args(SubmissionKind)
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(max_length=4000)]
@@ -195,8 +208,9 @@ class Request(BaseModel):
 
 
 class Response(BaseModel):
-    """A body the server sends. Strict too: v1 is frozen; new fields mean v2."""
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """A body the server sends. Unknown fields are ignored: they are the optional fields a
+    newer server (or a newer release's stored state) adds to v1."""
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 class Problem(Response):

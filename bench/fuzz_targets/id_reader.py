@@ -1,7 +1,7 @@
 """Parsers of bytes from identity documents and their readers (eMRTD chip, SAM reader).
 
 Seeds are valid inputs built from the virtual card and SAM simulator profiles (no
-shared test data needed); bench/fuzz.py mutates them, tests/id_reader runs a short pass.
+shared test data needed); bench/fuzz.py mutates them, tests/devices/id_reader runs a short pass.
 """
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 import numpy as np
 from pydantic import Field
 
-from config import CONFIG_DIR
+from foundation.config_files import CONFIG_DIR
 from devices.camera.opencv import OpenCVCamera, OpenCVCameraSettings
 from devices.camera.source import FrameSource, check_frame
 from devices.commands import CancelToken

@@ -23,7 +23,7 @@ from devices.camera.source import decode_image
 from devices.face.process import FaceProcess, FaceProcessError
 from devices.face.settings import FaceSettings
 from devices.face.verification import FaceVerification
-from kiosk.clock import Clock
+from foundation.clock import Clock
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from devices.face.guidance import Guidance
 from devices.face.liveness import LivenessJudge, Verdict, random_challenges
 from devices.face.process import FaceProcess
 from devices.face.settings import FaceSettings
-from kiosk.clock import Clock, TimerHandle
+from foundation.clock import Clock, TimerHandle
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from devices.id_reader.secure_messaging import SecureMessaging
 from devices.id_reader.sod import (CheckResult, Outcome, check_chain, check_data_group,
                                    check_message_digest, check_signature, parse_sod)
 from devices.id_reader.transport import CardConnection
-from kiosk.identity_validation import BacKeyInput
+from foundation.identity_validation import BacKeyInput
 
 #: the largest plaintext READ BINARY a short-length BAC response can carry (ICAO: 0xE7 is safe)
 MAX_SM_READ = 0xE7

@@ -7,7 +7,7 @@ from datetime import date
 from devices.id_reader import tlv
 from devices.id_reader.errors import ParseError
 from devices.id_reader.face_image import parse_iso19794_5, parse_iso39794_5
-from kiosk.identity_validation import IdentityValidationError, mrz_check_digit
+from foundation.identity_validation import IdentityValidationError, mrz_check_digit
 
 AID_EMRTD = bytes.fromhex("A0000002471001")
 FID_COM, FID_SOD = 0x011E, 0x011D

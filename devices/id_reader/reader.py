@@ -20,7 +20,7 @@ from devices.id_reader.result import IdDocument
 from devices.id_reader.sod import load_csca_store
 from devices.id_reader.transport import CardTransport, CountingConnection
 from devices.model import UnitState
-from kiosk.identity_validation import BacKeyInput
+from foundation.identity_validation import BacKeyInput
 
 log = logging.getLogger(__name__)
 

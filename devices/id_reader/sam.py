@@ -24,8 +24,8 @@ from devices.id_reader.sam_text import (FOREIGNER_2017, FOREIGNER_2023, HMT_PERM
 from devices.id_reader.sod import CheckResult, Outcome
 from devices.id_reader.wlt import WltDecoder, WltUnavailable
 from devices.model import DeviceIdentity, DeviceOffline
-from kiosk.clock import Clock
-from kiosk.identity_validation import resident_id_check_char
+from foundation.clock import Clock
+from foundation.identity_validation import resident_id_check_char
 
 log = logging.getLogger(__name__)
 

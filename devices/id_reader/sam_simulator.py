@@ -15,7 +15,7 @@ import tty
 from dataclasses import dataclass, field
 
 from devices.id_reader import sam_protocol as sp
-from kiosk.identity_validation import resident_id_check_char
+from foundation.identity_validation import resident_id_check_char
 
 SAM_FAULTS = ("removed_mid_read", "corrupted_frame", "truncated_frame", "verification_failed")
 SAM_ID = bytes.fromhex("05000000000000000000000000000001")

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from pydantic import Field
 
-from config import CONFIG_DIR
+from foundation.config_files import CONFIG_DIR
 from devices.commands import CancelToken
 from devices.id_reader import sam_protocol as sp
 from devices.id_reader.errors import CardRemoved, NoCard
@@ -33,7 +33,7 @@ from devices.id_reader.virtual_card.profiles import (CARD_FAULTS, PROFILES, Emrt
                                                      build_files, make_card, simulator_pki)
 from devices.model import DeviceIdentity
 from devices.simulator import SimulatorError, SimulatorMixin
-from kiosk.identity_validation import BacKeyInput, bac_key
+from foundation.identity_validation import BacKeyInput, bac_key
 
 DESCRIPTION = "simulated (in-process virtual card, no pcscd)"
 SAM_DESCRIPTION = "simulated (SAM reader simulator on a pty)"

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path
 from district_server.citizens import service
 from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError, problem_responses
-from district_server.kiosks.auth import Principal
+from district_server.kiosks.auth import Principal, ReceivedJson
 from wire import v1
 
 router = APIRouter(tags=["citizens"])
@@ -16,22 +16,24 @@ CITIZEN_ERRORS = problem_responses(401, 403, 422)
 
 
 @router.post("/v1/citizen/cases", response_model=v1.CasesResponse, responses=CITIZEN_ERRORS)
-def cases(body: v1.CitizenRequest, principal: Principal,
+def cases(body: v1.CitizenRequest, principal: Principal, received: ReceivedJson,
           ctx: ServerContext = Depends(get_context)) -> v1.CasesResponse:
     """The citizen's cases across kiosks and halls, with states and promised dates."""
     with ctx.db.transaction() as session:
         holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                         received["assertion"],
                                          allowed=service.IDENTIFIED, action="cases")
         return service.cases_of(session, ctx, holder)
 
 
 @router.post("/v1/citizen/certificates", response_model=v1.CertificatesResponse,
              responses=CITIZEN_ERRORS)
-def certificates(body: v1.CertificatesRequest, principal: Principal,
+def certificates(body: v1.CertificatesRequest, principal: Principal, received: ReceivedJson,
                  ctx: ServerContext = Depends(get_context)) -> v1.CertificatesResponse:
     """Certificates on file that can stand in for paper materials (零材料)."""
     with ctx.db.transaction() as session:
         holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                         received["assertion"],
                                          allowed=service.IDENTIFIED, action="certificates")
     found = ctx.photos.certificates(holder)
     if body.elicence_types:
@@ -41,11 +43,12 @@ def certificates(body: v1.CertificatesRequest, principal: Principal,
 
 @router.post("/v1/citizen/reference-photo", response_model=v1.ReferencePhotoResponse,
              responses={**CITIZEN_ERRORS, **problem_responses(404)})
-def reference_photo(body: v1.CitizenRequest, principal: Principal,
+def reference_photo(body: v1.CitizenRequest, principal: Principal, received: ReceivedJson,
                     ctx: ServerContext = Depends(get_context)) -> v1.ReferencePhotoResponse:
     """The registry photo to match the live face against; needs only the document read."""
     with ctx.db.transaction() as session:
         holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                         received["assertion"],
                                          allowed=service.DOCUMENT_READ, action="reference_photo")
     photo = ctx.photos.photo(holder)
     if photo is None:
@@ -56,10 +59,11 @@ def reference_photo(body: v1.CitizenRequest, principal: Principal,
 
 @router.post("/v1/citizen/appointments", response_model=v1.AppointmentsResponse,
              responses=CITIZEN_ERRORS)
-def appointments(body: v1.CitizenRequest, principal: Principal,
+def appointments(body: v1.CitizenRequest, principal: Principal, received: ReceivedJson,
                  ctx: ServerContext = Depends(get_context)) -> v1.AppointmentsResponse:
     with ctx.db.transaction() as session:
         holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                         received["assertion"],
                                          allowed=service.IDENTIFIED, action="appointments")
         return service.appointments_of(session, ctx, principal, holder)
 
@@ -68,17 +72,18 @@ def appointments(body: v1.CitizenRequest, principal: Principal,
              response_model=v1.CheckInResponse,
              responses={**CITIZEN_ERRORS, **problem_responses(404, 409)})
 def check_in(appointment_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")],
-             body: v1.CitizenRequest, principal: Principal,
+             body: v1.CitizenRequest, principal: Principal, received: ReceivedJson,
              ctx: ServerContext = Depends(get_context)) -> v1.CheckInResponse:
     with ctx.db.transaction() as session:
         holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                         received["assertion"],
                                          allowed=service.IDENTIFIED, action="check_in")
         return service.check_in(session, ctx, principal, holder, appointment_id)
 
 
 @router.post("/v1/citizen/check-in", response_model=v1.CheckInResponse,
              responses={**CITIZEN_ERRORS, **problem_responses(404, 409)})
-def check_in_by_code(body: v1.BookingCheckInRequest, principal: Principal,
+def check_in_by_code(body: v1.BookingCheckInRequest, principal: Principal, received: ReceivedJson,
                      ctx: ServerContext = Depends(get_context)) -> v1.CheckInResponse:
     """Check in with the booking code (typed or scanned); issues the appointment's ticket."""
     with ctx.db.transaction() as session:
@@ -87,7 +92,7 @@ def check_in_by_code(body: v1.BookingCheckInRequest, principal: Principal,
 
 @router.post("/v1/citizen/tickets", response_model=v1.QueueTicket,
              responses={**CITIZEN_ERRORS, **problem_responses(503)})
-def ticket(body: v1.TicketRequest, principal: Principal,
+def ticket(body: v1.TicketRequest, principal: Principal, received: ReceivedJson,
            ctx: ServerContext = Depends(get_context)) -> v1.QueueTicket:
     """A queue ticket for a service category, with the number of people waiting ahead.
     Priority tickets need the assertion of the document read (it shows age or disability)."""
@@ -95,6 +100,7 @@ def ticket(body: v1.TicketRequest, principal: Principal,
         holder = None
         if body.assertion is not None:
             holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                             received["assertion"],
                                              allowed=service.DOCUMENT_READ, action="ticket")
         elif body.priority != "normal":
             raise ProblemError(403, "identification_required",
@@ -105,12 +111,13 @@ def ticket(body: v1.TicketRequest, principal: Principal,
 
 @router.post("/v1/citizen/staff-call", response_model=v1.StaffCallResponse,
              responses=CITIZEN_ERRORS)
-def staff_call(body: v1.StaffCallRequest, principal: Principal,
+def staff_call(body: v1.StaffCallRequest, principal: Principal, received: ReceivedJson,
                ctx: ServerContext = Depends(get_context)) -> v1.StaffCallResponse:
     with ctx.db.transaction() as session:
         holder = None
         if body.assertion is not None:
             holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                             received["assertion"],
                                              allowed=service.DOCUMENT_READ + ("pickup_code",),
                                              action="staff_call_identified")
         return service.staff_call(session, ctx, principal, reason=body.reason,
@@ -119,7 +126,7 @@ def staff_call(body: v1.StaffCallRequest, principal: Principal,
 
 @router.get("/v1/queue/categories", response_model=v1.QueueCategoriesResponse,
             responses=problem_responses(401))
-def queue_categories(principal: Principal,
+def queue_categories(principal: Principal, received: ReceivedJson,
                      ctx: ServerContext = Depends(get_context)) -> v1.QueueCategoriesResponse:
     """Service categories of the kiosk's hall with today's waiting counts (no personal data)."""
     with ctx.db.transaction() as session:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+from typing import Any
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -29,14 +30,16 @@ FUTURE_TOLERANCE_S = 30
 
 
 def check_assertion(session: Session, ctx: ServerContext, principal: KioskPrincipal,
-                    signed: v1.SignedCitizenAssertion, *, allowed: tuple[str, ...],
-                    action: str) -> str:
-    """Returns the holder HMAC the assertion vouches for, after auditing the access."""
+                    signed: v1.SignedCitizenAssertion, raw_signed: Any, *,
+                    allowed: tuple[str, ...], action: str) -> str:
+    """Returns the holder HMAC the assertion vouches for, after auditing the access.
+    `raw_signed` is the signed assertion's JSON as received (what the signature covers)."""
     assertion = signed.assertion
     if assertion.kiosk_id != principal.kiosk_id:
         raise ProblemError(403, "other_kiosk", "the assertion was made by another kiosk")
     if not verify_ed25519(principal.signing_public_key,
-                          base64.b64decode(signed.signature_b64), v1.canonical_json(assertion)):
+                          base64.b64decode(signed.signature_b64),
+                          v1.signed_message(raw_signed, "assertion")):
         raise ProblemError(403, "bad_assertion_signature", "assertion signature does not verify")
     if assertion.method not in allowed:
         raise ProblemError(403, "identification_insufficient",

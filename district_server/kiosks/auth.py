@@ -1,7 +1,8 @@
 """The signed-request dependency: every kiosk endpoint takes `principal: Principal`."""
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from starlette.concurrency import run_in_threadpool
@@ -42,3 +43,15 @@ async def signed_kiosk(
 
 
 Principal = Annotated[KioskPrincipal, Depends(signed_kiosk)]
+
+
+async def received_json(request: Request) -> Any:
+    """The request body as decoded JSON (None when it is not JSON): signed objects inside a
+    body are verified over this, as received, never over their parsed models."""
+    try:
+        return json.loads(await request.body())
+    except ValueError:
+        return None
+
+
+ReceivedJson = Annotated[Any, Depends(received_json)]

@@ -10,7 +10,7 @@ from district_server.staff import schemas, service
 from district_server.staff.service import StaffMember
 
 router = APIRouter(tags=["staff"])
-CaseNumber = Annotated[str, Path(max_length=80)]
+CaseNumber = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")]
 
 
 def staff_member(authorization: Annotated[str | None, Header()] = None,

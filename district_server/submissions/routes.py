@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import JSONResponse
 
 from district_server.context import ServerContext, get_context
 from district_server.errors import problem_responses
@@ -22,11 +23,11 @@ KioskIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$")]
             responses={200: {"model": v1.SignedReceipt, "description": "replay: same receipt"},
                        **problem_responses(401, 403, 409, 413, 422, 424)})
 def put_submission(submission_id: SubmissionIdPath, envelope: v1.SubmissionEnvelope,
-                   principal: Principal, response: Response,
-                   ctx: ServerContext = Depends(get_context)) -> v1.SignedReceipt:
+                   principal: Principal,
+                   ctx: ServerContext = Depends(get_context)) -> JSONResponse:
+    # sent as stored, not through the response model: a signed receipt's bytes never change
     status, receipt = service.intake(ctx, principal, submission_id, envelope)
-    response.status_code = status
-    return receipt
+    return JSONResponse(receipt, status_code=status)
 
 
 @router.get("/v1/kiosks/{kiosk_id}/receipts", response_model=v1.ReceiptsPage,
@@ -35,9 +36,9 @@ def get_receipts(kiosk_id: KioskIdPath, principal: Principal,
                  after_seq: Annotated[int, Query(ge=0, le=2**53)] = 0,
                  limit: Annotated[int, Query(ge=1, le=v1.RECEIPTS_PAGE_LIMIT)] =
                  v1.RECEIPTS_PAGE_LIMIT,
-                 ctx: ServerContext = Depends(get_context)) -> v1.ReceiptsPage:
+                 ctx: ServerContext = Depends(get_context)) -> JSONResponse:
     require_own(principal, kiosk_id)
     with ctx.db.transaction() as session:
         page = service.receipts_page(session, kiosk_id, after_seq, limit)
     service.check_gaps(ctx, kiosk_id)
-    return page
+    return JSONResponse(page)

@@ -9,8 +9,10 @@ domain effects (open a case...), in the same transaction as the receipt.
 """
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -64,13 +66,15 @@ def open_payload(ctx: ServerContext, envelope: v1.SubmissionEnvelope) -> v1.Requ
     return payload
 
 
-def _stored_receipt(row: Submission) -> v1.SignedReceipt:
-    return v1.SignedReceipt(receipt=v1.Receipt.model_validate_json(row.receipt),
-                            signature_b64=row.signature_b64)
+def _stored_receipt(row: Submission) -> dict[str, Any]:
+    """A v1.SignedReceipt body with the receipt exactly as it was signed: a receipt signed by
+    an older release keeps its fields, so the signature still verifies."""
+    return {"receipt": json.loads(row.receipt), "signature_b64": row.signature_b64}
 
 
 def intake(ctx: ServerContext, principal: KioskPrincipal, submission_id: str,
-           envelope: v1.SubmissionEnvelope) -> tuple[int, v1.SignedReceipt]:
+           envelope: v1.SubmissionEnvelope) -> tuple[int, dict[str, Any]]:
+    """(status, v1.SignedReceipt body) for a submission, idempotent on its id and digest."""
     if envelope.submission_id != submission_id:
         raise ProblemError(422, "id_mismatch", "submission_id differs from the URL")
     if envelope.kiosk_id != principal.kiosk_id:
@@ -99,7 +103,7 @@ def intake(ctx: ServerContext, principal: KioskPrincipal, submission_id: str,
                              server_seq=row.server_seq)
         row.receipt = v1.canonical_json(receipt).decode("utf-8")
         row.signature_b64 = ctx.keys.sign(receipt)
-        signed = v1.SignedReceipt(receipt=receipt, signature_b64=row.signature_b64)
+        signed = _stored_receipt(row)
         gap_possible = _gap_possible(session, envelope.kiosk_id, envelope.kiosk_seq)
     if gap_possible:
         check_gaps(ctx, envelope.kiosk_id)
@@ -121,7 +125,7 @@ def _gap_possible(session: Session, kiosk_id: str, kiosk_seq: int) -> bool:
 
 
 def _duplicate(session: Session, principal: KioskPrincipal, submission_id: str,
-               digest: str) -> tuple[int, v1.SignedReceipt]:
+               digest: str) -> tuple[int, dict[str, Any]]:
     existing = session.scalars(select(Submission)
                                .where(Submission.submission_id == submission_id)).first()
     if existing is None:
@@ -188,11 +192,12 @@ def _update_gap_alarm(session: Session, kiosk_id: str, now: datetime) -> None:
 
 
 def receipts_page(session: Session, kiosk_id: str, after_seq: int,
-                  limit: int) -> v1.ReceiptsPage:
+                  limit: int) -> dict[str, Any]:
+    """A v1.ReceiptsPage body, each receipt as signed."""
     rows = list(session.scalars(select(Submission)
                                 .where(Submission.kiosk_id == kiosk_id,
                                        Submission.kiosk_seq > after_seq)
                                 .order_by(Submission.kiosk_seq).limit(limit + 1)))
-    return v1.ReceiptsPage(receipts=[_stored_receipt(r) for r in rows[:limit]],
-                           contiguous_through=contiguous_through(session, kiosk_id),
-                           has_more=len(rows) > limit)
+    return {"receipts": [_stored_receipt(r) for r in rows[:limit]],
+            "contiguous_through": contiguous_through(session, kiosk_id),
+            "has_more": len(rows) > limit}

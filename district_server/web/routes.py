@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Depends, Request
@@ -35,11 +36,17 @@ def _not_found() -> HTMLResponse:
     return HTMLResponse(page("办件查询 Case status", body), status_code=404)
 
 
+#: The form of a kiosk-issued case number (wire.v1.case_number) or a hall clerk's.
+CASE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")
+
+
 @router.get("/case/{case_number}", response_class=HTMLResponse)
 def followup(case_number: str, t: str = "", ctx: ServerContext = Depends(get_context)):
     """The citizen's case page; only with the secret from the receipt's QR code."""
+    if not CASE_NUMBER.fullmatch(case_number):  # a mistyped or mangled link, never a lookup
+        return _not_found()
     with ctx.db.transaction() as session:
-        case = session.get(Case, case_number[:80])
+        case = session.get(Case, case_number)
         if case is None or not case.followup_hash or not hmac.compare_digest(
                 case.followup_hash, v1.sha256_hex(t.encode("utf-8", "replace"))):
             return _not_found()

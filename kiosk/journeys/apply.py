@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, Literal
 
 from kiosk.catalogue import Category, Material, Necessity, ServiceItem, Text
-from kiosk.events import Enqueued, StorageUnavailable
+from foundation.events import Enqueued, StorageUnavailable
 from kiosk.journeys.base import Journey, JourneyActionRefused, JourneyState
 from kiosk.journeys.forms import check, prefill_value, typed_value
 from kiosk.journeys.identify import IdentifyJourney

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from kiosk.catalogue import FieldKind, FormField, Text
-from kiosk.identity_validation import IdentityValidationError, validate_resident_id, \
+from foundation.identity_validation import IdentityValidationError, validate_resident_id, \
     validate_uscc
 from kiosk.journeys.ports import CitizenDocument
 

@@ -14,8 +14,8 @@ import re
 from typing import Callable
 
 from devices.model import InvalidData, UserError
-from kiosk.events import StorageUnavailable
-from kiosk.identity_validation import IdentityValidationError, bac_key
+from foundation.events import StorageUnavailable
+from foundation.identity_validation import IdentityValidationError, bac_key
 from kiosk.journeys.base import Journey, JourneyState
 from kiosk.journeys.ports import CitizenDocument, FaceGuidance, FaceOutcome, Identified, \
     JourneyServices, MrzKey, ServerUnavailable

@@ -12,8 +12,8 @@ from datetime import date, datetime
 from typing import Any, Callable, Literal, Mapping, Protocol, Sequence
 
 from kiosk.catalogue import Catalogue
-from kiosk.clock import Clock
-from kiosk.events import EventSink
+from foundation.clock import Clock
+from foundation.events import EventSink
 from kiosk.journeys.calendar import WorkingDayCalendar
 from kiosk.search import SearchIndex
 from wire.v1 import CaseSummary, CertificateOnFile, CheckInResponse, QueueCategory, QueueTicket

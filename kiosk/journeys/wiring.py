@@ -20,11 +20,12 @@ from typing import Any, Callable, Mapping
 
 from devices.commands import Command, CommandResult
 from kiosk.catalogue import Catalogue, ServiceItem, load_catalogue
-from kiosk.events import StorageUnavailable
-from kiosk.identity_validation import BacKeyInput
+from foundation.events import StorageUnavailable
+from foundation.identity_validation import BacKeyInput
 from kiosk.journeys.calendar import WorkingDayCalendar
 from kiosk.journeys.ports import CitizenDocument, FaceGuidance, FaceOutcome, Identified, \
-    JourneyServices, JourneySettings, LockerWall, MrzKey, Parcel, ScannedPage
+    JourneyServices, JourneySettings, LockerWall, MrzKey, NotFound, Parcel, ScannedPage, \
+    ServerUnavailable
 from kiosk.search import SearchIndex
 from wire.v1 import CaseSummary, Text
 
@@ -389,6 +390,72 @@ class LocalPendingCases:
                 for tag, number, item, at in self._cases if tag == holder]
 
 
+# --- citizen services at the district ----------------------------------------------------
+
+def _translated(future: Future) -> Future:
+    """`future` with the offline queue's errors turned into the journeys' ones."""
+    from offline_queue.errors import NotOnServer, ServiceUnreachable
+    out: Future = Future()
+
+    def done(inner: Future) -> None:
+        error = inner.exception()
+        if error is None:
+            out.set_result(inner.result())
+        elif isinstance(error, NotOnServer):
+            out.set_exception(NotFound(str(error)))
+        elif isinstance(error, ServiceUnreachable):
+            out.set_exception(ServerUnavailable(str(error)))
+        else:
+            out.set_exception(error)
+    future.add_done_callback(done)
+    return out
+
+
+class CitizenPort:
+    """The journeys' CitizenServices on the offline queue's signed citizen client."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    @staticmethod
+    def _identity(who: Identified) -> Any:
+        from offline_queue.citizen import CitizenIdentity
+        return CitizenIdentity(who.id_number, who.method, who.at)
+
+    def reference_photo(self, who: Identified) -> Future:
+        return _translated(self._client.reference_photo(self._identity(who)))
+
+    def certificates(self, who: Identified, types: Any) -> Future:
+        return _translated(self._client.certificates(self._identity(who), types))
+
+    def cases(self, who: Identified) -> Future:
+        return _translated(self._client.cases(self._identity(who)))
+
+    def check_in(self, booking_code: str) -> Future:
+        return _translated(self._client.check_in(booking_code))
+
+    def ticket_categories(self) -> Future:
+        return _translated(self._client.ticket_categories())
+
+    def take_ticket(self, category_id: str) -> Future:
+        return _translated(self._client.take_ticket(category_id))
+
+    def call_staff(self, reason: str, journey: str) -> Future:
+        return _translated(self._client.call_staff(reason, journey))
+
+
+class OfflineCitizenServices:
+    """Stands in when the kiosk is not enrolled: every call says the server is unreachable,
+    which the journeys show honestly (no photo to compare, query local only...)."""
+
+    def __getattr__(self, name: str) -> Callable[..., Future]:
+        def unavailable(*_args: Any, **_kwargs: Any) -> Future:
+            future: Future = Future()
+            future.set_exception(ServerUnavailable("the kiosk is not enrolled with a server"))
+            return future
+        return unavailable
+
+
 _per_core: dict[int, tuple[Any, Any]] = {}
 
 
@@ -398,7 +465,7 @@ def _citizen_and_pending(core: Any) -> tuple[Any, LocalPendingCases]:
     made = _per_core.get(id(core))
     if made is not None:
         return made
-    from offline_queue.citizen import CitizenClient, OfflineCitizenServices
+    from offline_queue.citizen import CitizenClient
     from offline_queue.transport import SignedTransport
     queue = getattr(core, "queue", None)
     worker = queue.worker if queue is not None else None
@@ -411,8 +478,8 @@ def _citizen_and_pending(core: Any) -> tuple[Any, LocalPendingCases]:
                                     worker.identity.signing_key, clock=queue.clock,
                                     timeout_s=server.timeout_s,
                                     pinned_cert_sha256=server.pinned_cert_sha256)
-        citizen = CitizenClient(transport, worker.identity.signing_key, clock=queue.clock,
-                                journey_clock=core.clock)
+        citizen = CitizenPort(CitizenClient(transport, worker.identity.signing_key,
+                                            clock=queue.clock, journey_clock=core.clock))
     if queue is not None:
         def still_pending(case: str) -> bool:
             return any(item.case_number == case for item in queue.outbox.items(state="pending"))
@@ -424,7 +491,6 @@ def _citizen_and_pending(core: Any) -> tuple[Any, LocalPendingCases]:
 def build_services(core: Any, *, post: Callable[[Callable[[], None]], None],
                    background: Callable[[Callable[[], Any]], Future],
                    citizen: Any = None, pickup: Any = None) -> JourneyServices:
-    from offline_queue.citizen import OfflineCitizenServices
     catalogue, search = demo_catalogue()
     registry = core.devices
     kiosk = core.config.kiosk

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from kiosk.clock import TestClock
+from foundation.clock import TestClock
 from offline_queue.errors import SyncError
 from offline_queue.identity import KioskIdentity
 from offline_queue.sink import OutboxSink

@@ -6,7 +6,7 @@ import pytest
 
 from devices.model import Availability, Completion, StatusChanged
 from devices.simulator import SimulatorError
-from kiosk.clock import TestClock
+from foundation.clock import TestClock
 from tests.devices.fakes import GateDevice
 
 

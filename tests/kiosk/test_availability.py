@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from devices.registry import DeviceRegistry
 from kiosk.availability import JOURNEY_REQUIREMENTS, journey_availability
-from kiosk.clock import TestClock
+from foundation.clock import TestClock
 from kiosk.scenario import load_scenario, run_device_step
 from tests.devices.fakes import GateDevice
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from config import DEFAULTS_FILE
+from foundation.config_files import DEFAULTS_FILE
 from kiosk.config import ConfigError, load_config
 
 
@@ -102,7 +102,7 @@ def test_missing_site_file(tmp_path):
 
 def test_cli_stops_with_exit_3_and_the_message(tmp_path):
     path = site(tmp_path, "[session]\nidle_warning_s = 5\n")
-    result = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(path), "config",
+    result = subprocess.run([sys.executable, "-m", "launcher", "--config", str(path), "config",
                              "check"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 3
     assert str(path) in result.stderr and "session.idle_warning_s" in result.stderr
@@ -110,7 +110,7 @@ def test_cli_stops_with_exit_3_and_the_message(tmp_path):
 
 
 def test_cli_says_when_everything_is_simulated():
-    result = subprocess.run([sys.executable, "-m", "kiosk", "config", "check"],
+    result = subprocess.run([sys.executable, "-m", "launcher", "config", "check"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "every device uses its simulator" in result.stdout

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from config import SCENARIOS_DIR
+from foundation.config_files import SCENARIOS_DIR
 from kiosk.scenario import AdvanceClock, DeviceAction, ScenarioError, Tap, TypeText, load_scenario
 
 

@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from kiosk.clock import SystemClock
+from foundation.clock import SystemClock
 from offline_queue.crashpoints import crash_point
 from offline_queue.identity import KioskIdentity
 from offline_queue.sink import OutboxSink

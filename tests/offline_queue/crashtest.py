@@ -24,7 +24,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from kiosk.clock import SystemClock
+from foundation.clock import SystemClock
 from offline_queue.crashpoints import BOUNDARIES
 from offline_queue.enrolment import enroll
 from offline_queue.store import DELIVERED, Outbox

@@ -29,9 +29,14 @@ def district():
     return District.generate()
 
 
-def fetched(store: DesiredStateStore, bundle: SignedDesiredState) -> SignedDesiredState:
+def body(bundle: SignedDesiredState) -> bytes:
+    """The bundle as the server sends it."""
+    return bundle.model_dump_json().encode()
+
+
+def fetched(store: DesiredStateStore, bundle: SignedDesiredState) -> bytes:
     store.store_catalogue(bundle.state, catalogue_bytes(bundle.state.version))
-    return bundle
+    return body(bundle)
 
 
 def test_apply_waits_for_no_session_and_keeps_previous(tmp_path, district):
@@ -64,7 +69,7 @@ def test_bad_signature_and_old_versions_are_refused(tmp_path, district):
     store = DesiredStateStore(tmp_path)
     key = district.receipt_key.public_key()
     with pytest.raises(DesiredStateRejected, match="signature"):
-        store.stage(signed(District.generate(), 5), key)
+        store.stage(body(signed(District.generate(), 5)), key)
     store.stage(fetched(store, signed(district, 5)), key)
     store.apply_staged(lambda: False)
     assert not store.stage(fetched(store, signed(district, 4)), key)
@@ -75,11 +80,11 @@ def test_catalogue_must_match_the_signed_hash_and_be_present(tmp_path, district)
     store = DesiredStateStore(tmp_path)
     bundle = signed(district, 1)
     with pytest.raises(DesiredStateRejected, match="not been fetched"):
-        store.stage(bundle, district.receipt_key.public_key())
+        store.stage(body(bundle), district.receipt_key.public_key())
     with pytest.raises(DesiredStateRejected, match="does not match"):
         store.store_catalogue(bundle.state, b'{"version":"tampered"}')
     path = store.store_catalogue(bundle.state, catalogue_bytes(1))
-    assert store.stage(bundle, district.receipt_key.public_key())
+    assert store.stage(body(bundle), district.receipt_key.public_key())
     assert store.apply_staged(lambda: False).version == 1
     assert path.read_bytes() == catalogue_bytes(1)
 

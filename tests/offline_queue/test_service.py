@@ -4,8 +4,8 @@ from __future__ import annotations
 import tomllib
 from types import SimpleNamespace
 
-from config import DEFAULTS_DIR
-from kiosk.clock import SystemClock
+from foundation.config_files import DEFAULTS_DIR
+from foundation.clock import SystemClock
 from kiosk.config import QueueSection
 from offline_queue.enrolment import enroll
 from offline_queue.errors import NotEnrolled

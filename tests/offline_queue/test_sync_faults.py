@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.clock import SystemClock
+from foundation.clock import SystemClock
 from offline_queue.enrolment import enroll
 from offline_queue.desired_state import DesiredStateStore
 from offline_queue.identity import KioskIdentity

@@ -15,7 +15,7 @@ def test_headless_smoke_scenario_exits_0_with_screenshots(tmp_path):
     shots = tmp_path / "shots"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
-        [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "data"), "demo",
+        [sys.executable, "-m", "launcher", "--data-dir", str(tmp_path / "data"), "demo",
          "--headless", "--scenario", str(ROOT / "config/scenarios/smoke.yaml"),
          "--screenshots", str(shots)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
@@ -33,7 +33,7 @@ def test_failing_step_is_named_and_exits_1(tmp_path):
                         "  - tap: no_such_button\n", encoding="utf-8")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
-        [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "data"), "demo",
+        [sys.executable, "-m", "launcher", "--data-dir", str(tmp_path / "data"), "demo",
          "--headless", "--no-server", "--scenario", str(scenario)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1
@@ -44,7 +44,7 @@ def test_failing_step_is_named_and_exits_1(tmp_path):
 @pytest.fixture
 def demo(request, tmp_path, test_clock):
     from kiosk.config import load_config
-    from kiosk.demo import Demo
+    from launcher.demo import Demo
     with_server = getattr(request, "param", False)
     demo = Demo.create(load_config(), tmp_path, clock=test_clock, with_server=with_server)
     if with_server:
@@ -84,7 +84,7 @@ def test_control_panel_sets_printer_paper_out_and_reports_unknown_actions(
 
 @pytest.mark.parametrize("demo", [True], indirect=True)
 def test_cutting_the_network_shows_the_offline_status_line(demo, make_shell, qtbot):
-    from kiosk.demo import probe_health
+    from launcher.demo import probe_health
     from ui.control_panel import ControlPanelModel
     shell = make_shell(core=demo.core)
     model = ControlPanelModel(demo, shell.bridge)

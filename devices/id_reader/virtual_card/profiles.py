@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 
 from devices.id_reader.virtual_card.card import VirtualEmrtd
-from kiosk.identity_validation import mrz_check_digit
+from foundation.identity_validation import mrz_check_digit
 
 LDS_SECURITY_OBJECT = "2.23.136.1.1.1"
 FID_COM, FID_DG1, FID_DG2, FID_DG11, FID_DG12, FID_SOD = \

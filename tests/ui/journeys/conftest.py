@@ -1,11 +1,11 @@
 """The real shell offscreen with the journeys' real view-models and screens; the devices and
-server at the journeys' edges are the small fakes of tests/journeys (resolved by the test),
+server at the journeys' edges are the small fakes of tests/kiosk/journeys (resolved by the test),
 so every state can be reached and held."""
 from __future__ import annotations
 
 import pytest
 
-from tests.journeys.fakes import make_services
+from tests.kiosk.journeys.fakes import make_services
 
 
 @pytest.fixture(scope="session")

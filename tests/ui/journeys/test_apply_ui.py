@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 from kiosk.journeys.ports import FaceOutcome
-from tests.journeys.fakes import RESIDENT, FakeCitizen
+from tests.kiosk.journeys.fakes import RESIDENT, FakeCitizen
 from tests.ui.conftest import tap
 
 

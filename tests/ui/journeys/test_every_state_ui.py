@@ -1,11 +1,11 @@
 """Every state of every journey shown on its screen; Home and the idle timeout at each of
-them leave nothing personal in the view-model (the scripts of tests/journeys drive the
+them leave nothing personal in the view-model (the scripts of tests/kiosk/journeys drive the
 real view-model's journey; the shell renders each state)."""
 from __future__ import annotations
 
 import pytest
 
-from tests.journeys.test_end_everywhere import SCRIPTS
+from tests.kiosk.journeys.test_end_everywhere import SCRIPTS
 from tests.ui.journeys.test_apply_ui import qml_problems
 
 #: each script's journey as the attract screen names it
@@ -35,7 +35,7 @@ def _walk(kiosk, name, stop, seen):
 def test_end_at_every_state_leaves_nothing_personal(make_kiosk, test_clock, kiosk_config,
                                                     qtlog, name, how):
     import copy
-    from tests.journeys.conftest import FIXTURE
+    from tests.kiosk.journeys.conftest import FIXTURE
     import yaml
     from kiosk.catalogue import catalogue_from_mapping
     catalogue = catalogue_from_mapping(yaml.safe_load(FIXTURE.read_text(encoding="utf-8")))
@@ -59,7 +59,7 @@ def test_no_touch_target_under_the_minimum_on_any_journey_screen(make_kiosk, eld
     import copy
     import yaml
     from kiosk.catalogue import catalogue_from_mapping
-    from tests.journeys.conftest import FIXTURE
+    from tests.kiosk.journeys.conftest import FIXTURE
     from ui.inspect import too_small
     catalogue = catalogue_from_mapping(yaml.safe_load(FIXTURE.read_text(encoding="utf-8")))
     problems: dict[str, str] = {}

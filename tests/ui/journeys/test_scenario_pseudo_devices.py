@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from kiosk.clock import TestClock
+from foundation.clock import TestClock
 from kiosk.scenario import DeviceAction
 
 

@@ -20,7 +20,7 @@ def test_journey_scenario_passes_on_the_demo(tmp_path, scenario):
     shots = tmp_path / "shots"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
-        [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "data"), "demo",
+        [sys.executable, "-m", "launcher", "--data-dir", str(tmp_path / "data"), "demo",
          "--headless", "--scenario", str(scenario), "--screenshots", str(shots)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -1,7 +1,7 @@
 """Screenshots of every journey screen in Chinese and English for docs/screens/.
 
 Runs only with KIOSK_SCREENSHOTS=<dir> (it writes files); the same walk as
-test_every_state_ui reaches each state with the fakes of tests/journeys at the edges."""
+test_every_state_ui reaches each state with the fakes of tests/kiosk/journeys at the edges."""
 from __future__ import annotations
 
 import copy
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.journeys.test_end_everywhere import SCRIPTS
+from tests.kiosk.journeys.test_end_everywhere import SCRIPTS
 from tests.ui.conftest import tap
 from tests.ui.journeys.test_every_state_ui import TILE
 
@@ -21,7 +21,7 @@ OUT = os.environ.get("KIOSK_SCREENSHOTS", "")
 @pytest.mark.skipif(not OUT, reason="set KIOSK_SCREENSHOTS=<dir> to write the screenshots")
 def test_write_every_screen_in_both_languages(make_kiosk):
     from kiosk.catalogue import catalogue_from_mapping
-    from tests.journeys.conftest import FIXTURE
+    from tests.kiosk.journeys.conftest import FIXTURE
     catalogue = catalogue_from_mapping(yaml.safe_load(FIXTURE.read_text(encoding="utf-8")))
     out = Path(OUT)
     out.mkdir(parents=True, exist_ok=True)

@@ -2,8 +2,8 @@
 typing (what the screens send on each keystroke)."""
 from __future__ import annotations
 
-from tests.journeys.fakes import RESIDENT, SIGNATURE, scanned
-from tests.journeys.walk import valid_value
+from tests.kiosk.journeys.fakes import RESIDENT, SIGNATURE, scanned
+from tests.kiosk.journeys.walk import valid_value
 from tests.ui.conftest import tap
 from kiosk.journeys.ports import FaceOutcome
 

@@ -1,8 +1,0 @@
-import multiprocessing
-import sys
-
-from kiosk.cli import main
-
-if __name__ == "__main__":
-    multiprocessing.freeze_support()  # the face pipeline's child process in a frozen bundle
-    sys.exit(main())

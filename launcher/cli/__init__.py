@@ -1,0 +1,112 @@
+"""`kiosk [--config FILE] [--data-dir DIR] [COMMAND]`.
+
+Each command is a module in this package with `register(subparsers)` (which adds its
+parser and sets `func`) and `run(args, ctx) -> int`. With no command the kiosk runs.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from kiosk._version import __version__
+
+EXIT_CODES = {
+    0: "success",
+    1: "a check or operation failed (details printed)",
+    2: "usage error (bad arguments)",
+    3: "configuration error (file, key and fix printed)",
+    4: "a device needed by the command is unavailable",
+    5: "bad input data (unreadable file, invalid document)",
+}
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CONFIG, EXIT_DEVICE, EXIT_DATA = range(6)
+
+
+def default_data_dir() -> Path:
+    if os.environ.get("KIOSK_DATA_DIR"):
+        return Path(os.environ["KIOSK_DATA_DIR"])
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "gov-kiosk"
+
+
+@dataclass
+class Context:
+    """What every command gets: the config (loaded on first use), the data dir, the clock."""
+    config_file: Path | None
+    data_dir: Path
+    _loaded: object = field(default=None, repr=False)
+
+    @property
+    def config(self):
+        if self._loaded is None:
+            from kiosk.config import load_config
+            self._loaded = load_config(self.config_file)
+        return self._loaded
+
+    @property
+    def clock(self):
+        from foundation.clock import SystemClock
+        return SystemClock()
+
+    def setup_logging(self, *, also_stderr: bool = False) -> Path:
+        from kiosk.logging_setup import configure_logging
+        section = self.config.config.logging
+        log_dir = Path(section.dir) if section.dir else self.data_dir / "logs"
+        return configure_logging(log_dir, level=section.level, max_bytes=section.max_bytes,
+                                 backups=section.backups, also_stderr=also_stderr)
+
+
+def command_modules() -> list[str]:
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    epilog = "exit codes:\n" + "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="24-hour government self-service kiosk. With no command, "
+                                  "runs the kiosk full-screen.",
+        epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="site configuration (TOML) overriding config/defaults.toml; "
+                             "without it every device is simulated")
+    parser.add_argument("--data-dir", type=Path, metavar="DIR",
+                        help="where the queue, logs and keys live "
+                             f"(default: $KIOSK_DATA_DIR or {default_data_dir()})")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in command_modules():
+        importlib.import_module(f"{__name__}.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args.config, args.data_dir or default_data_dir())
+    func = getattr(args, "func", None)
+    if func is None:
+        if "run" not in command_modules():
+            parser.print_help()
+            return EXIT_USAGE
+        args = parser.parse_args([*(argv or sys.argv[1:]), "run"])
+        func = args.func
+    from kiosk.config import ConfigError
+    try:
+        return int(func(args, ctx) or 0)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `kiosk ... | head`: the reader left, nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,284 @@
+"""Small fakes at the journeys' edges: every device/server call returns a future the test
+resolves (or that resolves at once, where the test does not care)."""
+from __future__ import annotations
+
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from foundation.events import Enqueued, StorageUnavailable
+from kiosk.journeys.calendar import WorkingDayCalendar
+from kiosk.journeys.ports import CitizenDocument, FaceOutcome, JourneyServices, \
+    JourneySettings, LockerWall, NotFound, Parcel, ScannedPage, ServerUnavailable
+from kiosk.search import SearchIndex
+from wire.v1 import CaseSummary, CertificateOnFile, CheckInResponse, QueueCategory, QueueTicket, \
+    Appointment, Text
+
+RESIDENT = CitizenDocument("resident_id", "11010519491231002X", "王小明",
+                           birth_date=date(1949, 12, 31), sex="F", photo=b"\xff\xd8chip-photo",
+                           id_number="11010519491231002X", address="福田区福中三路1号")
+PASSPORT = CitizenDocument("passport", "E12345678", "ZHANG SAN", birth_date=date(1990, 1, 1),
+                           photo=b"\xff\xd8passport-photo")
+JPEG = b"\xff\xd8\xff\xe0scan"
+SIGNATURE = b"\x89PNG\r\n\x1a\nsignature"
+T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
+
+
+def done(value=None) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
+
+
+def failed(error: BaseException) -> Future:
+    future: Future = Future()
+    future.set_exception(error)
+    return future
+
+
+class Manual:
+    """Hands out futures and keeps the last one so a test can resolve it when it likes."""
+
+    def __init__(self) -> None:
+        self.futures: list[Future] = []
+        self.cancels = 0
+
+    def _new(self) -> Future:
+        future: Future = Future()
+        self.futures.append(future)
+        return future
+
+    @property
+    def last(self) -> Future:
+        return self.futures[-1]
+
+    def cancel(self) -> None:
+        self.cancels += 1
+
+    stop = cancel
+
+
+class FakeReader(Manual):
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys = []
+
+    def read_resident_id(self) -> Future:
+        return self._new()
+
+    def read_travel_document(self, key) -> Future:
+        self.keys.append(key)
+        return self._new()
+
+
+class FakeFace(Manual):
+    def verify(self, reference_photo, on_guidance) -> Future:
+        self.reference = reference_photo
+        self.on_guidance = on_guidance
+        return self._new()
+
+
+class FakeScanner(Manual):
+    def capture(self) -> Future:
+        return self._new()
+
+
+class FakeCodes(Manual):
+    def read_code(self) -> Future:
+        return self._new()
+
+
+class FakePrinter:
+    def __init__(self, fail: bool = False) -> None:
+        self.printed: list[tuple[str, dict]] = []
+        self.fail = fail
+
+    def print_document(self, document, data) -> Future:
+        if self.fail:
+            return failed(RuntimeError("paper out"))
+        self.printed.append((document, dict(data)))
+        return done()
+
+
+class FakeSink:
+    def __init__(self) -> None:
+        self.items: list[tuple[str, dict, dict]] = []
+        self.broken = False
+
+    def enqueue(self, kind, payload, blobs=None) -> Enqueued:
+        if self.broken:
+            raise StorageUnavailable("disk full")
+        self.items.append((kind, dict(payload), dict(blobs or {})))
+        seq = len(self.items)
+        return Enqueued(f"item-{seq}", seq, f"kiosk-{seq}")
+
+
+def _case(number: str, state: str = "accepted") -> CaseSummary:
+    return CaseSummary(case_number=number, service_code="T-JZZ-001",
+                       service_name=Text(zh="居住证申领", en="Residence permit application"),
+                       state=state, submitted_at=T0, promised_date=date(2026, 12, 7),
+                       kiosk_id="kiosk", hall_code=None, pickup="locker")
+
+
+CATEGORY = QueueCategory(code="general", name=Text(zh="综合业务", en="General services"),
+                         prefix="A", waiting=4)
+TICKET = QueueTicket(ticket_no="A012", category="general", category_name=CATEGORY.name,
+                     priority="normal", issued_at=T0, waiting_ahead=4, hall_code="FT01")
+
+
+@dataclass
+class FakeCitizen:
+    online: bool = True
+    photo: bytes | None = b"\xff\xd8reference"
+    certificates_on_file: list = field(default_factory=lambda: [CertificateOnFile(
+        certificate_id="CERT1", elicence_type="business_licence",
+        name=Text(zh="营业执照", en="Business licence"), number_masked="9144****21",
+        issuer="市场监管局", issued_on=date(2020, 1, 1), valid_until=None)])
+    staff_calls: list = field(default_factory=list)
+    hold: bool = False            # answers wait for `release()` (to stop in loading states)
+    held: list = field(default_factory=list)
+
+    def _answer(self, value) -> Future:
+        answer = done(value) if self.online else failed(ServerUnavailable("offline"))
+        if not self.hold:
+            return answer
+        waiting: Future = Future()
+        self.held.append((waiting, answer))
+        return waiting
+
+    def release(self) -> None:
+        waiting, answer = self.held.pop(0)
+        if answer.exception() is not None:
+            waiting.set_exception(answer.exception())
+        else:
+            waiting.set_result(answer.result())
+
+    def reference_photo(self, who):
+        return self._answer(self.photo)
+
+    def certificates(self, who, types):
+        return self._answer([c for c in self.certificates_on_file if c.elicence_type in types])
+
+    def cases(self, who):
+        return self._answer([_case("FT-2026-0001"), _case("FT-2026-0002", "completed")])
+
+    def check_in(self, code):
+        if code != "BK2026":
+            return failed(NotFound(code))
+        appointment = Appointment(appointment_id="AP1", service_code="T-JZZ-001",
+                                  service_name=Text(zh="居住证申领", en="Residence permit"),
+                                  queue_category="general", slot_start=T0, slot_end=T0,
+                                  hall_code="FT01", status="checked_in")
+        return self._answer(CheckInResponse(appointment=appointment, ticket=TICKET))
+
+    def ticket_categories(self):
+        return self._answer([CATEGORY])
+
+    def take_ticket(self, category):
+        return self._answer(TICKET)
+
+    def call_staff(self, reason, journey):
+        self.staff_calls.append(reason)
+        return self._answer(2)
+
+
+class FakePending:
+    def __init__(self) -> None:
+        self.recorded = []
+
+    def record(self, who, case_number, item) -> None:
+        self.recorded.append((who.id_number, case_number, item.task_code))
+
+    def pending_for(self, who):
+        return [_case(number, "received") for id_number, number, _ in self.recorded
+                if id_number == who.id_number]
+
+
+class Refusal(Exception):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class FakeDesk(Manual):
+    """Opens at once unless `hold`; `closers` are the wait-for-close futures by parcel id."""
+
+    def __init__(self, parcels=None, usable=True, hold=False) -> None:
+        super().__init__()
+        self.hold = hold
+        self.parcels = parcels if parcels is not None else [
+            Parcel("P1", "居住证申领", "Residence permit", "A03")]
+        self.usable = usable
+        self.closers: dict[str, Future] = {}
+        self.wrong = 0
+
+    def available(self):
+        return (True, "") if self.usable else (False, "locker board not answering")
+
+    def wall(self):
+        return LockerWall([["A01", "A02", "A03"], ["B01", "B02", "B03"]])
+
+    def open_with_code(self, case_number, code):
+        if self.hold:
+            return self._new()
+        if code != "123456":
+            self.wrong += 1
+            return failed(Refusal("parcelLocked" if self.wrong >= 3 else "wrongCode"))
+        return done(self.parcels) if self.parcels else failed(Refusal("noParcel"))
+
+    def open_for(self, who):
+        if self.hold:
+            return self._new()
+        return done(self.parcels) if self.parcels else failed(Refusal("noParcel"))
+
+    def wait_closed(self, parcel):
+        future: Future = Future()
+        self.closers[parcel.parcel_id] = future
+        return future
+
+    def close(self, parcel_id: str) -> None:
+        self.closers[parcel_id].set_result(None)
+
+
+class HeldWork(Manual):
+    """A background runner whose work starts only when the test calls `run()`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.work = []
+
+    def __call__(self, fn) -> Future:
+        self.work.append(fn)
+        return self._new()
+
+    def run(self) -> None:
+        fn, future = self.work.pop(0), self.futures[len(self.futures) - len(self.work) - 1]
+        try:
+            future.set_result(fn())
+        except Exception as error:
+            future.set_exception(error)
+
+
+def make_services(catalogue, clock, **overrides) -> JourneyServices:
+    citizen = overrides.pop("citizen", FakeCitizen())
+    services = JourneyServices(
+        clock=clock, catalogue=catalogue, search=SearchIndex(catalogue), events=FakeSink(),
+        calendar=WorkingDayCalendar(holidays=[date(2026, 12, 1)]), citizen=citizen,
+        pending=FakePending(), documents=FakeReader(), face=FakeFace(),
+        scanner=FakeScanner(), codes=FakeCodes(), printer=FakePrinter(), pickup=FakeDesk(),
+        online=lambda: citizen.online, settings=JourneySettings(kiosk_id="kiosk"))
+    for name, value in overrides.items():
+        setattr(services, name, value)
+    return services
+
+
+def identify_with_card(journey_identify, document=RESIDENT) -> None:
+    """Drive an identify journey from its start to identified (matching face)."""
+    journey_identify.choose_resident_id()
+    services = journey_identify.services
+    services.documents.last.set_result(document)
+    services.face.last.set_result(FaceOutcome(matched=True, live=True))
+
+
+def scanned() -> ScannedPage:
+    return ScannedPage(JPEG)

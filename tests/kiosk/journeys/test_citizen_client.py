@@ -1,0 +1,89 @@
+"""offline_queue/citizen.py against the real district server on loopback (enrolled kiosk,
+signed requests, signed citizen assertions), and the journeys on top of it."""
+from __future__ import annotations
+
+import pytest
+
+from foundation.clock import SystemClock
+from kiosk.journeys import QueryJourney, TicketJourney
+from kiosk.journeys.ports import Identified, NotFound, ServerUnavailable
+from kiosk.journeys.wiring import CitizenPort
+from tests.kiosk.journeys.fakes import RESIDENT, identify_with_card, make_services
+
+WAIT = 30  # seconds a future may take on a loaded CI machine
+
+
+@pytest.fixture
+def district(tmp_path):
+    from tests.offline_queue.live_district import LiveDistrict
+    # demo_citizens=False: the server's demo seeding fails at start at the moment
+    # (ensure_demo_booking: StopIteration, reported to D)
+    with LiveDistrict(tmp_path / "district", demo_citizens=False) as server:
+        yield server
+
+
+@pytest.fixture
+def client(district, tmp_path):
+    from offline_queue.citizen import CitizenClient
+    from offline_queue.enrolment import enroll
+    from offline_queue.transport import SignedTransport
+    clock = SystemClock()
+    identity = enroll(district.url, district.enrollment_token("kiosk-g-1"), "kiosk-g-1",
+                      tmp_path / "queue", clock=clock)
+    transport = SignedTransport(district.url, identity.kiosk_id, identity.signing_key,
+                                clock=clock)
+    made = CitizenClient(transport, identity.signing_key, clock=clock)
+    yield CitizenPort(made)
+    made.close()
+
+
+def who() -> Identified:
+    return Identified(RESIDENT, "document+face", SystemClock().now())
+
+
+def test_citizen_services_answer_for_an_identified_citizen(client):
+    cases = client.cases(who()).result(WAIT)
+    assert isinstance(cases, list)
+    certificates = client.certificates(who(), ["resident_id"]).result(WAIT)
+    assert all(c.elicence_type == "resident_id" for c in certificates)
+    categories = client.ticket_categories().result(WAIT)
+    assert categories and all(c.waiting >= 0 for c in categories)
+    ticket = client.take_ticket(categories[0].code).result(WAIT)
+    assert ticket.ticket_no and ticket.category == categories[0].code
+    assert client.call_staff("help", "identify").result(WAIT) >= 0
+
+
+def test_unknown_booking_code_is_not_found(client):
+    with pytest.raises(NotFound):
+        client.check_in("NOSUCHCODE").result(WAIT)
+
+
+def test_server_gone_is_server_unavailable(client, district):
+    district.stop()
+    with pytest.raises(ServerUnavailable):
+        client.ticket_categories().result(WAIT)
+    with pytest.raises(ServerUnavailable):
+        client.cases(who()).result(WAIT)
+
+
+def wait_for_state(journey, state: str) -> None:
+    """Block the test (not a UI) until the journey reaches `state`: answers come back on
+    the client's thread."""
+    import threading
+    arrived = threading.Event()
+    journey.subscribe(lambda j: arrived.set() if j.state.value == state else None)
+    assert journey.state.value == state or arrived.wait(WAIT), journey.state.value
+
+
+def test_query_and_ticket_journeys_on_the_live_server(client, catalogue):
+    services = make_services(catalogue, SystemClock(), citizen=client, online=lambda: True)
+    query = QueryJourney(services)
+    identify_with_card(query.identify)
+    wait_for_state(query, "cases")
+    assert query.problem == ""
+    ticket = TicketJourney(services)
+    ticket.choose_ticket()
+    wait_for_state(ticket, "categories")
+    ticket.take(ticket.categories[0].code)
+    wait_for_state(ticket, "ticket")
+    assert ticket.ticket.ticket_no and services.printer.printed[-1][0] == "ticket"

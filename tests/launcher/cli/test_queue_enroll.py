@@ -1,0 +1,71 @@
+"""`kiosk enroll` and `kiosk queue status|retry|export` against the live district server."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from launcher.cli import main
+from offline_queue.sink import OutboxSink
+from offline_queue.store import Outbox
+from tests.offline_queue.helpers import application
+
+
+def run(capsys, *argv: str) -> tuple[int, dict | str]:
+    code = main(list(argv))
+    out = capsys.readouterr().out
+    try:
+        return code, json.loads(out)
+    except ValueError:
+        return code, out
+
+
+@pytest.fixture
+def enrolled(district, tmp_path, capsys):
+    data = tmp_path / "data"
+    code, result = run(capsys, "--data-dir", str(data), "enroll", "--server", district.url,
+                       "--token", district.enrollment_token(), "--kiosk-id", "kiosk-cli-01",
+                       "--json")
+    assert code == 0 and result["kiosk_id"] == "kiosk-cli-01"
+    return data
+
+
+def test_enroll_refused_with_a_spent_token(district, tmp_path, capsys):
+    token = district.enrollment_token()
+    assert main(["--data-dir", str(tmp_path / "a"), "enroll", "--server", district.url,
+                 "--token", token, "--kiosk-id", "kiosk-cli-01"]) == 0
+    assert main(["--data-dir", str(tmp_path / "b"), "enroll", "--server", district.url,
+                 "--token", token, "--kiosk-id", "kiosk-cli-02"]) == 1
+    assert "refused (401)" in capsys.readouterr().err
+
+
+def test_enroll_unreachable_server(tmp_path, capsys):
+    assert main(["--data-dir", str(tmp_path), "enroll", "--server", "http://127.0.0.1:9",
+                 "--token", "x" * 20]) == 1
+    assert "cannot reach" in capsys.readouterr().err
+
+
+def test_status_retry_and_export(enrolled, tmp_path, capsys, test_clock):
+    outbox = Outbox(enrolled / "queue")
+    sink = OutboxSink(outbox, clock=test_clock)
+    first = sink.enqueue("submission", application(1, pages=1), {"blob:page0": b"scan" * 1000})
+    sink.enqueue("submission", application(2))
+    outbox.quarantine(first.item_id, "409 conflict")
+
+    code, status = run(capsys, "--data-dir", str(enrolled), "queue", "status", "--json")
+    assert code == 0
+    assert (status["depth"], status["quarantined"], status["enrolled"]) == (1, 1, True)
+
+    code, exported = run(capsys, "--data-dir", str(enrolled), "queue", "export",
+                         str(tmp_path / "usb"), "--json")
+    assert code == 0 and exported["exported"] == 2
+    manifest = json.loads((tmp_path / "usb" / "manifest.json").read_text())
+    assert {i["item_id"] for i in manifest["items"]} >= {first.item_id}
+    exported_bytes = b"".join(p.read_bytes() for p in (tmp_path / "usb").rglob("*") if p.is_file())
+    assert b"11010519491231002X" not in exported_bytes and b"scan" not in exported_bytes
+
+    code, retried = run(capsys, "--data-dir", str(enrolled), "queue", "retry", "--json")
+    assert code == 0
+    assert (retried["released"], retried["synced"], retried["delivered"]) == (1, True, 2)
+    code, status = run(capsys, "--data-dir", str(enrolled), "queue", "status")
+    assert "pending: 0  quarantined: 0  delivered (kept): 2" in status

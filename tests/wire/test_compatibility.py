@@ -1,0 +1,157 @@
+"""The wire evolves without breaking kiosks: the previous release's models against the new
+server, and the new kiosk against answers carrying fields it does not know yet."""
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from foundation.clock import SystemClock, TestClock
+from offline_queue.desired_state import DesiredStateStore
+from offline_queue.enrolment import enroll
+from offline_queue.errors import PauseQueue
+from offline_queue.identity import KioskIdentity
+from offline_queue.sink import OutboxSink
+from offline_queue.store import Outbox
+from offline_queue.sync import SyncWorker
+from offline_queue.testing.district_keys import District, enrol
+from offline_queue.transport import SignedTransport
+from tests.offline_queue.helpers import application
+from tests.wire import v1_previous as previous
+from wire import v1
+
+
+def verifies_the_previous_way(key: Ed25519PublicKey, model, signature_b64: str) -> bool:
+    """How the previous release checked a signature: over its own model re-serialised."""
+    try:
+        key.verify(base64.b64decode(signature_b64), previous.canonical_json(model))
+    except Exception:  # noqa: BLE001 - InvalidSignature or a malformed signature
+        return False
+    return True
+
+
+@pytest.fixture
+def district(tmp_path):
+    from tests.offline_queue.live_district import LiveDistrict
+    with LiveDistrict(tmp_path / "district") as server:
+        yield server
+
+
+def test_previous_release_kiosk_works_with_the_new_server(district, tmp_path):
+    clock = SystemClock()
+    identity = enroll(district.url, district.enrollment_token("kiosk-old-1"), "kiosk-old-1",
+                      tmp_path / "queue", clock=clock)
+    outbox = Outbox(tmp_path / "queue")
+    item = outbox.get(OutboxSink(outbox, clock=clock).enqueue("submission",
+                                                              application(1)).item_id)
+    # what the previous release sends is still what the new one sends
+    previous.SubmissionEnvelope.model_validate_json(item.envelope)
+    transport = SignedTransport(district.url, identity.kiosk_id, identity.signing_key,
+                                clock=clock)
+
+    put = transport.request("PUT", v1.PATH_SUBMISSION.format(submission_id=item.item_id),
+                            body=item.envelope.encode(),
+                            headers={"Content-Type": "application/json",
+                                     v1.HEADER_IDEMPOTENCY_KEY: item.item_id})
+    assert put.status_code == 201, put.text
+    receipt = previous.SignedReceipt.model_validate_json(put.content)
+    assert receipt.receipt.submission_id == item.item_id
+    assert verifies_the_previous_way(identity.receipt_public_key, receipt.receipt,
+                                     receipt.signature_b64)
+
+    page = transport.request("GET", v1.PATH_RECEIPTS.format(kiosk_id=identity.kiosk_id))
+    listed = previous.ReceiptsPage.model_validate_json(page.content)
+    assert listed.contiguous_through == 1
+    assert verifies_the_previous_way(identity.receipt_public_key, listed.receipts[0].receipt,
+                                     listed.receipts[0].signature_b64)
+
+    desired = transport.request("GET", v1.PATH_DESIRED_STATE.format(kiosk_id=identity.kiosk_id))
+    assert desired.status_code == 200, desired.text
+    state = previous.SignedDesiredState.model_validate_json(desired.content)
+    assert verifies_the_previous_way(identity.receipt_public_key, state.state,
+                                     state.signature_b64)
+    catalogue = transport.request("GET", v1.PATH_CATALOGUE.format(
+        version=state.state.catalogue_version))
+    assert previous.Catalogue.model_validate_json(catalogue.content).version == \
+        state.state.catalogue_version
+
+
+def signed_body(district: District, field: str, signed: dict, **extra: object) -> bytes:
+    """A signed object as a newer server would send it: signed over exactly these fields."""
+    signature = district.receipt_key.sign(v1.canonical_json(signed))
+    return json.dumps({field: signed, "signature_b64": base64.b64encode(signature).decode(),
+                       **extra}).encode()
+
+
+@pytest.fixture
+def kiosk(tmp_path):
+    district = District.generate()
+    enrol(tmp_path, district)
+    clock = TestClock()
+    outbox = Outbox(tmp_path)
+    identity = KioskIdentity.load(tmp_path)
+    worker = SyncWorker(outbox, SignedTransport("http://127.0.0.1:9", identity.kiosk_id,
+                                                identity.signing_key, clock=clock),
+                        identity, clock=clock)
+    item = outbox.get(OutboxSink(outbox, clock=clock).enqueue("submission",
+                                                              application(1)).item_id)
+    return district, outbox, worker, item
+
+
+def answer(status: int, body: bytes) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = body
+    return response
+
+
+def test_a_receipt_with_fields_the_kiosk_does_not_know_is_verified_and_kept_as_signed(kiosk):
+    district, outbox, worker, item = kiosk
+    receipt = {"submission_id": item.item_id, "kiosk_id": "kiosk-test-01",
+               "kiosk_seq": item.kiosk_seq, "digest": item.digest,
+               "case_number": "CASE-1", "received_at": "2026-12-05T09:00:00Z", "server_seq": 7,
+               "promised_by": "2026-12-19", "followup": {"url": "/case/CASE-1"}}
+    body = signed_body(district, "receipt", receipt, server_note="added in v1.1")
+    assert worker._accept_put_response(item, answer(201, body))
+    stored = json.loads(outbox.get(item.item_id).receipt)
+    assert stored["receipt"]["promised_by"] == "2026-12-19"
+    assert outbox.counts().delivered == 1
+
+
+def test_a_receipt_changed_in_a_field_the_kiosk_does_not_know_fails_verification(kiosk):
+    district, outbox, worker, item = kiosk
+    receipt = {"submission_id": item.item_id, "kiosk_id": "kiosk-test-01",
+               "kiosk_seq": item.kiosk_seq, "digest": item.digest, "case_number": "CASE-1",
+               "received_at": "2026-12-05T09:00:00Z", "server_seq": 7, "promised_by": "x"}
+    body = json.loads(signed_body(district, "receipt", receipt))
+    body["receipt"]["promised_by"] = "tampered"
+    with pytest.raises(PauseQueue, match="does not verify"):
+        worker._accept_put_response(item, answer(201, json.dumps(body).encode()))
+    assert outbox.counts().delivered == 0
+
+
+def test_desired_state_with_new_fields_is_applied_and_read_back_by_this_release(tmp_path):
+    district = District.generate()
+    store = DesiredStateStore(tmp_path)
+    catalogue = b'{"version":"9"}'
+    state = {"version": 9, "catalogue_version": "9", "catalogue_sha256": v1.sha256_hex(catalogue),
+             "config": {"kiosk.elder_mode": True}, "locker_assignments": [],
+             "cohort": "default", "min_app_version": "0.1.0", "holder_hmac_key_id": "h1",
+             "maintenance_window": {"from": "02:00", "to": "04:00"}}
+    body = signed_body(district, "state", state)
+    store.store_catalogue(v1.DesiredState.model_validate(state), catalogue)
+    assert store.stage(body, district.receipt_key.public_key())
+    applied = store.apply_staged(lambda: False)
+    assert applied.version == 9 and applied.config == {"kiosk.elder_mode": True}
+    # stored as received: a release that knows the new field still finds it signed
+    kept = json.loads((store.directory / "current.json").read_bytes())
+    assert kept["state"]["maintenance_window"] == {"from": "02:00", "to": "04:00"}
+    assert DesiredStateStore(tmp_path).current().version == 9
+
+
+def test_requests_stay_strict():
+    with pytest.raises(ValueError):
+        v1.TicketRequest.model_validate({"category": "A", "categroy": "typo"})

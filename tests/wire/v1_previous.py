@@ -1,0 +1,909 @@
+"""The previous release's wire models, kept as they shipped (do not edit): the compatibility
+tests run them against the new server. Below, as released:
+
+Version 1 of the kiosk <-> district server wire protocol.
+
+Every request and response body is a pydantic model here; the server publishes them as
+its OpenAPI document and the kiosk (offline_queue/) builds and checks its requests with
+them. Only pydantic and the standard library are used: the cryptography itself lives in
+offline_queue/ (kiosk side) and district_server/ (server side); this module fixes the
+bytes both sides sign, encrypt and hash.
+
+Conventions
+- Request bodies forbid unknown fields (a typo is a 422, not silently ignored).
+- Signed objects (Receipt, DesiredState, CitizenAssertion) are signed with Ed25519 over
+  `canonical_json(obj)`; verify over the object as parsed into its model, never over
+  re-typed dicts.
+- Times are timezone-aware UTC datetimes (naive ones are rejected); unix seconds only
+  in the X-Kiosk-Timestamp header.
+- Base64 is standard base64 with padding (`base64.b64encode`).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from datetime import date, datetime, timezone
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+# --------------------------------------------------------------------------- constants
+
+API_VERSION = "v1"
+API_PREFIX = "/v1"
+
+#: Response header of GET /v1/health (value API_VERSION); anything else is a captive portal.
+HEADER_API = "X-Kiosk-Api"
+HEADER_KIOSK_ID = "X-Kiosk-Id"
+HEADER_TIMESTAMP = "X-Kiosk-Timestamp"
+HEADER_NONCE = "X-Kiosk-Nonce"
+HEADER_SIGNATURE = "X-Kiosk-Signature"
+HEADER_UPLOAD_OFFSET = "Upload-Offset"
+HEADER_CHUNK_SHA256 = "X-Chunk-Sha256"
+HEADER_IDEMPOTENCY_KEY = "Idempotency-Key"
+
+#: |server now - X-Kiosk-Timestamp| above this is 401; nonces are remembered at least this long.
+SIGNATURE_WINDOW_S = 300
+#: A CitizenAssertion older than this (by identified_at, server clock) is refused.
+CITIZEN_ASSERTION_MAX_AGE_S = 120
+
+#: HPKE (RFC 9180) base mode as offered by `cryptography.hazmat.primitives.hpke`:
+#: Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.AES_128_GCM), public API only (no AAD, see
+#: payload_info). EncryptedPayload splits Suite.encrypt's output with split_hpke_output.
+HPKE_SUITE = "DHKEM(X25519,HKDF-SHA256)/HKDF-SHA256/AES-128-GCM"
+#: `Suite.encrypt` returns enc || ciphertext; enc (the X25519 ephemeral key) is this long.
+HPKE_ENC_LENGTH = 32
+HPKE_INFO_PREFIX = b"gov-kiosk/v1/"
+#: info for blobs (content-addressed by sha256 of the HPKE output bytes, enc || ciphertext).
+HPKE_BLOB_INFO = HPKE_INFO_PREFIX + b"blob"
+
+#: Largest PUT /v1/submissions body; attachments travel as blobs.
+MAX_SUBMISSION_BYTES = 1_048_576
+#: Largest blob (ciphertext) and largest PATCH chunk.
+MAX_BLOB_BYTES = 64 * 1_048_576
+MAX_CHUNK_BYTES = 4 * 1_048_576
+#: The chunk size the server advertises in BlobUploadCreated.
+DEFAULT_CHUNK_BYTES = 1_048_576
+#: Receipts per GET /v1/kiosks/{id}/receipts page.
+RECEIPTS_PAGE_LIMIT = 500
+
+#: The submission kinds the server accepts (kiosk/events.py EVENT_KINDS).
+SUBMISSION_KINDS = ("submission", "pickup", "rating", "commitment", "audit", "ticket", "checkin",
+                    "staff_call")
+
+#: Configuration keys the district may push in DesiredState.config (dotted kiosk config keys).
+DESIRED_CONFIG_KEYS = frozenset({
+    "kiosk.journeys", "kiosk.elder_mode", "kiosk.voice_guidance", "kiosk.language",
+    "kiosk.hall_phone", "kiosk.hall_address", "kiosk.hall_address_en",
+    "session.idle_timeout_s", "session.idle_warning_s",
+})
+
+# --------------------------------------------------------------------------- helpers
+
+
+def canonical_json(obj: Any) -> bytes:
+    """The bytes that are hashed and signed: JSON with sorted keys, no spaces, UTF-8.
+
+    Models are dumped in JSON mode first (datetimes become ISO strings, UTC as 'Z')."""
+    if isinstance(obj, BaseModel):
+        obj = obj.model_dump(mode="json")
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def canonical_request(method: str, path_with_query: str, timestamp: int, nonce: str,
+                      body: bytes) -> bytes:
+    """What X-Kiosk-Signature signs (Ed25519, kiosk key)."""
+    return "\n".join([method.upper(), path_with_query, str(int(timestamp)), nonce,
+                      sha256_hex(body)]).encode("utf-8")
+
+
+def submission_digest(envelope: "SubmissionEnvelope") -> str:
+    """sha256 hex of the canonical JSON of the whole envelope: the idempotency comparison."""
+    return sha256_hex(canonical_json(envelope))
+
+
+def payload_info(kind: str, submission_id: str) -> bytes:
+    """HPKE info for a submission payload: b"gov-kiosk/v1/" + kind + b"/" + submission_id.
+
+    The submission id is bound through info rather than AAD because the public
+    `cryptography` HPKE API (Suite.encrypt/decrypt) takes no AAD; info enters the key
+    schedule, so a payload moved to another submission or kind fails to decrypt."""
+    return HPKE_INFO_PREFIX + kind.encode("ascii") + b"/" + submission_id.encode("ascii")
+
+
+def split_hpke_output(sealed: bytes) -> tuple[bytes, bytes]:
+    """Split the output of Suite.encrypt (enc || ciphertext) into its two parts."""
+    if len(sealed) <= HPKE_ENC_LENGTH:
+        raise ValueError("HPKE output shorter than its encapsulated key")
+    return sealed[:HPKE_ENC_LENGTH], sealed[HPKE_ENC_LENGTH:]
+
+
+def case_number(kiosk_id: str, kiosk_seq: int) -> str:
+    """Kiosk-issued case number, printed before any sync: '<kiosk id>-<kiosk_seq>'."""
+    return f"{kiosk_id}-{kiosk_seq}"
+
+
+#: Stored pickup codes: "scrypt$n$r$p$salt$hash" (hashlib.scrypt, hex salt and hash).
+PICKUP_CODE_HASH_PATTERN = (r"^scrypt\$[0-9]{1,8}\$[0-9]{1,2}\$[0-9]{1,2}"
+                            r"\$[0-9a-f]{16,64}\$[0-9a-f]{32,128}$")
+
+
+def followup_path(case_number: str, followup_secret: str) -> str:
+    """The 掌上办 page of a case (relative to the server's public URL) for the receipt QR."""
+    return f"/case/{case_number}?t={followup_secret}"
+
+
+def b64decode_strict(value: str) -> bytes:
+    return base64.b64decode(value.encode("ascii"), validate=True)
+
+
+# --------------------------------------------------------------------------- field types
+
+def _aware_utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("timestamp must carry a timezone (UTC)")
+    return value.astimezone(timezone.utc)
+
+
+def _base64(value: str) -> str:
+    try:
+        b64decode_strict(value)
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        raise ValueError("not valid base64") from None
+    return value
+
+
+def _base64_key32(value: str) -> str:
+    if len(b64decode_strict(_base64(value))) != 32:
+        raise ValueError("a raw 32-byte key in base64 is expected")
+    return value
+
+
+def _base64_sig64(value: str) -> str:
+    if len(b64decode_strict(_base64(value))) != 64:
+        raise ValueError("a 64-byte Ed25519 signature in base64 is expected")
+    return value
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_aware_utc)]
+Base64 = Annotated[str, Field(max_length=2 * MAX_SUBMISSION_BYTES), AfterValidator(_base64)]
+Key32B64 = Annotated[str, Field(max_length=64), AfterValidator(_base64_key32)]
+SignatureB64 = Annotated[str, Field(max_length=128), AfterValidator(_base64_sig64)]
+KioskId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$")]
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Nonce = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+SubmissionId = Annotated[str, Field(
+    pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+    description="UUIDv7, lower case, made at capture")]
+SubmissionKind = Literal["submission", "pickup", "rating", "commitment", "audit", "ticket",
+                         "checkin", "staff_call"]
+Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+LongText = Annotated[str, Field(max_length=4000)]
+IdNumber = Annotated[str, Field(pattern=r"^[0-9A-Za-z]{6,24}$",
+                                description="resident ID (GB 11643) or passport/permit number")]
+
+class Request(BaseModel):
+    """A body the kiosk sends: strict about unknown fields."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Response(BaseModel):
+    """A body the server sends. Strict too: v1 is frozen; new fields mean v2."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Problem(Response):
+    """Every 4xx/5xx body: a stable machine code and a sentence for the log."""
+    error: str
+    detail: str = ""
+    missing: list[Sha256Hex] | None = Field(default=None, description="424: blobs to upload")
+
+
+# --------------------------------------------------------------------------- enrolment
+
+class EnrollRequest(Request):
+    token: str = Field(min_length=16, max_length=128)
+    kiosk_id: KioskId
+    signing_public_key: Key32B64 = Field(description="raw Ed25519 public key")
+
+
+class DistrictKeys(Response):
+    payload_public_key: Key32B64 = Field(description="raw X25519 public key for HPKE")
+    receipt_public_key: Key32B64 = Field(description="raw Ed25519 key that signs receipts "
+                                                     "and desired state")
+    key_id: Code = Field(description="id of the payload key; goes into EncryptedPayload.key_id")
+    holder_hmac_key_id: Code
+    holder_hmac_key: Key32B64 = Field(description="HMAC-SHA256 key for holder identities "
+                                                  "(parcel holders, CitizenAssertion.id_hmac)")
+
+
+class EnrollResponse(Response):
+    kiosk_id: KioskId
+    district: DistrictKeys
+
+
+def holder_hmac(key: bytes, id_number: str) -> str:
+    """A citizen's holder identity: HMAC-SHA256 of the upper-cased ID number (hex)."""
+    return hmac.new(key, id_number.strip().upper().encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+# --------------------------------------------------------------------------- submissions
+
+class EncryptedPayload(Request):
+    suite: Literal["DHKEM(X25519,HKDF-SHA256)/HKDF-SHA256/AES-128-GCM"] = HPKE_SUITE
+    key_id: Code
+    enc_b64: Base64
+    ciphertext_b64: Base64
+
+
+class SubmissionEnvelope(Request):
+    submission_id: SubmissionId
+    kiosk_id: KioskId
+    kiosk_seq: int = Field(ge=1, le=2**53)
+    kind: SubmissionKind
+    created_at: UtcDateTime
+    payload: EncryptedPayload
+    blobs: list[Sha256Hex] = Field(default_factory=list, max_length=200)
+
+    @model_validator(mode="after")
+    def _unique_blobs(self) -> "SubmissionEnvelope":
+        if len(set(self.blobs)) != len(self.blobs):
+            raise ValueError("blobs lists a hash twice")
+        return self
+
+
+class Receipt(Response):
+    submission_id: SubmissionId
+    kiosk_id: KioskId
+    kiosk_seq: int
+    digest: Sha256Hex
+    case_number: str | None = Field(description="set for kind 'submission'")
+    received_at: UtcDateTime
+    server_seq: int
+
+
+class SignedReceipt(Response):
+    receipt: Receipt
+    signature_b64: SignatureB64 = Field(description="Ed25519 (district receipt key) over "
+                                                    "canonical_json(receipt)")
+
+
+class ReceiptsPage(Response):
+    receipts: list[SignedReceipt]
+    contiguous_through: int = Field(description="every kiosk_seq 1..N has a receipt (0: none)")
+    has_more: bool = False
+
+
+# --------------------------------------------------------------------------- payloads
+# The plaintext inside EncryptedPayload, one model per kind (PAYLOAD_MODELS). The server
+# decrypts and validates them; an invalid one is a 422 for the whole submission.
+
+class Applicant(Request):
+    kind: Literal["person", "organisation"] = "person"
+    id_type: Literal["resident_id", "passport", "hk_macao_permit", "taiwan_permit",
+                     "foreign_permanent", "uscc"] = "resident_id"
+    id_number: IdNumber
+    name: ShortText
+    mobile: Annotated[str, Field(pattern=r"^1[3-9][0-9]{9}$")] | None = None
+    legal_representative: ShortText | None = None
+
+
+class MaterialStatus(StrEnum):
+    provided = "provided"          # scanned at the kiosk (blobs)
+    reused = "reused"              # certificate on file (零材料)
+    deferred = "deferred"          # 容缺: supplied later under a commitment
+    waived = "waived"              # not needed in this applicant's case
+
+
+class SubmittedMaterial(Request):
+    code: Code
+    status: MaterialStatus
+    blobs: list[Sha256Hex] = Field(default_factory=list, max_length=50)
+    certificate_id: Code | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "SubmittedMaterial":
+        if self.status is MaterialStatus.provided and not self.blobs:
+            raise ValueError("a provided material needs its scanned pages (blobs)")
+        if self.status is MaterialStatus.reused and not self.certificate_id:
+            raise ValueError("a reused material names the certificate on file")
+        return self
+
+
+class ToleranceCommitment(Request):
+    """容缺受理: the signed promise to supply deferred materials by due_date."""
+    materials: list[Code] = Field(min_length=1)
+    text_version: Code
+    signature_blob: Sha256Hex = Field(description="the finger signature image (blob)")
+    signed_at: UtcDateTime
+    due_date: date
+    supply_channel: Literal["upload", "locker", "window", "post"]
+
+
+class ApplicationPayload(Request):
+    """kind 'submission': an application for a service item."""
+    service_code: Code
+    catalogue_version: str = Field(max_length=40)
+    applicant: Applicant
+    agent: Applicant | None = None
+    identity_method: Literal["document+face", "document", "staff"]
+    form_data: dict[str, Any]
+    materials: list[SubmittedMaterial] = Field(default_factory=list)
+    commitment: ToleranceCommitment | None = None
+    pickup_method: Literal["locker", "window", "post", "electronic", "none"]
+    hall_code: Code | None = None
+    followup_secret: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = Field(
+        default=None, description="random secret the kiosk puts in the receipt's QR code "
+                                  "(followup_url); the server keeps only its hash")
+
+    @model_validator(mode="after")
+    def _commitment_covers_deferred(self) -> "ApplicationPayload":
+        deferred = {m.code for m in self.materials if m.status is MaterialStatus.deferred}
+        if deferred and (self.commitment is None or set(self.commitment.materials) != deferred):
+            raise ValueError("deferred materials need a commitment naming exactly them")
+        return self
+
+
+class CommitmentPayload(Request):
+    """kind 'commitment': a material supplied later, or a commitment signed separately."""
+    case_number: str = Field(max_length=80)
+    action: Literal["signed", "supplied"]
+    commitment: ToleranceCommitment | None = None
+    supplied: list[SubmittedMaterial] = Field(default_factory=list)
+
+
+class PickupPayload(Request):
+    """kind 'pickup': a parcel taken out of a locker (the door closed after the open)."""
+    parcel_id: Code
+    case_number: str | None = Field(default=None, max_length=80)
+    locker: Code | None = None
+    compartment: int = Field(ge=1, le=999)
+    picked_at: UtcDateTime
+    verification: Literal["pickup_code", "document+face", "staff"]
+    outcome: Literal["picked", "door_jammed", "not_found", "outcome_unknown"] = "picked"
+
+
+class RatingPayload(Request):
+    """kind 'rating': 好差评, five levels (5 非常满意 .. 1 非常不满意)."""
+    case_number: str | None = Field(default=None, max_length=80)
+    service_code: Code | None = None
+    target: Literal["kiosk", "window", "staff", "service"] = "kiosk"
+    level: int = Field(ge=1, le=5)
+    indicator_set_version: Code
+    indicators: list[Code] = Field(default_factory=list, max_length=20)
+    comment: LongText = ""
+    rated_at: UtcDateTime
+
+
+AuditValue = str | int | float | bool | None
+
+
+class AuditPayload(Request):
+    """kind 'audit': one kiosk audit entry (maintenance actions, locker opens, sessions,
+    device faults). Besides the named fields an entry may carry up to 20 more scalar fields
+    (e.g. parcel_id, compartment). Never personal data in any of them."""
+    model_config = ConfigDict(extra="allow", frozen=True)
+    action: Code
+    at: UtcDateTime
+    actor: Literal["citizen", "technician", "staff", "system"] | None = None
+    who: Annotated[str, Field(max_length=80)] | None = Field(
+        default=None, description="e.g. 'staff:<id>', 'citizen:pickup_code'")
+    why: Annotated[str, Field(max_length=200)] | None = None
+    detail: dict[str, AuditValue] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _extras_are_small_scalars(self) -> "AuditPayload":
+        extras = self.model_extra or {}
+        if len(extras) > 20:
+            raise ValueError("an audit entry carries at most 20 extra fields")
+        for key, value in extras.items():
+            if not isinstance(value, (str, int, float, bool, type(None))) or \
+                    (isinstance(value, str) and len(value) > 200) or len(key) > 40:
+                raise ValueError(f"audit field {key[:40]!r}: a short scalar is expected")
+        return self
+
+    def fields(self) -> dict[str, AuditValue]:
+        """Everything but action and at, flattened (for the server's audit log)."""
+        named = {k: getattr(self, k) for k in ("actor", "who", "why") if getattr(self, k)}
+        return {**self.detail, **(self.model_extra or {}), **named}
+
+
+class TicketPayload(Request):
+    """kind 'ticket': a queue ticket printed at the kiosk (issued by the server online)."""
+    ticket_no: ShortText
+    category: Code
+    printed_at: UtcDateTime
+
+
+class CheckinPayload(Request):
+    """kind 'checkin': an appointment checked in at the kiosk."""
+    appointment_id: Code
+    at: UtcDateTime
+
+
+class StaffCallPayload(Request):
+    """kind 'staff_call': a help call made while offline, delivered later for statistics."""
+    reason: Literal["help", "accessibility", "device_fault", "identity_failed", "other"]
+    journey: Code | None = None
+    at: UtcDateTime
+
+
+PAYLOAD_MODELS: dict[str, type[Request]] = {
+    "submission": ApplicationPayload, "commitment": CommitmentPayload, "pickup": PickupPayload,
+    "rating": RatingPayload, "audit": AuditPayload, "ticket": TicketPayload,
+    "checkin": CheckinPayload, "staff_call": StaffCallPayload,
+}
+
+
+# --------------------------------------------------------------------------- blobs
+
+class BlobUploadCreate(Request):
+    length: int = Field(ge=1, description="ciphertext bytes; over MAX_BLOB_BYTES is a 413")
+
+
+class BlobUploadCreated(Response):
+    upload_id: Code | None = Field(description="None when the blob is already present")
+    offset: int = Field(description="bytes already received (resume from here)")
+    chunk_size: int = Field(description="advised PATCH chunk size")
+    complete: bool = Field(default=False, description="the blob is present: nothing to send")
+
+
+class BlobUploadProgress(Response):
+    offset: int
+    complete: bool = Field(description="the full hash verified and the blob published")
+
+
+# --------------------------------------------------------------------------- desired / reported state
+
+class LockerAssignment(Response):
+    """A compartment of this kiosk's locker bank reserved for a result: hall staff deposit
+    it at the kiosk, the holder collects it (identified, or with the pickup code)."""
+    parcel_id: Code
+    locker: Code
+    compartment: int = Field(ge=1, le=999)
+    case_number: str
+    holder_hmac: Sha256Hex = Field(description="holder_hmac(district key, ID number)")
+    code_hash: Annotated[str, Field(pattern=PICKUP_CODE_HASH_PATTERN)] = Field(
+        description="the pickup code, never in clear: scrypt$n$r$p$salt_hex$hash_hex")
+    expires_at: UtcDateTime
+    items: list[ShortText] = Field(default_factory=list, description="documents inside")
+
+
+class DesiredState(Response):
+    version: int = Field(description="monotonic; also the ETag")
+    catalogue_version: str
+    catalogue_sha256: Sha256Hex = Field(description="sha256 of canonical_json(Catalogue)")
+    config: dict[str, Any] = Field(description="only keys in DESIRED_CONFIG_KEYS")
+    locker_assignments: list[LockerAssignment]
+    cohort: Code
+    min_app_version: str
+    holder_hmac_key_id: Code
+
+    @model_validator(mode="after")
+    def _allow_listed(self) -> "DesiredState":
+        unknown = set(self.config) - DESIRED_CONFIG_KEYS
+        if unknown:
+            raise ValueError(f"configuration keys not allowed remotely: {sorted(unknown)}")
+        return self
+
+
+class SignedDesiredState(Response):
+    state: DesiredState
+    signature_b64: SignatureB64
+
+
+class DeviceHealth(Request):
+    availability: Literal["starting", "online", "busy", "offline", "noDevice", "hardwareError",
+                          "userError"]
+    severity: Literal["ok", "warning", "error"]
+    detail: Annotated[str, Field(max_length=500)] = ""
+
+
+class ReportedState(Request):
+    """PATCH /v1/kiosks/{id}/state: only the fields that changed (send exclude_unset)."""
+    app_version: str | None = Field(default=None, max_length=40)
+    applied_desired_version: int | None = None
+    catalogue_version: str | None = Field(default=None, max_length=40)
+    queue_depth: int | None = Field(default=None, ge=0)
+    oldest_unsent_age_s: float | None = Field(default=None, ge=0)
+    receipts_lag: int | None = Field(default=None, ge=0)
+    clock_offset_ms: int | None = None
+    disk_free_bytes: int | None = Field(default=None, ge=0)
+    devices: dict[Code, DeviceHealth] | None = None
+    last_errors: list[Annotated[str, Field(max_length=500)]] | None = Field(default=None,
+                                                                            max_length=20)
+
+
+class KioskStateView(Response):
+    """What the server holds for a kiosk after merging the deltas."""
+    kiosk_id: KioskId
+    reported: dict[str, Any]
+    updated_at: UtcDateTime | None
+
+
+# --------------------------------------------------------------------------- catalogue
+# The catalogue as published by the district (GET /v1/catalogue/{version}) and as kept in
+# config/catalogue/. Field names are those of the kiosk's loader (kiosk/catalogue.py), which
+# reads a subset of this; the server validates the whole before publishing.
+
+class Text(Response):
+    """A citizen-facing text in Chinese and English."""
+    zh: Annotated[str, Field(min_length=1, max_length=4000)]
+    en: Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class TimeLimit(Response):
+    days: int = Field(ge=0, le=3650, description="0: settled on the spot (即办)")
+    unit: Literal["working_days", "calendar_days"] = "working_days"
+
+
+class Fee(Response):
+    name: Text
+    amount_yuan: float = Field(ge=0)
+    basis: str = ""
+
+
+class Channel(Response):
+    type: Literal["kiosk", "hall", "online", "mobile", "post"]
+    processing_days: int | None = Field(default=None, ge=0)
+
+
+class Output(Response):
+    name: Text
+    kind: Literal["paper", "electronic", "both", "none"]
+    elicence_type: Code | None = None
+
+
+class Material(Response):
+    id: Code
+    name: Text
+    necessity: Literal["required", "optional", "conditional"] = "required"
+    condition: Text | None = None
+    form: Literal["paper", "electronic", "either"] = "either"
+    copies: int = Field(default=1, ge=1, le=20)
+    source_type: Literal["applicant", "government", "third_party"] = "applicant"
+    accept_standard: Text | None = None
+    elicence_type: Code | None = Field(default=None, description="reusable from certificates "
+                                                                 "on file (零材料)")
+    tolerance_allowed: bool = False
+    max_supply_days: int | None = Field(default=None, ge=1, le=180,
+                                        description="working days to supply it under 容缺")
+
+    @model_validator(mode="after")
+    def _tolerance_needs_days(self) -> "Material":
+        if self.tolerance_allowed and self.max_supply_days is None:
+            raise ValueError(f"material {self.id}: 容缺 needs max_supply_days")
+        if self.necessity == "conditional" and self.condition is None:
+            raise ValueError(f"material {self.id}: a conditional material names its condition")
+        return self
+
+
+class Choice(Response):
+    value: Code
+    label: Text
+
+
+FieldKind = Literal["text", "number", "date", "choice", "yes_no", "id_number", "uscc", "phone"]
+#: Document attributes a form field may be prefilled from.
+PREFILL_SOURCES = ("name", "id_number", "birth_date", "gender", "address", "nationality")
+
+
+class FormField(Response):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    label: Text
+    kind: FieldKind = "text"
+    group: Text | None = Field(default=None, description="one group of questions per screen")
+    required: bool = True
+    prefill: Literal["name", "id_number", "birth_date", "gender", "address",
+                     "nationality"] | None = None
+    choices: list[Choice] = Field(default_factory=list)
+    min_value: float | None = None
+    max_value: float | None = None
+    max_length: int = Field(default=60, ge=1, le=500)
+    hint: Text | None = None
+
+    @model_validator(mode="after")
+    def _choices_only_on_choice(self) -> "FormField":
+        if (self.kind == "choice") != bool(self.choices):
+            raise ValueError(f"field {self.id}: choices exactly when kind is 'choice'")
+        return self
+
+
+class Faq(Response):
+    question: Text
+    answer: Text
+
+
+class ImplementingBody(Response):
+    name: Text
+    uscc: Annotated[str, Field(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
+
+
+class ServiceItem(Response):
+    task_code: Code = Field(description="实施编码, the item's identity on the wire")
+    catalog_code: Annotated[str, Field(min_length=1, max_length=40)] = Field(
+        description="基本编码")
+    version: Annotated[str, Field(pattern=r"^[0-9]{1,6}$")] = "1"
+    name: Text
+    item_type: Literal["行政许可", "行政给付", "行政确认", "行政裁决", "行政奖励", "其他行政权力",
+                       "公共服务"]
+    department: Text
+    implementing_body_uscc: Annotated[str, Field(
+        pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")] | None = None
+    summary: Text | None = None
+    legal_basis: list[Text] = Field(min_length=1)
+    accept_conditions: list[Text] = Field(default_factory=list)
+    project_type: Literal["instant", "commitment"] = Field(description="即办件 / 承诺件")
+    legal_limit: TimeLimit
+    promised_limit: TimeLimit
+    visits_required: int = Field(ge=0, le=5)
+    fees: list[Fee] = Field(default_factory=list, description="empty: free of charge (零收费)")
+    channels: list[Channel] = Field(min_length=1)
+    tongban_scope: Literal["none", "district", "city", "province", "national"]
+    outputs: list[Output] = Field(default_factory=list)
+    pickup_methods: list[Literal["locker", "window", "post", "electronic", "none"]] = Field(
+        min_length=1)
+    kiosk_enabled: bool = True
+    tolerance_allowed: bool = False
+    commitment_template: Text | None = None
+    queue_category: Code
+    topics: list[Code] = Field(default_factory=list)
+    life_events: list[Code] = Field(default_factory=list)
+    synonyms: list[ShortText] = Field(default_factory=list)
+    materials: list[Material] = Field(default_factory=list)
+    form: list[FormField] = Field(min_length=1)
+    faq: list[Faq] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "ServiceItem":
+        code = self.task_code
+        if self.legal_limit.days and self.promised_limit.days > self.legal_limit.days:
+            raise ValueError(f"{code}: promised limit exceeds the legal limit")
+        if (self.project_type == "instant") != (self.promised_limit.days == 0):
+            raise ValueError(f"{code}: an instant item (即办件) has a promised limit of 0 days")
+        for values, what in (([m.id for m in self.materials], "material ids"),
+                             ([f.id for f in self.form], "form field ids")):
+            if len(values) != len(set(values)):
+                raise ValueError(f"{code}: {what} must be unique")
+        deferrable = any(m.tolerance_allowed for m in self.materials)
+        if deferrable and not (self.tolerance_allowed and self.commitment_template):
+            raise ValueError(f"{code}: deferrable materials need tolerance_allowed and a "
+                             "commitment_template")
+        if any(o.kind in ("paper", "both") for o in self.outputs) \
+                and "locker" not in self.pickup_methods:
+            raise ValueError(f"{code}: a paper result must be collectable from a locker")
+        return self
+
+
+class Category(Response):
+    """A topic (主题) or life event (一件事) tile."""
+    id: Code
+    name: Text
+    icon: str = ""
+
+
+class QueueCategoryDef(Response):
+    id: Code
+    name: Text
+    prefix: Annotated[str, Field(pattern=r"^[A-Z]{1,2}$")]
+
+
+class CalendarData(Response):
+    """Public holidays and make-up working days (调休) for promised dates."""
+    holidays: list[date] = Field(default_factory=list)
+    workdays: list[date] = Field(default_factory=list, description="weekend days worked")
+
+
+class Catalogue(Response):
+    version: Annotated[str, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")]
+    topics: list[Category] = Field(default_factory=list)
+    life_events: list[Category] = Field(default_factory=list)
+    queue_categories: list[QueueCategoryDef] = Field(min_length=1)
+    items: list[ServiceItem] = Field(min_length=1)
+    faq: list[Faq] = Field(default_factory=list)
+    calendar: CalendarData = CalendarData()
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> "Catalogue":
+        codes = [i.task_code for i in self.items]
+        if len(codes) != len(set(codes)):
+            raise ValueError("service item task_codes must be unique")
+        categories = {c.id for c in self.topics} | {c.id for c in self.life_events}
+        queues = {q.id for q in self.queue_categories}
+        for item in self.items:
+            unknown = (set(item.topics) | set(item.life_events)) - categories
+            if unknown:
+                raise ValueError(f"{item.task_code}: unknown topics/life events {sorted(unknown)}")
+            if item.queue_category not in queues:
+                raise ValueError(f"{item.task_code}: unknown queue category {item.queue_category}")
+        return self
+
+    def item(self, task_code: str) -> ServiceItem | None:
+        return next((i for i in self.items if i.task_code == task_code), None)
+
+
+# --------------------------------------------------------------------------- citizen services
+
+class CitizenAssertion(Request):
+    """The kiosk's statement that this citizen was identified at it just now."""
+    kiosk_id: KioskId
+    id_number: IdNumber | None = None
+    id_hmac: Sha256Hex | None = Field(default=None, description="holder_hmac(key, id_number)")
+    method: Literal["document+face", "document", "pickup_code"]
+    identified_at: UtcDateTime
+    nonce: Nonce
+
+    @model_validator(mode="after")
+    def _one_identity(self) -> "CitizenAssertion":
+        if (self.id_number is None) == (self.id_hmac is None):
+            raise ValueError("give exactly one of id_number and id_hmac")
+        return self
+
+
+class SignedCitizenAssertion(Request):
+    assertion: CitizenAssertion
+    signature_b64: SignatureB64 = Field(description="Ed25519 (kiosk key) over "
+                                                    "canonical_json(assertion)")
+
+
+class CitizenRequest(Request):
+    """Body of the citizen endpoints that need nothing but the identification."""
+    assertion: SignedCitizenAssertion
+
+
+class CaseState(StrEnum):
+    received = "received"                      # 已接件
+    accepted = "accepted"                      # 已受理
+    awaiting_material = "awaiting_material"    # 容缺: material outstanding
+    in_review = "in_review"
+    special_procedure = "special_procedure"    # 特别程序 (clock stopped)
+    completed = "completed"                    # 办结
+    ready_for_pickup = "ready_for_pickup"
+    picked_up = "picked_up"
+    rejected = "rejected"                      # 不予受理 / 不通过
+    withdrawn = "withdrawn"
+
+
+class CaseSummary(Response):
+    case_number: str
+    service_code: Code
+    service_name: Text
+    state: CaseState
+    submitted_at: UtcDateTime
+    promised_date: date | None
+    kiosk_id: str | None
+    hall_code: str | None
+    outstanding_materials: list[Code] = Field(default_factory=list)
+    material_due_date: date | None = None
+    pickup: Literal["locker", "window", "post", "electronic", "none"]
+
+
+class CasesResponse(Response):
+    cases: list[CaseSummary]
+
+
+class CertificatesRequest(CitizenRequest):
+    elicence_types: list[Code] = Field(default_factory=list, description="empty: all")
+
+
+class CertificateOnFile(Response):
+    certificate_id: Code
+    elicence_type: Code
+    name: Text
+    number_masked: str
+    issuer: str
+    issued_on: date
+    valid_until: date | None
+
+
+class CertificatesResponse(Response):
+    certificates: list[CertificateOnFile]
+
+
+class ReferencePhotoResponse(Response):
+    photo_b64: Base64
+    media_type: Literal["image/jpeg", "image/png"]
+    source: str = Field(description="which provider answered, e.g. 'demo'")
+
+
+class Appointment(Response):
+    appointment_id: Code
+    service_code: Code
+    service_name: Text
+    queue_category: Code
+    slot_start: UtcDateTime
+    slot_end: UtcDateTime
+    hall_code: Code
+    status: Literal["booked", "checked_in", "cancelled", "no_show"]
+
+
+class AppointmentsResponse(Response):
+    appointments: list[Appointment]
+
+
+class QueueCategory(Response):
+    code: Code
+    name: Text
+    prefix: str
+    waiting: int = Field(description="tickets issued and not yet called")
+
+
+class QueueCategoriesResponse(Response):
+    hall_code: Code
+    categories: list[QueueCategory]
+
+
+class TicketRequest(Request):
+    """A walk-in queue ticket. Anyone may take a normal one; a priority ticket (elderly,
+    disabled) needs the assertion of the document read that shows it."""
+    assertion: SignedCitizenAssertion | None = None
+    category: Code
+    priority: Literal["normal", "elderly", "disabled"] = "normal"
+
+
+class BookingCheckInRequest(Request):
+    """Check in with the booking code from the appointment message (typed or scanned):
+    possession of the code is the credential, as a pickup code is for a parcel."""
+    booking_code: Annotated[str, Field(pattern=r"^[A-Z0-9]{4,32}$")]
+
+
+class QueueTicket(Response):
+    ticket_no: str
+    category: Code
+    category_name: Text
+    priority: Literal["normal", "elderly", "disabled", "appointment"]
+    issued_at: UtcDateTime
+    waiting_ahead: int
+    hall_code: Code
+
+
+class CheckInResponse(Response):
+    appointment: Appointment
+    ticket: QueueTicket
+
+
+class StaffCallRequest(Request):
+    """A call for hall staff. The assertion is optional: a citizen who cannot be identified
+    (camera down, card unreadable) must still be able to call for help; when present it is
+    verified like any other and the staff see who is waiting."""
+    assertion: SignedCitizenAssertion | None = None
+    reason: Literal["help", "accessibility", "device_fault", "identity_failed", "other"]
+    journey: Code | None = None
+
+
+class StaffCallResponse(Response):
+    call_id: Code
+    position: int = Field(description="open calls ahead at this hall")
+    created_at: UtcDateTime
+
+
+# Endpoints, for clients (paths relative to the server root).
+PATH_HEALTH = "/v1/health"
+PATH_ENROLL = "/v1/enroll"
+PATH_SUBMISSION = "/v1/submissions/{submission_id}"
+PATH_BLOB = "/v1/blobs/{sha256}"
+PATH_BLOB_UPLOADS = "/v1/blobs/{sha256}/uploads"
+PATH_BLOB_UPLOAD = "/v1/blobs/uploads/{upload_id}"
+PATH_RECEIPTS = "/v1/kiosks/{kiosk_id}/receipts"
+PATH_DESIRED_STATE = "/v1/kiosks/{kiosk_id}/desired-state"
+PATH_REPORTED_STATE = "/v1/kiosks/{kiosk_id}/state"
+PATH_CATALOGUE = "/v1/catalogue/{version}"
+PATH_QUEUE_CATEGORIES = "/v1/queue/categories"
+PATH_CITIZEN_CASES = "/v1/citizen/cases"
+PATH_CITIZEN_CERTIFICATES = "/v1/citizen/certificates"
+PATH_CITIZEN_REFERENCE_PHOTO = "/v1/citizen/reference-photo"
+PATH_CITIZEN_APPOINTMENTS = "/v1/citizen/appointments"
+PATH_CITIZEN_CHECKIN = "/v1/citizen/appointments/{appointment_id}/check-in"
+PATH_CITIZEN_TICKETS = "/v1/citizen/tickets"
+PATH_CITIZEN_BOOKING_CHECKIN = "/v1/citizen/check-in"
+PATH_CITIZEN_STAFF_CALL = "/v1/citizen/staff-call"
