@@ -36,35 +36,32 @@ def test_no_import_is_exempted():
     assert "ignore_imports" not in (ROOT / ".importlinter").read_text()
 
 
-def test_planted_upward_import_is_caught(tmp_path):
+def lint_with_planted(tmp_path: Path, package: str, code: str) -> str:
+    """lint-imports' report on a copy of the tree with `code` planted in `package`; it must fail."""
     tree = copy_tree(tmp_path)
-    (tree / "devices" / "planted_violation.py").write_text("import kiosk.app\n")
+    (tree / package / "planted_violation.py").write_text(code)
     result = lint(tree)
-    assert result.returncode != 0
-    assert "Layers go one way" in result.stdout
-    assert "devices.planted_violation -> kiosk.app" in result.stdout
+    assert result.returncode != 0, result.stdout
+    return result.stdout
+
+
+def test_planted_upward_import_is_caught(tmp_path):
+    report = lint_with_planted(tmp_path, "devices", "import kiosk.app\n")
+    assert "Layers go one way" in report
+    assert "devices.planted_violation -> kiosk.app" in report
 
 
 def test_planted_server_import_in_the_queue_is_caught(tmp_path):
-    tree = copy_tree(tmp_path)
-    (tree / "offline_queue" / "planted_violation.py").write_text("import district_server.app\n")
-    result = lint(tree)
-    assert result.returncode != 0
-    assert "offline_queue.planted_violation" in result.stdout
+    report = lint_with_planted(tmp_path, "offline_queue", "import district_server.app\n")
+    assert "offline_queue.planted_violation" in report
 
 
 def test_planted_qt_import_in_core_is_caught(tmp_path):
-    tree = copy_tree(tmp_path)
-    (tree / "kiosk" / "planted_violation.py").write_text("import PySide6.QtCore\n")
-    result = lint(tree)
-    assert result.returncode != 0
-    assert "Only ui/ imports Qt" in result.stdout
-    assert "kiosk.planted_violation" in result.stdout
+    report = lint_with_planted(tmp_path, "kiosk", "import PySide6.QtCore\n")
+    assert "Only ui/ imports Qt" in report
+    assert "kiosk.planted_violation" in report
 
 
 def test_planted_driver_import_in_ui_is_caught(tmp_path):
-    tree = copy_tree(tmp_path)
-    (tree / "ui" / "planted_violation.py").write_text("import serial\n")
-    result = lint(tree)
-    assert result.returncode != 0
-    assert "Device vendor libraries only inside devices/" in result.stdout
+    report = lint_with_planted(tmp_path, "ui", "import serial\n")
+    assert "Device vendor libraries only inside devices/" in report
