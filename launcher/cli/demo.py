@@ -53,6 +53,12 @@ def run(args, ctx) -> int:
         print("kiosk demo --headless needs --scenario FILE and/or --screenshots DIR",
               file=sys.stderr)
         return EXIT_USAGE
+    if not args.headless:
+        from ui.platform_libraries import check
+        display = check()
+        if not display.usable:  # Qt would abort the process with a less helpful message
+            print(f"kiosk demo: {display.reason}", file=sys.stderr)
+            return EXIT_CONFIG
     scenario = None
     if args.scenario is not None:
         try:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from launcher.cli import EXIT_CONFIG, main
 from tests.launcher.cli.x_screen import Window, XScreen, wait_for
 
 REPO = Path(__file__).resolve().parents[3]
@@ -109,3 +110,11 @@ def test_kiosk_and_panel_fit_side_by_side_and_the_kiosk_answers_a_tap(
     wait_for("the next screen after tapping the first tile",
              lambda: (lambda image: drawn(image) and changed_share(attract, image) > 0.03)(
                  pixels_of(screen, kiosk)), 30, alive)
+
+
+def test_a_missing_display_library_is_named_before_qt_starts(capsys, tmp_path,
+                                                             broken_platform_plugin):
+    code = main(["--data-dir", str(tmp_path), "demo", "--windowed"])
+    assert code == EXIT_CONFIG
+    error = capsys.readouterr().err
+    assert "libkiosk-gone.so.4" in error and "scripts/install-debian-deps.sh" in error
