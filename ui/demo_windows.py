@@ -39,6 +39,14 @@ class Rect:
     def bottom(self) -> int:
         return self.y + self.height
 
+    def inside(self, area: "Rect") -> bool:
+        return (area.x <= self.x and self.right <= area.right
+                and area.y <= self.y and self.bottom <= area.bottom)
+
+    def overlaps(self, other: "Rect") -> bool:
+        return (self.x < other.right and other.x < self.right
+                and self.y < other.bottom and other.y < self.bottom)
+
 
 @dataclass(frozen=True)
 class DemoLayout:

@@ -14,22 +14,13 @@ SCREENS = {
 DESIGNED = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 
 
-def inside(frame: Rect, area: Rect) -> bool:
-    return (area.x <= frame.x and frame.right <= area.right
-            and area.y <= frame.y and frame.bottom <= area.bottom)
-
-
-def overlap(a: Rect, b: Rect) -> bool:
-    return a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom
-
-
 @pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("orientation", DESIGNED)
 def test_both_windows_fit_the_screen_without_overlapping(screen, orientation):
     available = SCREENS[screen]
     layout = side_by_side(available, DESIGNED[orientation])
-    assert inside(layout.kiosk, available) and inside(layout.panel, available), layout
-    assert not overlap(layout.kiosk, layout.panel), layout
+    assert layout.kiosk.inside(available) and layout.panel.inside(available), layout
+    assert not layout.kiosk.overlaps(layout.panel), layout
     assert 0.3 < layout.scale < 1
     kiosk = layout.content(layout.kiosk)
     width, height = DESIGNED[orientation]

@@ -13,6 +13,7 @@ import pytest
 
 from launcher.cli import EXIT_CONFIG, main
 from tests.launcher.cli.x_screen import Window, XScreen, wait_for
+from ui.demo_windows import Rect
 
 REPO = Path(__file__).resolve().parents[3]
 PANEL_TITLE = "Simulator control panel"
@@ -61,7 +62,8 @@ def kiosk_and_panel(screen: XScreen) -> tuple[Window, Window] | None:
 
 
 def pixels_of(screen: XScreen, window: Window):
-    return screen.screenshot().crop((window.x, window.y, window.right, window.bottom))
+    frame = window.frame
+    return screen.screenshot().crop((frame.x, frame.y, frame.right, frame.bottom))
 
 
 def drawn(image) -> bool:
@@ -93,20 +95,21 @@ def test_kiosk_and_panel_fit_side_by_side_and_the_kiosk_answers_a_tap(
                             lambda: kiosk_and_panel(screen), START_TIMEOUT_S, alive)
 
     for window in (kiosk, panel):
-        assert 0 <= window.x and window.right <= width, window
-        assert 0 <= window.y and window.bottom <= height, window
-    assert not kiosk.overlaps(panel), (kiosk, panel)
-    assert (kiosk.width < kiosk.height) == (orientation == "portrait"), kiosk
+        assert window.frame.inside(Rect(0, 0, width, height)), window
+    assert not kiosk.frame.overlaps(panel.frame), (kiosk, panel)
+    kiosk_frame = kiosk.frame
+    assert (kiosk_frame.width < kiosk_frame.height) == (orientation == "portrait"), kiosk
     # the kiosk keeps its designed proportions (9:16) when scaled down
-    long_side, short_side = max(kiosk.width, kiosk.height), min(kiosk.width, kiosk.height)
+    long_side = max(kiosk_frame.width, kiosk_frame.height)
+    short_side = min(kiosk_frame.width, kiosk_frame.height)
     assert abs(long_side / short_side - 1920 / 1080) < 0.02, kiosk
 
     attract = wait_for("the attract screen drawn in the kiosk window",
                        lambda: (lambda image: image if drawn(image) else None)(
                            pixels_of(screen, kiosk)), START_TIMEOUT_S, alive)
     # a new screen redraws several per cent of the window; the clock's minute changing far less
-    screen.tap(kiosk.x + round(kiosk.width * FIRST_TILE[0]),
-               kiosk.y + round(kiosk.height * FIRST_TILE[1]))
+    screen.tap(kiosk_frame.x + round(kiosk_frame.width * FIRST_TILE[0]),
+               kiosk_frame.y + round(kiosk_frame.height * FIRST_TILE[1]))
     wait_for("the next screen after tapping the first tile",
              lambda: (lambda image: drawn(image) and changed_share(attract, image) > 0.03)(
                  pixels_of(screen, kiosk)), 30, alive)

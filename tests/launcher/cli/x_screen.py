@@ -11,6 +11,8 @@ from typing import Callable, TypeVar
 
 import pytest
 
+from ui.demo_windows import Rect
+
 T = TypeVar("T")
 
 
@@ -28,22 +30,7 @@ def xvfb_or_skip() -> str:
 @dataclass(frozen=True)
 class Window:
     title: str
-    x: int
-    y: int
-    width: int
-    height: int
-
-    @property
-    def right(self) -> int:
-        return self.x + self.width
-
-    @property
-    def bottom(self) -> int:
-        return self.y + self.height
-
-    def overlaps(self, other: "Window") -> bool:
-        return (self.x < other.right and other.x < self.right
-                and self.y < other.bottom and other.y < self.bottom)
+    frame: Rect
 
 
 class XScreen:
@@ -87,8 +74,8 @@ class XScreen:
                 continue
             geometry = child.get_geometry()
             origin = child.translate_coords(self._root, 0, 0)
-            found.append(Window(name.value.decode("utf-8"), -origin.x, -origin.y,
-                                geometry.width, geometry.height))
+            found.append(Window(name.value.decode("utf-8"),
+                                Rect(-origin.x, -origin.y, geometry.width, geometry.height)))
         return found
 
     def screenshot(self):
