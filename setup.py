@@ -71,6 +71,7 @@ setup(
             "persist-queue>=1.0",
             "psycopg[binary]>=3.1",
             "selenium>=4.20",
+            "python-xlib>=0.33",  # the windowed demo's test: windows, screenshot, tap on Xvfb
         ],
     },
     entry_points={

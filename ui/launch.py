@@ -26,9 +26,9 @@ def run_kiosk(core: Any, config: KioskConfig, *, windowed: bool,
 
 
 def run_demo(demo: Any, config: KioskConfig, *, headless: bool, scenario: Scenario | None,
-             screenshots: Path | None, orientation: str | None) -> int:
+             screenshots: Path | None, orientation: str | None, true_size: bool = False) -> int:
     """Headless: walk the scenario (if any), save PNGs, exit 0/1. Otherwise run windowed
-    with the simulator control panel."""
+    with the simulator control panel beside the kiosk, scaled to fit unless `true_size`."""
     from ui.app import ShellApp, application
     from ui.scenario_runner import ScenarioRunner, StepFailed, configure_for
 
@@ -58,9 +58,9 @@ def run_demo(demo: Any, config: KioskConfig, *, headless: bool, scenario: Scenar
                   f"{len(saved)} screenshots" + (f" in {screenshots}" if screenshots else ""))
             return 0
         from ui.control_panel import ControlPanel
-        shell.show(windowed=True)
+        from ui.demo_windows import show_side_by_side
         panel = ControlPanel(demo, shell)
-        panel.show()
+        show_side_by_side(shell.view, panel.view, true_size=true_size)
         code = app.exec()
         panel.close()
         return code

@@ -1,6 +1,7 @@
 """`kiosk demo`: the whole kiosk on one machine, every device simulated, server embedded.
 
-    kiosk demo --windowed                       the kiosk plus the simulator control panel
+    kiosk demo --windowed [--true-size]         the kiosk (scaled to fit the screen unless
+                                                --true-size) beside the simulator control panel
     kiosk demo --headless --scenario FILE --screenshots DIR
                                                 walk a scenario offscreen; exit 0 or 1
 """
@@ -32,6 +33,10 @@ def register(subparsers) -> None:
                         help="scenario YAML to walk (see config/scenarios/)")
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
                         help="save a PNG of every screen reached here")
+    parser.add_argument("--true-size", action="store_true",
+                        help="with --windowed: the kiosk 1:1 (1080x1920 or 1920x1080), for a "
+                             "real kiosk screen; by default it is scaled to fit this screen "
+                             "beside the control panel")
     parser.add_argument("--orientation", choices=["portrait", "landscape"],
                         help="override the configured orientation")
     parser.add_argument("--no-server", action="store_true",
@@ -48,6 +53,12 @@ def run(args, ctx) -> int:
         print("kiosk demo --headless needs --scenario FILE and/or --screenshots DIR",
               file=sys.stderr)
         return EXIT_USAGE
+    if not args.headless:
+        from ui.platform_libraries import check
+        display = check()
+        if not display.usable:  # Qt would abort the process with a less helpful message
+            print(f"kiosk demo: {display.reason}", file=sys.stderr)
+            return EXIT_CONFIG
     scenario = None
     if args.scenario is not None:
         try:
@@ -70,7 +81,8 @@ def run(args, ctx) -> int:
     try:
         from ui.launch import run_demo  # the CLI is the process entry point: it starts the UI
         return run_demo(demo, loaded.config, headless=args.headless, scenario=scenario,
-                        screenshots=args.screenshots, orientation=args.orientation)
+                        screenshots=args.screenshots, orientation=args.orientation,
+                        true_size=args.true_size)
     finally:
         demo.stop()
         print(f"demo data: {data_dir}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """`kiosk doctor [--json]`: is this kiosk fit to serve citizens?
 
 Lists every configured device (role, backend, status, reason), which journeys are
-offered, degraded or down and why, the offline queue, and the server's reachability
+offered, degraded or down and why, whether Qt can open the kiosk's window (the system
+libraries its platform plugin needs), the offline queue, and the server's reachability
 and clock offset. Exit 0 only when every role an enabled journey uses is usable and no
 virtual PC/SC reader is present outside the simulator; otherwise 1, naming the problem.
 
@@ -123,6 +124,7 @@ FACE_READY_TIMEOUT_S = 60.0
 
 def build_report(core, loaded) -> dict[str, Any]:
     from kiosk.availability import JOURNEY_REQUIREMENTS
+    from ui import platform_libraries
 
     config = loaded.config
     journeys = list(config.kiosk.journeys)
@@ -152,6 +154,9 @@ def build_report(core, loaded) -> dict[str, Any]:
                          "journeys": [j for j in journeys if "face_camera" in
                                       JOURNEY_REQUIREMENTS[j].degrades
                                       or "face_camera" in JOURNEY_REQUIREMENTS[j].required]})
+    display = platform_libraries.check()
+    if not display.usable:
+        problems.append({"role": "display", "reason": display.reason, "journeys": journeys})
     virtual = virtual_reader_problem(loaded)
     if virtual:
         problems.append({"role": "id_reader", "reason": virtual, "journeys": []})
@@ -163,6 +168,8 @@ def build_report(core, loaded) -> dict[str, Any]:
         "journeys": {j: {"available": a.available, "reasons": list(a.reasons),
                          "degraded": list(a.degraded)} for j, a in availability.items()},
         "face_pipeline": face,
+        "display": {"platform": display.platform, "usable": display.usable,
+                    "missing": list(display.missing), "reason": display.reason},
         "queue": queue_report(core),
         "server": server_report(core),
     }
@@ -241,6 +248,9 @@ def render(report: dict[str, Any]) -> str:
         lines.append(f"  {name:<8} {state:<12} {detail}")
     face = report["face_pipeline"]
     lines += ["", "face pipeline: " + ("ready" if face["usable"] else f"UNUSABLE: {face['reason']}")]
+    display = report["display"]
+    lines += [f"display ({display['platform']}): "
+              + ("Qt can open a window" if display["usable"] else f"UNUSABLE: {display['reason']}")]
     queue = report["queue"]
     lines += ["queue: " + (f"pending {queue['depth']}, quarantined {queue['quarantined']}"
                                f", enrolled {queue['enrolled']}"

@@ -11,7 +11,7 @@ Rectangle {
         anchors { fill: parent; margins: 12 }
         spacing: 10
         RowLayout {
-            Label { text: "Simulator control panel 模拟器控制台"; font.pixelSize: 22; font.bold: true; Layout.fillWidth: true }
+            Label { text: "Simulator control panel 模拟器控制台"; font.pixelSize: 22; font.bold: true; Layout.fillWidth: true; elide: Text.ElideRight }
             Switch {
                 objectName: "network_cut"
                 text: panel.networkCut ? "Network cut 断网" : "Network up 联网"

@@ -74,3 +74,20 @@ def test_virtual_pcsc_reader_fails_doctor_unless_the_reader_is_simulated(monkeyp
     assert virtual_reader_problem(simulated) == ""
     monkeypatch.setattr(pcsc, "virtual_readers", lambda: [])
     assert virtual_reader_problem(real) == ""
+
+
+def test_this_machine_can_open_the_kiosk_window(capsys, tmp_path):
+    code, report = doctor(capsys, tmp_path)
+    assert report["display"]["usable"] is True, report["display"]
+    assert report["display"]["missing"] == []
+
+
+def test_a_missing_display_library_is_named_with_its_package(capsys, tmp_path,
+                                                              broken_platform_plugin):
+    code, report = doctor(capsys, tmp_path / "data")
+    assert code == 1 and not report["ok"]
+    assert report["display"]["missing"] == ["libkiosk-gone.so.4"]
+    [problem] = [p for p in report["problems"] if p["role"] == "display"]
+    assert "libkiosk-gone.so.4" in problem["reason"] and "libkiosk-gone4" in problem["reason"]
+    assert "scripts/install-debian-deps.sh" in problem["reason"]
+    assert set(problem["journeys"]) == set(report["journeys"])
