@@ -32,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 from foundation.clock import Clock
 from offline_queue.crashpoints import crash_point
 from offline_queue.desired_state import DesiredStateRejected, DesiredStateStore
-from offline_queue.errors import CaptivePortal, PauseQueue, QuarantineItem, \
+from offline_queue.errors import CaptivePortal, ItemFailed, PauseQueue, QuarantineItem, \
     StorageUnavailable, TransientError
 from offline_queue.identity import KioskIdentity
 from offline_queue.seal import verify_signed
@@ -58,6 +58,7 @@ class SyncSettings:
     desired_state_jitter_s: float = 60.0
     delivered_retention_s: float = 7 * 86400.0
     oldest_unsent_alert_s: float = 3600.0
+    item_failure_limit: int = 5
 
     @staticmethod
     def from_section(section: Any) -> "SyncSettings":
@@ -92,6 +93,9 @@ def queue_status(outbox: Outbox, now: datetime, oldest_unsent_alert_s: float) ->
     alert = paused
     if alert is None and age is not None and age > oldest_unsent_alert_s:
         alert = f"the oldest unsent item has waited {int(age)} s"
+    if alert is None and counts.quarantined:
+        alert = (f"{counts.quarantined} item(s) set aside (quarantined): see `kiosk queue "
+                 "status`, then `kiosk queue retry` or `kiosk queue export`")
     return QueueStatus(counts.pending, counts.quarantined, counts.delivered, age,
                        outbox.get_state("last_success_at"), outbox.get_state("last_error"),
                        paused, alert, outbox.get_state("clock_offset_s"))
@@ -174,6 +178,14 @@ def raise_for_global_status(response: requests.Response, what: str) -> None:
         raise TransientError(f"{what}: {_problem(response)}", _retry_after(response))
     if 300 <= status < 400:
         raise CaptivePortal(f"{what}: redirected to {response.headers.get('Location', '?')}")
+
+
+def raise_for_item_status(response: requests.Response, what: str) -> None:
+    """As `raise_for_global_status`, but an internal error (500, not a gateway's 502-504 or
+    an overload's 503) answered to one item's request counts against that item."""
+    if response.status_code == 500:
+        raise ItemFailed(f"{what}: {_problem(response)}")
+    raise_for_global_status(response, what)
 
 
 class SyncWorker:
@@ -261,18 +273,26 @@ class SyncWorker:
 
     def _cycle(self) -> CycleResult:
         delivered = quarantined = 0
+        failed: list[tuple[Item, ItemFailed]] = []
         try:
             self.probe()
             self.reconcile_receipts()
+            delivered_at_last_failure = -1
             for item in list(self.outbox.iter_items(PENDING)):
                 try:
                     if self.deliver(item):
                         delivered += 1
                 except QuarantineItem as error:
-                    log.warning("queue item quarantined", extra={"item_id": item.item_id,
-                                                                 "reason": str(error)})
-                    self.outbox.quarantine(item.item_id, str(error))
+                    self._set_aside(item, str(error))
                     quarantined += 1
+                except ItemFailed as error:
+                    if delivered == delivered_at_last_failure:
+                        raise  # two in a row, none between: the server fails everything
+                    delivered_at_last_failure = delivered
+                    failed.append((item, error))
+            if failed and not delivered:
+                raise failed[0][1]
+            quarantined += self._count_item_failures(failed)
             self.pull_desired_state()
             self.apply_desired_state()
             self.report_state()
@@ -288,11 +308,32 @@ class SyncWorker:
             retry_after = error.retry_after_s if isinstance(error, TransientError) else None
             return CycleResult(False, delivered, quarantined, str(error),
                                self.backoff_delay(retry_after))
+        if failed:  # the others went through; the failed ones are retried with backoff
+            self._failures += 1
+            error_text = str(failed[0][1])
+            self._record_failure(error_text, paused=False)
+            return CycleResult(False, delivered, quarantined, error_text, self.backoff_delay())
         self._failures = 0
         self.outbox.set_state(last_success_at=self._clock.now().isoformat(), last_error=None,
                               paused=None)
         return CycleResult(True, delivered, quarantined, None,
                            self.settings.idle_sync_interval_s)
+
+    def _set_aside(self, item: Item, reason: str) -> None:
+        log.warning("queue item quarantined", extra={"item_id": item.item_id, "reason": reason})
+        self.outbox.quarantine(item.item_id, reason)
+
+    def _count_item_failures(self, failed: list[tuple[Item, ItemFailed]]) -> int:
+        """Count server failures of items while others got through (so the server works);
+        an item that reaches the limit is set aside. Returns how many were."""
+        set_aside = 0
+        for item, error in failed:
+            self.outbox.record_attempt(item.item_id, str(error))
+            if item.attempts + 1 >= self.settings.item_failure_limit:
+                self._set_aside(item, f"the server failed this item {item.attempts + 1} times "
+                                      f"while accepting others; last: {error}")
+                set_aside += 1
+        return set_aside
 
     def _record_failure(self, message: str, paused: bool) -> None:
         log.warning("queue sync failed", extra={"error": message, "paused": paused})
@@ -432,7 +473,7 @@ class SyncWorker:
             raise QuarantineItem(f"{what}: rejected as invalid ({_problem(response)})")
         if status == 424:
             raise TransientError(f"{what}: the server still misses attachments")
-        raise_for_global_status(response, what)
+        raise_for_item_status(response, what)
         raise PauseQueue(f"{what}: unexpected answer {_problem(response)}")
 
     # --- blobs ---------------------------------------------------------------------------
@@ -508,7 +549,7 @@ class SyncWorker:
             raise TransientError("upload offset: no usable Upload-Offset header") from None
 
     def _raise_for_blob(self, response: requests.Response, sha: str) -> None:
-        raise_for_global_status(response, f"blob {sha[:12]}...")
+        raise_for_item_status(response, f"blob {sha[:12]}...")
         if response.status_code in (413, 422):
             raise QuarantineItem(f"blob {sha[:12]}... refused: {_problem(response)}")
         raise TransientError(f"blob {sha[:12]}...: {_problem(response)}")

