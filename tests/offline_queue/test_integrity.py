@@ -11,6 +11,7 @@ import pytest
 from offline_queue.store import DELIVERED, PENDING, QUARANTINED
 from offline_queue.testing.faultproxy import FaultProxy
 from tests.offline_queue.helpers import application
+from tests.offline_queue.live_district import LiveDistrict
 from tests.offline_queue.test_sync_faults import SETTINGS, make_kiosk
 
 
@@ -71,3 +72,27 @@ def test_a_server_failing_everything_is_transient_and_nothing_is_set_aside(kiosk
         assert not result.ok and result.delivered == 0 and result.quarantined == 0
     assert all(kiosk.outbox.get(i).state == PENDING for i in items)
     assert kiosk.requests("PUT", "/submissions/") <= 2 * SETTINGS.item_failure_limit * 2
+
+
+def test_an_upload_cut_between_publish_and_commit_completes_after_the_server_restarts(
+        tmp_path, test_clock):
+    with LiveDistrict(tmp_path / "district", chunk_bytes=64 * 1024) as district, \
+            FaultProxy("127.0.0.1", district.port) as proxy:
+        kiosk = make_kiosk(district, proxy, tmp_path / "kiosk", test_clock)
+        item = kiosk.outbox.get(kiosk.submit(1, pages=1, page_bytes=300_000))  # 5 chunks
+        proxy.inject("reset_request", method="PATCH", after=4)  # the last chunk is cut
+        assert not kiosk.worker.sync_once().ok
+        (sha,) = item.blobs
+        upload_id = kiosk.outbox.get_state(f"upload:{sha}")["upload_id"]
+        district.stop()
+        # the disk as a crash leaves it: the last chunk written and the file renamed into
+        # place, the database transaction recording it never committed
+        store = district.app.state.ctx.blobs
+        data = kiosk.outbox.blobs.read(sha)
+        offset = 4 * 64 * 1024
+        store.write_chunk(upload_id, offset, data[offset:])
+        store.publish(upload_id, sha)
+        district.start()
+        proxy.upstream = ("127.0.0.1", district.port)
+        kiosk.sync_until_ok(2)
+        kiosk.assert_exactly_once()
