@@ -243,24 +243,43 @@ class Outbox:
             "SELECT sha256 FROM item_blobs WHERE item_id = ? ORDER BY sha256", (row["item_id"],)))
         return Item(**{key: row[key] for key in _ITEM_COLUMNS}, blobs=blobs)
 
-    def items(self, state: str | None = None, after_seq: int = 0,
-              limit: int = 1000) -> list[Item]:
-        if state is None:
-            rows = self._read("SELECT * FROM items WHERE kiosk_seq > ? ORDER BY kiosk_seq "
-                              "LIMIT ?", (after_seq, limit))
-        else:
-            rows = self._read("SELECT * FROM items WHERE state = ? AND kiosk_seq > ? "
-                              "ORDER BY kiosk_seq LIMIT ?", (state, after_seq, limit))
+    def items(self, state: str | None = None, after_seq: int = 0, limit: int = 1000,
+              kiosk_id: str | None = None) -> list[Item]:
+        """Items in sequence order; sequences of different kiosk ids (a re-enrolled kiosk's
+        former identity) interleave, so paging by `after_seq` needs `kiosk_id`."""
+        conditions, params = ["kiosk_seq > ?"], [after_seq]
+        if state is not None:
+            conditions.append("state = ?")
+            params.append(state)
+        if kiosk_id is not None:
+            conditions.append("kiosk_id = ?")
+            params.append(kiosk_id)
+        rows = self._read(f"SELECT * FROM items WHERE {' AND '.join(conditions)} "
+                          "ORDER BY kiosk_seq, kiosk_id LIMIT ?", (*params, limit))
         return [self._item(row) for row in rows]
 
-    def iter_items(self, state: str | None = None) -> Iterator[Item]:
-        after = 0
-        while True:
-            page = self.items(state, after_seq=after, limit=200)
-            if not page:
-                return
-            yield from page
-            after = page[-1].kiosk_seq
+    def iter_items(self, state: str | None = None,
+                   kiosk_id: str | None = None) -> Iterator[Item]:
+        """Every item (in `state`, of `kiosk_id`), kiosk id by kiosk id, in sequence order."""
+        for each_id in [kiosk_id] if kiosk_id is not None else self.kiosk_ids():
+            after = 0
+            while True:
+                page = self.items(state, after_seq=after, limit=200, kiosk_id=each_id)
+                if not page:
+                    break
+                yield from page
+                after = page[-1].kiosk_seq
+
+    def kiosk_ids(self) -> list[str]:
+        """The kiosk ids items were numbered under (more than one after a re-enrolment)."""
+        return [row[0] for row in self._read("SELECT DISTINCT kiosk_id FROM items "
+                                             "ORDER BY kiosk_id")]
+
+    def pending_of_other_ids(self, kiosk_id: str) -> dict[str, int]:
+        """Undelivered items numbered under another kiosk id: never re-sent under this one."""
+        return {row[0]: row[1] for row in self._read(
+            "SELECT kiosk_id, count(*) FROM items WHERE state = 'pending' AND kiosk_id != ? "
+            "GROUP BY kiosk_id ORDER BY kiosk_id", (kiosk_id,))}
 
     def counts(self) -> QueueCounts:
         by_state = {row[0]: row[1] for row in self._read(
@@ -268,6 +287,16 @@ class Outbox:
         oldest = self._read("SELECT min(created_at) FROM items WHERE state = 'pending'")[0][0]
         return QueueCounts(by_state.get(PENDING, 0), by_state.get(QUARANTINED, 0),
                            by_state.get(DELIVERED, 0), oldest)
+
+    def continue_sequence_after(self, kiosk_id: str, last_seq: int) -> None:
+        """Number this kiosk id's next item above `last_seq` (the district holds up to it)."""
+        try:
+            with self._transaction() as db:
+                db.execute("INSERT INTO kiosk_sequence (kiosk_id, last_seq) VALUES (?, ?) "
+                           "ON CONFLICT (kiosk_id) DO UPDATE SET last_seq = "
+                           "max(last_seq, excluded.last_seq)", (kiosk_id, last_seq))
+        except sqlite3.Error as error:
+            raise _storage_error("update its database", error) from error
 
     def last_seq(self, kiosk_id: str) -> int:
         rows = self._read("SELECT last_seq FROM kiosk_sequence WHERE kiosk_id = ?", (kiosk_id,))

@@ -78,13 +78,18 @@ class QueueStatus:
     paused: str | None
     alert: str | None
     clock_offset_s: float | None
+    #: pending items numbered under a former kiosk id, held (exported, or delivered after
+    #: enrolling under that id again), never re-sent under the current one
+    held_other_ids: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def queue_status(outbox: Outbox, now: datetime, oldest_unsent_alert_s: float) -> QueueStatus:
+def queue_status(outbox: Outbox, now: datetime, oldest_unsent_alert_s: float,
+                 kiosk_id: str | None = None) -> QueueStatus:
     counts = outbox.counts()
+    held = outbox.pending_of_other_ids(kiosk_id) if kiosk_id is not None else {}
     age = None
     if counts.oldest_pending_created_at:
         age = max(0.0, (now - datetime.fromisoformat(counts.oldest_pending_created_at))
@@ -93,12 +98,16 @@ def queue_status(outbox: Outbox, now: datetime, oldest_unsent_alert_s: float) ->
     alert = paused
     if alert is None and age is not None and age > oldest_unsent_alert_s:
         alert = f"the oldest unsent item has waited {int(age)} s"
+    if alert is None and held:
+        alert = (f"{sum(held.values())} unsent item(s) numbered under former kiosk id(s) "
+                 f"{', '.join(held)} are held: `kiosk queue export` them, or enrol as that id "
+                 "again to deliver them")
     if alert is None and counts.quarantined:
         alert = (f"{counts.quarantined} item(s) set aside (quarantined): see `kiosk queue "
                  "status`, then `kiosk queue retry` or `kiosk queue export`")
     return QueueStatus(counts.pending, counts.quarantined, counts.delivered, age,
                        outbox.get_state("last_success_at"), outbox.get_state("last_error"),
-                       paused, alert, outbox.get_state("clock_offset_s"))
+                       paused, alert, outbox.get_state("clock_offset_s"), sum(held.values()))
 
 
 @dataclass(frozen=True)
@@ -278,7 +287,7 @@ class SyncWorker:
             self.probe()
             self.reconcile_receipts()
             delivered_at_last_failure = -1
-            for item in list(self.outbox.iter_items(PENDING)):
+            for item in list(self.outbox.iter_items(PENDING, self.identity.kiosk_id)):
                 try:
                     if self.deliver(item):
                         delivered += 1
@@ -343,7 +352,8 @@ class SyncWorker:
             log.error("queue state could not be recorded", extra={"error": message})
 
     def status(self) -> QueueStatus:
-        return queue_status(self.outbox, self._clock.now(), self.settings.oldest_unsent_alert_s)
+        return queue_status(self.outbox, self._clock.now(), self.settings.oldest_unsent_alert_s,
+                            self.identity.kiosk_id)
 
     # --- 1. health -----------------------------------------------------------------------
 
@@ -384,7 +394,8 @@ class SyncWorker:
 
     def reconcile_receipts(self) -> None:
         """Mark items the server has (response lost) delivered; resend what it lost."""
-        cursor = self.outbox.get_state("receipts_through", 0)
+        cursor_key = f"receipts_through:{self.identity.kiosk_id}"
+        cursor = self.outbox.get_state(cursor_key, 0)
         receipts, contiguous = self._receipts_after(cursor)
         if contiguous < cursor:
             log.error("district server forgot confirmed submissions (restored from backup?)",
@@ -393,7 +404,8 @@ class SyncWorker:
             receipts, contiguous = self._receipts_after(cursor)
         by_id = {signed.receipt.submission_id: (signed, raw) for signed, raw in receipts}
         # the receipts cover every sequence above `cursor`
-        for item in self.outbox.items(after_seq=cursor, limit=1_000_000):
+        for item in self.outbox.items(after_seq=cursor, limit=1_000_000,
+                                      kiosk_id=self.identity.kiosk_id):
             signed, raw_signed = by_id.get(item.item_id, (None, None))
             if signed is not None and item.state == PENDING:
                 if signed.receipt.digest == item.digest:
@@ -404,7 +416,7 @@ class SyncWorker:
             elif signed is None and item.state == DELIVERED:
                 self.outbox.mark_undelivered(item.item_id, "the server no longer has it "
                                                            "(restored from a backup); resending")
-        self.outbox.set_state(receipts_through=contiguous)
+        self.outbox.set_state(**{cursor_key: contiguous})
 
     # --- 3. delivery ---------------------------------------------------------------------
 

@@ -241,6 +241,11 @@ class DistrictKeys(Response):
 class EnrollResponse(Response):
     kiosk_id: KioskId
     district: DistrictKeys
+    last_kiosk_seq: int | None = Field(
+        default=None, ge=0,
+        description="the highest kiosk_seq the district holds for this kiosk id (0: none), "
+                    "so a kiosk re-enrolled on a fresh disk never re-uses a sequence or the "
+                    "case number made from it; absent from older servers")
 
 
 def holder_hmac(key: bytes, id_number: str) -> str:

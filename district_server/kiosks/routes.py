@@ -12,6 +12,7 @@ from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError, problem_responses
 from district_server.kiosks import service
 from district_server.kiosks.auth import Principal
+from district_server.submissions import service as submissions
 from wire import v1
 
 router = APIRouter(tags=["kiosks"])
@@ -24,7 +25,9 @@ def enroll(body: v1.EnrollRequest,
            ctx: ServerContext = Depends(get_context)) -> v1.EnrollResponse:
     """Spend a one-time token from `district-server enroll-token` and register the kiosk key."""
     with ctx.db.transaction() as session:
-        return service.enroll(session, body, now=ctx.now(), keys=ctx.keys)
+        enrolled = service.enroll(session, body, now=ctx.now(), keys=ctx.keys)
+        return enrolled.model_copy(update={
+            "last_kiosk_seq": submissions.highest_seq(session, body.kiosk_id)})
 
 
 def _locker_assignments(session, kiosk_id: str) -> list[v1.LockerAssignment]:

@@ -96,3 +96,42 @@ def test_an_upload_cut_between_publish_and_commit_completes_after_the_server_res
         proxy.upstream = ("127.0.0.1", district.port)
         kiosk.sync_until_ok(2)
         kiosk.assert_exactly_once()
+
+
+def test_a_kiosk_re_enrolled_on_a_fresh_disk_never_reissues_a_number(kiosk, tmp_path,
+                                                                      test_clock):
+    first = [kiosk.outbox.get(kiosk.submit(n)) for n in range(3)]
+    kiosk.sync_until_ok(1)
+    # the disk is swapped: same kiosk id, empty queue directory, new signing key
+    swapped = make_kiosk(kiosk.district, kiosk.proxy, tmp_path / "new-disk", test_clock)
+    issued = swapped.sink.enqueue("submission", application(9))
+    assert issued.kiosk_seq == 4
+    assert issued.case_number not in {item.case_number for item in first}
+    result = swapped.sync_until_ok(1)
+    assert result.delivered == 1 and result.quarantined == 0
+    assert swapped.outbox.get(issued.item_id).state == DELIVERED
+
+
+def test_items_of_a_former_kiosk_id_are_held_not_resent_under_the_new_one(kiosk, tmp_path,
+                                                                          test_clock):
+    delivered = [kiosk.submit(n) for n in range(2)]
+    kiosk.sync_until_ok(1)
+    held = kiosk.submit(3)  # not yet sent when the kiosk is enrolled under a new id
+    kiosk.outbox.close()
+    renamed = make_kiosk(kiosk.district, kiosk.proxy, tmp_path / "kiosk", test_clock,
+                         kiosk_id="kiosk-new-02")
+    fresh = renamed.submit(4)
+    for _ in range(2):
+        result = renamed.worker.sync_once()
+        assert result.ok and result.error is None
+    assert renamed.outbox.get(fresh).state == DELIVERED
+    assert all(renamed.outbox.get(i).state == DELIVERED for i in delivered)
+    assert renamed.outbox.get(held).state == PENDING
+    assert renamed.requests("PUT", held) == 0
+    status = renamed.worker.status()
+    assert status.held_other_ids == 1 and "kiosk queue export" in status.alert
+    assert status.paused is None
+    # enrolled under the former id again, the held item is delivered under it
+    back = make_kiosk(kiosk.district, kiosk.proxy, tmp_path / "kiosk", test_clock)
+    assert back.worker.sync_once().delivered == 1
+    assert back.outbox.get(held).state == DELIVERED

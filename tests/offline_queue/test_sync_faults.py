@@ -56,17 +56,18 @@ class Kiosk:
         return sum(1 for s in self.proxy.seen if s.method == method and path_part in s.path)
 
     def assert_exactly_once(self) -> None:
-        rows = self.district.submission_ids(KIOSK_ID)
+        rows = self.district.submission_ids(self.identity.kiosk_id)
         ids = [sid for sid, _ in rows]
         assert len(ids) == len(set(ids)), "a submission is on the server twice"
-        delivered = {i.item_id for i in self.outbox.iter_items() if i.state == DELIVERED}
+        delivered = {i.item_id for i in self.outbox.iter_items(DELIVERED,
+                                                              self.identity.kiosk_id)}
         assert set(ids) == delivered
         assert self.outbox.counts().pending == 0
 
 
 def make_kiosk(district: LiveDistrict, proxy: FaultProxy, directory: Path, clock,
-               timeout_s: float = 10.0) -> Kiosk:
-    identity = enroll(district.url, district.enrollment_token(), KIOSK_ID, directory,
+               timeout_s: float = 10.0, kiosk_id: str = KIOSK_ID) -> Kiosk:
+    identity = enroll(district.url, district.enrollment_token(), kiosk_id, directory,
                       clock=SystemClock())
     outbox = Outbox(directory)
     transport = SignedTransport(proxy.url, identity.kiosk_id, identity.signing_key,
@@ -198,7 +199,7 @@ def test_server_restored_from_older_backup_gets_the_lost_items_again(kiosk, tmp_
     kiosk.sync_until_ok()
     if confirmed:  # one more cycle: the server's contiguous_through (4) is recorded
         kiosk.sync_until_ok(1)
-        assert kiosk.outbox.get_state("receipts_through") == 4
+        assert kiosk.outbox.get_state(f"receipts_through:{KIOSK_ID}") == 4
     kiosk.district.restore(tmp_path / "backup")
     kiosk.proxy.upstream = ("127.0.0.1", kiosk.district.port)
     assert {sid for sid, _ in kiosk.district.submission_ids(KIOSK_ID)}.isdisjoint(late)
