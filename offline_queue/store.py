@@ -13,19 +13,22 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import sqlite3
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from offline_queue.blobstore import BlobStore
 from offline_queue.crashpoints import crash_point
 from offline_queue.errors import StorageUnavailable
+from offline_queue.salvage import copy_readable, is_corruption, move_aside
 from wire.v1 import case_number
 
+log = logging.getLogger(__name__)
 PENDING, DELIVERED, QUARANTINED = "pending", "delivered", "quarantined"
 
 #: Schema migrations; index i takes the database from user_version i to i + 1.
@@ -108,19 +111,65 @@ class Outbox:
 
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory)
+        self._lock = threading.RLock()
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             self.blobs = BlobStore(self.directory / "blobs")
-            self._db = sqlite3.connect(self.directory / "outbox.sqlite3", isolation_level=None,
-                                       check_same_thread=False)
-            self._db.row_factory = sqlite3.Row
-            self._lock = threading.RLock()
-            self._configure()
+            # held shared while open; a salvage needs it alone (no other process has the
+            # file open while it is moved aside)
+            self._open_lock = (self.directory / "outbox.open.lock").open("a")
+            fcntl.flock(self._open_lock, fcntl.LOCK_SH)
+            try:
+                self._connect()
+                self._check_integrity()
+            except sqlite3.DatabaseError as error:
+                if not is_corruption(error):
+                    raise
+                self._salvage(error)
             self._migrate()
         except (sqlite3.Error, OSError) as error:
             raise _storage_error("open its database", error) from error
 
     # --- setup ---------------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        return self.directory / "outbox.sqlite3"
+
+    def _connect(self) -> None:
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._configure()
+
+    def _check_integrity(self) -> None:
+        problems = [row[0] for row in self._db.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            error = sqlite3.DatabaseError(f"integrity check: {'; '.join(problems[:3])}")
+            error.sqlite_errorcode = 11  # SQLITE_CORRUPT, as a read of the bad page says
+            raise error
+
+    def _salvage(self, error: sqlite3.DatabaseError) -> None:
+        """Move the damaged database aside and copy every readable item into a new one."""
+        self._db.close()
+        try:
+            fcntl.flock(self._open_lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StorageUnavailable(
+                f"the queue database is damaged ({error}); another process has it open: "
+                "stop the kiosk, then any queue command salvages it") from error
+        try:
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            aside = move_aside(self.path, stamp)
+            self._connect()
+            self._migrate()
+            with self._transaction() as db:
+                report = copy_readable(aside, db, stamp)
+                db.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
+                           ("salvage", json.dumps(report.as_dict())))
+        finally:
+            fcntl.flock(self._open_lock, fcntl.LOCK_SH)
+        log.error("queue database damaged and salvaged", extra={"reason": str(error),
+                                                                **report.as_dict()})
 
     def _configure(self) -> None:
         mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
@@ -154,6 +203,7 @@ class Outbox:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._open_lock.close()
 
     # --- transactions --------------------------------------------------------------------
 

@@ -95,16 +95,23 @@ def queue_status(outbox: Outbox, now: datetime, oldest_unsent_alert_s: float,
         age = max(0.0, (now - datetime.fromisoformat(counts.oldest_pending_created_at))
                   .total_seconds())
     paused = outbox.get_state("paused")
-    alert = paused
-    if alert is None and age is not None and age > oldest_unsent_alert_s:
-        alert = f"the oldest unsent item has waited {int(age)} s"
-    if alert is None and held:
-        alert = (f"{sum(held.values())} unsent item(s) numbered under former kiosk id(s) "
-                 f"{', '.join(held)} are held: `kiosk queue export` them, or enrol as that id "
-                 "again to deliver them")
-    if alert is None and counts.quarantined:
-        alert = (f"{counts.quarantined} item(s) set aside (quarantined): see `kiosk queue "
-                 "status`, then `kiosk queue retry` or `kiosk queue export`")
+    salvage = outbox.get_state("salvage")
+    alerts = [  # the most urgent first; status shows one
+        paused,
+        salvage and salvage["rows_unreadable"] and (
+            f"the queue database was damaged: {salvage['items_recovered']} item(s) "
+            f"salvaged, {salvage['rows_unreadable']} row(s) unreadable; the damaged file is "
+            f"kept at {salvage['damaged_file']}"),
+        age is not None and age > oldest_unsent_alert_s and (
+            f"the oldest unsent item has waited {int(age)} s"),
+        held and (f"{sum(held.values())} unsent item(s) numbered under former kiosk id(s) "
+                  f"{', '.join(held)} are held: `kiosk queue export` them, or enrol as that "
+                  "id again to deliver them"),
+        counts.quarantined and (
+            f"{counts.quarantined} item(s) set aside (quarantined): see `kiosk queue "
+            "status`, then `kiosk queue retry` or `kiosk queue export`"),
+    ]
+    alert = next((text for text in alerts if text), None)
     return QueueStatus(counts.pending, counts.quarantined, counts.delivered, age,
                        outbox.get_state("last_success_at"), outbox.get_state("last_error"),
                        paused, alert, outbox.get_state("clock_offset_s"), sum(held.values()))

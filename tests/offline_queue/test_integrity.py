@@ -4,7 +4,9 @@ cut by a server crash completes, a damaged queue is salvaged."""
 from __future__ import annotations
 
 import random
+import sqlite3
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +14,7 @@ from offline_queue.store import DELIVERED, PENDING, QUARANTINED
 from offline_queue.testing.faultproxy import FaultProxy
 from tests.offline_queue.helpers import application
 from tests.offline_queue.live_district import LiveDistrict
-from tests.offline_queue.test_sync_faults import SETTINGS, make_kiosk
+from tests.offline_queue.test_sync_faults import SETTINGS, make_kiosk, open_kiosk
 
 
 @pytest.fixture
@@ -135,3 +137,48 @@ def test_items_of_a_former_kiosk_id_are_held_not_resent_under_the_new_one(kiosk,
     back = make_kiosk(kiosk.district, kiosk.proxy, tmp_path / "kiosk", test_clock)
     assert back.worker.sync_once().delivered == 1
     assert back.outbox.get(held).state == DELIVERED
+
+
+def damage_page_holding(database: Path, marker: bytes) -> None:
+    """16 bytes overwritten at the start of the `items` table page that stores `marker`."""
+    db = sqlite3.connect(database)
+    leaves = [row[0] for row in db.execute("SELECT pageno FROM dbstat "
+                                           "WHERE name = 'items' AND pagetype = 'leaf'")]
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    data = database.read_bytes()
+    (page,) = [p for p in leaves if marker in data[(p - 1) * page_size:p * page_size]]
+    with database.open("r+b") as handle:
+        handle.seek((page - 1) * page_size)
+        handle.write(b"\xa5" * 16)
+
+
+def test_a_damaged_queue_page_is_salvaged_and_everything_readable_flows(kiosk, tmp_path,
+                                                                       test_clock):
+    items = [kiosk.outbox.get(kiosk.submit(n, pages=0)) for n in range(40)]
+    kiosk.sync_until_ok(1)
+    pending = [kiosk.outbox.get(kiosk.submit(100 + n, pages=0)) for n in range(40)]
+    kiosk.outbox.close()  # checkpoints the WAL into the file
+    directory = tmp_path / "kiosk"
+    victim = pending[20]
+    damage_page_holding(directory / "outbox.sqlite3", victim.item_id.encode())
+    with pytest.raises(sqlite3.DatabaseError, match="malformed"):
+        sqlite3.connect(directory / "outbox.sqlite3").execute(
+            "SELECT count(*), max(length(envelope)) FROM items").fetchall()
+
+    salvaged = open_kiosk(kiosk.district, kiosk.proxy, directory, test_clock)
+    aside = list(directory.glob("outbox.sqlite3.damaged-*[0-9]Z"))
+    assert len(aside) == 1 and aside[0].stat().st_size > 0
+    recovered = {i.item_id: i for i in salvaged.outbox.iter_items()}
+    assert victim.item_id not in recovered
+    lost = {i.item_id for i in items + pending} - recovered.keys()
+    assert 0 < len(lost) < 10  # only the damaged page's rows
+    assert all(recovered[i.item_id].state == DELIVERED for i in items
+               if i.item_id in recovered)
+    assert "damaged" in salvaged.worker.status().alert
+    issued = salvaged.sink.enqueue("submission", application(999))
+    assert issued.kiosk_seq == 81  # never a number issued before the damage
+    result = salvaged.worker.sync_once()
+    assert result.ok and result.delivered == sum(
+        1 for i in pending if i.item_id in recovered) + 1
+    assert salvaged.outbox.integrity_check() == "ok"

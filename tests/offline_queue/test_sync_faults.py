@@ -67,8 +67,14 @@ class Kiosk:
 
 def make_kiosk(district: LiveDistrict, proxy: FaultProxy, directory: Path, clock,
                timeout_s: float = 10.0, kiosk_id: str = KIOSK_ID) -> Kiosk:
-    identity = enroll(district.url, district.enrollment_token(), kiosk_id, directory,
-                      clock=SystemClock())
+    enroll(district.url, district.enrollment_token(), kiosk_id, directory, clock=SystemClock())
+    return open_kiosk(district, proxy, directory, clock, timeout_s)
+
+
+def open_kiosk(district: LiveDistrict, proxy: FaultProxy, directory: Path, clock,
+               timeout_s: float = 10.0) -> Kiosk:
+    """The kiosk enrolled in `directory`, started again (as after a reboot)."""
+    identity = KioskIdentity.load(directory)
     outbox = Outbox(directory)
     transport = SignedTransport(proxy.url, identity.kiosk_id, identity.signing_key,
                                 clock=clock, timeout_s=timeout_s)
