@@ -15,7 +15,8 @@ from offline_queue.identity import KioskIdentity, load_or_create_signing_key, \
     raw_public_key_b64
 from offline_queue.store import Outbox
 from offline_queue.transport import SignedTransport
-from wire.v1 import PATH_ENROLL, PATH_RECEIPTS, EnrollRequest, EnrollResponse, ReceiptsPage
+from wire.v1 import FEATURE_LAST_KIOSK_SEQ, HEADER_FEATURES, PATH_ENROLL, PATH_RECEIPTS, \
+    EnrollRequest, EnrollResponse, ReceiptsPage
 
 
 class EnrolmentRefused(Exception):
@@ -33,7 +34,8 @@ def enroll(server_url: str, token: str, kiosk_id: str, directory: Path, *, clock
                                 pinned_cert_sha256=pinned_cert_sha256)
     try:
         response = transport.request("POST", PATH_ENROLL, signed=False,
-                                     json_body=request.model_dump(mode="json"))
+                                     json_body=request.model_dump(mode="json"),
+                                     headers={HEADER_FEATURES: FEATURE_LAST_KIOSK_SEQ})
         if response.status_code not in (200, 201):
             raise EnrolmentRefused(f"the server refused ({response.status_code}): "
                                    f"{response.text[:300]}")

@@ -391,10 +391,20 @@ class Outbox:
         return self._update("UPDATE items SET state = 'pending' "
                             "WHERE state = 'quarantined' AND item_id = ?", (item_id,))
 
-    def purge_delivered(self, before: datetime) -> int:
-        """Delete items delivered before `before` (their blobs become collectable)."""
-        return self._update("DELETE FROM items WHERE state = 'delivered' AND delivered_at < ?",
-                            (before.isoformat(),))
+    def purge_delivered(self, before: datetime | None,
+                        backed_up_through: int | None = None) -> int:
+        """Delete delivered items (their blobs become collectable): those delivered before
+        `before` (None: whenever) and, when `backed_up_through` is given, whose receipt's
+        server_seq is no higher."""
+        conditions, params = ["state = 'delivered'"], []
+        if before is not None:
+            conditions.append("delivered_at < ?")
+            params.append(before.isoformat())
+        if backed_up_through is not None:
+            conditions.append("server_seq <= ?")
+            params.append(backed_up_through)
+        return self._update(f"DELETE FROM items WHERE {' AND '.join(conditions)}",
+                            tuple(params))
 
     def collect_orphan_blobs(self) -> int:
         """Remove blobs no item references and temp files left by a crash."""

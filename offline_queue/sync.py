@@ -38,12 +38,12 @@ from offline_queue.identity import KioskIdentity
 from offline_queue.seal import verify_signed
 from offline_queue.store import DELIVERED, PENDING, Item, Outbox, retention_cutoff
 from offline_queue.transport import SignedTransport
-from wire.v1 import API_VERSION, HEADER_API, HEADER_CHUNK_SHA256, HEADER_IDEMPOTENCY_KEY, \
-    HEADER_UPLOAD_OFFSET, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, \
-    PATH_CATALOGUE, PATH_DESIRED_STATE, PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, \
+from wire.v1 import API_VERSION, FEATURE_BACKUP_WATERMARK, HEADER_API, HEADER_CHUNK_SHA256, \
+    HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_UPLOAD_OFFSET, MAX_CHUNK_BYTES, PATH_BLOB, \
+    PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, PATH_CATALOGUE, PATH_DESIRED_STATE, PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, \
     PATH_SUBMISSION, BlobUploadCreated, BlobUploadProgress, DesiredState, Problem, \
-    ReceiptsPage, ReportedState, SignedDesiredState, SignedReceipt, sha256_hex, \
-    signed_message
+    ReceiptsPage, ReportedState, SignedBackupWatermark, SignedDesiredState, SignedReceipt, \
+    sha256_hex, signed_message
 
 log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -59,6 +59,7 @@ class SyncSettings:
     delivered_retention_s: float = 7 * 86400.0
     oldest_unsent_alert_s: float = 3600.0
     item_failure_limit: int = 5
+    min_free_bytes: int = 0
 
     @staticmethod
     def from_section(section: Any) -> "SyncSettings":
@@ -291,6 +292,7 @@ class SyncWorker:
         delivered = quarantined = 0
         failed: list[tuple[Item, ItemFailed]] = []
         try:
+            self.housekeeping()  # first: a full disk is cleared even while sending fails
             self.probe()
             self.reconcile_receipts()
             delivered_at_last_failure = -1
@@ -312,7 +314,6 @@ class SyncWorker:
             self.pull_desired_state()
             self.apply_desired_state()
             self.report_state()
-            self.housekeeping()
         except PauseQueue as error:
             self._failures += 1
             self._record_failure(str(error), paused=True)
@@ -385,7 +386,8 @@ class SyncWorker:
         while True:
             path = PATH_RECEIPTS.format(kiosk_id=self.identity.kiosk_id) + \
                 f"?after_seq={after_seq}"
-            response = self.transport.request("GET", path)
+            response = self.transport.request(
+                "GET", path, headers={HEADER_FEATURES: FEATURE_BACKUP_WATERMARK})
             raise_for_global_status(response, "receipts")
             if response.status_code != 200:
                 raise TransientError(f"receipts: {_problem(response)}")
@@ -394,6 +396,8 @@ class SyncWorker:
             for signed, raw_signed in zip(page.receipts, raw["receipts"]):
                 self._verify_receipt(signed, raw_signed)
                 receipts.append((signed, raw_signed))
+            if page.backup is not None:
+                self._record_backup_watermark(page.backup, raw["backup"])
             contiguous = page.contiguous_through
             if not page.has_more or not page.receipts:
                 return receipts, contiguous
@@ -424,6 +428,14 @@ class SyncWorker:
                 self.outbox.mark_undelivered(item.item_id, "the server no longer has it "
                                                            "(restored from a backup); resending")
         self.outbox.set_state(**{cursor_key: contiguous})
+
+    def _record_backup_watermark(self, signed: SignedBackupWatermark, raw_signed: Any) -> None:
+        """What the district's latest backup holds; it can go down (a restored district)."""
+        if not verify_signed(signed_message(raw_signed, "watermark"), signed.signature_b64,
+                             self.identity.receipt_public_key):
+            raise PauseQueue("the backup watermark does not verify against the district "
+                             "receipt key")
+        self.outbox.set_state(backup_watermark=signed.watermark.backed_up_through)
 
     # --- 3. delivery ---------------------------------------------------------------------
 
@@ -645,7 +657,18 @@ class SyncWorker:
     # --- housekeeping --------------------------------------------------------------------
 
     def housekeeping(self) -> None:
-        self.outbox.purge_delivered(retention_cutoff(self._clock.now(),
-                                                     self.settings.delivered_retention_s))
+        """Purge delivered items past their retention, or all of them when the disk is
+        below the guard, but only those the district's latest backup holds (when it
+        reports a backup watermark): the kiosk's copy is what re-fills a restored district.
+        A pending or quarantined item is never purged."""
+        before = None if self._disk_low() else \
+            retention_cutoff(self._clock.now(), self.settings.delivered_retention_s)
+        self.outbox.purge_delivered(before, self.outbox.get_state("backup_watermark"))
         self.outbox.collect_orphan_blobs()
+
+    def _disk_low(self) -> bool:
+        try:
+            return shutil.disk_usage(self.outbox.directory).free < self.settings.min_free_bytes
+        except OSError:
+            return True
 

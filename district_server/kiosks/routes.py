@@ -20,12 +20,15 @@ KioskIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$")]
 
 
 @router.post("/v1/enroll", response_model=v1.EnrollResponse,
-             responses=problem_responses(401, 403, 422))
+             response_model_exclude_none=True, responses=problem_responses(401, 403, 422))
 def enroll(body: v1.EnrollRequest,
+           features: Annotated[str, Header(alias=v1.HEADER_FEATURES)] = "",
            ctx: ServerContext = Depends(get_context)) -> v1.EnrollResponse:
     """Spend a one-time token from `district-server enroll-token` and register the kiosk key."""
     with ctx.db.transaction() as session:
         enrolled = service.enroll(session, body, now=ctx.now(), keys=ctx.keys)
+        if v1.FEATURE_LAST_KIOSK_SEQ not in v1.features(features):
+            return enrolled
         return enrolled.model_copy(update={
             "last_kiosk_seq": submissions.highest_seq(session, body.kiosk_id)})
 

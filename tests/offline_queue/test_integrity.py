@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from offline_queue.sink import OutboxSink
 from offline_queue.store import DELIVERED, PENDING, QUARANTINED
 from offline_queue.testing.faultproxy import FaultProxy
 from tests.offline_queue.helpers import application
@@ -182,3 +184,47 @@ def test_a_damaged_queue_page_is_salvaged_and_everything_readable_flows(kiosk, t
     assert result.ok and result.delivered == sum(
         1 for i in pending if i.item_id in recovered) + 1
     assert salvaged.outbox.integrity_check() == "ok"
+
+
+def _backup(district, target: Path) -> None:
+    from district_server.cli import main as district_server
+    assert district_server(["--data-dir", str(district.data_dir), "backup", str(target)]) == 0
+
+
+def test_a_district_restored_from_its_latest_backup_gets_back_what_it_lacks(kiosk, tmp_path,
+                                                                            test_clock):
+    backed_up = [kiosk.submit(n) for n in range(3)]
+    kiosk.sync_until_ok(1)
+    _backup(kiosk.district, tmp_path / "backup")
+    after_backup = [kiosk.submit(10 + n) for n in range(3)]
+    kiosk.sync_until_ok(1)
+    test_clock.advance(SETTINGS.delivered_retention_s + 60)
+    assert kiosk.worker.sync_once().ok and kiosk.worker.sync_once().ok
+    kept = {i.item_id for i in kiosk.outbox.iter_items()}
+    assert kept == set(after_backup)  # past retention, but only the backup holds the rest
+
+    kiosk.district.restore(tmp_path / "backup")
+    kiosk.proxy.upstream = ("127.0.0.1", kiosk.district.port)
+    kiosk.sync_until_ok(2)
+    on_server = {sid for sid, _ in kiosk.district.submission_ids(kiosk.identity.kiosk_id)}
+    assert on_server == set(backed_up) | set(after_backup)
+
+
+def test_a_full_disk_is_cleared_of_backed_up_items_even_while_the_server_is_away(
+        kiosk, tmp_path, test_clock):
+    backed_up = [kiosk.submit(n) for n in range(3)]
+    kiosk.sync_until_ok(1)
+    _backup(kiosk.district, tmp_path / "backup")
+    not_backed_up = kiosk.submit(10)
+    kiosk.sync_until_ok(1)  # delivered after the backup; learns its watermark
+    unsent = kiosk.submit(11)
+    kiosk.district.stop()
+    # the disk falls below the guard: the sink refuses new items, the sync clears space
+    kiosk.worker.settings = replace(SETTINGS, min_free_bytes=1 << 62)
+    guarded = OutboxSink(kiosk.outbox, clock=test_clock, min_free_bytes=1 << 62)
+    assert "bytes free" in guarded.can_accept()
+    result = kiosk.worker.sync_once()
+    assert not result.ok
+    left = {i.item_id: i.state for i in kiosk.outbox.iter_items()}
+    assert left == {not_backed_up: DELIVERED, unsent: PENDING}
+    assert not set(backed_up) & left.keys()
