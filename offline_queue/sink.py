@@ -71,6 +71,13 @@ class OutboxSink:
         """None when new items can be stored; otherwise the reason they cannot."""
         try:
             self.identity()
+        except StorageUnavailable as error:
+            return str(error)
+        return self.storage_problem()
+
+    def storage_problem(self) -> str | None:
+        """Why the queue's disk cannot take new items now (the disk guard); None: it can."""
+        try:
             self._check_space()
         except StorageUnavailable as error:
             return str(error)
