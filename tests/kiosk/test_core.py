@@ -66,3 +66,28 @@ def test_applications_stop_while_the_queue_cannot_store_and_resume_after(tmp_pat
         assert core.availability()["apply"].available
     finally:
         core.stop()
+
+
+def test_applications_stop_when_storing_fails(tmp_path, test_clock):
+    """A store that fails (an unusable database) withdraws `apply` until a write works."""
+    import pytest
+
+    from foundation.events import StorageUnavailable
+    from offline_queue.service import QueueService
+    from offline_queue.testing.district_keys import District, enrol
+    from tests.offline_queue.helpers import application
+    loaded = load_config(None)
+    queue = QueueService.open(loaded.config.queue, loaded.config.server, tmp_path, test_clock)
+    enrol(queue.outbox.directory, District.generate(), "kiosk-core-01")
+    core = KioskCore.create(loaded, tmp_path, clock=test_clock, queue=queue, with_face=False)
+    core.start()
+    try:
+        assert core.wait_settled() == [] and core.availability()["apply"].available
+        queue.outbox._db.close()  # the database becomes unusable under the running kiosk
+        with pytest.raises(StorageUnavailable):
+            queue.sink.enqueue("submission", application(1))
+        test_clock.advance(SYNC_FOLLOW_INTERVAL_S)
+        apply = core.availability()["apply"]
+        assert not apply.available and "cannot" in apply.reasons[0]
+    finally:
+        core.stop()
