@@ -228,3 +228,12 @@ def test_a_full_disk_is_cleared_of_backed_up_items_even_while_the_server_is_away
     left = {i.item_id: i.state for i in kiosk.outbox.iter_items()}
     assert left == {not_backed_up: DELIVERED, unsent: PENDING}
     assert not set(backed_up) & left.keys()
+
+
+def test_against_an_older_district_the_sequence_is_read_from_its_receipts(kiosk):
+    """An older server does not answer last_kiosk_seq: enrolment reads the receipts."""
+    from offline_queue.enrolment import _highest_receipted_seq
+    for n in range(3):
+        kiosk.submit(n)
+    kiosk.sync_until_ok(1)
+    assert _highest_receipted_seq(kiosk.worker.transport, kiosk.identity.kiosk_id) == 3
