@@ -320,11 +320,18 @@ def test_kiosk_clock_jump_is_absorbed_by_the_measured_offset(kiosk, test_clock):
     kiosk.assert_exactly_once()
 
 
-def test_delivered_items_are_purged_after_retention_with_their_blobs(kiosk, test_clock):
+def test_delivered_items_are_purged_after_retention_with_their_blobs(kiosk, test_clock,
+                                                                     tmp_path):
+    from district_server.cli import main as district_server
     item = kiosk.outbox.get(kiosk.submit(1))
     kiosk.sync_until_ok(1)
     assert kiosk.outbox.blobs.exists(item.blobs[0])  # kept during the retention period
     test_clock.advance(SETTINGS.delivered_retention_s + 1)
+    kiosk.sync_until_ok(1)
+    assert kiosk.outbox.counts().delivered == 1  # no backup holds it yet: kept
+    assert district_server(["--data-dir", str(kiosk.district.data_dir), "backup",
+                            str(tmp_path / "backup")]) == 0
+    kiosk.sync_until_ok(1)  # learns the backup watermark
     kiosk.sync_until_ok(1)
     assert kiosk.outbox.counts().delivered == 0
     assert not kiosk.outbox.blobs.exists(item.blobs[0])
