@@ -205,6 +205,11 @@ def raise_for_item_status(response: requests.Response, what: str) -> None:
     raise_for_global_status(response, what)
 
 
+#: items failing one after the other (500s) with none delivered between: the server itself
+#: is failing, not the items
+ITEM_FAILURES_MEANING_SERVER_FAULT = 3
+
+
 class SyncWorker:
     def __init__(self, outbox: Outbox, transport: SignedTransport, identity: KioskIdentity, *,
                  clock: Clock, settings: SyncSettings = SyncSettings(),
@@ -295,18 +300,19 @@ class SyncWorker:
             self.housekeeping()  # first: a full disk is cleared even while sending fails
             self.probe()
             self.reconcile_receipts()
-            delivered_at_last_failure = -1
+            in_a_row = 0
             for item in list(self.outbox.iter_items(PENDING, self.identity.kiosk_id)):
                 try:
                     if self.deliver(item):
                         delivered += 1
+                        in_a_row = 0
                 except QuarantineItem as error:
                     self._set_aside(item, str(error))
                     quarantined += 1
                 except ItemFailed as error:
-                    if delivered == delivered_at_last_failure:
-                        raise  # two in a row, none between: the server fails everything
-                    delivered_at_last_failure = delivered
+                    in_a_row += 1
+                    if in_a_row >= ITEM_FAILURES_MEANING_SERVER_FAULT:
+                        raise  # the server fails everything: back off, count nothing
                     failed.append((item, error))
             if failed and not delivered:
                 raise failed[0][1]

@@ -13,6 +13,7 @@ import pytest
 
 from offline_queue.sink import OutboxSink
 from offline_queue.store import DELIVERED, PENDING, QUARANTINED
+from offline_queue.sync import ITEM_FAILURES_MEANING_SERVER_FAULT
 from offline_queue.testing.faultproxy import FaultProxy
 from tests.offline_queue.helpers import application
 from tests.offline_queue.live_district import LiveDistrict
@@ -68,14 +69,26 @@ def test_an_item_the_server_always_fails_is_set_aside_after_the_limit(kiosk):
 
 
 def test_a_server_failing_everything_is_transient_and_nothing_is_set_aside(kiosk):
-    items = [kiosk.submit(n) for n in range(3)]
+    items = [kiosk.submit(n) for n in range(5)]
     kiosk.proxy.inject("respond", method="PUT", status=500, times=1000,
                        body=b'{"error":"internal"}')
     for _ in range(SETTINGS.item_failure_limit * 2):
         result = kiosk.worker.sync_once()
         assert not result.ok and result.delivered == 0 and result.quarantined == 0
     assert all(kiosk.outbox.get(i).state == PENDING for i in items)
-    assert kiosk.requests("PUT", "/submissions/") <= 2 * SETTINGS.item_failure_limit * 2
+    per_cycle = ITEM_FAILURES_MEANING_SERVER_FAULT
+    assert kiosk.requests("PUT", "/submissions/") == per_cycle * SETTINGS.item_failure_limit * 2
+
+
+def test_two_poison_items_in_a_row_do_not_block_the_rest(kiosk):
+    poisons = [kiosk.submit(n) for n in range(2)]
+    for poison in poisons:
+        kiosk.proxy.inject("respond", method="PUT", path=poison, status=500, times=1000,
+                           body=b'{"error":"internal"}')
+    for n in range(SETTINGS.item_failure_limit):
+        kiosk.submit(100 + n)
+        assert kiosk.worker.sync_once().delivered == 1
+    assert all(kiosk.outbox.get(p).state == QUARANTINED for p in poisons)
 
 
 def test_an_upload_cut_between_publish_and_commit_completes_after_the_server_restarts(
