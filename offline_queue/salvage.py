@@ -5,6 +5,8 @@ queue unreadable. The damaged file is moved aside, never deleted; each row is re
 rowid, so rows on intact pages are recovered even when a scan would stop at the bad
 page; an item is kept only when its envelope still hashes to its digest (a damaged cell
 can read back as plausible but wrong bytes). Its attachment list comes from the envelope.
+The receipts cursor is dropped, so the next sync reads every receipt again and the kiosk
+never numbers below what the district holds.
 """
 from __future__ import annotations
 
@@ -134,6 +136,8 @@ def copy_readable(damaged: Path, fresh: sqlite3.Connection, stamp: str) -> Salva
     fresh.executemany("INSERT INTO kiosk_sequence (kiosk_id, last_seq) VALUES (?, ?)",
                       sorted(last_seq.items()))
     for row in state_rows:
+        if str(row["key"]).startswith("receipts_through"):
+            continue  # read every receipt again: the numbering is re-checked against them
         try:
             json.loads(row["value"])
             fresh.execute("INSERT OR IGNORE INTO sync_state (key, value) VALUES (?, ?)",

@@ -419,6 +419,9 @@ class SyncWorker:
                       extra={"was": cursor, "now": contiguous})
             cursor = contiguous
             receipts, contiguous = self._receipts_after(cursor)
+        if receipts:  # never number below what the district holds (a salvage lost rows)
+            self.outbox.continue_sequence_after(
+                self.identity.kiosk_id, max(signed.receipt.kiosk_seq for signed, _ in receipts))
         by_id = {signed.receipt.submission_id: (signed, raw) for signed, raw in receipts}
         # the receipts cover every sequence above `cursor`
         for item in self.outbox.items(after_seq=cursor, limit=1_000_000,

@@ -250,3 +250,21 @@ def test_against_an_older_district_the_sequence_is_read_from_its_receipts(kiosk)
         kiosk.submit(n)
     kiosk.sync_until_ok(1)
     assert _highest_receipted_seq(kiosk.worker.transport, kiosk.identity.kiosk_id) == 3
+
+
+def test_a_queue_that_lost_its_numbering_continues_after_what_the_district_holds(
+        kiosk, tmp_path, test_clock):
+    for n in range(3):
+        kiosk.submit(n)
+    kiosk.sync_until_ok(1)
+    kiosk.outbox.close()
+    # what a salvage that could not read the numbering and the items would leave
+    db = sqlite3.connect(tmp_path / "kiosk" / "outbox.sqlite3")
+    with db:
+        db.execute("DELETE FROM items")
+        db.execute("DELETE FROM kiosk_sequence")
+        db.execute("DELETE FROM sync_state")
+    db.close()
+    again = open_kiosk(kiosk.district, kiosk.proxy, tmp_path / "kiosk", test_clock)
+    assert again.worker.sync_once().ok
+    assert again.sink.enqueue("submission", application(9)).kiosk_seq == 4
