@@ -8,6 +8,7 @@ from email.utils import formatdate
 from fastapi import FastAPI, Response
 
 from district_server import errors
+from district_server.blobs import service as blobs_service
 from district_server.blobs.routes import router as blobs_router
 from district_server.blobs.store import BlobStore
 from district_server.catalogue import service as catalogue_service
@@ -42,6 +43,10 @@ def build_context(settings: Settings) -> ServerContext:
                         catalogues=catalogue_service.CatalogueCache(),
                         photos=make_provider(settings.reference_photo_provider,
                                              settings.demo_photo_dir))
+    with ctx.db.transaction() as session:
+        repaired = blobs_service.recover_interrupted_publishes(session, ctx.blobs, ctx.now())
+    if repaired:
+        log.warning("repaired %d blob upload(s) cut by a crash while publishing", repaired)
     if settings.publish_catalogue_on_start and settings.catalogue_dir is not None:
         publish_directory(ctx)
     if settings.demo_citizens:

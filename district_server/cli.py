@@ -1,5 +1,5 @@
 """`district-server [--data-dir DIR] [--db URL] COMMAND`: run, migrate, enroll-token, keys,
-catalogue. Exit codes as the kiosk CLI: 0 ok, 1 failed, 2 usage, 3 configuration, 5 data."""
+catalogue, backup. Exit codes as the kiosk CLI: 0 ok, 1 failed, 2 usage, 3 configuration, 5 data."""
 from __future__ import annotations
 
 import argparse
@@ -115,6 +115,24 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from district_server.app import build_context
+    from district_server.backups.service import BackupFailed, take_backup
+    ctx = build_context(_settings(args, publish_catalogue_on_start=False,
+                                  demo_citizens=False))
+    try:
+        manifest = take_backup(ctx, Path(args.directory))
+    except BackupFailed as error:
+        print(f"district-server backup: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        ctx.db.dispose()
+    print(json.dumps(manifest) if args.json else
+          f"backup in {args.directory}: submissions up to server_seq "
+          f"{manifest['backed_up_through']}; kiosks may now forget those")
+    return EXIT_OK
+
+
 def _common(parser: argparse.ArgumentParser, default) -> None:
     parser.add_argument("--data-dir", default=default("var/district"),
                         help="keys, blobs, SQLite database (default var/district)")
@@ -168,6 +186,12 @@ def parser() -> argparse.ArgumentParser:
     catalogue.add_argument("directory")
     catalogue.add_argument("--cohort", default="default")
     catalogue.set_defaults(func=cmd_catalogue)
+    backup = commands.add_parser("backup", help="copy database and blobs into a new "
+                                                "directory and record the backup watermark",
+                                 parents=[common])
+    backup.add_argument("directory", help="a new or empty directory")
+    backup.add_argument("--json", action="store_true")
+    backup.set_defaults(func=cmd_backup)
     return root
 
 

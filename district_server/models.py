@@ -1,5 +1,6 @@
 """Imports every domain's models so Base.metadata is complete (Alembic, tests)."""
 from district_server.audit import models as audit  # noqa: F401
+from district_server.backups import models as backups  # noqa: F401
 from district_server.blobs import models as blobs  # noqa: F401
 from district_server.cases import models as cases  # noqa: F401
 from district_server.catalogue import models as catalogue  # noqa: F401

@@ -48,6 +48,8 @@ class KioskCore:
         self.face: FaceService | None = None
         self.pickup: PickupService | None = None
         self.server_reachable = True
+        #: why the offline queue cannot store now (disk guard, unusable database); None: it can
+        self.storage_problem: str | None = None
         #: set by the UI: whether a citizen is in a journey (desired state waits for the end)
         self.session_active: Callable[[], bool] = lambda: False
         self._listeners: list[AvailabilityListener] = []
@@ -135,6 +137,7 @@ class KioskCore:
         if self.queue is not None:
             self.queue.start()
             self._follow_sync()
+            self._watch_storage()
         if self.pickup is not None:
             pickup = self.pickup
 
@@ -181,6 +184,23 @@ class KioskCore:
                 self.set_server_reachable(result.ok)
         self.clock.call_later(SYNC_FOLLOW_INTERVAL_S, self._follow_sync)
 
+    def _watch_storage(self) -> None:
+        """The one stop for applications while the queue cannot store (the disk guard, a
+        database that cannot be written): the journey is withdrawn, with the reason, until
+        it can again; staff are alerted through the log and `kiosk doctor`."""
+        if self.queue is None or self._stopped:
+            return
+        problem = self.queue.sink.storage_problem()
+        if problem != self.storage_problem:
+            if problem:
+                log.error("applications stopped: the offline queue cannot store",
+                          extra={"reason": problem})
+            else:
+                log.warning("applications resumed: the offline queue can store again")
+            self.storage_problem = problem
+            self._republish()
+        self.clock.call_later(SYNC_FOLLOW_INTERVAL_S, self._watch_storage)
+
     def stop(self) -> None:
         self._stopped = True
         self._unsubscribe()
@@ -196,7 +216,8 @@ class KioskCore:
 
     def availability(self) -> dict[str, JourneyAvailability]:
         return journey_availability(self.devices, self.config.kiosk.journeys,
-                                    server_reachable=self.server_reachable)
+                                    server_reachable=self.server_reachable,
+                                    storage_problem=self.storage_problem)
 
     def subscribe(self, listener: AvailabilityListener) -> Callable[[], None]:
         """`listener(availability)` runs (on a device worker thread) whenever it changes."""

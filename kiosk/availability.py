@@ -18,6 +18,8 @@ class Requirements:
     #: role -> what the citizen gets instead when it is down
     degrades: Mapping[str, str] = field(default_factory=dict)
     needs_server: bool = False
+    #: stores what the citizen hands over: not offered while the offline queue cannot store
+    needs_storage: bool = False
     offline_note: str = ""
 
 
@@ -26,6 +28,7 @@ JOURNEY_REQUIREMENTS: dict[str, Requirements] = {
                           degrades={"face_camera": "identity checked by hall staff instead",
                                     "receipt_printer": "receipt by QR code instead of paper",
                                     "document_camera": "paper materials cannot be scanned"},
+                          needs_storage=True,
                           offline_note="applications are accepted and sent when the network returns"),
     "query": Requirements(required=("id_reader",),
                           degrades={"face_camera": "identity checked by hall staff instead"},
@@ -49,7 +52,9 @@ class JourneyAvailability:
 
 
 def journey_availability(registry: DeviceRegistry, journeys: Iterable[str], *,
-                         server_reachable: bool = True) -> dict[str, JourneyAvailability]:
+                         server_reachable: bool = True,
+                         storage_problem: str | None = None) -> dict[str, JourneyAvailability]:
+    """`storage_problem`: why the offline queue cannot store now (None: it can)."""
     result: dict[str, JourneyAvailability] = {}
     for journey in journeys:
         needs = JOURNEY_REQUIREMENTS[journey]
@@ -60,6 +65,8 @@ def journey_availability(registry: DeviceRegistry, journeys: Iterable[str], *,
                 reasons.append(f"{role} unavailable ({state.reason})")
         if needs.needs_server and not server_reachable:
             reasons.append("the district server cannot be reached")
+        if needs.needs_storage and storage_problem:
+            reasons.append(f"the offline queue cannot store: {storage_problem}")
         degraded = [note for role, note in needs.degrades.items()
                     if not registry.role_state(role).usable]
         if not server_reachable and needs.offline_note:

@@ -65,6 +65,7 @@ class QueueSection(Section):
     chunk_bytes: int = Field(ge=4096, le=16 * 1024 * 1024)
     delivered_retention_s: float = Field(ge=0)
     oldest_unsent_alert_s: float = Field(gt=0)
+    item_failure_limit: int = Field(ge=1, le=1000)
     min_free_bytes: int = Field(ge=0)
     max_item_bytes: int = Field(ge=1024)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from foundation.events import StorageUnavailable
 
 __all__ = ["StorageUnavailable", "NotEnrolled", "SyncError", "TransientError", "CaptivePortal",
-           "QuarantineItem", "PauseQueue", "ServiceUnreachable", "NotOnServer"]
+           "ItemFailed", "QuarantineItem", "PauseQueue", "ServiceUnreachable", "NotOnServer"]
 
 
 class NotEnrolled(StorageUnavailable):
@@ -21,6 +21,12 @@ class TransientError(SyncError):
     def __init__(self, message: str, retry_after_s: float | None = None) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+
+
+class ItemFailed(TransientError):
+    """The server answered this one item's request with an internal error (500): maybe
+    transient, maybe an item it can never take. Counted against the item; a failure that
+    repeats for it while other items get through sets it aside (quarantine and alert)."""
 
 
 class CaptivePortal(TransientError):

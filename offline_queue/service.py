@@ -77,4 +77,5 @@ class QueueService:
         self.outbox.close()
 
     def status(self) -> QueueStatus:
-        return queue_status(self.outbox, self.clock.now(), self.settings.oldest_unsent_alert_s)
+        return queue_status(self.outbox, self.clock.now(), self.settings.oldest_unsent_alert_s,
+                            self.identity.kiosk_id if self.identity else None)

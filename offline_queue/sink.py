@@ -61,6 +61,7 @@ class OutboxSink:
         self._max_item_bytes = max_item_bytes
         self.on_enqueued = on_enqueued
         self._identity: KioskIdentity | None = None
+        self._write_failure: str | None = None  # the last store that failed, until one works
 
     def identity(self) -> KioskIdentity:
         if self._identity is None:
@@ -71,7 +72,18 @@ class OutboxSink:
         """None when new items can be stored; otherwise the reason they cannot."""
         try:
             self.identity()
+        except StorageUnavailable as error:
+            return str(error)
+        return self.storage_problem()
+
+    def storage_problem(self) -> str | None:
+        """Why the queue cannot take new items now (the disk guard, or a store that failed
+        and a test write that still fails); None: it can."""
+        try:
             self._check_space()
+            if self._write_failure is not None:
+                self.outbox.set_state(storage_checked_at=self._clock.now().isoformat())
+                self._write_failure = None
         except StorageUnavailable as error:
             return str(error)
         return None
@@ -115,8 +127,12 @@ class OutboxSink:
                                      payload=encrypted, blobs=sorted(set(addresses.values())))
             return canonical_json(env).decode(), submission_digest(env)
 
-        item = self.outbox.add(item_id, identity.kiosk_id, kind, created_at.isoformat(),
-                               list(sealed.values()), envelope)
+        try:
+            item = self.outbox.add(item_id, identity.kiosk_id, kind, created_at.isoformat(),
+                                   list(sealed.values()), envelope)
+        except StorageUnavailable as error:
+            self._write_failure = str(error)
+            raise
         if self.on_enqueued is not None:
             self.on_enqueued()
         return Enqueued(item.item_id, item.kiosk_seq, item.case_number)

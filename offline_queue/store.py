@@ -13,19 +13,22 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import sqlite3
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from offline_queue.blobstore import BlobStore
 from offline_queue.crashpoints import crash_point
 from offline_queue.errors import StorageUnavailable
+from offline_queue.salvage import copy_readable, is_corruption, move_aside
 from wire.v1 import case_number
 
+log = logging.getLogger(__name__)
 PENDING, DELIVERED, QUARANTINED = "pending", "delivered", "quarantined"
 
 #: Schema migrations; index i takes the database from user_version i to i + 1.
@@ -108,19 +111,65 @@ class Outbox:
 
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory)
+        self._lock = threading.RLock()
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             self.blobs = BlobStore(self.directory / "blobs")
-            self._db = sqlite3.connect(self.directory / "outbox.sqlite3", isolation_level=None,
-                                       check_same_thread=False)
-            self._db.row_factory = sqlite3.Row
-            self._lock = threading.RLock()
-            self._configure()
+            # held shared while open; a salvage needs it alone (no other process has the
+            # file open while it is moved aside)
+            self._open_lock = (self.directory / "outbox.open.lock").open("a")
+            fcntl.flock(self._open_lock, fcntl.LOCK_SH)
+            try:
+                self._connect()
+                self._check_integrity()
+            except sqlite3.DatabaseError as error:
+                if not is_corruption(error):
+                    raise
+                self._salvage(error)
             self._migrate()
         except (sqlite3.Error, OSError) as error:
             raise _storage_error("open its database", error) from error
 
     # --- setup ---------------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        return self.directory / "outbox.sqlite3"
+
+    def _connect(self) -> None:
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._configure()
+
+    def _check_integrity(self) -> None:
+        problems = [row[0] for row in self._db.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            error = sqlite3.DatabaseError(f"integrity check: {'; '.join(problems[:3])}")
+            error.sqlite_errorcode = 11  # SQLITE_CORRUPT, as a read of the bad page says
+            raise error
+
+    def _salvage(self, error: sqlite3.DatabaseError) -> None:
+        """Move the damaged database aside and copy every readable item into a new one."""
+        self._db.close()
+        try:
+            fcntl.flock(self._open_lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StorageUnavailable(
+                f"the queue database is damaged ({error}); another process has it open: "
+                "stop the kiosk, then any queue command salvages it") from error
+        try:
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            aside = move_aside(self.path, stamp)
+            self._connect()
+            self._migrate()
+            with self._transaction() as db:
+                report = copy_readable(aside, db, stamp)
+                db.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
+                           ("salvage", json.dumps(report.as_dict())))
+        finally:
+            fcntl.flock(self._open_lock, fcntl.LOCK_SH)
+        log.error("queue database damaged and salvaged", extra={"reason": str(error),
+                                                                **report.as_dict()})
 
     def _configure(self) -> None:
         mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
@@ -154,6 +203,7 @@ class Outbox:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._open_lock.close()
 
     # --- transactions --------------------------------------------------------------------
 
@@ -243,24 +293,43 @@ class Outbox:
             "SELECT sha256 FROM item_blobs WHERE item_id = ? ORDER BY sha256", (row["item_id"],)))
         return Item(**{key: row[key] for key in _ITEM_COLUMNS}, blobs=blobs)
 
-    def items(self, state: str | None = None, after_seq: int = 0,
-              limit: int = 1000) -> list[Item]:
-        if state is None:
-            rows = self._read("SELECT * FROM items WHERE kiosk_seq > ? ORDER BY kiosk_seq "
-                              "LIMIT ?", (after_seq, limit))
-        else:
-            rows = self._read("SELECT * FROM items WHERE state = ? AND kiosk_seq > ? "
-                              "ORDER BY kiosk_seq LIMIT ?", (state, after_seq, limit))
+    def items(self, state: str | None = None, after_seq: int = 0, limit: int = 1000,
+              kiosk_id: str | None = None) -> list[Item]:
+        """Items in sequence order; sequences of different kiosk ids (a re-enrolled kiosk's
+        former identity) interleave, so paging by `after_seq` needs `kiosk_id`."""
+        conditions, params = ["kiosk_seq > ?"], [after_seq]
+        if state is not None:
+            conditions.append("state = ?")
+            params.append(state)
+        if kiosk_id is not None:
+            conditions.append("kiosk_id = ?")
+            params.append(kiosk_id)
+        rows = self._read(f"SELECT * FROM items WHERE {' AND '.join(conditions)} "
+                          "ORDER BY kiosk_seq, kiosk_id LIMIT ?", (*params, limit))
         return [self._item(row) for row in rows]
 
-    def iter_items(self, state: str | None = None) -> Iterator[Item]:
-        after = 0
-        while True:
-            page = self.items(state, after_seq=after, limit=200)
-            if not page:
-                return
-            yield from page
-            after = page[-1].kiosk_seq
+    def iter_items(self, state: str | None = None,
+                   kiosk_id: str | None = None) -> Iterator[Item]:
+        """Every item (in `state`, of `kiosk_id`), kiosk id by kiosk id, in sequence order."""
+        for each_id in [kiosk_id] if kiosk_id is not None else self.kiosk_ids():
+            after = 0
+            while True:
+                page = self.items(state, after_seq=after, limit=200, kiosk_id=each_id)
+                if not page:
+                    break
+                yield from page
+                after = page[-1].kiosk_seq
+
+    def kiosk_ids(self) -> list[str]:
+        """The kiosk ids items were numbered under (more than one after a re-enrolment)."""
+        return [row[0] for row in self._read("SELECT DISTINCT kiosk_id FROM items "
+                                             "ORDER BY kiosk_id")]
+
+    def pending_of_other_ids(self, kiosk_id: str) -> dict[str, int]:
+        """Undelivered items numbered under another kiosk id: never re-sent under this one."""
+        return {row[0]: row[1] for row in self._read(
+            "SELECT kiosk_id, count(*) FROM items WHERE state = 'pending' AND kiosk_id != ? "
+            "GROUP BY kiosk_id ORDER BY kiosk_id", (kiosk_id,))}
 
     def counts(self) -> QueueCounts:
         by_state = {row[0]: row[1] for row in self._read(
@@ -268,6 +337,16 @@ class Outbox:
         oldest = self._read("SELECT min(created_at) FROM items WHERE state = 'pending'")[0][0]
         return QueueCounts(by_state.get(PENDING, 0), by_state.get(QUARANTINED, 0),
                            by_state.get(DELIVERED, 0), oldest)
+
+    def continue_sequence_after(self, kiosk_id: str, last_seq: int) -> None:
+        """Number this kiosk id's next item above `last_seq` (the district holds up to it)."""
+        try:
+            with self._transaction() as db:
+                db.execute("INSERT INTO kiosk_sequence (kiosk_id, last_seq) VALUES (?, ?) "
+                           "ON CONFLICT (kiosk_id) DO UPDATE SET last_seq = "
+                           "max(last_seq, excluded.last_seq)", (kiosk_id, last_seq))
+        except sqlite3.Error as error:
+            raise _storage_error("update its database", error) from error
 
     def last_seq(self, kiosk_id: str) -> int:
         rows = self._read("SELECT last_seq FROM kiosk_sequence WHERE kiosk_id = ?", (kiosk_id,))
@@ -312,10 +391,20 @@ class Outbox:
         return self._update("UPDATE items SET state = 'pending' "
                             "WHERE state = 'quarantined' AND item_id = ?", (item_id,))
 
-    def purge_delivered(self, before: datetime) -> int:
-        """Delete items delivered before `before` (their blobs become collectable)."""
-        return self._update("DELETE FROM items WHERE state = 'delivered' AND delivered_at < ?",
-                            (before.isoformat(),))
+    def purge_delivered(self, before: datetime | None,
+                        backed_up_through: int | None = None) -> int:
+        """Delete delivered items (their blobs become collectable): those delivered before
+        `before` (None: whenever) and, when `backed_up_through` is given, whose receipt's
+        server_seq is no higher."""
+        conditions, params = ["state = 'delivered'"], []
+        if before is not None:
+            conditions.append("delivered_at < ?")
+            params.append(before.isoformat())
+        if backed_up_through is not None:
+            conditions.append("server_seq <= ?")
+            params.append(backed_up_through)
+        return self._update(f"DELETE FROM items WHERE {' AND '.join(conditions)}",
+                            tuple(params))
 
     def collect_orphan_blobs(self) -> int:
         """Remove blobs no item references and temp files left by a crash."""

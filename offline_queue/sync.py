@@ -32,18 +32,18 @@ from pydantic import BaseModel, ValidationError
 from foundation.clock import Clock
 from offline_queue.crashpoints import crash_point
 from offline_queue.desired_state import DesiredStateRejected, DesiredStateStore
-from offline_queue.errors import CaptivePortal, PauseQueue, QuarantineItem, \
+from offline_queue.errors import CaptivePortal, ItemFailed, PauseQueue, QuarantineItem, \
     StorageUnavailable, TransientError
 from offline_queue.identity import KioskIdentity
 from offline_queue.seal import verify_signed
 from offline_queue.store import DELIVERED, PENDING, Item, Outbox, retention_cutoff
 from offline_queue.transport import SignedTransport
-from wire.v1 import API_VERSION, HEADER_API, HEADER_CHUNK_SHA256, HEADER_IDEMPOTENCY_KEY, \
-    HEADER_UPLOAD_OFFSET, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, \
-    PATH_CATALOGUE, PATH_DESIRED_STATE, PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, \
+from wire.v1 import API_VERSION, FEATURE_BACKUP_WATERMARK, HEADER_API, HEADER_CHUNK_SHA256, \
+    HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_UPLOAD_OFFSET, MAX_CHUNK_BYTES, PATH_BLOB, \
+    PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, PATH_CATALOGUE, PATH_DESIRED_STATE, PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, \
     PATH_SUBMISSION, BlobUploadCreated, BlobUploadProgress, DesiredState, Problem, \
-    ReceiptsPage, ReportedState, SignedDesiredState, SignedReceipt, sha256_hex, \
-    signed_message
+    ReceiptsPage, ReportedState, SignedBackupWatermark, SignedDesiredState, SignedReceipt, \
+    sha256_hex, signed_message
 
 log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -58,6 +58,8 @@ class SyncSettings:
     desired_state_jitter_s: float = 60.0
     delivered_retention_s: float = 7 * 86400.0
     oldest_unsent_alert_s: float = 3600.0
+    item_failure_limit: int = 5
+    min_free_bytes: int = 0
 
     @staticmethod
     def from_section(section: Any) -> "SyncSettings":
@@ -77,24 +79,43 @@ class QueueStatus:
     paused: str | None
     alert: str | None
     clock_offset_s: float | None
+    #: pending items numbered under a former kiosk id, held (exported, or delivered after
+    #: enrolling under that id again), never re-sent under the current one
+    held_other_ids: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def queue_status(outbox: Outbox, now: datetime, oldest_unsent_alert_s: float) -> QueueStatus:
+def queue_status(outbox: Outbox, now: datetime, oldest_unsent_alert_s: float,
+                 kiosk_id: str | None = None) -> QueueStatus:
     counts = outbox.counts()
+    held = outbox.pending_of_other_ids(kiosk_id) if kiosk_id is not None else {}
     age = None
     if counts.oldest_pending_created_at:
         age = max(0.0, (now - datetime.fromisoformat(counts.oldest_pending_created_at))
                   .total_seconds())
     paused = outbox.get_state("paused")
-    alert = paused
-    if alert is None and age is not None and age > oldest_unsent_alert_s:
-        alert = f"the oldest unsent item has waited {int(age)} s"
+    salvage = outbox.get_state("salvage")
+    alerts = [  # the most urgent first; status shows one
+        paused,
+        salvage and salvage["rows_unreadable"] and (
+            f"the queue database was damaged: {salvage['items_recovered']} item(s) "
+            f"salvaged, {salvage['rows_unreadable']} row(s) unreadable; the damaged file is "
+            f"kept at {salvage['damaged_file']}"),
+        age is not None and age > oldest_unsent_alert_s and (
+            f"the oldest unsent item has waited {int(age)} s"),
+        held and (f"{sum(held.values())} unsent item(s) numbered under former kiosk id(s) "
+                  f"{', '.join(held)} are held: `kiosk queue export` them, or enrol as that "
+                  "id again to deliver them"),
+        counts.quarantined and (
+            f"{counts.quarantined} item(s) set aside (quarantined): see `kiosk queue "
+            "status`, then `kiosk queue retry` or `kiosk queue export`"),
+    ]
+    alert = next((text for text in alerts if text), None)
     return QueueStatus(counts.pending, counts.quarantined, counts.delivered, age,
                        outbox.get_state("last_success_at"), outbox.get_state("last_error"),
-                       paused, alert, outbox.get_state("clock_offset_s"))
+                       paused, alert, outbox.get_state("clock_offset_s"), sum(held.values()))
 
 
 @dataclass(frozen=True)
@@ -174,6 +195,19 @@ def raise_for_global_status(response: requests.Response, what: str) -> None:
         raise TransientError(f"{what}: {_problem(response)}", _retry_after(response))
     if 300 <= status < 400:
         raise CaptivePortal(f"{what}: redirected to {response.headers.get('Location', '?')}")
+
+
+def raise_for_item_status(response: requests.Response, what: str) -> None:
+    """As `raise_for_global_status`, but an internal error (500, not a gateway's 502-504 or
+    an overload's 503) answered to one item's request counts against that item."""
+    if response.status_code == 500:
+        raise ItemFailed(f"{what}: {_problem(response)}")
+    raise_for_global_status(response, what)
+
+
+#: items failing one after the other (500s) with none delivered between: the server itself
+#: is failing, not the items
+ITEM_FAILURES_MEANING_SERVER_FAULT = 3
 
 
 class SyncWorker:
@@ -261,22 +295,31 @@ class SyncWorker:
 
     def _cycle(self) -> CycleResult:
         delivered = quarantined = 0
+        failed: list[tuple[Item, ItemFailed]] = []
         try:
+            self.housekeeping()  # first: a full disk is cleared even while sending fails
             self.probe()
             self.reconcile_receipts()
-            for item in list(self.outbox.iter_items(PENDING)):
+            in_a_row = 0
+            for item in list(self.outbox.iter_items(PENDING, self.identity.kiosk_id)):
                 try:
                     if self.deliver(item):
                         delivered += 1
+                        in_a_row = 0
                 except QuarantineItem as error:
-                    log.warning("queue item quarantined", extra={"item_id": item.item_id,
-                                                                 "reason": str(error)})
-                    self.outbox.quarantine(item.item_id, str(error))
+                    self._set_aside(item, str(error))
                     quarantined += 1
+                except ItemFailed as error:
+                    in_a_row += 1
+                    if in_a_row >= ITEM_FAILURES_MEANING_SERVER_FAULT:
+                        raise  # the server fails everything: back off, count nothing
+                    failed.append((item, error))
+            if failed and not delivered:
+                raise failed[0][1]
+            quarantined += self._count_item_failures(failed)
             self.pull_desired_state()
             self.apply_desired_state()
             self.report_state()
-            self.housekeeping()
         except PauseQueue as error:
             self._failures += 1
             self._record_failure(str(error), paused=True)
@@ -288,11 +331,32 @@ class SyncWorker:
             retry_after = error.retry_after_s if isinstance(error, TransientError) else None
             return CycleResult(False, delivered, quarantined, str(error),
                                self.backoff_delay(retry_after))
+        if failed:  # the others went through; the failed ones are retried with backoff
+            self._failures += 1
+            error_text = str(failed[0][1])
+            self._record_failure(error_text, paused=False)
+            return CycleResult(False, delivered, quarantined, error_text, self.backoff_delay())
         self._failures = 0
         self.outbox.set_state(last_success_at=self._clock.now().isoformat(), last_error=None,
                               paused=None)
         return CycleResult(True, delivered, quarantined, None,
                            self.settings.idle_sync_interval_s)
+
+    def _set_aside(self, item: Item, reason: str) -> None:
+        log.warning("queue item quarantined", extra={"item_id": item.item_id, "reason": reason})
+        self.outbox.quarantine(item.item_id, reason)
+
+    def _count_item_failures(self, failed: list[tuple[Item, ItemFailed]]) -> int:
+        """Count server failures of items while others got through (so the server works);
+        an item that reaches the limit is set aside. Returns how many were."""
+        set_aside = 0
+        for item, error in failed:
+            self.outbox.record_attempt(item.item_id, str(error))
+            if item.attempts + 1 >= self.settings.item_failure_limit:
+                self._set_aside(item, f"the server failed this item {item.attempts + 1} times "
+                                      f"while accepting others; last: {error}")
+                set_aside += 1
+        return set_aside
 
     def _record_failure(self, message: str, paused: bool) -> None:
         log.warning("queue sync failed", extra={"error": message, "paused": paused})
@@ -302,7 +366,8 @@ class SyncWorker:
             log.error("queue state could not be recorded", extra={"error": message})
 
     def status(self) -> QueueStatus:
-        return queue_status(self.outbox, self._clock.now(), self.settings.oldest_unsent_alert_s)
+        return queue_status(self.outbox, self._clock.now(), self.settings.oldest_unsent_alert_s,
+                            self.identity.kiosk_id)
 
     # --- 1. health -----------------------------------------------------------------------
 
@@ -327,7 +392,8 @@ class SyncWorker:
         while True:
             path = PATH_RECEIPTS.format(kiosk_id=self.identity.kiosk_id) + \
                 f"?after_seq={after_seq}"
-            response = self.transport.request("GET", path)
+            response = self.transport.request(
+                "GET", path, headers={HEADER_FEATURES: FEATURE_BACKUP_WATERMARK})
             raise_for_global_status(response, "receipts")
             if response.status_code != 200:
                 raise TransientError(f"receipts: {_problem(response)}")
@@ -336,6 +402,8 @@ class SyncWorker:
             for signed, raw_signed in zip(page.receipts, raw["receipts"]):
                 self._verify_receipt(signed, raw_signed)
                 receipts.append((signed, raw_signed))
+            if page.backup is not None:
+                self._record_backup_watermark(page.backup, raw["backup"])
             contiguous = page.contiguous_through
             if not page.has_more or not page.receipts:
                 return receipts, contiguous
@@ -343,16 +411,21 @@ class SyncWorker:
 
     def reconcile_receipts(self) -> None:
         """Mark items the server has (response lost) delivered; resend what it lost."""
-        cursor = self.outbox.get_state("receipts_through", 0)
+        cursor_key = f"receipts_through:{self.identity.kiosk_id}"
+        cursor = self.outbox.get_state(cursor_key, 0)
         receipts, contiguous = self._receipts_after(cursor)
         if contiguous < cursor:
             log.error("district server forgot confirmed submissions (restored from backup?)",
                       extra={"was": cursor, "now": contiguous})
             cursor = contiguous
             receipts, contiguous = self._receipts_after(cursor)
+        if receipts:  # never number below what the district holds (a salvage lost rows)
+            self.outbox.continue_sequence_after(
+                self.identity.kiosk_id, max(signed.receipt.kiosk_seq for signed, _ in receipts))
         by_id = {signed.receipt.submission_id: (signed, raw) for signed, raw in receipts}
         # the receipts cover every sequence above `cursor`
-        for item in self.outbox.items(after_seq=cursor, limit=1_000_000):
+        for item in self.outbox.items(after_seq=cursor, limit=1_000_000,
+                                      kiosk_id=self.identity.kiosk_id):
             signed, raw_signed = by_id.get(item.item_id, (None, None))
             if signed is not None and item.state == PENDING:
                 if signed.receipt.digest == item.digest:
@@ -363,7 +436,15 @@ class SyncWorker:
             elif signed is None and item.state == DELIVERED:
                 self.outbox.mark_undelivered(item.item_id, "the server no longer has it "
                                                            "(restored from a backup); resending")
-        self.outbox.set_state(receipts_through=contiguous)
+        self.outbox.set_state(**{cursor_key: contiguous})
+
+    def _record_backup_watermark(self, signed: SignedBackupWatermark, raw_signed: Any) -> None:
+        """What the district's latest backup holds; it can go down (a restored district)."""
+        if not verify_signed(signed_message(raw_signed, "watermark"), signed.signature_b64,
+                             self.identity.receipt_public_key):
+            raise PauseQueue("the backup watermark does not verify against the district "
+                             "receipt key")
+        self.outbox.set_state(backup_watermark=signed.watermark.backed_up_through)
 
     # --- 3. delivery ---------------------------------------------------------------------
 
@@ -432,7 +513,7 @@ class SyncWorker:
             raise QuarantineItem(f"{what}: rejected as invalid ({_problem(response)})")
         if status == 424:
             raise TransientError(f"{what}: the server still misses attachments")
-        raise_for_global_status(response, what)
+        raise_for_item_status(response, what)
         raise PauseQueue(f"{what}: unexpected answer {_problem(response)}")
 
     # --- blobs ---------------------------------------------------------------------------
@@ -508,7 +589,7 @@ class SyncWorker:
             raise TransientError("upload offset: no usable Upload-Offset header") from None
 
     def _raise_for_blob(self, response: requests.Response, sha: str) -> None:
-        raise_for_global_status(response, f"blob {sha[:12]}...")
+        raise_for_item_status(response, f"blob {sha[:12]}...")
         if response.status_code in (413, 422):
             raise QuarantineItem(f"blob {sha[:12]}... refused: {_problem(response)}")
         raise TransientError(f"blob {sha[:12]}...: {_problem(response)}")
@@ -585,7 +666,18 @@ class SyncWorker:
     # --- housekeeping --------------------------------------------------------------------
 
     def housekeeping(self) -> None:
-        self.outbox.purge_delivered(retention_cutoff(self._clock.now(),
-                                                     self.settings.delivered_retention_s))
+        """Purge delivered items past their retention, or all of them when the disk is
+        below the guard, but only those the district's latest backup holds (when it
+        reports a backup watermark): the kiosk's copy is what re-fills a restored district.
+        A pending or quarantined item is never purged."""
+        before = None if self._disk_low() else \
+            retention_cutoff(self._clock.now(), self.settings.delivered_retention_s)
+        self.outbox.purge_delivered(before, self.outbox.get_state("backup_watermark"))
         self.outbox.collect_orphan_blobs()
+
+    def _disk_low(self) -> bool:
+        try:
+            return shutil.disk_usage(self.outbox.directory).free < self.settings.min_free_bytes
+        except OSError:
+            return True
 

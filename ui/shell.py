@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def tile_model(journeys: list[str], availability: dict[str, JourneyAvailability],
                registered: set[str], roles_usable: dict[str, bool],
-               server_reachable: bool) -> list[dict[str, Any]]:
+               server_reachable: bool, storage_ok: bool = True) -> list[dict[str, Any]]:
     """What each attract tile shows: offered or not, and which roles explain it."""
     tiles = []
     for journey in journeys:
@@ -34,6 +34,8 @@ def tile_model(journeys: list[str], availability: dict[str, JourneyAvailability]
         missing = [r for r in needs.required if not roles_usable.get(r, False)]
         if needs.needs_server and not server_reachable:
             missing.append("server")
+        if needs.needs_storage and not storage_ok:
+            missing.append("storage")
         if journey not in registered and not missing:
             missing = ["not_installed"]
         degraded = [r for r in needs.degrades if not roles_usable.get(r, False)]
@@ -193,13 +195,15 @@ class Shell(QObject):
         if self._core is None:
             availability: dict[str, JourneyAvailability] = {}
             roles_usable = {role: True for role in self._config.roles}
-            online = True
+            online = storage_ok = True
         else:
             availability = self._core.availability()
             roles_usable = {role: self._core.devices.role_state(role).usable
                             for role in self._config.roles}
             online = bool(self._core.server_reachable)
-        tiles = tile_model(journeys, availability, self._registered, roles_usable, online)
+            storage_ok = self._core.storage_problem is None
+        tiles = tile_model(journeys, availability, self._registered, roles_usable, online,
+                           storage_ok)
         if tiles != self._tiles or online != self._online:
             self._tiles, self._online = tiles, online
             self.tilesChanged.emit()

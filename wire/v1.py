@@ -46,6 +46,11 @@ HEADER_SIGNATURE = "X-Kiosk-Signature"
 HEADER_UPLOAD_OFFSET = "Upload-Offset"
 HEADER_CHUNK_SHA256 = "X-Chunk-Sha256"
 HEADER_IDEMPOTENCY_KEY = "Idempotency-Key"
+#: Optional response fields a kiosk understands (comma-separated). A kiosk of the previous
+#: release refuses fields it does not know, so the server adds one only when asked.
+HEADER_FEATURES = "X-Kiosk-Features"
+FEATURE_LAST_KIOSK_SEQ = "last-kiosk-seq"        # EnrollResponse.last_kiosk_seq
+FEATURE_BACKUP_WATERMARK = "backup-watermark"    # ReceiptsPage.backup
 
 #: |server now - X-Kiosk-Timestamp| above this is 401; nonces are remembered at least this long.
 SIGNATURE_WINDOW_S = 300
@@ -91,6 +96,11 @@ def canonical_json(obj: Any) -> bytes:
         obj = obj.model_dump(mode="json")
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       allow_nan=False).encode("utf-8")
+
+
+def features(header_value: str | None) -> set[str]:
+    """The features a HEADER_FEATURES value lists."""
+    return {part.strip() for part in (header_value or "").split(",") if part.strip()}
 
 
 def signed_message(raw_signed: Any, field: str) -> bytes:
@@ -241,6 +251,12 @@ class DistrictKeys(Response):
 class EnrollResponse(Response):
     kiosk_id: KioskId
     district: DistrictKeys
+    last_kiosk_seq: int | None = Field(
+        default=None, ge=0,
+        description="the highest kiosk_seq the district holds for this kiosk id (0: none), "
+                    "so a kiosk re-enrolled on a fresh disk never re-uses a sequence or the "
+                    "case number made from it; sent when the enrolment request lists "
+                    "FEATURE_LAST_KIOSK_SEQ in HEADER_FEATURES; absent from older servers")
 
 
 def holder_hmac(key: bytes, id_number: str) -> str:
@@ -289,10 +305,30 @@ class SignedReceipt(Response):
                                                     "canonical_json(receipt)")
 
 
+class BackupWatermark(Response):
+    backed_up_through: int = Field(ge=0, description="every submission with server_seq up "
+                                                     "to this is in the district's latest "
+                                                     "backup (0: no backup yet)")
+    taken_at: UtcDateTime | None = None
+
+
+class SignedBackupWatermark(Response):
+    watermark: BackupWatermark
+    signature_b64: SignatureB64 = Field(description="Ed25519 (district receipt key) over "
+                                                    "canonical_json(watermark)")
+
+
 class ReceiptsPage(Response):
     receipts: list[SignedReceipt]
     contiguous_through: int = Field(description="every kiosk_seq 1..N has a receipt (0: none)")
     has_more: bool = False
+    backup: SignedBackupWatermark | None = Field(
+        default=None, description="what the latest backup holds: a kiosk keeps a delivered "
+                                  "item until this covers its receipt's server_seq, so it "
+                                  "can send it again to a district restored from that "
+                                  "backup; sent when the request lists "
+                                  "FEATURE_BACKUP_WATERMARK in HEADER_FEATURES; absent from "
+                                  "older servers")
 
 
 # --------------------------------------------------------------------------- payloads

@@ -92,14 +92,38 @@ def append_chunk(session: Session, store: BlobStore, *, upload_id: str, kiosk_id
     if store.digest(upload_id) != upload.sha256:
         raise ProblemError(409, "blob_hash_mismatch", "the uploaded bytes do not hash to the "
                                                       "blob's sha256; upload it again")
+    # A crash after this rename and before the commit is repaired at the next start
+    # (recover_interrupted_publishes): the file is the proof, the row follows it.
     store.publish(upload_id, upload.sha256)
+    _record_published(session, upload, now)
+    return v1.BlobUploadProgress(offset=new_offset, complete=True)
+
+
+def _record_published(session: Session, upload: BlobUpload, now: datetime) -> None:
     session.delete(upload)
     try:
         with session.begin_nested():
             session.add(Blob(sha256=upload.sha256, length=upload.length, stored_at=now))
     except IntegrityError:
         pass        # another kiosk published the same bytes meanwhile: same content
-    return v1.BlobUploadProgress(offset=new_offset, complete=True)
+
+
+def recover_interrupted_publishes(session: Session, store: BlobStore, now: datetime) -> int:
+    """At server start: an upload whose file is gone was renamed into place by a publish
+    whose transaction never committed (a crash between the two). Its blob is recorded when
+    the published bytes hash to its name; otherwise the upload starts again from zero, so
+    the kiosk's next PATCH gets a 409 with offset 0 instead of failing forever."""
+    repaired = 0
+    for upload in list(session.scalars(select(BlobUpload))):
+        if store.upload_path(upload.upload_id).exists():
+            continue
+        if store.published_intact(upload.sha256):
+            _record_published(session, upload, now)
+        else:
+            store.start(upload.upload_id)
+            upload.offset, upload.updated_at = 0, now
+        repaired += 1
+    return repaired
 
 
 def abandon(session: Session, store: BlobStore, upload_id: str) -> None:

@@ -31,11 +31,12 @@ class BlobStore:
             os.fsync(handle.fileno())
 
     def digest(self, upload_id: str) -> str:
-        sha = hashlib.sha256()
-        with open(self.upload_path(upload_id), "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                sha.update(block)
-        return sha.hexdigest()
+        return _file_sha256(self.upload_path(upload_id))
+
+    def published_intact(self, sha256: str) -> bool:
+        """Whether the blob is on disk under its name and its bytes still hash to it."""
+        path = self.path(sha256)
+        return path.exists() and _file_sha256(path) == sha256
 
     def publish(self, upload_id: str, sha256: str) -> None:
         os.replace(self.upload_path(upload_id), self.path(sha256))
@@ -50,3 +51,11 @@ class BlobStore:
 
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
+
+
+def _file_sha256(path: Path) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()

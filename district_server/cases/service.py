@@ -59,10 +59,11 @@ def open_case(session: Session, *, envelope: v1.SubmissionEnvelope,
     due = None
     if deferred:
         requirements = {m.id: m for m in item.materials}
-        due = min(calendar.add_working_days(today, requirements[m.code].max_supply_days)
-                  for m in deferred if m.code in requirements)
+        # a deferred code the catalogue does not know is already a problem above
+        due = min((calendar.add_working_days(today, requirements[m.code].max_supply_days)
+                   for m in deferred if m.code in requirements), default=None)
         commitment = application.commitment
-        if commitment.due_date > due:
+        if due is not None and commitment.due_date > due:
             problems.append(f"commitment: due date after the latest allowed ({due})")
         if commitment.signature_blob not in envelope.blobs:
             problems.append("commitment: signature image not among the submission's blobs")

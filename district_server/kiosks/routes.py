@@ -12,6 +12,7 @@ from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError, problem_responses
 from district_server.kiosks import service
 from district_server.kiosks.auth import Principal
+from district_server.submissions import service as submissions
 from wire import v1
 
 router = APIRouter(tags=["kiosks"])
@@ -19,12 +20,17 @@ KioskIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$")]
 
 
 @router.post("/v1/enroll", response_model=v1.EnrollResponse,
-             responses=problem_responses(401, 403, 422))
+             response_model_exclude_none=True, responses=problem_responses(401, 403, 422))
 def enroll(body: v1.EnrollRequest,
+           features: Annotated[str, Header(alias=v1.HEADER_FEATURES)] = "",
            ctx: ServerContext = Depends(get_context)) -> v1.EnrollResponse:
     """Spend a one-time token from `district-server enroll-token` and register the kiosk key."""
     with ctx.db.transaction() as session:
-        return service.enroll(session, body, now=ctx.now(), keys=ctx.keys)
+        enrolled = service.enroll(session, body, now=ctx.now(), keys=ctx.keys)
+        if v1.FEATURE_LAST_KIOSK_SEQ not in v1.features(features):
+            return enrolled
+        return enrolled.model_copy(update={
+            "last_kiosk_seq": submissions.highest_seq(session, body.kiosk_id)})
 
 
 def _locker_assignments(session, kiosk_id: str) -> list[v1.LockerAssignment]:

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Header, Path, Query
 from fastapi.responses import JSONResponse
 
+from district_server.backups import service as backups
 from district_server.context import ServerContext, get_context
 from district_server.errors import problem_responses
 from district_server.kiosks.auth import Principal
@@ -36,9 +37,12 @@ def get_receipts(kiosk_id: KioskIdPath, principal: Principal,
                  after_seq: Annotated[int, Query(ge=0, le=2**53)] = 0,
                  limit: Annotated[int, Query(ge=1, le=v1.RECEIPTS_PAGE_LIMIT)] =
                  v1.RECEIPTS_PAGE_LIMIT,
+                 features: Annotated[str, Header(alias=v1.HEADER_FEATURES)] = "",
                  ctx: ServerContext = Depends(get_context)) -> JSONResponse:
     require_own(principal, kiosk_id)
     with ctx.db.transaction() as session:
         page = service.receipts_page(session, kiosk_id, after_seq, limit)
+        if v1.FEATURE_BACKUP_WATERMARK in v1.features(features):
+            page["backup"] = backups.signed_watermark(session, ctx.keys)
     service.check_gaps(ctx, kiosk_id)
     return JSONResponse(page)

@@ -56,18 +56,25 @@ class Kiosk:
         return sum(1 for s in self.proxy.seen if s.method == method and path_part in s.path)
 
     def assert_exactly_once(self) -> None:
-        rows = self.district.submission_ids(KIOSK_ID)
+        rows = self.district.submission_ids(self.identity.kiosk_id)
         ids = [sid for sid, _ in rows]
         assert len(ids) == len(set(ids)), "a submission is on the server twice"
-        delivered = {i.item_id for i in self.outbox.iter_items() if i.state == DELIVERED}
+        delivered = {i.item_id for i in self.outbox.iter_items(DELIVERED,
+                                                              self.identity.kiosk_id)}
         assert set(ids) == delivered
         assert self.outbox.counts().pending == 0
 
 
 def make_kiosk(district: LiveDistrict, proxy: FaultProxy, directory: Path, clock,
+               timeout_s: float = 10.0, kiosk_id: str = KIOSK_ID) -> Kiosk:
+    enroll(district.url, district.enrollment_token(), kiosk_id, directory, clock=SystemClock())
+    return open_kiosk(district, proxy, directory, clock, timeout_s)
+
+
+def open_kiosk(district: LiveDistrict, proxy: FaultProxy, directory: Path, clock,
                timeout_s: float = 10.0) -> Kiosk:
-    identity = enroll(district.url, district.enrollment_token(), KIOSK_ID, directory,
-                      clock=SystemClock())
+    """The kiosk enrolled in `directory`, started again (as after a reboot)."""
+    identity = KioskIdentity.load(directory)
     outbox = Outbox(directory)
     transport = SignedTransport(proxy.url, identity.kiosk_id, identity.signing_key,
                                 clock=clock, timeout_s=timeout_s)
@@ -198,7 +205,7 @@ def test_server_restored_from_older_backup_gets_the_lost_items_again(kiosk, tmp_
     kiosk.sync_until_ok()
     if confirmed:  # one more cycle: the server's contiguous_through (4) is recorded
         kiosk.sync_until_ok(1)
-        assert kiosk.outbox.get_state("receipts_through") == 4
+        assert kiosk.outbox.get_state(f"receipts_through:{KIOSK_ID}") == 4
     kiosk.district.restore(tmp_path / "backup")
     kiosk.proxy.upstream = ("127.0.0.1", kiosk.district.port)
     assert {sid for sid, _ in kiosk.district.submission_ids(KIOSK_ID)}.isdisjoint(late)
@@ -313,11 +320,18 @@ def test_kiosk_clock_jump_is_absorbed_by_the_measured_offset(kiosk, test_clock):
     kiosk.assert_exactly_once()
 
 
-def test_delivered_items_are_purged_after_retention_with_their_blobs(kiosk, test_clock):
+def test_delivered_items_are_purged_after_retention_with_their_blobs(kiosk, test_clock,
+                                                                     tmp_path):
+    from district_server.cli import main as district_server
     item = kiosk.outbox.get(kiosk.submit(1))
     kiosk.sync_until_ok(1)
     assert kiosk.outbox.blobs.exists(item.blobs[0])  # kept during the retention period
     test_clock.advance(SETTINGS.delivered_retention_s + 1)
+    kiosk.sync_until_ok(1)
+    assert kiosk.outbox.counts().delivered == 1  # no backup holds it yet: kept
+    assert district_server(["--data-dir", str(kiosk.district.data_dir), "backup",
+                            str(tmp_path / "backup")]) == 0
+    kiosk.sync_until_ok(1)  # learns the backup watermark
     kiosk.sync_until_ok(1)
     assert kiosk.outbox.counts().delivered == 0
     assert not kiosk.outbox.blobs.exists(item.blobs[0])

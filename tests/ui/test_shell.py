@@ -140,3 +140,13 @@ def test_out_of_service_offers_the_online_hall_by_qr(shell, qtbot):
         image.height(), image.bytesPerLine())[:, :image.width()]
     text, _points, _straight = cv2.QRCodeDetector().detectAndDecode(pixels)
     assert text == shell.config.ui.online_hall_url
+
+
+def test_apply_tile_names_local_storage_while_the_queue_cannot_store():
+    from kiosk.availability import JourneyAvailability
+    from ui.shell import tile_model
+    stopped = {"apply": JourneyAvailability("apply", False, ("the offline queue cannot "
+                                                             "store: disk full",))}
+    (tile,) = tile_model(["apply"], stopped, {"apply"}, {"id_reader": True}, True,
+                         storage_ok=False)
+    assert not tile["available"] and tile["missing"] == ["storage"]

@@ -155,3 +155,16 @@ def test_desired_state_with_new_fields_is_applied_and_read_back_by_this_release(
 def test_requests_stay_strict():
     with pytest.raises(ValueError):
         v1.TicketRequest.model_validate({"category": "A", "categroy": "typo"})
+
+
+def test_previous_release_kiosk_enrols_with_the_new_server(district, tmp_path):
+    """New optional answer fields (last_kiosk_seq, the backup watermark) are only sent to a
+    kiosk that lists them in X-Kiosk-Features: the previous release refuses unknown fields."""
+    from offline_queue.identity import load_or_create_signing_key, raw_public_key_b64
+    key = load_or_create_signing_key(tmp_path)
+    request = v1.EnrollRequest(token=district.enrollment_token(), kiosk_id="kiosk-old-2",
+                               signing_public_key=raw_public_key_b64(key))
+    answer = requests.post(district.url + v1.PATH_ENROLL, json=request.model_dump(mode="json"),
+                           timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert previous.EnrollResponse.model_validate_json(answer.content).kiosk_id == "kiosk-old-2"

@@ -185,6 +185,11 @@
         <translation>not offered at this kiosk yet</translation>
     </message>
     <message>
+        <location filename="../qml/Kiosk/Labels.qml" line="42"/>
+        <source>本机存储</source>
+        <translation>local storage</translation>
+    </message>
+    <message>
         <location filename="../qml/Kiosk/Labels.qml" line="48"/>
         <source>、</source>
         <translation>, </translation>

@@ -69,3 +69,18 @@ def test_status_retry_and_export(enrolled, tmp_path, capsys, test_clock):
     assert (retried["released"], retried["synced"], retried["delivered"]) == (1, True, 2)
     code, status = run(capsys, "--data-dir", str(enrolled), "queue", "status")
     assert "pending: 0  quarantined: 0  delivered (kept): 2" in status
+
+
+def test_status_and_export_work_on_a_damaged_queue(enrolled, tmp_path, capsys, test_clock):
+    from tests.offline_queue.test_integrity import damage_page_holding
+    outbox = Outbox(enrolled / "queue")
+    sink = OutboxSink(outbox, clock=test_clock)
+    items = [sink.enqueue("submission", application(n)) for n in range(40)]
+    outbox.close()
+    damage_page_holding(enrolled / "queue" / "outbox.sqlite3", items[20].item_id.encode())
+
+    code, status = run(capsys, "--data-dir", str(enrolled), "queue", "status", "--json")
+    assert code == 0 and 30 < status["depth"] < 40 and "damaged" in status["alert"]
+    code, exported = run(capsys, "--data-dir", str(enrolled), "queue", "export",
+                         str(tmp_path / "usb"), "--json")
+    assert code == 0 and exported["exported"] == status["depth"]

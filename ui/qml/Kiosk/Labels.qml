@@ -39,6 +39,7 @@ QtObject {
         case "locker_bank": return qsTr("智能柜")
         case "server": return qsTr("网络连接")
         case "not_installed": return qsTr("本机暂未开通")
+        case "storage": return qsTr("本机存储")
         }
         return key
     }
