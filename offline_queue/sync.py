@@ -163,6 +163,19 @@ def _retry_after(response: requests.Response) -> float | None:
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
+#: How far a measured value must move from the one last reported before it is reported again:
+#: the HTTP Date behind the clock offset has a resolution of one second, and free disk space
+#: moves with every log line; neither is news to the district below these.
+REPORT_TOLERANCES = {"clock_offset_ms": 2000, "disk_free_bytes": 100_000_000}
+
+
+def _report_changed(key: str, value: Any, reported: Any) -> bool:
+    tolerance = REPORT_TOLERANCES.get(key)
+    if tolerance is None or not isinstance(value, int) or not isinstance(reported, int):
+        return value != reported
+    return abs(value - reported) >= tolerance
+
+
 def _parse(model: type[ModelT], response: requests.Response, what: str) -> ModelT:
     """The body as `model`; anything else is a transient fault (a proxy, a cut response)."""
     return _validate(model, _json(response, what), response, what)
@@ -643,8 +656,8 @@ class SyncWorker:
             "queue_depth": status.depth,
             "oldest_unsent_age_s": (float(int(status.oldest_unsent_age_s // 60) * 60)
                                     if status.oldest_unsent_age_s is not None else None),
-            "clock_offset_ms": int(round(self.transport.clock_offset_s)) * 1000,
-            "disk_free_bytes": disk_free // 100_000_000 * 100_000_000,
+            "clock_offset_ms": int(round(self.transport.clock_offset_s * 1000)),
+            "disk_free_bytes": disk_free,
             "last_errors": [status.last_error] if status.last_error else [],
         }
         report.update(self._report_extra())
@@ -653,7 +666,8 @@ class SyncWorker:
     def report_state(self) -> None:
         current = self.current_report()
         last = self.outbox.get_state("reported", {})
-        delta = {key: value for key, value in current.items() if last.get(key) != value}
+        delta = {key: value for key, value in current.items()
+                 if _report_changed(key, value, last.get(key))}
         if not delta:
             return
         path = PATH_REPORTED_STATE.format(kiosk_id=self.identity.kiosk_id)
@@ -661,7 +675,8 @@ class SyncWorker:
         if response.status_code not in (200, 204):
             raise_for_global_status(response, "reported state")
             raise TransientError(f"reported state: {_problem(response)}")
-        self.outbox.set_state(reported=current)
+        # what the server now holds: values that moved less than their tolerance stay as sent
+        self.outbox.set_state(reported={**last, **delta})
 
     # --- housekeeping --------------------------------------------------------------------
 
