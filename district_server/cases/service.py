@@ -3,9 +3,7 @@ promised date), record a supplied material, a pickup, a rating, a kiosk audit en
 event. Runs inside the intake transaction; a ProblemError(422) undoes the whole submission."""
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
 from datetime import date, datetime, timedelta, timezone
 
 from typing import TYPE_CHECKING
@@ -17,7 +15,7 @@ from district_server.audit import service as audit
 from district_server.calendar import WorkingDayCalendar
 from district_server.cases.forms import form_problems, valid_resident_id
 from district_server.cases.models import BadReview, Case, Commitment, Evaluation, Parcel
-from district_server.crypto import DistrictKeyring
+from district_server.crypto import DistrictKeyring, scrypt_hash
 from district_server.errors import ProblemError
 from district_server.submissions.models import Event
 from wire import v1
@@ -125,10 +123,21 @@ def _add_commitment(session: Session, case_number: str,
                            supply_channel=commitment.supply_channel))
 
 
-def apply_commitment(session: Session, payload: v1.CommitmentPayload, *, now: datetime) -> None:
-    case = session.get(Case, payload.case_number)
+def own_case(session: Session, case_number: str, kiosk_id: str) -> Case:
+    """A case the kiosk opened itself: a kiosk never acts on another kiosk's cases (their
+    numbers are predictable)."""
+    case = session.get(Case, case_number)
     if case is None:
-        raise _invalid(f"no case {payload.case_number}")
+        raise _invalid(f"no case {case_number}")
+    if case.kiosk_id != kiosk_id:
+        raise ProblemError(403, "other_kiosk_case", f"case {case_number} was not opened by "
+                                                    "this kiosk")
+    return case
+
+
+def apply_commitment(session: Session, payload: v1.CommitmentPayload, *, kiosk_id: str,
+                     now: datetime) -> None:
+    case = own_case(session, payload.case_number, kiosk_id)
     outstanding = set(json.loads(case.outstanding_json))
     if payload.action == "signed":
         if payload.commitment is None:
@@ -173,7 +182,7 @@ def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnv
                          calendar=ctx.calendar(catalogue), keys=ctx.keys, hall_code=hall_code,
                          now=now)
     if kind == "commitment":
-        apply_commitment(session, payload, now=now)
+        apply_commitment(session, payload, kiosk_id=envelope.kiosk_id, now=now)
     elif kind == "pickup":
         apply_pickup(session, payload, envelope.kiosk_id, now)
     elif kind == "rating":
@@ -194,6 +203,8 @@ BAD_REVIEW_DAYS = 5
 
 def record_rating(session: Session, ctx: "ServerContext", envelope: v1.SubmissionEnvelope,
                   payload: v1.RatingPayload, now: datetime) -> None:
+    if payload.case_number is not None:
+        own_case(session, payload.case_number, envelope.kiosk_id)
     evaluation = Evaluation(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
                             case_number=payload.case_number, service_code=payload.service_code,
                             target=payload.target, level=payload.level,
@@ -211,14 +222,6 @@ def record_rating(session: Session, ctx: "ServerContext", envelope: v1.Submissio
                                                                        BAD_REVIEW_DAYS)))
 
 
-def hash_pickup_code(code: str) -> str:
-    """scrypt$n$r$p$salt$hash (wire.v1.PICKUP_CODE_HASH_PATTERN): slow and salted, as the
-    kiosk's pickup module verifies it."""
-    n, r, p, salt = 2 ** 14, 8, 1, secrets.token_bytes(16)
-    digest = hashlib.scrypt(code.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32)
-    return f"scrypt${n}${r}${p}${salt.hex()}${digest.hex()}"
-
-
 def assign_parcel(session: Session, *, parcel_id: str, kiosk_id: str, locker: str,
                   compartment: int, case_number: str, code: str, items: list[str],
                   now: datetime, keep_days: int = 7) -> Parcel:
@@ -230,7 +233,7 @@ def assign_parcel(session: Session, *, parcel_id: str, kiosk_id: str, locker: st
     parcel = Parcel(parcel_id=parcel_id, kiosk_id=kiosk_id, locker=locker,
                     compartment=compartment, case_number=case_number,
                     active_slot=f"{kiosk_id}/{locker}/{compartment}",
-                    holder_hmac=case.holder_hmac, code_hash=hash_pickup_code(code),
+                    holder_hmac=case.holder_hmac, code_hash=scrypt_hash(code),
                     items_json=json.dumps(items, ensure_ascii=False), deposited_at=now,
                     expires_at=now + timedelta(days=keep_days))
     try:

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
@@ -43,9 +44,23 @@ def test_keys_and_enroll_token(tmp_path: Path, capsys):
     assert len(rotated["payload_key_ids"]) == 2 and rotated["key_id"] != keys["key_id"]
     assert main(data + ["enroll-token", "--kiosk-id", "kiosk-a"]) == 0
     assert len(capsys.readouterr().out.strip()) >= 16
-    assert main(["staff-token", "--data-dir", str(tmp_path), "--name", "wang",
-                 "--role", "supervisor"]) == 0
-    assert capsys.readouterr().out.startswith("st_")
+    with pytest.raises(SystemExit) as usage:        # a token is bound to one kiosk id
+        main(data + ["enroll-token"])
+    assert usage.value.code == 2 and "--kiosk-id" in capsys.readouterr().err
+
+
+def test_staff_add_and_revoke_staff_and_kiosks(tmp_path: Path, capsys, monkeypatch):
+    import io
+    data = ["--data-dir", str(tmp_path)]
+    monkeypatch.setattr("sys.stdin", io.StringIO("long enough password\n"))
+    assert main(data + ["staff-add", "--id", "wang01", "--name", "王", "--role", "supervisor",
+                        "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(data + ["staff-add", "--id", "li02", "--name", "李", "--password-stdin"]) == 5
+    assert "at least" in capsys.readouterr().err
+    assert main(data + ["staff-revoke", "wang01"]) == 0
+    assert main(data + ["staff-revoke", "nobody"]) == 5
+    assert main(data + ["kiosk-revoke", "kiosk-nobody"]) == 5
 
 
 def test_catalogue_validate_reports_problems(tmp_path: Path, capsys):
@@ -80,7 +95,8 @@ def test_run_serves_over_loopback_with_two_workers(tmp_path: Path):
         assert health.status_code == 204
         assert health.headers[v1.HEADER_API] == "v1" and "GMT" in health.headers["Date"]
         token = subprocess.run([sys.executable, "-m", "district_server.cli", "--data-dir",
-                                str(tmp_path), "enroll-token"], capture_output=True, text=True,
+                                str(tmp_path), "enroll-token", "--kiosk-id", "live-kiosk-01"],
+                               capture_output=True, text=True,
                                check=True).stdout.strip()
         with httpx.Client(base_url=base, timeout=10) as http:
             kiosk = KioskDouble(http, "live-kiosk-01")

@@ -66,7 +66,7 @@ class Kiosk:
 
 def make_kiosk(district: LiveDistrict, proxy: FaultProxy, directory: Path, clock,
                timeout_s: float = 10.0) -> Kiosk:
-    identity = enroll(district.url, district.enrollment_token(), KIOSK_ID, directory,
+    identity = enroll(district.url, district.enrollment_token(KIOSK_ID), KIOSK_ID, directory,
                       clock=SystemClock())
     outbox = Outbox(directory)
     transport = SignedTransport(proxy.url, identity.kiosk_id, identity.signing_key,

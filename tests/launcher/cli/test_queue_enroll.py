@@ -24,14 +24,14 @@ def run(capsys, *argv: str) -> tuple[int, dict | str]:
 def enrolled(district, tmp_path, capsys):
     data = tmp_path / "data"
     code, result = run(capsys, "--data-dir", str(data), "enroll", "--server", district.url,
-                       "--token", district.enrollment_token(), "--kiosk-id", "kiosk-cli-01",
+                       "--token", district.enrollment_token("kiosk-cli-01"), "--kiosk-id", "kiosk-cli-01",
                        "--json")
     assert code == 0 and result["kiosk_id"] == "kiosk-cli-01"
     return data
 
 
 def test_enroll_refused_with_a_spent_token(district, tmp_path, capsys):
-    token = district.enrollment_token()
+    token = district.enrollment_token("kiosk-cli-01")
     assert main(["--data-dir", str(tmp_path / "a"), "enroll", "--server", district.url,
                  "--token", token, "--kiosk-id", "kiosk-cli-01"]) == 0
     assert main(["--data-dir", str(tmp_path / "b"), "enroll", "--server", district.url,

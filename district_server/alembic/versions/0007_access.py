@@ -1,0 +1,74 @@
+"""Access: staff as persons (accounts, expiring sessions) replace staff bearer tokens; blob
+owners (a kiosk sees only blobs it uploaded); rate-limit counters shared by all workers.
+
+Staff tokens issued before this revision stop working: add accounts with
+`district-server staff-add`.
+
+Revision ID: 0007
+Revises: 0006
+"""
+from alembic import op
+import sqlalchemy as sa
+import district_server.db
+
+
+revision = '0007'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'staff_accounts',
+        sa.Column('staff_id', sa.String(length=40), nullable=False),
+        sa.Column('name', sa.String(length=80), nullable=False),
+        sa.Column('role', sa.String(length=20), nullable=False),
+        sa.Column('hall_code', sa.String(length=64), nullable=False),
+        sa.Column('password_hash', sa.String(length=200), nullable=False),
+        sa.Column('failed_logins', sa.Integer(), nullable=False),
+        sa.Column('locked_until', district_server.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column('created_at', district_server.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column('revoked_at', district_server.db.UtcDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint('staff_id'))
+    op.create_table(
+        'staff_sessions',
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('staff_id', sa.String(length=40), nullable=False),
+        sa.Column('created_at', district_server.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column('expires_at', district_server.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column('ended_at', district_server.db.UtcDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['staff_id'], ['staff_accounts.staff_id'], ),
+        sa.PrimaryKeyConstraint('token_hash'))
+    op.create_index(op.f('ix_staff_sessions_staff_id'), 'staff_sessions', ['staff_id'],
+                    unique=False)
+    op.drop_table('staff_tokens')
+    op.create_table(
+        'blob_owners',
+        sa.Column('sha256', sa.String(length=64), nullable=False),
+        sa.Column('kiosk_id', sa.String(length=40), nullable=False),
+        sa.ForeignKeyConstraint(['sha256'], ['blobs.sha256'], ),
+        sa.PrimaryKeyConstraint('sha256', 'kiosk_id'))
+    op.create_table(
+        'rate_counters',
+        sa.Column('key', sa.String(length=160), nullable=False),
+        sa.Column('window_start', district_server.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column('count', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('key'))
+
+
+def downgrade() -> None:
+    op.drop_table('rate_counters')
+    op.drop_table('blob_owners')
+    op.create_table(
+        'staff_tokens',
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('name', sa.String(length=80), nullable=False),
+        sa.Column('role', sa.String(length=20), nullable=False),
+        sa.Column('hall_code', sa.String(length=64), nullable=False),
+        sa.Column('created_at', district_server.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column('revoked_at', district_server.db.UtcDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint('token_hash'))
+    op.drop_index(op.f('ix_staff_sessions_staff_id'), table_name='staff_sessions')
+    op.drop_table('staff_sessions')
+    op.drop_table('staff_accounts')
