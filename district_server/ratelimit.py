@@ -1,4 +1,4 @@
-"""Fixed-window rate limits with their counters in the database, so every server worker
+"""Rate limits with their counters in the database, so every server worker
 (and every server process on the same database) counts the same attempts."""
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ class RateCounter(Base):
 def hit(db: Database, key: str, *, limit: int, window_s: int, now: datetime) -> None:
     """Count one attempt under `key` in a transaction of its own (committed even when the
     attempt is refused, so refused guesses still count); past `limit` in the window: 429.
-    Call it before the request's own transaction."""
-    start = now - timedelta(seconds=now.timestamp() % window_s)
+    A window opens at the first attempt after the previous one closed. Call this before
+    the request's own transaction."""
     with db.transaction() as session:
-        counted = _count(session, key, start)
+        counted, start = _count(session, key, now, now - timedelta(seconds=window_s))
     if counted > limit:
         retry = int((start + timedelta(seconds=window_s) - now).total_seconds()) + 1
         raise ProblemError(429, "too_many_attempts",
@@ -33,21 +33,23 @@ def hit(db: Database, key: str, *, limit: int, window_s: int, now: datetime) -> 
                            headers={"Retry-After": str(retry)})
 
 
-def _count(session: Session, key: str, start: datetime) -> int:
-    """One atomic UPDATE (a counter of an earlier window starts over at 1); INSERT when
-    there is no counter yet, and on a race with another worker's INSERT, count again."""
+def _count(session: Session, key: str, now: datetime,
+           open_after: datetime) -> tuple[int, datetime]:
+    """One atomic UPDATE (a closed window starts over at 1, opening now); an INSERT when the
+    key has no counter yet, and on a race with another worker's INSERT, update again."""
+    current = RateCounter.window_start > open_after
     for _attempt in range(3):
-        counted = session.execute(
+        row = session.execute(
             update(RateCounter).where(RateCounter.key == key)
-            .values(count=case((RateCounter.window_start == start, RateCounter.count + 1),
-                               else_=1), window_start=start)
-            .returning(RateCounter.count)).scalar()
-        if counted is not None:
-            return counted
+            .values(count=case((current, RateCounter.count + 1), else_=1),
+                    window_start=case((current, RateCounter.window_start), else_=now))
+            .returning(RateCounter.count, RateCounter.window_start)).first()
+        if row is not None:
+            return row.count, row.window_start
         try:
             with session.begin_nested():
-                session.add(RateCounter(key=key, window_start=start, count=1))
-            return 1
+                session.add(RateCounter(key=key, window_start=now, count=1))
+            return 1, now
         except IntegrityError:
             continue
     raise ProblemError(503, "busy", "try again")

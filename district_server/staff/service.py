@@ -184,7 +184,7 @@ def open_calls(session: Session, member: StaffMember) -> schemas.StaffCalls:
 def close_call(session: Session, ctx: ServerContext, member: StaffMember, call_id: str) -> None:
     member.require(Permission.queue)
     call = session.get(StaffCall, call_id)
-    if call is None or call.status != "open" or call.hall_code != member.hall_code:
+    if call is None or call.status != "open" or not member.may_see_hall(call.hall_code):
         raise ProblemError(404, "no_such_call", "no open call with this id")
     call.status = "closed"
     audit.append(session, at=ctx.now(), actor=member.actor, action="staff.call_closed",

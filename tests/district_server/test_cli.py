@@ -2,6 +2,7 @@
 HTTP on loopback with several workers."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import httpx
 import pytest
@@ -19,6 +21,7 @@ from sqlalchemy import create_engine
 
 from district_server.cli import main
 from district_server.migrations import upgrade
+from district_server.settings import Settings
 from district_server.models import metadata
 from tests.district_server.kiosk_double import KioskDouble
 from wire import v1
@@ -75,10 +78,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_run_serves_over_loopback_with_two_workers(tmp_path: Path):
+@contextlib.contextmanager
+def served(data_dir: Path, *options: str) -> Iterator[str]:
+    """`district-server run` in a process of its own; yields its base URL once healthy."""
     port = free_port()
-    command = [sys.executable, "-m", "district_server.cli", "run", "--data-dir", str(tmp_path),
-               "--port", str(port), "--workers", "2"]
+    command = [sys.executable, "-m", "district_server.cli", "run", "--data-dir", str(data_dir),
+               "--port", str(port), *options]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               start_new_session=True)
     try:
@@ -86,18 +91,30 @@ def test_run_serves_over_loopback_with_two_workers(tmp_path: Path):
         deadline = time.monotonic() + 60
         while True:
             try:
-                health = httpx.get(f"{base}/v1/health", timeout=2)
+                httpx.get(f"{base}/v1/health", timeout=2)
                 break
             except httpx.TransportError:
                 assert server.poll() is None, server.stderr.read().decode()
                 assert time.monotonic() < deadline, "server did not come up"
                 time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(20)
+
+
+def enrolment_token(data_dir: Path, kiosk_id: str) -> str:
+    return subprocess.run([sys.executable, "-m", "district_server.cli", "--data-dir",
+                           str(data_dir), "enroll-token", "--kiosk-id", kiosk_id],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_run_serves_over_loopback_with_two_workers(tmp_path: Path):
+    with served(tmp_path, "--workers", "2") as base:
+        health = httpx.get(f"{base}/v1/health", timeout=2)
         assert health.status_code == 204
         assert health.headers[v1.HEADER_API] == "v1" and "GMT" in health.headers["Date"]
-        token = subprocess.run([sys.executable, "-m", "district_server.cli", "--data-dir",
-                                str(tmp_path), "enroll-token", "--kiosk-id", "live-kiosk-01"],
-                               capture_output=True, text=True,
-                               check=True).stdout.strip()
+        token = enrolment_token(tmp_path, "live-kiosk-01")
         with httpx.Client(base_url=base, timeout=10) as http:
             kiosk = KioskDouble(http, "live-kiosk-01")
             kiosk.enroll(token)
@@ -105,9 +122,23 @@ def test_run_serves_over_loopback_with_two_workers(tmp_path: Path):
                         for _ in range(6)}          # spread over both workers
             assert statuses == {200}
             assert http.get("/openapi.json").json()["info"]["version"] == "v1"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(20)
+
+
+def test_booking_code_rate_limit_holds_across_two_server_processes(tmp_path: Path):
+    """Guesses alternate between two servers on one database; the limit counts them all
+    (a per-process counter would let twice as many through)."""
+    limit, _window = Settings(data_dir=tmp_path).booking_code_attempts_per_kiosk
+    with served(tmp_path) as first, served(tmp_path) as second:
+        token = enrolment_token(tmp_path, "guessing-kiosk")
+        with httpx.Client(base_url=first, timeout=10) as one, \
+                httpx.Client(base_url=second, timeout=10) as two:
+            kiosks = [KioskDouble(one, "guessing-kiosk"), KioskDouble(two, "guessing-kiosk")]
+            kiosks[0].enroll(token)
+            kiosks[1].key, kiosks[1].district = kiosks[0].key, kiosks[0].district
+            statuses = [kiosks[n % 2].request("POST", "/v1/citizen/check-in",
+                                              {"booking_code": f"G{n:08d}"}).status_code
+                        for n in range(2 * limit)]
+    assert statuses == [404] * limit + [429] * limit
 
 
 def test_tls_options_go_together(tmp_path: Path):
