@@ -10,6 +10,8 @@ import hmac
 import json
 import re
 import secrets
+from dataclasses import dataclass
+from typing import Annotated
 from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Depends, Request
@@ -82,10 +84,6 @@ def followup(case_number: str, t: str = "", ctx: ServerContext = Depends(get_con
 
 # --- hall console -------------------------------------------------------------------
 
-class Refused(Exception):
-    """A console request that fails the origin or CSRF check, or has no valid session."""
-
-
 def _member(request: Request, ctx: ServerContext) -> staff.StaffMember | None:
     token = request.cookies.get(COOKIE)
     if not token:
@@ -118,22 +116,30 @@ async def _form(request: Request) -> dict[str, str]:
     return {key: values[0] for key, values in parsed.items()}
 
 
-async def _checked(request: Request, ctx: ServerContext) -> tuple[staff.StaffMember,
-                                                                   dict[str, str]]:
-    """The member behind a state-changing console form, after the origin and CSRF checks."""
+def _refused(detail: str) -> ProblemError:
+    return ProblemError(403, "console_form_refused", f"{detail}: reload the console page")
+
+
+@dataclass(frozen=True)
+class ConsoleForm:
+    member: staff.StaffMember
+    fields: dict[str, str]
+
+
+async def checked_form(request: Request,
+                       ctx: ServerContext = Depends(get_context)) -> ConsoleForm:
+    """A state-changing console form: from this server's origin, by a signed-in member,
+    carrying the CSRF token of the member's session (403 otherwise)."""
     if not _same_origin(request):
-        raise Refused("cross-origin form")
-    form = await _form(request)
+        raise _refused("cross-origin form")
+    fields = await _form(request)
     member, token = _member(request, ctx), request.cookies.get(COOKIE, "")
-    if member is None or not hmac.compare_digest(form.get("csrf", ""), _csrf_of(token)):
-        raise Refused("no session or CSRF token")
-    return member, form
+    if member is None or not hmac.compare_digest(fields.get("csrf", ""), _csrf_of(token)):
+        raise _refused("no session or no valid CSRF token")
+    return ConsoleForm(member, fields)
 
 
-def _refused() -> HTMLResponse:
-    return HTMLResponse(page("大厅工作台 Hall console",
-                             "<p>请求被拒绝，请重新登录 Request refused: sign in again "
-                             "<a href='/console/login'>登录 Sign in</a></p>"), status_code=403)
+Checked = Annotated[ConsoleForm, Depends(checked_form)]
 
 
 LOGIN = ("<div class='card'><form method='post' action='/console/login'>"
@@ -165,7 +171,7 @@ async def login(request: Request, ctx: ServerContext = Depends(get_context)) -> 
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not _same_origin(request) or not expected or not hmac.compare_digest(
             form.get("csrf", ""), expected):
-        return _refused()
+        raise _refused("cross-origin sign-in or no valid CSRF token")
     try:
         token, _expires = await run_in_threadpool(
             sign_in, ctx, client_address(request), form.get("staff_id", "").strip(),
@@ -184,11 +190,8 @@ async def login(request: Request, ctx: ServerContext = Depends(get_context)) -> 
 
 
 @router.post("/console/logout")
-async def logout(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
-    try:
-        await _checked(request, ctx)
-    except Refused:
-        return _refused()
+def logout(form: Checked, request: Request,
+           ctx: ServerContext = Depends(get_context)) -> Response:
     with ctx.db.transaction() as session:
         accounts.logout(session, f"Bearer {request.cookies[COOKIE]}", now=ctx.now())
     response = RedirectResponse("/console/login", status_code=303)
@@ -262,16 +265,12 @@ def console(request: Request, ctx: ServerContext = Depends(get_context)) -> Resp
 
 
 @router.post("/console/queue/{category}/call-next")
-async def console_call_next(category: str, request: Request,
-                            ctx: ServerContext = Depends(get_context)) -> Response:
-    try:
-        member, form = await _checked(request, ctx)
-    except Refused:
-        return _refused()
-    window = form.get("window", "1")[:10] or "1"
+def console_call_next(category: str, form: Checked,
+                      ctx: ServerContext = Depends(get_context)) -> Response:
+    window = form.fields.get("window", "1")[:10] or "1"
     try:
         with ctx.db.transaction() as session:
-            called = staff.call_next(session, ctx, member, category, window)
+            called = staff.call_next(session, ctx, form.member, category, window)
         label = f"{called.ticket_no} 到 {window} 号窗口"
     except ProblemError as error:
         label = f"— ({error.detail})"
@@ -279,31 +278,34 @@ async def console_call_next(category: str, request: Request,
 
 
 @router.post("/console/calls/{call_id}/close")
-async def console_close_call(call_id: str, request: Request,
-                             ctx: ServerContext = Depends(get_context)) -> Response:
-    try:
-        member, _form_fields = await _checked(request, ctx)
-    except Refused:
-        return _refused()
+def console_close_call(call_id: str, form: Checked,
+                       ctx: ServerContext = Depends(get_context)) -> Response:
     try:
         with ctx.db.transaction() as session:
-            staff.close_call(session, ctx, member, call_id)
+            staff.close_call(session, ctx, form.member, call_id)
     except ProblemError:
         pass            # closed meanwhile by a colleague: the page shows the current list
     return RedirectResponse("/console", status_code=303)
 
 
-def _forbidden(title: str) -> HTMLResponse:
-    return HTMLResponse(page(title, "<p>无权限 Not permitted for your role</p>"), status_code=403)
+def _viewer(request: Request, ctx: ServerContext, permission: Permission,
+            title: str) -> staff.StaffMember | Response:
+    """The member for a console page needing `permission`, or the response instead (the
+    sign-in page, or 403 for a role without it)."""
+    member = _member(request, ctx)
+    if member is None:
+        return RedirectResponse("/console/login", status_code=303)
+    if not member.may(permission):
+        return HTMLResponse(page(title, "<p>无权限 Not permitted for your role</p>"),
+                            status_code=403)
+    return member
 
 
 @router.get("/console/fleet", response_class=HTMLResponse)
 def console_fleet(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
-    member = _member(request, ctx)
-    if member is None:
-        return RedirectResponse("/console/login", status_code=303)
-    if not member.may(Permission.fleet):
-        return _forbidden("设备 Fleet")
+    member = _viewer(request, ctx, Permission.fleet, "设备 Fleet")
+    if isinstance(member, Response):
+        return member
     csrf = _csrf_of(request.cookies[COOKIE])
     with ctx.db.transaction() as session:
         kiosk_views: list[schemas.KioskView] = staff.fleet(session, member).kiosks
@@ -327,11 +329,9 @@ def console_fleet(request: Request, ctx: ServerContext = Depends(get_context)) -
 
 @router.get("/console/staff", response_class=HTMLResponse)
 def console_staff(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
-    member = _member(request, ctx)
-    if member is None:
-        return RedirectResponse("/console/login", status_code=303)
-    if not member.may(Permission.staff):
-        return _forbidden("人员 Staff")
+    member = _viewer(request, ctx, Permission.staff, "人员 Staff")
+    if isinstance(member, Response):
+        return member
     csrf = _csrf_of(request.cookies[COOKIE])
     with ctx.db.transaction() as session:
         rows = [([text(a.staff_id), text(a.name), text(a.role), text(a.hall_code),
@@ -345,14 +345,10 @@ def console_staff(request: Request, ctx: ServerContext = Depends(get_context)) -
 
 @router.post("/console/staff/{staff_id}/revoke")
 @router.post("/console/kiosks/{kiosk_id}/revoke")
-async def console_revoke(request: Request, ctx: ServerContext = Depends(get_context)
-                         ) -> Response:
+def console_revoke(request: Request, form: Checked,
+                   ctx: ServerContext = Depends(get_context)) -> Response:
     """Revoke a staff account or a kiosk from the console (effective at the next request)."""
-    try:
-        member, _form_fields = await _checked(request, ctx)
-    except Refused:
-        return _refused()
-    params = request.path_params
+    member, params = form.member, request.path_params
     try:
         with ctx.db.transaction() as session:
             if "staff_id" in params:

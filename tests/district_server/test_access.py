@@ -215,3 +215,18 @@ def test_an_oversize_body_is_refused_before_authentication(live_server, method):
 
 def test_an_ordinary_get_still_passes(live_server):
     assert httpx.get(f"{live_server.url}/v1/health").status_code == 204
+
+
+def test_revocation_from_the_console(ctx, client, kiosk):
+    victim = add_staff(ctx, "clerk", staff_id="clerk-leaving")
+    csrf = _console_session(ctx, client, "administrator")
+    own = {"Origin": "http://testserver"}
+    assert f"revoke-{kiosk.kiosk_id}" in client.get("/console/fleet").text
+    assert client.post(f"/console/kiosks/{kiosk.kiosk_id}/revoke", data={"csrf": csrf},
+                       headers=own, follow_redirects=False).status_code == 303
+    assert kiosk.request("GET", f"/v1/kiosks/{kiosk.kiosk_id}/receipts").status_code == 401
+    assert client.post(f"/console/staff/{victim}/revoke", data={"csrf": csrf}, headers=own,
+                       follow_redirects=False).status_code == 303
+    assert "已吊销 Revoked" in client.get("/console/staff").text
+    assert client.post("/v1/staff/login", json={"staff_id": victim,
+                                                "password": STAFF_PASSWORD}).status_code == 401
