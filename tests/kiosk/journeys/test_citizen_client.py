@@ -2,6 +2,8 @@
 signed requests, signed citizen assertions), and the journeys on top of it."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from foundation.clock import SystemClock
@@ -51,6 +53,31 @@ def test_citizen_services_answer_for_an_identified_citizen(client):
     ticket = client.take_ticket(categories[0].code).result(WAIT)
     assert ticket.ticket_no and ticket.category == categories[0].code
     assert client.call_staff("help", "identify").result(WAIT) >= 0
+
+
+class FastClock(SystemClock):
+    """The kiosk's wall clock running 40 s ahead of the server's."""
+
+    def now(self):
+        return super().now() + timedelta(seconds=40)
+
+
+def test_a_kiosk_with_a_fast_clock_still_reads_for_the_citizen(district, tmp_path):
+    from offline_queue.citizen import CitizenClient
+    from offline_queue.enrolment import enroll
+    from offline_queue.transport import SignedTransport
+    clock = FastClock()
+    identity = enroll(district.url, district.enrollment_token("kiosk-fast"), "kiosk-fast",
+                      tmp_path / "fast", clock=clock)
+    transport = SignedTransport(district.url, identity.kiosk_id, identity.signing_key,
+                                clock=clock)
+    transport.clock_offset_s = -40.0            # what the health probe measures
+    made = CitizenClient(transport, identity.signing_key, clock=clock)
+    try:
+        identified = Identified(RESIDENT, "document+face", clock.now())
+        assert isinstance(CitizenPort(made).cases(identified).result(WAIT), list)
+    finally:
+        made.close()
 
 
 def test_unknown_booking_code_is_not_found(client):

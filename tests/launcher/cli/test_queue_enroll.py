@@ -69,3 +69,16 @@ def test_status_retry_and_export(enrolled, tmp_path, capsys, test_clock):
     assert (retried["released"], retried["synced"], retried["delivered"]) == (1, True, 2)
     code, status = run(capsys, "--data-dir", str(enrolled), "queue", "status")
     assert "pending: 0  quarantined: 0  delivered (kept): 2" in status
+
+
+def test_doctor_says_whether_the_signing_key_is_private(enrolled, capsys):
+    from offline_queue.identity import SIGNING_KEY_FILE
+    key = enrolled / "queue" / SIGNING_KEY_FILE
+    assert oct(key.stat().st_mode)[-3:] == "600"
+    assert main(["--data-dir", str(enrolled), "doctor"]) == 0
+    assert "signing key: readable only by the kiosk user" in capsys.readouterr().out
+    key.chmod(0o644)
+    code, report = run(capsys, "--data-dir", str(enrolled), "doctor", "--json")
+    assert code == 1
+    [problem] = [p for p in report["problems"] if p["role"] == "signing_key"]
+    assert "644" in problem["reason"] and "chmod 600" in problem["reason"]
