@@ -1,5 +1,5 @@
 """`district-server [--data-dir DIR] [--db URL] COMMAND`: run, migrate, enroll-token,
-staff-add, staff-revoke, kiosk-revoke, keys, catalogue. Exit codes as the kiosk CLI: 0 ok,
+staff-add, staff-revoke, kiosk-revoke, purge, keys, catalogue. Exit codes as the kiosk CLI: 0 ok,
 1 failed, 2 usage, 3 configuration, 5 data."""
 from __future__ import annotations
 
@@ -112,6 +112,22 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Delete applications and scans of cases finished longer than the retention ago."""
+    from district_server.app import build_context
+    from district_server.retention import purge
+    overrides = {"publish_catalogue_on_start": False}
+    if args.retention_days is not None:
+        overrides["application_retention_days"] = args.retention_days
+    ctx = build_context(_settings(args, **overrides))
+    with ctx.db.transaction() as session:
+        purged = purge(session, ctx.blobs, now=ctx.now(),
+                       retention_days=ctx.settings.application_retention_days)
+    print(f"purged {purged.cases} cases, {purged.blobs} scanned materials "
+          f"(retention {ctx.settings.application_retention_days} days)")
+    return EXIT_OK
+
+
 def cmd_keys(args: argparse.Namespace) -> int:
     from district_server.crypto import DistrictKeyring
     settings = _settings(args)
@@ -202,6 +218,11 @@ def parser() -> argparse.ArgumentParser:
         revoke = commands.add_parser(name, help=f"revoke {what} at once", parents=[common])
         revoke.add_argument("id")
         revoke.set_defaults(func=cmd_revoke)
+    purge = commands.add_parser("purge", help="delete applications and scans of cases "
+                                              "finished longer ago than the retention",
+                                parents=[common])
+    purge.add_argument("--retention-days", type=int, help="default: 180")
+    purge.set_defaults(func=cmd_purge)
     keys = commands.add_parser("keys", help="create (if missing) and show the district keys",
                                parents=[common])
     keys.add_argument("--rotate-payload-key", action="store_true",

@@ -63,6 +63,9 @@ class Settings(BaseModel):
     login_attempts_per_client: RateLimit = (20, 300)
     booking_code_attempts_per_kiosk: RateLimit = (10, 60)
     booking_code_attempts_per_code: RateLimit = (5, 600)
+    #: Days a finished case keeps its decrypted application and scanned materials before
+    #: `district-server purge` deletes them (personal information kept no longer than needed).
+    application_retention_days: int = Field(default=180, ge=1)
 
     @field_validator("kiosk_config")
     @classmethod

@@ -143,3 +143,8 @@ def test_booking_code_rate_limit_holds_across_two_server_processes(tmp_path: Pat
 
 def test_tls_options_go_together(tmp_path: Path):
     assert main(["run", "--data-dir", str(tmp_path), "--tls-cert", "cert.pem"]) == 2
+
+
+def test_purge_command(tmp_path: Path, capsys):
+    assert main(["--data-dir", str(tmp_path), "purge", "--retention-days", "30"]) == 0
+    assert "purged 0 cases" in capsys.readouterr().out

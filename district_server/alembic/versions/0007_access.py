@@ -1,5 +1,6 @@
 """Access: staff as persons (accounts, expiring sessions) replace staff bearer tokens; blob
-owners (a kiosk sees only blobs it uploaded); rate-limit counters shared by all workers.
+owners (a kiosk sees only blobs it uploaded); rate-limit counters shared by all workers;
+cases.purged_at (application and scans deleted after the retention).
 
 Staff tokens issued before this revision stop working: add accounts with
 `district-server staff-add`.
@@ -55,9 +56,14 @@ def upgrade() -> None:
         sa.Column('window_start', district_server.db.UtcDateTime(timezone=True), nullable=False),
         sa.Column('count', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('key'))
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('purged_at', district_server.db.UtcDateTime(timezone=True),
+                                      nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_column('purged_at')
     op.drop_table('rate_counters')
     op.drop_table('blob_owners')
     op.create_table(
