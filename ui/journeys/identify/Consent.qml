@@ -42,6 +42,7 @@ JourneyScreen {
                             text: root.t(modelData.label)
                         }
                         BodyText {
+                            objectName: "consent_text_" + index
                             Layout.fillWidth: true
                             text: root.t(modelData.text)
                         }
