@@ -15,7 +15,8 @@ from wire import v1
 
 def test_staff_endpoints_need_a_token_and_the_fleet_a_supervisor(client, ctx, kiosk):
     assert client.get("/v1/staff/cases").status_code == 401
-    assert client.get("/v1/staff/cases", headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert client.get("/v1/staff/cases",
+                      headers={"Authorization": "Bearer nope"}).status_code == 401
     assert client.get("/v1/staff/fleet", headers=staff_headers(ctx, client)).status_code == 403
     kiosk.request("PATCH", f"/v1/kiosks/{kiosk.kiosk_id}/state", {"queue_depth": 2})
     fleet = client.get("/v1/staff/fleet", headers=staff_headers(ctx, client, "technician")).json()

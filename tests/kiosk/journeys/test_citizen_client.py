@@ -24,17 +24,23 @@ def district(tmp_path):
         yield server
 
 
-@pytest.fixture
-def client(district, tmp_path):
+def enrolled_client(district, directory, kiosk_id: str, clock, clock_offset_s: float = 0.0):
+    """A CitizenClient of a freshly enrolled kiosk (its transport's measured clock offset
+    set as the health probe would)."""
     from offline_queue.citizen import CitizenClient
     from offline_queue.enrolment import enroll
     from offline_queue.transport import SignedTransport
-    clock = SystemClock()
-    identity = enroll(district.url, district.enrollment_token("kiosk-g-1"), "kiosk-g-1",
-                      tmp_path / "queue", clock=clock)
+    identity = enroll(district.url, district.enrollment_token(kiosk_id), kiosk_id, directory,
+                      clock=clock)
     transport = SignedTransport(district.url, identity.kiosk_id, identity.signing_key,
                                 clock=clock)
-    made = CitizenClient(transport, identity.signing_key, clock=clock)
+    transport.clock_offset_s = clock_offset_s
+    return CitizenClient(transport, identity.signing_key, clock=clock)
+
+
+@pytest.fixture
+def client(district, tmp_path):
+    made = enrolled_client(district, tmp_path / "queue", "kiosk-g-1", SystemClock())
     yield CitizenPort(made)
     made.close()
 
@@ -63,16 +69,8 @@ class FastClock(SystemClock):
 
 
 def test_a_kiosk_with_a_fast_clock_still_reads_for_the_citizen(district, tmp_path):
-    from offline_queue.citizen import CitizenClient
-    from offline_queue.enrolment import enroll
-    from offline_queue.transport import SignedTransport
     clock = FastClock()
-    identity = enroll(district.url, district.enrollment_token("kiosk-fast"), "kiosk-fast",
-                      tmp_path / "fast", clock=clock)
-    transport = SignedTransport(district.url, identity.kiosk_id, identity.signing_key,
-                                clock=clock)
-    transport.clock_offset_s = -40.0            # what the health probe measures
-    made = CitizenClient(transport, identity.signing_key, clock=clock)
+    made = enrolled_client(district, tmp_path / "fast", "kiosk-fast", clock, -40.0)
     try:
         identified = Identified(RESIDENT, "document+face", clock.now())
         assert isinstance(CitizenPort(made).cases(identified).result(WAIT), list)

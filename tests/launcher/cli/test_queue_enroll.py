@@ -24,7 +24,8 @@ def run(capsys, *argv: str) -> tuple[int, dict | str]:
 def enrolled(district, tmp_path, capsys):
     data = tmp_path / "data"
     code, result = run(capsys, "--data-dir", str(data), "enroll", "--server", district.url,
-                       "--token", district.enrollment_token("kiosk-cli-01"), "--kiosk-id", "kiosk-cli-01",
+                       "--token", district.enrollment_token("kiosk-cli-01"),
+                       "--kiosk-id", "kiosk-cli-01",
                        "--json")
     assert code == 0 and result["kiosk_id"] == "kiosk-cli-01"
     return data
