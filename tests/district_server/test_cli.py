@@ -148,3 +148,23 @@ def test_tls_options_go_together(tmp_path: Path):
 def test_purge_command(tmp_path: Path, capsys):
     assert main(["--data-dir", str(tmp_path), "purge", "--retention-days", "30"]) == 0
     assert "purged 0 cases" in capsys.readouterr().out
+
+
+def test_upgrade_keeps_blobs_visible_to_the_kiosks_that_submitted_them(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    upgrade(url, "0006")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO blobs (sha256, length, stored_at) VALUES "
+            "('" + "a" * 64 + "', 3, '2026-11-26 10:00:00'), "
+            "('" + "b" * 64 + "', 3, '2026-11-26 10:00:00')")
+        connection.exec_driver_sql(
+            "INSERT INTO submissions (submission_id, kiosk_id, kiosk_seq, kind, digest, "
+            "envelope, receipt, signature_b64, received_at) VALUES ('s-1', 'kiosk-a', 1, "
+            "'submission', 'd', '{\"blobs\": [\"" + "a" * 64 + "\"]}', '', '', "
+            "'2026-11-26 10:00:00')")
+    upgrade(url)
+    with engine.connect() as connection:
+        owners = connection.exec_driver_sql("SELECT sha256, kiosk_id FROM blob_owners").all()
+    assert owners == [("a" * 64, "kiosk-a")]

@@ -8,6 +8,8 @@ Staff tokens issued before this revision stop working: add accounts with
 Revision ID: 0007
 Revises: 0006
 """
+import json
+
 from alembic import op
 import sqlalchemy as sa
 import district_server.db
@@ -50,6 +52,7 @@ def upgrade() -> None:
         sa.Column('kiosk_id', sa.String(length=40), nullable=False),
         sa.ForeignKeyConstraint(['sha256'], ['blobs.sha256'], ),
         sa.PrimaryKeyConstraint('sha256', 'kiosk_id'))
+    _blob_owners_from_submissions()
     op.create_table(
         'rate_counters',
         sa.Column('key', sa.String(length=160), nullable=False),
@@ -59,6 +62,22 @@ def upgrade() -> None:
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('purged_at', district_server.db.UtcDateTime(timezone=True),
                                       nullable=True))
+
+
+def _blob_owners_from_submissions() -> None:
+    """A blob already referenced by a kiosk's accepted submission stays visible to that
+    kiosk (a replayed submission still finds its blobs)."""
+    connection = op.get_bind()
+    present = set(connection.execute(sa.text("SELECT sha256 FROM blobs")).scalars())
+    owners = set()
+    for kiosk_id, envelope in connection.execute(
+            sa.text("SELECT kiosk_id, envelope FROM submissions")):
+        owners.update((sha256, kiosk_id) for sha256 in json.loads(envelope).get("blobs", [])
+                      if sha256 in present)
+    if owners:
+        connection.execute(sa.text("INSERT INTO blob_owners (sha256, kiosk_id) "
+                                   "VALUES (:sha256, :kiosk_id)"),
+                           [{"sha256": sha256, "kiosk_id": kiosk} for sha256, kiosk in owners])
 
 
 def downgrade() -> None:
