@@ -123,21 +123,42 @@ def _add_commitment(session: Session, case_number: str,
                            supply_channel=commitment.supply_channel))
 
 
-def own_case(session: Session, case_number: str, kiosk_id: str) -> Case:
-    """A case the kiosk opened itself: a kiosk never acts on another kiosk's cases (their
-    numbers are predictable)."""
+def case_to_act_on(session: Session, ctx: "ServerContext", envelope: v1.SubmissionEnvelope,
+                   case_number: str, holder_assertion: v1.SignedCitizenAssertion | None) -> Case:
+    """A case the kiosk opened itself, or one whose holder the kiosk identified (by document
+    and face) shortly before making the submission: never just any case, since case numbers
+    are predictable."""
     case = session.get(Case, case_number)
     if case is None:
         raise _invalid(f"no case {case_number}")
-    if case.kiosk_id != kiosk_id:
+    if case.kiosk_id == envelope.kiosk_id:
+        return case
+    if holder_assertion is None:
         raise ProblemError(403, "other_kiosk_case", f"case {case_number} was not opened by "
-                                                    "this kiosk")
+                                                    "this kiosk; identify its holder")
+    if _vouched_holder(session, ctx, envelope, holder_assertion) != case.holder_hmac:
+        raise ProblemError(403, "not_the_holder", f"the citizen identified is not the holder "
+                                                  f"of case {case_number}")
     return case
 
 
-def apply_commitment(session: Session, payload: v1.CommitmentPayload, *, kiosk_id: str,
+def _vouched_holder(session: Session, ctx: "ServerContext", envelope: v1.SubmissionEnvelope,
+                    signed: v1.SignedCitizenAssertion) -> str:
+    # imported here: citizens.service builds on this module (local_date)
+    from district_server.citizens.service import IDENTIFIED, check_assertion
+    from district_server.kiosks.models import Kiosk
+    from district_server.kiosks.service import KioskPrincipal
+    kiosk = session.get(Kiosk, envelope.kiosk_id)
+    principal = KioskPrincipal(kiosk.kiosk_id, kiosk.hall_code, kiosk.cohort,
+                               kiosk.signing_public_key)
+    # the signature covers the assertion as the kiosk sent it: the decrypted JSON
+    received = json.loads(ctx.keys.decrypt_payload(envelope))["holder_assertion"]
+    return check_assertion(session, ctx, principal, signed, received, allowed=IDENTIFIED,
+                           action="case_by_holder", at=envelope.created_at)
+
+
+def apply_commitment(session: Session, case: Case, payload: v1.CommitmentPayload, *,
                      now: datetime) -> None:
-    case = own_case(session, payload.case_number, kiosk_id)
     outstanding = set(json.loads(case.outstanding_json))
     if payload.action == "signed":
         if payload.commitment is None:
@@ -182,7 +203,9 @@ def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnv
                          calendar=ctx.calendar(catalogue), keys=ctx.keys, hall_code=hall_code,
                          now=now)
     if kind == "commitment":
-        apply_commitment(session, payload, kiosk_id=envelope.kiosk_id, now=now)
+        case = case_to_act_on(session, ctx, envelope, payload.case_number,
+                              payload.holder_assertion)
+        apply_commitment(session, case, payload, now=now)
     elif kind == "pickup":
         apply_pickup(session, payload, envelope.kiosk_id, now)
     elif kind == "rating":
@@ -204,7 +227,7 @@ BAD_REVIEW_DAYS = 5
 def record_rating(session: Session, ctx: "ServerContext", envelope: v1.SubmissionEnvelope,
                   payload: v1.RatingPayload, now: datetime) -> None:
     if payload.case_number is not None:
-        own_case(session, payload.case_number, envelope.kiosk_id)
+        case_to_act_on(session, ctx, envelope, payload.case_number, payload.holder_assertion)
     evaluation = Evaluation(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
                             case_number=payload.case_number, service_code=payload.service_code,
                             target=payload.target, level=payload.level,

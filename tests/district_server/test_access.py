@@ -4,7 +4,7 @@ console forms, a huge GET body, revocation and expiry that did not take effect, 
 from __future__ import annotations
 
 import socket
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
@@ -15,7 +15,7 @@ from district_server.kiosks.service import revoke as revoke_kiosk
 from district_server.staff.accounts import revoke as revoke_staff
 from tests.district_server.conftest import (STAFF_PASSWORD, add_staff, enrolled_kiosk,
                                             staff_headers)
-from tests.district_server.kiosk_double import KioskDouble
+from tests.district_server.kiosk_double import KioskDouble, application
 from wire import v1
 
 
@@ -230,3 +230,35 @@ def test_revocation_from_the_console(ctx, client, kiosk):
     assert "已吊销 Revoked" in client.get("/console/staff").text
     assert client.post("/v1/staff/login", json={"staff_id": victim,
                                                 "password": STAFF_PASSWORD}).status_code == 401
+
+
+def test_another_kiosk_acts_on_a_case_only_for_its_identified_holder(ctx, client, kiosk):
+    photo = kiosk.upload_blob(kiosk.encrypt_blob(b"photo"))
+    case = kiosk.put(kiosk.envelope("submission", application(photo_blob=photo),
+                                    blobs=[photo])).json()["receipt"]["case_number"]
+    other = enrolled_kiosk(ctx, client, "test-kiosk-002")
+
+    def rating(holder_assertion: dict | None):
+        payload = {"case_number": case, "level": 1, "indicator_set_version": "gd-2020",
+                   "rated_at": "2026-11-26T10:00:00Z"}
+        if holder_assertion is not None:
+            payload["holder_assertion"] = holder_assertion
+        return other.put(other.envelope("rating", payload))
+
+    def refused(response) -> str:
+        assert response.status_code == 403, response.text
+        return response.json()["error"]
+
+    assert refused(rating(None)) == "other_kiosk_case"
+    assert refused(rating(other.assertion(id_number="440524188001010014"))) == "not_the_holder"
+    an_hour_ago = datetime.now(timezone.utc) - timedelta(hours=1)
+    assert refused(rating(other.assertion(identified_at=an_hour_ago))) \
+        == "identification_stale"
+    assert refused(rating(other.assertion(signer=kiosk.key))) == "bad_assertion_signature"
+    assert refused(rating(other.assertion(method="document"))) \
+        == "identification_insufficient"
+    assert rating(other.assertion()).status_code == 201     # the holder, identified just now
+    supplied = other.put(other.envelope("commitment", {
+        "case_number": case, "action": "supplied", "supplied": [],
+        "holder_assertion": other.assertion()}))
+    assert supplied.status_code == 201, supplied.text
