@@ -104,7 +104,8 @@ def bench_backend(db: str, work: Path) -> dict:
                 if server.poll() is not None or time.monotonic() > deadline:
                     return {"error": server.stderr.read().decode()[-500:]}
                 time.sleep(0.2)
-        token = subprocess.run(cli(work, db, "enroll-token"), cwd=ROOT, capture_output=True,
+        token = subprocess.run(cli(work, db, "enroll-token", "--kiosk-id", "bench-kiosk-01"),
+                               cwd=ROOT, capture_output=True,
                                text=True, check=True).stdout.strip()
         clients = [httpx.Client(base_url=base, timeout=30) for _ in range(CONCURRENCY)]
         kiosk = KioskDouble(clients[0], "bench-kiosk-01")

@@ -65,7 +65,8 @@ def bench_queue_sync(root: Path, count: int, attachments: int, size: int,
     clock = SystemClock()
     with LiveDistrict(root / "district") as district:
         queue = root / "kiosk"
-        identity = enroll(district.url, district.enrollment_token(), "kiosk-bench-01", queue,
+        identity = enroll(district.url, district.enrollment_token("kiosk-bench-01"),
+                          "kiosk-bench-01", queue,
                           clock=clock)
         outbox = Outbox(queue)
         sink = OutboxSink(outbox, clock=clock)

@@ -1,5 +1,6 @@
-"""`district-server [--data-dir DIR] [--db URL] COMMAND`: run, migrate, enroll-token, keys,
-catalogue, backup. Exit codes as the kiosk CLI: 0 ok, 1 failed, 2 usage, 3 configuration, 5 data."""
+"""`district-server [--data-dir DIR] [--db URL] COMMAND`: run, migrate, enroll-token,
+staff-add, staff-revoke, kiosk-revoke, purge, keys, catalogue, backup. Exit codes as the kiosk
+CLI: 0 ok, 1 failed, 2 usage, 3 configuration, 5 data."""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from district_server.roles import STAFF_ROLES
 from district_server.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CONFIG, EXIT_DATA = 0, 1, 2, 3, 5
@@ -64,14 +66,65 @@ def cmd_enroll_token(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_staff_token(args: argparse.Namespace) -> int:
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+    first = getpass.getpass("password: ")
+    if first != getpass.getpass("again: "):
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def cmd_staff_add(args: argparse.Namespace) -> int:
     from district_server.app import build_context
-    from district_server.staff.service import issue_token
+    from district_server.staff.accounts import create_account
     ctx = build_context(_settings(args, publish_catalogue_on_start=False))
+    try:
+        password = _read_password(args)
+        with ctx.db.transaction() as session:
+            create_account(session, staff_id=args.staff_id, name=args.name, role=args.role,
+                           hall_code=args.hall or ctx.settings.default_hall_code,
+                           password=password, now=ctx.now())
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_DATA
+    print(f"staff {args.staff_id} ({args.role}) added")
+    return EXIT_OK
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    """Revoke a staff account (its sessions end) or a kiosk (its signatures stop counting):
+    effective at the next request, in every worker."""
+    from district_server.app import build_context
+    from district_server.errors import ProblemError
+    from district_server.kiosks.service import revoke as revoke_kiosk
+    from district_server.staff.accounts import revoke as revoke_staff
+    ctx = build_context(_settings(args, publish_catalogue_on_start=False))
+    revoke = revoke_staff if args.command == "staff-revoke" else revoke_kiosk
+    try:
+        with ctx.db.transaction() as session:
+            revoke(session, args.id, now=ctx.now())
+    except ProblemError as error:
+        print(f"{error.error}: {error.detail}", file=sys.stderr)
+        return EXIT_DATA
+    print(f"{args.id} revoked")
+    return EXIT_OK
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Delete applications and scans of cases finished longer than the retention ago."""
+    from district_server.app import build_context
+    from district_server.retention import purge
+    overrides = {"publish_catalogue_on_start": False}
+    if args.retention_days is not None:
+        overrides["application_retention_days"] = args.retention_days
+    ctx = build_context(_settings(args, **overrides))
     with ctx.db.transaction() as session:
-        token = issue_token(session, name=args.name, role=args.role,
-                            hall_code=args.hall or ctx.settings.default_hall_code, now=ctx.now())
-    print(token)
+        purged = purge(session, ctx.blobs, now=ctx.now(),
+                       retention_days=ctx.settings.application_retention_days)
+    print(f"purged {purged.cases} cases, {purged.blobs} scanned materials "
+          f"(retention {ctx.settings.application_retention_days} days)")
     return EXIT_OK
 
 
@@ -164,17 +217,30 @@ def parser() -> argparse.ArgumentParser:
                         parents=[common]).set_defaults(func=cmd_migrate)
     token = commands.add_parser("enroll-token", help="print a one-time kiosk enrolment token",
                                 parents=[common])
-    token.add_argument("--kiosk-id", help="bind the token to this kiosk id")
+    token.add_argument("--kiosk-id", required=True,
+                       help="the one kiosk id this token enrols (or re-keys)")
     token.add_argument("--hall", help="hall code of the kiosk")
     token.add_argument("--cohort", help="rollout cohort of the kiosk")
     token.add_argument("--ttl", type=int, default=7 * 24 * 3600, help="seconds valid")
     token.set_defaults(func=cmd_enroll_token)
-    staff = commands.add_parser("staff-token", help="print a bearer token for hall staff",
+    staff = commands.add_parser("staff-add", help="add a member of staff (password asked)",
                                 parents=[common])
+    staff.add_argument("--id", dest="staff_id", required=True, help="staff id to sign in with")
     staff.add_argument("--name", required=True)
-    staff.add_argument("--role", choices=["clerk", "supervisor"], default="clerk")
-    staff.add_argument("--hall", help="hall code (queue and staff calls of this hall)")
-    staff.set_defaults(func=cmd_staff_token)
+    staff.add_argument("--role", choices=[r.value for r in STAFF_ROLES], default="clerk")
+    staff.add_argument("--hall", help="hall code (a clerk's cases, queue and staff calls)")
+    staff.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of standard input")
+    staff.set_defaults(func=cmd_staff_add)
+    for name, what in (("staff-revoke", "a staff account"), ("kiosk-revoke", "a kiosk")):
+        revoke = commands.add_parser(name, help=f"revoke {what} at once", parents=[common])
+        revoke.add_argument("id")
+        revoke.set_defaults(func=cmd_revoke)
+    purge = commands.add_parser("purge", help="delete applications and scans of cases "
+                                              "finished longer ago than the retention",
+                                parents=[common])
+    purge.add_argument("--retention-days", type=int, help="default: 180")
+    purge.set_defaults(func=cmd_purge)
     keys = commands.add_parser("keys", help="create (if missing) and show the district keys",
                                parents=[common])
     keys.add_argument("--rotate-payload-key", action="store_true",

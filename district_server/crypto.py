@@ -137,3 +137,24 @@ def verify_ed25519(public_raw: bytes, signature: bytes, message: bytes) -> bool:
         return True
     except (InvalidSignature, ValueError):
         return False
+
+
+def scrypt_hash(secret: str) -> str:
+    """scrypt$n$r$p$salt$hash (wire.v1.PICKUP_CODE_HASH_PATTERN): slow and salted; used for
+    locker pickup codes (the kiosk verifies them) and staff passwords."""
+    import hashlib
+    n, r, p, salt = 2 ** 14, 8, 1, secrets.token_bytes(16)
+    digest = hashlib.scrypt(secret.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32)
+    return f"scrypt${n}${r}${p}${salt.hex()}${digest.hex()}"
+
+
+def scrypt_matches(secret: str, stored: str) -> bool:
+    import hashlib
+    import hmac
+    try:
+        _scheme, n, r, p, salt, digest = stored.split("$")
+        computed = hashlib.scrypt(secret.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n),
+                                  r=int(r), p=int(p), dklen=32)
+    except ValueError:
+        return False
+    return hmac.compare_digest(computed.hex(), digest)

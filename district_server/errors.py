@@ -6,6 +6,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wire import v1
@@ -48,6 +49,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
         return ProblemError(422, "invalid", _summarise(error)).response()
+
+    @app.exception_handler(DataError)
+    async def _unstorable(_request: Request, error: DataError) -> JSONResponse:
+        # the database refused a value the request carried (a NUL byte in a text, a number
+        # beyond its column): the client's input, not a server fault; the value is not logged
+        log.info("request value refused by the database: %s", type(error.orig).__name__)
+        return ProblemError(422, "unstorable_value", "a value in the request cannot be "
+                                                     "stored (a NUL character or a number out "
+                                                     "of range)").response()
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, error: Exception) -> JSONResponse:

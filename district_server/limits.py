@@ -1,5 +1,6 @@
-"""Request body limits, enforced before any parsing: an oversize body is a 413 whatever it
-contains, and nothing larger than the route's limit is ever held in memory."""
+"""Request body limits, enforced before any parsing or authentication and for every method
+(a GET with a body too): an oversize body is a 413 whatever it contains, and nothing larger
+than the route's limit is ever held in memory."""
 from __future__ import annotations
 
 import json
@@ -23,7 +24,7 @@ class BodyLimitMiddleware:
                     SMALL_BODY_BYTES)
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
         limit = self.limit_for(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -14,6 +14,10 @@ from wire import v1
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_CATALOGUE_DIR = PACKAGE_DIR.parent / "config" / "catalogue"
+
+
+#: (attempts, window in seconds)
+RateLimit = tuple[Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]]
 
 
 class Settings(BaseModel):
@@ -49,6 +53,19 @@ class Settings(BaseModel):
     demo_citizens: bool = True
     holidays: list[date] = Field(default_factory=list, description="extra to the catalogue's")
     sqlite_busy_timeout_s: float = 30.0
+    #: Staff sign-in: sessions end after this long; this many wrong passwords in a row lock
+    #: the account for staff_lockout_s.
+    staff_session_ttl_s: int = Field(default=8 * 3600, ge=60)
+    staff_lockout_after: int = Field(default=5, ge=1)
+    staff_lockout_s: int = Field(default=15 * 60, ge=1)
+    #: Rate limits (attempts per window, counted in the database across workers): sign-ins
+    #: per client address, booking-code check-ins per kiosk and per code.
+    login_attempts_per_client: RateLimit = (20, 300)
+    booking_code_attempts_per_kiosk: RateLimit = (10, 60)
+    booking_code_attempts_per_code: RateLimit = (5, 600)
+    #: Days a finished case keeps its decrypted application and scanned materials before
+    #: `district-server purge` deletes them (personal information kept no longer than needed).
+    application_retention_days: int = Field(default=180, ge=1)
 
     @field_validator("kiosk_config")
     @classmethod

@@ -15,7 +15,7 @@ import logging
 import secrets
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable, Literal, Sequence, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -56,8 +56,12 @@ class CitizenClient:
     # --- plumbing ------------------------------------------------------------------------
 
     def _assertion(self, who: CitizenIdentity) -> dict[str, Any]:
-        # the identification's age carried over to real time
-        identified_at = self._clock.now() - (self._journey_clock.now() - who.identified_at)
+        # the identification's age carried over to real time, on the server's clock (the
+        # offset the health probe measured): a kiosk whose clock is fast or slow still
+        # makes assertions the server finds fresh
+        age = self._journey_clock.now() - who.identified_at
+        identified_at = self._clock.now() + timedelta(seconds=self._transport.clock_offset_s) \
+            - age
         assertion = v1.CitizenAssertion(kiosk_id=self._transport.kiosk_id,
                                         id_number=who.id_number, method=who.method,
                                         identified_at=identified_at, nonce=secrets.token_hex(16))

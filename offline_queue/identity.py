@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,24 @@ def load_or_create_signing_key(directory: Path) -> Ed25519PrivateKey:
                                           serialization.PrivateFormat.PKCS8,
                                           serialization.NoEncryption()))
     return key
+
+
+def signing_key_exposure(directory: Path) -> str:
+    """Empty when the private key file is readable by the kiosk user (its owner, this
+    process's user) only, or absent; otherwise what is wrong and the fix."""
+    path = Path(directory) / SIGNING_KEY_FILE
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return ""
+    problems = []
+    if info.st_mode & 0o077:
+        problems.append(f"mode {info.st_mode & 0o777:o} lets other users read it")
+    if info.st_uid != os.getuid():
+        problems.append(f"owned by uid {info.st_uid}, not the kiosk user (uid {os.getuid()})")
+    if not problems:
+        return ""
+    return f"{path}: {'; '.join(problems)} (fix: chown the kiosk user, chmod 600)"
 
 
 def raw_public_key_b64(key: Ed25519PrivateKey) -> str:

@@ -401,12 +401,19 @@ class ApplicationPayload(Request):
         return self
 
 
+HOLDER_ASSERTION = ("for a case another kiosk opened: the case holder identified at this "
+                    "kiosk, at most CITIZEN_ASSERTION_MAX_AGE_S before the envelope's "
+                    "created_at (a kiosk acts only on its own cases otherwise)")
+
+
 class CommitmentPayload(Request):
     """kind 'commitment': a material supplied later, or a commitment signed separately."""
     case_number: str = Field(max_length=80)
     action: Literal["signed", "supplied"]
     commitment: ToleranceCommitment | None = None
     supplied: list[SubmittedMaterial] = Field(default_factory=list)
+    holder_assertion: SignedCitizenAssertion | None = Field(
+        default=None, description=HOLDER_ASSERTION)
 
 
 class PickupPayload(Request):
@@ -430,6 +437,8 @@ class RatingPayload(Request):
     indicators: list[Code] = Field(default_factory=list, max_length=20)
     comment: LongText = ""
     rated_at: UtcDateTime
+    holder_assertion: SignedCitizenAssertion | None = Field(
+        default=None, description=HOLDER_ASSERTION)
 
 
 AuditValue = str | int | float | bool | None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from district_server.db import Base, UtcDateTime
@@ -26,3 +26,11 @@ class BlobUpload(Base):
     offset: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class BlobOwner(Base):
+    """A kiosk that uploaded (and so holds) a blob: the bytes are stored once, but a kiosk
+    sees and references only blobs it uploaded itself."""
+    __tablename__ = "blob_owners"
+    sha256: Mapped[str] = mapped_column(String(64), ForeignKey("blobs.sha256"), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(40), primary_key=True)

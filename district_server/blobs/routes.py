@@ -17,12 +17,14 @@ UploadId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
 @router.head("/v1/blobs/{sha256}", responses={200: {"description": "present"},
-                                              404: {"description": "absent"},
+                                              404: {"description": "absent, or uploaded "
+                                                                   "by another kiosk only"},
                                               **problem_responses(401)})
 def head_blob(sha256: Sha256, principal: Principal,
               ctx: ServerContext = Depends(get_context)) -> Response:
     with ctx.db.transaction() as session:
-        return Response(status_code=200 if service.exists(session, sha256) else 404)
+        present = service.exists(session, sha256, principal.kiosk_id)
+    return Response(status_code=200 if present else 404)
 
 
 @router.post("/v1/blobs/{sha256}/uploads", response_model=v1.BlobUploadCreated,

@@ -1,5 +1,9 @@
 """Content-addressed, resumable blob upload (tus-like): create or resume an upload, append
-checksummed chunks at the current offset, verify the full sha256, then publish."""
+checksummed chunks at the current offset, verify the full sha256, then publish.
+
+Bytes are stored once per hash, but a blob is visible only to the kiosks that uploaded it
+(blob_owners): another kiosk asking about the same hash is told it is absent and must send
+the bytes itself, so knowing a hash neither reveals nor grants a blob."""
 from __future__ import annotations
 
 import hashlib
@@ -10,20 +14,22 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from district_server.blobs.models import Blob, BlobUpload
+from district_server.blobs.models import Blob, BlobOwner, BlobUpload
 from district_server.blobs.store import BlobStore
 from district_server.errors import ProblemError
 from wire import v1
 
 
-def exists(session: Session, sha256: str) -> bool:
-    return session.get(Blob, sha256) is not None
+def exists(session: Session, sha256: str, kiosk_id: str) -> bool:
+    return session.get(BlobOwner, (sha256, kiosk_id)) is not None
 
 
-def missing(session: Session, hashes: list[str]) -> list[str]:
+def missing(session: Session, hashes: list[str], kiosk_id: str) -> list[str]:
+    """The hashes this kiosk has not uploaded (present for another kiosk counts as absent)."""
     if not hashes:
         return []
-    present = set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(hashes))))
+    present = set(session.scalars(select(BlobOwner.sha256).where(
+        BlobOwner.sha256.in_(hashes), BlobOwner.kiosk_id == kiosk_id)))
     return [h for h in hashes if h not in present]
 
 
@@ -34,10 +40,9 @@ def create_upload(session: Session, store: BlobStore, *, kiosk_id: str, sha256: 
     same kiosk is resumed, so a kiosk that lost the upload id loses no bytes."""
     if length > max_bytes:
         raise ProblemError(413, "blob_too_large", f"blobs are limited to {max_bytes} bytes")
-    blob = session.get(Blob, sha256)
-    if blob is not None:
-        return v1.BlobUploadCreated(upload_id=None, offset=blob.length, chunk_size=chunk_bytes,
-                                    complete=True), False
+    if exists(session, sha256, kiosk_id):
+        return v1.BlobUploadCreated(upload_id=None, offset=session.get(Blob, sha256).length,
+                                    chunk_size=chunk_bytes, complete=True), False
     upload = session.scalars(select(BlobUpload).where(
         BlobUpload.sha256 == sha256, BlobUpload.kiosk_id == kiosk_id,
         BlobUpload.length == length)).first()
@@ -105,7 +110,12 @@ def _record_published(session: Session, upload: BlobUpload, now: datetime) -> No
         with session.begin_nested():
             session.add(Blob(sha256=upload.sha256, length=upload.length, stored_at=now))
     except IntegrityError:
-        pass        # another kiosk published the same bytes meanwhile: same content
+        pass        # another kiosk published the same bytes (before or meanwhile): same content
+    try:
+        with session.begin_nested():
+            session.add(BlobOwner(sha256=upload.sha256, kiosk_id=upload.kiosk_id))
+    except IntegrityError:
+        pass        # this kiosk's second upload of the same bytes finished meanwhile
 
 
 def recover_interrupted_publishes(session: Session, store: BlobStore, now: datetime) -> int:

@@ -30,6 +30,8 @@ class Case(Base):
     #: The decrypted application (form data, applicant, materials) for hall staff.
     application_json: Mapped[str] = mapped_column(Text, default="{}")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: When the application and scans were deleted after the retention (retention.py).
+    purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class Commitment(Base):

@@ -3,9 +3,7 @@ promised date), record a supplied material, a pickup, a rating, a kiosk audit en
 event. Runs inside the intake transaction; a ProblemError(422) undoes the whole submission."""
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
 from datetime import date, datetime, timedelta, timezone
 
 from typing import TYPE_CHECKING
@@ -17,7 +15,7 @@ from district_server.audit import service as audit
 from district_server.calendar import WorkingDayCalendar
 from district_server.cases.forms import form_problems, valid_resident_id
 from district_server.cases.models import BadReview, Case, Commitment, Evaluation, Parcel
-from district_server.crypto import DistrictKeyring
+from district_server.crypto import DistrictKeyring, scrypt_hash
 from district_server.errors import ProblemError
 from district_server.submissions.models import Event
 from wire import v1
@@ -126,10 +124,42 @@ def _add_commitment(session: Session, case_number: str,
                            supply_channel=commitment.supply_channel))
 
 
-def apply_commitment(session: Session, payload: v1.CommitmentPayload, *, now: datetime) -> None:
-    case = session.get(Case, payload.case_number)
+def case_to_act_on(session: Session, ctx: "ServerContext", envelope: v1.SubmissionEnvelope,
+                   case_number: str, holder_assertion: v1.SignedCitizenAssertion | None) -> Case:
+    """A case the kiosk opened itself, or one whose holder the kiosk identified (by document
+    and face) shortly before making the submission: never just any case, since case numbers
+    are predictable."""
+    case = session.get(Case, case_number)
     if case is None:
-        raise _invalid(f"no case {payload.case_number}")
+        raise _invalid(f"no case {case_number}")
+    if case.kiosk_id == envelope.kiosk_id:
+        return case
+    if holder_assertion is None:
+        raise ProblemError(403, "other_kiosk_case", f"case {case_number} was not opened by "
+                                                    "this kiosk; identify its holder")
+    if _vouched_holder(session, ctx, envelope, holder_assertion) != case.holder_hmac:
+        raise ProblemError(403, "not_the_holder", f"the citizen identified is not the holder "
+                                                  f"of case {case_number}")
+    return case
+
+
+def _vouched_holder(session: Session, ctx: "ServerContext", envelope: v1.SubmissionEnvelope,
+                    signed: v1.SignedCitizenAssertion) -> str:
+    # imported here: citizens.service builds on this module (local_date)
+    from district_server.citizens.service import IDENTIFIED, check_assertion
+    from district_server.kiosks.models import Kiosk
+    from district_server.kiosks.service import KioskPrincipal
+    kiosk = session.get(Kiosk, envelope.kiosk_id)
+    principal = KioskPrincipal(kiosk.kiosk_id, kiosk.hall_code, kiosk.cohort,
+                               kiosk.signing_public_key)
+    # the signature covers the assertion as the kiosk sent it: the decrypted JSON
+    received = json.loads(ctx.keys.decrypt_payload(envelope))["holder_assertion"]
+    return check_assertion(session, ctx, principal, signed, received, allowed=IDENTIFIED,
+                           action="case_by_holder", at=envelope.created_at)
+
+
+def apply_commitment(session: Session, case: Case, payload: v1.CommitmentPayload, *,
+                     now: datetime) -> None:
     outstanding = set(json.loads(case.outstanding_json))
     if payload.action == "signed":
         if payload.commitment is None:
@@ -174,7 +204,9 @@ def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnv
                          calendar=ctx.calendar(catalogue), keys=ctx.keys, hall_code=hall_code,
                          now=now)
     if kind == "commitment":
-        apply_commitment(session, payload, now=now)
+        case = case_to_act_on(session, ctx, envelope, payload.case_number,
+                              payload.holder_assertion)
+        apply_commitment(session, case, payload, now=now)
     elif kind == "pickup":
         apply_pickup(session, payload, envelope.kiosk_id, now)
     elif kind == "rating":
@@ -195,6 +227,8 @@ BAD_REVIEW_DAYS = 5
 
 def record_rating(session: Session, ctx: "ServerContext", envelope: v1.SubmissionEnvelope,
                   payload: v1.RatingPayload, now: datetime) -> None:
+    if payload.case_number is not None:
+        case_to_act_on(session, ctx, envelope, payload.case_number, payload.holder_assertion)
     evaluation = Evaluation(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
                             case_number=payload.case_number, service_code=payload.service_code,
                             target=payload.target, level=payload.level,
@@ -212,14 +246,6 @@ def record_rating(session: Session, ctx: "ServerContext", envelope: v1.Submissio
                                                                        BAD_REVIEW_DAYS)))
 
 
-def hash_pickup_code(code: str) -> str:
-    """scrypt$n$r$p$salt$hash (wire.v1.PICKUP_CODE_HASH_PATTERN): slow and salted, as the
-    kiosk's pickup module verifies it."""
-    n, r, p, salt = 2 ** 14, 8, 1, secrets.token_bytes(16)
-    digest = hashlib.scrypt(code.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32)
-    return f"scrypt${n}${r}${p}${salt.hex()}${digest.hex()}"
-
-
 def assign_parcel(session: Session, *, parcel_id: str, kiosk_id: str, locker: str,
                   compartment: int, case_number: str, code: str, items: list[str],
                   now: datetime, keep_days: int = 7) -> Parcel:
@@ -231,7 +257,7 @@ def assign_parcel(session: Session, *, parcel_id: str, kiosk_id: str, locker: st
     parcel = Parcel(parcel_id=parcel_id, kiosk_id=kiosk_id, locker=locker,
                     compartment=compartment, case_number=case_number,
                     active_slot=f"{kiosk_id}/{locker}/{compartment}",
-                    holder_hmac=case.holder_hmac, code_hash=hash_pickup_code(code),
+                    holder_hmac=case.holder_hmac, code_hash=scrypt_hash(code),
                     items_json=json.dumps(items, ensure_ascii=False), deposited_at=now,
                     expires_at=now + timedelta(days=keep_days))
     try:

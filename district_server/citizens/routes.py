@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
+from district_server import ratelimit
 from district_server.citizens import service
 from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError, problem_responses
@@ -82,10 +83,17 @@ def check_in(appointment_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-
 
 
 @router.post("/v1/citizen/check-in", response_model=v1.CheckInResponse,
-             responses={**CITIZEN_ERRORS, **problem_responses(404, 409)})
+             responses={**CITIZEN_ERRORS, **problem_responses(404, 409, 429)})
 def check_in_by_code(body: v1.BookingCheckInRequest, principal: Principal, received: ReceivedJson,
                      ctx: ServerContext = Depends(get_context)) -> v1.CheckInResponse:
-    """Check in with the booking code (typed or scanned); issues the appointment's ticket."""
+    """Check in with the booking code (typed or scanned); issues the appointment's ticket.
+    Guessing is rate-limited per kiosk and per code (429 with Retry-After)."""
+    settings, now = ctx.settings, ctx.now()
+    for key, (limit, window) in (
+            (f"booking:kiosk:{principal.kiosk_id}", settings.booking_code_attempts_per_kiosk),
+            (f"booking:code:{v1.sha256_hex(body.booking_code.encode())[:32]}",
+             settings.booking_code_attempts_per_code)):
+        ratelimit.hit(ctx.db, key, limit=limit, window_s=window, now=now)
     with ctx.db.transaction() as session:
         return service.check_in_by_code(session, ctx, principal, body.booking_code)
 

@@ -31,9 +31,10 @@ FUTURE_TOLERANCE_S = 30
 
 def check_assertion(session: Session, ctx: ServerContext, principal: KioskPrincipal,
                     signed: v1.SignedCitizenAssertion, raw_signed: Any, *,
-                    allowed: tuple[str, ...], action: str) -> str:
+                    allowed: tuple[str, ...], action: str, at: datetime | None = None) -> str:
     """Returns the holder HMAC the assertion vouches for, after auditing the access.
-    `raw_signed` is the signed assertion's JSON as received (what the signature covers)."""
+    `raw_signed` is the signed assertion's JSON as received (what the signature covers);
+    `at` the moment the identification must be fresh for (default: now, the request)."""
     assertion = signed.assertion
     if assertion.kiosk_id != principal.kiosk_id:
         raise ProblemError(403, "other_kiosk", "the assertion was made by another kiosk")
@@ -45,7 +46,7 @@ def check_assertion(session: Session, ctx: ServerContext, principal: KioskPrinci
         raise ProblemError(403, "identification_insufficient",
                            f"{action} needs identification by {' or '.join(allowed)}")
     now = ctx.now()
-    age = (now - assertion.identified_at).total_seconds()
+    age = ((at or now) - assertion.identified_at).total_seconds()
     if age > ctx.settings.assertion_max_age_s or age < -FUTURE_TOLERANCE_S:
         raise ProblemError(403, "identification_stale",
                            f"identify the citizen again (at most "

@@ -16,6 +16,8 @@ from district_server.audit import service as audit
 from district_server.crypto import DistrictKeyring, verify_ed25519
 from district_server.errors import ProblemError
 from district_server.kiosks.models import EnrollmentToken, Kiosk, SeenNonce
+from district_server.roles import Permission
+from district_server.staff.accounts import StaffMember
 from wire import v1
 
 
@@ -32,20 +34,23 @@ def _token_hash(token: str) -> str:
 
 
 def issue_token(session: Session, *, now: datetime, ttl_s: int, hall_code: str, cohort: str,
-                kiosk_id: str | None = None) -> str:
+                kiosk_id: str) -> str:
+    """A single-use token, bound to one kiosk id, valid for ttl_s."""
     token = secrets.token_urlsafe(24)
     session.add(EnrollmentToken(token_hash=_token_hash(token), kiosk_id=kiosk_id,
                                 hall_code=hall_code, cohort=cohort, created_at=now,
                                 expires_at=now + timedelta(seconds=ttl_s)))
     audit.append(session, at=now, actor="operator", action="kiosk.token_issued",
-                 detail={"kiosk_id": kiosk_id or "", "hall_code": hall_code})
+                 detail={"kiosk_id": kiosk_id, "hall_code": hall_code})
     return token
 
 
 def enroll(session: Session, request: v1.EnrollRequest, *, now: datetime,
            keys: DistrictKeyring) -> v1.EnrollResponse:
     """Spend the one-time token (a conditional UPDATE, so two racing enrolments cannot both
-    use it) and register or re-key the kiosk."""
+    use it) and register or re-key the kiosk. Only a token issued for this very kiosk id
+    admits it: a token for another id (or none, as issued before tokens were bound) cannot
+    re-key an enrolled kiosk."""
     token_hash = _token_hash(request.token)
     spent = session.execute(
         update(EnrollmentToken)
@@ -55,7 +60,7 @@ def enroll(session: Session, request: v1.EnrollRequest, *, now: datetime,
     if spent.rowcount != 1:
         raise ProblemError(401, "enrollment_token_invalid", "unknown, used or expired token")
     token = session.get(EnrollmentToken, token_hash)
-    if token.kiosk_id is not None and token.kiosk_id != request.kiosk_id:
+    if token.kiosk_id != request.kiosk_id:
         raise ProblemError(403, "enrollment_token_other_kiosk",
                            "this token was issued for another kiosk id")
     public_key = base64.b64decode(request.signing_public_key)
@@ -111,6 +116,23 @@ def remember_nonce(session: Session, kiosk_id: str, nonce: str, *, now: datetime
     if secrets.randbelow(64) == 0:
         session.execute(delete(SeenNonce).where(SeenNonce.seen_at <
                                                 now - timedelta(seconds=2 * window_s)))
+
+
+def revoke(session: Session, kiosk_id: str, *, now: datetime,
+           by: StaffMember | None = None) -> None:
+    """Revoke a kiosk: its next signed request is refused. `by` None: the operator (CLI);
+    otherwise a member with the fleet permission over the kiosk's hall."""
+    kiosk = session.get(Kiosk, kiosk_id)
+    if by is not None:
+        by.require(Permission.fleet)
+        if kiosk is not None and not by.may_see_hall(kiosk.hall_code):
+            kiosk = None
+    if kiosk is None:
+        raise ProblemError(404, "no_such_kiosk", kiosk_id)
+    if kiosk.revoked_at is None:
+        kiosk.revoked_at = now
+    audit.append(session, at=now, actor=by.actor if by else "operator", action="kiosk.revoked",
+                 detail={"kiosk_id": kiosk_id})
 
 
 def require_own(principal: KioskPrincipal, kiosk_id: str) -> None:

@@ -107,3 +107,25 @@ class BadReviews(v1.Response):
 class BadReviewClose(StaffRequest):
     outcome: Literal["rectified", "explained", "unfounded"]
     note: str = Field(min_length=1, max_length=2000, description="the answer to the citizen")
+
+
+class StaffLogin(StaffRequest):
+    staff_id: str = Field(min_length=1, max_length=40)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class StaffSessionStarted(v1.Response):
+    token: str = Field(description="Authorization: Bearer <token> until expires_at")
+    expires_at: datetime
+
+
+class StaffAccountView(v1.Response):
+    staff_id: str
+    name: str
+    role: str
+    hall_code: str
+    revoked: bool
+
+
+class StaffAccounts(v1.Response):
+    accounts: list[StaffAccountView]

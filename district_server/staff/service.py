@@ -1,10 +1,9 @@
-"""Hall staff: credentials and the case, locker, queue and fleet work of the hall console."""
+"""The case, locker, queue, review and fleet work of hall staff, each scoped by the
+member's role and hall (district_server.roles): a case of another hall is not found."""
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case as sql_case, func, select, update
@@ -18,10 +17,10 @@ from district_server.context import ServerContext
 from district_server.errors import ProblemError
 from district_server.kiosks.models import Kiosk, KioskAlarm
 from district_server.staff import schemas
-from district_server.staff.models import StaffToken
+from district_server.roles import Permission
+from district_server.staff.accounts import StaffMember
 from wire import v1
 
-ROLES = ("clerk", "supervisor")
 FINAL = {"rejected", "withdrawn", "picked_up"}
 #: state -> states hall staff may move a case to (ready_for_pickup comes from a parcel).
 TRANSITIONS = {
@@ -30,45 +29,6 @@ TRANSITIONS = {
     "in_review": {"special_procedure", "completed", "rejected", "withdrawn"},
     "special_procedure": {"in_review", "completed", "rejected"},
 }
-
-
-@dataclass(frozen=True)
-class StaffMember:
-    name: str
-    role: str
-    hall_code: str
-
-    def require(self, role: str) -> None:
-        if role == "supervisor" and self.role != "supervisor":
-            raise ProblemError(403, "role_required", "a supervisor may do this")
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def issue_token(session: Session, *, name: str, role: str, hall_code: str,
-                now: datetime) -> str:
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {ROLES}")
-    token = "st_" + secrets.token_urlsafe(24)
-    session.add(StaffToken(token_hash=_hash(token), name=name, role=role, hall_code=hall_code,
-                           created_at=now))
-    audit.append(session, at=now, actor="operator", action="staff.token_issued",
-                 detail={"name": name, "role": role})
-    return token
-
-
-def authenticate(session: Session, authorization: str | None) -> StaffMember:
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise ProblemError(401, "staff_login_required", "Authorization: Bearer <staff token>",
-                           headers={"WWW-Authenticate": "Bearer"})
-    row = session.get(StaffToken, _hash(token.strip()))
-    if row is None or row.revoked_at is not None:
-        raise ProblemError(401, "staff_login_required", "unknown or revoked staff token",
-                           headers={"WWW-Authenticate": "Bearer"})
-    return StaffMember(row.name, row.role, row.hall_code)
 
 
 def _view(session: Session, ctx: ServerContext, case: Case, today) -> schemas.StaffCase:
@@ -87,10 +47,13 @@ def _view(session: Session, ctx: ServerContext, case: Case, today) -> schemas.St
                                and json.loads(case.outstanding_json)))
 
 
-def list_cases(session: Session, ctx: ServerContext, state: str | None,
+def list_cases(session: Session, ctx: ServerContext, member: StaffMember, state: str | None,
                limit: int) -> schemas.StaffCases:
+    member.require(Permission.cases)
     query = select(Case).order_by(Case.promised_date.is_(None), Case.promised_date,
                                   Case.submitted_at).limit(limit)
+    if not member.all_halls:
+        query = query.where(Case.hall_code == member.hall_code)
     if state:
         query = query.where(Case.state == state)
     today = local_date(ctx.now())
@@ -98,17 +61,18 @@ def list_cases(session: Session, ctx: ServerContext, state: str | None,
                                      for c in session.scalars(query)])
 
 
-def _case(session: Session, case_number: str) -> Case:
+def _case(session: Session, member: StaffMember, case_number: str) -> Case:
+    member.require(Permission.cases)
     case = session.get(Case, case_number)
-    if case is None:
+    if case is None or not member.may_see_hall(case.hall_code):
         raise ProblemError(404, "no_such_case", case_number)
     return case
 
 
 def case_detail(session: Session, ctx: ServerContext, member: StaffMember,
                 case_number: str) -> schemas.StaffCaseDetail:
-    case = _case(session, case_number)
-    audit.append(session, at=ctx.now(), actor=f"staff:{member.name}", action="staff.case_read",
+    case = _case(session, member, case_number)
+    audit.append(session, at=ctx.now(), actor=member.actor, action="staff.case_read",
                  subject_hmac=case.holder_hmac, detail={"case": case_number})
     return schemas.StaffCaseDetail(case=_view(session, ctx, case, local_date(ctx.now())),
                                    application=json.loads(case.application_json))
@@ -116,12 +80,12 @@ def case_detail(session: Session, ctx: ServerContext, member: StaffMember,
 
 def change_state(session: Session, ctx: ServerContext, member: StaffMember, case_number: str,
                  change: schemas.CaseStateChange) -> schemas.StaffCase:
-    case = _case(session, case_number)
+    case = _case(session, member, case_number)
     if change.state not in TRANSITIONS.get(case.state, set()):
         raise ProblemError(409, "transition_not_allowed",
                            f"a case that is {case.state} cannot become {change.state}")
     now = ctx.now()
-    audit.append(session, at=now, actor=f"staff:{member.name}", action="staff.case_state",
+    audit.append(session, at=now, actor=member.actor, action="staff.case_state",
                  subject_hmac=case.holder_hmac,
                  detail={"case": case_number, "from": case.state, "to": change.state,
                          "note": change.note})
@@ -131,10 +95,11 @@ def change_state(session: Session, ctx: ServerContext, member: StaffMember, case
 
 def place_parcel(session: Session, ctx: ServerContext, member: StaffMember,
                  request: schemas.ParcelAssign) -> schemas.ParcelAssigned:
-    case = _case(session, request.case_number)
+    case = _case(session, member, request.case_number)
     if case.state != "completed":
         raise ProblemError(409, "case_not_completed", f"the case is {case.state}")
-    if session.get(Kiosk, request.kiosk_id) is None:
+    kiosk = session.get(Kiosk, request.kiosk_id)
+    if kiosk is None or kiosk.revoked_at is not None or not member.may_see_hall(kiosk.hall_code):
         raise ProblemError(404, "no_such_kiosk", request.kiosk_id)
     now = ctx.now()
     code = f"{secrets.randbelow(10 ** 6):06d}"
@@ -143,7 +108,7 @@ def place_parcel(session: Session, ctx: ServerContext, member: StaffMember,
                            locker=request.locker, compartment=request.compartment,
                            case_number=case.case_number, code=code, items=request.items,
                            now=now, keep_days=request.keep_days)
-    audit.append(session, at=now, actor=f"staff:{member.name}", action="staff.parcel_assigned",
+    audit.append(session, at=now, actor=member.actor, action="staff.parcel_assigned",
                  subject_hmac=case.holder_hmac,
                  detail={"case": case.case_number, "parcel": parcel_id,
                          "kiosk": request.kiosk_id, "compartment": request.compartment})
@@ -156,10 +121,10 @@ def recall_parcel(session: Session, ctx: ServerContext, member: StaffMember,
     parcel = session.get(Parcel, parcel_id)
     if parcel is None or parcel.state != "assigned":
         raise ProblemError(404, "no_such_parcel", "no parcel waiting with this id")
+    case = _case(session, member, parcel.case_number)
     parcel.state, parcel.active_slot = "recalled", None
-    case = session.get(Case, parcel.case_number)
     case.state, case.updated_at = "completed", ctx.now()
-    audit.append(session, at=ctx.now(), actor=f"staff:{member.name}",
+    audit.append(session, at=ctx.now(), actor=member.actor,
                  action="staff.parcel_recalled", subject_hmac=case.holder_hmac,
                  detail={"parcel": parcel_id})
 
@@ -172,6 +137,7 @@ def call_next(session: Session, ctx: ServerContext, member: StaffMember, categor
               window: str) -> schemas.TicketCalled:
     """The next waiting ticket of the category at the member's hall: priority tickets
     (elderly, disabled, then appointments) before the others, each in issue order."""
+    member.require(Permission.queue)
     today = local_date(ctx.now())
     waiting = (QueueTicket.hall_code == member.hall_code, QueueTicket.category == category,
                QueueTicket.day == today, QueueTicket.status == "waiting")
@@ -190,7 +156,11 @@ def call_next(session: Session, ctx: ServerContext, member: StaffMember, categor
     raise ProblemError(503, "busy", "try again")
 
 
-def fleet(session: Session) -> schemas.Fleet:
+def fleet(session: Session, member: StaffMember) -> schemas.Fleet:
+    member.require(Permission.fleet)
+    kiosks = select(Kiosk).order_by(Kiosk.kiosk_id)
+    if not member.all_halls:
+        kiosks = kiosks.where(Kiosk.hall_code == member.hall_code)
     alarms: dict[str, list[str]] = {}
     for alarm in session.scalars(select(KioskAlarm).where(KioskAlarm.resolved_at.is_(None))):
         alarms.setdefault(alarm.kiosk_id, []).append(f"{alarm.kind}: {alarm.detail}")
@@ -198,10 +168,11 @@ def fleet(session: Session) -> schemas.Fleet:
         kiosk_id=k.kiosk_id, hall_code=k.hall_code, cohort=k.cohort, enrolled_at=k.enrolled_at,
         desired_version=k.desired_version, reported=json.loads(k.reported_json),
         reported_at=k.reported_at, alarms=alarms.get(k.kiosk_id, []))
-        for k in session.scalars(select(Kiosk).order_by(Kiosk.kiosk_id))])
+        for k in session.scalars(kiosks)])
 
 
 def open_calls(session: Session, member: StaffMember) -> schemas.StaffCalls:
+    member.require(Permission.queue)
     rows = session.scalars(select(StaffCall).where(StaffCall.hall_code == member.hall_code,
                                                    StaffCall.status == "open")
                            .order_by(StaffCall.created_at))
@@ -211,17 +182,29 @@ def open_calls(session: Session, member: StaffMember) -> schemas.StaffCalls:
 
 
 def close_call(session: Session, ctx: ServerContext, member: StaffMember, call_id: str) -> None:
+    member.require(Permission.queue)
     call = session.get(StaffCall, call_id)
-    if call is None or call.status != "open":
+    if call is None or call.status != "open" or not member.may_see_hall(call.hall_code):
         raise ProblemError(404, "no_such_call", "no open call with this id")
     call.status = "closed"
-    audit.append(session, at=ctx.now(), actor=f"staff:{member.name}", action="staff.call_closed",
+    audit.append(session, at=ctx.now(), actor=member.actor, action="staff.call_closed",
                  detail={"call": call_id})
 
 
-def open_bad_reviews(session: Session, ctx: ServerContext) -> schemas.BadReviews:
+def _reviews_of(member: StaffMember):
+    """Bad reviews of the member's hall: a review belongs to the hall of the rated kiosk."""
+    member.require(Permission.reviews)
+    query = select(BadReview)
+    if not member.all_halls:
+        query = query.join(Kiosk, Kiosk.kiosk_id == BadReview.kiosk_id) \
+            .where(Kiosk.hall_code == member.hall_code)
+    return query
+
+
+def open_bad_reviews(session: Session, ctx: ServerContext,
+                     member: StaffMember) -> schemas.BadReviews:
     today = local_date(ctx.now())
-    rows = session.scalars(select(BadReview).where(BadReview.state == "open")
+    rows = session.scalars(_reviews_of(member).where(BadReview.state == "open")
                            .order_by(BadReview.deadline, BadReview.id))
     return schemas.BadReviews(reviews=[schemas.BadReviewView(
         id=r.id, kiosk_id=r.kiosk_id, case_number=r.case_number, service_code=r.service_code,
@@ -231,12 +214,12 @@ def open_bad_reviews(session: Session, ctx: ServerContext) -> schemas.BadReviews
 
 def close_bad_review(session: Session, ctx: ServerContext, member: StaffMember, review_id: int,
                      closing: schemas.BadReviewClose) -> None:
-    review = session.get(BadReview, review_id)
+    review = session.scalars(_reviews_of(member).where(BadReview.id == review_id)).first()
     if review is None or review.state != "open":
         raise ProblemError(404, "no_such_review", "no open bad review with this id")
     now = ctx.now()
     review.state, review.outcome, review.note, review.closed_at = \
         "closed", closing.outcome, closing.note, now
-    audit.append(session, at=now, actor=f"staff:{member.name}", action="staff.bad_review_closed",
+    audit.append(session, at=now, actor=member.actor, action="staff.bad_review_closed",
                  detail={"review": review_id, "outcome": closing.outcome,
                          "late": local_date(now) > review.deadline})

@@ -83,7 +83,7 @@ def intake(ctx: ServerContext, principal: KioskPrincipal, submission_id: str,
     payload = open_payload(ctx, envelope)
     now = ctx.now()
     with ctx.db.transaction() as session:
-        missing = blobs.missing(session, envelope.blobs)
+        missing = blobs.missing(session, envelope.blobs, principal.kiosk_id)
         if missing:
             raise ProblemError(424, "missing_blobs", "upload these blobs first", missing=missing)
         row = Submission(submission_id=submission_id, kiosk_id=envelope.kiosk_id,

@@ -1,26 +1,37 @@
 """Server-rendered pages: the citizen's 掌上办 follow-up page (from the receipt QR code) and
-the hall console for staff (cases, staff calls, queue calling, fleet). The console signs in
-with a staff token kept in an HttpOnly, SameSite=Strict cookie."""
+the hall console for staff (cases, staff calls, queue calling, fleet, staff). Staff sign in
+with staff id and password; the session token lives in an HttpOnly, SameSite=Strict cookie,
+and every form that changes something (the sign-in too) carries a CSRF token and must come
+from this server's own origin."""
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import re
+import secrets
+from dataclasses import dataclass
+from typing import Annotated
 from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from district_server.cases.models import Case
 from district_server.citizens import service as citizens
 from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError
-from district_server.staff import schemas, service as staff
+from district_server.kiosks import service as kiosks
+from district_server.roles import Permission
+from district_server.staff import accounts, schemas, service as staff
+from district_server.staff.routes import client_address, sign_in
 from district_server.web.html import page, post_button, table, text
 from wire import v1
 
 router = APIRouter(include_in_schema=False)
 COOKIE = "staff_session"
+LOGIN_CSRF_COOKIE = "login_csrf"
 STATE_NAMES = {
     "received": ("已接件", "Received"), "accepted": ("已受理", "Accepted"),
     "awaiting_material": ("待补材料", "Awaiting documents"), "in_review": ("审核中", "In review"),
@@ -79,9 +90,25 @@ def _member(request: Request, ctx: ServerContext) -> staff.StaffMember | None:
         return None
     try:
         with ctx.db.transaction() as session:
-            return staff.authenticate(session, f"Bearer {token}")
+            return accounts.authenticate(session, f"Bearer {token}", now=ctx.now())
     except ProblemError:
         return None
+
+
+def _csrf_of(session_token: str) -> str:
+    """The CSRF token of a console session: derived from the HttpOnly session cookie, which
+    a page of another origin can neither read nor send along (SameSite=Strict)."""
+    return hashlib.sha256(b"console-csrf:" + session_token.encode()).hexdigest()
+
+
+def _same_origin(request: Request) -> bool:
+    """The form was posted from a page of this server (Origin, else Referer, must match)."""
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    origin = request.headers.get("origin")
+    if origin is not None:
+        return origin == own
+    referer = request.headers.get("referer", "")
+    return referer == own or referer.startswith(own + "/")
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -89,31 +116,99 @@ async def _form(request: Request) -> dict[str, str]:
     return {key: values[0] for key, values in parsed.items()}
 
 
+def _refused(detail: str) -> ProblemError:
+    return ProblemError(403, "console_form_refused", f"{detail}: reload the console page")
+
+
+@dataclass(frozen=True)
+class ConsoleForm:
+    member: staff.StaffMember
+    fields: dict[str, str]
+
+
+async def checked_form(request: Request,
+                       ctx: ServerContext = Depends(get_context)) -> ConsoleForm:
+    """A state-changing console form: from this server's origin, by a signed-in member,
+    carrying the CSRF token of the member's session (403 otherwise)."""
+    if not _same_origin(request):
+        raise _refused("cross-origin form")
+    fields = await _form(request)
+    member, token = _member(request, ctx), request.cookies.get(COOKIE, "")
+    if member is None or not hmac.compare_digest(fields.get("csrf", ""), _csrf_of(token)):
+        raise _refused("no session or no valid CSRF token")
+    return ConsoleForm(member, fields)
+
+
+Checked = Annotated[ConsoleForm, Depends(checked_form)]
+
+
 LOGIN = ("<div class='card'><form method='post' action='/console/login'>"
-         "<label>工作人员令牌 Staff token <input id='token' name='token' type='password' "
-         "autocomplete='off' size='40'></label> <button id='login' type='submit'>登录 Sign in"
-         "</button></form>{error}</div>")
+         "<input type='hidden' name='csrf' value='{csrf}'>"
+         "<label>工号 Staff id <input id='staff_id' name='staff_id' autocomplete='username' "
+         "size='20'></label><br><label>密码 Password <input id='password' name='password' "
+         "type='password' autocomplete='current-password' size='30'></label> "
+         "<button id='login' type='submit'>登录 Sign in</button></form>{error}</div>")
+
+
+def _login_page(request: Request, error: str = "", status: int = 200) -> HTMLResponse:
+    csrf = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
+    response = HTMLResponse(page("大厅工作台 Hall console", LOGIN.format(csrf=text(csrf),
+                                                                      error=error)),
+                            status_code=status)
+    response.set_cookie(LOGIN_CSRF_COOKIE, csrf, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", max_age=3600)
+    return response
 
 
 @router.get("/console/login", response_class=HTMLResponse)
-def login_page() -> HTMLResponse:
-    return HTMLResponse(page("大厅工作台 Hall console", LOGIN.format(error="")))
+def login_page(request: Request) -> HTMLResponse:
+    return _login_page(request)
 
 
 @router.post("/console/login")
 async def login(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
-    token = (await _form(request)).get("token", "").strip()
+    form = await _form(request)
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not _same_origin(request) or not expected or not hmac.compare_digest(
+            form.get("csrf", ""), expected):
+        raise _refused("cross-origin sign-in or no valid CSRF token")
     try:
-        with ctx.db.transaction() as session:
-            staff.authenticate(session, f"Bearer {token}")
-    except ProblemError:
-        error = "<p class='overdue'>令牌无效 Unknown token</p>"
-        return HTMLResponse(page("大厅工作台 Hall console", LOGIN.format(error=error)),
-                            status_code=401)
+        token, _expires = await run_in_threadpool(
+            sign_in, ctx, client_address(request), form.get("staff_id", "").strip(),
+            form.get("password", ""))
+    except ProblemError as error:
+        messages = {423: "账户已锁定，请稍后再试 Locked: too many failed tries",
+                    429: "尝试次数过多 Too many attempts: try again later"}
+        message = messages.get(error.status, "工号或密码错误 Wrong staff id or password")
+        return _login_page(request, f"<p class='overdue' id='error'>{text(message)}</p>",
+                           status=error.status)
     response = RedirectResponse("/console", status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", max_age=12 * 3600)
+                        secure=request.url.scheme == "https",
+                        max_age=ctx.settings.staff_session_ttl_s)
     return response
+
+
+@router.post("/console/logout")
+def logout(form: Checked, request: Request,
+           ctx: ServerContext = Depends(get_context)) -> Response:
+    with ctx.db.transaction() as session:
+        accounts.logout(session, f"Bearer {request.cookies[COOKIE]}", now=ctx.now())
+    response = RedirectResponse("/console/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+def _nav(member: staff.StaffMember, csrf: str) -> str:
+    links = ["<a href='/console'>大厅 Hall</a>"]
+    if member.may(Permission.fleet):
+        links.append("<a href='/console/fleet'>设备 Fleet</a>")
+    if member.may(Permission.staff):
+        links.append("<a href='/console/staff'>人员 Staff</a>")
+    return (f"<p>{text(member.name)} · {text(member.role.value)} · {text(member.hall_code)} · "
+            + " · ".join(links) + " "
+            + post_button("/console/logout", "退出 Sign out", {"csrf": csrf},
+                          button_id="logout") + "</p>")
 
 
 @router.get("/console", response_class=HTMLResponse)
@@ -121,54 +216,61 @@ def console(request: Request, ctx: ServerContext = Depends(get_context)) -> Resp
     member = _member(request, ctx)
     if member is None:
         return RedirectResponse("/console/login", status_code=303)
+    csrf = _csrf_of(request.cookies[COOKIE])
     called = request.query_params.get("called", "")
+    cases, calls, reviews, queues = [], [], [], []
     with ctx.db.transaction() as session:
-        cases = staff.list_cases(session, ctx, None, 200).cases
-        calls = staff.open_calls(session, member).calls
-        reviews = staff.open_bad_reviews(session, ctx).reviews
-        queues = citizens.queue_categories(session, ctx, hall_code=member.hall_code,
-                                           cohort=ctx.settings.default_cohort).categories
-    parts = [f"<p>{text(member.name)} · {text(member.hall_code)} · "
-             f"<a href='/console/fleet'>设备 Fleet</a></p>"]
+        if member.may(Permission.cases):
+            cases = staff.list_cases(session, ctx, member, None, 200).cases
+        if member.may(Permission.queue):
+            calls = staff.open_calls(session, member).calls
+            queues = citizens.queue_categories(session, ctx, hall_code=member.hall_code,
+                                               cohort=ctx.settings.default_cohort).categories
+        if member.may(Permission.reviews):
+            reviews = staff.open_bad_reviews(session, ctx, member).reviews
+    parts = [_nav(member, csrf)]
     if called:
         parts.append(f"<div class='card big' id='called'>请 {text(called)}</div>")
-    parts.append("<h2>叫号 Queue</h2>" + table(
-        ["类别 Category", "等候 Waiting", ""],
-        [([f"{text(q.name.zh)}<br><span class='muted'>{text(q.name.en)}</span>",
-           f"<span id='waiting-{text(q.code)}'>{q.waiting}</span>",
-           post_button(f"/console/queue/{q.code}/call-next", "叫下一位 Call next",
-                       {"window": "1"}, button_id=f"call-{q.code}")], "")
-         for q in queues]))
-    parts.append("<h2>求助 Staff calls</h2>" + table(
-        ["终端 Kiosk", "原因 Reason", "时间 Time", ""],
-        [([text(c.kiosk_id), text(c.reason), text(c.created_at.strftime("%H:%M")),
-           post_button(f"/console/calls/{c.call_id}/close", "已处理 Done")], "")
-         for c in calls]))
-    parts.append("<h2>差评整改 Bad reviews</h2>" + table(
-        ["评价 Level", "事项/办件 Case", "内容 Comment", "期限 Deadline"],
-        [([text(r.level), text(r.case_number or r.service_code or r.kiosk_id), text(r.comment),
-           text(r.deadline)], "overdue" if r.overdue else "") for r in reviews]))
-    parts.append("<h2>办件 Cases</h2>" + table(
-        ["编号 Number", "事项 Service", "状态 State", "承诺日期 Promised", "待补 Outstanding"],
-        [([text(c.case_number), text(c.service_name.zh),
-           f"<span class='state'>{text(STATE_NAMES.get(c.state.value, ('',))[0])}</span>",
-           text(c.promised_date or "—"),
-           text(", ".join(c.outstanding_materials))
-           + (f" (≤ {text(c.material_due_date)})" if c.material_due_date else "")],
-          "overdue" if c.overdue or c.materials_overdue else "") for c in cases]))
+    if member.may(Permission.queue):
+        parts.append("<h2>叫号 Queue</h2>" + table(
+            ["类别 Category", "等候 Waiting", ""],
+            [([f"{text(q.name.zh)}<br><span class='muted'>{text(q.name.en)}</span>",
+               f"<span id='waiting-{text(q.code)}'>{q.waiting}</span>",
+               post_button(f"/console/queue/{q.code}/call-next", "叫下一位 Call next",
+                           {"window": "1", "csrf": csrf}, button_id=f"call-{q.code}")], "")
+             for q in queues]))
+        parts.append("<h2>求助 Staff calls</h2>" + table(
+            ["终端 Kiosk", "原因 Reason", "时间 Time", ""],
+            [([text(c.kiosk_id), text(c.reason), text(c.created_at.strftime("%H:%M")),
+               post_button(f"/console/calls/{c.call_id}/close", "已处理 Done",
+                           {"csrf": csrf})], "")
+             for c in calls]))
+    if member.may(Permission.reviews):
+        parts.append("<h2>差评整改 Bad reviews</h2>" + table(
+            ["评价 Level", "事项/办件 Case", "内容 Comment", "期限 Deadline"],
+            [([text(r.level), text(r.case_number or r.service_code or r.kiosk_id),
+               text(r.comment), text(r.deadline)], "overdue" if r.overdue else "")
+             for r in reviews]))
+    if member.may(Permission.cases):
+        parts.append("<h2>办件 Cases</h2>" + table(
+            ["编号 Number", "事项 Service", "状态 State", "承诺日期 Promised",
+             "待补 Outstanding"],
+            [([f"<span class='case'>{text(c.case_number)}</span>", text(c.service_name.zh),
+               f"<span class='state'>{text(STATE_NAMES.get(c.state.value, ('',))[0])}</span>",
+               text(c.promised_date or "—"),
+               text(", ".join(c.outstanding_materials))
+               + (f" (≤ {text(c.material_due_date)})" if c.material_due_date else "")],
+              "overdue" if c.overdue or c.materials_overdue else "") for c in cases]))
     return HTMLResponse(page("大厅工作台 Hall console", "".join(parts)))
 
 
 @router.post("/console/queue/{category}/call-next")
-async def console_call_next(category: str, request: Request,
-                            ctx: ServerContext = Depends(get_context)) -> Response:
-    member = _member(request, ctx)
-    if member is None:
-        return RedirectResponse("/console/login", status_code=303)
-    window = (await _form(request)).get("window", "1")[:10] or "1"
+def console_call_next(category: str, form: Checked,
+                      ctx: ServerContext = Depends(get_context)) -> Response:
+    window = form.fields.get("window", "1")[:10] or "1"
     try:
         with ctx.db.transaction() as session:
-            called = staff.call_next(session, ctx, member, category, window)
+            called = staff.call_next(session, ctx, form.member, category, window)
         label = f"{called.ticket_no} 到 {window} 号窗口"
     except ProblemError as error:
         label = f"— ({error.detail})"
@@ -176,31 +278,39 @@ async def console_call_next(category: str, request: Request,
 
 
 @router.post("/console/calls/{call_id}/close")
-def console_close_call(call_id: str, request: Request,
+def console_close_call(call_id: str, form: Checked,
                        ctx: ServerContext = Depends(get_context)) -> Response:
-    member = _member(request, ctx)
-    if member is None:
-        return RedirectResponse("/console/login", status_code=303)
     try:
         with ctx.db.transaction() as session:
-            staff.close_call(session, ctx, member, call_id)
+            staff.close_call(session, ctx, form.member, call_id)
     except ProblemError:
         pass            # closed meanwhile by a colleague: the page shows the current list
     return RedirectResponse("/console", status_code=303)
 
 
-@router.get("/console/fleet", response_class=HTMLResponse)
-def console_fleet(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+def _viewer(request: Request, ctx: ServerContext, permission: Permission,
+            title: str) -> staff.StaffMember | Response:
+    """The member for a console page needing `permission`, or the response instead (the
+    sign-in page, or 403 for a role without it)."""
     member = _member(request, ctx)
     if member is None:
         return RedirectResponse("/console/login", status_code=303)
-    if member.role != "supervisor":
-        return HTMLResponse(page("设备 Fleet", "<p>仅限主管 Supervisors only</p>"),
+    if not member.may(permission):
+        return HTMLResponse(page(title, "<p>无权限 Not permitted for your role</p>"),
                             status_code=403)
+    return member
+
+
+@router.get("/console/fleet", response_class=HTMLResponse)
+def console_fleet(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+    member = _viewer(request, ctx, Permission.fleet, "设备 Fleet")
+    if isinstance(member, Response):
+        return member
+    csrf = _csrf_of(request.cookies[COOKIE])
     with ctx.db.transaction() as session:
-        kiosks: list[schemas.KioskView] = staff.fleet(session).kiosks
+        kiosk_views: list[schemas.KioskView] = staff.fleet(session, member).kiosks
     rows = []
-    for k in kiosks:
+    for k in kiosk_views:
         reported = k.reported
         devices = ", ".join(f"{name}: {d.get('availability')}"
                             for name, d in sorted(reported.get("devices", {}).items()))
@@ -208,8 +318,45 @@ def console_fleet(request: Request, ctx: ServerContext = Depends(get_context)) -
                       text(k.hall_code), text(reported.get("queue_depth", "—")),
                       text(reported.get("oldest_unsent_age_s", "—")), text(devices or "—"),
                       text(k.reported_at.strftime("%m-%d %H:%M") if k.reported_at else "—"),
-                      "<br>".join(text(a) for a in k.alarms) or "—"],
+                      "<br>".join(text(a) for a in k.alarms) or "—",
+                      post_button(f"/console/kiosks/{k.kiosk_id}/revoke", "吊销 Revoke",
+                                  {"csrf": csrf}, button_id=f"revoke-{k.kiosk_id}")],
                      "overdue" if k.alarms else ""))
-    return HTMLResponse(page("设备 Fleet", table(
+    return HTMLResponse(page("设备 Fleet", _nav(member, csrf) + table(
         ["终端 Kiosk", "大厅 Hall", "待发 Queue", "最久未发(s) Oldest unsent",
-         "设备 Devices", "上报 Reported", "告警 Alarms"], rows)))
+         "设备 Devices", "上报 Reported", "告警 Alarms", ""], rows)))
+
+
+@router.get("/console/staff", response_class=HTMLResponse)
+def console_staff(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+    member = _viewer(request, ctx, Permission.staff, "人员 Staff")
+    if isinstance(member, Response):
+        return member
+    csrf = _csrf_of(request.cookies[COOKIE])
+    with ctx.db.transaction() as session:
+        rows = [([text(a.staff_id), text(a.name), text(a.role), text(a.hall_code),
+                  "已吊销 Revoked" if a.revoked_at else post_button(
+                      f"/console/staff/{a.staff_id}/revoke", "吊销 Revoke", {"csrf": csrf},
+                      button_id=f"revoke-{a.staff_id}")], "")
+                for a in accounts.accounts_visible_to(session, member)]
+    return HTMLResponse(page("人员 Staff", _nav(member, csrf) + table(
+        ["工号 Staff id", "姓名 Name", "角色 Role", "大厅 Hall", ""], rows)))
+
+
+@router.post("/console/staff/{staff_id}/revoke")
+@router.post("/console/kiosks/{kiosk_id}/revoke")
+def console_revoke(request: Request, form: Checked,
+                   ctx: ServerContext = Depends(get_context)) -> Response:
+    """Revoke a staff account or a kiosk from the console (effective at the next request)."""
+    member, params = form.member, request.path_params
+    try:
+        with ctx.db.transaction() as session:
+            if "staff_id" in params:
+                accounts.revoke(session, params["staff_id"], now=ctx.now(), by=member)
+            else:
+                kiosks.revoke(session, params["kiosk_id"], now=ctx.now(), by=member)
+    except ProblemError as error:
+        return HTMLResponse(page("大厅工作台 Hall console", f"<p>{text(error.detail)}</p>"),
+                            status_code=error.status)
+    return RedirectResponse("/console/staff" if "staff_id" in params else "/console/fleet",
+                            status_code=303)

@@ -1,5 +1,11 @@
 """Identify: an identity document, then the live face against the document's photo.
 
+Before the face check the citizen is told what is captured (a live picture of the face),
+why (to compare it with the document's or the registry's photo) and for how long (only
+during the comparison; nothing is kept or sent), and asked to agree. Declining leads to
+the staff-assisted path, never to a dead end (PIPL art. 14, 17, 29: separate consent for
+biometric information).
+
 Resident ID cards are read by the SAM reader; passports and permits over PC/SC with the MRZ
 key typed on the keypad or read from a code. The face is checked against the chip photo,
 or, when the card's photo cannot be decoded, against the reference photo the district
@@ -28,6 +34,7 @@ class IdentifyState(JourneyState):
     SCAN_MRZ = ("scan_mrz", "document")
     READ_PASSPORT = ("read_passport", "document")
     READ_FAILED = ("read_failed", "document")
+    FACE_CONSENT = ("face_consent", "face")
     FETCH_PHOTO = ("fetch_photo", "face")
     NO_PHOTO = ("no_photo", "face")
     FACE_CHECK = ("face_check", "face")
@@ -169,13 +176,24 @@ class IdentifyJourney(Journey[IdentifyState]):
         self.mrz_key = None
         if not self.services.usable("face_camera", self.services.face):
             return self.call_staff("device_fault", problem="camera_down")
-        if document.photo:
-            self.reference_photo = document.photo
+        self._go(S.FACE_CONSENT)
+
+    def accept_face_check(self) -> None:
+        """The citizen agreed to the face check after reading the notice."""
+        self._require(S.FACE_CONSENT)
+        if self.document.photo:
+            self.reference_photo = self.document.photo
             return self._start_face()
         self._go(S.FETCH_PHOTO)
-        who = Identified(document, "document", self.services.clock.now())
+        who = Identified(self.document, "document", self.services.clock.now())
         self._after(self.services.citizen.reference_photo(who), self._reference_photo,
                     self._no_reference_photo)
+
+    def decline_face_check(self) -> None:
+        """No face check: staff check the identity by hand instead (the server's reason for
+        a call is "identity_failed": the kiosk could not confirm who this is)."""
+        self._require(S.FACE_CONSENT)
+        self.call_staff("identity_failed", problem="consent_declined")
 
     def _reference_photo(self, photo: bytes | None) -> None:
         if not photo:

@@ -160,6 +160,10 @@ def build_report(core, loaded) -> dict[str, Any]:
     virtual = virtual_reader_problem(loaded)
     if virtual:
         problems.append({"role": "id_reader", "reason": virtual, "journeys": []})
+    queue = queue_report(core)
+    if queue.get("signing_key_exposed"):
+        problems.append({"role": "signing_key", "reason": queue["signing_key_exposed"],
+                         "journeys": []})
     return {
         "kiosk": config.kiosk.id,
         "ok": not problems,
@@ -170,7 +174,7 @@ def build_report(core, loaded) -> dict[str, Any]:
         "face_pipeline": face,
         "display": {"platform": display.platform, "usable": display.usable,
                     "missing": list(display.missing), "reason": display.reason},
-        "queue": queue_report(core),
+        "queue": queue,
         "server": server_report(core),
     }
 
@@ -205,6 +209,7 @@ def face_report(core, timeout_s: float) -> dict[str, Any]:
 
 def queue_report(core) -> dict[str, Any]:
     from offline_queue.errors import StorageUnavailable
+    from offline_queue.identity import signing_key_exposure
     if core.queue is None:
         return {"usable": False, "error": "no offline queue"}
     try:
@@ -213,6 +218,7 @@ def queue_report(core) -> dict[str, Any]:
         return {"usable": False, "error": str(error)}
     status["usable"] = True
     status["enrolled"] = core.queue.worker is not None
+    status["signing_key_exposed"] = signing_key_exposure(core.queue.outbox.directory)
     return status
 
 
@@ -255,6 +261,10 @@ def render(report: dict[str, Any]) -> str:
     lines += ["queue: " + (f"pending {queue['depth']}, quarantined {queue['quarantined']}"
                                f", enrolled {queue['enrolled']}"
                                if queue.get("usable") else f"UNUSABLE: {queue.get('error')}")]
+    if queue.get("usable") and queue["enrolled"]:
+        lines.append("signing key: " + (f"EXPOSED: {queue['signing_key_exposed']}"
+                                        if queue["signing_key_exposed"]
+                                        else "readable only by the kiosk user"))
     server = report["server"]
     reach = {True: "reachable", False: "UNREACHABLE", None: "not checked"}[server["reachable"]]
     offset = server.get("clock_offset_s")

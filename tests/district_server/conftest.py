@@ -109,13 +109,38 @@ def client(ctx) -> TestClient:
         yield test_client
 
 
-def enrolled_kiosk(ctx, client, kiosk_id: str = "test-kiosk-001") -> KioskDouble:
+def enrolled_kiosk(ctx, client, kiosk_id: str = "test-kiosk-001",
+                   hall_code: str = "FT-CENTRE") -> KioskDouble:
     with ctx.db.transaction() as session:
-        token = issue_token(session, now=ctx.now(), ttl_s=600, hall_code="FT-CENTRE",
-                            cohort="default")
+        token = issue_token(session, now=ctx.now(), ttl_s=600, hall_code=hall_code,
+                            cohort="default", kiosk_id=kiosk_id)
     kiosk = KioskDouble(client, kiosk_id)
     kiosk.enroll(token)
     return kiosk
+
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+def add_staff(ctx, role: str = "clerk", hall_code: str = "FT-CENTRE",
+              staff_id: str = "") -> str:
+    """A staff account (password STAFF_PASSWORD); returns its staff id."""
+    from district_server.staff.accounts import create_account
+    staff_id = staff_id or f"{role}-{hall_code}".lower()
+    with ctx.db.transaction() as session:
+        create_account(session, staff_id=staff_id, name=staff_id, role=role,
+                       hall_code=hall_code, password=STAFF_PASSWORD, now=ctx.now())
+    return staff_id
+
+
+def staff_headers(ctx, client, role: str = "clerk", hall_code: str = "FT-CENTRE",
+                  staff_id: str = "") -> dict[str, str]:
+    """Sign a new member of staff in through /v1/staff/login: Authorization headers."""
+    staff_id = add_staff(ctx, role, hall_code, staff_id)
+    signed_in = client.post("/v1/staff/login", json={"staff_id": staff_id,
+                                                     "password": STAFF_PASSWORD})
+    assert signed_in.status_code == 200, signed_in.text
+    return {"Authorization": f"Bearer {signed_in.json()['token']}"}
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ def test_another_kiosks_upload_is_403(ctx, client, kiosk):
 def test_enrolment_token_is_single_use_and_bound(ctx, client):
     with ctx.db.transaction() as session:
         token = issue_token(session, now=ctx.now(), ttl_s=600, hall_code="FT-CENTRE",
-                            cohort="default")
+                            cohort="default", kiosk_id="kiosk-one")
         bound = issue_token(session, now=ctx.now(), ttl_s=600, hall_code="FT-CENTRE",
                             cohort="default", kiosk_id="kiosk-bound")
     KioskDouble(client, "kiosk-one").enroll(token)

@@ -1,6 +1,8 @@
 """Oversize and malformed bodies get a clear 413/422/401, never a 500, and change nothing."""
 from __future__ import annotations
 
+import json
+
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from wire import v1
@@ -46,3 +48,15 @@ def test_signed_garbage_never_causes_a_server_error(kiosk, body):
                            (f"/v1/kiosks/{kiosk.kiosk_id}/state", "PATCH")):
         response = kiosk.request(method, target, body)
         assert response.status_code in (200, 401, 403, 413, 422), (target, response.text)
+
+
+def test_a_nul_character_in_a_case_number_is_refused_not_a_server_error(ctx, kiosk):
+    from tests.district_server.conftest import add_staff
+    from tests.district_server.test_openapi import staff_session
+    token = staff_session(ctx, add_staff(ctx, "administrator"))
+    body = json.dumps({"case_number": "A\u0000B", "kiosk_id": kiosk.kiosk_id, "compartment": 1,
+                       "items": ["licence"]}).encode()
+    response = kiosk.request("POST", "/v1/staff/parcels", body,
+                             headers={"Authorization": f"Bearer {token}",
+                                      "Content-Type": "application/json"})
+    assert response.status_code in (404, 422), response.text

@@ -2,6 +2,7 @@
 HTTP on loopback with several workers."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -10,14 +11,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import httpx
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from district_server.cli import main
 from district_server.migrations import upgrade
+from district_server.settings import Settings
 from district_server.models import metadata
 from tests.district_server.kiosk_double import KioskDouble
 from wire import v1
@@ -43,9 +47,23 @@ def test_keys_and_enroll_token(tmp_path: Path, capsys):
     assert len(rotated["payload_key_ids"]) == 2 and rotated["key_id"] != keys["key_id"]
     assert main(data + ["enroll-token", "--kiosk-id", "kiosk-a"]) == 0
     assert len(capsys.readouterr().out.strip()) >= 16
-    assert main(["staff-token", "--data-dir", str(tmp_path), "--name", "wang",
-                 "--role", "supervisor"]) == 0
-    assert capsys.readouterr().out.startswith("st_")
+    with pytest.raises(SystemExit) as usage:        # a token is bound to one kiosk id
+        main(data + ["enroll-token"])
+    assert usage.value.code == 2 and "--kiosk-id" in capsys.readouterr().err
+
+
+def test_staff_add_and_revoke_staff_and_kiosks(tmp_path: Path, capsys, monkeypatch):
+    import io
+    data = ["--data-dir", str(tmp_path)]
+    monkeypatch.setattr("sys.stdin", io.StringIO("long enough password\n"))
+    assert main(data + ["staff-add", "--id", "wang01", "--name", "王", "--role", "supervisor",
+                        "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(data + ["staff-add", "--id", "li02", "--name", "李", "--password-stdin"]) == 5
+    assert "at least" in capsys.readouterr().err
+    assert main(data + ["staff-revoke", "wang01"]) == 0
+    assert main(data + ["staff-revoke", "nobody"]) == 5
+    assert main(data + ["kiosk-revoke", "kiosk-nobody"]) == 5
 
 
 def test_catalogue_validate_reports_problems(tmp_path: Path, capsys):
@@ -60,10 +78,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_run_serves_over_loopback_with_two_workers(tmp_path: Path):
+@contextlib.contextmanager
+def served(data_dir: Path, *options: str) -> Iterator[str]:
+    """`district-server run` in a process of its own; yields its base URL once healthy."""
     port = free_port()
-    command = [sys.executable, "-m", "district_server.cli", "run", "--data-dir", str(tmp_path),
-               "--port", str(port), "--workers", "2"]
+    command = [sys.executable, "-m", "district_server.cli", "run", "--data-dir", str(data_dir),
+               "--port", str(port), *options]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               start_new_session=True)
     try:
@@ -71,17 +91,30 @@ def test_run_serves_over_loopback_with_two_workers(tmp_path: Path):
         deadline = time.monotonic() + 60
         while True:
             try:
-                health = httpx.get(f"{base}/v1/health", timeout=2)
+                httpx.get(f"{base}/v1/health", timeout=2)
                 break
             except httpx.TransportError:
                 assert server.poll() is None, server.stderr.read().decode()
                 assert time.monotonic() < deadline, "server did not come up"
                 time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(20)
+
+
+def enrolment_token(data_dir: Path, kiosk_id: str) -> str:
+    return subprocess.run([sys.executable, "-m", "district_server.cli", "--data-dir",
+                           str(data_dir), "enroll-token", "--kiosk-id", kiosk_id],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_run_serves_over_loopback_with_two_workers(tmp_path: Path):
+    with served(tmp_path, "--workers", "2") as base:
+        health = httpx.get(f"{base}/v1/health", timeout=2)
         assert health.status_code == 204
         assert health.headers[v1.HEADER_API] == "v1" and "GMT" in health.headers["Date"]
-        token = subprocess.run([sys.executable, "-m", "district_server.cli", "--data-dir",
-                                str(tmp_path), "enroll-token"], capture_output=True, text=True,
-                               check=True).stdout.strip()
+        token = enrolment_token(tmp_path, "live-kiosk-01")
         with httpx.Client(base_url=base, timeout=10) as http:
             kiosk = KioskDouble(http, "live-kiosk-01")
             kiosk.enroll(token)
@@ -89,10 +122,49 @@ def test_run_serves_over_loopback_with_two_workers(tmp_path: Path):
                         for _ in range(6)}          # spread over both workers
             assert statuses == {200}
             assert http.get("/openapi.json").json()["info"]["version"] == "v1"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(20)
+
+
+def test_booking_code_rate_limit_holds_across_two_server_processes(tmp_path: Path):
+    """Guesses alternate between two servers on one database; the limit counts them all
+    (a per-process counter would let twice as many through)."""
+    limit, _window = Settings(data_dir=tmp_path).booking_code_attempts_per_kiosk
+    with served(tmp_path) as first, served(tmp_path) as second:
+        token = enrolment_token(tmp_path, "guessing-kiosk")
+        with httpx.Client(base_url=first, timeout=10) as one, \
+                httpx.Client(base_url=second, timeout=10) as two:
+            kiosks = [KioskDouble(one, "guessing-kiosk"), KioskDouble(two, "guessing-kiosk")]
+            kiosks[0].enroll(token)
+            kiosks[1].key, kiosks[1].district = kiosks[0].key, kiosks[0].district
+            statuses = [kiosks[n % 2].request("POST", "/v1/citizen/check-in",
+                                              {"booking_code": f"G{n:08d}"}).status_code
+                        for n in range(2 * limit)]
+    assert statuses == [404] * limit + [429] * limit
 
 
 def test_tls_options_go_together(tmp_path: Path):
     assert main(["run", "--data-dir", str(tmp_path), "--tls-cert", "cert.pem"]) == 2
+
+
+def test_purge_command(tmp_path: Path, capsys):
+    assert main(["--data-dir", str(tmp_path), "purge", "--retention-days", "30"]) == 0
+    assert "purged 0 cases" in capsys.readouterr().out
+
+
+def test_upgrade_keeps_blobs_visible_to_the_kiosks_that_submitted_them(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    upgrade(url, "0006")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO blobs (sha256, length, stored_at) VALUES "
+            "('" + "a" * 64 + "', 3, '2026-11-26 10:00:00'), "
+            "('" + "b" * 64 + "', 3, '2026-11-26 10:00:00')")
+        connection.exec_driver_sql(
+            "INSERT INTO submissions (submission_id, kiosk_id, kiosk_seq, kind, digest, "
+            "envelope, receipt, signature_b64, received_at) VALUES ('s-1', 'kiosk-a', 1, "
+            "'submission', 'd', '{\"blobs\": [\"" + "a" * 64 + "\"]}', '', '', "
+            "'2026-11-26 10:00:00')")
+    upgrade(url)
+    with engine.connect() as connection:
+        owners = connection.exec_driver_sql("SELECT sha256, kiosk_id FROM blob_owners").all()
+    assert owners == [("a" * 64, "kiosk-a")]

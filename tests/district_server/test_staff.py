@@ -1,4 +1,4 @@
-"""Hall staff API: bearer credentials with roles, the case workflow to a locker parcel the
+"""Hall staff API: signed-in staff with roles, the case workflow to a locker parcel the
 kiosk sees in its desired state, queue calling with priorities, staff calls, the fleet."""
 from __future__ import annotations
 
@@ -6,24 +6,20 @@ import hashlib
 
 import pytest
 
-from district_server.staff.service import issue_token
+from tests.district_server.conftest import add_staff, staff_headers
 from tests.district_server.kiosk_double import application
 from wire import v1
 
 
-def token(ctx, role: str = "clerk") -> dict[str, str]:
-    with ctx.db.transaction() as session:
-        value = issue_token(session, name=f"{role}-1", role=role, hall_code="FT-CENTRE",
-                            now=ctx.now())
-    return {"Authorization": f"Bearer {value}"}
 
 
 def test_staff_endpoints_need_a_token_and_the_fleet_a_supervisor(client, ctx, kiosk):
     assert client.get("/v1/staff/cases").status_code == 401
-    assert client.get("/v1/staff/cases", headers={"Authorization": "Bearer nope"}).status_code == 401
-    assert client.get("/v1/staff/fleet", headers=token(ctx)).status_code == 403
+    assert client.get("/v1/staff/cases",
+                      headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert client.get("/v1/staff/fleet", headers=staff_headers(ctx, client)).status_code == 403
     kiosk.request("PATCH", f"/v1/kiosks/{kiosk.kiosk_id}/state", {"queue_depth": 2})
-    fleet = client.get("/v1/staff/fleet", headers=token(ctx, "supervisor")).json()
+    fleet = client.get("/v1/staff/fleet", headers=staff_headers(ctx, client, "technician")).json()
     [entry] = fleet["kiosks"]
     assert entry["kiosk_id"] == kiosk.kiosk_id and entry["reported"]["queue_depth"] == 2
 
@@ -34,7 +30,7 @@ def desired_assignments(kiosk):
 
 
 def test_case_workflow_to_a_locker_parcel(client, ctx, kiosk):
-    clerk = token(ctx)
+    clerk = staff_headers(ctx, client)
     photo = kiosk.upload_blob(kiosk.encrypt_blob(b"photo"))
     number = kiosk.put(kiosk.envelope("submission", application(photo_blob=photo),
                                       blobs=[photo])).json()["receipt"]["case_number"]
@@ -73,7 +69,7 @@ def test_case_workflow_to_a_locker_parcel(client, ctx, kiosk):
 
 
 def test_recall_frees_the_compartment(client, ctx, kiosk):
-    clerk = token(ctx)
+    clerk = staff_headers(ctx, client)
     photo = kiosk.upload_blob(kiosk.encrypt_blob(b"photo"))
     number = kiosk.put(kiosk.envelope("submission", application(photo_blob=photo),
                                       blobs=[photo])).json()["receipt"]["case_number"]
@@ -87,7 +83,7 @@ def test_recall_frees_the_compartment(client, ctx, kiosk):
 
 
 def test_call_next_serves_priority_tickets_first(client, ctx, kiosk):
-    clerk = token(ctx)
+    clerk = staff_headers(ctx, client)
     numbers = []
     for id_number, priority in (("440524188001010014", "normal"),
                                 ("110105195001010039", "elderly")):
@@ -104,7 +100,7 @@ def test_call_next_serves_priority_tickets_first(client, ctx, kiosk):
 
 
 def test_staff_calls_are_listed_and_closed(client, ctx, kiosk):
-    clerk = token(ctx)
+    clerk = staff_headers(ctx, client)
     call = kiosk.request("POST", "/v1/citizen/staff-call", {"reason": "accessibility"}).json()
     calls = client.get("/v1/staff/staff-calls", headers=clerk).json()["calls"]
     assert [c["call_id"] for c in calls] == [call["call_id"]] and calls[0]["identified"] is False
@@ -116,11 +112,11 @@ def test_staff_calls_are_listed_and_closed(client, ctx, kiosk):
 @pytest.mark.parametrize("role", ["janitor"])
 def test_unknown_roles_are_refused(ctx, role):
     with pytest.raises(ValueError):
-        token(ctx, role)
+        add_staff(ctx, role)
 
 
 def test_bad_ratings_open_a_follow_up_with_a_deadline(client, ctx, kiosk):
-    clerk = token(ctx)
+    clerk = staff_headers(ctx, client, "supervisor")
     for level in (4, 1):
         rating = {"level": level, "indicator_set_version": "gd-2020", "comment": "等太久",
                   "rated_at": "2026-11-26T10:00:00Z"}

@@ -7,9 +7,8 @@ import shutil
 import httpx
 import pytest
 
-from district_server.staff.service import issue_token
 from tests.conftest import require_service
-from tests.district_server.conftest import enrolled_kiosk
+from tests.district_server.conftest import STAFF_PASSWORD, add_staff, enrolled_kiosk
 from tests.district_server.kiosk_double import application
 from wire import v1
 
@@ -54,15 +53,15 @@ def test_hall_console_in_chromium(ctx, live_server, browser):
         kiosk.request("PATCH", f"/v1/kiosks/{kiosk.kiosk_id}/state", {"queue_depth": 1})
         ticket = kiosk.request("POST", "/v1/citizen/tickets", {
             "assertion": kiosk.assertion(), "category": "civil"}).json()["ticket_no"]
-    with ctx.db.transaction() as session:
-        token = issue_token(session, name="wang", role="supervisor", hall_code="FT-CENTRE",
-                            now=ctx.now())
+    staff_id = add_staff(ctx, "administrator")
     browser.get(f"{live_server.url}/console")
     assert browser.current_url.endswith("/console/login")
-    browser.find_element(By.ID, "token").send_keys("wrong")
+    browser.find_element(By.ID, "staff_id").send_keys(staff_id)
+    browser.find_element(By.ID, "password").send_keys("wrong password")
     browser.find_element(By.ID, "login").click()
-    wait.until(shows.text_to_be_present_in_element((By.TAG_NAME, "main"), "令牌无效"))
-    browser.find_element(By.ID, "token").send_keys(token)
+    wait.until(shows.text_to_be_present_in_element((By.ID, "error"), "工号或密码错误"))
+    browser.find_element(By.ID, "staff_id").send_keys(staff_id)
+    browser.find_element(By.ID, "password").send_keys(STAFF_PASSWORD)
     browser.find_element(By.ID, "login").click()
     assert wait.until(shows.presence_of_element_located((By.ID, "waiting-civil"))).text == "1"
     browser.find_element(By.ID, "call-civil").click()

@@ -48,7 +48,7 @@ def run_crash_test(district, queue: Path, rounds: int,
                    boundaries: tuple[str, ...] = BOUNDARIES) -> dict:
     """`district` is a started tests.offline_queue.live_district.LiveDistrict."""
     started = time.monotonic()
-    enroll(district.url, district.enrollment_token(), KIOSK_ID, queue, clock=SystemClock())
+    enroll(district.url, district.enrollment_token(KIOSK_ID), KIOSK_ID, queue, clock=SystemClock())
     shown: list[str] = []
     kills: Counter[str] = Counter()
     survivors: list[str] = []

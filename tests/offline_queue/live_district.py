@@ -74,7 +74,7 @@ class LiveDistrict:
 
     # --- operator actions ----------------------------------------------------------------
 
-    def enrollment_token(self, kiosk_id: str | None = None) -> str:
+    def enrollment_token(self, kiosk_id: str) -> str:
         from district_server.kiosks.service import issue_token
         assert self.app is not None
         ctx = self.app.state.ctx

@@ -29,7 +29,7 @@ def test_not_enrolled_kiosk_refuses_capture_and_has_no_worker(tmp_path, test_clo
 
 
 def test_enqueue_wakes_the_running_worker(district, tmp_path, test_clock):
-    enroll(district.url, district.enrollment_token(), "kiosk-svc-01", tmp_path / "queue",
+    enroll(district.url, district.enrollment_token("kiosk-svc-01"), "kiosk-svc-01", tmp_path / "queue",
            clock=SystemClock())
     service = QueueService.open(QUEUE, SERVER, tmp_path, test_clock)
     service.start()

@@ -67,7 +67,8 @@ class Kiosk:
 
 def make_kiosk(district: LiveDistrict, proxy: FaultProxy, directory: Path, clock,
                timeout_s: float = 10.0, kiosk_id: str = KIOSK_ID) -> Kiosk:
-    enroll(district.url, district.enrollment_token(), kiosk_id, directory, clock=SystemClock())
+    enroll(district.url, district.enrollment_token(kiosk_id), kiosk_id, directory,
+           clock=SystemClock())
     return open_kiosk(district, proxy, directory, clock, timeout_s)
 
 

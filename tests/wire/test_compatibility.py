@@ -162,7 +162,8 @@ def test_previous_release_kiosk_enrols_with_the_new_server(district, tmp_path):
     kiosk that lists them in X-Kiosk-Features: the previous release refuses unknown fields."""
     from offline_queue.identity import load_or_create_signing_key, raw_public_key_b64
     key = load_or_create_signing_key(tmp_path)
-    request = v1.EnrollRequest(token=district.enrollment_token(), kiosk_id="kiosk-old-2",
+    request = v1.EnrollRequest(token=district.enrollment_token("kiosk-old-2"),
+                               kiosk_id="kiosk-old-2",
                                signing_public_key=raw_public_key_b64(key))
     answer = requests.post(district.url + v1.PATH_ENROLL, json=request.model_dump(mode="json"),
                            timeout=10)

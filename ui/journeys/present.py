@@ -54,6 +54,36 @@ def _problem(journey: Journey) -> dict[str, str] | None:
 STAFF_ACTION = ("identify.call_staff", "请工作人员帮助", "Ask staff for help")
 
 
+def face_consent_notice(prefix: str) -> dict[str, Any]:
+    """What the face check captures, why, for how long, and the two answers (PIPL)."""
+    return {
+        "title": say("人脸比对前请您知悉", "Before the face check"),
+        "points": [
+            {"label": say("采集什么", "What is captured"),
+             "text": say("摄像头拍摄您的实时面部图像。",
+                         "A live picture of your face from the camera.")},
+            {"label": say("用途", "Why"),
+             "text": say("仅用于与证件照片（或登记照片）比对，确认是您本人办理。",
+                         "Only to compare it with the photo of your document (or the "
+                         "registered photo), to confirm it is you.")},
+            {"label": say("保存多久", "For how long"),
+             "text": say("只在比对的几秒内使用，比对后立即删除，不保存、不上传。",
+                         "Only for the seconds of the comparison; deleted right after, "
+                         "never stored or sent.")},
+            {"label": say("不同意", "If you do not agree"),
+             "text": say("工作人员可以当面为您核验身份，业务照常办理。",
+                         "Staff can check your identity in person; your business goes "
+                         "on as usual.")},
+        ],
+        "actions": [
+            action(prefix + "accept_face_check", "同意并开始比对", "Agree and start the check",
+                   primary=True),
+            action(prefix + "decline_face_check", "不同意，请工作人员核验",
+                   "Do not agree: ask staff to check"),
+        ],
+    }
+
+
 def identify_snapshot(journey, prefix: str = "identify.") -> dict[str, Any]:
     state = journey.state.value
     staff = action(prefix + "call_staff", *STAFF_ACTION[1:])
@@ -65,6 +95,8 @@ def identify_snapshot(journey, prefix: str = "identify.") -> dict[str, Any]:
             action(prefix + "choose_resident_id", "居民身份证", "Resident ID card", primary=True),
             action(prefix + "choose_passport", "护照 / 港澳台通行证", "Passport or travel permit"),
             staff])
+    elif state == "face_consent":
+        data["consent"] = face_consent_notice(prefix)
     elif state == "read_failed":
         data["message"] = message(say("证件没有读取成功", "The document was not read"),
                                   _problem(journey), [

@@ -21,7 +21,7 @@ MESSAGE, WAITING, ENTRY, ENDED = ("common/Message.qml", "common/Waiting.qml",
 IDENTIFY_SCREENS = {
     "choose_document": MESSAGE, "read_id_card": WAITING, "enter_mrz": ENTRY,
     "scan_mrz": WAITING, "read_passport": WAITING, "read_failed": MESSAGE,
-    "fetch_photo": WAITING, "no_photo": MESSAGE, "face_check": "identify/FaceCheck.qml",
+    "face_consent": "identify/Consent.qml", "fetch_photo": WAITING, "no_photo": MESSAGE, "face_check": "identify/FaceCheck.qml",
     "face_failed": MESSAGE, "staff": MESSAGE, "identified": MESSAGE, "ended": ENDED,
 }
 assert set(IDENTIFY_SCREENS) == {s.value for s in IdentifyState}

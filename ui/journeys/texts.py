@@ -57,6 +57,7 @@ PROBLEMS = {
     "face_no_face": say("没有看到您的脸，请站在屏幕正前方。", "Your face was not seen. Please stand right in front of the screen."),
     "face_timeout": say("时间到了，请再试一次。", "Time ran out. Please try again."),
     "face_failed": say("多次比对未成功，已为您呼叫工作人员，请拿好转介单稍候。", "The face check did not succeed. Staff have been called; please keep the referral slip and wait."),
+    "consent_declined": say("您选择不进行人脸比对，已为您呼叫工作人员人工核验身份。", "You chose no face check. Staff have been called to check your identity in person."),
     "camera_down": say("摄像头暂时不能使用，已为您呼叫工作人员核验身份。", "The camera is not working. Staff have been called to check your identity."),
     "device_fault": say("设备暂时不能使用，已为您呼叫工作人员。", "A device is not working. Staff have been called."),
     "identity_failed": say("已为您呼叫工作人员，请稍候。", "Staff have been called; please wait."),

@@ -201,6 +201,7 @@ def test_face_failure_in_apply_leads_to_staff_and_wipes_on_home(services):
     journey.apply_now()
     journey.identify.choose_resident_id()
     services.documents.last.set_result(RESIDENT)
+    journey.identify.accept_face_check()
     for _ in range(services.settings.face_attempts):
         services.face.last.set_result(FaceOutcome(False, True, "no_match"))
         if journey.identify.state.value == "face_failed":

@@ -2,6 +2,8 @@
 signed requests, signed citizen assertions), and the journeys on top of it."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from foundation.clock import SystemClock
@@ -22,17 +24,23 @@ def district(tmp_path):
         yield server
 
 
-@pytest.fixture
-def client(district, tmp_path):
+def enrolled_client(district, directory, kiosk_id: str, clock, clock_offset_s: float = 0.0):
+    """A CitizenClient of a freshly enrolled kiosk (its transport's measured clock offset
+    set as the health probe would)."""
     from offline_queue.citizen import CitizenClient
     from offline_queue.enrolment import enroll
     from offline_queue.transport import SignedTransport
-    clock = SystemClock()
-    identity = enroll(district.url, district.enrollment_token("kiosk-g-1"), "kiosk-g-1",
-                      tmp_path / "queue", clock=clock)
+    identity = enroll(district.url, district.enrollment_token(kiosk_id), kiosk_id, directory,
+                      clock=clock)
     transport = SignedTransport(district.url, identity.kiosk_id, identity.signing_key,
                                 clock=clock)
-    made = CitizenClient(transport, identity.signing_key, clock=clock)
+    transport.clock_offset_s = clock_offset_s
+    return CitizenClient(transport, identity.signing_key, clock=clock)
+
+
+@pytest.fixture
+def client(district, tmp_path):
+    made = enrolled_client(district, tmp_path / "queue", "kiosk-g-1", SystemClock())
     yield CitizenPort(made)
     made.close()
 
@@ -51,6 +59,23 @@ def test_citizen_services_answer_for_an_identified_citizen(client):
     ticket = client.take_ticket(categories[0].code).result(WAIT)
     assert ticket.ticket_no and ticket.category == categories[0].code
     assert client.call_staff("help", "identify").result(WAIT) >= 0
+
+
+class FastClock(SystemClock):
+    """The kiosk's wall clock running 40 s ahead of the server's."""
+
+    def now(self):
+        return super().now() + timedelta(seconds=40)
+
+
+def test_a_kiosk_with_a_fast_clock_still_reads_for_the_citizen(district, tmp_path):
+    clock = FastClock()
+    made = enrolled_client(district, tmp_path / "fast", "kiosk-fast", clock, -40.0)
+    try:
+        identified = Identified(RESIDENT, "document+face", clock.now())
+        assert isinstance(CitizenPort(made).cases(identified).result(WAIT), list)
+    finally:
+        made.close()
 
 
 def test_unknown_booking_code_is_not_found(client):

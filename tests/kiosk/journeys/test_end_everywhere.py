@@ -18,6 +18,7 @@ def _identify(path):
     return [
         lambda j, s: path(j).choose_resident_id(),
         lambda j, s: s.documents.last.set_result(RESIDENT),
+        lambda j, s: path(j).accept_face_check(),
         lambda j, s: s.face.last.set_result(FaceOutcome(False, True, "no_match")),
         lambda j, s: path(j).retry_face(),
         lambda j, s: s.face.last.set_result(FaceOutcome(True, True)),
@@ -57,6 +58,7 @@ IDENTIFY_PASSPORT = [
 IDENTIFY_NO_PHOTO = [
     lambda j, s: j.choose_resident_id(),
     lambda j, s: s.documents.last.set_result(RESIDENT.__class__("resident_id", "1", "李四")),
+    lambda j, s: j.accept_face_check(),
     lambda j, s: s.citizen.release(),
 ]
 QUERY = [*_identify(lambda j: j.identify), lambda j, s: s.citizen.release()]

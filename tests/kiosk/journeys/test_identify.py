@@ -18,6 +18,9 @@ def test_resident_card_and_face(services):
     journey.choose_resident_id()
     assert journey.state is S.READ_ID_CARD and journey.step() == (1, 2)
     services.documents.last.set_result(RESIDENT)
+    assert journey.state is S.FACE_CONSENT and journey.step() == (2, 2)
+    assert services.face.futures == []                # no camera before the consent
+    journey.accept_face_check()
     assert journey.state is S.FACE_CHECK and journey.step() == (2, 2)
     assert services.face.reference == RESIDENT.photo
     services.face.on_guidance(FaceGuidance("move_closer", 0.2))
@@ -39,6 +42,7 @@ def test_passport_with_typed_mrz_key(services):
     assert journey.state is S.READ_PASSPORT
     assert services.documents.keys[-1].document_number == "E12345678"
     services.documents.last.set_result(PASSPORT)
+    journey.accept_face_check()
     assert journey.state is S.FACE_CHECK
 
 
@@ -99,6 +103,8 @@ def test_card_without_photo_uses_the_reference_photo(services):
     journey = IdentifyJourney(services)
     journey.choose_resident_id()
     services.documents.last.set_result(CitizenDocument("resident_id", "1", "李四", photo=None))
+    assert journey.state is S.FACE_CONSENT and journey.reference_photo is None
+    journey.accept_face_check()
     assert journey.state is S.FACE_CHECK
     assert services.face.reference == b"\xff\xd8reference"
 
@@ -108,6 +114,7 @@ def test_offline_without_photo_says_so_and_offers_staff(catalogue, test_clock):
     journey = IdentifyJourney(services)
     journey.choose_resident_id()
     services.documents.last.set_result(CitizenDocument("resident_id", "1", "李四", photo=None))
+    journey.accept_face_check()
     assert journey.state is S.NO_PHOTO and journey.problem == "no_photo_offline"
     journey.call_staff()
     assert journey.state is S.STAFF
@@ -120,6 +127,7 @@ def test_staff_path_after_n_face_failures(services):
     journey = IdentifyJourney(services)
     journey.choose_resident_id()
     services.documents.last.set_result(RESIDENT)
+    journey.accept_face_check()
     for attempt in range(1, services.settings.face_attempts):
         services.face.last.set_result(FaceOutcome(False, True, "no_match"))
         assert journey.state is S.FACE_FAILED and journey.face_attempts == attempt
@@ -129,6 +137,20 @@ def test_staff_path_after_n_face_failures(services):
     assert journey.staff_position == 2
     assert services.citizen.staff_calls == ["identity_failed"]
     assert journey.reference_photo is None
+
+
+def test_declining_the_face_check_leads_to_staff(services):
+    journey = IdentifyJourney(services)
+    journey.choose_resident_id()
+    services.documents.last.set_result(RESIDENT)
+    assert journey.state is S.FACE_CONSENT
+    journey.decline_face_check()
+    assert journey.state is S.STAFF and journey.problem == "consent_declined"
+    assert services.face.futures == []                 # the camera never started
+    assert services.citizen.staff_calls == ["identity_failed"]
+    assert services.printer.printed[-1][0] == "referral"
+    journey.cancel()
+    assert journey.personal_data_present() == []
 
 
 def test_camera_down_goes_to_staff(catalogue, test_clock):

@@ -24,14 +24,15 @@ def run(capsys, *argv: str) -> tuple[int, dict | str]:
 def enrolled(district, tmp_path, capsys):
     data = tmp_path / "data"
     code, result = run(capsys, "--data-dir", str(data), "enroll", "--server", district.url,
-                       "--token", district.enrollment_token(), "--kiosk-id", "kiosk-cli-01",
+                       "--token", district.enrollment_token("kiosk-cli-01"),
+                       "--kiosk-id", "kiosk-cli-01",
                        "--json")
     assert code == 0 and result["kiosk_id"] == "kiosk-cli-01"
     return data
 
 
 def test_enroll_refused_with_a_spent_token(district, tmp_path, capsys):
-    token = district.enrollment_token()
+    token = district.enrollment_token("kiosk-cli-01")
     assert main(["--data-dir", str(tmp_path / "a"), "enroll", "--server", district.url,
                  "--token", token, "--kiosk-id", "kiosk-cli-01"]) == 0
     assert main(["--data-dir", str(tmp_path / "b"), "enroll", "--server", district.url,
@@ -84,3 +85,16 @@ def test_status_and_export_work_on_a_damaged_queue(enrolled, tmp_path, capsys, t
     code, exported = run(capsys, "--data-dir", str(enrolled), "queue", "export",
                          str(tmp_path / "usb"), "--json")
     assert code == 0 and exported["exported"] == status["depth"]
+
+
+def test_doctor_says_whether_the_signing_key_is_private(enrolled, capsys):
+    from offline_queue.identity import SIGNING_KEY_FILE
+    key = enrolled / "queue" / SIGNING_KEY_FILE
+    assert oct(key.stat().st_mode)[-3:] == "600"
+    assert main(["--data-dir", str(enrolled), "doctor"]) == 0
+    assert "signing key: readable only by the kiosk user" in capsys.readouterr().out
+    key.chmod(0o644)
+    code, report = run(capsys, "--data-dir", str(enrolled), "doctor", "--json")
+    assert code == 1
+    [problem] = [p for p in report["problems"] if p["role"] == "signing_key"]
+    assert "644" in problem["reason"] and "chmod 600" in problem["reason"]

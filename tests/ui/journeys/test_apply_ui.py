@@ -18,6 +18,8 @@ def identify(kiosk, qtbot):
     tap(qtbot, kiosk.shell, "action_identify_choose_resident_id")
     assert kiosk.screen.endswith("identify_read_id_card")
     kiosk.services.documents.last.set_result(RESIDENT)
+    assert kiosk.screen.endswith("identify_face_consent")
+    tap(qtbot, kiosk.shell, "action_identify_accept_face_check")
     assert kiosk.screen.endswith("identify_face_check")
     kiosk.services.face.last.set_result(FaceOutcome(True, True))
 
@@ -102,6 +104,24 @@ def test_camera_down_goes_to_the_staff_screen(make_kiosk, qtbot):
     assert "摄像头" in kiosk.shell.find("message_body").property("text")
 
 
+def test_consent_notice_before_the_face_check_and_declining_calls_staff(kiosk, qtbot, qtlog):
+    kiosk.start("apply")
+    kiosk.act("choose_item", kiosk.vm.services.catalogue.kiosk_items()[0].task_code)
+    kiosk.act("apply_now")
+    tap(qtbot, kiosk.shell, "action_identify_choose_resident_id")
+    kiosk.services.documents.last.set_result(RESIDENT)
+    assert kiosk.screen == "apply.identify_face_consent"
+    kiosk.shell.settle()
+    notice = " ".join(kiosk.shell.find(f"consent_text_{n}").property("text") for n in range(4))
+    for said in ("实时面部图像", "比对", "不保存", "工作人员"):
+        assert said in notice, notice
+    assert kiosk.services.face.futures == []               # no camera before consent
+    tap(qtbot, kiosk.shell, "action_identify_decline_face_check")
+    assert kiosk.screen == "apply.identify_staff"
+    assert "不进行人脸比对" in kiosk.shell.find("message_body").property("text")
+    assert qml_problems(qtlog) == []
+
+
 def test_face_check_shows_the_live_camera_and_forgets_it(kiosk, qtbot):
     import numpy as np
     kiosk.start("apply")
@@ -109,6 +129,7 @@ def test_face_check_shows_the_live_camera_and_forgets_it(kiosk, qtbot):
     kiosk.act("apply_now")
     kiosk.act("identify.choose_resident_id")
     kiosk.services.documents.last.set_result(RESIDENT)
+    kiosk.act("identify.accept_face_check")
     assert kiosk.screen == "apply.identify_face_check"
     red = np.zeros((480, 640, 3), np.uint8)
     red[:, :, 2] = 220                                   # BGR: a red picture

@@ -45,5 +45,6 @@ def apply_through_view_model(kiosk, qtbot, item) -> None:
     kiosk.act("apply_now")
     kiosk.act("identify.choose_resident_id")
     kiosk.services.documents.last.set_result(RESIDENT)
+    kiosk.act("identify.accept_face_check")
     kiosk.services.face.last.set_result(FaceOutcome(True, True))
     finish_apply(kiosk, qtbot)
