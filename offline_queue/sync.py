@@ -277,6 +277,8 @@ class SyncWorker:
             self.apply_desired_state()
             self.report_state()
             self.housekeeping()
+            self.outbox.set_state(last_success_at=self._clock.now().isoformat(), last_error=None,
+                                  paused=None)
         except PauseQueue as error:
             self._failures += 1
             self._record_failure(str(error), paused=True)
@@ -289,8 +291,6 @@ class SyncWorker:
             return CycleResult(False, delivered, quarantined, str(error),
                                self.backoff_delay(retry_after))
         self._failures = 0
-        self.outbox.set_state(last_success_at=self._clock.now().isoformat(), last_error=None,
-                              paused=None)
         return CycleResult(True, delivered, quarantined, None,
                            self.settings.idle_sync_interval_s)
 

@@ -6,7 +6,7 @@ PACKAGES=(
   python3-venv libpcsclite-dev swig pcscd vsmartcard-vpcd pcsc-tools
   libpulse0 libegl1 libgl1 libxkbcommon0 libxcb-cursor0 libfontconfig1 libdbus-1-3
   fonts-noto-cjk espeak-ng speech-dispatcher speech-dispatcher-espeak-ng
-  postgresql chromium chromium-driver socat gcc
+  postgresql chromium chromium-driver socat gcc strace
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
