@@ -68,6 +68,8 @@ def append_chunk(session: Session, store: BlobStore, *, upload_id: str, kiosk_id
                  offset: int, chunk_sha256: str, chunk: bytes,
                  now: datetime) -> v1.BlobUploadProgress:
     upload = _own_upload(session, upload_id, kiosk_id)
+    if store.path(upload.sha256).exists():  # published, and the server died before recording it
+        return _record_published(session, upload, now)
     if offset != upload.offset:
         raise ProblemError(409, "offset_mismatch", f"upload is at offset {upload.offset}",
                            headers={v1.HEADER_UPLOAD_OFFSET: str(upload.offset)})
@@ -93,13 +95,19 @@ def append_chunk(session: Session, store: BlobStore, *, upload_id: str, kiosk_id
         raise ProblemError(409, "blob_hash_mismatch", "the uploaded bytes do not hash to the "
                                                       "blob's sha256; upload it again")
     store.publish(upload_id, upload.sha256)
+    return _record_published(session, upload, now)
+
+
+def _record_published(session: Session, upload: BlobUpload,
+                      now: datetime) -> v1.BlobUploadProgress:
+    """The upload is finished: its bytes are published under their verified sha256."""
     session.delete(upload)
     try:
         with session.begin_nested():
             session.add(Blob(sha256=upload.sha256, length=upload.length, stored_at=now))
     except IntegrityError:
         pass        # another kiosk published the same bytes meanwhile: same content
-    return v1.BlobUploadProgress(offset=new_offset, complete=True)
+    return v1.BlobUploadProgress(offset=upload.length, complete=True)
 
 
 def abandon(session: Session, store: BlobStore, upload_id: str) -> None:

@@ -18,12 +18,9 @@ from pathlib import Path
 
 from foundation.clock import SystemClock
 from offline_queue.errors import StorageUnavailable
-from offline_queue.identity import KioskIdentity
 from offline_queue.sink import OutboxSink
 from offline_queue.store import Outbox
-from offline_queue.sync import SyncSettings, SyncWorker
-from offline_queue.transport import SignedTransport
-from tests.offline_queue.helpers import application
+from tests.offline_queue.helpers import application, sync_worker
 
 ACKNOWLEDGED, REPORTED, INTERNAL = 0, 3, 4
 
@@ -43,7 +40,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     clock = SystemClock()
     outbox = Outbox(args.queue)
-    identity = KioskIdentity.load(args.queue)
     if args.mode == "enqueue":
         pages = {f"blob:page{i}": os.urandom(3000) for i in range(2)}
         mark()
@@ -54,10 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             mark()
         return ACKNOWLEDGED
-    transport = SignedTransport(args.server, identity.kiosk_id, identity.signing_key,
-                                clock=clock, timeout_s=30)
-    worker = SyncWorker(outbox, transport, identity, clock=clock,
-                        settings=SyncSettings(delivered_retention_s=10 * 365 * 86400.0))
+    worker = sync_worker(outbox, args.queue, args.server)
     mark()
     result = worker.sync_once()
     mark()

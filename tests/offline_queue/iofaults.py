@@ -10,13 +10,11 @@ is still there and nothing delivered went back; then, with the fault gone, the k
 a new application and syncs everything to the server. At the end each item is on the
 server exactly once.
 
-    .venv/bin/python -m tests.offline_queue.iofaults          # every position, both errnos
-(tests/offline_queue/test_io_faults.py runs every position with one errno each in CI.)
+tests/offline_queue/test_io_faults.py runs every position with one errno each in CI;
+bench/faults.py runs every position with both.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import re
 import shutil
@@ -30,12 +28,10 @@ from pathlib import Path
 
 from foundation.clock import SystemClock
 from offline_queue.enrolment import enroll
-from offline_queue.identity import KioskIdentity
 from offline_queue.sink import OutboxSink
 from offline_queue.store import DELIVERED, PENDING, Outbox
-from offline_queue.sync import SyncSettings, SyncWorker
-from offline_queue.transport import SignedTransport
-from tests.offline_queue.helpers import application
+from offline_queue.sync import SyncWorker
+from tests.offline_queue.helpers import application, sync_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 KIOSK_ID = "kiosk-io-01"
@@ -90,12 +86,7 @@ class Kiosk:
 
     def open(self) -> tuple[Outbox, SyncWorker]:
         outbox = Outbox(self.queue)
-        identity = KioskIdentity.load(self.queue)
-        clock = SystemClock()
-        transport = SignedTransport(self.server_url, identity.kiosk_id, identity.signing_key,
-                                    clock=clock, timeout_s=30)
-        return outbox, SyncWorker(outbox, transport, identity, clock=clock,
-                                  settings=SyncSettings(delivered_retention_s=10 * 365 * 86400.0))
+        return outbox, sync_worker(outbox, self.queue, self.server_url)
 
     def take_application(self) -> None:
         outbox, _worker = self.open()
@@ -211,20 +202,3 @@ def run_io_fault_test(district, queue: Path, *, both_errnos: bool = False,
         report["local_not_on_server"] == report["server_not_local"] == 0
     return report
 
-
-def main(argv: list[str] | None = None) -> int:
-    from tests.offline_queue.live_district import LiveDistrict
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--one-errno", action="store_true",
-                        help="one errno per call (the CI run) instead of both")
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as root:
-        with LiveDistrict(Path(root) / "server") as district:
-            report = run_io_fault_test(district, Path(root) / "kiosk",
-                                       both_errnos=not args.one_errno)
-    print(json.dumps(report, indent=2))
-    return 0 if report["ok"] else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,12 +7,16 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
+
 from offline_queue.crashpoints import BOUNDARIES
 from tests.offline_queue.crashtest import run_crash_test
 
 ROUNDS = int(os.environ.get("KIOSK_CRASH_ROUNDS", "30"))
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(1200)  # a process per fault; the 300 s default suits ordinary tests
 def test_sigkill_at_every_boundary_loses_and_duplicates_nothing(district, tmp_path, capsys):
     report = run_crash_test(district, tmp_path / "kiosk", ROUNDS)
     with capsys.disabled():

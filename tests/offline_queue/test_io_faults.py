@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import require_service
 from tests.offline_queue.iofaults import OPERATIONS, run_io_fault_test, strace_available
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # a process per fault; the 300 s default suits ordinary tests
 def test_an_io_error_at_any_write_or_fsync_commits_whole_or_reports_and_loses_nothing(
         district, tmp_path, capsys):
     require_service("strace", strace_available(), "scripts/install-debian-deps.sh installs it")
