@@ -57,6 +57,8 @@ def _module_files(target_module) -> list[str]:
     if names is None:
         names = {getattr(value, "__module__", None) or getattr(value, "__name__", "")
                  for value in vars(target_module).values()}
+    else:
+        names = [importlib.import_module(name).__name__ for name in names]
     files = set()
     for name in names:
         module = sys.modules.get(name or "")

@@ -29,6 +29,7 @@ from foundation.clock import SystemClock
 from offline_queue.crashpoints import BOUNDARIES
 from offline_queue.enrolment import enroll
 from offline_queue.store import DELIVERED, Outbox
+from tests.offline_queue.helpers import duplicates_on_server
 
 ROOT = Path(__file__).resolve().parents[2]
 KIOSK_ID = "kiosk-crash-01"
@@ -100,7 +101,7 @@ def run_crash_test(district, queue: Path, rounds: int,
     outbox.close()
     report["lost"] = len(set(report["shown_missing_on_server"])
                          | set(report["local_not_on_server"]))
-    report["duplicated"] = report["duplicate_ids_on_server"] + report["duplicate_seqs_on_server"]
+    report["duplicated"] = duplicates_on_server(on_server)
     report["ok"] = (not survivors and report["local_not_delivered"] == 0
                     and report["duplicate_ids_on_server"] == 0
                     and report["duplicate_seqs_on_server"] == 0

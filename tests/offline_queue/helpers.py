@@ -36,3 +36,10 @@ def sync_worker(outbox: Outbox, queue: Path, server_url: str,
                                 clock=clock, timeout_s=timeout_s)
     return SyncWorker(outbox, transport, identity, clock=clock,
                       settings=SyncSettings(delivered_retention_s=10 * 365 * 86400.0))
+
+
+def duplicates_on_server(rows: list[tuple[str, int]]) -> int:
+    """Extra rows among the server's (submission_id, kiosk_seq) rows of one kiosk: each id
+    and each kiosk_seq must appear once."""
+    ids, seqs = [sid for sid, _ in rows], [seq for _, seq in rows]
+    return len(ids) - len(set(ids)) + len(seqs) - len(set(seqs))

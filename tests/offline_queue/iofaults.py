@@ -31,7 +31,7 @@ from offline_queue.enrolment import enroll
 from offline_queue.sink import OutboxSink
 from offline_queue.store import DELIVERED, PENDING, Outbox
 from offline_queue.sync import SyncWorker
-from tests.offline_queue.helpers import application, sync_worker
+from tests.offline_queue.helpers import application, duplicates_on_server, sync_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 KIOSK_ID = "kiosk-io-01"
@@ -185,17 +185,15 @@ def run_io_fault_test(district, queue: Path, *, both_errnos: bool = False,
                     runs[f"{operation}.{call}"] += 1
     local = kiosk.items()
     on_server = district.submission_ids(KIOSK_ID)
-    server_ids = [sid for sid, _ in on_server]
-    server_seqs = [seq for _, seq in on_server]
+    server_ids = {sid for sid, _ in on_server}
     report = {
         "runs": dict(runs),
         "problems": problems,
         "acknowledged": len(kiosk.acknowledged),
-        "lost": len(kiosk.acknowledged - set(server_ids)),
-        "duplicated": (len(server_ids) - len(set(server_ids))
-                       + len(server_seqs) - len(set(server_seqs))),
-        "local_not_on_server": len(set(local) - set(server_ids)),
-        "server_not_local": len(set(server_ids) - set(local)),
+        "lost": len(kiosk.acknowledged - server_ids),
+        "duplicated": duplicates_on_server(on_server),
+        "local_not_on_server": len(set(local) - server_ids),
+        "server_not_local": len(server_ids - set(local)),
         "elapsed_s": round(time.monotonic() - started, 1),
     }
     report["ok"] = not problems and report["lost"] == report["duplicated"] == \

@@ -28,7 +28,7 @@ from offline_queue.sink import OutboxSink
 from offline_queue.store import DELIVERED, Outbox
 from offline_queue.sync import SyncWorker
 from tests.offline_queue.district_process import BOUNDARIES
-from tests.offline_queue.helpers import application, sync_worker
+from tests.offline_queue.helpers import application, duplicates_on_server, sync_worker
 from tests.offline_queue.live_district import LiveDistrict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,18 +111,16 @@ def run_server_kill_test(root: Path, rounds: int,
         servers.close()
     with LiveDistrict(data_dir) as district:
         on_server = district.submission_ids(KIOSK_ID)
-    server_ids = [sid for sid, _ in on_server]
-    server_seqs = [seq for _, seq in on_server]
+    server_ids = {sid for sid, _ in on_server}
     report = {
         "rounds_per_boundary": rounds,
         "kills": dict(kills),
         "acknowledged": len(acknowledged),
         "not_drained": not_drained,
-        "lost": len(set(acknowledged) - set(server_ids)),
-        "duplicated": (len(server_ids) - len(set(server_ids))
-                       + len(server_seqs) - len(set(server_seqs))),
+        "lost": len(set(acknowledged) - server_ids),
+        "duplicated": duplicates_on_server(on_server),
         "local_not_delivered": sum(1 for item in local.values() if item.state != DELIVERED),
-        "server_not_local": len(set(server_ids) - set(local)),
+        "server_not_local": len(server_ids - set(local)),
         "integrity_check": integrity,
         "elapsed_s": round(time.monotonic() - started, 1),
     }
