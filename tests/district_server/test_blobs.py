@@ -94,3 +94,20 @@ def test_limits_on_length_and_chunk(kiosk, ctx):
     assert beyond.status_code == 413
     huge = patch(kiosk, upload_id, 0, b"\0" * (ctx.settings.max_chunk_bytes + 1))
     assert huge.status_code == 413
+
+
+def test_an_upload_published_by_a_server_that_died_before_recording_it_completes(kiosk, ctx):
+    data = os.urandom(2 * CHUNK)
+    sha = v1.sha256_hex(data)
+    upload_id = create(kiosk, data).json()["upload_id"]
+    assert patch(kiosk, upload_id, 0, data[:CHUNK]).status_code == 200
+    # the last chunk's bytes written and published, then SIGKILL: the database never heard
+    ctx.blobs.write_chunk(upload_id, CHUNK, data[CHUNK:])
+    ctx.blobs.publish(upload_id, sha)
+    resumed = create(kiosk, data).json()
+    assert (resumed["upload_id"], resumed["offset"]) == (upload_id, CHUNK)
+    response = patch(kiosk, upload_id, CHUNK, data[CHUNK:])
+    assert response.status_code == 200, response.text
+    assert response.json() == {"offset": 2 * CHUNK, "complete": True}
+    assert kiosk.request("HEAD", f"/v1/blobs/{sha}").status_code == 200
+    assert ctx.blobs.read(sha) == data
