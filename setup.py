@@ -66,6 +66,7 @@ setup(
             "pytest-qt>=4.4",
             "pytest-timeout>=2.3",
             "hypothesis>=6.100",
+            "coverage>=7.4",  # bench/fuzz.py: how far the fuzz inputs got
             "import-linter>=2.0",
             "schemathesis>=3.30",
             "persist-queue>=1.0",

@@ -30,16 +30,57 @@ class ConfigError(Exception):
         super().__init__(f"configuration error in {file}: key '{key}': {problem}. Fix: {fix}")
 
 
+#: Deeper than any real configuration; deeper values would exhaust the recursion of merging.
+MAX_NESTING = 32
+
+
 def read_toml(path: Path) -> dict[str, Any]:
+    """The TOML table in `path`; any file that cannot be read as one is a `ConfigError`."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(path, "-", "the file does not exist",
                           "check the path given to --config") from None
+    except IsADirectoryError:
+        raise ConfigError(path, "-", "this is a directory, not a file",
+                          "give the path of the TOML file inside it") from None
+    except OSError as error:
+        raise ConfigError(path, "-", f"the file cannot be read ({error.strerror})",
+                          "check its permissions and the disk it is on") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ConfigError(path, "-", f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at line "
+                                     f"{line}, column {column})",
+                          "save the file as UTF-8 in your editor") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(path, "-", f"not valid TOML ({error})",
                           "correct the syntax at the line and column named") from None
+    except RecursionError:
+        data = None
+    if data is None or _nesting(data) > MAX_NESTING:
+        raise ConfigError(path, "-", f"values are nested more than {MAX_NESTING} levels deep",
+                          "flatten the arrays and tables; no setting needs that depth")
+    return data
+
+
+def _nesting(value: Any) -> int:
+    """How deep tables and arrays are nested in `value`, counted without recursion."""
+    deepest, pending = 0, [(value, 0)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_NESTING:
+            break
+        if isinstance(node, dict):
+            node = node.values()
+        if isinstance(node, (list, type({}.values()))):
+            pending.extend((child, depth + 1) for child in node)
+    return deepest
 
 
 def merge(into: dict[str, Any], data: Mapping[str, Any], origin: Path,

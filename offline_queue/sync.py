@@ -333,6 +333,9 @@ class SyncWorker:
             self.pull_desired_state()
             self.apply_desired_state()
             self.report_state()
+            if not failed:  # recorded inside the try: a store that fails here is classified
+                self.outbox.set_state(last_success_at=self._clock.now().isoformat(),
+                                      last_error=None, paused=None)
         except PauseQueue as error:
             self._failures += 1
             self._record_failure(str(error), paused=True)
@@ -350,8 +353,6 @@ class SyncWorker:
             self._record_failure(error_text, paused=False)
             return CycleResult(False, delivered, quarantined, error_text, self.backoff_delay())
         self._failures = 0
-        self.outbox.set_state(last_success_at=self._clock.now().isoformat(), last_error=None,
-                              paused=None)
         return CycleResult(True, delivered, quarantined, None,
                            self.settings.idle_sync_interval_s)
 

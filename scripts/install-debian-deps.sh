@@ -15,7 +15,7 @@ PACKAGES=(
   # the windowed demo's test: a real X server
   xvfb
   fonts-noto-cjk espeak-ng speech-dispatcher speech-dispatcher-espeak-ng
-  postgresql chromium chromium-driver socat gcc
+  postgresql chromium chromium-driver socat gcc strace
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

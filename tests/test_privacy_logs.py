@@ -9,18 +9,23 @@ the log files are searched for the ID number, the names and the face bytes.
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import threading
 import uuid
 from pathlib import Path
 
 import pytest
+import yaml
 
 from kiosk.app import KioskCore
 from foundation.clock import SystemClock
 from kiosk.config import load_config
 from kiosk.logging_setup import configure_logging
+from offline_queue.seal import verify_signed
 from tests.conftest import shared_data
+from tests.offline_queue.catalogue import CATALOGUE, VERSION as CATALOGUE_VERSION
+from wire.v1 import SignedReceipt, signed_message
 
 ID_NUMBER = "11010519491231002X"
 NAME_ZH = "王小明"
@@ -38,20 +43,52 @@ def log_dir(tmp_path):
     logging.getLogger().setLevel(logging.WARNING)
 
 
+SERVICE = "PRIV-0001"
+
+
+def district_catalogue(directory: Path) -> Path:
+    """The queue tests' catalogue plus an item whose form holds a name and an ID number."""
+    text = {"zh": "姓名", "en": "Name"}
+    item = {**CATALOGUE["items"][0], "task_code": SERVICE, "catalog_code": "C0002",
+            "form": [{"id": "full_name", "label": text, "kind": "text"},
+                     {"id": "id_number", "label": text, "kind": "id_number"},
+                     {"id": "document_name", "label": text, "kind": "text"}],
+            "materials": [{"id": "face-evidence", "name": text, "necessity": "required"}]}
+    directory.mkdir(parents=True)
+    catalogue = {**CATALOGUE, "items": [*CATALOGUE["items"], item]}
+    (directory / "catalogue.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True),
+                                              encoding="utf-8")
+    return directory
+
+
 def site_file(tmp_path: Path, holder: Path) -> Path:
     path = tmp_path / "site.toml"
     path.write_text(f'[devices.face_camera]\nholder_image = "{holder}"\n', encoding="utf-8")
     return path
 
 
-def wait_delivered(core: KioskCore, timeout_s: float = 60) -> None:
+def wait_settled(core: KioskCore, item_id: str, timeout_s: float = 60):
+    """The item once it left the pending state (delivered or quarantined)."""
     done = threading.Event()
     for _ in range(int(timeout_s * 10)):
-        if core.queue.status().depth == 0:
-            return
+        item = core.queue.outbox.get(item_id)
+        if item.state != "pending":
+            return item
         core.queue.worker.wake()
-        done.wait(0.1)  # polling the queue's own status; the sync worker runs on real time
+        done.wait(0.1)  # polling the queue's own state; the sync worker runs on real time
     pytest.fail(f"not delivered: {core.queue.status()}")
+
+
+def assert_delivered_with_a_verified_receipt(core: KioskCore, item) -> None:
+    assert item.state == "delivered", f"{item.state}: {item.last_error}"
+    signed_json = json.loads(item.receipt)
+    signed = SignedReceipt.model_validate(signed_json)
+    identity = core.queue.identity
+    assert verify_signed(signed_message(signed_json, "receipt"), signed.signature_b64,
+                         identity.receipt_public_key)
+    receipt = signed.receipt
+    assert (receipt.submission_id, receipt.kiosk_id, receipt.kiosk_seq, receipt.digest) == \
+        (item.item_id, identity.kiosk_id, item.kiosk_seq, item.digest)
 
 
 def test_a_whole_session_leaves_no_personal_data_in_the_logs(tmp_path, log_dir):
@@ -61,7 +98,8 @@ def test_a_whole_session_leaves_no_personal_data_in_the_logs(tmp_path, log_dir):
     holder = shared_data("faces", "obama2.jpg")
     reference_photo = shared_data("faces", "obama.jpg").read_bytes()
     clock = SystemClock()
-    with LiveDistrict(tmp_path / "district") as district:
+    with LiveDistrict(tmp_path / "district",
+                      catalogue_dir=district_catalogue(tmp_path / "catalogue")) as district:
         kiosk_dir = tmp_path / "kiosk"
         loaded = load_config(site_file(tmp_path, holder))
         enroll(district.url, district.enrollment_token(loaded.config.kiosk.id),
@@ -82,8 +120,8 @@ def test_a_whole_session_leaves_no_personal_data_in_the_logs(tmp_path, log_dir):
             core.face.finish(step)
 
             enqueued = core.event_sink.enqueue("submission", {
-                "service_code": "SZFT-0001",
-                "catalogue_version": "1",
+                "service_code": SERVICE,
+                "catalogue_version": CATALOGUE_VERSION,
                 "applicant": {"id_number": ID_NUMBER, "name": NAME_ZH},
                 "identity_method": "document+face",
                 "form_data": {"full_name": NAME_ZH, "id_number": ID_NUMBER,
@@ -94,7 +132,7 @@ def test_a_whole_session_leaves_no_personal_data_in_the_logs(tmp_path, log_dir):
                 "followup_secret": uuid.uuid4().hex,
             }, {"blob:face": evidence})
             assert enqueued.case_number
-            wait_delivered(core)
+            assert_delivered_with_a_verified_receipt(core, wait_settled(core, enqueued.item_id))
         finally:
             core.stop()
 

@@ -15,17 +15,19 @@ TARGETS = {
     **{f"{name}_request": (codec.decode_request, (FrameError,)) for name, codec in CODECS.items()},
 }
 
-#: valid frames from the reference tables (device-protocols.md section 3)
+#: valid replies from the reference tables (device-protocols.md section 3), each to the
+#: request it answers (board 1, lock 1)
 _REPLIES = {
-    "xor_8a": [bytes.fromhex("80 01 01 11 91"), bytes.fromhex("8A 01 01 11 9B"),
-               bytes.fromhex("80 01 80 00 01 01 33 32")],
-    "kerong_cu16": [bytes.fromhex("02 10 35 05 80 00 00 03 CF"),
-                    bytes.fromhex("02 00 35 01 00 00 00 03 3B")],
+    ("xor_8a", RequestKind.OPEN): [bytes.fromhex("8A 01 01 11 9B")],
+    ("xor_8a", RequestKind.QUERY): [bytes.fromhex("80 01 01 11 91")],
+    ("xor_8a", RequestKind.QUERY_ALL): [bytes.fromhex("80 01 80 00 01 01 33 32")],
+    **{("kerong_cu16", kind): [bytes.fromhex("02 10 35 05 80 00 00 03 CF")]
+       for kind in _REQUESTS},
 }
 _REQUEST_SEEDS = {"xor_8a": [bytes.fromhex("8A 01 01 11 9B"), bytes.fromhex("80 01 00 33 B2")],
                   "kerong_cu16": [bytes.fromhex("02 00 31 03 36"), bytes.fromhex("02 15 31 03 4B")]}
 
 SEEDS = {
-    **{f"{name}_{kind}": _REPLIES[name] for name in CODECS for kind in _REQUESTS},
+    **{f"{name}_{kind}": _REPLIES[name, kind] for name in CODECS for kind in _REQUESTS},
     **{f"{name}_request": _REQUEST_SEEDS[name] for name in CODECS},
 }

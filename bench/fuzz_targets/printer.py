@@ -22,5 +22,6 @@ SEEDS = {
     "printer_status": [bytes.fromhex("12 12 12 12"), bytes.fromhex("1A 32 12 72"),
                        bytes.fromhex("12 12 12 1E"), bytes.fromhex("1A 16 3A 12")],
     "escpos_parser": [_RECEIPT.render(PaperProfile(58)),
-                      _RECEIPT.render(PaperProfile(80, native_qr=False))[:4000]],
+                      _RECEIPT.render(PaperProfile(80)),
+                      _RECEIPT.render(PaperProfile(80, native_qr=False))],
 }

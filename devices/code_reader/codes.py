@@ -57,6 +57,10 @@ def mrz_check_digit(text: str) -> int:
 
 
 def _mrz_key(number: str, cd1: str, birth: str, cd2: str, expiry: str, cd3: str) -> ScannedCode:
+    if not all(digit.isdigit() for digit in (cd1, cd2, cd3)):
+        raise InvalidData("MRZ check digit is not a digit")
+    if not (birth.isdigit() and expiry.isdigit()):
+        raise InvalidData("MRZ date is not six digits")
     for part, digit in ((number, cd1), (birth, cd2), (expiry, cd3)):
         if mrz_check_digit(part) != int(digit):
             raise InvalidData("MRZ check digit does not match")

@@ -106,7 +106,7 @@ def parse_mrz(mrz: str) -> Mrz:
         birth, birth_cd, sex, expiry, expiry_cd = l2[13:19], l2[19], l2[20], l2[21:27], l2[27]
         if layout == "TD3":
             optional = l2[28:42]
-            if optional.strip("<"):  # an empty optional field may carry '<' or '0'
+            if optional.strip("<") or l2[42] != "<":  # an unused field may carry '<' or '0'
                 _check(checks, "optional_data", optional, l2[42])
             composite, composite_cd = l2[0:10] + l2[13:20] + l2[21:43], l2[43]
         else:

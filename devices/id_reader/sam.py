@@ -69,6 +69,7 @@ class SamLink:
                  wlt_plugin: str = "", log_name: str = "") -> None:
         self.port, self.baudrate, self.timeout_s = port, baudrate, timeout_s
         self.clock = clock
+        self.log_name = log_name
         self._serial: serial.Serial | None = None
         self._wlt: WltDecoder | None = None
         self._wlt_problem = NO_PLUGIN
@@ -131,14 +132,32 @@ class SamLink:
         content = sp.parse_card_content(self.exchange(sp.READ_TEXT_PHOTO).data)
         timings["read"] = (clock.monotonic() - step) * 1000
         text = parse_text(content.text)
-        added = self.exchange(sp.READ_ADDED_ADDRESS)
-        if added.sw3 == sp.SW_OK and added.data:
-            extra = parse_added_address(added.data)
-            if extra:
-                text = _with_address(text, extra)
+        extra = self._added_address()
+        if extra:
+            text = _with_address(text, extra)
         photo = self._photo(content.photo, timings)
         timings["total"] = (clock.monotonic() - started) * 1000
         return document_from_text(text, photo, reader=reader, timings=timings)
+
+    def _added_address(self) -> str:
+        """The card's added address; "" when it has none or the SAM firmware predates the command.
+
+        The added address is an optional step: older firmware answers "unknown command", and
+        the text and photo already read must still reach the citizen.
+        """
+        try:
+            added = self.exchange(sp.READ_ADDED_ADDRESS)
+        except sp.SamStatusError as error:
+            if error.code != f"samStatus{sp.SW_UNKNOWN_COMMAND:02X}":
+                raise
+            log.warning("SAM firmware cannot read the added address; the card's address may "
+                        "be incomplete", extra={"device": self.log_name,
+                                                 "step": sp.READ_ADDED_ADDRESS.name,
+                                                 "sam_status": f"{sp.SW_UNKNOWN_COMMAND:02X}"})
+            return ""
+        if added.sw3 != sp.SW_OK or not added.data:
+            return ""
+        return parse_added_address(added.data)
 
     def _photo(self, wlt: bytes, timings: dict[str, float]) -> Photo:
         if self._wlt is None:

@@ -43,6 +43,7 @@ COMMANDS = (RESET, STATUS, READ_SAM_ID, FIND_CARD, SELECT_CARD, READ_TEXT_PHOTO,
 SW_OK = 0x90
 SW_CARD_FOUND = 0x9F
 SW_NO_CONTENT = 0x91
+SW_UNKNOWN_COMMAND = 0x21
 
 #: SW3 -> (meaning, error type); OK codes map to None
 STATUS_CODES: dict[int, tuple[str, type[Exception] | None]] = {

@@ -8,8 +8,9 @@ the check runs: the kiosk database passes `integrity_check`, nothing is left pen
 the server holds each submission id and each kiosk_seq once, exactly the kiosk's items,
 including every one whose receipt screen was shown, and its receipts are contiguous.
 
-    .venv/bin/python -m tests.offline_queue.crashtest --rounds 20      # full run, JSON out
-(tests/offline_queue/test_crash.py runs it with a few rounds per boundary in CI.)
+    .venv/bin/python -m tests.offline_queue.crashtest --rounds 100     # long run, JSON out
+(tests/offline_queue/test_crash.py runs it with 30 kills per boundary in CI; bench/faults.py
+runs the long version.)
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from foundation.clock import SystemClock
 from offline_queue.crashpoints import BOUNDARIES
 from offline_queue.enrolment import enroll
 from offline_queue.store import DELIVERED, Outbox
+from tests.offline_queue.helpers import duplicates_on_server
 
 ROOT = Path(__file__).resolve().parents[2]
 KIOSK_ID = "kiosk-crash-01"
@@ -97,6 +99,9 @@ def run_crash_test(district, queue: Path, rounds: int,
         "elapsed_s": round(time.monotonic() - started, 1),
     }
     outbox.close()
+    report["lost"] = len(set(report["shown_missing_on_server"])
+                         | set(report["local_not_on_server"]))
+    report["duplicated"] = duplicates_on_server(on_server)
     report["ok"] = (not survivors and report["local_not_delivered"] == 0
                     and report["duplicate_ids_on_server"] == 0
                     and report["duplicate_seqs_on_server"] == 0
@@ -109,7 +114,7 @@ def run_crash_test(district, queue: Path, rounds: int,
 def main(argv: list[str] | None = None) -> int:
     from tests.offline_queue.live_district import LiveDistrict
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=20, help="kills per boundary")
+    parser.add_argument("--rounds", type=int, default=100, help="kills per boundary")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as root:
         with LiveDistrict(Path(root) / "server") as district:

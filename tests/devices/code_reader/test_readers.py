@@ -187,3 +187,28 @@ def test_an_ean8_pickup_barcode_is_read_and_parsed():
     assert found and found[0][0] == "12345670"
     code = parse_code(*found[0])
     assert (code.kind, code.value, code.symbology) == (CodeKind.PICKUP, "12345670", found[0][1])
+
+
+
+@pytest.mark.parametrize("line2, reason", [
+    ("L898902C3XUTO7408122F1204159ZE184226B<<<<<10", "MRZ check digit is not a digit"),
+    ("L898902C36UTO74O8122F1204159ZE184226B<<<<<10", "MRZ date is not six digits"),
+], ids=["check-digit", "date"])
+def test_a_photographed_mrz_with_a_letter_for_a_digit_is_rejected(tmp_path, line2, reason):
+    path = tmp_path / "desk.png"
+    mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n" + line2
+    cv2.imwrite(str(path), photographed(qr_image(mrz), 0))
+    clock = TestClock()
+    reader = start(CameraCodeReader("code_camera", CameraCodeReader.Settings(
+        source=str(path), fps=10), clock=clock))
+    rejected: list[str] = []
+    got = threading.Event()
+    reader.subscribe(lambda e: (rejected.append(e.data["reason"]), got.set())
+                     if e.name == "codeRejected" else None)
+    try:
+        clock.advance(0.1)
+        assert got.wait(10)
+        assert rejected[0] == reason
+        assert reader.status.usable
+    finally:
+        reader.stop()

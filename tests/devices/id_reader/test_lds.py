@@ -11,6 +11,7 @@ from devices.id_reader.face_image import parse_iso19794_5, parse_iso39794_5
 from devices.id_reader.lds import mrz_date, parse_dg1, parse_dg2, parse_ef_com, parse_mrz
 from devices.id_reader.virtual_card.profiles import (PROFILES, build_dg2, iso19794_record,
                                                      iso39794_record, synthetic_jpeg)
+from foundation.identity_validation import mrz_check_digit
 
 TD3 = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
        "L898902C36UTO7408122F1204159ZE184226B<<<<<10")
@@ -117,3 +118,13 @@ def test_dg12_issuing_authority_and_date_of_issue():
     assert (parse_dg12(dg12).issuing_authority, parse_dg12(dg12).date_of_issue) == \
         ("国家移民管理局", date(2022, 1, 1))
     assert parse_dg12(tlv.encode(0x6C, tlv.encode(0x5F26, b"20221399"))).date_of_issue is None
+
+
+@pytest.mark.parametrize("digit, ok", [("<", True), ("0", True), ("7", False), ("A", False)])
+def test_an_unused_optional_data_field_carries_filler_or_zero(digit, ok):
+    line2 = "L898902C36UTO7408122F1204159" + "<" * 14 + digit
+    composite = line2[0:10] + line2[13:20] + line2[21:43]
+    mrz = TD3[:44] + line2 + mrz_check_digit(composite)
+    parsed = parse_mrz(mrz)
+    assert parsed.checks["composite"] is True  # only the field check can catch it
+    assert parsed.checks.get("optional_data", True) is ok and parsed.check_digits_ok is ok

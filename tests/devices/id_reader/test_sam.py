@@ -229,3 +229,20 @@ def test_text_with_a_bad_date_or_flag_is_a_parse_error():
     text[248:250] = "Q".encode("utf-16-le")
     with pytest.raises(ParseError, match="layout flag"):
         parse_text(bytes(text))
+
+
+def test_firmware_without_added_address_still_reads_text_and_photo(reader, sim, caplog):
+    sim.force_status(sp.READ_ADDED_ADDRESS, sp.SW_UNKNOWN_COMMAND)
+    with caplog.at_level("WARNING", logger="devices.id_reader.sam"):
+        document = reader.read().result(10).unwrap()
+    assert (document.document_number, document.name_zh) == (RESIDENT_NUMBER, "张三")
+    assert document.address == "广东省深圳市福田区福中三路1号"
+    assert document.photo.absent_reason.startswith("photo not available")
+    missing = [r for r in caplog.records if getattr(r, "step", "") == "read added address"]
+    assert missing and missing[0].sam_status == "21" and "added address" in missing[0].message
+    assert reader.read().result(10).unwrap().address.endswith("南山区科技园1栋")
+
+
+def test_other_failures_of_the_added_address_still_fail_the_read(reader, sim):
+    sim.force_status(sp.READ_ADDED_ADDRESS, 0x24)
+    assert "SAM status 24" in reader.read().result(10).error.message

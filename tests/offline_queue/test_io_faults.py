@@ -1,0 +1,28 @@
+"""I/O errors (ENOSPC, EIO) injected with strace at every write and fsync of an enqueue and
+of a sync cycle, one position per run (the long run with both errnos: bench/faults.py).
+
+The counts are printed into the test output."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import require_service
+from tests.offline_queue.iofaults import OPERATIONS, run_io_fault_test, strace_available
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # a process per fault; the 300 s default suits ordinary tests
+def test_an_io_error_at_any_write_or_fsync_commits_whole_or_reports_and_loses_nothing(
+        district, tmp_path, capsys):
+    require_service("strace", strace_available(), "scripts/install-debian-deps.sh installs it")
+    report = run_io_fault_test(district, tmp_path / "kiosk")
+    with capsys.disabled():
+        print("\nI/O fault test: " + json.dumps({key: report[key] for key in (
+            "runs", "acknowledged", "lost", "duplicated", "elapsed_s")}))
+    assert not report["problems"], report["problems"]
+    assert report["ok"], report
+    for operation in OPERATIONS:  # both operations write and sync something
+        assert any(key.startswith(f"{operation}.") for key in report["runs"])
+    assert sum(report["runs"].values()) >= 40
