@@ -3,8 +3,9 @@
 `KioskCore` is everything the kiosk is without a screen; `ui/` renders it, the CLI
 commands inspect it, tests drive it with a `TestClock`. It owns the wiring between
 subsystems that do not know each other: the offline queue is the event sink of every
-journey and of the pickup service; a desired state applied by the sync worker hands its
-locker assignments to the pickup service; the face service runs in its child process.
+journey and of the pickup service; a desired state applied by the sync worker (between
+sessions) puts its catalogue in use for the journeys that start next and hands its locker
+assignments to the pickup service; the face service runs in its child process.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from devices.model import Availability, DeviceEvent
 from devices.registry import DeviceRegistry, build_registry
 from kiosk._version import __version__
 from kiosk.availability import JourneyAvailability, journey_availability
+from kiosk.catalogue_in_use import CatalogueInUse
 from foundation.clock import Clock, SystemClock
 from kiosk.config import LoadedConfig
 from foundation.events import EventSink
@@ -47,6 +49,8 @@ class KioskCore:
         self.queue: QueueService | None = None
         self.face: FaceService | None = None
         self.pickup: PickupService | None = None
+        #: the catalogue journeys starting now use (bundled until the district's is applied)
+        self.catalogue = CatalogueInUse()
         self.server_reachable = True
         #: set by the UI: whether a citizen is in a journey (desired state waits for the end)
         self.session_active: Callable[[], bool] = lambda: False
@@ -83,10 +87,16 @@ class KioskCore:
             core.event_sink = queue.sink
             if queue.worker is not None:
                 queue.worker.session_active = lambda: core.session_active()
+                queue.worker.report_extra = core.reported
         if with_face:
             from devices.face.service import FaceService
             core.face = FaceService(loaded.config.face, clock=clock)
         core._build_pickup()
+        if core.queue is not None:
+            core.queue.desired.on_applied(core._desired_state_applied)
+            current = core.queue.desired.current()
+            if current is not None:
+                core._desired_state_applied(current)
         return core
 
     # --- wiring ----------------------------------------------------------------
@@ -105,13 +115,11 @@ class KioskCore:
         self.pickup = PickupService.create(self.data_dir, self.config.lockers, lockers=lockers[0],
                                            events=self.event_sink, clock=self.clock,
                                            district_key=key)
-        if self.queue is not None:
-            self.queue.desired.on_applied(self._desired_state_applied)
-            current = self.queue.desired.current()
-            if current is not None:
-                self._desired_state_applied(current)
 
     def _desired_state_applied(self, state: "DesiredState") -> None:
+        """Runs where the desired state is applied: between sessions (offline_queue)."""
+        assert self.queue is not None
+        self.catalogue.apply(self.queue.desired.catalogue_path(state), state.catalogue_version)
         if self.pickup is None:
             return
         from kiosk.pickup import Parcel
@@ -120,6 +128,12 @@ class KioskCore:
                                   code_hash=a.code_hash, expires_at=a.expires_at,
                                   items=tuple(a.items))
                            for a in state.locker_assignments)
+
+    def reported(self) -> dict[str, object]:
+        """What the core adds to the reported state: the catalogue really in use and what
+        of the desired state it refused."""
+        refused = {"catalogue": self.catalogue.refused} if self.catalogue.refused else {}
+        return {"catalogue_version": self.catalogue.edition().version, "refused": refused}
 
     def session_ended(self) -> None:
         """Called by the UI when a citizen session ends: a quiet moment to apply new state."""

@@ -533,6 +533,10 @@ class ReportedState(Request):
     devices: dict[Code, DeviceHealth] | None = None
     last_errors: list[Annotated[str, Field(max_length=500)]] | None = Field(default=None,
                                                                             max_length=20)
+    refused: dict[Annotated[str, Field(max_length=60)], Annotated[str, Field(max_length=500)]] \
+        | None = Field(default=None, max_length=20,
+                       description="what of the desired state the kiosk did not apply (the "
+                                   "catalogue, a configuration key) and why; empty: none")
 
 
 class KioskStateView(Response):

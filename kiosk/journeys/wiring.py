@@ -15,27 +15,19 @@ import secrets
 import threading
 from concurrent.futures import Future
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from devices.commands import Command, CommandResult
-from kiosk.catalogue import Catalogue, ServiceItem, load_catalogue
+from kiosk.catalogue import ServiceItem
 from foundation.events import StorageUnavailable
 from foundation.identity_validation import BacKeyInput
 from kiosk.journeys.calendar import WorkingDayCalendar
 from kiosk.journeys.ports import CitizenDocument, FaceGuidance, FaceOutcome, Identified, \
     JourneyServices, JourneySettings, LockerWall, MrzKey, NotFound, Parcel, ScannedPage, \
     ServerUnavailable
-from kiosk.search import SearchIndex
 from wire.v1 import CaseSummary, Text
 
 log = logging.getLogger(__name__)
-
-
-@lru_cache(maxsize=1)
-def demo_catalogue() -> tuple[Catalogue, SearchIndex]:
-    catalogue = load_catalogue()
-    return catalogue, SearchIndex(catalogue)
 
 
 def command_value(command: Command, convert: Callable[[Any], Any] = lambda v: v) -> Future:
@@ -491,7 +483,9 @@ def _citizen_and_pending(core: Any) -> tuple[Any, LocalPendingCases]:
 def build_services(core: Any, *, post: Callable[[Callable[[], None]], None],
                    background: Callable[[Callable[[], Any]], Future],
                    citizen: Any = None, pickup: Any = None) -> JourneyServices:
-    catalogue, search = demo_catalogue()
+    # the journey keeps this edition to its end, whatever the district pushes meanwhile
+    edition = core.catalogue.edition()
+    catalogue = edition.catalogue
     registry = core.devices
     kiosk = core.config.kiosk
     core_citizen, pending = _citizen_and_pending(core)
@@ -500,7 +494,7 @@ def build_services(core: Any, *, post: Callable[[Callable[[], None]], None],
     face_service = getattr(core, "face", None)
     calendar = catalogue.data.calendar
     return JourneyServices(
-        clock=core.clock, catalogue=catalogue, search=search,
+        clock=core.clock, catalogue=catalogue, search=edition.search,
         events=core.event_sink or UnavailableSink(),
         calendar=WorkingDayCalendar(calendar.holidays, calendar.workdays),
         citizen=citizen, pending=pending,
