@@ -4,8 +4,9 @@
 commands inspect it, tests drive it with a `TestClock`. It owns the wiring between
 subsystems that do not know each other: the offline queue is the event sink of every
 journey and of the pickup service; a desired state applied by the sync worker (between
-sessions) puts its catalogue in use for the journeys that start next and hands its locker
-assignments to the pickup service; the face service runs in its child process.
+sessions) puts its catalogue in use for the journeys that start next, applies its
+configuration keys (or refuses them, reported) and hands its locker assignments to the
+pickup service; the face service runs in its child process.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from kiosk._version import __version__
 from kiosk.availability import JourneyAvailability, journey_availability
 from kiosk.catalogue_in_use import CatalogueInUse
 from foundation.clock import Clock, SystemClock
-from kiosk.config import LoadedConfig
+from kiosk.config import KioskConfig, LoadedConfig
+from kiosk.desired_config import apply_pushed
 from foundation.events import EventSink
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AvailabilityListener = Callable[[dict[str, JourneyAvailability]], None]
+ConfigListener = Callable[[KioskConfig], None]
 
 #: how often `server_reachable` follows the sync worker's last pass
 SYNC_FOLLOW_INTERVAL_S = 5.0
@@ -41,7 +44,12 @@ class KioskCore:
     def __init__(self, loaded: LoadedConfig, data_dir: Path, devices: DeviceRegistry, *,
                  clock: Clock, event_sink: EventSink | None) -> None:
         self.loaded = loaded
+        #: the configuration in use: the kiosk's own (`loaded.config`) with the district's
+        #: desired-state keys applied
         self.config = loaded.config
+        #: desired-state configuration keys not applied, and why
+        self.config_refused: dict[str, str] = {}
+        self._config_listeners: list[ConfigListener] = []
         self.data_dir = data_dir
         self.devices = devices
         self.clock = clock
@@ -120,6 +128,7 @@ class KioskCore:
         """Runs where the desired state is applied: between sessions (offline_queue)."""
         assert self.queue is not None
         self.catalogue.apply(self.queue.desired.catalogue_path(state), state.catalogue_version)
+        self.apply_config(state.config)
         if self.pickup is None:
             return
         from kiosk.pickup import Parcel
@@ -129,11 +138,38 @@ class KioskCore:
                                   items=tuple(a.items))
                            for a in state.locker_assignments)
 
+    def apply_config(self, pushed: dict) -> None:
+        """The desired state's configuration keys over the kiosk's own configuration."""
+        config, self.config_refused = apply_pushed(self.loaded.config, pushed)
+        if self.config_refused:
+            log.error("desired-state configuration keys refused",
+                      extra={"refused": self.config_refused})
+        if config == self.config:
+            return
+        self.config = config
+        for listener in list(self._config_listeners):
+            listener(config)
+        self._republish()
+
+    def on_config_changed(self, listener: ConfigListener) -> Callable[[], None]:
+        """`listener(config)` runs (on the sync worker's thread, between sessions) when the
+        district's desired state changes the configuration in use."""
+        self._config_listeners.append(listener)
+        return lambda: (self._config_listeners.remove(listener)
+                        if listener in self._config_listeners else None)
+
+    def refused(self) -> dict[str, str]:
+        """What of the district's desired state this kiosk did not apply, and why."""
+        refused = dict(self.config_refused)
+        if self.catalogue.refused:
+            refused["catalogue"] = self.catalogue.refused
+        return refused
+
     def reported(self) -> dict[str, object]:
         """What the core adds to the reported state: the catalogue really in use and what
         of the desired state it refused."""
-        refused = {"catalogue": self.catalogue.refused} if self.catalogue.refused else {}
-        return {"catalogue_version": self.catalogue.edition().version, "refused": refused}
+        return {"catalogue_version": self.catalogue.edition().version,
+                "refused": {k: v[:500] for k, v in self.refused().items()}}
 
     def session_ended(self) -> None:
         """Called by the UI when a citizen session ends: a quiet moment to apply new state."""

@@ -1,9 +1,11 @@
 """`kiosk doctor [--json]`: is this kiosk fit to serve citizens?
 
 Lists every configured device (role, backend, status, reason), which journeys are
-offered, degraded or down and why, the offline queue, and the server's reachability
-and clock offset. Exit 0 only when every role an enabled journey uses is usable and no
-virtual PC/SC reader is present outside the simulator; otherwise 1, naming the problem.
+offered, degraded or down and why, the offline queue, the server's reachability and
+clock offset, and the district's desired state (catalogue in use, what was refused).
+Exit 0 only when every role an enabled journey uses is usable, no virtual PC/SC reader
+is present outside the simulator and nothing of the desired state was refused;
+otherwise 1, naming the problem.
 
 `--simulate DEVICE:ACTION[:KEY=VALUE,...]` (repeatable) and `--scenario FILE` apply
 simulator actions first, so the checks themselves can be tested ("set the simulated
@@ -124,7 +126,7 @@ FACE_READY_TIMEOUT_S = 60.0
 def build_report(core, loaded) -> dict[str, Any]:
     from kiosk.availability import JOURNEY_REQUIREMENTS
 
-    config = loaded.config
+    config = core.config  # with the district's desired-state keys applied
     journeys = list(config.kiosk.journeys)
     availability = core.availability()
     roles_of = {name: [r for r, names in config.roles.items() if name in names]
@@ -155,6 +157,9 @@ def build_report(core, loaded) -> dict[str, Any]:
     virtual = virtual_reader_problem(loaded)
     if virtual:
         problems.append({"role": "id_reader", "reason": virtual, "journeys": []})
+    for key, reason in core.refused().items():
+        problems.append({"role": f"desired state {key}", "reason": f"refused: {reason}",
+                         "journeys": []})
     return {
         "kiosk": config.kiosk.id,
         "ok": not problems,
@@ -165,7 +170,18 @@ def build_report(core, loaded) -> dict[str, Any]:
         "face_pipeline": face,
         "queue": queue_report(core),
         "server": server_report(core),
+        "desired_state": desired_state_report(core),
     }
+
+
+def desired_state_report(core) -> dict[str, Any]:
+    """The district's desired state as applied here: its version, the catalogue in use
+    (bundled until the district's is applied) and what was refused."""
+    current = core.queue.desired.current() if core.queue is not None else None
+    edition = core.catalogue.edition()
+    return {"version": current.version if current else None,
+            "catalogue_version": edition.version, "catalogue_origin": edition.origin,
+            "refused": core.refused()}
 
 
 def virtual_reader_problem(loaded) -> str:
@@ -251,6 +267,10 @@ def render(report: dict[str, Any]) -> str:
     lines.append(f"server: {server['url'] or '-'} {reach}"
                  + (f", clock offset {offset:+.1f} s" if offset is not None else "")
                  + (f" ({server['note']})" if server.get("note") else ""))
+    desired = report["desired_state"]
+    lines.append(f"desired state: {desired['version'] or 'none applied'}, catalogue "
+                 f"{desired['catalogue_version']} ({desired['catalogue_origin']})"
+                 + (f", {len(desired['refused'])} refused" if desired["refused"] else ""))
     if report["problems"]:
         lines += ["", "problems:"]
         for p in report["problems"]:

@@ -8,24 +8,15 @@ import json
 
 import pytest
 
-from foundation.clock import SystemClock
 from kiosk.catalogue import CatalogueError
 from kiosk.catalogue_in_use import CatalogueInUse, bundled_edition, load_pushed
 from kiosk.journeys.ports import run_inline, run_now
 from tests.kiosk.journeys.fakes import FakeFace, FakeReader, FakeScanner
 from tests.kiosk.journeys.walk import apply_item
+from tests.kiosk.reported import reported_on_server
 
 NEW_VERSION = "2026.12.1"
 NEW_SYNONYM = "星际通行证"
-
-
-@pytest.fixture
-def district(tmp_path):
-    from district_server.settings import DEFAULT_CATALOGUE_DIR
-    from tests.offline_queue.live_district import LiveDistrict
-    with LiveDistrict(tmp_path / "district", demo_citizens=False,
-                      catalogue_dir=DEFAULT_CATALOGUE_DIR) as server:
-        yield server
 
 
 def publish(district, version: str) -> None:
@@ -41,35 +32,6 @@ def publish(district, version: str) -> None:
     with ctx.db.transaction() as session:
         service.store(session, Catalogue.model_validate(data), now=ctx.now())
         service.publish(session, version, district.settings.default_cohort, now=ctx.now())
-
-
-def reported_on_server(district, kiosk_id: str) -> dict:
-    from district_server.kiosks.models import Kiosk
-    with district.app.state.ctx.db.transaction() as session:
-        return json.loads(session.get(Kiosk, kiosk_id).reported_json)
-
-
-@pytest.fixture
-def make_core(district, tmp_path, test_clock):
-    from kiosk.app import KioskCore
-    from kiosk.config import load_config
-    from offline_queue.enrolment import enroll
-    loaded = load_config()
-    directory = tmp_path / "kiosk"
-    enroll(district.url, district.enrollment_token(loaded.config.kiosk.id),
-           loaded.config.kiosk.id, directory / "queue", clock=SystemClock())
-    made = []
-
-    def make():
-        core = KioskCore.create(loaded, directory, clock=test_clock, with_face=False)
-        made.append(core)
-        core.devices.start()    # the identification step asks whether the reader is usable
-        core.wait_settled()
-        return core
-    yield make
-    for core in made:
-        core.devices.stop()
-        core.queue.stop()
 
 
 def services_of(core):
