@@ -8,7 +8,7 @@ from typing import Callable
 from fastapi import Request
 
 from district_server.blobs.store import BlobStore
-from district_server.calendar import WorkingDayCalendar
+from wire.calendar import WorkingDayCalendar
 from district_server.catalogue.service import CatalogueCache
 from district_server.citizens.providers import ReferencePhotoProvider
 from district_server.crypto import DistrictKeyring

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
-from district_server.calendar import WorkingDayCalendar
+from wire.calendar import WorkingDayCalendar
 from district_server.cases.forms import form_problems, valid_resident_id
 from district_server.cases.models import BadReview, Case, Commitment, Evaluation, Parcel
 from district_server.crypto import DistrictKeyring
@@ -59,10 +59,12 @@ def open_case(session: Session, *, envelope: v1.SubmissionEnvelope,
     due = None
     if deferred:
         requirements = {m.id: m for m in item.materials}
-        due = min(calendar.add_working_days(today, requirements[m.code].max_supply_days)
-                  for m in deferred if m.code in requirements)
+        # a material that may not be deferred is a problem of its own (_material_problems)
+        due = min((calendar.add_working_days(today, requirements[m.code].max_supply_days)
+                   for m in deferred if m.code in requirements
+                   and requirements[m.code].max_supply_days is not None), default=None)
         commitment = application.commitment
-        if commitment.due_date > due:
+        if due is not None and commitment.due_date > due:
             problems.append(f"commitment: due date after the latest allowed ({due})")
         if commitment.signature_blob not in envelope.blobs:
             problems.append("commitment: signature image not among the submission's blobs")

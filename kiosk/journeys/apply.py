@@ -429,8 +429,8 @@ class ApplyJourney(Journey[ApplyState]):
         self.print_status = "printing"
         self._notify()
         now = self.services.clock.now()
-        promised = self.services.calendar.add_working_days(now.date(),
-                                                           self.item.promised_limit.days)
+        limit = self.item.promised_limit
+        promised = self.services.calendar.due_date(now.date(), limit.days, limit.unit)
         entries = list(self.materials.values())
         receipt = {"case_number": self.case_number, "item": self.item.name.zh,
                    "item_en": self.item.name.en,

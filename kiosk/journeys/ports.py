@@ -14,7 +14,7 @@ from typing import Any, Callable, Literal, Mapping, Protocol, Sequence
 from kiosk.catalogue import Catalogue
 from foundation.clock import Clock
 from foundation.events import EventSink
-from kiosk.journeys.calendar import WorkingDayCalendar
+from wire.calendar import WorkingDayCalendar
 from kiosk.search import SearchIndex
 from wire.v1 import CaseSummary, CertificateOnFile, CheckInResponse, QueueCategory, QueueTicket
 

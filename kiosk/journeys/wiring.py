@@ -21,7 +21,7 @@ from devices.commands import Command, CommandResult
 from kiosk.catalogue import ServiceItem
 from foundation.events import StorageUnavailable
 from foundation.identity_validation import BacKeyInput
-from kiosk.journeys.calendar import WorkingDayCalendar
+from wire.calendar import WorkingDayCalendar
 from kiosk.journeys.ports import CitizenDocument, FaceGuidance, FaceOutcome, Identified, \
     JourneyServices, JourneySettings, LockerWall, MrzKey, NotFound, Parcel, ScannedPage, \
     ServerUnavailable

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from foundation.events import Enqueued, StorageUnavailable
-from kiosk.journeys.calendar import WorkingDayCalendar
+from wire.calendar import WorkingDayCalendar
 from kiosk.journeys.ports import CitizenDocument, FaceOutcome, JourneyServices, \
     JourneySettings, LockerWall, NotFound, Parcel, ScannedPage, ServerUnavailable
 from kiosk.search import SearchIndex
