@@ -27,7 +27,8 @@ from devices.locker.bank import LockerBank, OpenResult
 from devices.model import Completion, DeviceEvent, UnitState
 from foundation.clock import Clock
 from foundation.events import EventSink
-from kiosk.pickup_secrets import AttemptLimiter, holder_hmac, verify_secret
+from kiosk.pickup_secrets import AttemptLimiter, verify_secret
+from wire.v1 import holder_hmac
 
 log = logging.getLogger(__name__)
 
@@ -249,7 +250,7 @@ class PickupService:
 
     def open_for_holder(self, id_number: str) -> list[OpenResult]:
         """After document + face identification: open every stored parcel of this holder."""
-        holder = holder_hmac(id_number, self.district_key)
+        holder = holder_hmac(self.district_key, id_number)
         mine = [p for p in self.store.all().values() if p.holder_hmac == holder]
         results = []
         for parcel in mine:

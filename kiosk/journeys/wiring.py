@@ -8,7 +8,6 @@ replaced by a stand-in that says so honestly: server unreachable, pickup unavail
 """
 from __future__ import annotations
 
-import hmac
 import io
 import logging
 import secrets
@@ -25,7 +24,7 @@ from wire.calendar import WorkingDayCalendar
 from kiosk.journeys.ports import CitizenDocument, FaceGuidance, FaceOutcome, Identified, \
     JourneyServices, JourneySettings, LockerWall, MrzKey, NotFound, Parcel, ScannedPage, \
     ServerUnavailable
-from wire.v1 import CaseSummary, Text
+from wire.v1 import CaseSummary, Text, holder_hmac
 
 log = logging.getLogger(__name__)
 
@@ -366,7 +365,7 @@ class LocalPendingCases:
         self._cases: list[tuple[str, str, ServiceItem, datetime]] = []
 
     def _holder(self, who: Identified) -> str:
-        return hmac.new(self._key, who.id_number.encode(), "sha256").hexdigest()
+        return holder_hmac(self._key, who.id_number)
 
     def record(self, who: Identified, case_number: str, item: ServiceItem) -> None:
         self._cases.append((self._holder(who), case_number, item, who.at))

@@ -124,6 +124,7 @@ FACE_READY_TIMEOUT_S = 60.0
 
 
 def build_report(core, loaded) -> dict[str, Any]:
+    from devices.id_reader.security import virtual_reader_finding
     from kiosk.availability import JOURNEY_REQUIREMENTS
 
     config = core.config  # with the district's desired-state keys applied
@@ -154,7 +155,8 @@ def build_report(core, loaded) -> dict[str, Any]:
                          "journeys": [j for j in journeys if "face_camera" in
                                       JOURNEY_REQUIREMENTS[j].degrades
                                       or "face_camera" in JOURNEY_REQUIREMENTS[j].required]})
-    virtual = virtual_reader_problem(loaded)
+    virtual = virtual_reader_finding(d.backend for d in loaded.devices
+                                     if d.enabled and d.kind == "id_reader")
     if virtual:
         problems.append({"role": "id_reader", "reason": virtual, "journeys": []})
     for key, reason in core.refused().items():
@@ -182,23 +184,6 @@ def desired_state_report(core) -> dict[str, Any]:
     return {"version": current.version if current else None,
             "catalogue_version": edition.version, "catalogue_origin": edition.origin,
             "refused": core.refused()}
-
-
-def virtual_reader_problem(loaded) -> str:
-    """A vpcd reader listens on every interface: fatal unless the reader is simulated."""
-    real_readers = [d.name for d in loaded.devices
-                    if d.enabled and d.kind == "id_reader" and d.backend != "simulated"]
-    if not real_readers:
-        return ""
-    try:
-        from devices.id_reader.pcsc import virtual_readers
-        found = virtual_readers()
-    except ImportError as error:
-        return "" if "smartcard" in str(error) else f"cannot list PC/SC readers: {error}"
-    if not found:
-        return ""
-    return (f"virtual PC/SC reader present ({', '.join(found)}) while "
-            f"{', '.join(real_readers)} uses a real backend: remove vsmartcard-vpcd")
 
 
 def face_report(core, timeout_s: float) -> dict[str, Any]:
