@@ -298,10 +298,9 @@ class PickupPort:
         return status.usable, status.reason or str(status.availability)
 
     def wall(self) -> LockerWall:
-        numbers = sorted(self._service.lockers.settings.compartment_map())
-        width = 4
-        return LockerWall([[str(n) for n in numbers[i:i + width]]
-                           for i in range(0, len(numbers), width)])
+        """The wall as configured (`wall`, else a row a board), as citizens see it."""
+        return LockerWall([[str(n) for n in row]
+                           for row in self._service.lockers.settings.wall_rows()])
 
     def _parcels(self, results: list[Any]) -> list[Parcel]:
         stored = {p.compartment: p for p in self._service.store.all().values()}

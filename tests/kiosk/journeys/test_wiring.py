@@ -104,3 +104,20 @@ def test_the_referral_slip_gives_the_staff_path_reason_in_words():
     unknown = port._document("referral", {"reason": "other", "kiosk_id": "K1",
                                           "at": "2026-11-26T09:00:00+00:00"})
     assert unknown.reason == "other"
+
+
+@pytest.mark.parametrize("wall, rows", [
+    ([[4, 3, 2, 1], [8, 7, 6, 5]], [["4", "3", "2", "1"], ["8", "7", "6", "5"]]),
+    ([], [[str(n) for n in range(1, 9)], [str(n) for n in range(9, 17)]]),  # a row a board
+])
+def test_the_wall_diagram_follows_the_configured_wall(wall, rows):
+    from types import SimpleNamespace
+
+    from kiosk.journeys.wiring import PickupPort
+    from tests.devices.locker.conftest import make_bank
+    bank = make_bank("kerong_cu16", wall=wall)
+    try:
+        port = PickupPort(SimpleNamespace(lockers=bank), run_inline)
+        assert [list(r) for r in port.wall().rows] == rows
+    finally:
+        bank.stop()
