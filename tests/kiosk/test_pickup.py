@@ -201,7 +201,7 @@ def restarted(service) -> PickupService:
 def test_an_open_survives_a_restart_and_the_close_still_confirms(service):
     service.open_with_code("K1-7", CODE)
     again = restarted(service)
-    service.assign([parcel("P1", compartment=3)])  # a server refresh keeps the open in progress
+    again.assign([parcel("P1", compartment=3)])  # a server refresh keeps the open in progress
     close_door(again, 3)
     assert [p["parcel_id"] for p in again.sink.of("pickup")] == ["P1"]
     again.close()
