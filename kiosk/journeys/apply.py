@@ -69,7 +69,6 @@ class CommitmentTerms:
 class ApplyJourney(Journey[ApplyState]):
     name = "apply"
     State = ApplyState
-    required_roles = ("id_reader",)   # the face camera down degrades to the staff path
     steps = ("choose", "identify", "form", "materials", "review", "receipt")
     personal = ("identified", "values", "materials", "certificates", "signature",
                 "case_number", "supply_channel")
