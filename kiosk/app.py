@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -27,6 +28,7 @@ from foundation.events import EventSink
 
 if TYPE_CHECKING:
     from devices.face.service import FaceService
+    from kiosk.journeys.services import CitizenBackends
     from kiosk.pickup import PickupService
     from offline_queue.service import QueueService
     from wire.v1 import DesiredState
@@ -170,6 +172,13 @@ class KioskCore:
         of the desired state it refused."""
         return {"catalogue_version": self.catalogue.edition().version,
                 "refused": {k: v[:500] for k, v in self.refused().items()}}
+
+    @cached_property
+    def citizen_backends(self) -> "CitizenBackends":
+        """The journeys' citizen-services client and local pending cases, made on first use
+        and kept as long as the core."""
+        from kiosk.journeys.services import citizen_backends
+        return citizen_backends(self)
 
     def session_ended(self) -> None:
         """Called by the UI when a citizen session ends: a quiet moment to apply new state."""

@@ -35,7 +35,7 @@ def publish(district, version: str) -> None:
 
 
 def services_of(core):
-    from kiosk.journeys.wiring import build_services
+    from kiosk.journeys.services import build_services
     services = build_services(core, post=run_now, background=run_inline)
     services.documents, services.face, services.scanner = FakeReader(), FakeFace(), FakeScanner()
     return services

@@ -32,7 +32,7 @@ def core(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def services(core):
-    from kiosk.journeys.wiring import build_services
+    from kiosk.journeys.services import build_services
     return build_services(core, post=run_now, background=run_inline)
 
 
@@ -95,7 +95,7 @@ def test_roles_follow_the_registry(services, core):
 
 def test_the_referral_slip_gives_the_staff_path_reason_in_words():
     from devices.printer.documents import ReferralSlip
-    from kiosk.journeys.wiring import REFERRAL_REASONS, PrinterPort
+    from kiosk.journeys.adapters.printer import REFERRAL_REASONS, PrinterPort
     port = PrinterPort(registry=None, hall="福田区政务服务中心")
     slip = port._document("referral", {"reason": "device_fault", "kiosk_id": "K1",
                                        "at": "2026-11-26T09:00:00+00:00"})
@@ -113,7 +113,7 @@ def test_the_referral_slip_gives_the_staff_path_reason_in_words():
 def test_the_wall_diagram_follows_the_configured_wall(wall, rows):
     from types import SimpleNamespace
 
-    from kiosk.journeys.wiring import PickupPort
+    from kiosk.journeys.adapters.pickup import PickupPort
     from tests.devices.locker.conftest import make_bank
     bank = make_bank("kerong_cu16", wall=wall)
     try:
