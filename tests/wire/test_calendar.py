@@ -66,7 +66,7 @@ def test_the_kiosks_receipt_promises_the_date_the_district_computes(code, limit,
     services = make_services(catalogue, clock)
     apply_item(services, catalogue.item(code))
     receipt = dict(services.printer.printed)["receipt"]
-    assert receipt["promised_date"] == promised.isoformat()
+    assert receipt.promised_date == promised
     district = services.calendar       # the same holidays, the server's calendar class
     assert district.due_date(SATURDAY, limit["days"], limit.get("unit", "working_days")) \
         == promised

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import io
 from concurrent.futures import Future
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from kiosk.journeys.adapters.futures import command_value, not_ready
+from kiosk.journeys.ports import CommitmentLetterToPrint, DocumentToPrint, ReceiptToPrint, \
+    ReferralToPrint, TicketToPrint
 
 if TYPE_CHECKING:
     from devices.registry import DeviceRegistry
@@ -24,44 +25,41 @@ class PrinterPort:
         self._registry = registry
         self._hall = hall
 
-    def _document(self, name: str, data: Mapping[str, Any]) -> Any:
+    def _template(self, document: DocumentToPrint) -> Any:
         from devices.printer import documents as docs
-        if name == "receipt":
+        if isinstance(document, ReceiptToPrint):
             return docs.SubmissionReceipt(
-                hall=self._hall, case_number=data["case_number"], service=data["item"],
-                submitted_at=datetime.fromisoformat(data["submitted_at"]),
-                promised_date=datetime.fromisoformat(data["promised_date"]).date(),
-                materials_received=data.get("materials_received", ()),
-                materials_deferred=data.get("materials_deferred", ()),
-                supply_deadline=(datetime.fromisoformat(data["due_date"]).date()
-                                 if data.get("due_date") else None),
-                follow_url=data.get("url", ""))
-        if name == "commitment_letter":
+                hall=self._hall, case_number=document.case_number, service=document.item,
+                submitted_at=document.submitted_at, promised_date=document.promised_date,
+                materials_received=list(document.materials_received),
+                materials_deferred=list(document.materials_deferred),
+                supply_deadline=document.supply_deadline, follow_url=document.follow_url)
+        if isinstance(document, CommitmentLetterToPrint):
             from PIL import Image
             return docs.CommitmentLetter(
-                case_number=data["case_number"], service=data["item"],
-                text_version=data["text_version"], paragraphs=[data["text"]],
-                materials_deferred=data["materials_deferred"],
-                deadline=datetime.fromisoformat(data["due_date"]).date(),
-                signer=data["applicant"], signed_at=datetime.fromisoformat(data["submitted_at"]),
-                signature=Image.open(io.BytesIO(data["signature"])).convert("L"))
-        if name == "referral":
+                case_number=document.case_number, service=document.item,
+                text_version=document.text_version, paragraphs=[document.text],
+                materials_deferred=list(document.materials_deferred),
+                deadline=document.deadline, signer=document.signer,
+                signed_at=document.signed_at,
+                signature=Image.open(io.BytesIO(document.signature)).convert("L"))
+        if isinstance(document, ReferralToPrint):
             return docs.ReferralSlip(
-                hall=self._hall, reason=REFERRAL_REASONS.get(data["reason"], data["reason"]),
-                kiosk_id=data["kiosk_id"], issued_at=datetime.fromisoformat(data["at"]))
-        if name == "ticket":
-            return docs.QueueTicket(hall=self._hall, ticket_no=data["ticket_no"],
-                                    window_group=data["category"], waiting=data["waiting"],
-                                    issued_at=datetime.fromisoformat(data["issued_at"]))
+                hall=self._hall, reason=REFERRAL_REASONS.get(document.reason, document.reason),
+                kiosk_id=document.kiosk_id, issued_at=document.at)
+        if isinstance(document, TicketToPrint):
+            return docs.QueueTicket(hall=self._hall, ticket_no=document.ticket_no,
+                                    window_group=document.category, waiting=document.waiting,
+                                    issued_at=document.issued_at)
         from devices.model import Unsupported
-        raise Unsupported(f"no printed template for {name!r}")
+        raise Unsupported(f"no printed template for {type(document).__name__}")
 
-    def print_document(self, document: str, data: Mapping[str, Any]) -> Future:
+    def print_document(self, document: DocumentToPrint) -> Future:
         device = self._registry.first_usable("receipt_printer")
         if device is None:
             return not_ready("receipt printer")
         try:
-            template = self._document(document, data)
+            template = self._template(document)
         except Exception as error:  # data that makes no document fails this print only
             failed: Future = Future()
             failed.set_exception(error)
