@@ -33,12 +33,11 @@ class ServerContext:
     now: Callable[[], datetime] = field(default=utc_now)
 
     def calendar(self, catalogue: v1.Catalogue | None = None) -> WorkingDayCalendar:
-        """Holidays of the settings plus those of the catalogue the case was filed under."""
-        holidays, workdays = list(self.settings.holidays), []
-        if catalogue is not None:
-            holidays += catalogue.calendar.holidays
-            workdays += catalogue.calendar.workdays
-        return WorkingDayCalendar(holidays, workdays)
+        """The holidays and make-up days of the catalogue the case was filed under: the
+        kiosk computes with the same (wire/calendar.py), so both promise the same date."""
+        if catalogue is None:
+            return WorkingDayCalendar()
+        return WorkingDayCalendar(catalogue.calendar.holidays, catalogue.calendar.workdays)
 
 
 def get_context(request: Request) -> ServerContext:
