@@ -74,7 +74,7 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, settings=settings)
 
-    @app.get("/v1/health", status_code=204, response_class=Response, tags=["health"],
+    @app.get(v1.PATH_HEALTH, status_code=204, response_class=Response, tags=["health"],
              responses={204: {"description": "X-Kiosk-Api and Date headers"}})
     def health() -> Response:
         """204 with X-Kiosk-Api and Date; anything else means a captive portal or a proxy."""

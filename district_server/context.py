@@ -8,7 +8,7 @@ from typing import Callable
 from fastapi import Request
 
 from district_server.blobs.store import BlobStore
-from district_server.calendar import WorkingDayCalendar
+from wire.calendar import WorkingDayCalendar
 from district_server.catalogue.service import CatalogueCache
 from district_server.citizens.providers import ReferencePhotoProvider
 from district_server.crypto import DistrictKeyring
@@ -33,12 +33,11 @@ class ServerContext:
     now: Callable[[], datetime] = field(default=utc_now)
 
     def calendar(self, catalogue: v1.Catalogue | None = None) -> WorkingDayCalendar:
-        """Holidays of the settings plus those of the catalogue the case was filed under."""
-        holidays, workdays = list(self.settings.holidays), []
-        if catalogue is not None:
-            holidays += catalogue.calendar.holidays
-            workdays += catalogue.calendar.workdays
-        return WorkingDayCalendar(holidays, workdays)
+        """The holidays and make-up days of the catalogue the case was filed under: the
+        kiosk computes with the same (wire/calendar.py), so both promise the same date."""
+        if catalogue is None:
+            return WorkingDayCalendar()
+        return WorkingDayCalendar(catalogue.calendar.holidays, catalogue.calendar.workdays)
 
 
 def get_context(request: Request) -> ServerContext:

@@ -2,7 +2,6 @@
 `create_app`. Every file the server writes lives under `data_dir` unless given explicitly."""
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -51,7 +50,6 @@ class Settings(BaseModel):
     demo_photo_dir: Path | None = None
     #: Seed demo appointments and hall cases for every identified citizen (demo only).
     demo_citizens: bool = True
-    holidays: list[date] = Field(default_factory=list, description="extra to the catalogue's")
     sqlite_busy_timeout_s: float = 30.0
     #: Staff sign-in: sessions end after this long; this many wrong passwords in a row lock
     #: the account for staff_lockout_s.

@@ -3,13 +3,16 @@
 `KioskCore` is everything the kiosk is without a screen; `ui/` renders it, the CLI
 commands inspect it, tests drive it with a `TestClock`. It owns the wiring between
 subsystems that do not know each other: the offline queue is the event sink of every
-journey and of the pickup service; a desired state applied by the sync worker hands its
-locker assignments to the pickup service; the face service runs in its child process.
+journey and of the pickup service; a desired state applied by the sync worker (between
+sessions) puts its catalogue in use for the journeys that start next, applies its
+configuration keys (or refuses them, reported) and hands its locker assignments to the
+pickup service; the face service runs in its child process.
 """
 from __future__ import annotations
 
 import logging
 import threading
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -17,12 +20,15 @@ from devices.model import Availability, DeviceEvent
 from devices.registry import DeviceRegistry, build_registry
 from kiosk._version import __version__
 from kiosk.availability import JourneyAvailability, journey_availability
+from kiosk.catalogue_in_use import CatalogueInUse
 from foundation.clock import Clock, SystemClock
-from kiosk.config import LoadedConfig
+from kiosk.config import KioskConfig, LoadedConfig
+from kiosk.desired_config import apply_pushed
 from foundation.events import EventSink
 
 if TYPE_CHECKING:
     from devices.face.service import FaceService
+    from kiosk.journeys.services import CitizenBackends
     from kiosk.pickup import PickupService
     from offline_queue.service import QueueService
     from wire.v1 import DesiredState
@@ -30,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AvailabilityListener = Callable[[dict[str, JourneyAvailability]], None]
+ConfigListener = Callable[[KioskConfig], None]
 
 #: how often `server_reachable` follows the sync worker's last pass
 SYNC_FOLLOW_INTERVAL_S = 5.0
@@ -39,7 +46,12 @@ class KioskCore:
     def __init__(self, loaded: LoadedConfig, data_dir: Path, devices: DeviceRegistry, *,
                  clock: Clock, event_sink: EventSink | None) -> None:
         self.loaded = loaded
+        #: the configuration in use: the kiosk's own (`loaded.config`) with the district's
+        #: desired-state keys applied
         self.config = loaded.config
+        #: desired-state configuration keys not applied, and why
+        self.config_refused: dict[str, str] = {}
+        self._config_listeners: list[ConfigListener] = []
         self.data_dir = data_dir
         self.devices = devices
         self.clock = clock
@@ -47,6 +59,8 @@ class KioskCore:
         self.queue: QueueService | None = None
         self.face: FaceService | None = None
         self.pickup: PickupService | None = None
+        #: the catalogue journeys starting now use (bundled until the district's is applied)
+        self.catalogue = CatalogueInUse()
         self.server_reachable = True
         #: why the offline queue cannot store now (disk guard, unusable database); None: it can
         self.storage_problem: str | None = None
@@ -85,10 +99,16 @@ class KioskCore:
             core.event_sink = queue.sink
             if queue.worker is not None:
                 queue.worker.session_active = lambda: core.session_active()
+                queue.worker.report_extra = core.reported
         if with_face:
             from devices.face.service import FaceService
             core.face = FaceService(loaded.config.face, clock=clock)
         core._build_pickup()
+        if core.queue is not None:
+            core.queue.desired.on_applied(core._desired_state_applied)
+            current = core.queue.desired.current()
+            if current is not None:
+                core._desired_state_applied(current)
         return core
 
     # --- wiring ----------------------------------------------------------------
@@ -107,13 +127,12 @@ class KioskCore:
         self.pickup = PickupService.create(self.data_dir, self.config.lockers, lockers=lockers[0],
                                            events=self.event_sink, clock=self.clock,
                                            district_key=key)
-        if self.queue is not None:
-            self.queue.desired.on_applied(self._desired_state_applied)
-            current = self.queue.desired.current()
-            if current is not None:
-                self._desired_state_applied(current)
 
     def _desired_state_applied(self, state: "DesiredState") -> None:
+        """Runs where the desired state is applied: between sessions (offline_queue)."""
+        assert self.queue is not None
+        self.catalogue.apply(self.queue.desired.catalogue_path(state), state.catalogue_version)
+        self.apply_config(state.config)
         if self.pickup is None:
             return
         from kiosk.pickup import Parcel
@@ -122,6 +141,46 @@ class KioskCore:
                                   code_hash=a.code_hash, expires_at=a.expires_at,
                                   items=tuple(a.items))
                            for a in state.locker_assignments)
+
+    def apply_config(self, pushed: dict) -> None:
+        """The desired state's configuration keys over the kiosk's own configuration."""
+        config, self.config_refused = apply_pushed(self.loaded.config, pushed)
+        if self.config_refused:
+            log.error("desired-state configuration keys refused",
+                      extra={"refused": self.config_refused})
+        if config == self.config:
+            return
+        self.config = config
+        for listener in list(self._config_listeners):
+            listener(config)
+        self._republish()
+
+    def on_config_changed(self, listener: ConfigListener) -> Callable[[], None]:
+        """`listener(config)` runs (on the sync worker's thread, between sessions) when the
+        district's desired state changes the configuration in use."""
+        self._config_listeners.append(listener)
+        return lambda: (self._config_listeners.remove(listener)
+                        if listener in self._config_listeners else None)
+
+    def refused(self) -> dict[str, str]:
+        """What of the district's desired state this kiosk did not apply, and why."""
+        refused = dict(self.config_refused)
+        if self.catalogue.refused:
+            refused["catalogue"] = self.catalogue.refused
+        return refused
+
+    def reported(self) -> dict[str, object]:
+        """What the core adds to the reported state: the catalogue really in use and what
+        of the desired state it refused."""
+        return {"catalogue_version": self.catalogue.edition().version,
+                "refused": {k: v[:500] for k, v in self.refused().items()}}
+
+    @cached_property
+    def citizen_backends(self) -> "CitizenBackends":
+        """The journeys' citizen-services client and local pending cases, made on first use
+        and kept as long as the core."""
+        from kiosk.journeys.services import citizen_backends
+        return citizen_backends(self)
 
     def session_ended(self) -> None:
         """Called by the UI when a citizen session ends: a quiet moment to apply new state."""

@@ -18,6 +18,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, \
     model_validator
 
+from wire.v1 import check_commitment_text
+
 CATALOGUE_DIR = Path(__file__).resolve().parents[1] / "config" / "catalogue"
 
 
@@ -156,10 +158,7 @@ class ServiceItem(_Model):
 
     @model_validator(mode="after")
     def _commitment_needs_text(self) -> "ServiceItem":
-        deferrable = any(m.tolerance_allowed for m in self.materials)
-        if deferrable and not (self.tolerance_allowed and self.commitment_template):
-            raise ValueError(f"item {self.task_code}: deferrable materials need "
-                             "tolerance_allowed and a commitment_template")
+        check_commitment_text(self)
         return self
 
     @property

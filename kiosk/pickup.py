@@ -12,9 +12,7 @@
 """
 from __future__ import annotations
 
-import json
 import logging
-import os
 import threading
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, replace
@@ -27,7 +25,9 @@ from devices.locker.bank import LockerBank, OpenResult
 from devices.model import Completion, DeviceEvent, UnitState
 from foundation.clock import Clock
 from foundation.events import EventSink
-from kiosk.pickup_secrets import AttemptLimiter, holder_hmac, verify_secret
+from kiosk.parcel_store import ParcelStore
+from kiosk.pickup_secrets import AttemptLimiter, verify_secret
+from wire.v1 import holder_hmac
 
 log = logging.getLogger(__name__)
 
@@ -120,35 +120,6 @@ _LOCAL_FIELDS = ("state", "deposited_at", "picked_at", "verification", "open_pur
                  "opened_by", "open_verification")
 
 
-class ParcelStore:
-    """Parcels in one JSON file under the data dir, replaced atomically on each change."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-
-    def all(self) -> dict[str, Parcel]:
-        with self._lock:
-            try:
-                raw = json.loads(self.path.read_text("utf-8"))
-            except FileNotFoundError:
-                return {}
-        return {p["parcel_id"]: Parcel.from_json(p) for p in raw}
-
-    def save(self, parcels: Iterable[Parcel]) -> None:
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(".tmp")
-            temporary.write_text(json.dumps([p.as_json() for p in parcels], ensure_ascii=False,
-                                            sort_keys=True), "utf-8")
-            os.replace(temporary, self.path)
-
-    def put(self, parcel: Parcel) -> None:
-        parcels = self.all()
-        parcels[parcel.parcel_id] = parcel
-        self.save(parcels.values())
-
-
 @dataclass
 class PickupService:
     store: ParcelStore
@@ -171,7 +142,7 @@ class PickupService:
         """The service as the kiosk runs it: parcels and code tries under `<data dir>/pickup`,
         limits from the `[lockers]` configuration section."""
         folder = data_dir / "pickup"
-        return cls(store=ParcelStore(folder / "parcels.json"), lockers=lockers, events=events,
+        return cls(store=ParcelStore(folder / "parcels.sqlite3"), lockers=lockers, events=events,
                    clock=clock, district_key=district_key,
                    code_tries=AttemptLimiter(folder / "code-tries.json",
                                              max_tries=section.code_max_tries,
@@ -201,6 +172,7 @@ class PickupService:
     def close(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
+        self.store.close()
 
     # --- from the district server ----------------------------------------------------
 
@@ -249,7 +221,7 @@ class PickupService:
 
     def open_for_holder(self, id_number: str) -> list[OpenResult]:
         """After document + face identification: open every stored parcel of this holder."""
-        holder = holder_hmac(id_number, self.district_key)
+        holder = holder_hmac(self.district_key, id_number)
         mine = [p for p in self.store.all().values() if p.holder_hmac == holder]
         results = []
         for parcel in mine:

@@ -51,12 +51,6 @@ def verify_secret(secret: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-def holder_hmac(id_number: str, district_key: bytes) -> str:
-    """The parcel holder's pseudonym: HMAC-SHA256(district key, normalised ID number)."""
-    normalised = id_number.strip().upper().encode("utf-8")
-    return hmac.new(district_key, normalised, hashlib.sha256).hexdigest()
-
-
 @dataclass(frozen=True)
 class TryState:
     failures: int

@@ -19,10 +19,10 @@ from typing import Any, Callable
 from kiosk.app import KioskCore
 from foundation.clock import Clock
 from kiosk.config import LoadedConfig
+from wire.v1 import API_VERSION, HEADER_API, PATH_HEALTH
 
 log = logging.getLogger(__name__)
 
-HEALTH_PATH = "/v1/health"
 
 
 class DemoError(RuntimeError):
@@ -129,11 +129,11 @@ def probe_health(url: str, timeout_s: float = 3.0) -> tuple[bool, float | None, 
     import httpx
     try:
         sent = time.time()
-        response = httpx.get(url.rstrip("/") + HEALTH_PATH, timeout=timeout_s)
+        response = httpx.get(url.rstrip("/") + PATH_HEALTH, timeout=timeout_s)
         received = time.time()
     except httpx.HTTPError as error:
         return False, None, f"cannot reach {url}: {type(error).__name__}"
-    if response.status_code != 204 or response.headers.get("X-Kiosk-Api") != "v1":
+    if response.status_code != 204 or response.headers.get(HEADER_API) != API_VERSION:
         return False, None, (f"{url} answered {response.status_code} without the kiosk API "
                              "header (captive portal or proxy?)")
     date = response.headers.get("Date")

@@ -57,16 +57,6 @@ class QueueService:
         service.sink.on_enqueued = service.worker.wake
         return service
 
-    @property
-    def transport(self) -> SignedTransport | None:
-        """The signed transport (shared with offline_queue/citizen.py, so both use the clock
-        offset the health probe measured); None until the kiosk is enrolled."""
-        return self.worker.transport if self.worker is not None else None
-
-    @property
-    def identity(self) -> KioskIdentity | None:
-        return self.worker.identity if self.worker is not None else None
-
     def start(self) -> None:
         if self.worker is not None:
             self.worker.start()
@@ -75,6 +65,10 @@ class QueueService:
         if self.worker is not None:
             self.worker.stop()
         self.outbox.close()
+
+    @property
+    def identity(self) -> KioskIdentity | None:
+        return self.worker.identity if self.worker is not None else None
 
     def status(self) -> QueueStatus:
         return queue_status(self.outbox, self.clock.now(), self.settings.oldest_unsent_alert_s,

@@ -238,7 +238,8 @@ class SyncWorker:
         self.desired = desired
         #: whether a citizen is mid-journey (desired state then waits); the kiosk core sets it
         self.session_active = session_active
-        self._report_extra = report_extra
+        #: what the kiosk core adds to the reported state (it may override fields)
+        self.report_extra = report_extra
         self._app_version = app_version
         self._rng = rng or random.SystemRandom()
         self._failures = 0
@@ -661,7 +662,7 @@ class SyncWorker:
             "disk_free_bytes": disk_free,
             "last_errors": [status.last_error] if status.last_error else [],
         }
-        report.update(self._report_extra())
+        report.update(self.report_extra())
         return ReportedState.model_validate(report).model_dump(mode="json")
 
     def report_state(self) -> None:

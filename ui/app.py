@@ -107,6 +107,9 @@ class ShellApp:
         self.navigator = Navigator(self.session, self._journey_context, parent=self.view)
         self._unsubscribe = core.subscribe(lambda _a: self.bridge.call(self._availability_changed)) \
             if core is not None else (lambda: None)
+        self._unfollow_config = core.on_config_changed(
+            lambda changed: self.bridge.call(lambda: self._config_changed(changed))) \
+            if core is not None else (lambda: None)
         self._availability_changed()
 
         context = engine.rootContext()
@@ -157,6 +160,7 @@ class ShellApp:
 
     def close(self) -> None:
         self._unsubscribe()
+        self._unfollow_config()
         self.shell.close()
         self.voice.stop()
         self.translations.remove()
@@ -174,6 +178,11 @@ class ShellApp:
     def _availability_changed(self) -> None:
         self.shell.refresh_availability()
         self.navigator.set_out_of_service(self.shell.out_of_service())
+
+    def _config_changed(self, config: KioskConfig) -> None:
+        self.session.idle_timeout_s = float(config.session.idle_timeout_s)
+        self.session.warning_s = float(config.session.idle_warning_s)
+        self.shell.config_changed(config)
 
     def _on_idle_warning(self, seconds_left: int) -> None:
         self.shell.show_idle_warning(seconds_left)

@@ -1,22 +1,23 @@
 """The navigator: which screen the kiosk shows, and the journey registration API.
 
-Journey screens (helper G, `ui/journeys/`) plug in here
-======================================================
+Journey screens (`ui/journeys/`) plug in here
+=============================================
 
 A journey is a state machine in `kiosk/journeys/` (Qt-free). Its UI side is a
-*view-model* (a QObject bridging the state machine to QML) and one QML file per state.
-Register them from a module in the `ui.journeys` package (every module in it is
-imported at start-up by `load_journey_modules()`)::
+*view-model* (a QObject bridging the state machine to QML; `ui/journeys/viewmodel.py`
+serves every journey) and one QML file per state. Register them from a module in the
+`ui.journeys` package (every module in it is imported at start-up by
+`load_journey_modules()`); `ui/journeys/screens.py` registers the kiosk's journeys::
 
-    # ui/journeys/apply.py
+    # ui/journeys/screens.py
     from ui.navigator import JourneyContext, register_journey
 
-    def make_view_model(ctx: JourneyContext) -> ApplyViewModel:
-        return ApplyViewModel(ctx)
+    def make(ctx: JourneyContext) -> JourneyViewModel:
+        return JourneyViewModel(ApplyJourney, journey_services(ctx))
 
-    register_journey("apply", make_view_model, {
-        "choose_document": "apply/ChooseDocument.qml",   # relative to ui/journeys/
-        "reading": "apply/Reading.qml",
+    register_journey("apply", make, {
+        "browse": "apply/Browse.qml",          # relative to ui/journeys/
+        "form": "apply/Form.qml",
         ...
     })
 

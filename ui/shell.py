@@ -55,6 +55,7 @@ class Shell(QObject):
     idleChanged = Signal()
     timeChanged = Signal()
     helpChanged = Signal()
+    hallChanged = Signal()
     #: (screen name, prompt) every time a screen has been shown
     screenEntered = Signal(str, str)
     _staffCallDone = Signal(bool)
@@ -108,14 +109,24 @@ class Shell(QObject):
     timeText = Property(str, lambda self: self._time_text, notify=timeChanged)
     kioskName = Property(str, lambda self: self._config.kiosk.name, constant=True)
     kioskNameEn = Property(str, lambda self: self._config.kiosk.name_en, constant=True)
-    hallAddress = Property(str, lambda self: self._config.kiosk.hall_address, constant=True)
-    hallAddressEn = Property(str, lambda self: self._config.kiosk.hall_address_en, constant=True)
-    hallPhone = Property(str, lambda self: self._config.kiosk.hall_phone, constant=True)
+    hallAddress = Property(str, lambda self: self._config.kiosk.hall_address,
+                           notify=hallChanged)
+    hallAddressEn = Property(str, lambda self: self._config.kiosk.hall_address_en,
+                             notify=hallChanged)
+    hallPhone = Property(str, lambda self: self._config.kiosk.hall_phone, notify=hallChanged)
     onlineHallUrl = Property(str, lambda self: self._config.ui.online_hall_url, constant=True)
 
     @property
     def current_screen(self) -> str:
         return "idle_warning" if self._idle_warning else self._screen
+
+    def config_changed(self, config: KioskConfig) -> None:
+        """The district changed the configuration (between sessions): hall details, the
+        journeys offered and the preferences a new citizen starts with follow."""
+        self._config = config
+        self.hallChanged.emit()
+        self.reset_preferences()
+        self.refresh_availability()
 
     # --- citizen preferences (reset by every wipe) ----------------------------------
 

@@ -578,6 +578,10 @@ class ReportedState(Request):
     devices: dict[Code, DeviceHealth] | None = None
     last_errors: list[Annotated[str, Field(max_length=500)]] | None = Field(default=None,
                                                                             max_length=20)
+    refused: dict[Annotated[str, Field(max_length=60)], Annotated[str, Field(max_length=500)]] \
+        | None = Field(default=None, max_length=20,
+                       description="what of the desired state the kiosk did not apply (the "
+                                   "catalogue, a configuration key) and why; empty: none")
 
 
 class KioskStateView(Response):
@@ -731,14 +735,21 @@ class ServiceItem(Response):
                              ([f.id for f in self.form], "form field ids")):
             if len(values) != len(set(values)):
                 raise ValueError(f"{code}: {what} must be unique")
-        deferrable = any(m.tolerance_allowed for m in self.materials)
-        if deferrable and not (self.tolerance_allowed and self.commitment_template):
-            raise ValueError(f"{code}: deferrable materials need tolerance_allowed and a "
-                             "commitment_template")
+        check_commitment_text(self)
         if any(o.kind in ("paper", "both") for o in self.outputs) \
                 and "locker" not in self.pickup_methods:
             raise ValueError(f"{code}: a paper result must be collectable from a locker")
         return self
+
+
+def check_commitment_text(item: Any) -> None:
+    """The 容缺 rule, for the district's and the kiosk's catalogue models alike: an item with
+    a material that may be supplied later needs tolerance_allowed and the commitment text
+    the citizen signs. Raises ValueError naming the item."""
+    deferrable = any(m.tolerance_allowed for m in item.materials)
+    if deferrable and not (item.tolerance_allowed and item.commitment_template):
+        raise ValueError(f"{item.task_code}: deferrable materials need tolerance_allowed and "
+                         "a commitment_template")
 
 
 class Category(Response):

@@ -10,9 +10,9 @@ from smartcard import scard
 
 from devices.id_reader.errors import CardError, CardRemoved, NoCard, ReaderMissing
 from devices.id_reader.reader import EmrtdIdReader, EmrtdSettings
+from devices.id_reader.security import is_virtual_reader
 from devices.model import DeviceIdentity, DeviceOffline
 
-VIRTUAL_READER_MARK = "Virtual PCD"
 _REMOVED = {scard.SCARD_W_REMOVED_CARD, scard.SCARD_E_NO_SMARTCARD, scard.SCARD_W_RESET_CARD,
             scard.SCARD_W_UNPOWERED_CARD}
 _NO_SERVICE = {scard.SCARD_E_NO_SERVICE, scard.SCARD_E_SERVICE_STOPPED,
@@ -56,7 +56,7 @@ def virtual_readers() -> list[str]:
     except ReaderMissing:
         return []
     try:
-        return [r for r in list_readers(context) if VIRTUAL_READER_MARK in r]
+        return [r for r in list_readers(context) if is_virtual_reader(r)]
     finally:
         scard.SCardReleaseContext(context)
 
@@ -121,7 +121,7 @@ class PcscIdReader(EmrtdIdReader):
     def _choose_reader(self, readers: list[str]) -> str:
         wanted = self.settings.reader
         usable = [r for r in readers if self.settings.allow_virtual_reader
-                  or VIRTUAL_READER_MARK not in r]
+                  or not is_virtual_reader(r)]
         matching = [r for r in usable if wanted in r] if wanted else usable
         if not matching:
             found = ", ".join(readers) or "none"

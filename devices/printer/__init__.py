@@ -5,8 +5,8 @@ driver talking to the in-process virtual printer.
 """
 BACKENDS = {
     "simulated": "devices.printer.simulated:SimulatedPrinter",
-    "network": "devices.printer.backends:NetworkPrinter",
-    "serial": "devices.printer.backends:SerialPrinter",
+    "network": "devices.printer.network:NetworkPrinter",
+    "serial": "devices.printer.serial_port:SerialPrinter",
     "usb": "devices.printer.usb:UsbPrinter",
-    "file": "devices.printer.backends:FilePrinter",
+    "file": "devices.printer.file:FilePrinter",
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from devices.printer.backends import NetworkPrinter, NetworkTransport
+from devices.printer.network import NetworkPrinter, NetworkTransport
 from devices.printer.device import PrinterSettings, Transport
 from devices.printer.status import Paper
 from devices.printer.virtual_printer import VirtualPrinter

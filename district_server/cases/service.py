@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
-from district_server.calendar import WorkingDayCalendar
+from wire.calendar import WorkingDayCalendar
 from district_server.cases.forms import form_problems, valid_resident_id
 from district_server.cases.models import BadReview, Case, Commitment, Evaluation, Parcel
 from district_server.crypto import DistrictKeyring, scrypt_hash
@@ -57,9 +57,11 @@ def open_case(session: Session, *, envelope: v1.SubmissionEnvelope,
     due = None
     if deferred:
         requirements = {m.id: m for m in item.materials}
-        # a deferred code the catalogue does not know is already a problem above
+        # a deferred code the catalogue does not know, or a material that may not be deferred,
+        # is already a problem above
         due = min((calendar.add_working_days(today, requirements[m.code].max_supply_days)
-                   for m in deferred if m.code in requirements), default=None)
+                   for m in deferred if m.code in requirements
+                   and requirements[m.code].max_supply_days is not None), default=None)
         commitment = application.commitment
         if due is not None and commitment.due_date > due:
             problems.append(f"commitment: due date after the latest allowed ({due})")

@@ -15,7 +15,8 @@ from foundation.events import Enqueued, StorageUnavailable
 from kiosk.journeys.base import Journey, JourneyActionRefused, JourneyState
 from kiosk.journeys.forms import check, prefill_value, typed_value
 from kiosk.journeys.identify import IdentifyJourney
-from kiosk.journeys.ports import Identified, JourneyServices, ScannedPage
+from kiosk.journeys.ports import CommitmentLetterToPrint, Identified, JourneyServices, \
+    ReceiptToPrint, ScannedPage
 from kiosk.search import SearchHit
 from wire.v1 import ApplicationPayload, CertificateOnFile
 
@@ -69,7 +70,6 @@ class CommitmentTerms:
 class ApplyJourney(Journey[ApplyState]):
     name = "apply"
     State = ApplyState
-    required_roles = ("id_reader",)   # the face camera down degrades to the staff path
     steps = ("choose", "identify", "form", "materials", "review", "receipt")
     personal = ("identified", "values", "materials", "certificates", "signature",
                 "case_number", "supply_channel")
@@ -429,27 +429,25 @@ class ApplyJourney(Journey[ApplyState]):
         self.print_status = "printing"
         self._notify()
         now = self.services.clock.now()
-        promised = self.services.calendar.add_working_days(now.date(),
-                                                           self.item.promised_limit.days)
+        limit = self.item.promised_limit
+        promised = self.services.calendar.due_date(now.date(), limit.days, limit.unit)
         entries = list(self.materials.values())
-        receipt = {"case_number": self.case_number, "item": self.item.name.zh,
-                   "item_en": self.item.name.en,
-                   "applicant": self.identified.document.masked_name,
-                   "submitted_at": now.isoformat(), "promised_date": promised.isoformat(),
-                   "materials_received": [e.material.name.zh for e in entries
-                                          if e.status in ("provided", "reused")],
-                   "materials_deferred": [e.material.name.zh for e in entries
-                                          if e.status == "deferred"],
-                   "url": self.case_url()}
-        if self.deferred():
-            receipt["due_date"] = self.commitment().due_date.isoformat()
-        future = printer.print_document("receipt", receipt)
-        if self.deferred():
-            terms = self.commitment()
-            letter = dict(receipt, text=terms.text.zh, text_en=terms.text.en,
-                          text_version=terms.text_version, channel=self.supply_channel,
-                          signature=self.signature)
-            future = _then(future, lambda: printer.print_document("commitment_letter", letter))
+        deferred = tuple(e.material.name.zh for e in entries if e.status == "deferred")
+        terms = self.commitment() if self.deferred() else None
+        receipt = ReceiptToPrint(
+            case_number=self.case_number, item=self.item.name.zh, submitted_at=now,
+            promised_date=promised, materials_deferred=deferred,
+            materials_received=tuple(e.material.name.zh for e in entries
+                                     if e.status in ("provided", "reused")),
+            supply_deadline=terms.due_date if terms else None, follow_url=self.case_url())
+        future = printer.print_document(receipt)
+        if terms is not None:
+            letter = CommitmentLetterToPrint(
+                case_number=self.case_number, item=self.item.name.zh, text=terms.text.zh,
+                text_version=terms.text_version, materials_deferred=deferred,
+                deadline=terms.due_date, signer=self.identified.document.masked_name,
+                signed_at=now, signature=self.signature or b"")
+            future = _then(future, lambda: printer.print_document(letter))
         self._after(future, lambda _none: self._printed("printed"),
                     lambda _error: self._printed("failed"))
 

@@ -7,8 +7,8 @@ the journey has moved on or ended in the meantime, so a late card read can never
 personal data back after a wipe.
 
 Every journey:
-- declares `required_roles` (it cannot run without them) and `steps` (the named state groups
-  in the order the step indicator shows them);
+- declares `steps` (the named state groups in the order the step indicator shows them);
+  which devices it needs is `kiosk.availability.JOURNEY_REQUIREMENTS`, the one source;
 - can be cancelled in any state and times out in any state (the session's idle timer);
 - wipes everything personal when it ends, whichever way, and can prove it with
   `personal_data_present()` (the names of attributes still holding personal data).
@@ -54,7 +54,6 @@ S = TypeVar("S", bound=JourneyState)
 class Journey(Generic[S]):
     name: ClassVar[str]
     State: ClassVar[type[JourneyState]]
-    required_roles: ClassVar[tuple[str, ...]] = ()
     steps: ClassVar[tuple[str, ...]] = ()
     #: attributes holding personal data; each must be falsy after the wipe
     personal: ClassVar[tuple[str, ...]] = ()

@@ -24,7 +24,7 @@ from foundation.events import StorageUnavailable
 from foundation.identity_validation import IdentityValidationError, bac_key
 from kiosk.journeys.base import Journey, JourneyState
 from kiosk.journeys.ports import CitizenDocument, FaceGuidance, FaceOutcome, Identified, \
-    JourneyServices, MrzKey, ServerUnavailable
+    JourneyServices, MrzKey, ReferralToPrint, ServerUnavailable
 
 
 class IdentifyState(JourneyState):
@@ -74,7 +74,6 @@ def mrz_key_from_code(text: str) -> MrzKey:
 class IdentifyJourney(Journey[IdentifyState]):
     name = "identify"
     State = IdentifyState
-    required_roles = ("id_reader",)   # the face camera down degrades to the staff path
     steps = ("document", "face")
     personal = ("document", "identified", "mrz_key", "reference_photo")
 
@@ -264,9 +263,9 @@ class IdentifyJourney(Journey[IdentifyState]):
                     self._staff_answered, lambda error: self._staff_offline(reason))
         printer = self.services.printer
         if self.services.usable("receipt_printer", printer):
-            self._after(printer.print_document("referral", {
-                "reason": reason, "kiosk_id": self.services.settings.kiosk_id,
-                "at": self.services.clock.now().isoformat()}),
+            self._after(printer.print_document(ReferralToPrint(
+                reason=reason, kiosk_id=self.services.settings.kiosk_id,
+                at=self.services.clock.now())),
                 lambda _none: None, lambda _error: None)
 
     def _staff_answered(self, position: int) -> None:

@@ -37,7 +37,6 @@ S = PickupState
 class PickupJourney(Journey[PickupState]):
     name = "pickup"
     State = PickupState
-    required_roles = ("locker_bank",)
     steps = ("verify", "collect")
     personal = ("identified", "code", "case_number", "parcels")
 

@@ -1,20 +1,21 @@
 """The edges of the journeys: what they need from devices, the server and the queue.
 
-Journeys see small protocols that return futures; `kiosk/journeys/adapters.py` fits the
+Journeys see small protocols that return futures; `kiosk/journeys/adapters/` fits the
 device kinds, the pickup service and the citizen-services client to them, and tests use
-small fakes. Values crossing these edges are plain frozen dataclasses.
+small fakes. Values crossing these edges are plain frozen dataclasses, documents to print
+included (typed, never re-parsed from strings).
 """
 from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Literal, Mapping, Protocol, Sequence
+from typing import Any, Callable, ClassVar, Literal, Protocol, Sequence
 
 from kiosk.catalogue import Catalogue
 from foundation.clock import Clock
 from foundation.events import EventSink
-from kiosk.journeys.calendar import WorkingDayCalendar
+from wire.calendar import WorkingDayCalendar
 from kiosk.search import SearchIndex
 from wire.v1 import CaseSummary, CertificateOnFile, CheckInResponse, QueueCategory, QueueTicket
 
@@ -149,10 +150,59 @@ class CodeReader(Protocol):
     def cancel(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class ReceiptToPrint:
+    """The submission receipt (受理回执) the citizen takes home."""
+    kind: ClassVar[str] = "receipt"
+    case_number: str
+    item: str
+    submitted_at: datetime
+    promised_date: date
+    materials_received: tuple[str, ...] = ()
+    materials_deferred: tuple[str, ...] = ()
+    supply_deadline: date | None = None     # 容缺: when the deferred materials are due
+    follow_url: str = ""
+
+
+@dataclass(frozen=True)
+class CommitmentLetterToPrint:
+    """The signed 容缺 commitment (告知承诺书), with the signature image (PNG)."""
+    kind: ClassVar[str] = "commitment_letter"
+    case_number: str
+    item: str
+    text: str
+    text_version: str
+    materials_deferred: tuple[str, ...]
+    deadline: date
+    signer: str
+    signed_at: datetime
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class ReferralToPrint:
+    """The slip that sends a citizen to staff (the identification's staff path)."""
+    kind: ClassVar[str] = "referral"
+    reason: str                 # help | device_fault | identity_failed
+    kiosk_id: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TicketToPrint:
+    """A queue ticket (取号)."""
+    kind: ClassVar[str] = "ticket"
+    ticket_no: str
+    category: str
+    waiting: int
+    issued_at: datetime
+
+
+DocumentToPrint = ReceiptToPrint | CommitmentLetterToPrint | ReferralToPrint | TicketToPrint
+
+
 class Printer(Protocol):
-    def print_document(self, document: str, data: Mapping[str, Any]) -> Future[None]:
-        """`document` is one of receipt, commitment_letter, ticket, pickup_slip, referral."""
-        ...
+    def print_document(self, document: DocumentToPrint) -> Future[None]: ...
 
 
 class CitizenServices(Protocol):

@@ -22,7 +22,6 @@ S = QueryState
 class QueryJourney(Journey[QueryState]):
     name = "query"
     State = QueryState
-    required_roles = ("id_reader",)   # the face camera down degrades to the staff path
     steps = ("identify", "cases")
     personal = ("identified", "cases")
 

@@ -7,7 +7,7 @@ printer down, is shown large with a QR). Needs the server: offline it is not off
 from __future__ import annotations
 
 from kiosk.journeys.base import Journey, JourneyState
-from kiosk.journeys.ports import JourneyServices, NotFound, ServerUnavailable
+from kiosk.journeys.ports import JourneyServices, NotFound, ServerUnavailable, TicketToPrint
 from wire.v1 import Appointment, QueueCategory, QueueTicket
 
 
@@ -115,10 +115,9 @@ class TicketJourney(Journey[TicketState]):
             self.print_status = "no_printer"
             return self._notify()
         self.print_status = "printing"
-        data = {"ticket_no": ticket.ticket_no, "category": ticket.category_name.zh,
-                "category_en": ticket.category_name.en, "waiting": ticket.waiting_ahead,
-                "issued_at": ticket.issued_at.isoformat(), "hall": ticket.hall_code}
-        self._after(printer.print_document("ticket", data), lambda _n: self._printed("printed"),
+        document = TicketToPrint(ticket_no=ticket.ticket_no, category=ticket.category_name.zh,
+                                 waiting=ticket.waiting_ahead, issued_at=ticket.issued_at)
+        self._after(printer.print_document(document), lambda _n: self._printed("printed"),
                     lambda _e: self._printed("failed"))
 
     def _printed(self, status: str) -> None:

@@ -2,9 +2,11 @@
 
 Lists every configured device (role, backend, status, reason), which journeys are
 offered, degraded or down and why, whether Qt can open the kiosk's window (the system
-libraries its platform plugin needs), the offline queue, and the server's reachability
-and clock offset. Exit 0 only when every role an enabled journey uses is usable and no
-virtual PC/SC reader is present outside the simulator; otherwise 1, naming the problem.
+libraries its platform plugin needs), the offline queue, the server's reachability and
+clock offset, and the district's desired state (catalogue in use, what was refused).
+Exit 0 only when every role an enabled journey uses is usable, Qt can open the window, no
+virtual PC/SC reader is present outside the simulator and nothing of the desired state was
+refused; otherwise 1, naming the problem.
 
 `--simulate DEVICE:ACTION[:KEY=VALUE,...]` (repeatable) and `--scenario FILE` apply
 simulator actions first, so the checks themselves can be tested ("set the simulated
@@ -123,10 +125,11 @@ FACE_READY_TIMEOUT_S = 60.0
 
 
 def build_report(core, loaded) -> dict[str, Any]:
+    from devices.id_reader.security import virtual_reader_finding
     from kiosk.availability import JOURNEY_REQUIREMENTS
     from ui import platform_libraries
 
-    config = loaded.config
+    config = core.config  # with the district's desired-state keys applied
     journeys = list(config.kiosk.journeys)
     availability = core.availability()
     roles_of = {name: [r for r, names in config.roles.items() if name in names]
@@ -157,9 +160,13 @@ def build_report(core, loaded) -> dict[str, Any]:
     display = platform_libraries.check()
     if not display.usable:
         problems.append({"role": "display", "reason": display.reason, "journeys": journeys})
-    virtual = virtual_reader_problem(loaded)
+    virtual = virtual_reader_finding(d.backend for d in loaded.devices
+                                     if d.enabled and d.kind == "id_reader")
     if virtual:
         problems.append({"role": "id_reader", "reason": virtual, "journeys": []})
+    for key, reason in core.refused().items():
+        problems.append({"role": f"desired state {key}", "reason": f"refused: {reason}",
+                         "journeys": []})
     queue = queue_report(core)
     if queue.get("signing_key_exposed"):
         problems.append({"role": "signing_key", "reason": queue["signing_key_exposed"],
@@ -176,24 +183,18 @@ def build_report(core, loaded) -> dict[str, Any]:
                     "missing": list(display.missing), "reason": display.reason},
         "queue": queue,
         "server": server_report(core),
+        "desired_state": desired_state_report(core),
     }
 
 
-def virtual_reader_problem(loaded) -> str:
-    """A vpcd reader listens on every interface: fatal unless the reader is simulated."""
-    real_readers = [d.name for d in loaded.devices
-                    if d.enabled and d.kind == "id_reader" and d.backend != "simulated"]
-    if not real_readers:
-        return ""
-    try:
-        from devices.id_reader.pcsc import virtual_readers
-        found = virtual_readers()
-    except ImportError as error:
-        return "" if "smartcard" in str(error) else f"cannot list PC/SC readers: {error}"
-    if not found:
-        return ""
-    return (f"virtual PC/SC reader present ({', '.join(found)}) while "
-            f"{', '.join(real_readers)} uses a real backend: remove vsmartcard-vpcd")
+def desired_state_report(core) -> dict[str, Any]:
+    """The district's desired state as applied here: its version, the catalogue in use
+    (bundled until the district's is applied) and what was refused."""
+    current = core.queue.desired.current() if core.queue is not None else None
+    edition = core.catalogue.edition()
+    return {"version": current.version if current else None,
+            "catalogue_version": edition.version, "catalogue_origin": edition.origin,
+            "refused": core.refused()}
 
 
 def face_report(core, timeout_s: float) -> dict[str, Any]:
@@ -271,6 +272,10 @@ def render(report: dict[str, Any]) -> str:
     lines.append(f"server: {server['url'] or '-'} {reach}"
                  + (f", clock offset {offset:+.1f} s" if offset is not None else "")
                  + (f" ({server['note']})" if server.get("note") else ""))
+    desired = report["desired_state"]
+    lines.append(f"desired state: {desired['version'] or 'none applied'}, catalogue "
+                 f"{desired['catalogue_version']} ({desired['catalogue_origin']})"
+                 + (f", {len(desired['refused'])} refused" if desired["refused"] else ""))
     if report["problems"]:
         lines += ["", "problems:"]
         for p in report["problems"]:

@@ -45,6 +45,7 @@ def register(subparsers) -> None:
 
 def _build_device(args, ctx):
     """The configured id_reader device, or one of `--backend` with its default options."""
+    from devices.id_reader.security import is_virtual_reader
     from devices.registry import BackendUnavailable, backend_class
     from kiosk.config import ConfigError
     loaded = ctx.config
@@ -59,7 +60,7 @@ def _build_device(args, ctx):
         name = "id_reader"
     if args.device:
         options[DEVICE_OPTION[backend]] = args.device
-    if backend == "pcsc" and args.device and "Virtual PCD" in args.device:
+    if backend == "pcsc" and args.device and is_virtual_reader(args.device):
         options["allow_virtual_reader"] = True  # named explicitly by the operator
     try:
         cls = backend_class("id_reader", backend)

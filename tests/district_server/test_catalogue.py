@@ -1,13 +1,11 @@
 """The demo catalogue: valid, rich enough, every item's form actually accepted by intake;
-bad catalogues are refused before publishing; the working-day calendar."""
+bad catalogues are refused before publishing."""
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from district_server.calendar import WorkingDayCalendar
 from district_server.catalogue import service
 from district_server.settings import DEFAULT_CATALOGUE_DIR
 from tests.district_server.kiosk_double import VALID_ID
@@ -98,15 +96,3 @@ def test_a_version_is_never_reused_with_other_content(ctx):
 def test_missing_catalogue_file_is_reported(tmp_path: Path):
     with pytest.raises(service.CatalogueInvalid, match="catalogue.yaml not found"):
         service.load_directory(tmp_path)
-
-
-def test_working_days_skip_weekends_and_holidays_and_count_make_up_days():
-    calendar = WorkingDayCalendar(CATALOGUE.calendar.holidays, CATALOGUE.calendar.workdays)
-    # Fri 25 Sep 2026 is a holiday (Mid-Autumn) and 1-7 Oct National Day; Sun 20 Sep and
-    # Sat 10 Oct are make-up working days.
-    assert calendar.add_working_days(date(2026, 9, 18), 1) == date(2026, 9, 20)
-    assert calendar.add_working_days(date(2026, 9, 24), 1) == date(2026, 9, 28)
-    assert calendar.add_working_days(date(2026, 9, 30), 1) == date(2026, 10, 8)
-    assert calendar.add_working_days(date(2026, 10, 9), 1) == date(2026, 10, 10)
-    assert calendar.add_working_days(date(2026, 10, 3), 0) == date(2026, 10, 8)
-    assert calendar.due_date(date(2026, 9, 30), 10, "calendar_days") == date(2026, 10, 10)

@@ -11,7 +11,8 @@ from foundation.events import Enqueued, StorageUnavailable
 from kiosk.pickup import (DoorNotOpened, NoParcel, Parcel, ParcelExpired, ParcelLocked,
                           ParcelState, ParcelStore, PickupService, WrongCode,
                           WrongParcelState)
-from kiosk.pickup_secrets import AttemptLimiter, hash_secret, holder_hmac
+from kiosk.pickup_secrets import AttemptLimiter, hash_secret
+from wire.v1 import holder_hmac
 from tests.devices.locker.conftest import make_bank
 
 DISTRICT_KEY = b"district-holder-key-0123456789ab"
@@ -65,7 +66,7 @@ def parcel(parcel_id: str, *, compartment: int, case: str = "K1-7",
            state: ParcelState = ParcelState.STORED, hours: int = 7 * 24) -> Parcel:
     from foundation.clock import TestClock
     return Parcel(parcel_id=parcel_id, case_number=case, compartment=compartment,
-                  holder_hmac=holder_hmac(ID_NUMBER, DISTRICT_KEY),
+                  holder_hmac=holder_hmac(DISTRICT_KEY, ID_NUMBER),
                   code_hash=hash_secret(CODE, **FAST),
                   expires_at=TestClock().now() + timedelta(hours=hours), items=("户籍证明",),
                   state=state)
@@ -200,7 +201,7 @@ def restarted(service) -> PickupService:
 def test_an_open_survives_a_restart_and_the_close_still_confirms(service):
     service.open_with_code("K1-7", CODE)
     again = restarted(service)
-    service.assign([parcel("P1", compartment=3)])  # a server refresh keeps the open in progress
+    again.assign([parcel("P1", compartment=3)])  # a server refresh keeps the open in progress
     close_door(again, 3)
     assert [p["parcel_id"] for p in again.sink.of("pickup")] == ["P1"]
     again.close()

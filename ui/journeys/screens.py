@@ -69,7 +69,7 @@ def journey_services(ctx: JourneyContext) -> JourneyServices:
     make = ctx.extras.get("journey_services")
     if make is not None:
         return make(post)
-    from kiosk.journeys.wiring import build_services
+    from kiosk.journeys.services import build_services
     return build_services(ctx.core, post=post, background=run_in_background)
 
 

@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 import pytest
 
 from devices.model import Availability, Completion, UnitState
-from devices.printer.backends import FilePrinter, SerialPrinter
+from devices.printer.file import FilePrinter
+from devices.printer.serial_port import SerialPrinter
 from devices.printer.documents import PickupSlip
 from devices.printer.escpos_parser import Line, parse
 from devices.printer.status import Paper
@@ -63,3 +64,24 @@ def test_file_printer_writes_the_job_and_reports_no_status(tmp_path):
     assert "取件凭条" in [e.text for e in parse(target.read_bytes()) if isinstance(e, Line)]
     assert device.status.units["paper"] is UnitState.UNKNOWN
     assert device.capabilities["status"] is False
+
+
+def test_without_pyserial_only_the_serial_printer_is_unavailable():
+    """A kiosk without pyserial keeps its network and file printers (one module per
+    backend); the serial one says which package is missing."""
+    import subprocess
+    import sys
+    script = (
+        "import sys\n"
+        "sys.modules['serial'] = None  # pyserial not installed\n"
+        "from devices.registry import BackendUnavailable, backend_class\n"
+        "for backend in ('network', 'file', 'simulated'):\n"
+        "    backend_class('printer', backend)\n"
+        "try:\n"
+        "    backend_class('printer', 'serial')\n"
+        "except BackendUnavailable as error:\n"
+        "    print(error)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "'serial' needs the Python package serial" in done.stdout

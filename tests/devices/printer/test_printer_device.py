@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devices.model import Availability, Completion, Severity, StatusChanged, UnitState
-from devices.printer.backends import NetworkPrinter
+from devices.printer.network import NetworkPrinter
 from devices.printer.documents import SubmissionReceipt
 from devices.printer.escpos_parser import Cut, Line, QrCode
 from devices.printer.layout import PaperProfile

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from foundation.events import Enqueued, StorageUnavailable
-from kiosk.journeys.calendar import WorkingDayCalendar
+from wire.calendar import WorkingDayCalendar
 from kiosk.journeys.ports import CitizenDocument, FaceOutcome, JourneyServices, \
     JourneySettings, LockerWall, NotFound, Parcel, ScannedPage, ServerUnavailable
 from kiosk.search import SearchIndex
@@ -90,13 +90,14 @@ class FakeCodes(Manual):
 
 class FakePrinter:
     def __init__(self, fail: bool = False) -> None:
-        self.printed: list[tuple[str, dict]] = []
+        #: (kind, document) of each document printed
+        self.printed: list[tuple[str, object]] = []
         self.fail = fail
 
-    def print_document(self, document, data) -> Future:
+    def print_document(self, document) -> Future:
         if self.fail:
             return failed(RuntimeError("paper out"))
-        self.printed.append((document, dict(data)))
+        self.printed.append((document.kind, document))
         return done()
 
 

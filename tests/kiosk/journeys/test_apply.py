@@ -75,7 +75,7 @@ def test_residence_permit_happy_path(services):
     assert payload["form_data"]["phone"] == "13812345678"
     assert blobs == {"blob:lease-1": JPEG, "blob:photo-1": JPEG}
     assert services.printer.printed[0][0] == "receipt"
-    assert services.printer.printed[0][1]["case_number"] == "kiosk-1"
+    assert services.printer.printed[0][1].case_number == "kiosk-1"
     assert "kiosk-1" in journey.case_url()
     context = journey.rating_context()
     journey.finish()

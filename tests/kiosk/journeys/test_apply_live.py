@@ -41,7 +41,7 @@ def live_core(tmp_path):
 
 
 def test_every_demo_item_is_applied_for_and_delivered(live_core):
-    from kiosk.journeys.wiring import build_services
+    from kiosk.journeys.services import build_services
     core, district = live_core
     services = build_services(core, post=run_now, background=run_inline)
     assert services.online()

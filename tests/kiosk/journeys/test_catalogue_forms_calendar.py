@@ -5,7 +5,6 @@ from hypothesis import given, settings, strategies as st
 
 from kiosk.catalogue import CatalogueError, FieldKind, FormField, Text, catalogue_from_mapping, \
     load_catalogue
-from kiosk.journeys.calendar import WorkingDayCalendar
 from kiosk.journeys.forms import check, prefill_value, typed_value
 from kiosk.journeys.identify import mrz_key_from_code
 from tests.kiosk.journeys.fakes import RESIDENT
@@ -84,16 +83,6 @@ def test_typed_values_and_prefill():
                          RESIDENT) == "王小明"
     assert prefill_value(FormField(id="b", label=Text(zh="生日"), prefill="birth_date"),
                          RESIDENT) == "1949-12-31"
-
-
-def test_working_days_skip_weekends_and_holidays_and_count_make_up_days():
-    calendar = WorkingDayCalendar(holidays=[date(2026, 10, 1), date(2026, 10, 2)],
-                                  workdays=[date(2026, 10, 10)])        # a Saturday worked
-    assert calendar.add_working_days(date(2026, 9, 30), 1) == date(2026, 10, 5)
-    assert calendar.add_working_days(date(2026, 10, 9), 1) == date(2026, 10, 10)
-    assert calendar.add_working_days(date(2026, 11, 26), 0) == date(2026, 11, 26)
-    with pytest.raises(ValueError):
-        calendar.add_working_days(date(2026, 11, 26), -1)
 
 
 @settings(max_examples=2000, deadline=None)

@@ -9,7 +9,7 @@ import pytest
 from foundation.clock import SystemClock
 from kiosk.journeys import QueryJourney, TicketJourney
 from kiosk.journeys.ports import Identified, NotFound, ServerUnavailable
-from kiosk.journeys.wiring import CitizenPort
+from kiosk.journeys.adapters.citizen import CitizenPort
 from tests.kiosk.journeys.fakes import RESIDENT, identify_with_card, make_services
 
 WAIT = 30  # seconds a future may take on a loaded CI machine

@@ -1,7 +1,9 @@
+from datetime import datetime, timezone
+
 import pytest
 
 from kiosk.journeys import GuideJourney, PickupJourney, QueryJourney, RateJourney, TicketJourney
-from kiosk.journeys.ports import Parcel
+from kiosk.journeys.ports import Parcel, TicketToPrint
 from tests.kiosk.journeys.fakes import RESIDENT, FakeCitizen, FakeDesk, identify_with_card, make_services
 
 
@@ -89,9 +91,9 @@ def test_walk_in_ticket_prints(services):
     assert journey.categories[0].waiting == 4
     journey.take("general")
     assert journey.state.value == "ticket" and journey.ticket.ticket_no == "A012"
-    assert services.printer.printed == [("ticket", {
-        "ticket_no": "A012", "category": "综合业务", "category_en": "General services",
-        "waiting": 4, "issued_at": "2026-11-26T09:00:00+00:00", "hall": "FT01"})]
+    assert services.printer.printed == [("ticket", TicketToPrint(
+        ticket_no="A012", category="综合业务", waiting=4,
+        issued_at=datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)))]
 
 
 def test_check_in_typed_code(services):

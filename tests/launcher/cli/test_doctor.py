@@ -59,21 +59,15 @@ def test_simulate_arguments_are_typed():
 
 
 def test_virtual_pcsc_reader_fails_doctor_unless_the_reader_is_simulated(monkeypatch):
-    from types import SimpleNamespace
-
     pytest.importorskip("smartcard")
     import devices.id_reader.pcsc as pcsc
-    from devices.registry import DeviceSpec
-    from launcher.cli.doctor import virtual_reader_problem
+    from devices.id_reader.security import virtual_reader_finding
 
     monkeypatch.setattr(pcsc, "virtual_readers", lambda: ["Virtual PCD 00 00"])
-    real = SimpleNamespace(devices=[DeviceSpec("id_card_reader", "id_reader", "pcsc", None)])
-    simulated = SimpleNamespace(devices=[DeviceSpec("id_card_reader", "id_reader", "simulated",
-                                                    None)])
-    assert "Virtual PCD 00 00" in virtual_reader_problem(real)
-    assert virtual_reader_problem(simulated) == ""
+    assert "Virtual PCD 00 00" in virtual_reader_finding(["pcsc"])
+    assert virtual_reader_finding(["simulated"]) == ""
     monkeypatch.setattr(pcsc, "virtual_readers", lambda: [])
-    assert virtual_reader_problem(real) == ""
+    assert virtual_reader_finding(["pcsc"]) == ""
 
 
 def test_this_machine_can_open_the_kiosk_window(capsys, tmp_path):

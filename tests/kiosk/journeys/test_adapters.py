@@ -2,12 +2,15 @@
 their simulators below the protocol code): document read, code read, page scan, printing."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
 from foundation.clock import SystemClock
-from kiosk.journeys.ports import MrzKey, ScannedPage, run_inline, run_now
+from kiosk.journeys.ports import CommitmentLetterToPrint, MrzKey, ReceiptToPrint, \
+    ReferralToPrint, ScannedPage, TicketToPrint, run_inline, run_now
+
+AT = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 
 WAIT = 30
 
@@ -32,7 +35,7 @@ def core(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def services(core):
-    from kiosk.journeys.wiring import build_services
+    from kiosk.journeys.services import build_services
     return build_services(core, post=run_now, background=run_inline)
 
 
@@ -61,19 +64,17 @@ def test_a_page_under_the_document_camera_is_captured(services, core):
     assert isinstance(page, ScannedPage) and page.image[:2] == b"\xff\xd8"
 
 
-@pytest.mark.parametrize("document, data", [
-    ("receipt", {"case_number": "K-1", "item": "居住证申领", "submitted_at":
-                 "2026-11-26T09:00:00+00:00", "promised_date": "2026-12-10",
-                 "materials_received": ["房屋租赁合同"], "materials_deferred": ["营业执照"],
-                 "due_date": "2026-12-03", "url": "https://example.org/case/K-1"}),
-    ("ticket", {"ticket_no": "A012", "category": "综合业务", "waiting": 4,
-                "issued_at": "2026-11-26T09:00:00+00:00"}),
+@pytest.mark.parametrize("document", [
+    ReceiptToPrint(case_number="K-1", item="居住证申领", submitted_at=AT,
+                   promised_date=date(2026, 12, 10), materials_received=("房屋租赁合同",),
+                   materials_deferred=("营业执照",), supply_deadline=date(2026, 12, 3),
+                   follow_url="https://example.org/case/K-1"),
+    TicketToPrint(ticket_no="A012", category="综合业务", waiting=4, issued_at=AT),
     # what IdentifyJourney.call_staff sends on the staff path
-    ("referral", {"reason": "identity_failed", "kiosk_id": "demo-kiosk-001",
-                  "at": "2026-11-26T09:00:00+00:00"}),
+    ReferralToPrint(reason="identity_failed", kiosk_id="demo-kiosk-001", at=AT),
 ])
-def test_the_journeys_documents_print(services, document, data):
-    services.printer.print_document(document, data).result(WAIT)
+def test_the_journeys_documents_print(services, document):
+    services.printer.print_document(document).result(WAIT)
 
 
 def test_the_commitment_letter_prints_with_the_signature(services):
@@ -81,11 +82,11 @@ def test_the_commitment_letter_prints_with_the_signature(services):
     from PIL import Image
     signature = io.BytesIO()
     Image.new("L", (200, 60), 255).save(signature, format="PNG")
-    letter = {"case_number": "K-1", "item": "医疗机构执业许可", "text_version": "T.1",
-              "text": "本人承诺……", "materials_deferred": ["营业执照"], "due_date": "2026-12-03",
-              "applicant": "王*明", "submitted_at": "2026-11-26T09:00:00+00:00",
-              "signature": signature.getvalue()}
-    services.printer.print_document("commitment_letter", letter).result(WAIT)
+    letter = CommitmentLetterToPrint(
+        case_number="K-1", item="医疗机构执业许可", text_version="T.1", text="本人承诺……",
+        materials_deferred=("营业执照",), deadline=date(2026, 12, 3), signer="王*明",
+        signed_at=AT, signature=signature.getvalue())
+    services.printer.print_document(letter).result(WAIT)
 
 
 def test_roles_follow_the_registry(services, core):
@@ -95,12 +96,27 @@ def test_roles_follow_the_registry(services, core):
 
 def test_the_referral_slip_gives_the_staff_path_reason_in_words():
     from devices.printer.documents import ReferralSlip
-    from kiosk.journeys.wiring import REFERRAL_REASONS, PrinterPort
+    from kiosk.journeys.adapters.printer import REFERRAL_REASONS, PrinterPort
     port = PrinterPort(registry=None, hall="福田区政务服务中心")
-    slip = port._document("referral", {"reason": "device_fault", "kiosk_id": "K1",
-                                       "at": "2026-11-26T09:00:00+00:00"})
+    slip = port._template(ReferralToPrint(reason="device_fault", kiosk_id="K1", at=AT))
     assert isinstance(slip, ReferralSlip)
     assert slip.reason == REFERRAL_REASONS["device_fault"] and slip.kiosk_id == "K1"
-    unknown = port._document("referral", {"reason": "other", "kiosk_id": "K1",
-                                          "at": "2026-11-26T09:00:00+00:00"})
+    unknown = port._template(ReferralToPrint(reason="other", kiosk_id="K1", at=AT))
     assert unknown.reason == "other"
+
+
+@pytest.mark.parametrize("wall, rows", [
+    ([[4, 3, 2, 1], [8, 7, 6, 5]], [["4", "3", "2", "1"], ["8", "7", "6", "5"]]),
+    ([], [[str(n) for n in range(1, 9)], [str(n) for n in range(9, 17)]]),  # a row a board
+])
+def test_the_wall_diagram_follows_the_configured_wall(wall, rows):
+    from types import SimpleNamespace
+
+    from kiosk.journeys.adapters.pickup import PickupPort
+    from tests.devices.locker.conftest import make_bank
+    bank = make_bank("kerong_cu16", wall=wall)
+    try:
+        port = PickupPort(SimpleNamespace(lockers=bank), run_inline)
+        assert [list(r) for r in port.wall().rows] == rows
+    finally:
+        bank.stop()

@@ -1,10 +1,18 @@
-"""Working-day calendar for promised dates: weekends and public holidays are off, make-up
-working days (调休) are on. Holidays come from configuration (the catalogue's calendar and
-the server settings)."""
+"""The one working-day calendar for promised dates and supply deadlines, shared by the kiosk
+(offline too) and the district server, so both give a citizen the same date.
+
+Weekends and public holidays are off, make-up working days (调休) are on; both lists come
+with the district's catalogue (`wire.v1.Catalogue.calendar`). A time limit counts in the
+unit its service item states (`wire.v1.TimeLimit.unit`); working days do not count the
+start day, and a 0-day limit (即办件) is due on the start day if that is a working day,
+else on the next working day.
+"""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Iterable
+from typing import Iterable, Literal
+
+TimeUnit = Literal["working_days", "calendar_days"]
 
 
 class WorkingDayCalendar:
@@ -20,6 +28,8 @@ class WorkingDayCalendar:
     def add_working_days(self, start: date, days: int) -> date:
         """The date `days` working days after `start` (the start day itself does not count;
         0 days: `start` if it is a working day, else the next working day)."""
+        if days < 0:
+            raise ValueError("days must not be negative")
         day = start
         if days == 0:
             while not self.is_working_day(day):
@@ -32,7 +42,8 @@ class WorkingDayCalendar:
                 remaining -= 1
         return day
 
-    def due_date(self, start: date, days: int, unit: str) -> date:
+    def due_date(self, start: date, days: int, unit: TimeUnit = "working_days") -> date:
+        """When a time limit of `days` in `unit` that starts on `start` runs out."""
         if unit == "calendar_days":
             return start + timedelta(days=days)
         return self.add_working_days(start, days)

@@ -1,0 +1,73 @@
+"""The pickup port: the pickup service (kiosk/pickup.py) for the pickup journey."""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, Callable
+
+from kiosk.journeys.ports import Identified, LockerWall, Parcel
+
+if TYPE_CHECKING:
+    from kiosk.pickup import PickupService
+
+
+class PickupPort:
+    """The pickup service (kiosk/pickup.py) for the journey: its blocking opens run on the
+    background runner; a door's `closed` event resolves that parcel's wait."""
+
+    def __init__(self, service: "PickupService",
+                 background: Callable[[Callable[[], Any]], Future]) -> None:
+        self._service = service
+        self._background = background
+        self._closing: dict[int, Future] = {}
+        self._lock = threading.Lock()
+        service.lockers.subscribe(self._on_locker_event)
+
+    def available(self) -> tuple[bool, str]:
+        status = self._service.lockers.status
+        return status.usable, status.reason or str(status.availability)
+
+    def wall(self) -> LockerWall:
+        """The wall as configured (`wall`, else a row a board), as citizens see it."""
+        return LockerWall([[str(n) for n in row]
+                           for row in self._service.lockers.settings.wall_rows()])
+
+    def _parcels(self, results: list[Any]) -> list[Parcel]:
+        stored = {p.compartment: p for p in self._service.store.all().values()}
+        parcels = []
+        for result in results:
+            parcel = stored.get(result.number)
+            items = "、".join(parcel.items) if parcel and parcel.items else ""
+            parcels.append(Parcel(parcel.parcel_id if parcel else str(result.number), items,
+                                  items, str(result.number)))
+        return parcels
+
+    def open_with_code(self, case_number: str, code: str) -> Future:
+        return self._background(lambda: self._parcels(
+            [self._service.open_with_code(case_number, code)]))
+
+    def open_for(self, who: Identified) -> Future:
+        return self._background(lambda: self._parcels(
+            self._service.open_for_holder(who.id_number)))
+
+    def wait_closed(self, parcel: Parcel) -> Future:
+        future: Future = Future()
+        with self._lock:
+            self._closing[int(parcel.compartment)] = future
+        return future
+
+    def _on_locker_event(self, event: Any) -> None:
+        if event.name not in ("closed", "jammed"):
+            return
+        with self._lock:
+            future = self._closing.pop(int(event.data.get("compartment", 0)), None)
+        if future is not None and not future.done():
+            if event.name == "closed":
+                future.set_result(None)
+            else:
+                future.set_exception(RuntimeError("door jammed"))
+
+
+class NoPickup:
+    def available(self) -> tuple[bool, str]:
+        return False, "no pickup service configured"

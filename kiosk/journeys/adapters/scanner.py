@@ -1,0 +1,54 @@
+"""The document-camera port: auto-capture of one page."""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+from kiosk.journeys.adapters.futures import newest_image, not_ready
+from kiosk.journeys.ports import ScannedPage
+
+if TYPE_CHECKING:
+    from devices.registry import DeviceRegistry
+
+
+class ScannerPort:
+    """Auto-capture of one page from the document camera (found, straightened, readable)."""
+
+    def __init__(self, registry: "DeviceRegistry") -> None:
+        self._registry = registry
+        self._capture: Any = None
+
+    def preview(self) -> Any:
+        capture = self._capture
+        return newest_image(capture.camera) if capture is not None else None
+
+    def capture(self) -> Future:
+        from devices.docscan.capture import PageCapture
+        from devices.docscan.scan import to_jpeg
+        camera = self._registry.first_usable("document_camera")
+        if camera is None:
+            return not_ready("document camera")
+        page: Future = Future()
+        self.stop()
+        capture = self._capture = PageCapture(camera)
+
+        def captured(done: Future) -> None:
+            if done.cancelled() or done.exception() is not None:
+                if not page.done():
+                    page.set_exception(done.exception() or RuntimeError("scan stopped"))
+                return
+            page.set_result(ScannedPage(to_jpeg(done.result().page)))
+            self._stop_capture(capture)
+        capture.start().add_done_callback(captured)
+        return page
+
+    def _stop_capture(self, capture: Any) -> None:
+        if self._capture is capture:
+            self._capture = None
+        # joining the capture thread from itself would deadlock: stop it from elsewhere
+        threading.Thread(target=capture.stop, name="page-capture-stop", daemon=True).start()
+
+    def stop(self) -> None:
+        if self._capture is not None:
+            self._stop_capture(self._capture)

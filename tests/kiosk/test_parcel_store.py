@@ -1,0 +1,88 @@
+"""The parcels in SQLite: as durable as the outbox, one transaction per change, created and
+migrated with sqlite-utils, the JSON file of an older release imported once."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+
+from kiosk.parcel_store import MIGRATIONS, ParcelStore
+from kiosk.pickup import ParcelState
+from tests.kiosk.test_pickup import parcel
+
+
+@pytest.fixture
+def store(tmp_path):
+    made = ParcelStore(tmp_path / "pickup" / "parcels.sqlite3")
+    yield made
+    made.close()
+
+
+def test_durability_pragmas_and_schema_version(store):
+    conn = store.db.conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2          # FULL
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert store.db["parcels"].pks == ["parcel_id"]
+    assert ["holder_hmac"] in [i.columns for i in store.db["parcels"].indexes]
+
+
+def test_parcels_round_trip_and_save_replaces_the_set(store):
+    first, second = parcel("P1", compartment=3), parcel("P2", compartment=4, case="K2")
+    store.save([first, second])
+    assert store.all() == {"P1": first, "P2": second}
+    picked = replace(first, state=ParcelState.PICKED, verification="code")
+    store.put(picked)
+    assert store.all()["P1"] == picked
+    store.save([picked])
+    assert list(store.all()) == ["P1"]
+
+
+def test_a_failed_change_leaves_the_parcels_as_they_were(store, monkeypatch):
+    store.save([parcel("P1", compartment=3)])
+    before = store.all()
+    bad = replace(parcel("P2", compartment=4), case_number=None)     # NOT NULL
+    with pytest.raises(Exception):
+        store.save([parcel("P3", compartment=5), bad])
+    assert store.all() == before                    # the DELETE was rolled back too
+
+
+def test_a_parcel_written_survives_the_process_dying_at_once(tmp_path):
+    path = tmp_path / "parcels.sqlite3"
+    child = ("import os, sys\n"
+             "from kiosk.parcel_store import ParcelStore\n"
+             "from tests.kiosk.test_pickup import parcel\n"
+             f"ParcelStore({str(path)!r}).put(parcel('P1', compartment=3))\n"
+             "os._exit(9)  # no close, no flush: killed\n")
+    assert subprocess.run([sys.executable, "-c", child], timeout=60).returncode == 9
+    reopened = ParcelStore(path)
+    try:
+        assert reopened.all()["P1"].compartment == 3
+    finally:
+        reopened.close()
+
+
+def test_the_json_file_of_an_older_release_is_imported_once(tmp_path):
+    folder = tmp_path / "pickup"
+    folder.mkdir()
+    old = [parcel("P1", compartment=3), replace(parcel("P2", compartment=4),
+                                                state=ParcelState.STORED)]
+    (folder / "parcels.json").write_text(json.dumps([p.as_json() for p in old]), "utf-8")
+    store = ParcelStore(folder / "parcels.sqlite3")
+    try:
+        assert store.all() == {p.parcel_id: p for p in old}
+    finally:
+        store.close()
+    assert not (folder / "parcels.json").exists()
+    assert (folder / "parcels.json.imported").exists()
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    import sqlite3
+    path = tmp_path / "parcels.sqlite3"
+    sqlite3.connect(path).execute(f"PRAGMA user_version={len(MIGRATIONS) + 1}")
+    with pytest.raises(sqlite3.DatabaseError, match="newer"):
+        ParcelStore(path)
