@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from kiosk.config import KioskConfig
 from kiosk.scenario import Scenario
@@ -12,17 +12,34 @@ from kiosk.scenario import Scenario
 log = logging.getLogger(__name__)
 
 
-def run_kiosk(core: Any, config: KioskConfig, *, windowed: bool,
+def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: bool,
               orientation: str | None = None) -> int:
-    """The kiosk: full screen (or a window for development) until the process is stopped."""
+    """The kiosk: full screen (or a window for development) until the process is stopped.
+
+    The attract screen comes first, its tiles saying "checking"; `start_core()` (devices,
+    queue, face child) and the journeys load after the first frame. `start_core` returns
+    None when the kiosk cannot run (it has said why): the application then ends, code 1."""
     from ui.app import ShellApp, application
     app = application(sys.argv[:1])
-    shell = ShellApp(config, core=core, orientation=orientation)
+    shell = ShellApp(config, orientation=orientation, core_pending=True)
+    started: list[Any] = []
+
+    def load_the_rest() -> None:
+        core = start_core()
+        if core is None:
+            app.exit(1)
+            return
+        started.append(core)
+        shell.attach_core(core)
+
+    shell.after_first_frame(load_the_rest)
     shell.show(windowed=windowed)
     try:
         return app.exec()
     finally:
         shell.close()
+        for core in started:
+            core.stop()
 
 
 def run_demo(demo: Any, config: KioskConfig, *, headless: bool, scenario: Scenario | None,
