@@ -9,13 +9,12 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtQuick import QQuickItem, QQuickView
 
-from kiosk.config import KioskConfig
 from kiosk.session import Session, WipeReason
 from ui.bridge import QtClock, QtThreadBridge
 from ui.i18n import Translations
@@ -25,6 +24,9 @@ from ui.qr import QrImageProvider
 from ui.shell import Shell
 from ui.speech import Voice
 from ui.theme import Theme
+
+if TYPE_CHECKING:  # or the snapshot kiosk.config_snapshot.read gives (no pydantic before the
+    from kiosk.config import KioskConfig  # first frame)
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +132,7 @@ class ShellApp:
         """The kiosk core, started after the first frame; the journeys load with it."""
         load_journey_modules()
         self.registered = set(registered_journeys())
-        self.core = core
+        self.core, self.config = core, core.config   # validated: it replaces any snapshot
         self.shell.attach_core(core, self.registered)
         self._follow(core)
         self._availability_changed()

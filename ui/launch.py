@@ -4,10 +4,12 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from kiosk.config import KioskConfig
-from kiosk.scenario import Scenario
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
+    from kiosk.scenario import Scenario
 
 log = logging.getLogger(__name__)
 

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
 from kiosk.availability import JOURNEY_REQUIREMENTS, JourneyAvailability
-from kiosk.config import KioskConfig
 from kiosk.session import Session
 from ui.bridge import QtThreadBridge
 from ui.i18n import Translations
 from ui.speech import Voice
 from ui.theme import Theme
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +199,7 @@ class Shell(QObject):
     def attach_core(self, core: Any, registered: set[str]) -> None:
         """The core (and the journeys) loaded after the first frame: tiles follow the devices."""
         self._core, self._registered, self._core_pending = core, registered, False
+        self._config = core.config
         self.refresh_availability()
 
     def refresh_availability(self) -> None:
