@@ -162,12 +162,16 @@ def main() -> None:
             warm.append(kiosk_sample(args.journey, warm_cache, data))
             first.append(kiosk_sample(args.journey, warm_cache,
                                       Path(scratch) / f"first-start-{index}"))
-    floor_s = statistics.median(floor)
-
     def kiosk(samples: list[dict]) -> dict:
         phases = {p: summary([s[p] for s in samples]) for p in (*PHASES, "tap_to_journey_screen")}
-        first = statistics.median(s["first_frame"] for s in samples)
-        return {**phases, "first_frame_over_floor": round(first / floor_s, 2),
+        # pair by pair (each kiosk sample beside the floor sample taken just before it), so
+        # a burst of load on the shared machine weighs on both sides of a ratio
+        ratios = [s["first_frame"] / f for s, f in zip(samples, floor)]
+        return {**phases, "first_frame_over_floor": round(statistics.median(ratios), 2),
+                "first_frame_over_floor_min_max": [round(min(ratios), 2), round(max(ratios), 2)],
+                "first_frame_median_over_floor_median": round(
+                    statistics.median(s["first_frame"] for s in samples)
+                    / statistics.median(floor), 2),
                 "first_frame_said_checking": all(s["first_frame_tiles_checking"]
                                                  for s in samples),
                 "first_frame_offered_a_tile": any(s["first_frame_any_available"]
@@ -184,7 +188,8 @@ def main() -> None:
         "kiosk_cold_qml_cache": kiosk(cold),
         "kiosk_warm_qml_cache": kiosk(warm),
         "kiosk_first_start_no_snapshot_warm_qml_cache": kiosk(first),
-        "goal": "first frame <= 1.5x the floor (warm), saying checking until devices answer",
+        "goal": "first frame <= 1.5x the floor (warm, pair by pair), saying checking until "
+                "the devices answer",
     }
     result["goal_met"] = result["kiosk_warm_qml_cache"]["first_frame_over_floor"] <= 1.5
     print(json.dumps(result, indent=2))
