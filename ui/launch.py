@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -27,7 +28,12 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
     started: list[Any] = []
 
     def load_the_rest() -> None:
-        core = start_core()
+        try:
+            core = start_core()
+        except Exception:  # in a Qt callback it would be printed and the kiosk left waiting
+            log.exception("the kiosk core failed to start")
+            traceback.print_exc()
+            core = None
         if core is None:
             app.exit(1)
             return

@@ -175,3 +175,17 @@ def test_attract_says_checking_until_the_devices_answer(qapp, qtbot, test_clock,
         shell.close()
         if core is not None:
             core.stop()
+
+
+@pytest.mark.parametrize("failure", ["raises", "declines"])
+def test_a_core_that_cannot_start_ends_the_kiosk_with_code_1(qapp, kiosk_config, failure):
+    """The core starts after the first frame, inside the event loop: a failure there must
+    still end the process, never leave the attract screen saying "checking" for ever."""
+    from ui.launch import run_kiosk
+
+    def start_core():
+        if failure == "raises":
+            raise RuntimeError("a device backend broke while starting")
+        return None   # start_core said why (a bad option, no durable storage) and declines
+
+    assert run_kiosk(start_core, kiosk_config, windowed=True) == 1
