@@ -8,9 +8,10 @@ a tile and the journey's first screen on the screen, so a cost moved from the st
 the first tap shows. Cold: an empty QML disk cache; warm: the cache a previous start
 left; both with the data directory (and its configuration snapshot) of a previous start.
 First start: a fresh data directory, no snapshot, so the configuration loads before the
-first frame (once after installing or changing the configuration). Each sample is a new Python process, offscreen; the child reports moments on
-CLOCK_MONOTONIC, which is system-wide on Linux, so the parent subtracts the moment it
-spawned the child. Phases go to stderr, JSON to stdout.
+first frame (once after installing or changing the configuration). Each sample is a new
+Python process, offscreen; the child reports moments on CLOCK_MONOTONIC, which is
+system-wide on Linux, so the parent subtracts the moment it spawned the child. Phases go
+to stderr, JSON to stdout.
 
     .venv/bin/python bench/startup.py [--runs N] [--journey apply] [--no-compile]
 """
