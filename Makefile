@@ -5,9 +5,15 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup deps demo test bench clean
+.PHONY: setup deps bytecode demo test bench clean
 
-setup: deps $(STAMP)
+setup: deps $(STAMP) bytecode
+
+# Python writes no .pyc where PYTHONDONTWRITEBYTECODE is set (or the tree is read-only):
+# compiled here, once per change, so the kiosk does not compile every module at each start
+bytecode: $(STAMP)
+	@$(PY) -m compileall -q -j 0 launcher ui kiosk devices offline_queue foundation wire \
+	  district_server
 
 deps:
 	@bash scripts/install-debian-deps.sh

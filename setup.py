@@ -44,6 +44,7 @@ setup(
         "numpy>=1.26",
         "Pillow>=10",
         "qrcode>=7.4",
+        "zxing-cpp>=3.1",  # the camera code reader's decoder (bench/codes.py)
         "dlib-bin>=19.24",
         "face-recognition-models>=0.3",
         "setuptools<81",  # face_recognition_models imports pkg_resources

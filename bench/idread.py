@@ -60,7 +60,9 @@ def main() -> int:
     try:
         wait_for_card(context)
         transport = PcscTransport(context, READER)
-        for _ in range(args.runs):
+        for run in range(args.runs):
+            print(f"phase: run {run + 1}/{args.runs}: read, then as many bare APDUs",
+                  file=sys.stderr, flush=True)
             connection = CountingConnection(transport.connect())
             session = EmrtdSession(connection)
             session.select_application()

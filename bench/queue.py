@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                                                              time.monotonic() + budget / 2)),
                 ("persist_queue_ack", lambda d: bench_persist_queue(
                     d, args.count, time.monotonic() + budget))):
+            print(f"phase: {name}", file=sys.stderr, flush=True)
             directory = base / name
             directory.mkdir()
             results[name] = run(directory)

@@ -63,6 +63,7 @@ def postgres_available() -> tuple[bool, str]:
 
 def measure(label: str, calls, expected: set[int]) -> dict:
     """Run the prepared zero-argument calls on CONCURRENCY threads; latencies in ms."""
+    print(f"phase:   {label}", file=sys.stderr, flush=True)
     latencies, failures = [], 0
     deadline = time.perf_counter() + TIME_LIMIT_S
 
@@ -141,13 +142,27 @@ def bench_backend(db: str, work: Path) -> dict:
 
 
 def main() -> int:
+    global REQUESTS
+    import argparse
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=REQUESTS,
+                        help="requests per measurement (default %(default)s, or "
+                             "$BENCH_SERVER_REQUESTS)")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args()
+    REQUESTS = args.requests
     report = {"requests_per_measurement": REQUESTS, "concurrency": CONCURRENCY,
               "server": "district-server run, 1 uvicorn worker, loopback"}
     with tempfile.TemporaryDirectory() as scratch:
-        report["sqlite"] = bench_backend(f"sqlite:///{scratch}/bench.db", Path(scratch) / "sq")
-        ok, reason = postgres_available()
-        report["postgresql"] = bench_backend(PG_URL, Path(scratch) / "pg") if ok \
-            else {"skipped": f"PostgreSQL not reachable: {reason}"}
+        if args.backend in ("sqlite", "both"):
+            print("phase: sqlite", file=sys.stderr, flush=True)
+            report["sqlite"] = bench_backend(f"sqlite:///{scratch}/bench.db",
+                                             Path(scratch) / "sq")
+        if args.backend in ("postgresql", "both"):
+            print("phase: postgresql", file=sys.stderr, flush=True)
+            ok, reason = postgres_available()
+            report["postgresql"] = bench_backend(PG_URL, Path(scratch) / "pg") if ok \
+                else {"skipped": f"PostgreSQL not reachable: {reason}"}
     print(json.dumps(report, indent=2))
     return 0
 

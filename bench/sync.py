@@ -123,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     deadline = time.monotonic() + args.max_seconds
     with tempfile.TemporaryDirectory() as root:
+        print("phase: enqueue, then sync through the queue", file=sys.stderr, flush=True)
         synced, items = bench_queue_sync(Path(root), args.count, args.attachments,
                                          args.attachment_bytes, deadline)
+        print("phase: the same bytes as plain uploads", file=sys.stderr, flush=True)
         plain = bench_plain_upload(items, time.monotonic() + args.max_seconds / 2)
     bytes_each = sum(len(e) + sum(len(b) for b in blobs) for e, blobs in items) // len(items)
     print(json.dumps({

@@ -81,6 +81,8 @@ class RoleState:
     usable: bool
     devices: list[str]
     reason: str = ""
+    #: not usable yet, but a device is still starting: its answer is to come
+    checking: bool = False
 
 
 @dataclass
@@ -114,7 +116,8 @@ class DeviceRegistry:
             return RoleState(role, True, names)
         reasons = "; ".join(f"{d.name}: {d.status.availability}"
                             + (f" ({d.status.reason})" if d.status.reason else "") for d in devices)
-        return RoleState(role, False, names, reasons)
+        checking = any(d.status.availability is Availability.STARTING for d in devices)
+        return RoleState(role, False, names, reasons, checking)
 
     def subscribe(self, listener: Callable[[DeviceEvent], None]) -> Callable[[], None]:
         unsubscribers = [d.subscribe(listener) for d in self.devices.values()]

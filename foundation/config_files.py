@@ -10,9 +10,10 @@ from __future__ import annotations
 import difflib
 import tomllib
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from pydantic import BaseModel, ValidationError
+if TYPE_CHECKING:  # pydantic is imported by whoever validates; `kiosk run` draws first
+    from pydantic import BaseModel, ValidationError
 
 #: config/ beside this package: the same relation holds in a checkout, a wheel and the bundle.
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
@@ -158,6 +159,7 @@ def explain(error: ValidationError, data: Mapping[str, Any], origins: Mapping[st
 
 
 def _sibling_keys(data: Any, loc: list[str], root: type[BaseModel]) -> list[str]:
+    from pydantic import BaseModel
     node: Any = data
     for part in loc:
         node = node.get(part, {}) if isinstance(node, dict) else {}

@@ -7,9 +7,10 @@ both read this roll-up.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
-from devices.registry import DeviceRegistry
+if TYPE_CHECKING:
+    from devices.registry import DeviceRegistry
 
 
 @dataclass(frozen=True)

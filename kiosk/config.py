@@ -6,6 +6,7 @@ the file the value came from, the dotted key, what is wrong and how to fix it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
@@ -14,8 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from foundation.config_files import DEFAULTS_FILE, ConfigError, default_files, explain, merge, \
     origin_of, read_toml
 from devices.face.settings import FaceSettings
-from devices.registry import BackendUnavailable, DeviceSpec, UnknownBackend, \
-    backend_class
+from devices.registry import BackendUnavailable, DeviceSpec, backend_class, kind_backends
 
 
 class Section(BaseModel):
@@ -126,10 +126,17 @@ class KioskConfig(Section):
 @dataclass
 class LoadedConfig:
     config: KioskConfig
-    devices: list[DeviceSpec]
     files: list[Path]
     site_file: Path | None
     origins: dict[str, Path] = field(default_factory=dict)
+
+    @cached_property
+    def devices(self) -> list[DeviceSpec]:
+        """The devices with their backend options validated, which imports each backend (and
+        numpy, OpenCV...): done on first use, after the kiosk has drawn its first frame.
+        Raises `ConfigError` naming the option, like `load_config`."""
+        return [_device_spec(name, entry, self.config, self.origins)
+                for name, entry in self.config.devices.items()]
 
     @property
     def simulated_devices(self) -> list[str]:
@@ -140,7 +147,9 @@ class LoadedConfig:
 
 
 def load_config(site_file: Path | str | None = None) -> LoadedConfig:
-    """Load defaults and the optional site file; raise `ConfigError` on the first problem."""
+    """Load defaults and the optional site file; raise `ConfigError` on the first problem.
+
+    Device backends are checked by name here; their options when `devices` is first read."""
     merged: dict[str, Any] = {}
     origins: dict[str, Path] = {}
     files = default_files()
@@ -154,9 +163,20 @@ def load_config(site_file: Path | str | None = None) -> LoadedConfig:
         config = KioskConfig.model_validate(merged)
     except ValidationError as error:
         raise explain(error, merged, origins, KioskConfig) from None
-    specs = [_device_spec(name, entry, config, origins) for name, entry in config.devices.items()]
+    for name, entry in config.devices.items():
+        _check_backend_name(name, entry, origins)
     _check_roles(config, origins)
-    return LoadedConfig(config, specs, files, site, origins)
+    return LoadedConfig(config, files, site, origins)
+
+
+def _check_backend_name(name: str, entry: DeviceEntry, origins: Mapping[str, Path]) -> None:
+    backends = kind_backends(entry.kind)   # the kind's name table: no backend is imported
+    if entry.backend not in backends:
+        key = f"devices.{name}.backend"
+        raise ConfigError(origin_of(origins, key.split("."), DEFAULTS_FILE), key,
+                          f"unknown backend {entry.backend!r} for kind {entry.kind!r}; known "
+                          f"backends: {', '.join(sorted(backends))}",
+                          "use one of the known backends")
 
 
 def _device_spec(name: str, entry: DeviceEntry, config: KioskConfig,
@@ -169,9 +189,6 @@ def _device_spec(name: str, entry: DeviceEntry, config: KioskConfig,
     options.update(entry.model_extra or {})
     try:
         cls = backend_class(entry.kind, entry.backend)
-    except UnknownBackend as error:
-        raise ConfigError(origin_of(origins, [*key.split("."), "backend"], DEFAULTS_FILE),
-                          f"{key}.backend", str(error), "use one of the known backends") from None
     except BackendUnavailable:
         # validated when the library is present; the device reports noDevice with the reason
         from devices.base import DeviceSettings

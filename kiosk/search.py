@@ -17,8 +17,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Literal, Mapping, Sequence
 
-from pypinyin import Style, lazy_pinyin
-
 from kiosk.catalogue import Catalogue, Faq, ServiceItem
 
 #: Colloquial word -> catalogue words it stands for. Items add their own via `synonyms`.
@@ -123,6 +121,7 @@ def _chinese_field(text: str, weight: float, *, with_pinyin: bool) -> _Field:
     text = _normalise(text)
     if not with_pinyin:
         return _Field(text, weight)
+    from pypinyin import Style, lazy_pinyin  # 0.1 s to import: paid on the first search
     han = "".join(_CJK.findall(text))
     return _Field(text, weight,
                   initials="".join(lazy_pinyin(han, style=Style.FIRST_LETTER)),
@@ -135,15 +134,26 @@ def _english_field(text: str, weight: float) -> _Field:
 
 
 class SearchIndex:
-    """Built once per catalogue version; `search` is cheap enough to run on every keystroke."""
+    """Built once per catalogue version, on the first search (not while the kiosk starts);
+    `search` is then cheap enough to run on every keystroke."""
 
     def __init__(self, catalogue: Catalogue,
                  synonyms: Mapping[str, Sequence[str]] = COMMON_SYNONYMS) -> None:
         self.catalogue = catalogue
         self._synonyms = {_normalise(k): tuple(_normalise(v) for v in vs)
                           for k, vs in synonyms.items()}
+        self._built: list[_Document] | None = None
+
+    @property
+    def _documents(self) -> list[_Document]:
+        if self._built is None:
+            self._built = self._index(self.catalogue)
+        return self._built
+
+    @staticmethod
+    def _index(catalogue: Catalogue) -> list[_Document]:
         categories = {c.id: c.name for c in (*catalogue.topics, *catalogue.life_events)}
-        self._documents: list[_Document] = []
+        documents: list[_Document] = []
         for item in catalogue.items:
             document = _Document("item", item, None)
             document.fields += [
@@ -161,7 +171,7 @@ class SearchIndex:
             if item.summary:
                 document.fields += [_chinese_field(item.summary.zh, 2, with_pinyin=False),
                                     _english_field(item.summary.en, 2)]
-            self._documents.append(document)
+            documents.append(document)
         for item, entry in catalogue.all_faq():
             document = _Document("faq", item, entry)
             document.fields += [_chinese_field(entry.question.zh, 8, with_pinyin=True),
@@ -171,7 +181,8 @@ class SearchIndex:
             if item is not None:
                 document.fields += [_chinese_field(item.name.zh, 5, with_pinyin=True),
                                     _english_field(item.name.en, 5)]
-            self._documents.append(document)
+            documents.append(document)
+        return documents
 
     # --- query side ---------------------------------------------------------------------
 

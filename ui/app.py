@@ -9,13 +9,12 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtQuick import QQuickItem, QQuickView
 
-from kiosk.config import KioskConfig
 from kiosk.session import Session, WipeReason
 from ui.bridge import QtClock, QtThreadBridge
 from ui.i18n import Translations
@@ -25,6 +24,9 @@ from ui.qr import QrImageProvider
 from ui.shell import Shell
 from ui.speech import Voice
 from ui.theme import Theme
+
+if TYPE_CHECKING:  # or the snapshot kiosk.config_snapshot.read gives (no pydantic before the
+    from kiosk.config import KioskConfig  # first frame)
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +73,9 @@ class _TouchWatcher(QObject):
 class ShellApp:
     def __init__(self, config: KioskConfig, *, core: Any = None, clock: Any = None,
                  speech_engine: str | None = None, orientation: str | None = None,
-                 cache_dir: Path | None = None) -> None:
+                 cache_dir: Path | None = None, core_pending: bool = False) -> None:
+        """`core_pending`: the attract screen first, its tiles saying "checking"; the core
+        and the journeys arrive through `attach_core` (see `ui.launch.run_kiosk`)."""
         if QGuiApplication.instance() is None:
             raise ShellError("create the application first (ui.app.application())")
         self.config = config
@@ -83,7 +87,8 @@ class ShellApp:
         self.base_clock = base_clock
         self.bridge = QtThreadBridge()
         self.clock = QtClock(base_clock, self.bridge)
-        load_journey_modules()
+        if not core_pending:
+            load_journey_modules()
         self.registered = set(registered_journeys())
 
         self.view = QQuickView()
@@ -103,13 +108,13 @@ class ShellApp:
                                on_extended=self._on_extended, on_wipe=self._on_wipe)
         self.shell = Shell(config, core=core, clock=self.clock, session=self.session,
                            theme=self.theme, voice=self.voice, translations=self.translations,
-                           bridge=self.bridge, registered=self.registered, parent=self.view)
+                           bridge=self.bridge, registered=self.registered,
+                           core_pending=core_pending, parent=self.view)
         self.navigator = Navigator(self.session, self._journey_context, parent=self.view)
-        self._unsubscribe = core.subscribe(lambda _a: self.bridge.call(self._availability_changed)) \
-            if core is not None else (lambda: None)
-        self._unfollow_config = core.on_config_changed(
-            lambda changed: self.bridge.call(lambda: self._config_changed(changed))) \
-            if core is not None else (lambda: None)
+        self._unsubscribe: Callable[[], None] = lambda: None
+        self._unfollow_config: Callable[[], None] = lambda: None
+        if core is not None:
+            self._follow(core)
         self._availability_changed()
 
         context = engine.rootContext()
@@ -123,6 +128,27 @@ class ShellApp:
             errors = "; ".join(e.toString() for e in self.view.errors())
             raise ShellError(f"the shell's QML failed to load: {errors}")
         self.view.resize(SIZES[orientation or config.kiosk.orientation])
+
+    def attach_core(self, core: Any) -> None:
+        """The kiosk core, started after the first frame; the journeys load with it."""
+        load_journey_modules()
+        self.registered = set(registered_journeys())
+        self.core, self.config = core, core.config   # validated: it replaces any snapshot
+        self.shell.attach_core(core, self.registered)
+        self._follow(core)
+        self._availability_changed()
+
+    def _follow(self, core: Any) -> None:
+        self._unsubscribe = core.subscribe(lambda _a: self.bridge.call(self._availability_changed))
+        self._unfollow_config = core.on_config_changed(
+            lambda changed: self.bridge.call(lambda: self._config_changed(changed)))
+
+    def after_first_frame(self, work: Callable[[], None]) -> None:
+        """Run `work` on the Qt thread once the first frame is on the screen."""
+        def first_frame() -> None:
+            self.view.frameSwapped.disconnect(first_frame)
+            QTimer.singleShot(0, work)
+        self.view.frameSwapped.connect(first_frame)
 
     # --- showing ---------------------------------------------------------------
 

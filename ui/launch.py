@@ -3,26 +3,51 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
-from kiosk.config import KioskConfig
-from kiosk.scenario import Scenario
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
+    from kiosk.scenario import Scenario
 
 log = logging.getLogger(__name__)
 
 
-def run_kiosk(core: Any, config: KioskConfig, *, windowed: bool,
+def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: bool,
               orientation: str | None = None) -> int:
-    """The kiosk: full screen (or a window for development) until the process is stopped."""
+    """The kiosk: full screen (or a window for development) until the process is stopped.
+
+    The attract screen comes first, its tiles saying "checking"; `start_core()` (devices,
+    queue, face child) and the journeys load after the first frame. `start_core` returns
+    None when the kiosk cannot run (it has said why): the application then ends, code 1."""
     from ui.app import ShellApp, application
     app = application(sys.argv[:1])
-    shell = ShellApp(config, core=core, orientation=orientation)
+    shell = ShellApp(config, orientation=orientation, core_pending=True)
+    started: list[Any] = []
+
+    def load_the_rest() -> None:
+        try:
+            core = start_core()
+        except Exception:  # in a Qt callback it would be printed and the kiosk left waiting
+            log.exception("the kiosk core failed to start")
+            traceback.print_exc()
+            core = None
+        if core is None:
+            app.exit(1)
+            return
+        started.append(core)
+        shell.attach_core(core)
+
+    shell.after_first_frame(load_the_rest)
     shell.show(windowed=windowed)
     try:
         return app.exec()
     finally:
         shell.close()
+        for core in started:
+            core.stop()
 
 
 def run_demo(demo: Any, config: KioskConfig, *, headless: bool, scenario: Scenario | None,

@@ -4,13 +4,13 @@ from __future__ import annotations
 import io
 from urllib.parse import unquote
 
-import qrcode
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 from PySide6.QtQuick import QQuickImageProvider
 
 
 def qr_image(text: str) -> QImage:
+    import qrcode  # with PIL 0.1 s to import: paid by the first QR shown, not at start
     code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(text)
     code.make(fit=True)

@@ -8,25 +8,30 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
 from kiosk.availability import JOURNEY_REQUIREMENTS, JourneyAvailability
-from kiosk.config import KioskConfig
 from kiosk.session import Session
 from ui.bridge import QtThreadBridge
 from ui.i18n import Translations
 from ui.speech import Voice
 from ui.theme import Theme
 
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
+
 log = logging.getLogger(__name__)
 
 
 def tile_model(journeys: list[str], availability: dict[str, JourneyAvailability],
                registered: set[str], roles_usable: dict[str, bool],
-               server_reachable: bool, storage_ok: bool = True) -> list[dict[str, Any]]:
-    """What each attract tile shows: offered or not, and which roles explain it."""
+               server_reachable: bool, *, storage_ok: bool = True,
+               checking: set[str] | None = frozenset()) -> list[dict[str, Any]]:
+    """What each attract tile shows: offered or not, and which roles explain it. `checking`:
+    roles whose devices have not yet said whether they work (None: the core is still
+    loading, every tile waits); a tile they hold back says "checking", never "available"."""
     tiles = []
     for journey in journeys:
         needs = JOURNEY_REQUIREMENTS[journey]
@@ -42,7 +47,10 @@ def tile_model(journeys: list[str], availability: dict[str, JourneyAvailability]
         if not server_reachable and needs.offline_note:
             degraded.append("offline")
         available = bool(state.available if state else not missing) and journey in registered
-        tiles.append({"key": journey, "available": available,
+        waiting = checking is None or bool(missing) and set(missing) <= checking
+        if waiting:
+            available, missing = False, []
+        tiles.append({"key": journey, "available": available, "checking": waiting,
                       "missing": [] if available else missing, "degraded": degraded})
     return tiles
 
@@ -62,7 +70,7 @@ class Shell(QObject):
 
     def __init__(self, config: KioskConfig, *, core: Any, clock: Any, session: Session,
                  theme: Theme, voice: Voice, translations: Translations,
-                 bridge: QtThreadBridge, registered: set[str],
+                 bridge: QtThreadBridge, registered: set[str], core_pending: bool = False,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._config = config
@@ -74,6 +82,7 @@ class Shell(QObject):
         self._translations = translations
         self._bridge = bridge
         self._registered = registered
+        self._core_pending = core_pending   # the core loads after the first frame
         self._language = translations.language
         self._elder = False
         self._voice_on = False
@@ -201,27 +210,36 @@ class Shell(QObject):
 
     # --- availability ------------------------------------------------------------------
 
+    def attach_core(self, core: Any, registered: set[str]) -> None:
+        """The core (and the journeys) loaded after the first frame: tiles follow the devices."""
+        self._core, self._registered, self._core_pending = core, registered, False
+        self._config = core.config
+        self.refresh_availability()
+
     def refresh_availability(self) -> None:
         journeys = list(self._config.kiosk.journeys)
+        checking: set[str] | None
         if self._core is None:
             availability: dict[str, JourneyAvailability] = {}
             roles_usable = {role: True for role in self._config.roles}
             online = storage_ok = True
+            checking = None if self._core_pending else set()
         else:
             availability = self._core.availability()
-            roles_usable = {role: self._core.devices.role_state(role).usable
-                            for role in self._config.roles}
+            states = [self._core.devices.role_state(role) for role in self._config.roles]
+            roles_usable = {state.role: state.usable for state in states}
+            checking = {state.role for state in states if state.checking}
             online = bool(self._core.server_reachable)
             storage_ok = self._core.storage_problem is None
         tiles = tile_model(journeys, availability, self._registered, roles_usable, online,
-                           storage_ok)
+                           storage_ok=storage_ok, checking=checking)
         if tiles != self._tiles or online != self._online:
             self._tiles, self._online = tiles, online
             self.tilesChanged.emit()
 
     def out_of_service(self) -> bool:
         """Nothing the kiosk is configured for can be offered (devices or server down)."""
-        if self._core is None:
+        if self._core is None or any(tile["checking"] for tile in self._tiles):
             return False
         return not any(a.available for a in self._core.availability().values())
 

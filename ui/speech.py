@@ -1,7 +1,9 @@
 """Spoken prompts through QtTextToSpeech; the engine is configurable (tests use "mock").
 
 `say()` never blocks: the engine speaks asynchronously, and a new prompt replaces one
-still being spoken (the citizen moved on).
+still being spoken (the citizen moved on). The engine is created on first use: connecting
+to speech-dispatcher can take seconds (5 s when it has to be spawned), which the attract
+screen must not wait for while voice guidance is off.
 """
 from __future__ import annotations
 
@@ -26,12 +28,29 @@ class Voice(QObject):
                         extra={"engine": engine, "available": available})
             engine = ""
         self.engine_name = engine or (available[0] if available else "")
-        self.tts = QTextToSpeech(engine, self) if engine else QTextToSpeech(self)
-        self.tts.setRate(rate)
+        self._engine, self._rate = engine, rate
+        self._tts: QTextToSpeech | None = None
+        self._language = ""
         self.enabled = False
 
+    @property
+    def tts(self) -> QTextToSpeech:
+        if self._tts is None:
+            self._tts = QTextToSpeech(self._engine, self) if self._engine \
+                else QTextToSpeech(self)
+            self._tts.setRate(self._rate)
+            self._apply_language()
+        return self._tts
+
     def set_language(self, language: str) -> None:
-        wanted = QLocale(language)
+        self._language = language
+        if self._tts is not None:
+            self._apply_language()
+
+    def _apply_language(self) -> None:
+        if not self._language:
+            return
+        wanted = QLocale(self._language)
         for locale in self.tts.availableLocales():
             if locale.language() == wanted.language():
                 self.tts.setLocale(locale)
@@ -47,4 +66,5 @@ class Voice(QObject):
         self.spoken.emit(text)
 
     def stop(self) -> None:
-        self.tts.stop()
+        if self._tts is not None:
+            self._tts.stop()

@@ -1,4 +1,4 @@
-"""Code readers: QR codes and barcodes from a camera (OpenCV's detectors), a serial
+"""Code readers: QR codes and barcodes from a camera (zxing-cpp, or OpenCV's detectors), a serial
 scanner, or a USB keyboard-wedge scanner. Every backend emits `codeRead` events with a
 parsed `devices.code_reader.codes.ScannedCode`.
 """

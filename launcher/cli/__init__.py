@@ -53,9 +53,10 @@ class Context:
         from foundation.clock import SystemClock
         return SystemClock()
 
-    def setup_logging(self, *, also_stderr: bool = False) -> Path:
+    def setup_logging(self, *, also_stderr: bool = False, section=None) -> Path:
+        """`section`: the logging settings when the configuration is not loaded yet."""
         from kiosk.logging_setup import configure_logging
-        section = self.config.config.logging
+        section = section or self.config.config.logging
         log_dir = Path(section.dir) if section.dir else self.data_dir / "logs"
         return configure_logging(log_dir, level=section.level, max_bytes=section.max_bytes,
                                  backups=section.backups, also_stderr=also_stderr)
@@ -95,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         args = parser.parse_args([*(argv or sys.argv[1:]), "run"])
         func = args.func
-    from kiosk.config import ConfigError
+    from foundation.config_files import ConfigError
     try:
         return int(func(args, ctx) or 0)
     except ConfigError as error:

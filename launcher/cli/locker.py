@@ -11,11 +11,13 @@ import getpass
 import json
 import logging
 import sys
+from typing import TYPE_CHECKING
 
-from devices.locker.bank import LockerBank
 from launcher.cli import EXIT_CONFIG, EXIT_DEVICE, EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from launcher.cli._devices import device_for_role
 from kiosk.pickup_secrets import AttemptLimiter, hash_secret, verify_secret
+
+if TYPE_CHECKING:
+    from devices.locker.bank import LockerBank
 
 log = logging.getLogger(__name__)
 PIN_KEY = "technician"
@@ -40,6 +42,8 @@ def _read_pin(prompt: str) -> str:
 
 
 def run(args, ctx) -> int:
+    from devices.locker.bank import LockerBank  # imported here: `kiosk run` needs none of it
+    from launcher.cli._devices import device_for_role
     if args.locker_action == "hash-pin":
         pin = _read_pin("new technician PIN: ")
         if len(pin) < 6 or not pin.isdigit():

@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from devices.model import Completion
-from devices.printer.documents import TestPage
 from launcher.cli import EXIT_DEVICE, EXIT_FAILED, EXIT_OK
-from launcher.cli._devices import device_for_role
 
 
 def register(subparsers) -> None:
@@ -21,6 +18,9 @@ def register(subparsers) -> None:
 
 
 def run(args, ctx) -> int:
+    from devices.model import Completion
+    from devices.printer.documents import TestPage  # imported here: `kiosk run` needs none of it
+    from launcher.cli._devices import device_for_role
     printer = device_for_role(ctx, "receipt_printer")
     if printer is None:
         print("no receipt printer is configured (roles.receipt_printer)")

@@ -119,7 +119,7 @@ def test_cli_says_when_everything_is_simulated():
 def test_typo_in_a_backend_option_is_named_with_a_suggestion(tmp_path):
     path = site(tmp_path, "[devices.receipt_printer]\npaper_widht_mm = 58\n")
     with pytest.raises(ConfigError) as caught:
-        load_config(path)
+        load_config(path).devices  # backend options are checked when the devices are built
     assert caught.value.file == str(path)
     assert caught.value.key == "devices.receipt_printer.paper_widht_mm"
     assert "did you mean 'devices.receipt_printer.paper_width_mm'" in caught.value.fix
@@ -127,5 +127,24 @@ def test_typo_in_a_backend_option_is_named_with_a_suggestion(tmp_path):
 
 def test_out_of_range_backend_option(tmp_path):
     with pytest.raises(ConfigError) as caught:
-        load_config(site(tmp_path, "[devices.receipt_printer]\npaper_width_mm = 3\n"))
+        load_config(site(tmp_path, "[devices.receipt_printer]\npaper_width_mm = 3\n")).devices
     assert caught.value.key == "devices.receipt_printer.paper_width_mm"
+
+
+def test_a_bad_backend_option_stops_the_cli_with_exit_3(tmp_path):
+    path = site(tmp_path, "[devices.receipt_printer]\npaper_width_mm = 3\n")
+    result = subprocess.run([sys.executable, "-m", "launcher", "--config", str(path), "config",
+                             "check"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 3, result.stderr
+    assert "devices.receipt_printer.paper_width_mm" in result.stderr
+
+
+def test_loading_the_configuration_imports_no_device_backend():
+    """Backends are named in their kind's table and imported only when the devices are
+    built: the attract screen must not wait for numpy, OpenCV or the crypto libraries."""
+    probe = ("import sys; from kiosk.config import load_config; load_config(); "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('numpy', 'cv2', 'cryptography', 'serial', 'smartcard')))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=60, check=True)
+    assert result.stdout.strip() == "[]"

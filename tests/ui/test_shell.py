@@ -150,3 +150,52 @@ def test_apply_tile_names_local_storage_while_the_queue_cannot_store():
     (tile,) = tile_model(["apply"], stopped, {"apply"}, {"id_reader": True}, True,
                          storage_ok=False)
     assert not tile["available"] and tile["missing"] == ["storage"]
+
+
+def test_attract_says_checking_until_the_devices_answer(qapp, qtbot, test_clock, tmp_path):
+    """`kiosk run` draws the attract screen before the core exists: no tile may be offered
+    until the devices it needs have said they work."""
+    from kiosk.app import KioskCore
+    from kiosk.config import load_config
+    from ui.app import ShellApp
+    loaded = load_config()
+    shell = ShellApp(loaded.config, clock=test_clock, speech_engine="mock",
+                     cache_dir=tmp_path / "qm", core_pending=True)
+    core = None
+    try:
+        shell.show(windowed=True)
+        qtbot.waitExposed(shell.view)
+        shell.settle()
+        tiles = shell.shell.property("tiles")
+        assert tiles and all(t["checking"] and not t["available"] for t in tiles)
+        assert not shell.find("tile_apply").isEnabled()
+        assert "正在检查设备…" in texts(shell)
+        assert shell.screen_name == "attract"  # not "out of service" while checking
+
+        core = KioskCore.create(loaded, tmp_path / "data", clock=test_clock, with_queue=False,
+                                with_face=False)
+        shell.attach_core(core)          # its devices have not started yet
+        apply = next(t for t in shell.shell.property("tiles") if t["key"] == "apply")
+        assert apply["checking"] and not apply["available"]
+
+        core.start()
+        qtbot.waitUntil(lambda: shell.find("tile_apply").isEnabled(), timeout=20_000)
+        assert not any(t["checking"] for t in shell.shell.property("tiles"))
+    finally:
+        shell.close()
+        if core is not None:
+            core.stop()
+
+
+@pytest.mark.parametrize("failure", ["raises", "declines"])
+def test_a_core_that_cannot_start_ends_the_kiosk_with_code_1(qapp, kiosk_config, failure):
+    """The core starts after the first frame, inside the event loop: a failure there must
+    still end the process, never leave the attract screen saying "checking" for ever."""
+    from ui.launch import run_kiosk
+
+    def start_core():
+        if failure == "raises":
+            raise RuntimeError("a device backend broke while starting")
+        return None   # start_core said why (a bad option, no durable storage) and declines
+
+    assert run_kiosk(start_core, kiosk_config, windowed=True) == 1

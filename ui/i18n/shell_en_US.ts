@@ -14,6 +14,11 @@
         <translation>Hello, please choose a service</translation>
     </message>
     <message>
+        <location filename="../qml/Attract.qml" line="57"/>
+        <source>正在检查设备…</source>
+        <translation>Checking the devices…</translation>
+    </message>
+    <message>
         <location filename="../qml/Attract.qml" line="56"/>
         <source>暂停服务：%1</source>
         <translation>Not available: %1</translation>

@@ -49,9 +49,12 @@ Item {
                     enabled: modelData.available
                     title: Labels.journey(modelData.key)
                     subtitle: Labels.journeyHint(modelData.key)
-                    warn: !modelData.available || modelData.degraded.length > 0
+                    warn: !modelData.checking
+                          && (!modelData.available || modelData.degraded.length > 0)
                     compact: attract.landscape && shell.elderMode
                     note: {
+                        if (modelData.checking)
+                            return qsTr("正在检查设备…")
                         if (!modelData.available)
                             return qsTr("暂停服务：%1").arg(Labels.roles(modelData.missing))
                         var notes = []

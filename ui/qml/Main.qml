@@ -1,9 +1,6 @@
 // The kiosk's frame: status band, step indicator, the current screen, the fixed bar
-// (Back / Home / Help, 中文/EN, 大字版), the status line, overlays and the keyboard.
+// (Back / Home / Help, 中文/EN, 大字版), the status line, overlays and the keyboard (Keyboard.qml).
 import QtQuick
-import QtQuick.VirtualKeyboard
-import QtQuick.VirtualKeyboard.Settings
-import QtQuick.VirtualKeyboard.Styles
 import Kiosk
 
 Rectangle {
@@ -35,7 +32,7 @@ Rectangle {
         objectName: "screen"
         anchors {
             top: steps.visible ? steps.bottom : band.bottom
-            bottom: keyboard.active ? keyboard.top : bar.top
+            bottom: keyboard.shown ? keyboard.top : bar.top
             left: parent.left; right: parent.right; margins: theme.gap
         }
         onLoaded: shell.screenShown(navigator.screenName, item.prompt !== undefined ? item.prompt : "")
@@ -69,58 +66,32 @@ Rectangle {
     IdleWarning { anchors.fill: parent; z: 10; visible: shell.idleWarning }
     HelpOverlay { anchors.fill: parent; z: 11; visible: shell.helpShown }
 
-    InputPanel {
+    // Qt Virtual Keyboard and its Pinyin engine load the first time a field asks for the
+    // keyboard, not before the attract screen's first frame
+    Loader {
         id: keyboard
-        objectName: "keyboard"
         z: 20
         width: parent.width
+        active: false
+        source: "Keyboard.qml"
+        readonly property bool shown: item !== null && item.active
         // above the fixed bar, so Back / Home / Help stay where they always are
-        y: active ? bar.y - height : parent.height
-        visible: active
-        // the stock keyboard's keys are ~7 % of its width tall; stretch it so every key
-        // (and the Pinyin candidate bar) is at least a touch target high
-        Binding {
-            target: keyboard.keyboard.style; property: "keyboardDesignHeight"
-            value: keyboard.keyboard.style.keyboardDesignWidth * root.keyboardHeightRatio
-        }
-        // candidates appear at once instead of sliding in: nothing moves under a finger
-        Binding { target: keyboard.keyboard; property: "noAnimations"; value: true }
-        // Pinyin candidates: as tall and at least as wide as any other touch target
-        Binding {
-            target: keyboard.keyboard.style; property: "selectionListHeight"
-            value: theme.touchTarget
-        }
-        Binding {
-            target: keyboard.keyboard.style; property: "selectionListDelegate"
-            value: candidateDelegate
-        }
-    }
-    Component {
-        id: candidateDelegate
-        SelectionListItem {
-            id: candidate
-            width: Math.max(theme.touchTarget, label.implicitWidth + 2 * theme.gap)
-            property alias text: label.text
-            Text {
-                id: label
-                anchors.centerIn: parent
-                text: display
-                color: "#ffffff"
-                font.family: theme.fontFamily
-                font.pixelSize: theme.bodyPx
+        y: shown ? bar.y - height : parent.height
+        Connections {  // a text field took the focus
+            target: root.Window.window
+            function onActiveFocusItemChanged() {
+                var focused = root.Window.activeFocusItem
+                if (focused && focused.cursorVisible !== undefined) keyboard.active = true
             }
-            Rectangle {
-                anchors { right: parent.right; verticalCenter: parent.verticalCenter }
-                width: 2; height: parent.height * 0.5; color: "#8a96a3"
-            }
+        }
+        onLoaded: Qt.inputMethod.show()  // the field asked before the keyboard existed
+        Binding {
+            when: keyboard.item !== null
+            target: keyboard.item; property: "heightRatio"; value: root.keyboardHeightRatio
         }
     }
     // keys in 4 rows plus the candidate bar; 10 % spare for the key gaps
     readonly property real keyboardHeightRatio:
         (theme.touchTarget * 4.6) / Math.max(1, Math.min(width, 1.6 * height))
-    Binding {
-        target: VirtualKeyboardSettings; property: "locale"
-        value: shell.language === "en_US" ? "en_US" : "zh_CN"
-    }
     Component.onDestruction: shell.stopSpeaking()
 }

@@ -1,4 +1,4 @@
-"""Code readers: QR codes from generated images through OpenCV (camera backend), a
+"""Code readers: QR codes from generated images through zxing-cpp and OpenCV (camera backend), a
 scanner on a pty (serial backend and the simulator), a keyboard wedge."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 
 from devices.code_reader.camera import CameraCodeReader
 from devices.code_reader.codes import CodeKind
-from devices.code_reader.detect import decode_codes
+from devices.code_reader import opencv_decoder, zxing_decoder
 from devices.code_reader.serial_scanner import SerialCodeReader
 from devices.code_reader.simulated import SimulatedCodeReader
 from devices.code_reader.wedge import KeyboardWedgeReader
@@ -22,8 +22,15 @@ from devices.model import Availability
 from foundation.clock import TestClock
 
 
-def qr_image(text: str, box: int = 8) -> np.ndarray:
-    rgb = np.array(qrcode.make(text, box_size=box).convert("RGB"))
+DECODERS = pytest.mark.parametrize("decode", [zxing_decoder.decode_codes,
+                                              opencv_decoder.decode_codes],
+                                   ids=["zxing_cpp", "opencv"])
+
+
+def qr_image(text: str, box: int = 8, version: int | None = None) -> np.ndarray:
+    code = qrcode.QRCode(version=version, box_size=box)
+    code.add_data(text)
+    rgb = np.array(code.make_image().convert("RGB"))
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
 
 
@@ -46,14 +53,23 @@ def start(reader):
     return reader
 
 
+@DECODERS
 @pytest.mark.parametrize("angle", [0, 17, 90])
-def test_qr_codes_are_found_in_a_photographed_frame(angle):
+def test_qr_codes_are_found_in_a_photographed_frame(decode, angle):
     frame = photographed(qr_image("PICKUP-12345678"), angle)
-    assert ("PICKUP-12345678", "QR_CODE") in decode_codes(frame)
+    assert ("PICKUP-12345678", "QR_CODE") in decode(frame)
 
 
-def test_nothing_is_found_in_an_empty_frame():
-    assert decode_codes(np.full((480, 640, 3), 200, dtype=np.uint8)) == []
+@DECODERS
+def test_nothing_is_found_in_an_empty_frame(decode):
+    assert decode(np.full((480, 640, 3), 200, dtype=np.uint8)) == []
+
+
+def test_the_shipped_decoder_reads_a_large_qr_code_turned_on_the_desk():
+    """A version-25 code (a hand-over with many fields) at 3 px per module, turned."""
+    text = "HANDOVER-" + "0123456789" * 60
+    frame = photographed(qr_image(text, box=3, version=25), 20)
+    assert (text, "QR_CODE") in zxing_decoder.decode_codes(frame)
 
 
 def test_camera_reader_reports_each_code_once_then_again_later(tmp_path):
@@ -181,9 +197,10 @@ def ean8_image(digits: str, module: int = 4) -> np.ndarray:
     return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
 
 
-def test_an_ean8_pickup_barcode_is_read_and_parsed():
+@DECODERS
+def test_an_ean8_pickup_barcode_is_read_and_parsed(decode):
     from devices.code_reader.codes import parse_code
-    found = decode_codes(photographed(ean8_image("12345670"), 0))
+    found = decode(photographed(ean8_image("12345670"), 0))
     assert found and found[0][0] == "12345670"
     code = parse_code(*found[0])
     assert (code.kind, code.value, code.symbology) == (CodeKind.PICKUP, "12345670", found[0][1])

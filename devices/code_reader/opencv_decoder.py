@@ -1,4 +1,5 @@
-"""Find and decode QR codes and 1-D barcodes in a BGR frame (OpenCV's detectors)."""
+"""Find and decode QR codes and 1-D barcodes in a BGR frame (OpenCV's detectors; the camera
+reader uses zxing-cpp unless configured otherwise: it reads more, see bench/codes.py)."""
 from __future__ import annotations
 
 import threading
