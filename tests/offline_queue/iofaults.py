@@ -167,7 +167,7 @@ def run_io_fault_test(district, queue: Path, *, both_errnos: bool = False,
                       operations: tuple[str, ...] = OPERATIONS) -> dict:
     """`district` is a started tests.offline_queue.live_district.LiveDistrict."""
     started = time.monotonic()
-    enroll(district.url, district.enrollment_token(), KIOSK_ID, queue, clock=SystemClock())
+    enroll(district.url, district.enrollment_token(KIOSK_ID), KIOSK_ID, queue, clock=SystemClock())
     kiosk = Kiosk(queue, district.url)
     runs: Counter[str] = Counter()
     problems: list[str] = []

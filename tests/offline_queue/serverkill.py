@@ -73,7 +73,7 @@ def run_server_kill_test(root: Path, rounds: int,
     started = time.monotonic()
     data_dir, queue = root / "district", root / "kiosk"
     with LiveDistrict(data_dir) as district:  # migrates, writes the catalogue, enrols
-        enroll(district.url, district.enrollment_token(), KIOSK_ID, queue, clock=SystemClock())
+        enroll(district.url, district.enrollment_token(KIOSK_ID), KIOSK_ID, queue, clock=SystemClock())
     servers = ServerProcesses(data_dir)
     outbox, sink, worker = _kiosk(queue, servers.url)
     kills: Counter[str] = Counter()
