@@ -58,11 +58,13 @@ Rectangle {
 
     NavBar {
         id: bar
+        objectName: "nav_bar"
         anchors { bottom: statusLine.top; left: parent.left; right: parent.right }
     }
 
     StatusLine {
         id: statusLine
+        objectName: "status_bar"
         anchors { bottom: parent.bottom; left: parent.left; right: parent.right }
     }
 

@@ -12,6 +12,7 @@ ColumnLayout {
         model: buttons.actions
         KioskButton {
             objectName: modelData.objectName
+            primary: modelData.primary
             Layout.fillWidth: true
             Layout.preferredHeight: theme.touchTarget * 1.3
             text: buttons.screen.t(modelData.label)

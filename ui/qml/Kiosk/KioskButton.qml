@@ -8,6 +8,7 @@ Button {
     property color fill: theme.surface
     property color ink: theme.text
     property bool outlined: true
+    property bool primary: false   // the screen's one primary action (bottom-centre)
     implicitHeight: theme.touchTarget
     implicitWidth: Math.max(theme.touchTarget, label.implicitWidth + 2 * theme.gap)
     font.family: theme.fontFamily
