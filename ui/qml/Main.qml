@@ -13,11 +13,16 @@ Rectangle {
     height: 1920
     color: theme.background
     readonly property bool landscape: width > height
+    // typing on the landscape model: the keyboard leaves room for little more than the
+    // field and the primary action, so the status bands (status, not controls) step aside
+    readonly property bool compact: landscape && keyboard.active
     readonly property var screenItem: screen.item
 
     StatusBand {
         id: band
         landscape: root.landscape
+        visible: !root.compact
+        height: visible ? implicitHeight : 0
         anchors { top: parent.top; left: parent.left; right: parent.right }
     }
 
@@ -25,6 +30,7 @@ Rectangle {
         id: steps
         objectName: "step_indicator"
         anchors { top: band.bottom; left: parent.left; right: parent.right; margins: theme.gap }
+        enabled: !root.compact
         step: screen.item && screen.item.step !== undefined ? screen.item.step : 0
         stepCount: screen.item && screen.item.stepCount !== undefined ? screen.item.stepCount : 0
         stepTitle: screen.item && screen.item.stepTitle !== undefined ? screen.item.stepTitle : ""
@@ -59,12 +65,15 @@ Rectangle {
     NavBar {
         id: bar
         objectName: "nav_bar"
+        tight: root.compact
         anchors { bottom: statusLine.top; left: parent.left; right: parent.right }
     }
 
     StatusLine {
         id: statusLine
         objectName: "status_bar"
+        visible: !root.compact
+        height: visible ? implicitHeight : 0
         anchors { bottom: parent.bottom; left: parent.left; right: parent.right }
     }
 
@@ -75,7 +84,10 @@ Rectangle {
         id: keyboard
         objectName: "keyboard"
         z: 20
-        width: parent.width
+        // no wider than 1.6 x the screen's height: on the landscape model the keys stay
+        // touch-target tall without the keyboard taking half the screen
+        width: Math.min(parent.width, 1.6 * parent.height)
+        x: (parent.width - width) / 2
         // above the fixed bar, so Back / Home / Help stay where they always are
         y: active ? bar.y - height : parent.height
         visible: active
@@ -117,9 +129,11 @@ Rectangle {
             }
         }
     }
-    // keys in 4 rows plus the candidate bar; 10 % spare for the key gaps
-    readonly property real keyboardHeightRatio:
-        (theme.touchTarget * 4.6) / Math.max(1, Math.min(width, 1.6 * height))
+    // keys in 4 rows plus the candidate bar, with spare for the key gaps: each key comes out
+    // at least a touch target tall (on the landscape model with no more to spare, or the
+    // keyboard and its Pinyin candidates would leave no room for the field typed in)
+    readonly property real keyHeight: theme.touchTarget * (landscape ? 0.9 : 1)
+    readonly property real keyboardHeightRatio: (keyHeight * 4.6) / Math.max(1, keyboard.width)
     Binding {
         target: VirtualKeyboardSettings; property: "locale"
         value: shell.language === "en_US" ? "en_US" : "zh_CN"

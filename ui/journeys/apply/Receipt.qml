@@ -14,9 +14,21 @@ JourneyScreen {
         : r.printStatus === "no_printer" ? qsTr("打印机暂不可用，请扫码保存回执。")
         : r.printStatus === "failed" ? qsTr("回执没有打印出来，请扫码保存回执。") : ""
 
-    ColumnLayout {
-        anchors.fill: parent
-        spacing: theme.gap * 1.5
+    primaryName: "receipt_done"
+    primaryText: qsTr("完成，去评价")
+    onPrimaryClicked: root.act("finish", [])
+
+    // portrait: one column; landscape: the case number and printer beside the QR code
+    PagedFlickable {
+      anchors.fill: parent
+      GridLayout {
+        Layout.fillWidth: true
+        columns: root.landscape ? 2 : 1
+        columnSpacing: theme.gap * 2; rowSpacing: theme.gap
+      ColumnLayout {
+        Layout.fillWidth: true
+        Layout.alignment: Qt.AlignTop
+        spacing: theme.gap
         TitleText { Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter; text: qsTr("申请已提交") }
         BodyText { Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter; text: root.t(root.r.item) }
         BodyText { Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter; text: qsTr("办件编号") }
@@ -29,6 +41,18 @@ JourneyScreen {
             fontSizeMode: Text.HorizontalFit; minimumPixelSize: theme.titlePx
             text: root.r.caseNumber
         }
+        BodyText {
+            objectName: "print_status"
+            Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
+            font.bold: true
+            color: root.r.printStatus === "printed" || root.r.printStatus === "printing" ? theme.text : theme.warning
+            text: (root.r.printStatus === "printed" ? "↓ " : "") + root.printText
+        }
+      }
+      ColumnLayout {
+        Layout.fillWidth: true
+        Layout.alignment: Qt.AlignTop
+        spacing: theme.gap
         Image {
             objectName: "case_qr"
             Layout.alignment: Qt.AlignHCenter
@@ -41,19 +65,7 @@ JourneyScreen {
             Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
             text: root.r.deferred ? qsTr("扫码在手机上查看进度、补交材料") : qsTr("扫码在手机上查看办理进度")
         }
-        BodyText {
-            objectName: "print_status"
-            Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
-            font.bold: true
-            color: root.r.printStatus === "printed" || root.r.printStatus === "printing" ? theme.text : theme.warning
-            text: (root.r.printStatus === "printed" ? "↓ " : "") + root.printText
-        }
-        Item { Layout.fillHeight: true }
-        PrimaryButton {
-            objectName: "receipt_done"
-            Layout.alignment: Qt.AlignHCenter
-            text: qsTr("完成，去评价")
-            onClicked: root.act("finish", [])
-        }
+      }
     }
+      }
 }

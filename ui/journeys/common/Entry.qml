@@ -8,6 +8,9 @@ JourneyScreen {
     id: root
     readonly property var e: d.entry || ({title: {}, fields: [], actions: [], submit: ""})
     prompt: t(e.title)
+    primaryName: "entry_submit"
+    primaryText: qsTr("确定")
+    onPrimaryClicked: root.act(root.e.submit, root.values())
 
     function values() {
         var out = []
@@ -16,8 +19,12 @@ JourneyScreen {
     }
 
     ColumnLayout {
-        anchors { left: parent.left; right: parent.right; top: parent.top }
-        spacing: theme.gap * 1.5
+        anchors.fill: parent
+        spacing: theme.gap
+      PagedFlickable {
+        Layout.fillWidth: true
+        Layout.fillHeight: true
+        contentSpacing: theme.gap * 1.5
         TitleText { Layout.fillWidth: true; text: root.t(root.e.title) }
         Repeater {
             id: fields
@@ -46,11 +53,6 @@ JourneyScreen {
             text: "⚠ " + root.t(root.e.problem)
         }
         ActionButtons { Layout.fillWidth: true; actions: root.e.actions; screen: root }
-    }
-    PrimaryButton {
-        objectName: "entry_submit"
-        anchors { bottom: parent.bottom; horizontalCenter: parent.horizontalCenter }
-        text: qsTr("确定")
-        onClicked: root.act(root.e.submit, root.values())
+      }
     }
 }

@@ -12,24 +12,27 @@ JourneyScreen {
     prompt: t(g.name) + "。" + qsTr("办事指南")
     readonly property var pickupNames: ({ locker: qsTr("智能柜取件"), window: qsTr("窗口领取"),
                                           post: qsTr("邮寄"), electronic: qsTr("电子证照"), none: qsTr("当场领取") })
+    primaryName: "apply_now"
+    primaryText: g.kiosk ? qsTr("立即办理") : qsTr("请到窗口办理")
+    primaryEnabled: g.kiosk === true
+    // in the service guide journey "Apply now" hands over to the apply journey
+    onPrimaryClicked: root.act(root.viewModel.state === "item" ? "apply_handoff" : "apply_now", [])
     readonly property var necessityNames: ({ required: qsTr("必需"), optional: qsTr("可选"),
                                              conditional: qsTr("视情况") })
 
     ColumnLayout {
         anchors.fill: parent
         spacing: theme.gap
-        TitleText { objectName: "guide_title"; Layout.fillWidth: true; text: root.t(root.g.name) }
-        BodyText { Layout.fillWidth: true; color: theme.mutedText; text: root.t(root.g.department) }
-        Flickable {
+      GridLayout {
+        Layout.fillWidth: true
+        Layout.fillHeight: true
+        columns: root.landscape ? 2 : 1
+        rowSpacing: theme.gap; columnSpacing: theme.gap * 2
+        PagedFlickable {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            contentHeight: body.implicitHeight
-            clip: true
-            ScrollBar.vertical: ScrollBar { width: theme.gap * 2 }
-            ColumnLayout {
-                id: body
-                width: parent.width - theme.gap * 3
-                spacing: theme.gap
+                TitleText { objectName: "guide_title"; Layout.fillWidth: true; text: root.t(root.g.name) }
+                BodyText { Layout.fillWidth: true; color: theme.mutedText; text: root.t(root.g.department) }
                 BodyText { Layout.fillWidth: true; visible: text !== ""; text: root.t(root.g.summary) }
                 BodyText { font.bold: true; text: qsTr("办理条件"); visible: root.g.conditions.length > 0 }
                 Repeater { model: root.g.conditions
@@ -52,26 +55,27 @@ JourneyScreen {
                     text: root.g.pickup.map(function(p) { return root.pickupNames[p] || p }).join("、") }
                 BodyText { objectName: "guide_problem"; Layout.fillWidth: true; visible: !!root.d.problem
                     color: theme.warning; font.bold: true; text: "⚠ " + root.t(root.d.problem) }
-            }
         }
-        RowLayout {
-            Layout.fillWidth: true
-            spacing: theme.gap
+        // the QR code beside the guide in landscape, under it in portrait
+        GridLayout {
+            Layout.fillWidth: !root.landscape
+            Layout.alignment: Qt.AlignTop
+            columns: root.landscape ? 1 : 2
+            columnSpacing: theme.gap; rowSpacing: theme.gap
             Image {
                 objectName: "guide_qr"
                 source: root.d.guideQr || ""
                 Layout.preferredWidth: theme.touchTarget * 2
                 Layout.preferredHeight: theme.touchTarget * 2
+                Layout.alignment: Qt.AlignHCenter
                 smooth: false
             }
-            BodyText { Layout.fillWidth: true; text: qsTr("扫码在手机上查看指南") }
-            PrimaryButton {
-                objectName: "apply_now"
-                enabled: root.g.kiosk === true
-                text: root.g.kiosk ? qsTr("立即办理") : qsTr("请到窗口办理")
-                // in the service guide journey "Apply now" hands over to the apply journey
-                onClicked: root.act(root.viewModel.state === "item" ? "apply_handoff" : "apply_now", [])
+            BodyText {
+                Layout.fillWidth: true
+                Layout.maximumWidth: root.landscape ? theme.touchTarget * 3 : -1
+                text: qsTr("扫码在手机上查看指南")
             }
         }
+      }
     }
 }

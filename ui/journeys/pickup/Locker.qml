@@ -12,9 +12,21 @@ JourneyScreen {
     prompt: l.done ? qsTr("取件完成，谢谢。")
             : qsTr("%1 号柜门已打开，请取走文件并关好柜门。").arg(numbers)
 
-    ColumnLayout {
-        anchors.fill: parent
-        spacing: theme.gap * 1.5
+    primaryName: "pickup_done"
+    primaryText: l.done ? qsTr("完成，去评价") : ""
+    onPrimaryClicked: root.act("finish", [])
+    // landscape: the number and what to do beside the locker wall
+    PagedFlickable {
+      anchors.fill: parent
+      GridLayout {
+        Layout.fillWidth: true
+        columns: root.landscape ? 2 : 1
+        columnSpacing: theme.gap * 2; rowSpacing: theme.gap
+      ColumnLayout {
+        Layout.fillWidth: true
+        Layout.preferredWidth: 1
+        Layout.alignment: Qt.AlignTop
+        spacing: theme.gap
         TitleText {
             Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
             text: root.l.done ? qsTr("取件完成") : qsTr("柜门已打开 →")
@@ -32,6 +44,13 @@ JourneyScreen {
             visible: !root.l.done
             text: root.l.items.map(function(i) { return root.t(i) }).join("、")
         }
+        BodyText {
+            objectName: "locker_instruction"
+            Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
+            font.bold: true
+            text: root.l.done ? qsTr("柜门已关好，谢谢。") : qsTr("请取走文件，然后关好柜门")
+        }
+      }
         Grid {
             objectName: "locker_wall"
             Layout.alignment: Qt.AlignHCenter
@@ -55,19 +74,6 @@ JourneyScreen {
                 }
             }
         }
-        BodyText {
-            objectName: "locker_instruction"
-            Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
-            font.bold: true
-            text: root.l.done ? qsTr("柜门已关好，谢谢。") : qsTr("请取走文件，然后关好柜门")
-        }
-        Item { Layout.fillHeight: true }
-        PrimaryButton {
-            objectName: "pickup_done"
-            visible: root.l.done
-            Layout.alignment: Qt.AlignHCenter
-            text: qsTr("完成，去评价")
-            onClicked: root.act("finish", [])
-        }
     }
+      }
 }

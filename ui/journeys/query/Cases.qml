@@ -2,13 +2,15 @@
 // from this kiosk, and the screen says so.
 import QtQuick
 import QtQuick.Layouts
-import QtQuick.Controls.Basic
 import Kiosk
 import "../common"
 
 JourneyScreen {
     id: root
     readonly property var cases: d.cases || []
+    primaryName: "query_done"
+    primaryText: qsTr("完成")
+    onPrimaryClicked: root.act("finish", [])
     prompt: cases.length ? qsTr("您有 %1 件办件。").arg(cases.length) : qsTr("没有查到您的办件。")
 
     ColumnLayout {
@@ -29,17 +31,20 @@ JourneyScreen {
             }
         }
         BodyText { objectName: "no_cases"; visible: root.cases.length === 0; text: qsTr("没有查到您的办件。") }
-        ListView {
-            id: list
+        PagedFlickable {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            clip: true
-            spacing: theme.gap
+          GridLayout {
+            Layout.fillWidth: true
+            columns: root.landscape ? 2 : 1
+            rowSpacing: theme.gap; columnSpacing: theme.gap
+           Repeater {
             model: root.cases
-            ScrollBar.vertical: ScrollBar { width: theme.gap * 2 }
             delegate: Rectangle {
-                width: list.width - theme.gap * 3
-                height: info.implicitHeight + theme.gap * 2
+                Layout.fillWidth: true
+                Layout.preferredWidth: 1
+                Layout.alignment: Qt.AlignTop
+                Layout.preferredHeight: info.implicitHeight + theme.gap * 2
                 radius: 16; color: theme.surface
                 ColumnLayout {
                     id: info
@@ -51,12 +56,8 @@ JourneyScreen {
                     BodyText { visible: root.t(modelData.next) !== ""; text: qsTr("下一步：%1").arg(root.t(modelData.next)) }
                 }
             }
-        }
-        PrimaryButton {
-            objectName: "query_done"
-            Layout.alignment: Qt.AlignHCenter
-            text: qsTr("完成")
-            onClicked: root.act("finish", [])
+           }
+          }
         }
     }
 }

@@ -8,11 +8,37 @@ JourneyScreen {
     id: root
     readonly property var r: d.rate || ({levels: [], indicators: [], level: 0, comment: ""})
     prompt: qsTr("请为本次服务评价，也可以跳过。")
+    primaryName: "rating_send"
+    primaryText: qsTr("提交评价")
+    primaryEnabled: root.r.level > 0
+    onPrimaryClicked: root.act("send", [])
 
     ColumnLayout {
         anchors.fill: parent
         spacing: theme.gap
-        TitleText { Layout.fillWidth: true; text: qsTr("请评价本次服务") }
+      PagedFlickable {
+        Layout.fillWidth: true
+        Layout.fillHeight: true
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: theme.gap
+            TitleText { Layout.fillWidth: true; text: qsTr("请评价本次服务") }
+            KioskButton {
+                objectName: "rating_skip"
+                text: qsTr("跳过")
+                onClicked: root.act("skip", [])
+            }
+        }
+       GridLayout {
+        Layout.fillWidth: true
+        // landscape: the levels beside the details
+        columns: root.landscape ? 2 : 1
+        rowSpacing: theme.gap; columnSpacing: theme.gap * 2
+       ColumnLayout {
+        Layout.fillWidth: true
+        Layout.preferredWidth: 1
+        Layout.alignment: Qt.AlignTop
+        spacing: theme.gap
         Repeater {
             model: root.r.levels
             KioskButton {
@@ -25,6 +51,13 @@ JourneyScreen {
                 onClicked: root.act("choose_level", [modelData.level])
             }
         }
+       }
+       ColumnLayout {
+        Layout.fillWidth: true
+        Layout.preferredWidth: 1
+        Layout.alignment: Qt.AlignTop
+        spacing: theme.gap
+        visible: root.r.level > 0
         BodyText { visible: root.r.level > 0; text: qsTr("哪些方面？（可选）") }
         Flow {
             visible: root.r.level > 0
@@ -34,6 +67,7 @@ JourneyScreen {
                 model: root.r.indicators
                 KioskButton {
                     objectName: "indicator_" + modelData.id
+                    width: Math.min(implicitWidth, parent.width)
                     text: (modelData.chosen ? "✓ " : "") + root.t(modelData.label)
                     fill: modelData.chosen ? theme.accent : theme.surface
                     ink: modelData.chosen ? theme.onAccent : theme.text
@@ -48,22 +82,8 @@ JourneyScreen {
             placeholderText: qsTr("想说的话（可选）")
             onEditingFinished: root.act("set_comment", [text])
         }
-        Item { Layout.fillHeight: true }
-        RowLayout {
-            Layout.fillWidth: true
-            spacing: theme.gap
-            KioskButton {
-                objectName: "rating_skip"
-                text: qsTr("跳过")
-                onClicked: root.act("skip", [])
-            }
-            Item { Layout.fillWidth: true }
-            PrimaryButton {
-                objectName: "rating_send"
-                enabled: root.r.level > 0
-                text: qsTr("提交评价")
-                onClicked: root.act("send", [])
-            }
-        }
+       }
+       }
+      }
     }
 }
