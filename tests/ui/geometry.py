@@ -6,7 +6,7 @@ the live scene and on its rendered pixels.
   bar, the status line or the keyboard (items inside a scrolling area count when the
   area itself is unobstructed: scrolling or paging brings them into view);
 - the primary action is not in a scrolling area, sits bottom-centre just above the bar
-  (or the keyboard);
+  (or the keyboard), and no other control overlaps it;
 - touch targets are at least 96 px;
 - no text is elided, wider or taller than its box, or hidden outside the window / under
   the bar (unless inside a scrolling area);
@@ -216,10 +216,18 @@ def problems(shell, *, gap: float) -> list[str]:
     frame = Frame(shell)
     found: list[str] = []
     screen = frame.screen
-    for target in touch_targets(screen):
+    targets = touch_targets(screen)
+    for target in targets:
         found += _reach_problems(frame, target.item, "control")
         if target.item.property("primary") is True:
             found += _primary_problems(frame, target.item, gap)
+            found += [f"control {_name(other.item)} overlaps the primary action"
+                      for other in targets
+                      if other.item is not target.item
+                      and not other.item.isAncestorOf(target.item)
+                      and not target.item.isAncestorOf(other.item)
+                      and _overlaps(_visible_part(frame, other.item),
+                                    scene_rect(target.item))]
     found += [f"touch target {t.describe()} is under {MIN_TARGET} px"
               for t in too_small(shell.view.contentItem(), MIN_TARGET)]
     keyboard = shell.find("keyboard")

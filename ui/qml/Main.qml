@@ -42,7 +42,8 @@ Rectangle {
         anchors {
             top: steps.visible ? steps.bottom : band.bottom
             bottom: keyboard.active ? keyboard.top : bar.top
-            left: parent.left; right: parent.right; margins: theme.gap
+            left: parent.left; right: parent.right
+            margins: root.compact ? theme.gap / 2 : theme.gap
         }
         onLoaded: shell.screenShown(navigator.screenName, item.prompt !== undefined ? item.prompt : "")
     }

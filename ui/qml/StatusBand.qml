@@ -4,7 +4,7 @@ import Kiosk
 
 Rectangle {
     property bool landscape: false
-    implicitHeight: Math.max(theme.titlePx * (landscape ? 1.5 : 2), names.implicitHeight) + theme.gap
+    implicitHeight: Math.max(theme.titlePx * (landscape ? 1.2 : 2), names.implicitHeight) + theme.gap
     color: theme.accent
     Column {
         id: names
@@ -18,6 +18,7 @@ Rectangle {
             wrapMode: Text.WordWrap   // a long hall name takes two lines, never cut
         }
         Text {
+            visible: !landscape   // height is what the landscape model runs short of
             text: qsTr("24小时政务自助服务")
             color: theme.onAccent; font.family: theme.fontFamily; font.pixelSize: theme.smallPx
         }

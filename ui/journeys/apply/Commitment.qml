@@ -93,6 +93,7 @@ JourneyScreen {
                                 var p = strokes[s][i]
                                 if (i === 0) ctx.moveTo(p.x, p.y); else ctx.lineTo(p.x, p.y)
                             }
+                            if (strokes[s].length === 1) ctx.lineTo(p.x + 0.5, p.y)   // a touch leaves a dot
                             ctx.stroke()
                         }
                     }

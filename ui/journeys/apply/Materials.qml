@@ -17,7 +17,6 @@ JourneyScreen {
     ColumnLayout {
         anchors.fill: parent
         spacing: theme.gap
-        TitleText { Layout.fillWidth: true; text: qsTr("请提供材料") }
         BodyText {
             objectName: "materials_problem"
             Layout.fillWidth: true
@@ -28,6 +27,7 @@ JourneyScreen {
         PagedFlickable {
           Layout.fillWidth: true
           Layout.fillHeight: true
+          TitleText { Layout.fillWidth: true; text: qsTr("请提供材料") }
           GridLayout {
             Layout.fillWidth: true
             columns: root.landscape ? 2 : 1

@@ -30,13 +30,16 @@ JourneyScreen {
         Layout.alignment: Qt.AlignTop
         spacing: theme.gap
         TitleText { Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter; text: qsTr("申请已提交") }
-        BodyText { Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter; text: root.t(root.r.item) }
+        // landscape: the item's name goes beside, under the QR code, to keep the number in view
+        BodyText { Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter; visible: !root.landscape
+            text: root.t(root.r.item) }
         BodyText { Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter; text: qsTr("办件编号") }
         Text {
             objectName: "case_number"
             Layout.fillWidth: true
             horizontalAlignment: Text.AlignHCenter
-            font.family: theme.fontFamily; font.pixelSize: theme.hugePx; font.bold: true
+            font.family: theme.fontFamily; font.bold: true
+            font.pixelSize: root.landscape ? theme.titlePx * 1.5 : theme.hugePx
             color: theme.accent
             fontSizeMode: Text.HorizontalFit; minimumPixelSize: theme.titlePx
             text: root.r.caseNumber
@@ -65,6 +68,8 @@ JourneyScreen {
             Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
             text: root.r.deferred ? qsTr("扫码在手机上查看进度、补交材料") : qsTr("扫码在手机上查看办理进度")
         }
+        BodyText { Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter; visible: root.landscape
+            text: root.t(root.r.item) }
       }
     }
       }

@@ -16,11 +16,11 @@ JourneyScreen {
     ColumnLayout {
         anchors.fill: parent
         spacing: theme.gap
-        TitleText { Layout.fillWidth: true; text: qsTr("请核对：%1").arg(root.t(root.r.item)) }
-        BodyText { Layout.fillWidth: true; text: qsTr("申请人：%1").arg(root.r.applicant || "") }
         PagedFlickable {
             Layout.fillWidth: true
             Layout.fillHeight: true
+            TitleText { Layout.fillWidth: true; text: qsTr("请核对：%1").arg(root.t(root.r.item)) }
+            BodyText { Layout.fillWidth: true; text: qsTr("申请人：%1").arg(root.r.applicant || "") }
             GridLayout {
                 Layout.fillWidth: true
                 columns: root.landscape ? 2 : 1

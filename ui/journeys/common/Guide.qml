@@ -65,14 +65,14 @@ JourneyScreen {
             Image {
                 objectName: "guide_qr"
                 source: root.d.guideQr || ""
-                Layout.preferredWidth: theme.touchTarget * 2
-                Layout.preferredHeight: theme.touchTarget * 2
+                Layout.preferredWidth: theme.touchTarget * (root.landscape ? 1.5 : 2)
+                Layout.preferredHeight: Layout.preferredWidth
                 Layout.alignment: Qt.AlignHCenter
                 smooth: false
             }
             BodyText {
                 Layout.fillWidth: true
-                Layout.maximumWidth: root.landscape ? theme.touchTarget * 3 : -1
+                Layout.maximumWidth: root.landscape ? theme.touchTarget * 4 : -1
                 text: qsTr("扫码在手机上查看指南")
             }
         }

@@ -1,11 +1,12 @@
 // Content longer than the screen: it scrolls, and it pages with big "previous / next"
 // buttons and a page count ("2 / 3"); while more follows, it says so. The pager shows
-// only when the content does not fit. A focused input scrolls into view.
+// only when the content does not fit: under the content in portrait, beside it in landscape
+// (where height is what runs short). A focused input scrolls into view.
 import QtQuick
 import QtQuick.Layouts
 import QtQuick.Controls.Basic
 
-ColumnLayout {
+GridLayout {
     id: paged
     default property alias content: column.data
     property alias flickable: flick
@@ -17,7 +18,11 @@ ColumnLayout {
     // counted after each layout pass (not bound: the pager's own size feeds the layout)
     property int page: 1
     property int pageCount: 1
-    spacing: theme.gap / 2
+    // beside the content where it is tall enough for a column of pager buttons
+    readonly property bool side: Window.width > Window.height
+                                 && height >= theme.touchTarget * 2 + theme.smallPx * 3 + theme.gap * 6
+    columns: side ? 2 : 1
+    rowSpacing: theme.gap / 2; columnSpacing: theme.gap
 
     function count() {
         var view = Math.max(1, flick.height)
@@ -74,12 +79,15 @@ ColumnLayout {
         target: paged.Window.window
         function onActiveFocusItemChanged() { paged.show(paged.typingIn()) }
     }
-    RowLayout {
+    GridLayout {
         objectName: "pager"
         visible: paged.overflows && !paged.typing
-        Layout.fillWidth: true
-        Layout.preferredHeight: theme.touchTarget
-        spacing: theme.gap
+        columns: paged.side ? 1 : 3
+        Layout.fillWidth: !paged.side
+        Layout.preferredWidth: paged.side ? theme.touchTarget * 2.6 : -1
+        Layout.preferredHeight: paged.side ? -1 : theme.touchTarget
+        Layout.alignment: Qt.AlignBottom
+        rowSpacing: theme.gap; columnSpacing: theme.gap
         KioskButton {
             objectName: "page_previous"
             Layout.fillWidth: true; Layout.preferredWidth: 1
