@@ -57,7 +57,7 @@ GridLayout {
         onContentYChanged: paged.recount()
         onHeightChanged: { paged.recount(); paged.keepTypingInView() }
         onContentHeightChanged: { paged.recount(); paged.keepTypingInView() }
-        ScrollBar.vertical: ScrollBar { width: theme.gap * 1.5; policy: paged.overflows ? ScrollBar.AlwaysOn : ScrollBar.AsNeeded }
+        ScrollBar.vertical: ScrollBar { width: theme.gap * 1.5; policy: paged.overflows ? ScrollBar.AlwaysOn : ScrollBar.AlwaysOff }
         ColumnLayout {
             id: column
             width: flick.width - theme.gap * 2.5   // room for the scroll bar
