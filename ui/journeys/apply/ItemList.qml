@@ -6,7 +6,10 @@ import "../common"
 
 JourneyScreen {
     id: root
-    readonly property var l: d.list || ({title: {}, items: []})
+    readonly property var l: d.list || ({
+            title: {},
+            items: []
+        })
     prompt: t(l.title)
 
     ColumnLayout {
@@ -37,26 +40,27 @@ JourneyScreen {
         PagedFlickable {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            TitleText { Layout.fillWidth: true; text: root.t(root.l.title) }
-          GridLayout {
-            Layout.fillWidth: true
-            columns: root.landscape ? 2 : 1
-            rowSpacing: theme.gap; columnSpacing: theme.gap
-           Repeater {
-            model: root.l.items
-            delegate: KioskButton {
-                objectName: "item_" + modelData.code
+            TitleText {
                 Layout.fillWidth: true
-                Layout.preferredWidth: 1
-                Layout.minimumHeight: theme.touchTarget * 1.6
-                text: root.t(modelData.name) + "\n"
-                      + (modelData.free ? qsTr("免费") : qsTr("收费")) + " · "
-                      + (modelData.instant ? qsTr("当场办结") : qsTr("承诺 %1 个工作日").arg(modelData.promisedDays))
-                      + (modelData.kiosk ? " · " + qsTr("可在本机办理") : " · " + qsTr("请到窗口办理"))
-                onClicked: root.act("choose_item", [modelData.code])
+                text: root.t(root.l.title)
             }
-           }
-          }
+            GridLayout {
+                Layout.fillWidth: true
+                columns: root.landscape ? 2 : 1
+                rowSpacing: theme.gap
+                columnSpacing: theme.gap
+                Repeater {
+                    model: root.l.items
+                    delegate: KioskButton {
+                        objectName: "item_" + modelData.code
+                        Layout.fillWidth: true
+                        Layout.preferredWidth: 1
+                        Layout.minimumHeight: theme.touchTarget * 1.6
+                        text: root.t(modelData.name) + "\n" + (modelData.free ? qsTr("免费") : qsTr("收费")) + " · " + (modelData.instant ? qsTr("当场办结") : qsTr("承诺 %1 个工作日").arg(modelData.promisedDays)) + (modelData.kiosk ? " · " + qsTr("可在本机办理") : " · " + qsTr("请到窗口办理"))
+                        onClicked: root.act("choose_item", [modelData.code])
+                    }
+                }
+            }
         }
     }
 }

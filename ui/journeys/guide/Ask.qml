@@ -37,24 +37,32 @@ JourneyScreen {
         PagedFlickable {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            TitleText { Layout.fillWidth: true; text: qsTr("有什么可以帮您？") }
-            // the example as text, not a placeholder: a long placeholder gets cut off
-            BodyText { Layout.fillWidth: true; color: theme.mutedText; text: qsTr("例如：办居住证要带什么") }
-          GridLayout {
-            Layout.fillWidth: true
-            columns: root.landscape ? 2 : 1
-            rowSpacing: theme.gap; columnSpacing: theme.gap
-           Repeater {
-            model: root.d.answers || []
-            delegate: KioskButton {
-                objectName: "answer_" + modelData.index
+            TitleText {
                 Layout.fillWidth: true
-                Layout.preferredWidth: 1
-                text: (modelData.kind === "faq" ? qsTr("问：") : qsTr("事项：")) + root.t(modelData.title)
-                onClicked: root.act("open_hit", [modelData.index])
+                text: qsTr("有什么可以帮您？")
             }
-           }
-          }
+            // the example as text, not a placeholder: a long placeholder gets cut off
+            BodyText {
+                Layout.fillWidth: true
+                color: theme.mutedText
+                text: qsTr("例如：办居住证要带什么")
+            }
+            GridLayout {
+                Layout.fillWidth: true
+                columns: root.landscape ? 2 : 1
+                rowSpacing: theme.gap
+                columnSpacing: theme.gap
+                Repeater {
+                    model: root.d.answers || []
+                    delegate: KioskButton {
+                        objectName: "answer_" + modelData.index
+                        Layout.fillWidth: true
+                        Layout.preferredWidth: 1
+                        text: (modelData.kind === "faq" ? qsTr("问：") : qsTr("事项：")) + root.t(modelData.title)
+                        onClicked: root.act("open_hit", [modelData.index])
+                    }
+                }
+            }
         }
     }
 }
