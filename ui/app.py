@@ -222,7 +222,12 @@ class ShellApp:
     def _on_wipe(self, reason: WipeReason) -> None:
         self.shell.hide_idle_warning()
         self.shell.closeHelp()
-        self.shell.reset_preferences()
+        if reason is WipeReason.FINISHED and self.shell.preferences_changed():
+            # Home, or a journey done: the citizen is still here, so the language and text
+            # size they chose stay for the visit, which ends when the idle timeout runs out
+            self.session.begin()
+        else:
+            self.shell.reset_preferences()
         self.navigator.wiped(reason)
 
 

@@ -60,6 +60,14 @@ and may declare, read by the shell:
 * `property int step`, `property int stepCount`, `property string stepTitle` --
   rendered by the shell's step indicator ("2 / 5 核验人脸"); leave `stepCount` 0 to hide.
 
+Journey screens are rooted in `common/JourneyScreen.qml`: its `primaryText`,
+`primaryName` (the objectName), `primaryEnabled` and `primaryClicked` place the screen's
+one primary action bottom-centre just above the fixed bar, the same on every screen; long
+content goes in a `PagedFlickable` (scrolls, pages, says when more follows). Every
+registered screen is rendered by `tests/ui/journeys/test_geometry.py` in standard and large
+text, Chinese and English, portrait and landscape, reached by the scripts of
+`tests/kiosk/journeys/test_end_everywhere.py`: a new screen needs a script step that reaches it.
+
 Screens can use the context properties `theme` (sizes/colours that follow elder mode:
 `theme.touchTarget`, `theme.bodyPx`, `theme.titlePx`, `theme.gap`, `theme.accent`...),
 `shell` (`language`, `elderMode`, `voiceOn`, `say(text)`), `navigator`, and the

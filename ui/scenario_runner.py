@@ -1,7 +1,8 @@
 """Walks a scenario (kiosk/scenario.py) through the real shell, offscreen or on screen.
 
 Steps act the way a citizen or a technician would: `tap` clicks the centre of the
-visible item with that objectName through the window (so the idle timer sees it),
+visible item with that objectName through the window (so the idle timer sees it), after
+paging its scrolling area to it if it is out of view,
 `type` commits text to the focused input as the virtual keyboard does, `device` calls
 the simulator, `advance_clock` moves the TestClock. Two pseudo-devices belong to the
 demo rather than the registry: `network` (`cut` / `restore` the line to the embedded
@@ -125,6 +126,8 @@ class ScenarioRunner:
         item = self._item(object_name)
         if not item.isEnabled():
             raise RuntimeError(f"{object_name!r} is disabled")
+        if self._scroll_into_view(item):
+            self.shell.settle()
         centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
         QTest.mouseClick(self.shell.view, Qt.MouseButton.LeftButton,
                          Qt.KeyboardModifier.NoModifier, centre)
@@ -205,6 +208,23 @@ class ScenarioRunner:
             raise LookupError(f"no visible item named {object_name!r} on screen "
                               f"{self.shell.screen_name!r}")
         return item
+
+    @staticmethod
+    def _scroll_into_view(item: QQuickItem) -> bool:
+        """Page the scrolling area an item is in until the item shows whole, as a citizen
+        pages to it before tapping. Returns whether anything moved."""
+        scroller = item.parentItem()
+        while scroller is not None and not scroller.inherits("QQuickFlickable"):
+            scroller = scroller.parentItem()
+        if scroller is None:
+            return False
+        top = item.mapToItem(scroller.property("contentItem"), QPointF(0, 0)).y()
+        view_y, view_h = scroller.property("contentY"), scroller.height()
+        if view_y <= top and top + item.height() <= view_y + view_h:
+            return False
+        scroller.setProperty("contentY", max(0.0, min(top - view_h / 2 + item.height() / 2,
+                                                      scroller.property("contentHeight") - view_h)))
+        return True
 
     def _shows_text(self, text: str) -> bool:
         def walk(item: QQuickItem) -> bool:

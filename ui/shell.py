@@ -137,13 +137,21 @@ class Shell(QObject):
         self.reset_preferences()
         self.refresh_availability()
 
-    # --- citizen preferences (reset by every wipe) ----------------------------------
+    # --- citizen preferences (kept for the visit, reset when it times out) -----------
+
+    def _default_preferences(self) -> tuple[str, bool, bool]:
+        kiosk = self._config.kiosk
+        return kiosk.language, kiosk.elder_mode, kiosk.voice_guidance or kiosk.elder_mode
+
+    def preferences_changed(self) -> bool:
+        """The citizen chose another language, text size or voice setting this visit."""
+        return (self._language, self._elder, self._voice_on) != self._default_preferences()
 
     def reset_preferences(self) -> None:
-        kiosk = self._config.kiosk
-        self._apply_language(kiosk.language)
-        self._apply_elder(kiosk.elder_mode)
-        self._apply_voice(kiosk.voice_guidance or kiosk.elder_mode)
+        language, elder, voice = self._default_preferences()
+        self._apply_language(language)
+        self._apply_elder(elder)
+        self._apply_voice(voice)
 
     @Slot(str)
     def setLanguage(self, language: str) -> None:

@@ -106,8 +106,7 @@ def test_mock_engine_receives_each_screens_prompt(shell, qtbot, stub_journey, la
     tap(qtbot, shell, "help_close")
     with qtbot.waitSignal(shell.navigator.wentHome):
         tap(qtbot, shell, "nav_home")
-    assert shell.screen_name == "attract" and not shell.shell.voiceOn  # defaults again
-    shell.shell.setVoiceOn(True)
+    assert shell.screen_name == "attract" and shell.shell.voiceOn  # kept for the visit
     expect_prompt(lambda: shell.navigator.set_out_of_service(True), prompt_of())
     assert shell.screen_name == "out_of_service"
     expect_prompt(lambda: shell.navigator.set_out_of_service(False), prompt_of())

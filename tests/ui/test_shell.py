@@ -77,6 +77,27 @@ def test_idle_warning_then_wipe_back_to_attract(shell, qtbot, test_clock, stub_j
     assert shell.shell.language == "zh_CN"  # the next citizen starts from the defaults
 
 
+def test_home_keeps_language_and_text_size_until_the_visit_times_out(shell, qtbot, test_clock,
+                                                                    stub_journey):
+    tap(qtbot, shell, "language_switch")
+    tap(qtbot, shell, "elder_toggle")
+    shell.navigator.startJourney(JOURNEY)
+    with qtbot.waitSignal(shell.navigator.wentHome):
+        tap(qtbot, shell, "nav_home")
+    assert stub_journey[-1].wiped
+    assert shell.shell.language == "en_US" and shell.shell.elderMode  # the same visit
+    shell.navigator.startJourney(JOURNEY)
+    assert shell.shell.language == "en_US" and shell.shell.elderMode
+    with qtbot.waitSignal(shell.navigator.wentHome):
+        tap(qtbot, shell, "nav_home")
+    idle, warning = (shell.config.session.idle_timeout_s, shell.config.session.idle_warning_s)
+    test_clock.advance(idle)
+    assert shell.screen_name == "idle_warning"
+    test_clock.advance(warning)
+    assert shell.screen_name == "attract"
+    assert shell.shell.language == "zh_CN" and not shell.shell.elderMode  # the next visit
+
+
 def test_continue_keeps_the_journey(shell, qtbot, test_clock, stub_journey):
     shell.navigator.startJourney(JOURNEY)
     test_clock.advance(shell.config.session.idle_timeout_s)

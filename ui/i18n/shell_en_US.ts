@@ -297,6 +297,24 @@
     </message>
 </context>
 <context>
+    <name>PagedFlickable</name>
+    <message>
+        <location filename="../qml/Kiosk/PagedFlickable.qml" line="77"/>
+        <source>▲ 上一页</source>
+        <translation>▲ Previous</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/PagedFlickable.qml" line="99"/>
+        <source>下面还有</source>
+        <translation>More below</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/PagedFlickable.qml" line="106"/>
+        <source>下一页 ▼</source>
+        <translation>Next ▼</translation>
+    </message>
+</context>
+<context>
     <name>StatusBand</name>
     <message>
         <location filename="../qml/StatusBand.qml" line="20"/>

@@ -10,11 +10,16 @@ Rectangle {
     height: 1920
     color: theme.background
     readonly property bool landscape: width > height
+    // typing on the landscape model: the keyboard leaves room for little more than the
+    // field and the primary action, so the status bands (status, not controls) step aside
+    readonly property bool compact: landscape && keyboard.shown
     readonly property var screenItem: screen.item
 
     StatusBand {
         id: band
         landscape: root.landscape
+        visible: !root.compact
+        height: visible ? implicitHeight : 0
         anchors { top: parent.top; left: parent.left; right: parent.right }
     }
 
@@ -22,6 +27,7 @@ Rectangle {
         id: steps
         objectName: "step_indicator"
         anchors { top: band.bottom; left: parent.left; right: parent.right; margins: theme.gap }
+        enabled: !root.compact
         step: screen.item && screen.item.step !== undefined ? screen.item.step : 0
         stepCount: screen.item && screen.item.stepCount !== undefined ? screen.item.stepCount : 0
         stepTitle: screen.item && screen.item.stepTitle !== undefined ? screen.item.stepTitle : ""
@@ -33,7 +39,8 @@ Rectangle {
         anchors {
             top: steps.visible ? steps.bottom : band.bottom
             bottom: keyboard.shown ? keyboard.top : bar.top
-            left: parent.left; right: parent.right; margins: theme.gap
+            left: parent.left; right: parent.right
+            margins: root.compact ? theme.gap / 2 : theme.gap
         }
         onLoaded: shell.screenShown(navigator.screenName, item.prompt !== undefined ? item.prompt : "")
     }
@@ -55,11 +62,16 @@ Rectangle {
 
     NavBar {
         id: bar
+        objectName: "nav_bar"
+        tight: root.compact
         anchors { bottom: statusLine.top; left: parent.left; right: parent.right }
     }
 
     StatusLine {
         id: statusLine
+        objectName: "status_bar"
+        visible: !root.compact
+        height: visible ? implicitHeight : 0
         anchors { bottom: parent.bottom; left: parent.left; right: parent.right }
     }
 
@@ -71,7 +83,10 @@ Rectangle {
     Loader {
         id: keyboard
         z: 20
-        width: parent.width
+        // no wider than 1.6 x the screen's height: on the landscape model the keys stay
+        // touch-target tall without the keyboard taking half the screen
+        width: Math.min(parent.width, 1.6 * parent.height)
+        x: (parent.width - width) / 2
         active: false
         source: "Keyboard.qml"
         readonly property bool shown: item !== null && item.active
@@ -90,8 +105,10 @@ Rectangle {
             target: keyboard.item; property: "heightRatio"; value: root.keyboardHeightRatio
         }
     }
-    // keys in 4 rows plus the candidate bar; 10 % spare for the key gaps
-    readonly property real keyboardHeightRatio:
-        (theme.touchTarget * 4.6) / Math.max(1, Math.min(width, 1.6 * height))
+    // keys in 4 rows plus the candidate bar, with spare for the key gaps: each key comes out
+    // at least a touch target tall (on the landscape model with no more to spare, or the
+    // keyboard and its Pinyin candidates would leave no room for the field typed in)
+    readonly property real keyHeight: theme.touchTarget * (landscape ? 0.9 : 1)
+    readonly property real keyboardHeightRatio: (keyHeight * 4.6) / Math.max(1, keyboard.width)
     Component.onDestruction: shell.stopSpeaking()
 }

@@ -4,10 +4,11 @@ import QtQuick.Layouts
 import Kiosk
 
 Rectangle {
-    implicitHeight: theme.touchTarget + 2 * theme.gap
+    property bool tight: false   // typing on the landscape model: every pixel counts
+    implicitHeight: theme.touchTarget + (tight ? 1 : 2) * theme.gap
     color: theme.surface
     RowLayout {
-        anchors { fill: parent; margins: theme.gap }
+        anchors { fill: parent; margins: parent.tight ? theme.gap / 2 : theme.gap }
         spacing: theme.gap
         KioskButton {
             objectName: "nav_back"

@@ -4,9 +4,10 @@ import Kiosk
 
 Rectangle {
     property bool landscape: false
-    implicitHeight: theme.titlePx * (landscape ? 1.5 : 2) + theme.gap
+    implicitHeight: Math.max(theme.titlePx * (landscape ? 1.2 : 2), names.implicitHeight) + theme.gap
     color: theme.accent
     Column {
+        id: names
         anchors { left: parent.left; verticalCenter: parent.verticalCenter; leftMargin: theme.gap * 2 }
         width: parent.width * 0.7
         Text {
@@ -14,9 +15,10 @@ Rectangle {
             width: parent.width
             text: shell.language === "en_US" ? shell.kioskNameEn : shell.kioskName
             color: theme.onAccent; font.family: theme.fontFamily; font.pixelSize: theme.bodyPx; font.bold: true
-            elide: Text.ElideRight
+            wrapMode: Text.WordWrap   // a long hall name takes two lines, never cut
         }
         Text {
+            visible: !landscape   // height is what the landscape model runs short of
             text: qsTr("24小时政务自助服务")
             color: theme.onAccent; font.family: theme.fontFamily; font.pixelSize: theme.smallPx
         }

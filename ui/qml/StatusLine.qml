@@ -15,12 +15,13 @@ Rectangle {
         }
         return parts.join(qsTr("；"))
     }
-    implicitHeight: Math.max(theme.touchTarget, text.implicitHeight + theme.gap)
+    implicitHeight: text.implicitHeight + theme.gap
     color: message !== "" ? theme.warningSurface : theme.background
     BodyText {
         id: text
         objectName: "status_line"
-        anchors { fill: parent; margins: theme.gap / 2; leftMargin: theme.gap * 2; rightMargin: theme.gap * 2 }
+        anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter
+                  leftMargin: theme.gap * 2; rightMargin: theme.gap * 2 }
         verticalAlignment: Text.AlignVCenter
         text: line.message !== "" ? line.message : qsTr("所有服务正常")
         color: line.message !== "" ? theme.warning : theme.mutedText

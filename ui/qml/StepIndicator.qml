@@ -7,7 +7,7 @@ Row {
     property int step
     property int stepCount
     property string stepTitle
-    visible: stepCount > 0
+    visible: stepCount > 0 && enabled
     height: visible ? implicitHeight : 0
     spacing: theme.gap
     Repeater {

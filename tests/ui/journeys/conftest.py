@@ -56,8 +56,9 @@ class Kiosk:
 
 @pytest.fixture
 def make_kiosk(make_shell, demo_catalogue, test_clock):
-    def make(catalogue=None, **overrides):
-        return Kiosk(make_shell(), catalogue or demo_catalogue, test_clock, overrides)
+    def make(catalogue=None, *, orientation=None, **overrides):
+        return Kiosk(make_shell(orientation=orientation), catalogue or demo_catalogue,
+                     test_clock, overrides)
     return make
 
 

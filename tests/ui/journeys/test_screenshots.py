@@ -1,4 +1,5 @@
-"""Screenshots of every journey screen in Chinese and English for docs/screens/.
+"""Screenshots of every journey screen for docs/screens/: Chinese and English, and beside
+them large text (大字版) and the landscape model, both in Chinese.
 
 Runs only with KIOSK_SCREENSHOTS=<dir> (it writes files); the same walk as
 test_every_state_ui reaches each state with the fakes of tests/kiosk/journeys at the edges."""
@@ -18,10 +19,16 @@ from tests.ui.journeys.test_every_state_ui import TILE
 OUT = os.environ.get("KIOSK_SCREENSHOTS", "")
 
 
+def _save(shell, path: Path) -> None:
+    shell.settle()
+    assert shell.grab().scaledToWidth(432).save(str(path))
+
+
 @pytest.mark.skipif(not OUT, reason="set KIOSK_SCREENSHOTS=<dir> to write the screenshots")
-def test_write_every_screen_in_both_languages(make_kiosk):
+def test_write_every_screen_in_both_languages_large_text_and_landscape(make_kiosk):
     from kiosk.catalogue import catalogue_from_mapping
     from tests.kiosk.journeys.conftest import FIXTURE
+    from ui.app import SIZES
     catalogue = catalogue_from_mapping(yaml.safe_load(FIXTURE.read_text(encoding="utf-8")))
     out = Path(OUT)
     out.mkdir(parents=True, exist_ok=True)
@@ -39,10 +46,14 @@ def test_write_every_screen_in_both_languages(make_kiosk):
                 for language in ("zh_CN", "en_US"):
                     if kiosk.shell.shell.language != language:
                         tap(None, kiosk.shell, "language_switch")
-                    kiosk.shell.settle()
-                    image = kiosk.shell.grab().scaledToWidth(432)
-                    assert image.save(str(out / f"{screen}.{language}.png"))
+                    _save(kiosk.shell, out / f"{screen}.{language}.png")
                 if kiosk.shell.shell.language != "zh_CN":
                     tap(None, kiosk.shell, "language_switch")
+                kiosk.shell.shell.setElderMode(True)
+                _save(kiosk.shell, out / f"{screen}.zh_CN.large.png")
+                kiosk.shell.shell.setElderMode(False)
+                kiosk.shell.view.resize(SIZES["landscape"])
+                _save(kiosk.shell, out / f"{screen}.zh_CN.landscape.png")
+                kiosk.shell.view.resize(SIZES["portrait"])
             kiosk.shell.navigator.home()
     (out / "index.txt").write_text("\n".join(sorted(written)) + "\n", encoding="utf-8")

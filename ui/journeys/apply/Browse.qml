@@ -12,7 +12,6 @@ JourneyScreen {
     ColumnLayout {
         anchors.fill: parent
         spacing: theme.gap * 1.5
-        TitleText { Layout.fillWidth: true; text: qsTr("您要办什么事？") }
         RowLayout {
             Layout.fillWidth: true
             spacing: theme.gap
@@ -29,38 +28,56 @@ JourneyScreen {
                 onClicked: root.act("search", [query.text])
             }
         }
-        BodyText { text: qsTr("按主题"); font.bold: true }
-        GridLayout {
+        PagedFlickable {
             Layout.fillWidth: true
-            columns: 2
-            rowSpacing: theme.gap; columnSpacing: theme.gap
-            Repeater {
-                model: root.d.topics || []
-                KioskButton {
-                    objectName: "topic_" + modelData.id
-                    Layout.fillWidth: true
-                    Layout.preferredHeight: theme.touchTarget * 1.3
-                    text: root.t(modelData.name)
-                    onClicked: root.act("open_category", [modelData.id])
+            Layout.fillHeight: true
+            TitleText {
+                Layout.fillWidth: true
+                text: qsTr("您要办什么事？")
+            }
+            BodyText {
+                text: qsTr("按主题")
+                font.bold: true
+            }
+            GridLayout {
+                Layout.fillWidth: true
+                columns: root.landscape ? 3 : 2
+                rowSpacing: theme.gap
+                columnSpacing: theme.gap
+                Repeater {
+                    model: root.d.topics || []
+                    KioskButton {
+                        objectName: "topic_" + modelData.id
+                        Layout.fillWidth: true
+                        Layout.preferredWidth: 1
+                        Layout.minimumHeight: theme.touchTarget * 1.3
+                        text: root.t(modelData.name)
+                        onClicked: root.act("open_category", [modelData.id])
+                    }
+                }
+            }
+            BodyText {
+                text: qsTr("按人生大事")
+                font.bold: true
+                visible: (root.d.lifeEvents || []).length > 0
+            }
+            GridLayout {
+                Layout.fillWidth: true
+                columns: root.landscape ? 3 : 2
+                rowSpacing: theme.gap
+                columnSpacing: theme.gap
+                Repeater {
+                    model: root.d.lifeEvents || []
+                    KioskButton {
+                        objectName: "life_event_" + modelData.id
+                        Layout.fillWidth: true
+                        Layout.preferredWidth: 1
+                        Layout.minimumHeight: theme.touchTarget * 1.3
+                        text: root.t(modelData.name)
+                        onClicked: root.act("open_category", [modelData.id])
+                    }
                 }
             }
         }
-        BodyText { text: qsTr("按人生大事"); font.bold: true; visible: (root.d.lifeEvents || []).length > 0 }
-        GridLayout {
-            Layout.fillWidth: true
-            columns: 2
-            rowSpacing: theme.gap; columnSpacing: theme.gap
-            Repeater {
-                model: root.d.lifeEvents || []
-                KioskButton {
-                    objectName: "life_event_" + modelData.id
-                    Layout.fillWidth: true
-                    Layout.preferredHeight: theme.touchTarget * 1.3
-                    text: root.t(modelData.name)
-                    onClicked: root.act("open_category", [modelData.id])
-                }
-            }
-        }
-        Item { Layout.fillHeight: true }
     }
 }

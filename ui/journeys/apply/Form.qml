@@ -10,31 +10,34 @@ JourneyScreen {
     id: root
     readonly property var f: d.form || ({title: {}, fields: [], page: 1, pages: 1})
     prompt: t(f.title)
+    primaryName: "form_next"
+    primaryText: root.f.page < root.f.pages ? qsTr("下一步") : qsTr("下一步：材料")
+    onPrimaryClicked: root.act("next_page", [])
 
     ColumnLayout {
         anchors.fill: parent
         spacing: theme.gap
-        TitleText {
-            Layout.fillWidth: true
-            text: root.t(root.f.title) + "（" + root.f.page + " / " + root.f.pages + "）"
-        }
-        BodyText {
-            objectName: "form_problem"
-            Layout.fillWidth: true
-            visible: !!root.f.problem
-            color: theme.warning; font.bold: true
-            text: "⚠ " + root.t(root.f.problem)
-        }
-        Flickable {
+        PagedFlickable {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            contentHeight: fieldsColumn.implicitHeight
-            clip: true
-            ScrollBar.vertical: ScrollBar { width: theme.gap * 2 }
-            ColumnLayout {
+            contentSpacing: theme.gap * 1.5
+            TitleText {
+                Layout.fillWidth: true
+                text: root.t(root.f.title) + "（" + root.f.page + " / " + root.f.pages + "）"
+            }
+            BodyText {
+                objectName: "form_problem"
+                Layout.fillWidth: true
+                visible: !!root.f.problem
+                color: theme.warning; font.bold: true
+                text: "⚠ " + root.t(root.f.problem)
+            }
+            GridLayout {
                 id: fieldsColumn
-                width: parent.width - theme.gap * 3
-                spacing: theme.gap * 1.5
+                Layout.fillWidth: true
+                // landscape: two questions abreast
+                columns: root.landscape ? 2 : 1
+                rowSpacing: theme.gap * 1.5; columnSpacing: theme.gap * 2
                 // a count, not the list: the delegates (and the text being typed) survive
                 // every snapshot the view-model publishes
                 Repeater {
@@ -44,6 +47,8 @@ JourneyScreen {
                         readonly property var field: root.f.fields[index] || ({label: {}, choices: []})
                         readonly property bool choosing: field.kind === "choice" || field.kind === "yes_no"
                         Layout.fillWidth: true
+                        Layout.preferredWidth: 1
+                        Layout.alignment: Qt.AlignTop
                         spacing: theme.gap / 2
                         BodyText {
                             Layout.fillWidth: true
@@ -71,6 +76,7 @@ JourneyScreen {
                                        : question.field.choices
                                 KioskButton {
                                     objectName: "choice_" + question.field.id + "_" + modelData.value
+                                    width: Math.min(implicitWidth, parent.width)
                                     text: (question.field.value === modelData.value ? "● " : "○ ") + root.t(modelData.label)
                                     fill: question.field.value === modelData.value ? theme.accent : theme.surface
                                     ink: question.field.value === modelData.value ? theme.onAccent : theme.text
@@ -88,12 +94,6 @@ JourneyScreen {
                     }
                 }
             }
-        }
-        PrimaryButton {
-            objectName: "form_next"
-            Layout.alignment: Qt.AlignHCenter
-            text: root.f.page < root.f.pages ? qsTr("下一步") : qsTr("下一步：材料")
-            onClicked: root.act("next_page", [])
         }
     }
 }

@@ -1,19 +1,20 @@
 // Items of a topic or search results: name, free, promised days, "can apply here".
 import QtQuick
 import QtQuick.Layouts
-import QtQuick.Controls.Basic
 import Kiosk
 import "../common"
 
 JourneyScreen {
     id: root
-    readonly property var l: d.list || ({title: {}, items: []})
+    readonly property var l: d.list || ({
+            title: {},
+            items: []
+        })
     prompt: t(l.title)
 
     ColumnLayout {
         anchors.fill: parent
         spacing: theme.gap
-        TitleText { Layout.fillWidth: true; text: root.t(root.l.title) }
         RowLayout {
             Layout.fillWidth: true
             spacing: theme.gap
@@ -36,23 +37,29 @@ JourneyScreen {
             visible: root.l.items.length === 0
             text: qsTr("没有找到。换个说法试试，或请工作人员帮助。")
         }
-        ListView {
-            id: list
+        PagedFlickable {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            clip: true
-            spacing: theme.gap
-            model: root.l.items
-            ScrollBar.vertical: ScrollBar { width: theme.gap * 2; policy: ScrollBar.AlwaysOn }
-            delegate: KioskButton {
-                objectName: "item_" + modelData.code
-                width: list.width - theme.gap * 3
-                height: theme.touchTarget * 1.6
-                text: root.t(modelData.name) + "\n"
-                      + (modelData.free ? qsTr("免费") : qsTr("收费")) + " · "
-                      + (modelData.instant ? qsTr("当场办结") : qsTr("承诺 %1 个工作日").arg(modelData.promisedDays))
-                      + (modelData.kiosk ? " · " + qsTr("可在本机办理") : " · " + qsTr("请到窗口办理"))
-                onClicked: root.act("choose_item", [modelData.code])
+            TitleText {
+                Layout.fillWidth: true
+                text: root.t(root.l.title)
+            }
+            GridLayout {
+                Layout.fillWidth: true
+                columns: root.landscape ? 2 : 1
+                rowSpacing: theme.gap
+                columnSpacing: theme.gap
+                Repeater {
+                    model: root.l.items
+                    delegate: KioskButton {
+                        objectName: "item_" + modelData.code
+                        Layout.fillWidth: true
+                        Layout.preferredWidth: 1
+                        Layout.minimumHeight: theme.touchTarget * 1.6
+                        text: root.t(modelData.name) + "\n" + (modelData.free ? qsTr("免费") : qsTr("收费")) + " · " + (modelData.instant ? qsTr("当场办结") : qsTr("承诺 %1 个工作日").arg(modelData.promisedDays)) + (modelData.kiosk ? " · " + qsTr("可在本机办理") : " · " + qsTr("请到窗口办理"))
+                        onClicked: root.act("choose_item", [modelData.code])
+                    }
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 // Each material with its state and the ways to supply it: use the certificate on file,
-// scan it now, or bring it later under a commitment.
+// scan it now, or bring it later under a commitment. The list pages (and scrolls); in
+// landscape the cards sit two abreast.
 import QtQuick
 import QtQuick.Layouts
 import QtQuick.Controls.Basic
@@ -9,91 +10,107 @@ import "../common"
 JourneyScreen {
     id: root
     prompt: qsTr("请提供以下材料。")
+    primaryName: "materials_done"
+    primaryText: qsTr("下一步")
+    onPrimaryClicked: root.act("materials_done", [])
 
     ColumnLayout {
         anchors.fill: parent
         spacing: theme.gap
-        TitleText { Layout.fillWidth: true; text: qsTr("请提供材料") }
         BodyText {
             objectName: "materials_problem"
             Layout.fillWidth: true
             visible: !!root.d.problem
-            color: theme.warning; font.bold: true
+            color: theme.warning
+            font.bold: true
             text: "⚠ " + root.t(root.d.problem)
         }
-        ListView {
-            id: list
+        PagedFlickable {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            clip: true
-            spacing: theme.gap
-            model: (root.d.materials || []).length
-            ScrollBar.vertical: ScrollBar { width: theme.gap * 2 }
-            delegate: Rectangle {
-                readonly property var m: root.d.materials[index]
-                width: list.width - theme.gap * 3
-                height: card.implicitHeight + theme.gap * 2
-                radius: 16
-                color: theme.surface
-                border.width: m.status === "missing" && m.necessity === "required" ? 3 : 0
-                border.color: theme.warning
-                ColumnLayout {
-                    id: card
-                    anchors { left: parent.left; right: parent.right; top: parent.top; margins: theme.gap }
-                    spacing: theme.gap / 2
-                    BodyText {
+            TitleText {
+                Layout.fillWidth: true
+                text: qsTr("请提供材料")
+            }
+            GridLayout {
+                Layout.fillWidth: true
+                columns: root.landscape ? 2 : 1
+                rowSpacing: theme.gap
+                columnSpacing: theme.gap
+                Repeater {
+                    model: (root.d.materials || []).length
+                    delegate: Rectangle {
+                        readonly property var m: root.d.materials[index]
                         Layout.fillWidth: true
-                        font.bold: true
-                        text: root.t(m.name) + (m.necessity === "required" ? "" : qsTr("（选交）"))
-                    }
-                    BodyText {
-                        objectName: "material_status_" + m.id
-                        text: (m.status === "missing" ? "○ " : "✓ ") + root.t(m.statusText)
-                              + (m.pages > 1 ? qsTr("（%1 页）").arg(m.pages) : "")
-                    }
-                    Flow {
-                        Layout.fillWidth: true
-                        spacing: theme.gap
-                        Repeater {
-                            model: m.onFile
-                            KioskButton {
-                                objectName: "use_on_file_" + m.id
-                                text: qsTr("使用已有证照：%1").arg(root.t(modelData.name))
-                                onClicked: root.act("use_on_file", [m.id, modelData.id])
+                        Layout.preferredWidth: 1
+                        Layout.alignment: Qt.AlignTop
+                        Layout.preferredHeight: card.implicitHeight + theme.gap * 2
+                        radius: 16
+                        color: theme.surface
+                        border.width: m.status === "missing" && m.necessity === "required" ? 3 : 0
+                        border.color: theme.warning
+                        ColumnLayout {
+                            id: card
+                            anchors {
+                                left: parent.left
+                                right: parent.right
+                                top: parent.top
+                                margins: theme.gap
                             }
-                        }
-                        KioskButton {
-                            objectName: "scan_" + m.id
-                            text: m.pages > 0 ? qsTr("再拍一页") : qsTr("现在拍摄")
-                            onClicked: root.act("start_scan", [m.id])
-                        }
-                        KioskButton {
-                            objectName: "defer_" + m.id
-                            visible: m.deferrable && m.status !== "deferred"
-                            text: qsTr("以后补交（承诺）")
-                            onClicked: root.act("defer", [m.id])
-                        }
-                        KioskButton {
-                            objectName: "skip_" + m.id
-                            visible: m.necessity !== "required" && m.status === "missing"
-                            text: qsTr("不需要")
-                            onClicked: root.act("skip", [m.id])
-                        }
-                        KioskButton {
-                            objectName: "undo_" + m.id
-                            visible: m.status !== "missing"
-                            text: qsTr("重新选择")
-                            onClicked: root.act("undo", [m.id])
+                            spacing: theme.gap / 2
+                            BodyText {
+                                Layout.fillWidth: true
+                                font.bold: true
+                                text: root.t(m.name) + (m.necessity === "required" ? "" : qsTr("（选交）"))
+                            }
+                            BodyText {
+                                objectName: "material_status_" + m.id
+                                text: (m.status === "missing" ? "○ " : "✓ ") + root.t(m.statusText) + (m.pages > 1 ? qsTr("（%1 页）").arg(m.pages) : "")
+                            }
+                            Flow {
+                                Layout.fillWidth: true
+                                spacing: theme.gap
+                                Repeater {
+                                    model: m.onFile
+                                    KioskButton {
+                                        objectName: "use_on_file_" + m.id
+                                        width: Math.min(implicitWidth, parent.width)
+                                        text: qsTr("使用已有证照：%1").arg(root.t(modelData.name))
+                                        onClicked: root.act("use_on_file", [m.id, modelData.id])
+                                    }
+                                }
+                                KioskButton {
+                                    objectName: "scan_" + m.id
+                                    width: Math.min(implicitWidth, parent.width)
+                                    text: m.pages > 0 ? qsTr("再拍一页") : qsTr("现在拍摄")
+                                    onClicked: root.act("start_scan", [m.id])
+                                }
+                                KioskButton {
+                                    objectName: "defer_" + m.id
+                                    width: Math.min(implicitWidth, parent.width)
+                                    visible: m.deferrable && m.status !== "deferred"
+                                    text: qsTr("以后补交（承诺）")
+                                    onClicked: root.act("defer", [m.id])
+                                }
+                                KioskButton {
+                                    objectName: "skip_" + m.id
+                                    width: Math.min(implicitWidth, parent.width)
+                                    visible: m.necessity !== "required" && m.status === "missing"
+                                    text: qsTr("不需要")
+                                    onClicked: root.act("skip", [m.id])
+                                }
+                                KioskButton {
+                                    objectName: "undo_" + m.id
+                                    width: Math.min(implicitWidth, parent.width)
+                                    visible: m.status !== "missing"
+                                    text: qsTr("重新选择")
+                                    onClicked: root.act("undo", [m.id])
+                                }
+                            }
                         }
                     }
                 }
             }
-        }
-        PrimaryButton {
-            objectName: "materials_done"
-            Layout.alignment: Qt.AlignHCenter
-            text: qsTr("下一步")
-            onClicked: root.act("materials_done", [])
         }
     }
 }

@@ -7,53 +7,92 @@ import "../common"
 
 JourneyScreen {
     id: root
-    readonly property var r: d.receipt || ({item: {}, caseNumber: "", printStatus: ""})
+    readonly property var r: d.receipt || ({
+            item: {},
+            caseNumber: "",
+            printStatus: ""
+        })
     prompt: qsTr("申请已提交，办件编号 %1。").arg(r.caseNumber) + printText
-    readonly property string printText: r.printStatus === "printing" ? qsTr("正在打印回执，约 5 秒。")
-        : r.printStatus === "printed" ? qsTr("请取走下方出纸口的回执。")
-        : r.printStatus === "no_printer" ? qsTr("打印机暂不可用，请扫码保存回执。")
-        : r.printStatus === "failed" ? qsTr("回执没有打印出来，请扫码保存回执。") : ""
+    readonly property string printText: r.printStatus === "printing" ? qsTr("正在打印回执，约 5 秒。") : r.printStatus === "printed" ? qsTr("请取走下方出纸口的回执。") : r.printStatus === "no_printer" ? qsTr("打印机暂不可用，请扫码保存回执。") : r.printStatus === "failed" ? qsTr("回执没有打印出来，请扫码保存回执。") : ""
 
-    ColumnLayout {
+    primaryName: "receipt_done"
+    primaryText: qsTr("完成，去评价")
+    onPrimaryClicked: root.act("finish", [])
+
+    // portrait: one column; landscape: the case number and printer beside the QR code
+    PagedFlickable {
         anchors.fill: parent
-        spacing: theme.gap * 1.5
-        TitleText { Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter; text: qsTr("申请已提交") }
-        BodyText { Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter; text: root.t(root.r.item) }
-        BodyText { Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter; text: qsTr("办件编号") }
-        Text {
-            objectName: "case_number"
+        GridLayout {
             Layout.fillWidth: true
-            horizontalAlignment: Text.AlignHCenter
-            font.family: theme.fontFamily; font.pixelSize: theme.hugePx; font.bold: true
-            color: theme.accent
-            fontSizeMode: Text.HorizontalFit; minimumPixelSize: theme.titlePx
-            text: root.r.caseNumber
-        }
-        Image {
-            objectName: "case_qr"
-            Layout.alignment: Qt.AlignHCenter
-            Layout.preferredWidth: theme.touchTarget * 3
-            Layout.preferredHeight: theme.touchTarget * 3
-            source: root.r.qr || ""
-            smooth: false
-        }
-        BodyText {
-            Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
-            text: root.r.deferred ? qsTr("扫码在手机上查看进度、补交材料") : qsTr("扫码在手机上查看办理进度")
-        }
-        BodyText {
-            objectName: "print_status"
-            Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
-            font.bold: true
-            color: root.r.printStatus === "printed" || root.r.printStatus === "printing" ? theme.text : theme.warning
-            text: (root.r.printStatus === "printed" ? "↓ " : "") + root.printText
-        }
-        Item { Layout.fillHeight: true }
-        PrimaryButton {
-            objectName: "receipt_done"
-            Layout.alignment: Qt.AlignHCenter
-            text: qsTr("完成，去评价")
-            onClicked: root.act("finish", [])
+            columns: root.landscape ? 2 : 1
+            columnSpacing: theme.gap * 2
+            rowSpacing: theme.gap
+            ColumnLayout {
+                Layout.fillWidth: true
+                Layout.alignment: Qt.AlignTop
+                spacing: theme.gap
+                TitleText {
+                    Layout.fillWidth: true
+                    horizontalAlignment: Text.AlignHCenter
+                    text: qsTr("申请已提交")
+                }
+                // landscape: the item's name goes beside, under the QR code, to keep the number in view
+                BodyText {
+                    Layout.fillWidth: true
+                    horizontalAlignment: Text.AlignHCenter
+                    visible: !root.landscape
+                    text: root.t(root.r.item)
+                }
+                BodyText {
+                    Layout.fillWidth: true
+                    horizontalAlignment: Text.AlignHCenter
+                    text: qsTr("办件编号")
+                }
+                Text {
+                    objectName: "case_number"
+                    Layout.fillWidth: true
+                    horizontalAlignment: Text.AlignHCenter
+                    font.family: theme.fontFamily
+                    font.bold: true
+                    font.pixelSize: root.landscape ? theme.titlePx * 1.5 : theme.hugePx
+                    color: theme.accent
+                    fontSizeMode: Text.HorizontalFit
+                    minimumPixelSize: theme.titlePx
+                    text: root.r.caseNumber
+                }
+                BodyText {
+                    objectName: "print_status"
+                    Layout.fillWidth: true
+                    horizontalAlignment: Text.AlignHCenter
+                    font.bold: true
+                    color: root.r.printStatus === "printed" || root.r.printStatus === "printing" ? theme.text : theme.warning
+                    text: (root.r.printStatus === "printed" ? "↓ " : "") + root.printText
+                }
+            }
+            ColumnLayout {
+                Layout.fillWidth: true
+                Layout.alignment: Qt.AlignTop
+                spacing: theme.gap
+                Image {
+                    objectName: "case_qr"
+                    Layout.alignment: Qt.AlignHCenter
+                    Layout.preferredWidth: theme.touchTarget * 3
+                    Layout.preferredHeight: theme.touchTarget * 3
+                    source: root.r.qr || ""
+                    smooth: false
+                }
+                BodyText {
+                    Layout.fillWidth: true
+                    horizontalAlignment: Text.AlignHCenter
+                    text: root.r.deferred ? qsTr("扫码在手机上查看进度、补交材料") : qsTr("扫码在手机上查看办理进度")
+                }
+                BodyText {
+                    Layout.fillWidth: true
+                    horizontalAlignment: Text.AlignHCenter
+                    visible: root.landscape
+                    text: root.t(root.r.item)
+                }
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
-// A column of big choices from the view-model: [{id, label, primary, args, objectName}].
+// A column of big choices from the view-model: [{id, label, primary, args, objectName}]
+// (the screen's primary action is not among them: JourneyScreen places it).
 import QtQuick
 import QtQuick.Layouts
 import Kiosk
@@ -15,9 +16,6 @@ ColumnLayout {
             Layout.fillWidth: true
             Layout.preferredHeight: theme.touchTarget * 1.3
             text: buttons.screen.t(modelData.label)
-            fill: modelData.primary ? theme.accent : theme.surface
-            ink: modelData.primary ? theme.onAccent : theme.text
-            font.bold: modelData.primary
             onClicked: buttons.screen.act(modelData.id, modelData.args)
         }
     }

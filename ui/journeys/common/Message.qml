@@ -1,5 +1,7 @@
 // A screen that tells one thing and offers a few big choices (choose a document, a
-// problem and what to do now, staff called, thanks).
+// problem and what to do now, staff called, thanks). The primary choice is the screen's
+// primary action (bottom-centre); the others are listed above it, beside the message in
+// landscape.
 import QtQuick
 import QtQuick.Layouts
 import Kiosk
@@ -7,40 +9,51 @@ import Kiosk
 JourneyScreen {
     id: root
     readonly property var m: d.message || ({title: {}, body: {}, actions: [], tone: "info"})
+    readonly property var primaryAction: m.actions.filter(function(a) { return a.primary })[0] || null
     prompt: t(m.title) + "。" + t(m.body)
+    primaryName: primaryAction ? primaryAction.objectName : ""
+    primaryText: primaryAction ? t(primaryAction.label) : ""
+    onPrimaryClicked: act(primaryAction.id, primaryAction.args)
 
-    ColumnLayout {
+    GridLayout {
         anchors.fill: parent
-        spacing: theme.gap * 2
-        Rectangle {
+        columns: root.landscape ? 2 : 1
+        rowSpacing: theme.gap * 2; columnSpacing: theme.gap * 2
+        PagedFlickable {
             Layout.fillWidth: true
-            Layout.preferredHeight: content.implicitHeight + theme.gap * 3
-            radius: 20
-            color: root.m.tone === "warning" ? theme.warningSurface : theme.surface
-            border.width: root.m.tone === "warning" ? 3 : 0
-            border.color: theme.warning
-            ColumnLayout {
-                id: content
-                anchors { left: parent.left; right: parent.right; top: parent.top
-                          margins: theme.gap * 1.5 }
-                spacing: theme.gap
-                TitleText {
-                    objectName: "message_title"
-                    Layout.fillWidth: true
-                    text: (root.m.tone === "warning" ? "⚠ " : "") + root.t(root.m.title)
-                }
-                BodyText {
-                    objectName: "message_body"
-                    Layout.fillWidth: true
-                    visible: text !== ""
-                    text: root.t(root.m.body)
+            Layout.fillHeight: true
+            Layout.preferredWidth: 1
+            Rectangle {
+                Layout.fillWidth: true
+                Layout.preferredHeight: content.implicitHeight + theme.gap * 3
+                radius: 20
+                color: root.m.tone === "warning" ? theme.warningSurface : theme.surface
+                border.width: root.m.tone === "warning" ? 3 : 0
+                border.color: theme.warning
+                ColumnLayout {
+                    id: content
+                    anchors { left: parent.left; right: parent.right; top: parent.top
+                              margins: theme.gap * 1.5 }
+                    spacing: theme.gap
+                    TitleText {
+                        objectName: "message_title"
+                        Layout.fillWidth: true
+                        text: (root.m.tone === "warning" ? "⚠ " : "") + root.t(root.m.title)
+                    }
+                    BodyText {
+                        objectName: "message_body"
+                        Layout.fillWidth: true
+                        visible: text !== ""
+                        text: root.t(root.m.body)
+                    }
                 }
             }
         }
-        Item { Layout.fillHeight: true }
         ActionButtons {
             Layout.fillWidth: true
-            actions: root.m.actions
+            Layout.preferredWidth: 1
+            Layout.alignment: Qt.AlignBottom
+            actions: root.m.actions.filter(function(a) { return !a.primary })
             screen: root
         }
     }

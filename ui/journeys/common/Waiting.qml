@@ -1,5 +1,6 @@
 // Something is happening: what, for about how long, and which device to use (with an
-// arrow pointing at it, and a simple animation of the action).
+// arrow pointing at it, and a simple animation of the action). Portrait: one centred
+// column; landscape: the device animation beside the words.
 import QtQuick
 import QtQuick.Layouts
 import Kiosk
@@ -10,36 +11,40 @@ JourneyScreen {
     prompt: t(w.title)
     readonly property var arrows: ({ id_reader: "↓", code_reader: "↘", document_camera: "↓",
                                      locker: "→" })
+    readonly property bool previewing: !!root.viewModel && root.viewModel.preview !== ""
 
-    ColumnLayout {
+    GridLayout {
         anchors.centerIn: parent
         width: parent.width
-        spacing: theme.gap * 2
+        columns: root.landscape ? 2 : 1
+        rowSpacing: theme.gap * 2; columnSpacing: theme.gap * 2
         TitleText {
             objectName: "waiting_title"
             Layout.fillWidth: true
+            Layout.columnSpan: root.landscape ? 2 : 1
             horizontalAlignment: Text.AlignHCenter
             text: root.t(root.w.title)
         }
-        Image {
-            // the document camera's picture while a page is being found (scan only)
-            objectName: "scan_preview"
-            Layout.alignment: Qt.AlignHCenter
-            Layout.preferredWidth: parent.width * 0.8
-            Layout.preferredHeight: parent.width * 0.6
-            visible: source !== ""
-            source: root.viewModel ? root.viewModel.preview : ""
-            fillMode: Image.PreserveAspectFit
-            cache: false
-        }
         Item {
-            visible: !root.viewModel || root.viewModel.preview === ""
+            // the document camera's picture while a page is being found (scan only), or
+            // the device animation
             Layout.alignment: Qt.AlignHCenter
-            Layout.preferredWidth: theme.touchTarget * 3
-            Layout.preferredHeight: theme.touchTarget * 3
+            Layout.preferredWidth: root.previewing ? root.width * (root.landscape ? 0.45 : 0.8)
+                                   : Math.min(theme.touchTarget * 3, root.height * 0.45)
+            Layout.preferredHeight: root.previewing ? Math.min(Layout.preferredWidth * 0.75, root.height * 0.6)
+                                    : Layout.preferredWidth
+            Image {
+                objectName: "scan_preview"
+                anchors.fill: parent
+                visible: root.previewing
+                source: root.viewModel ? root.viewModel.preview : ""
+                fillMode: Image.PreserveAspectFit
+                cache: false
+            }
             Rectangle {
                 id: spinner
                 anchors.fill: parent
+                visible: !root.previewing
                 radius: width / 2
                 color: "transparent"
                 border.width: theme.gap
@@ -56,23 +61,29 @@ JourneyScreen {
             }
             Text {
                 anchors.centerIn: parent
+                visible: !root.previewing
                 text: root.arrows[root.w.device] || ""
                 font.pixelSize: theme.hugePx
                 color: theme.accent
             }
         }
-        BodyText {
-            objectName: "waiting_detail"
+        ColumnLayout {
             Layout.fillWidth: true
-            horizontalAlignment: Text.AlignHCenter
-            text: root.t(root.w.detail)
-        }
-        BodyText {
-            Layout.fillWidth: true
-            horizontalAlignment: Text.AlignHCenter
-            color: theme.mutedText
-            visible: root.w.seconds > 0
-            text: qsTr("大约需要 %1 秒").arg(root.w.seconds)
+            Layout.preferredWidth: 1
+            spacing: theme.gap * 2
+            BodyText {
+                objectName: "waiting_detail"
+                Layout.fillWidth: true
+                horizontalAlignment: Text.AlignHCenter
+                text: root.t(root.w.detail)
+            }
+            BodyText {
+                Layout.fillWidth: true
+                horizontalAlignment: Text.AlignHCenter
+                color: theme.mutedText
+                visible: root.w.seconds > 0
+                text: qsTr("大约需要 %1 秒").arg(root.w.seconds)
+            }
         }
     }
 }

@@ -2,7 +2,6 @@
 // the catalogue.
 import QtQuick
 import QtQuick.Layouts
-import QtQuick.Controls.Basic
 import Kiosk
 import "../common"
 
@@ -12,7 +11,6 @@ JourneyScreen {
     ColumnLayout {
         anchors.fill: parent
         spacing: theme.gap
-        TitleText { Layout.fillWidth: true; text: qsTr("有什么可以帮您？") }
         RowLayout {
             Layout.fillWidth: true
             spacing: theme.gap
@@ -21,7 +19,6 @@ JourneyScreen {
                 objectName: "question_field"
                 Layout.fillWidth: true
                 text: root.d.question || ""
-                placeholderText: qsTr("例如：办居住证要带什么")
                 onAccepted: root.act("ask", [text])
             }
             KioskButton {
@@ -37,19 +34,34 @@ JourneyScreen {
             color: theme.warning
             text: "⚠ " + root.t(root.d.problem)
         }
-        ListView {
-            id: list
+        PagedFlickable {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            clip: true
-            spacing: theme.gap
-            model: root.d.answers || []
-            ScrollBar.vertical: ScrollBar { width: theme.gap * 2 }
-            delegate: KioskButton {
-                objectName: "answer_" + modelData.index
-                width: list.width - theme.gap * 3
-                text: (modelData.kind === "faq" ? qsTr("问：") : qsTr("事项：")) + root.t(modelData.title)
-                onClicked: root.act("open_hit", [modelData.index])
+            TitleText {
+                Layout.fillWidth: true
+                text: qsTr("有什么可以帮您？")
+            }
+            // the example as text, not a placeholder: a long placeholder gets cut off
+            BodyText {
+                Layout.fillWidth: true
+                color: theme.mutedText
+                text: qsTr("例如：办居住证要带什么")
+            }
+            GridLayout {
+                Layout.fillWidth: true
+                columns: root.landscape ? 2 : 1
+                rowSpacing: theme.gap
+                columnSpacing: theme.gap
+                Repeater {
+                    model: root.d.answers || []
+                    delegate: KioskButton {
+                        objectName: "answer_" + modelData.index
+                        Layout.fillWidth: true
+                        Layout.preferredWidth: 1
+                        text: (modelData.kind === "faq" ? qsTr("问：") : qsTr("事项：")) + root.t(modelData.title)
+                        onClicked: root.act("open_hit", [modelData.index])
+                    }
+                }
             }
         }
     }

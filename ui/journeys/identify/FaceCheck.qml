@@ -10,18 +10,21 @@ JourneyScreen {
     readonly property var f: d.face || ({instruction: {}, progress: 0, attempt: 1})
     prompt: t(f.instruction)
 
-    ColumnLayout {
-        anchors.fill: parent
-        spacing: theme.gap * 1.5
-        TitleText {
-            objectName: "face_instruction"
-            Layout.fillWidth: true
-            horizontalAlignment: Text.AlignHCenter
-            text: root.t(root.f.instruction)
-        }
-        Item {
-            Layout.fillWidth: true
-            Layout.fillHeight: true
+    // portrait: the instruction over the oval, the attempts and staff under it;
+    // landscape: the oval on the left, the words and staff beside it
+    TitleText {
+        id: instruction
+        objectName: "face_instruction"
+        x: root.landscape ? stage.width + theme.gap * 2 : 0
+        width: root.landscape ? root.width - x : root.width
+        horizontalAlignment: Text.AlignHCenter
+        text: root.t(root.f.instruction)
+    }
+    Item {
+        id: stage
+        y: root.landscape ? 0 : instruction.height + theme.gap
+        width: root.landscape ? root.width * 0.5 : root.width
+        height: root.landscape ? root.height : root.height - y - info.height - theme.gap
             // the live camera picture, seen only through the oval (the view-model stops it
             // and forgets it when the check ends)
             Image {
@@ -66,11 +69,19 @@ JourneyScreen {
             }
             BodyText {
                 anchors.centerIn: parent
+                width: ring.width * 0.7
+                horizontalAlignment: Text.AlignHCenter
                 visible: !root.viewModel || root.viewModel.preview === ""
                 color: theme.mutedText
                 text: qsTr("请看上方摄像头 ↑")
             }
         }
+    ColumnLayout {
+        id: info
+        x: instruction.x
+        width: instruction.width
+        y: root.landscape ? instruction.height + theme.gap * 2 : root.height - height
+        spacing: theme.gap
         BodyText {
             Layout.fillWidth: true
             horizontalAlignment: Text.AlignHCenter
@@ -79,6 +90,7 @@ JourneyScreen {
         KioskButton {
             objectName: "action_identify_call_staff"
             Layout.alignment: Qt.AlignHCenter
+            Layout.maximumWidth: info.width
             text: qsTr("请工作人员帮助")
             onClicked: root.act("identify.call_staff", [])
         }

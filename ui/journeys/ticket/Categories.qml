@@ -10,22 +10,30 @@ JourneyScreen {
     ColumnLayout {
         anchors.fill: parent
         spacing: theme.gap
-        TitleText { Layout.fillWidth: true; text: qsTr("请选择业务类别") }
-        GridLayout {
+        TitleText {
             Layout.fillWidth: true
-            columns: 2
-            rowSpacing: theme.gap; columnSpacing: theme.gap
-            Repeater {
-                model: root.d.categories || []
-                Tile {
-                    objectName: "category_" + modelData.code
-                    Layout.fillWidth: true
-                    title: root.t(modelData.name)
-                    subtitle: qsTr("等候 %1 人").arg(modelData.waiting)
-                    onClicked: root.act("take", [modelData.code])
+            text: qsTr("请选择业务类别")
+        }
+        PagedFlickable {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            GridLayout {
+                Layout.fillWidth: true
+                columns: root.landscape ? 3 : 2
+                rowSpacing: theme.gap
+                columnSpacing: theme.gap
+                Repeater {
+                    model: root.d.categories || []
+                    Tile {
+                        objectName: "category_" + modelData.code
+                        Layout.fillWidth: true
+                        Layout.preferredWidth: 1
+                        title: root.t(modelData.name)
+                        subtitle: qsTr("等候 %1 人").arg(modelData.waiting)
+                        onClicked: root.act("take", [modelData.code])
+                    }
                 }
             }
         }
-        Item { Layout.fillHeight: true }
     }
 }

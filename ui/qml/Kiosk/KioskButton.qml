@@ -8,7 +8,10 @@ Button {
     property color fill: theme.surface
     property color ink: theme.text
     property bool outlined: true
-    implicitHeight: theme.touchTarget
+    property bool primary: false   // the screen's one primary action (bottom-centre)
+    // grows with its label: a long label wraps (the button is never wider than its
+    // place) and is never shrunk or cut
+    implicitHeight: Math.max(theme.touchTarget, label.implicitHeight + topPadding + bottomPadding)
     implicitWidth: Math.max(theme.touchTarget, label.implicitWidth + 2 * theme.gap)
     font.family: theme.fontFamily
     font.pixelSize: theme.bodyPx
@@ -21,8 +24,6 @@ Button {
         horizontalAlignment: Text.AlignHCenter
         verticalAlignment: Text.AlignVCenter
         wrapMode: Text.WordWrap
-        fontSizeMode: Text.Fit
-        minimumPixelSize: theme.smallPx
         lineHeight: 1.3
     }
     background: Rectangle {

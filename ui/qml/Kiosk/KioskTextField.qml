@@ -7,6 +7,7 @@ TextField {
     font.family: theme.fontFamily
     font.pixelSize: theme.bodyPx
     color: theme.text
+    placeholderTextColor: theme.mutedText   // a hint must be as legible as any text
     leftPadding: theme.gap
     background: Rectangle {
         radius: 10

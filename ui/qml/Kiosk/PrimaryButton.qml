@@ -2,6 +2,7 @@
 import QtQuick
 
 KioskButton {
+    primary: true
     fill: enabled ? theme.accent : theme.surface
     ink: theme.onAccent
     outlined: !enabled
