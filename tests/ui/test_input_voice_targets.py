@@ -124,6 +124,13 @@ def assert_targets(shell, where):
     assert not small, f"{where}: under {minimum} px: " + ", ".join(t.describe() for t in small)
 
 
+def keys_laid_out(shell) -> bool:
+    from ui.inspect import too_small
+    shell.settle()
+    keyboard = shell.find("keyboard")
+    return keyboard is not None and not too_small(keyboard, shell.theme.touchTarget)
+
+
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
 @pytest.mark.parametrize("elder", [False, True])
 @pytest.mark.parametrize("language", ["zh_CN", "en_US"])
@@ -138,6 +145,8 @@ def test_no_touch_target_under_the_minimum(make_shell, qtbot, stub_journey, orie
     assert_targets(shell, "journey screen")
     tap(qtbot, shell, "search_field")
     qtbot.waitUntil(lambda: shell.find("keyboard") is not None)
+    # the keyboard loads on first focus and sizes its keys over a few layout passes
+    qtbot.waitUntil(lambda: keys_laid_out(shell), timeout=10_000)
     assert_targets(shell, "journey screen with the keyboard")
     shell.base_clock.advance(shell.config.session.idle_timeout_s)
     assert_targets(shell, "idle warning")

@@ -52,6 +52,7 @@ def test_elder_mode_enlarges_targets_and_turns_voice_on(shell, qtbot):
     with qtbot.waitSignal(shell.shell.elderModeChanged):
         tap(qtbot, shell, "elder_toggle")
     assert shell.theme.touchTarget == 120 and shell.shell.voiceOn
+    shell.settle()  # the bar is a layout: it takes the new size at the next polish
     assert shell.find("nav_help").height() >= 120 > before
 
 
