@@ -8,7 +8,7 @@
 # instead of eating CI's 90 minutes. A test failure is never retried.
 set -u
 PY="$1"; shift
-LIMIT_S=1200
+LIMIT_S=2400
 for attempt in 1 2; do
   timeout -s KILL "$LIMIT_S" "$PY" -m pytest -q tests/ui "$@"
   rc=$?
