@@ -186,3 +186,15 @@ def test_a_read_that_takes_too_long_times_out(reader):
     reader.simulate("delay", seconds=0)
     reader.clock.advance(60)
     assert reader.read().result(10).ok
+
+
+@pytest.mark.parametrize("max_response", [65535, 0])
+def test_the_virtual_chip_is_read_with_or_without_extended_length(max_response):
+    device = SimulatedIdReader("id_card_reader", SimulatedIdReader.Settings(
+        max_response=max_response), clock=TestClock())
+    device.start()
+    try:
+        document = device.read().result(10).unwrap()
+    finally:
+        device.stop()
+    assert document.verified and len(document.photo.data) == 20000
