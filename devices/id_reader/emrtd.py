@@ -155,6 +155,7 @@ class EmrtdSession:
 
 def read_emrtd(connection: CardConnection, key: BacKeyInput, *, now: datetime,
                csca_store: list[cx509.Certificate] | None = None, max_read: int = MAX_SM_READ,
+               extended_length: bool = True,
                random: Callable[[int], bytes] = os.urandom, token: CancelToken | None = None,
                timer: Callable[[], float], reader: str = "") -> IdDocument:
     """Read EF.COM, DG1, DG2, DG11 and DG12 (when listed) and EF.SOD, then run Passive
@@ -171,7 +172,8 @@ def read_emrtd(connection: CardConnection, key: BacKeyInput, *, now: datetime,
         return value
 
     started = timer()
-    timed("card_info", session.use_extended_length)
+    if extended_length:
+        timed("card_info", session.use_extended_length)
     timed("select", session.select_application)
     timed("bac", lambda: session.basic_access_control(key))
     com = parse_ef_com(timed("ef_com", lambda: session.read_file(FID_COM)))
