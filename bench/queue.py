@@ -93,7 +93,7 @@ def outbox_parts(sink, attachments: list[bytes], count: int) -> dict:
     timer.wrap(sink_module, "seal_blob", "hpke_seal_attachments")
     timer.wrap(sink_module, "seal_payload", "hpke_seal_payload")
     timer.wrap(sink_module, "sha256_hex", "sha256_attachments_in_sink")
-    timer.wrap(blobstore, "replace_file", "blob_files_write_fsync_rename")
+    timer.wrap(blobstore, "replace_files", "blob_files_write_fsync_rename")
     timer.wrap(blobstore, "fsync_directory", "blob_directory_fsync")
     timer.wrap(store.Outbox._Tx, "__exit__", "transaction_commit_wal_fsync")
     started = time.perf_counter()
