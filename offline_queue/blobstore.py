@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from offline_queue.fileio import TEMP_PREFIX, fsync_directory, replace_file
+from offline_queue.fileio import TEMP_PREFIX, fsync_directory, replace_files
 
 
 def sha256_hex(data: bytes) -> str:
@@ -40,19 +40,18 @@ class BlobStore:
         return self.put_many([data])[0]
 
     def put_many(self, blobs: Iterable[bytes]) -> list[str]:
-        """Store several blobs durably, with one directory fsync for all of them."""
-        addresses = [self._write_file(data) for data in blobs]
+        """Store several blobs durably: their files fsynced together, then one directory
+        fsync for all of them."""
+        addresses, new = [], {}
+        for data in blobs:
+            address = sha256_hex(data)
+            addresses.append(address)
+            if not self.path(address).exists():
+                new[self.path(address)] = data
+        replace_files(new)
         if addresses:
             fsync_directory(self.directory)
         return addresses
-
-    def _write_file(self, data: bytes) -> str:
-        address = sha256_hex(data)
-        final = self.path(address)
-        if final.exists():
-            return address
-        replace_file(final, data)
-        return address
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).exists()

@@ -1,4 +1,4 @@
-"""ISO 7816-4 command and response APDUs (short length only, as eMRTD BAC uses)."""
+"""ISO 7816-4 command and response APDUs, short and extended length."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,17 +16,28 @@ class CommandApdu:
     p1: int
     p2: int
     data: bytes = b""
-    #: expected response length; None = no Le field, 256 = "00"
+    #: expected response length; None = no Le field, 256 = "00"; above 256 the APDU
+    #: takes the extended-length form (65536 = "0000")
     le: int | None = None
+
+    @property
+    def extended(self) -> bool:
+        return len(self.data) > 255 or (self.le or 0) > 256
 
     def to_bytes(self) -> bytes:
         out = bytes([self.cla, self.ins, self.p1, self.p2])
+        if not self.extended:
+            if self.data:
+                out += bytes([len(self.data)]) + self.data
+            if self.le is not None:
+                out += bytes([self.le & 0xFF])
+            return out
+        if len(self.data) > 0xFFFF or (self.le or 0) > 0x10000:
+            raise ValueError("an APDU carries at most 65535 bytes and expects at most 65536")
         if self.data:
-            if len(self.data) > 255:
-                raise ValueError("extended-length APDUs are not used here")
-            out += bytes([len(self.data)]) + self.data
+            out += b"\x00" + len(self.data).to_bytes(2, "big") + self.data
         if self.le is not None:
-            out += bytes([self.le & 0xFF])
+            out += (b"" if self.data else b"\x00") + (self.le & 0xFFFF).to_bytes(2, "big")
         return out
 
 
@@ -69,6 +80,9 @@ def read_binary(offset: int, length: int) -> CommandApdu:
     where = offset.to_bytes((offset.bit_length() + 7) // 8, "big")
     return CommandApdu(0x00, 0xB1, 0x00, 0x00, tlv.encode(0x54, where), le=length)
 
+
+#: READ BINARY of EF.ATR/INFO by its short EF identifier 01, in the master file
+READ_ATR_INFO = CommandApdu(0x00, 0xB0, 0x81, 0x00, le=256)
 
 GET_CHALLENGE = CommandApdu(0x00, 0x84, 0x00, 0x00, le=8)
 

@@ -26,14 +26,37 @@ from foundation.identity_validation import BacKeyInput
 
 #: the largest plaintext READ BINARY a short-length BAC response can carry (ICAO: 0xE7 is safe)
 MAX_SM_READ = 0xE7
+#: what a protected answer adds to its plaintext besides padding: 87 with a three-byte
+#: length and the padding indicator, 99 (status), 8E (MAC), SW1 SW2
+_SM_ANSWER_OVERHEAD = 5 + 4 + 10 + 2
+#: ISO 7816-4 "extended length information" in EF.ATR/INFO
+_EXTENDED_LENGTH_INFO = 0x7F66
 #: status words meaning "wrong length; ask for less"
 _WRONG_LENGTH = 0x6700
 _END_OF_FILE = 0x6282
 _AUTH_FAILED = {0x6300, 0x6982, 0x6A80}
 
 
+def extended_read_size(atr_info: bytes) -> int | None:
+    """The largest plaintext one protected READ BINARY can ask for, from EF.ATR/INFO's
+    extended length information (the largest answer APDU the card sends); None when the
+    card states none, or one no larger than short length allows."""
+    try:
+        info = next((element for element in tlv.iterate(atr_info)
+                     if element.tag == _EXTENDED_LENGTH_INFO), None)
+        limits = [child for child in info.children() if child.tag == 0x02] if info else []
+    except ParseError:
+        return None
+    if len(limits) < 2:
+        return None
+    max_response = int.from_bytes(limits[1].value, "big")
+    size = min((max_response - _SM_ANSWER_OVERHEAD) // 8 * 8 - 1, 0xFFFF)
+    return size if size > MAX_SM_READ else None
+
+
 class EmrtdSession:
-    """One card session: select, BAC, then protected file reads of the largest size accepted."""
+    """One card session: select, BAC, then protected file reads of the largest size accepted
+    (extended length when EF.ATR/INFO offers it)."""
 
     def __init__(self, connection: CardConnection, *, max_read: int = MAX_SM_READ,
                  random: Callable[[int], bytes] = os.urandom,
@@ -51,6 +74,18 @@ class EmrtdSession:
             return ResponseApdu.parse(self.connection.transmit(command.to_bytes()))
         protected = self.sm.protect(command)
         return self.sm.unprotect(ResponseApdu.parse(self.connection.transmit(protected.to_bytes())))
+
+    def use_extended_length(self) -> bool:
+        """Read EF.ATR/INFO (in plain, before the application is selected); when the card
+        takes extended-length APDUs, later reads ask for as much as its answers can hold."""
+        response = self.transmit(cmd.READ_ATR_INFO)
+        if response.sw not in (cmd.SW_OK, _END_OF_FILE) or not response.data:
+            return False  # no EF.ATR/INFO (most older chips): short length
+        size = extended_read_size(response.data)
+        if size is None:
+            return False
+        self.max_read = size
+        return True
 
     def select_application(self) -> None:
         response = self.transmit(cmd.select_application(AID_EMRTD))
@@ -120,6 +155,7 @@ class EmrtdSession:
 
 def read_emrtd(connection: CardConnection, key: BacKeyInput, *, now: datetime,
                csca_store: list[cx509.Certificate] | None = None, max_read: int = MAX_SM_READ,
+               extended_length: bool = True,
                random: Callable[[int], bytes] = os.urandom, token: CancelToken | None = None,
                timer: Callable[[], float], reader: str = "") -> IdDocument:
     """Read EF.COM, DG1, DG2, DG11 and DG12 (when listed) and EF.SOD, then run Passive
@@ -136,6 +172,8 @@ def read_emrtd(connection: CardConnection, key: BacKeyInput, *, now: datetime,
         return value
 
     started = timer()
+    if extended_length:
+        timed("card_info", session.use_extended_length)
     timed("select", session.select_application)
     timed("bac", lambda: session.basic_access_control(key))
     com = parse_ef_com(timed("ef_com", lambda: session.read_file(FID_COM)))

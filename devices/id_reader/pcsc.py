@@ -64,20 +64,26 @@ def virtual_readers() -> list[str]:
 class PcscConnection:
     def __init__(self, handle: int, protocol: int) -> None:
         self._handle, self._protocol = handle, protocol
+        self._removed = False
 
     def transmit(self, apdu: bytes) -> bytes:
         code, response = scard.SCardTransmit(self._handle, self._protocol, list(apdu))
         if code in _REMOVED:
+            self._removed = True
             raise CardRemoved()
         _check(code, "card command")
         if len(response) < 2:
             # vpcd and some readers report a card lost mid-command as an empty answer
+            self._removed = True
             raise CardRemoved("the card stopped answering before reading finished; insert it "
                               "again and keep it still")
         return bytes(response)
 
     def disconnect(self) -> None:
-        scard.SCardDisconnect(self._handle, scard.SCARD_LEAVE_CARD)
+        # a card still present is reset: the next session finds the master file selected
+        # (EF.ATR/INFO is read there by its short identifier) and no secure messaging left
+        scard.SCardDisconnect(self._handle, scard.SCARD_LEAVE_CARD if self._removed
+                              else scard.SCARD_RESET_CARD)
 
 
 class PcscTransport:

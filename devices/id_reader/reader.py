@@ -63,6 +63,9 @@ class IdReader(Device, ABC):
 
 class EmrtdSettings(DeviceSettings):
     max_read: int = Field(default=MAX_SM_READ, ge=1, le=MAX_SM_READ)
+    #: read in extended length when the chip's EF.ATR/INFO offers it (off: for a reader
+    #: that cannot pass extended-length APDUs)
+    extended_length: bool = True
     poll_interval_s: float = Field(default=0.5, gt=0, le=10)
     #: folder of trusted CSCA certificates; empty: the chain is reported "not checked"
     csca_dir: str = ""
@@ -93,6 +96,7 @@ class EmrtdIdReader(IdReader):
             now = self.clock.now()
             document = read_emrtd(connection, key, now=now,
                                   csca_store=self._csca, max_read=self.settings.max_read,
+                                  extended_length=self.settings.extended_length,
                                   token=token, reader=transport.description,
                                   timer=self.clock.monotonic)
         finally:

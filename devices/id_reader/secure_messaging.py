@@ -34,11 +34,14 @@ class SecureMessaging:
             # odd INS (B1) data are BER-TLV: DO85 without the padding-indicator byte
             objects += tlv.encode(0x85, cipher) if command.ins & 1 \
                 else tlv.encode(0x87, b"\x01" + cipher)
-        if command.le is not None:
-            objects += tlv.encode(0x97, bytes([command.le & 0xFF]))
+        if command.le is not None:  # Le in one byte, or two for extended length
+            le = (command.le & 0xFFFF).to_bytes(2, "big") if command.extended \
+                else bytes([command.le & 0xFF])
+            objects += tlv.encode(0x97, le)
         mac_input = pad(self._next_ssc() + pad(header) + objects)
         objects += tlv.encode(0x8E, retail_mac(self._ks_mac, mac_input))
-        return CommandApdu(header[0], header[1], header[2], header[3], objects, le=0)
+        return CommandApdu(header[0], header[1], header[2], header[3], objects,
+                           le=0x10000 if command.extended else 0)
 
     def unprotect(self, response: ResponseApdu) -> ResponseApdu:
         ssc = self._next_ssc()

@@ -105,6 +105,9 @@ class SimulatedIdReader(SimulatorMixin, EmrtdIdReader):
         photo_file: str = ""
         #: without a typed key, use the virtual card's own MRZ (as an MRZ scanner would)
         auto_access_key: bool = True
+        #: the virtual eMRTD takes extended-length APDUs (answers up to this many bytes)
+        #: and says so in EF.ATR/INFO; 0: short length only
+        max_response: int = Field(default=65535, ge=0, le=65535)
 
     settings: Settings
 
@@ -176,7 +179,8 @@ class SimulatedIdReader(SimulatorMixin, EmrtdIdReader):
         fault, pki = self._next_fault(), simulator_pki()
         files = build_files(profile, pki, fault=fault, photo=self._photo) \
             if self._photo is not None else None
-        return make_card(profile, pki, fault=fault, max_read=self.settings.max_read, files=files)
+        return make_card(profile, pki, fault=fault, max_read=self.settings.max_read, files=files,
+                         max_response=self.settings.max_response)
 
     # --- backend ---------------------------------------------------------------------
 

@@ -66,7 +66,27 @@ def command_modules() -> list[str]:
     return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: the global options that take a value (the command is the first other word)
+_OPTIONS_WITH_VALUE = ("--config", "--data-dir")
+
+
+def _runs_the_kiosk(argv: Sequence[str]) -> bool:
+    """Whether `argv` runs the kiosk (`run`, or no command) and asks for no help or version:
+    then only `run` is registered, so the attract screen does not wait for every command
+    module to be imported."""
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help", "--version"):
+            return False
+        if word in _OPTIONS_WITH_VALUE:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word == "run"
+    return True
+
+
+def build_parser(commands: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The CLI's parser with `commands` (default: every command module)."""
     epilog = "exit codes:\n" + "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
     parser = argparse.ArgumentParser(
         prog="kiosk", description="24-hour government self-service kiosk. With no command, "
@@ -80,21 +100,19 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where the queue, logs and keys live "
                              f"(default: $KIOSK_DATA_DIR or {default_data_dir()})")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in command_modules():
+    for name in command_modules() if commands is None else commands:
         importlib.import_module(f"{__name__}.{name}").register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(["run"] if _runs_the_kiosk(given) else None)
+    args = parser.parse_args(given)
     ctx = Context(args.config, args.data_dir or default_data_dir())
     func = getattr(args, "func", None)
     if func is None:
-        if "run" not in command_modules():
-            parser.print_help()
-            return EXIT_USAGE
-        args = parser.parse_args([*(argv or sys.argv[1:]), "run"])
+        args = parser.parse_args([*given, "run"])
         func = args.func
     from foundation.config_files import ConfigError
     try:

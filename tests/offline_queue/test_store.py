@@ -81,6 +81,37 @@ def test_full_disk_while_writing_a_blob_is_storage_unavailable(tmp_path, monkeyp
     assert list(outbox.blobs.directory.iterdir()) == []  # the temp file went too
 
 
+
+@pytest.mark.parametrize("failing", [0, 1, 2])
+def test_an_io_error_flushing_any_one_blob_stores_none_of_the_item(tmp_path, monkeypatch,
+                                                                     failing):
+    """The blob files of an item are fsynced together, all but the first on helper threads,
+    which the strace fault test (test_io_faults.py, main thread only) does not reach."""
+    import errno
+    import os
+    import threading
+    outbox = Outbox(tmp_path)
+    real_fsync, calls, lock = os.fsync, [], threading.Lock()
+
+    def fails_once(fd):
+        with lock:
+            calls.append(fd)
+            if len(calls) == 1 + failing:
+                raise OSError(errno.EIO, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fails_once)
+    with pytest.raises(StorageUnavailable, match="Input/output error"):
+        _add(outbox, "a", [b"page one", b"page two", b"page three"])
+    assert len(calls) >= 1 + failing  # every file was flushed (or tried) before the error
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert outbox.counts().pending == 0
+    assert list(outbox.blobs.directory.iterdir()) == []  # no temp file, no blob renamed
+    item = _add(outbox, "b", [b"page one", b"page two", b"page three"])
+    assert sorted(outbox.blobs.read(sha) for sha in item.blobs) == \
+        [b"page one", b"page three", b"page two"]
+
+
 def test_corrupt_database_file_is_storage_unavailable_and_left_untouched(tmp_path):
     garbage = b"this is not a database" * 100
     (tmp_path / "outbox.sqlite3").write_bytes(garbage)

@@ -10,6 +10,8 @@ from typing import Callable
 from devices.id_reader.virtual_card import card_crypto as cc
 
 AID = bytes.fromhex("A0000002471001")
+#: EF.ATR/INFO's short EF identifier (in the master file, ISO 7816-4 §8.2.1.1)
+SFI_ATR_INFO = 0x01
 #: a contactless PC/SC ATR with no historical bytes (3B 8n 80 01 ... TCK)
 ATR = bytes.fromhex("3B80800101")
 
@@ -50,11 +52,24 @@ def _parse(raw: bytes) -> _Apdu | None:
         return _Apdu(cla, ins, p1, p2, b"", None)
     if len(body) == 1:
         return _Apdu(cla, ins, p1, p2, b"", body[0] or 256)
+    if body[0] == 0 and len(body) >= 3:
+        return _parse_extended(cla, ins, p1, p2, body)
     lc = body[0]
     if lc == 0 or len(body) not in (1 + lc, 2 + lc):
         return None
     le = (body[1 + lc] or 256) if len(body) == 2 + lc else None
     return _Apdu(cla, ins, p1, p2, body[1:1 + lc], le)
+
+
+def _parse_extended(cla: int, ins: int, p1: int, p2: int, body: bytes) -> _Apdu | None:
+    """ISO 7816-4 extended length: Lc as 00 + 2 bytes, Le as 2 bytes (00 + 2 without data)."""
+    if len(body) == 3:
+        return _Apdu(cla, ins, p1, p2, b"", int.from_bytes(body[1:], "big") or 65536)
+    lc, rest = int.from_bytes(body[1:3], "big"), body[3:]
+    if lc == 0 or len(rest) not in (lc, lc + 2):
+        return None
+    le = (int.from_bytes(rest[lc:], "big") or 65536) if len(rest) == lc + 2 else None
+    return _Apdu(cla, ins, p1, p2, rest[:lc], le)
 
 
 def _objects(data: bytes) -> dict[int, bytes] | None:
@@ -65,8 +80,9 @@ def _objects(data: bytes) -> dict[int, bytes] | None:
         if i + 2 > len(data):
             return None
         tag, length, i = data[i], data[i + 1], i + 2
-        if length == 0x81:
-            length, i = data[i], i + 1
+        if length in (0x81, 0x82):
+            count = length & 0x7F
+            length, i = int.from_bytes(data[i:i + count], "big"), i + count
         if i + length > len(data):
             return None
         found[tag] = data[i:i + length]
@@ -74,9 +90,22 @@ def _objects(data: bytes) -> dict[int, bytes] | None:
     return found
 
 
+def _length(size: int) -> bytes:
+    if size < 0x80:
+        return bytes([size])
+    return bytes([0x81, size]) if size < 0x100 else b"\x82" + size.to_bytes(2, "big")
+
+
 def _do(tag: int, value: bytes) -> bytes:
-    length = bytes([len(value)]) if len(value) < 0x80 else bytes([0x81, len(value)])
-    return bytes([tag]) + length + value
+    return bytes([tag]) + _length(len(value)) + value
+
+
+def atr_info(max_command: int, max_response: int) -> bytes:
+    """EF.ATR/INFO with ISO 7816-4 "extended length information" (7F66): the largest
+    command and response APDU the card takes, each an INTEGER (02)."""
+    limits = b"".join(_do(0x02, n.to_bytes((n.bit_length() + 7) // 8, "big"))
+                      for n in (max_command, max_response))
+    return b"\x7F\x66" + _length(len(limits)) + limits
 
 
 class VirtualEmrtd:
@@ -84,13 +113,17 @@ class VirtualEmrtd:
 
     `remove_after_reads`: the card leaves the field after that many READ BINARY commands
     (the "removal mid-read" fault). `strict_length`: reads past a file's end get 6700.
-    `random` gives RND.IC and K.IC (fixed in the replay test).
+    `random` gives RND.IC and K.IC (fixed in the replay test). `max_response`: the card
+    takes extended-length APDUs with answers up to that many bytes and says so in
+    EF.ATR/INFO; None: short length only, and no EF.ATR/INFO.
     """
 
     def __init__(self, files: dict[int, bytes], mrz_information: str, *,
                  max_read: int = 0xE7, random: Callable[[int], bytes] = os.urandom,
-                 remove_after_reads: int | None = None, strict_length: bool = False) -> None:
+                 remove_after_reads: int | None = None, strict_length: bool = False,
+                 max_response: int | None = None) -> None:
         self.files = dict(files)
+        self.atr_info = atr_info(max_response, max_response) if max_response else None
         seed = hashlib.sha1(mrz_information.encode("ascii")).digest()[:16]
         self._k_enc, self._k_mac = cc.key_from_seed(seed, 1), cc.key_from_seed(seed, 2)
         self.max_read = max_read
@@ -134,6 +167,8 @@ class VirtualEmrtd:
             self._selected_app = True
             return b"", OK
         if not self._selected_app:
+            if plain and apdu.ins == 0xB0 and apdu.p1 == 0x80 | SFI_ATR_INFO:
+                return self._read_atr_info(apdu)
             return b"", SECURITY_NOT_SATISFIED
         if plain and apdu.ins == 0x84:
             if apdu.le != 8:
@@ -153,6 +188,13 @@ class VirtualEmrtd:
         if apdu.ins in (0xB0, 0xB1):
             return self._read_binary(apdu)
         return b"", INS_NOT_SUPPORTED
+
+    def _read_atr_info(self, apdu: _Apdu) -> tuple[bytes, bytes]:
+        """EF.ATR/INFO in the master file, free to read before access control."""
+        if self.atr_info is None:
+            return b"", FILE_NOT_FOUND
+        chunk = self.atr_info[apdu.p2:apdu.p2 + (apdu.le or 256)]
+        return chunk, (OK if len(chunk) == apdu.le else END_OF_FILE)
 
     # --- BAC ---------------------------------------------------------------------
 
@@ -204,9 +246,9 @@ class VirtualEmrtd:
                 return SM_WRONG
             data = clear
         le = None
-        if 0x97 in objects:
-            le = objects[0x97][0] if objects[0x97] else 0
-            le = le or 256
+        if 0x97 in objects:  # one byte (00: 256) or two (0000: 65536, extended length)
+            le = int.from_bytes(objects[0x97], "big") or (65536 if len(objects[0x97]) == 2
+                                                          else 256)
         data_out, sw = self._execute(_Apdu(0x00, apdu.ins, apdu.p1, apdu.p2, data, le),
                                      plain=False)
         self._ssc += 1
@@ -235,13 +277,15 @@ class VirtualEmrtd:
         else:
             offset = (apdu.p1 << 8) | apdu.p2
         if wanted > self.max_read:
-            return b"", bytes([0x6C, self.max_read])
+            return b"", bytes([0x6C, min(self.max_read, 0xFF)])
         if offset >= len(self._file):
             return b"", WRONG_P1P2
         if self.strict_length and offset + wanted > len(self._file) and apdu.ins == 0xB0:
             return b"", WRONG_LENGTH
         if apdu.ins == 0xB1:
-            room = wanted - 2 if wanted - 2 < 0x80 else wanted - 3
+            room = wanted - 2
+            while 1 + len(_length(room)) + room > wanted:  # the 53 object fits in Le
+                room -= 1
             chunk = self._file[offset:offset + room]
             return _do(0x53, chunk), (OK if len(chunk) == room else END_OF_FILE)
         chunk = self._file[offset:offset + wanted]

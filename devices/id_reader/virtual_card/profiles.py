@@ -290,8 +290,10 @@ def build_files(profile: EmrtdProfile, pki: TestPki, *, fault: str | None = None
 def make_card(profile: EmrtdProfile | str, pki: TestPki | None = None, *,
               fault: str | None = None, max_read: int = 0xE7,
               random: Callable[[int], bytes] = os.urandom, remove_after_reads: int = 3,
-              files: dict[int, bytes] | None = None) -> VirtualEmrtd:
-    """A virtual card for `profile`, optionally carrying one of `CARD_FAULTS`."""
+              files: dict[int, bytes] | None = None,
+              max_response: int | None = None) -> VirtualEmrtd:
+    """A virtual card for `profile`, optionally carrying one of `CARD_FAULTS`;
+    `max_response`: it takes extended-length APDUs with answers up to that size."""
     if isinstance(profile, str):
         profile = PROFILES[profile]
     if fault is not None and fault not in CARD_FAULTS:
@@ -303,6 +305,8 @@ def make_card(profile: EmrtdProfile | str, pki: TestPki | None = None, *,
         key_source = replace(profile, document_number=profile.document_number[:-1] + "0"
                              if not profile.document_number.endswith("0")
                              else profile.document_number[:-1] + "1")
+    if max_response:
+        max_read = max_response  # the card answers reads as large as its APDUs hold
     return VirtualEmrtd(files, key_source.mrz_information(), max_read=max_read, random=random,
                         remove_after_reads=remove_after_reads if fault == "removed_mid_read"
-                        else None)
+                        else None, max_response=max_response)

@@ -120,3 +120,52 @@ def test_a_card_refusing_reads_past_the_end_still_reads_in_large_chunks(pki):
     assert document.verified
     # one extra 4-byte header read per short file, and no shrinking of later chunks
     assert apdus <= relaxed + 8
+
+
+class Answers:
+    """The card's answers as the reader got them (their sizes and the READ BINARY count)."""
+
+    def __init__(self, card) -> None:
+        self.card, self.sizes, self.reads = card, [], 0
+
+    def transmit(self, apdu: bytes) -> bytes:
+        self.reads += apdu[1] in (0xB0, 0xB1)
+        answer = self.card.process(apdu)
+        self.sizes.append(len(answer))
+        return answer
+
+    def disconnect(self) -> None:
+        pass
+
+
+def read_through(connection, **options):
+    return read_emrtd(connection, bac_key(*PROFILE.access_key), now=NOW, timer=lambda: 0.0,
+                      **options)
+
+
+@pytest.mark.parametrize("photo_bytes", [20_000, 50_000])
+def test_a_chip_offering_extended_length_is_read_in_one_read_per_file(pki, photo_bytes):
+    from dataclasses import replace
+    answers = Answers(make_card(replace(PROFILE, photo_bytes=photo_bytes), pki,
+                                max_response=65535))
+    document = read_through(answers, csca_store=[pki.csca_cert])
+    assert document.verified and len(document.photo.data) == photo_bytes
+    # EF.ATR/INFO, then EF.COM, DG1, DG2, DG11, DG12 and EF.SOD: one READ BINARY each
+    assert answers.reads == 1 + 6
+    assert max(answers.sizes) > photo_bytes
+
+
+def test_extended_reads_stay_within_the_answer_size_the_chip_states(pki):
+    answers = Answers(make_card(PROFILE, pki, max_response=1000))
+    document = read_through(answers, csca_store=[pki.csca_cert])
+    assert document.verified
+    assert max(answers.sizes) <= 1000
+    assert answers.reads < 1 + 6 + 20_000 // 0xE7 // 3  # far fewer than 231-byte reads
+
+
+def test_a_chip_without_ef_atr_info_is_read_in_short_length(pki):
+    answers = Answers(make_card(PROFILE, pki))
+    document = read_through(answers, csca_store=[pki.csca_cert])
+    assert document.verified
+    assert max(answers.sizes) <= 256
+    assert answers.reads > 20_000 // 0xE7

@@ -162,6 +162,24 @@ def test_reads_the_virtual_passport_through_pcscd(reader, vpcd, pki):
     assert outcomes(document)["csca_chain"] == Outcome.NOT_CHECKED  # no store configured
 
 
+
+def test_a_chip_offering_extended_length_is_read_in_few_apdus_every_time(reader, vpcd, pki):
+    device, watcher = reader
+    card = make_card(PROFILE, pki, max_response=65535)
+    commands = []
+    process = card.process
+    card.process = lambda apdu: commands.append(apdu) or process(apdu)
+    insert(vpcd, watcher, card)
+    for _ in range(2):  # the second session finds EF.ATR/INFO again (the card was reset)
+        commands.clear()
+        document = device.read(KEY).result(30).unwrap()
+        assert outcomes(document)["dg2_hash"] == Outcome.PASSED
+        assert len(document.photo.data) == PROFILE.photo_bytes
+        reads = [apdu for apdu in commands if apdu[1] == 0xB0]
+        # EF.ATR/INFO, then EF.COM, DG1, DG2, DG11, DG12, EF.SOD in one read each
+        assert len(reads) == 7 and len(commands) <= 16
+
+
 def test_wrong_key_is_refused_by_the_card(reader, vpcd, pki):
     device, watcher = reader
     insert(vpcd, watcher, make_card(PROFILE, pki, fault="wrong_key"))

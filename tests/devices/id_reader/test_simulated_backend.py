@@ -186,3 +186,23 @@ def test_a_read_that_takes_too_long_times_out(reader):
     reader.simulate("delay", seconds=0)
     reader.clock.advance(60)
     assert reader.read().result(10).ok
+
+
+@pytest.mark.parametrize("max_response, extended_length, at_most, at_least", [
+    (65535, True, 20, 0),     # EF.ATR/INFO offers extended length: one read per file
+    (0, True, 200, 100),      # a short-length chip: 231-byte reads, as before
+    (65535, False, 200, 100),  # extended length turned off for the reader
+])
+def test_the_virtual_chip_is_read_in_extended_length_when_it_offers_it(
+        caplog, max_response, extended_length, at_most, at_least):
+    device = SimulatedIdReader("id_card_reader", SimulatedIdReader.Settings(
+        max_response=max_response, extended_length=extended_length), clock=TestClock())
+    device.start()
+    try:
+        with caplog.at_level(logging.INFO, logger="devices.id_reader.reader"):
+            document = device.read().result(10).unwrap()
+    finally:
+        device.stop()
+    assert document.verified and len(document.photo.data) == 20000
+    apdus = next(r.apdus for r in caplog.records if r.getMessage() == "identity document read")
+    assert at_least <= apdus <= at_most
