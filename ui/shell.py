@@ -238,7 +238,7 @@ class Shell(QObject):
             roles_usable = {state.role: state.usable for state in states}
             checking = {state.role for state in states if state.checking}
             online = bool(self._core.server_reachable)
-            storage_ok = self._core.storage_problem is None
+            storage_ok = self._core.service.snapshot().withdrawn("needs_storage") is None
         tiles = tile_model(journeys, availability, self._registered, roles_usable, online,
                            storage_ok=storage_ok, checking=checking)
         if tiles != self._tiles or online != self._online:
@@ -246,8 +246,13 @@ class Shell(QObject):
             self.tilesChanged.emit()
 
     def out_of_service(self) -> bool:
-        """Nothing the kiosk is configured for can be offered (devices or server down)."""
-        if self._core is None or any(tile["checking"] for tile in self._tiles):
+        """Nothing the kiosk is configured for can be offered (devices or server down, the
+        service state out of service or in maintenance)."""
+        if self._core is None:
+            return False
+        if not self._core.service.snapshot().offers_journeys:
+            return True
+        if any(tile["checking"] for tile in self._tiles):
             return False
         return not any(a.available for a in self._core.availability().values())
 

@@ -565,6 +565,17 @@ class DeviceHealth(Request):
     detail: Annotated[str, Field(max_length=500)] = ""
 
 
+class ServiceStateReport(Request):
+    """The kiosk's service state (kiosk.service_state): in service, maintenance or out of
+    service, with every stop in force (source -> reason)."""
+    mode: Literal["in_service", "entering_maintenance", "maintenance", "leaving_maintenance",
+                  "out_of_service"]
+    stops: dict[Annotated[str, Field(max_length=60)], Annotated[str, Field(max_length=500)]] \
+        = Field(default_factory=dict, max_length=20)
+    role: Literal["technician", "hall_staff"] | None = Field(
+        default=None, description="the role of the person in maintenance (never who)")
+
+
 class ReportedState(Request):
     """PATCH /v1/kiosks/{id}/state: only the fields that changed (send exclude_unset)."""
     app_version: str | None = Field(default=None, max_length=40)
@@ -582,6 +593,7 @@ class ReportedState(Request):
         | None = Field(default=None, max_length=20,
                        description="what of the desired state the kiosk did not apply (the "
                                    "catalogue, a configuration key) and why; empty: none")
+    service_state: ServiceStateReport | None = None
 
 
 class KioskStateView(Response):
