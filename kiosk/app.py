@@ -25,6 +25,8 @@ from kiosk.service_state import STORAGE, ServiceSnapshot, ServiceState
 from foundation.clock import Clock, SystemClock
 from kiosk.config import KioskConfig, LoadedConfig
 from kiosk.desired_config import apply_pushed
+from kiosk.maintenance import Maintenance
+from kiosk.staff_access import StaffAccess
 from foundation.events import EventSink
 
 if TYPE_CHECKING:
@@ -66,6 +68,8 @@ class KioskCore:
         #: in service, maintenance or out of service, and every stop in force (the offline
         #: queue that cannot store is the `STORAGE` stop)
         self.service = ServiceState()
+        #: entering and leaving maintenance (made by `create`)
+        self.maintenance: Maintenance | None = None
         #: set by the UI: whether a citizen is in a journey (desired state waits for the end)
         self.session_active: Callable[[], bool] = lambda: False
         self._listeners: list[AvailabilityListener] = []
@@ -107,6 +111,9 @@ class KioskCore:
             from devices.face.service import FaceService
             core.face = FaceService(loaded.config.face, clock=clock)
         core._build_pickup()
+        core.maintenance = Maintenance(
+            core.service, StaffAccess(data_dir, loaded.config.maintenance, clock), clock=clock,
+            inactivity_s=loaded.config.maintenance.inactivity_s, events=core.event_sink)
         if core.queue is not None:
             core.queue.desired.on_applied(core._desired_state_applied)
             current = core.queue.desired.current()
@@ -136,6 +143,8 @@ class KioskCore:
         assert self.queue is not None
         self.catalogue.apply(self.queue.desired.catalogue_path(state), state.catalogue_version)
         self.apply_config(state.config)
+        if self.maintenance is not None:
+            self.maintenance.access.update(state.staff)
         if self.pickup is None:
             return
         from kiosk.pickup import Parcel

@@ -8,7 +8,8 @@ the journeys it concerns (`STORAGE`: the offline queue cannot store, so journeys
 what a citizen hands over are withdrawn); any other stop (the district's "out of service",
 an update) takes the whole kiosk out of service. Maintenance is entered by a person of
 the district's staff list and never cuts a citizen off: asked for during a session it
-waits ("entering") until the session ends.
+waits ("entering") until the session ends, and only then is the person's credential asked
+for.
 
 The attract screen's availability, the reported state (`service_state`) and `kiosk doctor`
 read `snapshot()`. Listeners run on the thread that changed the state.
@@ -38,7 +39,7 @@ PARTIAL_STOPS = {STORAGE: "needs_storage"}
 
 @dataclass(frozen=True)
 class StaffPerson:
-    """Who is (or asks to be) in maintenance: a staff id of the district and its role."""
+    """Who is in maintenance: a staff id of the district and its role."""
     staff_id: str
     role: str   # kiosk.staff_access.ROLES
 
@@ -89,6 +90,7 @@ class ServiceState:
         self._stops: dict[str, str] = {}
         self._phase: Mode | None = None   # a maintenance phase, or None
         self._person: StaffPerson | None = None
+        self._awaiting_session = False   # entering waits for a citizen's session to end
         self._listeners: list[Listener] = []
 
     # --- reading ---------------------------------------------------------------------
@@ -125,36 +127,42 @@ class ServiceState:
 
     # --- maintenance -----------------------------------------------------------------
 
-    def request_maintenance(self, person: StaffPerson, *, session_active: bool) -> Mode:
-        """A checked person asks for maintenance: entered now, or once the citizen's
-        session ends (`session_ended`). Returns the phase it is in."""
-        def enter() -> None:
-            self._person = person
-            self._phase = Mode.ENTERING if session_active else Mode.MAINTENANCE
-        self._change(enter)
-        return self.mode
+    def ask_entry(self, *, session_active: bool) -> bool:
+        """The hidden entry was used: "entering" until a person's credential is checked,
+        which waits for the citizen's session to end (`session_ended`) when there is one.
+        True when the credential can be asked for now."""
+        def ask() -> None:
+            if self._phase is None:
+                self._phase, self._awaiting_session = Mode.ENTERING, session_active
+        self._change(ask)
+        with self._lock:
+            return self._phase is Mode.ENTERING and not self._awaiting_session
 
     def session_ended(self) -> bool:
-        """The citizen's session ended (finished or timed out): a waiting entry goes in.
-        True when maintenance was entered now."""
-        entered = []
+        """The citizen's session ended (finished or timed out). True when an entry was
+        waiting for it: the credential can be asked for now."""
+        with self._lock:
+            waiting = self._phase is Mode.ENTERING and self._awaiting_session
+            self._awaiting_session = False
+        return waiting
 
+    def enter(self, person: StaffPerson) -> bool:
+        """A checked person enters (only from "entering", once no citizen is waited for)."""
         def go_in() -> None:
-            if self._phase is Mode.ENTERING:
-                self._phase = Mode.MAINTENANCE
-                entered.append(True)
+            if self._phase is Mode.ENTERING and not self._awaiting_session:
+                self._phase, self._person = Mode.MAINTENANCE, person
         self._change(go_in)
-        return bool(entered)
+        return self.mode is Mode.MAINTENANCE
 
     def leave(self) -> None:
-        """Leave (or cancel a waiting entry). The listeners see "leaving" while the exit is
+        """Leave (or give up entering). The listeners see "leaving" while the exit is
         recorded, then the state the stops leave (in service or out of service)."""
         if self._phase is None:
             return
         self._change(lambda: setattr(self, "_phase", Mode.LEAVING))
 
         def done() -> None:
-            self._phase, self._person = None, None
+            self._phase, self._person, self._awaiting_session = None, None, False
         self._change(done)
 
     # --- internals -------------------------------------------------------------------

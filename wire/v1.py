@@ -51,6 +51,7 @@ HEADER_IDEMPOTENCY_KEY = "Idempotency-Key"
 HEADER_FEATURES = "X-Kiosk-Features"
 FEATURE_LAST_KIOSK_SEQ = "last-kiosk-seq"        # EnrollResponse.last_kiosk_seq
 FEATURE_BACKUP_WATERMARK = "backup-watermark"    # ReceiptsPage.backup
+FEATURE_KIOSK_STAFF = "kiosk-staff"              # DesiredState.staff
 
 #: |server now - X-Kiosk-Timestamp| above this is 401; nonces are remembered at least this long.
 SIGNATURE_WINDOW_S = 300
@@ -535,6 +536,14 @@ class LockerAssignment(Response):
     items: list[ShortText] = Field(default_factory=list, description="documents inside")
 
 
+class KioskStaff(Response):
+    """A person of the kiosk's hall who may enter its maintenance mode."""
+    staff_id: Annotated[str, Field(min_length=1, max_length=40)]
+    role: Literal["technician", "hall_staff"]
+    secret_hash: Annotated[str, Field(pattern=PICKUP_CODE_HASH_PATTERN)] = Field(
+        description="the person's secret, never in clear: scrypt$n$r$p$salt_hex$hash_hex")
+
+
 class DesiredState(Response):
     version: int = Field(description="monotonic; also the ETag")
     catalogue_version: str
@@ -544,6 +553,11 @@ class DesiredState(Response):
     cohort: Code
     min_app_version: str
     holder_hmac_key_id: Code
+    staff: list[KioskStaff] | None = Field(
+        default=None, description="who may enter maintenance at this kiosk (its hall's staff, "
+                                  "revoked ones left out), sent when the kiosk lists "
+                                  "FEATURE_KIOSK_STAFF in HEADER_FEATURES; absent from older "
+                                  "servers")
 
     @model_validator(mode="after")
     def _allow_listed(self) -> "DesiredState":

@@ -21,19 +21,20 @@ def test_a_partial_stop_keeps_the_kiosk_in_service_a_whole_stop_does_not():
     assert service.snapshot().stops == {} and seen[-1] is Mode.IN_SERVICE
 
 
-def test_maintenance_asked_during_a_session_waits_until_it_ends():
+def test_an_entry_asked_during_a_session_waits_until_it_ends():
     service = ServiceState()
-    assert service.request_maintenance(TECH, session_active=True) is Mode.ENTERING
-    assert service.snapshot().offers_journeys  # the citizen is not cut off
+    assert not service.ask_entry(session_active=True)
+    assert service.mode is Mode.ENTERING and service.snapshot().offers_journeys
+    assert not service.enter(TECH)   # the citizen is not cut off
     assert service.session_ended()
-    assert service.mode is Mode.MAINTENANCE and not service.snapshot().offers_journeys
+    assert service.enter(TECH) and not service.snapshot().offers_journeys
     assert service.snapshot().as_dict()["role"] == "technician"
 
 
 def test_leaving_passes_through_leaving_and_restores_what_the_stops_leave():
     service, seen = ServiceState(), []
     service.stop("district", "remote")
-    service.request_maintenance(TECH, session_active=False)
+    assert service.ask_entry(session_active=False) and service.enter(TECH)
     service.subscribe(lambda s: seen.append(s.mode))
     service.leave()
     assert seen == [Mode.LEAVING, Mode.OUT_OF_SERVICE]
@@ -51,7 +52,7 @@ def test_core_withdraws_every_journey_in_maintenance_and_reports_it(tmp_path, te
         assert core.wait_settled() == [] and core.availability()["guide"].available
         changes = []
         core.subscribe(lambda availability: changes.append(availability))
-        core.service.request_maintenance(TECH, session_active=False)
+        assert core.service.ask_entry(session_active=False) and core.service.enter(TECH)
         guide = core.availability()["guide"]
         assert not guide.available and "maintenance" in guide.reasons[0]
         assert changes, "the attract screen is told"
