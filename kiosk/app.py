@@ -107,6 +107,9 @@ class KioskCore:
             if queue.worker is not None:
                 queue.worker.session_active = lambda: core.session_active()
                 queue.worker.report_extra = core.reported
+        if core.event_sink is not None:
+            from kiosk.audit_chain import ChainedSink
+            core.event_sink = ChainedSink(core.event_sink, data_dir / "audit-chain.json")
         if with_face:
             from devices.face.service import FaceService
             core.face = FaceService(loaded.config.face, clock=clock)

@@ -121,6 +121,7 @@ class ShellApp:
         context.setContextProperty("theme", self.theme)
         context.setContextProperty("shell", self.shell)
         context.setContextProperty("navigator", self.navigator)
+        self.shell.serviceEntryRequested.connect(self._service_entry)
         self._touch_watcher = _TouchWatcher(self.session)
         self.view.installEventFilter(self._touch_watcher)
         self.view.setSource(str(QML_DIR / "Main.qml"))
@@ -205,6 +206,15 @@ class ShellApp:
         self.shell.refresh_availability()
         self.navigator.set_out_of_service(self.shell.out_of_service())
 
+    def _service_entry(self) -> None:
+        """The hidden entry: the staff sign-in now, or once the citizen's session ends."""
+        maintenance = getattr(self.core, "maintenance", None)
+        if maintenance is None:
+            return
+        in_session = self.session.state.value != "idle"
+        if maintenance.ask(session_active=in_session):
+            self.navigator.startJourney("maintenance")
+
     def _config_changed(self, config: KioskConfig) -> None:
         self.session.idle_timeout_s = float(config.session.idle_timeout_s)
         self.session.warning_s = float(config.session.idle_warning_s)
@@ -226,9 +236,13 @@ class ShellApp:
             # Home, or a journey done: the citizen is still here, so the language and text
             # size they chose stay for the visit, which ends when the idle timeout runs out
             self.session.begin()
-        else:
-            self.shell.reset_preferences()
+            self.navigator.wiped(reason)
+            return
+        self.shell.reset_preferences()
         self.navigator.wiped(reason)
+        maintenance = getattr(self.core, "maintenance", None)
+        if maintenance is not None and maintenance.session_ended():
+            self.navigator.startJourney("maintenance")   # asked for during that session
 
 
 def _find_visible(item: QQuickItem, object_name: str) -> QQuickItem | None:

@@ -124,6 +124,17 @@ class Shell(QObject):
                              notify=hallChanged)
     hallPhone = Property(str, lambda self: self._config.kiosk.hall_phone, notify=hallChanged)
     onlineHallUrl = Property(str, lambda self: self._config.ui.online_hall_url, constant=True)
+    serviceKey = Property(str, lambda self: self._config.maintenance.service_key, constant=True)
+    longPressMs = Property(int, lambda self: int(self._config.maintenance.long_press_s * 1000),
+                           constant=True)
+
+    #: the hidden entry to maintenance was used (a long press on the top-left corner or the
+    #: service key); ShellApp asks the core and opens the staff entry when it may
+    serviceEntryRequested = Signal()
+
+    @Slot()
+    def serviceEntry(self) -> None:
+        self.serviceEntryRequested.emit()
 
     @property
     def current_screen(self) -> str:

@@ -475,6 +475,22 @@ class AuditPayload(Request):
         return {**self.detail, **(self.model_extra or {}), **named}
 
 
+#: the extra fields of a kiosk's own audit chain: each entry names its place (1, 2, ...) and
+#: the hash of the entry before it (AUDIT_GENESIS for the first), and carries its own hash
+AUDIT_CHAIN_SEQ, AUDIT_CHAIN_PREV, AUDIT_CHAIN_HASH = "chain_seq", "chain_prev", "chain_hash"
+AUDIT_GENESIS = "0" * 64
+
+
+def audit_entry_hash(payload: AuditPayload) -> str:
+    """The hash of a kiosk audit entry in its chain: over the action, the time and every
+    field but the hash itself (the place and the previous hash included), as validated, so
+    that the district recomputes it from what it stored."""
+    fields = {k: v for k, v in payload.fields().items() if k != AUDIT_CHAIN_HASH}
+    return sha256_hex(canonical_json({"action": payload.action,
+                                      "at": payload.model_dump(mode="json")["at"],
+                                      "fields": fields}))
+
+
 class TicketPayload(Request):
     """kind 'ticket': a queue ticket printed at the kiosk (issued by the server online)."""
     ticket_no: ShortText
