@@ -3,14 +3,7 @@ own: an entry changed on the way or at the kiosk, and one that never arrived, ar
 from __future__ import annotations
 
 from district_server.audit.service import verify_kiosk_chains
-
-
-class ListSink:
-    def __init__(self) -> None:
-        self.items: list = []
-
-    def enqueue(self, kind, payload, blobs=None):
-        self.items.append((kind, dict(payload)))
+from tests.kiosk.test_core import ListSink
 
 
 def chained_entries(tmp_path, count):

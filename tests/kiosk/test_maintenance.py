@@ -11,6 +11,7 @@ from kiosk.maintenance import Maintenance
 from kiosk.service_state import Mode, ServiceState
 from kiosk.staff_access import Refused, StaffAccess
 from wire.v1 import KioskStaff
+from tests.kiosk.test_core import ListSink
 
 #: one hash per secret for the whole module: scrypt is slow on purpose
 _HASHES: dict[str, str] = {}
@@ -21,14 +22,6 @@ def staff(staff_id: str, role: str, secret: str) -> KioskStaff:
     if secret not in _HASHES:
         _HASHES[secret] = hash_secret(secret, n=2 ** 10)
     return KioskStaff(staff_id=staff_id, role=role, secret_hash=_HASHES[secret])
-
-
-class ListSink:
-    def __init__(self) -> None:
-        self.items: list = []
-
-    def enqueue(self, kind, payload, blobs=None):
-        self.items.append((kind, dict(payload)))
 
 
 @pytest.fixture

@@ -6,16 +6,9 @@ import pytest
 
 from kiosk.service_state import Mode
 from tests.ui.test_shell import texts
+from tests.kiosk.test_core import ListSink
 
 SECRET = "s3cret-pass-1"
-
-
-class ListSink:
-    def __init__(self) -> None:
-        self.items: list = []
-
-    def enqueue(self, kind, payload, blobs=None):
-        self.items.append((kind, dict(payload)))
 
 
 @pytest.fixture
