@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtQuick import QQuickItem, QQuickView
 
+from kiosk.service_state import Mode
 from kiosk.session import Session, WipeReason
 from ui.bridge import QtClock, QtThreadBridge
 from ui.i18n import Translations
@@ -205,6 +206,10 @@ class ShellApp:
     def _availability_changed(self) -> None:
         self.shell.refresh_availability()
         self.navigator.set_out_of_service(self.shell.out_of_service())
+        service = getattr(self.core, "service", None)
+        if self.navigator.journey == "maintenance" and service is not None and \
+                service.mode in (Mode.IN_SERVICE, Mode.OUT_OF_SERVICE):
+            self.navigator.home()   # the core left maintenance (its inactivity timeout)
 
     def _service_entry(self) -> None:
         """The hidden entry: the staff sign-in now, or once the citizen's session ends."""

@@ -110,3 +110,18 @@ def test_a_long_press_on_the_corner_opens_the_entry_and_the_idle_timeout_leaves(
     test_clock.advance(config.idle_timeout_s + config.idle_warning_s + 1)
     qtbot.waitUntil(lambda: shell.screen_name == "attract")
     assert core.service.mode is Mode.IN_SERVICE
+
+
+def test_the_screen_follows_when_the_core_leaves_maintenance(staffed, qtbot, test_clock):
+    """The core's own inactivity timeout (kiosk.maintenance) takes the menu away too."""
+    shell, core = staffed
+    shell.shell.serviceEntry()
+    qtbot.waitUntil(lambda: shell.screen_name == "maintenance.sign_in")
+    sign_in(qtbot, shell, "T001", SECRET)
+    assert shell.screen_name == "maintenance.menu"
+    core.maintenance._inactivity_s = 30.0   # shorter than the session's idle timeout
+    core.maintenance.touched()
+    test_clock.advance(30.0)
+    qtbot.waitUntil(lambda: shell.screen_name == "attract")
+    assert core.service.mode is Mode.IN_SERVICE
+    assert audit(core)[-1] == "maintenance.left"
