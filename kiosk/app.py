@@ -77,6 +77,7 @@ class KioskCore:
         self._lock = threading.Lock()
         self._stopped = False
         self._followed: object = None  # the sync worker's last pass already mirrored
+        self._control: object = None   # the control socket, while `kiosk run` serves it
         self._unsubscribe = devices.subscribe(self._on_device_event)
         self.service.subscribe(self._service_changed)
 
@@ -276,7 +277,17 @@ class KioskCore:
                 self.service.resume(STORAGE)
         self.clock.call_later(SYNC_FOLLOW_INTERVAL_S, self._watch_storage)
 
+    def serve_control(self) -> None:
+        """Serve the local control socket (`kiosk run` only): the CLI's device commands then
+        go through this kiosk instead of opening its devices a second time."""
+        from kiosk.control_socket import SOCKET_NAME, ControlServer
+        control = ControlServer(self, self.data_dir / SOCKET_NAME)
+        control.start()
+        self._control = control
+
     def stop(self) -> None:
+        if self._control is not None:
+            self._control.stop()
         self._stopped = True
         self._unsubscribe()
         if self.pickup is not None:
