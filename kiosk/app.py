@@ -21,9 +21,12 @@ from devices.registry import DeviceRegistry, build_registry
 from kiosk._version import __version__
 from kiosk.availability import JourneyAvailability, journey_availability
 from kiosk.catalogue_in_use import CatalogueInUse
+from kiosk.service_state import STORAGE, ServiceSnapshot, ServiceState
 from foundation.clock import Clock, SystemClock
 from kiosk.config import KioskConfig, LoadedConfig
 from kiosk.desired_config import apply_pushed
+from kiosk.maintenance import Maintenance
+from kiosk.staff_access import StaffAccess
 from foundation.events import EventSink
 
 if TYPE_CHECKING:
@@ -62,8 +65,11 @@ class KioskCore:
         #: the catalogue journeys starting now use (bundled until the district's is applied)
         self.catalogue = CatalogueInUse()
         self.server_reachable = True
-        #: why the offline queue cannot store now (disk guard, unusable database); None: it can
-        self.storage_problem: str | None = None
+        #: in service, maintenance or out of service, and every stop in force (the offline
+        #: queue that cannot store is the `STORAGE` stop)
+        self.service = ServiceState()
+        #: entering and leaving maintenance (made by `create`)
+        self.maintenance: Maintenance | None = None
         #: set by the UI: whether a citizen is in a journey (desired state waits for the end)
         self.session_active: Callable[[], bool] = lambda: False
         self._listeners: list[AvailabilityListener] = []
@@ -71,7 +77,9 @@ class KioskCore:
         self._lock = threading.Lock()
         self._stopped = False
         self._followed: object = None  # the sync worker's last pass already mirrored
+        self._control: object = None   # the control socket, while `kiosk run` serves it
         self._unsubscribe = devices.subscribe(self._on_device_event)
+        self.service.subscribe(self._service_changed)
 
     @classmethod
     def create(cls, loaded: LoadedConfig, data_dir: Path, *, clock: Clock | None = None,
@@ -100,10 +108,16 @@ class KioskCore:
             if queue.worker is not None:
                 queue.worker.session_active = lambda: core.session_active()
                 queue.worker.report_extra = core.reported
+        if core.event_sink is not None:
+            from kiosk.audit_chain import ChainedSink
+            core.event_sink = ChainedSink(core.event_sink, data_dir / "audit-chain.json")
         if with_face:
             from devices.face.service import FaceService
             core.face = FaceService(loaded.config.face, clock=clock)
         core._build_pickup()
+        core.maintenance = Maintenance(
+            core.service, StaffAccess(data_dir, loaded.config.maintenance, clock), clock=clock,
+            inactivity_s=loaded.config.maintenance.inactivity_s, events=core.event_sink)
         if core.queue is not None:
             core.queue.desired.on_applied(core._desired_state_applied)
             current = core.queue.desired.current()
@@ -133,6 +147,8 @@ class KioskCore:
         assert self.queue is not None
         self.catalogue.apply(self.queue.desired.catalogue_path(state), state.catalogue_version)
         self.apply_config(state.config)
+        if self.maintenance is not None:
+            self.maintenance.access.update(state.staff)
         if self.pickup is None:
             return
         from kiosk.pickup import Parcel
@@ -170,10 +186,11 @@ class KioskCore:
         return refused
 
     def reported(self) -> dict[str, object]:
-        """What the core adds to the reported state: the catalogue really in use and what
-        of the desired state it refused."""
+        """What the core adds to the reported state: the catalogue really in use, what
+        of the desired state it refused, and the service state."""
         return {"catalogue_version": self.catalogue.edition().version,
-                "refused": {k: v[:500] for k, v in self.refused().items()}}
+                "refused": {k: v[:500] for k, v in self.refused().items()},
+                "service_state": self.service.snapshot().as_dict(limit=500)}
 
     @cached_property
     def citizen_backends(self) -> "CitizenBackends":
@@ -250,17 +267,27 @@ class KioskCore:
         if self.queue is None or self._stopped:
             return
         problem = self.queue.sink.storage_problem()
-        if problem != self.storage_problem:
+        if problem != self.service.snapshot().stops.get(STORAGE):
             if problem:
                 log.error("applications stopped: the offline queue cannot store",
                           extra={"reason": problem})
+                self.service.stop(STORAGE, problem)
             else:
                 log.warning("applications resumed: the offline queue can store again")
-            self.storage_problem = problem
-            self._republish()
+                self.service.resume(STORAGE)
         self.clock.call_later(SYNC_FOLLOW_INTERVAL_S, self._watch_storage)
 
+    def serve_control(self) -> None:
+        """Serve the local control socket (`kiosk run` only): the CLI's device commands then
+        go through this kiosk instead of opening its devices a second time."""
+        from kiosk.control_socket import SOCKET_NAME, ControlServer
+        control = ControlServer(self, self.data_dir / SOCKET_NAME)
+        control.start()
+        self._control = control
+
     def stop(self) -> None:
+        if self._control is not None:
+            self._control.stop()
         self._stopped = True
         self._unsubscribe()
         if self.pickup is not None:
@@ -276,7 +303,7 @@ class KioskCore:
     def availability(self) -> dict[str, JourneyAvailability]:
         return journey_availability(self.devices, self.config.kiosk.journeys,
                                     server_reachable=self.server_reachable,
-                                    storage_problem=self.storage_problem)
+                                    service=self.service.snapshot())
 
     def subscribe(self, listener: AvailabilityListener) -> Callable[[], None]:
         """`listener(availability)` runs (on a device worker thread) whenever it changes."""
@@ -285,6 +312,10 @@ class KioskCore:
 
     def set_server_reachable(self, reachable: bool) -> None:
         self.server_reachable = reachable
+        self._republish()
+
+    def _service_changed(self, snapshot: ServiceSnapshot) -> None:
+        log.warning("service state changed", extra=snapshot.as_dict())
         self._republish()
 
     def _on_device_event(self, event: DeviceEvent) -> None:

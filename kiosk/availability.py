@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 if TYPE_CHECKING:
     from devices.registry import DeviceRegistry
+    from kiosk.service_state import ServiceSnapshot
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,15 @@ class JourneyAvailability:
 
 def journey_availability(registry: DeviceRegistry, journeys: Iterable[str], *,
                          server_reachable: bool = True,
-                         storage_problem: str | None = None) -> dict[str, JourneyAvailability]:
-    """`storage_problem`: why the offline queue cannot store now (None: it can)."""
+                         service: ServiceSnapshot | None = None) -> dict[str, JourneyAvailability]:
+    """`service`: the kiosk's service state (None: in service, no stop)."""
     result: dict[str, JourneyAvailability] = {}
+    storage_problem = service.withdrawn("needs_storage") if service else None
     for journey in journeys:
         needs = JOURNEY_REQUIREMENTS[journey]
         reasons = []
+        if service is not None and not service.offers_journeys:
+            reasons.append(f"{service.mode.value.replace('_', ' ')}: {service.reason()}")
         for role in needs.required:
             state = registry.role_state(role)
             if not state.usable:

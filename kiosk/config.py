@@ -91,6 +91,16 @@ class UiSection(Section):
     online_hall_url: str = Field(pattern=r"^$|^https://")
 
 
+class MaintenanceSection(Section):
+    """Staff and technician mode; defaults in config/defaults.d/maintenance.toml."""
+    service_key: str = Field(pattern=r"^[A-Za-z0-9]{1,12}$")
+    long_press_s: float = Field(ge=1, le=30)
+    inactivity_s: float = Field(ge=30, le=3600)
+    max_tries: int = Field(ge=1, le=20)
+    lockout_s: float = Field(gt=0, le=86400)
+    max_lockout_s: float = Field(gt=0, le=7 * 86400)
+
+
 class DeviceEntry(BaseModel):
     """kind, backend and enabled here; the other keys are the backend's options."""
     model_config = ConfigDict(extra="allow", frozen=True, strict=True)
@@ -108,6 +118,7 @@ class KioskConfig(Section):
     face: FaceSection
     lockers: LockersSection
     ui: UiSection
+    maintenance: MaintenanceSection
     devices: dict[str, DeviceEntry]
     roles: dict[Literal["id_reader", "face_camera", "document_camera", "code_reader",
                         "receipt_printer", "locker_bank"], list[str]]

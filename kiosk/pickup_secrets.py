@@ -61,12 +61,16 @@ class TryState:
 
 
 class AttemptLimiter:
-    """Counts wrong tries per key; `max_tries` wrong ones lock the key for `lockout_s`.
+    """Counts wrong tries per key; `max_tries` wrong ones lock the key for `lockout_s`, or,
+    with `max_lockout_s`, for twice as long as the lockout before (up to that) until a
+    right one.
 
     The state is a small JSON file written atomically, so a restart does not reset it."""
 
-    def __init__(self, path: Path, *, max_tries: int, lockout_s: float, clock: Clock) -> None:
+    def __init__(self, path: Path, *, max_tries: int, lockout_s: float, clock: Clock,
+                 max_lockout_s: float | None = None) -> None:
         self.path, self.max_tries, self.lockout_s, self.clock = path, max_tries, lockout_s, clock
+        self.max_lockout_s = max_lockout_s
         self._lock = threading.Lock()
 
     def _load(self) -> dict[str, dict]:
@@ -102,8 +106,13 @@ class AttemptLimiter:
             entry = data.get(key, {"failures": 0, "locked_until": None})
             entry["failures"] = int(entry.get("failures", 0)) + 1
             if entry["failures"] >= self.max_tries:
+                lockout_s = self.lockout_s
+                if self.max_lockout_s is not None:
+                    lockouts = int(entry.get("lockouts", 0))
+                    lockout_s = min(self.lockout_s * 2 ** min(lockouts, 32), self.max_lockout_s)
+                    entry["lockouts"] = lockouts + 1
                 entry["locked_until"] = (self.clock.now() +
-                                         timedelta(seconds=self.lockout_s)).isoformat()
+                                         timedelta(seconds=lockout_s)).isoformat()
                 entry["failures"] = 0
             data[key] = entry
             self._save(data)

@@ -55,6 +55,11 @@ class NetworkSwitch:
         await self.app(scope, receive, send)
 
 
+#: the demo hall's staff (README: staff mode): id -> (role, password)
+DEMO_STAFF = {"demo-tech": ("technician", "demo-technician"),
+              "demo-clerk": ("clerk", "demo-hall-staff")}
+
+
 @dataclass
 class EmbeddedServer:
     """The district server in a thread of this process."""
@@ -77,6 +82,7 @@ class EmbeddedServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         settings = Settings(data_dir=self.data_dir)
         self._context = build_context(settings)
+        self._add_demo_staff()
         self.switch = NetworkSwitch(create_app(settings, context=self._context))
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -100,6 +106,19 @@ class EmbeddedServer:
         self.url = f"http://{self.host}:{port}"
         log.info("embedded district server started", extra={"url": self.url})
         return self.url
+
+    def _add_demo_staff(self) -> None:
+        """Staff of the demo hall, who may enter the kiosk's maintenance (the district sends
+        them in its desired state): DEMO_STAFF, id -> (role, password)."""
+        from district_server.staff.accounts import create_account
+        from district_server.staff.models import StaffAccount
+        ctx = self._context
+        with ctx.db.transaction() as session:
+            for staff_id, (role, password) in DEMO_STAFF.items():
+                if session.get(StaffAccount, staff_id) is None:
+                    create_account(session, staff_id=staff_id, name=staff_id, role=role,
+                                   hall_code=ctx.settings.default_hall_code,
+                                   password=password, now=ctx.now())
 
     def set_network_cut(self, cut: bool) -> None:
         if self.switch is not None:

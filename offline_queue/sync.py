@@ -38,7 +38,7 @@ from offline_queue.identity import KioskIdentity
 from offline_queue.seal import verify_signed
 from offline_queue.store import DELIVERED, PENDING, Item, Outbox, retention_cutoff
 from offline_queue.transport import SignedTransport
-from wire.v1 import API_VERSION, FEATURE_BACKUP_WATERMARK, HEADER_API, HEADER_CHUNK_SHA256, \
+from wire.v1 import API_VERSION, FEATURE_BACKUP_WATERMARK, FEATURE_KIOSK_STAFF, HEADER_API, HEADER_CHUNK_SHA256, \
     HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_UPLOAD_OFFSET, MAX_CHUNK_BYTES, PATH_BLOB, \
     PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, PATH_CATALOGUE, PATH_DESIRED_STATE, PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, \
     PATH_SUBMISSION, BlobUploadCreated, BlobUploadProgress, DesiredState, Problem, \
@@ -616,8 +616,8 @@ class SyncWorker:
             return
         path = PATH_DESIRED_STATE.format(kiosk_id=self.identity.kiosk_id)
         etag = self.outbox.get_state("desired_etag")
-        response = self.transport.request("GET", path,
-                                          headers={"If-None-Match": etag} if etag else None)
+        headers = {HEADER_FEATURES: FEATURE_KIOSK_STAFF, **({"If-None-Match": etag} if etag else {})}
+        response = self.transport.request("GET", path, headers=headers)
         if response.status_code == 200:
             state = _validate(SignedDesiredState, _json(response, "desired state"), response,
                               "desired state").state

@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtQuick import QQuickItem, QQuickView
 
+from kiosk.service_state import Mode
 from kiosk.session import Session, WipeReason
 from ui.bridge import QtClock, QtThreadBridge
 from ui.i18n import Translations
@@ -121,6 +122,7 @@ class ShellApp:
         context.setContextProperty("theme", self.theme)
         context.setContextProperty("shell", self.shell)
         context.setContextProperty("navigator", self.navigator)
+        self.shell.serviceEntryRequested.connect(self._service_entry)
         self._touch_watcher = _TouchWatcher(self.session)
         self.view.installEventFilter(self._touch_watcher)
         self.view.setSource(str(QML_DIR / "Main.qml"))
@@ -204,6 +206,19 @@ class ShellApp:
     def _availability_changed(self) -> None:
         self.shell.refresh_availability()
         self.navigator.set_out_of_service(self.shell.out_of_service())
+        service = getattr(self.core, "service", None)
+        if self.navigator.journey == "maintenance" and service is not None and \
+                service.mode in (Mode.IN_SERVICE, Mode.OUT_OF_SERVICE):
+            self.navigator.home()   # the core left maintenance (its inactivity timeout)
+
+    def _service_entry(self) -> None:
+        """The hidden entry: the staff sign-in now, or once the citizen's session ends."""
+        maintenance = getattr(self.core, "maintenance", None)
+        if maintenance is None:
+            return
+        in_session = self.session.state.value != "idle"
+        if maintenance.ask(session_active=in_session):
+            self.navigator.startJourney("maintenance")
 
     def _config_changed(self, config: KioskConfig) -> None:
         self.session.idle_timeout_s = float(config.session.idle_timeout_s)
@@ -226,9 +241,13 @@ class ShellApp:
             # Home, or a journey done: the citizen is still here, so the language and text
             # size they chose stay for the visit, which ends when the idle timeout runs out
             self.session.begin()
-        else:
-            self.shell.reset_preferences()
+            self.navigator.wiped(reason)
+            return
+        self.shell.reset_preferences()
         self.navigator.wiped(reason)
+        maintenance = getattr(self.core, "maintenance", None)
+        if maintenance is not None and maintenance.session_ended():
+            self.navigator.startJourney("maintenance")   # asked for during that session
 
 
 def _find_visible(item: QQuickItem, object_name: str) -> QQuickItem | None:

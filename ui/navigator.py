@@ -111,6 +111,8 @@ class JourneyRegistration:
     name: str
     view_model_factory: Callable[["JourneyContext"], QObject]
     screens: Mapping[str, Path]
+    #: a staff journey (maintenance): no tile, and it starts while out of service
+    staff: bool = False
 
 
 @dataclass
@@ -130,7 +132,7 @@ _REGISTRY: dict[str, JourneyRegistration] = {}
 
 def register_journey(name: str, view_model_factory: Callable[[JourneyContext], QObject],
                      screens: Mapping[str, str | Path], *,
-                     base_dir: Path | str = JOURNEYS_DIR) -> JourneyRegistration:
+                     base_dir: Path | str = JOURNEYS_DIR, staff: bool = False) -> JourneyRegistration:
     """Register a journey's view-model factory and its state -> QML file map."""
     if not name.isidentifier():
         raise JourneyRegistrationError(f"journey name {name!r} must be an identifier")
@@ -143,7 +145,7 @@ def register_journey(name: str, view_model_factory: Callable[[JourneyContext], Q
             raise JourneyRegistrationError(f"journey {name!r} state {state!r}: screen file "
                                            f"{path} does not exist")
         resolved[str(state)] = path
-    registration = JourneyRegistration(name, view_model_factory, resolved)
+    registration = JourneyRegistration(name, view_model_factory, resolved, staff)
     _REGISTRY[name] = registration
     return registration
 
@@ -219,7 +221,7 @@ class Navigator(QObject):
     @Slot(str, result=bool)
     def startJourney(self, name: str) -> bool:
         registration = _REGISTRY.get(name)
-        if registration is None or self._out_of_service:
+        if registration is None or (self._out_of_service and not registration.staff):
             log.warning("journey not available", extra={"journey": name})
             return False
         self._drop_view_model()

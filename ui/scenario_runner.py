@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QPointF, Qt
-from PySide6.QtGui import QGuiApplication, QInputMethodEvent
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeySequence
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
@@ -167,7 +167,14 @@ class ScenarioRunner:
             raise RuntimeError(f"screen {until_screen!r} not reached after {seconds:g} s of "
                                f"clock (showing {self.shell.screen_name!r})")
 
-    PSEUDO_DEVICES: dict[str, Callable[..., None]] = {"network": network, "clock": run_clock}
+    def service_key(self, action: str) -> None:
+        """The staff's service key (`[maintenance] service_key`), pressed on the kiosk."""
+        if action != "press":
+            raise ValueError(f"service_key: unknown action {action!r}; use press")
+        QTest.keySequence(self.shell.view, QKeySequence(self.shell.shell.property("serviceKey")))
+
+    PSEUDO_DEVICES: dict[str, Callable[..., None]] = {"network": network, "clock": run_clock,
+                                                      "service_key": service_key}
 
     def wait_for(self, step: WaitFor) -> None:
         def reached() -> bool:

@@ -124,6 +124,17 @@ class Shell(QObject):
                              notify=hallChanged)
     hallPhone = Property(str, lambda self: self._config.kiosk.hall_phone, notify=hallChanged)
     onlineHallUrl = Property(str, lambda self: self._config.ui.online_hall_url, constant=True)
+    serviceKey = Property(str, lambda self: self._config.maintenance.service_key, constant=True)
+    longPressMs = Property(int, lambda self: int(self._config.maintenance.long_press_s * 1000),
+                           constant=True)
+
+    #: the hidden entry to maintenance was used (a long press on the top-left corner or the
+    #: service key); ShellApp asks the core and opens the staff entry when it may
+    serviceEntryRequested = Signal()
+
+    @Slot()
+    def serviceEntry(self) -> None:
+        self.serviceEntryRequested.emit()
 
     @property
     def current_screen(self) -> str:
@@ -238,7 +249,7 @@ class Shell(QObject):
             roles_usable = {state.role: state.usable for state in states}
             checking = {state.role for state in states if state.checking}
             online = bool(self._core.server_reachable)
-            storage_ok = self._core.storage_problem is None
+            storage_ok = self._core.service.snapshot().withdrawn("needs_storage") is None
         tiles = tile_model(journeys, availability, self._registered, roles_usable, online,
                            storage_ok=storage_ok, checking=checking)
         if tiles != self._tiles or online != self._online:
@@ -246,8 +257,13 @@ class Shell(QObject):
             self.tilesChanged.emit()
 
     def out_of_service(self) -> bool:
-        """Nothing the kiosk is configured for can be offered (devices or server down)."""
-        if self._core is None or any(tile["checking"] for tile in self._tiles):
+        """Nothing the kiosk is configured for can be offered (devices or server down, the
+        service state out of service or in maintenance)."""
+        if self._core is None:
+            return False
+        if not self._core.service.snapshot().offers_journeys:
+            return True
+        if any(tile["checking"] for tile in self._tiles):
             return False
         return not any(a.available for a in self._core.availability().values())
 

@@ -51,6 +51,7 @@ HEADER_IDEMPOTENCY_KEY = "Idempotency-Key"
 HEADER_FEATURES = "X-Kiosk-Features"
 FEATURE_LAST_KIOSK_SEQ = "last-kiosk-seq"        # EnrollResponse.last_kiosk_seq
 FEATURE_BACKUP_WATERMARK = "backup-watermark"    # ReceiptsPage.backup
+FEATURE_KIOSK_STAFF = "kiosk-staff"              # DesiredState.staff
 
 #: |server now - X-Kiosk-Timestamp| above this is 401; nonces are remembered at least this long.
 SIGNATURE_WINDOW_S = 300
@@ -474,6 +475,22 @@ class AuditPayload(Request):
         return {**self.detail, **(self.model_extra or {}), **named}
 
 
+#: the extra fields of a kiosk's own audit chain: each entry names its place (1, 2, ...) and
+#: the hash of the entry before it (AUDIT_GENESIS for the first), and carries its own hash
+AUDIT_CHAIN_SEQ, AUDIT_CHAIN_PREV, AUDIT_CHAIN_HASH = "chain_seq", "chain_prev", "chain_hash"
+AUDIT_GENESIS = "0" * 64
+
+
+def audit_entry_hash(payload: AuditPayload) -> str:
+    """The hash of a kiosk audit entry in its chain: over the action, the time and every
+    field but the hash itself (the place and the previous hash included), as validated, so
+    that the district recomputes it from what it stored."""
+    fields = {k: v for k, v in payload.fields().items() if k != AUDIT_CHAIN_HASH}
+    return sha256_hex(canonical_json({"action": payload.action,
+                                      "at": payload.model_dump(mode="json")["at"],
+                                      "fields": fields}))
+
+
 class TicketPayload(Request):
     """kind 'ticket': a queue ticket printed at the kiosk (issued by the server online)."""
     ticket_no: ShortText
@@ -535,6 +552,14 @@ class LockerAssignment(Response):
     items: list[ShortText] = Field(default_factory=list, description="documents inside")
 
 
+class KioskStaff(Response):
+    """A person of the kiosk's hall who may enter its maintenance mode."""
+    staff_id: Annotated[str, Field(min_length=1, max_length=40)]
+    role: Literal["technician", "hall_staff"]
+    secret_hash: Annotated[str, Field(pattern=PICKUP_CODE_HASH_PATTERN)] = Field(
+        description="the person's secret, never in clear: scrypt$n$r$p$salt_hex$hash_hex")
+
+
 class DesiredState(Response):
     version: int = Field(description="monotonic; also the ETag")
     catalogue_version: str
@@ -544,6 +569,11 @@ class DesiredState(Response):
     cohort: Code
     min_app_version: str
     holder_hmac_key_id: Code
+    staff: list[KioskStaff] | None = Field(
+        default=None, description="who may enter maintenance at this kiosk (its hall's staff, "
+                                  "revoked ones left out), sent when the kiosk lists "
+                                  "FEATURE_KIOSK_STAFF in HEADER_FEATURES; absent from older "
+                                  "servers")
 
     @model_validator(mode="after")
     def _allow_listed(self) -> "DesiredState":
@@ -565,6 +595,17 @@ class DeviceHealth(Request):
     detail: Annotated[str, Field(max_length=500)] = ""
 
 
+class ServiceStateReport(Request):
+    """The kiosk's service state (kiosk.service_state): in service, maintenance or out of
+    service, with every stop in force (source -> reason)."""
+    mode: Literal["in_service", "entering_maintenance", "maintenance", "leaving_maintenance",
+                  "out_of_service"]
+    stops: dict[Annotated[str, Field(max_length=60)], Annotated[str, Field(max_length=500)]] \
+        = Field(default_factory=dict, max_length=20)
+    role: Literal["technician", "hall_staff"] | None = Field(
+        default=None, description="the role of the person in maintenance (never who)")
+
+
 class ReportedState(Request):
     """PATCH /v1/kiosks/{id}/state: only the fields that changed (send exclude_unset)."""
     app_version: str | None = Field(default=None, max_length=40)
@@ -582,6 +623,7 @@ class ReportedState(Request):
         | None = Field(default=None, max_length=20,
                        description="what of the desired state the kiosk did not apply (the "
                                    "catalogue, a configuration key) and why; empty: none")
+    service_state: ServiceStateReport | None = None
 
 
 class KioskStateView(Response):

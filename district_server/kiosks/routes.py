@@ -45,10 +45,11 @@ def _locker_assignments(session, kiosk_id: str) -> list[v1.LockerAssignment]:
 
 
 @router.get("/v1/kiosks/{kiosk_id}/desired-state", response_model=v1.SignedDesiredState,
-            responses={304: {"description": "unchanged since If-None-Match"},
+            response_model_exclude_none=True, responses={304: {"description": "unchanged since If-None-Match"},
                        **problem_responses(401, 403, 503)})
 def desired_state(kiosk_id: KioskIdPath, principal: Principal, response: Response,
                   if_none_match: Annotated[str | None, Header()] = None,
+                  features: Annotated[str, Header(alias=v1.HEADER_FEATURES)] = "",
                   ctx: ServerContext = Depends(get_context)):
     service.require_own(principal, kiosk_id)
     with ctx.db.transaction() as session:
@@ -62,7 +63,8 @@ def desired_state(kiosk_id: KioskIdPath, principal: Principal, response: Respons
             catalogue_sha256=published.sha256,
             locker_assignments=_locker_assignments(session, kiosk_id),
             config=ctx.settings.kiosk_config,
-            min_app_version=ctx.settings.min_app_version, keys=ctx.keys)
+            min_app_version=ctx.settings.min_app_version, keys=ctx.keys,
+            with_staff=v1.FEATURE_KIOSK_STAFF in v1.features(features))
     etag = f'"{signed.state.version}"'
     if if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]:
         return Response(status_code=304, headers={"ETag": etag})

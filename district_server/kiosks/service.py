@@ -17,7 +17,7 @@ from district_server.crypto import DistrictKeyring, verify_ed25519
 from district_server.errors import ProblemError
 from district_server.kiosks.models import EnrollmentToken, Kiosk, SeenNonce
 from district_server.roles import Permission
-from district_server.staff.accounts import StaffMember
+from district_server.staff.accounts import StaffMember, kiosk_staff
 from wire import v1
 
 
@@ -156,17 +156,22 @@ def merge_reported(session: Session, kiosk_id: str, delta: v1.ReportedState, *,
 
 def desired_state(session: Session, kiosk_id: str, *, catalogue_version: str,
                   catalogue_sha256: str, locker_assignments: list[v1.LockerAssignment],
-                  config: dict, min_app_version: str,
-                  keys: DistrictKeyring) -> v1.SignedDesiredState:
-    """Build the kiosk's desired state; its version moves on exactly when the content does."""
+                  config: dict, min_app_version: str, keys: DistrictKeyring,
+                  with_staff: bool = False) -> v1.SignedDesiredState:
+    """Build the kiosk's desired state; its version moves on exactly when the content does.
+    `with_staff`: the kiosk takes the hall's staff list (v1.FEATURE_KIOSK_STAFF); an older
+    one refuses the field, so it is left out, from the signature too."""
     kiosk = session.get(Kiosk, kiosk_id)
     content = dict(catalogue_version=catalogue_version, catalogue_sha256=catalogue_sha256,
                    config=config, cohort=kiosk.cohort, min_app_version=min_app_version,
                    holder_hmac_key_id=keys.holder_hmac_key_id,
                    locker_assignments=[a.model_dump(mode="json") for a in locker_assignments])
+    if with_staff:
+        content["staff"] = kiosk_staff(session, kiosk.hall_code)
     content_hash = v1.sha256_hex(v1.canonical_json(content))
     if content_hash != kiosk.desired_hash:
         kiosk.desired_version += 1
         kiosk.desired_hash = content_hash
     state = v1.DesiredState(version=kiosk.desired_version, **content)
-    return v1.SignedDesiredState(state=state, signature_b64=keys.sign(state))
+    return v1.SignedDesiredState(state=state, signature_b64=keys.sign(
+        state.model_dump(mode="json", exclude_none=True)))

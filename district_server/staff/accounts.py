@@ -159,3 +159,19 @@ def revoke(session: Session, staff_id: str, *, now: datetime,
                     .values(ended_at=now))
     audit.append(session, at=now, actor=by.actor if by else "operator",
                  action="staff.revoked", detail={"staff_id": staff_id})
+
+
+#: the kiosk role (wire.v1.KioskStaff) of each staff role: technicians and administrators
+#: may do everything on a kiosk, the hall's clerks and supervisors its consumables and lockers
+KIOSK_ROLES = {Role.technician: "technician", Role.administrator: "technician",
+               Role.clerk: "hall_staff", Role.supervisor: "hall_staff"}
+
+
+def kiosk_staff(session: Session, hall_code: str) -> list[dict[str, str]]:
+    """Who may enter maintenance at a kiosk of this hall (wire.v1.KioskStaff, as JSON): its
+    staff not revoked, with their password's scrypt hash, in a stable order."""
+    accounts = session.scalars(select(StaffAccount).where(
+        StaffAccount.hall_code == hall_code, StaffAccount.revoked_at.is_(None))
+        .order_by(StaffAccount.staff_id))
+    return [{"staff_id": a.staff_id, "role": KIOSK_ROLES[Role(a.role)],
+             "secret_hash": a.password_hash} for a in accounts]

@@ -2,6 +2,7 @@
 from kiosk.journeys.apply import ApplyJourney
 from kiosk.journeys.guide import GuideJourney
 from kiosk.journeys.identify import IdentifyJourney
+from kiosk.journeys.maintenance import MaintenanceJourney
 from kiosk.journeys.pickup import PickupJourney
 from kiosk.journeys.query import QueryJourney
 from kiosk.journeys.rate import RateJourney
@@ -10,5 +11,5 @@ from kiosk.journeys.ticket import TicketJourney
 JOURNEYS = {cls.name: cls for cls in (ApplyJourney, QueryJourney, PickupJourney, TicketJourney,
                                       GuideJourney, RateJourney, IdentifyJourney)}
 
-__all__ = ["JOURNEYS", "ApplyJourney", "GuideJourney", "IdentifyJourney", "PickupJourney",
-           "QueryJourney", "RateJourney", "TicketJourney"]
+__all__ = ["JOURNEYS", "ApplyJourney", "GuideJourney", "IdentifyJourney", "MaintenanceJourney",
+           "PickupJourney", "QueryJourney", "RateJourney", "TicketJourney"]

@@ -279,6 +279,8 @@ class JourneyServices:
     codes: CodeReader | None = None
     printer: Printer | None = None
     pickup: PickupDesk | None = None
+    #: the core's entry to maintenance (kiosk.maintenance.Maintenance): sign_in, leave
+    maintenance: Any = None
     #: role -> usable right now (from the device registry roll-up)
     role_usable: Callable[[str], bool] = lambda role: True
     online: Callable[[], bool] = lambda: True

@@ -91,6 +91,7 @@ def build_services(core: "KioskCore", *, post: Callable[[Callable[[], None]], No
         scanner=ScannerPort(registry), codes=CodeReaderPort(registry),
         printer=PrinterPort(registry, kiosk.name),
         pickup=PickupPort(pickup_service, background) if pickup_service else NoPickup(),
+        maintenance=core.maintenance,
         role_usable=lambda role: registry.role_state(role).usable,
         online=lambda: core.server_reachable and not isinstance(citizen_services,
                                                                 OfflineCitizenServices),

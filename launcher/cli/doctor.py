@@ -167,6 +167,10 @@ def build_report(core, loaded) -> dict[str, Any]:
     for key, reason in core.refused().items():
         problems.append({"role": f"desired state {key}", "reason": f"refused: {reason}",
                          "journeys": []})
+    service = core.service.snapshot()
+    for source, reason in service.stops.items():
+        problems.append({"role": f"service stop {source}", "reason": reason,
+                         "journeys": [j for j, a in availability.items() if not a.available]})
     queue = queue_report(core)
     if queue.get("signing_key_exposed"):
         problems.append({"role": "signing_key", "reason": queue["signing_key_exposed"],
@@ -176,6 +180,7 @@ def build_report(core, loaded) -> dict[str, Any]:
         "ok": not problems,
         "problems": problems,
         "devices": devices,
+        "service": service.as_dict(),
         "journeys": {j: {"available": a.available, "reasons": list(a.reasons),
                          "degraded": list(a.degraded)} for j, a in availability.items()},
         "face_pipeline": face,
@@ -248,6 +253,10 @@ def render(report: dict[str, Any]) -> str:
         lines.append(f"  {d['name']:<18} {d['kind']:<12} {','.join(d['roles']) or '-':<18} "
                      f"{d['backend']:<11} {d['status']:<14} {d['reason']}"
                      + (f" [{units}]" if units else ""))
+    service = report["service"]
+    lines += ["", "service: " + service["mode"].replace("_", " ")
+              + "".join(f"; {source} stop: {reason}"
+                        for source, reason in service["stops"].items())]
     lines += ["", "journeys:"]
     for name, j in report["journeys"].items():
         state = "offered" if j["available"] else "NOT OFFERED"

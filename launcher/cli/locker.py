@@ -55,6 +55,9 @@ def run(args, ctx) -> int:
         refusal = _check_pin(ctx)
         if refusal is not None:
             return refusal
+    served = _through_the_running_kiosk(ctx, args)
+    if served is not None:
+        return served
     bank = device_for_role(ctx, "locker_bank")
     if bank is None or not isinstance(bank, LockerBank):
         print("no locker bank is configured (roles.locker_bank)", file=sys.stderr)
@@ -93,25 +96,50 @@ def _check_pin(ctx) -> int | None:
     return EXIT_FAILED
 
 
+def _through_the_running_kiosk(ctx, args) -> int | None:
+    """While `kiosk run` runs, the command goes through its control socket (the kiosk owns
+    the serial port, and records the open in its audit chain); None: no kiosk answered."""
+    from kiosk.control_socket import SOCKET_NAME, request
+    if args.locker_action == "status":
+        reply = request(ctx.data_dir / SOCKET_NAME, {"command": "locker.status"})
+    else:
+        reply = request(ctx.data_dir / SOCKET_NAME, {"command": "locker.open",
+                                                     "number": args.number,
+                                                     "reason": args.reason})
+    if reply is None:
+        return None
+    if not reply.get("ok"):
+        print(f"the running kiosk: {reply.get('error')}", file=sys.stderr)
+        return EXIT_DEVICE if reply.get("completion") == "deviceNotReady" else EXIT_FAILED
+    if args.locker_action == "status":
+        _print_status(reply, args.json)
+    else:
+        print(f"compartment {args.number}: "
+              f"{'open' if reply['opened'] else 'unlock sent, not yet open'} (by the running kiosk)")
+    return EXIT_OK
+
+
 def _status(bank: LockerBank, as_json: bool) -> int:
+    from kiosk.control_socket import locker_report
     result = bank.read_all().result()
     if not result.ok:
         print(f"{bank.name}: {result.completion}: {result.error.message if result.error else ''}",
               file=sys.stderr)
         return EXIT_DEVICE
-    doors = bank.door_states()
-    rows = [{"number": n, "label": c.shown, "board": c.board, "lock": c.lock, "size": c.size,
-             "door": str(doors[n])} for n, c in sorted(bank.compartments.items())]
-    if as_json:
-        print(json.dumps({"device": bank.name, "backend": bank.backend,
-                          "status": bank.status.as_dict(), "compartments": rows},
-                         ensure_ascii=False, indent=2))
-    else:
-        print(f"{bank.name} ({bank.backend}, {bank.codec.name}): {bank.status.availability}")
-        for row in rows:
-            print(f"  {row['number']:>4} {row['label']:<8} board {row['board']:>2} "
-                  f"lock {row['lock']:>2}  {row['size']:<2}  {row['door']}")
+    _print_status(locker_report(bank), as_json)
     return EXIT_OK
+
+
+def _print_status(report: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({k: v for k, v in report.items() if k != "codec"},
+                         ensure_ascii=False, indent=2))
+        return
+    print(f"{report['device']} ({report['backend']}, {report['codec']}): "
+          f"{report['status']['availability']}")
+    for row in report["compartments"]:
+        print(f"  {row['number']:>4} {row['label']:<8} board {row['board']:>2} "
+              f"lock {row['lock']:>2}  {row['size']:<2}  {row['door']}")
 
 
 def _open(bank: LockerBank, number: int, reason: str) -> int:

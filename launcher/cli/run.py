@@ -50,6 +50,7 @@ def run(args, ctx) -> int:
             return None
         config_snapshot.save(ctx.data_dir, loaded)
         core.start()
+        core.serve_control()
         return core
 
     code = run_kiosk(start_core, config, windowed=args.windowed,

@@ -12,8 +12,9 @@ from tests.district_server.kiosk_double import application
 from wire import v1
 
 
-def desired(kiosk, etag: str | None = None):
-    headers = {"If-None-Match": etag} if etag else None
+def desired(kiosk, etag: str | None = None, *, features: str = ""):
+    headers = {**({"If-None-Match": etag} if etag else {}),
+               **({v1.HEADER_FEATURES: features} if features else {})} or None
     return kiosk.request("GET", f"/v1/kiosks/{kiosk.kiosk_id}/desired-state", headers=headers)
 
 
@@ -21,7 +22,8 @@ def test_desired_state_is_signed_and_cached_by_etag(kiosk):
     first = desired(kiosk)
     assert first.status_code == 200
     signed = v1.SignedDesiredState.model_validate_json(first.content)
-    assert kiosk.verify_district_signature(signed.state, signed.signature_b64)
+    # over the state as received (wire.v1.signed_message): a field left out stays out
+    assert kiosk.verify_district_signature(first.json()["state"], signed.signature_b64)
     assert signed.state.catalogue_version == "2026.11.1"
     assert signed.state.holder_hmac_key_id == kiosk.district.holder_hmac_key_id
     assert first.headers["ETag"] == f'"{signed.state.version}"'
@@ -90,3 +92,32 @@ def test_pushed_configuration_is_allow_listed(kiosk, ctx):
                                                 "kiosk_config": {"session.idle_timeout_s": 120}})
     state = v1.SignedDesiredState.model_validate_json(desired(kiosk).content).state
     assert state.config == {"session.idle_timeout_s": 120}
+
+
+def test_the_halls_staff_go_to_its_kiosks_and_a_revoked_person_is_refused_after_a_sync(
+        kiosk, ctx, tmp_path, test_clock):
+    """The desired state carries the hashed staff list of the kiosk's hall; a revocation
+    moves it on, and the kiosk's entry (kiosk.staff_access) refuses that person."""
+    from district_server.staff.accounts import revoke
+    from kiosk.config import load_config
+    from kiosk.staff_access import Refused, StaffAccess
+    from tests.district_server.conftest import STAFF_PASSWORD, add_staff
+    technician = add_staff(ctx, "technician", staff_id="tech-1")
+    add_staff(ctx, "clerk", staff_id="clerk-1")
+    add_staff(ctx, "technician", hall_code="OTHER-HALL", staff_id="tech-elsewhere")
+    assert v1.SignedDesiredState.model_validate_json(desired(kiosk).content).state.staff is None
+    first = v1.SignedDesiredState.model_validate_json(
+        desired(kiosk, features=v1.FEATURE_KIOSK_STAFF).content).state
+    assert {(s.staff_id, s.role) for s in first.staff} == {("tech-1", "technician"),
+                                                           ("clerk-1", "hall_staff")}
+    assert STAFF_PASSWORD not in desired(kiosk, features=v1.FEATURE_KIOSK_STAFF).text
+    access = StaffAccess(tmp_path, load_config(None).config.maintenance, test_clock)
+    access.update(first.staff)
+    assert access.check(technician, STAFF_PASSWORD).role == "technician"
+    with ctx.db.transaction() as session:
+        revoke(session, technician, now=ctx.now())
+    synced = v1.SignedDesiredState.model_validate_json(
+        desired(kiosk, features=v1.FEATURE_KIOSK_STAFF).content).state
+    assert synced.version == first.version + 1
+    access.update(synced.staff)
+    assert isinstance(access.check(technician, STAFF_PASSWORD), Refused)

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 from kiosk.app import SYNC_FOLLOW_INTERVAL_S, KioskCore
 from kiosk.config import load_config
+from kiosk.service_state import STORAGE
 
 
 class ListSink:
@@ -89,5 +90,6 @@ def test_applications_stop_when_storing_fails(tmp_path, test_clock):
         test_clock.advance(SYNC_FOLLOW_INTERVAL_S)
         apply = core.availability()["apply"]
         assert not apply.available and "cannot" in apply.reasons[0]
+        assert core.service.snapshot().stops[STORAGE] in apply.reasons[0]  # one stop
     finally:
         core.stop()

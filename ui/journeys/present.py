@@ -15,8 +15,9 @@ import qrcode
 
 from kiosk.catalogue import Text
 from kiosk.journeys.base import Journey
-from ui.journeys.texts import CASE_STATES, FACE_GUIDANCE, INDICATORS, LEVELS, MATERIAL_STATUS, \
-    NEXT_STEPS, PROBLEMS, STEP_TITLES, SUPPLY_CHANNELS, TICKET_UNAVAILABLE, WAITING, say
+from ui.journeys.texts import CASE_STATES, FACE_GUIDANCE, INDICATORS, LEVELS, \
+    MAINTENANCE_PAGES, MATERIAL_STATUS, NEXT_STEPS, PROBLEMS, ROLE_NAMES, STEP_TITLES, \
+    SUPPLY_CHANNELS, TICKET_UNAVAILABLE, WAITING, say
 
 
 def text(value: Text | None) -> dict[str, str]:
@@ -373,9 +374,31 @@ def guide_snapshot(journey) -> dict[str, Any]:
     return {}
 
 
+def maintenance_snapshot(journey) -> dict[str, Any]:
+    """The staff entry and the maintenance menu (what the role may do; the pages
+    themselves come with [diagnostics] and [pickup-loop])."""
+    state = journey.state.value
+    if state == "sign_in":
+        return {"entry": {"title": say("工作人员登录", "Staff sign-in"),
+                          "fields": [{"id": "staff_id", "label": say("工号", "Staff number"),
+                                      "kind": "plain"},
+                                     {"id": "secret", "label": say("密码", "Password"),
+                                      "kind": "plain", "secret": True}],
+                          "submit": "sign_in", "actions": [], "problem": _problem(journey)}}
+    if state == "menu":
+        role = ROLE_NAMES.get(journey.role, say(journey.role, journey.role))
+        pages = [MAINTENANCE_PAGES[page] for page in journey.pages()]
+        return {"message": message(
+            say(f"维护模式（{role['zh']}）", f"Maintenance ({role['en']})"),
+            say("您可以：" + "；".join(p["zh"] for p in pages),
+                "You may: " + "; ".join(p["en"] for p in pages)),
+            [action("leave", "退出维护，恢复服务", "Leave and restore service", primary=True)])}
+    return {}
+
+
 SNAPSHOTS = {"apply": apply_snapshot, "query": query_snapshot, "pickup": pickup_snapshot,
              "ticket": ticket_snapshot, "rate": rate_snapshot, "guide": guide_snapshot,
-             "identify": identify_snapshot}
+             "identify": identify_snapshot, "maintenance": maintenance_snapshot}
 
 
 def snapshot(journey: Journey) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from concurrent.futures import Future
 from typing import Any, Callable
 
-from kiosk.journeys import ApplyJourney, GuideJourney, PickupJourney, QueryJourney, \
-    RateJourney, TicketJourney
+from kiosk.journeys import ApplyJourney, GuideJourney, MaintenanceJourney, PickupJourney, \
+    QueryJourney, RateJourney, TicketJourney
 from kiosk.journeys.base import Journey
 from kiosk.journeys.identify import IdentifyState
 from kiosk.journeys.ports import JourneyServices
@@ -97,3 +97,7 @@ register_journey("rate", _factory(RateJourney), RATE_SCREENS)
 register_journey("guide", _factory(GuideJourney),
                  {**GUIDE_SCREENS,
                   **with_prefix("apply_", with_identify(APPLY_SCREENS))})
+#: the staff entry: no tile; opened by the hidden entry, also while out of service
+register_journey("maintenance", _factory(MaintenanceJourney),
+                 {"sign_in": ENTRY, "checking": WAITING, "menu": MESSAGE, "ended": ENDED},
+                 staff=True)

@@ -13,6 +13,7 @@ def say(zh: str, en: str) -> dict[str, str]:
 
 #: (journey, state) -> (title, detail, seconds it usually takes, device pointed at)
 WAITING = {
+    ("maintenance", "checking"): (say("正在核对", "Checking"), say("请稍候", "One moment"), 3, ""),
     ("identify", "read_id_card"): (say("请将身份证放在下方读卡区", "Place your ID card on the reader below"),
                                    say("正在读取，请不要移开证件", "Reading: please keep the card still"), 5, "id_reader"),
     ("identify", "read_passport"): (say("请将护照照片页放在下方读卡区", "Place the photo page of your passport on the reader below"),
@@ -40,6 +41,9 @@ WAITING = {
 
 #: problem key -> what happened and what to do now (never an error code)
 PROBLEMS = {
+    # never which part was wrong (kiosk.staff_access)
+    "entry_refused": say("工号或密码不正确。", "The staff number or password is not right."),
+    "entry_locked": say("尝试次数过多，请稍后再试。", "Too many tries. Please try again later."),
     "read_try_again": say("没有读完证件，请把证件放稳后再试一次。", "The card was not read to the end. Place it flat and try again."),
     "read_unreadable": say("这张证件读不出来，请换一张证件或请工作人员帮助。", "This document cannot be read. Try another one or ask staff for help."),
     "read_fault": say("读卡器暂时出了问题，请再试一次或请工作人员帮助。", "The reader has a problem. Try again or ask staff for help."),
@@ -151,3 +155,14 @@ STEP_TITLES = {
     "ask": say("提问", "Ask"), "answer": say("答案", "Answer"),
     "staff": say("工作人员协助", "Staff help"), "done": say("完成", "Done"),
 }
+
+#: the maintenance menu's pages (kiosk.staff_access.PAGES)
+MAINTENANCE_PAGES = {
+    "consumables": say("纸张与耗材：缺纸、卡纸、遗留证件", "Paper and consumables: paper, jams, a card left in"),
+    "lockers": say("智能柜：放入与收回", "Lockers: fill and recall compartments"),
+    "devices": say("设备检查", "Device checks"),
+    "queue": say("离线队列", "Offline queue"),
+    "configuration": say("配置", "Configuration"),
+    "logs": say("日志", "Logs"),
+}
+ROLE_NAMES = {"technician": say("技术人员", "Technician"), "hall_staff": say("大厅工作人员", "Hall staff")}

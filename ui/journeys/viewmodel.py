@@ -37,6 +37,7 @@ ACTIONS = {
                "back", "finish"},
     "rate": {"choose_level", "toggle_indicator", "set_comment", "send", "skip", "finish"},
     "guide": {"ask", "open_hit", "open_item", "back", "apply_handoff"},
+    "maintenance": {"sign_in", "leave"},
 }
 
 _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journey-background")

@@ -75,6 +75,24 @@ Rectangle {
         anchors { bottom: parent.bottom; left: parent.left; right: parent.right }
     }
 
+    // the hidden entry to maintenance: a long press on the top-left corner (a passive
+    // handler: a tap there still reaches what is below) or the service key
+    Item {
+        objectName: "service_corner"
+        z: 30
+        width: theme.touchTarget
+        height: theme.touchTarget
+        TapHandler {
+            longPressThreshold: shell.longPressMs / 1000
+            onLongPressed: shell.serviceEntry()
+        }
+    }
+    Shortcut {
+        sequence: shell.serviceKey
+        context: Qt.ApplicationShortcut
+        onActivated: shell.serviceEntry()
+    }
+
     IdleWarning { anchors.fill: parent; z: 10; visible: shell.idleWarning }
     HelpOverlay { anchors.fill: parent; z: 11; visible: shell.helpShown }
 

@@ -284,3 +284,25 @@ def identify_with_card(journey_identify, document=RESIDENT) -> None:
 
 def scanned() -> ScannedPage:
     return ScannedPage(JPEG)
+
+
+class FakeMaintenance:
+    """The core's maintenance entry for the screens: T001/H001 with secret "s3cret-pass"
+    enter as technician/hall staff; the third wrong try locks."""
+
+    STAFF = {"T001": "technician", "H001": "hall_staff"}
+
+    def __init__(self) -> None:
+        self.wrong = 0
+        self.left: list[str] = []
+
+    def sign_in(self, staff_id: str, secret: str):
+        from kiosk.service_state import StaffPerson
+        from kiosk.staff_access import Refused
+        if staff_id in self.STAFF and secret == "s3cret-pass" and self.wrong < 3:
+            return StaffPerson(staff_id, self.STAFF[staff_id])
+        self.wrong += 1
+        return Refused(datetime(2030, 1, 1, tzinfo=timezone.utc) if self.wrong >= 3 else None)
+
+    def leave(self, why: str) -> None:
+        self.left.append(why)

@@ -5,12 +5,12 @@ import copy
 
 import pytest
 
-from kiosk.journeys import ApplyJourney, GuideJourney, IdentifyJourney, PickupJourney, \
-    QueryJourney, RateJourney, TicketJourney
+from kiosk.journeys import ApplyJourney, GuideJourney, IdentifyJourney, MaintenanceJourney, \
+    PickupJourney, QueryJourney, RateJourney, TicketJourney
 from kiosk.journeys.base import EndReason
 from kiosk.journeys.ports import FaceOutcome
-from tests.kiosk.journeys.fakes import RESIDENT, SIGNATURE, FakeCitizen, FakeDesk, HeldWork, \
-    make_services, scanned
+from tests.kiosk.journeys.fakes import RESIDENT, SIGNATURE, FakeCitizen, FakeDesk, \
+    FakeMaintenance, HeldWork, make_services, scanned
 
 
 def _identify(path):
@@ -81,6 +81,10 @@ RATE = [lambda j, s: j.choose_level(2), lambda j, s: j.toggle_indicator("efficie
         lambda j, s: s.background.run()]
 GUIDE = [lambda j, s: j.ask("收费吗"), lambda j, s: j.open_hit(0), lambda j, s: j.back(),
          lambda j, s: j.ask("居住证"), lambda j, s: j.open_hit(0)]
+MAINTENANCE = [lambda j, s: j.sign_in("T001", "wrong"), lambda j, s: s.background.run(),
+               lambda j, s: j.sign_in("T001", "s3cret-pass"), lambda j, s: s.background.run()]
+MAINTENANCE_HALL = [lambda j, s: j.sign_in("H001", "s3cret-pass"),
+                    lambda j, s: s.background.run()]
 
 HOLD = {"citizen": FakeCitizen(hold=True)}
 #: the identification scripts again, embedded in apply (as the screens show them)
@@ -111,6 +115,10 @@ SCRIPTS = {
     "ticket-offline": (TicketJourney, TICKET[:2], {"citizen": FakeCitizen(online=False,
                                                                           hold=True)}),
     "rate": (RateJourney, RATE, {"background": HeldWork()}), "guide": (GuideJourney, GUIDE, {}),
+    "maintenance": (MaintenanceJourney, MAINTENANCE,
+                    {"maintenance": FakeMaintenance(), "background": HeldWork()}),
+    "maintenance-hall": (MaintenanceJourney, MAINTENANCE_HALL,
+                         {"maintenance": FakeMaintenance(), "background": HeldWork()}),
 }
 
 

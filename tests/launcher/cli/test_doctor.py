@@ -85,3 +85,16 @@ def test_a_missing_display_library_is_named_with_its_package(capsys, tmp_path,
     assert "libkiosk-gone.so.4" in problem["reason"] and "libkiosk-gone4" in problem["reason"]
     assert "scripts/install-debian-deps.sh" in problem["reason"]
     assert set(problem["journeys"]) == set(report["journeys"])
+
+
+def test_the_service_state_and_its_storage_stop_are_reported(capsys, tmp_path):
+    """The disk guard's stop is the service state's: doctor shows it, names apply, fails."""
+    code, report = doctor(capsys, tmp_path)
+    assert report["service"] == {"mode": "in_service", "stops": {}, "role": None}
+    site = tmp_path / "site.toml"
+    site.write_text("[queue]\nmin_free_bytes = 4611686018427387904\n", encoding="utf-8")
+    code = main(["--config", str(site), "--data-dir", str(tmp_path), "doctor"])
+    text = capsys.readouterr().out
+    assert code == 1
+    assert "service: in service; storage stop: " in text
+    assert "service stop storage:" in text and "journeys affected: apply" in text

@@ -63,3 +63,38 @@ def test_open_without_a_configured_pin_is_a_configuration_error(tmp_path, monkey
 def test_hash_pin_prints_a_hash_the_config_accepts(ctx, monkeypatch, capsys):
     assert run(ctx, monkeypatch, PIN + "\n", locker_action="hash-pin") == EXIT_OK
     assert capsys.readouterr().out.startswith("scrypt$16384$8$1$")
+
+
+def test_with_the_kiosk_running_open_goes_through_its_control_socket(ctx, monkeypatch, capsys,
+                                                                     test_clock):
+    """One owner of the devices: the running kiosk opens the door (its own bank, its audit
+    chain); the command never builds a second locker bank beside it."""
+    import stat
+
+    from kiosk.app import KioskCore
+    from kiosk.control_socket import SOCKET_NAME
+    from tests.kiosk.test_core import ListSink
+    core = KioskCore.create(ctx.config, ctx.data_dir, clock=test_clock, event_sink=ListSink(),
+                            with_face=False)
+    core.start()
+    core.serve_control()
+    try:
+        assert core.wait_settled() == []
+        socket_path = ctx.data_dir / SOCKET_NAME
+        assert stat.S_IMODE(socket_path.stat().st_mode) == 0o600
+        monkeypatch.setattr("launcher.cli._devices.device_for_role",
+                            lambda *a: pytest.fail("a second locker bank was opened"))
+        assert run(ctx, monkeypatch, PIN + "\n", locker_action="open", number=4,
+                   reason="test") == EXIT_OK
+        assert "compartment 4: open (by the running kiosk)" in capsys.readouterr().out
+        bank = core.devices.for_role("locker_bank")[0]
+        assert str(bank.door_states()[4]) == "open"
+        [(kind, audit)] = core.event_sink.items
+        assert audit["action"] == "locker.open" and audit["compartment"] == 4
+        assert audit["chain_seq"] == 1
+        assert run(ctx, monkeypatch, locker_action="status", json=True) == EXIT_OK
+        report = json.loads(capsys.readouterr().out)
+        assert {c["door"] for c in report["compartments"] if c["number"] == 4} == {"open"}
+    finally:
+        core.stop()
+    assert not (ctx.data_dir / SOCKET_NAME).exists()

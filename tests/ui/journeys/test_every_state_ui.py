@@ -13,7 +13,8 @@ TILE = {"apply": "apply", "apply-browse": "apply", "apply-identify-passport": "a
         "apply-identify-offline": "apply", "query": "query", "query-offline": "query",
         "pickup-code": "pickup", "pickup-identify": "pickup", "pickup-jam": "pickup",
         "pickup-down": "pickup", "ticket": "ticket", "check-in": "ticket",
-        "ticket-offline": "ticket", "rate": "rate", "guide": "guide"}
+        "ticket-offline": "ticket", "rate": "rate", "guide": "guide",
+        "maintenance": "maintenance", "maintenance-hall": "maintenance"}
 
 
 def _walk(kiosk, name, stop, seen):

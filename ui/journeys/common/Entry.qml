@@ -49,7 +49,8 @@ JourneyScreen {
                         id: input
                         objectName: "entry_" + root.e.fields[index].id
                         Layout.fillWidth: true
-                        inputMethodHints: root.e.fields[index].kind === "number" ? Qt.ImhDigitsOnly : (Qt.ImhUppercaseOnly | Qt.ImhNoPredictiveText)
+                        inputMethodHints: root.e.fields[index].kind === "number" ? Qt.ImhDigitsOnly : root.e.fields[index].kind === "plain" ? (Qt.ImhNoAutoUppercase | Qt.ImhNoPredictiveText | Qt.ImhSensitiveData) : (Qt.ImhUppercaseOnly | Qt.ImhNoPredictiveText)
+                        echoMode: root.e.fields[index].secret ? TextInput.Password : TextInput.Normal
                         focus: index === 0
                     }
                 }

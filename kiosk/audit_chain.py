@@ -1,0 +1,57 @@
+"""This kiosk's own audit chain: every audit event it stores (maintenance entry and exit,
+refused credentials, locker doors, ...) names its place and the hash of the entry before it
+and carries its own hash (wire.v1.audit_entry_hash), so the district can tell an entry that
+was changed, or one that never arrived, from the chain alone.
+
+`ChainedSink` sits in front of the offline queue's sink. The head (place and hash of the
+last entry stored) is kept in a small JSON file, written after the entry is stored: an
+entry that could not be stored takes no place. Should the kiosk stop between the two, the
+next entry takes the same place again, and the district sees a fork there: flagged, as it
+should be.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any, Mapping
+
+from foundation.events import Enqueued, EventSink
+from wire.v1 import AUDIT_CHAIN_HASH, AUDIT_CHAIN_PREV, AUDIT_CHAIN_SEQ, AUDIT_GENESIS, \
+    AuditPayload, audit_entry_hash
+
+
+class ChainedSink:
+    def __init__(self, sink: EventSink, head_file: Path) -> None:
+        self._sink = sink
+        self._head_file = head_file
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:   # the queue sink's other methods, unchanged
+        return getattr(self._sink, name)
+
+    def head(self) -> tuple[int, str]:
+        try:
+            data = json.loads(self._head_file.read_text("utf-8"))
+            return int(data["seq"]), str(data["hash"])
+        except FileNotFoundError:
+            return 0, AUDIT_GENESIS
+
+    def enqueue(self, kind: str, payload: Mapping[str, Any],
+                blobs: Mapping[str, bytes] | None = None) -> Enqueued:
+        if kind != "audit":
+            return self._sink.enqueue(kind, payload, blobs)
+        with self._lock:
+            seq, prev = self.head()
+            linked = {**payload, AUDIT_CHAIN_SEQ: seq + 1, AUDIT_CHAIN_PREV: prev}
+            entry_hash = audit_entry_hash(AuditPayload.model_validate(linked))
+            enqueued = self._sink.enqueue(kind, {**linked, AUDIT_CHAIN_HASH: entry_hash}, blobs)
+            self._save(seq + 1, entry_hash)
+            return enqueued
+
+    def _save(self, seq: int, entry_hash: str) -> None:
+        self._head_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self._head_file.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"seq": seq, "hash": entry_hash}), "utf-8")
+        os.replace(temporary, self._head_file)

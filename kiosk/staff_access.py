@@ -1,0 +1,81 @@
+"""Who may enter this kiosk's maintenance mode, and what each role may do there.
+
+The district sends the hashed staff list of the kiosk's hall in its desired state
+(wire.v1.KioskStaff); a person revoked there is refused here at the next sync. A credential
+is a staff id and the person's secret, checked against its scrypt hash. Wrong credentials
+lock the entry with a growing delay (the tries survive a restart), and a refusal never
+says which part was wrong: an unknown staff id costs the same scrypt as a wrong secret.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from foundation.clock import Clock
+from kiosk.pickup_secrets import AttemptLimiter, hash_secret, verify_secret
+from kiosk.service_state import StaffPerson
+
+if TYPE_CHECKING:
+    from kiosk.config import MaintenanceSection
+    from wire.v1 import KioskStaff
+
+#: what each role may do in maintenance, in the order the maintenance screen lists it:
+#: hall staff look after consumables and lockers (paper, jams, a card left in, filling and
+#: recalling compartments), never the queue, configuration or logs
+PAGES = ("consumables", "lockers", "devices", "queue", "configuration", "logs")
+ROLES: dict[str, frozenset[str]] = {
+    "technician": frozenset(PAGES),
+    "hall_staff": frozenset({"consumables", "lockers"}),
+}
+
+#: the one key of the entry's tries: a lockout holds for every staff id, so guessing ids
+#: does not get round it
+_ENTRY = "entry"
+#: verified when the staff id is unknown, so a guess costs the same either way
+_DUMMY_HASH = hash_secret("no such staff member")
+
+
+def may(role: str, page: str) -> bool:
+    return page in ROLES.get(role, frozenset())
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Wrong credentials or a locked entry; which part was wrong is never said."""
+    locked_until: datetime | None
+
+
+class StaffAccess:
+    def __init__(self, data_dir: Path, settings: "MaintenanceSection", clock: Clock) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._staff: dict[str, "KioskStaff"] = {}
+        self._tries = AttemptLimiter(data_dir / "maintenance" / "entry-tries.json",
+                                     max_tries=settings.max_tries, lockout_s=settings.lockout_s,
+                                     max_lockout_s=settings.max_lockout_s, clock=clock)
+
+    def update(self, staff: Iterable["KioskStaff"] | None) -> None:
+        """The staff list of the desired state just applied (None: the district did not
+        send one, so no one may enter)."""
+        with self._lock:
+            self._staff = {person.staff_id: person for person in staff or ()}
+
+    def locked_until(self) -> datetime | None:
+        state = self._tries.state(_ENTRY)
+        return state.locked_until if state.locked(self._clock.now()) else None
+
+    def check(self, staff_id: str, secret: str) -> StaffPerson | Refused:
+        locked = self.locked_until()
+        if locked is not None:
+            return Refused(locked)
+        with self._lock:
+            person = self._staff.get(staff_id)
+        matches = verify_secret(secret, person.secret_hash if person else _DUMMY_HASH)
+        if person is not None and matches:
+            self._tries.succeeded(_ENTRY)
+            return StaffPerson(person.staff_id, person.role)
+        state = self._tries.failed(_ENTRY)
+        return Refused(state.locked_until if state.locked(self._clock.now()) else None)
