@@ -101,6 +101,7 @@ def authenticate(session: Session, *, kiosk_id: str | None, timestamp: str | Non
     if not verify_ed25519(kiosk.signing_public_key, signature_bytes, message):
         raise ProblemError(401, "bad_signature", "signature does not verify")
     remember_nonce(session, kiosk_id, nonce, now=now, window_s=window_s)
+    kiosk.last_contact_at = now
     return KioskPrincipal(kiosk.kiosk_id, kiosk.hall_code, kiosk.cohort, kiosk.signing_public_key)
 
 
