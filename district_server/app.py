@@ -3,6 +3,7 @@ and what `kiosk demo` embeds (SQLite in its data directory)."""
 from __future__ import annotations
 
 import logging
+import threading
 from email.utils import formatdate
 
 from fastapi import FastAPI, Response
@@ -19,6 +20,7 @@ from district_server.citizens.routes import router as citizens_router
 from district_server.context import ServerContext
 from district_server.crypto import DistrictKeyring
 from district_server.db import Database
+from district_server.kiosks import alerts
 from district_server.kiosks.routes import router as kiosks_router
 from district_server.limits import BodyLimitMiddleware
 from district_server.migrations import upgrade
@@ -86,8 +88,38 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
     for router in (kiosks_router, submissions_router, blobs_router, catalogue_router,
                    citizens_router, staff_router, web_router):
         app.include_router(router)
+    sweeper = AlertSweeper(ctx)
+    app.router.add_event_handler("startup", sweeper.start)
+    app.router.add_event_handler("shutdown", sweeper.stop)
     app.router.add_event_handler("shutdown", ctx.db.dispose)
     return app
+
+
+class AlertSweeper:
+    """Raises and clears the alerts time decides (a silent kiosk) once a heartbeat, in every
+    worker: the sweep is idempotent, so workers racing it agree."""
+
+    def __init__(self, ctx: ServerContext) -> None:
+        self._ctx = ctx
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="alert-sweep", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        thresholds = self._ctx.settings.alerts
+        while not self._stop.wait(thresholds.heartbeat_s):
+            try:
+                with self._ctx.db.transaction() as session:
+                    alerts.sweep(session, thresholds=thresholds, now=self._ctx.now())
+            except Exception:  # a failed sweep must not end sweeping: the next one retries
+                log.exception("alert sweep failed")
 
 
 def app_from_environment() -> FastAPI:

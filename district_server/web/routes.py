@@ -308,7 +308,7 @@ def console_fleet(request: Request, ctx: ServerContext = Depends(get_context)) -
         return member
     csrf = _csrf_of(request.cookies[COOKIE])
     with ctx.db.transaction() as session:
-        kiosk_views: list[schemas.KioskView] = staff.fleet(session, member).kiosks
+        kiosk_views: list[schemas.KioskView] = staff.fleet(session, member, now=ctx.now()).kiosks
     rows = []
     for k in kiosk_views:
         reported = k.reported
@@ -318,13 +318,15 @@ def console_fleet(request: Request, ctx: ServerContext = Depends(get_context)) -
                       text(k.hall_code), text(reported.get("queue_depth", "—")),
                       text(reported.get("oldest_unsent_age_s", "—")), text(devices or "—"),
                       text(k.reported_at.strftime("%m-%d %H:%M") if k.reported_at else "—"),
+                      text(k.last_contact_at.strftime("%m-%d %H:%M:%S")
+                           if k.last_contact_at else "—"),
                       "<br>".join(text(a) for a in k.alarms) or "—",
                       post_button(f"/console/kiosks/{k.kiosk_id}/revoke", "吊销 Revoke",
                                   {"csrf": csrf}, button_id=f"revoke-{k.kiosk_id}")],
                      "overdue" if k.alarms else ""))
     return HTMLResponse(page("设备 Fleet", _nav(member, csrf) + table(
         ["终端 Kiosk", "大厅 Hall", "待发 Queue", "最久未发(s) Oldest unsent",
-         "设备 Devices", "上报 Reported", "告警 Alarms", ""], rows)))
+         "设备 Devices", "上报 Reported", "联系 Last contact", "告警 Alarms", ""], rows)))
 
 
 @router.get("/console/staff", response_class=HTMLResponse)
