@@ -32,6 +32,9 @@ class AlertThresholds(BaseModel):
     oldest_unsent_h: float = Field(default=4.0, gt=0)
     clock_skew_s: float = Field(default=30.0, gt=0)
     disk_low_bytes: int = Field(default=500_000_000, ge=0)
+    #: a notice that could not be sent is retried after this, doubling up to the cap
+    notice_retry_base_s: float = Field(default=30.0, gt=0)
+    notice_retry_cap_s: float = Field(default=3600.0, gt=0)
 
 
 class Settings(BaseModel):
