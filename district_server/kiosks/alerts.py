@@ -19,6 +19,7 @@ from district_server.errors import ProblemError
 from district_server.kiosks.models import Kiosk, KioskAlarm
 from district_server.roles import Permission
 from district_server.settings import AlertThresholds
+from district_server.staff import schemas
 from district_server.staff.accounts import StaffMember
 
 #: Device availabilities that mean the device cannot serve (wire.v1.DeviceHealth).
@@ -154,7 +155,9 @@ def clear_alert(session: Session, kiosk_id: str, kind: str, *, now: datetime) ->
 
 def evaluate_reported(session: Session, kiosk_id: str, reported: dict[str, Any], *,
                       thresholds: AlertThresholds, now: datetime) -> None:
-    """Raise and clear the alerts the reported state decides; a report is also contact."""
+    """Raise and clear the alerts the reported state decides."""
+    # one query loads the kiosk's alerts into the session: the rules' lookups then cost none
+    session.scalars(select(KioskAlarm).where(KioskAlarm.kiosk_id == kiosk_id)).all()
     for kind, rule in REPORTED_RULES.items():
         condition = rule(reported, thresholds)
         if condition is None:
@@ -178,18 +181,8 @@ def sweep(session: Session, *, thresholds: AlertThresholds, now: datetime) -> No
             clear_alert(session, kiosk.kiosk_id, KIOSK_SILENT, now=now)
 
 
-@dataclass(frozen=True)
-class AlertView:
-    kiosk_id: str
-    hall_code: str
-    kind: str
-    detail: str
-    raised_at: datetime
-    acknowledged_at: datetime | None
-    acknowledged_by: str | None
-
-
-def open_alerts(session: Session, member: StaffMember, *, now: datetime) -> list[AlertView]:
+def open_alerts(session: Session, member: StaffMember, *,
+                now: datetime) -> list[schemas.AlertView]:
     """The raised, uncleared alerts of the member's hall (all halls for the district)."""
     member.require(Permission.alerts)
     query = (select(KioskAlarm, Kiosk.hall_code).join(Kiosk, Kiosk.kiosk_id == KioskAlarm.kiosk_id)
@@ -198,9 +191,10 @@ def open_alerts(session: Session, member: StaffMember, *, now: datetime) -> list
              .order_by(KioskAlarm.opened_at, KioskAlarm.kiosk_id, KioskAlarm.kind))
     if not member.all_halls:
         query = query.where(Kiosk.hall_code == member.hall_code)
-    return [AlertView(alarm.kiosk_id, hall, alarm.kind, alarm.detail,
-                      alarm.raised_at or alarm.opened_at, alarm.acknowledged_at,
-                      alarm.acknowledged_by)
+    return [schemas.AlertView(kiosk_id=alarm.kiosk_id, hall_code=hall, kind=alarm.kind,
+                              detail=alarm.detail, raised_at=alarm.raised_at or alarm.opened_at,
+                              acknowledged_at=alarm.acknowledged_at,
+                              acknowledged_by=alarm.acknowledged_by)
             for alarm, hall in session.execute(query)]
 
 

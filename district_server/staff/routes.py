@@ -177,7 +177,7 @@ def open_alerts(member: Staff, ctx: ServerContext = Depends(get_context)) -> sch
     """The raised, uncleared alerts of the hall's kiosks (every hall: administrators)."""
     with ctx.db.transaction() as session:
         found = alerts.open_alerts(session, member, now=ctx.now())
-    return schemas.Alerts(alerts=[schemas.AlertView(**vars(alert)) for alert in found])
+    return schemas.Alerts(alerts=found)
 
 
 @router.post("/v1/staff/alerts/{kiosk_id}/{kind}/acknowledge", status_code=204,

@@ -454,7 +454,7 @@ def console_alerts_json(request: Request, ctx: ServerContext = Depends(get_conte
         return Response(status_code=403)
     with ctx.db.transaction() as session:
         found = alerts.open_alerts(session, member, now=ctx.now())
-    listing = schemas.Alerts(alerts=[schemas.AlertView(**vars(alert)) for alert in found])
+    listing = schemas.Alerts(alerts=found)
     return Response(listing.model_dump_json(), media_type="application/json",
                     headers={"Cache-Control": "no-store"})
 
