@@ -180,8 +180,9 @@ class KioskCore:
     def reported(self) -> dict[str, object]:
         """What the core adds to the reported state: the catalogue really in use, what of
         the desired state it refused, every device's health with its consumables and doors,
-        and whether a citizen session runs (never who)."""
-        return {"catalogue_version": self.catalogue.edition().version,
+        free compartments by size, and whether a citizen session runs (never who)."""
+        free = {"free_compartments": self.pickup.free_compartments()} if self.pickup else {}
+        return {**free, "catalogue_version": self.catalogue.edition().version,
                 "refused": {k: v[:500] for k, v in self.refused().items()},
                 "devices": {name: device_health(device.kind, device.status)
                             for name, device in self.devices.devices.items()},

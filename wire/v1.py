@@ -567,7 +567,7 @@ UnitStateName = Literal["full", "low", "out", "jammed", "open", "closed", "occup
                         "unknown"]
 #: ReportedState fields (top level, and inside each DeviceHealth) a kiosk sends only to a
 #: server listing FEATURE_FLEET_REPORT (`refused` is newer than the previous release too).
-FLEET_REPORT_FIELDS = frozenset({"refused", "session_active"})
+FLEET_REPORT_FIELDS = frozenset({"refused", "session_active", "free_compartments"})
 FLEET_REPORT_DEVICE_FIELDS = frozenset({"kind", "units"})
 
 
@@ -602,6 +602,9 @@ class ReportedState(Request):
                                    "catalogue, a configuration key) and why; empty: none")
     session_active: bool | None = Field(default=None, description="a citizen is mid-journey "
                                         "(nothing about who); FEATURE_FLEET_REPORT")
+    free_compartments: dict[Literal["S", "M", "L", "XL"], Annotated[int, Field(ge=0)]] | None = \
+        Field(default=None, description="locker compartments holding or reserved for no "
+                                        "parcel, by size; FEATURE_FLEET_REPORT")
 
 
 class KioskStateView(Response):

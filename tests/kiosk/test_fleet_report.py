@@ -38,6 +38,8 @@ def test_devices_consumables_and_session_reach_the_district(district, make_core)
     assert reported["session_active"] is True
     lockers = core.devices.for_role("locker_bank")[0]
     assert reported["devices"][lockers.name]["kind"] == "locker"
+    sizes = [c.size for c in lockers.compartments.values()]
+    assert reported["free_compartments"] == {size: sizes.count(size) for size in set(sizes)}
 
     printer.simulate("paper", level="ok")
     wait_for_unit(printer, "paper", "full")
