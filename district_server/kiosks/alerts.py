@@ -198,6 +198,16 @@ def open_alerts(session: Session, member: StaffMember, *,
             for alarm, hall in session.execute(query)]
 
 
+def history(session: Session, member: StaffMember, kiosk_id: str) -> list[KioskAlarm]:
+    """Every alert kind the kiosk ever had, the latest opening of each, newest first."""
+    member.require(Permission.alerts)
+    kiosk = session.get(Kiosk, kiosk_id)
+    if kiosk is None or not member.may_see_hall(kiosk.hall_code):
+        raise ProblemError(404, "no_such_kiosk", kiosk_id)
+    return list(session.scalars(select(KioskAlarm).where(KioskAlarm.kiosk_id == kiosk_id)
+                                .order_by(KioskAlarm.opened_at.desc())))
+
+
 def acknowledge(session: Session, member: StaffMember, kiosk_id: str, kind: str, *,
                 now: datetime) -> None:
     """Someone is on it: the alert stays open (until its condition clears) but is no longer

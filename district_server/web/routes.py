@@ -319,7 +319,8 @@ def console_fleet(request: Request, ctx: ServerContext = Depends(get_context)) -
             for name, d in sorted(reported.get("devices", {}).items()))
         versions = " / ".join(str(reported.get(key) or "—")
                               for key in ("app_version", "catalogue_version"))
-        rows.append(([f"<span id='kiosk-{text(k.kiosk_id)}'>{text(k.kiosk_id)}</span>",
+        rows.append(([f"<a id='kiosk-{text(k.kiosk_id)}' href='/console/kiosks/"
+                      f"{quote(k.kiosk_id)}'>{text(k.kiosk_id)}</a>",
                       text(k.hall_code), text(reported.get("queue_depth", "—")),
                       text(reported.get("oldest_unsent_age_s", "—")), text(devices or "—"),
                       text(versions),
@@ -465,3 +466,49 @@ def console_acknowledge(kiosk_id: str, kind: str, form: Checked,
     with ctx.db.transaction() as session:
         alerts.acknowledge(session, form.member, kiosk_id, kind, now=ctx.now())
     return Response(status_code=204)
+
+
+def _when(value) -> str:
+    return value.strftime("%m-%d %H:%M:%S") if value else "—"
+
+
+@router.get("/console/kiosks/{kiosk_id}", response_class=HTMLResponse)
+def console_kiosk(kiosk_id: str, request: Request,
+                  ctx: ServerContext = Depends(get_context)) -> Response:
+    """One kiosk: its devices with consumables and doors, what it reports, its alerts (the
+    latest opening of each kind, cleared ones too)."""
+    member = _viewer(request, ctx, Permission.fleet, "终端 Kiosk")
+    if isinstance(member, Response):
+        return member
+    csrf = _csrf_of(request.cookies[COOKIE])
+    try:
+        with ctx.db.transaction() as session:
+            found = alerts.history(session, member, kiosk_id)
+            view = next(k for k in staff.fleet(session, member, now=ctx.now()).kiosks
+                        if k.kiosk_id == kiosk_id)
+    except (ProblemError, StopIteration):
+        return HTMLResponse(page("终端 Kiosk", "<p>未找到 No such kiosk</p>"), status_code=404)
+    reported = dict(view.reported)
+    devices = reported.pop("devices", {}) or {}
+    device_rows = [([text(name), text(d.get("kind")), text(d.get("availability")),
+                     text(d.get("severity")), text(d.get("detail")),
+                     text(", ".join(f"{u} {v}" for u, v in sorted((d.get("units") or {}).items())))],
+                    "overdue" if d.get("severity") == "error" else "")
+                   for name, d in sorted(devices.items())]
+    state_rows = [([text(key), text(json.dumps(value, ensure_ascii=False))], "")
+                  for key, value in sorted(reported.items())]
+    alert_rows = [([text(a.kind), text(a.detail), text(_when(a.raised_at or a.opened_at)),
+                    text(_when(a.acknowledged_at)) + (f" {text(a.acknowledged_by)}"
+                                                      if a.acknowledged_by else ""),
+                    text(_when(a.resolved_at))], "" if a.resolved_at else "overdue")
+                  for a in found]
+    body = (_nav(member, csrf)
+            + f"<p id='kiosk-summary'>{text(view.kiosk_id)} · {text(view.hall_code)} · "
+              f"联系 Last contact {text(_when(view.last_contact_at))}</p>"
+            + "<h2>设备 Devices</h2>" + table(["设备 Device", "类型 Kind", "状态 Availability",
+                                              "级别 Severity", "详情 Detail",
+                                              "耗材与门 Consumables, doors"], device_rows)
+            + "<h2>告警 Alerts</h2>" + table(["告警 Alert", "详情 Detail", "发生 Raised",
+                                             "知悉 Acknowledged", "解除 Cleared"], alert_rows)
+            + "<h2>上报 Reported</h2>" + table(["字段 Field", "值 Value"], state_rows))
+    return HTMLResponse(page(f"终端 Kiosk {kiosk_id}", body))

@@ -146,3 +146,16 @@ def test_hall_staff_see_their_hall_and_the_district_sees_all(kiosk, client, ctx)
     north_ack = f"/v1/staff/alerts/{other.kiosk_id}/paper_low/acknowledge"
     assert client.post(north_ack, headers=staff_headers(ctx, client, "clerk", staff_id="c2")
                        ).status_code == 404
+
+
+def test_a_kiosk_page_shows_its_devices_and_its_alerts_cleared_ones_too(kiosk, client, ctx):
+    from tests.district_server.test_access import _console_session
+    report(kiosk, {"devices": printer(paper="low")})
+    report(kiosk, {"devices": printer(paper="full")})
+    report(kiosk, {"devices": lockers(c3="jammed")})
+    _console_session(ctx, client, "technician")
+    page = client.get(f"/console/kiosks/{kiosk.kiosk_id}")
+    assert page.status_code == 200, page.text
+    assert "paper full" in page.text and "compartment-3 jammed" in page.text
+    assert "paper_low" in page.text and "door_jammed" in page.text       # cleared and open
+    assert client.get("/console/kiosks/no-such-kiosk").status_code == 404
