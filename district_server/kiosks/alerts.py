@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -169,16 +169,19 @@ def evaluate_reported(session: Session, kiosk_id: str, reported: dict[str, Any],
 
 def sweep(session: Session, *, thresholds: AlertThresholds, now: datetime) -> None:
     """The alerts time decides: a kiosk silent for `silent_after_heartbeats` heartbeats is
-    raised; one heard from again is cleared."""
+    raised; one heard from again is cleared. Two queries whatever the fleet's size."""
     silent_since = now - timedelta(seconds=thresholds.heartbeat_s
                                    * thresholds.silent_after_heartbeats)
-    for kiosk in session.scalars(select(Kiosk).where(Kiosk.revoked_at.is_(None))):
-        last = kiosk.last_contact_at or kiosk.enrolled_at
-        if last < silent_since:
-            raise_alert(session, kiosk.kiosk_id, KIOSK_SILENT,
-                        f"no contact since {last.isoformat(timespec='seconds')}", now=now)
-        else:
-            clear_alert(session, kiosk.kiosk_id, KIOSK_SILENT, now=now)
+    last = func.coalesce(Kiosk.last_contact_at, Kiosk.enrolled_at)
+    for kiosk_id, heard in session.execute(select(Kiosk.kiosk_id, last).where(
+            Kiosk.revoked_at.is_(None), last < silent_since)):
+        stamp = heard.isoformat(timespec="seconds") if isinstance(heard, datetime) else heard
+        raise_alert(session, kiosk_id, KIOSK_SILENT, f"no contact since {stamp}", now=now)
+    for alarm in session.scalars(select(KioskAlarm).join(
+            Kiosk, Kiosk.kiosk_id == KioskAlarm.kiosk_id).where(
+            KioskAlarm.kind == KIOSK_SILENT, KioskAlarm.resolved_at.is_(None),
+            or_(Kiosk.revoked_at.is_not(None), last >= silent_since))):
+        alarm.resolved_at = now
 
 
 def open_alerts(session: Session, member: StaffMember, *,
