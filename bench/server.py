@@ -1,6 +1,9 @@
 """District server throughput: heartbeats (signed PATCH of reported state) and submission
 PUTs per second with latency percentiles, on SQLite and PostgreSQL, beside the trivial
-GET /v1/health of the same server as the floor. One bounded run; prints JSON.
+GET /v1/health of the same server as the floor; and a fleet (default 5,000 kiosks, each
+reporting every 30 s) as an open-loop arrival rate: latency counts from each request's
+scheduled time, so a server falling behind shows in p99, beside GET /v1/health at the same
+rate. One bounded run; prints JSON.
 
 The server runs as `district-server run` in its own process (one uvicorn worker), the load
 comes from CONCURRENCY client threads with keep-alive connections on loopback.
@@ -88,6 +91,90 @@ def measure(label: str, calls, expected: set[int]) -> dict:
             "failures": failures}
 
 
+FLEET_KIOSKS = 5000
+FLEET_INTERVAL_S = 30.0
+FLEET_SECONDS = 20.0
+OPEN_LOOP_THREADS = 64
+
+
+def open_loop(label: str, calls, rate_per_s: float, expected: set[int]) -> dict:
+    """Start call i at i / rate seconds whatever the answers before it did; ms latencies from
+    the scheduled start (no coordinated omission)."""
+    print(f"phase:   {label} (open loop, {rate_per_s:.0f}/s)", file=sys.stderr, flush=True)
+    latencies, failures = [], 0
+
+    def one(call, scheduled: float) -> None:
+        nonlocal failures
+        try:
+            status = call()
+        except httpx.HTTPError:
+            status = None
+        latencies.append((time.perf_counter() - scheduled) * 1000)
+        if status not in expected:
+            failures += 1
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(OPEN_LOOP_THREADS) as pool:
+        for index, call in enumerate(calls):
+            scheduled = start + index / rate_per_s
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(one, call, scheduled)
+    latencies.sort()
+    elapsed = time.perf_counter() - start
+    return {"requests": len(latencies), "offered_per_second": round(rate_per_s, 1),
+            "achieved_per_second": round(len(latencies) / elapsed, 1),
+            "p50_ms": round(statistics.median(latencies), 2),
+            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 2),
+            "failures": failures}
+
+
+def bench_fleet(db: str, base: str, key, district) -> dict:
+    """FLEET_KIOSKS kiosks (registered straight in the database, one signing key for all)
+    each PATCHing its reported state every FLEET_INTERVAL_S, for FLEET_SECONDS."""
+    from datetime import datetime, timezone
+
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from district_server.db import Database
+    from district_server.kiosks.models import Kiosk
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    database = Database(db)
+    with database.transaction() as session:
+        now = datetime.now(timezone.utc)
+        session.add_all(Kiosk(kiosk_id=f"fleet-{n:05d}", signing_public_key=public,
+                              hall_code=f"HALL-{n % 50:02d}", cohort="default",
+                              enrolled_at=now, last_contact_at=now, desired_version=0,
+                              reported_json="{}") for n in range(FLEET_KIOSKS))
+    database.dispose()
+    rate = FLEET_KIOSKS / FLEET_INTERVAL_S
+    count = int(rate * FLEET_SECONDS)
+    limits = httpx.Limits(max_connections=OPEN_LOOP_THREADS,
+                          max_keepalive_connections=OPEN_LOOP_THREADS)
+    with httpx.Client(base_url=base, timeout=30, limits=limits) as client:
+        def kiosk(n: int) -> KioskDouble:
+            double = KioskDouble(client, f"fleet-{n % FLEET_KIOSKS:05d}")
+            double.key, double.district = key, district
+            return double
+
+        def report(n: int) -> dict:
+            delta = {"queue_depth": n % 3, "session_active": n % 2 == 0}
+            if n % 10 == 0:    # now and then a device changes too (alert rules run)
+                delta["devices"] = {"receipt_printer": {
+                    "availability": "online", "severity": "ok", "kind": "printer",
+                    "units": {"paper": "low" if n % 20 == 0 else "full"}}}
+            return delta
+        health = [lambda: client.get("/v1/health").status_code for _ in range(count)]
+        heartbeats = [lambda n=n: kiosk(n).request(
+            "PATCH", f"/v1/kiosks/fleet-{n % FLEET_KIOSKS:05d}/state", report(n)).status_code
+            for n in range(count)]
+        return {"kiosks": FLEET_KIOSKS, "interval_s": FLEET_INTERVAL_S,
+                "baseline_health": open_loop("fleet health", health, rate, {204}),
+                "heartbeat_patch_state": open_loop("fleet heartbeats", heartbeats, rate,
+                                                   {200})}
+
+
 def bench_backend(db: str, work: Path) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -133,6 +220,8 @@ def bench_backend(db: str, work: Path) -> dict:
         replays = [lambda i=i: as_client(i).put(envelopes[i]).status_code
                    for i in range(REQUESTS)]
         result["submission_put_replay"] = measure("replay", replays, {200})
+        if FLEET_KIOSKS:
+            result["fleet"] = bench_fleet(db, base, kiosk.key, kiosk.district)
         for client in clients:
             client.close()
         return result
@@ -142,15 +231,20 @@ def bench_backend(db: str, work: Path) -> dict:
 
 
 def main() -> int:
-    global REQUESTS
+    global REQUESTS, FLEET_KIOSKS, FLEET_SECONDS
     import argparse
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=REQUESTS,
                         help="requests per measurement (default %(default)s, or "
                              "$BENCH_SERVER_REQUESTS)")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--fleet", type=int, default=FLEET_KIOSKS,
+                        help="kiosks reporting every 30 s, open loop (default %(default)s; "
+                             "0: skip)")
+    parser.add_argument("--fleet-seconds", type=float, default=FLEET_SECONDS,
+                        help="how long the fleet runs (default %(default)s)")
     args = parser.parse_args()
-    REQUESTS = args.requests
+    REQUESTS, FLEET_KIOSKS, FLEET_SECONDS = args.requests, args.fleet, args.fleet_seconds
     report = {"requests_per_measurement": REQUESTS, "concurrency": CONCURRENCY,
               "server": "district-server run, 1 uvicorn worker, loopback"}
     with tempfile.TemporaryDirectory() as scratch:

@@ -3,6 +3,10 @@ and what `kiosk demo` embeds (SQLite in its data directory)."""
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
+from typing import Mapping
 from email.utils import formatdate
 
 from fastapi import FastAPI, Response
@@ -19,9 +23,12 @@ from district_server.citizens.routes import router as citizens_router
 from district_server.context import ServerContext
 from district_server.crypto import DistrictKeyring
 from district_server.db import Database
+from district_server.kiosks import alerts
 from district_server.kiosks.routes import router as kiosks_router
 from district_server.limits import BodyLimitMiddleware
 from district_server.migrations import upgrade
+from district_server.notices import service as notices
+from district_server.notices.senders import NoticeSender, default_senders
 from district_server.settings import Settings
 from district_server.staff.routes import router as staff_router
 from district_server.submissions.routes import router as submissions_router
@@ -75,18 +82,63 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
     app.add_middleware(BodyLimitMiddleware, settings=settings)
 
     @app.get(v1.PATH_HEALTH, status_code=204, response_class=Response, tags=["health"],
-             responses={204: {"description": "X-Kiosk-Api and Date headers"}})
+             responses={204: {"description": "X-Kiosk-Api, X-District-Features and Date headers"}})
     def health() -> Response:
         """204 with X-Kiosk-Api and Date; anything else means a captive portal or a proxy."""
         return Response(status_code=204, headers={
             v1.HEADER_API: v1.API_VERSION,
+            v1.HEADER_SERVER_FEATURES: v1.FEATURE_FLEET_REPORT,
             "Date": formatdate(ctx.now().timestamp(), usegmt=True)})
 
     for router in (kiosks_router, submissions_router, blobs_router, catalogue_router,
                    citizens_router, staff_router, web_router):
         app.include_router(router)
+    sweeper = app.state.sweeper = AlertSweeper(ctx)
+    app.router.add_event_handler("startup", sweeper.start)
+    app.router.add_event_handler("shutdown", sweeper.stop)
     app.router.add_event_handler("shutdown", ctx.db.dispose)
     return app
+
+
+class AlertSweeper:
+    """Once a heartbeat, in every worker: raises and clears the alerts time decides (a silent
+    kiosk), enqueues their notices to the people on call and sends what is due. All of it is
+    idempotent or claimed, so workers racing each other agree."""
+
+    def __init__(self, ctx: ServerContext,
+                 senders: Mapping[str, NoticeSender] | None = None) -> None:
+        self._ctx = ctx
+        self._senders = senders if senders is not None else default_senders()
+        self._worker = f"{socket.gethostname()}-{os.getpid()}"[:80]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="alert-sweep", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        thresholds = self._ctx.settings.alerts
+        while not self._stop.wait(thresholds.heartbeat_s):
+            try:
+                self.sweep_once()
+            except Exception:  # a failed sweep must not end sweeping: the next one retries
+                log.exception("alert sweep failed")
+
+    def sweep_once(self) -> int:
+        """Returns how many notices were sent."""
+        thresholds = self._ctx.settings.alerts
+        with self._ctx.db.transaction() as session:
+            alerts.sweep(session, thresholds=thresholds, now=self._ctx.now())
+            notices.notify_alerts(session, now=self._ctx.now())
+        return notices.deliver_due(self._ctx.db, self._senders, now=self._ctx.now,
+                                   worker=self._worker,
+                                   retry_base_s=thresholds.notice_retry_base_s,
+                                   retry_cap_s=thresholds.notice_retry_cap_s)
 
 
 def app_from_environment() -> FastAPI:

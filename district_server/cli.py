@@ -1,5 +1,5 @@
 """`district-server [--data-dir DIR] [--db URL] COMMAND`: run, migrate, enroll-token,
-staff-add, staff-revoke, kiosk-revoke, purge, keys, catalogue, backup. Exit codes as the kiosk
+staff-add, on-call-add, staff-revoke, kiosk-revoke, purge, keys, catalogue, backup. Exit codes as the kiosk
 CLI: 0 ok, 1 failed, 2 usage, 3 configuration, 5 data."""
 from __future__ import annotations
 
@@ -90,6 +90,27 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return EXIT_DATA
     print(f"staff {args.staff_id} ({args.role}) added")
+    return EXIT_OK
+
+
+def cmd_on_call_add(args: argparse.Namespace) -> int:
+    """Put someone on call for a hall's alerts for one shift."""
+    from datetime import datetime
+
+    from district_server.app import build_context
+    from district_server.notices.service import add_on_call
+    ctx = build_context(_settings(args, publish_catalogue_on_start=False))
+    try:
+        starts, ends = (datetime.fromisoformat(value) for value in (args.starts, args.ends))
+        if starts.tzinfo is None or ends.tzinfo is None:
+            raise ValueError("--from and --to need a UTC offset, e.g. 2026-12-05T20:00+08:00")
+        with ctx.db.transaction() as session:
+            add_on_call(session, hall_code=args.hall, name=args.name, channel=args.channel,
+                        recipient=args.recipient, starts_at=starts, ends_at=ends)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_DATA
+    print(f"{args.name} on call for {args.hall} from {starts.isoformat()} to {ends.isoformat()}")
     return EXIT_OK
 
 
@@ -232,6 +253,16 @@ def parser() -> argparse.ArgumentParser:
     staff.add_argument("--password-stdin", action="store_true",
                        help="read the password from the first line of standard input")
     staff.set_defaults(func=cmd_staff_add)
+    on_call = commands.add_parser("on-call-add", help="put someone on call for a hall's alerts "
+                                                      "for one shift", parents=[common])
+    on_call.add_argument("--hall", required=True)
+    on_call.add_argument("--name", required=True)
+    on_call.add_argument("--channel", choices=["log", "webhook", "sms"], required=True)
+    on_call.add_argument("--recipient", required=True,
+                         help="webhook URL or phone number (log: any label)")
+    on_call.add_argument("--from", dest="starts", required=True, help="ISO time with offset")
+    on_call.add_argument("--to", dest="ends", required=True, help="ISO time with offset")
+    on_call.set_defaults(func=cmd_on_call_add)
     for name, what in (("staff-revoke", "a staff account"), ("kiosk-revoke", "a kiosk")):
         revoke = commands.add_parser(name, help=f"revoke {what} at once", parents=[common])
         revoke.add_argument("id")

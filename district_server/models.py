@@ -7,6 +7,7 @@ from district_server.catalogue import models as catalogue  # noqa: F401
 from district_server.citizens import models as citizens  # noqa: F401
 from district_server.db import Base
 from district_server.kiosks import models as kiosks  # noqa: F401
+from district_server.notices import models as notices  # noqa: F401
 from district_server import ratelimit  # noqa: F401
 from district_server.staff import models as staff  # noqa: F401
 from district_server.submissions import models as submissions  # noqa: F401

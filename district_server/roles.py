@@ -26,15 +26,16 @@ class Permission(StrEnum):
     reviews = "reviews"              # bad reviews (差评) and figures
     staff = "staff"                  # see and revoke staff accounts
     fleet = "fleet"                  # kiosks: state, alarms, revocation
+    alerts = "alerts"                # see and acknowledge the alerts of the hall's kiosks
 
 
 STAFF_ROLES = (Role.clerk, Role.supervisor, Role.technician, Role.administrator)
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.clerk: frozenset({Permission.cases, Permission.queue}),
+    Role.clerk: frozenset({Permission.cases, Permission.queue, Permission.alerts}),
     Role.supervisor: frozenset({Permission.cases, Permission.queue, Permission.reviews,
-                                Permission.staff}),
-    Role.technician: frozenset({Permission.fleet}),
+                                Permission.staff, Permission.alerts}),
+    Role.technician: frozenset({Permission.fleet, Permission.alerts}),
     Role.administrator: frozenset(Permission),
 }
 

@@ -19,6 +19,24 @@ DEFAULT_CATALOGUE_DIR = PACKAGE_DIR.parent / "config" / "catalogue"
 RateLimit = tuple[Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]]
 
 
+class AlertThresholds(BaseModel):
+    """When a kiosk's condition becomes an alert (district_server/kiosks/alerts.py)."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: kiosks contact the district this often while online (the kiosk's
+    #: queue.idle_sync_interval_s); silent for this many heartbeats: an alert
+    heartbeat_s: float = Field(default=30.0, gt=0)
+    silent_after_heartbeats: int = Field(default=3, ge=1)
+    #: a locker door open longer than this was left open
+    door_left_open_s: float = Field(default=120.0, ge=0)
+    oldest_unsent_h: float = Field(default=4.0, gt=0)
+    clock_skew_s: float = Field(default=30.0, gt=0)
+    disk_low_bytes: int = Field(default=500_000_000, ge=0)
+    #: a notice that could not be sent is retried after this, doubling up to the cap
+    notice_retry_base_s: float = Field(default=30.0, gt=0)
+    notice_retry_cap_s: float = Field(default=3600.0, gt=0)
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -64,6 +82,7 @@ class Settings(BaseModel):
     #: Days a finished case keeps its decrypted application and scanned materials before
     #: `district-server purge` deletes them (personal information kept no longer than needed).
     application_retention_days: int = Field(default=180, ge=1)
+    alerts: AlertThresholds = Field(default_factory=AlertThresholds)
 
     @field_validator("kiosk_config")
     @classmethod

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from devices.model import Availability, DeviceEvent
+from devices.model import Availability, DeviceEvent, DeviceStatus
 from devices.registry import DeviceRegistry, build_registry
 from kiosk._version import __version__
 from kiosk.availability import JourneyAvailability, journey_availability
@@ -43,6 +43,14 @@ ConfigListener = Callable[[KioskConfig], None]
 
 #: how often `server_reachable` follows the sync worker's last pass
 SYNC_FOLLOW_INTERVAL_S = 5.0
+
+
+def device_health(kind: str, status: DeviceStatus) -> dict[str, object]:
+    """One device as the district sees it (wire.v1.DeviceHealth): reasons are technicians'
+    messages, never personal data (devices/model.py)."""
+    return {"availability": str(status.availability), "severity": str(status.severity),
+            "detail": status.reason[:500], "kind": kind,
+            "units": {unit: str(state) for unit, state in status.units.items()}}
 
 
 class KioskCore:
@@ -186,11 +194,17 @@ class KioskCore:
         return refused
 
     def reported(self) -> dict[str, object]:
-        """What the core adds to the reported state: the catalogue really in use, what
-        of the desired state it refused, and the service state."""
-        return {"catalogue_version": self.catalogue.edition().version,
+        """What the core adds to the reported state: the catalogue really in use, what of
+        the desired state it refused, the service state, every device's health with its
+        consumables and doors, free compartments by size, and whether a citizen session runs
+        (never who)."""
+        free = {"free_compartments": self.pickup.free_compartments()} if self.pickup else {}
+        return {**free, "catalogue_version": self.catalogue.edition().version,
                 "refused": {k: v[:500] for k, v in self.refused().items()},
-                "service_state": self.service.snapshot().as_dict(limit=500)}
+                "service_state": self.service.snapshot().as_dict(limit=500),
+                "devices": {name: device_health(device.kind, device.status)
+                            for name, device in self.devices.devices.items()},
+                "session_active": bool(self.session_active())}
 
     @cached_property
     def citizen_backends(self) -> "CitizenBackends":

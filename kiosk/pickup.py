@@ -285,6 +285,17 @@ class PickupService:
                                 f"({result.completion})")
         return result.value
 
+    def free_compartments(self) -> dict[str, int]:
+        """How many compartments of each size hold no parcel and none is reserved for."""
+        taken = {p.compartment for p in self.store.all().values()
+                 if p.state in (ParcelState.ASSIGNED, ParcelState.STORED, ParcelState.OVERDUE)}
+        free: dict[str, int] = {}
+        for number, compartment in self.lockers.compartments.items():
+            free.setdefault(compartment.size, 0)
+            if number not in taken:
+                free[compartment.size] += 1
+        return free
+
     def _awaiting_close(self, compartment: int) -> Parcel | None:
         return next((p for p in self.store.all().values()
                      if p.compartment == compartment and p.open_purpose), None)

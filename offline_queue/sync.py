@@ -6,7 +6,9 @@ responses, a server restored from an older backup), then each pending item in se
 order: its blobs first (skipped when present, uploaded resumably in checksummed chunks),
 then an idempotent PUT; only a receipt whose district signature, digest and ids verify
 marks it delivered. Then desired state (ETag, signature, staged and applied between
-citizen sessions), reported state (changed fields only), purge and blob collection.
+citizen sessions), reported state (changed fields only; the fields newer than the previous
+release only to a server that lists them on its health answer), purge and blob collection.
+Each cycle's signed requests are the kiosk's sign of life at the district.
 
 Errors are classified (offline_queue.errors): one item is quarantined with its reason
 and the others go on; a global fault pauses the queue and alerts; anything transient is
@@ -38,12 +40,14 @@ from offline_queue.identity import KioskIdentity
 from offline_queue.seal import verify_signed
 from offline_queue.store import DELIVERED, PENDING, Item, Outbox, retention_cutoff
 from offline_queue.transport import SignedTransport
-from wire.v1 import API_VERSION, FEATURE_BACKUP_WATERMARK, FEATURE_KIOSK_STAFF, HEADER_API, HEADER_CHUNK_SHA256, \
-    HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_UPLOAD_OFFSET, MAX_CHUNK_BYTES, PATH_BLOB, \
+from wire.v1 import API_VERSION, FEATURE_BACKUP_WATERMARK, FEATURE_FLEET_REPORT, \
+    FEATURE_KIOSK_STAFF, FLEET_REPORT_DEVICE_FIELDS, FLEET_REPORT_FIELDS, HEADER_API, \
+    HEADER_CHUNK_SHA256, HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_SERVER_FEATURES, \
+    HEADER_UPLOAD_OFFSET, MAX_CHUNK_BYTES, PATH_BLOB, \
     PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, PATH_CATALOGUE, PATH_DESIRED_STATE, PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, \
     PATH_SUBMISSION, BlobUploadCreated, BlobUploadProgress, DesiredState, Problem, \
     ReceiptsPage, ReportedState, SignedBackupWatermark, SignedDesiredState, SignedReceipt, \
-    sha256_hex, signed_message
+    features, sha256_hex, signed_message
 
 log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -53,7 +57,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 class SyncSettings:
     backoff_base_s: float = 30.0
     backoff_cap_s: float = 900.0
-    idle_sync_interval_s: float = 60.0
+    idle_sync_interval_s: float = 30.0
     desired_state_poll_s: float = 300.0
     desired_state_jitter_s: float = 60.0
     delivered_retention_s: float = 7 * 86400.0
@@ -176,6 +180,16 @@ def _report_changed(key: str, value: Any, reported: Any) -> bool:
     return abs(value - reported) >= tolerance
 
 
+def _without_fleet_fields(report: dict[str, Any]) -> dict[str, Any]:
+    """The report as a server of the previous release accepts it (its requests are strict)."""
+    kept = {key: value for key, value in report.items() if key not in FLEET_REPORT_FIELDS}
+    if kept.get("devices"):
+        kept["devices"] = {name: {key: value for key, value in device.items()
+                                  if key not in FLEET_REPORT_DEVICE_FIELDS}
+                           for name, device in kept["devices"].items()}
+    return kept
+
+
 def _parse(model: type[ModelT], response: requests.Response, what: str) -> ModelT:
     """The body as `model`; anything else is a transient fault (a proxy, a cut response)."""
     return _validate(model, _json(response, what), response, what)
@@ -244,6 +258,8 @@ class SyncWorker:
         self._rng = rng or random.SystemRandom()
         self._failures = 0
         self._next_desired_poll = 0.0
+        #: the optional request fields the server accepts (from its health answer)
+        self._server_features: set[str] = set()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -392,6 +408,7 @@ class SyncWorker:
         if response.status_code != 204 or response.headers.get(HEADER_API) != API_VERSION:
             raise CaptivePortal(f"GET {PATH_HEALTH} answered {response.status_code} without "
                                 f"{HEADER_API}: {API_VERSION} (captive portal or proxy)")
+        self._server_features = features(response.headers.get(HEADER_SERVER_FEATURES))
         server_time = _http_date(response.headers.get("Date", ""))
         if server_time is not None:
             offset = (server_time - self._clock.now()).total_seconds()
@@ -663,7 +680,9 @@ class SyncWorker:
             "last_errors": [status.last_error] if status.last_error else [],
         }
         report.update(self.report_extra())
-        return ReportedState.model_validate(report).model_dump(mode="json")
+        report = ReportedState.model_validate(report).model_dump(mode="json")
+        return report if FEATURE_FLEET_REPORT in self._server_features else \
+            _without_fleet_fields(report)
 
     def report_state(self) -> None:
         current = self.current_report()

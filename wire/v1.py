@@ -52,6 +52,11 @@ HEADER_FEATURES = "X-Kiosk-Features"
 FEATURE_LAST_KIOSK_SEQ = "last-kiosk-seq"        # EnrollResponse.last_kiosk_seq
 FEATURE_BACKUP_WATERMARK = "backup-watermark"    # ReceiptsPage.backup
 FEATURE_KIOSK_STAFF = "kiosk-staff"              # DesiredState.staff
+#: Response header of GET /v1/health: the optional request fields this server accepts
+#: (comma-separated). Requests are strict, so a kiosk sends a newer field only to a server
+#: that lists it here; a server of the previous release lists nothing.
+HEADER_SERVER_FEATURES = "X-District-Features"
+FEATURE_FLEET_REPORT = "fleet-report"            # FLEET_REPORT_FIELDS in ReportedState
 
 #: |server now - X-Kiosk-Timestamp| above this is 401; nonces are remembered at least this long.
 SIGNATURE_WINDOW_S = 300
@@ -588,11 +593,25 @@ class SignedDesiredState(Response):
     signature_b64: SignatureB64
 
 
+UnitStateName = Literal["full", "low", "out", "jammed", "open", "closed", "occupied", "empty",
+                        "unknown"]
+#: ReportedState fields (top level, and inside each DeviceHealth) a kiosk sends only to a
+#: server listing FEATURE_FLEET_REPORT (`refused` is newer than the previous release too).
+FLEET_REPORT_FIELDS = frozenset({"refused", "session_active", "free_compartments",
+                                 "service_state"})
+FLEET_REPORT_DEVICE_FIELDS = frozenset({"kind", "units"})
+
+
 class DeviceHealth(Request):
     availability: Literal["starting", "online", "busy", "offline", "noDevice", "hardwareError",
                           "userError"]
     severity: Literal["ok", "warning", "error"]
     detail: Annotated[str, Field(max_length=500)] = ""
+    kind: Code | None = Field(default=None, description="printer, camera, id_reader, "
+                              "code_reader, locker, ...; FEATURE_FLEET_REPORT")
+    units: dict[Annotated[str, Field(max_length=40)], UnitStateName] | None = Field(
+        default=None, max_length=200, description="consumables and doors: paper, "
+        "compartment-N; FEATURE_FLEET_REPORT")
 
 
 class ServiceStateReport(Request):
@@ -624,6 +643,11 @@ class ReportedState(Request):
                        description="what of the desired state the kiosk did not apply (the "
                                    "catalogue, a configuration key) and why; empty: none")
     service_state: ServiceStateReport | None = None
+    session_active: bool | None = Field(default=None, description="a citizen is mid-journey "
+                                        "(nothing about who); FEATURE_FLEET_REPORT")
+    free_compartments: dict[Literal["S", "M", "L", "XL"], Annotated[int, Field(ge=0)]] | None = \
+        Field(default=None, description="locker compartments holding or reserved for no "
+                                        "parcel, by size; FEATURE_FLEET_REPORT")
 
 
 class KioskStateView(Response):

@@ -21,6 +21,7 @@ from district_server.citizens.models import Appointment, DemoSeed, QueueTicket, 
 from district_server.context import ServerContext
 from district_server.crypto import verify_ed25519
 from district_server.errors import ProblemError
+from district_server.kiosks import alerts
 from district_server.kiosks.service import KioskPrincipal, remember_nonce
 from wire import v1
 
@@ -206,6 +207,9 @@ def staff_call(session: Session, ctx: ServerContext, principal: KioskPrincipal, 
                           holder_hmac=holder, created_at=now))
     audit.append(session, at=now, actor=f"kiosk:{principal.kiosk_id}", action="citizen.staff_call",
                  subject_hmac=holder, detail={"reason": reason})
+    alerts.raise_alert(session, principal.kiosk_id, alerts.STAFF_CALL,
+                       f"a citizen calls for staff ({reason}{', ' + journey if journey else ''})",
+                       now=now)
     return v1.StaffCallResponse(call_id=call_id, position=ahead, created_at=now)
 
 

@@ -22,6 +22,8 @@ class Kiosk(Base):
     #: Reported state merged from the deltas (JSON object).
     reported_json: Mapped[str] = mapped_column(Text, default="{}")
     reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    #: The last authenticated request (any signed request is a sign of life).
+    last_contact_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class EnrollmentToken(Base):
@@ -46,7 +48,10 @@ class SeenNonce(Base):
 
 
 class KioskAlarm(Base):
-    """An open problem the fleet dashboard shows (e.g. a kiosk_seq gap: a lost submission)."""
+    """An alert: a problem of one kiosk (and so of its hall) the fleet pages show, from the
+    moment its condition is seen (`opened_at`) until it is gone (`resolved_at`). A condition
+    that must last before it is news (a door left open) is raised at `raised_at`; None: raised
+    when opened. Staff acknowledge it (they are on it); it stays open until it clears."""
     __tablename__ = "kiosk_alarms"
     kiosk_id: Mapped[str] = mapped_column(String(40), ForeignKey("kiosks.kiosk_id"),
                                           primary_key=True)
@@ -54,3 +59,6 @@ class KioskAlarm(Base):
     detail: Mapped[str] = mapped_column(Text)
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    raised_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(80), nullable=True)

@@ -78,4 +78,5 @@ def report_state(kiosk_id: KioskIdPath, delta: v1.ReportedState, principal: Prin
                  ctx: ServerContext = Depends(get_context)) -> v1.KioskStateView:
     service.require_own(principal, kiosk_id)
     with ctx.db.transaction() as session:
-        return service.merge_reported(session, kiosk_id, delta, now=ctx.now())
+        return service.merge_reported(session, kiosk_id, delta, now=ctx.now(),
+                                      thresholds=ctx.settings.alerts)

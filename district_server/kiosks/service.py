@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 from district_server.audit import service as audit
 from district_server.crypto import DistrictKeyring, verify_ed25519
 from district_server.errors import ProblemError
+from district_server.kiosks import alerts
 from district_server.kiosks.models import EnrollmentToken, Kiosk, SeenNonce
 from district_server.roles import Permission
+from district_server.settings import AlertThresholds
 from district_server.staff.accounts import StaffMember, kiosk_staff
 from wire import v1
 
@@ -101,6 +103,7 @@ def authenticate(session: Session, *, kiosk_id: str | None, timestamp: str | Non
     if not verify_ed25519(kiosk.signing_public_key, signature_bytes, message):
         raise ProblemError(401, "bad_signature", "signature does not verify")
     remember_nonce(session, kiosk_id, nonce, now=now, window_s=window_s)
+    kiosk.last_contact_at = now
     return KioskPrincipal(kiosk.kiosk_id, kiosk.hall_code, kiosk.cohort, kiosk.signing_public_key)
 
 
@@ -141,7 +144,7 @@ def require_own(principal: KioskPrincipal, kiosk_id: str) -> None:
 
 
 def merge_reported(session: Session, kiosk_id: str, delta: v1.ReportedState, *,
-                   now: datetime) -> v1.KioskStateView:
+                   now: datetime, thresholds: AlertThresholds) -> v1.KioskStateView:
     kiosk = session.get(Kiosk, kiosk_id)
     reported = json.loads(kiosk.reported_json)
     changes = delta.model_dump(mode="json", exclude_unset=True)
@@ -151,6 +154,7 @@ def merge_reported(session: Session, kiosk_id: str, delta: v1.ReportedState, *,
     reported.update(changes)
     kiosk.reported_json = json.dumps(reported, sort_keys=True)
     kiosk.reported_at = now
+    alerts.evaluate_reported(session, kiosk_id, reported, thresholds=thresholds, now=now)
     return v1.KioskStateView(kiosk_id=kiosk_id, reported=reported, updated_at=now)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from district_server import ratelimit
 from district_server.context import ServerContext, get_context
 from district_server.errors import problem_responses
-from district_server.kiosks import service as kiosks
+from district_server.kiosks import alerts, service as kiosks
 from district_server.roles import Permission
 from district_server.staff import accounts, schemas, service
 from district_server.staff.accounts import StaffMember
@@ -168,7 +168,25 @@ def close_call(call_id: Annotated[str, Path(max_length=40)], member: Staff,
 def fleet(member: Staff, ctx: ServerContext = Depends(get_context)) -> schemas.Fleet:
     """Kiosks of the hall (every hall: administrators) with reported state and open alarms."""
     with ctx.db.transaction() as session:
-        return service.fleet(session, member)
+        return service.fleet(session, member, now=ctx.now())
+
+
+@router.get("/v1/staff/alerts", response_model=schemas.Alerts,
+            responses=problem_responses(401, 403))
+def open_alerts(member: Staff, ctx: ServerContext = Depends(get_context)) -> schemas.Alerts:
+    """The raised, uncleared alerts of the hall's kiosks (every hall: administrators)."""
+    with ctx.db.transaction() as session:
+        found = alerts.open_alerts(session, member, now=ctx.now())
+    return schemas.Alerts(alerts=found)
+
+
+@router.post("/v1/staff/alerts/{kiosk_id}/{kind}/acknowledge", status_code=204,
+             response_class=Response, responses=problem_responses(401, 403, 404))
+def acknowledge_alert(kiosk_id: KioskId, kind: Annotated[str, Path(max_length=40)],
+                      member: Staff, ctx: ServerContext = Depends(get_context)) -> Response:
+    with ctx.db.transaction() as session:
+        alerts.acknowledge(session, member, kiosk_id, kind, now=ctx.now())
+    return Response(status_code=204)
 
 
 @router.get("/v1/staff/bad-reviews", response_model=schemas.BadReviews,

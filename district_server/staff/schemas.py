@@ -68,7 +68,22 @@ class KioskView(v1.Response):
     desired_version: int
     reported: dict[str, Any]
     reported_at: datetime | None
+    last_contact_at: datetime | None = None
     alarms: list[str]
+
+
+class AlertView(v1.Response):
+    kiosk_id: str
+    hall_code: str
+    kind: str
+    detail: str
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+
+
+class Alerts(v1.Response):
+    alerts: list[AlertView]
 
 
 class Fleet(v1.Response):

@@ -15,7 +15,8 @@ from district_server.cases.service import assign_parcel, local_date
 from district_server.citizens.models import QueueTicket, StaffCall
 from district_server.context import ServerContext
 from district_server.errors import ProblemError
-from district_server.kiosks.models import Kiosk, KioskAlarm
+from district_server.kiosks import alerts
+from district_server.kiosks.models import Kiosk
 from district_server.staff import schemas
 from district_server.roles import Permission
 from district_server.staff.accounts import StaffMember
@@ -156,18 +157,19 @@ def call_next(session: Session, ctx: ServerContext, member: StaffMember, categor
     raise ProblemError(503, "busy", "try again")
 
 
-def fleet(session: Session, member: StaffMember) -> schemas.Fleet:
+def fleet(session: Session, member: StaffMember, *, now: datetime) -> schemas.Fleet:
     member.require(Permission.fleet)
     kiosks = select(Kiosk).order_by(Kiosk.kiosk_id)
     if not member.all_halls:
         kiosks = kiosks.where(Kiosk.hall_code == member.hall_code)
     alarms: dict[str, list[str]] = {}
-    for alarm in session.scalars(select(KioskAlarm).where(KioskAlarm.resolved_at.is_(None))):
-        alarms.setdefault(alarm.kiosk_id, []).append(f"{alarm.kind}: {alarm.detail}")
+    for alert in alerts.open_alerts(session, member, now=now):
+        alarms.setdefault(alert.kiosk_id, []).append(f"{alert.kind}: {alert.detail}")
     return schemas.Fleet(kiosks=[schemas.KioskView(
         kiosk_id=k.kiosk_id, hall_code=k.hall_code, cohort=k.cohort, enrolled_at=k.enrolled_at,
         desired_version=k.desired_version, reported=json.loads(k.reported_json),
-        reported_at=k.reported_at, alarms=alarms.get(k.kiosk_id, []))
+        reported_at=k.reported_at, last_contact_at=k.last_contact_at,
+        alarms=alarms.get(k.kiosk_id, []))
         for k in session.scalars(kiosks)])
 
 
@@ -187,6 +189,10 @@ def close_call(session: Session, ctx: ServerContext, member: StaffMember, call_i
     if call is None or call.status != "open" or not member.may_see_hall(call.hall_code):
         raise ProblemError(404, "no_such_call", "no open call with this id")
     call.status = "closed"
+    session.flush()
+    if not session.scalar(select(func.count()).select_from(StaffCall).where(
+            StaffCall.kiosk_id == call.kiosk_id, StaffCall.status == "open")):
+        alerts.clear_alert(session, call.kiosk_id, alerts.STAFF_CALL, now=ctx.now())
     audit.append(session, at=ctx.now(), actor=member.actor, action="staff.call_closed",
                  detail={"call": call_id})
 

@@ -22,7 +22,7 @@ from district_server.cases.models import Case
 from district_server.citizens import service as citizens
 from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError
-from district_server.kiosks import service as kiosks
+from district_server.kiosks import alerts, service as kiosks
 from district_server.roles import Permission
 from district_server.staff import accounts, schemas, service as staff
 from district_server.staff.routes import client_address, sign_in
@@ -200,7 +200,7 @@ def logout(form: Checked, request: Request,
 
 
 def _nav(member: staff.StaffMember, csrf: str) -> str:
-    links = ["<a href='/console'>大厅 Hall</a>"]
+    links = ["<a href='/console'>大厅 Hall</a>", "<a href='/console/alerts'>告警 Alerts</a>"]
     if member.may(Permission.fleet):
         links.append("<a href='/console/fleet'>设备 Fleet</a>")
     if member.may(Permission.staff):
@@ -308,23 +308,32 @@ def console_fleet(request: Request, ctx: ServerContext = Depends(get_context)) -
         return member
     csrf = _csrf_of(request.cookies[COOKIE])
     with ctx.db.transaction() as session:
-        kiosk_views: list[schemas.KioskView] = staff.fleet(session, member).kiosks
+        kiosk_views: list[schemas.KioskView] = staff.fleet(session, member, now=ctx.now()).kiosks
     rows = []
     for k in kiosk_views:
         reported = k.reported
-        devices = ", ".join(f"{name}: {d.get('availability')}"
-                            for name, d in sorted(reported.get("devices", {}).items()))
-        rows.append(([f"<span id='kiosk-{text(k.kiosk_id)}'>{text(k.kiosk_id)}</span>",
+        devices = ", ".join(
+            f"{name}: {d.get('availability')}" + "".join(
+                f" {unit} {state}" for unit, state in sorted((d.get("units") or {}).items())
+                if state not in ("full", "closed", "empty", "occupied"))
+            for name, d in sorted(reported.get("devices", {}).items()))
+        versions = " / ".join(str(reported.get(key) or "—")
+                              for key in ("app_version", "catalogue_version"))
+        rows.append(([f"<a id='kiosk-{text(k.kiosk_id)}' href='/console/kiosks/"
+                      f"{quote(k.kiosk_id)}'>{text(k.kiosk_id)}</a>",
                       text(k.hall_code), text(reported.get("queue_depth", "—")),
                       text(reported.get("oldest_unsent_age_s", "—")), text(devices or "—"),
+                      text(versions),
                       text(k.reported_at.strftime("%m-%d %H:%M") if k.reported_at else "—"),
+                      text(k.last_contact_at.strftime("%m-%d %H:%M:%S")
+                           if k.last_contact_at else "—"),
                       "<br>".join(text(a) for a in k.alarms) or "—",
                       post_button(f"/console/kiosks/{k.kiosk_id}/revoke", "吊销 Revoke",
                                   {"csrf": csrf}, button_id=f"revoke-{k.kiosk_id}")],
                      "overdue" if k.alarms else ""))
     return HTMLResponse(page("设备 Fleet", _nav(member, csrf) + table(
         ["终端 Kiosk", "大厅 Hall", "待发 Queue", "最久未发(s) Oldest unsent",
-         "设备 Devices", "上报 Reported", "告警 Alarms", ""], rows)))
+         "设备 Devices", "版本 App / catalogue", "上报 Reported", "联系 Last contact", "告警 Alarms", ""], rows)))
 
 
 @router.get("/console/staff", response_class=HTMLResponse)
@@ -360,3 +369,146 @@ def console_revoke(request: Request, form: Checked,
                             status_code=error.status)
     return RedirectResponse("/console/staff" if "staff_id" in params else "/console/fleet",
                             status_code=303)
+
+
+# --- live alerts -------------------------------------------------------------------
+
+#: how often the alerts page asks for the open alerts (Libki's kiosks poll every 10 s)
+ALERTS_POLL_MS = 3000
+
+ALERTS_SCRIPT = """
+const csrf = document.getElementById('alerts').dataset.csrf;
+let known = null;
+function beep() {
+  try {
+    const audio = new AudioContext(), tone = audio.createOscillator();
+    tone.connect(audio.destination); tone.frequency.value = 880;
+    tone.start(); tone.stop(audio.currentTime + 0.3);
+  } catch (e) { /* no sound before the page was touched: the list still shows it */ }
+}
+function cell(row, value) { row.insertCell().textContent = value || '\\u2014'; }
+async function acknowledge(alert) {
+  await fetch('/console/alerts/' + encodeURIComponent(alert.kiosk_id) + '/' +
+              encodeURIComponent(alert.kind) + '/acknowledge',
+              {method: 'POST', body: new URLSearchParams({csrf: csrf})});
+  refresh();
+}
+async function refresh() {
+  let answer;
+  try { answer = await fetch('/console/alerts.json', {cache: 'no-store'}); }
+  catch (e) { document.getElementById('alerts-status').textContent = 'offline'; return; }
+  if (!answer.ok) { document.getElementById('alerts-status').textContent = answer.status; return; }
+  const alerts = (await answer.json()).alerts;
+  const body = document.getElementById('alerts-body');
+  body.replaceChildren();
+  const keys = new Set();
+  for (const alert of alerts) {
+    const key = alert.kiosk_id + '/' + alert.kind;
+    keys.add(key);
+    const row = body.insertRow();
+    row.id = 'alert-' + alert.kiosk_id + '-' + alert.kind;
+    row.className = alert.acknowledged_at ? '' : 'overdue';
+    cell(row, alert.hall_code); cell(row, alert.kiosk_id); cell(row, alert.kind);
+    cell(row, alert.detail); cell(row, alert.raised_at.slice(0, 19).replace('T', ' '));
+    const action = row.insertCell();
+    if (alert.acknowledged_at) { action.textContent = '\\u2713 ' + alert.acknowledged_by; }
+    else {
+      const button = document.createElement('button');
+      button.id = 'ack-' + alert.kiosk_id + '-' + alert.kind;
+      button.textContent = '\\u5df2\\u77e5\\u6089 Acknowledge';
+      button.onclick = () => acknowledge(alert);
+      action.append(button);
+    }
+  }
+  if (known !== null && [...keys].some(key => !known.has(key))) beep();
+  known = keys;
+  document.getElementById('alerts-status').textContent = alerts.length;
+}
+refresh();
+setInterval(refresh, POLL_MS);
+"""
+
+
+@router.get("/console/alerts", response_class=HTMLResponse)
+def console_alerts(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+    """The live alerts of the member's hall (every hall: the district), refreshed without a
+    reload, with a sound for a new one."""
+    member = _viewer(request, ctx, Permission.alerts, "告警 Alerts")
+    if isinstance(member, Response):
+        return member
+    csrf = _csrf_of(request.cookies[COOKIE])
+    head = "".join(f"<th>{text(h)}</th>" for h in (
+        "大厅 Hall", "终端 Kiosk", "告警 Alert", "详情 Detail", "时间 Raised (UTC)", ""))
+    body = (_nav(member, csrf)
+            + f"<p>未处理 Open: <b id='alerts-status'>…</b></p>"
+            + f"<table id='alerts' data-csrf='{text(csrf)}'><thead><tr>{head}</tr></thead>"
+            + "<tbody id='alerts-body'></tbody></table>"
+            + f"<script>{ALERTS_SCRIPT.replace('POLL_MS', str(ALERTS_POLL_MS))}</script>")
+    return HTMLResponse(page("告警 Alerts", body), headers={"Cache-Control": "no-store"})
+
+
+@router.get("/console/alerts.json")
+def console_alerts_json(request: Request, ctx: ServerContext = Depends(get_context)
+                        ) -> Response:
+    member = _member(request, ctx)
+    if member is None or not member.may(Permission.alerts):
+        return Response(status_code=403)
+    with ctx.db.transaction() as session:
+        found = alerts.open_alerts(session, member, now=ctx.now())
+    listing = schemas.Alerts(alerts=found)
+    return Response(listing.model_dump_json(), media_type="application/json",
+                    headers={"Cache-Control": "no-store"})
+
+
+@router.post("/console/alerts/{kiosk_id}/{kind}/acknowledge")
+def console_acknowledge(kiosk_id: str, kind: str, form: Checked,
+                        ctx: ServerContext = Depends(get_context)) -> Response:
+    with ctx.db.transaction() as session:
+        alerts.acknowledge(session, form.member, kiosk_id, kind, now=ctx.now())
+    return Response(status_code=204)
+
+
+def _when(value) -> str:
+    return value.strftime("%m-%d %H:%M:%S") if value else "—"
+
+
+@router.get("/console/kiosks/{kiosk_id}", response_class=HTMLResponse)
+def console_kiosk(kiosk_id: str, request: Request,
+                  ctx: ServerContext = Depends(get_context)) -> Response:
+    """One kiosk: its devices with consumables and doors, what it reports, its alerts (the
+    latest opening of each kind, cleared ones too)."""
+    member = _viewer(request, ctx, Permission.fleet, "终端 Kiosk")
+    if isinstance(member, Response):
+        return member
+    csrf = _csrf_of(request.cookies[COOKIE])
+    try:
+        with ctx.db.transaction() as session:
+            found = alerts.history(session, member, kiosk_id)
+            view = next(k for k in staff.fleet(session, member, now=ctx.now()).kiosks
+                        if k.kiosk_id == kiosk_id)
+    except (ProblemError, StopIteration):
+        return HTMLResponse(page("终端 Kiosk", "<p>未找到 No such kiosk</p>"), status_code=404)
+    reported = dict(view.reported)
+    devices = reported.pop("devices", {}) or {}
+    device_rows = [([text(name), text(d.get("kind")), text(d.get("availability")),
+                     text(d.get("severity")), text(d.get("detail")),
+                     text(", ".join(f"{u} {v}" for u, v in sorted((d.get("units") or {}).items())))],
+                    "overdue" if d.get("severity") == "error" else "")
+                   for name, d in sorted(devices.items())]
+    state_rows = [([text(key), text(json.dumps(value, ensure_ascii=False))], "")
+                  for key, value in sorted(reported.items())]
+    alert_rows = [([text(a.kind), text(a.detail), text(_when(a.raised_at or a.opened_at)),
+                    text(_when(a.acknowledged_at)) + (f" {text(a.acknowledged_by)}"
+                                                      if a.acknowledged_by else ""),
+                    text(_when(a.resolved_at))], "" if a.resolved_at else "overdue")
+                  for a in found]
+    body = (_nav(member, csrf)
+            + f"<p id='kiosk-summary'>{text(view.kiosk_id)} · {text(view.hall_code)} · "
+              f"联系 Last contact {text(_when(view.last_contact_at))}</p>"
+            + "<h2>设备 Devices</h2>" + table(["设备 Device", "类型 Kind", "状态 Availability",
+                                              "级别 Severity", "详情 Detail",
+                                              "耗材与门 Consumables, doors"], device_rows)
+            + "<h2>告警 Alerts</h2>" + table(["告警 Alert", "详情 Detail", "发生 Raised",
+                                             "知悉 Acknowledged", "解除 Cleared"], alert_rows)
+            + "<h2>上报 Reported</h2>" + table(["字段 Field", "值 Value"], state_rows))
+    return HTMLResponse(page(f"终端 Kiosk {kiosk_id}", body))

@@ -150,6 +150,26 @@ def test_purge_command(tmp_path: Path, capsys):
     assert "purged 0 cases" in capsys.readouterr().out
 
 
+def test_on_call_add_puts_someone_on_call_for_a_shift(tmp_path: Path, capsys):
+    from datetime import datetime
+
+    from district_server.app import build_context
+    from district_server.notices.service import on_call
+    data = ["--data-dir", str(tmp_path)]
+    shift = ["on-call-add", "--hall", "FT-NORTH", "--name", "night", "--channel", "sms",
+             "--recipient", "+8613800000000"]
+    assert main(data + shift + ["--from", "2026-12-05T20:00", "--to", "2026-12-06T08:00"]) == 5
+    assert "UTC offset" in capsys.readouterr().err
+    assert main(data + shift + ["--from", "2026-12-05T20:00+08:00",
+                                "--to", "2026-12-06T08:00+08:00"]) == 0
+    ctx = build_context(Settings(data_dir=tmp_path, publish_catalogue_on_start=False))
+    with ctx.db.transaction() as session:
+        [duty] = on_call(session, "FT-NORTH", datetime.fromisoformat("2026-12-05T23:00+08:00"))
+        assert duty.recipient == "+8613800000000"
+        assert on_call(session, "FT-NORTH", datetime.fromisoformat("2026-12-06T09:00+08:00")) == []
+    ctx.db.dispose()
+
+
 def test_upgrade_keeps_blobs_visible_to_the_kiosks_that_submitted_them(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'm.db'}"
     upgrade(url, "0006")

@@ -169,3 +169,24 @@ def test_previous_release_kiosk_enrols_with_the_new_server(district, tmp_path):
                            timeout=10)
     assert answer.status_code == 200, answer.text
     assert previous.EnrollResponse.model_validate_json(answer.content).kiosk_id == "kiosk-old-2"
+
+
+def test_the_fleet_report_reaches_a_previous_server_without_the_fields_it_refuses(kiosk):
+    """A server of the previous release lists no features in its health answer: the kiosk
+    leaves out what it would refuse (its requests are strict) and reports the rest."""
+    _district, _outbox, worker, _item = kiosk
+    worker.report_extra = lambda: {
+        "session_active": True,
+        "devices": {"receipt_printer": {"availability": "hardwareError", "severity": "error",
+                                        "kind": "printer", "units": {"paper": "out"}}}}
+    report = worker.current_report()
+    previous.ReportedState.model_validate(report)
+    assert report["devices"]["receipt_printer"]["availability"] == "hardwareError"
+    worker._server_features = {v1.FEATURE_FLEET_REPORT}
+    full = v1.ReportedState.model_validate(worker.current_report())
+    assert full.session_active and full.devices["receipt_printer"].units == {"paper": "out"}
+
+
+def test_the_new_server_says_it_takes_the_fleet_report(district):
+    health = requests.get(district.url + v1.PATH_HEALTH, timeout=10)
+    assert v1.FEATURE_FLEET_REPORT in v1.features(health.headers.get(v1.HEADER_SERVER_FEATURES))

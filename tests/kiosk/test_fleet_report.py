@@ -1,0 +1,67 @@
+"""The kiosk reports its devices' health, consumables and doors and whether a session runs
+(never who) to the district, and every signed contact is recorded there. Against the real
+district server on loopback and the kiosk core with its real queue and simulated devices."""
+from __future__ import annotations
+
+import threading
+
+from devices.model import DeviceEvent
+from tests.kiosk.reported import reported_on_server
+
+
+def wait_for_unit(device, unit: str, state: str) -> None:
+    reached = threading.Event()
+
+    def check(_event: DeviceEvent | None = None) -> None:
+        if str(device.status.units.get(unit)) == state:
+            reached.set()
+    unsubscribe = device.subscribe(check)
+    try:
+        check()
+        assert reached.wait(10), f"{device.name} {unit} never became {state}"
+    finally:
+        unsubscribe()
+
+
+def test_devices_consumables_and_session_reach_the_district(district, make_core):
+    core = make_core()
+    printer = core.devices.for_role("receipt_printer")[0]
+    printer.simulate("paper", level="out")
+    wait_for_unit(printer, "paper", "out")
+    core.session_active = lambda: True
+    assert core.queue.worker.sync_once().ok
+
+    reported = reported_on_server(district, core.config.kiosk.id)
+    on_server = reported["devices"][printer.name]
+    assert on_server["kind"] == "printer" and on_server["units"]["paper"] == "out"
+    assert on_server["availability"] == "hardwareError"
+    assert reported["session_active"] is True
+    lockers = core.devices.for_role("locker_bank")[0]
+    assert reported["devices"][lockers.name]["kind"] == "locker"
+    sizes = [c.size for c in lockers.compartments.values()]
+    assert reported["free_compartments"] == {size: sizes.count(size) for size in set(sizes)}
+
+    printer.simulate("paper", level="ok")
+    wait_for_unit(printer, "paper", "full")
+    core.session_active = lambda: False
+    assert core.queue.worker.sync_once().ok
+    reported = reported_on_server(district, core.config.kiosk.id)
+    assert reported["devices"][printer.name]["units"]["paper"] == "full"
+    assert reported["session_active"] is False
+
+
+def test_every_signed_contact_is_recorded_even_with_nothing_to_report(district, make_core):
+    from district_server.kiosks.models import Kiosk
+    core = make_core()
+    assert core.queue.worker.sync_once().ok
+    ctx = district.app.state.ctx
+
+    def contact_and_report():
+        with ctx.db.transaction() as session:
+            kiosk = session.get(Kiosk, core.config.kiosk.id)
+            return kiosk.last_contact_at, kiosk.reported_at
+    first_contact, reported_at = contact_and_report()
+    assert first_contact is not None
+    core.queue.worker.reconcile_receipts()           # a cycle's signed check, nothing reported
+    contact, unchanged_report = contact_and_report()
+    assert contact > first_contact and unchanged_report == reported_at
