@@ -25,6 +25,7 @@ from district_server.migrations import upgrade
 from district_server.settings import Settings
 from district_server.staff.routes import router as staff_router
 from district_server.submissions.routes import router as submissions_router
+from district_server.timing import ServerTimingMiddleware
 from district_server.web.routes import router as web_router
 from wire import v1
 
@@ -73,6 +74,7 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
     app.state.ctx = ctx
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, settings=settings)
+    app.add_middleware(ServerTimingMiddleware)     # added last: outermost, times the rest
 
     @app.get(v1.PATH_HEALTH, status_code=204, response_class=Response, tags=["health"],
              responses={204: {"description": "X-Kiosk-Api and Date headers"}})
