@@ -51,6 +51,11 @@ HEADER_IDEMPOTENCY_KEY = "Idempotency-Key"
 HEADER_FEATURES = "X-Kiosk-Features"
 FEATURE_LAST_KIOSK_SEQ = "last-kiosk-seq"        # EnrollResponse.last_kiosk_seq
 FEATURE_BACKUP_WATERMARK = "backup-watermark"    # ReceiptsPage.backup
+#: On GET PATH_HEALTH: the server takes a blob of up to this many bytes whole, in one
+#: signed POST PATH_BLOB (201 stored, 200 already held; BlobUploadProgress), instead of
+#: POST PATH_BLOB_UPLOADS and PATCHes. Absent from older servers: the kiosk uploads
+#: resumably, and does for larger blobs.
+HEADER_WHOLE_BLOB_MAX = "X-Kiosk-Whole-Blob-Max"
 
 #: |server now - X-Kiosk-Timestamp| above this is 401; nonces are remembered at least this long.
 SIGNATURE_WINDOW_S = 300
