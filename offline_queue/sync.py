@@ -3,8 +3,9 @@
 One cycle (`sync_once`): health probe (a 204 with the API header, else a captive portal;
 the `Date` header gives the clock offset), receipts reconciliation by sequence (lost
 responses, a server restored from an older backup), then each pending item in sequence
-order: its blobs first (skipped when present, uploaded resumably in checksummed chunks),
-then an idempotent PUT; only a receipt whose district signature, digest and ids verify
+order: its blobs first (skipped when present; whole in one request up to the size the
+health probe offers, otherwise uploaded resumably in checksummed chunks), then an
+idempotent PUT; only a receipt whose district signature, digest and ids verify
 marks it delivered. Then desired state (ETag, signature, staged and applied between
 citizen sessions), reported state (changed fields only), purge and blob collection.
 
@@ -400,7 +401,8 @@ class SyncWorker:
             raise CaptivePortal(f"GET {PATH_HEALTH} answered {response.status_code} without "
                                 f"{HEADER_API}: {API_VERSION} (captive portal or proxy)")
         try:
-            self._whole_blob_max = max(0, int(response.headers.get(HEADER_WHOLE_BLOB_MAX, "0")))
+            self._whole_blob_max = min(MAX_CHUNK_BYTES, max(0, int(
+                response.headers.get(HEADER_WHOLE_BLOB_MAX, "0"))))
         except ValueError:
             self._whole_blob_max = 0
         server_time = _http_date(response.headers.get("Date", ""))
@@ -551,10 +553,12 @@ class SyncWorker:
         if not self.outbox.blobs.exists(sha):
             raise QuarantineItem(f"attachment {sha[:12]}... is missing from the kiosk disk")
         length = self.outbox.blobs.size(sha)
-        if length <= self._whole_blob_max and self._post_whole_blob(sha):
-            return
         upload_key = f"upload:{sha}"
         known = self.outbox.get_state(upload_key)
+        if length <= self._whole_blob_max and self._post_whole_blob(sha):
+            if known:  # a resumable upload begun before the server took blobs whole
+                self.outbox.set_state(**{upload_key: None})
+            return
         offset = self._upload_offset(known["upload_id"]) if known else None
         if offset is None:
             response = self.transport.request("POST", PATH_BLOB_UPLOADS.format(sha256=sha),
