@@ -32,6 +32,7 @@ from district_server.notices.senders import NoticeSender, default_senders
 from district_server.settings import Settings
 from district_server.staff.routes import router as staff_router
 from district_server.submissions.routes import router as submissions_router
+from district_server.timing import ServerTimingMiddleware
 from district_server.web.routes import router as web_router
 from wire import v1
 
@@ -80,14 +81,18 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
     app.state.ctx = ctx
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, settings=settings)
+    app.add_middleware(ServerTimingMiddleware)     # added last: outermost, times the rest
 
     @app.get(v1.PATH_HEALTH, status_code=204, response_class=Response, tags=["health"],
-             responses={204: {"description": "X-Kiosk-Api, X-District-Features and Date headers"}})
+             responses={204: {"description": "X-Kiosk-Api, X-District-Features, "
+                                             "X-Kiosk-Whole-Blob-Max and Date headers"}})
     def health() -> Response:
-        """204 with X-Kiosk-Api and Date; anything else means a captive portal or a proxy."""
+        """204 with X-Kiosk-Api, X-Kiosk-Whole-Blob-Max and Date; anything else means a
+        captive portal or a proxy."""
         return Response(status_code=204, headers={
             v1.HEADER_API: v1.API_VERSION,
             v1.HEADER_SERVER_FEATURES: v1.FEATURE_FLEET_REPORT,
+            v1.HEADER_WHOLE_BLOB_MAX: str(settings.chunk_bytes),
             "Date": formatdate(ctx.now().timestamp(), usegmt=True)})
 
     for router in (kiosks_router, submissions_router, blobs_router, catalogue_router,

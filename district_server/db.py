@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -62,6 +64,17 @@ def make_engine(url: str, *, busy_timeout_s: float = 30.0) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
+@dataclass
+class FirstWork:
+    """Work that the first transaction of the current request (context) does before its
+    own, committed with it: a signed request's nonce, so the request costs one commit."""
+    work: Callable[[Session], None]
+    committed: bool = False
+
+
+_FIRST_WORK: ContextVar[FirstWork | None] = ContextVar("first_work", default=None)
+
+
 class Database:
     def __init__(self, url: str, *, busy_timeout_s: float = 30.0) -> None:
         self.url = url
@@ -74,9 +87,30 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on any exception."""
-        with self._writer, self._sessions() as session, session.begin():
-            yield session
+        """One unit of work: commits on success, rolls back on any exception. It begins
+        with the request's `FirstWork` until a transaction carrying it has committed."""
+        first = _FIRST_WORK.get()
+        if first is not None and first.committed:
+            first = None
+        with self._writer, self._sessions() as session:
+            with session.begin():
+                if first is not None:
+                    first.work(session)
+                yield session
+            if first is not None:
+                first.committed = True
+
+    @staticmethod
+    def begin_next_transaction_with(work: Callable[[Session], None]) -> FirstWork:
+        """Have the next transaction(s) of this context (a request's task, and the worker
+        threads it hands work to) do `work` first, until one commits; see FirstWork."""
+        first = FirstWork(work)
+        _FIRST_WORK.set(first)
+        return first
+
+    @staticmethod
+    def forget_first_work() -> None:
+        _FIRST_WORK.set(None)
 
     def dispose(self) -> None:
         self.engine.dispose()

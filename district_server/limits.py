@@ -17,6 +17,7 @@ class BodyLimitMiddleware:
         self.routes = [
             (re.compile(r"^/v1/submissions/"), settings.max_submission_bytes),
             (re.compile(r"^/v1/blobs/uploads/"), settings.max_chunk_bytes),
+            (re.compile(r"^/v1/blobs/[0-9a-f]{64}$"), settings.chunk_bytes),    # whole blobs
         ]
 
     def limit_for(self, path: str) -> int:

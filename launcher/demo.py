@@ -84,7 +84,8 @@ class EmbeddedServer:
         self._context = build_context(settings)
         self._add_demo_staff()
         self.switch = NetworkSwitch(create_app(settings, context=self._context))
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP named, or asyncio leaves TCP_NODELAY off (a delayed ACK per response)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, 0))
         port = sock.getsockname()[1]

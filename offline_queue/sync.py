@@ -3,8 +3,9 @@
 One cycle (`sync_once`): health probe (a 204 with the API header, else a captive portal;
 the `Date` header gives the clock offset), receipts reconciliation by sequence (lost
 responses, a server restored from an older backup), then each pending item in sequence
-order: its blobs first (skipped when present, uploaded resumably in checksummed chunks),
-then an idempotent PUT; only a receipt whose district signature, digest and ids verify
+order: its blobs first (skipped when present; whole in one request up to the size the
+health probe offers, otherwise uploaded resumably in checksummed chunks), then an
+idempotent PUT; only a receipt whose district signature, digest and ids verify
 marks it delivered. Then desired state (ETag, signature, staged and applied between
 citizen sessions), reported state (changed fields only; the fields newer than the previous
 release only to a server that lists them on its health answer), purge and blob collection.
@@ -43,11 +44,11 @@ from offline_queue.transport import SignedTransport
 from wire.v1 import API_VERSION, FEATURE_BACKUP_WATERMARK, FEATURE_FLEET_REPORT, \
     FEATURE_KIOSK_STAFF, FLEET_REPORT_DEVICE_FIELDS, FLEET_REPORT_FIELDS, HEADER_API, \
     HEADER_CHUNK_SHA256, HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_SERVER_FEATURES, \
-    HEADER_UPLOAD_OFFSET, MAX_CHUNK_BYTES, PATH_BLOB, \
-    PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, PATH_CATALOGUE, PATH_DESIRED_STATE, PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, \
-    PATH_SUBMISSION, BlobUploadCreated, BlobUploadProgress, DesiredState, Problem, \
-    ReceiptsPage, ReportedState, SignedBackupWatermark, SignedDesiredState, SignedReceipt, \
-    features, sha256_hex, signed_message
+    HEADER_UPLOAD_OFFSET, HEADER_WHOLE_BLOB_MAX, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, \
+    PATH_BLOB_UPLOADS, PATH_CATALOGUE, PATH_DESIRED_STATE, PATH_HEALTH, PATH_RECEIPTS, \
+    PATH_REPORTED_STATE, PATH_SUBMISSION, BlobUploadCreated, BlobUploadProgress, DesiredState, \
+    Problem, ReceiptsPage, ReportedState, SignedBackupWatermark, SignedDesiredState, \
+    SignedReceipt, features, sha256_hex, signed_message
 
 log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -232,6 +233,11 @@ def raise_for_item_status(response: requests.Response, what: str) -> None:
     raise_for_global_status(response, what)
 
 
+def _corrupt_blob(sha: str) -> QuarantineItem:
+    return QuarantineItem(f"attachment {sha[:12]}... is corrupted on the kiosk disk (its bytes "
+                          "no longer hash to its name)")
+
+
 #: items failing one after the other (500s) with none delivered between: the server itself
 #: is failing, not the items
 ITEM_FAILURES_MEANING_SERVER_FAULT = 3
@@ -260,6 +266,8 @@ class SyncWorker:
         self._next_desired_poll = 0.0
         #: the optional request fields the server accepts (from its health answer)
         self._server_features: set[str] = set()
+        #: the largest blob the server takes in one request (its health probe says; 0: none)
+        self._whole_blob_max = 0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -409,6 +417,11 @@ class SyncWorker:
             raise CaptivePortal(f"GET {PATH_HEALTH} answered {response.status_code} without "
                                 f"{HEADER_API}: {API_VERSION} (captive portal or proxy)")
         self._server_features = features(response.headers.get(HEADER_SERVER_FEATURES))
+        try:
+            self._whole_blob_max = min(MAX_CHUNK_BYTES, max(0, int(
+                response.headers.get(HEADER_WHOLE_BLOB_MAX, "0"))))
+        except ValueError:
+            self._whole_blob_max = 0
         server_time = _http_date(response.headers.get("Date", ""))
         if server_time is not None:
             offset = (server_time - self._clock.now()).total_seconds()
@@ -497,7 +510,7 @@ class SyncWorker:
     def deliver(self, item: Item) -> bool:
         """Blobs, then the PUT; True once a verified receipt is recorded."""
         for sha in item.blobs:
-            self.ensure_blob(sha)
+            self.upload_blob(sha)
         response = self._put(item)
         if response.status_code == 424:
             for sha in self._missing_blobs(response):
@@ -550,24 +563,19 @@ class SyncWorker:
 
     # --- blobs ---------------------------------------------------------------------------
 
-    def ensure_blob(self, sha: str) -> None:
-        if not self.outbox.blobs.exists(sha):
-            raise QuarantineItem(f"attachment {sha[:12]}... is missing from the kiosk disk")
-        response = self.transport.request("HEAD", PATH_BLOB.format(sha256=sha))
-        if response.status_code == 200:
-            return
-        if response.status_code != 404:
-            raise_for_global_status(response, "blob check")
-            raise TransientError(f"blob check: {_problem(response)}")
-        self.upload_blob(sha)
-
     def upload_blob(self, sha: str) -> None:
-        """Resumable upload: continue a known upload at the server's offset, chunk by chunk."""
+        """Resumable upload: continue a known upload at the server's offset, chunk by chunk.
+        No HEAD probe first: creating the upload answers `complete` for a blob the server
+        already holds from this kiosk (v1), one request either way and one fewer otherwise."""
         if not self.outbox.blobs.exists(sha):
             raise QuarantineItem(f"attachment {sha[:12]}... is missing from the kiosk disk")
         length = self.outbox.blobs.size(sha)
         upload_key = f"upload:{sha}"
         known = self.outbox.get_state(upload_key)
+        if length <= self._whole_blob_max and self._post_whole_blob(sha):
+            if known:  # a resumable upload begun before the server took blobs whole
+                self.outbox.set_state(**{upload_key: None})
+            return
         offset = self._upload_offset(known["upload_id"]) if known else None
         if offset is None:
             response = self.transport.request("POST", PATH_BLOB_UPLOADS.format(sha256=sha),
@@ -588,8 +596,7 @@ class SyncWorker:
                          "Content-Type": "application/offset+octet-stream"})
             if response.status_code in (400, 409) and self._local_blob_corrupt(sha):
                 self.outbox.set_state(**{upload_key: None})
-                raise QuarantineItem(f"attachment {sha[:12]}... is corrupted on the kiosk disk "
-                                     f"(its bytes no longer hash to its name)")
+                raise _corrupt_blob(sha)
             if response.status_code == 409:  # our offset is stale: ask the server
                 offset = self._upload_offset(known["upload_id"])
                 if offset is None:
@@ -604,6 +611,23 @@ class SyncWorker:
                 raise TransientError(f"blob {sha[:12]}...: the upload made no progress")
             offset, complete = progress.offset, progress.complete
         self.outbox.set_state(**{upload_key: None})
+
+    def _post_whole_blob(self, sha: str) -> bool:
+        """The blob in one request; False when the server does not take it whole after all
+        (a server of an older release now behind the address, a lower limit): the caller
+        uploads it resumably."""
+        data = self.outbox.blobs.read(sha)
+        if sha256_hex(data) != sha:
+            raise _corrupt_blob(sha)
+        response = self.transport.request("POST", PATH_BLOB.format(sha256=sha), body=data,
+                                          headers={"Content-Type": "application/octet-stream"})
+        if response.status_code in (404, 405, 413):
+            return False
+        if response.status_code not in (200, 201):
+            self._raise_for_blob(response, sha)
+        if not _parse(BlobUploadProgress, response, "blob").complete:
+            raise TransientError(f"blob {sha[:12]}...: the server did not complete it")
+        return True
 
     def _local_blob_corrupt(self, sha: str) -> bool:
         return sha256_hex(self.outbox.blobs.read(sha)) != sha

@@ -57,6 +57,11 @@ FEATURE_KIOSK_STAFF = "kiosk-staff"              # DesiredState.staff
 #: that lists it here; a server of the previous release lists nothing.
 HEADER_SERVER_FEATURES = "X-District-Features"
 FEATURE_FLEET_REPORT = "fleet-report"            # FLEET_REPORT_FIELDS in ReportedState
+#: On GET PATH_HEALTH: the server takes a blob of up to this many bytes whole, in one
+#: signed POST PATH_BLOB (201 stored, 200 already held; BlobUploadProgress), instead of
+#: POST PATH_BLOB_UPLOADS and PATCHes. Absent from older servers: the kiosk uploads
+#: resumably, and does for larger blobs.
+HEADER_WHOLE_BLOB_MAX = "X-Kiosk-Whole-Blob-Max"
 
 #: |server now - X-Kiosk-Timestamp| above this is 401; nonces are remembered at least this long.
 SIGNATURE_WINDOW_S = 300

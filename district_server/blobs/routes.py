@@ -27,6 +27,28 @@ def head_blob(sha256: Sha256, principal: Principal,
     return Response(status_code=200 if present else 404)
 
 
+@router.post("/v1/blobs/{sha256}", response_model=v1.BlobUploadProgress, status_code=201,
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/octet-stream": {"schema": {"type": "string",
+                                                                "format": "binary"}}}}},
+             responses={200: {"model": v1.BlobUploadProgress,
+                              "description": "already held for this kiosk"},
+                        **problem_responses(400, 401, 413)})
+async def post_whole_blob(sha256: Sha256, request: Request, principal: Principal,
+                          response: Response,
+                          ctx: ServerContext = Depends(get_context)) -> v1.BlobUploadProgress:
+    """The whole blob in one request, up to the health probe's X-Kiosk-Whole-Blob-Max."""
+    content = await request.body()
+
+    def store() -> tuple[v1.BlobUploadProgress, bool]:
+        with ctx.db.transaction() as session:
+            return service.store_whole(session, ctx.blobs, kiosk_id=principal.kiosk_id,
+                                       sha256=sha256, content=content, now=ctx.now())
+    progress, new = await run_in_threadpool(store)
+    response.status_code = 201 if new else 200
+    return progress
+
+
 @router.post("/v1/blobs/{sha256}/uploads", response_model=v1.BlobUploadCreated,
              status_code=201, responses={200: {"model": v1.BlobUploadCreated},
                                          **problem_responses(401, 413, 422)})

@@ -56,6 +56,29 @@ def create_upload(session: Session, store: BlobStore, *, kiosk_id: str, sha256: 
     return v1.BlobUploadCreated(upload_id=upload_id, offset=0, chunk_size=chunk_bytes), True
 
 
+def store_whole(session: Session, store: BlobStore, *, kiosk_id: str, sha256: str,
+                content: bytes, now: datetime) -> tuple[v1.BlobUploadProgress, bool]:
+    """A blob sent whole (v1.HEADER_WHOLE_BLOB_MAX; the body limit bounds it). Returns the
+    progress (complete) and whether it was stored now rather than held already."""
+    done = v1.BlobUploadProgress(offset=len(content), complete=True)
+    if exists(session, sha256, kiosk_id):
+        return done, False
+    if not content:
+        raise ProblemError(400, "empty_blob", "a blob carries at least one byte")
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise ProblemError(400, "blob_hash_mismatch", "the bytes do not hash to the blob's "
+                                                      "sha256; send them again")
+    # As a finished upload: written and fsynced aside, renamed into place, then recorded.
+    # A crash between rename and commit leaves a published file without rows: the kiosk
+    # had no answer and sends the blob again, which records it.
+    upload_id = secrets.token_hex(16)
+    store.start(upload_id)
+    store.write_chunk(upload_id, 0, content)
+    store.publish(upload_id, sha256)
+    _record_blob(session, sha256, len(content), kiosk_id, now)
+    return done, True
+
+
 def _own_upload(session: Session, upload_id: str, kiosk_id: str) -> BlobUpload:
     upload = session.get(BlobUpload, upload_id)
     if upload is None:
@@ -106,14 +129,19 @@ def append_chunk(session: Session, store: BlobStore, *, upload_id: str, kiosk_id
 
 def _record_published(session: Session, upload: BlobUpload, now: datetime) -> None:
     session.delete(upload)
+    _record_blob(session, upload.sha256, upload.length, upload.kiosk_id, now)
+
+
+def _record_blob(session: Session, sha256: str, length: int, kiosk_id: str,
+                 now: datetime) -> None:
     try:
         with session.begin_nested():
-            session.add(Blob(sha256=upload.sha256, length=upload.length, stored_at=now))
+            session.add(Blob(sha256=sha256, length=length, stored_at=now))
     except IntegrityError:
         pass        # another kiosk published the same bytes (before or meanwhile): same content
     try:
         with session.begin_nested():
-            session.add(BlobOwner(sha256=upload.sha256, kiosk_id=upload.kiosk_id))
+            session.add(BlobOwner(sha256=sha256, kiosk_id=kiosk_id))
     except IntegrityError:
         pass        # this kiosk's second upload of the same bytes finished meanwhile
 

@@ -81,7 +81,9 @@ def enroll(session: Session, request: v1.EnrollRequest, *, now: datetime,
 def authenticate(session: Session, *, kiosk_id: str | None, timestamp: str | None,
                  nonce: str | None, signature: str | None, method: str, path_with_query: str,
                  body: bytes, now: datetime, window_s: int) -> KioskPrincipal:
-    """Verify one signed kiosk request; every failure is a 401 with the reason."""
+    """Verify one signed kiosk request; every failure is a 401 with the reason. Reads only:
+    the caller records the nonce (`remember_nonce`) before the request does anything, in
+    the request's own transaction (district_server.kiosks.auth)."""
     if not (kiosk_id and timestamp and nonce and signature):
         raise ProblemError(401, "unsigned", "X-Kiosk-Id, -Timestamp, -Nonce and -Signature "
                                             "are required")
@@ -102,8 +104,9 @@ def authenticate(session: Session, *, kiosk_id: str | None, timestamp: str | Non
     message = v1.canonical_request(method, path_with_query, stamp, nonce, body)
     if not verify_ed25519(kiosk.signing_public_key, signature_bytes, message):
         raise ProblemError(401, "bad_signature", "signature does not verify")
-    remember_nonce(session, kiosk_id, nonce, now=now, window_s=window_s)
-    kiosk.last_contact_at = now
+    # a replay is refused here; one racing the first use meets the nonce's primary key
+    if session.get(SeenNonce, (kiosk_id, nonce)) is not None:
+        raise _replayed()
     return KioskPrincipal(kiosk.kiosk_id, kiosk.hall_code, kiosk.cohort, kiosk.signing_public_key)
 
 
@@ -114,11 +117,24 @@ def remember_nonce(session: Session, kiosk_id: str, nonce: str, *, now: datetime
         with session.begin_nested():
             session.add(SeenNonce(kiosk_id=kiosk_id, nonce=nonce, seen_at=now))
     except IntegrityError:
-        raise ProblemError(401, "replayed_nonce", "this nonce was used before") from None
+        raise _replayed() from None
     # Forget nonces that can no longer pass the timestamp check (cheap: indexed on seen_at).
     if secrets.randbelow(64) == 0:
         session.execute(delete(SeenNonce).where(SeenNonce.seen_at <
                                                 now - timedelta(seconds=2 * window_s)))
+
+
+def record_contact(session: Session, *, kiosk_id: str, nonce: str, now: datetime,
+                   window_s: int) -> None:
+    """A signed request's writes, in its own first transaction: the nonce (against replay)
+    and the kiosk's last contact (the fleet sees a silent kiosk by it)."""
+    remember_nonce(session, kiosk_id, nonce, now=now, window_s=window_s)
+    session.execute(update(Kiosk).where(Kiosk.kiosk_id == kiosk_id)
+                    .values(last_contact_at=now))
+
+
+def _replayed() -> ProblemError:
+    return ProblemError(401, "replayed_nonce", "this nonce was used before")
 
 
 def revoke(session: Session, kiosk_id: str, *, now: datetime,

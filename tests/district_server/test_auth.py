@@ -6,6 +6,9 @@ import time
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from district_server.kiosks.service import issue_token
 from tests.district_server.conftest import enrolled_kiosk
 from tests.district_server.kiosk_double import KioskDouble
@@ -29,6 +32,34 @@ def test_replayed_request_is_401(kiosk, client):
     assert client.get(target, headers=headers).status_code == 200
     replay = client.get(target, headers=headers)
     assert replay.status_code == 401 and replay.json()["error"] == "replayed_nonce"
+
+
+def test_a_refused_request_cannot_be_replayed_either(kiosk, client):
+    """The nonce goes into the handler's transaction; when that never commits (refused
+    before or inside it) it is recorded on its own afterwards."""
+    target = RECEIPTS.format("test-kiosk-009")          # another kiosk's: refused, 403
+    headers = kiosk.signed_headers("GET", target, b"")
+    assert client.get(target, headers=headers).status_code == 403
+    replay = client.get(target, headers=headers)
+    assert replay.status_code == 401 and replay.json()["error"] == "replayed_nonce"
+
+
+def test_a_signed_write_is_one_transaction_with_its_nonce(kiosk):
+    """Authentication reads; the nonce is written by the handler's own transaction, so a
+    signed request costs the district one commit (one fsync on SQLite), not two."""
+    writing_sessions: set[int] = set()
+
+    def flushed(session, _context) -> None:
+        writing_sessions.add(id(session))
+
+    event.listen(Session, "after_flush", flushed)
+    try:
+        response = kiosk.request("PATCH", f"/v1/kiosks/{kiosk.kiosk_id}/state",
+                                 {"queue_depth": 3})
+    finally:
+        event.remove(Session, "after_flush", flushed)
+    assert response.status_code == 200
+    assert len(writing_sessions) == 1
 
 
 def test_request_outside_the_time_window_is_401(kiosk):

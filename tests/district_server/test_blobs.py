@@ -1,11 +1,12 @@
 """Content-addressed resumable blob upload: cut at every chunk and resumed, per-chunk and
-full-hash checks, lost responses, limits."""
+full-hash checks, lost responses, limits; small blobs taken whole in one request."""
 from __future__ import annotations
 
 import os
 
 import pytest
 
+from tests.district_server.conftest import enrolled_kiosk
 from wire import v1
 
 CHUNK = 1000
@@ -94,3 +95,31 @@ def test_limits_on_length_and_chunk(kiosk, ctx):
     assert beyond.status_code == 413
     huge = patch(kiosk, upload_id, 0, b"\0" * (ctx.settings.max_chunk_bytes + 1))
     assert huge.status_code == 413
+
+
+def test_a_small_blob_is_taken_whole_in_one_request(ctx, client, kiosk):
+    limit = int(client.get(v1.PATH_HEALTH).headers[v1.HEADER_WHOLE_BLOB_MAX])
+    assert limit == ctx.settings.chunk_bytes
+    data = os.urandom(5000)
+    sha = v1.sha256_hex(data)
+    stored = kiosk.request("POST", v1.PATH_BLOB.format(sha256=sha), data)
+    assert stored.status_code == 201 and stored.json() == {"offset": 5000, "complete": True}
+    assert kiosk.request("HEAD", v1.PATH_BLOB.format(sha256=sha)).status_code == 200
+    assert create(kiosk, data).json()["complete"] is True      # the resumable path agrees
+    again = kiosk.request("POST", v1.PATH_BLOB.format(sha256=sha), data)
+    assert again.status_code == 200 and again.json()["complete"] is True
+
+
+def test_a_whole_blob_is_checked_owned_and_bounded(ctx, client, kiosk):
+    data = os.urandom(3000)
+    sha = v1.sha256_hex(data)
+    wrong = kiosk.request("POST", v1.PATH_BLOB.format(sha256=sha), data[:-1] + b"!")
+    assert wrong.status_code == 400 and wrong.json()["error"] == "blob_hash_mismatch"
+    assert kiosk.request("HEAD", v1.PATH_BLOB.format(sha256=sha)).status_code == 404
+    assert kiosk.request("POST", v1.PATH_BLOB.format(sha256=sha), data).status_code == 201
+    other = enrolled_kiosk(ctx, client, "test-kiosk-002")     # the same bytes, another kiosk
+    assert other.request("HEAD", v1.PATH_BLOB.format(sha256=sha)).status_code == 404
+    assert other.request("POST", v1.PATH_BLOB.format(sha256=sha), data).status_code == 201
+    big = os.urandom(ctx.settings.chunk_bytes + 1)
+    too_big = kiosk.request("POST", v1.PATH_BLOB.format(sha256=v1.sha256_hex(big)), big)
+    assert too_big.status_code == 413

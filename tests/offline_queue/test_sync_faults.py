@@ -7,7 +7,10 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
+import time
 from dataclasses import dataclass
+from email.utils import formatdate
 from pathlib import Path
 
 import pytest
@@ -23,7 +26,7 @@ from offline_queue.testing.faultproxy import FaultProxy
 from offline_queue.transport import SignedTransport
 from tests.offline_queue.helpers import application
 from tests.offline_queue.live_district import LiveDistrict
-from wire.v1 import Catalogue, Receipt, SignedReceipt, canonical_json
+from wire.v1 import API_VERSION, HEADER_API, Catalogue, Receipt, SignedReceipt, canonical_json
 
 KIOSK_ID = "kiosk-net-01"
 SETTINGS = SyncSettings(backoff_base_s=30, backoff_cap_s=900, idle_sync_interval_s=60,
@@ -375,12 +378,47 @@ def test_attachment_corrupted_on_the_kiosk_disk_is_quarantined_not_retried_forev
 
 
 def test_a_broken_server_answer_is_retried_not_fatal(kiosk):
-    kiosk.submit(1)
+    kiosk.submit(1, page_bytes=300_000)  # above the whole-blob limit: a resumable upload
     kiosk.proxy.inject("respond", method="POST", path="/uploads", status=201,
                        body=b'{"upload_id": 5}')
     result = kiosk.worker.sync_once()
     assert not result.ok and "unexpected body" in result.error
     kiosk.sync_until_ok()
+    kiosk.assert_exactly_once()
+
+
+WHOLE_BLOB = r"/v1/blobs/[0-9a-f]{64}$"
+
+
+def test_small_attachments_go_whole_in_one_request_each(kiosk):
+    kiosk.submit(1, pages=3)            # 20 kB pages; the server takes up to 64 KiB whole
+    kiosk.submit(2, pages=1, page_bytes=300_000)
+    assert kiosk.worker.sync_once().delivered == 2
+    assert kiosk.requests("POST", "/uploads") == 1          # only the large page
+    assert sum(1 for s in kiosk.proxy.seen
+               if s.method == "POST" and re.search(WHOLE_BLOB, s.path)) == 3
+    assert kiosk.requests("HEAD", "/v1/blobs/") == 0
+    kiosk.assert_exactly_once()
+
+
+def test_a_server_that_refuses_whole_blobs_gets_them_resumably(kiosk):
+    kiosk.submit(1, pages=2)
+    kiosk.proxy.inject("respond", method="POST", path=WHOLE_BLOB, status=405, times=2,
+                       body=b'{"detail": "Method Not Allowed"}')
+    assert kiosk.worker.sync_once().delivered == 1
+    assert kiosk.requests("POST", "/uploads") == 2
+    kiosk.assert_exactly_once()
+
+
+def test_a_server_of_the_previous_release_gets_resumable_uploads(kiosk):
+    """No X-Kiosk-Whole-Blob-Max on the health probe: nothing new is sent to it."""
+    kiosk.submit(1, pages=2)
+    kiosk.proxy.inject("respond", method="GET", path="/v1/health", status=204,
+                       headers={HEADER_API: API_VERSION,
+                                "Date": formatdate(time.time(), usegmt=True)})
+    assert kiosk.worker.sync_once().delivered == 1
+    assert not any(re.search(WHOLE_BLOB, s.path) for s in kiosk.proxy.seen)
+    assert kiosk.requests("POST", "/uploads") == 2
     kiosk.assert_exactly_once()
 
 
