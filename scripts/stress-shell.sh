@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The setSource/GIL freeze stress run: the real shell built and torn down BUILDS times in
 # one process (tests/ui/stress_shell.py). If no build finishes within STALL_S seconds the
-# process is hung: py-spy prints the native and Python stacks of every thread, then it is
+# process is hung: py-spy (and gdb) print the native and Python stacks of every thread, then it is
 # killed and the run fails. Usage: scripts/stress-shell.sh PYTHON [BUILDS] [taskset CPU list]
 set -u
 PY="$1"; BUILDS="${2:-300}"; CPUS="${3:-}"
@@ -20,7 +20,10 @@ while kill -0 "$pid" 2>/dev/null; do
   if [ "$age" -gt "$STALL_S" ] && kill -0 "$pid" 2>/dev/null; then
     echo "stress-shell: hung after build $(cat "$beat" || echo 0) (no build in ${STALL_S}s); stacks:" >&2
     "$(dirname "$PY")/py-spy" dump --native --pid "$pid" >&2 \
-      || echo "(py-spy missing or not permitted: pip install py-spy)" >&2
+      || echo "(py-spy could not read the stacks; it is in setup.py's test extra)" >&2
+    if command -v gdb > /dev/null; then  # C stacks of every thread, whatever py-spy managed
+      gdb -p "$pid" -batch -ex "thread apply all bt" >&2 2>&1 || true
+    fi
     kill -KILL "$pid"
     wait "$pid"
     exit 1
