@@ -21,7 +21,7 @@ deps:
 $(STAMP): setup.py kiosk/_version.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip wheel "setuptools<81"
-	$(PY) -m pip install -q -e ".[test,server]"
+	$(PY) -m pip install -q -e ".[test,server,bundle]"
 	$(PY) -m pip install -q --no-deps "face-recognition==1.3.0"
 	touch $(STAMP)
 
@@ -42,6 +42,9 @@ test: setup
 	@bash scripts/start-test-services.sh
 	$(PY) -m pytest -q --ignore=tests/ui $(PYTEST_ARGS)
 	@bash scripts/run-ui-tests.sh $(PY) $(PYTEST_ARGS)
+	@bash scripts/stress-shell.sh $(PY) 300
+	@bash scripts/stress-shell.sh $(PY) 100 0
+	@bash scripts/test-bundle.sh $(PY)
 
 bench: setup
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b; done

@@ -10,6 +10,13 @@ from pathlib import Path
 from setuptools import find_packages, setup
 
 ROOT = Path(__file__).parent
+PACKAGE_DATA = {  # kiosk.spec reads it too (the bundle's data files)
+    "config": ["*.toml", "*.yaml", "*.json", "defaults.d/*.toml", "scenarios/*.yaml",
+               "profiles/**/*", "catalogue/**/*", "demo/*"],
+    "ui": ["qml/**/*", "journeys/**/*.qml", "i18n/*.ts", "i18n/*.qm", "assets/**/*"],
+    "district_server": ["alembic.ini", "alembic/**/*.py", "**/templates/**/*", "**/static/**/*"],
+    "devices": ["**/*.json", "**/*.c", "**/*.h", "**/profiles/**/*"],
+}
 version = {}
 exec((ROOT / "kiosk" / "_version.py").read_text(), version)
 
@@ -23,13 +30,7 @@ setup(
     python_requires=">=3.11",
     packages=find_packages(include=["launcher*", "ui*", "kiosk*", "devices*", "offline_queue*",
                                     "foundation*", "wire*", "district_server*", "config*"]),
-    package_data={
-        "config": ["*.toml", "*.yaml", "*.json", "defaults.d/*.toml", "scenarios/*.yaml",
-                   "profiles/**/*", "catalogue/**/*", "demo/*"],
-        "ui": ["qml/**/*", "journeys/**/*.qml", "i18n/*.ts", "i18n/*.qm", "assets/**/*"],
-        "district_server": ["alembic.ini", "alembic/**/*.py", "**/templates/**/*", "**/static/**/*"],
-        "devices": ["**/*.json", "**/*.c", "**/*.h", "**/profiles/**/*"],
-    },
+    package_data=PACKAGE_DATA,
     include_package_data=True,
     install_requires=[
         "pydantic>=2.6,<3",
@@ -74,7 +75,11 @@ setup(
             "psycopg[binary]>=3.1",
             "selenium>=4.20",
             "python-xlib>=0.33",  # the windowed demo's test: windows, screenshot, tap on Xvfb
+            "py-spy==0.4.3",  # scripts/stress-shell.sh: every thread's stacks when a build hangs
         ],
+        # the one-folder bundle (kiosk.spec, scripts/test-bundle.sh); pinned: a new release
+        # may collect a different set of Qt plug-ins
+        "bundle": ["pyinstaller==6.22.3", "pyinstaller-hooks-contrib==2026.10"],
     },
     entry_points={
         "console_scripts": [

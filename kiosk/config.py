@@ -89,6 +89,7 @@ class UiSection(Section):
     speech_engine: str = Field(pattern=r"^[a-z0-9_-]*$")
     speech_rate: float = Field(ge=-1.0, le=1.0)
     online_hall_url: str = Field(pattern=r"^$|^https://")
+    hang_restart_s: float = Field(ge=0, le=3600)
 
 
 class MaintenanceSection(Section):

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the Qt Quick tests (tests/ui) in their own pytest process under a hard time limit.
 #
-# Known defect, not yet fixed: rarely, QQuickView.setSource blocks while holding the GIL
-# and a Qt thread waits for the GIL to call into Python; the process then hangs with every
-# Python thread (pytest-timeout's watchdog included) unable to run. A hung run is killed at
+# Known defect, not yet fixed (docs/known-issues.md; scripts/stress-shell.sh hunts it):
+# rarely, QQuickView.setSource blocks while holding the GIL and a Qt thread waits for the
+# GIL to call into Python; the process then hangs with every Python thread (pytest-timeout's
+# watchdog included) unable to run. A hung run is killed at
 # the limit and run once more, saying so, so that the deadlock is visible in the output
 # instead of eating CI's 90 minutes. A test failure is never retried.
 set -u

@@ -3,7 +3,8 @@
 Source strings (`qsTr` in QML) are Chinese; `ui/i18n/<domain>_en_US.ts` translate them.
 `compile_translations()` runs `pyside6-lrelease` when a `.qm` is missing or older than
 its `.ts` (at build time, or at start on a developer checkout); where `ui/i18n/` is not
-writable the `.qm` goes to a cache directory instead.
+writable the `.qm` goes to a cache directory instead. A bundle (kiosk.spec) ships the
+`.qm` files alone.
 """
 from __future__ import annotations
 
@@ -49,11 +50,14 @@ def compile_translations(language: str, *, cache_dir: Path | None = None,
         (cache_dir or Path.home() / ".cache" / "gov-kiosk")
     out_dir.mkdir(parents=True, exist_ok=True)
     compiled = []
-    for ts in sorted(source_dir.glob(f"*_{language}.ts")):
-        packaged = ts.with_suffix(".qm")
+    names = {p.stem for p in source_dir.glob(f"*_{language}.ts")} | \
+        {p.stem for p in source_dir.glob(f"*_{language}.qm")}
+    for name in sorted(names):
+        ts, packaged = source_dir / f"{name}.ts", source_dir / f"{name}.qm"
         qm = out_dir / packaged.name
-        if packaged.exists() and packaged.stat().st_mtime >= ts.stat().st_mtime:
-            qm = packaged
+        if packaged.exists() and (not ts.exists() or
+                                  packaged.stat().st_mtime >= ts.stat().st_mtime):
+            qm = packaged  # a bundle ships the .qm alone
         elif not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
             result = subprocess.run([*lrelease_command(), "-silent", str(ts), "-qm", str(qm)],
                                     capture_output=True, text=True, check=False)

@@ -23,6 +23,7 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
     queue, face child) and the journeys load after the first frame. `start_core` returns
     None when the kiosk cannot run (it has said why): the application then ends, code 1."""
     from ui.app import ShellApp, application
+    from ui.hang_guard import HangGuard
     app = application(sys.argv[:1])
     shell = ShellApp(config, orientation=orientation, core_pending=True)
     started: list[Any] = []
@@ -42,9 +43,13 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
 
     shell.after_first_frame(load_the_rest)
     shell.show(windowed=windowed)
+    guard = HangGuard(config.ui.hang_restart_s, parent=app)
+    if guard.limit_s > 0:
+        guard.start()
     try:
         return app.exec()
     finally:
+        guard.stop()
         shell.close()
         for core in started:
             core.stop()

@@ -49,6 +49,18 @@ def test_missing_or_stale_translation_is_recompiled(tmp_path, qapp):
     assert qm.stat().st_mtime >= ts_mtime
 
 
+def test_a_bundle_without_ts_sources_uses_its_compiled_translations(tmp_path, qapp):
+    import shutil
+
+    from ui.i18n import compile_translations
+    shutil.copy(I18N / "shell_en_US.ts", tmp_path / "shell_en_US.ts")
+    [built] = compile_translations("en_US", source_dir=tmp_path)
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    shutil.copy(built, bundle / built.name)
+    assert compile_translations("en_US", source_dir=bundle) == [bundle / "shell_en_US.qm"]
+
+
 def chinese_characters():
     texts = [s for path in ts_files() for s in ts_strings(path)]
     catalogue = sorted(CATALOGUE.rglob("*.yaml")) if CATALOGUE.is_dir() else []
