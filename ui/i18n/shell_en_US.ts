@@ -340,6 +340,16 @@
         <translation>; </translation>
     </message>
     <message>
+        <location filename="../qml/StatusLine.qml" line="34"/>
+        <source>%1：%2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/StatusLine.qml" line="34"/>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
         <location filename="../qml/StatusLine.qml" line="25"/>
         <source>所有服务正常</source>
         <translation>All services available</translation>
