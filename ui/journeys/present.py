@@ -302,8 +302,7 @@ def pickup_snapshot(journey) -> dict[str, Any]:
                                    [action("finish", "完成", "Done", primary=True)], tone="warning")}
     if state == "unavailable":
         return {"message": message(say("自助取件暂停服务", "Pickup is not available"),
-                                   say(f"原因：{journey.unavailable_reason}。请到窗口取件。",
-                                       f"Reason: {journey.unavailable_reason}. Please collect at a window."),
+                                   _problem(journey),
                                    [action("finish", "返回首页", "Back to start", primary=True)],
                                    tone="warning")}
     return {}

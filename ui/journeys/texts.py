@@ -83,6 +83,8 @@ PROBLEMS = {
     "nothing_waiting": say("没有待您领取的文件。", "There is nothing waiting for you."),
     "lookup_failed": say("暂时查不到取件信息，请稍后再试或到窗口取件。", "Pickups cannot be looked up now. Try later or ask at a window."),
     "door_did_not_open": say("柜门没有打开，已记录。请到窗口由工作人员为您取件。", "The door did not open; this has been recorded. Staff at a window will hand it to you."),
+    "no_lockers": say("本机没有智能柜，请到窗口取件。", "This kiosk has no lockers. Please collect at a window."),
+    "lockers_down": say("智能柜暂时不能使用，请到窗口取件。", "The lockers are not working now. Please collect at a window."),
     "door_not_closed": say("柜门没有关好，请关上柜门。如有问题请找工作人员。", "The door was not closed. Please close it, or ask staff."),
     "booking_code_invalid": say("预约码是4到32位字母或数字。", "A booking code has 4 to 32 letters or digits."),
     "booking_not_found": say("没有找到这个预约，请核对预约码。", "No booking with this code. Please check it."),

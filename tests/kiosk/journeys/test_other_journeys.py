@@ -82,7 +82,7 @@ def test_locker_board_down_makes_pickup_unavailable_with_reason(catalogue, test_
     services = make_services(catalogue, test_clock, pickup=FakeDesk(usable=False))
     journey = PickupJourney(services)
     assert journey.state.value == "unavailable"
-    assert journey.unavailable_reason == "locker board not answering"
+    assert journey.problem == "lockers_down"  # the board's own words go to the log only
 
 
 def test_walk_in_ticket_prints(services):
