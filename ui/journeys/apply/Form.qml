@@ -51,6 +51,7 @@ JourneyScreen {
                         Layout.alignment: Qt.AlignTop
                         spacing: theme.gap / 2
                         BodyText {
+                            objectName: "label_" + question.field.id
                             Layout.fillWidth: true
                             font.bold: true
                             text: root.t(question.field.label) + (question.field.required ? "" : qsTr("（选填）"))
