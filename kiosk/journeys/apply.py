@@ -71,6 +71,7 @@ class ApplyJourney(Journey[ApplyState]):
     name = "apply"
     State = ApplyState
     steps = ("choose", "identify", "form", "materials", "review", "receipt")
+    committing = frozenset({"submitting"})
     personal = ("identified", "values", "materials", "certificates", "signature",
                 "case_number", "supply_channel")
 

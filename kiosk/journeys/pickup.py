@@ -42,6 +42,7 @@ class PickupJourney(Journey[PickupState]):
     name = "pickup"
     State = PickupState
     steps = ("verify", "collect")
+    committing = frozenset({"opening"})
     personal = ("identified", "code", "case_number", "parcels")
 
     def __init__(self, services: JourneyServices) -> None:

@@ -183,6 +183,8 @@ class JourneyViewModel(QObject):
     step = Property(int, _get_step, notify=dataChanged)
     preview = Property(str, lambda self: self._preview, notify=previewChanged)
     stepCount = Property(int, _get_step_count, notify=dataChanged)
+    #: handing over what the citizen gave (submitting, sending, opening): no Back or Home now
+    committing = Property(bool, lambda self: self.journey.is_committing, notify=dataChanged)
 
     # --- what QML calls -------------------------------------------------------------------
 
