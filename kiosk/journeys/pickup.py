@@ -128,6 +128,13 @@ class PickupJourney(Journey[PickupState]):
         self._require(S.ENTER_CODE)
         self._go(S.CHOOSE_METHOD)
 
+    def try_again(self) -> None:
+        """Nothing was found: check the code (or use the ID card) and try once more."""
+        self._require(S.NOTHING)
+        self.identify = None
+        self._reset_personal()
+        self._go(S.CHOOSE_METHOD)
+
     def rating_context(self) -> dict[str, str] | None:
         """A rating follows a pickup that happened (read before `finish`)."""
         return {} if self.state is S.DONE else None

@@ -32,7 +32,7 @@ ACTIONS = {
               "materials_done", "choose_channel", "sign", "agree", "edit_page",
               "edit_materials", "submit", "finish"},
     "query": {"finish"},
-    "pickup": {"choose_identify", "choose_code", "enter_code", "back", "finish"},
+    "pickup": {"choose_identify", "choose_code", "enter_code", "back", "try_again", "finish"},
     "ticket": {"choose_check_in", "enter_booking", "scan_booking", "choose_ticket", "take",
                "back", "finish"},
     "rate": {"choose_level", "toggle_indicator", "set_comment", "send", "skip", "finish"},
