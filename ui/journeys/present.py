@@ -196,6 +196,9 @@ def apply_snapshot(journey) -> dict[str, Any]:
     services = journey.services
     catalogue = services.catalogue
     data: dict[str, Any] = {}
+    if state in ("browse", "category", "search"):
+        data["suggestions"] = [{"code": hit.item.task_code, "name": text(hit.item.name)}
+                               for hit in journey.suggestions]
     if state == "browse":
         data["topics"] = [{"id": c.id, "name": text(c.name)} for c in catalogue.topics]
         data["lifeEvents"] = [{"id": c.id, "name": text(c.name)} for c in catalogue.life_events]
@@ -268,8 +271,26 @@ def apply_snapshot(journey) -> dict[str, Any]:
                            "qr": qr_data_url(journey.case_url()),
                            "printStatus": journey.print_status,
                            "deferred": bool(journey.deferred()),
+                           "owed": _owed(journey),
+                           "storedOffline": journey.stored_offline,
                            "promisedDays": journey.item.promised_limit.days}
     return data
+
+
+def _owed(journey) -> dict[str, Any] | None:
+    """容缺: what the citizen still owes, by when, and the ways to hand it in (the printed
+    receipt and letter say the same)."""
+    if not journey.deferred():
+        return None
+    terms = journey.commitment()
+    due = terms.due_date
+    chosen = journey.supply_channel
+    return {"materials": [text(m.name) for m in terms.materials],
+            "deadline": say(f"{due.year}年{due.month}月{due.day}日",
+                            f"{due.day} {due:%B %Y}"),
+            "ways": [{**SUPPLY_CHANNELS[c], "chosen": c == chosen}
+                     for c in journey.services.settings.supply_channels
+                     if c in SUPPLY_CHANNELS]}
 
 
 def _shown_value(form_field, value: str) -> dict[str, str]:

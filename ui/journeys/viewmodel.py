@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 ACTIONS = {
     "identify": {"choose_resident_id", "choose_passport", "enter_mrz", "scan_mrz", "retry_face",
                  "call_staff", "back", "accept_face_check", "decline_face_check"},
-    "apply": {"open_category", "search", "choose_item", "apply_now", "set_value", "next_page",
+    "apply": {"open_category", "suggest", "search", "choose_item", "apply_now", "set_value", "next_page",
               "back", "use_on_file", "start_scan", "stop_scan", "defer", "skip", "undo",
               "materials_done", "choose_channel", "sign", "agree", "edit_page",
               "edit_materials", "submit", "finish"},
