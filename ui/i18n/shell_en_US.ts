@@ -321,6 +321,11 @@
         <source>24小时政务自助服务</source>
         <translation>24-hour government self-service</translation>
     </message>
+    <message>
+        <location filename="../qml/StatusBand.qml" line="45"/>
+        <source>剩余 %1 秒</source>
+        <translation>%1 s left</translation>
+    </message>
 </context>
 <context>
     <name>StatusLine</name>
