@@ -9,17 +9,13 @@ from PySide6.QtCore import QPointF
 
 from devices.face.guidance import Guidance, text
 from kiosk.journeys.ports import FaceGuidance
-from tests.kiosk.journeys.fakes import RESIDENT
+from tests.ui.journeys.walk_ui import to_face_check
 from tests.ui.geometry import measured_contrast
 
 
 def _face_check(kiosk, qtbot, picture):
     kiosk.start("apply")
-    kiosk.act("choose_item", kiosk.vm.services.catalogue.kiosk_items()[0].task_code)
-    kiosk.act("apply_now")
-    kiosk.act("identify.choose_resident_id")
-    kiosk.services.documents.last.set_result(RESIDENT)
-    kiosk.act("identify.accept_face_check")
+    to_face_check(kiosk, kiosk.vm.services.catalogue.kiosk_items()[0])
     assert kiosk.screen == "apply.identify_face_check"
     kiosk.services.face.preview = lambda: picture
     with qtbot.waitSignal(kiosk.vm.previewChanged, timeout=2000):

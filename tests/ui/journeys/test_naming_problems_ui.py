@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from kiosk.catalogue import Necessity
 from kiosk.journeys.ports import FaceOutcome
-from tests.kiosk.journeys.fakes import RESIDENT
-from tests.kiosk.journeys.walk import valid_value
+from tests.ui.journeys.walk_ui import fill_the_form, to_face_check
 from tests.ui.conftest import tap
 from ui.journeys.texts import PROBLEMS
 
 
 def _to_form(kiosk, item):
-    kiosk.act("choose_item", item.task_code)
-    kiosk.act("apply_now")
-    kiosk.act("identify.choose_resident_id")
-    kiosk.services.documents.last.set_result(RESIDENT)
-    kiosk.act("identify.accept_face_check")
+    to_face_check(kiosk, item)
     kiosk.services.face.last.set_result(FaceOutcome(True, True))
     assert kiosk.screen == "apply.form"
 
@@ -38,12 +33,7 @@ def test_the_form_and_the_materials_name_what_is_still_missing(kiosk, qtbot):
     assert said.startswith("⚠ 还要填写或修改：")
     assert all(f.label.zh in said for f in empty), said
     assert "⚠" in kiosk.shell.find("error_" + empty[0].id).property("text")
-    while kiosk.screen == "apply.form":
-        _label, fields = journey.form_pages()[journey.page]
-        for form_field in fields:
-            if not journey.values.get(form_field.id):
-                kiosk.act("set_value", form_field.id, valid_value(form_field))
-        tap(qtbot, kiosk.shell, "form_next")
+    fill_the_form(kiosk, qtbot)
     assert kiosk.screen == "apply.materials"
     tap(qtbot, kiosk.shell, "materials_done")
     said = kiosk.shell.find("materials_problem").property("text")
