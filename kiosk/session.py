@@ -78,6 +78,18 @@ class Session:
                 return 0
             return max(0, int(-(-(self._warning_ends - self.clock.monotonic()) // 1)))
 
+    def seconds_until_wipe(self) -> int:
+        """While a citizen is here: seconds until an untouched screen wipes (the countdown
+        every screen shows; a touch starts it again); 0 between citizens."""
+        with self._lock:
+            if self._state is SessionState.IDLE:
+                return 0
+            if self._state is SessionState.WARNING:
+                ends = self._warning_ends
+            else:
+                ends = self._last_touch + self.idle_timeout_s + self.warning_s
+            return max(0, int(-(-(ends - self.clock.monotonic()) // 1)))
+
     # --- personal data -------------------------------------------------------
 
     def register(self, holder: PersonalDataHolder) -> Callable[[], None]:

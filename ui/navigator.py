@@ -239,9 +239,19 @@ class Navigator(QObject):
             start()
         return True
 
+    def _committing(self) -> bool:
+        """The journey is handing over what the citizen gave: Back and Home wait for it."""
+        committing = bool(self._view_model is not None
+                          and self._view_model.property("committing"))
+        if committing:
+            log.info("back/home ignored while the journey commits")
+        return committing
+
     @Slot()
     def home(self) -> None:
         """Home (or the journey finished): wipe the session, show the attract screen."""
+        if self._committing():
+            return
         if self._session.state.value != "idle":
             self._session.end()  # -> on_wipe -> show_attract
         else:
@@ -249,6 +259,8 @@ class Navigator(QObject):
 
     @Slot()
     def back(self) -> None:
+        if self._committing():
+            return
         back = getattr(self._view_model, "back", None)
         if callable(back) and back():
             return

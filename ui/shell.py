@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
 
 def tile_model(journeys: list[str], availability: dict[str, JourneyAvailability],
                registered: set[str], roles_usable: dict[str, bool],
@@ -93,6 +96,8 @@ class Shell(QObject):
         self._help_shown = False
         self._help_queued = False
         self._time_text = ""
+        self._date_text = ""
+        self._session_left = 0
         self._screen = ""
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="shell")
         self._staffCallDone.connect(self._on_staff_call_done)
@@ -116,6 +121,10 @@ class Shell(QObject):
     helpShown = Property(bool, lambda self: self._help_shown, notify=helpChanged)
     helpQueued = Property(bool, lambda self: self._help_queued, notify=helpChanged)
     timeText = Property(str, lambda self: self._time_text, notify=timeChanged)
+    #: "12月5日 星期六" / "Sat 5 Dec": the day, for a citizen who lost track of it
+    dateText = Property(str, lambda self: self._date_text, notify=timeChanged)
+    #: seconds until an untouched screen wipes the visit (0 between citizens)
+    sessionSecondsLeft = Property(int, lambda self: self._session_left, notify=timeChanged)
     kioskName = Property(str, lambda self: self._config.kiosk.name, constant=True)
     kioskNameEn = Property(str, lambda self: self._config.kiosk.name_en, constant=True)
     hallAddress = Property(str, lambda self: self._config.kiosk.hall_address,
@@ -189,6 +198,7 @@ class Shell(QObject):
         self._voice.set_language(language)
         self._language = language
         self.languageChanged.emit()
+        self._update_time()
 
     def _apply_elder(self, elder: bool) -> None:
         if elder != self._elder:
@@ -320,7 +330,12 @@ class Shell(QObject):
         self._worker.shutdown(wait=False)
 
     def _update_time(self) -> None:
-        text = self._clock.now().astimezone().strftime("%H:%M")
-        if text != self._time_text:
-            self._time_text = text
+        now = self._clock.now().astimezone()
+        if self._language == "en_US":
+            day = f"{WEEKDAYS_EN[now.weekday()]} {now.day} {now:%b}"
+        else:
+            day = f"{now.month}月{now.day}日 {WEEKDAYS_ZH[now.weekday()]}"
+        shown = (now.strftime("%H:%M"), day, self._session.seconds_until_wipe())
+        if shown != (self._time_text, self._date_text, self._session_left):
+            self._time_text, self._date_text, self._session_left = shown
             self.timeChanged.emit()

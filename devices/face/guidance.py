@@ -24,7 +24,7 @@ class Guidance(StrEnum):
 
 TEXT = {
     Guidance.OK: ("请保持不动", "Hold still"),
-    Guidance.NO_FACE: ("请正对屏幕上方的摄像头", "Please face the camera above the screen"),
+    Guidance.NO_FACE: ("请站到屏幕正前方，面向上方的摄像头", "Please stand in front of the screen, facing the camera above it"),
     Guidance.SEVERAL_FACES: ("请确保只有您一人在镜头前", "Only one person in front of the camera, please"),
     Guidance.TOO_FAR: ("请靠近一点", "Please come a little closer"),
     Guidance.TOO_CLOSE: ("请稍微后退", "Please move back a little"),

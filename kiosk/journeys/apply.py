@@ -22,6 +22,9 @@ from wire.v1 import ApplicationPayload, CertificateOnFile
 
 MaterialStatus = Literal["missing", "provided", "reused", "deferred", "waived"]
 
+#: suggestions under the search box: few enough to stay above the keyboard
+SUGGESTED = 3
+
 APPLICANT_ID_TYPES = {"resident_id": "resident_id", "passport": "passport",
                       "permit": "hk_macao_permit"}
 
@@ -71,6 +74,7 @@ class ApplyJourney(Journey[ApplyState]):
     name = "apply"
     State = ApplyState
     steps = ("choose", "identify", "form", "materials", "review", "receipt")
+    committing = frozenset({"submitting"})
     personal = ("identified", "values", "materials", "certificates", "signature",
                 "case_number", "supply_channel")
 
@@ -80,12 +84,16 @@ class ApplyJourney(Journey[ApplyState]):
         self.category: Category | None = None
         self.query = ""
         self.results: list[SearchHit] = []
+        #: items offered under the search box while the citizen types
+        self.suggestions: list[SearchHit] = []
         self.item: ServiceItem | None = None
         self.page = 0
         self.errors: dict[str, Text] = {}
         self.prefilled: set[str] = set()
         self.scanning: str | None = None        # material id being scanned
         self.print_status: Literal["", "printing", "printed", "failed", "no_printer"] = ""
+        #: submitted while the district could not be reached: stored here, sent later
+        self.stored_offline = False
         self._came_from = S.BROWSE
 
     def initial_state(self) -> ApplyState:
@@ -115,14 +123,23 @@ class ApplyJourney(Journey[ApplyState]):
     def category_items(self) -> list[ServiceItem]:
         return self.services.catalogue.in_category(self.category.id) if self.category else []
 
+    def suggest(self, typed: str) -> None:
+        """Suggestions as the citizen types (Pinyin letters too); the screen stays."""
+        self._require(S.BROWSE, S.SEARCH, S.CATEGORY)
+        self.suggestions = (self.services.search.search(typed, kinds=("item",), limit=SUGGESTED)
+                            if typed.strip() else [])
+        self._notify()
+
     def search(self, query: str) -> None:
         self._require(S.BROWSE, S.SEARCH, S.CATEGORY)
+        self.suggestions = []
         self.query = query
         self.results = self.services.search.search(query, kinds=("item",), limit=12)
         self._go(S.SEARCH if query.strip() else S.BROWSE)
 
     def choose_item(self, task_code: str) -> None:
         self._require(S.BROWSE, S.CATEGORY, S.SEARCH)
+        self.suggestions = []
         self._came_from = self.state
         self.item = self.services.catalogue.item(task_code)
         self._go(S.GUIDE)
@@ -412,6 +429,7 @@ class ApplyJourney(Journey[ApplyState]):
 
     def _submitted(self, enqueued: Enqueued) -> None:
         self.case_number = enqueued.case_number
+        self.stored_offline = not self.services.online()
         recorder = getattr(self.services.pending, "record", None)
         if recorder is not None:
             recorder(self.identified, enqueued.case_number, self.item)

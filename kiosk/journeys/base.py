@@ -57,6 +57,10 @@ class Journey(Generic[S]):
     steps: ClassVar[tuple[str, ...]] = ()
     #: attributes holding personal data; each must be falsy after the wipe
     personal: ClassVar[tuple[str, ...]] = ()
+    #: state names in which what the citizen gave is being handed over (submitted, sent, a
+    #: door opening): leaving then would leave them not knowing whether it happened, so the
+    #: screens offer no Back or Home until it has
+    committing: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, services: JourneyServices) -> None:
         self.services = services
@@ -103,6 +107,10 @@ class Journey(Generic[S]):
             return self.steps.index(self.state.group) + 1, len(self.steps)
         except ValueError:
             return 0, len(self.steps)
+
+    @property
+    def is_committing(self) -> bool:
+        return not self.ended and self.state.value in self.committing
 
     def personal_data_present(self) -> list[str]:
         """Names of attributes still holding personal data (empty after the wipe)."""

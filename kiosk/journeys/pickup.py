@@ -8,6 +8,8 @@ is the citizen's side of it.
 """
 from __future__ import annotations
 
+import logging
+
 from kiosk.journeys.base import Journey, JourneyState
 from kiosk.journeys.identify import IdentifyJourney
 from kiosk.journeys.ports import Identified, JourneyServices, LockerWall, Parcel
@@ -33,16 +35,18 @@ class PickupState(JourneyState):
 
 S = PickupState
 
+log = logging.getLogger(__name__)
+
 
 class PickupJourney(Journey[PickupState]):
     name = "pickup"
     State = PickupState
     steps = ("verify", "collect")
+    committing = frozenset({"opening"})
     personal = ("identified", "code", "case_number", "parcels")
 
     def __init__(self, services: JourneyServices) -> None:
         self.identify: IdentifyJourney | None = None
-        self.unavailable_reason = ""
         super().__init__(services)
         self.wall: LockerWall | None = None
         self.open_parcels: list[Parcel] = []    # doors open now, waiting to be closed
@@ -50,11 +54,13 @@ class PickupJourney(Journey[PickupState]):
     def initial_state(self) -> PickupState:
         desk = self.services.pickup
         if desk is None:
-            self.unavailable_reason = "no lockers at this kiosk"
+            self.problem = "no_lockers"
             return S.UNAVAILABLE
         usable, reason = desk.available()
         if not usable or not self.services.role_usable("locker_bank"):
-            self.unavailable_reason = reason or "locker board unavailable"
+            # the device's own words are for technicians; citizens get the problem's text
+            log.warning("pickup unavailable", extra={"reason": reason or "locker role unusable"})
+            self.problem = "lockers_down"
             return S.UNAVAILABLE
         return S.CHOOSE_METHOD
 
@@ -120,6 +126,13 @@ class PickupJourney(Journey[PickupState]):
 
     def back(self) -> None:
         self._require(S.ENTER_CODE)
+        self._go(S.CHOOSE_METHOD)
+
+    def try_again(self) -> None:
+        """Nothing was found: check the code (or use the ID card) and try once more."""
+        self._require(S.NOTHING)
+        self.identify = None
+        self._reset_personal()
         self._go(S.CHOOSE_METHOD)
 
     def rating_context(self) -> dict[str, str] | None:

@@ -28,6 +28,7 @@ class RateJourney(Journey[RateState]):
     name = "rate"
     State = RateState
     steps = ("rate",)
+    committing = frozenset({"sending"})
     personal = ("comment", "case_number")
 
     def __init__(self, services: JourneyServices, *, case_number: str = "",

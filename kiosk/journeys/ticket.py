@@ -31,6 +31,7 @@ class TicketJourney(Journey[TicketState]):
     name = "ticket"
     State = TicketState
     steps = ("choose", "ticket")
+    committing = frozenset({"checking_in", "issuing"})
     personal = ("booking_code", "appointment")
 
     def __init__(self, services: JourneyServices) -> None:

@@ -100,6 +100,37 @@ def test_cutting_the_network_shows_the_offline_status_line(demo, make_shell, qtb
         model.close()
 
 
+#: device unplugged -> what the status line must say (the services it changes, and how)
+UNPLUGGED = {
+    "id_card_reader": ["办事暂停：证件阅读器故障", "查询暂停：证件阅读器故障",
+                       "取件：证件阅读器暂停，请使用取件码"],
+    "face_camera": ["办事、查询：摄像头暂停，身份核验由工作人员协助"],
+    "document_camera": ["办事：高拍仪暂停，纸质材料暂不能扫描"],
+    "code_scanner": ["取号：扫码器暂停，预约码请手动输入"],
+    "receipt_printer": ["办事、取号：打印机暂停，凭条改为扫码获取"],
+    "lockers": ["取件暂停：智能柜故障"],
+}
+
+
+@pytest.mark.parametrize("demo", [True], indirect=True)
+@pytest.mark.parametrize("device", sorted(UNPLUGGED))
+def test_status_line_names_the_services_an_unplugged_device_changes(
+        demo, make_shell, qtbot, device):
+    shell = make_shell(core=demo.core)
+    status = shell.find("status_line")
+    assert status.property("text") == "所有服务正常"
+    demo.core.devices[device].simulate("remove")
+    qtbot.waitUntil(lambda: UNPLUGGED[device][0] in status.property("text"), timeout=10_000)
+    for expected in UNPLUGGED[device]:
+        assert expected in status.property("text")
+    shell.shell.setLanguage("en_US")
+    shell.settle()
+    assert "All services available" not in status.property("text")
+    shell.shell.setLanguage("zh_CN")
+    demo.core.devices[device].simulate("replug")
+    qtbot.waitUntil(lambda: status.property("text") == "所有服务正常", timeout=10_000)
+
+
 @pytest.mark.parametrize("demo", [True], indirect=True)
 def test_demo_kiosk_is_enrolled_and_its_queue_delivers(demo):
     """The demo's offline queue is enrolled with the embedded server and delivers."""

@@ -87,3 +87,16 @@ def test_end_wipes_at_once_and_unregistered_holders_are_left_alone(test_clock):
 def test_warning_shorter_than_20_s_is_refused(test_clock):
     with pytest.raises(ValueError, match="20 s"):
         Session(test_clock, idle_timeout_s=60, warning_s=19)
+
+
+def test_seconds_until_wipe_count_down_through_the_warning_and_restart_on_a_touch(test_clock):
+    session, _events = make(test_clock)
+    assert session.seconds_until_wipe() == 0           # nobody here
+    session.begin()
+    assert session.seconds_until_wipe() == 120
+    test_clock.advance(100)                            # into the warning
+    assert session.state is SessionState.WARNING and session.seconds_until_wipe() == 20
+    session.touch()
+    assert session.seconds_until_wipe() == 120
+    test_clock.advance(121)
+    assert session.state is SessionState.IDLE and session.seconds_until_wipe() == 0

@@ -532,6 +532,41 @@
 <context>
     <name>Receipt</name>
     <message>
+        <location filename="../journeys/apply/Receipt.qml" line="70"/>
+        <source>网络暂时中断：申请已保存在本机，网络恢复后自动发送。发送后，扫描二维码可查看办理进度。</source>
+        <translation>The network is down: your application is stored on this kiosk and sent automatically when the network returns. Once it is sent, the QR code shows how your case stands.</translation>
+    </message>
+    <message>
+        <location filename="../journeys/apply/Receipt.qml" line="70"/>
+        <source>还需补交：%1</source>
+        <translation>Still to bring: %1</translation>
+    </message>
+    <message>
+        <location filename="../journeys/apply/Receipt.qml" line="70"/>
+        <source>补交期限：%1 前</source>
+        <translation>Bring it by: %1</translation>
+    </message>
+    <message>
+        <location filename="../journeys/apply/Receipt.qml" line="70"/>
+        <source>补交方式：%1</source>
+        <translation>How to bring it: %1</translation>
+    </message>
+    <message>
+        <location filename="../journeys/apply/Receipt.qml" line="70"/>
+        <source>（您选择的）</source>
+        <translation> (your choice)</translation>
+    </message>
+    <message>
+        <location filename="../journeys/apply/Receipt.qml" line="70"/>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../journeys/apply/Receipt.qml" line="70"/>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
         <location filename="../journeys/apply/Receipt.qml" line="11"/>
         <source>申请已提交，办件编号 %1。</source>
         <translation>Application submitted, case number %1.</translation>

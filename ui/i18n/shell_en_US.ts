@@ -321,6 +321,11 @@
         <source>24小时政务自助服务</source>
         <translation>24-hour government self-service</translation>
     </message>
+    <message>
+        <location filename="../qml/StatusBand.qml" line="45"/>
+        <source>剩余 %1 秒</source>
+        <translation>%1 s left</translation>
+    </message>
 </context>
 <context>
     <name>StatusLine</name>
@@ -338,6 +343,16 @@
         <location filename="../qml/StatusLine.qml" line="16"/>
         <source>；</source>
         <translation>; </translation>
+    </message>
+    <message>
+        <location filename="../qml/StatusLine.qml" line="34"/>
+        <source>%1：%2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/StatusLine.qml" line="34"/>
+        <source>、</source>
+        <translation>, </translation>
     </message>
     <message>
         <location filename="../qml/StatusLine.qml" line="25"/>

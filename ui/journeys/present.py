@@ -13,7 +13,7 @@ from typing import Any
 
 import qrcode
 
-from kiosk.catalogue import Text
+from kiosk.catalogue import Necessity, Text
 from kiosk.journeys.base import Journey
 from ui.journeys.texts import CASE_STATES, FACE_GUIDANCE, INDICATORS, LEVELS, \
     MAINTENANCE_PAGES, MATERIAL_STATUS, NEXT_STEPS, PROBLEMS, ROLE_NAMES, STEP_TITLES, \
@@ -50,9 +50,30 @@ def _problem(journey: Journey) -> dict[str, str] | None:
     return PROBLEMS.get(journey.problem) if journey.problem else None
 
 
+#: problems about several things, said with the things' names ("还缺：营业执照")
+NAMING = {"form_incomplete": say("还要填写或修改：", "Still to fill in or correct: "),
+          "materials_missing": say("还缺：", "Still missing: ")}
+
+
+def _naming_problem(journey: Journey, names: list[Text]) -> dict[str, str] | None:
+    lead = NAMING.get(journey.problem)
+    if lead is None or not names:
+        return _problem(journey)
+    general = PROBLEMS[journey.problem]
+    return say(lead["zh"] + "、".join(n.zh for n in names) + "。" + general["zh"],
+               lead["en"] + ", ".join(n.en or n.zh for n in names) + ". " + general["en"])
+
+
 # --- identify ------------------------------------------------------------------------------
 
 STAFF_ACTION = ("identify.call_staff", "请工作人员帮助", "Ask staff for help")
+#: pickup refusals where trying again cannot help (the window is the way on)
+NO_RETRY = {"too_many_tries", "expired"}
+
+
+def staff_help() -> dict[str, Any]:
+    """The hall staff are called (the shell's help, as the fixed bar's): a dead end's way on."""
+    return action("call_staff", *STAFF_ACTION[1:])
 
 
 def face_consent_notice(prefix: str) -> dict[str, Any]:
@@ -176,6 +197,9 @@ def apply_snapshot(journey) -> dict[str, Any]:
     services = journey.services
     catalogue = services.catalogue
     data: dict[str, Any] = {}
+    if state in ("browse", "category", "search"):
+        data["suggestions"] = [{"code": hit.item.task_code, "name": text(hit.item.name)}
+                               for hit in journey.suggestions]
     if state == "browse":
         data["topics"] = [{"id": c.id, "name": text(c.name)} for c in catalogue.topics]
         data["lifeEvents"] = [{"id": c.id, "name": text(c.name)} for c in catalogue.life_events]
@@ -195,7 +219,8 @@ def apply_snapshot(journey) -> dict[str, Any]:
         label, fields = journey.form_pages()[journey.page]
         data["form"] = {
             "title": text(label), "page": journey.page + 1, "pages": len(journey.form_pages()),
-            "problem": _problem(journey),
+            "problem": _naming_problem(journey, [f.label for f in fields
+                                                 if f.id in journey.errors]),
             "fields": [{
                 "id": f.id, "label": text(f.label), "kind": f.kind.value,
                 "value": journey.values.get(f.id, ""), "prefilled": f.id in journey.prefilled,
@@ -212,7 +237,9 @@ def apply_snapshot(journey) -> dict[str, Any]:
             "onFile": [{"id": c.certificate_id, "name": text(c.name), "number": c.number_masked}
                        for c in journey.certificates_for(entry.material)]}
             for entry in journey.materials.values()]
-        data["problem"] = _problem(journey)
+        data["problem"] = _naming_problem(journey, [
+            e.material.name for e in journey.materials.values()
+            if not e.done and e.material.necessity is Necessity.REQUIRED])
         data["scanning"] = journey.scanning or ""
     elif state == "commitment":
         terms = journey.commitment()
@@ -245,8 +272,26 @@ def apply_snapshot(journey) -> dict[str, Any]:
                            "qr": qr_data_url(journey.case_url()),
                            "printStatus": journey.print_status,
                            "deferred": bool(journey.deferred()),
+                           "owed": _owed(journey),
+                           "storedOffline": journey.stored_offline,
                            "promisedDays": journey.item.promised_limit.days}
     return data
+
+
+def _owed(journey) -> dict[str, Any] | None:
+    """容缺: what the citizen still owes, by when, and the ways to hand it in (the printed
+    receipt and letter say the same)."""
+    if not journey.deferred():
+        return None
+    terms = journey.commitment()
+    due = terms.due_date
+    chosen = journey.supply_channel
+    return {"materials": [text(m.name) for m in terms.materials],
+            "deadline": say(f"{due.year}年{due.month}月{due.day}日",
+                            f"{due.day} {due:%B %Y}"),
+            "ways": [{**SUPPLY_CHANNELS[c], "chosen": c == chosen}
+                     for c in journey.services.settings.supply_channels
+                     if c in SUPPLY_CHANNELS]}
 
 
 def _shown_value(form_field, value: str) -> dict[str, str]:
@@ -296,16 +341,20 @@ def pickup_snapshot(journey) -> dict[str, Any]:
                                      for p in journey.open_parcels],
                            "done": state == "done"}}
     if state == "nothing":
+        retry = [] if journey.problem in NO_RETRY else [
+            action("try_again", "核对后重新输入或刷证", "Check and try again")]
         return {"message": message(say("没有可取的文件", "Nothing to collect"), _problem(journey),
-                                   [action("finish", "完成", "Done", primary=True)])}
+                                   [*retry, staff_help(),
+                                    action("finish", "完成", "Done", primary=True)])}
     if state == "open_failed":
         return {"message": message(say("柜门出了问题", "A problem with the door"), _problem(journey),
-                                   [action("finish", "完成", "Done", primary=True)], tone="warning")}
+                                   [staff_help(), action("finish", "完成", "Done", primary=True)],
+                                   tone="warning")}
     if state == "unavailable":
         return {"message": message(say("自助取件暂停服务", "Pickup is not available"),
-                                   say(f"原因：{journey.unavailable_reason}。请到窗口取件。",
-                                       f"Reason: {journey.unavailable_reason}. Please collect at a window."),
-                                   [action("finish", "返回首页", "Back to start", primary=True)],
+                                   _problem(journey),
+                                   [staff_help(),
+                                    action("finish", "返回首页", "Back to start", primary=True)],
                                    tone="warning")}
     return {}
 
@@ -336,7 +385,8 @@ def ticket_snapshot(journey) -> dict[str, Any]:
         return {"message": message(say("暂时不能取号", "Tickets are not available"),
                                    TICKET_UNAVAILABLE if journey.problem == "offline"
                                    else _problem(journey),
-                                   [action("finish", "返回首页", "Back to start", primary=True)],
+                                   [staff_help(),
+                                    action("finish", "返回首页", "Back to start", primary=True)],
                                    tone="warning")}
     return {}
 

@@ -27,12 +27,12 @@ log = logging.getLogger(__name__)
 ACTIONS = {
     "identify": {"choose_resident_id", "choose_passport", "enter_mrz", "scan_mrz", "retry_face",
                  "call_staff", "back", "accept_face_check", "decline_face_check"},
-    "apply": {"open_category", "search", "choose_item", "apply_now", "set_value", "next_page",
+    "apply": {"open_category", "suggest", "search", "choose_item", "apply_now", "set_value", "next_page",
               "back", "use_on_file", "start_scan", "stop_scan", "defer", "skip", "undo",
               "materials_done", "choose_channel", "sign", "agree", "edit_page",
               "edit_materials", "submit", "finish"},
     "query": {"finish"},
-    "pickup": {"choose_identify", "choose_code", "enter_code", "back", "finish"},
+    "pickup": {"choose_identify", "choose_code", "enter_code", "back", "try_again", "finish"},
     "ticket": {"choose_check_in", "enter_booking", "scan_booking", "choose_ticket", "take",
                "back", "finish"},
     "rate": {"choose_level", "toggle_indicator", "set_comment", "send", "skip", "finish"},
@@ -184,6 +184,8 @@ class JourneyViewModel(QObject):
     step = Property(int, _get_step, notify=dataChanged)
     preview = Property(str, lambda self: self._preview, notify=previewChanged)
     stepCount = Property(int, _get_step_count, notify=dataChanged)
+    #: handing over what the citizen gave (submitting, sending, opening): no Back or Home now
+    committing = Property(bool, lambda self: self.journey.is_committing, notify=dataChanged)
 
     # --- what QML calls -------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ InputPanel {
     visible: active
     //: set by Main.qml: keys in 4 rows plus the candidate bar, against the window's size
     property real heightRatio: 0.3
+    //: the keys up now (main, numbers, digits, dialpad, symbols), as the field's hints chose
+    readonly property string layoutType: keyboard.keyboard.layoutType
     // the stock keyboard's keys are ~7 % of its width tall; stretch it so every key
     // (and the Pinyin candidate bar) is at least a touch target high
     Binding {

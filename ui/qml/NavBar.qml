@@ -10,9 +10,13 @@ Rectangle {
     RowLayout {
         anchors { fill: parent; margins: parent.tight ? theme.gap / 2 : theme.gap }
         spacing: theme.gap
+        // handing over what the citizen gave (submitting...): leaving now would lose track of it
+        readonly property bool committing: navigator.viewModel !== null
+                                           && navigator.viewModel.committing === true
         KioskButton {
             objectName: "nav_back"
             visible: navigator.journey !== ""
+            enabled: !parent.committing
             text: qsTr("返回")
             Layout.fillWidth: true; Layout.fillHeight: true
             onClicked: navigator.back()
@@ -20,6 +24,7 @@ Rectangle {
         KioskButton {
             objectName: "nav_home"
             visible: navigator.journey !== ""
+            enabled: !parent.committing
             text: qsTr("首页")
             Layout.fillWidth: true; Layout.fillHeight: true
             onClicked: navigator.home()

@@ -9,10 +9,26 @@ Rectangle {
         if (!shell.online)
             parts.push(qsTr("网络暂时中断：仍可提交申请，网络恢复后自动发送"))
         var tiles = shell.tiles
+        var changedBy = {}   // a device that is down -> the offered services it changes
+        var downRoles = []
         for (var i = 0; i < tiles.length; i++) {
             if (!tiles[i].available && tiles[i].missing.length > 0 && tiles[i].missing[0] !== "not_installed")
                 parts.push(qsTr("%1暂停：%2").arg(Labels.journey(tiles[i].key)).arg(Labels.roles(tiles[i].missing)))
+            if (!tiles[i].available)
+                continue
+            for (var j = 0; j < tiles[i].degraded.length; j++) {
+                var role = tiles[i].degraded[j]
+                if (role === "offline")   // said above, once for all services
+                    continue
+                if (!changedBy[role]) {
+                    changedBy[role] = []
+                    downRoles.push(role)
+                }
+                changedBy[role].push(Labels.journey(tiles[i].key))
+            }
         }
+        for (var k = 0; k < downRoles.length; k++)
+            parts.push(qsTr("%1：%2").arg(changedBy[downRoles[k]].join(qsTr("、"))).arg(Labels.degraded(downRoles[k])))
         return parts.join(qsTr("；"))
     }
     implicitHeight: text.implicitHeight + theme.gap

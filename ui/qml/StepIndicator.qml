@@ -10,8 +10,10 @@ Row {
     visible: stepCount > 0 && enabled
     height: visible ? implicitHeight : 0
     spacing: theme.gap
+    // outside the counted steps (thanks, staff called) only the title: never "0 / 1"
+    readonly property bool counted: step > 0
     Repeater {
-        model: indicator.stepCount
+        model: indicator.counted ? indicator.stepCount : 0
         Rectangle {
             width: theme.gap * 2; height: width; radius: width / 2
             anchors.verticalCenter: parent.verticalCenter
@@ -21,7 +23,8 @@ Row {
     }
     BodyText {
         objectName: "step_text"
-        text: qsTr("%1 / %2 %3").arg(indicator.step).arg(indicator.stepCount).arg(indicator.stepTitle)
+        text: indicator.counted ? qsTr("%1 / %2 %3").arg(indicator.step).arg(indicator.stepCount).arg(indicator.stepTitle)
+                                : indicator.stepTitle
         font.bold: true
     }
 }

@@ -5,7 +5,8 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from devices.commands import Command
-from foundation.identity_validation import BacKeyInput
+from foundation.identity_validation import BacKeyInput, IdentityValidationError, \
+    validate_resident_id
 from kiosk.journeys.adapters.futures import command_value, not_ready
 from kiosk.journeys.ports import CitizenDocument, MrzKey
 
@@ -23,7 +24,16 @@ def citizen_document(document: Any) -> CitizenDocument:
                            birth_date=document.birth_date, sex=document.sex,
                            nationality=document.nationality, expiry=document.expiry_date,
                            photo=photo, address=document.address,
-                           id_number=document.document_number if kind == "resident_id" else "")
+                           id_number=_id_number(document.document_number))
+
+
+def _id_number(number: str) -> str:
+    """The 18-character citizen ID number the document carries, or "": resident IDs, and the
+    Hong Kong / Macao / Taiwan residence permits (81/82/83...), hold one; passports do not."""
+    try:
+        return validate_resident_id(number).number
+    except IdentityValidationError:
+        return ""
 
 
 class IdReaderPort:

@@ -36,6 +36,21 @@ def test_browse_by_topic_and_search(services):
     assert journey.state is S.SEARCH
 
 
+def test_suggestions_as_you_type_keep_the_screen(services):
+    journey = ApplyJourney(services)
+    seen = []
+    journey.subscribe(lambda j: seen.append([h.item.task_code for h in j.suggestions]))
+    journey.suggest("j")
+    journey.suggest("jzz")
+    assert journey.state is S.BROWSE
+    assert seen[-1][0] == "T-JZZ-001" and len(seen[-1]) <= 3
+    journey.suggest("")
+    assert journey.suggestions == []
+    journey.suggest("jzz")
+    journey.choose_item("T-JZZ-001")
+    assert journey.suggestions == []
+
+
 def test_not_at_kiosk_items_show_the_guide_only(services):
     journey = ApplyJourney(services)
     journey.choose_item("T-RCYJ-006")

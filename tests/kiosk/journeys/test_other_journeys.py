@@ -76,13 +76,17 @@ def test_pickup_nothing_waiting(catalogue, test_clock):
     journey.choose_identify()
     identify_with_card(journey.identify)
     assert journey.state.value == "nothing" and journey.problem == "nothing_waiting"
+    journey.try_again()   # not a dead end: check the code, or the card, once more
+    assert journey.state.value == "choose_method" and journey.personal_data_present() == []
+    journey.choose_code()
+    assert journey.state.value == "enter_code"
 
 
 def test_locker_board_down_makes_pickup_unavailable_with_reason(catalogue, test_clock):
     services = make_services(catalogue, test_clock, pickup=FakeDesk(usable=False))
     journey = PickupJourney(services)
     assert journey.state.value == "unavailable"
-    assert journey.unavailable_reason == "locker board not answering"
+    assert journey.problem == "lockers_down"  # the board's own words go to the log only
 
 
 def test_walk_in_ticket_prints(services):

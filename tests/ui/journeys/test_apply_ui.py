@@ -124,12 +124,9 @@ def test_consent_notice_before_the_face_check_and_declining_calls_staff(kiosk, q
 
 def test_face_check_shows_the_live_camera_and_forgets_it(kiosk, qtbot):
     import numpy as np
+    from tests.ui.journeys.walk_ui import to_face_check
     kiosk.start("apply")
-    kiosk.act("choose_item", kiosk.vm.services.catalogue.kiosk_items()[0].task_code)
-    kiosk.act("apply_now")
-    kiosk.act("identify.choose_resident_id")
-    kiosk.services.documents.last.set_result(RESIDENT)
-    kiosk.act("identify.accept_face_check")
+    to_face_check(kiosk, kiosk.vm.services.catalogue.kiosk_items()[0])
     assert kiosk.screen == "apply.identify_face_check"
     red = np.zeros((480, 640, 3), np.uint8)
     red[:, :, 2] = 220                                   # BGR: a red picture

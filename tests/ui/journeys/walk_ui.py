@@ -8,16 +8,21 @@ from tests.ui.conftest import tap
 from kiosk.journeys.ports import FaceOutcome
 
 
-def finish_apply(kiosk, qtbot) -> None:
-    """From the form to the receipt, whatever the item asks."""
-    vm = kiosk.vm
-    journey = vm.journey
+def fill_the_form(kiosk, qtbot) -> None:
+    """Answer every question still open, page by page, to the screen after the form."""
+    journey = kiosk.vm.journey
     while kiosk.screen == "apply.form":
         _label, fields = journey.form_pages()[journey.page]
         for form_field in fields:
             if not journey.values.get(form_field.id):
                 kiosk.act("set_value", form_field.id, valid_value(form_field))
         tap(qtbot, kiosk.shell, "form_next")
+
+
+def finish_apply(kiosk, qtbot) -> None:
+    """From the form to the receipt, whatever the item asks."""
+    journey = kiosk.vm.journey
+    fill_the_form(kiosk, qtbot)
     if kiosk.screen == "apply.materials":
         for material_id, entry in journey.materials.items():
             certificates = journey.certificates_for(entry.material)
@@ -40,11 +45,16 @@ def finish_apply(kiosk, qtbot) -> None:
     tap(qtbot, kiosk.shell, "submit")
 
 
-def apply_through_view_model(kiosk, qtbot, item) -> None:
+def to_face_check(kiosk, item) -> None:
+    """From the catalogue to the face check of `item`, the standard resident's card read."""
     kiosk.act("choose_item", item.task_code)
     kiosk.act("apply_now")
     kiosk.act("identify.choose_resident_id")
     kiosk.services.documents.last.set_result(RESIDENT)
     kiosk.act("identify.accept_face_check")
+
+
+def apply_through_view_model(kiosk, qtbot, item) -> None:
+    to_face_check(kiosk, item)
     kiosk.services.face.last.set_result(FaceOutcome(True, True))
     finish_apply(kiosk, qtbot)

@@ -20,6 +20,8 @@ JourneyScreen {
                 objectName: "search_field"
                 Layout.fillWidth: true
                 placeholderText: qsTr("例如：居住证、jzz、低保")
+                // Pinyin letters being composed count too: "jzz" suggests 居住证 at once
+                onDisplayTextChanged: if (activeFocus && root.viewModel) root.act("suggest", [displayText])
                 onAccepted: root.act("search", [text])
             }
             KioskButton {
@@ -27,6 +29,10 @@ JourneyScreen {
                 text: qsTr("搜索")
                 onClicked: root.act("search", [query.text])
             }
+        }
+        Suggestions {
+            Layout.fillWidth: true
+            screen: root
         }
         PagedFlickable {
             Layout.fillWidth: true

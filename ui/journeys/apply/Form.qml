@@ -51,6 +51,7 @@ JourneyScreen {
                         Layout.alignment: Qt.AlignTop
                         spacing: theme.gap / 2
                         BodyText {
+                            objectName: "label_" + question.field.id
                             Layout.fillWidth: true
                             font.bold: true
                             text: root.t(question.field.label) + (question.field.required ? "" : qsTr("（选填）"))
@@ -62,8 +63,13 @@ JourneyScreen {
                             Layout.fillWidth: true
                             text: question.field.value
                             placeholderText: question.field.kind === "date" ? qsTr("年-月-日，例如 2026-12-01") : root.t(question.field.hint)
-                            inputMethodHints: ["number", "phone", "id_number"].indexOf(question.field.kind) >= 0
-                                              ? Qt.ImhPreferNumbers : Qt.ImhNone
+                            // numbers and dates get the keypad, a phone number the dial pad
+                            inputMethodHints: ({number: Qt.ImhFormattedNumbersOnly,
+                                                date: Qt.ImhFormattedNumbersOnly,
+                                                phone: Qt.ImhDialableCharactersOnly,
+                                                id_number: Qt.ImhPreferNumbers | Qt.ImhUppercaseOnly
+                                                           | Qt.ImhNoPredictiveText})[question.field.kind]
+                                              || Qt.ImhNone
                             onTextEdited: root.act("set_value", [question.field.id, text])
                         }
                         Flow {

@@ -24,6 +24,8 @@ JourneyScreen {
                 Layout.fillWidth: true
                 text: root.l.query || ""
                 placeholderText: qsTr("换个词搜索")
+                // Pinyin letters being composed count too: "jzz" suggests 居住证 at once
+                onDisplayTextChanged: if (activeFocus && root.viewModel) root.act("suggest", [displayText])
                 onAccepted: root.act("search", [text])
             }
             KioskButton {
@@ -31,6 +33,10 @@ JourneyScreen {
                 text: qsTr("搜索")
                 onClicked: root.act("search", [query.text])
             }
+        }
+        Suggestions {
+            Layout.fillWidth: true
+            screen: root
         }
         BodyText {
             objectName: "no_results"

@@ -61,6 +61,47 @@ JourneyScreen {
                     text: root.r.caseNumber
                 }
                 BodyText {
+                    objectName: "receipt_stored_offline"
+                    Layout.fillWidth: true
+                    visible: root.r.storedOffline === true
+                    font.bold: true
+                    color: theme.warning
+                    text: "⚠ " + qsTr("网络暂时中断：申请已保存在本机，网络恢复后自动发送。发送后，扫描二维码可查看办理进度。")
+                }
+                // 容缺: each owed material, its deadline and the ways to hand it in
+                Rectangle {
+                    objectName: "receipt_owed"
+                    visible: !!root.r.owed
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: owed.implicitHeight + theme.gap * 2
+                    radius: 16
+                    color: theme.warningSurface
+                    border.width: 3; border.color: theme.warning
+                    ColumnLayout {
+                        id: owed
+                        anchors { left: parent.left; right: parent.right; top: parent.top
+                                  margins: theme.gap }
+                        spacing: theme.gap / 2
+                        BodyText {
+                            objectName: "receipt_owed_materials"
+                            Layout.fillWidth: true
+                            font.bold: true
+                            text: root.r.owed ? qsTr("还需补交：%1").arg(root.r.owed.materials.map(root.t).join(qsTr("、"))) : ""
+                        }
+                        BodyText {
+                            objectName: "receipt_owed_deadline"
+                            Layout.fillWidth: true
+                            text: root.r.owed ? qsTr("补交期限：%1 前").arg(root.t(root.r.owed.deadline)) : ""
+                        }
+                        BodyText {
+                            objectName: "receipt_owed_ways"
+                            Layout.fillWidth: true
+                            text: root.r.owed ? qsTr("补交方式：%1").arg(root.r.owed.ways.map(function (w) {
+                                return root.t(w) + (w.chosen ? qsTr("（您选择的）") : "") }).join(qsTr("；"))) : ""
+                        }
+                    }
+                }
+                BodyText {
                     objectName: "print_status"
                     Layout.fillWidth: true
                     horizontalAlignment: Text.AlignHCenter

@@ -16,7 +16,9 @@ ColumnLayout {
             Layout.fillWidth: true
             Layout.preferredHeight: theme.touchTarget * 1.3
             text: buttons.screen.t(modelData.label)
-            onClicked: buttons.screen.act(modelData.id, modelData.args)
+            // staff help is the shell's, the same call as the fixed bar's Help
+            onClicked: modelData.id === "call_staff" ? shell.callStaff(navigator.journey)
+                                                     : buttons.screen.act(modelData.id, modelData.args)
         }
     }
 }

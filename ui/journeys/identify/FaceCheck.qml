@@ -29,7 +29,8 @@ JourneyScreen {
             // and forgets it when the check ends)
             Image {
                 objectName: "face_preview"
-                anchors.fill: ring
+                // inside the ring's box by the ring's inset: the mask always covers its edges
+                anchors { fill: ring; margins: theme.gap }
                 source: root.viewModel ? root.viewModel.preview : ""
                 fillMode: Image.PreserveAspectCrop
                 cache: false
@@ -38,7 +39,11 @@ JourneyScreen {
             }
             Canvas {
                 id: ring
-                anchors.centerIn: parent
+                objectName: "face_ring"
+                // portrait: right under the instruction, so the words sit at the oval
+                anchors.centerIn: root.landscape ? parent : undefined
+                anchors.top: root.landscape ? undefined : parent.top
+                anchors.horizontalCenter: root.landscape ? undefined : parent.horizontalCenter
                 width: Math.min(parent.width, parent.height * 0.75)
                 height: width * 1.3
                 property real progress: root.f.progress
@@ -57,10 +62,13 @@ JourneyScreen {
                     ctx.rect(-width / 2, -width / 2, width, width)
                     ctx.arc(0, 0, width / 2 - inset, 0, 2 * Math.PI, true)
                     ctx.fill()
+                    // the guide: dark (>= 3:1 against a lit face or a grey hall), and
+                    // filled in white while a good frame is held
                     ctx.lineWidth = theme.gap
-                    ctx.strokeStyle = theme.surface
+                    ctx.strokeStyle = theme.text
                     ctx.beginPath(); ctx.arc(0, 0, width / 2 - inset, 0, 2 * Math.PI); ctx.stroke()
-                    ctx.strokeStyle = theme.accent
+                    ctx.lineWidth = theme.gap / 2
+                    ctx.strokeStyle = theme.background
                     ctx.beginPath()
                     ctx.arc(0, 0, width / 2 - inset, -Math.PI / 2, -Math.PI / 2 + 2 * Math.PI * progress)
                     ctx.stroke()
