@@ -23,6 +23,12 @@ def test_an_io_error_at_any_write_or_fsync_commits_whole_or_reports_and_loses_no
             "runs", "acknowledged", "lost", "duplicated", "elapsed_s")}))
     assert not report["problems"], report["problems"]
     assert report["ok"], report
-    for operation in OPERATIONS:  # both operations write and sync something
-        assert any(key.startswith(f"{operation}.") for key in report["runs"])
-    assert sum(report["runs"].values()) >= 40
+    # every operation writes and syncs something; how many calls depends on the file system
+    # and SQLite's page cache (38 on CI's disk, 41 here), so no count is asserted
+    for operation in OPERATIONS:
+        assert {"write", "pwrite64"} & _calls_failed(report, operation)
+        assert {"fsync", "fdatasync"} & _calls_failed(report, operation)
+
+
+def _calls_failed(report: dict, operation: str) -> set[str]:
+    return {key.split(".", 1)[1] for key in report["runs"] if key.startswith(f"{operation}.")}
