@@ -214,9 +214,11 @@ class KioskCore:
         return citizen_backends(self)
 
     def session_ended(self) -> None:
-        """Called by the UI when a citizen session ends: a quiet moment to apply new state."""
+        """Called by the UI when a citizen's visit ends: the sync worker's next cycle, run
+        now, applies a staged desired state (its files are written on that thread, not the
+        caller's)."""
         if self.queue is not None:
-            self.queue.desired.apply_staged(self.session_active)
+            self.queue.worker.wake()
 
     # --- lifecycle -------------------------------------------------------------
 
