@@ -331,6 +331,11 @@
     <name>StatusLine</name>
     <message>
         <location filename="../qml/StatusLine.qml" line="10"/>
+        <source>工作人员维护中，暂停对外服务</source>
+        <translation>Staff are servicing this kiosk: services are paused</translation>
+    </message>
+    <message>
+        <location filename="../qml/StatusLine.qml" line="10"/>
         <source>网络暂时中断：仍可提交申请，网络恢复后自动发送</source>
         <translation>Offline: applications are still accepted and sent when the network returns</translation>
     </message>
