@@ -24,7 +24,7 @@ from ui.journeys.texts import CASE_STATES, FACE_GUIDANCE, INDICATORS, LEVELS, \
 def text(value: Text | None) -> dict[str, str]:
     if value is None:
         return say("", "")
-    return {"zh": value.zh, "en": value.en or value.zh}
+    return {"zh": value.zh, "en": value.en}
 
 
 def qr_data_url(content: str) -> str:
@@ -338,7 +338,7 @@ def pickup_snapshot(journey) -> dict[str, Any]:
     if state in ("door_open", "done") and journey.wall is not None:
         return {"locker": {"compartments": [p.compartment for p in journey.open_parcels],
                            "rows": [list(r) for r in journey.wall.rows],
-                           "items": [text(Text(zh=p.item_name, en=p.item_name_en))
+                           "items": [say(p.item_name, p.item_name_en or p.item_name)
                                      for p in journey.open_parcels],
                            "done": state == "done"}}
     if state == "nothing":
