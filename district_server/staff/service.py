@@ -10,6 +10,7 @@ from sqlalchemy import case as sql_case, func, select, update
 from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
+from district_server.cases import followup
 from district_server.cases.models import BadReview, Case, Parcel
 from district_server.cases.service import assign_parcel, local_date
 from district_server.citizens.models import QueueTicket, StaffCall
@@ -76,7 +77,17 @@ def case_detail(session: Session, ctx: ServerContext, member: StaffMember,
     audit.append(session, at=ctx.now(), actor=member.actor, action="staff.case_read",
                  subject_hmac=case.holder_hmac, detail={"case": case_number})
     return schemas.StaffCaseDetail(case=_view(session, ctx, case, local_date(ctx.now())),
-                                   application=json.loads(case.application_json))
+                                   application=json.loads(case.application_json),
+                                   history=followup.history(session, case))
+
+
+def reissue_followup_secret(session: Session, ctx: ServerContext, member: StaffMember,
+                            case_number: str) -> schemas.FollowupSecretIssued:
+    """At a window, for a citizen identified there: a new receipt QR (the old one stops)."""
+    case = _case(session, member, case_number)
+    secret = followup.reissue_secret(session, case, actor=member.actor, now=ctx.now())
+    return schemas.FollowupSecretIssued(case_number=case_number, followup_secret=secret,
+                                        followup_path=v1.followup_path(case_number, secret))
 
 
 def change_state(session: Session, ctx: ServerContext, member: StaffMember, case_number: str,
