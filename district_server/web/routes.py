@@ -66,6 +66,10 @@ def _followup_case(session, case_number: str, secret: str) -> Case | None:
     return followup.case_by_secret(session, case_number, secret)
 
 
+#: a phone's width: the file chooser wraps instead of widening the page; dates stay whole
+FOLLOWUP_STYLE = ("<style>form.supply input[type=file]{display:block;max-width:100%}"
+                  "b{white-space:nowrap}main{padding:12px}</style>")
+
 #: The upload sends the file's bytes as the body (no multipart form to parse) and shows the
 #: server's refusal in both languages.
 SUPPLY_SCRIPT = """
@@ -144,8 +148,8 @@ def followup_page(case_number: str, request: Request, t: str = "",
         if not outstanding:
             rows.append("<p id='fulfilled'><b>材料已补齐 All owed documents supplied</b></p>")
     script = f"<script>{SUPPLY_SCRIPT}</script>" if outstanding else ""
-    return HTMLResponse(page("办件查询 Case status", f"<div class='card'>{''.join(rows)}</div>"
-                             + script),
+    return HTMLResponse(page("办件查询 Case status", FOLLOWUP_STYLE
+                             + f"<div class='card'>{''.join(rows)}</div>" + script),
                         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
 
