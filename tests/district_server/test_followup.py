@@ -19,8 +19,9 @@ from wire import v1
 SECRET = "Rm9sbG93VXBTZWNyZXQxMjM0NTY"
 
 
-def deferred_application(kiosk, secret: str = SECRET) -> str:
-    """A 低保 application owing its income proof (容缺), with the receipt QR's secret."""
+def deferred_application(kiosk, secret: str = SECRET, mobile: str | None = None) -> str:
+    """A 低保 application owing its income proof (容缺) by 2026-12-01, with the receipt QR's
+    secret (and the applicant's mobile number, when given)."""
     signature = kiosk.upload_blob(kiosk.encrypt_blob(b"finger signature png"))
     form = {"applicant_name": "李四", "id_number": "11010519491231002X",
             "household_size": 3, "monthly_income": 1500, "reason": "illness",
@@ -35,6 +36,7 @@ def deferred_application(kiosk, secret: str = SECRET) -> str:
                   "due_date": "2026-12-01", "supply_channel": "upload"}
     payload = {**application("FT-MZ-DB-010", form_data=form, materials=materials,
                              commitment=commitment), "followup_secret": secret}
+    payload["applicant"]["mobile"] = mobile
     response = kiosk.put(kiosk.envelope("submission", payload, blobs=[signature]))
     assert response.status_code == 201, response.text
     return response.json()["receipt"]["case_number"]

@@ -1,0 +1,74 @@
+"""Reminders of a 容缺 commitment through the notification outbox: a text three days
+before the due date and one on the day, each sent once (retried while the gateway fails),
+none once the material was supplied or to an applicant without a mobile number."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from district_server.app import AlertSweeper
+from district_server.notices.senders import NoticeNotSent, SmsSender
+from tests.district_server.test_followup import deferred_application, sideways_photo, upload
+
+CST = timezone(timedelta(hours=8))
+MOBILE = "13800138000"
+
+
+class FakeSmsGateway:
+    """Records what it was asked to send; refuses the first `failures` messages."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.sent: list[tuple[str, str, str]] = []
+        self.failures = failures
+
+    def send_sms(self, number: str, text: str, *, idempotency_key: str) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise NoticeNotSent("gateway busy")
+        self.sent.append((number, text, idempotency_key))
+
+
+def sweeps(ctx, gateway: FakeSmsGateway):
+    """at("11-28 09"): one sweep of the server at that local time; how many were sent."""
+    sweeper = AlertSweeper(ctx, {"sms": SmsSender(gateway)})
+
+    def at(when: str) -> int:
+        moment = datetime.strptime(f"2026-{when}", "%Y-%m-%d %H").replace(tzinfo=CST)
+        ctx.now = lambda: moment.astimezone(timezone.utc)
+        return sweeper.sweep_once()
+    return at
+
+
+def test_three_days_before_and_on_the_day_each_sent_once(kiosk, ctx):
+    number = deferred_application(kiosk, mobile=MOBILE)        # due 2026-12-01
+    gateway = FakeSmsGateway()
+    at = sweeps(ctx, gateway)
+    assert at("11-26 09") == 0  # five days ahead: nothing
+    assert at("11-28 09") == 1  # three days ahead
+    assert at("11-28 15") == 0 and at("11-29 09") == 0 and at("11-30 09") == 0  # once
+    assert at("12-01 09") == 1  # on the day
+    assert at("12-01 18") == 0
+    [(to_early, early, _), (to_late, late, _)] = gateway.sent
+    assert to_early == to_late == MOBILE
+    assert number in early and "12月1日" in early and "家庭成员收入证明" in early
+    assert "今天" in late
+    assert len({key for _n, _t, key in gateway.sent}) == 2
+
+
+def test_a_failed_text_is_retried_until_sent_once(kiosk, ctx):
+    deferred_application(kiosk, mobile=MOBILE)
+    gateway = FakeSmsGateway(failures=1)
+    at = sweeps(ctx, gateway)
+    assert at("11-28 09") == 0 and gateway.sent == []      # refused: kept for a retry
+    assert at("11-28 12") == 1  # after the backoff
+    assert at("11-28 18") == 0
+    assert len(gateway.sent) == 1
+
+
+def test_no_reminder_once_supplied_or_without_a_mobile_number(kiosk, client, ctx):
+    number = deferred_application(kiosk, mobile=MOBILE)
+    deferred_application(kiosk, secret="QW5vdGhlclNlY3JldDEyMzQ1Ng")   # no mobile given
+    assert upload(client, number, sideways_photo()).status_code == 204
+    gateway = FakeSmsGateway()
+    at = sweeps(ctx, gateway)
+    assert at("11-28 09") == 0 and at("12-01 09") == 0
+    assert gateway.sent == []
