@@ -13,29 +13,17 @@ from sqlalchemy import select
 
 from district_server.cases.models import Case, Commitment
 from tests.district_server.conftest import make_settings, staff_headers
-from tests.district_server.kiosk_double import application
+from tests.district_server.kiosk_double import deferred_application
 from wire import v1
 
 SECRET = "Rm9sbG93VXBTZWNyZXQxMjM0NTY"
 
 
-def deferred_application(kiosk, secret: str = SECRET, mobile: str | None = None) -> str:
+def case_owing(kiosk, secret: str = SECRET, mobile: str | None = None) -> str:
     """A 低保 application owing its income proof (容缺) by 2026-12-01, with the receipt QR's
     secret (and the applicant's mobile number, when given)."""
-    signature = kiosk.upload_blob(kiosk.encrypt_blob(b"finger signature png"))
-    form = {"applicant_name": "李四", "id_number": "11010519491231002X",
-            "household_size": 3, "monthly_income": 1500, "reason": "illness",
-            "mobile": "13800138000"}
-    materials = [
-        {"code": "hukou", "status": "reused", "certificate_id": "hukou-1"},
-        {"code": "income_proof", "status": "deferred"},
-        {"code": "asset_declaration", "status": "provided", "blobs": [signature]},
-        {"code": "verification_consent", "status": "provided", "blobs": [signature]}]
-    commitment = {"materials": ["income_proof"], "text_version": "FT-MZ-DB-010.1",
-                  "signature_blob": signature, "signed_at": "2026-11-26T10:00:00Z",
-                  "due_date": "2026-12-01", "supply_channel": "upload"}
-    payload = {**application("FT-MZ-DB-010", form_data=form, materials=materials,
-                             commitment=commitment), "followup_secret": secret}
+    application, signature = deferred_application(kiosk)
+    payload = {**application, "followup_secret": secret}
     payload["applicant"]["mobile"] = mobile
     response = kiosk.put(kiosk.envelope("submission", payload, blobs=[signature]))
     assert response.status_code == 201, response.text
@@ -69,7 +57,7 @@ def upload(client, number: str, content: bytes, *, secret: str = SECRET,
 
 
 def test_the_page_shows_what_is_owed_and_an_upload_fulfils_it(kiosk, client, ctx):
-    number = deferred_application(kiosk)
+    number = case_owing(kiosk)
     page = client.get(v1.followup_path(number, SECRET))
     assert page.status_code == 200
     assert "待补交材料" in page.text and "2026-12-01" in page.text
@@ -95,7 +83,7 @@ def test_the_page_shows_what_is_owed_and_an_upload_fulfils_it(kiosk, client, ctx
 
 
 def test_a_pdf_upload_is_counted_in_pages(kiosk, client, ctx):
-    number = deferred_application(kiosk)
+    number = case_owing(kiosk)
     assert upload(client, number, pdf(21), media_type="application/pdf").status_code == 422
     assert upload(client, number, pdf(2), media_type="application/pdf").status_code == 204
     clerk = staff_headers(ctx, client)
@@ -105,7 +93,7 @@ def test_a_pdf_upload_is_counted_in_pages(kiosk, client, ctx):
 
 def test_wrong_type_oversized_and_broken_uploads_are_refused_and_nothing_is_lost(
         kiosk, client, ctx):
-    number = deferred_application(kiosk)
+    number = case_owing(kiosk)
     gif = io.BytesIO()
     Image.new("RGB", (10, 10)).save(gif, format="GIF")
     assert upload(client, number, gif.getvalue(), media_type="image/gif").status_code == 415
@@ -121,7 +109,7 @@ def test_wrong_type_oversized_and_broken_uploads_are_refused_and_nothing_is_lost
 
 
 def test_a_wrong_secret_finds_nothing_and_a_reissued_one_replaces_the_old(kiosk, client, ctx):
-    number = deferred_application(kiosk)
+    number = case_owing(kiosk)
     assert client.get(v1.followup_path(number, "WrongSecretWrongSecret")).status_code == 404
     assert upload(client, number, sideways_photo(), secret="WrongSecretWrongSecret") \
         .status_code == 404
@@ -153,7 +141,7 @@ def settings(tmp_path, db_url, template):
 
 
 def test_guessing_secrets_is_rate_limited(kiosk, client):
-    number = deferred_application(kiosk)
+    number = case_owing(kiosk)
     answers = [client.get(f"/case/{number}?t=guess{n:016d}").status_code
                for n in range(LIMIT)]
     assert answers == [404] * LIMIT

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from district_server.app import AlertSweeper
 from district_server.notices.senders import NoticeNotSent, SmsSender
-from tests.district_server.test_followup import deferred_application, sideways_photo, upload
+from tests.district_server.test_followup import case_owing, sideways_photo, upload
 
 CST = timezone(timedelta(hours=8))
 MOBILE = "13800138000"
@@ -39,7 +39,7 @@ def sweeps(ctx, gateway: FakeSmsGateway):
 
 
 def test_three_days_before_and_on_the_day_each_sent_once(kiosk, ctx):
-    number = deferred_application(kiosk, mobile=MOBILE)        # due 2026-12-01
+    number = case_owing(kiosk, mobile=MOBILE)        # due 2026-12-01
     gateway = FakeSmsGateway()
     at = sweeps(ctx, gateway)
     assert at("11-26 09") == 0  # five days ahead: nothing
@@ -55,7 +55,7 @@ def test_three_days_before_and_on_the_day_each_sent_once(kiosk, ctx):
 
 
 def test_a_failed_text_is_retried_until_sent_once(kiosk, ctx):
-    deferred_application(kiosk, mobile=MOBILE)
+    case_owing(kiosk, mobile=MOBILE)
     gateway = FakeSmsGateway(failures=1)
     at = sweeps(ctx, gateway)
     assert at("11-28 09") == 0 and gateway.sent == []      # refused: kept for a retry
@@ -65,8 +65,8 @@ def test_a_failed_text_is_retried_until_sent_once(kiosk, ctx):
 
 
 def test_no_reminder_once_supplied_or_without_a_mobile_number(kiosk, client, ctx):
-    number = deferred_application(kiosk, mobile=MOBILE)
-    deferred_application(kiosk, secret="QW5vdGhlclNlY3JldDEyMzQ1Ng")   # no mobile given
+    number = case_owing(kiosk, mobile=MOBILE)
+    case_owing(kiosk, secret="QW5vdGhlclNlY3JldDEyMzQ1Ng")   # no mobile given
     assert upload(client, number, sideways_photo()).status_code == 204
     gateway = FakeSmsGateway()
     at = sweeps(ctx, gateway)
