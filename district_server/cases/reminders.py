@@ -1,5 +1,6 @@
-"""Reminders to citizens of what they promised (容缺): a text message three days before a
-commitment's due date and one on the day, to the mobile number given in the application.
+"""Reminders to citizens of what they owe, by text to the mobile number given in the
+application: three days before a 容缺 commitment's due date and on the day, and once when
+staff ask for more materials (补正).
 Each goes through the notification outbox under a key of its own, so every sweep may ask
 again and each reminder is still sent once (and retried until sent)."""
 from __future__ import annotations
@@ -18,6 +19,7 @@ from district_server.notices import service as notices
 if TYPE_CHECKING:
     from district_server.context import ServerContext
 
+HOW_TO_SUPPLY = "请扫描回执上的二维码上传，或到大厅窗口、自助终端补交。"
 #: days before the due date of the early reminder (then one on the day itself)
 DAYS_AHEAD = 3
 
@@ -40,8 +42,23 @@ def _names(ctx: "ServerContext", session: Session, case: Case,
 
 def _text(service: str, case_number: str, owed: str, due: date, today: date) -> str:
     when = "今天" if due == today else f"{due.month}月{due.day}日"
-    return (f"您申请的{service}（办件编号{case_number}）承诺{when}前补交：{owed}。"
-            f"请扫描回执上的二维码上传，或到大厅窗口、自助终端补交。")
+    return f"您申请的{service}（办件编号{case_number}）承诺{when}前补交：{owed}。" + HOW_TO_SUPPLY
+
+
+def supplement_requested(session: Session, ctx: "ServerContext", case: Case,
+                         codes: list[str], due: date, *, request_id: int,
+                         now: datetime) -> bool:
+    """Text the applicant that staff asked for `codes` by `due` (one notice per request)."""
+    mobile = _mobile(case)
+    if mobile is None:
+        return False
+    service, owed = _names(ctx, session, case, codes)
+    return notices.enqueue(
+        session, notice_key=f"supplement:{case.case_number}:{request_id}", channel="sms",
+        recipient=mobile, hall_code=case.hall_code or ctx.settings.default_hall_code,
+        subject="补正材料通知",
+        body=(f"您申请的{service}（办件编号{case.case_number}）需补交：{owed}，"
+              f"请于{due.month}月{due.day}日前补交。" + HOW_TO_SUPPLY), now=now)
 
 
 def enqueue_due(session: Session, ctx: "ServerContext", *, now: datetime) -> int:

@@ -38,6 +38,13 @@ class FollowupSecretIssued(v1.Response):
     followup_path: str = Field(description="the follow-up page, relative to the public URL")
 
 
+class SupplementRequest(StaffRequest):
+    """补正: materials the applicant must still supply, by a date (texted to the applicant)."""
+    materials: list[v1.Code] = Field(min_length=1, max_length=20)
+    due_date: date
+    note: str = Field(default="", max_length=200)
+
+
 class CaseStateChange(StaffRequest):
     state: Literal["in_review", "special_procedure", "completed", "rejected", "withdrawn"]
     note: str = Field(default="", max_length=500)

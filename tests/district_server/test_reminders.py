@@ -1,13 +1,16 @@
 """Reminders of a 容缺 commitment through the notification outbox: a text three days
 before the due date and one on the day, each sent once (retried while the gateway fails),
-none once the material was supplied or to an applicant without a mobile number."""
+none once the material was supplied or to an applicant without a mobile number; a
+supplement staff ask for (补正) is texted once and supplied on the follow-up page."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
 from district_server.app import AlertSweeper
 from district_server.notices.senders import NoticeNotSent, SmsSender
-from tests.district_server.test_followup import case_owing, sideways_photo, upload
+from tests.district_server.conftest import staff_headers
+from tests.district_server.test_followup import SECRET, case_owing, sideways_photo, upload
+from wire import v1
 
 CST = timezone(timedelta(hours=8))
 MOBILE = "13800138000"
@@ -72,3 +75,28 @@ def test_no_reminder_once_supplied_or_without_a_mobile_number(kiosk, client, ctx
     at = sweeps(ctx, gateway)
     assert at("11-28 09") == 0 and at("12-01 09") == 0
     assert gateway.sent == []
+
+
+def test_a_supplement_request_is_texted_once_and_the_page_takes_the_material(
+        kiosk, client, ctx):
+    number = case_owing(kiosk, mobile=MOBILE)
+    assert upload(client, number, sideways_photo()).status_code == 204   # the 容缺 one
+    clerk = staff_headers(ctx, client)
+    gateway = FakeSmsGateway()
+    at = sweeps(ctx, gateway)
+    assert at("11-27 08") == 0                        # the server's clock from here on
+    asked = client.post(f"/v1/staff/cases/{number}/supplement-request", headers=clerk,
+                        json={"materials": ["asset_declaration"], "due_date": "2026-12-10"})
+    assert asked.status_code == 200, asked.text
+    assert asked.json()["state"] == "awaiting_material"
+    assert at("11-27 09") == 1 and at("11-27 12") == 0
+    [(to, text, _key)] = gateway.sent
+    assert to == MOBILE and "家庭财产状况申报表" in text and "12月10日" in text
+    page = client.get(v1.followup_path(number, SECRET))
+    assert "待补材料" in page.text and "id='file-asset_declaration'" in page.text
+    assert upload(client, number, sideways_photo(), code="asset_declaration").status_code == 204
+    detail = client.get(f"/v1/staff/cases/{number}", headers=clerk).json()
+    assert detail["case"]["state"] == "in_review"            # all supplied: back to review
+    assert client.post(f"/v1/staff/cases/{number}/supplement-request", headers=clerk,
+                       json={"materials": ["no_such_paper"], "due_date": "2026-12-10"}
+                       ).status_code == 422
