@@ -153,6 +153,17 @@ def followup_page(case_number: str, request: Request, t: str = "",
                         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
 
+async def _body_up_to(request: Request, limit: int) -> bytes:
+    """The body, refused (413) as soon as it grows past `limit` (a chunked upload declares
+    no length): never more than that held in memory."""
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > limit:
+            raise ProblemError(413, "upload_too_large", f"at most {limit} bytes")
+    return bytes(received)
+
+
 @router.post("/case/{case_number}/materials/{code}")
 async def followup_supply(case_number: str, code: str, request: Request, t: str = "",
                           ctx: ServerContext = Depends(get_context)) -> Response:
@@ -162,7 +173,7 @@ async def followup_supply(case_number: str, code: str, request: Request, t: str 
     if declared.isdigit() and int(declared) > limit:
         raise ProblemError(413, "upload_too_large", f"at most {limit} bytes")
     await run_in_threadpool(_count_followup_request, request, ctx)
-    content = await request.body()
+    content = await _body_up_to(request, limit)
 
     def record() -> None:
         checked = followup.check_upload(content, max_bytes=limit,

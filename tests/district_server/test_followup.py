@@ -103,6 +103,9 @@ def test_wrong_type_oversized_and_broken_uploads_are_refused_and_nothing_is_lost
     assert upload(client, number, b"").status_code == 400
     big = b"\xff\xd8" + b"0" * ctx.settings.followup_upload_max_bytes
     assert upload(client, number, big).status_code == 413
+    chunked = client.post(f"/case/{number}/materials/income_proof?t={SECRET}",
+                          content=iter([big[:1 << 20]] * 12))      # no length declared
+    assert chunked.status_code == 413
     with ctx.db.transaction() as session:
         assert json.loads(session.get(Case, number).outstanding_json) == ["income_proof"]
     assert "id='file-income_proof'" in client.get(v1.followup_path(number, SECRET)).text
