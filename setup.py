@@ -59,6 +59,7 @@ setup(
         "SQLAlchemy>=2.0",
         "alembic>=1.13",
         "httpx>=0.27",
+        "pypdf>=5",  # page count of a PDF a citizen uploads on the follow-up page
     ],
     extras_require={
         "server": ["psycopg[binary]>=3.1"],

@@ -79,6 +79,11 @@ class Settings(BaseModel):
     login_attempts_per_client: RateLimit = (20, 300)
     booking_code_attempts_per_kiosk: RateLimit = (10, 60)
     booking_code_attempts_per_code: RateLimit = (5, 600)
+    #: The 掌上办 follow-up page (receipt QR): requests per client address (a wrong secret
+    #: counts too), and what one upload of an owed material may be.
+    followup_requests_per_client: RateLimit = (60, 300)
+    followup_upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    followup_upload_max_pages: int = Field(default=20, ge=1)
     #: Days a finished case keeps its decrypted application and scanned materials before
     #: `district-server purge` deletes them (personal information kept no longer than needed).
     application_retention_days: int = Field(default=180, ge=1)

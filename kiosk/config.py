@@ -50,6 +50,8 @@ class LoggingSection(Section):
 
 class ServerSection(Section):
     url: str = Field(pattern=r"^$|^https?://")
+    #: the district's address as citizens' phones reach it (the receipt QR's 掌上办 page)
+    public_url: str = Field(pattern=r"^$|^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s?#]*)?$")
     pinned_cert_sha256: str = Field(pattern=r"^$|^[0-9a-fA-F]{64}$")
     timeout_s: float = Field(gt=0, le=300)
 

@@ -178,6 +178,8 @@ def apply_commitment(session: Session, case: Case, payload: v1.CommitmentPayload
         outstanding -= supplied
         if not outstanding:
             case.material_due_date = None
+            if case.state == v1.CaseState.awaiting_material:    # 补正 done: back to review
+                case.state = v1.CaseState.in_review.value
             for commitment in session.query(Commitment).filter_by(case_number=case.case_number,
                                                                   fill_state="pending"):
                 commitment.fill_state, commitment.supplied_at = "supplied", now

@@ -256,7 +256,8 @@ def run_inline(fn: Callable[[], Any]) -> Future:
 @dataclass
 class JourneySettings:
     face_attempts: int = 3                  # failed face checks before the staff path
-    case_url: str = "https://ft.gov.example/case/{case_number}"   # 掌上办 follow-up page
+    #: the district's public address; the receipt QR opens its 掌上办 page of the case
+    followup_base_url: str = "https://ft.gov.example"
     guide_url: str = "https://ft.gov.example/item/{task_code}"
     kiosk_id: str = "kiosk"
     supply_channels: tuple[str, ...] = ("upload", "locker", "window", "post")

@@ -96,4 +96,12 @@ def build_services(core: "KioskCore", *, post: Callable[[Callable[[], None]], No
         online=lambda: core.server_reachable and not isinstance(citizen_services,
                                                                 OfflineCitizenServices),
         post=post, background=background,
-        settings=JourneySettings(kiosk_id=kiosk.id, face_attempts=core.config.face.max_attempts))
+        settings=JourneySettings(kiosk_id=kiosk.id, face_attempts=core.config.face.max_attempts,
+                                 **_followup_base(core)))
+
+
+def _followup_base(core: "KioskCore") -> dict[str, str]:
+    """The configured public address, else the server this kiosk enrolled with."""
+    worker = core.queue.worker if core.queue is not None else None
+    base = core.config.server.public_url or (worker.identity.server_url if worker else "")
+    return {"followup_base_url": base} if base else {}
