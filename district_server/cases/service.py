@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
 from district_server.catalogue import service as catalogue_service
+from district_server.kiosks import alerts
 from district_server.kiosks.models import Kiosk
 from wire.calendar import WorkingDayCalendar
 from district_server.cases.forms import form_problems, valid_resident_id
@@ -151,7 +152,6 @@ def _vouched_holder(session: Session, ctx: "ServerContext", envelope: v1.Submiss
                     signed: v1.SignedCitizenAssertion) -> str:
     # imported here: citizens.service builds on this module (local_date)
     from district_server.citizens.service import IDENTIFIED, check_assertion
-    from district_server.kiosks.models import Kiosk
     from district_server.kiosks.service import KioskPrincipal
     kiosk = session.get(Kiosk, envelope.kiosk_id)
     principal = KioskPrincipal(kiosk.kiosk_id, kiosk.hall_code, kiosk.cohort,
@@ -221,6 +221,9 @@ def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnv
         audit.append(session, at=now, actor=f"kiosk:{envelope.kiosk_id}",
                      action=f"kiosk.{payload.action}",
                      detail={"at": payload.at.isoformat(), **payload.fields()})
+        alerts.judge_audit_chain(session, envelope.kiosk_id,
+                                 audit.verify_kiosk_chains(session, envelope.kiosk_id),
+                                 thresholds=ctx.settings.alerts, now=now)
     else:
         session.add(Event(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
                           kind=kind, body=payload.model_dump_json(), at=now))
