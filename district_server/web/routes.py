@@ -11,7 +11,7 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Depends, Request
@@ -406,6 +406,27 @@ def _viewer(request: Request, ctx: ServerContext, permission: Permission,
     return member
 
 
+SERVICE_MODES = {"in_service": "服务中 In service",
+                 "entering_maintenance": "进入维护 Entering maintenance",
+                 "maintenance": "维护中 Maintenance",
+                 "leaving_maintenance": "退出维护 Leaving maintenance",
+                 "out_of_service": "暂停服务 Out of service"}
+MAINTENANCE_ROLES = {"technician": "技术人员 technician", "hall_staff": "大厅工作人员 hall staff"}
+
+
+def _service_state(reported: dict[str, Any] | None) -> str:
+    """A kiosk's service state in words: the mode, who is at work (the role, never the
+    person) and every stop in force."""
+    if not reported:
+        return "—"
+    words = SERVICE_MODES.get(reported.get("mode"), str(reported.get("mode")))
+    if reported.get("role"):
+        words += f" ({MAINTENANCE_ROLES.get(reported['role'], reported['role'])})"
+    stops = "; ".join(f"{source}: {reason}"
+                      for source, reason in sorted((reported.get("stops") or {}).items()))
+    return f"{words} — {stops}" if stops else words
+
+
 @router.get("/console/fleet", response_class=HTMLResponse)
 def console_fleet(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
     member = _viewer(request, ctx, Permission.fleet, "设备 Fleet")
@@ -424,9 +445,11 @@ def console_fleet(request: Request, ctx: ServerContext = Depends(get_context)) -
             for name, d in sorted(reported.get("devices", {}).items()))
         versions = " / ".join(str(reported.get(key) or "—")
                               for key in ("app_version", "catalogue_version"))
+        service = _service_state(reported.get("service_state"))
         rows.append(([f"<a id='kiosk-{text(k.kiosk_id)}' href='/console/kiosks/"
                       f"{quote(k.kiosk_id)}'>{text(k.kiosk_id)}</a>",
-                      text(k.hall_code), text(reported.get("queue_depth", "—")),
+                      text(k.hall_code), text(service),
+                      text(reported.get("queue_depth", "—")),
                       text(reported.get("oldest_unsent_age_s", "—")), text(devices or "—"),
                       text(versions),
                       text(k.reported_at.strftime("%m-%d %H:%M") if k.reported_at else "—"),
@@ -437,7 +460,7 @@ def console_fleet(request: Request, ctx: ServerContext = Depends(get_context)) -
                                   {"csrf": csrf}, button_id=f"revoke-{k.kiosk_id}")],
                      "overdue" if k.alarms else ""))
     return HTMLResponse(page("设备 Fleet", _nav(member, csrf) + table(
-        ["终端 Kiosk", "大厅 Hall", "待发 Queue", "最久未发(s) Oldest unsent",
+        ["终端 Kiosk", "大厅 Hall", "服务 Service", "待发 Queue", "最久未发(s) Oldest unsent",
          "设备 Devices", "版本 App / catalogue", "上报 Reported", "联系 Last contact", "告警 Alarms", ""], rows)))
 
 
