@@ -37,6 +37,12 @@ class AlertThresholds(BaseModel):
     notice_retry_cap_s: float = Field(default=3600.0, gt=0)
 
 
+class HallSettings(v1.Hall):
+    """A hall of the district; where it is places its neighbours (nearest first)."""
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -54,6 +60,8 @@ class Settings(BaseModel):
     kiosk_config: dict[str, Any] = Field(default_factory=dict)
     default_cohort: str = "default"
     default_hall_code: str = "FT-CENTRE"
+    #: The district's halls: each kiosk's out-of-service screen lists the nearest others
+    halls: list[HallSettings] = Field(default_factory=list)
     min_app_version: str = "0.1.0"
     signature_window_s: int = Field(default=v1.SIGNATURE_WINDOW_S, ge=1)
     assertion_max_age_s: int = Field(default=v1.CITIZEN_ASSERTION_MAX_AGE_S, ge=1)

@@ -136,6 +136,10 @@ class Shell(QObject):
     hallAddressEn = Property(str, lambda self: self._config.kiosk.hall_address_en,
                              notify=hallChanged)
     hallPhone = Property(str, lambda self: self._config.kiosk.hall_phone, notify=hallChanged)
+    #: other halls, nearest first: [{name, address, hours: {zh, en}, phone}]
+    alternatives = Property("QVariantList", lambda self: [
+        hall.model_dump(include={"name", "address", "hours", "phone"})
+        for hall in self._config.kiosk.alternatives], notify=hallChanged)
     onlineHallUrl = Property(str, lambda self: self._config.ui.online_hall_url, constant=True)
     serviceKey = Property(str, lambda self: self._config.maintenance.service_key, constant=True)
     longPressMs = Property(int, lambda self: int(self._config.maintenance.long_press_s * 1000),

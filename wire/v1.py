@@ -52,6 +52,7 @@ HEADER_FEATURES = "X-Kiosk-Features"
 FEATURE_LAST_KIOSK_SEQ = "last-kiosk-seq"        # EnrollResponse.last_kiosk_seq
 FEATURE_BACKUP_WATERMARK = "backup-watermark"    # ReceiptsPage.backup
 FEATURE_KIOSK_STAFF = "kiosk-staff"              # DesiredState.staff
+FEATURE_ALTERNATIVES = "alternatives"            # DesiredState.config["kiosk.alternatives"]
 #: Response header of GET /v1/health: the optional request fields this server accepts
 #: (comma-separated). Requests are strict, so a kiosk sends a newer field only to a server
 #: that lists it here; a server of the previous release lists nothing.
@@ -94,6 +95,9 @@ DESIRED_CONFIG_KEYS = frozenset({
     "kiosk.journeys", "kiosk.elder_mode", "kiosk.voice_guidance", "kiosk.language",
     "kiosk.hall_phone", "kiosk.hall_address", "kiosk.hall_address_en",
     "session.idle_timeout_s", "session.idle_warning_s",
+    # a list of Hall, nearest first; only to kiosks listing FEATURE_ALTERNATIVES (the previous
+    # release refuses a desired state with a key it does not know)
+    "kiosk.alternatives",
 })
 
 # --------------------------------------------------------------------------- helpers
@@ -674,6 +678,16 @@ class Text(Response):
 
     def get(self, language: str) -> str:
         return self.en if language.startswith("en") else self.zh
+
+
+class Hall(Response):
+    """A service hall citizens can go to instead of a kiosk that is out of service
+    (DesiredState.config["kiosk.alternatives"], or the kiosk's own site file)."""
+    code: Code
+    name: Text
+    address: Text
+    hours: Text = Field(description="opening hours, as the hall words them")
+    phone: Annotated[str, Field(max_length=40)] = ""
 
 
 class TimeLimit(Response):
