@@ -12,6 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
+from district_server.catalogue import service as catalogue_service
+from district_server.kiosks.models import Kiosk
 from wire.calendar import WorkingDayCalendar
 from district_server.cases.forms import form_problems, valid_resident_id
 from district_server.cases.models import BadReview, Case, Commitment, Evaluation, Parcel
@@ -244,8 +246,21 @@ def record_rating(session: Session, ctx: "ServerContext", envelope: v1.Submissio
                               case_number=payload.case_number,
                               service_code=payload.service_code, level=payload.level,
                               comment=payload.comment, opened_at=now,
-                              deadline=ctx.calendar().add_working_days(local_date(now),
-                                                                       BAD_REVIEW_DAYS)))
+                              deadline=_calendar_in_use(session, ctx, envelope.kiosk_id)
+                              .add_working_days(local_date(now), BAD_REVIEW_DAYS)))
+
+
+def _calendar_in_use(session: Session, ctx: "ServerContext", kiosk_id: str
+                     ) -> WorkingDayCalendar:
+    """The calendar of the catalogue published to the kiosk's cohort: the holidays the hall
+    keeps, so a deadline never falls on one."""
+    kiosk = session.get(Kiosk, kiosk_id)
+    try:
+        published = catalogue_service.published_version(session, kiosk.cohort,
+                                                         ctx.settings.default_cohort)
+    except catalogue_service.CatalogueInvalid:
+        return ctx.calendar(None)
+    return ctx.calendar(ctx.catalogues.get(session, published.version))
 
 
 def assign_parcel(session: Session, *, parcel_id: str, kiosk_id: str, locker: str,

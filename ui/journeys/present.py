@@ -15,6 +15,7 @@ import qrcode
 
 from kiosk.catalogue import Necessity, Text
 from kiosk.journeys.base import Journey
+from ui.journeys.maintenance import PAGE_SNAPSHOTS
 from ui.journeys.texts import CASE_STATES, FACE_GUIDANCE, INDICATORS, LEVELS, \
     MAINTENANCE_PAGES, MATERIAL_STATUS, NEXT_STEPS, PROBLEMS, ROLE_NAMES, STEP_TITLES, \
     SUPPLY_CHANNELS, TICKET_UNAVAILABLE, WAITING, say
@@ -425,8 +426,7 @@ def guide_snapshot(journey) -> dict[str, Any]:
 
 
 def maintenance_snapshot(journey) -> dict[str, Any]:
-    """The staff entry and the maintenance menu (what the role may do; the pages
-    themselves come with [diagnostics] and [pickup-loop])."""
+    """The staff entry, the maintenance menu (the pages the role may open) and the open page."""
     state = journey.state.value
     if state == "sign_in":
         return {"entry": {"title": say("工作人员登录", "Staff sign-in"),
@@ -437,12 +437,17 @@ def maintenance_snapshot(journey) -> dict[str, Any]:
                           "submit": "sign_in", "actions": [], "problem": _problem(journey)}}
     if state == "menu":
         role = ROLE_NAMES.get(journey.role, say(journey.role, journey.role))
-        pages = [MAINTENANCE_PAGES[page] for page in journey.pages()]
+        allowed = [MAINTENANCE_PAGES[page] for page in journey.pages()]
+        pages = [action("open_page", MAINTENANCE_PAGES[page]["zh"], MAINTENANCE_PAGES[page]["en"],
+                        args=[page]) for page in journey.open_pages()]
         return {"message": message(
             say(f"维护模式（{role['zh']}）", f"Maintenance ({role['en']})"),
-            say("您可以：" + "；".join(p["zh"] for p in pages),
-                "You may: " + "; ".join(p["en"] for p in pages)),
-            [action("leave", "退出维护，恢复服务", "Leave and restore service", primary=True)])}
+            say("您可以：" + "；".join(p["zh"] for p in allowed),
+                "You may: " + "; ".join(p["en"] for p in allowed)),
+            pages + [action("leave", "退出维护，恢复服务", "Leave and restore service",
+                            primary=True)])}
+    if state == "page" and journey.page is not None:
+        return PAGE_SNAPSHOTS[journey.page.name](journey.page)
     return {}
 
 
@@ -470,8 +475,12 @@ def snapshot(journey: Journey) -> dict[str, Any]:
 
 
 def screen_state(journey: Journey) -> str:
-    """The screen name: the state, or `identify_<state>` inside an embedded identification."""
+    """The screen name: the state, or `identify_<state>` inside an embedded identification,
+    `<page>_<state>` inside a maintenance page."""
     child = getattr(journey, "identify", None)
     if journey.state.value == "identify" and child is not None:
         return "identify_" + child.state.value
+    page = getattr(journey, "page", None)
+    if journey.state.value == "page" and page is not None:
+        return f"{page.name}_{page.state.value}"
     return journey.state.value
