@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: where removable media are mounted (udisks: /media/<user>/<label>, /run/media/<user>/<label>)
+MEDIA_ROOTS = (Path("/media"), Path("/run/media"))
 #: identity fields a technician may see of a card read (the rest is masked)
 SHOWN_CARD_FIELDS = ("document_type", "source", "reader")
 
@@ -74,8 +76,20 @@ def _flatten(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 class Diagnostics:
-    def __init__(self, core: "KioskCore") -> None:
+    def __init__(self, core: "KioskCore", media_roots: tuple[Path, ...] = MEDIA_ROOTS) -> None:
         self.core = core
+        self.media_roots = media_roots
+
+    def removable_media(self) -> list[Path]:
+        """Mounted removable media (a volume under a user's directory of a media root)."""
+        found: list[Path] = []
+        for root in self.media_roots:
+            try:
+                found += [volume for user in sorted(root.iterdir()) if user.is_dir()
+                          for volume in sorted(user.iterdir()) if volume.is_dir()]
+            except OSError:
+                continue
+        return found
 
     # --- devices -------------------------------------------------------------------
 
@@ -165,6 +179,9 @@ class Diagnostics:
         return [ConfigValue(key, value, "district" if own.get(key) != value
                             else str(loaded.origin(key)))
                 for key, value in sorted(in_use.items())]
+
+    def site_file(self) -> Path | None:
+        return self.core.loaded.site_file
 
     def check_site_file(self, path: Path) -> SiteFileChange:
         """Validate a changed site file; raises `ConfigError` naming the key, file and fix."""

@@ -35,7 +35,7 @@ class ConfigurationPage(StaffPage):
         return ConfigurationState.VALUES
 
     def site_file(self) -> Path | None:
-        return self.diagnostics.core.loaded.site_file
+        return self.diagnostics.site_file()
 
     def apply_site_file(self) -> None:
         """Validate the kiosk's site file as it is on disk now and apply it."""

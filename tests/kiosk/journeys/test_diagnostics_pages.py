@@ -178,7 +178,7 @@ def test_logs_page_shows_recent_lines_and_exports_to_removable_media(core, tmp_p
         logging.getLogger("kiosk.test").warning("printer checked by staff")
         page = LogsPage(services(core), role="technician", staff_id="T001")
         assert any("printer checked by staff" in line for line in page.lines())
-        page.media_roots = (tmp_path / "media",)
+        page.diagnostics.media_roots = (tmp_path / "media",)
         (tmp_path / "media" / "staff" / "USB").mkdir(parents=True)
         with pytest.raises(Exception, match="not on removable media"):
             page.export(str(tmp_path / "elsewhere"))
@@ -203,7 +203,7 @@ def test_queue_page_exports_with_progress_read_back_by_kiosk_queue_check(
         core.queue.sink.enqueue("audit", audit(n))
     page = QueuePage(services(core), role="technician", staff_id="T001")
     assert page.status()["depth"] == 3
-    page.media_roots = (tmp_path / "media",)
+    page.diagnostics.media_roots = (tmp_path / "media",)
     (tmp_path / "media" / "staff" / "USB").mkdir(parents=True)
     seen = []
     page.subscribe(lambda p: seen.append(p.progress) if p.state.value == "exporting" else None)

@@ -1,0 +1,35 @@
+"""The configuration page: effective values with their file; a site file applied or refused."""
+from __future__ import annotations
+
+from typing import Any
+
+from ui.journeys import present as p
+from ui.journeys.texts import say
+
+
+def snapshot(page) -> dict[str, Any]:
+    state = page.state.value
+    back = [p.action("page.back", "返回配置", "Back to the configuration", primary=True)]
+    if state == "values":
+        shown = "\n".join(f"{v.key} = {v.value!r}  ← {v.source.rsplit('/', 1)[-1]}"
+                          for v in page.diagnostics.configuration() if not v.key.startswith("devices."))
+        site = page.site_file()
+        actions = [p.action("page.apply_site_file", "检查并应用站点配置文件",
+                            "Check and apply the site file")] if site is not None else []
+        return {"message": p.message(say("当前配置（值 ← 来源文件）", "Configuration in force (value ← file)"),
+                                     say(shown, shown), actions + [
+                                         p.action("page.finish", "返回维护菜单", "Back to the menu", primary=True)])}
+    if state == "applied":
+        keys = "\n".join(f"{k} = {v!r}" for k, v in page.change.live.items()) or "-"
+        return {"message": p.message(say("已应用，立即生效", "Applied: in force now"), say(keys, keys), back)}
+    if state == "refused":
+        error = page.refusal
+        return {"message": p.message(
+            say("未应用：配置有误", "Not applied: the configuration has a problem"),
+            say(f"文件：{error.file}\n项：{error.key}\n问题：{error.problem}\n处理：{error.fix}",
+                f"File: {error.file}\nKey: {error.key}\nProblem: {error.problem}\nFix: {error.fix}"),
+            back, tone="warning")}
+    return {}
+
+
+SCREENS = {state: "common/Message.qml" for state in ("values", "applied", "refused")}
