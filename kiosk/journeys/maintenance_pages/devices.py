@@ -100,6 +100,9 @@ class DevicesPage(StaffPage):
         if name not in {r.name for r in self.devices()}:
             raise JourneyActionRefused(f"{self.name}: no device {name!r} on this page")
         self.device = name
+        # the device's status is shown live (and a guided fix confirmed) from now on
+        self._unwatch = self.diagnostics.watch(
+            name, lambda changed: self.services.post(lambda: self._status_seen(changed)))
         self._go(S.DEVICE)
 
     def run_test(self, test: str) -> None:
@@ -130,17 +133,16 @@ class DevicesPage(StaffPage):
         if not self.guide(status):
             raise JourneyActionRefused(f"{self.name}: {self.device} has nothing to fix")
         self.fixing, self.live = status.error_code, status
-        self._unwatch = self.diagnostics.watch(
-            self.device, lambda changed: self.services.post(lambda: self._status_seen(changed)))
         self._go(S.FIX)
         self._status_seen(self.report().status)  # fixed before the watch began
 
     def _status_seen(self, status: DeviceStatus) -> None:
+        if self.state is S.DEVICE:
+            self._notify()
         if self.state is not S.FIX:
             return
         self.live = status
         if is_ok(status):
-            self._stop_watching()
             self.diagnostics.confirm_fix(self.device, self.fixing, role=self.role,
                                          staff_id=self.staff_id)
             self._go(S.FIXED)
@@ -156,10 +158,10 @@ class DevicesPage(StaffPage):
         """One step back: a result or fix to its device, a device to the list."""
         self._require(S.DEVICE, S.RESULT, S.FIX, S.FIXED)
         if self.state is S.DEVICE:
+            self._stop_watching()
             self.device = ""
             self._go(S.LIST)
             return
-        self._stop_watching()
         self.result, self.fixing, self.live = {}, "", None
         self._abandon_in_flight()
         self._go(S.DEVICE)

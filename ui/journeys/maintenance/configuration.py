@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ui.journeys import present as p
+from ui.journeys.maintenance.devices import breakable
 from ui.journeys.texts import say
 
 
@@ -11,7 +12,8 @@ def snapshot(page) -> dict[str, Any]:
     state = page.state.value
     back = [p.action("page.back", "返回配置", "Back to the configuration", primary=True)]
     if state == "values":
-        shown = "\n".join(f"{v.key} = {v.value!r}  ← {v.source.rsplit('/', 1)[-1]}"
+        shown = "\n".join(f"{breakable(v.key)} = {breakable(repr(v.value))}  ← "
+                           f"{v.source.rsplit('/', 1)[-1]}"
                           for v in page.diagnostics.configuration() if not v.key.startswith("devices."))
         site = page.site_file()
         actions = [p.action("page.apply_site_file", "检查并应用站点配置文件",
@@ -20,14 +22,16 @@ def snapshot(page) -> dict[str, Any]:
                                      say(shown, shown), actions + [
                                          p.action("page.finish", "返回维护菜单", "Back to the menu", primary=True)])}
     if state == "applied":
-        keys = "\n".join(f"{k} = {v!r}" for k, v in page.change.live.items()) or "-"
+        keys = "\n".join(f"{breakable(k)} = {v!r}" for k, v in page.change.live.items()) or "-"
         return {"message": p.message(say("已应用，立即生效", "Applied: in force now"), say(keys, keys), back)}
     if state == "refused":
         error = page.refusal
         return {"message": p.message(
             say("未应用：配置有误", "Not applied: the configuration has a problem"),
-            say(f"文件：{error.file}\n项：{error.key}\n问题：{error.problem}\n处理：{error.fix}",
-                f"File: {error.file}\nKey: {error.key}\nProblem: {error.problem}\nFix: {error.fix}"),
+            say(f"文件：{breakable(error.file)}\n项：{breakable(error.key)}\n"
+                f"问题：{error.problem}\n处理：{error.fix}",
+                f"File: {breakable(error.file)}\nKey: {breakable(error.key)}\n"
+                f"Problem: {error.problem}\nFix: {error.fix}"),
             back, tone="warning")}
     return {}
 

@@ -45,6 +45,11 @@ GUIDES = {
 }
 
 
+def breakable(name: str) -> str:
+    """A technical name (receipt_printer, session.idle_timeout_s) that may wrap at _ and ."""
+    return name.replace("_", "_\u200b").replace(".", ".\u200b")
+
+
 def _lines(*lines: dict[str, str]) -> dict[str, str]:
     return {"zh": "\n".join(line["zh"] for line in lines),
             "en": "\n".join(line["en"] for line in lines)}
@@ -78,14 +83,14 @@ def _device(page) -> dict[str, Any]:
                          "Counters: " + ", ".join(c["en"] for c in counted))] if counted else []),
                   *([say(f"故障次数：{errors}", f"Errors: {errors}")] if errors else []),
                   *([say("最近变化：", "Recent changes:")] + history if history else []))
-    actions = [p.action("page.run_test", TESTS[t]["zh"], TESTS[t]["en"], args=[t])
-               for t in page.tests()]
+    actions = [{**p.action("page.run_test", TESTS[t]["zh"], TESTS[t]["en"], args=[t]),
+                "objectName": f"action_page_run_test_{t}"} for t in page.tests()]
     if page.guide():
         title = GUIDES[page.guide()][0]
         actions.append(p.action("page.start_fix", "指导排除：" + title["zh"],
                                 "Guided fix: " + title["en"], primary=True))
-    return p.message(say(f"设备 {report.name}（{report.kind}）", f"Device {report.name} ({report.kind})"),
-                     body, actions, tone="warning" if report.status.error_code else "info")
+    return p.message(say(f"设备 {breakable(report.name)}", f"Device {breakable(report.name)}"),
+                     _lines(say(f"类型：{report.kind}", f"Kind: {report.kind}"), body), actions, tone="warning" if report.status.error_code else "info")
 
 
 def _result(page) -> dict[str, Any]:
@@ -120,7 +125,8 @@ def snapshot(page) -> dict[str, Any]:
                 "Device checks" if page.name == "devices" else "Paper and consumables"),
             _lines(*[say(f"{r.name}：{status_line(r.status)['zh']}", f"{r.name}: {status_line(r.status)['en']}")
                      for r in reports]) if reports else say("没有需要处理的设备", "No device to look after"),
-            [p.action("page.open_device", r.name, r.name, args=[r.name]) for r in reports]
+            [{**p.action("page.open_device", r.name, r.name, args=[r.name]),
+              "objectName": f"action_page_open_device_{r.name}"} for r in reports]
             + [p.action("page.finish", "返回维护菜单", "Back to the menu", primary=True)])}
     if state == "device":
         return {"message": _device(page)}

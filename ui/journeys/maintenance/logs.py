@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ui.journeys import present as p
+from ui.journeys.maintenance.devices import breakable
 from ui.journeys.texts import say
 
 #: characters of a log line shown on screen (the export has them whole)
@@ -13,9 +14,11 @@ SHOWN_CHARS = 120
 def snapshot(page) -> dict[str, Any]:
     state = page.state.value
     if state == "recent":
-        lines = "\n".join(line[:SHOWN_CHARS] for line in page.lines()) or "-"
-        actions = [p.action("page.export", f"导出到 {m.name}", f"Export to {m.name}",
-                            args=[str(m / "kiosk-logs")]) for m in page.media()]
+        lines = "\n".join(breakable(line[:SHOWN_CHARS]).replace("/", "/\u200b")
+                          for line in page.lines()) or "-"
+        actions = [{**p.action("page.export", f"导出到 {m.name}", f"Export to {m.name}",
+                               args=[str(m / "kiosk-logs")]),
+                    "objectName": f"action_page_export_{m.name}"} for m in page.media()]
         return {"message": p.message(say("最近日志", "Recent log lines"), say(lines, lines), actions + [
             p.action("page.finish", "返回维护菜单", "Back to the menu", primary=True)])}
     if state == "exported":

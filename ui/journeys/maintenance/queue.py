@@ -23,8 +23,9 @@ def _overview(page) -> dict[str, Any]:
                    f"Oldest unsent: {oldest} min ago\nLast error: {status['last_error'] or 'none'}")
     actions = [p.action("page.sync_now", *WHAT["sync"].values()),
                p.action("page.retry_set_aside", *WHAT["retry"].values())]
-    actions += [p.action("page.export", f"导出到 {m.name}", f"Export to {m.name}",
-                         args=[str(m / "kiosk-queue-export")]) for m in page.media()]
+    actions += [{**p.action("page.export", f"导出到 {m.name}", f"Export to {m.name}",
+                            args=[str(m / "kiosk-queue-export")]),
+                 "objectName": f"action_page_export_{m.name}"} for m in page.media()]
     actions.append(p.action("page.finish", "返回维护菜单", "Back to the menu", primary=True))
     return p.message(say("离线队列", "Offline queue"), body, actions)
 
