@@ -134,6 +134,35 @@ class Diagnostics:
                     "checks": {c.name: str(c.outcome) for c in document.verification}}
         return _outcome(self.device(name).read(), shown)
 
+    def camera_preview(self, name: str) -> Future:
+        """-> one fresh frame with the faces found in it boxed (a PNG data URL, shown on the
+        technician's screen only, never stored) and the boxes."""
+        return _outcome(self.device(name).capture(), face_preview)
+
+    def scan_code(self, name: str, timeout_s: float = 20.0) -> Future:
+        """-> the next code the reader reads within `timeout_s` (its kind, masked), or why
+        it was rejected."""
+        result: Future = Future()
+        device = self.device(name)
+
+        def seen(event: DeviceEvent) -> None:
+            if result.done():
+                return
+            if event.name == "codeRead":
+                code = event.data["code"]
+                result.set_result({"read": True, "kind": str(code.kind),
+                                   "code": masked(code.value), "symbology": code.symbology})
+            elif event.name == "codeRejected":
+                result.set_result({"read": False, "reason": str(event.data.get("reason", ""))})
+
+        def expire() -> None:
+            if not result.done():
+                result.set_exception(TimeoutError(f"no code read within {timeout_s:g} s"))
+        unsubscribe = device.subscribe(seen)
+        timer = self.core.clock.call_later(timeout_s, expire)
+        result.add_done_callback(lambda _f: (unsubscribe(), timer.cancel()))
+        return result
+
     def confirm_fix(self, name: str, code: str, *, role: str, staff_id: str) -> None:
         """A guided fix ended with the device's status back to ok: counted and audited."""
         self.core.counters.record_fix(name, code)
@@ -249,6 +278,26 @@ class Diagnostics:
             "action": action, "at": self.core.clock.now().isoformat(),
             "actor": "technician" if role == "technician" else "staff",
             "who": f"staff:{staff_id}", **extra})
+
+
+def face_preview(frame: Any) -> dict[str, Any]:
+    """A frame scaled for the screen with each face dlib's detector finds boxed."""
+    import base64
+
+    import cv2
+    import dlib
+    image = frame.image
+    scale = min(1.0, 480 / image.shape[1])
+    small = cv2.resize(image, (round(image.shape[1] * scale), round(image.shape[0] * scale)))
+    faces = dlib.get_frontal_face_detector()(cv2.cvtColor(small, cv2.COLOR_BGR2RGB), 0)
+    boxes = [(f.left(), f.top(), f.right(), f.bottom()) for f in faces]
+    for left, top, right, bottom in boxes:
+        cv2.rectangle(small, (left, top), (right, bottom), (0, 200, 0), 3)
+    ok, png = cv2.imencode(".png", small)
+    assert ok
+    return {"faces": len(boxes), "boxes": "; ".join(",".join(map(str, b)) for b in boxes),
+            "size": f"{frame.width}x{frame.height}",
+            "image": "data:image/png;base64," + base64.b64encode(png.tobytes()).decode()}
 
 
 def _outcome(command: Any, convert: Callable[[Any], Any]) -> Future:

@@ -29,6 +29,8 @@ CONSUMABLE_UNITS = frozenset({"paper", "ribbon", "bin"})
 TESTS: dict[str, tuple[str, ...]] = {
     "printer": ("test_page", "printer_status"),
     "id_reader": ("read_card",),
+    "camera": ("camera_preview",),
+    "code_reader": ("scan_code",),
 }
 
 
@@ -50,6 +52,8 @@ class DevicesPage(StaffPage):
     State = DevicesState
     actions: ClassVar[frozenset[str]] = frozenset({
         "open_device", "run_test", "start_fix", "back", "finish"})
+    #: a test's result: a masked card read, a camera picture
+    personal: ClassVar[tuple[str, ...]] = ("result",)
     #: whether the page offers test actions (the consumables page does not)
     with_tests: ClassVar[bool] = True
 
@@ -67,7 +71,7 @@ class DevicesPage(StaffPage):
         return S.LIST
 
     def _reset_personal(self) -> None:
-        self.result = {}   # a test card read, masked, is still not kept
+        self.result = {}   # a test card read (masked) or a camera picture is not kept
 
     # --- reading ------------------------------------------------------------------
 
@@ -110,10 +114,13 @@ class DevicesPage(StaffPage):
         if test not in self.tests():
             raise JourneyActionRefused(f"{self.name}: no test {test!r} for {self.device}")
         self.test, self.result = test, {}
+        self._abandon_in_flight()  # a test asked again: only the newest answer is shown
         runs: dict[str, Callable[[str], Future]] = {
             "test_page": self.diagnostics.print_test_page,
             "printer_status": self.diagnostics.printer_status,
-            "read_card": self.diagnostics.read_card}
+            "read_card": self.diagnostics.read_card,
+            "camera_preview": self.diagnostics.camera_preview,
+            "scan_code": self.diagnostics.scan_code}
         self._go(S.TESTING)
         self._after(runs[test](self.device), self._tested, self._test_failed)
 

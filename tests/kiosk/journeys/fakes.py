@@ -342,7 +342,7 @@ class FakeDiagnostics:
         self.last = Future()
         return self.last
 
-    print_test_page = printer_status = read_card = _test
+    print_test_page = printer_status = read_card = camera_preview = scan_code = _test
 
     def watch(self, name: str, listener):
         self.watchers.append((name, listener))

@@ -217,3 +217,36 @@ def test_queue_page_exports_with_progress_read_back_by_kiosk_queue_check(
     # the three, and the export's own audit entry
     assert page.outcome["ok"] and page.outcome["delivered"] == 4
     assert page.status()["depth"] == 0
+
+
+def test_camera_preview_boxes_the_face_the_camera_sees(core):
+    from PIL import Image
+    import base64
+    import io
+    camera = core.devices["face_camera"]
+    camera.simulate("person", who="holder")
+    page = open_page(DevicesPage, core, "face_camera")
+    page.run_test("camera_preview")
+    wait_state(page, "result")
+    assert page.result["ok"] and page.result["faces"] == 1, page.result
+    left, top, right, bottom = map(int, page.result["boxes"].split(","))
+    assert right - left > 40 and bottom - top > 40
+    png = Image.open(io.BytesIO(base64.b64decode(page.result["image"].split(",", 1)[1])))
+    assert png.getpixel((left, (top + bottom) // 2))[:3] == (0, 200, 0)  # the box is drawn
+    page.cancel()
+    assert page.personal_data_present() == []
+
+
+def test_scan_test_shows_the_next_code_masked(core):
+    reader = core.devices["code_scanner"]
+    page = open_page(DevicesPage, core, "code_scanner")
+    page.run_test("scan_code")
+    assert page.state.value == "testing"
+    reader.simulate("scan", text="APPT-BK2026XY")
+    wait_state(page, "result")
+    assert page.result["read"] and page.result["kind"] == "appointment"
+    assert page.result["code"] == "B******Y"
+    page.run_test("scan_code")
+    reader.simulate("scan", text="not a code we print")
+    wait_state(page, "result")
+    assert not page.result["read"] and page.result["reason"]

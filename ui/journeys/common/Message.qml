@@ -48,6 +48,16 @@ JourneyScreen {
                         visible: text !== ""
                         text: root.t(root.m.body)
                     }
+                    // a picture that goes with the words (a camera preview with its face box)
+                    Image {
+                        objectName: "message_image"
+                        Layout.fillWidth: true
+                        Layout.preferredHeight: visible ? width * sourceSize.height
+                                                          / Math.max(1, sourceSize.width) : 0
+                        visible: !!root.m.image
+                        source: root.m.image || ""
+                        fillMode: Image.PreserveAspectFit
+                    }
                 }
             }
         }

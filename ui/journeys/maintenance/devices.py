@@ -22,6 +22,8 @@ COUNTERS = {"prints": say("打印", "prints"), "cuts": say("切纸", "cuts"),
             "rolls_fitted": say("换纸卷", "rolls fitted"), "card_reads": say("读卡", "card reads"),
             "face_checks": say("人脸核验", "face checks"), "door_opens": say("开门", "door opens")}
 TESTS = {"test_page": say("打印测试页", "Print a test page"),
+         "camera_preview": say("摄像头预览（人脸框）", "Camera preview (face box)"),
+         "scan_code": say("扫码测试（请在 20 秒内扫码）", "Scan test (scan a code within 20 s)"),
          "printer_status": say("读取打印机状态", "Read the printer status"),
          "read_card": say("读卡测试（结果脱敏）", "Test card read (masked)")}
 #: guide -> (title, steps); the status is watched while they are shown
@@ -96,6 +98,7 @@ def _device(page) -> dict[str, Any]:
 def _result(page) -> dict[str, Any]:
     result = dict(page.result)
     ok = result.pop("ok", False)
+    image = result.pop("image", "")
     shown = [say(f"{k}: {v}", f"{k}: {v}") for k, v in result.items() if k != "checks"]
     shown += [say(f"{k}: {v}", f"{k}: {v}") for k, v in (result.get("checks") or {}).items()]
     test = TESTS.get(page.test, say(page.test, page.test))
@@ -103,7 +106,7 @@ def _result(page) -> dict[str, Any]:
                      _lines(*shown),
                      [p.action("page.run_test", "再试一次", "Run it again", args=[page.test]),
                       p.action("page.back", "返回设备", "Back to the device", primary=True)],
-                     tone="info" if ok else "warning")
+                     tone="info" if ok else "warning") | ({"image": image} if image else {})
 
 
 def _fix(page) -> dict[str, Any]:
