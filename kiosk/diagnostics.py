@@ -137,6 +137,7 @@ class Diagnostics:
     def camera_preview(self, name: str) -> Future:
         """-> one fresh frame with the faces found in it boxed (a PNG data URL, shown on the
         technician's screen only, never stored) and the boxes."""
+        from devices.face.preview import face_preview
         return _outcome(self.device(name).capture(), face_preview)
 
     def scan_code(self, name: str, timeout_s: float = 20.0) -> Future:
@@ -278,26 +279,6 @@ class Diagnostics:
             "action": action, "at": self.core.clock.now().isoformat(),
             "actor": "technician" if role == "technician" else "staff",
             "who": f"staff:{staff_id}", **extra})
-
-
-def face_preview(frame: Any) -> dict[str, Any]:
-    """A frame scaled for the screen with each face dlib's detector finds boxed."""
-    import base64
-
-    import cv2
-    import dlib
-    image = frame.image
-    scale = min(1.0, 480 / image.shape[1])
-    small = cv2.resize(image, (round(image.shape[1] * scale), round(image.shape[0] * scale)))
-    faces = dlib.get_frontal_face_detector()(cv2.cvtColor(small, cv2.COLOR_BGR2RGB), 0)
-    boxes = [(f.left(), f.top(), f.right(), f.bottom()) for f in faces]
-    for left, top, right, bottom in boxes:
-        cv2.rectangle(small, (left, top), (right, bottom), (0, 200, 0), 3)
-    ok, png = cv2.imencode(".png", small)
-    assert ok
-    return {"faces": len(boxes), "boxes": "; ".join(",".join(map(str, b)) for b in boxes),
-            "size": f"{frame.width}x{frame.height}",
-            "image": "data:image/png;base64," + base64.b64encode(png.tobytes()).decode()}
 
 
 def _outcome(command: Any, convert: Callable[[Any], Any]) -> Future:
