@@ -57,6 +57,8 @@ def test_paper_out_fixed_mid_guide_then_a_jam_cleared(staffed, qtbot):
     on_screen(qtbot, shell, "maintenance.consumables_device", "paperOut")
     tap(qtbot, shell, "action_page_start_fix")
     on_screen(qtbot, shell, "maintenance.consumables_fix", "装入新纸卷")
+    picture = shell.find("message_image")               # the steps come with a picture
+    assert picture is not None and picture.property("sourceSize").width() > 0
     printer.simulate("paper", level="ok")             # the roll fitted while the steps show
     on_screen(qtbot, shell, "maintenance.consumables_fixed")
     tap(qtbot, shell, "action_page_back")

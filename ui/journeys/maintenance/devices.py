@@ -3,6 +3,7 @@ actions with their results, and the guided fix of its current error, step by ste
 the status as it is now."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ui.journeys import present as p
@@ -26,6 +27,8 @@ TESTS = {"test_page": say("打印测试页", "Print a test page"),
          "scan_code": say("扫码测试（请在 20 秒内扫码）", "Scan test (scan a code within 20 s)"),
          "printer_status": say("读取打印机状态", "Read the printer status"),
          "read_card": say("读卡测试（结果脱敏）", "Test card read (masked)")}
+#: guide -> its picture (guides/<guide>.svg)
+PICTURES = Path(__file__).resolve().parent / "guides"
 #: guide -> (title, steps); the status is watched while they are shown
 GUIDES = {
     "fit_roll": (say("装入新纸卷", "Fit a new paper roll"), [
@@ -110,13 +113,15 @@ def _result(page) -> dict[str, Any]:
 
 
 def _fix(page) -> dict[str, Any]:
-    title, steps = GUIDES[page.guide(page.live)] if page.guide(page.live) else \
+    guide = page.guide(page.live)
+    title, steps = GUIDES[guide] if guide else \
         (say("等待设备恢复正常", "Waiting for the device to be OK"), [])
     numbered = [say(f"{n}. {s['zh']}", f"{n}. {s['en']}") for n, s in enumerate(steps, 1)]
     now = status_line(page.live)
     return p.message(title, _lines(*numbered, say(f"当前状态：{now['zh']}", f"Status now: {now['en']}"),
                                    say("状态恢复正常后自动确认。", "Confirmed by itself once the status is OK.")),
-                     [p.action("page.back", "停止指导", "Stop the guide", primary=True)], tone="warning")
+                     [p.action("page.back", "停止指导", "Stop the guide", primary=True)],
+                     tone="warning") | ({"image": (PICTURES / f"{guide}.svg").as_uri()} if guide else {})
 
 
 def snapshot(page) -> dict[str, Any]:
