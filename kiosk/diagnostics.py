@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 import shutil
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from devices.model import DeviceEvent, DeviceStatus, Severity
 from foundation.config_files import ConfigError
 from kiosk.config import load_config
+from kiosk.desired_config import apply_pushed
 from kiosk.device_counters import StatusEntry
 from wire.v1 import DESIRED_CONFIG_KEYS
 
@@ -54,7 +55,7 @@ class SiteFileChange:
     """A site file checked against the configuration in force: what changes, and how."""
     file: str
     live: dict[str, Any]       # applied now
-    restart: dict[str, Any]    # take effect at the next start
+    restart: dict[str, Any]    # not applied: in force from the next start
 
 
 def masked(value: str) -> str:
@@ -227,20 +228,18 @@ class Diagnostics:
             {k: v for k, v in changed.items() if k not in DESIRED_CONFIG_KEYS})
 
     def apply_site_file(self, path: Path, *, role: str, staff_id: str) -> SiteFileChange:
-        """Apply the keys of a changed site file that apply live; refuse the whole file when
-        it does not validate (`ConfigError`), or when a key needs a restart."""
+        """Re-read the site file: refused whole (`ConfigError` naming the key, the file and the
+        fix) when it does not validate; else its changed keys that apply live are in force at
+        once, and the others are listed as waiting for the next start (not applied now)."""
         loaded, change = self._check(path)
-        if change.restart:
-            key = sorted(change.restart)[0]
-            raise ConfigError(path, key, "applies only at the next start",
-                              "apply it with a restart (`kiosk run`), or leave it as it is "
-                              "to apply the other keys now")
-        self.core.loaded = loaded
-        pushed = self.core.queue.desired.current().config \
-            if self.core.queue is not None and self.core.queue.desired.current() else {}
-        self.core.apply_config(pushed)
+        own, refused = apply_pushed(self.core.loaded.config, change.live)
+        assert not refused, refused  # live keys are desired-state keys, validated by _check
+        self.core.loaded = replace(loaded, config=own)
+        desired = self.core.queue.desired.current() if self.core.queue is not None else None
+        self.core.apply_config(desired.config if desired is not None else {})
         self._audit("config.applied", role, staff_id, file=Path(path).name,
-                    keys=",".join(sorted(change.live))[:200])
+                    keys=",".join(sorted(change.live))[:200],
+                    restart=",".join(sorted(change.restart))[:200])
         return change
 
     # --- logs ------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The configuration page (technicians): every effective value with the file it comes from;
-a changed site file validated and applied: keys that apply live do so at once, a key that
-needs a restart or a file that does not validate is refused with the key, the file and
-the fix."""
+a changed site file validated and applied: keys that apply live do so at once, the others
+are listed as needing a restart; a file that does not validate is refused with the key, the
+file and the fix."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -391,10 +391,11 @@ class FakeDiagnostics:
         from foundation.config_files import ConfigError
         from kiosk.diagnostics import SiteFileChange
         if self.refuse:
-            raise ConfigError(path, "kiosk.name", "applies only at the next start",
-                              "apply it with a restart")
+            raise ConfigError(path, "kiosk.hall_phone", "Input should be a valid string",
+                              "write the phone number in quotes")
         self.refuse = True  # the next try is refused: both outcomes in one script
-        return SiteFileChange(str(path), {"kiosk.hall_phone": "0755-99999"}, {})
+        return SiteFileChange(str(path), {"kiosk.hall_phone": "0755-99999"},
+                              {"kiosk.name": "福田区政务服务中心 自助终端 02"})
 
     def recent_log_lines(self, count: int = 40):
         return ['{"level": "WARNING", "message": "device status changed", "device": '

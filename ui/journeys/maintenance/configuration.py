@@ -22,8 +22,13 @@ def snapshot(page) -> dict[str, Any]:
                                      say(shown, shown), actions + [
                                          p.action("page.finish", "返回维护菜单", "Back to the menu", primary=True)])}
     if state == "applied":
-        keys = "\n".join(f"{breakable(k)} = {v!r}" for k, v in page.change.live.items()) or "-"
-        return {"message": p.message(say("已应用，立即生效", "Applied: in force now"), say(keys, keys), back)}
+        live = "\n".join(f"{breakable(k)} = {v!r}" for k, v in page.change.live.items()) or "-"
+        later = "\n".join(f"{breakable(k)} = {v!r}" for k, v in page.change.restart.items())
+        return {"message": p.message(
+            say("已应用", "Applied"),
+            say(f"立即生效：\n{live}" + (f"\n需重启后生效：\n{later}" if later else ""),
+                f"In force now:\n{live}" + (f"\nNeeds a restart:\n{later}" if later else "")),
+            back)}
     if state == "refused":
         error = page.refusal
         return {"message": p.message(
