@@ -25,6 +25,7 @@ from kiosk.service_state import STORAGE, ServiceSnapshot, ServiceState
 from foundation.clock import Clock, SystemClock
 from kiosk.config import KioskConfig, LoadedConfig
 from kiosk.desired_config import apply_pushed
+from kiosk.device_counters import DeviceCounters
 from kiosk.maintenance import Maintenance
 from kiosk.staff_access import StaffAccess
 from foundation.events import EventSink
@@ -66,6 +67,9 @@ class KioskCore:
         self.data_dir = data_dir
         self.devices = devices
         self.clock = clock
+        #: every device's durable counters and recent status history
+        self.counters = DeviceCounters.in_dir(data_dir, clock)
+        self.counters.listen(devices.subscribe)
         self.event_sink = event_sink
         self.queue: QueueService | None = None
         self.face: FaceService | None = None

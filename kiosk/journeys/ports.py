@@ -282,6 +282,9 @@ class JourneyServices:
     pickup: PickupDesk | None = None
     #: the core's entry to maintenance (kiosk.maintenance.Maintenance): sign_in, leave
     maintenance: Any = None
+    #: the maintenance pages' view of devices, queue, configuration and logs
+    #: (kiosk.diagnostics.Diagnostics)
+    diagnostics: Any = None
     #: role -> usable right now (from the device registry roll-up)
     role_usable: Callable[[str], bool] = lambda role: True
     online: Callable[[], bool] = lambda: True

@@ -17,6 +17,7 @@ from foundation.events import StorageUnavailable
 from kiosk.journeys.adapters.citizen import CitizenPort, OfflineCitizenServices
 from kiosk.journeys.adapters.codes import CodeReaderPort
 from kiosk.journeys.adapters.documents import IdReaderPort
+from kiosk.diagnostics import Diagnostics
 from kiosk.journeys.adapters.face import FacePort
 from kiosk.journeys.adapters.pending import LocalPendingCases
 from kiosk.journeys.adapters.pickup import NoPickup, PickupPort
@@ -91,7 +92,7 @@ def build_services(core: "KioskCore", *, post: Callable[[Callable[[], None]], No
         scanner=ScannerPort(registry), codes=CodeReaderPort(registry),
         printer=PrinterPort(registry, kiosk.name),
         pickup=PickupPort(pickup_service, background) if pickup_service else NoPickup(),
-        maintenance=core.maintenance,
+        maintenance=core.maintenance, diagnostics=Diagnostics(core),
         role_usable=lambda role: registry.role_state(role).usable,
         online=lambda: core.server_reachable and not isinstance(citizen_services,
                                                                 OfflineCitizenServices),

@@ -446,8 +446,10 @@ def maintenance_snapshot(journey) -> dict[str, Any]:
     if state is MaintenanceState.MENU:
         role = ROLE_NAMES.get(journey.role, say(journey.role, journey.role))
         allowed = [MAINTENANCE_PAGES[page] for page in journey.pages()]
-        pages = [action("open_page", MAINTENANCE_PAGES[page]["zh"], MAINTENANCE_PAGES[page]["en"],
-                        args=[page]) for page in journey.open_pages()]
+        # the button says the page's name; the message above says what each is for
+        pages = [{**action("open_page", MAINTENANCE_PAGES[page]["zh"].split("：")[0],
+                           MAINTENANCE_PAGES[page]["en"].split(":")[0], args=[page]),
+                  "objectName": f"action_open_page_{page}"} for page in journey.open_pages()]
         return {"message": message(
             say(f"维护模式（{role['zh']}）", f"Maintenance ({role['en']})"),
             say("您可以：" + "；".join(p["zh"] for p in allowed),

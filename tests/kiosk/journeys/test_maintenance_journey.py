@@ -81,7 +81,7 @@ def test_a_page_opens_for_its_role_steps_back_and_returns_to_the_menu(
     j.leave()
     j, port = journey(catalogue, test_clock)
     j.sign_in("T001", "s3cret-pass")
-    assert j.open_pages() == ["queue"]
+    assert "queue" in j.open_pages()
     j.open_page("queue")
     assert j.state is S.PAGE and j.page.opened_by == ("technician", "T001")
     j.page.detail()

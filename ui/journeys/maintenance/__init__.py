@@ -9,3 +9,15 @@ from typing import Any, Callable
 PAGE_SNAPSHOTS: dict[str, Callable[[Any], dict[str, Any]]] = {}
 #: page key -> {state: QML file}
 PAGE_SCREENS: dict[str, dict[str, str]] = {}
+
+
+def _register() -> None:
+    from ui.journeys.maintenance import configuration, devices, logs, queue
+    for name, module in (("devices", devices), ("consumables", devices), ("queue", queue),
+                         ("configuration", configuration), ("logs", logs)):
+        PAGE_SNAPSHOTS[name] = module.snapshot
+        PAGE_SCREENS[name] = module.SCREENS
+    PAGE_SCREENS["consumables"] = devices.CONSUMABLES_SCREENS
+
+
+_register()
