@@ -24,6 +24,7 @@ from district_server.context import ServerContext
 from district_server.crypto import DistrictKeyring
 from district_server.db import Database
 from district_server.kiosks import alerts
+from district_server.kiosks.command_routes import router as commands_router
 from district_server.kiosks.routes import router as kiosks_router
 from district_server.limits import BodyLimitMiddleware
 from district_server.migrations import upgrade
@@ -91,12 +92,12 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
         captive portal or a proxy."""
         return Response(status_code=204, headers={
             v1.HEADER_API: v1.API_VERSION,
-            v1.HEADER_SERVER_FEATURES: v1.FEATURE_FLEET_REPORT,
+            v1.HEADER_SERVER_FEATURES: f"{v1.FEATURE_FLEET_REPORT},{v1.FEATURE_KIOSK_COMMANDS}",
             v1.HEADER_WHOLE_BLOB_MAX: str(settings.chunk_bytes),
             "Date": formatdate(ctx.now().timestamp(), usegmt=True)})
 
-    for router in (kiosks_router, submissions_router, blobs_router, catalogue_router,
-                   citizens_router, staff_router, web_router):
+    for router in (kiosks_router, commands_router, submissions_router, blobs_router,
+                   catalogue_router, citizens_router, staff_router, web_router):
         app.include_router(router)
     sweeper = app.state.sweeper = AlertSweeper(ctx)
     app.router.add_event_handler("startup", sweeper.start)

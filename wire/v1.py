@@ -57,6 +57,9 @@ FEATURE_KIOSK_STAFF = "kiosk-staff"              # DesiredState.staff
 #: that lists it here; a server of the previous release lists nothing.
 HEADER_SERVER_FEATURES = "X-District-Features"
 FEATURE_FLEET_REPORT = "fleet-report"            # FLEET_REPORT_FIELDS in ReportedState
+#: The server delivers remote commands (GET PATH_COMMANDS, POST PATH_COMMAND_RESULT); a kiosk
+#: asks for them only from a server listing this (an older one has no such endpoint).
+FEATURE_KIOSK_COMMANDS = "kiosk-commands"
 #: On GET PATH_HEALTH: the server takes a blob of up to this many bytes whole, in one
 #: signed POST PATH_BLOB (201 stored, 200 already held; BlobUploadProgress), instead of
 #: POST PATH_BLOB_UPLOADS and PATCHes. Absent from older servers: the kiosk uploads
@@ -662,6 +665,52 @@ class KioskStateView(Response):
     updated_at: UtcDateTime | None
 
 
+# --------------------------------------------------------------------------- remote commands
+
+#: What the district may ask a kiosk to do. `reload_config`: fetch and apply the desired state
+#: now; `out_of_service`/`back_in_service`: the district's stop of the kiosk's one service
+#: state; `open_compartment` (args: number, reason); `print_test_page`; `collect_logs`: the
+#: kiosk's log files, sealed to the district as a blob; `restart_app`.
+CommandKind = Literal["reload_config", "out_of_service", "back_in_service", "open_compartment",
+                      "print_test_page", "collect_logs", "restart_app"]
+#: Commands that would disturb a citizen (they use the screen, the printer or a door): they
+#: wait until no citizen session runs.
+SCREEN_COMMANDS = frozenset({"reload_config", "out_of_service", "open_compartment",
+                             "print_test_page", "restart_app"})
+#: The lifecycle of a command on the server: queued -> delivered -> running -> succeeded or
+#: failed; queued or delivered past expires_at -> expired.
+COMMAND_STATES = ("queued", "delivered", "running", "succeeded", "failed", "expired")
+
+
+class KioskCommand(Response):
+    """One command for one kiosk, signed by the district (SignedKioskCommand). Executing the
+    same command_id twice has no second effect: the kiosk keeps what it did with each."""
+    command_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    kiosk_id: KioskId
+    kind: CommandKind
+    args: dict[str, Any] = Field(default_factory=dict)
+    issued_at: UtcDateTime
+    expires_at: UtcDateTime
+
+
+class SignedKioskCommand(Response):
+    command: KioskCommand
+    signature_b64: SignatureB64
+
+
+class KioskCommands(Response):
+    """GET PATH_COMMANDS: the kiosk's commands not yet running, finished or expired."""
+    commands: list[SignedKioskCommand]
+
+
+class CommandResult(Request):
+    """POST PATH_COMMAND_RESULT: what became of a command on the kiosk (idempotent)."""
+    state: Literal["running", "succeeded", "failed"]
+    detail: Annotated[str, Field(max_length=500)] = ""
+    blob_sha256: Sha256Hex | None = Field(default=None, description="collect_logs: the sealed "
+                                          "log archive, uploaded as a blob")
+
+
 # --------------------------------------------------------------------------- catalogue
 # The catalogue as published by the district (GET /v1/catalogue/{version}) and as kept in
 # config/catalogue/. Field names are those of the kiosk's loader (kiosk/catalogue.py), which
@@ -1035,6 +1084,8 @@ PATH_BLOB_UPLOAD = "/v1/blobs/uploads/{upload_id}"
 PATH_RECEIPTS = "/v1/kiosks/{kiosk_id}/receipts"
 PATH_DESIRED_STATE = "/v1/kiosks/{kiosk_id}/desired-state"
 PATH_REPORTED_STATE = "/v1/kiosks/{kiosk_id}/state"
+PATH_COMMANDS = "/v1/kiosks/{kiosk_id}/commands"
+PATH_COMMAND_RESULT = "/v1/kiosks/{kiosk_id}/commands/{command_id}/result"
 PATH_CATALOGUE = "/v1/catalogue/{version}"
 PATH_QUEUE_CATEGORIES = "/v1/queue/categories"
 PATH_CITIZEN_CASES = "/v1/citizen/cases"
