@@ -6,7 +6,8 @@ subsystems that do not know each other: the offline queue is the event sink of e
 journey and of the pickup service; a desired state applied by the sync worker (between
 sessions) puts its catalogue in use for the journeys that start next, applies its
 configuration keys (or refuses them, reported) and hands its locker assignments to the
-pickup service; the face service runs in its child process.
+pickup service; the district's remote commands reach `RemoteCommands` through the sync
+worker; the face service runs in its child process.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from kiosk.service_state import STORAGE, ServiceSnapshot, ServiceState
 from foundation.clock import Clock, SystemClock
 from kiosk.config import KioskConfig, LoadedConfig
 from kiosk.desired_config import apply_pushed
+from kiosk.logging_setup import log_directory
 from kiosk.maintenance import Maintenance
 from kiosk.staff_access import StaffAccess
 from foundation.events import EventSink
@@ -85,6 +87,7 @@ class KioskCore:
         self._lock = threading.Lock()
         self._stopped = False
         self._followed: object = None  # the sync worker's last pass already mirrored
+        self._restart_listeners: list[Callable[[], None]] = []
         self._control: object = None   # the control socket, while `kiosk run` serves it
         self._unsubscribe = devices.subscribe(self._on_device_event)
         self.service.subscribe(self._service_changed)
@@ -114,8 +117,10 @@ class KioskCore:
             core.queue = queue
             core.event_sink = queue.sink
             if queue.worker is not None:
+                from kiosk.remote_commands import RemoteCommands
                 queue.worker.session_active = lambda: core.session_active()
                 queue.worker.report_extra = core.reported
+                queue.worker.command_handler = RemoteCommands(core, queue.worker).handle
         if core.event_sink is not None:
             from kiosk.audit_chain import ChainedSink
             core.event_sink = ChainedSink(core.event_sink, data_dir / "audit-chain.json")
@@ -166,6 +171,23 @@ class KioskCore:
                                   items=tuple(a.items))
                            for a in state.locker_assignments)
 
+    def reapply_desired_state(self, state: "DesiredState") -> None:
+        """Apply the desired state in use again (the district's "reload configuration")."""
+        self._desired_state_applied(state)
+
+    def log_dir(self) -> Path:
+        return log_directory(self.config.logging, self.data_dir)
+
+    def on_restart(self, listener: Callable[[], None]) -> None:
+        """`listener()` runs when the district asks for a restart (`kiosk run` ends the
+        process for the service manager to start it again)."""
+        self._restart_listeners.append(listener)
+
+    def request_restart(self) -> None:
+        log.warning("restart requested by the district")
+        for listener in list(self._restart_listeners):
+            listener()
+
     def apply_config(self, pushed: dict) -> None:
         """The desired state's configuration keys over the kiosk's own configuration."""
         config, self.config_refused = apply_pushed(self.loaded.config, pushed)
@@ -214,9 +236,12 @@ class KioskCore:
         return citizen_backends(self)
 
     def session_ended(self) -> None:
-        """Called by the UI when a citizen session ends: a quiet moment to apply new state."""
+        """Called by the UI when a citizen session ends: a quiet moment to apply new state
+        and to run the district's commands that waited for it (on the sync worker)."""
         if self.queue is not None:
             self.queue.desired.apply_staged(self.session_active)
+            if self.queue.worker is not None:
+                self.queue.worker.wake()
 
     # --- lifecycle -------------------------------------------------------------
 

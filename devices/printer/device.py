@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import Field
@@ -22,7 +23,7 @@ from devices.base import Device, DeviceSettings
 from devices.commands import CancelToken, Command
 from devices.model import (Availability, DeviceIdentity, DeviceNotReady, DeviceOffline,
                            OutcomeUnknown, RequiredAction, Severity, UnitState)
-from devices.printer.documents import Document
+from devices.printer.documents import Document, TestPage
 from devices.printer.layout import PaperProfile
 from devices.printer.status import Paper, PrinterState, read_status
 
@@ -106,6 +107,19 @@ class ReceiptPrinter(Device):
         return self.submit(f"print {document.kind}", lambda token: self._print(document, token),
                            timeout=self.settings.job_timeout_s, changes_state=True,
                            command_id=command_id)
+
+    def print_test_page(self, printed_at: datetime) -> tuple[Command, PrinterState | None]:
+        """Print the technician's test page, headed by the status read first (waited for);
+        returns the print command and that state (None when it could not be read)."""
+        before = self.read_status().result()
+        state = before.value if before.ok else None
+        summary = "ok" if state is not None and not state.blocking_reason else \
+            (state.blocking_reason if state is not None else str(self.status.reason or
+                                                                 self.status.availability))
+        page = TestPage(model=self.status.identity.model, backend=self.backend,
+                        width_mm=self.settings.paper_width_mm, status=summary,
+                        printed_at=printed_at)
+        return self.print_document(page), state
 
     def read_status(self) -> Command:
         """The current `PrinterState` (None for a sink that cannot report status)."""
