@@ -213,6 +213,9 @@ class KioskCore:
         refused = dict(self.config_refused)
         if self.catalogue.refused:
             refused["catalogue"] = self.catalogue.refused
+        worker = self.queue.worker if self.queue is not None else None
+        if worker is not None and worker.desired_refused:
+            refused["desired_state"] = worker.desired_refused
         return refused
 
     def reported(self) -> dict[str, object]:

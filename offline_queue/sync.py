@@ -51,7 +51,7 @@ from wire.v1 import API_VERSION, FEATURE_BACKUP_WATERMARK, FEATURE_FLEET_REPORT,
     PATH_BLOB_UPLOADS, PATH_CATALOGUE, PATH_DESIRED_STATE, PATH_HEALTH, PATH_RECEIPTS, \
     PATH_REPORTED_STATE, PATH_SUBMISSION, BlobUploadCreated, BlobUploadProgress, DesiredState, \
     Problem, ReceiptsPage, ReportedState, SignedBackupWatermark, SignedDesiredState, \
-    SignedReceipt, features, sha256_hex, signed_message
+    SignedReceipt, app_version_key, features, sha256_hex, signed_message
 
 log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -269,6 +269,9 @@ class SyncWorker:
         #: result (`record_command_result`); one it leaves unrecorded (waiting for a citizen
         #: to finish) is handed over again on the next cycle.
         self.command_handler: Callable[[KioskCommand], None] | None = None
+        #: why the district's newest desired state is not applied ("" when it is): it needs
+        #: a newer app (DesiredState.min_app_version)
+        self.desired_refused = ""
         self._commands_lock = threading.Lock()
         self._rng = rng or random.SystemRandom()
         self._failures = 0
@@ -672,6 +675,17 @@ class SyncWorker:
         if response.status_code == 200:
             state = _validate(SignedDesiredState, _json(response, "desired state"), response,
                               "desired state").state
+            if self._app_version and app_version_key(self._app_version) < \
+                    app_version_key(state.min_app_version):
+                # kept out and its ETag not kept: fetched again until this app is new enough
+                self.desired_refused = (f"desired state version {state.version} needs app "
+                                        f"{state.min_app_version}; this kiosk runs "
+                                        f"{self._app_version} and keeps what it has")
+                log.error("desired state refused: app too old",
+                          extra={"refused": self.desired_refused})
+                self._schedule_desired_poll()
+                return
+            self.desired_refused = ""
             try:
                 if not self.desired.catalogue_path(state).exists():
                     self.desired.store_catalogue(state, self._fetch_catalogue(state))
@@ -682,6 +696,9 @@ class SyncWorker:
         elif response.status_code not in (304, 404):
             raise_for_global_status(response, "desired state")
             raise TransientError(f"desired state: {_problem(response)}")
+        self._schedule_desired_poll()
+
+    def _schedule_desired_poll(self) -> None:
         self._next_desired_poll = self._clock.monotonic() + self.settings.desired_state_poll_s \
             + self._rng.uniform(0, self.settings.desired_state_jitter_s)
 

@@ -26,6 +26,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args
@@ -125,6 +126,12 @@ def signed_message(raw_signed: Any, field: str) -> bytes:
     if not isinstance(raw_signed, dict) or not isinstance(raw_signed.get(field), dict):
         raise ValueError(f"a signed object with '{field}' is expected")
     return canonical_json(raw_signed[field])
+
+
+def app_version_key(version: str) -> tuple[int, ...]:
+    """Dotted app versions compared by their numbers ("0.10.0" after "0.9.2"): how
+    DesiredState.min_app_version is met."""
+    return tuple(int(part) for part in re.findall(r"\d+", version))
 
 
 def sha256_hex(data: bytes) -> str:
