@@ -5,11 +5,13 @@ all; kiosks too old for the plan are not the canary."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Iterator
 
 import pytest
+from sqlalchemy import delete
 
 from district_server.catalogue import rollout, service as catalogue
-from district_server.catalogue.models import Rollout
+from district_server.catalogue.models import CataloguePublication, Rollout
 from district_server.kiosks.service import issue_token
 from tests.district_server.kiosk_double import KioskDouble
 from wire import v1
@@ -33,14 +35,20 @@ def fleet(ctx, client) -> list[KioskDouble]:
 
 
 @pytest.fixture
-def in_use(ctx) -> str:
-    """The version the cohort runs now (the default cohort's), and a new one stored."""
+def in_use(ctx) -> Iterator[str]:
+    """The version the cohort runs now (the default cohort's), and a new one stored. The
+    cohort's own publication is dropped afterwards (PostgreSQL keeps publications between
+    tests)."""
     with ctx.db.transaction() as session:
         current = catalogue.published_version(session, COHORT, ctx.settings.default_cohort)
         body = v1.Catalogue.model_validate_json(current.body)
         catalogue.store(session, body.model_copy(update={"version": NEW, "faq": []}),
                         now=ctx.now())
-        return current.version
+        version = current.version
+    yield version
+    with ctx.db.transaction() as session:
+        session.execute(delete(CataloguePublication).where(
+            CataloguePublication.cohort == COHORT))
 
 
 def desired(kiosk) -> v1.DesiredState:
