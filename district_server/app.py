@@ -93,7 +93,9 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
         captive portal or a proxy."""
         return Response(status_code=204, headers={
             v1.HEADER_API: v1.API_VERSION,
-            v1.HEADER_SERVER_FEATURES: f"{v1.FEATURE_FLEET_REPORT},{v1.FEATURE_KIOSK_COMMANDS}",
+            v1.HEADER_SERVER_FEATURES: ",".join((v1.FEATURE_FLEET_REPORT,
+                                                 v1.FEATURE_KIOSK_COMMANDS,
+                                                 v1.FEATURE_ROLLOUT_HEALTH)),
             v1.HEADER_WHOLE_BLOB_MAX: str(settings.chunk_bytes),
             "Date": formatdate(ctx.now().timestamp(), usegmt=True)})
 
@@ -110,7 +112,8 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
 
 class AlertSweeper:
     """Once a heartbeat, in every worker: raises and clears the alerts time decides (a silent
-    kiosk), decides catalogue rollouts whose canary failed or passed, enqueues their notices to the people on call and sends what is due. All of it is
+    kiosk), decides the catalogue rollouts whose canary failed or whose window is over,
+    enqueues the alerts' notices to the people on call and sends what is due. All of it is
     idempotent or claimed, so workers racing each other agree."""
 
     def __init__(self, ctx: ServerContext,

@@ -188,6 +188,7 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
                 plan = rollout.RolloutPlan(
                     canary_share=args.canary_share, health_window_s=args.health_window_s,
                     max_new_alerts=args.max_new_alerts, max_refusals=args.max_refusals,
+                    max_set_aside=args.max_set_aside, max_crashes=args.max_crashes,
                     min_app_version=args.min_app_version)
                 started = rollout.start(session, catalogue.version, args.cohort, plan,
                                         now=ctx.now(), default_cohort=ctx.settings.default_cohort)
@@ -304,6 +305,10 @@ def parser() -> argparse.ArgumentParser:
                            help="alerts on the canary that still pass the gate")
     catalogue.add_argument("--max-refusals", type=int, default=0,
                            help="canary kiosks that may refuse the version")
+    catalogue.add_argument("--max-set-aside", type=int, default=0,
+                           help="queue items the canary may set aside")
+    catalogue.add_argument("--max-crashes", type=int, default=0,
+                           help="unclean ends the canary may have")
     catalogue.add_argument("--min-app-version", default="",
                            help="kiosks reporting an older app are not the canary")
     catalogue.set_defaults(func=cmd_catalogue)

@@ -29,6 +29,7 @@ from kiosk.desired_config import apply_pushed
 from kiosk.logging_setup import log_directory
 from kiosk.maintenance import Maintenance
 from kiosk.staff_access import StaffAccess
+from kiosk.unclean_ends import UncleanEnds
 from foundation.events import EventSink
 
 if TYPE_CHECKING:
@@ -88,6 +89,8 @@ class KioskCore:
         self._stopped = False
         self._followed: object = None  # the sync worker's last pass already mirrored
         self._restart_listeners: list[Callable[[], None]] = []
+        #: ends without a clean stop, counted across starts (reported as `crashes`)
+        self.unclean_ends = UncleanEnds(data_dir)
         self._control: object = None   # the control socket, while `kiosk run` serves it
         self._unsubscribe = devices.subscribe(self._on_device_event)
         self.service.subscribe(self._service_changed)
@@ -222,14 +225,15 @@ class KioskCore:
         """What the core adds to the reported state: the catalogue really in use, what of
         the desired state it refused, the service state, every device's health with its
         consumables and doors, free compartments by size, and whether a citizen session runs
-        (never who)."""
+        (never who), and how often the app ended uncleanly."""
         free = {"free_compartments": self.pickup.free_compartments()} if self.pickup else {}
         return {**free, "catalogue_version": self.catalogue.edition().version,
                 "refused": {k: v[:500] for k, v in self.refused().items()},
                 "service_state": self.service.snapshot().as_dict(limit=500),
                 "devices": {name: device_health(device.kind, device.status)
                             for name, device in self.devices.devices.items()},
-                "session_active": bool(self.session_active())}
+                "session_active": bool(self.session_active()),
+                "crashes": self.unclean_ends.count}
 
     @cached_property
     def citizen_backends(self) -> "CitizenBackends":
@@ -249,6 +253,7 @@ class KioskCore:
     # --- lifecycle -------------------------------------------------------------
 
     def start(self) -> None:
+        self.unclean_ends.started()
         self.devices.start()
         if self.face is not None:
             self.face.start()  # spawns the child; models load in the background
@@ -339,6 +344,7 @@ class KioskCore:
         if self.face is not None:
             self.face.stop()
         self.devices.stop()
+        self.unclean_ends.stopped()
 
     # --- availability ------------------------------------------------------------
 

@@ -44,14 +44,15 @@ from offline_queue.seal import seal_blob, verify_signed
 from offline_queue.store import DELIVERED, PENDING, Item, Outbox, retention_cutoff
 from offline_queue.transport import SignedTransport
 from wire.v1 import API_VERSION, FEATURE_BACKUP_WATERMARK, FEATURE_FLEET_REPORT, \
-    FEATURE_KIOSK_COMMANDS, FEATURE_KIOSK_STAFF, PATH_COMMAND_RESULT, PATH_COMMANDS, \
-    CommandResult, KioskCommand, KioskCommands, FLEET_REPORT_DEVICE_FIELDS, FLEET_REPORT_FIELDS, HEADER_API, \
-    HEADER_CHUNK_SHA256, HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_SERVER_FEATURES, \
-    HEADER_UPLOAD_OFFSET, HEADER_WHOLE_BLOB_MAX, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, \
-    PATH_BLOB_UPLOADS, PATH_CATALOGUE, PATH_DESIRED_STATE, PATH_HEALTH, PATH_RECEIPTS, \
-    PATH_REPORTED_STATE, PATH_SUBMISSION, BlobUploadCreated, BlobUploadProgress, DesiredState, \
-    Problem, ReceiptsPage, ReportedState, SignedBackupWatermark, SignedDesiredState, \
-    SignedReceipt, app_version_key, features, sha256_hex, signed_message
+    FEATURE_KIOSK_COMMANDS, FEATURE_KIOSK_STAFF, FEATURE_ROLLOUT_HEALTH, \
+    FLEET_REPORT_DEVICE_FIELDS, FLEET_REPORT_FIELDS, HEADER_API, HEADER_CHUNK_SHA256, \
+    HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_SERVER_FEATURES, HEADER_UPLOAD_OFFSET, \
+    HEADER_WHOLE_BLOB_MAX, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, \
+    PATH_CATALOGUE, PATH_COMMAND_RESULT, PATH_COMMANDS, PATH_DESIRED_STATE, PATH_HEALTH, \
+    PATH_RECEIPTS, PATH_REPORTED_STATE, PATH_SUBMISSION, ROLLOUT_HEALTH_FIELDS, \
+    BlobUploadCreated, BlobUploadProgress, CommandResult, DesiredState, KioskCommand, \
+    KioskCommands, Problem, ReceiptsPage, ReportedState, SignedBackupWatermark, \
+    SignedDesiredState, SignedReceipt, app_version_key, features, sha256_hex, signed_message
 
 log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -739,9 +740,12 @@ class SyncWorker:
             "clock_offset_ms": int(round(self.transport.clock_offset_s * 1000)),
             "disk_free_bytes": disk_free,
             "last_errors": [status.last_error] if status.last_error else [],
+            "set_aside": status.quarantined,
         }
         report.update(self.report_extra())
         report = ReportedState.model_validate(report).model_dump(mode="json")
+        if FEATURE_ROLLOUT_HEALTH not in self._server_features:
+            report = {k: v for k, v in report.items() if k not in ROLLOUT_HEALTH_FIELDS}
         return report if FEATURE_FLEET_REPORT in self._server_features else \
             _without_fleet_fields(report)
 

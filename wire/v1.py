@@ -61,6 +61,7 @@ FEATURE_FLEET_REPORT = "fleet-report"            # FLEET_REPORT_FIELDS in Report
 #: The server delivers remote commands (GET PATH_COMMANDS, POST PATH_COMMAND_RESULT); a kiosk
 #: asks for them only from a server listing this (an older one has no such endpoint).
 FEATURE_KIOSK_COMMANDS = "kiosk-commands"
+FEATURE_ROLLOUT_HEALTH = "rollout-health"        # ROLLOUT_HEALTH_FIELDS in ReportedState
 #: On GET PATH_HEALTH: the server takes a blob of up to this many bytes whole, in one
 #: signed POST PATH_BLOB (201 stored, 200 already held; BlobUploadProgress), instead of
 #: POST PATH_BLOB_UPLOADS and PATCHes. Absent from older servers: the kiosk uploads
@@ -615,6 +616,8 @@ UnitStateName = Literal["full", "low", "out", "jammed", "open", "closed", "occup
 FLEET_REPORT_FIELDS = frozenset({"refused", "session_active", "free_compartments",
                                  "service_state"})
 FLEET_REPORT_DEVICE_FIELDS = frozenset({"kind", "units"})
+#: ReportedState fields a kiosk sends only to a server listing FEATURE_ROLLOUT_HEALTH.
+ROLLOUT_HEALTH_FIELDS = frozenset({"set_aside", "crashes"})
 
 
 class DeviceHealth(Request):
@@ -663,6 +666,11 @@ class ReportedState(Request):
     free_compartments: dict[Literal["S", "M", "L", "XL"], Annotated[int, Field(ge=0)]] | None = \
         Field(default=None, description="locker compartments holding or reserved for no "
                                         "parcel, by size; FEATURE_FLEET_REPORT")
+    set_aside: int | None = Field(default=None, ge=0, description="queue items set aside "
+                                  "(quarantined) now; FEATURE_ROLLOUT_HEALTH")
+    crashes: int | None = Field(default=None, ge=0, description="starts after an unclean "
+                                "end (crash, hang guard), counted since install; "
+                                "FEATURE_ROLLOUT_HEALTH")
 
 
 class KioskStateView(Response):

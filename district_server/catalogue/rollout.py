@@ -1,7 +1,7 @@
 """Staged rollout of a catalogue version to a cohort: a canary share of its kiosks gets it
 first; the rest keep the version in use until the canary has stayed healthy through the
 health window. A canary past a threshold (new alerts on its kiosks, the version refused by
-one) is rolled back at once: the previous content is published again under a new version,
+one, queue items set aside, crashes, counted from the start) is rolled back at once: the previous content is published again under a new version,
 so a kiosk only ever moves forward, and the rest never receive the failed version.
 Kiosks whose reported app is older than the plan's `min_app_version` are not picked for
 the canary (they would keep what they have, kiosk side). Evaluated once a heartbeat by the
@@ -14,7 +14,7 @@ import math
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
@@ -32,6 +32,10 @@ class RolloutPlan:
     max_new_alerts: int = 0
     #: canary kiosks that may refuse the version (it did not load) and still pass
     max_refusals: int = 0
+    #: queue items the canary may set aside since the start (reported `set_aside`)
+    max_set_aside: int = 0
+    #: unclean ends (crashes, hangs) the canary may have since the start (reported `crashes`)
+    max_crashes: int = 0
     #: kiosks reporting an older app are left out of the canary
     min_app_version: str = ""
 
@@ -46,11 +50,17 @@ def _reported(kiosk: Kiosk) -> dict:
     return json.loads(kiosk.reported_json or "{}")
 
 
-def _canary(kiosks: list[Kiosk], rollout_key: str, share: float) -> list[str]:
-    """A fixed pick, the same in every worker: ordered by a hash of rollout and kiosk."""
+#: reported counters whose growth on the canary counts against it
+COUNTERS = ("set_aside", "crashes")
+
+
+def _canary(kiosks: list[Kiosk], rollout_key: str, share: float) -> dict[str, dict[str, int]]:
+    """A fixed pick, the same in every worker (ordered by a hash of rollout and kiosk), each
+    with its counters at the start."""
     ordered = sorted(kiosks, key=lambda k: hashlib.sha256(
         f"{rollout_key}:{k.kiosk_id}".encode()).hexdigest())
-    return sorted(k.kiosk_id for k in ordered[:max(1, math.ceil(share * len(kiosks)))])
+    return {k.kiosk_id: {name: int(_reported(k).get(name) or 0) for name in COUNTERS}
+            for k in ordered[:max(1, math.ceil(share * len(kiosks)))]}
 
 
 def active(session: Session, cohort: str) -> Rollout | None:
@@ -91,7 +101,7 @@ def start(session: Session, version: str, cohort: str, plan: RolloutPlan, *, now
 
 
 def canary_of(rollout: Rollout) -> list[str]:
-    return json.loads(rollout.canary_json)
+    return sorted(json.loads(rollout.canary_json))
 
 
 def plan_of(rollout: Rollout) -> RolloutPlan:
@@ -113,6 +123,8 @@ class Health:
     new_alerts: int
     refused_by: list[str]
     applied_by: list[str]
+    #: growth of each counter (COUNTERS) over the canary since the start
+    grown: dict[str, int]
 
     def failure(self, plan: RolloutPlan) -> str:
         """Why the canary fails its gate ("" when it does not)."""
@@ -122,23 +134,31 @@ class Health:
                             f"{plan.max_new_alerts})")
         if len(self.refused_by) > plan.max_refusals:
             problems.append(f"refused by {', '.join(self.refused_by)}")
+        for name, limit in (("set_aside", plan.max_set_aside), ("crashes", plan.max_crashes)):
+            if self.grown[name] > limit:
+                problems.append(f"{self.grown[name]} more {name.replace('_', ' ')} on the "
+                                f"canary (at most {limit})")
         return "; ".join(problems)
 
 
 def health(session: Session, rollout: Rollout, *, now: datetime) -> Health:
-    canary = canary_of(rollout)
+    baseline = json.loads(rollout.canary_json)
+    canary = sorted(baseline)
+    grown = dict.fromkeys(COUNTERS, 0)
     new_alerts = session.scalar(select(func.count()).select_from(KioskAlarm).where(
         KioskAlarm.kiosk_id.in_(canary), KioskAlarm.opened_at >= rollout.started_at,
         (KioskAlarm.raised_at.is_(None)) | (KioskAlarm.raised_at <= now))) or 0
     refused, applied = [], []
     for kiosk in session.scalars(select(Kiosk).where(Kiosk.kiosk_id.in_(canary))):
         reported = _reported(kiosk)
+        for name in COUNTERS:
+            grown[name] += max(0, int(reported.get(name) or 0) - baseline[kiosk.kiosk_id][name])
         if reported.get("catalogue_version") == rollout.version:
             applied.append(kiosk.kiosk_id)
         elif "catalogue" in (reported.get("refused") or {}) and kiosk.reported_at is not None \
                 and kiosk.reported_at >= rollout.started_at:
             refused.append(kiosk.kiosk_id)
-    return Health(new_alerts, sorted(refused), sorted(applied))
+    return Health(new_alerts, sorted(refused), sorted(applied), grown)
 
 
 def evaluate(session: Session, *, now: datetime) -> list[Rollout]:
@@ -149,6 +169,12 @@ def evaluate(session: Session, *, now: datetime) -> list[Rollout]:
         plan, seen = plan_of(rollout), health(session, rollout, now=now)
         failure = seen.failure(plan)
         if not failure and now < rollout.canary_until:
+            continue
+        # claimed: of workers sweeping at once, one decides
+        claimed = session.execute(update(Rollout).where(
+            Rollout.rollout_id == rollout.rollout_id, Rollout.state == "canary")
+            .values(finished_at=now))
+        if claimed.rowcount != 1:
             continue
         if not failure:
             missing = sorted(set(canary_of(rollout)) - set(seen.applied_by))

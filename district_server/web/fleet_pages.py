@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import asdict
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
@@ -98,14 +99,12 @@ def console_rollouts(request: Request, ctx: ServerContext = Depends(get_context)
                 seen = rollout.health(session, r, now=ctx.now())
                 progress = (f"in use on {len(seen.applied_by)}/{len(rollout.canary_of(r))}; "
                             f"{seen.new_alerts} new alert(s); refused by "
-                            f"{len(seen.refused_by)}; window until {_when(r.canary_until)}")
+                            f"{len(seen.refused_by)}; {seen.grown['set_aside']} set aside; "
+                            f"{seen.grown['crashes']} crash(es); window until "
+                            f"{_when(r.canary_until)}")
             rows.append(([text(r.rollout_id), text(r.cohort),
                           f"{text(r.previous_version)} → {text(r.version)}",
-                          text(json.dumps({"share": plan.canary_share,
-                                           "window_s": plan.health_window_s,
-                                           "max_new_alerts": plan.max_new_alerts,
-                                           "max_refusals": plan.max_refusals,
-                                           "min_app_version": plan.min_app_version})),
+                          text(json.dumps(asdict(plan))),
                           text(", ".join(rollout.canary_of(r))),
                           f"<span class='state' id='rollout-state-{r.rollout_id}'>"
                           f"{text(r.state)}</span>",

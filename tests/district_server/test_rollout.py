@@ -127,6 +127,22 @@ def test_a_healthy_canary_reaches_all_after_the_health_window(ctx, fleet, in_use
     assert {desired(k).catalogue_version for k in fleet} == {NEW}
 
 
+@pytest.mark.parametrize("counter, verdict", [("crashes", "1 more crashes"),
+                                               ("set_aside", "2 more set aside")])
+def test_crashes_or_set_aside_items_on_the_canary_roll_it_back(counter, verdict, ctx, fleet,
+                                                               in_use):
+    for kiosk in fleet:
+        report(kiosk, {counter: 3})               # counted before: not the version's fault
+    rollout_id, canary = start(ctx, canary_share=0.2, health_window_s=60, max_set_aside=0,
+                               max_crashes=0)
+    [canary_kiosk] = [k for k in fleet if k.kiosk_id in canary]
+    report(canary_kiosk, {"catalogue_version": NEW, counter: 3})
+    assert evaluate(ctx, rollout_id).state == "canary"
+    report(canary_kiosk, {counter: 4 if counter == "crashes" else 5})
+    decided = evaluate(ctx, rollout_id)
+    assert decided.state == "rolled_back" and verdict in decided.verdict, decided.verdict
+
+
 def test_a_canary_that_never_took_the_version_is_rolled_back(ctx, fleet, in_use):
     rollout_id, _canary = start(ctx, canary_share=0.2, health_window_s=60)
     started = ctx.now()
