@@ -143,6 +143,15 @@ def record_result(session: Session, kiosk_id: str, command_id: str, result: v1.C
     return row
 
 
+def commandable(session: Session, member: StaffMember) -> list[Kiosk]:
+    """The enrolled kiosks the member may send commands to."""
+    member.require(Permission.commands)
+    query = select(Kiosk).where(Kiosk.revoked_at.is_(None)).order_by(Kiosk.kiosk_id)
+    if not member.all_halls:
+        query = query.where(Kiosk.hall_code == member.hall_code)
+    return list(session.scalars(query))
+
+
 def commands_of(session: Session, member: StaffMember, kiosk_id: str, *, now: datetime,
                 limit: int = 50) -> list[KioskCommandRow]:
     """The kiosk's latest commands, newest first (what the console shows)."""

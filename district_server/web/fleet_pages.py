@@ -64,6 +64,39 @@ def command_panel(session: Session, member: StaffMember, kiosk_id: str, csrf: st
                      "发送 Sent", "完成 Finished", "结果 Result"], rows))
 
 
+@router.get("/console/commands", response_class=HTMLResponse)
+def console_commands(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+    """The kiosks the member may send commands to (a hall supervisor: their hall's)."""
+    member = _viewer(request, ctx, Permission.commands, "远程命令 Remote commands")
+    if isinstance(member, Response):
+        return member
+    csrf = _csrf_of(request.cookies[COOKIE])
+    with ctx.db.transaction() as session:
+        rows = [([f"<a id='commands-{text(k.kiosk_id)}' href='/console/kiosks/"
+                  f"{quote(k.kiosk_id)}/commands'>{text(k.kiosk_id)}</a>", text(k.hall_code),
+                  text(_when(k.last_contact_at))], "")
+                for k in commands.commandable(session, member)]
+    return HTMLResponse(page("远程命令 Remote commands", _nav(member, csrf) + table(
+        ["终端 Kiosk", "大厅 Hall", "联系 Last contact"], rows)))
+
+
+@router.get("/console/kiosks/{kiosk_id}/commands", response_class=HTMLResponse)
+def console_kiosk_commands(kiosk_id: str, request: Request,
+                           ctx: ServerContext = Depends(get_context)) -> Response:
+    """One kiosk's command buttons and latest commands."""
+    member = _viewer(request, ctx, Permission.commands, "远程命令 Remote commands")
+    if isinstance(member, Response):
+        return member
+    csrf = _csrf_of(request.cookies[COOKIE])
+    try:
+        with ctx.db.transaction() as session:
+            panel = command_panel(session, member, kiosk_id, csrf, now=ctx.now())
+    except ProblemError:
+        return HTMLResponse(page("远程命令 Remote commands", "<p>未找到 No such kiosk</p>"),
+                            status_code=404)
+    return HTMLResponse(page(f"终端 Kiosk {kiosk_id}", _nav(member, csrf) + panel))
+
+
 @router.post("/console/kiosks/{kiosk_id}/commands")
 def console_send_command(kiosk_id: str, form: Checked,
                          ctx: ServerContext = Depends(get_context)) -> Response:
@@ -80,7 +113,9 @@ def console_send_command(kiosk_id: str, form: Checked,
     except ProblemError as error:
         return HTMLResponse(page("远程命令 Remote command", f"<p>{text(error.detail)}</p>"),
                             status_code=error.status)
-    return RedirectResponse(f"/console/kiosks/{quote(kiosk_id)}", status_code=303)
+    back = f"/console/kiosks/{quote(kiosk_id)}"
+    return RedirectResponse(back if form.member.may(Permission.fleet) else f"{back}/commands",
+                            status_code=303)
 
 
 @router.get("/console/rollouts", response_class=HTMLResponse)

@@ -204,6 +204,8 @@ def _nav(member: staff.StaffMember, csrf: str) -> str:
     if member.may(Permission.fleet):
         links.append("<a href='/console/fleet'>设备 Fleet</a>")
         links.append("<a href='/console/rollouts'>发布 Rollouts</a>")
+    if member.may(Permission.commands):
+        links.append("<a href='/console/commands'>远程命令 Commands</a>")
     if member.may(Permission.staff):
         links.append("<a href='/console/staff'>人员 Staff</a>")
     return (f"<p>{text(member.name)} · {text(member.role.value)} · {text(member.hall_code)} · "

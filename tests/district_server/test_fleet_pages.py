@@ -75,3 +75,26 @@ def test_the_rollouts_page_shows_progress_and_verdict(ctx, client, live_server, 
     browser.refresh()
     assert browser.find_element(By.ID, f"rollout-state-{rollout_id}").text == "rolled_back"
     assert "rolled back: 1 new alert(s) on the canary" in browser.page_source
+
+
+def test_a_hall_supervisor_commands_only_the_halls_kiosks(ctx, live_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as shows
+    from selenium.webdriver.support.ui import WebDriverWait
+    wait = WebDriverWait(browser, 15)
+    with httpx.Client(base_url=live_server.url, timeout=30) as http:
+        own = enrolled_kiosk(ctx, http, "hall-kiosk-1", "FT-CENTRE")
+        other = enrolled_kiosk(ctx, http, "hall-kiosk-2", "FT-NORTH")
+    sign_in(browser, live_server.url, add_staff(ctx, "supervisor", "FT-CENTRE"), wait)
+    browser.get(f"{live_server.url}/console/commands")
+    assert browser.find_elements(By.ID, f"commands-{other.kiosk_id}") == []
+    browser.find_element(By.ID, f"commands-{own.kiosk_id}").click()
+    wait.until(shows.presence_of_element_located((By.ID, "command-out_of_service"))).click()
+    state = wait.until(shows.presence_of_element_located(
+        (By.CSS_SELECTOR, "[id^=command-state-]")))
+    assert state.text == "queued" and browser.current_url.endswith(
+        f"/console/kiosks/{own.kiosk_id}/commands")
+    browser.get(f"{live_server.url}/console/kiosks/{other.kiosk_id}/commands")
+    assert "No such kiosk" in browser.page_source
+    browser.get(f"{live_server.url}/console/kiosks/{own.kiosk_id}")   # the fleet page: not theirs
+    assert "Not permitted" in browser.page_source
