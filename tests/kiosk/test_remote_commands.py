@@ -152,3 +152,25 @@ def test_an_online_kiosk_gets_a_command_within_its_30_s_heartbeat(district, make
     test_clock.advance(30)
     assert cycle.wait(30), "no sync cycle 30 s (test clock) after the last"
     assert on_server(district, command_id).state == "succeeded"
+
+
+def test_a_command_the_district_did_not_sign_is_not_run(district, make_core):
+    core = make_core()
+    worker = core.queue.worker
+    command_id = send(district, core.config.kiosk.id, "open_compartment", number=2)
+    request, changed = worker.transport.request, []
+
+    def altered(method, path, **kwargs):
+        response = request(method, path, **kwargs)
+        if method == "GET" and path.endswith("/commands"):   # on the way: another door
+            assert b'"number":2' in response.content
+            response._content = response.content.replace(b'"number":2', b'"number":3')
+            changed.append(path)
+        return response
+    worker.transport.request = altered
+    opened = []
+    bank = core.devices.for_role("locker_bank")[0]
+    bank_open = bank.open
+    bank.open = lambda number: opened.append(number) or bank_open(number)
+    assert worker.sync_once().ok
+    assert changed and opened == [] and on_server(district, command_id).state == "delivered"
