@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import datetime, timedelta
+from typing import get_args
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
@@ -59,25 +61,33 @@ def send(session: Session, member: StaffMember, kiosk_id: str, kind: str, args: 
          idempotency_key: str | None = None) -> KioskCommandRow:
     """Queue a command; the same idempotency key for the same kiosk returns the first one."""
     _visible_kiosk(session, member, kiosk_id)
-    if kind not in v1.CommandKind.__args__:
+    if kind not in get_args(v1.CommandKind):
         raise ProblemError(422, "bad_command", f"unknown command {kind!r}")
     if not 1 <= ttl_s <= MAX_TTL_S:
         raise ProblemError(422, "bad_command", f"ttl_s must be 1..{MAX_TTL_S}")
-    if idempotency_key:
-        existing = session.scalar(select(KioskCommandRow).where(
-            KioskCommandRow.kiosk_id == kiosk_id,
-            KioskCommandRow.idempotency_key == idempotency_key))
-        if existing is not None:
-            return existing
+    existing = _sent_before(session, kiosk_id, idempotency_key)
+    if existing is not None:
+        return existing
     row = KioskCommandRow(command_id=secrets.token_hex(16), kiosk_id=kiosk_id, kind=kind,
                           args_json=json.dumps(_arguments(kind, args), sort_keys=True),
                           state="queued", sent_by=member.actor,
                           idempotency_key=idempotency_key or None, issued_at=now,
                           expires_at=now + timedelta(seconds=ttl_s), detail="")
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:   # the same form, sent at the same moment: the other one stands
+        return _sent_before(session, kiosk_id, idempotency_key)
     _audit(session, row, member.actor, "queued", now)
     return row
+
+
+def _sent_before(session: Session, kiosk_id: str,
+                 idempotency_key: str | None) -> KioskCommandRow | None:
+    if not idempotency_key:
+        return None
+    return session.scalar(select(KioskCommandRow).where(
+        KioskCommandRow.kiosk_id == kiosk_id, KioskCommandRow.idempotency_key == idempotency_key))
 
 
 def _audit(session: Session, row: KioskCommandRow, actor: str, state: str,
