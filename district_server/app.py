@@ -16,7 +16,7 @@ from district_server.blobs import service as blobs_service
 from district_server.blobs.routes import router as blobs_router
 from district_server.blobs.store import BlobStore
 from district_server.cases import reminders
-from district_server.catalogue import service as catalogue_service
+from district_server.catalogue import rollout, service as catalogue_service
 from district_server.catalogue.routes import router as catalogue_router
 from district_server.citizens.providers import make_provider
 from district_server.citizens.service import ensure_demo_booking
@@ -25,6 +25,7 @@ from district_server.context import ServerContext
 from district_server.crypto import DistrictKeyring
 from district_server.db import Database
 from district_server.kiosks import alerts
+from district_server.kiosks.command_routes import router as commands_router
 from district_server.kiosks.routes import router as kiosks_router
 from district_server.limits import BodyLimitMiddleware
 from district_server.migrations import upgrade
@@ -34,6 +35,7 @@ from district_server.settings import Settings
 from district_server.staff.routes import router as staff_router
 from district_server.submissions.routes import router as submissions_router
 from district_server.timing import ServerTimingMiddleware
+from district_server.web.fleet_pages import router as fleet_pages_router
 from district_server.web.routes import router as web_router
 from wire import v1
 
@@ -92,12 +94,15 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
         captive portal or a proxy."""
         return Response(status_code=204, headers={
             v1.HEADER_API: v1.API_VERSION,
-            v1.HEADER_SERVER_FEATURES: v1.FEATURE_FLEET_REPORT,
+            v1.HEADER_SERVER_FEATURES: ",".join((v1.FEATURE_FLEET_REPORT,
+                                                 v1.FEATURE_KIOSK_COMMANDS,
+                                                 v1.FEATURE_ROLLOUT_HEALTH)),
             v1.HEADER_WHOLE_BLOB_MAX: str(settings.chunk_bytes),
             "Date": formatdate(ctx.now().timestamp(), usegmt=True)})
 
-    for router in (kiosks_router, submissions_router, blobs_router, catalogue_router,
-                   citizens_router, staff_router, web_router):
+    for router in (kiosks_router, commands_router, submissions_router, blobs_router,
+                   catalogue_router, citizens_router, staff_router, web_router,
+                   fleet_pages_router):
         app.include_router(router)
     sweeper = app.state.sweeper = AlertSweeper(ctx)
     app.router.add_event_handler("startup", sweeper.start)
@@ -108,7 +113,8 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
 
 class AlertSweeper:
     """Once a heartbeat, in every worker: raises and clears the alerts time decides (a silent
-    kiosk), enqueues their notices to the people on call and the citizens' reminders of what
+    kiosk), decides the catalogue rollouts whose canary failed or whose window is over,
+    enqueues the alerts' notices to the people on call and the citizens' reminders of what
     they promised (cases/reminders.py), and sends what is due. All of it is
     idempotent or claimed, so workers racing each other agree."""
 
@@ -141,6 +147,7 @@ class AlertSweeper:
         thresholds = self._ctx.settings.alerts
         with self._ctx.db.transaction() as session:
             alerts.sweep(session, thresholds=thresholds, now=self._ctx.now())
+            rollout.evaluate(session, now=self._ctx.now())
             notices.notify_alerts(session, now=self._ctx.now())
             reminders.enqueue_due(session, self._ctx, now=self._ctx.now())
         return notices.deliver_due(self._ctx.db, self._senders, now=self._ctx.now,

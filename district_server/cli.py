@@ -177,15 +177,30 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
         return EXIT_OK
     from district_server.app import build_context
     from district_server.catalogue import service
+    from district_server.catalogue import rollout
     ctx = build_context(_settings(args, publish_catalogue_on_start=False))
     try:
         with ctx.db.transaction() as session:
             service.store(session, catalogue, now=ctx.now())
-            service.publish(session, catalogue.version, args.cohort, now=ctx.now())
+            if args.canary_share is None:
+                service.publish(session, catalogue.version, args.cohort, now=ctx.now())
+            else:
+                plan = rollout.RolloutPlan(
+                    canary_share=args.canary_share, health_window_s=args.health_window_s,
+                    max_new_alerts=args.max_new_alerts, max_refusals=args.max_refusals,
+                    max_set_aside=args.max_set_aside, max_crashes=args.max_crashes,
+                    min_app_version=args.min_app_version)
+                started = rollout.start(session, catalogue.version, args.cohort, plan,
+                                        now=ctx.now(), default_cohort=ctx.settings.default_cohort)
+                canary = rollout.canary_of(started)
     except CatalogueInvalid as error:
         print(error, file=sys.stderr)
         return EXIT_DATA
-    print(f"catalogue {catalogue.version} published to cohort {args.cohort}")
+    if args.canary_share is None:
+        print(f"catalogue {catalogue.version} published to cohort {args.cohort}")
+    else:
+        print(f"catalogue {catalogue.version}: rollout {started.rollout_id} to the canary of "
+              f"cohort {args.cohort} ({', '.join(canary)}) until {started.canary_until}")
     return EXIT_OK
 
 
@@ -282,6 +297,20 @@ def parser() -> argparse.ArgumentParser:
     catalogue.add_argument("action", choices=["validate", "publish"])
     catalogue.add_argument("directory")
     catalogue.add_argument("--cohort", default="default")
+    catalogue.add_argument("--canary-share", type=float, metavar="SHARE",
+                           help="publish: stage it, first to this share of the cohort's kiosks "
+                                "(0-1], to all once they stay healthy, else roll back")
+    catalogue.add_argument("--health-window-s", type=int, default=3600)
+    catalogue.add_argument("--max-new-alerts", type=int, default=0,
+                           help="alerts on the canary that still pass the gate")
+    catalogue.add_argument("--max-refusals", type=int, default=0,
+                           help="canary kiosks that may refuse the version")
+    catalogue.add_argument("--max-set-aside", type=int, default=0,
+                           help="queue items the canary may set aside")
+    catalogue.add_argument("--max-crashes", type=int, default=0,
+                           help="unclean ends the canary may have")
+    catalogue.add_argument("--min-app-version", default="",
+                           help="kiosks reporting an older app are not the canary")
     catalogue.set_defaults(func=cmd_catalogue)
     backup = commands.add_parser("backup", help="copy database and blobs into a new "
                                                 "directory and record the backup watermark",

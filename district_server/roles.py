@@ -27,6 +27,7 @@ class Permission(StrEnum):
     staff = "staff"                  # see and revoke staff accounts
     fleet = "fleet"                  # kiosks: state, alarms, revocation
     alerts = "alerts"                # see and acknowledge the alerts of the hall's kiosks
+    commands = "commands"            # send remote commands to the hall's kiosks
 
 
 STAFF_ROLES = (Role.clerk, Role.supervisor, Role.technician, Role.administrator)
@@ -34,7 +35,7 @@ STAFF_ROLES = (Role.clerk, Role.supervisor, Role.technician, Role.administrator)
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.clerk: frozenset({Permission.cases, Permission.queue, Permission.alerts}),
     Role.supervisor: frozenset({Permission.cases, Permission.queue, Permission.reviews,
-                                Permission.staff, Permission.alerts}),
+                                Permission.staff, Permission.alerts, Permission.commands}),
     Role.technician: frozenset({Permission.fleet, Permission.alerts}),
     Role.administrator: frozenset(Permission),
 }

@@ -6,7 +6,8 @@ subsystems that do not know each other: the offline queue is the event sink of e
 journey and of the pickup service; a desired state applied by the sync worker (between
 sessions) puts its catalogue in use for the journeys that start next, applies its
 configuration keys (or refuses them, reported) and hands its locker assignments to the
-pickup service; the face service runs in its child process.
+pickup service; the district's remote commands reach `RemoteCommands` through the sync
+worker; the face service runs in its child process.
 """
 from __future__ import annotations
 
@@ -26,8 +27,10 @@ from foundation.clock import Clock, SystemClock
 from kiosk.config import KioskConfig, LoadedConfig
 from kiosk.desired_config import apply_pushed
 from kiosk.device_counters import DeviceCounters
+from kiosk.logging_setup import log_directory
 from kiosk.maintenance import Maintenance
 from kiosk.staff_access import StaffAccess
+from kiosk.unclean_ends import UncleanEnds
 from foundation.events import EventSink
 
 if TYPE_CHECKING:
@@ -89,6 +92,9 @@ class KioskCore:
         self._lock = threading.Lock()
         self._stopped = False
         self._followed: object = None  # the sync worker's last pass already mirrored
+        self._restart_listeners: list[Callable[[], None]] = []
+        #: ends without a clean stop, counted across starts (reported as `crashes`)
+        self.unclean_ends = UncleanEnds(data_dir)
         self._control: object = None   # the control socket, while `kiosk run` serves it
         self._unsubscribe = devices.subscribe(self._on_device_event)
         self.service.subscribe(self._service_changed)
@@ -118,8 +124,10 @@ class KioskCore:
             core.queue = queue
             core.event_sink = queue.sink
             if queue.worker is not None:
+                from kiosk.remote_commands import RemoteCommands
                 queue.worker.session_active = lambda: core.session_active()
                 queue.worker.report_extra = core.reported
+                queue.worker.command_handler = RemoteCommands(core, queue.worker).handle
         if core.event_sink is not None:
             from kiosk.audit_chain import ChainedSink
             core.event_sink = ChainedSink(core.event_sink, data_dir / "audit-chain.json")
@@ -170,6 +178,23 @@ class KioskCore:
                                   items=tuple(a.items))
                            for a in state.locker_assignments)
 
+    def reapply_desired_state(self, state: "DesiredState") -> None:
+        """Apply the desired state in use again (the district's "reload configuration")."""
+        self._desired_state_applied(state)
+
+    def log_dir(self) -> Path:
+        return log_directory(self.config.logging, self.data_dir)
+
+    def on_restart(self, listener: Callable[[], None]) -> None:
+        """`listener()` runs when the district asks for a restart (`kiosk run` ends the
+        process for the service manager to start it again)."""
+        self._restart_listeners.append(listener)
+
+    def request_restart(self) -> None:
+        log.warning("restart requested by the district")
+        for listener in list(self._restart_listeners):
+            listener()
+
     def apply_config(self, pushed: dict) -> None:
         """The desired state's configuration keys over the kiosk's own configuration."""
         config, self.config_refused = apply_pushed(self.loaded.config, pushed)
@@ -195,20 +220,24 @@ class KioskCore:
         refused = dict(self.config_refused)
         if self.catalogue.refused:
             refused["catalogue"] = self.catalogue.refused
+        worker = self.queue.worker if self.queue is not None else None
+        if worker is not None and worker.desired_refused:
+            refused["desired_state"] = worker.desired_refused
         return refused
 
     def reported(self) -> dict[str, object]:
         """What the core adds to the reported state: the catalogue really in use, what of
         the desired state it refused, the service state, every device's health with its
         consumables and doors, free compartments by size, and whether a citizen session runs
-        (never who)."""
+        (never who), and how often the app ended uncleanly."""
         free = {"free_compartments": self.pickup.free_compartments()} if self.pickup else {}
         return {**free, "catalogue_version": self.catalogue.edition().version,
                 "refused": {k: v[:500] for k, v in self.refused().items()},
                 "service_state": self.service.snapshot().as_dict(limit=500),
                 "devices": {name: device_health(device.kind, device.status)
                             for name, device in self.devices.devices.items()},
-                "session_active": bool(self.session_active())}
+                "session_active": bool(self.session_active()),
+                "crashes": self.unclean_ends.count}
 
     @cached_property
     def citizen_backends(self) -> "CitizenBackends":
@@ -219,14 +248,15 @@ class KioskCore:
 
     def session_ended(self) -> None:
         """Called by the UI when a citizen's visit ends: the sync worker's next cycle, run
-        now, applies a staged desired state (its files are written on that thread, not the
-        caller's)."""
-        if self.queue is not None:
+        now, applies a staged desired state and runs the district's commands that waited for
+        the screen (its files are written on that thread, not the caller's)."""
+        if self.queue is not None and self.queue.worker is not None:
             self.queue.worker.wake()
 
     # --- lifecycle -------------------------------------------------------------
 
     def start(self) -> None:
+        self.unclean_ends.started()
         self.devices.start()
         if self.face is not None:
             self.face.start()  # spawns the child; models load in the background
@@ -317,6 +347,7 @@ class KioskCore:
         if self.face is not None:
             self.face.stop()
         self.devices.stop()
+        self.unclean_ends.stopped()
 
     # --- availability ------------------------------------------------------------
 

@@ -36,6 +36,24 @@ def locker_report(bank: "LockerBank") -> dict[str, Any]:
             "status": bank.status.as_dict(), "compartments": rows}
 
 
+def open_for_staff(core: "KioskCore", bank: "LockerBank", number: int, *, who: str,
+                   why: str) -> dict[str, Any]:
+    """Open a compartment for staff, recorded in the kiosk's audit chain before the door
+    moves (as pickup does); the reply says whether it opened."""
+    if number not in bank.compartments:
+        return {"ok": False, "error": f"there is no compartment {number}"}
+    if core.event_sink is not None:
+        core.event_sink.enqueue("audit", {"action": "locker.open",
+                                          "at": core.clock.now().isoformat(),
+                                          "actor": "technician", "who": who, "why": why[:200],
+                                          "compartment": number})
+    result = bank.open(number).result(COMMAND_TIMEOUT_S)
+    if not result.ok:
+        return {"ok": False, "completion": result.completion,
+                "error": result.error.message if result.error else ""}
+    return {"ok": True, "opened": bool(result.value.opened)}
+
+
 class ControlServer:
     def __init__(self, core: "KioskCore", path: Path) -> None:
         self._core, self.path = core, path
@@ -100,20 +118,8 @@ class ControlServer:
             if not result.ok:
                 return {"ok": False, "error": f"{bank.name}: {result.completion}"}
             return {"ok": True, **locker_report(bank)}
-        number = int(request["number"])
-        if number not in bank.compartments:
-            return {"ok": False, "error": f"there is no compartment {number}"}
-        sink = self._core.event_sink
-        if sink is not None:   # recorded before the door moves
-            sink.enqueue("audit", {"action": "locker.open", "at": self._core.clock.now().isoformat(),
-                                   "actor": "technician", "who": "technician:cli",
-                                   "why": str(request.get("reason", ""))[:200],
-                                   "compartment": number})
-        result = bank.open(number).result(COMMAND_TIMEOUT_S)
-        if not result.ok:
-            return {"ok": False, "completion": result.completion,
-                    "error": result.error.message if result.error else ""}
-        return {"ok": True, "opened": bool(result.value.opened)}
+        return open_for_staff(self._core, bank, int(request["number"]), who="technician:cli",
+                              why=str(request.get("reason", "")))
 
 
 def request(path: Path, command: dict[str, Any],

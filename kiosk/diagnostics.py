@@ -113,12 +113,9 @@ class Diagnostics:
         return self.device(name).subscribe(changed)
 
     def print_test_page(self, name: str) -> Future:
-        from devices.printer.documents import TestPage
         printer = self.device(name)
         status = printer.status
-        page = TestPage(status.identity.model, status.identity.backend,
-                        printer.settings.paper_width_mm,
-                        status.reason or str(status.availability), self.core.clock.now())
+        page = printer.test_page(status.reason or str(status.availability), self.core.clock.now())
         return _outcome(printer.print_document(page), lambda done: {"bytes": done.bytes_sent})
 
     def printer_status(self, name: str) -> Future:

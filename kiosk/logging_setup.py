@@ -70,6 +70,11 @@ def current_log_file() -> Path | None:
     return None
 
 
+def log_directory(section: Any, data_dir: Path) -> Path:
+    """Where the kiosk writes its logs: `[logging] dir`, else `<data dir>/logs`."""
+    return Path(section.dir) if section.dir else data_dir / "logs"
+
+
 def configure_logging(log_dir: Path, *, level: str = "INFO", max_bytes: int = 5_000_000,
                       backups: int = 5, also_stderr: bool = False) -> Path:
     """Send every log record to `<log_dir>/kiosk.log` as JSON lines, rotated by size."""

@@ -32,6 +32,8 @@ class Mode(StrEnum):
 
 #: the stop of the offline queue that cannot store (disk guard, unusable database)
 STORAGE = "storage"
+#: the district's stop (a remote command: kiosk.remote_commands)
+DISTRICT = "district"
 #: stops that withdraw some journeys only; the value names the need they withdraw
 #: (`kiosk.availability.Requirements`)
 PARTIAL_STOPS = {STORAGE: "needs_storage"}

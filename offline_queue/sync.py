@@ -8,7 +8,9 @@ health probe offers, otherwise uploaded resumably in checksummed chunks), then a
 idempotent PUT; only a receipt whose district signature, digest and ids verify
 marks it delivered. Then desired state (ETag, signature, staged and applied between
 citizen sessions), reported state (changed fields only; the fields newer than the previous
-release only to a server that lists them on its health answer), purge and blob collection.
+release only to a server that lists them on its health answer), the district's remote
+commands (signed; each handed to the kiosk once, its result sent back), purge and blob
+collection.
 Each cycle's signed requests are the kiosk's sign of life at the district.
 
 Errors are classified (offline_queue.errors): one item is quarantined with its reason
@@ -38,18 +40,19 @@ from offline_queue.desired_state import DesiredStateRejected, DesiredStateStore
 from offline_queue.errors import CaptivePortal, ItemFailed, PauseQueue, QuarantineItem, \
     StorageUnavailable, TransientError
 from offline_queue.identity import KioskIdentity
-from offline_queue.seal import verify_signed
+from offline_queue.seal import seal_blob, verify_signed
 from offline_queue.store import DELIVERED, PENDING, Item, Outbox, retention_cutoff
 from offline_queue.transport import SignedTransport
 from wire.v1 import API_VERSION, FEATURE_ALTERNATIVES, FEATURE_BACKUP_WATERMARK, \
-    FEATURE_FLEET_REPORT, FEATURE_KIOSK_STAFF, FLEET_REPORT_DEVICE_FIELDS, FLEET_REPORT_FIELDS, \
-    HEADER_API, HEADER_CHUNK_SHA256, HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, \
-    HEADER_SERVER_FEATURES, \
-    HEADER_UPLOAD_OFFSET, HEADER_WHOLE_BLOB_MAX, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, \
-    PATH_BLOB_UPLOADS, PATH_CATALOGUE, PATH_DESIRED_STATE, PATH_HEALTH, PATH_RECEIPTS, \
-    PATH_REPORTED_STATE, PATH_SUBMISSION, BlobUploadCreated, BlobUploadProgress, DesiredState, \
-    Problem, ReceiptsPage, ReportedState, SignedBackupWatermark, SignedDesiredState, \
-    SignedReceipt, features, sha256_hex, signed_message
+    FEATURE_FLEET_REPORT, FEATURE_KIOSK_COMMANDS, FEATURE_KIOSK_STAFF, FEATURE_ROLLOUT_HEALTH, \
+    FLEET_REPORT_DEVICE_FIELDS, FLEET_REPORT_FIELDS, HEADER_API, HEADER_CHUNK_SHA256, \
+    HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_SERVER_FEATURES, HEADER_UPLOAD_OFFSET, \
+    HEADER_WHOLE_BLOB_MAX, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, \
+    PATH_CATALOGUE, PATH_COMMAND_RESULT, PATH_COMMANDS, PATH_DESIRED_STATE, PATH_HEALTH, \
+    PATH_RECEIPTS, PATH_REPORTED_STATE, PATH_SUBMISSION, ROLLOUT_HEALTH_FIELDS, \
+    BlobUploadCreated, BlobUploadProgress, CommandResult, DesiredState, KioskCommand, \
+    KioskCommands, Problem, ReceiptsPage, ReportedState, SignedBackupWatermark, \
+    SignedDesiredState, SignedReceipt, app_version_key, features, sha256_hex, signed_message
 
 log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -262,6 +265,15 @@ class SyncWorker:
         #: what the kiosk core adds to the reported state (it may override fields)
         self.report_extra = report_extra
         self._app_version = app_version
+        #: runs a remote command of the district (the kiosk core sets it; None: commands are
+        #: not taken). Called on this worker's thread, once per command until it records a
+        #: result (`record_command_result`); one it leaves unrecorded (waiting for a citizen
+        #: to finish) is handed over again on the next cycle.
+        self.command_handler: Callable[[KioskCommand], None] | None = None
+        #: why the district's newest desired state is not applied ("" when it is): it needs
+        #: a newer app (DesiredState.min_app_version)
+        self.desired_refused = ""
+        self._commands_lock = threading.Lock()
         self._rng = rng or random.SystemRandom()
         self._failures = 0
         self._next_desired_poll = 0.0
@@ -359,6 +371,7 @@ class SyncWorker:
             self.pull_desired_state()
             self.apply_desired_state()
             self.report_state()
+            self.exchange_commands()
             if not failed:  # recorded inside the try: a store that fails here is classified
                 self.outbox.set_state(last_success_at=self._clock.now().isoformat(),
                                       last_error=None, paused=None)
@@ -664,6 +677,17 @@ class SyncWorker:
         if response.status_code == 200:
             state = _validate(SignedDesiredState, _json(response, "desired state"), response,
                               "desired state").state
+            if self._app_version and app_version_key(self._app_version) < \
+                    app_version_key(state.min_app_version):
+                # kept out and its ETag not kept: fetched again until this app is new enough
+                self.desired_refused = (f"desired state version {state.version} needs app "
+                                        f"{state.min_app_version}; this kiosk runs "
+                                        f"{self._app_version} and keeps what it has")
+                log.error("desired state refused: app too old",
+                          extra={"refused": self.desired_refused})
+                self._schedule_desired_poll()
+                return
+            self.desired_refused = ""
             try:
                 if not self.desired.catalogue_path(state).exists():
                     self.desired.store_catalogue(state, self._fetch_catalogue(state))
@@ -674,6 +698,9 @@ class SyncWorker:
         elif response.status_code not in (304, 404):
             raise_for_global_status(response, "desired state")
             raise TransientError(f"desired state: {_problem(response)}")
+        self._schedule_desired_poll()
+
+    def _schedule_desired_poll(self) -> None:
         self._next_desired_poll = self._clock.monotonic() + self.settings.desired_state_poll_s \
             + self._rng.uniform(0, self.settings.desired_state_jitter_s)
 
@@ -688,6 +715,16 @@ class SyncWorker:
     def apply_desired_state(self) -> None:
         if self.desired is not None:
             self.desired.apply_staged(self.session_active)
+
+    def refresh_desired_state(self) -> DesiredState | None:
+        """Fetch the desired state now (not at the next poll) and apply what is new;
+        returns the one in use."""
+        if self.desired is None:
+            return None
+        self._next_desired_poll = 0.0
+        self.pull_desired_state()
+        self.apply_desired_state()
+        return self.desired.current()
 
     def current_report(self) -> dict[str, Any]:
         """The reported state, coarsened so that only real changes make a delta."""
@@ -704,9 +741,12 @@ class SyncWorker:
             "clock_offset_ms": int(round(self.transport.clock_offset_s * 1000)),
             "disk_free_bytes": disk_free,
             "last_errors": [status.last_error] if status.last_error else [],
+            "set_aside": status.quarantined,
         }
         report.update(self.report_extra())
         report = ReportedState.model_validate(report).model_dump(mode="json")
+        if FEATURE_ROLLOUT_HEALTH not in self._server_features:
+            report = {k: v for k, v in report.items() if k not in ROLLOUT_HEALTH_FIELDS}
         return report if FEATURE_FLEET_REPORT in self._server_features else \
             _without_fleet_fields(report)
 
@@ -724,6 +764,78 @@ class SyncWorker:
             raise TransientError(f"reported state: {_problem(response)}")
         # what the server now holds: values that moved less than their tolerance stay as sent
         self.outbox.set_state(reported={**last, **delta})
+
+    # --- 6. remote commands ---------------------------------------------------------------
+
+    def exchange_commands(self) -> None:
+        """Send what became of earlier commands, take the new ones (each checked: the
+        district's signature, this kiosk, not expired by the server's clock), hand each not
+        yet recorded to `command_handler`, and send what it did."""
+        if self.command_handler is None or FEATURE_KIOSK_COMMANDS not in self._server_features:
+            return
+        self.push_command_results()
+        path = PATH_COMMANDS.format(kiosk_id=self.identity.kiosk_id)
+        response = self.transport.request("GET", path)
+        if response.status_code != 200:
+            raise_for_global_status(response, "commands")
+            raise TransientError(f"commands: {_problem(response)}")
+        raw = _json(response, "commands")
+        listed = _validate(KioskCommands, raw, response, "commands")
+        server_now = self._clock.now().timestamp() + self.transport.clock_offset_s
+        recorded = self.outbox.get_state("commands", {})
+        for raw_signed, signed in zip(raw["commands"], listed.commands):
+            command = signed.command
+            if not verify_signed(signed_message(raw_signed, "command"), signed.signature_b64,
+                                 self.identity.receipt_public_key) \
+                    or command.kiosk_id != self.identity.kiosk_id:
+                log.error("remote command refused: not signed by the district for this kiosk",
+                          extra={"command_id": command.command_id})
+                continue
+            if command.command_id in recorded or command.expires_at.timestamp() <= server_now:
+                continue
+            self.command_handler(command)
+        self.push_command_results()
+
+    def record_command_result(self, command_id: str, state: str, detail: str = "",
+                              blob_sha256: str | None = None) -> None:
+        """Keep what became of a command (durably, before and after it acts: a command
+        recorded "running" is never run again) until the district has it."""
+        with self._commands_lock:
+            recorded = self.outbox.get_state("commands", {})
+            recorded[command_id] = {"state": state, "detail": detail[:500],
+                                    "blob_sha256": blob_sha256, "sent": False}
+            self.outbox.set_state(commands=recorded)
+
+    def push_command_results(self) -> None:
+        with self._commands_lock:
+            recorded = self.outbox.get_state("commands", {})
+        for command_id, entry in recorded.items():
+            if entry["sent"]:
+                continue
+            result = CommandResult(state=entry["state"], detail=entry["detail"],
+                                   blob_sha256=entry["blob_sha256"])
+            response = self.transport.request(
+                "POST", PATH_COMMAND_RESULT.format(kiosk_id=self.identity.kiosk_id,
+                                                   command_id=command_id),
+                json_body=result.model_dump(mode="json", exclude_none=True))
+            if response.status_code not in (204, 404, 409):   # 404, 409: nothing to tell
+                raise_for_global_status(response, "command result")
+                raise TransientError(f"command result: {_problem(response)}")
+            with self._commands_lock:
+                current = self.outbox.get_state("commands", {})
+                if current.get(command_id) == entry:
+                    if entry["state"] == "running":
+                        current[command_id] = {**entry, "sent": True}
+                    else:   # finished and told: the district hands it over no more
+                        current.pop(command_id)
+                    self.outbox.set_state(commands=current)
+
+    def upload_sealed(self, plaintext: bytes) -> str:
+        """Seal `plaintext` to the district (HPKE, the blob key), keep it and upload it now;
+        returns its address. Not referenced by an item, it is collected once uploaded."""
+        sha = self.outbox.blobs.put(seal_blob(plaintext, self.identity.payload_public_key))
+        self.upload_blob(sha)
+        return sha
 
     # --- housekeeping --------------------------------------------------------------------
 

@@ -15,6 +15,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def restart_for_the_service_manager(app: Any) -> Callable[[], None]:
+    """What the district's restart command does in the kiosk: end the Qt loop (on its own
+    thread, through a queued signal) with code 1; the service manager (`Restart=always`)
+    starts a clean kiosk."""
+    from PySide6.QtCore import QObject, Signal
+
+    class RestartRequest(QObject):
+        asked = Signal(int)
+    request = RestartRequest(app)   # lives on the Qt thread, as long as the application
+    request.asked.connect(app.exit)
+    return lambda: request.asked.emit(1)
+
+
 def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: bool,
               orientation: str | None = None) -> int:
     """The kiosk: full screen (or a window for development) until the process is stopped.
@@ -39,6 +52,7 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
             app.exit(1)
             return
         started.append(core)
+        core.on_restart(restart_for_the_service_manager(app))
         shell.attach_core(core)
 
     shell.after_first_frame(load_the_rest)

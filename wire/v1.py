@@ -26,6 +26,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args
@@ -58,6 +59,10 @@ FEATURE_ALTERNATIVES = "alternatives"            # DesiredState.config["kiosk.al
 #: that lists it here; a server of the previous release lists nothing.
 HEADER_SERVER_FEATURES = "X-District-Features"
 FEATURE_FLEET_REPORT = "fleet-report"            # FLEET_REPORT_FIELDS in ReportedState
+#: The server delivers remote commands (GET PATH_COMMANDS, POST PATH_COMMAND_RESULT); a kiosk
+#: asks for them only from a server listing this (an older one has no such endpoint).
+FEATURE_KIOSK_COMMANDS = "kiosk-commands"
+FEATURE_ROLLOUT_HEALTH = "rollout-health"        # ROLLOUT_HEALTH_FIELDS in ReportedState
 #: On GET PATH_HEALTH: the server takes a blob of up to this many bytes whole, in one
 #: signed POST PATH_BLOB (201 stored, 200 already held; BlobUploadProgress), instead of
 #: POST PATH_BLOB_UPLOADS and PATCHes. Absent from older servers: the kiosk uploads
@@ -126,6 +131,12 @@ def signed_message(raw_signed: Any, field: str) -> bytes:
     if not isinstance(raw_signed, dict) or not isinstance(raw_signed.get(field), dict):
         raise ValueError(f"a signed object with '{field}' is expected")
     return canonical_json(raw_signed[field])
+
+
+def app_version_key(version: str) -> tuple[int, ...]:
+    """Dotted app versions compared by their numbers ("0.10.0" after "0.9.2"): how
+    DesiredState.min_app_version is met."""
+    return tuple(int(part) for part in re.findall(r"\d+", version))
 
 
 def sha256_hex(data: bytes) -> str:
@@ -609,6 +620,8 @@ UnitStateName = Literal["full", "low", "out", "jammed", "open", "closed", "occup
 FLEET_REPORT_FIELDS = frozenset({"refused", "session_active", "free_compartments",
                                  "service_state"})
 FLEET_REPORT_DEVICE_FIELDS = frozenset({"kind", "units"})
+#: ReportedState fields a kiosk sends only to a server listing FEATURE_ROLLOUT_HEALTH.
+ROLLOUT_HEALTH_FIELDS = frozenset({"set_aside", "crashes"})
 
 
 class DeviceHealth(Request):
@@ -657,6 +670,11 @@ class ReportedState(Request):
     free_compartments: dict[Literal["S", "M", "L", "XL"], Annotated[int, Field(ge=0)]] | None = \
         Field(default=None, description="locker compartments holding or reserved for no "
                                         "parcel, by size; FEATURE_FLEET_REPORT")
+    set_aside: int | None = Field(default=None, ge=0, description="queue items set aside "
+                                  "(quarantined) now; FEATURE_ROLLOUT_HEALTH")
+    crashes: int | None = Field(default=None, ge=0, description="starts after an unclean "
+                                "end (crash, hang guard), counted since install; "
+                                "FEATURE_ROLLOUT_HEALTH")
 
 
 class KioskStateView(Response):
@@ -664,6 +682,52 @@ class KioskStateView(Response):
     kiosk_id: KioskId
     reported: dict[str, Any]
     updated_at: UtcDateTime | None
+
+
+# --------------------------------------------------------------------------- remote commands
+
+#: What the district may ask a kiosk to do. `reload_config`: fetch and apply the desired state
+#: now; `out_of_service`/`back_in_service`: the district's stop of the kiosk's one service
+#: state; `open_compartment` (args: number, reason); `print_test_page`; `collect_logs`: the
+#: kiosk's log files, sealed to the district as a blob; `restart_app`.
+CommandKind = Literal["reload_config", "out_of_service", "back_in_service", "open_compartment",
+                      "print_test_page", "collect_logs", "restart_app"]
+#: Commands that would disturb a citizen (they use the screen, the printer or a door): they
+#: wait until no citizen session runs.
+SCREEN_COMMANDS = frozenset({"reload_config", "out_of_service", "open_compartment",
+                             "print_test_page", "restart_app"})
+#: The lifecycle of a command on the server: queued -> delivered -> running -> succeeded or
+#: failed; queued or delivered past expires_at -> expired.
+COMMAND_STATES = ("queued", "delivered", "running", "succeeded", "failed", "expired")
+
+
+class KioskCommand(Response):
+    """One command for one kiosk, signed by the district (SignedKioskCommand). Executing the
+    same command_id twice has no second effect: the kiosk keeps what it did with each."""
+    command_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    kiosk_id: KioskId
+    kind: CommandKind
+    args: dict[str, Any] = Field(default_factory=dict)
+    issued_at: UtcDateTime
+    expires_at: UtcDateTime
+
+
+class SignedKioskCommand(Response):
+    command: KioskCommand
+    signature_b64: SignatureB64
+
+
+class KioskCommands(Response):
+    """GET PATH_COMMANDS: the kiosk's commands not yet running, finished or expired."""
+    commands: list[SignedKioskCommand]
+
+
+class CommandResult(Request):
+    """POST PATH_COMMAND_RESULT: what became of a command on the kiosk (idempotent)."""
+    state: Literal["running", "succeeded", "failed"]
+    detail: Annotated[str, Field(max_length=500)] = ""
+    blob_sha256: Sha256Hex | None = Field(default=None, description="collect_logs: the sealed "
+                                          "log archive, uploaded as a blob")
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -1091,6 +1155,8 @@ PATH_BLOB_UPLOAD = "/v1/blobs/uploads/{upload_id}"
 PATH_RECEIPTS = "/v1/kiosks/{kiosk_id}/receipts"
 PATH_DESIRED_STATE = "/v1/kiosks/{kiosk_id}/desired-state"
 PATH_REPORTED_STATE = "/v1/kiosks/{kiosk_id}/state"
+PATH_COMMANDS = "/v1/kiosks/{kiosk_id}/commands"
+PATH_COMMAND_RESULT = "/v1/kiosks/{kiosk_id}/commands/{command_id}/result"
 PATH_CATALOGUE = "/v1/catalogue/{version}"
 PATH_QUEUE_CATEGORIES = "/v1/queue/categories"
 PATH_CITIZEN_CASES = "/v1/citizen/cases"

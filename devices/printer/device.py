@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import Field
@@ -25,7 +26,7 @@ from devices.commands import CancelToken, Command
 from devices.model import (NO_ERROR, Availability, ConsumableOut, DeviceError, DeviceIdentity,
                            DeviceNotReady, DeviceOffline, ErrorClass, OutcomeUnknown,
                            RequiredAction, Severity, UnitState)
-from devices.printer.documents import Document
+from devices.printer.documents import Document, TestPage
 from devices.printer.layout import PaperProfile
 from devices.printer.status import Paper, PrinterState, read_status
 
@@ -141,6 +142,22 @@ class ReceiptPrinter(Device):
         return self.submit(f"print {document.kind}", lambda token: self._print(document, token),
                            timeout=self.settings.job_timeout_s, changes_state=True,
                            command_id=command_id)
+
+    def print_test_page(self, printed_at: datetime) -> tuple[Command, PrinterState | None]:
+        """Print the technician's test page, headed by the status read first (waited for);
+        returns the print command and that state (None when it could not be read)."""
+        before = self.read_status().result()
+        state = before.value if before.ok else None
+        summary = "ok" if state is not None and not state.blocking_reason else \
+            (state.blocking_reason if state is not None else str(self.status.reason or
+                                                                 self.status.availability))
+        return self.print_document(self.test_page(summary, printed_at)), state
+
+    def test_page(self, status: str, printed_at: datetime) -> TestPage:
+        """The technician's test page of this printer, headed by `status` in words."""
+        return TestPage(model=self.status.identity.model, backend=self.backend,
+                        width_mm=self.settings.paper_width_mm, status=status,
+                        printed_at=printed_at)
 
     def read_status(self) -> Command:
         """The current `PrinterState` (None for a sink that cannot report status)."""

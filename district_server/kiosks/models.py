@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from district_server.db import Base, UtcDateTime
@@ -62,3 +62,24 @@ class KioskAlarm(Base):
     raised_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     acknowledged_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+
+
+class KioskCommandRow(Base):
+    """A remote command (wire.v1.KioskCommand) and where it is in its lifecycle
+    (wire.v1.COMMAND_STATES). `idempotency_key`: the sender's, so a form sent twice makes one
+    command."""
+    __tablename__ = "kiosk_commands"
+    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key"),)
+    command_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(40), ForeignKey("kiosks.kiosk_id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    args_json: Mapped[str] = mapped_column(Text, default="{}")
+    state: Mapped[str] = mapped_column(String(20))
+    sent_by: Mapped[str] = mapped_column(String(80))
+    idempotency_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    blob_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Header, Path, Response
 from sqlalchemy import select
 
 from district_server.cases.models import Parcel
-from district_server.catalogue import service as catalogue_service
+from district_server.catalogue import rollout, service as catalogue_service
 from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError, problem_responses
 from district_server.kiosks import service
@@ -54,8 +54,8 @@ def desired_state(kiosk_id: KioskIdPath, principal: Principal, response: Respons
     service.require_own(principal, kiosk_id)
     with ctx.db.transaction() as session:
         try:
-            published = catalogue_service.published_version(session, principal.cohort,
-                                                             ctx.settings.default_cohort)
+            published, needs_app = rollout.version_for(session, kiosk_id, principal.cohort,
+                                                       ctx.settings.default_cohort)
         except catalogue_service.CatalogueInvalid as error:
             raise ProblemError(503, "no_catalogue", str(error)) from None
         signed = service.desired_state(
@@ -63,7 +63,8 @@ def desired_state(kiosk_id: KioskIdPath, principal: Principal, response: Respons
             catalogue_sha256=published.sha256,
             locker_assignments=_locker_assignments(session, kiosk_id),
             config=ctx.settings.kiosk_config,
-            min_app_version=ctx.settings.min_app_version, keys=ctx.keys,
+            min_app_version=max(ctx.settings.min_app_version, needs_app or "0",
+                                key=v1.app_version_key), keys=ctx.keys,
             with_staff=v1.FEATURE_KIOSK_STAFF in v1.features(features),
             halls=ctx.settings.halls if v1.FEATURE_ALTERNATIVES in v1.features(features)
             else None)

@@ -308,6 +308,9 @@ def _nav(member: staff.StaffMember, csrf: str) -> str:
     links = ["<a href='/console'>大厅 Hall</a>", "<a href='/console/alerts'>告警 Alerts</a>"]
     if member.may(Permission.fleet):
         links.append("<a href='/console/fleet'>设备 Fleet</a>")
+        links.append("<a href='/console/rollouts'>发布 Rollouts</a>")
+    if member.may(Permission.commands):
+        links.append("<a href='/console/commands'>远程命令 Commands</a>")
     if member.may(Permission.staff):
         links.append("<a href='/console/staff'>人员 Staff</a>")
     return (f"<p>{text(member.name)} · {text(member.role.value)} · {text(member.hall_code)} · "
@@ -614,6 +617,8 @@ def console_kiosk(kiosk_id: str, request: Request,
             found = alerts.history(session, member, kiosk_id)
             view = next(k for k in staff.fleet(session, member, now=ctx.now()).kiosks
                         if k.kiosk_id == kiosk_id)
+            from district_server.web.fleet_pages import command_panel  # it imports this module
+            commands_html = command_panel(session, member, kiosk_id, csrf, now=ctx.now())
     except (ProblemError, StopIteration):
         return HTMLResponse(page("终端 Kiosk", "<p>未找到 No such kiosk</p>"), status_code=404)
     reported = dict(view.reported)
@@ -638,5 +643,6 @@ def console_kiosk(kiosk_id: str, request: Request,
                                               "耗材与门 Consumables, doors"], device_rows)
             + "<h2>告警 Alerts</h2>" + table(["告警 Alert", "详情 Detail", "发生 Raised",
                                              "知悉 Acknowledged", "解除 Cleared"], alert_rows)
-            + "<h2>上报 Reported</h2>" + table(["字段 Field", "值 Value"], state_rows))
+            + "<h2>上报 Reported</h2>" + table(["字段 Field", "值 Value"], state_rows)
+            + commands_html)
     return HTMLResponse(page(f"终端 Kiosk {kiosk_id}", body))

@@ -55,9 +55,9 @@ class Context:
 
     def setup_logging(self, *, also_stderr: bool = False, section=None) -> Path:
         """`section`: the logging settings when the configuration is not loaded yet."""
-        from kiosk.logging_setup import configure_logging
+        from kiosk.logging_setup import configure_logging, log_directory
         section = section or self.config.config.logging
-        log_dir = Path(section.dir) if section.dir else self.data_dir / "logs"
+        log_dir = log_directory(section, self.data_dir)
         return configure_logging(log_dir, level=section.level, max_bytes=section.max_bytes,
                                  backups=section.backups, also_stderr=also_stderr)
 

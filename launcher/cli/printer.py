@@ -19,22 +19,14 @@ def register(subparsers) -> None:
 
 def run(args, ctx) -> int:
     from devices.model import Completion
-    from devices.printer.documents import TestPage  # imported here: `kiosk run` needs none of it
     from launcher.cli._devices import device_for_role
     printer = device_for_role(ctx, "receipt_printer")
     if printer is None:
         print("no receipt printer is configured (roles.receipt_printer)")
         return EXIT_DEVICE
     try:
-        before = printer.read_status().result()
-        state = before.value if before.ok else None
-        summary = "ok" if state is not None and not state.blocking_reason else \
-            (state.blocking_reason if state is not None else str(printer.status.reason or
-                                                                 printer.status.availability))
-        page = TestPage(model=printer.status.identity.model, backend=printer.backend,
-                        width_mm=printer.settings.paper_width_mm, status=summary,
-                        printed_at=ctx.clock.now())
-        result = printer.print_document(page).result()
+        printing, state = printer.print_test_page(ctx.clock.now())
+        result = printing.result()
         report = {
             "device": printer.name, "backend": printer.backend,
             "completion": str(result.completion),

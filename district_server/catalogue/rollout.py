@@ -1,0 +1,210 @@
+"""Staged rollout of a catalogue version to a cohort: a canary share of its kiosks gets it
+first; the rest keep the version in use until the canary has stayed healthy through the
+health window. A canary past a threshold (new alerts on its kiosks, the version refused by
+one, queue items set aside, crashes, counted from the start) is rolled back at once: the previous content is published again under a new version,
+so a kiosk only ever moves forward, and the rest never receive the failed version.
+Kiosks whose reported app is older than the plan's `min_app_version` are not picked for
+the canary (they would keep what they have, kiosk side). Evaluated once a heartbeat by the
+server's sweeper (`evaluate`)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from district_server.audit import service as audit
+from district_server.catalogue import service as catalogue
+from district_server.catalogue.models import CatalogueVersion, Rollout
+from district_server.kiosks.models import Kiosk, KioskAlarm
+from wire import v1
+
+
+@dataclass(frozen=True)
+class RolloutPlan:
+    canary_share: float = 0.1
+    health_window_s: int = 3600
+    #: alerts raised on the canary's kiosks since the start that still pass the gate
+    max_new_alerts: int = 0
+    #: canary kiosks that may refuse the version (it did not load) and still pass
+    max_refusals: int = 0
+    #: queue items the canary may set aside since the start (reported `set_aside`)
+    max_set_aside: int = 0
+    #: unclean ends (crashes, hangs) the canary may have since the start (reported `crashes`)
+    max_crashes: int = 0
+    #: kiosks reporting an older app are left out of the canary
+    min_app_version: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0 < self.canary_share <= 1:
+            raise catalogue.CatalogueInvalid("canary_share must be in (0, 1]")
+        if self.health_window_s < 1:
+            raise catalogue.CatalogueInvalid("health_window_s must be at least 1")
+
+
+def _reported(kiosk: Kiosk) -> dict:
+    return json.loads(kiosk.reported_json or "{}")
+
+
+#: reported counters whose growth on the canary counts against it
+COUNTERS = ("set_aside", "crashes")
+
+
+def _canary(kiosks: list[Kiosk], rollout_key: str, share: float) -> dict[str, dict[str, int]]:
+    """A fixed pick, the same in every worker (ordered by a hash of rollout and kiosk), each
+    with its counters at the start."""
+    ordered = sorted(kiosks, key=lambda k: hashlib.sha256(
+        f"{rollout_key}:{k.kiosk_id}".encode()).hexdigest())
+    return {k.kiosk_id: {name: int(_reported(k).get(name) or 0) for name in COUNTERS}
+            for k in ordered[:max(1, math.ceil(share * len(kiosks)))]}
+
+
+def active(session: Session, cohort: str) -> Rollout | None:
+    return session.scalar(select(Rollout).where(Rollout.cohort == cohort,
+                                                Rollout.state == "canary"))
+
+
+def start(session: Session, version: str, cohort: str, plan: RolloutPlan, *, now: datetime,
+          default_cohort: str, actor: str = "operator") -> Rollout:
+    """Give `version` to the canary of `cohort`; the others keep the version in use."""
+    if session.get(CatalogueVersion, version) is None:
+        raise catalogue.CatalogueInvalid(f"no stored catalogue version {version}")
+    if active(session, cohort) is not None:
+        raise catalogue.CatalogueInvalid(f"cohort {cohort} has a rollout in its canary stage")
+    previous = catalogue.published_version(session, cohort, default_cohort).version
+    if previous == version:
+        raise catalogue.CatalogueInvalid(f"catalogue {version} is already in use in {cohort}")
+    kiosks = [k for k in session.scalars(select(Kiosk).where(Kiosk.cohort == cohort,
+                                                             Kiosk.revoked_at.is_(None)))
+              if not plan.min_app_version or v1.app_version_key(
+                  str(_reported(k).get("app_version") or "0")) >= v1.app_version_key(
+                  plan.min_app_version)]
+    if not kiosks:
+        raise catalogue.CatalogueInvalid(f"cohort {cohort} has no kiosk to be the canary")
+    count = session.scalar(select(func.count()).select_from(Rollout)) or 0
+    rollout = Rollout(cohort=cohort, version=version, previous_version=previous,
+                      plan_json=json.dumps(asdict(plan), sort_keys=True),
+                      canary_json=json.dumps(_canary(kiosks, f"{cohort}:{version}:{count}",
+                                                     plan.canary_share)),
+                      state="canary", started_at=now,
+                      canary_until=now + timedelta(seconds=plan.health_window_s), verdict="")
+    session.add(rollout)
+    session.flush()
+    audit.append(session, at=now, actor=actor, action="catalogue.rollout_started",
+                 detail={"rollout_id": rollout.rollout_id, "cohort": cohort,
+                         "version": version, "canary": canary_of(rollout)})
+    return rollout
+
+
+def canary_of(rollout: Rollout) -> list[str]:
+    return sorted(json.loads(rollout.canary_json))
+
+
+def plan_of(rollout: Rollout) -> RolloutPlan:
+    return RolloutPlan(**json.loads(rollout.plan_json))
+
+
+def version_for(session: Session, kiosk_id: str, cohort: str,
+                default_cohort: str) -> tuple[CatalogueVersion, str]:
+    """The catalogue a kiosk should run and the app version it needs for it ("" when the
+    plan asks none): the rollout's while the kiosk is in its canary, else the published."""
+    rollout = active(session, cohort)
+    if rollout is not None and kiosk_id in canary_of(rollout):
+        return session.get(CatalogueVersion, rollout.version), plan_of(rollout).min_app_version
+    return catalogue.published_version(session, cohort, default_cohort), ""
+
+
+@dataclass(frozen=True)
+class Health:
+    new_alerts: int
+    refused_by: list[str]
+    applied_by: list[str]
+    #: growth of each counter (COUNTERS) over the canary since the start
+    grown: dict[str, int]
+
+    def failure(self, plan: RolloutPlan) -> str:
+        """Why the canary fails its gate ("" when it does not)."""
+        problems = []
+        if self.new_alerts > plan.max_new_alerts:
+            problems.append(f"{self.new_alerts} new alert(s) on the canary (at most "
+                            f"{plan.max_new_alerts})")
+        if len(self.refused_by) > plan.max_refusals:
+            problems.append(f"refused by {', '.join(self.refused_by)}")
+        for name, limit in (("set_aside", plan.max_set_aside), ("crashes", plan.max_crashes)):
+            if self.grown[name] > limit:
+                problems.append(f"{self.grown[name]} more {name.replace('_', ' ')} on the "
+                                f"canary (at most {limit})")
+        return "; ".join(problems)
+
+
+def health(session: Session, rollout: Rollout, *, now: datetime) -> Health:
+    baseline = json.loads(rollout.canary_json)
+    canary = sorted(baseline)
+    grown = dict.fromkeys(COUNTERS, 0)
+    new_alerts = session.scalar(select(func.count()).select_from(KioskAlarm).where(
+        KioskAlarm.kiosk_id.in_(canary), KioskAlarm.opened_at >= rollout.started_at,
+        (KioskAlarm.raised_at.is_(None)) | (KioskAlarm.raised_at <= now))) or 0
+    refused, applied = [], []
+    for kiosk in session.scalars(select(Kiosk).where(Kiosk.kiosk_id.in_(canary))):
+        reported = _reported(kiosk)
+        for name in COUNTERS:
+            grown[name] += max(0, int(reported.get(name) or 0) - baseline[kiosk.kiosk_id][name])
+        if reported.get("catalogue_version") == rollout.version:
+            applied.append(kiosk.kiosk_id)
+        elif "catalogue" in (reported.get("refused") or {}) and kiosk.reported_at is not None \
+                and kiosk.reported_at >= rollout.started_at:
+            refused.append(kiosk.kiosk_id)
+    return Health(new_alerts, sorted(refused), sorted(applied), grown)
+
+
+def evaluate(session: Session, *, now: datetime) -> list[Rollout]:
+    """Decide every rollout in its canary stage whose gate failed or whose window is over;
+    returns those decided."""
+    decided = []
+    for rollout in list(session.scalars(select(Rollout).where(Rollout.state == "canary"))):
+        plan, seen = plan_of(rollout), health(session, rollout, now=now)
+        failure = seen.failure(plan)
+        if not failure and now < rollout.canary_until:
+            continue
+        # claimed: of workers sweeping at once, one decides
+        claimed = session.execute(update(Rollout).where(
+            Rollout.rollout_id == rollout.rollout_id, Rollout.state == "canary")
+            .values(finished_at=now))
+        if claimed.rowcount != 1:
+            continue
+        if not failure:
+            missing = sorted(set(canary_of(rollout)) - set(seen.applied_by))
+            if missing:
+                failure = f"not in use on {', '.join(missing)} by the end of the health window"
+        if failure:
+            _roll_back(session, rollout, failure, now=now)
+        else:
+            catalogue.publish(session, rollout.version, rollout.cohort, now=now)
+            rollout.state, rollout.verdict = "complete", \
+                f"the canary stayed healthy for {plan.health_window_s} s: published to all"
+        rollout.finished_at = now
+        audit.append(session, at=now, actor="district", action=f"catalogue.rollout_{rollout.state}",
+                     detail={"rollout_id": rollout.rollout_id, "verdict": rollout.verdict})
+        decided.append(rollout)
+    return decided
+
+
+def _roll_back(session: Session, rollout: Rollout, failure: str, *, now: datetime) -> None:
+    """Publish the previous content again under a new version for the whole cohort."""
+    previous = v1.Catalogue.model_validate_json(
+        session.get(CatalogueVersion, rollout.previous_version).body)
+    again = previous.model_copy(update={"version": rollback_version(rollout)})
+    catalogue.store(session, again, now=now)
+    catalogue.publish(session, again.version, rollout.cohort, now=now)
+    rollout.state, rollout.rollback_version = "rolled_back", again.version
+    rollout.verdict = f"rolled back: {failure}"
+
+
+def rollback_version(rollout: Rollout) -> str:
+    """The name the previous content is published again under (at most 40 characters)."""
+    suffix = f"-r{rollout.rollout_id}"
+    return rollout.previous_version[:40 - len(suffix)] + suffix
