@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from devices.model import DeviceEvent, DeviceStatus, Severity
-from foundation.config_files import ConfigError
 from kiosk.config import load_config
 from kiosk.desired_config import apply_pushed
 from kiosk.device_counters import StatusEntry

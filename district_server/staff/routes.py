@@ -9,7 +9,6 @@ from district_server import ratelimit
 from district_server.context import ServerContext, get_context
 from district_server.errors import problem_responses
 from district_server.kiosks import alerts, service as kiosks
-from district_server.roles import Permission
 from district_server.staff import accounts, schemas, service
 from district_server.staff.accounts import StaffMember
 

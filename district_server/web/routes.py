@@ -29,7 +29,6 @@ from district_server.roles import Permission
 from district_server.staff import accounts, schemas, service as staff
 from district_server.staff.routes import client_address, sign_in
 from district_server.web.html import page, post_button, table, text
-from wire import v1
 
 router = APIRouter(include_in_schema=False)
 COOKIE = "staff_session"
@@ -571,7 +570,7 @@ def console_alerts(request: Request, ctx: ServerContext = Depends(get_context)) 
     head = "".join(f"<th>{text(h)}</th>" for h in (
         "大厅 Hall", "终端 Kiosk", "告警 Alert", "详情 Detail", "时间 Raised (UTC)", ""))
     body = (_nav(member, csrf)
-            + f"<p>未处理 Open: <b id='alerts-status'>…</b></p>"
+            + "<p>未处理 Open: <b id='alerts-status'>…</b></p>"
             + f"<table id='alerts' data-csrf='{text(csrf)}'><thead><tr>{head}</tr></thead>"
             + "<tbody id='alerts-body'></tbody></table>"
             + f"<script>{ALERTS_SCRIPT.replace('POLL_MS', str(ALERTS_POLL_MS))}</script>")
