@@ -24,9 +24,10 @@ import random
 import shutil
 import threading
 from dataclasses import asdict, dataclass
+from functools import partial
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 from urllib.parse import quote
 
 import requests
@@ -49,6 +50,7 @@ from wire.v1 import API_VERSION, FEATURE_BACKUP_WATERMARK, FEATURE_FLEET_REPORT,
     PATH_REPORTED_STATE, PATH_SUBMISSION, BlobUploadCreated, BlobUploadProgress, DesiredState, \
     Problem, ReceiptsPage, ReportedState, SignedBackupWatermark, SignedDesiredState, \
     SignedReceipt, features, sha256_hex, signed_message
+from wire.v1 import FEATURE_SUBMISSION_BATCH
 
 log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -339,9 +341,10 @@ class SyncWorker:
             self.probe()
             self.reconcile_receipts()
             in_a_row = 0
-            for item in list(self.outbox.iter_items(PENDING, self.identity.kiosk_id)):
+            for item, deliver in self._deliveries(
+                    list(self.outbox.iter_items(PENDING, self.identity.kiosk_id))):
                 try:
-                    if self.deliver(item):
+                    if deliver():
                         delivered += 1
                         in_a_row = 0
                 except QuarantineItem as error:
@@ -493,6 +496,24 @@ class SyncWorker:
 
     # --- 3. delivery ---------------------------------------------------------------------
 
+    def _deliveries(self, items: list[Item]) -> Iterator[tuple[Item, Callable[[], bool]]]:
+        """Each pending item with what delivers it: in protocol v1.1's batches when the
+        server offers them, else one by one (`deliver`)."""
+        if FEATURE_SUBMISSION_BATCH in self._server_features:
+            from offline_queue.batch import batched_deliveries  # it builds on this module
+            return batched_deliveries(self, items)
+        return ((item, partial(self.deliver, item)) for item in items)
+
+    @property
+    def server_features(self) -> set[str]:
+        """What the server's last health answer offers (optional fields, v1.1 batches)."""
+        return self._server_features
+
+    @property
+    def whole_blob_max(self) -> int:
+        """The largest blob the server takes in one request (0: none)."""
+        return self._whole_blob_max
+
     def _verify_receipt(self, signed: SignedReceipt, raw_signed: Any) -> None:
         """`signed` as parsed from `raw_signed`, the receipt's JSON as received."""
         receipt = signed.receipt
@@ -516,7 +537,7 @@ class SyncWorker:
             for sha in self._missing_blobs(response):
                 self.upload_blob(sha)
             response = self._put(item)
-        return self._accept_put_response(item, response)
+        return self.accept_put_response(item, response)
 
     def _put(self, item: Item) -> requests.Response:
         path = PATH_SUBMISSION.format(submission_id=item.item_id)
@@ -537,7 +558,7 @@ class SyncWorker:
             missing = []
         return missing
 
-    def _accept_put_response(self, item: Item, response: requests.Response) -> bool:
+    def accept_put_response(self, item: Item, response: requests.Response) -> bool:
         status = response.status_code
         what = f"submission {item.case_number}"
         if status in (200, 201):
