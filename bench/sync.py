@@ -3,8 +3,10 @@ of the same bytes (JSON out).
 
 - `queue_sync`: N captured applications (each with attachments) delivered by the sync
   worker to the in-process server (`tests/offline_queue/live_district.py`: uvicorn in a
-  thread, as the fault and crash tests use it): blob upload, signed idempotent PUT,
-  receipt verification, local bookkeeping;
+  thread, as the fault and crash tests use it) in protocol v1.1's batches (submissions
+  and attachments in one signed request), receipt verification, local bookkeeping;
+- `queue_sync_v1`: the same to a server not offering batches: blob uploads, then one
+  signed idempotent PUT per submission (v1, the fallback);
 - `queue_sync_real_server`: the same to `district-server run` (its own process, SQLite);
 - `plain_upload`: the same envelope and sealed attachment bytes POSTed with requests to a
   trivial endpoint of the same stack (uvicorn + FastAPI, body read and dropped): the floor.
@@ -219,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
         print("phase: enqueue, then sync to the in-process server", file=sys.stderr, flush=True)
         synced, items = bench_queue_sync(LiveDistrict(root / "district"), root / "in-process",
                                          *shape, time.monotonic() + args.max_seconds)
+        print("phase: the same in v1, one by one", file=sys.stderr, flush=True)
+        synced_v1, _ = bench_queue_sync(
+            LiveDistrict(root / "district-v1", submission_batches=False), root / "v1",
+            *shape, time.monotonic() + args.max_seconds)
         print("phase: the same to `district-server run`", file=sys.stderr, flush=True)
         real, _ = bench_queue_sync(RealDistrict(root / "real-district"), root / "real",
                                    *shape, time.monotonic() + args.max_seconds)
@@ -231,9 +237,12 @@ def main(argv: list[str] | None = None) -> int:
                       "attachments (sealed)",
         "bytes_per_submission": bytes_each,
         "queue_sync": synced,
+        "queue_sync_v1": synced_v1,
         "queue_sync_real_server": real,
         "plain_upload": plain,
         "queue_over_plain": round(synced["submissions_per_s"] / plain["submissions_per_s"], 3),
+        "queue_v1_over_plain": round(synced_v1["submissions_per_s"]
+                                     / plain["submissions_per_s"], 3),
         "real_server_queue_over_plain": round(real["submissions_per_s"]
                                               / plain["submissions_per_s"], 3),
     }, indent=2))

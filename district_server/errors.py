@@ -22,10 +22,13 @@ class ProblemError(Exception):
         self.status, self.error, self.detail = status, error, detail
         self.missing, self.headers = missing, headers
 
+    def body(self) -> dict:
+        """The v1.Problem body."""
+        return v1.Problem(error=self.error, detail=self.detail, missing=self.missing
+                          ).model_dump(mode="json", exclude_none=True)
+
     def response(self) -> JSONResponse:
-        body = v1.Problem(error=self.error, detail=self.detail, missing=self.missing)
-        return JSONResponse(body.model_dump(mode="json", exclude_none=True),
-                            status_code=self.status, headers=self.headers)
+        return JSONResponse(self.body(), status_code=self.status, headers=self.headers)
 
 
 def problem_responses(*statuses: int) -> dict[int, dict]:

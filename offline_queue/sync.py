@@ -26,9 +26,10 @@ import random
 import shutil
 import threading
 from dataclasses import asdict, dataclass
+from functools import partial
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 from urllib.parse import quote
 
 import requests
@@ -45,6 +46,7 @@ from offline_queue.store import DELIVERED, PENDING, Item, Outbox, retention_cuto
 from offline_queue.transport import SignedTransport
 from wire.v1 import API_VERSION, FEATURE_ALTERNATIVES, FEATURE_BACKUP_WATERMARK, \
     FEATURE_FLEET_REPORT, FEATURE_KIOSK_COMMANDS, FEATURE_KIOSK_STAFF, FEATURE_ROLLOUT_HEALTH, \
+    FEATURE_SUBMISSION_BATCH, \
     FLEET_REPORT_DEVICE_FIELDS, FLEET_REPORT_FIELDS, HEADER_API, HEADER_CHUNK_SHA256, \
     HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_SERVER_FEATURES, HEADER_UPLOAD_OFFSET, \
     HEADER_WHOLE_BLOB_MAX, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, \
@@ -352,9 +354,10 @@ class SyncWorker:
             self.probe()
             self.reconcile_receipts()
             in_a_row = 0
-            for item in list(self.outbox.iter_items(PENDING, self.identity.kiosk_id)):
+            for item, deliver in self._deliveries(
+                    list(self.outbox.iter_items(PENDING, self.identity.kiosk_id))):
                 try:
-                    if self.deliver(item):
+                    if deliver():
                         delivered += 1
                         in_a_row = 0
                 except QuarantineItem as error:
@@ -507,6 +510,24 @@ class SyncWorker:
 
     # --- 3. delivery ---------------------------------------------------------------------
 
+    def _deliveries(self, items: list[Item]) -> Iterator[tuple[Item, Callable[[], bool]]]:
+        """Each pending item with what delivers it: in protocol v1.1's batches when the
+        server offers them, else one by one (`deliver`)."""
+        if FEATURE_SUBMISSION_BATCH in self._server_features:
+            from offline_queue.batch import batched_deliveries  # it builds on this module
+            return batched_deliveries(self, items)
+        return ((item, partial(self.deliver, item)) for item in items)
+
+    @property
+    def server_features(self) -> set[str]:
+        """What the server's last health answer offers (optional fields, v1.1 batches)."""
+        return self._server_features
+
+    @property
+    def whole_blob_max(self) -> int:
+        """The largest blob the server takes in one request (0: none)."""
+        return self._whole_blob_max
+
     def _verify_receipt(self, signed: SignedReceipt, raw_signed: Any) -> None:
         """`signed` as parsed from `raw_signed`, the receipt's JSON as received."""
         receipt = signed.receipt
@@ -530,7 +551,7 @@ class SyncWorker:
             for sha in self._missing_blobs(response):
                 self.upload_blob(sha)
             response = self._put(item)
-        return self._accept_put_response(item, response)
+        return self.accept_put_response(item, response)
 
     def _put(self, item: Item) -> requests.Response:
         path = PATH_SUBMISSION.format(submission_id=item.item_id)
@@ -551,7 +572,7 @@ class SyncWorker:
             missing = []
         return missing
 
-    def _accept_put_response(self, item: Item, response: requests.Response) -> bool:
+    def accept_put_response(self, item: Item, response: requests.Response) -> bool:
         status = response.status_code
         what = f"submission {item.case_number}"
         if status in (200, 201):

@@ -63,6 +63,9 @@ FEATURE_FLEET_REPORT = "fleet-report"            # FLEET_REPORT_FIELDS in Report
 #: asks for them only from a server listing this (an older one has no such endpoint).
 FEATURE_KIOSK_COMMANDS = "kiosk-commands"
 FEATURE_ROLLOUT_HEALTH = "rollout-health"        # ROLLOUT_HEALTH_FIELDS in ReportedState
+#: Protocol v1.1: POST PATH_SUBMISSION_BATCH takes a SubmissionBatch. A kiosk sends batches
+#: only to a server listing this; otherwise (and for blobs too large to inline) it uses v1.
+FEATURE_SUBMISSION_BATCH = "submission-batch"
 #: On GET PATH_HEALTH: the server takes a blob of up to this many bytes whole, in one
 #: signed POST PATH_BLOB (201 stored, 200 already held; BlobUploadProgress), instead of
 #: POST PATH_BLOB_UPLOADS and PATCHes. Absent from older servers: the kiosk uploads
@@ -89,6 +92,9 @@ MAX_SUBMISSION_BYTES = 1_048_576
 #: Largest blob (ciphertext) and largest PATCH chunk.
 MAX_BLOB_BYTES = 64 * 1_048_576
 MAX_CHUNK_BYTES = 4 * 1_048_576
+#: Largest POST PATH_SUBMISSION_BATCH body and most submissions in one.
+MAX_BATCH_BYTES = 16 * 1_048_576
+MAX_BATCH_ITEMS = 100
 #: The chunk size the server advertises in BlobUploadCreated.
 DEFAULT_CHUNK_BYTES = 1_048_576
 #: Receipts per GET /v1/kiosks/{id}/receipts page.
@@ -329,6 +335,32 @@ class SignedReceipt(Response):
     receipt: Receipt
     signature_b64: SignatureB64 = Field(description="Ed25519 (district receipt key) over "
                                                     "canonical_json(receipt)")
+
+
+class SubmissionBatch(Request):
+    """Protocol v1.1 (FEATURE_SUBMISSION_BATCH): several submissions and their small blobs
+    in one signed request, one transaction, one outcome per submission."""
+    submissions: list[dict[str, Any]] = Field(
+        min_length=1, max_length=MAX_BATCH_ITEMS,
+        description="SubmissionEnvelope objects, each validated on its own: an invalid one "
+                    "fails only its own outcome")
+    blobs: dict[Sha256Hex, str] = Field(
+        default_factory=dict,
+        description="blob bytes inline (standard base64) by sha256, each at most the health "
+                    "answer's HEADER_WHOLE_BLOB_MAX; stored once by hash, for this kiosk "
+                    "only; larger blobs are uploaded beforehand as in v1")
+
+
+class BatchOutcome(Response):
+    submission_id: str | None = Field(description="as the submission named it (None when "
+                                                  "unreadable)")
+    status: int = Field(description="what PUT PATH_SUBMISSION would have answered for it")
+    body: dict[str, Any] = Field(description="a SignedReceipt (200, 201) or a Problem; a 424 "
+                                             "means: send this one the v1 way")
+
+
+class BatchOutcomes(Response):
+    outcomes: list[BatchOutcome] = Field(description="one per submission, in request order")
 
 
 class BackupWatermark(Response):
@@ -1149,6 +1181,7 @@ class StaffCallResponse(Response):
 PATH_HEALTH = "/v1/health"
 PATH_ENROLL = "/v1/enroll"
 PATH_SUBMISSION = "/v1/submissions/{submission_id}"
+PATH_SUBMISSION_BATCH = "/v1/submission-batches"
 PATH_BLOB = "/v1/blobs/{sha256}"
 PATH_BLOB_UPLOADS = "/v1/blobs/{sha256}/uploads"
 PATH_BLOB_UPLOAD = "/v1/blobs/uploads/{upload_id}"

@@ -79,6 +79,23 @@ def store_whole(session: Session, store: BlobStore, *, kiosk_id: str, sha256: st
     return done, True
 
 
+def store_inline(session: Session, store: BlobStore, *, kiosk_id: str,
+                 contents: dict[str, bytes], max_bytes: int, now: datetime) -> None:
+    """Blobs sent inline in a submission batch (v1.SubmissionBatch.blobs). One that is
+    empty, larger than `max_bytes` or not hashing to its name is left out: the submissions
+    that need it are answered 424 and the kiosk sends it the v1 way. Bytes another kiosk
+    stored already are not written again; only this kiosk's ownership is recorded."""
+    wanted = {sha: content for sha, content in contents.items()
+              if 0 < len(content) <= max_bytes and not exists(session, sha, kiosk_id)
+              and hashlib.sha256(content).hexdigest() == sha}
+    # Rows only after the files are durable: a crash between the two leaves published
+    # files without rows, and the kiosk, unanswered, sends the batch again.
+    store.publish_whole({sha: content for sha, content in wanted.items()
+                         if session.get(Blob, sha) is None or not store.path(sha).exists()})
+    for sha, content in wanted.items():
+        _record_blob(session, sha, len(content), kiosk_id, now)
+
+
 def _own_upload(session: Session, upload_id: str, kiosk_id: str) -> BlobUpload:
     upload = session.get(BlobUpload, upload_id)
     if upload is None:

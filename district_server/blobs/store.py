@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 from pathlib import Path
 
 
@@ -40,6 +41,20 @@ class BlobStore:
 
     def publish(self, upload_id: str, sha256: str) -> None:
         os.replace(self.upload_path(upload_id), self.path(sha256))
+        self._sync_directory()
+
+    def publish_whole(self, contents: dict[str, bytes]) -> None:
+        """Blobs already verified against their names (sha256 -> bytes), each written and
+        fsynced aside and renamed into place, with one directory fsync for all of them."""
+        for sha256, content in contents.items():
+            upload_id = secrets.token_hex(16)
+            self.start(upload_id)
+            self.write_chunk(upload_id, 0, content)
+            os.replace(self.upload_path(upload_id), self.path(sha256))
+        if contents:
+            self._sync_directory()
+
+    def _sync_directory(self) -> None:
         directory = os.open(self.root, os.O_RDONLY)
         try:
             os.fsync(directory)

@@ -7,10 +7,10 @@ from fastapi.responses import JSONResponse
 
 from district_server.backups import service as backups
 from district_server.context import ServerContext, get_context
-from district_server.errors import problem_responses
+from district_server.errors import ProblemError, problem_responses
 from district_server.kiosks.auth import Principal
 from district_server.kiosks.service import require_own
-from district_server.submissions import service
+from district_server.submissions import batch, service
 from wire import v1
 
 router = APIRouter(tags=["submissions"])
@@ -29,6 +29,17 @@ def put_submission(submission_id: SubmissionIdPath, envelope: v1.SubmissionEnvel
     # sent as stored, not through the response model: a signed receipt's bytes never change
     status, receipt = service.intake(ctx, principal, submission_id, envelope)
     return JSONResponse(receipt, status_code=status)
+
+
+@router.post(v1.PATH_SUBMISSION_BATCH, response_model=v1.BatchOutcomes,
+             responses=problem_responses(401, 404, 413, 422))
+def post_submission_batch(submissions: v1.SubmissionBatch, principal: Principal,
+                          ctx: ServerContext = Depends(get_context)) -> JSONResponse:
+    """Protocol v1.1 (v1.FEATURE_SUBMISSION_BATCH on the health answer): 200 with one
+    outcome per submission, each what its PUT would have answered."""
+    if not ctx.settings.submission_batches:
+        raise ProblemError(404, "not_offered", "this server takes submissions one by one (v1)")
+    return JSONResponse(batch.intake_batch(ctx, principal, submissions))
 
 
 @router.get("/v1/kiosks/{kiosk_id}/receipts", response_model=v1.ReceiptsPage,

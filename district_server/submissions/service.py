@@ -75,39 +75,52 @@ def _stored_receipt(row: Submission) -> dict[str, Any]:
 def intake(ctx: ServerContext, principal: KioskPrincipal, submission_id: str,
            envelope: v1.SubmissionEnvelope) -> tuple[int, dict[str, Any]]:
     """(status, v1.SignedReceipt body) for a submission, idempotent on its id and digest."""
+    digest, payload = check(ctx, principal, submission_id, envelope)
+    with ctx.db.transaction() as session:
+        status, signed, gap_possible = record(session, ctx, principal, envelope, digest,
+                                              payload, ctx.now())
+    if gap_possible:
+        check_gaps(ctx, envelope.kiosk_id)
+    return status, signed
+
+
+def check(ctx: ServerContext, principal: KioskPrincipal, submission_id: str,
+          envelope: v1.SubmissionEnvelope) -> tuple[str, v1.Request]:
+    """The checks that depend only on the request: (digest, decrypted payload)."""
     if envelope.submission_id != submission_id:
         raise ProblemError(422, "id_mismatch", "submission_id differs from the URL")
     if envelope.kiosk_id != principal.kiosk_id:
         raise ProblemError(403, "other_kiosk", "a kiosk submits only under its own id")
-    digest = v1.submission_digest(envelope)
-    payload = open_payload(ctx, envelope)
-    now = ctx.now()
-    with ctx.db.transaction() as session:
-        missing = blobs.missing(session, envelope.blobs, principal.kiosk_id)
-        if missing:
-            raise ProblemError(424, "missing_blobs", "upload these blobs first", missing=missing)
-        row = Submission(submission_id=submission_id, kiosk_id=envelope.kiosk_id,
-                         kiosk_seq=envelope.kiosk_seq, kind=envelope.kind, digest=digest,
-                         envelope=envelope.model_dump_json(), received_at=now)
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-        except IntegrityError:
-            return _duplicate(session, principal, submission_id, digest)
-        case_number = cases.record(session, ctx, envelope=envelope, payload=payload,
-                                   hall_code=principal.hall_code, now=now)
-        receipt = v1.Receipt(submission_id=submission_id, kiosk_id=envelope.kiosk_id,
-                             kiosk_seq=envelope.kiosk_seq, digest=digest,
-                             case_number=case_number, received_at=now,
-                             server_seq=row.server_seq)
-        row.receipt = v1.canonical_json(receipt).decode("utf-8")
-        row.signature_b64 = ctx.keys.sign(receipt)
-        signed = _stored_receipt(row)
-        gap_possible = _gap_possible(session, envelope.kiosk_id, envelope.kiosk_seq)
-    if gap_possible:
-        check_gaps(ctx, envelope.kiosk_id)
-    return 201, signed
+    return v1.submission_digest(envelope), open_payload(ctx, envelope)
+
+
+def record(session: Session, ctx: ServerContext, principal: KioskPrincipal,
+           envelope: v1.SubmissionEnvelope, digest: str, payload: v1.Request,
+           now: datetime) -> tuple[int, dict[str, Any], bool]:
+    """Store a checked submission in `session`: (status, v1.SignedReceipt body, whether a
+    sequence gap may have opened or closed: `check_gaps` after the commit)."""
+    missing = blobs.missing(session, envelope.blobs, principal.kiosk_id)
+    if missing:
+        raise ProblemError(424, "missing_blobs", "upload these blobs first", missing=missing)
+    row = Submission(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
+                     kiosk_seq=envelope.kiosk_seq, kind=envelope.kind, digest=digest,
+                     envelope=envelope.model_dump_json(), received_at=now)
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return *_duplicate(session, principal, envelope.submission_id, digest), False
+    case_number = cases.record(session, ctx, envelope=envelope, payload=payload,
+                               hall_code=principal.hall_code, now=now)
+    receipt = v1.Receipt(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
+                         kiosk_seq=envelope.kiosk_seq, digest=digest,
+                         case_number=case_number, received_at=now,
+                         server_seq=row.server_seq)
+    row.receipt = v1.canonical_json(receipt).decode("utf-8")
+    row.signature_b64 = ctx.keys.sign(receipt)
+    return 201, _stored_receipt(row), _gap_possible(session, envelope.kiosk_id,
+                                                    envelope.kiosk_seq)
 
 
 def _gap_possible(session: Session, kiosk_id: str, kiosk_seq: int) -> bool:

@@ -67,7 +67,7 @@ class ResponseFuzzer:
     def put_response(self, data: bytes) -> object:
         """First byte picks the status, the rest is the body of the PUT answer."""
         status = _STATUSES[data[0] % len(_STATUSES)] if data else 200
-        accepted = self.worker._accept_put_response(self.item, _response(status, data[1:]))
+        accepted = self.worker.accept_put_response(self.item, _response(status, data[1:]))
         stored = self.outbox.get(self.item.item_id)
         raw_signed = json.loads(stored.receipt or "null")
         genuine = isinstance(raw_signed, dict) and verify_signed(

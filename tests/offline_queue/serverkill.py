@@ -6,7 +6,8 @@ started with a kill point and dies the first time a submission reaches it; the k
 sync fails (a connection reset or a cut-off answer) and it retries against a restarted
 server until its queue drains. At the end the server holds each of the kiosk's items
 once (ids and kiosk_seq), every local item is delivered with a verified receipt, and
-the kiosk database passes `integrity_check`.
+the kiosk database passes `integrity_check`. Rounds alternate between protocol v1.1
+(batches) and v1 (a server not offering them).
 
 tests/offline_queue/test_server_kill.py runs 3 rounds per boundary in CI; bench/faults.py
 runs the long version.
@@ -46,11 +47,12 @@ class ServerProcesses:
         self.socket.listen(128)
         self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
 
-    def start(self, kill_at: str | None = None) -> subprocess.Popen:
+    def start(self, kill_at: str | None = None, v1: bool = False) -> subprocess.Popen:
         fd = self.socket.fileno()
         return subprocess.Popen(
             [sys.executable, "-m", "tests.offline_queue.district_process", "--data-dir",
-             str(self.data_dir), "--fd", str(fd), *(["--kill-at", kill_at] if kill_at else [])],
+             str(self.data_dir), "--fd", str(fd), *(["--kill-at", kill_at] if kill_at else []),
+             *(["--v1"] if v1 else [])],
             cwd=ROOT, pass_fds=(fd,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     @staticmethod
@@ -85,7 +87,8 @@ def run_server_kill_test(root: Path, rounds: int,
                 pages = {f"blob:page{i}": os.urandom(4000) for i in range(2)}
                 acknowledged.append(sink.enqueue("submission", application(n, pages=2),
                                                  pages).item_id)
-                doomed = servers.start(kill_at=boundary)
+                v1 = n % 2 == 1  # rounds alternate: v1.1's batches, then v1's PUTs
+                doomed = servers.start(kill_at=boundary, v1=v1)
                 try:
                     for _ in range(5):  # the kiosk retries until the server dies under it
                         worker.sync_once()
@@ -95,7 +98,7 @@ def run_server_kill_test(root: Path, rounds: int,
                     servers.stop(doomed)
                 if doomed.returncode == -signal.SIGKILL:
                     kills[boundary] += 1
-                server = servers.start()
+                server = servers.start(v1=v1)
                 try:
                     for _ in range(5):
                         if worker.sync_once().ok and outbox.counts().pending == 0:

@@ -20,10 +20,37 @@ from tests.offline_queue.live_district import LiveDistrict
 from tests.offline_queue.test_sync_faults import SETTINGS, make_kiosk, open_kiosk
 
 
+@pytest.fixture(params=["v1", "v1.1"])
+def protocol(request) -> str:
+    """Each test runs with submissions one by one (v1) and in batches (v1.1)."""
+    return request.param
+
+
 @pytest.fixture
-def kiosk(district, tmp_path, test_clock):
-    with FaultProxy("127.0.0.1", district.port) as proxy:
+def kiosk(protocol, tmp_path, test_clock):
+    with LiveDistrict(tmp_path / "district", submission_batches=protocol == "v1.1") as district, \
+            FaultProxy("127.0.0.1", district.port) as proxy:
         yield make_kiosk(district, proxy, tmp_path / "kiosk", test_clock)
+
+
+@pytest.fixture
+def fail_intake(monkeypatch):
+    """`fail_intake(ids)` makes the live server's intake raise (a 500) for these submission
+    ids, `fail_intake(None)` for every one, whichever protocol carries them."""
+    from district_server.cases import service as cases
+    failing: set[str] | None = set()
+    record = cases.record
+
+    def failing_record(session, ctx, *, envelope, **kwargs):
+        if failing is None or envelope.submission_id in failing:
+            raise RuntimeError("intake failed")
+        return record(session, ctx, envelope=envelope, **kwargs)
+
+    def fail(ids: list[str] | None) -> None:
+        nonlocal failing
+        failing = None if ids is None else set(ids)
+    monkeypatch.setattr(cases, "record", failing_record)
+    return fail
 
 
 def _poison_application(n: int) -> dict:
@@ -51,10 +78,9 @@ def test_an_invalid_item_is_answered_422_naming_it_and_set_aside_while_others_fl
     assert "set aside" in kiosk.worker.status().alert
 
 
-def test_an_item_the_server_always_fails_is_set_aside_after_the_limit(kiosk):
+def test_an_item_the_server_always_fails_is_set_aside_after_the_limit(kiosk, fail_intake):
     poison = kiosk.submit(1)
-    kiosk.proxy.inject("respond", method="PUT", path=poison, status=500, times=1000,
-                       body=b'{"error":"internal","detail":"unexpected server error"}')
+    fail_intake([poison])
     delivered = set()
     for n in range(SETTINGS.item_failure_limit):
         delivered.add(kiosk.submit(100 + n))
@@ -68,23 +94,24 @@ def test_an_item_the_server_always_fails_is_set_aside_after_the_limit(kiosk):
     assert kiosk.worker.sync_once().ok  # nothing is held back any more
 
 
-def test_a_server_failing_everything_is_transient_and_nothing_is_set_aside(kiosk):
+def test_a_server_failing_everything_is_transient_and_nothing_is_set_aside(
+        kiosk, fail_intake, protocol):
     items = [kiosk.submit(n) for n in range(5)]
-    kiosk.proxy.inject("respond", method="PUT", status=500, times=1000,
-                       body=b'{"error":"internal"}')
+    fail_intake(None)
     for _ in range(SETTINGS.item_failure_limit * 2):
         result = kiosk.worker.sync_once()
         assert not result.ok and result.delivered == 0 and result.quarantined == 0
-    assert all(kiosk.outbox.get(i).state == PENDING for i in items)
-    per_cycle = ITEM_FAILURES_MEANING_SERVER_FAULT
-    assert kiosk.requests("PUT", "/submissions/") == per_cycle * SETTINGS.item_failure_limit * 2
+    assert all(kiosk.outbox.get(i).state == PENDING and kiosk.outbox.get(i).attempts == 0
+               for i in items)
+    if protocol == "v1":  # one by one, the kiosk stops after a few failures in a row
+        per_cycle = ITEM_FAILURES_MEANING_SERVER_FAULT
+        assert kiosk.requests("PUT", "/submissions/") == \
+            per_cycle * SETTINGS.item_failure_limit * 2
 
 
-def test_two_poison_items_in_a_row_do_not_block_the_rest(kiosk):
+def test_two_poison_items_in_a_row_do_not_block_the_rest(kiosk, fail_intake):
     poisons = [kiosk.submit(n) for n in range(2)]
-    for poison in poisons:
-        kiosk.proxy.inject("respond", method="PUT", path=poison, status=500, times=1000,
-                           body=b'{"error":"internal"}')
+    fail_intake(poisons)
     for n in range(SETTINGS.item_failure_limit):
         kiosk.submit(100 + n)
         assert kiosk.worker.sync_once().delivered == 1

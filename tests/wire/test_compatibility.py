@@ -115,7 +115,7 @@ def test_a_receipt_with_fields_the_kiosk_does_not_know_is_verified_and_kept_as_s
                "case_number": "CASE-1", "received_at": "2026-12-05T09:00:00Z", "server_seq": 7,
                "promised_by": "2026-12-19", "followup": {"url": "/case/CASE-1"}}
     body = signed_body(district, "receipt", receipt, server_note="added in v1.1")
-    assert worker._accept_put_response(item, answer(201, body))
+    assert worker.accept_put_response(item, answer(201, body))
     stored = json.loads(outbox.get(item.item_id).receipt)
     assert stored["receipt"]["promised_by"] == "2026-12-19"
     assert outbox.counts().delivered == 1
@@ -129,7 +129,7 @@ def test_a_receipt_changed_in_a_field_the_kiosk_does_not_know_fails_verification
     body = json.loads(signed_body(district, "receipt", receipt))
     body["receipt"]["promised_by"] = "tampered"
     with pytest.raises(PauseQueue, match="does not verify"):
-        worker._accept_put_response(item, answer(201, json.dumps(body).encode()))
+        worker.accept_put_response(item, answer(201, json.dumps(body).encode()))
     assert outbox.counts().delivered == 0
 
 

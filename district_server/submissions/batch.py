@@ -1,0 +1,93 @@
+"""Protocol v1.1: a batch of submissions and their small blobs in one signed request.
+
+The request's signature covers the bytes as received (its one nonce is recorded by the
+batch's one transaction). Blobs inline are verified against their names and stored first;
+each submission then goes through v1's checks and intake inside its own savepoint, so one
+bad submission, whatever its fault, rolls back only itself and is answered with the status
+and body its own PUT would have had; the others commit together, each with its signed
+receipt."""
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+
+from district_server.blobs import service as blobs
+from district_server.context import ServerContext
+from district_server.errors import ProblemError
+from district_server.kiosks.service import KioskPrincipal
+from district_server.submissions import service
+from wire import v1
+
+log = logging.getLogger(__name__)
+
+
+def _decoded(inline: dict[str, str]) -> dict[str, bytes]:
+    """The blobs that decode; one that does not is as absent (its submissions get 424)."""
+    decoded = {}
+    for sha, text in inline.items():
+        try:
+            decoded[sha] = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            continue
+    return decoded
+
+
+def _outcome(submission_id: Any, status: int, body: dict[str, Any]) -> dict[str, Any]:
+    return {"submission_id": submission_id if isinstance(submission_id, str) else None,
+            "status": status, "body": body}
+
+
+def _problem(submission_id: Any, error: ProblemError) -> dict[str, Any]:
+    return _outcome(submission_id, error.status, error.body())
+
+
+def intake_batch(ctx: ServerContext, principal: KioskPrincipal,
+                 batch: v1.SubmissionBatch) -> dict[str, Any]:
+    """A v1.BatchOutcomes body: one outcome per submission, in request order."""
+    outcomes: list[dict[str, Any] | None] = []
+    checked: list[tuple[int, v1.SubmissionEnvelope, str, v1.Request]] = []
+    for index, raw in enumerate(batch.submissions):
+        submission_id = raw.get("submission_id")
+        try:
+            envelope = v1.SubmissionEnvelope.model_validate(raw)
+            digest, payload = service.check(ctx, principal, envelope.submission_id, envelope)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            outcomes.append(_problem(submission_id, ProblemError(
+                422, "invalid", f"{where}: {first['msg']}")))
+            continue
+        except ProblemError as error:
+            outcomes.append(_problem(submission_id, error))
+            continue
+        outcomes.append(None)
+        checked.append((index, envelope, digest, payload))
+    now = ctx.now()
+    gaps = False
+    with ctx.db.transaction() as session:
+        blobs.store_inline(session, ctx.blobs, kiosk_id=principal.kiosk_id,
+                           contents=_decoded(batch.blobs), max_bytes=ctx.settings.chunk_bytes,
+                           now=now)
+        for index, envelope, digest, payload in checked:
+            try:
+                with session.begin_nested():
+                    status, signed, gap_possible = service.record(
+                        session, ctx, principal, envelope, digest, payload, now)
+            except ProblemError as error:
+                outcomes[index] = _problem(envelope.submission_id, error)
+                continue
+            except Exception:  # noqa: BLE001 - a fault of one item is that item's 500 alone,
+                # as its PUT would have had; the kiosk counts it against the item
+                log.exception("batch item %s failed", envelope.submission_id)
+                outcomes[index] = _problem(envelope.submission_id, ProblemError(
+                    500, "internal", "unexpected server error; retry later"))
+                continue
+            outcomes[index] = _outcome(envelope.submission_id, status, signed)
+            gaps = gaps or gap_possible
+    if gaps:
+        service.check_gaps(ctx, principal.kiosk_id)
+    return {"outcomes": outcomes}

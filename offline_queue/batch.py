@@ -1,0 +1,154 @@
+"""Protocol v1.1 on the kiosk: pending submissions travel in batches, each one signed request
+carrying several envelopes and their small blobs inline, answered with one outcome per
+submission (wire.v1.SubmissionBatch, BatchOutcomes).
+
+Used only when the server's health answer lists FEATURE_SUBMISSION_BATCH. An outcome is
+what the submission's own PUT would have answered, so v1's rules classify it (a verified
+receipt marks it delivered; a 409 or 422 sets it aside; a 500 counts against it alone).
+Everything else goes the v1 way, one by one: an item with a blob too large to inline (the
+resumable upload), missing or corrupted on disk (v1 says which), a 424 outcome (the server
+did not take an inline blob), and every item once the server stops offering batches (a 404,
+405 or 413: an older or stricter server now behind the address).
+"""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from functools import partial
+from http import HTTPStatus
+from typing import Any, Callable, Iterator
+
+import requests
+
+from offline_queue.crashpoints import crash_point
+from offline_queue.errors import PauseQueue, TransientError
+from offline_queue.store import Item
+from offline_queue.sync import SyncWorker, raise_for_global_status
+from wire.v1 import FEATURE_SUBMISSION_BATCH, MAX_BATCH_BYTES, MAX_BATCH_ITEMS, \
+    PATH_SUBMISSION_BATCH, BatchOutcomes, sha256_hex
+
+#: room left in a batch body for its JSON framing
+FRAMING_BYTES = 4096
+
+Delivery = Callable[[], bool]
+
+
+@dataclass
+class _Batch:
+    items: list[Item] = field(default_factory=list)
+    envelopes: list[str] = field(default_factory=list)
+    blobs: dict[str, str] = field(default_factory=dict)  # sha256 -> base64
+    size: int = FRAMING_BYTES
+
+    def body(self) -> bytes:
+        """The SubmissionBatch JSON, the envelopes exactly as stored (their digests)."""
+        blobs = ",".join(f'"{sha}":"{data}"' for sha, data in self.blobs.items())
+        return f'{{"submissions":[{",".join(self.envelopes)}],"blobs":{{{blobs}}}}}'.encode()
+
+
+def batched_deliveries(worker: SyncWorker, items: list[Item]) -> Iterator[tuple[Item, Delivery]]:
+    """Each item with what delivers it, in order of sending; a batch is sent when the loop
+    reaches its first item, so a fault of the request ends the cycle as a PUT's would."""
+    rest = list(items)
+    while rest:
+        if FEATURE_SUBMISSION_BATCH not in worker.server_features:
+            yield from ((item, partial(worker.deliver, item)) for item in rest)
+            return
+        batch, alone, rest = _next_batch(worker, rest)
+        yield from ((item, partial(worker.deliver, item)) for item in alone)
+        if batch.items:
+            yield from _send(worker, batch)
+
+
+def _next_batch(worker: SyncWorker, items: list[Item]) -> tuple[_Batch, list[Item], list[Item]]:
+    """(a batch from the head of `items`, the items among them to send the v1 way, the rest)."""
+    batch, alone = _Batch(), []
+    for index, item in enumerate(items):
+        inline = _inline_blobs(worker, item, batch)
+        if inline is None:
+            alone.append(item)
+            continue
+        added = len(item.envelope.encode()) + 1 + sum(len(sha) + len(data) + 6
+                                                      for sha, data in inline.items())
+        if batch.items and (len(batch.items) >= MAX_BATCH_ITEMS or
+                            batch.size + added > MAX_BATCH_BYTES):
+            return batch, alone, items[index:]
+        batch.items.append(item)
+        batch.envelopes.append(item.envelope)
+        batch.blobs.update(inline)
+        batch.size += added
+    return batch, alone, []
+
+
+def _inline_blobs(worker: SyncWorker, item: Item, batch: _Batch) -> dict[str, str] | None:
+    """The item's blobs not yet in the batch, base64; None when one must go the v1 way."""
+    inline = {}
+    for sha in item.blobs:
+        if sha in batch.blobs:
+            continue
+        store = worker.outbox.blobs
+        if not store.exists(sha) or store.size(sha) > worker.whole_blob_max:
+            return None
+        data = store.read(sha)
+        if sha256_hex(data) != sha:
+            return None
+        inline[sha] = base64.b64encode(data).decode("ascii")
+    if len(item.envelope.encode()) + sum(map(len, inline.values())) > \
+            MAX_BATCH_BYTES - FRAMING_BYTES:
+        return None
+    return inline
+
+
+def _send(worker: SyncWorker, batch: _Batch) -> Iterator[tuple[Item, Delivery]]:
+    what = f"submission batch of {len(batch.items)}"
+    response = worker.transport.request("POST", PATH_SUBMISSION_BATCH, body=batch.body(),
+                                        stream=True,
+                                        headers={"Content-Type": "application/json"})
+    crash_point("server_committed")  # the status line is here, the receipts not yet read
+    try:
+        content = response.content
+    except requests.RequestException as error:
+        raise TransientError(f"POST {PATH_SUBMISSION_BATCH}: response cut off: {error}"
+                             ) from error
+    if response.status_code in (404, 405, 413):  # batches not (or no longer) taken: v1
+        worker.server_features.discard(FEATURE_SUBMISSION_BATCH)
+        yield from ((item, partial(worker.deliver, item)) for item in batch.items)
+        return
+    raise_for_global_status(response, what)
+    if response.status_code != 200:
+        raise TransientError(f"{what}: unexpected answer {response.status_code}")
+    outcomes = _outcomes(content, what)
+    if [outcome.get("submission_id") for outcome in outcomes] != \
+            [item.item_id for item in batch.items]:
+        raise PauseQueue(f"{what}: the answer names other submissions")
+    for item, outcome in zip(batch.items, outcomes):
+        if outcome["status"] == 424:  # an inline blob was not taken: v1 says why
+            yield item, partial(worker.deliver, item)
+        else:
+            yield item, partial(worker.accept_put_response, item,
+                                _as_put_response(outcome["status"], outcome["body"]))
+
+
+def _outcomes(content: bytes, what: str) -> list[dict[str, Any]]:
+    """The outcomes as received (receipts are verified over these, not over models)."""
+    try:
+        raw = json.loads(content)
+        BatchOutcomes.model_validate(raw)
+    except ValueError as error:  # pydantic's ValidationError is a ValueError
+        raise TransientError(f"{what}: an answer that is not a BatchOutcomes (captive portal "
+                             "or proxy?)") from error
+    return raw["outcomes"]
+
+
+def _as_put_response(status: int, body: dict[str, Any]) -> requests.Response:
+    """One outcome as the response its PUT would have had, for v1's rules to classify."""
+    response = requests.Response()
+    response.status_code = status
+    try:
+        response.reason = HTTPStatus(status).phrase
+    except ValueError:
+        response.reason = ""
+    response._content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    response.encoding = "utf-8"
+    return response

@@ -1,0 +1,137 @@
+"""Protocol v1.1's submission batch: one signed request, one transaction, blobs inline and
+stored once by hash for their kiosk only, one outcome per submission so that a bad one
+fails only itself. Every test runs on SQLite and on PostgreSQL."""
+from __future__ import annotations
+
+import base64
+import json
+
+from sqlalchemy import func, select
+
+from district_server.blobs.models import BlobOwner
+from district_server.submissions.models import Submission
+from tests.district_server.conftest import enrolled_kiosk
+from tests.district_server.kiosk_double import KioskDouble, application
+from wire import v1
+
+
+def with_photo(kiosk: KioskDouble, photo_bytes: bytes = b"scanned photo receipt",
+               **changes) -> tuple[v1.SubmissionEnvelope, bytes]:
+    photo = kiosk.encrypt_blob(photo_bytes)
+    sha = v1.sha256_hex(photo)
+    return kiosk.envelope("submission", application(photo_blob=sha, **changes),
+                          blobs=[sha]), photo
+
+
+def post_batch(kiosk: KioskDouble, submissions: list, blobs: list[bytes] = ()):
+    body = {"submissions": [json.loads(s.model_dump_json()) if hasattr(s, "model_dump_json")
+                            else s for s in submissions],
+            "blobs": {v1.sha256_hex(b): base64.b64encode(b).decode() for b in blobs}}
+    return kiosk.request("POST", v1.PATH_SUBMISSION_BATCH, body)
+
+
+def outcomes(response) -> list[dict]:
+    assert response.status_code == 200, response.text
+    return v1.BatchOutcomes.model_validate_json(response.content).model_dump()["outcomes"]
+
+
+def submissions_stored(ctx) -> int:
+    with ctx.db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(Submission))
+
+
+def test_health_offers_batches(client):
+    assert v1.FEATURE_SUBMISSION_BATCH in v1.features(
+        client.get(v1.PATH_HEALTH).headers[v1.HEADER_SERVER_FEATURES])
+
+
+def test_a_batch_delivers_each_submission_with_its_own_signed_receipt(kiosk, ctx):
+    first, photo_1 = with_photo(kiosk, b"page one")
+    second, photo_2 = with_photo(kiosk, b"page two")
+    answered = outcomes(post_batch(kiosk, [first, second], [photo_1, photo_2]))
+    assert [(o["submission_id"], o["status"]) for o in answered] == \
+        [(first.submission_id, 201), (second.submission_id, 201)]
+    for envelope, outcome in zip((first, second), answered):
+        signed = v1.SignedReceipt.model_validate(outcome["body"])
+        assert kiosk.verify_district_signature(outcome["body"]["receipt"], signed.signature_b64)
+        assert signed.receipt.digest == v1.submission_digest(envelope)
+    assert submissions_stored(ctx) == 2
+    # the same batch again: the same receipts, nothing stored twice
+    again = outcomes(post_batch(kiosk, [first, second], [photo_1, photo_2]))
+    assert [o["status"] for o in again] == [200, 200]
+    assert [o["body"] for o in again] == [o["body"] for o in answered]
+    assert submissions_stored(ctx) == 2
+
+
+def test_one_bad_submission_fails_only_itself(kiosk, ctx):
+    good, photo = with_photo(kiosk)
+    other_kiosk = kiosk.envelope("submission", application(photo_blob=v1.sha256_hex(photo)),
+                                 blobs=[v1.sha256_hex(photo)])
+    other_kiosk = other_kiosk.model_copy(update={"kiosk_id": "someone-else"})
+    unknown_service = kiosk.envelope("submission", application(service_code="NO-SUCH-001"))
+    missing_blob = kiosk.envelope("submission", application(photo_blob="ab" * 32),
+                                  blobs=["ab" * 32])
+    conflicting = good.model_copy(update={"created_at": good.created_at.replace(year=2025)})
+    malformed = {"submission_id": "not-a-uuid"}
+    answered = outcomes(post_batch(
+        kiosk, [other_kiosk, unknown_service, good, missing_blob, conflicting, malformed],
+        [photo]))
+    assert [(o["status"], o["body"].get("error")) for o in answered] == [
+        (403, "other_kiosk"), (422, answered[1]["body"]["error"]), (201, None),
+        (424, "missing_blobs"), (409, "conflicting_digest"), (422, "invalid")]
+    assert answered[3]["body"]["missing"] == ["ab" * 32]
+    assert answered[5]["submission_id"] == "not-a-uuid"
+    assert submissions_stored(ctx) == 1
+
+
+def test_inline_blobs_are_stored_once_and_only_for_the_kiosk_that_sent_them(ctx, client, kiosk):
+    envelope, photo = with_photo(kiosk)
+    wrong = b"these bytes are not what the name says"
+    wrong_sha = v1.sha256_hex(b"something else")
+    named_wrongly = kiosk.envelope("submission", application(photo_blob=wrong_sha),
+                                   blobs=[wrong_sha])
+    body = {"submissions": [json.loads(envelope.model_dump_json()),
+                            json.loads(named_wrongly.model_dump_json())],
+            "blobs": {v1.sha256_hex(photo): base64.b64encode(photo).decode(),
+                      wrong_sha: base64.b64encode(wrong).decode()}}
+    answered = outcomes(kiosk.request("POST", v1.PATH_SUBMISSION_BATCH, body))
+    assert [o["status"] for o in answered] == [201, 424]
+    assert ctx.blobs.read(v1.sha256_hex(photo)) == photo
+    assert not ctx.blobs.path(wrong_sha).exists()
+    other = enrolled_kiosk(ctx, client, "test-kiosk-002")
+    reuse = other.envelope("submission", application(photo_blob=v1.sha256_hex(photo)),
+                           blobs=[v1.sha256_hex(photo)])
+    assert [o["status"] for o in outcomes(post_batch(other, [reuse]))] == [424]
+    assert [o["status"] for o in outcomes(post_batch(other, [reuse], [photo]))] == [201]
+    with ctx.db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(BlobOwner)) == 2
+
+
+def test_the_signature_covers_the_bytes_received(kiosk, ctx):
+    envelope, photo = with_photo(kiosk)
+    body = json.dumps({"submissions": [json.loads(envelope.model_dump_json())],
+                       "blobs": {}}).encode()
+    headers = kiosk.signed_headers("POST", v1.PATH_SUBMISSION_BATCH, body)
+    tampered = body + b"\n"  # the same JSON, other bytes
+    response = kiosk.client.post(v1.PATH_SUBMISSION_BATCH, content=tampered,
+                                 headers={**headers, "Content-Type": "application/json"})
+    assert response.status_code == 401 and response.json()["error"] == "bad_signature"
+    assert submissions_stored(ctx) == 0
+
+
+def test_a_server_not_offering_batches_answers_404_and_v1_still_works(tmp_path, db_url,
+                                                                     template):
+    from fastapi.testclient import TestClient
+
+    from district_server.app import build_context, create_app
+    from tests.district_server.conftest import make_settings
+    settings = make_settings(tmp_path, db_url, template, submission_batches=False)
+    ctx = build_context(settings)
+    with TestClient(create_app(settings, context=ctx)) as client:
+        assert v1.FEATURE_SUBMISSION_BATCH not in v1.features(
+            client.get(v1.PATH_HEALTH).headers[v1.HEADER_SERVER_FEATURES])
+        kiosk = enrolled_kiosk(ctx, client)
+        envelope, photo = with_photo(kiosk)
+        assert post_batch(kiosk, [envelope], [photo]).status_code == 404
+        kiosk.upload_blob(photo)
+        assert kiosk.put(envelope).status_code == 201

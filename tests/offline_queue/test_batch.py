@@ -1,0 +1,112 @@
+"""Protocol v1.1 between the real queue and a live district server, through the fault
+proxy: pending submissions travel in one signed request with their small blobs, a bad one
+fails only itself, large blobs keep the resumable upload, and a server that does not offer
+batches (or stops offering them) gets v1. Each test ends with every submission on the
+server exactly once."""
+from __future__ import annotations
+
+import pytest
+
+from offline_queue.store import DELIVERED, QUARANTINED
+from offline_queue.testing.faultproxy import FaultProxy
+from tests.offline_queue.live_district import LiveDistrict
+from tests.offline_queue.test_integrity import _poison_application
+from tests.offline_queue.test_sync_faults import make_kiosk
+from wire.v1 import PATH_SUBMISSION_BATCH
+
+BATCH = PATH_SUBMISSION_BATCH
+
+
+@pytest.fixture
+def kiosk(tmp_path, test_clock):
+    with LiveDistrict(tmp_path / "district", chunk_bytes=64 * 1024) as district, \
+            FaultProxy("127.0.0.1", district.port) as proxy:
+        yield make_kiosk(district, proxy, tmp_path / "kiosk", test_clock)
+
+
+def test_pending_submissions_go_in_one_request_with_their_attachments(kiosk):
+    items = [kiosk.submit(n, pages=2) for n in range(4)]
+    result = kiosk.sync_until_ok(1)
+    assert result.delivered == 4
+    assert kiosk.requests("POST", BATCH) == 1
+    assert kiosk.requests("PUT", "/v1/submissions/") == 0
+    assert kiosk.requests("POST", "/v1/blobs/") == 0
+    assert all(kiosk.outbox.get(i).receipt for i in items)
+    kiosk.assert_exactly_once()
+
+
+def test_a_bad_submission_inside_a_batch_is_set_aside_and_the_others_delivered(kiosk):
+    good = [kiosk.submit(1), kiosk.submit(3)]
+    poison = kiosk.sink.enqueue("submission", _poison_application(2),
+                                {"blob:signature": b"signature" * 50}).item_id
+    good.append(kiosk.submit(4))
+    result = kiosk.worker.sync_once()
+    assert result.ok and result.delivered == 3 and result.quarantined == 1
+    assert kiosk.requests("POST", BATCH) == 1
+    assert all(kiosk.outbox.get(i).state == DELIVERED for i in good)
+    set_aside = kiosk.outbox.get(poison)
+    assert set_aside.state == QUARANTINED and "422" in set_aside.last_error
+
+
+def test_a_large_attachment_keeps_the_resumable_upload(kiosk):
+    large = kiosk.submit(1, page_bytes=300_000)   # above the 64 KiB whole-blob limit
+    small = kiosk.submit(2)
+    assert kiosk.sync_until_ok(1).delivered == 2
+    assert kiosk.requests("POST", "/uploads") == 1 and kiosk.requests("PATCH", "/uploads/") > 1
+    assert kiosk.requests("PUT", large) == 1 and kiosk.requests("PUT", small) == 0
+    assert kiosk.requests("POST", BATCH) == 1
+    kiosk.assert_exactly_once()
+
+
+def test_a_response_lost_after_the_commit_is_reconciled_not_resent(kiosk):
+    items = [kiosk.submit(n) for n in range(3)]
+    kiosk.proxy.inject("lose_response", method="POST", path=BATCH)
+    assert not kiosk.worker.sync_once().ok
+    assert kiosk.sync_until_ok(1).delivered == 0  # the receipts page delivered them
+    assert kiosk.requests("POST", BATCH) == 1
+    assert all(kiosk.outbox.get(i).state == DELIVERED for i in items)
+    kiosk.assert_exactly_once()
+
+
+def test_a_dropped_batch_is_sent_again_without_duplicates(kiosk):
+    for n in range(3):
+        kiosk.submit(n)
+    kiosk.proxy.inject("reset_response", method="POST", path=BATCH)
+    assert not kiosk.worker.sync_once().ok
+    kiosk.sync_until_ok()
+    kiosk.assert_exactly_once()
+
+
+def test_a_forged_receipt_in_a_batch_answer_pauses_the_queue(kiosk):
+    item = kiosk.submit(1)
+    forged = (b'{"outcomes":[{"submission_id":"' + item.encode() + b'","status":201,'
+              b'"body":{"receipt":{"submission_id":"' + item.encode() + b'","kiosk_id":'
+              b'"kiosk-net-01","kiosk_seq":1,"digest":"' + b"0" * 64 + b'","case_number":null,'
+              b'"received_at":"2026-11-26T09:00:00Z","server_seq":1},"signature_b64":"'
+              + b"A" * 86 + b'=="}}]}')
+    kiosk.proxy.inject("respond", method="POST", path=BATCH, status=200, body=forged,
+                       headers={"Content-Type": "application/json"})
+    result = kiosk.worker.sync_once()
+    assert not result.ok and "does not verify" in result.error
+    assert kiosk.outbox.get(item).state != DELIVERED
+
+
+def test_a_server_without_batches_gets_submissions_one_by_one(tmp_path, test_clock):
+    with LiveDistrict(tmp_path / "district", submission_batches=False) as district, \
+            FaultProxy("127.0.0.1", district.port) as proxy:
+        kiosk = make_kiosk(district, proxy, tmp_path / "kiosk", test_clock)
+        for n in range(3):
+            kiosk.submit(n)
+        assert kiosk.sync_until_ok(1).delivered == 3
+        assert kiosk.requests("POST", BATCH) == 0
+        assert kiosk.requests("PUT", "/v1/submissions/") == 3
+        kiosk.assert_exactly_once()
+
+
+def test_a_server_that_stops_offering_batches_gets_v1_in_the_same_cycle(kiosk):
+    items = [kiosk.submit(n) for n in range(3)]
+    kiosk.proxy.inject("respond", method="POST", path=BATCH, status=404,
+                       body=b'{"error":"http_404","detail":"Not Found"}')
+    assert kiosk.sync_until_ok(1).delivered == 3
+    assert all(kiosk.requests("PUT", i) == 1 for i in items)
+    kiosk.assert_exactly_once()
