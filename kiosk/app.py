@@ -31,6 +31,7 @@ from foundation.events import EventSink
 
 if TYPE_CHECKING:
     from devices.face.service import FaceService
+    from kiosk.housekeeping import NightlyHousekeeping
     from kiosk.journeys.services import CitizenBackends
     from kiosk.pickup import PickupService
     from offline_queue.service import QueueService
@@ -86,6 +87,8 @@ class KioskCore:
         self._stopped = False
         self._followed: object = None  # the sync worker's last pass already mirrored
         self._control: object = None   # the control socket, while `kiosk run` serves it
+        #: the nightly housekeeping of the offline queue and logs (kiosk/housekeeping.py)
+        self.housekeeping: NightlyHousekeeping | None = None
         self._unsubscribe = devices.subscribe(self._on_device_event)
         self.service.subscribe(self._service_changed)
 
@@ -116,6 +119,7 @@ class KioskCore:
             if queue.worker is not None:
                 queue.worker.session_active = lambda: core.session_active()
                 queue.worker.report_extra = core.reported
+            core._build_housekeeping(queue)
         if core.event_sink is not None:
             from kiosk.audit_chain import ChainedSink
             core.event_sink = ChainedSink(core.event_sink, data_dir / "audit-chain.json")
@@ -230,6 +234,8 @@ class KioskCore:
             self.queue.start()
             self._follow_sync()
             self._watch_storage()
+        if self.housekeeping is not None:
+            self.housekeeping.start()
         if self.pickup is not None:
             pickup = self.pickup
 
@@ -237,6 +243,16 @@ class KioskCore:
                 if event.name == "statusChanged" and event.changes.get("availability") == "online":
                     pickup.reconcile()
             pickup.lockers.subscribe(reconcile_when_online)
+
+    def _build_housekeeping(self, queue: "QueueService") -> None:
+        from kiosk.housekeeping import NightlyHousekeeping
+        from kiosk.logging_setup import rotate_logs
+        worker = queue.worker
+        self.housekeeping = NightlyHousekeeping(
+            self.config.housekeeping, clock=self.clock, outbox=queue.outbox,
+            purge=worker.housekeeping if worker is not None
+            else queue.outbox.collect_orphan_blobs,
+            rotate_logs=rotate_logs, session_active=lambda: self.session_active())
 
     def wait_settled(self, timeout_s: float = 20.0) -> list[str]:
         """Wait (real time) until no device is still starting; returns those that still are.
@@ -306,6 +322,8 @@ class KioskCore:
             self._control.stop()
         self._stopped = True
         self._unsubscribe()
+        if self.housekeeping is not None:
+            self.housekeeping.stop()
         if self.pickup is not None:
             self.pickup.close()
         if self.queue is not None:
