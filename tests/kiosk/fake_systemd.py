@@ -4,6 +4,8 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import pytest
+
 
 class FakeSystemd:
     """systemd's end of NOTIFY_SOCKET: a bound Unix datagram socket."""
@@ -27,3 +29,11 @@ class FakeSystemd:
     def pings(self) -> int:
         """How many watchdog pings arrived since the last look."""
         return sum(1 for message in self.received() if message.get("WATCHDOG") == "1")
+
+
+@pytest.fixture
+def systemd(tmp_path):
+    """A fake systemd listening on `tmp_path / "notify"` (import the fixture to use it)."""
+    fake = FakeSystemd(tmp_path / "notify")
+    yield fake
+    fake.socket.close()

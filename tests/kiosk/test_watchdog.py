@@ -11,16 +11,9 @@ from devices.model import Availability, Completion
 from foundation.clock import TestClock
 from kiosk.watchdog import SystemdNotifier, Watchdog, WorkerLiveness, watchdog_interval_s
 from tests.devices.fakes import GateDevice
-from tests.kiosk.fake_systemd import FakeSystemd
+from tests.kiosk.fake_systemd import systemd  # noqa: F401 (a fixture)
 
 ANSWER_S = 120.0
-
-
-@pytest.fixture
-def systemd(tmp_path):
-    fake = FakeSystemd(tmp_path / "notify")
-    yield fake
-    fake.socket.close()
 
 
 @pytest.fixture

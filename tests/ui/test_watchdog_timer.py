@@ -7,17 +7,10 @@ import pytest
 
 from foundation.clock import TestClock
 from kiosk.watchdog import SystemdNotifier, Watchdog, WorkerLiveness
-from tests.kiosk.fake_systemd import FakeSystemd
+from tests.kiosk.fake_systemd import systemd  # noqa: F401 (a fixture)
 from ui.watchdog_timer import WatchdogTimer
 
 INTERVAL_S = 0.02
-
-
-@pytest.fixture
-def systemd(tmp_path):
-    fake = FakeSystemd(tmp_path / "notify")
-    yield fake
-    fake.socket.close()
 
 
 def test_pings_come_from_the_qt_loop_and_stop_while_it_is_blocked(qapp, qtbot, systemd):
