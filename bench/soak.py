@@ -143,7 +143,8 @@ def soak(sessions: int, data_dir: Path) -> dict:
         demo.stop()
     warm = samples[len(samples) // 10:]
     return {
-        "sessions": sessions, "sessions_completed": completed, "failures": failures[:10],
+        "sessions": sessions, "sessions_completed": completed,
+        "sessions_failed": len(failures), "first_failures": failures[:10],
         "submitted": local, "delivered_once": len({sid for sid, _ in rows}),
         "lost": max(0, local - len(rows)), "pending_after_drain": left,
         "duplicated": (len(rows) - len({sid for sid, _ in rows}))
