@@ -106,6 +106,24 @@ class Device:
         self._thread.start()
         self._submit_open()
 
+    @property
+    def worker_alive(self) -> bool:
+        """Whether the worker thread runs (False before `start` and after `stop`)."""
+        thread = self._thread
+        return thread is not None and thread.is_alive()
+
+    def restart_worker(self) -> bool:
+        """Replace a worker thread that died (something beyond what a command's failure
+        catches ended it) and reopen the device on the new one. Returns whether it
+        restarted one."""
+        thread = self._thread
+        if self._stopping or thread is None or thread.is_alive():
+            return False
+        log.error("device worker died; restarting it", extra={"device": self.name})
+        self._thread = None
+        self.start()
+        return True
+
     def stop(self, timeout: float = 5.0) -> None:
         self._stopping = True
         for timer in [self._recovery_timer, *self._polls]:
@@ -241,7 +259,12 @@ class Device:
                 return
             if command.done:  # canceled or timed out while queued
                 continue
-            self._execute(command)
+            try:
+                self._execute(command)
+            except BaseException:  # the worker ends (`restart_worker`); its command with it
+                command.complete(Completion.OUTCOME_UNKNOWN, error=OutcomeUnknown(
+                    f"{command.name} ended with the device's worker"))
+                raise
 
     def _execute(self, command: Command) -> None:
         internal = getattr(command, "internal", False)

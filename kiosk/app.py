@@ -35,6 +35,7 @@ from foundation.events import EventSink
 
 if TYPE_CHECKING:
     from devices.face.service import FaceService
+    from kiosk.housekeeping import NightlyHousekeeping
     from kiosk.journeys.services import CitizenBackends
     from kiosk.pickup import PickupService
     from offline_queue.service import QueueService
@@ -96,6 +97,8 @@ class KioskCore:
         #: ends without a clean stop, counted across starts (reported as `crashes`)
         self.unclean_ends = UncleanEnds(data_dir)
         self._control: object = None   # the control socket, while `kiosk run` serves it
+        #: the nightly housekeeping of the offline queue and logs (kiosk/housekeeping.py)
+        self.housekeeping: NightlyHousekeeping | None = None
         self._unsubscribe = devices.subscribe(self._on_device_event)
         self.service.subscribe(self._service_changed)
 
@@ -128,6 +131,7 @@ class KioskCore:
                 queue.worker.session_active = lambda: core.session_active()
                 queue.worker.report_extra = core.reported
                 queue.worker.command_handler = RemoteCommands(core, queue.worker).handle
+            core._build_housekeeping(queue)
         if core.event_sink is not None:
             from kiosk.audit_chain import ChainedSink
             core.event_sink = ChainedSink(core.event_sink, data_dir / "audit-chain.json")
@@ -264,6 +268,8 @@ class KioskCore:
             self.queue.start()
             self._follow_sync()
             self._watch_storage()
+        if self.housekeeping is not None:
+            self.housekeeping.start()
         if self.pickup is not None:
             pickup = self.pickup
 
@@ -271,6 +277,16 @@ class KioskCore:
                 if event.name == "statusChanged" and event.changes.get("availability") == "online":
                     pickup.reconcile()
             pickup.lockers.subscribe(reconcile_when_online)
+
+    def _build_housekeeping(self, queue: "QueueService") -> None:
+        from kiosk.housekeeping import NightlyHousekeeping
+        from kiosk.logging_setup import rotate_logs
+        worker = queue.worker
+        self.housekeeping = NightlyHousekeeping(
+            self.config.housekeeping, clock=self.clock, outbox=queue.outbox,
+            purge=worker.housekeeping if worker is not None
+            else queue.outbox.collect_orphan_blobs,
+            rotate_logs=rotate_logs, session_active=lambda: self.session_active())
 
     def wait_settled(self, timeout_s: float = 20.0) -> list[str]:
         """Wait (real time) until no device is still starting; returns those that still are.
@@ -340,6 +356,8 @@ class KioskCore:
             self._control.stop()
         self._stopped = True
         self._unsubscribe()
+        if self.housekeeping is not None:
+            self.housekeeping.stop()
         if self.pickup is not None:
             self.pickup.close()
         if self.queue is not None:

@@ -107,6 +107,21 @@ class MaintenanceSection(Section):
     max_lockout_s: float = Field(gt=0, le=7 * 86400)
 
 
+class WatchdogSection(Section):
+    """The systemd watchdog's view of the workers (kiosk/watchdog.py); defaults in
+    config/defaults.d/watchdog.toml."""
+    device_answer_s: float = Field(gt=0, le=3600)
+    sync_progress_s: float = Field(gt=0, le=86400)
+
+
+class HousekeepingSection(Section):
+    """Nightly housekeeping (kiosk/housekeeping.py); defaults in
+    config/defaults.d/housekeeping.toml."""
+    at: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    retry_s: float = Field(gt=0, le=3600)
+    vacuum_min_bytes: int = Field(ge=0)
+
+
 class DeviceEntry(BaseModel):
     """kind, backend and enabled here; the other keys are the backend's options."""
     model_config = ConfigDict(extra="allow", frozen=True, strict=True)
@@ -125,6 +140,8 @@ class KioskConfig(Section):
     lockers: LockersSection
     ui: UiSection
     maintenance: MaintenanceSection
+    watchdog: WatchdogSection
+    housekeeping: HousekeepingSection
     devices: dict[str, DeviceEntry]
     roles: dict[Literal["id_reader", "face_camera", "document_camera", "code_reader",
                         "receipt_printer", "locker_bank"], list[str]]

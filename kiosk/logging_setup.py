@@ -98,3 +98,15 @@ def configure_logging(log_dir: Path, *, level: str = "INFO", max_bytes: int = 5_
         root.addHandler(console)
     root.setLevel(level)
     return path
+
+
+def rotate_logs() -> int:
+    """Start a fresh log file now (nightly housekeeping: one night's records per file); the
+    oldest beyond `backups` is removed. Returns how many log files were rotated."""
+    rotated = 0
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, "_kiosk", False) and \
+                isinstance(handler, logging.handlers.RotatingFileHandler):
+            handler.doRollover()
+            rotated += 1
+    return rotated

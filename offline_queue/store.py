@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import shutil
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -415,6 +416,26 @@ class Outbox:
                 return self.blobs.collect(referenced)
         except (sqlite3.Error, OSError) as error:
             raise _storage_error("collect orphan blobs", error) from error
+
+    def vacuum(self, min_reclaim_bytes: int) -> int:
+        """Give the pages that purges freed back to the file system: only when at least
+        `min_reclaim_bytes` would come back and the disk holds the copy VACUUM writes (the
+        database's size again). Returns the bytes given back (0: not worth it, or no room)."""
+        with self._lock:
+            try:
+                page_size = self._db.execute("PRAGMA page_size").fetchone()[0]
+                pages = self._db.execute("PRAGMA page_count").fetchone()[0]
+                free_pages = self._db.execute("PRAGMA freelist_count").fetchone()[0]
+                reclaim, size = free_pages * page_size, pages * page_size
+                if reclaim < max(1, min_reclaim_bytes) or \
+                        shutil.disk_usage(self.directory).free < 2 * size:
+                    return 0
+                self._db.execute("VACUUM")
+                # in WAL mode the compacted pages sit in the log until a checkpoint
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except (sqlite3.Error, OSError) as error:
+                raise _storage_error("compact its database", error) from error
+        return reclaim
 
     # --- sync state (cursors, last success, reported state) ------------------------------
 

@@ -290,6 +290,8 @@ class SyncWorker:
         #: set after every cycle, with its outcome in `last_result`
         self.cycle_done = threading.Event()
         self.last_result: CycleResult | None = None
+        #: while a cycle runs: when it last moved on (started, or finished an item)
+        self._progress_at: float | None = None
 
     # --- the loop ------------------------------------------------------------------------
 
@@ -302,6 +304,17 @@ class SyncWorker:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
+
+    @property
+    def running(self) -> bool:
+        """Whether the worker's thread is alive (False before `start`)."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def stalled_s(self) -> float:
+        """How long the cycle in progress has gone without finishing an item (0 between
+        cycles): the watchdog's sign of a hung sync (kiosk/watchdog.py)."""
+        progress_at = self._progress_at
+        return 0.0 if progress_at is None else self._clock.monotonic() - progress_at
 
     def wake(self) -> None:
         """Run a cycle now (new item enqueued, network back, operator asked)."""
@@ -332,6 +345,7 @@ class SyncWorker:
 
     def _locked_cycle(self) -> CycleResult:
         with self._cycle_lock:
+            self._progress_at = self._clock.monotonic()
             try:
                 return self._cycle()
             except Exception as error:  # a bug must not end syncing: log it, retry later
@@ -341,6 +355,8 @@ class SyncWorker:
                                      paused=False)
                 return CycleResult(False, 0, 0, f"internal error: {error}",
                                    self.backoff_delay())
+            finally:
+                self._progress_at = None
 
     def _finish(self, result: CycleResult) -> None:
         self.last_result = result
@@ -356,6 +372,7 @@ class SyncWorker:
             in_a_row = 0
             for item, deliver in self._deliveries(
                     list(self.outbox.iter_items(PENDING, self.identity.kiosk_id))):
+                self._progress_at = self._clock.monotonic()
                 try:
                     if deliver():
                         delivered += 1

@@ -16,6 +16,8 @@ PACKAGES=(
   xvfb
   fonts-noto-cjk espeak-ng speech-dispatcher speech-dispatcher-espeak-ng
   postgresql chromium chromium-driver socat gcc strace
+  # running unattended (deploy/): the kiosk compositor and time sync, checked by the tests
+  cage chrony
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

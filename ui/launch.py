@@ -36,10 +36,13 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
     queue, face child) and the journeys load after the first frame. `start_core` returns
     None when the kiosk cannot run (it has said why): the application then ends, code 1."""
     from ui.app import ShellApp, application
+    from kiosk.watchdog import Watchdog
     from ui.hang_guard import HangGuard
+    from ui.watchdog_timer import WatchdogTimer
     app = application(sys.argv[:1])
     shell = ShellApp(config, orientation=orientation, core_pending=True)
     started: list[Any] = []
+    supervised: list[Any] = []  # the systemd watchdog, once the core runs
 
     def load_the_rest() -> None:
         try:
@@ -54,6 +57,9 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
         started.append(core)
         core.on_restart(restart_for_the_service_manager(app))
         shell.attach_core(core)
+        watchdog = WatchdogTimer(Watchdog.for_core(core), parent=app)
+        watchdog.start()
+        supervised.append(watchdog)
 
     shell.after_first_frame(load_the_rest)
     shell.show(windowed=windowed)
@@ -64,6 +70,8 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
         return app.exec()
     finally:
         guard.stop()
+        for watchdog in supervised:
+            watchdog.stop()
         shell.close()
         for core in started:
             core.stop()

@@ -36,14 +36,14 @@ class LiveDistrict:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "LiveDistrict":
+    def start(self, port: int = 0) -> "LiveDistrict":
         from district_server.app import create_app
         self.app = create_app(self.settings)
         # IPPROTO_TCP named, or asyncio does not set TCP_NODELAY on accepted connections and
         # every response waits ~40 ms for the client's delayed ACK
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", port))
         sock.listen(128)
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(self.app, log_level="warning", access_log=False,
@@ -65,8 +65,10 @@ class LiveDistrict:
             self.app.state.ctx.db.dispose()
 
     def restart(self) -> None:
+        """Stop and start again on the same port (kiosks and proxies keep their address)."""
+        port = self.port
         self.stop()
-        self.start()
+        self.start(port)
 
     def __enter__(self) -> "LiveDistrict":
         return self.start()

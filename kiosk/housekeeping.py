@@ -1,0 +1,93 @@
+"""Nightly housekeeping: what keeps a kiosk's disk and logs bounded over months.
+
+Once a night at `[housekeeping] at` (kiosk local time): delivered items past their retention
+that the district's latest backup holds are purged and blobs no item references removed (the
+sync worker's own housekeeping, `SyncWorker.housekeeping`), the queue's database is compacted
+when enough would come back and the disk has room (`Outbox.vacuum`), and a fresh log file is
+started. Never while a citizen is at the kiosk: it looks again every `retry_s` until the
+session has ended. Timers run on the kiosk clock, so tests drive it with a `TestClock`.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Callable
+
+from foundation.clock import Clock, TimerHandle
+from kiosk.config import HousekeepingSection
+
+if TYPE_CHECKING:
+    from offline_queue.store import Outbox
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class HousekeepingDone:
+    delivered_purged: int
+    bytes_given_back: int
+    logs_rotated: int
+
+
+class NightlyHousekeeping:
+    def __init__(self, settings: HousekeepingSection, *, clock: Clock, outbox: Outbox,
+                 purge: Callable[[], object], rotate_logs: Callable[[], int],
+                 session_active: Callable[[], bool], zone: tzinfo | None = None) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.outbox = outbox
+        self.purge = purge
+        self.rotate_logs = rotate_logs
+        self.session_active = session_active
+        #: the kiosk's local time zone (None: the system's)
+        self.zone = zone
+        #: every night's outcome, newest last (kept for `kiosk doctor` and the tests)
+        self.done: list[HousekeepingDone] = []
+        self._timer: TimerHandle | None = None
+        self._stopped = False
+
+    def start(self) -> None:
+        self._schedule(self.seconds_until_next())
+
+    def stop(self) -> None:
+        self._stopped = True
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def seconds_until_next(self) -> float:
+        """From now to the next `at`, kiosk local time (tomorrow's if it has passed)."""
+        now = self.clock.now().astimezone(self.zone)
+        hours, minutes = (int(part) for part in self.settings.at.split(":"))
+        due = datetime.combine(now.date(), time(hours, minutes), tzinfo=now.tzinfo)
+        if due <= now:
+            due += timedelta(days=1)
+        return (due - now).total_seconds()
+
+    def _schedule(self, delay: float) -> None:
+        if not self._stopped:
+            self._timer = self.clock.call_later(delay, self._due)
+
+    def _due(self) -> None:
+        if self.session_active():
+            log.info("housekeeping waits: a citizen is at the kiosk")
+            self._schedule(self.settings.retry_s)
+            return
+        try:
+            self.run()
+        except Exception:  # a full disk or a damaged database: try again the next night
+            log.exception("nightly housekeeping failed")
+        self._schedule(self.seconds_until_next())
+
+    def run(self) -> HousekeepingDone:
+        delivered_before = self.outbox.counts().delivered
+        self.purge()
+        done = HousekeepingDone(
+            delivered_purged=delivered_before - self.outbox.counts().delivered,
+            bytes_given_back=self.outbox.vacuum(self.settings.vacuum_min_bytes),
+            logs_rotated=self.rotate_logs())
+        log.info("nightly housekeeping done", extra={"delivered_purged": done.delivered_purged,
+                                                      "bytes_given_back": done.bytes_given_back,
+                                                      "logs_rotated": done.logs_rotated})
+        self.done.append(done)
+        return done

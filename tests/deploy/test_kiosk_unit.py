@@ -1,0 +1,60 @@
+"""The kiosk's systemd unit: systemd accepts it, and it asks for what running unattended needs."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+from tests.conftest import require_service
+
+ROOT = Path(__file__).resolve().parents[2]
+UNIT = ROOT / "deploy" / "systemd" / "kiosk.service"
+
+
+def directives(unit: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for line in unit.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", "[")):
+            key, _, value = line.partition("=")
+            found[key].append(value)
+    return found
+
+
+def test_systemd_analyze_verify_accepts_the_unit(tmp_path):
+    analyze = shutil.which("systemd-analyze")
+    require_service("systemd-analyze", analyze is not None, "apt-get install systemd")
+    require_service("cage", shutil.which("cage") is not None,
+                    "scripts/install-debian-deps.sh installs it (the unit's ExecStart)")
+    copy = tmp_path / UNIT.name  # verify loads the file by itself, not the system's units
+    shutil.copy(UNIT, copy)
+    result = subprocess.run([analyze, "verify", str(copy)], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and "kiosk.service" not in result.stderr, result.stderr
+
+
+def test_the_unit_restarts_a_kiosk_that_stops_answering():
+    unit = directives(UNIT)
+    assert unit["Type"] == ["notify"]
+    assert unit["NotifyAccess"] == ["all"]  # the application is cage's child
+    assert int(unit["WatchdogSec"][0]) > 0
+    assert unit["Restart"] == ["always"]
+    assert unit["StartLimitIntervalSec"] == ["0"]
+
+
+def test_the_kiosk_runs_locked_down_as_its_own_user_in_cage_without_vt_switching():
+    unit = directives(UNIT)
+    assert unit["User"] == ["kiosk"]
+    command = unit["ExecStart"][0].split()
+    assert command[0] == "/usr/bin/cage" and "-s" not in command[:command.index("--")]
+    assert command[-1] == "run"
+    for setting in ("NoNewPrivileges", "ProtectHome", "PrivateTmp", "ProtectKernelModules",
+                    "RestrictNamespaces"):
+        assert unit[setting] == ["yes"], setting
+    assert unit["ProtectSystem"] == ["strict"]
+    assert unit["DevicePolicy"] == ["closed"]
+    allowed = {entry.split()[0] for entry in unit["DeviceAllow"]}
+    # the screen, touch, cameras, serial scanners and locker boards
+    assert {"char-drm", "char-input", "char-video4linux", "char-ttyUSB",
+            "char-ttyACM"} <= allowed
