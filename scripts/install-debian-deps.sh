@@ -17,7 +17,7 @@ PACKAGES=(
   fonts-noto-cjk espeak-ng speech-dispatcher speech-dispatcher-espeak-ng
   postgresql chromium chromium-driver socat gcc strace
   # running unattended (deploy/): the kiosk compositor and time sync, checked by the tests
-  cage chrony
+  cage chrony systemd
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
