@@ -43,16 +43,23 @@ def test_catalogue_bytes_match_the_signed_hash(kiosk):
     assert kiosk.request("GET", "/v1/catalogue/1999.1").status_code == 404
 
 
-def test_a_parcel_in_the_locker_moves_the_desired_state_on(kiosk, ctx):
-    fill = v1.FEATURE_LOCKER_FILL
-    first = desired(kiosk, features=fill)
+def parcel_for_a_new_case(kiosk, ctx, parcel_id: str, size: str) -> str:
+    """The kiosk submits an application; its result is assigned to the kiosk's lockers by
+    size (pickup code 483920). Returns the case number."""
     photo = kiosk.upload_blob(kiosk.encrypt_blob(b"photo"))
     number = kiosk.put(kiosk.envelope("submission", application(photo_blob=photo),
                                       blobs=[photo])).json()["receipt"]["case_number"]
     with ctx.db.transaction() as session:
-        assign_parcel(session, parcel_id="P0001", kiosk_id=kiosk.kiosk_id, locker="lockers",
-                      size="L", case_number=number, code="483920", items=["居住证"],
+        assign_parcel(session, parcel_id=parcel_id, kiosk_id=kiosk.kiosk_id, locker="lockers",
+                      size=size, case_number=number, code="483920", items=["居住证"],
                       now=ctx.now())
+    return number
+
+
+def test_a_parcel_in_the_locker_moves_the_desired_state_on(kiosk, ctx):
+    fill = v1.FEATURE_LOCKER_FILL
+    first = desired(kiosk, features=fill)
+    number = parcel_for_a_new_case(kiosk, ctx, "P0001", "L")
     changed = desired(kiosk, first.headers["ETag"], features=fill)
     assert changed.status_code == 200
     state = v1.SignedDesiredState.model_validate_json(changed.content).state
@@ -85,13 +92,7 @@ def test_a_parcel_in_the_locker_moves_the_desired_state_on(kiosk, ctx):
 
 
 def test_another_kiosk_cannot_fill_or_collect_a_parcel(kiosk, ctx, client):
-    photo = kiosk.upload_blob(kiosk.encrypt_blob(b"photo"))
-    number = kiosk.put(kiosk.envelope("submission", application(photo_blob=photo),
-                                      blobs=[photo])).json()["receipt"]["case_number"]
-    with ctx.db.transaction() as session:
-        assign_parcel(session, parcel_id="P0002", kiosk_id=kiosk.kiosk_id, locker="lockers",
-                      size="M", case_number=number, code="483920", items=["居住证"],
-                      now=ctx.now())
+    parcel_for_a_new_case(kiosk, ctx, "P0002", "M")
     other = enrolled_kiosk(ctx, client, "kiosk-other-1")
     assert v1.SignedDesiredState.model_validate_json(desired(
         other, features=v1.FEATURE_LOCKER_FILL).content).state.locker_assignments == []
