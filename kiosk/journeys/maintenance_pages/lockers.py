@@ -16,9 +16,9 @@ from kiosk.journeys.base import Journey, JourneyState
 from kiosk.journeys.ports import JourneyServices, LockerWall, ParcelForStaff
 
 #: the pickup service's refusal codes -> the page's problem
-PROBLEMS = {"doorNotOpened": "door_did_not_open", "doorLeftOpen": "door_left_open",
-            "noFreeCompartment": "no_free_compartment", "noParcel": "no_such_parcel",
-            "wrongParcelState": "no_such_parcel"}
+PROBLEMS = {"doorNotOpened": "compartment_did_not_open",
+            "doorLeftOpen": "compartment_left_open", "noFreeCompartment": "no_free_compartment",
+            "noParcel": "no_such_parcel", "wrongParcelState": "no_such_parcel"}
 
 
 class LockersState(JourneyState):
@@ -53,7 +53,7 @@ class LockersPage(Journey[LockersState]):
     def initial_state(self) -> LockersState:
         desk = self.services.pickup
         if desk is None or not desk.available()[0]:
-            self.problem = "lockers_down"
+            self.problem = "lockers_unavailable"
             return S.UNAVAILABLE
         return S.LIST
 
@@ -143,7 +143,7 @@ class LockersPage(Journey[LockersState]):
         if self.current is not None and self.current.compartment and \
                 self.current.compartment not in self.avoid:
             self.avoid.append(self.current.compartment)
-        self._go(S.PROBLEM, PROBLEMS.get(getattr(error, "code", ""), "door_did_not_open"))
+        self._go(S.PROBLEM, PROBLEMS.get(getattr(error, "code", ""), "compartment_did_not_open"))
 
     def _walk_away(self) -> None:
         if self.state is S.DOOR_OPEN and self.current is not None and self.purpose == "fill":

@@ -49,7 +49,7 @@ def test_a_jammed_door_says_so_and_offers_another_compartment(page, service):
     assert page.state is S.DOOR_OPEN
     service.lockers.clock.advance(service.lockers.settings.jam_timeout_s)
     poll(service)                               # past the jam timeout: jammed
-    assert (page.state, page.problem) == (S.PROBLEM, "door_did_not_open")
+    assert (page.state, page.problem) == (S.PROBLEM, "compartment_did_not_open")
     page.another_compartment()
     assert page.state is S.DOOR_OPEN and page.current.compartment == "2"
     shut(service, 2)
@@ -60,7 +60,7 @@ def test_a_jammed_door_says_so_and_offers_another_compartment(page, service):
 def test_a_door_left_open_is_given_up_and_never_stored(page, service):
     page.fill("P4")
     page.give_up()
-    assert (page.state, page.problem) == (S.PROBLEM, "door_left_open")
+    assert (page.state, page.problem) == (S.PROBLEM, "compartment_left_open")
     page.another_compartment()
     assert page.current.compartment == "2"
     shut(service, 1)                            # the first door shut late: nothing recorded
