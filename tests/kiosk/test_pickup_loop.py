@@ -74,27 +74,49 @@ def core(make_core):
     return core
 
 
+def screens(core):
+    """The journeys' services as the screens get them (results delivered at once)."""
+    from kiosk.journeys.ports import run_inline, run_now
+    from kiosk.journeys.services import build_services
+    return build_services(core, post=run_now, background=run_inline)
+
+
 def test_district_assigns_staff_fill_the_citizen_collects_the_district_sees_it(district,
                                                                                 core):
+    from kiosk.journeys.maintenance_pages.lockers import LockersPage, LockersState
+    from kiosk.journeys.pickup import PickupJourney, PickupState
     clerk = add_staff(district, "clerk-01")
     parcel = assign(district, clerk, "HALL-0001", core.config.kiosk.id)
     assert on_district(district, clerk, parcel["parcel_id"])["state"] == "assigned"
-    sync(core, pull=True)
-    assert [p.parcel_id for p in core.pickup.to_fill()] == [parcel["parcel_id"]]
+    sync(core, pull=True)              # the assignment and the hall's staff list arrive
 
-    opened = core.pickup.deposit(parcel["parcel_id"], "clerk-01")
-    stored = core.pickup.when_closed(parcel["parcel_id"])
-    close_door(core, opened.number)
-    assert stored.result(10).state is ParcelState.STORED
+    # hall staff fill a compartment in maintenance mode
+    assert core.maintenance.ask(session_active=False)
+    assert core.maintenance.sign_in("clerk-01", PASSWORD).role == "hall_staff"
+    page = LockersPage(screens(core), role="hall_staff", staff_id="clerk-01")
+    assert [p.case_number for p in page.to_fill()] == ["HALL-0001"]
+    page.fill(parcel["parcel_id"])
+    assert page.state is LockersState.DOOR_OPEN
+    compartment = int(page.current.compartment)
+    sync(core)                         # not stored before its door is seen closing:
+    assert on_district(district, clerk, parcel["parcel_id"])["state"] == "assigned"
+    close_door(core, compartment)
+    assert page.state is LockersState.DONE
+    page.finish()
+    core.maintenance.leave()
     sync(core)
     shown = on_district(district, clerk, parcel["parcel_id"])
-    assert (shown["state"], shown["compartment"]) == ("stored", opened.number)
+    assert (shown["state"], shown["compartment"]) == ("stored", compartment)
 
-    collected = core.pickup.open_with_code("HALL-0001", parcel["pickup_code"])
-    assert collected.number == opened.number
-    done = core.pickup.when_closed(parcel["parcel_id"])
-    close_door(core, opened.number)
-    assert done.result(10).state is ParcelState.COLLECTED
+    # the citizen collects it with the code from the attract screen's pickup tile
+    pickup = PickupJourney(screens(core))
+    pickup.choose_code()
+    pickup.enter_code("hall-0001", parcel["pickup_code"])
+    assert pickup.state is PickupState.DOOR_OPEN
+    assert [p.compartment for p in pickup.open_parcels] == [str(compartment)]
+    close_door(core, compartment)
+    assert pickup.state is PickupState.DONE
+    assert core.pickup.store.all()[parcel["parcel_id"]].state is ParcelState.COLLECTED
     sync(core)
     assert on_district(district, clerk, parcel["parcel_id"])["state"] == "collected"
 
