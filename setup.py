@@ -13,7 +13,7 @@ ROOT = Path(__file__).parent
 PACKAGE_DATA = {  # kiosk.spec reads it too (the bundle's data files)
     "config": ["*.toml", "*.yaml", "*.json", "defaults.d/*.toml", "scenarios/*.yaml",
                "profiles/**/*", "catalogue/**/*", "demo/*"],
-    "ui": ["qml/**/*", "journeys/**/*.qml", "i18n/*.ts", "i18n/*.qm", "assets/**/*"],
+    "ui": ["qml/**/*", "journeys/**/*.qml", "journeys/**/*.svg", "i18n/*.ts", "i18n/*.qm", "assets/**/*"],
     "district_server": ["alembic.ini", "alembic/**/*.py", "**/templates/**/*", "**/static/**/*"],
     "devices": ["**/*.json", "**/*.c", "**/*.h", "**/profiles/**/*"],
 }
@@ -59,6 +59,7 @@ setup(
         "SQLAlchemy>=2.0",
         "alembic>=1.13",
         "httpx>=0.27",
+        "pypdf>=5",  # page count of a PDF a citizen uploads on the follow-up page
     ],
     extras_require={
         "server": ["psycopg[binary]>=3.1"],

@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict
 from devices.commands import CancelToken, Command, CommandResult
 from devices.model import (RECOVERABLE, Availability, CommandTimeout, Completion, DeviceError,
                            DeviceEvent, DeviceIdentity, DeviceNotReady, DeviceOffline,
-                           DeviceStatus, ErrorClass, NoDevice, OutcomeUnknown, Severity,
-                           StatusChanged, status_delta)
+                           DeviceStatus, ErrorClass, NO_ERROR, NoDevice, OutcomeUnknown,
+                           Severity, StatusChanged, status_delta)
 from foundation.clock import Clock, SystemClock, TimerHandle
 
 log = logging.getLogger(__name__)
@@ -142,17 +142,22 @@ class Device:
     def _after_open(self) -> None:
         """Hook run on the worker after a successful open (start polling, read units...)."""
 
+    def _status_after_open(self) -> dict[str, Any]:
+        """The status fields once open (a backend reports a consumable already out here)."""
+        return {"availability": Availability.ONLINE, "severity": Severity.OK, "reason": "",
+                **NO_ERROR}
+
     def _submit_open(self) -> Command:
         def reopen(token: CancelToken) -> None:
-            self._set_status(availability=Availability.STARTING, severity=Severity.OK, reason="")
+            self._set_status(availability=Availability.STARTING, severity=Severity.OK, reason="",
+                             **NO_ERROR)
             try:
                 self._close()
             except Exception:
                 log.debug("close before reopen failed", extra={"device": self.name})
             identity = self._open()
             self._next_recovery = self.recovery_interval
-            self._set_status(availability=Availability.ONLINE, severity=Severity.OK,
-                             identity=identity, reason="")
+            self._set_status(identity=identity, **self._status_after_open())
             self._after_open()
         return self.submit("open", reopen, timeout=None, internal=True)
 
@@ -177,7 +182,8 @@ class Device:
         return self._submit_open()
 
     def every(self, interval: float, name: str, fn: Callable[[CancelToken], Any]) -> None:
-        """Run `fn` on the worker every `interval` clock-seconds while the device is usable.
+        """Run `fn` on the worker every `interval` clock-seconds while the device answers
+        (usable, or waiting for a consumable: the poll sees the refill).
 
         One chain per name: calling it again (from `_after_open` after a reopen) is a no-op,
         and a tick is skipped while the previous run of the same poll is still queued."""
@@ -189,7 +195,7 @@ class Device:
         def tick() -> None:
             if self._stopping:
                 return
-            if self.status.usable and not (last and not last[0].done):
+            if self.status.answers and not (last and not last[0].done):
                 last[:] = [self.submit(name, fn, timeout=None, internal=True)]
             self._polls.append(self.clock.call_later(interval, tick))
         self._polls.append(self.clock.call_later(interval, tick))
@@ -262,22 +268,28 @@ class Device:
                 command.complete(Completion.OUTCOME_UNKNOWN, value, OutcomeUnknown(
                     f"{command.name} was asked to stop while changing state"))
             command.complete(Completion.SUCCESS, value)
+            if not internal:  # counted per device by the kiosk (prints, card reads...)
+                self.emit("completed", command=command.name)
         finally:
             self._current = None
 
     def _on_error(self, command: Command, error: DeviceError) -> None:
         if isinstance(error, NoDevice):
             self._set_status(availability=Availability.NO_DEVICE, severity=Severity.ERROR,
-                             reason=error.message)
+                             reason=error.message, **error.status_fields())
             self._schedule_recovery()
         elif isinstance(error, DeviceOffline):
             self._set_status(availability=Availability.OFFLINE, severity=Severity.ERROR,
-                             reason=error.message)
+                             reason=error.message, **error.status_fields())
             self._schedule_recovery()
+        elif error.error_class is ErrorClass.CONSUMABLE:
+            # not a fault: reopening cannot fit a roll; the status poll sees the refill
+            self._set_status(availability=Availability.USER_ERROR, severity=Severity.ERROR,
+                             reason=error.message, **error.status_fields())
         elif error.error_class is ErrorClass.HARDWARE and not isinstance(
                 error, (CommandTimeout, OutcomeUnknown)):
             self._set_status(availability=Availability.HARDWARE_ERROR, severity=Severity.ERROR,
-                             reason=error.message)
+                             reason=error.message, **error.status_fields())
             self._schedule_recovery()
         if command.changes_state and isinstance(error, (NoDevice, DeviceOffline)):
             # the device vanished while changing state: whether it acted is unknown

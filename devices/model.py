@@ -18,6 +18,8 @@ class Availability(StrEnum):
     OFFLINE = "offline"
     NO_DEVICE = "noDevice"
     HARDWARE_ERROR = "hardwareError"
+    #: a person must act before it serves again: a consumable is out (paper, ribbon) or a
+    #: bin is full; the device still answers, so it is watched, never reopened
     USER_ERROR = "userError"
 
 
@@ -38,6 +40,8 @@ class ErrorClass(StrEnum):
     SOFTWARE = "software"
     USER = "user"
     FRAUD = "fraud"
+    #: paper near end or out, ribbon out, card bin full: hall staff replenish, no fault
+    CONSUMABLE = "consumable"
 
 
 class RequiredAction(StrEnum):
@@ -45,6 +49,7 @@ class RequiredAction(StrEnum):
     CLEAR = "clear"                  # hall staff (paper, jam, take the card)
     MAINTENANCE = "maintenance"      # technician
     CONFIGURATION = "configuration"  # site configuration is wrong
+    REPLENISH = "replenish"          # hall staff (fit a roll or ribbon, empty the bin)
     NONE = "none"                    # the citizen can simply try again
 
 
@@ -90,10 +95,20 @@ class DeviceStatus:
     identity: DeviceIdentity = field(default_factory=DeviceIdentity)
     reason: str = ""
     last_change: datetime | None = None
+    #: the current error (empty when none): its code, its class and the action that fixes
+    #: it, which maintenance pages turn into a guided fix
+    error_code: str = ""
+    error_class: ErrorClass | None = None
+    action: RequiredAction | None = None
 
     @property
     def usable(self) -> bool:
         return self.availability in USABLE
+
+    @property
+    def answers(self) -> bool:
+        """Whether the device talks to us: usable, or only waiting for a consumable."""
+        return self.usable or self.error_class is ErrorClass.CONSUMABLE
 
     def with_changes(self, **changes: Any) -> "DeviceStatus":
         return replace(self, **changes)
@@ -106,6 +121,9 @@ class DeviceStatus:
             "identity": self.identity.__dict__.copy(),
             "reason": self.reason,
             "last_change": self.last_change.isoformat() if self.last_change else None,
+            "error_code": self.error_code,
+            "error_class": str(self.error_class or ""),
+            "action": str(self.action or ""),
         }
 
 
@@ -129,6 +147,11 @@ class DeviceError(Exception):
             self.error_class = error_class
         if action is not None:
             self.action = action
+
+    def status_fields(self) -> dict[str, Any]:
+        """The `DeviceStatus` fields naming this error."""
+        return {"error_code": self.code, "error_class": self.error_class,
+                "action": self.action}
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message, "completion": str(self.completion),
@@ -177,6 +200,16 @@ class OutcomeUnknown(DeviceError):
     """A state-changing command was cut off; reconcile, never retry blindly."""
     completion = Completion.OUTCOME_UNKNOWN
     action = RequiredAction.CLEAR
+
+
+class ConsumableOut(DeviceNotReady):
+    """Paper, ribbon or another consumable is out, or a bin is full: staff replenish it."""
+    error_class = ErrorClass.CONSUMABLE
+    action = RequiredAction.REPLENISH
+
+
+#: `DeviceStatus` fields of a device without a current error.
+NO_ERROR: Mapping[str, Any] = {"error_code": "", "error_class": None, "action": None}
 
 
 class CommandTimeout(DeviceError):

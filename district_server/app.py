@@ -15,6 +15,7 @@ from district_server import errors
 from district_server.blobs import service as blobs_service
 from district_server.blobs.routes import router as blobs_router
 from district_server.blobs.store import BlobStore
+from district_server.cases import reminders
 from district_server.catalogue import service as catalogue_service
 from district_server.catalogue.routes import router as catalogue_router
 from district_server.citizens.providers import make_provider
@@ -107,7 +108,8 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
 
 class AlertSweeper:
     """Once a heartbeat, in every worker: raises and clears the alerts time decides (a silent
-    kiosk), enqueues their notices to the people on call and sends what is due. All of it is
+    kiosk), enqueues their notices to the people on call and the citizens' reminders of what
+    they promised (cases/reminders.py), and sends what is due. All of it is
     idempotent or claimed, so workers racing each other agree."""
 
     def __init__(self, ctx: ServerContext,
@@ -140,6 +142,7 @@ class AlertSweeper:
         with self._ctx.db.transaction() as session:
             alerts.sweep(session, thresholds=thresholds, now=self._ctx.now())
             notices.notify_alerts(session, now=self._ctx.now())
+            reminders.enqueue_due(session, self._ctx, now=self._ctx.now())
         return notices.deliver_due(self._ctx.db, self._senders, now=self._ctx.now,
                                    worker=self._worker,
                                    retry_base_s=thresholds.notice_retry_base_s,

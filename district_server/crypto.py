@@ -119,6 +119,11 @@ class DistrictKeyring:
         except (InvalidTag, ValueError) as error:
             raise DecryptionFailed("payload does not decrypt with the district key") from error
 
+    def encrypt_blob(self, plaintext: bytes) -> bytes:
+        """Seal bytes received in the clear (a citizen's upload) as a kiosk seals a scan."""
+        return SUITE.encrypt(plaintext, self.payload_keys[self.current_payload_key_id]
+                             .public_key(), info=v1.HPKE_BLOB_INFO)
+
     def decrypt_blob(self, data: bytes) -> bytes:
         for key in self.payload_keys.values():
             try:

@@ -1,7 +1,7 @@
 """Retention of personal information (PIPL art. 19: no longer than the purpose needs): once
 a case has been finished for `application_retention_days`, its decrypted application, the
-encrypted payload kept with its submission and the scanned materials (blobs) it listed are
-deleted. What remains is what the case's history needs without the person: its number,
+encrypted payload kept with its submission and the scanned materials (blobs) it listed or
+that were uploaded on its follow-up page are deleted. What remains is what the case's history needs without the person: its number,
 service, states and dates, the holder HMAC, the receipt."""
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from district_server.audit import service as audit
 from district_server.blobs.models import Blob, BlobOwner
 from district_server.blobs.store import BlobStore
+from district_server.cases import followup
 from district_server.cases.models import Case
 from district_server.submissions.models import Submission
 
@@ -47,6 +48,8 @@ def purge(session: Session, store: BlobStore, *, now: datetime, retention_days: 
             hashes.update(envelope.get("blobs", []))
             envelope["payload"] = None
             submission.envelope = json.dumps(envelope)
+        hashes.update(entry["blob"] for entry in followup.history(session, case)
+                      if entry["action"] == followup.SUPPLIED)     # uploaded from a phone
     still_needed = {h for h in hashes if _referenced_by_a_kept_case(session, h)}
     gone = sorted(hashes - still_needed)
     if gone:

@@ -37,6 +37,12 @@ class AlertThresholds(BaseModel):
     notice_retry_cap_s: float = Field(default=3600.0, gt=0)
 
 
+class HallSettings(v1.Hall):
+    """A hall of the district; where it is places its neighbours (nearest first)."""
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -54,6 +60,8 @@ class Settings(BaseModel):
     kiosk_config: dict[str, Any] = Field(default_factory=dict)
     default_cohort: str = "default"
     default_hall_code: str = "FT-CENTRE"
+    #: The district's halls: each kiosk's out-of-service screen lists the nearest others
+    halls: list[HallSettings] = Field(default_factory=list)
     min_app_version: str = "0.1.0"
     signature_window_s: int = Field(default=v1.SIGNATURE_WINDOW_S, ge=1)
     assertion_max_age_s: int = Field(default=v1.CITIZEN_ASSERTION_MAX_AGE_S, ge=1)
@@ -79,6 +87,11 @@ class Settings(BaseModel):
     login_attempts_per_client: RateLimit = (20, 300)
     booking_code_attempts_per_kiosk: RateLimit = (10, 60)
     booking_code_attempts_per_code: RateLimit = (5, 600)
+    #: The 掌上办 follow-up page (receipt QR): requests per client address (a wrong secret
+    #: counts too), and what one upload of an owed material may be.
+    followup_requests_per_client: RateLimit = (60, 300)
+    followup_upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    followup_upload_max_pages: int = Field(default=20, ge=1)
     #: Days a finished case keeps its decrypted application and scanned materials before
     #: `district-server purge` deletes them (personal information kept no longer than needed).
     application_retention_days: int = Field(default=180, ge=1)

@@ -25,6 +25,7 @@ from kiosk.service_state import STORAGE, ServiceSnapshot, ServiceState
 from foundation.clock import Clock, SystemClock
 from kiosk.config import KioskConfig, LoadedConfig
 from kiosk.desired_config import apply_pushed
+from kiosk.device_counters import DeviceCounters
 from kiosk.maintenance import Maintenance
 from kiosk.staff_access import StaffAccess
 from foundation.events import EventSink
@@ -66,6 +67,9 @@ class KioskCore:
         self.data_dir = data_dir
         self.devices = devices
         self.clock = clock
+        #: every device's durable counters and recent status history
+        self.counters = DeviceCounters.in_dir(data_dir, clock)
+        self.counters.listen(devices.subscribe)
         self.event_sink = event_sink
         self.queue: QueueService | None = None
         self.face: FaceService | None = None
@@ -215,9 +219,11 @@ class KioskCore:
         return citizen_backends(self)
 
     def session_ended(self) -> None:
-        """Called by the UI when a citizen session ends: a quiet moment to apply new state."""
+        """Called by the UI when a citizen's visit ends: the sync worker's next cycle, run
+        now, applies a staged desired state (its files are written on that thread, not the
+        caller's)."""
         if self.queue is not None:
-            self.queue.desired.apply_staged(self.session_active)
+            self.queue.worker.wake()
 
     # --- lifecycle -------------------------------------------------------------
 

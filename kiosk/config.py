@@ -16,6 +16,7 @@ from foundation.config_files import DEFAULTS_FILE, ConfigError, default_files, e
     origin_of, read_toml
 from devices.face.settings import FaceSettings
 from devices.registry import BackendUnavailable, DeviceSpec, backend_class, kind_backends
+from wire.v1 import Hall
 
 
 class Section(BaseModel):
@@ -34,6 +35,8 @@ class KioskSection(Section):
     elder_mode: bool
     voice_guidance: bool
     journeys: list[Literal["apply", "query", "pickup", "ticket", "guide", "rate"]]
+    #: other halls, nearest first, for the out-of-service screen (the district pushes them)
+    alternatives: list[Hall] = Field(max_length=10)
 
 
 class SessionSection(Section):
@@ -50,6 +53,8 @@ class LoggingSection(Section):
 
 class ServerSection(Section):
     url: str = Field(pattern=r"^$|^https?://")
+    #: the district's address as citizens' phones reach it (the receipt QR's 掌上办 page)
+    public_url: str = Field(pattern=r"^$|^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s?#]*)?$")
     pinned_cert_sha256: str = Field(pattern=r"^$|^[0-9a-fA-F]{64}$")
     timeout_s: float = Field(gt=0, le=300)
 

@@ -62,6 +62,14 @@ class JsonLineFormatter(logging.Formatter):
 JsonLineFormatter.converter = __import__("time").gmtime  # type: ignore[assignment]
 
 
+def current_log_file() -> Path | None:
+    """The file the kiosk logs to now (None before `configure_logging`)."""
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, "_kiosk", False) and isinstance(handler, logging.FileHandler):
+            return Path(handler.baseFilename)
+    return None
+
+
 def configure_logging(log_dir: Path, *, level: str = "INFO", max_bytes: int = 5_000_000,
                       backups: int = 5, also_stderr: bool = False) -> Path:
     """Send every log record to `<log_dir>/kiosk.log` as JSON lines, rotated by size."""

@@ -56,6 +56,30 @@ class NetworkSwitch:
 
 
 #: the demo hall's staff (README: staff mode): id -> (role, password)
+def _demo_hall(code: str, name: tuple[str, str], address: tuple[str, str], phone: str,
+               latitude: float, longitude: float) -> dict:
+    return {"code": code, "name": {"zh": name[0], "en": name[1]},
+            "address": {"zh": address[0], "en": address[1]},
+            "hours": {"zh": "周一至周五 9:00-12:00，14:00-18:00；周六上午", "en":
+                      "Mon-Fri 9:00-12:00 and 14:00-18:00; Saturday mornings"},
+            "phone": phone, "latitude": latitude, "longitude": longitude}
+
+
+#: the district's halls in the demo (illustrative): the out-of-service screen lists the others
+DEMO_HALLS = [
+    _demo_hall("FT-CENTRE", ("福田区政务服务中心", "Futian Government Service Centre"),
+               ("福中三路市民中心B区", "Block B, Civic Centre, Fuzhong 3rd Rd"), "0755-12345",
+               22.543, 114.059),
+    _demo_hall("FT-XMH", ("香蜜湖街道便民服务中心", "Xiangmihu Community Service Centre"),
+               ("香梅路香蜜湖街道办一楼", "Ground floor, Xiangmihu Sub-district Office, Xiangmei Rd"),
+               "0755-12346", 22.548, 114.028),
+    _demo_hall("FT-HQB", ("华强北街道便民服务中心", "Huaqiangbei Community Service Centre"),
+               ("华强北路华强北街道办一楼", "Ground floor, Huaqiangbei Sub-district Office"),
+               "0755-12347", 22.545, 114.088),
+    _demo_hall("FT-ML", ("梅林街道便民服务中心", "Meilin Community Service Centre"),
+               ("梅林路梅林街道办一楼", "Ground floor, Meilin Sub-district Office, Meilin Rd"),
+               "0755-12348", 22.570, 114.045),
+]
 DEMO_STAFF = {"demo-tech": ("technician", "demo-technician"),
               "demo-clerk": ("clerk", "demo-hall-staff")}
 #: the demo's parcel for the locker loop (README: staff mode): case number, pickup code,
@@ -83,7 +107,7 @@ class EmbeddedServer:
         from district_server.app import build_context
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        settings = Settings(data_dir=self.data_dir)
+        settings = Settings(data_dir=self.data_dir, halls=DEMO_HALLS)
         self._context = build_context(settings)
         self._add_demo_staff()
         self.switch = NetworkSwitch(create_app(settings, context=self._context))

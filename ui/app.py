@@ -141,6 +141,7 @@ class ShellApp:
         self._availability_changed()
 
     def _follow(self, core: Any) -> None:
+        core.session_active = self._in_session       # read by the sync worker's thread
         self._unsubscribe = core.subscribe(lambda _a: self.bridge.call(self._availability_changed))
         self._unfollow_config = core.on_config_changed(
             lambda changed: self.bridge.call(lambda: self._config_changed(changed)))
@@ -216,9 +217,11 @@ class ShellApp:
         maintenance = getattr(self.core, "maintenance", None)
         if maintenance is None:
             return
-        in_session = self.session.state.value != "idle"
-        if maintenance.ask(session_active=in_session):
+        if maintenance.ask(session_active=self._in_session()):
             self.navigator.startJourney("maintenance")
+
+    def _in_session(self) -> bool:
+        return self.session.state.value != "idle"
 
     def _config_changed(self, config: KioskConfig) -> None:
         self.session.idle_timeout_s = float(config.session.idle_timeout_s)
@@ -245,6 +248,8 @@ class ShellApp:
             return
         self.shell.reset_preferences()
         self.navigator.wiped(reason)
+        if self.core is not None:
+            self.core.session_ended()   # the visit is over: a quiet moment for new state
         maintenance = getattr(self.core, "maintenance", None)
         if maintenance is not None and maintenance.session_ended():
             self.navigator.startJourney("maintenance")   # asked for during that session

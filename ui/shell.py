@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
 from kiosk.availability import JOURNEY_REQUIREMENTS, JourneyAvailability
+from kiosk.service_state import Mode
 from kiosk.session import Session
 from ui.bridge import QtThreadBridge
 from ui.i18n import Translations
@@ -91,6 +92,8 @@ class Shell(QObject):
         self._voice_on = False
         self._tiles: list[dict[str, Any]] = []
         self._online = True
+        #: staff are in maintenance (or entering or leaving it): the status line says so
+        self._staff_at_work = False
         self._idle_warning = False
         self._idle_left = 0
         self._help_shown = False
@@ -116,6 +119,7 @@ class Shell(QObject):
     voiceOn = Property(bool, lambda self: self._voice_on, notify=voiceChanged)
     tiles = Property("QVariantList", lambda self: self._tiles, notify=tilesChanged)
     online = Property(bool, lambda self: self._online, notify=tilesChanged)
+    staffAtWork = Property(bool, lambda self: self._staff_at_work, notify=tilesChanged)
     idleWarning = Property(bool, lambda self: self._idle_warning, notify=idleChanged)
     idleSecondsLeft = Property(int, lambda self: self._idle_left, notify=idleChanged)
     helpShown = Property(bool, lambda self: self._help_shown, notify=helpChanged)
@@ -132,6 +136,10 @@ class Shell(QObject):
     hallAddressEn = Property(str, lambda self: self._config.kiosk.hall_address_en,
                              notify=hallChanged)
     hallPhone = Property(str, lambda self: self._config.kiosk.hall_phone, notify=hallChanged)
+    #: other halls, nearest first: [{name, address, hours: {zh, en}, phone}]
+    alternatives = Property("QVariantList", lambda self: [
+        hall.model_dump(include={"name", "address", "hours", "phone"})
+        for hall in self._config.kiosk.alternatives], notify=hallChanged)
     onlineHallUrl = Property(str, lambda self: self._config.ui.online_hall_url, constant=True)
     serviceKey = Property(str, lambda self: self._config.maintenance.service_key, constant=True)
     longPressMs = Property(int, lambda self: int(self._config.maintenance.long_press_s * 1000),
@@ -252,6 +260,7 @@ class Shell(QObject):
             availability: dict[str, JourneyAvailability] = {}
             roles_usable = {role: True for role in self._config.roles}
             online = storage_ok = True
+            staff_at_work = False
             checking = None if self._core_pending else set()
         else:
             availability = self._core.availability()
@@ -259,11 +268,13 @@ class Shell(QObject):
             roles_usable = {state.role: state.usable for state in states}
             checking = {state.role for state in states if state.checking}
             online = bool(self._core.server_reachable)
-            storage_ok = self._core.service.snapshot().withdrawn("needs_storage") is None
+            service = self._core.service.snapshot()
+            storage_ok = service.withdrawn("needs_storage") is None
+            staff_at_work = service.mode in (Mode.MAINTENANCE, Mode.LEAVING)
         tiles = tile_model(journeys, availability, self._registered, roles_usable, online,
                            storage_ok=storage_ok, checking=checking)
-        if tiles != self._tiles or online != self._online:
-            self._tiles, self._online = tiles, online
+        if (tiles, online, staff_at_work) != (self._tiles, self._online, self._staff_at_work):
+            self._tiles, self._online, self._staff_at_work = tiles, online, staff_at_work
             self.tilesChanged.emit()
 
     def out_of_service(self) -> bool:

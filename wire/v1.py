@@ -52,6 +52,7 @@ HEADER_FEATURES = "X-Kiosk-Features"
 FEATURE_LAST_KIOSK_SEQ = "last-kiosk-seq"        # EnrollResponse.last_kiosk_seq
 FEATURE_BACKUP_WATERMARK = "backup-watermark"    # ReceiptsPage.backup
 FEATURE_KIOSK_STAFF = "kiosk-staff"              # DesiredState.staff
+FEATURE_ALTERNATIVES = "alternatives"            # DesiredState.config["kiosk.alternatives"]
 FEATURE_LOCKER_FILL = "locker-fill"              # LockerAssignment.size (no compartment)
 #: Response header of GET /v1/health: the optional request fields this server accepts
 #: (comma-separated). Requests are strict, so a kiosk sends a newer field only to a server
@@ -95,6 +96,9 @@ DESIRED_CONFIG_KEYS = frozenset({
     "kiosk.journeys", "kiosk.elder_mode", "kiosk.voice_guidance", "kiosk.language",
     "kiosk.hall_phone", "kiosk.hall_address", "kiosk.hall_address_en",
     "session.idle_timeout_s", "session.idle_warning_s",
+    # a list of Hall, nearest first; only to kiosks listing FEATURE_ALTERNATIVES (the previous
+    # release refuses a desired state with a key it does not know)
+    "kiosk.alternatives",
 })
 
 # --------------------------------------------------------------------------- helpers
@@ -691,18 +695,35 @@ class KioskStateView(Response):
 
 # --------------------------------------------------------------------------- catalogue
 # The catalogue as published by the district (GET /v1/catalogue/{version}) and as kept in
-# config/catalogue/. Field names are those of the kiosk's loader (kiosk/catalogue.py), which
-# reads a subset of this; the server validates the whole before publishing.
+# config/catalogue/ (read by wire/catalogue_files.py): one schema, validated whole by the
+# server before publishing and by the kiosk before using it.
 
 class Text(Response):
     """A citizen-facing text in Chinese and English."""
     zh: Annotated[str, Field(min_length=1, max_length=4000)]
     en: Annotated[str, Field(min_length=1, max_length=4000)]
 
+    def get(self, language: str) -> str:
+        return self.en if language.startswith("en") else self.zh
+
+
+class Hall(Response):
+    """A service hall citizens can go to instead of a kiosk that is out of service
+    (DesiredState.config["kiosk.alternatives"], or the kiosk's own site file)."""
+    code: Code
+    name: Text
+    address: Text
+    hours: Text = Field(description="opening hours, as the hall words them")
+    phone: Annotated[str, Field(max_length=40)] = ""
+
 
 class TimeLimit(Response):
     days: int = Field(ge=0, le=3650, description="0: settled on the spot (即办)")
     unit: Literal["working_days", "calendar_days"] = "working_days"
+
+    @property
+    def instant(self) -> bool:
+        return self.days == 0
 
 
 class Fee(Response):
@@ -722,10 +743,16 @@ class Output(Response):
     elicence_type: Code | None = None
 
 
+class Necessity(StrEnum):
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+    CONDITIONAL = "conditional"
+
+
 class Material(Response):
     id: Code
     name: Text
-    necessity: Literal["required", "optional", "conditional"] = "required"
+    necessity: Necessity = Necessity.REQUIRED
     condition: Text | None = None
     form: Literal["paper", "electronic", "either"] = "either"
     copies: int = Field(default=1, ge=1, le=20)
@@ -751,7 +778,17 @@ class Choice(Response):
     label: Text
 
 
-FieldKind = Literal["text", "number", "date", "choice", "yes_no", "id_number", "uscc", "phone"]
+class FieldKind(StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+    ID_NUMBER = "id_number"
+    USCC = "uscc"
+    PHONE = "phone"
+
+
 #: Document attributes a form field may be prefilled from.
 PREFILL_SOURCES = ("name", "id_number", "birth_date", "gender", "address", "nationality")
 
@@ -759,7 +796,7 @@ PREFILL_SOURCES = ("name", "id_number", "birth_date", "gender", "address", "nati
 class FormField(Response):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     label: Text
-    kind: FieldKind = "text"
+    kind: FieldKind = FieldKind.TEXT
     group: Text | None = Field(default=None, description="one group of questions per screen")
     required: bool = True
     prefill: Literal["name", "id_number", "birth_date", "gender", "address",
@@ -838,6 +875,25 @@ class ServiceItem(Response):
                 and "locker" not in self.pickup_methods:
             raise ValueError(f"{code}: a paper result must be collectable from a locker")
         return self
+
+    @property
+    def free(self) -> bool:
+        return not any(fee.amount_yuan > 0 for fee in self.fees)
+
+    def material(self, material_id: str) -> Material:
+        for material in self.materials:
+            if material.id == material_id:
+                return material
+        raise KeyError(material_id)
+
+    def form_groups(self) -> list[tuple[Text, list[FormField]]]:
+        """Form fields grouped for one screen each, in the order they first appear."""
+        groups: dict[str, tuple[Text, list[FormField]]] = {}
+        default = Text(zh="基本信息", en="Basic information")
+        for form_field in self.form:
+            label = form_field.group or default
+            groups.setdefault(label.zh, (label, []))[1].append(form_field)
+        return list(groups.values())
 
 
 def check_commitment_text(item: Any) -> None:

@@ -7,8 +7,10 @@ shared. Status is read before and after every job and between its chunks:
 - during/after: paper running out (or any stop) mid-job ends `OutcomeUnknown` -- part of
   the document may be on paper, so the journey offers the receipt by QR instead and
   never reprints blindly.
-Paper near end is a warning for hall staff; paper out / cover open make the printer
-unusable until it reports ready again (the base class reopens it with back-off).
+Paper near end is a warning for hall staff. Paper out is a consumable state (userError):
+the printer is not reopened, its status poll goes on and sees the new roll. Cover open, a
+jam or an error make it unusable until it reports ready again (the base class reopens it
+with back-off). The status names each with its code, class and the action that fixes it.
 """
 from __future__ import annotations
 
@@ -20,8 +22,9 @@ from pydantic import Field
 
 from devices.base import Device, DeviceSettings
 from devices.commands import CancelToken, Command
-from devices.model import (Availability, DeviceIdentity, DeviceNotReady, DeviceOffline,
-                           OutcomeUnknown, RequiredAction, Severity, UnitState)
+from devices.model import (NO_ERROR, Availability, ConsumableOut, DeviceError, DeviceIdentity,
+                           DeviceNotReady, DeviceOffline, ErrorClass, OutcomeUnknown,
+                           RequiredAction, Severity, UnitState)
 from devices.printer.documents import Document
 from devices.printer.layout import PaperProfile
 from devices.printer.status import Paper, PrinterState, read_status
@@ -34,8 +37,40 @@ PAPER_UNIT_STATE = {Paper.OK: UnitState.FULL, Paper.NEAR_END: UnitState.LOW,
 
 
 class PrinterNotReady(DeviceNotReady):
-    """The printer reports it cannot print (cover open, paper out, offline, error)."""
+    """The printer reports it cannot print (cover open, jam, offline, error)."""
     action = RequiredAction.CLEAR
+
+
+def state_error(state: PrinterState) -> DeviceError | None:
+    """Why this printer state cannot print, as the error naming its code, class and fix."""
+    reason = state.blocking_reason
+    if not reason:
+        return None
+    if state.cover_open:
+        return PrinterNotReady(reason, code="coverOpen")
+    if state.paper is Paper.OUT or state.stopped_by_paper_end:
+        return ConsumableOut(reason, code="paperOut")
+    if state.autocutter_error or state.mechanical_error:
+        return PrinterNotReady(reason, code="paperJam")
+    if state.unrecoverable_error:
+        return DeviceError(reason, code="printerFault", action=RequiredAction.MAINTENANCE)
+    return PrinterNotReady(reason, code="printerOffline" if not state.online else "printerError",
+                           action=RequiredAction.RESET)
+
+
+def state_status(state: PrinterState) -> dict[str, object]:
+    """The `DeviceStatus` fields (availability, severity, reason, error) of a printer state."""
+    error = state_error(state)
+    if error is None and state.paper is Paper.NEAR_END:
+        return {"availability": Availability.ONLINE, "severity": Severity.WARNING,
+                "reason": "paper near end", "error_code": "paperNearEnd",
+                "error_class": ErrorClass.CONSUMABLE, "action": RequiredAction.REPLENISH}
+    if error is None:
+        return {"availability": Availability.ONLINE, "severity": Severity.OK, "reason": "",
+                **NO_ERROR}
+    consumable = error.error_class is ErrorClass.CONSUMABLE
+    return {"availability": Availability.USER_ERROR if consumable else Availability.HARDWARE_ERROR,
+            "severity": Severity.ERROR, "reason": error.message, **error.status_fields()}
 
 
 class Transport(Protocol):
@@ -110,7 +145,8 @@ class ReceiptPrinter(Device):
     def read_status(self) -> Command:
         """The current `PrinterState` (None for a sink that cannot report status)."""
         return self.submit("status", lambda token: self._refresh(token),
-                           timeout=self.settings.status_timeout_s * 4 + 5)
+                           timeout=self.settings.status_timeout_s * 4 + 5,
+                           internal=not self.status.usable and self.status.answers)
 
     # --- worker side -------------------------------------------------------------------
 
@@ -120,7 +156,9 @@ class ReceiptPrinter(Device):
     def _open(self) -> DeviceIdentity:
         self._transport = self._make_transport()
         self._transport.open()
-        self._check_ready(self._refresh(None))
+        error = state_error(state) if (state := self._refresh(None)) is not None else None
+        if error is not None and error.error_class is not ErrorClass.CONSUMABLE:
+            raise error  # out of paper it opens, and waits for a roll
         return DeviceIdentity(model="ESC/POS receipt printer", backend=self.backend,
                               port=self._transport.port)
 
@@ -128,6 +166,11 @@ class ReceiptPrinter(Device):
         if self._transport is not None:
             transport, self._transport = self._transport, None
             transport.close()
+
+    def _status_after_open(self) -> dict[str, object]:
+        if self.last_state is None:
+            return super()._status_after_open()
+        return state_status(self.last_state)
 
     def _after_open(self) -> None:
         self._publish_state(self.last_state)
@@ -150,17 +193,15 @@ class ReceiptPrinter(Device):
         if state is None:
             return
         self.set_unit(PAPER_UNIT, PAPER_UNIT_STATE[state.paper])
-        if state.blocking_reason:
-            self._set_status(availability=Availability.HARDWARE_ERROR, severity=Severity.ERROR,
-                             reason=state.blocking_reason)
-        elif self.status.availability in (Availability.ONLINE, Availability.BUSY):
-            near_end = state.paper is Paper.NEAR_END
-            self._set_status(severity=Severity.WARNING if near_end else Severity.OK,
-                             reason="paper near end" if near_end else "")
+        # a hardware error heals only by a reopen (which re-reads the state); from ok or a
+        # consumable state the poll's reading is the status
+        if state.blocking_reason or self.status.answers:
+            self._set_status(**state_status(state))
 
     def _check_ready(self, state: PrinterState | None) -> None:
-        if state is not None and state.blocking_reason:
-            raise PrinterNotReady(state.blocking_reason, code="printerNotReady")
+        error = state_error(state) if state is not None else None
+        if error is not None:
+            raise error
 
     def _print(self, document: Document, token: CancelToken) -> PrintResult:
         try:
@@ -190,9 +231,11 @@ class ReceiptPrinter(Device):
 
     def _cut_off_if_stopped(self, document: Document, state: PrinterState | None, sent: int,
                             total: int) -> None:
-        if state is None or not state.blocking_reason:
+        error = state_error(state) if state is not None else None
+        if error is None:
             return
-        self._schedule_recovery()  # reopen (and re-read status) with back-off until ready
+        if error.error_class is not ErrorClass.CONSUMABLE:
+            self._schedule_recovery()  # reopen (and re-read status) with back-off until ready
         raise OutcomeUnknown(f"{document.kind} cut off by {state.blocking_reason} after "
                              f"{sent} of {total} bytes; offer the document another way",
                              code="printCutOff")

@@ -77,7 +77,10 @@ class SubmissionReceipt(Document):
                 blocks.append(Field("补交期限", cn_date(self.supply_deadline)))
         blocks.append(Rule())
         if self.follow_url:
-            blocks += [Qr(self.follow_url), Text("扫码查询办理进度", Align.CENTER)]
+            # the words of the receipt screen under its QR: what the page behind it offers
+            blocks += [Qr(self.follow_url),
+                       Text("扫码在手机上查看进度、补交材料" if self.materials_deferred
+                            else "扫码在手机上查看办理进度", Align.CENTER)]
         return blocks
 
 

@@ -1,7 +1,7 @@
 """The simulated printer: the real network driver talking to the in-process virtual printer.
 
 Scenario actions change what the virtual printer reports (`paper`, `cover`, `offline`,
-`paper_out_after`); one-shot faults happen on the wire (`no_status_reply`,
+`jam`, `paper_out_after`); one-shot faults happen on the wire (`no_status_reply`,
 `bad_status_reply`, `drop_connection`), so the driver sees exactly what it would see
 from a real printer.
 """
@@ -67,7 +67,7 @@ class SimulatedPrinter(SimulatorMixin, NetworkPrinter):
 
     def _changed(self) -> None:
         """Re-read the status now, as the next poll would (or reopen if it was blocked)."""
-        if self.status.usable:
+        if self.status.answers:
             self.submit("status", lambda token: self._check_ready(self._refresh(token)),
                         timeout=None, internal=True)
         else:
@@ -83,6 +83,11 @@ class SimulatedPrinter(SimulatorMixin, NetworkPrinter):
 
     def sim_cover(self, open: bool) -> None:
         self.virtual.configure(cover_open=bool(open))
+        self._changed()
+
+    def sim_jam(self, jammed: bool = True) -> None:
+        """Paper jammed in the cutter (the printer reports an autocutter error)."""
+        self.virtual.configure(autocutter_error=bool(jammed))
         self._changed()
 
     def sim_offline(self, offline: bool = True) -> None:

@@ -63,13 +63,16 @@ def verify_chain(session: Session) -> int:
     return count
 
 
-def verify_kiosk_chains(session: Session) -> dict[str, list[str]]:
-    """Check each kiosk's own audit chain (wire.v1.audit_entry_hash) as stored in the log:
-    kiosk id -> findings (an entry changed, one missing, two in one place); a kiosk whose
-    chain holds is not listed. Entries without a chain (older kiosks) are not judged."""
+def verify_kiosk_chains(session: Session, kiosk_id: str | None = None
+                        ) -> dict[str, list[str]]:
+    """Check each kiosk's own audit chain (wire.v1.audit_entry_hash) as stored in the log
+    (or only `kiosk_id`'s): kiosk id -> findings (an entry changed, one missing, two in one
+    place); a kiosk whose chain holds is not listed. Entries without a chain (older kiosks)
+    are not judged."""
     chains: dict[str, dict[int, list[v1.AuditPayload]]] = {}
-    for entry in session.scalars(select(AuditEntry).where(AuditEntry.actor.like("kiosk:%"))
-                                 .order_by(AuditEntry.seq)):
+    actor = (AuditEntry.actor == f"kiosk:{kiosk_id}" if kiosk_id is not None
+             else AuditEntry.actor.like("kiosk:%"))
+    for entry in session.scalars(select(AuditEntry).where(actor).order_by(AuditEntry.seq)):
         fields = json.loads(entry.detail)
         if v1.AUDIT_CHAIN_SEQ not in fields:
             continue
@@ -78,7 +81,7 @@ def verify_kiosk_chains(session: Session) -> dict[str, list[str]]:
         chains.setdefault(entry.actor.removeprefix("kiosk:"), {}).setdefault(
             int(fields[v1.AUDIT_CHAIN_SEQ]), []).append(payload)
     findings: dict[str, list[str]] = {}
-    for kiosk_id, chain in chains.items():
+    for chain_kiosk, chain in chains.items():
         found: list[str] = []
         prev_hash, prev_seq = v1.AUDIT_GENESIS, 0
         for seq in sorted(chain):
@@ -94,5 +97,5 @@ def verify_kiosk_chains(session: Session) -> dict[str, list[str]]:
                 found.append(f"entry {seq}: does not follow entry {prev_seq}")
             prev_hash, prev_seq = str(fields.get(v1.AUDIT_CHAIN_HASH)), seq
         if found:
-            findings[kiosk_id] = found
+            findings[chain_kiosk] = found
     return findings

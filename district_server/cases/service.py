@@ -12,6 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
+from district_server.catalogue import service as catalogue_service
+from district_server.kiosks import alerts
+from district_server.kiosks.models import Kiosk
 from wire.calendar import WorkingDayCalendar
 from district_server.cases.forms import form_problems, valid_resident_id
 from district_server.cases.models import BadReview, Case, Commitment, Evaluation, Parcel
@@ -149,7 +152,6 @@ def _vouched_holder(session: Session, ctx: "ServerContext", envelope: v1.Submiss
                     signed: v1.SignedCitizenAssertion) -> str:
     # imported here: citizens.service builds on this module (local_date)
     from district_server.citizens.service import IDENTIFIED, check_assertion
-    from district_server.kiosks.models import Kiosk
     from district_server.kiosks.service import KioskPrincipal
     kiosk = session.get(Kiosk, envelope.kiosk_id)
     principal = KioskPrincipal(kiosk.kiosk_id, kiosk.hall_code, kiosk.cohort,
@@ -176,6 +178,8 @@ def apply_commitment(session: Session, case: Case, payload: v1.CommitmentPayload
         outstanding -= supplied
         if not outstanding:
             case.material_due_date = None
+            if case.state == v1.CaseState.awaiting_material:    # 补正 done: back to review
+                case.state = v1.CaseState.in_review.value
             for commitment in session.query(Commitment).filter_by(case_number=case.case_number,
                                                                   fill_state="pending"):
                 commitment.fill_state, commitment.supplied_at = "supplied", now
@@ -250,6 +254,9 @@ def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnv
         audit.append(session, at=now, actor=f"kiosk:{envelope.kiosk_id}",
                      action=f"kiosk.{payload.action}",
                      detail={"at": payload.at.isoformat(), **payload.fields()})
+        alerts.judge_audit_chain(session, envelope.kiosk_id,
+                                 audit.verify_kiosk_chains(session, envelope.kiosk_id),
+                                 thresholds=ctx.settings.alerts, now=now)
     else:
         session.add(Event(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
                           kind=kind, body=payload.model_dump_json(), at=now))
@@ -277,8 +284,21 @@ def record_rating(session: Session, ctx: "ServerContext", envelope: v1.Submissio
                               case_number=payload.case_number,
                               service_code=payload.service_code, level=payload.level,
                               comment=payload.comment, opened_at=now,
-                              deadline=ctx.calendar().add_working_days(local_date(now),
-                                                                       BAD_REVIEW_DAYS)))
+                              deadline=_calendar_in_use(session, ctx, envelope.kiosk_id)
+                              .add_working_days(local_date(now), BAD_REVIEW_DAYS)))
+
+
+def _calendar_in_use(session: Session, ctx: "ServerContext", kiosk_id: str
+                     ) -> WorkingDayCalendar:
+    """The calendar of the catalogue published to the kiosk's cohort: the holidays the hall
+    keeps, so a deadline never falls on one."""
+    kiosk = session.get(Kiosk, kiosk_id)
+    try:
+        published = catalogue_service.published_version(session, kiosk.cohort,
+                                                         ctx.settings.default_cohort)
+    except catalogue_service.CatalogueInvalid:
+        return ctx.calendar(None)
+    return ctx.calendar(ctx.catalogues.get(session, published.version))
 
 
 def assign_parcel(session: Session, *, parcel_id: str, kiosk_id: str, locker: str,

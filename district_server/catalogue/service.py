@@ -1,60 +1,18 @@
-"""Catalogue: load and validate (wire.v1.Catalogue), store immutable versions, publish a
-version to a cohort of kiosks."""
+"""Catalogue: store validated versions (wire/catalogue_files.py loads and validates, as on
+the kiosk) immutably, publish a version to a cohort of kiosks."""
 from __future__ import annotations
 
-import json
 import threading
 from datetime import datetime
-from pathlib import Path
-from typing import Any
 
-import yaml
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from district_server.catalogue.models import CatalogueVersion, CataloguePublication
 from wire import v1
+from wire.catalogue_files import CatalogueInvalid, load_directory, validate
 
-
-#: libyaml's parser when present (ten times faster on the catalogue), else the pure one.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class CatalogueInvalid(ValueError):
-    """The catalogue cannot be published; the message lists what is wrong."""
-
-
-def _read(path: Path) -> Any:
-    text = path.read_text(encoding="utf-8")
-    try:
-        return json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_YAML_LOADER)
-    except (ValueError, yaml.YAMLError) as error:
-        raise CatalogueInvalid(f"{path}: unreadable: {error}") from None
-
-
-def load_directory(directory: Path) -> v1.Catalogue:
-    """`catalogue.yaml` plus one file per item in `items/` (the layout kiosk/catalogue.py reads)."""
-    main = directory / "catalogue.yaml"
-    if not main.exists():
-        raise CatalogueInvalid(f"{directory}: catalogue.yaml not found")
-    data = dict(_read(main) or {})
-    items_dir = directory / "items"
-    if items_dir.is_dir():
-        data["items"] = list(data.get("items") or []) + [
-            _read(p) for p in sorted(items_dir.iterdir()) if p.suffix in (".yaml", ".yml", ".json")]
-    return validate(data, source=str(directory))
-
-
-def validate(data: Any, *, source: str = "catalogue") -> v1.Catalogue:
-    try:
-        return v1.Catalogue.model_validate(data)
-    except ValidationError as error:
-        problems = []
-        for item in error.errors()[:20]:
-            where = ".".join(str(p) for p in item["loc"])
-            problems.append(f"  {where}: {item['msg']}")
-        raise CatalogueInvalid(f"{source}: {error.error_count()} problem(s):\n"
-                               + "\n".join(problems)) from None
+__all__ = ["CatalogueCache", "CatalogueInvalid", "load_directory", "publish",
+           "published_version", "store", "validate"]
 
 
 def store(session: Session, catalogue: v1.Catalogue, *, now: datetime) -> bool:

@@ -126,6 +126,7 @@ REPORTED_RULES: dict[str, Rule] = {
 }
 KIOSK_SILENT = "kiosk_silent"
 STAFF_CALL = "staff_call"
+AUDIT_CHAIN_BROKEN = "audit_chain_broken"
 
 
 def raise_alert(session: Session, kiosk_id: str, kind: str, detail: str, *, now: datetime,
@@ -165,6 +166,20 @@ def evaluate_reported(session: Session, kiosk_id: str, reported: dict[str, Any],
         else:
             raise_alert(session, kiosk_id, kind, condition.detail, now=now,
                         hold_s=condition.hold_s)
+
+
+def judge_audit_chain(session: Session, kiosk_id: str, findings: dict[str, list[str]], *,
+                      thresholds: AlertThresholds, now: datetime) -> None:
+    """Raise the kiosk's audit chain alert while its chain has findings (an entry changed or
+    missing). Entries travel through the queue and may arrive out of order after a retry:
+    the alert is held for as long as a silent kiosk is, and a gap filled meanwhile never
+    raises it."""
+    found = findings.get(kiosk_id)
+    if not found:
+        clear_alert(session, kiosk_id, AUDIT_CHAIN_BROKEN, now=now)
+        return
+    raise_alert(session, kiosk_id, AUDIT_CHAIN_BROKEN, "; ".join(found), now=now,
+                hold_s=thresholds.heartbeat_s * thresholds.silent_after_heartbeats)
 
 
 def sweep(session: Session, *, thresholds: AlertThresholds, now: datetime) -> None:

@@ -68,7 +68,9 @@ def desired_state(kiosk_id: KioskIdPath, principal: Principal, response: Respons
                 session, kiosk_id, by_size=v1.FEATURE_LOCKER_FILL in v1.features(features)),
             config=ctx.settings.kiosk_config,
             min_app_version=ctx.settings.min_app_version, keys=ctx.keys,
-            with_staff=v1.FEATURE_KIOSK_STAFF in v1.features(features))
+            with_staff=v1.FEATURE_KIOSK_STAFF in v1.features(features),
+            halls=ctx.settings.halls if v1.FEATURE_ALTERNATIVES in v1.features(features)
+            else None)
     etag = f'"{signed.state.version}"'
     if if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]:
         return Response(status_code=304, headers={"ETag": etag})

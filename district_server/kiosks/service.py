@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +19,7 @@ from district_server.errors import ProblemError
 from district_server.kiosks import alerts
 from district_server.kiosks.models import EnrollmentToken, Kiosk, SeenNonce
 from district_server.roles import Permission
-from district_server.settings import AlertThresholds
+from district_server.settings import AlertThresholds, HallSettings
 from district_server.staff.accounts import StaffMember, kiosk_staff
 from wire import v1
 
@@ -174,14 +175,41 @@ def merge_reported(session: Session, kiosk_id: str, delta: v1.ReportedState, *,
     return v1.KioskStateView(kiosk_id=kiosk_id, reported=reported, updated_at=now)
 
 
+#: the halls an out-of-service screen lists
+ALTERNATIVES_SHOWN = 3
+
+
+def nearest_halls(halls: list[HallSettings], own_code: str) -> list[v1.Hall]:
+    """The other halls, nearest to `own_code`'s first (by where they are, when both are
+    placed; unplaced ones after, in the order configured)."""
+    own = next((h for h in halls if h.code == own_code), None)
+
+    def distance(hall: HallSettings) -> float:
+        if own is None or None in (own.latitude, own.longitude, hall.latitude, hall.longitude):
+            return math.inf
+        # an equirectangular projection: exact enough to order halls within a district
+        x = math.radians(hall.longitude - own.longitude) * math.cos(
+            math.radians((hall.latitude + own.latitude) / 2))
+        return math.hypot(x, math.radians(hall.latitude - own.latitude))
+    others = sorted((h for h in halls if h.code != own_code), key=distance)
+    return [v1.Hall.model_validate(h.model_dump(include=set(v1.Hall.model_fields)))
+            for h in others[:ALTERNATIVES_SHOWN]]
+
+
 def desired_state(session: Session, kiosk_id: str, *, catalogue_version: str,
                   catalogue_sha256: str, locker_assignments: list[v1.LockerAssignment],
                   config: dict, min_app_version: str, keys: DistrictKeyring,
-                  with_staff: bool = False) -> v1.SignedDesiredState:
+                  with_staff: bool = False,
+                  halls: list[HallSettings] | None = None) -> v1.SignedDesiredState:
     """Build the kiosk's desired state; its version moves on exactly when the content does.
-    `with_staff`: the kiosk takes the hall's staff list (v1.FEATURE_KIOSK_STAFF); an older
-    one refuses the field, so it is left out, from the signature too."""
+    `with_staff`: the kiosk takes the hall's staff list (v1.FEATURE_KIOSK_STAFF); `halls`:
+    the district's halls, of which it takes the nearest as `kiosk.alternatives`
+    (v1.FEATURE_ALTERNATIVES). An older kiosk refuses either, so it is left out, from the
+    signature too."""
     kiosk = session.get(Kiosk, kiosk_id)
+    if halls is not None:
+        config = {**config, "kiosk.alternatives": [
+            h.model_dump(mode="json") for h in nearest_halls(halls, kiosk.hall_code)]}
     content = dict(catalogue_version=catalogue_version, catalogue_sha256=catalogue_sha256,
                    config=config, cohort=kiosk.cohort, min_app_version=min_app_version,
                    holder_hmac_key_id=keys.holder_hmac_key_id,

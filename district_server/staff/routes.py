@@ -113,6 +113,26 @@ def case_detail(case_number: CaseNumber, member: Staff,
         return service.case_detail(session, ctx, member, case_number)
 
 
+@router.post("/v1/staff/cases/{case_number}/followup-secret",
+             response_model=schemas.FollowupSecretIssued, responses=problem_responses(401, 404))
+def reissue_followup_secret(case_number: CaseNumber, member: Staff,
+                            ctx: ServerContext = Depends(get_context)
+                            ) -> schemas.FollowupSecretIssued:
+    """A new secret for the case's receipt QR (a lost receipt); the old one stops working."""
+    with ctx.db.transaction() as session:
+        return service.reissue_followup_secret(session, ctx, member, case_number)
+
+
+@router.post("/v1/staff/cases/{case_number}/supplement-request",
+             response_model=schemas.StaffCase, responses=problem_responses(401, 404, 409, 422))
+def request_supplement(case_number: CaseNumber, request: schemas.SupplementRequest,
+                       member: Staff, ctx: ServerContext = Depends(get_context)
+                       ) -> schemas.StaffCase:
+    """补正: the case waits for these materials; the applicant gets one text about it."""
+    with ctx.db.transaction() as session:
+        return service.request_supplement(session, ctx, member, case_number, request)
+
+
 @router.post("/v1/staff/cases/{case_number}/state", response_model=schemas.StaffCase,
              responses=problem_responses(401, 404, 409, 422))
 def change_state(case_number: CaseNumber, change: schemas.CaseStateChange, member: Staff,

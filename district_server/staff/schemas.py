@@ -27,6 +27,22 @@ class StaffCaseDetail(v1.Response):
     case: StaffCase
     application: dict[str, Any] = Field(description="the decrypted application (personal data: "
                                                     "every read is audited)")
+    history: list[dict[str, Any]] = Field(
+        default_factory=list, description="materials supplied and follow-up secrets "
+                                          "re-issued since the case opened, oldest first")
+
+
+class FollowupSecretIssued(v1.Response):
+    case_number: str
+    followup_secret: str = Field(description="print it as the QR of a new receipt")
+    followup_path: str = Field(description="the follow-up page, relative to the public URL")
+
+
+class SupplementRequest(StaffRequest):
+    """补正: materials the applicant must still supply, by a date (texted to the applicant)."""
+    materials: list[v1.Code] = Field(min_length=1, max_length=20)
+    due_date: date
+    note: str = Field(default="", max_length=200)
 
 
 class CaseStateChange(StaffRequest):

@@ -10,6 +10,7 @@ from sqlalchemy import case as sql_case, func, select, update
 from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
+from district_server.cases import followup, reminders
 from district_server.cases.models import BadReview, Case, Parcel
 from district_server.cases.service import assign_parcel, local_date
 from district_server.citizens.models import QueueTicket, StaffCall
@@ -29,7 +30,10 @@ TRANSITIONS = {
     "accepted": {"in_review", "special_procedure", "completed", "rejected", "withdrawn"},
     "in_review": {"special_procedure", "completed", "rejected", "withdrawn"},
     "special_procedure": {"in_review", "completed", "rejected"},
+    "awaiting_material": {"in_review", "rejected", "withdrawn"},
 }
+#: states in which staff may ask for more materials (补正)
+SUPPLEMENT_FROM = {"accepted", "in_review", "special_procedure", "awaiting_material"}
 
 
 def _view(session: Session, ctx: ServerContext, case: Case, today) -> schemas.StaffCase:
@@ -76,7 +80,17 @@ def case_detail(session: Session, ctx: ServerContext, member: StaffMember,
     audit.append(session, at=ctx.now(), actor=member.actor, action="staff.case_read",
                  subject_hmac=case.holder_hmac, detail={"case": case_number})
     return schemas.StaffCaseDetail(case=_view(session, ctx, case, local_date(ctx.now())),
-                                   application=json.loads(case.application_json))
+                                   application=json.loads(case.application_json),
+                                   history=followup.history(session, case))
+
+
+def reissue_followup_secret(session: Session, ctx: ServerContext, member: StaffMember,
+                            case_number: str) -> schemas.FollowupSecretIssued:
+    """At a window, for a citizen identified there: a new receipt QR (the old one stops)."""
+    case = _case(session, member, case_number)
+    secret = followup.reissue_secret(session, case, actor=member.actor, now=ctx.now())
+    return schemas.FollowupSecretIssued(case_number=case_number, followup_secret=secret,
+                                        followup_path=v1.followup_path(case_number, secret))
 
 
 def change_state(session: Session, ctx: ServerContext, member: StaffMember, case_number: str,
@@ -91,6 +105,36 @@ def change_state(session: Session, ctx: ServerContext, member: StaffMember, case
                  detail={"case": case_number, "from": case.state, "to": change.state,
                          "note": change.note})
     case.state, case.updated_at = change.state, now
+    return _view(session, ctx, case, local_date(now))
+
+
+def request_supplement(session: Session, ctx: ServerContext, member: StaffMember,
+                       case_number: str, request: schemas.SupplementRequest
+                       ) -> schemas.StaffCase:
+    """The case waits for the named materials (the follow-up page takes them) and the
+    applicant is texted once; supplying the last one puts it back in review."""
+    case = _case(session, member, case_number)
+    if case.state not in SUPPLEMENT_FROM:
+        raise ProblemError(409, "transition_not_allowed",
+                           f"a case that is {case.state} cannot wait for materials")
+    catalogue = ctx.catalogues.get(session, case.catalogue_version)
+    item = catalogue.item(case.service_code) if catalogue else None
+    known = {m.id for m in item.materials} if item else set()
+    unknown = sorted(set(request.materials) - known)
+    if unknown:
+        raise ProblemError(422, "invalid_payload", f"not materials of this service: {unknown}")
+    now = ctx.now()
+    entry = audit.append(session, at=now, actor=member.actor, action="staff.supplement_request",
+                         subject_hmac=case.holder_hmac,
+                         detail={"case": case_number, "materials": request.materials,
+                                 "due_date": request.due_date.isoformat(),
+                                 "note": request.note})
+    owed = sorted(set(json.loads(case.outstanding_json)) | set(request.materials))
+    case.outstanding_json = json.dumps(owed)
+    case.material_due_date = min(filter(None, (case.material_due_date, request.due_date)))
+    case.state, case.updated_at = "awaiting_material", now
+    reminders.supplement_requested(session, ctx, case, request.materials, request.due_date,
+                                   request_id=entry.seq, now=now)
     return _view(session, ctx, case, local_date(now))
 
 

@@ -11,13 +11,15 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from district_server import ratelimit
+from district_server.cases import followup
 from district_server.cases.models import Case
 from district_server.citizens import service as citizens
 from district_server.context import ServerContext, get_context
@@ -51,35 +53,138 @@ def _not_found() -> HTMLResponse:
 CASE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")
 
 
-@router.get("/case/{case_number}", response_class=HTMLResponse)
-def followup(case_number: str, t: str = "", ctx: ServerContext = Depends(get_context)):
-    """The citizen's case page; only with the secret from the receipt's QR code."""
+def _count_followup_request(request: Request, ctx: ServerContext) -> None:
+    """Every follow-up request counts against the client's limit (wrong secrets too)."""
+    attempts, window = ctx.settings.followup_requests_per_client
+    ratelimit.hit(ctx.db, f"followup:{client_address(request)}", limit=attempts,
+                  window_s=window, now=ctx.now())
+
+
+def _followup_case(session, case_number: str, secret: str) -> Case | None:
     if not CASE_NUMBER.fullmatch(case_number):  # a mistyped or mangled link, never a lookup
-        return _not_found()
+        return None
+    return followup.case_by_secret(session, case_number, secret)
+
+
+#: a phone's width: the file chooser wraps instead of widening the page; dates stay whole
+FOLLOWUP_STYLE = ("<style>form.supply input[type=file]{display:block;max-width:100%}"
+                  "b{white-space:nowrap}main{padding:12px}</style>")
+
+#: The upload sends the file's bytes as the body (no multipart form to parse) and shows the
+#: server's refusal in both languages.
+SUPPLY_SCRIPT = """
+const refusals = {
+  413: '\u6587\u4ef6\u592a\u5927 The file is too large',
+  415: '\u53ea\u63a5\u53d7\u7167\u7247\u6216PDF Only a photo (JPEG, PNG) or a PDF',
+  422: '\u9875\u6570\u592a\u591a Too many pages',
+  429: '\u64cd\u4f5c\u592a\u9891\u7e41 Too many tries: wait a few minutes'};
+for (const form of document.querySelectorAll('form.supply')) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const file = form.querySelector('input[type=file]').files[0];
+    const status = document.getElementById('supply-status');
+    if (!file) { status.textContent = '\u8bf7\u9009\u62e9\u6587\u4ef6 Choose a file'; return; }
+    status.textContent = '\u4e0a\u4f20\u4e2d Uploading\u2026';
+    const answer = await fetch(location.pathname + '/materials/' +
+        encodeURIComponent(form.dataset.code) + location.search,
+        {method: 'POST', body: file,
+         headers: {'Content-Type': file.type || 'application/octet-stream'}});
+    if (answer.ok) { location.reload(); return; }
+    status.textContent = refusals[answer.status] || ('\u672a\u80fd\u4e0a\u4f20 Not uploaded (' +
+                                                     answer.status + ')');
+  });
+}
+"""
+
+
+@router.get("/case/{case_number}", response_class=HTMLResponse)
+def followup_page(case_number: str, request: Request, t: str = "",
+                  ctx: ServerContext = Depends(get_context)):
+    """The citizen's case page; only with the secret from the receipt's QR code."""
+    try:
+        _count_followup_request(request, ctx)
+    except ProblemError:
+        return HTMLResponse(page("办件查询 Case status", "<div class='card'>操作太频繁，请稍后再试"
+                                 "<br><span class='muted'>Too many requests: try again in a "
+                                 "few minutes.</span></div>"), status_code=429)
     with ctx.db.transaction() as session:
-        case = session.get(Case, case_number)
-        if case is None or not case.followup_hash or not hmac.compare_digest(
-                case.followup_hash, v1.sha256_hex(t.encode("utf-8", "replace"))):
+        case = _followup_case(session, case_number, t)
+        if case is None:
             return _not_found()
         catalogue = ctx.catalogues.get(session, case.catalogue_version)
         item = catalogue.item(case.service_code) if catalogue else None
+        supplied = [e for e in followup.history(session, case)
+                    if e["action"] == followup.SUPPLIED]
+    names = {m.id: m.name for m in item.materials} if item else {}
+
+    def material(code: str) -> str:
+        name = names.get(code)
+        return (f"{text(name.zh)} <span class='muted'>{text(name.en)}</span>" if name
+                else text(code))
     zh, en = STATE_NAMES.get(case.state, (case.state, case.state))
     outstanding = json.loads(case.outstanding_json)
-    rows = [f"<div class='big'>{text(zh)} <span class='muted'>{text(en)}</span></div>",
+    rows = [f"<div class='big' id='state'>{text(zh)} <span class='muted'>{text(en)}</span></div>",
             f"<p>{text(item.name.zh if item else case.service_code)}<br>"
             f"<span class='muted'>{text(item.name.en if item else '')}</span></p>",
             f"<p>办件编号 Case number: <b>{text(case.case_number)}</b></p>"]
     if case.promised_date:
-        rows.append(f"<p>承诺办结日期 Promised by: <b>{text(case.promised_date)}</b></p>")
+        rows.append(f"<p>承诺办结日期 Promised by: <b id='promised'>{text(case.promised_date)}"
+                    f"</b></p>")
     if outstanding:
-        names = {m.id: m.name for m in item.materials} if item else {}
-        listed = "".join(f"<li>{text(names[c].zh if c in names else c)} "
-                         f"<span class='muted'>{text(names[c].en if c in names else '')}</span>"
-                         f"</li>" for c in outstanding)
-        rows.append(f"<p>待补交材料 Documents to supply by "
-                    f"<b>{text(case.material_due_date)}</b>:</p><ul>{listed}</ul>")
-    return HTMLResponse(page("办件查询 Case status", f"<div class='card'>{''.join(rows)}</div>"),
+        forms = "".join(
+            f"<li>{material(code)}<form class='supply' data-code='{text(code)}'>"
+            f"<input type='file' id='file-{text(code)}' "
+            f"accept='image/jpeg,image/png,application/pdf'> "
+            f"<button type='submit' id='upload-{text(code)}'>补交 Send</button></form></li>"
+            for code in outstanding)
+        rows.append(f"<p>待补交材料 Documents to supply by <b id='due'>"
+                    f"{text(case.material_due_date)}</b>:</p><ul id='owed'>{forms}</ul>"
+                    f"<p id='supply-status' class='muted'>照片或PDF Photo or PDF, "
+                    f"≤ {ctx.settings.followup_upload_max_bytes // (1024 * 1024)} MB</p>")
+    if supplied:
+        listed = "".join(f"<li>{material(e['material'])} · {text(e['at'][:10])}</li>"
+                         for e in supplied)
+        rows.append(f"<p>已补交 Supplied:</p><ul id='supplied'>{listed}</ul>")
+        if not outstanding:
+            rows.append("<p id='fulfilled'><b>材料已补齐 All owed documents supplied</b></p>")
+    script = f"<script>{SUPPLY_SCRIPT}</script>" if outstanding else ""
+    return HTMLResponse(page("办件查询 Case status", FOLLOWUP_STYLE
+                             + f"<div class='card'>{''.join(rows)}</div>" + script),
                         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+async def _body_up_to(request: Request, limit: int) -> bytes:
+    """The body, refused (413) as soon as it grows past `limit` (a chunked upload declares
+    no length): never more than that held in memory."""
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > limit:
+            raise ProblemError(413, "upload_too_large", f"at most {limit} bytes")
+    return bytes(received)
+
+
+@router.post("/case/{case_number}/materials/{code}")
+async def followup_supply(case_number: str, code: str, request: Request, t: str = "",
+                          ctx: ServerContext = Depends(get_context)) -> Response:
+    """Supply an owed material from the follow-up page: the file's bytes are the body."""
+    limit = ctx.settings.followup_upload_max_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ProblemError(413, "upload_too_large", f"at most {limit} bytes")
+    await run_in_threadpool(_count_followup_request, request, ctx)
+    content = await _body_up_to(request, limit)
+
+    def record() -> None:
+        checked = followup.check_upload(content, max_bytes=limit,
+                                        max_pages=ctx.settings.followup_upload_max_pages)
+        with ctx.db.transaction() as session:
+            case = _followup_case(session, case_number, t)
+            if case is None:
+                raise ProblemError(404, "no_such_case", "check the QR code on your receipt")
+            followup.supply(session, ctx, case, code, checked, now=ctx.now())
+    await run_in_threadpool(record)
+    return Response(status_code=204)
 
 
 # --- hall console -------------------------------------------------------------------
@@ -301,6 +406,27 @@ def _viewer(request: Request, ctx: ServerContext, permission: Permission,
     return member
 
 
+SERVICE_MODES = {"in_service": "服务中 In service",
+                 "entering_maintenance": "进入维护 Entering maintenance",
+                 "maintenance": "维护中 Maintenance",
+                 "leaving_maintenance": "退出维护 Leaving maintenance",
+                 "out_of_service": "暂停服务 Out of service"}
+MAINTENANCE_ROLES = {"technician": "技术人员 technician", "hall_staff": "大厅工作人员 hall staff"}
+
+
+def _service_state(reported: dict[str, Any] | None) -> str:
+    """A kiosk's service state in words: the mode, who is at work (the role, never the
+    person) and every stop in force."""
+    if not reported:
+        return "—"
+    words = SERVICE_MODES.get(reported.get("mode"), str(reported.get("mode")))
+    if reported.get("role"):
+        words += f" ({MAINTENANCE_ROLES.get(reported['role'], reported['role'])})"
+    stops = "; ".join(f"{source}: {reason}"
+                      for source, reason in sorted((reported.get("stops") or {}).items()))
+    return f"{words} — {stops}" if stops else words
+
+
 @router.get("/console/fleet", response_class=HTMLResponse)
 def console_fleet(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
     member = _viewer(request, ctx, Permission.fleet, "设备 Fleet")
@@ -319,9 +445,11 @@ def console_fleet(request: Request, ctx: ServerContext = Depends(get_context)) -
             for name, d in sorted(reported.get("devices", {}).items()))
         versions = " / ".join(str(reported.get(key) or "—")
                               for key in ("app_version", "catalogue_version"))
+        service = _service_state(reported.get("service_state"))
         rows.append(([f"<a id='kiosk-{text(k.kiosk_id)}' href='/console/kiosks/"
                       f"{quote(k.kiosk_id)}'>{text(k.kiosk_id)}</a>",
-                      text(k.hall_code), text(reported.get("queue_depth", "—")),
+                      text(k.hall_code), text(service),
+                      text(reported.get("queue_depth", "—")),
                       text(reported.get("oldest_unsent_age_s", "—")), text(devices or "—"),
                       text(versions),
                       text(k.reported_at.strftime("%m-%d %H:%M") if k.reported_at else "—"),
@@ -332,7 +460,7 @@ def console_fleet(request: Request, ctx: ServerContext = Depends(get_context)) -
                                   {"csrf": csrf}, button_id=f"revoke-{k.kiosk_id}")],
                      "overdue" if k.alarms else ""))
     return HTMLResponse(page("设备 Fleet", _nav(member, csrf) + table(
-        ["终端 Kiosk", "大厅 Hall", "待发 Queue", "最久未发(s) Oldest unsent",
+        ["终端 Kiosk", "大厅 Hall", "服务 Service", "待发 Queue", "最久未发(s) Oldest unsent",
          "设备 Devices", "版本 App / catalogue", "上报 Reported", "联系 Last contact", "告警 Alarms", ""], rows)))
 
 

@@ -5,6 +5,7 @@ submit through the event sink (works offline), take the receipt.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,7 +19,7 @@ from kiosk.journeys.identify import IdentifyJourney
 from kiosk.journeys.ports import CommitmentLetterToPrint, Identified, JourneyServices, \
     ReceiptToPrint, ScannedPage
 from kiosk.search import SearchHit
-from wire.v1 import ApplicationPayload, CertificateOnFile
+from wire.v1 import ApplicationPayload, CertificateOnFile, followup_path
 
 MaterialStatus = Literal["missing", "provided", "reused", "deferred", "waived"]
 
@@ -107,6 +108,9 @@ class ApplyJourney(Journey[ApplyState]):
         self.signature: bytes | None = None
         self.supply_channel = ""
         self.case_number = ""
+        #: the receipt QR's key to the case's 掌上办 page: sent encrypted with the application
+        #: (the district keeps only its hash), so the QR works even for a case stored offline
+        self.followup_secret = secrets.token_urlsafe(24)
 
     def children(self) -> list[Journey]:
         return [self.identify] if self.identify is not None else []
@@ -408,6 +412,7 @@ class ApplyJourney(Journey[ApplyState]):
             "materials": materials,
             "commitment": commitment,
             "pickup_method": self.item.pickup_methods[0] if self.item.pickup_methods else "none",
+            "followup_secret": self.followup_secret,
         }
         # placeholders stand where the blob addresses go; the sink swaps them in
         check_blobs = {name: "0" * 64 for name in blobs}
@@ -437,7 +442,9 @@ class ApplyJourney(Journey[ApplyState]):
         self._print_receipt()
 
     def case_url(self) -> str:
-        return self.services.settings.case_url.format(case_number=self.case_number)
+        """The receipt QR: the case's follow-up page on the district's public address."""
+        base = self.services.settings.followup_base_url.rstrip("/")
+        return base + followup_path(self.case_number, self.followup_secret)
 
     def _print_receipt(self) -> None:
         printer = self.services.printer

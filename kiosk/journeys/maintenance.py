@@ -1,11 +1,13 @@
 """The staff side of the screen: a person's credential, then the maintenance menu of what
 their role may do. The entry, the lockout, the roles and the service state are the core's
 (`kiosk.maintenance.Maintenance`, reached as `services.maintenance`); this journey only walks
-the screens. The secret is never kept: it goes straight to the check.
+the screens. The secret is never kept: it goes straight to the check. Each menu entry opens a
+page (`kiosk.journeys.maintenance_pages`), a journey of its own embedded here.
 """
 from __future__ import annotations
 
-from kiosk.journeys.base import EndReason, Journey, JourneyState
+from kiosk.journeys.base import EndReason, Journey, JourneyActionRefused, JourneyState
+from kiosk.journeys.maintenance_pages import PAGE_JOURNEYS
 from kiosk.journeys.ports import JourneyServices
 from kiosk.staff_access import PAGES, Refused, may
 
@@ -14,6 +16,7 @@ class MaintenanceState(JourneyState):
     SIGN_IN = ("sign_in", "sign_in")
     CHECKING = ("checking", "sign_in")
     MENU = ("menu", "maintenance")
+    PAGE = ("page", "maintenance")
     ENDED = ("ended", "end")
 
 
@@ -28,7 +31,8 @@ class MaintenanceJourney(Journey[MaintenanceState]):
     def __init__(self, services: JourneyServices) -> None:
         super().__init__(services)
         self.role = ""
-        self._ending = EndReason.COMPLETED
+        self.page: Journey | None = None
+        self._ending: EndReason | None = None
         # however it ends (left, Home, the idle timeout), the kiosk goes back to service
         self.on_cancel(self._leave)
 
@@ -38,9 +42,46 @@ class MaintenanceJourney(Journey[MaintenanceState]):
     def _reset_personal(self) -> None:
         self.staff_id = ""
 
+    def children(self) -> list[Journey]:
+        return [self.page] if self.page is not None else []
+
     def pages(self) -> list[str]:
         """What the person's role may do here, in menu order."""
         return [page for page in PAGES if may(self.role, page)]
+
+    def open_pages(self) -> list[str]:
+        """The role's pages that can be opened here."""
+        return [page for page in self.pages() if page in PAGE_JOURNEYS]
+
+    def open_page(self, name: str) -> None:
+        self._require(S.MENU)
+        if name not in self.open_pages():
+            raise JourneyActionRefused(f"maintenance: page {name!r} is not for {self.role!r}")
+        page = PAGE_JOURNEYS[name](self.services, role=self.role, staff_id=self.staff_id)
+        self.page = page
+        page.subscribe(self._page_changed)
+        self._go(S.PAGE)
+
+    def back(self) -> None:
+        """The fixed bar's Back inside a page: the page's own step back, else the menu."""
+        self._require(S.PAGE)
+        step_back = getattr(self.page, "back", None)
+        if step_back is not None:
+            try:
+                return step_back()
+            except JourneyActionRefused:
+                pass
+        self.page.cancel()
+
+    def _page_changed(self, page: Journey) -> None:
+        if page is not self.page:
+            return
+        if page.ended:
+            self.page = None
+            if self._ending is None:   # a page closed, not the whole maintenance ending
+                self._go(S.MENU)
+        else:
+            self._notify()
 
     def sign_in(self, staff_id: str, secret: str) -> None:
         self._require(S.SIGN_IN)

@@ -280,7 +280,8 @@ def run_inline(fn: Callable[[], Any]) -> Future:
 @dataclass
 class JourneySettings:
     face_attempts: int = 3                  # failed face checks before the staff path
-    case_url: str = "https://ft.gov.example/case/{case_number}"   # 掌上办 follow-up page
+    #: the district's public address; the receipt QR opens its 掌上办 page of the case
+    followup_base_url: str = "https://ft.gov.example"
     guide_url: str = "https://ft.gov.example/item/{task_code}"
     kiosk_id: str = "kiosk"
     supply_channels: tuple[str, ...] = ("upload", "locker", "window", "post")
@@ -305,6 +306,9 @@ class JourneyServices:
     pickup: PickupDesk | None = None
     #: the core's entry to maintenance (kiosk.maintenance.Maintenance): sign_in, leave
     maintenance: Any = None
+    #: the maintenance pages' view of devices, queue, configuration and logs
+    #: (kiosk.diagnostics.Diagnostics)
+    diagnostics: Any = None
     #: role -> usable right now (from the device registry roll-up)
     role_usable: Callable[[str], bool] = lambda role: True
     online: Callable[[], bool] = lambda: True

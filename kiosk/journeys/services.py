@@ -17,6 +17,7 @@ from foundation.events import StorageUnavailable
 from kiosk.journeys.adapters.citizen import CitizenPort, OfflineCitizenServices
 from kiosk.journeys.adapters.codes import CodeReaderPort
 from kiosk.journeys.adapters.documents import IdReaderPort
+from kiosk.diagnostics import Diagnostics
 from kiosk.journeys.adapters.face import FacePort
 from kiosk.journeys.adapters.pending import LocalPendingCases
 from kiosk.journeys.adapters.pickup import NoPickup, PickupPort
@@ -91,9 +92,17 @@ def build_services(core: "KioskCore", *, post: Callable[[Callable[[], None]], No
         scanner=ScannerPort(registry), codes=CodeReaderPort(registry),
         printer=PrinterPort(registry, kiosk.name),
         pickup=PickupPort(pickup_service, background) if pickup_service else NoPickup(),
-        maintenance=core.maintenance,
+        maintenance=core.maintenance, diagnostics=Diagnostics(core),
         role_usable=lambda role: registry.role_state(role).usable,
         online=lambda: core.server_reachable and not isinstance(citizen_services,
                                                                 OfflineCitizenServices),
         post=post, background=background,
-        settings=JourneySettings(kiosk_id=kiosk.id, face_attempts=core.config.face.max_attempts))
+        settings=JourneySettings(kiosk_id=kiosk.id, face_attempts=core.config.face.max_attempts,
+                                 **_followup_base(core)))
+
+
+def _followup_base(core: "KioskCore") -> dict[str, str]:
+    """The configured public address, else the server this kiosk enrolled with."""
+    worker = core.queue.worker if core.queue is not None else None
+    base = core.config.server.public_url or (worker.identity.server_url if worker else "")
+    return {"followup_base_url": base} if base else {}

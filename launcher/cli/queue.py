@@ -1,15 +1,15 @@
-"""`kiosk queue status|retry|export`: the offline queue for operators and technicians.
+"""`kiosk queue status|retry|export|check`: the offline queue for operators and technicians.
 
 - status: depth, quarantined, oldest unsent age, last success, last error, pause reason;
 - retry: put quarantined items back in line, lift a pause, and run one sync now;
 - export DIR: copy the undelivered items (still encrypted: envelopes and blobs exactly as
-  they would be sent) to a directory, e.g. removable media, with a manifest.
+  they would be sent) to a directory, e.g. removable media, with a manifest (the
+  maintenance screen's queue page writes the same export);
+- check DIR: read an export back: every item file and blob present and unchanged.
 """
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -29,10 +29,15 @@ def register(subparsers) -> None:
     export.add_argument("directory", type=Path)
     export.add_argument("--all", action="store_true", help="include delivered items kept")
     export.add_argument("--json", action="store_true")
+    check = actions.add_parser("check", help="read an export in DIR back and verify it")
+    check.add_argument("directory", type=Path)
+    check.add_argument("--json", action="store_true")
     parser.set_defaults(func=run)
 
 
 def run(args, ctx) -> int:
+    if args.queue_action == "check":  # reads the export only: no queue needed
+        return _check(args)
     from offline_queue.errors import StorageUnavailable
     from offline_queue.service import QueueService
 
@@ -93,30 +98,18 @@ def _retry(args, service) -> int:
 
 
 def _export(args, service) -> int:
-    from offline_queue.fileio import fsync_directory, write_durably
-    from offline_queue.store import DELIVERED
-
-    target: Path = args.directory
-    (target / "blobs").mkdir(parents=True, exist_ok=True)
-    exported = []
-    for item in service.outbox.iter_items():
-        if item.state == DELIVERED and not args.all:
-            continue
-        write_durably(target / f"{item.item_id}.json", item.envelope.encode(), mode=0o644)
-        for sha in item.blobs:
-            if not (target / "blobs" / sha).exists():
-                shutil.copyfile(service.outbox.blobs.path(sha), target / "blobs" / sha)
-        exported.append({"item_id": item.item_id, "kiosk_seq": item.kiosk_seq,
-                         "case_number": item.case_number, "kind": item.kind,
-                         "state": item.state, "digest": item.digest, "blobs": list(item.blobs)})
-    for blob in (target / "blobs").iterdir():
-        with blob.open("rb+") as handle:
-            os.fsync(handle.fileno())
-    fsync_directory(target / "blobs")
-    manifest = {"format": "gov-kiosk-queue-export/1", "exported_at": service.clock.now()
-                .isoformat(), "items": exported}
-    write_durably(target / "manifest.json", json.dumps(manifest, ensure_ascii=False,
-                                                       indent=2).encode(), mode=0o644)
-    _print(args, {"exported": len(exported), "directory": str(target)},
-           f"exported {len(exported)} item(s), encrypted, to {target}")
+    from offline_queue.export import export_items
+    count = export_items(service.outbox, args.directory, service.clock,
+                         include_delivered=args.all)
+    _print(args, {"exported": count, "directory": str(args.directory)},
+           f"exported {count} item(s), encrypted, to {args.directory}")
     return EXIT_OK
+
+
+def _check(args) -> int:
+    from offline_queue.export import read_export
+    check = read_export(args.directory)
+    text = (f"{check.items} item(s), {check.blobs} blob(s), exported {check.exported_at}: "
+            + ("intact" if check.ok else "DAMAGED\n" + "\n".join(check.problems)))
+    _print(args, check.as_dict(), text)
+    return EXIT_OK if check.ok else EXIT_FAILED

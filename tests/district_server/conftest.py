@@ -24,7 +24,7 @@ PG_URL = os.environ.get("KIOSK_TEST_PG_URL",
 def _postgres_reachable() -> tuple[bool, str]:
     try:
         import psycopg
-        with psycopg.connect(PG_URL.replace("postgresql+psycopg", "postgresql"),
+        with psycopg.connect(_psycopg_url(PG_URL),
                              connect_timeout=3):
             return True, ""
     except Exception as error:        # any failure means "not available" here
@@ -47,29 +47,46 @@ def template(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def prepared_postgres(template: Path) -> str:
+    """A database of this test run's own (kiosk_test_<pid>, dropped at the end), so that
+    test runs in several worktrees at once do not truncate each other's tables."""
     ok, reason = _postgres_reachable()
     require_service("postgresql", ok, reason)
     import psycopg
-    with psycopg.connect(_psycopg_url(), autocommit=True) as connection:
-        connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        connection.execute("CREATE SCHEMA public")
-    _prepared(PG_URL, template)
-    return PG_URL
+    from sqlalchemy.engine import make_url
+    name = f"kiosk_test_{os.getpid()}"
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(_psycopg_url(PG_URL), autocommit=True) as connection:
+        _drop_abandoned_databases(connection)
+        connection.execute(f'CREATE DATABASE "{name}"')
+    _prepared(url, template)
+    yield url
+    with psycopg.connect(_psycopg_url(PG_URL), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _psycopg_url() -> str:
-    return PG_URL.replace("postgresql+psycopg", "postgresql")
+def _drop_abandoned_databases(connection) -> None:
+    """Databases of test runs that were killed before they could drop their own."""
+    rows = connection.execute("SELECT datname FROM pg_database WHERE datname ~ "
+                              "'^kiosk_test_[0-9]+$'").fetchall()
+    for (name,) in rows:
+        pid = int(name.rsplit("_", 1)[1])
+        if pid == os.getpid() or not Path(f"/proc/{pid}").exists():
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _psycopg_url(url: str) -> str:
+    return url.replace("postgresql+psycopg", "postgresql")
 
 
 #: Tables that keep their rows between tests (schema version and published catalogue).
 KEPT_TABLES = {"alembic_version", "catalogue_versions", "catalogue_publications"}
 
 
-def _empty_postgres() -> None:
+def _empty_postgres(url: str) -> None:
     from district_server.models import metadata
     import psycopg
     tables = ", ".join(t for t in metadata.tables if t not in KEPT_TABLES)
-    with psycopg.connect(_psycopg_url(), autocommit=True) as connection:
+    with psycopg.connect(_psycopg_url(url), autocommit=True) as connection:
         connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 
@@ -79,7 +96,7 @@ def db_url(request, tmp_path: Path, template: Path) -> str:
         shutil.copy(template / "district.db", tmp_path / "district.db")
         return f"sqlite:///{tmp_path / 'district.db'}"
     url = request.getfixturevalue("prepared_postgres")
-    _empty_postgres()
+    _empty_postgres(url)
     return url
 
 
@@ -110,10 +127,10 @@ def client(ctx) -> TestClient:
 
 
 def enrolled_kiosk(ctx, client, kiosk_id: str = "test-kiosk-001",
-                   hall_code: str = "FT-CENTRE") -> KioskDouble:
+                   hall_code: str = "FT-CENTRE", cohort: str = "default") -> KioskDouble:
     with ctx.db.transaction() as session:
         token = issue_token(session, now=ctx.now(), ttl_s=600, hall_code=hall_code,
-                            cohort="default", kiosk_id=kiosk_id)
+                            cohort=cohort, kiosk_id=kiosk_id)
     kiosk = KioskDouble(client, kiosk_id)
     kiosk.enroll(token)
     return kiosk

@@ -161,3 +161,22 @@ def application(service_code: str = "FT-GA-JZZ-001", *, catalogue_version: str =
         "commitment": commitment,
         "pickup_method": pickup_method,
     }
+
+
+def deferred_application(kiosk: KioskDouble) -> tuple[dict, str]:
+    """A valid 低保 application owing its income proof (容缺) by 2026-12-01, and the blob
+    (uploaded) of its finger signature to list in the envelope."""
+    signature = kiosk.upload_blob(kiosk.encrypt_blob(b"finger signature png"))
+    form = {"applicant_name": "李四", "id_number": "11010519491231002X",
+            "household_size": 3, "monthly_income": 1500, "reason": "illness",
+            "mobile": "13800138000"}
+    materials = [
+        {"code": "hukou", "status": "reused", "certificate_id": "hukou-1"},
+        {"code": "income_proof", "status": "deferred"},
+        {"code": "asset_declaration", "status": "provided", "blobs": [signature]},
+        {"code": "verification_consent", "status": "provided", "blobs": [signature]}]
+    commitment = {"materials": ["income_proof"], "text_version": "FT-MZ-DB-010.1",
+                  "signature_blob": signature, "signed_at": "2026-11-26T10:00:00Z",
+                  "due_date": "2026-12-01", "supply_channel": "upload"}
+    return application("FT-MZ-DB-010", form_data=form, materials=materials,
+                       commitment=commitment), signature

@@ -159,3 +159,12 @@ def test_a_kiosk_page_shows_its_devices_and_its_alerts_cleared_ones_too(kiosk, c
     assert "paper full" in page.text and "compartment-3 jammed" in page.text
     assert "paper_low" in page.text and "door_jammed" in page.text       # cleared and open
     assert client.get("/console/kiosks/no-such-kiosk").status_code == 404
+
+
+def test_the_fleet_page_says_which_kiosks_staff_are_servicing(kiosk, client, ctx):
+    from tests.district_server.test_access import _console_session
+    report(kiosk, {"service_state": {"mode": "maintenance", "role": "technician",
+                                     "stops": {"storage": "disk full"}}})
+    _console_session(ctx, client, "technician")
+    page = client.get("/console/fleet").text
+    assert "维护中 Maintenance (技术人员 technician) — storage: disk full" in page

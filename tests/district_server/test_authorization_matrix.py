@@ -30,6 +30,11 @@ STAFF_MATRIX: dict[str, dict[str, tuple[int, int] | int]] = {
                           "technician": (403, 403), "administrator": (200, 200)},
     "change state":      {"clerk": (200, 404), "supervisor": (200, 404),
                           "technician": (403, 403), "administrator": (200, 200)},
+    # asked after "change state" completed the case: allowed through to the state check
+    "request supplement": {"clerk": (409, 404), "supervisor": (409, 404),
+                           "technician": (403, 403), "administrator": (409, 409)},
+    "reissue followup":  {"clerk": (200, 404), "supervisor": (200, 404),
+                          "technician": (403, 403), "administrator": (200, 200)},
     "place parcel":      {"clerk": (201, 404), "supervisor": (201, 404),
                           "technician": (403, 403), "administrator": (201, 201)},
     "recall parcel":     {"clerk": (204, 404), "supervisor": (204, 404),
@@ -94,6 +99,11 @@ def _staff_requests(http, headers, subject: Subjects, compartment: int):
         "case detail": lambda: http.get(f"/v1/staff/cases/{subject.case}", headers=headers),
         "change state": lambda: http.post(f"/v1/staff/cases/{subject.case}/state",
                                           json={"state": "completed"}, headers=headers),
+        "request supplement": lambda: http.post(
+            f"/v1/staff/cases/{subject.case}/supplement-request", headers=headers,
+            json={"materials": ["photo_receipt"], "due_date": "2026-12-10"}),
+        "reissue followup": lambda: http.post(f"/v1/staff/cases/{subject.case}/followup-secret",
+                                              headers=headers),
         "place parcel": lambda: http.post("/v1/staff/parcels", headers=headers, json={
             "case_number": subject.case, "kiosk_id": subject.parcel_kiosk,
             "compartment": compartment, "items": ["居住证"]}),

@@ -94,5 +94,5 @@ def test_a_version_is_never_reused_with_other_content(ctx):
 
 
 def test_missing_catalogue_file_is_reported(tmp_path: Path):
-    with pytest.raises(service.CatalogueInvalid, match="catalogue.yaml not found"):
+    with pytest.raises(service.CatalogueInvalid, match="no catalogue.yaml"):
         service.load_directory(tmp_path)

@@ -14,7 +14,7 @@ from district_server.cases.models import Case, Commitment
 from district_server.kiosks.models import KioskAlarm
 from district_server.submissions.models import Submission
 from tests.district_server.conftest import enrolled_kiosk
-from tests.district_server.kiosk_double import KioskDouble, application
+from tests.district_server.kiosk_double import KioskDouble, application, deferred_application
 from wire import v1
 
 
@@ -124,21 +124,8 @@ def test_receipts_report_contiguous_through_and_the_server_alarms_on_gaps(kiosk,
 
 
 def test_tolerance_application_then_material_supplied(kiosk, ctx):
-    signature = kiosk.upload_blob(kiosk.encrypt_blob(b"finger signature png"))
-    form = {"applicant_name": "李四", "id_number": "11010519491231002X",
-            "household_size": 3, "monthly_income": 1500, "reason": "illness",
-            "mobile": "13800138000"}
-    materials = [
-        {"code": "hukou", "status": "reused", "certificate_id": "hukou-1"},
-        {"code": "income_proof", "status": "deferred"},
-        {"code": "asset_declaration", "status": "provided", "blobs": [signature]},
-        {"code": "verification_consent", "status": "provided", "blobs": [signature]}]
-    commitment = {"materials": ["income_proof"], "text_version": "FT-MZ-DB-010.1",
-                  "signature_blob": signature, "signed_at": "2026-11-26T10:00:00Z",
-                  "due_date": "2026-12-01", "supply_channel": "locker"}
-    envelope = kiosk.envelope("submission", application(
-        "FT-MZ-DB-010", form_data=form, materials=materials, commitment=commitment),
-        blobs=[signature])
+    payload, signature = deferred_application(kiosk)
+    envelope = kiosk.envelope("submission", payload, blobs=[signature])
     response = kiosk.put(envelope)
     assert response.status_code == 201, response.text
     number = response.json()["receipt"]["case_number"]

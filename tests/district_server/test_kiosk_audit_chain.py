@@ -2,7 +2,11 @@
 own: an entry changed on the way or at the kiosk, and one that never arrived, are flagged."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from district_server.audit.service import verify_kiosk_chains
+from tests.district_server.conftest import staff_headers
+from tests.district_server.test_alerts import open_kinds
 from tests.kiosk.test_core import ListSink
 
 
@@ -44,3 +48,30 @@ def test_the_chain_goes_on_after_a_restart(tmp_path):
     first = chained_entries(tmp_path, 2)
     again = chained_entries(tmp_path, 1)     # a new sink over the same head file
     assert again[0]["chain_seq"] == 3 and again[0]["chain_prev"] == first[1]["chain_hash"]
+
+
+def test_a_gap_that_lasts_raises_an_alert_and_the_late_entry_clears_it(kiosk, ctx, client,
+                                                                      tmp_path):
+    """An entry may arrive late (the queue retries it after the next ones): only a gap that
+    outlasts the hold is an alert for the hall's technicians."""
+    headers = staff_headers(ctx, client, "technician")
+    entries = chained_entries(tmp_path, 4)
+    send(kiosk, [entries[0], entries[1], entries[3]])
+    assert open_kinds(client, headers) == {}                  # held: it may still come
+    start, hold = ctx.now(), ctx.settings.alerts.heartbeat_s * \
+        ctx.settings.alerts.silent_after_heartbeats
+    ctx.now = lambda: start + timedelta(seconds=hold + 1)
+    alert = open_kinds(client, headers)[(kiosk.kiosk_id, "audit_chain_broken")]
+    assert alert["detail"] == "entries 3..3: missing"
+    send(kiosk, [entries[2]])
+    assert open_kinds(client, headers) == {}
+
+
+def test_a_changed_entry_raises_the_alert(kiosk, ctx, client, tmp_path):
+    entries = chained_entries(tmp_path, 2)
+    send(kiosk, [entries[0], {**entries[1], "who": "staff:T999"}])
+    start = ctx.now()
+    ctx.now = lambda: start + timedelta(hours=1)
+    alerts = open_kinds(client, staff_headers(ctx, client, "technician"))
+    assert alerts[(kiosk.kiosk_id, "audit_chain_broken")]["detail"] == \
+        "entry 2 (maintenance.left): changed"

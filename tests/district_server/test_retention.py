@@ -42,3 +42,17 @@ def test_finished_cases_lose_application_and_scans_after_the_retention(ctx, clie
     with ctx.db.transaction() as session:                        # idempotent
         assert purge(session, ctx.blobs, now=start + timedelta(days=days + 2),
                      retention_days=days).cases == 0
+
+
+def test_materials_uploaded_on_the_follow_up_page_go_too(ctx, client, kiosk):
+    from tests.district_server.test_followup import case_owing, sideways_photo, upload
+    staff = staff_headers(ctx, client, "administrator")
+    number = case_owing(kiosk)
+    assert upload(client, number, sideways_photo()).status_code == 204
+    [supplied] = client.get(f"/v1/staff/cases/{number}", headers=staff).json()["history"]
+    assert client.post(f"/v1/staff/cases/{number}/state", json={"state": "completed"},
+                       headers=staff).status_code == 200
+    days = ctx.settings.application_retention_days
+    with ctx.db.transaction() as session:
+        purge(session, ctx.blobs, now=ctx.now() + timedelta(days=days + 1), retention_days=days)
+    assert not ctx.blobs.path(supplied["blob"]).exists()

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from tests.district_server.conftest import add_staff, staff_headers
+from tests.district_server.conftest import add_staff, enrolled_kiosk, staff_headers
 from tests.district_server.kiosk_double import application
 from wire import v1
 
@@ -138,3 +138,35 @@ def test_bad_ratings_open_a_follow_up_with_a_deadline(client, ctx, kiosk):
                          json={"outcome": "rectified", "note": "已增加窗口"}, headers=clerk)
     assert closed.status_code == 204
     assert client.get("/v1/staff/bad-reviews", headers=clerk).json()["reviews"] == []
+
+
+def test_a_bad_review_deadline_skips_the_holidays_of_the_kiosks_catalogue(client, ctx):
+    """Rated on Monday 2026-12-07 with Tuesday and Wednesday public holidays in the
+    catalogue published to the kiosk's cohort: five working days end on Wednesday the 16th,
+    not Monday the 14th."""
+    from district_server.catalogue import service as catalogue_service
+    from district_server.catalogue.models import CatalogueVersion, CataloguePublication
+    from datetime import date, datetime, timezone
+    published = catalogue_service.load_directory(ctx.settings.catalogue_dir)
+    holidays = published.model_copy(update={
+        "version": "holiday-test",
+        "calendar": v1.CalendarData(holidays=[date(2026, 12, 8), date(2026, 12, 9)])})
+    with ctx.db.transaction() as session:
+        catalogue_service.store(session, holidays, now=ctx.now())
+        catalogue_service.publish(session, "holiday-test", "holiday-cohort", now=ctx.now())
+    try:
+        kiosk = enrolled_kiosk(ctx, client, cohort="holiday-cohort")
+        monday = datetime(2026, 12, 7, 2, 0, tzinfo=timezone.utc)
+        ctx.now = lambda: monday
+        kiosk.clock_skew_s = int(monday.timestamp() - datetime.now(timezone.utc).timestamp())
+        rating = {"level": 1, "indicator_set_version": "gd-2020",
+                  "rated_at": "2026-12-07T02:00:00Z"}
+        assert kiosk.put(kiosk.envelope("rating", rating)).status_code == 201
+        clerk = staff_headers(ctx, client, "supervisor")
+        [review] = client.get("/v1/staff/bad-reviews", headers=clerk).json()["reviews"]
+        assert review["deadline"] == "2026-12-16"
+    finally:  # the published catalogues outlive a test on PostgreSQL
+        with ctx.db.transaction() as session:
+            session.delete(session.get(CataloguePublication, "holiday-cohort"))
+            session.flush()
+            session.delete(session.get(CatalogueVersion, "holiday-test"))

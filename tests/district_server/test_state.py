@@ -158,3 +158,32 @@ def test_the_halls_staff_go_to_its_kiosks_and_a_revoked_person_is_refused_after_
     assert synced.version == first.version + 1
     access.update(synced.staff)
     assert isinstance(access.check(technician, STAFF_PASSWORD), Refused)
+
+
+def hall(code: str, name: str, latitude: float | None = None,
+         longitude: float | None = None) -> dict:
+    return {"code": code, "name": {"zh": name, "en": name}, "address": {"zh": "路", "en": "Rd"},
+            "hours": {"zh": "9:00-18:00", "en": "9:00-18:00"}, "latitude": latitude,
+            "longitude": longitude}
+
+
+def test_the_nearest_other_halls_go_to_kiosks_that_show_them(kiosk, ctx):
+    """The out-of-service screen's alternatives: the other halls of the district, nearest
+    to the kiosk's hall first, placed ones before unplaced; only to a kiosk asking for them
+    (an older one refuses a configuration key it does not know)."""
+    from kiosk.config import load_config
+    from kiosk.desired_config import apply_pushed
+    ctx.settings = ctx.settings.model_validate({**ctx.settings.model_dump(), "halls": [
+        hall("NOWHERE", "未定位大厅"), hall("FAR", "远的大厅", 22.60, 114.10),
+        hall("FT-CENTRE", "本大厅", 22.54, 114.06), hall("NEAR", "近的大厅", 22.55, 114.06),
+        hall("MIDDLE", "中间大厅", 22.50, 114.00)]})
+    assert "kiosk.alternatives" not in v1.SignedDesiredState.model_validate_json(
+        desired(kiosk).content).state.config
+    both = f"{v1.FEATURE_KIOSK_STAFF},{v1.FEATURE_ALTERNATIVES}"
+    state = v1.SignedDesiredState.model_validate_json(desired(kiosk, features=both).content).state
+    pushed = state.config["kiosk.alternatives"]
+    assert [h["code"] for h in pushed] == ["NEAR", "MIDDLE", "FAR"]
+    assert "latitude" not in pushed[0]                 # where halls are stays at the district
+    config, refused = apply_pushed(load_config(None).config, state.config)
+    assert refused == {} and [h.name.zh for h in config.kiosk.alternatives] == \
+        ["近的大厅", "中间大厅", "远的大厅"]

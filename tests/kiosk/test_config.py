@@ -69,6 +69,16 @@ def test_out_of_range_value_names_the_bound(tmp_path):
     assert ">= 20" in caught.value.fix
 
 
+def test_the_public_follow_up_address_is_checked(tmp_path):
+    loaded = load_config(site(tmp_path, '[server]\npublic_url = "https://zwfw.example.cn/ft"\n'))
+    assert loaded.config.server.public_url == "https://zwfw.example.cn/ft"
+    assert load_config(None).config.server.public_url == ""   # default: the enrolled server
+    path = site(tmp_path, '[server]\npublic_url = "zwfw.example.cn/case?x=1"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.key == "server.public_url" and str(path) in str(caught.value)
+
+
 def test_value_not_in_choices(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_config(site(tmp_path, '[kiosk]\norientation = "diagonal"\n'))

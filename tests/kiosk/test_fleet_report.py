@@ -34,7 +34,7 @@ def test_devices_consumables_and_session_reach_the_district(district, make_core)
     reported = reported_on_server(district, core.config.kiosk.id)
     on_server = reported["devices"][printer.name]
     assert on_server["kind"] == "printer" and on_server["units"]["paper"] == "out"
-    assert on_server["availability"] == "hardwareError"
+    assert on_server["availability"] == "userError"  # a consumable state, not a fault
     assert reported["session_active"] is True
     lockers = core.devices.for_role("locker_bank")[0]
     assert reported["devices"][lockers.name]["kind"] == "locker"

@@ -63,9 +63,11 @@ def test_the_service_key_opens_the_entry_wrong_tries_lock_it_and_leaving_restore
     assert shell.screen_name == "maintenance.menu" and core.service.mode is Mode.MAINTENANCE
     assert not any(a.available for a in core.availability().values())
     assert "配置" in texts(shell) and "日志" in texts(shell)
+    qtbot.waitUntil(lambda: "维护中" in shell.find("status_line").property("text"))
     from tests.ui.conftest import tap
     tap(qtbot, shell, "action_leave")
     qtbot.waitUntil(lambda: shell.screen_name == "attract")
+    assert "维护中" not in shell.find("status_line").property("text")
     assert core.service.mode is Mode.IN_SERVICE and core.availability()["guide"].available
     assert audit(core) == ["maintenance.refused"] * 4 + ["maintenance.entered",
                                                          "maintenance.left"]

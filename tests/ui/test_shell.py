@@ -221,3 +221,31 @@ def test_a_core_that_cannot_start_ends_the_kiosk_with_code_1(qapp, kiosk_config,
         return None   # start_core said why (a bad option, no durable storage) and declines
 
     assert run_kiosk(start_core, kiosk_config, windowed=True) == 1
+
+
+HALLS = [{"code": f"FT-{n}", "name": {"zh": f"福田区{name}政务服务分中心",
+                                      "en": f"{name_en} Government Service Branch"},
+          "address": {"zh": f"深圳市福田区{name}路{n}号", "en": f"{n} {name_en} Road, Futian"},
+          "hours": {"zh": "周一至周五 9:00-12:00，14:00-18:00；周六 9:00-12:00",
+                    "en": "Mon-Fri 9:00-12:00 and 14:00-18:00; Sat 9:00-12:00"},
+          "phone": f"0755-8888 000{n}"}
+         for n, (name, name_en) in enumerate([("香蜜湖", "Xiangmihu"), ("华强北", "Huaqiangbei"),
+                                              ("梅林", "Meilin")], start=1)]
+
+
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_out_of_service_lists_the_nearest_halls_whole_in_large_english_text(
+        make_shell, kiosk_config, orientation):
+    from tests.ui import geometry
+    from wire.v1 import Hall
+    config = kiosk_config.model_copy(update={"kiosk": kiosk_config.kiosk.model_copy(
+        update={"alternatives": [Hall.model_validate(h) for h in HALLS]})})
+    shell = make_shell(config=config, orientation=orientation)
+    shell.shell.setLanguage("en_US")
+    shell.shell.setElderMode(True)
+    shell.navigator.set_out_of_service(True)
+    shell.settle()
+    assert shell.screen_name == "out_of_service"
+    shown = [shell.find(f"alternative_{n}").property("text") for n in range(3)]
+    assert "Xiangmihu Government Service Branch" in shown[0] and "0755-8888 0003" in shown[2]
+    assert geometry.problems(shell, gap=shell.theme.gap) == []

@@ -266,6 +266,16 @@
 <context>
     <name>OutOfService</name>
     <message>
+        <location filename="../qml/OutOfService.qml" line="77"/>
+        <source>附近的政务服务大厅</source>
+        <translation>Service halls nearby</translation>
+    </message>
+    <message>
+        <location filename="../qml/OutOfService.qml" line="85"/>
+        <source>电话：%1</source>
+        <translation>Phone: %1</translation>
+    </message>
+    <message>
         <location filename="../qml/OutOfService.qml" line="8"/>
         <source>本机暂停服务，请到政务服务大厅办理。</source>
         <translation>This kiosk is out of service. Please visit the service hall.</translation>
@@ -329,6 +339,11 @@
 </context>
 <context>
     <name>StatusLine</name>
+    <message>
+        <location filename="../qml/StatusLine.qml" line="10"/>
+        <source>工作人员维护中，暂停对外服务</source>
+        <translation>Staff are servicing this kiosk: services are paused</translation>
+    </message>
     <message>
         <location filename="../qml/StatusLine.qml" line="10"/>
         <source>网络暂时中断：仍可提交申请，网络恢复后自动发送</source>

@@ -15,6 +15,15 @@ import qrcode
 
 from kiosk.catalogue import Necessity, Text
 from kiosk.journeys.base import Journey
+from kiosk.journeys.apply import ApplyState
+from kiosk.journeys.guide import GuideState
+from kiosk.journeys.identify import IdentifyState
+from kiosk.journeys.maintenance import MaintenanceState
+from kiosk.journeys.pickup import PickupState
+from kiosk.journeys.query import QueryState
+from kiosk.journeys.rate import RateState
+from kiosk.journeys.ticket import TicketState
+from ui.journeys.maintenance import PAGE_SNAPSHOTS
 from ui.journeys.texts import CASE_STATES, FACE_GUIDANCE, INDICATORS, LEVELS, \
     MAINTENANCE_PAGES, MATERIAL_STATUS, NEXT_STEPS, PROBLEMS, ROLE_NAMES, STEP_TITLES, \
     SUPPLY_CHANNELS, TICKET_UNAVAILABLE, WAITING, say
@@ -23,7 +32,7 @@ from ui.journeys.texts import CASE_STATES, FACE_GUIDANCE, INDICATORS, LEVELS, \
 def text(value: Text | None) -> dict[str, str]:
     if value is None:
         return say("", "")
-    return {"zh": value.zh, "en": value.en or value.zh}
+    return {"zh": value.zh, "en": value.en}
 
 
 def qr_data_url(content: str) -> str:
@@ -107,30 +116,30 @@ def face_consent_notice(prefix: str) -> dict[str, Any]:
 
 
 def identify_snapshot(journey, prefix: str = "identify.") -> dict[str, Any]:
-    state = journey.state.value
+    state = journey.state
     staff = action(prefix + "call_staff", *STAFF_ACTION[1:])
     data: dict[str, Any] = {"attempts": journey.face_attempts,
                             "maxAttempts": journey.max_face_attempts}
-    if state == "choose_document":
+    if state is IdentifyState.CHOOSE_DOCUMENT:
         data["message"] = message(say("请选择您的证件", "Choose your identity document"),
                                   say("核验身份后才能继续办理", "We check your identity before you continue"), [
             action(prefix + "choose_resident_id", "居民身份证", "Resident ID card", primary=True),
             action(prefix + "choose_passport", "护照 / 港澳台通行证", "Passport or travel permit"),
             staff])
-    elif state == "face_consent":
+    elif state is IdentifyState.FACE_CONSENT:
         data["consent"] = face_consent_notice(prefix)
-    elif state == "read_failed":
+    elif state is IdentifyState.READ_FAILED:
         data["message"] = message(say("证件没有读取成功", "The document was not read"),
                                   _problem(journey), [
             action(prefix + "choose_resident_id", "再读身份证", "Read the ID card again", primary=True),
             action(prefix + "choose_passport", "改用护照或通行证", "Use a passport or permit"),
             staff], tone="warning")
-    elif state == "no_photo":
+    elif state is IdentifyState.NO_PHOTO:
         data["message"] = message(say("无法进行人脸比对", "Your face cannot be compared"),
                                   _problem(journey), [
             action(prefix + "call_staff", "请工作人员核验", "Ask staff to check", primary=True)],
             tone="warning")
-    elif state == "face_failed":
+    elif state is IdentifyState.FACE_FAILED:
         left = journey.max_face_attempts - journey.face_attempts
         body = _problem(journey) or say("", "")
         body = {"zh": f"{body['zh']}（还可以试{left}次）",
@@ -138,17 +147,17 @@ def identify_snapshot(journey, prefix: str = "identify.") -> dict[str, Any]:
         data["message"] = message(say("人脸比对没有成功", "The face check did not succeed"), body, [
             action(prefix + "retry_face", "再试一次", "Try again", primary=True), staff],
             tone="warning")
-    elif state == "staff":
+    elif state is IdentifyState.STAFF:
         body = PROBLEMS.get(journey.problem, PROBLEMS["help"])
         if journey.staff_position is not None:
             body = {"zh": body["zh"] + f" 您前面还有{journey.staff_position}位。",
                     "en": body["en"] + f" {journey.staff_position} ahead of you."}
         data["message"] = message(say("工作人员马上就到", "Staff are on their way"), body,
                                   tone="warning")
-    elif state == "identified":
+    elif state is IdentifyState.IDENTIFIED:
         name = journey.document.masked_name if journey.document else ""
         data["message"] = message(say(f"身份核验成功：{name}", f"Identity confirmed: {name}"))
-    elif state == "enter_mrz":
+    elif state is IdentifyState.ENTER_MRZ:
         data["entry"] = {
             "title": say("请输入证件信息", "Type the details from your document"),
             "fields": [
@@ -158,7 +167,7 @@ def identify_snapshot(journey, prefix: str = "identify.") -> dict[str, Any]:
             "submit": prefix + "enter_mrz",
             "actions": [action(prefix + "scan_mrz", "扫描证件上的二维码", "Scan the code on the document")],
             "problem": _problem(journey)}
-    elif state == "face_check":
+    elif state is IdentifyState.FACE_CHECK:
         guidance = journey.guidance
         data["face"] = {
             "instruction": (say(guidance.zh, guidance.en or guidance.zh) if guidance and guidance.zh
@@ -193,29 +202,29 @@ def _guide(item) -> dict[str, Any]:
 
 
 def apply_snapshot(journey) -> dict[str, Any]:
-    state = journey.state.value
+    state = journey.state
     services = journey.services
     catalogue = services.catalogue
     data: dict[str, Any] = {}
-    if state in ("browse", "category", "search"):
+    if state in (ApplyState.BROWSE, ApplyState.CATEGORY, ApplyState.SEARCH):
         data["suggestions"] = [{"code": hit.item.task_code, "name": text(hit.item.name)}
                                for hit in journey.suggestions]
-    if state == "browse":
+    if state is ApplyState.BROWSE:
         data["topics"] = [{"id": c.id, "name": text(c.name)} for c in catalogue.topics]
         data["lifeEvents"] = [{"id": c.id, "name": text(c.name)} for c in catalogue.life_events]
-    elif state in ("category", "search"):
-        items = (journey.category_items() if state == "category"
+    elif state in (ApplyState.CATEGORY, ApplyState.SEARCH):
+        items = (journey.category_items() if state is ApplyState.CATEGORY
                  else [hit.item for hit in journey.results])
-        data["list"] = {"title": text(journey.category.name) if state == "category"
+        data["list"] = {"title": text(journey.category.name) if state is ApplyState.CATEGORY
                         else say(f"“{journey.query}”的搜索结果", f"Results for “{journey.query}”"),
                         "query": journey.query, "items": [_item_card(i) for i in items]}
-    elif state == "guide":
+    elif state is ApplyState.GUIDE:
         data["guide"] = _guide(journey.item)
         data["guideQr"] = qr_data_url(journey.guide_url())
         data["problem"] = _problem(journey)
-    elif state == "identify" and journey.identify is not None:
+    elif state is ApplyState.IDENTIFY and journey.identify is not None:
         data.update(identify_snapshot(journey.identify))
-    elif state == "form":
+    elif state is ApplyState.FORM:
         label, fields = journey.form_pages()[journey.page]
         data["form"] = {
             "title": text(label), "page": journey.page + 1, "pages": len(journey.form_pages()),
@@ -228,7 +237,7 @@ def apply_snapshot(journey) -> dict[str, Any]:
                 "hint": text(f.hint), "required": f.required,
                 "choices": [{"value": c.value, "label": text(c.label)} for c in f.choices]}
                 for f in fields]}
-    elif state in ("materials", "scan"):
+    elif state in (ApplyState.MATERIALS, ApplyState.SCAN):
         data["materials"] = [{
             "id": entry.material.id, "name": text(entry.material.name),
             "necessity": entry.material.necessity.value, "status": entry.status,
@@ -241,7 +250,7 @@ def apply_snapshot(journey) -> dict[str, Any]:
             e.material.name for e in journey.materials.values()
             if not e.done and e.material.necessity is Necessity.REQUIRED])
         data["scanning"] = journey.scanning or ""
-    elif state == "commitment":
+    elif state is ApplyState.COMMITMENT:
         terms = journey.commitment()
         data["commitment"] = {
             "text": text(terms.text), "due": terms.due_date.isoformat(),
@@ -251,7 +260,7 @@ def apply_snapshot(journey) -> dict[str, Any]:
                          for c in services.settings.supply_channels],
             "signed": journey.signature is not None, "canAgree": journey.can_agree,
             "problem": _problem(journey)}
-    elif state == "review":
+    elif state is ApplyState.REVIEW:
         data["review"] = {
             "item": text(journey.item.name),
             "applicant": journey.identified.document.masked_name if journey.identified else "",
@@ -263,11 +272,11 @@ def apply_snapshot(journey) -> dict[str, Any]:
             "materials": [{"name": text(e.material.name), "status": MATERIAL_STATUS[e.status]}
                           for e in journey.materials.values()],
             "deferred": bool(journey.deferred())}
-    elif state == "submit_failed":
+    elif state is ApplyState.SUBMIT_FAILED:
         data["message"] = message(say("申请没有提交", "The application was not submitted"),
                                   _problem(journey), [
             action("submit", "再试一次", "Try again", primary=True)], tone="warning")
-    elif state == "receipt":
+    elif state is ApplyState.RECEIPT:
         data["receipt"] = {"caseNumber": journey.case_number, "item": text(journey.item.name),
                            "qr": qr_data_url(journey.case_url()),
                            "printStatus": journey.print_status,
@@ -306,51 +315,51 @@ def _shown_value(form_field, value: str) -> dict[str, str]:
 # --- query, pickup, ticket, rate, guide ------------------------------------------------------
 
 def query_snapshot(journey) -> dict[str, Any]:
-    state = journey.state.value
-    if state == "identify":
+    state = journey.state
+    if state is QueryState.IDENTIFY:
         return identify_snapshot(journey.identify)
-    if state in ("cases", "local_cases"):
+    if state in (QueryState.CASES, QueryState.LOCAL_CASES):
         return {"cases": [{
             "number": case.case_number, "item": text(case.service_name),
             "state": CASE_STATES.get(case.state.value, say(case.state.value, case.state.value)),
             "promised": case.promised_date.isoformat() if case.promised_date else "",
             "next": NEXT_STEPS.get(case.state.value, say("", ""))} for case in journey.cases],
-            "localOnly": state == "local_cases", "problem": _problem(journey)}
+            "localOnly": state is QueryState.LOCAL_CASES, "problem": _problem(journey)}
     return {}
 
 
 def pickup_snapshot(journey) -> dict[str, Any]:
-    state = journey.state.value
-    if state == "identify" and journey.identify is not None:
+    state = journey.state
+    if state is PickupState.IDENTIFY and journey.identify is not None:
         return identify_snapshot(journey.identify)
-    if state == "choose_method":
+    if state is PickupState.CHOOSE_METHOD:
         return {"message": message(say("请选择取件方式", "How would you like to collect?"), None, [
             action("choose_identify", "刷身份证取件", "With my ID card", primary=True),
             action("choose_code", "输入取件码", "With a pickup code")])}
-    if state == "enter_code":
+    if state is PickupState.ENTER_CODE:
         return {"entry": {"title": say("请输入办件编号和取件码", "Type the case number and pickup code"),
                           "fields": [{"id": "case_number", "label": say("办件编号", "Case number"),
                                       "kind": "text"},
                                      {"id": "code", "label": say("短信中的取件码", "The code from the text message"),
                                       "kind": "number"}],
                           "submit": "enter_code", "actions": [], "problem": _problem(journey)}}
-    if state in ("door_open", "done") and journey.wall is not None:
+    if state in (PickupState.DOOR_OPEN, PickupState.DONE) and journey.wall is not None:
         return {"locker": {"compartments": [p.compartment for p in journey.open_parcels],
                            "rows": [list(r) for r in journey.wall.rows],
-                           "items": [text(Text(zh=p.item_name, en=p.item_name_en))
+                           "items": [say(p.item_name, p.item_name_en or p.item_name)
                                      for p in journey.open_parcels],
-                           "done": state == "done"}}
-    if state == "nothing":
+                           "done": state is PickupState.DONE}}
+    if state is PickupState.NOTHING:
         retry = [] if journey.problem in NO_RETRY else [
             action("try_again", "核对后重新输入或刷证", "Check and try again")]
         return {"message": message(say("没有可取的文件", "Nothing to collect"), _problem(journey),
                                    [*retry, staff_help(),
                                     action("finish", "完成", "Done", primary=True)])}
-    if state == "open_failed":
+    if state is PickupState.OPEN_FAILED:
         return {"message": message(say("柜门出了问题", "A problem with the door"), _problem(journey),
                                    [staff_help(), action("finish", "完成", "Done", primary=True)],
                                    tone="warning")}
-    if state == "unavailable":
+    if state is PickupState.UNAVAILABLE:
         return {"message": message(say("自助取件暂停服务", "Pickup is not available"),
                                    _problem(journey),
                                    [staff_help(),
@@ -360,28 +369,28 @@ def pickup_snapshot(journey) -> dict[str, Any]:
 
 
 def ticket_snapshot(journey) -> dict[str, Any]:
-    state = journey.state.value
-    if state == "choose":
+    state = journey.state
+    if state is TicketState.CHOOSE:
         return {"message": message(say("预约签到或现场取号", "Check in or take a ticket"), None, [
             action("choose_check_in", "我有预约，签到", "I have a booking: check in", primary=True),
             action("choose_ticket", "现场取号", "Take a queue ticket")])}
-    if state == "enter_booking":
+    if state is TicketState.ENTER_BOOKING:
         return {"entry": {"title": say("请输入预约码", "Type your booking code"),
                           "fields": [{"id": "code", "label": say("预约码", "Booking code"), "kind": "text"}],
                           "submit": "enter_booking",
                           "actions": [action("scan_booking", "扫描预约二维码", "Scan the booking code")],
                           "problem": _problem(journey)}}
-    if state == "categories":
+    if state is TicketState.CATEGORIES:
         return {"categories": [{"code": c.code, "name": text(c.name), "waiting": c.waiting}
                                for c in journey.categories]}
-    if state == "ticket":
+    if state is TicketState.TICKET:
         ticket = journey.ticket
         return {"ticket": {"number": ticket.ticket_no, "category": text(ticket.category_name),
                            "waiting": ticket.waiting_ahead, "hall": ticket.hall_code,
                            "printStatus": journey.print_status,
                            "appointment": journey.appointment is not None,
                            "qr": qr_data_url(f"ticket:{ticket.hall_code}:{ticket.ticket_no}")}}
-    if state == "unavailable":
+    if state is TicketState.UNAVAILABLE:
         return {"message": message(say("暂时不能取号", "Tickets are not available"),
                                    TICKET_UNAVAILABLE if journey.problem == "offline"
                                    else _problem(journey),
@@ -392,15 +401,15 @@ def ticket_snapshot(journey) -> dict[str, Any]:
 
 
 def rate_snapshot(journey) -> dict[str, Any]:
-    state = journey.state.value
-    if state in ("level", "details"):
+    state = journey.state
+    if state in (RateState.LEVEL, RateState.DETAILS):
         return {"rate": {"levels": [{"level": k, "label": v} for k, v in LEVELS.items()],
                          "level": journey.level,
                          "indicators": [{"id": i, "label": INDICATORS.get(i, say(i, i)),
                                          "chosen": i in journey.indicators}
                                         for i in journey.services.settings.rating_indicators],
                          "comment": journey.comment}}
-    if state == "thanks":
+    if state is RateState.THANKS:
         body = _problem(journey) or say("您的评价将帮助我们改进服务。", "Your rating helps us improve.")
         return {"message": message(say("感谢您的评价", "Thank you for your rating"), body,
                                    [action("finish", "完成", "Done", primary=True)])}
@@ -408,41 +417,47 @@ def rate_snapshot(journey) -> dict[str, Any]:
 
 
 def guide_snapshot(journey) -> dict[str, Any]:
-    state = journey.state.value
-    if state in ("ask", "answers"):
+    state = journey.state
+    if state in (GuideState.ASK, GuideState.ANSWERS):
         return {"question": journey.question, "problem": _problem(journey),
                 "answers": [{"index": n, "kind": hit.kind,
                              "title": text(hit.faq.question if hit.kind == "faq" else hit.item.name)}
                             for n, hit in enumerate(journey.hits)]}
-    if state == "answer":
+    if state is GuideState.ANSWER:
         actions = [action("open_item", "查看办事指南", "Open the service guide", primary=True)] \
             if journey.item is not None else []
         return {"message": message(text(journey.faq.question), text(journey.faq.answer),
                                    actions + [action("back", "换个问题", "Ask something else")])}
-    if state == "item":
+    if state is GuideState.ITEM:
         return {"guide": _guide(journey.item), "guideQr": qr_data_url(journey.item_url())}
     return {}
 
 
 def maintenance_snapshot(journey) -> dict[str, Any]:
-    """The staff entry and the maintenance menu (what the role may do; the pages
-    themselves come with [diagnostics] and [pickup-loop])."""
-    state = journey.state.value
-    if state == "sign_in":
+    """The staff entry, the maintenance menu (the pages the role may open) and the open page."""
+    state = journey.state
+    if state is MaintenanceState.SIGN_IN:
         return {"entry": {"title": say("工作人员登录", "Staff sign-in"),
                           "fields": [{"id": "staff_id", "label": say("工号", "Staff number"),
                                       "kind": "plain"},
                                      {"id": "secret", "label": say("密码", "Password"),
                                       "kind": "plain", "secret": True}],
                           "submit": "sign_in", "actions": [], "problem": _problem(journey)}}
-    if state == "menu":
+    if state is MaintenanceState.MENU:
         role = ROLE_NAMES.get(journey.role, say(journey.role, journey.role))
-        pages = [MAINTENANCE_PAGES[page] for page in journey.pages()]
+        allowed = [MAINTENANCE_PAGES[page] for page in journey.pages()]
+        # the button says the page's name; the message above says what each is for
+        pages = [{**action("open_page", MAINTENANCE_PAGES[page]["zh"].split("：")[0],
+                           MAINTENANCE_PAGES[page]["en"].split(":")[0], args=[page]),
+                  "objectName": f"action_open_page_{page}"} for page in journey.open_pages()]
         return {"message": message(
             say(f"维护模式（{role['zh']}）", f"Maintenance ({role['en']})"),
-            say("您可以：" + "；".join(p["zh"] for p in pages),
-                "You may: " + "; ".join(p["en"] for p in pages)),
-            [action("leave", "退出维护，恢复服务", "Leave and restore service", primary=True)])}
+            say("您可以：" + "；".join(p["zh"] for p in allowed),
+                "You may: " + "; ".join(p["en"] for p in allowed)),
+            pages + [action("leave", "退出维护，恢复服务", "Leave and restore service",
+                            primary=True)])}
+    if state is MaintenanceState.PAGE and journey.page is not None:
+        return PAGE_SNAPSHOTS[journey.page.name](journey.page)
     return {}
 
 
@@ -470,8 +485,12 @@ def snapshot(journey: Journey) -> dict[str, Any]:
 
 
 def screen_state(journey: Journey) -> str:
-    """The screen name: the state, or `identify_<state>` inside an embedded identification."""
+    """The screen name: the state, or `identify_<state>` inside an embedded identification,
+    `<page>_<state>` inside a maintenance page."""
     child = getattr(journey, "identify", None)
     if journey.state.value == "identify" and child is not None:
         return "identify_" + child.state.value
+    page = getattr(journey, "page", None)
+    if journey.state.value == "page" and page is not None:
+        return f"{page.name}_{page.state.value}"
     return journey.state.value

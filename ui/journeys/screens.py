@@ -12,6 +12,7 @@ from kiosk.journeys import ApplyJourney, GuideJourney, MaintenanceJourney, Picku
 from kiosk.journeys.base import Journey
 from kiosk.journeys.identify import IdentifyState
 from kiosk.journeys.ports import JourneyServices
+from ui.journeys.maintenance import PAGE_SCREENS
 from ui.journeys.viewmodel import JourneyViewModel, run_in_background
 from ui.navigator import JourneyContext, register_journey
 
@@ -99,5 +100,7 @@ register_journey("guide", _factory(GuideJourney),
                   **with_prefix("apply_", with_identify(APPLY_SCREENS))})
 #: the staff entry: no tile; opened by the hidden entry, also while out of service
 register_journey("maintenance", _factory(MaintenanceJourney),
-                 {"sign_in": ENTRY, "checking": WAITING, "menu": MESSAGE, "ended": ENDED},
+                 {"sign_in": ENTRY, "checking": WAITING, "menu": MESSAGE, "ended": ENDED,
+                  **{screen: file for page, screens in PAGE_SCREENS.items()
+                     for screen, file in with_prefix(page + "_", screens).items()}},
                  staff=True)

@@ -23,7 +23,8 @@ from ui.journeys.present import screen_state, snapshot
 
 log = logging.getLogger(__name__)
 
-#: actions the screens may call, per journey (method names; "identify." for the embedded one)
+#: actions the screens may call, per journey (method names; "identify." for the embedded
+#: identification; "page." for a maintenance page, whose class names its own `actions`)
 ACTIONS = {
     "identify": {"choose_resident_id", "choose_passport", "enter_mrz", "scan_mrz", "retry_face",
                  "call_staff", "back", "accept_face_check", "decline_face_check"},
@@ -37,7 +38,7 @@ ACTIONS = {
                "back", "finish"},
     "rate": {"choose_level", "toggle_indicator", "set_comment", "send", "skip", "finish"},
     "guide": {"ask", "open_hit", "open_item", "back", "apply_handoff"},
-    "maintenance": {"sign_in", "leave"},
+    "maintenance": {"sign_in", "open_page", "leave"},
 }
 
 _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journey-background")
@@ -192,9 +193,14 @@ class JourneyViewModel(QObject):
     @Slot(str, "QVariantList")
     def act(self, name: str, args: list) -> None:
         journey, method = self.journey, name
+        allowed = ACTIONS.get(journey.name, ())
         if name.startswith("identify."):
             journey, method = getattr(self.journey, "identify", None), name.split(".", 1)[1]
-        if journey is None or method not in ACTIONS.get(journey.name, ()):
+            allowed = ACTIONS["identify"]
+        elif name.startswith("page."):
+            journey, method = getattr(self.journey, "page", None), name.split(".", 1)[1]
+            allowed = getattr(journey, "actions", ())
+        if journey is None or method not in allowed:
             log.error("screen asked for an action the journey does not offer",
                       extra={"journey": self.journey.name, "action": name})
             return
@@ -224,6 +230,7 @@ class JourneyViewModel(QObject):
         """The fixed bar's Back: one step back, or False to let the navigator go Home."""
         journey = self.journey
         child = getattr(journey, "identify", None)
+        # inside a maintenance page, the maintenance journey's back() steps within the page
         target = child if (journey.state.value == "identify" and child is not None) else journey
         step_back = getattr(target, "back", None)
         if step_back is None:

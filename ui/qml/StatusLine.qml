@@ -6,6 +6,8 @@ Rectangle {
     id: line
     readonly property string message: {
         var parts = []
+        if (shell.staffAtWork)   // no service is normal while staff work on the kiosk
+            parts.push(qsTr("工作人员维护中，暂停对外服务"))
         if (!shell.online)
             parts.push(qsTr("网络暂时中断：仍可提交申请，网络恢复后自动发送"))
         var tiles = shell.tiles

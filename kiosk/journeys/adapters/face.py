@@ -50,6 +50,7 @@ class FacePort:
         def finished(done: Future) -> None:
             phase = done.result().phase
             self._finish(step)
+            camera.emit("faceChecked")  # counted per camera (kiosk.device_counters)
             outcome.set_result(FaceOutcome(True, True) if phase is Phase.ACCEPTED
                                else FaceOutcome(False, phase is not Phase.ENDED,
                                                 "no_match" if phase is Phase.STAFF

@@ -82,8 +82,8 @@ RECEIPT_58 = hexlines('''
     7A 2E 67 6F 76 2E 63 6E                          # ...
     2F 63 2F 4B 31 2D 37                             # ...
     1D 28 6B 03 00 31 51 30                          # GS ( k fn81 print symbol
-    C9 A8 C2 EB B2 E9 D1 AF B0 EC C0 ED BD F8 B6 C8  # 扫码查询办理进度 LF
-    0A                                               # ...
+    C9 A8 C2 EB D4 DA CA D6 BB FA C9 CF B2 E9 BF B4  # 扫码在手机上查看进度、补交材料 LF
+    BD F8 B6 C8 A1 A2 B2 B9 BD BB B2 C4 C1 CF 0A     # ...
     1D 56 42 00                                      # GS V 66 0 feed to cutter, partial cut
 ''')
 
@@ -341,6 +341,13 @@ def test_80mm_rule_is_48_columns_and_long_text_wraps_by_display_width():
     assert "明及相关材料出具" in lines
     wide = [e.text for e in parse(receipt().render(PaperProfile(80))) if isinstance(e, Line)]
     assert "-" * 48 in wide
+
+
+def test_the_words_under_the_qr_say_what_the_page_offers():
+    owing = [e.text for e in parse(receipt().render(PaperProfile(80))) if isinstance(e, Line)]
+    assert owing[-1] == "扫码在手机上查看进度、补交材料"
+    settled = receipt(materials_deferred=[], supply_deadline=None).render(PaperProfile(80))
+    assert [e.text for e in parse(settled) if isinstance(e, Line)][-1] == "扫码在手机上查看办理进度"
 
 
 def test_chinese_and_full_width_punctuation_decode_back():

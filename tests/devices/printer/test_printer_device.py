@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from devices.model import Availability, Completion, Severity, StatusChanged, UnitState
+from devices.model import (Availability, Completion, ErrorClass, RequiredAction, Severity,
+                           StatusChanged, UnitState)
 from devices.printer.network import NetworkPrinter
 from devices.printer.documents import SubmissionReceipt
 from devices.printer.escpos_parser import Cut, Line, QrCode
@@ -27,6 +28,16 @@ def long_receipt() -> SubmissionReceipt:
                              submitted_at=AT, promised_date=date(2026, 12, 10),
                              materials_received=[f"材料{i}" for i in range(40)],
                              follow_url="https://z.gov.cn/c/K1-7")
+
+
+def wait_until(device, predicate, timeout: float = 10.0) -> None:
+    """Wait for a status change (published on the device's worker) that satisfies `predicate`."""
+    reached = threading.Event()
+    unsubscribe = device.subscribe(lambda _e: reached.set() if predicate(device.status) else None)
+    try:
+        assert predicate(device.status) or reached.wait(timeout), device.status
+    finally:
+        unsubscribe()
 
 
 @pytest.fixture
@@ -62,17 +73,70 @@ def test_paper_out_in_the_middle_of_a_receipt_is_outcome_unknown(printer):
     assert result.completion is Completion.OUTCOME_UNKNOWN
     assert "paper out" in result.error.message
     status = printer.status
-    assert status.availability is Availability.HARDWARE_ERROR
+    # a consumable state, not a hardware error: it names the code and the fix
+    assert status.availability is Availability.USER_ERROR
+    assert (status.error_code, status.error_class, status.action) == (
+        "paperOut", ErrorClass.CONSUMABLE, RequiredAction.REPLENISH)
     assert status.units["paper"] is UnitState.OUT
     # it stopped feeding: far less than the whole job went out
     assert len(printer.virtual.received) < len(long_receipt().render(printer.profile))
     changes = [e.changes for e in printer.events if isinstance(e, StatusChanged)]
     assert {"units": {"paper": "out"}} in changes
-    # a refill is noticed by the reopen and the printer is usable again
+    # a refill is noticed by the status read and the printer is usable again
     printer.simulate("paper", level="ok")
-    printer.clock.advance(1)
     assert printer.read_status().result(10).ok
     assert printer.status.availability is Availability.ONLINE
+    assert printer.status.error_code == "" and printer.status.action is None
+
+
+def test_paper_out_is_watched_by_the_poll_never_reopened(printer):
+    opens_before = sum(1 for e in printer.events if isinstance(e, StatusChanged)
+                       and e.changes.get("availability") == "starting")
+    printer.virtual.configure(paper=Paper.OUT)
+    printer.clock.advance(printer.settings.status_poll_s)
+    wait_until(printer, lambda s: s.error_code == "paperOut")
+    assert not printer.status.usable and printer.status.answers
+    result = printer.print_document(long_receipt()).result(10)
+    assert result.completion is Completion.DEVICE_NOT_READY
+    printer.virtual.configure(paper=Paper.OK)  # a roll fitted: the next poll sees it
+    printer.clock.advance(printer.settings.status_poll_s)
+    wait_until(printer, lambda s: s.usable)
+    assert printer.status.error_code == ""
+    reopens = sum(1 for e in printer.events if isinstance(e, StatusChanged)
+                  and e.changes.get("availability") == "starting") - opens_before
+    assert reopens == 0
+
+
+def test_a_printer_started_out_of_paper_opens_and_waits_for_a_roll():
+    clock = TestClock()
+    device = SimulatedPrinter("receipt_printer", SimulatedPrinter.Settings(), clock=clock)
+    device.virtual.configure(paper=Paper.OUT)
+    device.start()
+    try:
+        wait_until(device, lambda s: s.error_code == "paperOut")
+        assert device.status.availability is Availability.USER_ERROR
+        assert device.read_status().result(10).ok  # the technician's status read still works
+        device.simulate("paper", level="ok")
+        wait_until(device, lambda s: s.usable)
+    finally:
+        device.stop()
+
+
+def test_a_cutter_jam_is_a_fault_to_clear_and_clears(printer):
+    printer.simulate("jam")
+    wait_until(printer, lambda s: s.error_code == "paperJam")
+    status = printer.status
+    assert status.availability is Availability.HARDWARE_ERROR
+    assert (status.error_class, status.action) == (ErrorClass.HARDWARE, RequiredAction.CLEAR)
+    printer.simulate("jam", jammed=False)
+    wait_until(printer, lambda s: s.usable)
+    assert printer.status.error_code == ""
+
+
+def test_paper_near_end_names_its_consumable_warning(printer):
+    printer.simulate("paper", level="nearEnd")
+    wait_until(printer, lambda s: s.error_code == "paperNearEnd")
+    assert printer.status.usable and printer.status.action is RequiredAction.REPLENISH
 
 
 def test_printer_offline_at_job_start_prints_nothing(printer):

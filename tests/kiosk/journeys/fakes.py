@@ -332,3 +332,100 @@ class FakeMaintenance:
 
     def leave(self, why: str) -> None:
         self.left.append(why)
+
+
+class FakeDiagnostics:
+    """The core's diagnostics for the maintenance pages' screens: a printer out of paper and a
+    card reader; test actions answer through `last` (a future the script completes); `fix`
+    puts the printer's paper back, as the watched status would."""
+
+    def __init__(self) -> None:
+        from devices.model import (Availability, ConsumableOut, DeviceStatus, Severity,
+                                   UnitState)
+        out = ConsumableOut("paper out", code="paperOut")
+        self.statuses = {
+            "receipt_printer": DeviceStatus(Availability.USER_ERROR, Severity.ERROR,
+                                            {"paper": UnitState.OUT}, reason="paper out",
+                                            **out.status_fields()),
+            "id_card_reader": DeviceStatus(Availability.ONLINE)}
+        self.kinds = {"receipt_printer": "printer", "id_card_reader": "id_reader"}
+        self.watchers: list = []
+        self.last: Future | None = None
+        self.fixed: list[tuple[str, str]] = []
+        self.refuse = False
+
+    def devices(self):
+        return [self.report(name) for name in self.statuses]
+
+    def report(self, name: str):
+        from kiosk.device_counters import COUNTERS
+        from kiosk.diagnostics import DeviceReport
+        return DeviceReport(name, self.kinds[name], self.statuses[name],
+                            {**{c: 1 for c in COUNTERS}, "errors": {"paperOut": 1}, "fixes": {}},
+                            [])
+
+    def _test(self, _name: str) -> Future:
+        self.last = Future()
+        return self.last
+
+    print_test_page = printer_status = read_card = camera_preview = scan_code = _test
+
+    def watch(self, name: str, listener):
+        self.watchers.append((name, listener))
+        return lambda: self.watchers.remove((name, listener))
+
+    def fix(self, name: str = "receipt_printer") -> None:
+        from devices.model import NO_ERROR, Availability, Severity, UnitState
+        self.statuses[name] = self.statuses[name].with_changes(
+            availability=Availability.ONLINE, severity=Severity.OK, reason="",
+            units={"paper": UnitState.FULL}, **NO_ERROR)
+        for watched, listener in list(self.watchers):
+            if watched == name:
+                listener(self.statuses[name])
+
+    def confirm_fix(self, name: str, code: str, *, role: str, staff_id: str) -> None:
+        self.fixed.append((name, code))
+
+    def queue_status(self):
+        return {"depth": 3, "quarantined": 1, "oldest_unsent_age_s": 600.0,
+                "last_error": "district unreachable"}
+
+    def sync_now(self):
+        return {"ok": True, "delivered": 3, "error": None}
+
+    def retry_set_aside(self) -> int:
+        return 1
+
+    def removable_media(self):
+        from pathlib import Path
+        return [Path("/media/staff/USB")]
+
+    def export_queue(self, target, progress, *, role: str, staff_id: str) -> int:
+        progress(3, 3)
+        return 3
+
+    def configuration(self):
+        from kiosk.diagnostics import ConfigValue
+        return [ConfigValue("kiosk.hall_phone", "0755-12345", "/etc/kiosk/site.toml"),
+                ConfigValue("session.idle_timeout_s", 90, "/opt/kiosk/config/defaults.toml")]
+
+    def site_file(self):
+        from pathlib import Path
+        return Path("/etc/kiosk/site.toml")
+
+    def apply_site_file(self, path, *, role: str, staff_id: str):
+        from foundation.config_files import ConfigError
+        from kiosk.diagnostics import SiteFileChange
+        if self.refuse:
+            raise ConfigError(path, "kiosk.hall_phone", "Input should be a valid string",
+                              "write the phone number in quotes")
+        self.refuse = True  # the next try is refused: both outcomes in one script
+        return SiteFileChange(str(path), {"kiosk.hall_phone": "0755-99999"},
+                              {"kiosk.name": "福田区政务服务中心 自助终端 02"})
+
+    def recent_log_lines(self, count: int = 40):
+        return ['{"level": "WARNING", "message": "device status changed", "device": '
+                '"receipt_printer"}']
+
+    def export_logs(self, target, *, role: str, staff_id: str) -> int:
+        return 2

@@ -91,7 +91,11 @@ def test_residence_permit_happy_path(services):
     assert blobs == {"blob:lease-1": JPEG, "blob:photo-1": JPEG}
     assert services.printer.printed[0][0] == "receipt"
     assert services.printer.printed[0][1].case_number == "kiosk-1"
-    assert "kiosk-1" in journey.case_url()
+    # the receipt's QR: the follow-up page with the secret sent (encrypted) with the case
+    secret = payload["followup_secret"]
+    assert len(secret) >= 16
+    assert journey.case_url() == f"https://ft.gov.example/case/kiosk-1?t={secret}"
+    assert services.printer.printed[0][1].follow_url == journey.case_url()
     context = journey.rating_context()
     journey.finish()
     assert context == {"case_number": "kiosk-1", "service_code": "T-JZZ-001"}
@@ -177,7 +181,7 @@ def test_no_printer_gives_the_receipt_by_qr(catalogue, test_clock):
     journey.next_page()
     journey.submit()
     assert journey.state is S.RECEIPT and journey.print_status == "no_printer"
-    assert journey.case_url().endswith("kiosk-1")
+    assert "/case/kiosk-1?t=" in journey.case_url()
 
 
 def test_printer_failure_is_reported_not_fatal(catalogue, test_clock):

@@ -9,8 +9,17 @@ from kiosk.journeys.forms import check, prefill_value, typed_value
 from kiosk.journeys.identify import mrz_key_from_code
 from tests.kiosk.journeys.fakes import RESIDENT
 
-ITEM = {"task_code": "T1", "name": {"zh": "事项", "en": "Item"}, "department": "局",
-        "legal_limit": {"days": 5}, "promised_limit": {"days": 3}}
+def text(zh: str) -> dict[str, str]:
+    return {"zh": zh, "en": zh}
+
+
+ITEM = {"task_code": "T1", "catalog_code": "T", "name": text("事项"), "item_type": "公共服务",
+        "department": text("局"), "legal_basis": [text("依据")], "project_type": "commitment",
+        "legal_limit": {"days": 5}, "promised_limit": {"days": 3}, "visits_required": 0,
+        "channels": [{"type": "kiosk"}], "tongban_scope": "district",
+        "pickup_methods": ["window"], "queue_category": "general",
+        "form": [{"id": "name", "label": text("姓名")}]}
+QUEUES = [{"id": "general", "name": text("综合窗口"), "prefix": "Z"}]
 
 
 def test_the_demo_catalogue_loads_with_its_topics_and_calendar():
@@ -23,18 +32,20 @@ def test_the_demo_catalogue_loads_with_its_topics_and_calendar():
 
 
 @pytest.mark.parametrize("change, problem", [
-    ({"items": [ITEM, ITEM]}, "share a task_code"),
+    ({"items": [ITEM, ITEM]}, "task_codes must be unique"),
     ({"items": [{**ITEM, "topics": ["nowhere"]}]}, "unknown topics"),
-    ({"items": [{**ITEM, "materials": [{"id": "m", "name": "材料",
+    ({"items": [{**ITEM, "materials": [{"id": "m", "name": text("材料"),
                                         "tolerance_allowed": True}]}]}, "max_supply_days"),
     ({"items": [{**ITEM, "tolerance_allowed": False, "materials": [
-        {"id": "m", "name": "材料", "tolerance_allowed": True, "max_supply_days": 3}]}]},
+        {"id": "m", "name": text("材料"), "tolerance_allowed": True, "max_supply_days": 3}]}]},
      "commitment_template"),
-    ({"items": [{**ITEM, "form": [{"id": "a", "label": "A", "kind": "choice"}]}]}, "choices"),
+    ({"items": [{**ITEM, "form": [{"id": "a", "label": text("A"), "kind": "choice"}]}]},
+     "choices"),
+    ({"items": [{**ITEM, "legal_basis": []}]}, "legal_basis"),   # what the district refuses
 ])
 def test_bad_catalogue_data_is_named(change, problem):
     with pytest.raises(CatalogueError, match=problem):
-        catalogue_from_mapping({"version": "x", **change})
+        catalogue_from_mapping({"version": "x", "queue_categories": QUEUES, **change})
 
 
 def test_a_missing_catalogue_file_is_named(tmp_path):
@@ -79,9 +90,9 @@ def test_typed_values_and_prefill():
     assert typed_value(field(FieldKind.NUMBER), "2.5") == 2.5
     assert typed_value(field(FieldKind.YES_NO), "no") is False
     assert typed_value(field(FieldKind.USCC), "91350100m000100y43") == "91350100M000100Y43"
-    assert prefill_value(FormField(id="n", label=Text(zh="姓名"), prefill="name"),
+    assert prefill_value(FormField(id="n", label=Text(zh="姓名", en="Name"), prefill="name"),
                          RESIDENT) == "王小明"
-    assert prefill_value(FormField(id="b", label=Text(zh="生日"), prefill="birth_date"),
+    assert prefill_value(FormField(id="b", label=Text(zh="生日", en="Birth date"), prefill="birth_date"),
                          RESIDENT) == "1949-12-31"
 
 

@@ -10,7 +10,7 @@ from kiosk.journeys import ApplyJourney, GuideJourney, IdentifyJourney, Maintena
 from kiosk.journeys.base import EndReason
 from kiosk.journeys.ports import FaceOutcome
 from tests.kiosk.journeys.fakes import RESIDENT, SIGNATURE, FakeCitizen, FakeDesk, \
-    FakeMaintenance, HeldWork, make_services, scanned
+    FakeDiagnostics, FakeMaintenance, HeldWork, make_services, scanned
 
 
 def _identify(path):
@@ -85,6 +85,28 @@ MAINTENANCE = [lambda j, s: j.sign_in("T001", "wrong"), lambda j, s: s.backgroun
                lambda j, s: j.sign_in("T001", "s3cret-pass"), lambda j, s: s.background.run()]
 MAINTENANCE_HALL = [lambda j, s: j.sign_in("H001", "s3cret-pass"),
                     lambda j, s: s.background.run()]
+#: the diagnostics pages ([diagnostics]), each opened from the menu after signing in
+PAGES_DEVICES = MAINTENANCE[2:] + [
+    lambda j, s: j.open_page("devices"), lambda j, s: j.page.open_device("receipt_printer"),
+    lambda j, s: j.page.run_test("test_page"),
+    lambda j, s: s.diagnostics.last.set_result({"bytes": 1200}),
+    lambda j, s: j.page.back(), lambda j, s: j.page.start_fix(),
+    lambda j, s: s.diagnostics.fix()]
+PAGES_CONSUMABLES = MAINTENANCE_HALL + [
+    lambda j, s: j.open_page("consumables"), lambda j, s: j.page.open_device("receipt_printer"),
+    lambda j, s: j.page.start_fix(), lambda j, s: s.diagnostics.fix()]
+PAGES_QUEUE = MAINTENANCE[2:] + [
+    lambda j, s: j.open_page("queue"),
+    lambda j, s: j.page.export("/media/staff/USB/kiosk-queue-export"),
+    lambda j, s: s.background.run(), lambda j, s: j.page.back(),
+    lambda j, s: j.page.sync_now(), lambda j, s: s.background.run()]
+PAGES_CONFIGURATION = MAINTENANCE[2:] + [
+    lambda j, s: j.open_page("configuration"), lambda j, s: j.page.apply_site_file(),
+    lambda j, s: j.page.back(), lambda j, s: j.page.apply_site_file()]
+PAGES_LOGS = MAINTENANCE[2:] + [
+    lambda j, s: j.open_page("logs"), lambda j, s: j.page.export("/media/staff/USB/kiosk-logs")]
+DIAGNOSTICS = {"maintenance": FakeMaintenance(), "background": HeldWork(),
+               "diagnostics": FakeDiagnostics()}
 
 HOLD = {"citizen": FakeCitizen(hold=True)}
 #: the identification scripts again, embedded in apply (as the screens show them)
@@ -119,6 +141,11 @@ SCRIPTS = {
                     {"maintenance": FakeMaintenance(), "background": HeldWork()}),
     "maintenance-hall": (MaintenanceJourney, MAINTENANCE_HALL,
                          {"maintenance": FakeMaintenance(), "background": HeldWork()}),
+    "maintenance-devices": (MaintenanceJourney, PAGES_DEVICES, DIAGNOSTICS),
+    "maintenance-consumables": (MaintenanceJourney, PAGES_CONSUMABLES, DIAGNOSTICS),
+    "maintenance-queue": (MaintenanceJourney, PAGES_QUEUE, DIAGNOSTICS),
+    "maintenance-configuration": (MaintenanceJourney, PAGES_CONFIGURATION, DIAGNOSTICS),
+    "maintenance-logs": (MaintenanceJourney, PAGES_LOGS, DIAGNOSTICS),
 }
 
 

@@ -2,6 +2,8 @@
 supply every material (reuse, defer, scan, whichever applies), sign, submit."""
 from __future__ import annotations
 
+from typing import Callable
+
 from kiosk.catalogue import FieldKind, FormField, ServiceItem
 from kiosk.journeys.apply import ApplyJourney, ApplyState
 from tests.kiosk.journeys.fakes import SIGNATURE, identify_with_card, scanned
@@ -20,7 +22,11 @@ def valid_value(form_field: FormField) -> str:
     return VALID[form_field.kind]
 
 
-def apply_item(services, item: ServiceItem) -> dict:
+def apply_item(services, item: ServiceItem,
+               at_receipt: Callable[[ApplyJourney], None] | None = None,
+               signature: bytes = SIGNATURE) -> dict:
+    """Apply for `item`; `at_receipt` looks at the receipt screen before the session ends
+    (a printed commitment letter needs a `signature` that is a real image)."""
     journey = ApplyJourney(services)
     journey.choose_item(item.task_code)
     journey.apply_now()
@@ -45,7 +51,7 @@ def apply_item(services, item: ServiceItem) -> dict:
                 services.scanner.last.set_result(scanned())
         journey.materials_done()
     if journey.state is ApplyState.COMMITMENT:
-        journey.sign(SIGNATURE)
+        journey.sign(signature)
         journey.choose_channel("upload")
         journey.agree()
     assert journey.state is ApplyState.REVIEW, (item.task_code, journey.state, journey.problem)
@@ -53,6 +59,8 @@ def apply_item(services, item: ServiceItem) -> dict:
     journey.submit()
     assert journey.state is ApplyState.RECEIPT, (item.task_code, journey.problem)
     assert journey.case_number
+    if at_receipt is not None:
+        at_receipt(journey)
     journey.finish()
     assert journey.personal_data_present() == []
     return payload

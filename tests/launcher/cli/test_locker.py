@@ -65,6 +65,18 @@ def test_hash_pin_prints_a_hash_the_config_accepts(ctx, monkeypatch, capsys):
     assert capsys.readouterr().out.startswith("scrypt$16384$8$1$")
 
 
+def _descriptors_on(path: str) -> int:
+    """How many of this process's file descriptors are open on `path` (the bank's pty)."""
+    import os
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            count += os.readlink(f"/proc/self/fd/{fd}") == path
+        except OSError:
+            pass            # the descriptor listing the directory itself is gone already
+    return count
+
+
 def test_with_the_kiosk_running_open_goes_through_its_control_socket(ctx, monkeypatch, capsys,
                                                                      test_clock):
     """One owner of the devices: the running kiosk opens the door (its own bank, its audit
@@ -89,6 +101,8 @@ def test_with_the_kiosk_running_open_goes_through_its_control_socket(ctx, monkey
         assert "compartment 4: open (by the running kiosk)" in capsys.readouterr().out
         bank = core.devices.for_role("locker_bank")[0]
         assert str(bank.door_states()[4]) == "open"
+        # the board simulator keeps its own end of the pty open; the bank opened it once
+        assert _descriptors_on(bank.boards.port) == 2
         [(kind, audit)] = core.event_sink.items
         assert audit["action"] == "locker.open" and audit["compartment"] == 4
         assert audit["chain_seq"] == 1

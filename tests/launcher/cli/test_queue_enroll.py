@@ -64,6 +64,12 @@ def test_status_retry_and_export(enrolled, tmp_path, capsys, test_clock):
     assert {i["item_id"] for i in manifest["items"]} >= {first.item_id}
     exported_bytes = b"".join(p.read_bytes() for p in (tmp_path / "usb").rglob("*") if p.is_file())
     assert b"11010519491231002X" not in exported_bytes and b"scan" not in exported_bytes
+    code, checked = run(capsys, "queue", "check", str(tmp_path / "usb"), "--json")
+    assert code == 0 and (checked["items"], checked["blobs"], checked["ok"]) == (2, 1, True)
+    blob = next((tmp_path / "usb" / "blobs").iterdir())
+    blob.write_bytes(blob.read_bytes()[:-1])        # a copy damaged on the way
+    code, checked = run(capsys, "queue", "check", str(tmp_path / "usb"))
+    assert code == 1 and f"blobs/{blob.name}: changed since the export" in checked
 
     code, retried = run(capsys, "--data-dir", str(enrolled), "queue", "retry", "--json")
     assert code == 0

@@ -14,7 +14,9 @@ TILE = {"apply": "apply", "apply-browse": "apply", "apply-identify-passport": "a
         "pickup-code": "pickup", "pickup-identify": "pickup", "pickup-jam": "pickup",
         "pickup-down": "pickup", "ticket": "ticket", "check-in": "ticket",
         "ticket-offline": "ticket", "rate": "rate", "guide": "guide",
-        "maintenance": "maintenance", "maintenance-hall": "maintenance"}
+        "maintenance": "maintenance", "maintenance-hall": "maintenance",
+        **{f"maintenance-{page}": "maintenance"
+           for page in ("devices", "consumables", "queue", "configuration", "logs")}}
 
 
 def _walk(kiosk, name, stop, seen):

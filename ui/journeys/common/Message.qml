@@ -10,6 +10,8 @@ JourneyScreen {
     id: root
     readonly property var m: d.message || ({title: {}, body: {}, actions: [], tone: "info"})
     readonly property var primaryAction: m.actions.filter(function(a) { return a.primary })[0] || null
+    readonly property var choices: m.actions.filter(function(a) { return !a.primary })
+    readonly property bool manyChoices: landscape && choices.length > 3
     prompt: t(m.title) + "。" + t(m.body)
     primaryName: primaryAction ? primaryAction.objectName : ""
     primaryText: primaryAction ? t(primaryAction.label) : ""
@@ -46,6 +48,16 @@ JourneyScreen {
                         visible: text !== ""
                         text: root.t(root.m.body)
                     }
+                    // a picture that goes with the words (a camera preview with its face box)
+                    Image {
+                        objectName: "message_image"
+                        Layout.fillWidth: true
+                        Layout.preferredHeight: visible ? width * sourceSize.height
+                                                          / Math.max(1, sourceSize.width) : 0
+                        visible: !!root.m.image
+                        source: root.m.image || ""
+                        fillMode: Image.PreserveAspectFit
+                    }
                 }
             }
         }
@@ -53,8 +65,21 @@ JourneyScreen {
             Layout.fillWidth: true
             Layout.preferredWidth: 1
             Layout.alignment: Qt.AlignBottom
-            actions: root.m.actions.filter(function(a) { return !a.primary })
+            visible: !root.manyChoices
+            actions: visible ? root.choices : []
             screen: root
+        }
+        // more choices than the landscape height holds (a menu, a list of devices): they page
+        PagedFlickable {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            Layout.preferredWidth: 1
+            visible: root.manyChoices
+            ActionButtons {
+                Layout.fillWidth: true
+                actions: root.manyChoices ? root.choices : []
+                screen: root
+            }
         }
     }
 }
