@@ -10,6 +10,7 @@ recorded stored in a compartment whose door was not seen closing.
 """
 from __future__ import annotations
 
+from concurrent.futures import Future
 from typing import ClassVar
 
 from kiosk.journeys.base import Journey, JourneyState
@@ -22,12 +23,12 @@ PROBLEMS = {"doorNotOpened": "compartment_did_not_open",
 
 
 class LockersState(JourneyState):
-    LIST = ("list", "lockers")
-    OPENING = ("opening", "lockers")
-    DOOR_OPEN = ("door_open", "lockers")
-    PROBLEM = ("problem", "lockers")
-    DONE = ("done", "lockers")
-    UNAVAILABLE = ("unavailable", "lockers")
+    LIST = ("list", "page")
+    OPENING = ("opening", "page")
+    DOOR_OPEN = ("door_open", "page")
+    PROBLEM = ("problem", "page")
+    DONE = ("done", "page")
+    UNAVAILABLE = ("unavailable", "page")
     ENDED = ("ended", "end")
 
 
@@ -47,6 +48,7 @@ class LockersPage(Journey[LockersState]):
         self.purpose = ""                 # fill | recall
         self.avoid: list[str] = []        # compartments that failed for this parcel
         self.wall: LockerWall | None = None
+        self._opening: Future | None = None
         super().__init__(services)
         self.on_cancel(self._walk_away)
 
@@ -129,8 +131,9 @@ class LockersPage(Journey[LockersState]):
     def _open(self) -> None:
         assert self.current is not None
         self._go(S.OPENING)
-        self._after(self.services.pickup.fill(self.current.parcel_id, self.staff_id,
-                                              tuple(self.avoid)), self._opened, self._failed)
+        self._opening = self.services.pickup.fill(self.current.parcel_id, self.staff_id,
+                                                  tuple(self.avoid))
+        self._after(self._opening, self._opened, self._failed)
 
     def _opened(self, parcel: ParcelForStaff) -> None:
         self.current = parcel
@@ -146,5 +149,15 @@ class LockersPage(Journey[LockersState]):
         self._go(S.PROBLEM, PROBLEMS.get(getattr(error, "code", ""), "compartment_did_not_open"))
 
     def _walk_away(self) -> None:
-        if self.state is S.DOOR_OPEN and self.current is not None and self.purpose == "fill":
-            self.services.pickup.give_up(self.current.parcel_id)
+        """The page ends (Home, the idle timeout) with a compartment open for filling, or
+        about to be: it is given up, so that no one's later closing stores the parcel."""
+        if self.current is None or self.purpose != "fill":
+            return
+        parcel_id, desk = self.current.parcel_id, self.services.pickup
+        if self.state is S.DOOR_OPEN:
+            desk.give_up(parcel_id)
+        elif self.state is S.OPENING and self._opening is not None:
+            def opened(opening: Future) -> None:
+                if opening.exception() is None:
+                    desk.give_up(parcel_id)
+            self._opening.add_done_callback(opened)
