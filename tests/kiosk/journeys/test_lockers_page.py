@@ -95,3 +95,18 @@ def test_an_unknown_parcel_is_said(page):
     assert (page.state, page.problem) == (S.LIST, "no_such_parcel")
     page.back()
     assert page.ended
+
+
+def test_leaving_while_the_door_is_being_opened_gives_it_up(service, catalogue):
+    from tests.kiosk.journeys.fakes import HeldWork
+    service.assign([to_fill("P4")])
+    held = HeldWork()
+    page = LockersPage(make_services(catalogue, service.clock,
+                                     pickup=PickupPort(service, held)),
+                       role="hall_staff", staff_id="H001")
+    page.fill("P4")
+    assert page.state is S.OPENING
+    page.timeout()
+    held.run()                                  # the door opens after the page has ended
+    shut(service, 1)
+    assert service.store.all()["P4"].state is ParcelState.ASSIGNED
