@@ -177,7 +177,8 @@ class KioskCore:
             return
         from kiosk.pickup import Parcel
         self.pickup.assign(Parcel(parcel_id=a.parcel_id, case_number=a.case_number,
-                                  compartment=a.compartment, holder_hmac=a.holder_hmac,
+                                  compartment=a.compartment, size=a.size or "",
+                                  holder_hmac=a.holder_hmac,
                                   code_hash=a.code_hash, expires_at=a.expires_at,
                                   items=tuple(a.items))
                            for a in state.locker_assignments)

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 COLUMNS: dict[str, type] = {
     "parcel_id": str, "case_number": str, "compartment": int, "holder_hmac": str,
-    "code_hash": str, "expires_at": str, "items": str, "state": str, "deposited_at": str,
+    "code_hash": str, "expires_at": str, "items": str, "state": str, "size": str,
+    "deposited_at": str,
     "picked_at": str, "verification": str, "open_purpose": str, "opened_by": str,
     "open_verification": str,
 }
@@ -41,8 +42,16 @@ def _index_holder(db: sqlite_utils.Database) -> None:
     db["parcels"].create_index(["holder_hmac"], if_not_exists=True)
 
 
+def _fill_by_size(db: sqlite_utils.Database) -> None:
+    """Parcels assigned by compartment size have no compartment until they are stored."""
+    if "size" not in db["parcels"].columns_dict:  # a new database has it from the start
+        db["parcels"].add_column("size", str)
+    db["parcels"].transform(not_null={"compartment": False})
+
+
 #: schema steps in order; the database's user_version says how many ran
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_create, _index_holder)
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_create, _index_holder,
+                                                                   _fill_by_size)
 
 
 def _row(parcel: "Parcel") -> dict[str, Any]:
@@ -55,7 +64,7 @@ def _parcel(row: dict[str, Any]) -> "Parcel":
     from kiosk.pickup import Parcel
     data = dict(row)
     data["items"] = json.loads(data["items"] or "[]")
-    for key in ("verification", "open_purpose", "opened_by", "open_verification"):
+    for key in ("verification", "open_purpose", "opened_by", "open_verification", "size"):
         data[key] = data[key] or ""
     return Parcel.from_json(data)
 

@@ -1,8 +1,12 @@
 """Locker pickup (Qt-free): parcels the district server assigns, opened for their holder.
 
-- The server assigns parcels (case, compartment, holder HMAC, pickup-code hash, expiry).
-- Staff deposit a parcel (the door opens; closing it makes the parcel `stored`) and
-  recall it (closing makes it `recalled`).
+- The server assigns parcels (case, compartment size, holder HMAC, pickup-code hash,
+  expiry); the previous release's assignments name a fixed compartment instead.
+- Hall staff fill a parcel: the kiosk opens a free compartment of its size whose door is
+  seen closed; the door seen closing again makes the parcel `stored` there, told to the
+  district as a `deposit` item. A door that does not open (jammed) or is left open gives
+  the compartment up (the parcel stays `assigned`) so that staff can take another.
+- Staff recall a parcel, expired ones first (closing makes it `recalled`, told too).
 - A citizen opens theirs after identification (document + face: the ID number's HMAC
   must match) or with the pickup code (limited tries, then that parcel locks).
 - The door closing after a citizen's open confirms the pickup: a `pickup` event goes
@@ -33,11 +37,15 @@ log = logging.getLogger(__name__)
 
 
 class ParcelState(StrEnum):
-    ASSIGNED = "assigned"    # the server reserved a compartment; staff have not deposited yet
+    ASSIGNED = "assigned"    # the district assigned it to this kiosk; not in a compartment yet
     STORED = "stored"
-    PICKED = "picked"
+    COLLECTED = "collected"
     RECALLED = "recalled"
-    OVERDUE = "overdue"
+    EXPIRED = "expired"      # stored past its pickup period: for staff to recall
+
+
+#: states written by an older release
+_LEGACY_STATES = {"picked": ParcelState.COLLECTED, "overdue": ParcelState.EXPIRED}
 
 
 class PickupError(Exception):
@@ -79,16 +87,29 @@ class DoorNotOpened(PickupError):
     code = "doorNotOpened"
 
 
+class DoorLeftOpen(PickupError):
+    """Staff gave up a compartment whose door they did not close."""
+    code = "doorLeftOpen"
+
+
+class NoFreeCompartment(PickupError):
+    code = "noFreeCompartment"
+
+
 @dataclass(frozen=True)
 class Parcel:
     parcel_id: str
     case_number: str
-    compartment: int
+    #: where it is (or is being put); None while assigned by size and not yet stored
+    compartment: int | None
     holder_hmac: str
     code_hash: str
     expires_at: datetime
     items: tuple[str, ...] = ()
     state: ParcelState = ParcelState.ASSIGNED
+    #: the compartment size it needs ("" when the district named a fixed compartment)
+    size: str = ""
+    #: when the door closed on it (stored)
     deposited_at: datetime | None = None
     picked_at: datetime | None = None
     verification: str = ""
@@ -111,7 +132,7 @@ class Parcel:
         for key in ("expires_at", "deposited_at", "picked_at"):
             data[key] = datetime.fromisoformat(data[key]) if data.get(key) else None
         data["items"] = tuple(data.get("items", ()))
-        data["state"] = ParcelState(data["state"])
+        data["state"] = _LEGACY_STATES.get(data["state"]) or ParcelState(data["state"])
         return cls(**data)
 
 
@@ -178,26 +199,69 @@ class PickupService:
 
     def assign(self, parcels: Iterable[Parcel]) -> None:
         """Take the server's assignments. The server owns the assignment fields; what happened
-        here (state, times, an open in progress) stays; picked or recalled parcels are final."""
+        here (state, times, an open in progress, the compartment chosen for a parcel assigned
+        by size) stays; collected or recalled parcels are final."""
         current = self.store.all()
         for parcel in parcels:
             known = current.get(parcel.parcel_id)
             if known is None:
                 current[parcel.parcel_id] = parcel
             elif known.state in (ParcelState.ASSIGNED, ParcelState.STORED):
+                local = _LOCAL_FIELDS + (("compartment",) if parcel.size else ())
                 current[parcel.parcel_id] = replace(
-                    parcel, **{name: getattr(known, name) for name in _LOCAL_FIELDS})
+                    parcel, **{name: getattr(known, name) for name in local})
         self.store.save(current.values())
 
     # --- staff ---------------------------------------------------------------------------
 
-    def deposit(self, parcel_id: str, staff_id: str) -> OpenResult:
+    def to_fill(self) -> list[Parcel]:
+        """Parcels assigned to this kiosk that no compartment holds yet, oldest first."""
+        return sorted((p for p in self.store.all().values()
+                       if p.state is ParcelState.ASSIGNED and not p.open_purpose),
+                      key=lambda p: p.parcel_id)
+
+    def to_recall(self) -> list[Parcel]:
+        """Stored parcels whose pickup period has ended."""
+        return sorted((p for p in self.store.all().values()
+                       if p.state is ParcelState.EXPIRED
+                       or (p.state is ParcelState.STORED and self._expired(p))),
+                      key=lambda p: p.parcel_id)
+
+    def deposit(self, parcel_id: str, staff_id: str,
+                avoid: Iterable[int] = ()) -> OpenResult:
+        """Open a free compartment of the parcel's size (not one of `avoid`) for staff to put
+        it in; it is stored when the door is seen closing (`when_closed`)."""
         parcel = self._parcel(parcel_id, ParcelState.ASSIGNED)
+        if parcel.size:
+            parcel = replace(parcel, compartment=self._free_compartment(parcel.size, avoid))
         return self._open(parcel, who=f"staff:{staff_id}", why="deposit")
 
+    def give_up(self, parcel_id: str) -> None:
+        """Staff leave a compartment whose door they did not close: the parcel is not stored
+        there (its door was not seen closing) and stays to fill in another."""
+        parcel = self._parcel(parcel_id, ParcelState.ASSIGNED)
+        if parcel.open_purpose != "deposit":
+            return
+        self._audit("locker.fillAbandoned", parcel, who=parcel.opened_by, why="deposit")
+        self.store.put(replace(parcel, compartment=parcel.compartment if not parcel.size
+                               else None, open_purpose="", opened_by="", open_verification=""))
+        self._settle_waiters(parcel_id, DoorLeftOpen(
+            f"compartment {parcel.compartment} was not closed; take another"))
+
     def recall(self, parcel_id: str, staff_id: str, reason: str) -> OpenResult:
-        parcel = self._parcel(parcel_id, ParcelState.STORED, ParcelState.OVERDUE)
+        parcel = self._parcel(parcel_id, ParcelState.STORED, ParcelState.EXPIRED)
         return self._open(parcel, who=f"staff:{staff_id}", why=f"recall: {reason}")
+
+    def _free_compartment(self, size: str, avoid: Iterable[int]) -> int:
+        doors, avoided = self.lockers.door_states(), set(avoid)
+        taken = {p.compartment for p in self.store.all().values()
+                 if p.compartment is not None and (p.open_purpose or p.state in (
+                     ParcelState.ASSIGNED, ParcelState.STORED, ParcelState.EXPIRED))}
+        for number, compartment in sorted(self.lockers.compartments.items()):
+            if compartment.size == size and number not in taken | avoided \
+                    and doors.get(number) is UnitState.CLOSED:
+                return number
+        raise NoFreeCompartment(f"no free {size} compartment with a closed door")
 
     # --- citizens --------------------------------------------------------------------------
 
@@ -248,15 +312,15 @@ class PickupService:
     def _expired(self, parcel: Parcel) -> bool:
         if self.clock.now() < parcel.expires_at:
             return False
-        self.store.put(replace(parcel, state=ParcelState.OVERDUE))
+        self.store.put(replace(parcel, state=ParcelState.EXPIRED))
         return True
 
     def _collectable(self, candidates: Iterable[Parcel]) -> Parcel:
-        stored = [p for p in candidates if p.state in (ParcelState.STORED, ParcelState.OVERDUE)]
+        stored = [p for p in candidates if p.state in (ParcelState.STORED, ParcelState.EXPIRED)]
         if not stored:
             raise NoParcel("no parcel waiting for you in this locker")
         parcel = stored[0]
-        if parcel.state is ParcelState.OVERDUE or self._expired(parcel):
+        if parcel.state is ParcelState.EXPIRED or self._expired(parcel):
             raise ParcelExpired("the pickup period has ended; please ask at the service window")
         return parcel
 
@@ -267,6 +331,9 @@ class PickupService:
                                       "at": self.clock.now().isoformat(), **extra})
 
     def _open(self, parcel: Parcel, *, who: str, why: str, verification: str = "") -> OpenResult:
+        """Open `parcel.compartment`; a failure leaves the parcel as it was stored (a fill
+        keeps no compartment) unless the board may have acted."""
+        before = self.store.all()[parcel.parcel_id]
         if parcel.compartment not in self.lockers.compartments:
             raise DoorNotOpened(f"compartment {parcel.compartment} is not in this locker bank")
         # recorded before the door moves: an open that cannot be audited does not happen
@@ -276,7 +343,7 @@ class PickupService:
         result = self.lockers.open(parcel.compartment).result(self.open_timeout_s)
         if not result.ok:
             if result.completion is not Completion.OUTCOME_UNKNOWN:  # surely still shut
-                self.store.put(parcel)
+                self.store.put(before)
             self._audit("locker.openFailed", parcel, who=who, why=why,
                         completion=str(result.completion))
             log.warning("compartment open failed", extra={"compartment": parcel.compartment,
@@ -288,13 +355,23 @@ class PickupService:
     def free_compartments(self) -> dict[str, int]:
         """How many compartments of each size hold no parcel and none is reserved for."""
         taken = {p.compartment for p in self.store.all().values()
-                 if p.state in (ParcelState.ASSIGNED, ParcelState.STORED, ParcelState.OVERDUE)}
+                 if p.state in (ParcelState.ASSIGNED, ParcelState.STORED, ParcelState.EXPIRED)}
         free: dict[str, int] = {}
         for number, compartment in self.lockers.compartments.items():
             free.setdefault(compartment.size, 0)
             if number not in taken:
                 free[compartment.size] += 1
         return free
+
+    def _tell_district(self, parcel: Parcel, outcome: str, who: str, now: datetime) -> None:
+        """A `deposit` item (wire.v1.DepositPayload); only a district that assigns by size
+        knows the kind, so parcels it named a fixed compartment for are not reported."""
+        if not parcel.size:
+            return
+        self.events.enqueue("deposit", {"parcel_id": parcel.parcel_id,
+                                        "compartment": parcel.compartment, "outcome": outcome,
+                                        "at": now.isoformat(),
+                                        "staff_id": who.removeprefix("staff:")})
 
     def _awaiting_close(self, compartment: int) -> Parcel | None:
         return next((p for p in self.store.all().values()
@@ -321,6 +398,8 @@ class PickupService:
             parcel.open_verification
         settled = replace(parcel, open_purpose="", opened_by="", open_verification="")
         if event.name == "jammed":  # the door never opened: nothing was taken or put in
+            if purpose == "deposit" and parcel.size:
+                settled = replace(settled, compartment=None)
             self.store.put(settled)
             self._audit("locker.jammed", parcel, who=who, why=purpose)
             self._settle_waiters(parcel.parcel_id, DoorNotOpened(
@@ -328,7 +407,7 @@ class PickupService:
             return
         now = self.clock.now()
         if purpose == "pickup":
-            self.store.put(replace(settled, state=ParcelState.PICKED, picked_at=now,
+            self.store.put(replace(settled, state=ParcelState.COLLECTED, picked_at=now,
                                    verification=verification))
             self.events.enqueue("pickup", {"parcel_id": parcel.parcel_id,
                                            "case_number": parcel.case_number,
@@ -338,7 +417,9 @@ class PickupService:
         elif purpose == "deposit":
             self.store.put(replace(settled, state=ParcelState.STORED, deposited_at=now))
             self._audit("locker.deposited", parcel, who=who, why="deposit")
+            self._tell_district(parcel, "stored", who, now)
         elif purpose == "recall":
             self.store.put(replace(settled, state=ParcelState.RECALLED))
             self._audit("locker.recalled", parcel, who=who, why="recall")
+            self._tell_district(parcel, "recalled", who, now)
         self._settle_waiters(parcel.parcel_id)

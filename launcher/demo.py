@@ -82,6 +82,9 @@ DEMO_HALLS = [
 ]
 DEMO_STAFF = {"demo-tech": ("technician", "demo-technician"),
               "demo-clerk": ("clerk", "demo-hall-staff")}
+#: the demo's parcel for the locker loop (README: staff mode): case number, pickup code,
+#: holder's ID number
+DEMO_PARCEL = ("DEMO-PICKUP-1", "246810", "11010519491231002X")
 
 
 @dataclass
@@ -144,6 +147,27 @@ class EmbeddedServer:
                     create_account(session, staff_id=staff_id, name=staff_id, role=role,
                                    hall_code=ctx.settings.default_hall_code,
                                    password=password, now=ctx.now())
+
+    def add_demo_parcel(self, kiosk_id: str) -> None:
+        """A completed case whose result waits to be put in this kiosk's lockers (hall staff
+        fill it in maintenance, the citizen collects it with DEMO_PARCEL's code), unless
+        the demo's data directory already has it."""
+        from district_server.cases.models import Case
+        from district_server.cases.service import assign_parcel
+        ctx = self._context
+        case_number, code, id_number = DEMO_PARCEL
+        with ctx.db.transaction() as session:
+            if session.get(Case, case_number) is not None:
+                return
+            now = ctx.now()
+            session.add(Case(case_number=case_number, holder_hmac=ctx.keys.holder(id_number),
+                             service_code="demo", catalogue_version="demo", state="completed",
+                             submitted_at=now, pickup_method="locker", updated_at=now,
+                             hall_code=ctx.settings.default_hall_code))
+            session.flush()
+            assign_parcel(session, parcel_id=f"P-{case_number}", kiosk_id=kiosk_id,
+                          locker="lockers", size="M", case_number=case_number, code=code,
+                          items=["居住证"], now=now)
 
     def set_network_cut(self, cut: bool) -> None:
         if self.switch is not None:
@@ -211,6 +235,8 @@ class Demo:
                       file=sys.stderr)
                 server.stop()
                 server = None
+        if server is not None:
+            server.add_demo_parcel(loaded.config.kiosk.id)
         kiosk_dir = data_dir / "kiosk"
         queue = open_queue(loaded, kiosk_dir, server)
         core = KioskCore.create(loaded, kiosk_dir, clock=clock, queue=queue)

@@ -45,8 +45,8 @@ from offline_queue.seal import seal_blob, verify_signed
 from offline_queue.store import DELIVERED, PENDING, Item, Outbox, retention_cutoff
 from offline_queue.transport import SignedTransport
 from wire.v1 import API_VERSION, FEATURE_ALTERNATIVES, FEATURE_BACKUP_WATERMARK, \
-    FEATURE_FLEET_REPORT, FEATURE_KIOSK_COMMANDS, FEATURE_KIOSK_STAFF, FEATURE_ROLLOUT_HEALTH, \
-    FEATURE_SUBMISSION_BATCH, \
+    FEATURE_FLEET_REPORT, FEATURE_KIOSK_COMMANDS, FEATURE_KIOSK_STAFF, FEATURE_LOCKER_FILL, \
+    FEATURE_ROLLOUT_HEALTH, FEATURE_SUBMISSION_BATCH, \
     FLEET_REPORT_DEVICE_FIELDS, FLEET_REPORT_FIELDS, HEADER_API, HEADER_CHUNK_SHA256, \
     HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_SERVER_FEATURES, HEADER_UPLOAD_OFFSET, \
     HEADER_WHOLE_BLOB_MAX, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, \
@@ -709,7 +709,8 @@ class SyncWorker:
             return
         path = PATH_DESIRED_STATE.format(kiosk_id=self.identity.kiosk_id)
         etag = self.outbox.get_state("desired_etag")
-        headers = {HEADER_FEATURES: f"{FEATURE_KIOSK_STAFF},{FEATURE_ALTERNATIVES}",
+        headers = {HEADER_FEATURES: ",".join((FEATURE_KIOSK_STAFF, FEATURE_ALTERNATIVES,
+                                              FEATURE_LOCKER_FILL)),
                    **({"If-None-Match": etag} if etag else {})}
         response = self.transport.request("GET", path, headers=headers)
         if response.status_code == 200:

@@ -54,6 +54,7 @@ FEATURE_LAST_KIOSK_SEQ = "last-kiosk-seq"        # EnrollResponse.last_kiosk_seq
 FEATURE_BACKUP_WATERMARK = "backup-watermark"    # ReceiptsPage.backup
 FEATURE_KIOSK_STAFF = "kiosk-staff"              # DesiredState.staff
 FEATURE_ALTERNATIVES = "alternatives"            # DesiredState.config["kiosk.alternatives"]
+FEATURE_LOCKER_FILL = "locker-fill"              # LockerAssignment.size (no compartment)
 #: Response header of GET /v1/health: the optional request fields this server accepts
 #: (comma-separated). Requests are strict, so a kiosk sends a newer field only to a server
 #: that lists it here; a server of the previous release lists nothing.
@@ -236,7 +237,7 @@ SubmissionId = Annotated[str, Field(
     description="UUIDv7, lower case, made at capture")]
 #: The kinds of item a kiosk enqueues and the server accepts: defined here and nowhere else.
 SubmissionKind = Literal["submission", "pickup", "rating", "commitment", "audit", "ticket",
-                         "checkin", "staff_call"]
+                         "checkin", "staff_call", "deposit"]
 SUBMISSION_KINDS: tuple[str, ...] = get_args(SubmissionKind)
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
@@ -485,6 +486,21 @@ class PickupPayload(Request):
     outcome: Literal["picked", "door_jammed", "not_found", "outcome_unknown"] = "picked"
 
 
+CompartmentSize = Literal["S", "M", "L", "XL"]
+
+
+class DepositPayload(Request):
+    """kind 'deposit': hall staff changed what a compartment holds, seen by its door closing:
+    `stored` (the parcel put into `compartment`) or `recalled` (taken back out). Sent only for
+    parcels assigned by size (FEATURE_LOCKER_FILL), so only to a server that knows this kind."""
+    parcel_id: Code
+    locker: Code | None = None
+    compartment: int = Field(ge=1, le=999)
+    outcome: Literal["stored", "recalled"]
+    at: UtcDateTime
+    staff_id: Annotated[str, Field(min_length=1, max_length=40)]
+
+
 class RatingPayload(Request):
     """kind 'rating': 好差评, five levels (5 非常满意 .. 1 非常不满意)."""
     case_number: str | None = Field(default=None, max_length=80)
@@ -571,7 +587,7 @@ class StaffCallPayload(Request):
 PAYLOAD_MODELS: dict[str, type[Request]] = {
     "submission": ApplicationPayload, "commitment": CommitmentPayload, "pickup": PickupPayload,
     "rating": RatingPayload, "audit": AuditPayload, "ticket": TicketPayload,
-    "checkin": CheckinPayload, "staff_call": StaffCallPayload,
+    "checkin": CheckinPayload, "staff_call": StaffCallPayload, "deposit": DepositPayload,
 }
 
 
@@ -596,17 +612,28 @@ class BlobUploadProgress(Response):
 # --------------------------------------------------------------------------- desired / reported state
 
 class LockerAssignment(Response):
-    """A compartment of this kiosk's locker bank reserved for a result: hall staff deposit
-    it at the kiosk, the holder collects it (identified, or with the pickup code)."""
+    """A result for this kiosk's lockers: hall staff fill a free compartment of `size` at the
+    kiosk (the kiosk chooses it and reports it in a `deposit` item), the holder collects it
+    (identified, or with the pickup code). A kiosk that does not list FEATURE_LOCKER_FILL
+    gets only assignments naming a fixed `compartment` (the previous release's form)."""
     parcel_id: Code
     locker: Code
-    compartment: int = Field(ge=1, le=999)
+    compartment: int | None = Field(default=None, ge=1, le=999,
+                                    description="fixed compartment (previous release); "
+                                                "absent when assigned by size")
+    size: CompartmentSize | None = Field(default=None, description="FEATURE_LOCKER_FILL")
     case_number: str
     holder_hmac: Sha256Hex = Field(description="holder_hmac(district key, ID number)")
     code_hash: Annotated[str, Field(pattern=PICKUP_CODE_HASH_PATTERN)] = Field(
         description="the pickup code, never in clear: scrypt$n$r$p$salt_hex$hash_hex")
     expires_at: UtcDateTime
     items: list[ShortText] = Field(default_factory=list, description="documents inside")
+
+    @model_validator(mode="after")
+    def _compartment_or_size(self) -> "LockerAssignment":
+        if (self.compartment is None) == (self.size is None):
+            raise ValueError("an assignment names either a compartment or a size")
+        return self
 
 
 class KioskStaff(Response):
@@ -699,7 +726,7 @@ class ReportedState(Request):
     service_state: ServiceStateReport | None = None
     session_active: bool | None = Field(default=None, description="a citizen is mid-journey "
                                         "(nothing about who); FEATURE_FLEET_REPORT")
-    free_compartments: dict[Literal["S", "M", "L", "XL"], Annotated[int, Field(ge=0)]] | None = \
+    free_compartments: dict[CompartmentSize, Annotated[int, Field(ge=0)]] | None = \
         Field(default=None, description="locker compartments holding or reserved for no "
                                         "parcel, by size; FEATURE_FLEET_REPORT")
     set_aside: int | None = Field(default=None, ge=0, description="queue items set aside "

@@ -51,25 +51,35 @@ class Commitment(Base):
 
 
 class Parcel(Base):
-    """A kiosk locker compartment reserved for a case's result. `assigned` until the holder
-    collects it (`picked`) or staff take it back (`recalled`); the kiosk tracks the deposit."""
+    """A case's result for a kiosk's lockers, assigned by compartment size: `assigned` until
+    hall staff fill a compartment at the kiosk (`stored`, with the compartment and the time
+    its door closed), then `collected` by the holder or `recalled` by staff; a stored parcel
+    past `expires_at` is shown `expired` (`state_at`). `needs_check`: a door that jammed or
+    whose outcome is unknown. Rows of the previous release name a fixed compartment."""
     __tablename__ = "parcels"
     __table_args__ = (UniqueConstraint("active_slot", name="uq_parcels_active_slot"),)
     parcel_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kiosk_id: Mapped[str] = mapped_column(String(40), index=True)
     locker: Mapped[str] = mapped_column(String(64))
-    compartment: Mapped[int] = mapped_column(Integer)
+    compartment: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    size: Mapped[str | None] = mapped_column(String(2), nullable=True)
     case_number: Mapped[str] = mapped_column(String(80), ForeignKey("cases.case_number"))
     holder_hmac: Mapped[str] = mapped_column(String(64))
     code_hash: Mapped[str] = mapped_column(String(200))
     items_json: Mapped[str] = mapped_column(Text, default="[]")
-    deposited_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: when the door closed on the parcel at the kiosk (stored)
+    deposited_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     picked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     state: Mapped[str] = mapped_column(String(20), default="assigned")
-    #: "<kiosk>/<locker>/<compartment>" while the compartment is reserved, NULL after: the
+    #: "<kiosk>/<locker>/<compartment>" while a compartment holds it, NULL otherwise: the
     #: unique constraint stops two parcels sharing a compartment (no check-then-insert).
     active_slot: Mapped[str | None] = mapped_column(String(160), nullable=True)
+
+    def state_at(self, now: datetime) -> str:
+        if self.state == "stored" and now >= self.expires_at:
+            return "expired"
+        return self.state
 
 
 class Evaluation(Base):

@@ -187,17 +187,48 @@ def apply_commitment(session: Session, case: Case, payload: v1.CommitmentPayload
     case.updated_at = now
 
 
+def _kiosk_parcel(session: Session, parcel_id: str, kiosk_id: str) -> Parcel:
+    """Only the kiosk a parcel is assigned to may report it filled, opened or collected."""
+    parcel = session.get(Parcel, parcel_id)
+    if parcel is None or parcel.kiosk_id != kiosk_id:
+        raise _invalid(f"no parcel {parcel_id} at this kiosk")
+    return parcel
+
+
 def apply_pickup(session: Session, payload: v1.PickupPayload, kiosk_id: str,
                  now: datetime) -> None:
-    parcel = session.get(Parcel, payload.parcel_id)
-    if parcel is None or parcel.kiosk_id != kiosk_id:
-        raise _invalid(f"no parcel {payload.parcel_id} at this kiosk")
+    parcel = _kiosk_parcel(session, payload.parcel_id, kiosk_id)
     if payload.outcome == "picked":
-        parcel.state, parcel.picked_at, parcel.active_slot = "picked", payload.picked_at, None
+        parcel.state, parcel.picked_at, parcel.active_slot = "collected", payload.picked_at, None
         case = session.get(Case, parcel.case_number)
         case.state, case.updated_at = v1.CaseState.picked_up.value, now
     elif payload.outcome in ("door_jammed", "outcome_unknown"):
         parcel.state = "needs_check"
+
+
+def apply_deposit(session: Session, payload: v1.DepositPayload, kiosk_id: str,
+                  now: datetime) -> None:
+    """Staff filled a compartment at the kiosk (its door closed on the parcel) or took the
+    parcel back out."""
+    parcel = _kiosk_parcel(session, payload.parcel_id, kiosk_id)
+    if payload.outcome == "recalled":
+        if parcel.state in ("collected", "recalled"):
+            return
+        parcel.state, parcel.active_slot = "recalled", None
+        case = session.get(Case, parcel.case_number)
+        case.state, case.updated_at = v1.CaseState.completed.value, now
+        return
+    if parcel.state != "assigned":
+        raise _invalid(f"parcel {payload.parcel_id} is {parcel.state}, not assigned")
+    try:
+        with session.begin_nested():
+            parcel.state, parcel.compartment = "stored", payload.compartment
+            parcel.deposited_at = payload.at
+            parcel.active_slot = f"{kiosk_id}/{parcel.locker}/{payload.compartment}"
+            session.flush()
+    except IntegrityError:
+        raise _invalid(f"compartment {payload.compartment} of {kiosk_id} holds another "
+                       "parcel") from None
 
 
 def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnvelope,
@@ -215,6 +246,8 @@ def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnv
         apply_commitment(session, case, payload, now=now)
     elif kind == "pickup":
         apply_pickup(session, payload, envelope.kiosk_id, now)
+    elif kind == "deposit":
+        apply_deposit(session, payload, envelope.kiosk_id, now)
     elif kind == "rating":
         record_rating(session, ctx, envelope, payload, now)
     elif kind == "audit":
@@ -269,25 +302,18 @@ def _calendar_in_use(session: Session, ctx: "ServerContext", kiosk_id: str
 
 
 def assign_parcel(session: Session, *, parcel_id: str, kiosk_id: str, locker: str,
-                  compartment: int, case_number: str, code: str, items: list[str],
+                  size: str, case_number: str, code: str, items: list[str],
                   now: datetime, keep_days: int = 7) -> Parcel:
-    """Reserve a compartment of a kiosk's locker for a case's result (the kiosk learns it
-    from its desired state); the pickup code itself is never stored."""
+    """Assign a case's result to a kiosk's lockers by compartment size (the kiosk learns it
+    from its desired state; staff fill a free compartment there); the pickup code itself is
+    never stored."""
     case = session.get(Case, case_number)
     if case is None:
         raise ProblemError(404, "no_such_case", case_number)
-    parcel = Parcel(parcel_id=parcel_id, kiosk_id=kiosk_id, locker=locker,
-                    compartment=compartment, case_number=case_number,
-                    active_slot=f"{kiosk_id}/{locker}/{compartment}",
-                    holder_hmac=case.holder_hmac, code_hash=scrypt_hash(code),
-                    items_json=json.dumps(items, ensure_ascii=False), deposited_at=now,
-                    expires_at=now + timedelta(days=keep_days))
-    try:
-        with session.begin_nested():
-            session.add(parcel)
-    except IntegrityError:
-        raise ProblemError(409, "compartment_taken",
-                           f"compartment {compartment} of {kiosk_id} holds another parcel") \
-            from None
+    parcel = Parcel(parcel_id=parcel_id, kiosk_id=kiosk_id, locker=locker, size=size,
+                    case_number=case_number, holder_hmac=case.holder_hmac,
+                    code_hash=scrypt_hash(code), items_json=json.dumps(items, ensure_ascii=False),
+                    expires_at=now + timedelta(days=keep_days), state="assigned")
+    session.add(parcel)
     case.state, case.updated_at = v1.CaseState.ready_for_pickup.value, now
     return parcel

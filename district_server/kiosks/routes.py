@@ -33,15 +33,18 @@ def enroll(body: v1.EnrollRequest,
             "last_kiosk_seq": submissions.highest_seq(session, body.kiosk_id)})
 
 
-def _locker_assignments(session, kiosk_id: str) -> list[v1.LockerAssignment]:
+def _locker_assignments(session, kiosk_id: str, *, by_size: bool) -> list[v1.LockerAssignment]:
+    """Parcels waiting to be put in this kiosk's lockers. Only a kiosk that fills by size
+    (v1.FEATURE_LOCKER_FILL) gets the ones assigned by size."""
     parcels = session.scalars(select(Parcel).where(Parcel.kiosk_id == kiosk_id,
                                                    Parcel.state == "assigned")
                               .order_by(Parcel.parcel_id))
     return [v1.LockerAssignment(parcel_id=p.parcel_id, locker=p.locker,
-                                compartment=p.compartment, case_number=p.case_number,
+                                compartment=p.compartment, size=p.size,
+                                case_number=p.case_number,
                                 holder_hmac=p.holder_hmac, code_hash=p.code_hash,
                                 expires_at=p.expires_at, items=json.loads(p.items_json))
-            for p in parcels]
+            for p in parcels if by_size or p.compartment is not None]
 
 
 @router.get("/v1/kiosks/{kiosk_id}/desired-state", response_model=v1.SignedDesiredState,
@@ -61,7 +64,8 @@ def desired_state(kiosk_id: KioskIdPath, principal: Principal, response: Respons
         signed = service.desired_state(
             session, kiosk_id, catalogue_version=published.version,
             catalogue_sha256=published.sha256,
-            locker_assignments=_locker_assignments(session, kiosk_id),
+            locker_assignments=_locker_assignments(
+                session, kiosk_id, by_size=v1.FEATURE_LOCKER_FILL in v1.features(features)),
             config=ctx.settings.kiosk_config,
             min_app_version=max(ctx.settings.min_app_version, needs_app or "0",
                                 key=v1.app_version_key), keys=ctx.keys,

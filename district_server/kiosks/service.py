@@ -213,7 +213,8 @@ def desired_state(session: Session, kiosk_id: str, *, catalogue_version: str,
     content = dict(catalogue_version=catalogue_version, catalogue_sha256=catalogue_sha256,
                    config=config, cohort=kiosk.cohort, min_app_version=min_app_version,
                    holder_hmac_key_id=keys.holder_hmac_key_id,
-                   locker_assignments=[a.model_dump(mode="json") for a in locker_assignments])
+                   locker_assignments=[a.model_dump(mode="json", exclude_none=True)
+                                       for a in locker_assignments])
     if with_staff:
         content["staff"] = kiosk_staff(session, kiosk.hall_code)
     content_hash = v1.sha256_hex(v1.canonical_json(content))

@@ -150,6 +150,14 @@ def assign_parcel(request: schemas.ParcelAssign, member: Staff,
         return service.place_parcel(session, ctx, member, request)
 
 
+@router.get("/v1/staff/parcels/{parcel_id}", response_model=schemas.ParcelView,
+            responses=problem_responses(401, 404))
+def parcel(parcel_id: Annotated[str, Path(max_length=64)], member: Staff,
+           ctx: ServerContext = Depends(get_context)) -> schemas.ParcelView:
+    with ctx.db.transaction() as session:
+        return service.parcel_view(session, ctx, member, parcel_id)
+
+
 @router.post("/v1/staff/parcels/{parcel_id}/recall", status_code=204, response_class=Response,
              responses=problem_responses(401, 404))
 def recall_parcel(parcel_id: Annotated[str, Path(max_length=64)], member: Staff,

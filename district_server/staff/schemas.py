@@ -54,7 +54,7 @@ class ParcelAssign(StaffRequest):
     case_number: str = Field(max_length=80)
     kiosk_id: v1.KioskId
     locker: v1.Code = "lockers"
-    compartment: int = Field(ge=1, le=999)
+    size: v1.CompartmentSize = "M"
     items: list[v1.ShortText] = Field(min_length=1, max_length=10)
     keep_days: int = Field(default=7, ge=1, le=30)
 
@@ -62,6 +62,20 @@ class ParcelAssign(StaffRequest):
 class ParcelAssigned(v1.Response):
     parcel_id: str
     pickup_code: str = Field(description="shown once, for the text message to the holder")
+    expires_at: datetime
+
+
+class ParcelView(v1.Response):
+    """Where a parcel is: assigned, stored (compartment and time), collected, recalled,
+    expired or needs_check."""
+    parcel_id: str
+    case_number: str
+    kiosk_id: str
+    state: str
+    size: str | None = None
+    compartment: int | None = None
+    stored_at: datetime | None = None
+    collected_at: datetime | None = None
     expires_at: datetime
 
 

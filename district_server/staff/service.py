@@ -150,19 +150,33 @@ def place_parcel(session: Session, ctx: ServerContext, member: StaffMember,
     code = f"{secrets.randbelow(10 ** 6):06d}"
     parcel_id = "P" + secrets.token_hex(6).upper()
     parcel = assign_parcel(session, parcel_id=parcel_id, kiosk_id=request.kiosk_id,
-                           locker=request.locker, compartment=request.compartment,
+                           locker=request.locker, size=request.size,
                            case_number=case.case_number, code=code, items=request.items,
                            now=now, keep_days=request.keep_days)
     audit.append(session, at=now, actor=member.actor, action="staff.parcel_assigned",
                  subject_hmac=case.holder_hmac,
                  detail={"case": case.case_number, "parcel": parcel_id,
-                         "kiosk": request.kiosk_id, "compartment": request.compartment})
+                         "kiosk": request.kiosk_id, "size": request.size})
     return schemas.ParcelAssigned(parcel_id=parcel_id, pickup_code=code,
                                   expires_at=parcel.expires_at)
 
 
+def parcel_view(session: Session, ctx: ServerContext, member: StaffMember,
+                parcel_id: str) -> schemas.ParcelView:
+    parcel = session.get(Parcel, parcel_id)
+    if parcel is None:
+        raise ProblemError(404, "no_such_parcel", "no parcel with this id")
+    _case(session, member, parcel.case_number)  # the hall's scope
+    return schemas.ParcelView(parcel_id=parcel.parcel_id, case_number=parcel.case_number,
+                              kiosk_id=parcel.kiosk_id, state=parcel.state_at(ctx.now()),
+                              size=parcel.size, compartment=parcel.compartment,
+                              stored_at=parcel.deposited_at, collected_at=parcel.picked_at,
+                              expires_at=parcel.expires_at)
+
+
 def recall_parcel(session: Session, ctx: ServerContext, member: StaffMember,
                   parcel_id: str) -> None:
+    """Take back a parcel not yet put in a locker (a stored one is recalled at the kiosk)."""
     parcel = session.get(Parcel, parcel_id)
     if parcel is None or parcel.state != "assigned":
         raise ProblemError(404, "no_such_parcel", "no parcel waiting with this id")

@@ -104,6 +104,16 @@ class Parcel:
 
 
 @dataclass(frozen=True)
+class ParcelForStaff:
+    """A parcel as hall staff handle it at the lockers (no holder data)."""
+    parcel_id: str
+    case_number: str
+    items: str
+    size: str             # "S".."XL"; "" when the district named the compartment
+    compartment: str      # its label, "" while not in one
+
+
+@dataclass(frozen=True)
 class LockerWall:
     """The compartments of the wall as the diagram draws them: rows of labels."""
     rows: Sequence[Sequence[str]]
@@ -235,6 +245,20 @@ class PickupDesk(Protocol):
     def open_with_code(self, case_number: str, code: str) -> Future[list[Parcel]]: ...
     def open_for(self, who: Identified) -> Future[list[Parcel]]: ...
     def wait_closed(self, parcel: Parcel) -> Future[None]: ...
+    # hall staff (the "lockers" maintenance page); refusals also noFreeCompartment,
+    # doorLeftOpen, wrongParcelState
+    def to_fill(self) -> list[ParcelForStaff]: ...
+    def to_recall(self) -> list[ParcelForStaff]: ...
+    def fill(self, parcel_id: str, staff_id: str,
+             avoid: Sequence[str]) -> Future[ParcelForStaff]:
+        """Open a free compartment of the parcel's size, none of `avoid` (labels)."""
+        ...
+    def recall(self, parcel_id: str, staff_id: str) -> Future[ParcelForStaff]: ...
+    def settled(self, parcel_id: str) -> Future[None]:
+        """Resolves when the door opened for the parcel is seen closing (stored,
+        recalled); fails when it jammed or staff gave it up."""
+        ...
+    def give_up(self, parcel_id: str) -> None: ...
 
 
 # --- the bundle ------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def _case(kiosk: KioskDouble) -> str:
     return response.json()["receipt"]["case_number"]
 
 
-def _subjects(ctx, http, kiosk: KioskDouble, hall: str, role: str, index: int) -> Subjects:
+def _subjects(ctx, http, kiosk: KioskDouble, hall: str, role: str) -> Subjects:
     case, parcel_case = _case(kiosk), _case(kiosk)
     call = kiosk.request("POST", "/v1/citizen/staff-call", {"reason": "other"}).json()["call_id"]
     rating = {"level": 1, "indicator_set_version": "gd-2020", "comment": "slow",
@@ -88,7 +88,7 @@ def _subjects(ctx, http, kiosk: KioskDouble, hall: str, role: str, index: int) -
     with ctx.db.transaction() as session:
         review = session.scalar(select(func.max(BadReview.id)))
         parcel = assign_parcel(session, parcel_id=f"P-{role}-{hall}", kiosk_id=kiosk.kiosk_id,
-                               locker="lockers", compartment=40 + index,
+                               locker="lockers", size="M",
                                case_number=parcel_case, code="123456", items=["证"],
                                now=ctx.now())
     victim_staff = add_staff(ctx, "clerk", hall, f"victim-{role}-{hall}".lower())
@@ -97,7 +97,7 @@ def _subjects(ctx, http, kiosk: KioskDouble, hall: str, role: str, index: int) -
                     kiosk.kiosk_id)
 
 
-def _staff_requests(http, headers, subject: Subjects, compartment: int):
+def _staff_requests(http, headers, subject: Subjects):
     """route -> the request a member makes on this subject."""
     return {
         "case detail": lambda: http.get(f"/v1/staff/cases/{subject.case}", headers=headers),
@@ -110,7 +110,7 @@ def _staff_requests(http, headers, subject: Subjects, compartment: int):
                                               headers=headers),
         "place parcel": lambda: http.post("/v1/staff/parcels", headers=headers, json={
             "case_number": subject.case, "kiosk_id": subject.parcel_kiosk,
-            "compartment": compartment, "items": ["居住证"]}),
+            "size": "M", "items": ["居住证"]}),
         "recall parcel": lambda: http.post(f"/v1/staff/parcels/{subject.parcel}/recall",
                                            headers=headers),
         "close staff call": lambda: http.post(f"/v1/staff/staff-calls/{subject.call}/close",
@@ -146,9 +146,9 @@ def test_every_staff_role_on_every_route_in_its_own_and_another_hall(ctx, live_s
         own_kiosk = enrolled_kiosk(ctx, http, "kiosk-own-hall", hall_code=OWN_HALL)
         other_kiosk = enrolled_kiosk(ctx, http, "kiosk-other-hall", hall_code=OTHER_HALL)
         got, expected = {}, {}
-        for index, role in enumerate(ROLES):
-            own = _subjects(ctx, http, own_kiosk, OWN_HALL, role, index)
-            other = _subjects(ctx, http, other_kiosk, OTHER_HALL, role, index)
+        for role in ROLES:
+            own = _subjects(ctx, http, own_kiosk, OWN_HALL, role)
+            other = _subjects(ctx, http, other_kiosk, OTHER_HALL, role)
             ticket = own_kiosk.request("POST", "/v1/citizen/tickets", {"category": "civil"})
             assert ticket.status_code == 200, ticket.text
             headers = staff_headers(ctx, http, role, OWN_HALL)
@@ -156,13 +156,12 @@ def test_every_staff_role_on_every_route_in_its_own_and_another_hall(ctx, live_s
                 got[route, role] = request().status_code
                 expected[route, role] = STAFF_MATRIX[route][role]
             for where, subject in (("own", own), ("other", other)):
-                for route, request in _staff_requests(http, headers, subject,
-                                                      compartment=10 + index).items():
+                for route, request in _staff_requests(http, headers, subject).items():
                     got[route, role, where] = request().status_code
                     expected[route, role, where] = STAFF_MATRIX[route][role][where == "other"]
             # every route refuses a request without a session
             for route, request in {**_hall_requests(http, {}),
-                                   **_staff_requests(http, {}, own, 90)}.items():
+                                   **_staff_requests(http, {}, own)}.items():
                 got[route, "anonymous"] = request().status_code
                 expected[route, "anonymous"] = 401
     wrong = {key: (got[key], expected[key]) for key in expected if got[key] != expected[key]}

@@ -25,7 +25,8 @@ def test_staff_endpoints_need_a_token_and_the_fleet_a_supervisor(client, ctx, ki
 
 
 def desired_assignments(kiosk):
-    response = kiosk.request("GET", f"/v1/kiosks/{kiosk.kiosk_id}/desired-state")
+    response = kiosk.request("GET", f"/v1/kiosks/{kiosk.kiosk_id}/desired-state",
+                             headers={v1.HEADER_FEATURES: v1.FEATURE_LOCKER_FILL})
     return v1.SignedDesiredState.model_validate_json(response.content).state.locker_assignments
 
 
@@ -38,7 +39,7 @@ def test_case_workflow_to_a_locker_parcel(client, ctx, kiosk):
     assert [c["case_number"] for c in listed["cases"]] == [number]
     detail = client.get(f"/v1/staff/cases/{number}", headers=clerk).json()
     assert detail["application"]["applicant"]["name"] == "张三"
-    parcel = {"case_number": number, "kiosk_id": kiosk.kiosk_id, "compartment": 4,
+    parcel = {"case_number": number, "kiosk_id": kiosk.kiosk_id, "size": "L",
               "items": ["居住证"]}
     early = client.post("/v1/staff/parcels", json=parcel, headers=clerk)
     assert early.status_code == 409 and early.json()["error"] == "case_not_completed"
@@ -57,24 +58,34 @@ def test_case_workflow_to_a_locker_parcel(client, ctx, kiosk):
     _, n, r, p, salt, digest = assignment.code_hash.split("$")
     assert hashlib.scrypt(code.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r),
                           p=int(p), dklen=32).hex() == digest
-    taken = client.post("/v1/staff/parcels", json=parcel, headers=clerk)
-    assert taken.status_code in (409,)
+    assert assignment.size == "L" and assignment.compartment is None
+    again = client.post("/v1/staff/parcels", json=parcel, headers=clerk)
+    assert again.status_code == 409 and again.json()["error"] == "case_not_completed"
+    shown = f"/v1/staff/parcels/{assignment.parcel_id}"
+    assert client.get(shown, headers=clerk).json()["state"] == "assigned"
+    stored = kiosk.envelope("deposit", {"parcel_id": assignment.parcel_id, "compartment": 4,
+                                        "outcome": "stored", "staff_id": "staff-017",
+                                        "at": "2026-11-26T11:00:00Z"})
+    assert kiosk.put(stored).status_code == 201
+    view = client.get(shown, headers=clerk).json()
+    assert (view["state"], view["compartment"]) == ("stored", 4) and view["stored_at"]
     picked = kiosk.envelope("pickup", {"parcel_id": assignment.parcel_id, "case_number": number,
                                        "compartment": 4, "verification": "document+face",
                                        "picked_at": "2026-11-26T12:00:00Z"})
     assert kiosk.put(picked).status_code == 201
     assert desired_assignments(kiosk) == []
+    assert client.get(shown, headers=clerk).json()["state"] == "collected"
     cases = client.get("/v1/staff/cases", params={"state": "picked_up"}, headers=clerk).json()
     assert [c["case_number"] for c in cases["cases"]] == [number]
 
 
-def test_recall_frees_the_compartment(client, ctx, kiosk):
+def test_a_parcel_not_yet_stored_can_be_recalled_and_assigned_again(client, ctx, kiosk):
     clerk = staff_headers(ctx, client)
     photo = kiosk.upload_blob(kiosk.encrypt_blob(b"photo"))
     number = kiosk.put(kiosk.envelope("submission", application(photo_blob=photo),
                                       blobs=[photo])).json()["receipt"]["case_number"]
     client.post(f"/v1/staff/cases/{number}/state", json={"state": "completed"}, headers=clerk)
-    parcel = {"case_number": number, "kiosk_id": kiosk.kiosk_id, "compartment": 2,
+    parcel = {"case_number": number, "kiosk_id": kiosk.kiosk_id, "size": "S",
               "items": ["居住证"]}
     first = client.post("/v1/staff/parcels", json=parcel, headers=clerk).json()
     assert client.post(f"/v1/staff/parcels/{first['parcel_id']}/recall",

@@ -7,7 +7,9 @@ import hashlib
 import pytest
 from pydantic import ValidationError
 
+from district_server.cases.models import Parcel
 from district_server.cases.service import assign_parcel
+from tests.district_server.conftest import enrolled_kiosk
 from tests.district_server.kiosk_double import application
 from wire import v1
 
@@ -41,34 +43,69 @@ def test_catalogue_bytes_match_the_signed_hash(kiosk):
     assert kiosk.request("GET", "/v1/catalogue/1999.1").status_code == 404
 
 
-def test_a_parcel_in_the_locker_moves_the_desired_state_on(kiosk, ctx):
-    first = desired(kiosk)
+def parcel_for_a_new_case(kiosk, ctx, parcel_id: str, size: str) -> str:
+    """The kiosk submits an application; its result is assigned to the kiosk's lockers by
+    size (pickup code 483920). Returns the case number."""
     photo = kiosk.upload_blob(kiosk.encrypt_blob(b"photo"))
     number = kiosk.put(kiosk.envelope("submission", application(photo_blob=photo),
                                       blobs=[photo])).json()["receipt"]["case_number"]
     with ctx.db.transaction() as session:
-        assign_parcel(session, parcel_id="P0001", kiosk_id=kiosk.kiosk_id, locker="lockers",
-                      compartment=7, case_number=number, code="483920", items=["居住证"],
+        assign_parcel(session, parcel_id=parcel_id, kiosk_id=kiosk.kiosk_id, locker="lockers",
+                      size=size, case_number=number, code="483920", items=["居住证"],
                       now=ctx.now())
-    changed = desired(kiosk, first.headers["ETag"])
+    return number
+
+
+def test_a_parcel_in_the_locker_moves_the_desired_state_on(kiosk, ctx):
+    fill = v1.FEATURE_LOCKER_FILL
+    first = desired(kiosk, features=fill)
+    number = parcel_for_a_new_case(kiosk, ctx, "P0001", "L")
+    changed = desired(kiosk, first.headers["ETag"], features=fill)
     assert changed.status_code == 200
     state = v1.SignedDesiredState.model_validate_json(changed.content).state
     assert state.version == int(first.headers["ETag"].strip('"')) + 1
     [assignment] = state.locker_assignments
-    assert assignment.compartment == 7
+    assert (assignment.size, assignment.compartment) == ("L", None)
     scheme, n, r, p, salt, digest = assignment.code_hash.split("$")
     assert hashlib.scrypt(b"483920", salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
                           dklen=32).hex() == digest
     assert "483920" not in changed.text and assignment.items == ["居住证"]
     assert assignment.holder_hmac == v1.holder_hmac(
         v1.b64decode_strict(kiosk.district.holder_hmac_key), "11010519491231002X")
-    # The payload exactly as kiosk/pickup.py sends it.
+    # a kiosk of the previous release cannot fill by size: it is not given the parcel
+    assert v1.SignedDesiredState.model_validate_json(
+        desired(kiosk).content).state.locker_assignments == []
+    # The payloads exactly as kiosk/pickup.py sends them.
+    stored = kiosk.envelope("deposit", {"parcel_id": "P0001", "compartment": 7,
+                                        "outcome": "stored", "staff_id": "staff-017",
+                                        "at": "2026-11-26T11:00:00+08:00"})
+    assert kiosk.put(stored).status_code == 201
+    assert v1.SignedDesiredState.model_validate_json(
+        desired(kiosk, features=fill).content).state.locker_assignments == []
     picked = kiosk.envelope("pickup", {"parcel_id": "P0001", "case_number": number,
                                        "compartment": 7, "verification": "pickup_code",
                                        "picked_at": "2026-11-26T12:00:00+08:00"})
     assert kiosk.put(picked).status_code == 201
-    assert v1.SignedDesiredState.model_validate_json(
-        desired(kiosk).content).state.locker_assignments == []
+    with ctx.db.transaction() as session:
+        parcel = session.get(Parcel, "P0001")
+        assert (parcel.state, parcel.compartment) == ("collected", 7)
+
+
+def test_another_kiosk_cannot_fill_or_collect_a_parcel(kiosk, ctx, client):
+    parcel_for_a_new_case(kiosk, ctx, "P0002", "M")
+    other = enrolled_kiosk(ctx, client, "kiosk-other-1")
+    assert v1.SignedDesiredState.model_validate_json(desired(
+        other, features=v1.FEATURE_LOCKER_FILL).content).state.locker_assignments == []
+    stored = other.envelope("deposit", {"parcel_id": "P0002", "compartment": 1,
+                                        "outcome": "stored", "staff_id": "staff-017",
+                                        "at": "2026-11-26T11:00:00+08:00"})
+    assert other.put(stored).status_code == 422
+    picked = other.envelope("pickup", {"parcel_id": "P0002", "compartment": 1,
+                                       "verification": "pickup_code",
+                                       "picked_at": "2026-11-26T12:00:00+08:00"})
+    assert other.put(picked).status_code == 422
+    with ctx.db.transaction() as session:
+        assert session.get(Parcel, "P0002").state == "assigned"
 
 
 def test_reported_state_merges_deltas(kiosk):

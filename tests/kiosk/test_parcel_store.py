@@ -34,7 +34,7 @@ def test_parcels_round_trip_and_save_replaces_the_set(store):
     first, second = parcel("P1", compartment=3), parcel("P2", compartment=4, case="K2")
     store.save([first, second])
     assert store.all() == {"P1": first, "P2": second}
-    picked = replace(first, state=ParcelState.PICKED, verification="code")
+    picked = replace(first, state=ParcelState.COLLECTED, verification="code")
     store.put(picked)
     assert store.all()["P1"] == picked
     store.save([picked])
@@ -86,3 +86,30 @@ def test_a_newer_schema_is_refused(tmp_path):
     sqlite3.connect(path).execute(f"PRAGMA user_version={len(MIGRATIONS) + 1}")
     with pytest.raises(sqlite3.DatabaseError, match="newer"):
         ParcelStore(path)
+
+
+def test_a_store_of_the_previous_release_takes_parcels_assigned_by_size(tmp_path):
+    import sqlite3
+    path = tmp_path / "parcels.sqlite3"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE parcels (parcel_id TEXT PRIMARY KEY, case_number TEXT NOT NULL, "
+                "compartment INTEGER NOT NULL, holder_hmac TEXT NOT NULL, code_hash TEXT NOT "
+                "NULL, expires_at TEXT NOT NULL, items TEXT, state TEXT NOT NULL, deposited_at "
+                "TEXT, picked_at TEXT, verification TEXT, open_purpose TEXT, opened_by TEXT, "
+                "open_verification TEXT)")
+    row = parcel("P1", compartment=3).as_json()
+    row.update(items="[]", state="picked")
+    del row["size"]
+    old.execute(f"INSERT INTO parcels ({', '.join(row)}) VALUES "
+                f"({', '.join('?' * len(row))})", list(row.values()))
+    old.execute("PRAGMA user_version=2")
+    old.commit()
+    old.close()
+    store = ParcelStore(path)
+    try:
+        assert store.all()["P1"].state is ParcelState.COLLECTED
+        store.put(replace(parcel("P2", compartment=None), size="L",
+                          state=ParcelState.ASSIGNED))
+        assert store.all()["P2"].compartment is None and store.all()["P2"].size == "L"
+    finally:
+        store.close()

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from kiosk.config import LockersSection
 from foundation.events import Enqueued, StorageUnavailable
-from kiosk.pickup import (DoorNotOpened, NoParcel, Parcel, ParcelExpired, ParcelLocked,
-                          ParcelState, ParcelStore, PickupService, WrongCode,
-                          WrongParcelState)
+from kiosk.pickup import (DoorLeftOpen, DoorNotOpened, NoFreeCompartment, NoParcel, Parcel,
+                          ParcelExpired, ParcelLocked, ParcelState, ParcelStore, PickupService,
+                          WrongCode, WrongParcelState)
 from kiosk.pickup_secrets import AttemptLimiter, hash_secret
 from wire.v1 import holder_hmac
 from tests.devices.locker.conftest import make_bank
@@ -62,7 +63,7 @@ def service(lockers, tmp_path):
     service.close()
 
 
-def parcel(parcel_id: str, *, compartment: int, case: str = "K1-7",
+def parcel(parcel_id: str, *, compartment: int | None, case: str = "K1-7",
            state: ParcelState = ParcelState.STORED, hours: int = 7 * 24) -> Parcel:
     from foundation.clock import TestClock
     return Parcel(parcel_id=parcel_id, case_number=case, compartment=compartment,
@@ -89,10 +90,10 @@ def test_pickup_with_code_opens_and_the_closed_door_confirms(service):
     closed = service.when_closed("P1")
     assert not closed.done()
     close_door(service, 3)
-    assert closed.result(5).state is ParcelState.PICKED
+    assert closed.result(5).state is ParcelState.COLLECTED
     [pickup] = service.sink.of("pickup")
     assert pickup["parcel_id"] == "P1" and pickup["verification"] == "pickup_code"
-    assert service.store.all()["P1"].state is ParcelState.PICKED
+    assert service.store.all()["P1"].state is ParcelState.COLLECTED
 
 
 def test_pickup_with_identity_opens_every_parcel_of_the_holder(service):
@@ -147,7 +148,7 @@ def test_expired_parcel_is_refused_without_opening(service, lockers):
         service.open_with_code("K1-7", CODE)
     with pytest.raises(ParcelExpired):
         service.open_for_holder(ID_NUMBER)
-    assert service.store.all()["P1"].state is ParcelState.OVERDUE
+    assert service.store.all()["P1"].state is ParcelState.EXPIRED
     assert all(f[2] != 0x31 for f in lockers.boards.requests[sent_before:])
     assert service.sink.of("audit") == []
 
@@ -186,7 +187,7 @@ def test_server_reassignment_keeps_picked_parcels(service):
     service.open_with_code("K1-7", CODE)
     close_door(service, 3)
     service.assign([parcel("P1", compartment=3)])
-    assert service.store.all()["P1"].state is ParcelState.PICKED
+    assert service.store.all()["P1"].state is ParcelState.COLLECTED
 
 
 def restarted(service) -> PickupService:
@@ -247,3 +248,91 @@ def test_a_bank_that_is_not_ready_leaves_no_open_pending(service, lockers):
         service.open_with_code("K1-7", CODE)
     assert not service.store.all()["P1"].open_purpose
     lockers.simulate("replug")
+
+
+def to_fill(parcel_id: str, size: str = "M", hours: int = 7 * 24) -> Parcel:
+    return replace(parcel(parcel_id, compartment=None, case=f"K2-{parcel_id}", hours=hours,
+                          state=ParcelState.ASSIGNED), size=size)
+
+
+def test_staff_fill_a_free_compartment_of_the_size_and_the_closing_door_stores_it(service):
+    service.assign([to_fill("P4")])
+    assert [p.parcel_id for p in service.to_fill()] == ["P4"]
+    result = service.deposit("P4", "staff-017")
+    assert result.opened and result.number == 1          # 3 and 12 hold parcels
+    closed = service.when_closed("P4")
+    assert service.sink.of("deposit") == []             # not before the door is seen closing
+    close_door(service, 1)
+    stored = closed.result(5)
+    assert (stored.state, stored.compartment) == (ParcelState.STORED, 1)
+    assert stored.deposited_at == service.clock.now()
+    [told] = service.sink.of("deposit")
+    assert (told["parcel_id"], told["compartment"], told["outcome"], told["staff_id"]) == \
+        ("P4", 1, "stored", "staff-017")
+    assert service.to_fill() == []
+    # the citizen collects it with the code
+    assert service.open_with_code("K2-P4", CODE).number == 1
+
+
+def test_a_jammed_door_at_filling_gives_the_compartment_up_for_another(service, lockers):
+    service.assign([to_fill("P4")])
+    lockers.simulate("jam", compartment=1)
+    assert not service.deposit("P4", "staff-017").opened
+    closed = service.when_closed("P4")
+    lockers.clock.advance(60)                      # the next poll is past the jam timeout
+    with pytest.raises(DoorNotOpened):
+        closed.result(10)
+    waiting = service.store.all()["P4"]
+    assert (waiting.state, waiting.compartment) == (ParcelState.ASSIGNED, None)
+    assert service.deposit("P4", "staff-017").number == 2   # the jammed one is not offered
+    close_door(service, 2)
+    assert service.store.all()["P4"].compartment == 2
+    assert [d["compartment"] for d in service.sink.of("deposit")] == [2]
+
+
+def test_a_door_left_open_is_never_recorded_stored(service, lockers):
+    service.assign([to_fill("P4")])
+    assert service.deposit("P4", "staff-017").number == 1
+    closed = service.when_closed("P4")
+    service.give_up("P4")
+    with pytest.raises(DoorLeftOpen):
+        closed.result(5)
+    assert service.store.all()["P4"].state is ParcelState.ASSIGNED
+    assert service.deposit("P4", "staff-017").number == 2   # 1 is still open
+    close_door(service, 1)                                 # closed late: nothing recorded
+    assert service.store.all()["P4"].state is ParcelState.ASSIGNED
+    close_door(service, 2)
+    assert service.store.all()["P4"].compartment == 2
+    assert [d["compartment"] for d in service.sink.of("deposit")] == [2]
+    assert "locker.fillAbandoned" in [a["action"] for a in service.sink.of("audit")]
+
+
+def test_no_free_compartment_of_the_size_is_said(service):
+    service.assign([to_fill("P4", size="XL")])
+    with pytest.raises(NoFreeCompartment):
+        service.deposit("P4", "staff-017")
+    assert service.store.all()["P4"].compartment is None
+
+
+def test_expired_parcels_are_listed_and_recalled_and_the_district_told(service, lockers):
+    service.assign([to_fill("P4", hours=1)])
+    service.deposit("P4", "staff-017")
+    close_door(service, 1)
+    assert service.to_recall() == []
+    lockers.clock.advance(3600)
+    assert [p.parcel_id for p in service.to_recall()] == ["P4"]
+    with pytest.raises(ParcelExpired):
+        service.open_with_code("K2-P4", CODE)
+    service.recall("P4", "staff-017", "expired")
+    close_door(service, 1)
+    assert service.store.all()["P4"].state is ParcelState.RECALLED
+    assert [d["outcome"] for d in service.sink.of("deposit")] == ["stored", "recalled"]
+    assert service.to_recall() == []
+
+
+def test_a_server_refresh_keeps_the_compartment_the_kiosk_chose(service):
+    service.assign([to_fill("P4")])
+    service.deposit("P4", "staff-017")
+    close_door(service, 1)
+    service.assign([to_fill("P4")])            # the district has not heard of it yet
+    assert service.store.all()["P4"].compartment == 1

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from kiosk.journeys.ports import Identified, LockerWall, Parcel
+from kiosk.journeys.ports import Identified, LockerWall, Parcel, ParcelForStaff
 
 if TYPE_CHECKING:
     from kiosk.pickup import PickupService
@@ -33,7 +33,8 @@ class PickupPort:
                            for row in self._service.lockers.settings.wall_rows()])
 
     def _parcels(self, results: list[Any]) -> list[Parcel]:
-        stored = {p.compartment: p for p in self._service.store.all().values()}
+        stored = {p.compartment: p for p in self._service.store.all().values()
+                  if p.open_purpose}    # the parcels whose doors were just opened
         parcels = []
         for result in results:
             parcel = stored.get(result.number)
@@ -55,6 +56,45 @@ class PickupPort:
         with self._lock:
             self._closing[int(parcel.compartment)] = future
         return future
+
+    # --- hall staff ----------------------------------------------------------------------
+
+    def _label(self, number: int | None) -> str:
+        compartment = self._service.lockers.compartments.get(number) if number else None
+        return compartment.shown if compartment else ""
+
+    def _for_staff(self, parcel: Any) -> ParcelForStaff:
+        return ParcelForStaff(parcel.parcel_id, parcel.case_number, "、".join(parcel.items),
+                              parcel.size, self._label(parcel.compartment))
+
+    def to_fill(self) -> list[ParcelForStaff]:
+        return [self._for_staff(p) for p in self._service.to_fill()]
+
+    def to_recall(self) -> list[ParcelForStaff]:
+        return [self._for_staff(p) for p in self._service.to_recall()]
+
+    def _opened(self, parcel_id: str) -> ParcelForStaff:
+        return self._for_staff(self._service.store.all()[parcel_id])
+
+    def fill(self, parcel_id: str, staff_id: str, avoid: Sequence[str]) -> Future:
+        numbers = [n for n, c in self._service.lockers.compartments.items() if c.shown in avoid]
+
+        def open_free() -> ParcelForStaff:
+            self._service.deposit(parcel_id, staff_id, numbers)
+            return self._opened(parcel_id)
+        return self._background(open_free)
+
+    def recall(self, parcel_id: str, staff_id: str) -> Future:
+        def open_its_door() -> ParcelForStaff:
+            self._service.recall(parcel_id, staff_id, "pickup period ended")
+            return self._opened(parcel_id)
+        return self._background(open_its_door)
+
+    def settled(self, parcel_id: str) -> Future:
+        return self._service.when_closed(parcel_id)
+
+    def give_up(self, parcel_id: str) -> None:
+        self._service.give_up(parcel_id)
 
     def _on_locker_event(self, event: Any) -> None:
         if event.name not in ("closed", "jammed"):

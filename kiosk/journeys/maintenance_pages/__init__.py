@@ -11,11 +11,12 @@ from __future__ import annotations
 from kiosk.journeys.base import Journey
 from kiosk.journeys.maintenance_pages.configuration import ConfigurationPage
 from kiosk.journeys.maintenance_pages.devices import ConsumablesPage, DevicesPage
+from kiosk.journeys.maintenance_pages.lockers import LockersPage
 from kiosk.journeys.maintenance_pages.logs import LogsPage
 from kiosk.journeys.maintenance_pages.queue import QueuePage
 
 #: page key -> the page's journey class; a page not listed here is not offered in the menu
 PAGE_JOURNEYS: dict[str, type[Journey]] = {
     "devices": DevicesPage, "consumables": ConsumablesPage, "queue": QueuePage,
-    "configuration": ConfigurationPage, "logs": LogsPage,
+    "configuration": ConfigurationPage, "logs": LogsPage, "lockers": LockersPage,
 }

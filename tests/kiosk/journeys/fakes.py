@@ -3,13 +3,13 @@ resolves (or that resolves at once, where the test does not care)."""
 from __future__ import annotations
 
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
 from foundation.events import Enqueued, StorageUnavailable
 from wire.calendar import WorkingDayCalendar
 from kiosk.journeys.ports import CitizenDocument, FaceOutcome, JourneyServices, \
-    JourneySettings, LockerWall, NotFound, Parcel, ScannedPage, ServerUnavailable
+    JourneySettings, LockerWall, NotFound, Parcel, ParcelForStaff, ScannedPage, ServerUnavailable
 from kiosk.search import SearchIndex
 from wire.v1 import CaseSummary, CertificateOnFile, CheckInResponse, QueueCategory, QueueTicket, \
     Appointment, Text
@@ -239,6 +239,32 @@ class FakeDesk(Manual):
 
     def close(self, parcel_id: str) -> None:
         self.closers[parcel_id].set_result(None)
+
+    # hall staff: one parcel to put in, one expired to take back; a door opens at once
+    # unless `hold`, and is seen closing when the test calls `close`
+    TO_FILL = ParcelForStaff("P4", "K2-4", "居住证", "M", "")
+    TO_RECALL = ParcelForStaff("P9", "K2-9", "户籍证明", "M", "B01")
+
+    def to_fill(self):
+        return [self.TO_FILL]
+
+    def to_recall(self):
+        return [self.TO_RECALL]
+
+    def fill(self, parcel_id, staff_id, avoid):
+        free = next(label for row in self.wall().rows for label in row if label not in avoid)
+        return self._new() if self.hold else done(replace(self.TO_FILL, compartment=free))
+
+    def recall(self, parcel_id, staff_id):
+        return self._new() if self.hold else done(self.TO_RECALL)
+
+    def settled(self, parcel_id):
+        future: Future = Future()
+        self.closers[parcel_id] = future
+        return future
+
+    def give_up(self, parcel_id):
+        self.closers[parcel_id].set_exception(Refusal("doorLeftOpen"))
 
 
 class HeldWork(Manual):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 import pytest
 
@@ -105,6 +106,18 @@ PAGES_CONFIGURATION = MAINTENANCE[2:] + [
     lambda j, s: j.page.back(), lambda j, s: j.page.apply_site_file()]
 PAGES_LOGS = MAINTENANCE[2:] + [
     lambda j, s: j.open_page("logs"), lambda j, s: j.page.export("/media/staff/USB/kiosk-logs")]
+#: the lockers page: a door opens for a parcel, is left open, another opens and closes; then
+#: an expired parcel is taken back
+PAGES_LOCKERS = MAINTENANCE_HALL + [
+    lambda j, s: j.open_page("lockers"), lambda j, s: j.page.fill("P4"),
+    lambda j, s: s.pickup.last.set_result(replace(FakeDesk.TO_FILL, compartment="A01")),
+    lambda j, s: j.page.give_up(), lambda j, s: j.page.another_compartment(),
+    lambda j, s: s.pickup.last.set_result(replace(FakeDesk.TO_FILL, compartment="A02")),
+    lambda j, s: s.pickup.close("P4"), lambda j, s: j.page.next(),
+    lambda j, s: j.page.recall("P9"), lambda j, s: s.pickup.last.set_result(FakeDesk.TO_RECALL),
+    lambda j, s: s.pickup.close("P9")]
+LOCKERS = {"maintenance": FakeMaintenance(), "background": HeldWork(),
+           "pickup": FakeDesk(hold=True)}
 DIAGNOSTICS = {"maintenance": FakeMaintenance(), "background": HeldWork(),
                "diagnostics": FakeDiagnostics()}
 
@@ -146,6 +159,9 @@ SCRIPTS = {
     "maintenance-queue": (MaintenanceJourney, PAGES_QUEUE, DIAGNOSTICS),
     "maintenance-configuration": (MaintenanceJourney, PAGES_CONFIGURATION, DIAGNOSTICS),
     "maintenance-logs": (MaintenanceJourney, PAGES_LOGS, DIAGNOSTICS),
+    "maintenance-lockers": (MaintenanceJourney, PAGES_LOCKERS, LOCKERS),
+    "maintenance-lockers-down": (MaintenanceJourney, PAGES_LOCKERS[:3], {
+        **LOCKERS, "pickup": FakeDesk(usable=False)}),
 }
 
 

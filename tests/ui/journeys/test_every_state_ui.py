@@ -16,7 +16,8 @@ TILE = {"apply": "apply", "apply-browse": "apply", "apply-identify-passport": "a
         "ticket-offline": "ticket", "rate": "rate", "guide": "guide",
         "maintenance": "maintenance", "maintenance-hall": "maintenance",
         **{f"maintenance-{page}": "maintenance"
-           for page in ("devices", "consumables", "queue", "configuration", "logs")}}
+           for page in ("devices", "consumables", "queue", "configuration", "logs",
+                        "lockers", "lockers-down")}}
 
 
 def _walk(kiosk, name, stop, seen):

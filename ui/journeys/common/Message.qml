@@ -11,7 +11,9 @@ JourneyScreen {
     readonly property var m: d.message || ({title: {}, body: {}, actions: [], tone: "info"})
     readonly property var primaryAction: m.actions.filter(function(a) { return a.primary })[0] || null
     readonly property var choices: m.actions.filter(function(a) { return !a.primary })
-    readonly property bool manyChoices: landscape && choices.length > 3
+    // more choices than the height holds (a menu, a list of devices) page beside the message
+    // in landscape, below it in portrait
+    readonly property bool manyChoices: choices.length > (landscape ? 3 : 5)
     prompt: t(m.title) + "。" + t(m.body)
     primaryName: primaryAction ? primaryAction.objectName : ""
     primaryText: primaryAction ? t(primaryAction.label) : ""
@@ -23,7 +25,9 @@ JourneyScreen {
         rowSpacing: theme.gap * 2; columnSpacing: theme.gap * 2
         PagedFlickable {
             Layout.fillWidth: true
-            Layout.fillHeight: true
+            Layout.fillHeight: root.landscape || !root.manyChoices
+            Layout.preferredHeight: root.landscape || !root.manyChoices ? -1
+                                    : flickable.contentHeight
             Layout.preferredWidth: 1
             Rectangle {
                 Layout.fillWidth: true

@@ -12,9 +12,10 @@ PAGE_SCREENS: dict[str, dict[str, str]] = {}
 
 
 def _register() -> None:
-    from ui.journeys.maintenance import configuration, devices, logs, queue
+    from ui.journeys.maintenance import configuration, devices, lockers, logs, queue
     for name, module in (("devices", devices), ("consumables", devices), ("queue", queue),
-                         ("configuration", configuration), ("logs", logs)):
+                         ("configuration", configuration), ("logs", logs),
+                         ("lockers", lockers)):
         PAGE_SNAPSHOTS[name] = module.snapshot
         PAGE_SCREENS[name] = module.SCREENS
     PAGE_SCREENS["consumables"] = devices.CONSUMABLES_SCREENS

@@ -1,5 +1,6 @@
 // The compartment number huge, the locker wall with it highlighted, "door open: take
-// your documents and close the door", then the confirmation.
+// your documents and close the door", then the confirmation. Staff pages (the lockers
+// maintenance page) give their own `title`, `instruction` and `primary` action.
 import QtQuick
 import QtQuick.Layouts
 import Kiosk
@@ -14,11 +15,11 @@ JourneyScreen {
             done: false
         })
     readonly property string numbers: l.compartments.join("、")
-    prompt: l.done ? qsTr("取件完成，谢谢。") : qsTr("%1 号柜门已打开，请取走文件并关好柜门。").arg(numbers)
+    prompt: l.instruction ? t(l.instruction) : l.done ? qsTr("取件完成，谢谢。") : qsTr("%1 号柜门已打开，请取走文件并关好柜门。").arg(numbers)
 
-    primaryName: "pickup_done"
-    primaryText: l.done ? qsTr("完成，去评价") : ""
-    onPrimaryClicked: root.act("finish", [])
+    primaryName: l.primary ? l.primary.objectName : "pickup_done"
+    primaryText: l.primary ? t(l.primary.label) : l.done ? qsTr("完成，去评价") : ""
+    onPrimaryClicked: l.primary ? root.act(l.primary.id, l.primary.args) : root.act("finish", [])
     // landscape: the number and what to do beside the locker wall
     PagedFlickable {
         anchors.fill: parent
@@ -35,7 +36,7 @@ JourneyScreen {
                 TitleText {
                     Layout.fillWidth: true
                     horizontalAlignment: Text.AlignHCenter
-                    text: root.l.done ? qsTr("取件完成") : qsTr("柜门已打开 →")
+                    text: root.l.title ? root.t(root.l.title) : root.l.done ? qsTr("取件完成") : qsTr("柜门已打开 →")
                 }
                 Text {
                     objectName: "compartment"
@@ -61,7 +62,7 @@ JourneyScreen {
                     Layout.fillWidth: true
                     horizontalAlignment: Text.AlignHCenter
                     font.bold: true
-                    text: root.l.done ? qsTr("柜门已关好，谢谢。") : qsTr("请取走文件，然后关好柜门")
+                    text: root.l.instruction ? root.t(root.l.instruction) : root.l.done ? qsTr("柜门已关好，谢谢。") : qsTr("请取走文件，然后关好柜门")
                 }
             }
             Grid {
