@@ -171,6 +171,18 @@ def followup_path(case_number: str, followup_secret: str) -> str:
     return f"/case/{case_number}?t={followup_secret}"
 
 
+def followup_from_url(url: str) -> tuple[str, str] | None:
+    """(case number, follow-up secret) from a receipt QR's URL (followup_path on any base);
+    None for any other code."""
+    from urllib.parse import parse_qs, urlsplit
+    parts = urlsplit(url.strip())
+    head, _slash, number = parts.path.rpartition("/")
+    secret = parse_qs(parts.query).get("t", [""])[0]
+    if not head.endswith("/case") or not number or not secret:
+        return None
+    return number, secret
+
+
 def b64decode_strict(value: str) -> bytes:
     return base64.b64decode(value.encode("ascii"), validate=True)
 

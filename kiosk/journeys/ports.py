@@ -96,6 +96,23 @@ class ScannedPage:
 
 
 @dataclass(frozen=True)
+class Owed:
+    """What a case still owes (容缺 or 补正: material codes) and by when."""
+    case_number: str
+    service_code: str
+    materials: tuple[str, ...]
+    due: date | None
+    #: "district": the district's word just now; "this_kiosk": what was promised at this
+    #: kiosk (offline: the district may have received some of it since)
+    source: Literal["district", "this_kiosk"] = "district"
+
+    @classmethod
+    def of(cls, case: CaseSummary) -> "Owed":
+        return cls(case.case_number, case.service_code, tuple(case.outstanding_materials),
+                   case.material_due_date)
+
+
+@dataclass(frozen=True)
 class Parcel:
     parcel_id: str
     item_name: str
@@ -212,6 +229,9 @@ class CitizenServices(Protocol):
     def certificates(self, who: Identified,
                      types: Sequence[str]) -> Future[list[CertificateOnFile]]: ...
     def cases(self, who: Identified) -> Future[list[CaseSummary]]: ...
+    def followup_case(self, case_number: str, followup_secret: str) -> Future[CaseSummary]:
+        """The case a receipt's QR names (NotFound: no such case, or not its secret)."""
+        ...
     def check_in(self, booking_code: str) -> Future[CheckInResponse]: ...
     def ticket_categories(self) -> Future[list[QueueCategory]]: ...
     def take_ticket(self, category_id: str) -> Future[QueueTicket]: ...
@@ -221,8 +241,14 @@ class CitizenServices(Protocol):
 
 
 class PendingCases(Protocol):
-    """Applications made at this kiosk that the server has not confirmed yet (state received)."""
+    """Applications made at this kiosk that the server has not confirmed yet (state received),
+    and what those made here promised to supply later (what the kiosk can tell offline)."""
+    def record(self, who: Identified, case_number: str, item: Any,
+               owed: Owed | None = None) -> None: ...
     def pending_for(self, who: Identified) -> list[CaseSummary]: ...
+    def owed_for(self, who: Identified) -> list[Owed]: ...
+    def owed(self, case_number: str) -> Owed | None: ...
+    def supplied(self, case_number: str, materials: Sequence[str]) -> None: ...
 
 
 class PickupDesk(Protocol):
