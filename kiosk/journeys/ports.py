@@ -232,6 +232,10 @@ class CitizenServices(Protocol):
     def followup_case(self, case_number: str, followup_secret: str) -> Future[CaseSummary]:
         """The case a receipt's QR names (NotFound: no such case, or not its secret)."""
         ...
+    def holder_assertion(self, who: Identified) -> dict[str, Any]:
+        """The signed statement (wire SignedCitizenAssertion, as JSON) that `who` was
+        identified here, for an event about a case another kiosk opened."""
+        ...
     def check_in(self, booking_code: str) -> Future[CheckInResponse]: ...
     def ticket_categories(self) -> Future[list[QueueCategory]]: ...
     def take_ticket(self, category_id: str) -> Future[QueueTicket]: ...
@@ -311,6 +315,8 @@ class JourneyServices:
     #: role -> usable right now (from the device registry roll-up)
     role_usable: Callable[[str], bool] = lambda role: True
     online: Callable[[], bool] = lambda: True
+    #: the optional request fields the district accepts (wire FEATURE_*), as last heard
+    server_features: Callable[[], frozenset[str]] = lambda: frozenset()
     post: Callable[[Callable[[], None]], None] = run_now
     #: runs blocking work (the durable enqueue) off the UI thread
     background: Callable[[Callable[[], Any]], Future] = run_inline

@@ -15,7 +15,7 @@ from kiosk.journeys.base import Journey, JourneyState
 from kiosk.journeys.identify import IdentifyJourney
 from kiosk.journeys.ports import Identified, JourneyServices, NotFound, Owed
 from kiosk.journeys.scanning import MaterialEntry, ScansMaterials
-from wire.v1 import CommitmentPayload, followup_from_url
+from wire.v1 import FEATURE_SUPPLY_BY_SECRET, CommitmentPayload, followup_from_url
 
 
 class SupplyState(JourneyState):
@@ -174,7 +174,14 @@ class SupplyJourney(ScansMaterials, Journey[SupplyState]):
                 blobs[name] = page
                 names.append(name)
             supplied.append({"code": entry.material.id, "status": "provided", "blobs": names})
-        payload = {"case_number": owed.case_number, "action": "supplied", "supplied": supplied}
+        payload: dict[str, Any] = {"case_number": owed.case_number, "action": "supplied",
+                                   "supplied": supplied}
+        # the district acts on a case another kiosk opened only for its holder: the receipt
+        # QR read here, or the identification just made (ignored for this kiosk's own cases)
+        if self.followup_secret and FEATURE_SUPPLY_BY_SECRET in self.services.server_features():
+            payload["followup_secret"] = self.followup_secret
+        elif self.identified is not None and owed.source == "district":
+            payload["holder_assertion"] = self.services.citizen.holder_assertion(self.identified)
         CommitmentPayload.model_validate(
             {**payload, "supplied": [{**m, "blobs": ["0" * 64] * len(m["blobs"])}
                                      for m in supplied]})

@@ -2,6 +2,7 @@
 resolves (or that resolves at once, where the test does not care)."""
 from __future__ import annotations
 
+import base64
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -180,6 +181,13 @@ class FakeCitizen:
         if self.online and (not found or secret != FOLLOWUP_SECRET):
             return failed(NotFound(case_number))
         return self._answer(found[0] if found else None)
+
+    def holder_assertion(self, who):
+        """A well-formed assertion (its signature is not checked by the journeys)."""
+        return {"assertion": {"kiosk_id": "kiosk-1", "id_number": who.id_number,
+                              "method": who.method, "identified_at": who.at.isoformat(),
+                              "nonce": "0" * 32},
+                "signature_b64": base64.b64encode(bytes(64)).decode()}
 
     def check_in(self, code):
         if code != "BK2026":

@@ -9,8 +9,9 @@ import pytest
 
 from kiosk.journeys import ApplyJourney, SupplyJourney
 from kiosk.journeys.supply import SupplyState as S
-from tests.kiosk.journeys.fakes import FOLLOWUP_SECRET, JPEG, OWING, RECEIPT_QR, SIGNATURE, \
-    FakeCitizen, HeldWork, identify_with_card, make_services, scanned
+from tests.kiosk.journeys.fakes import FOLLOWUP_SECRET, JPEG, OWING, RECEIPT_QR, RESIDENT, \
+    SIGNATURE, FakeCitizen, HeldWork, identify_with_card, make_services, scanned
+from wire.v1 import FEATURE_SUPPLY_BY_SECRET
 
 
 @pytest.fixture
@@ -46,6 +47,33 @@ def test_from_the_receipt_qr_online_the_district_says_what_is_owed(services):
     assert journey.sent_cases == ["FT-2026-0003"] and not journey.stored_offline
     journey.finish()
     assert journey.personal_data_present() == []
+
+
+def test_another_kiosk_s_case_is_sent_with_the_proof_the_district_takes(services):
+    """The receipt's secret to a district listing the feature, else nothing new; after
+    identification, the signed statement that the holder was identified here."""
+    services.server_features = lambda: frozenset({FEATURE_SUPPLY_BY_SECRET})
+    journey = SupplyJourney(services)
+    journey.scan_receipt()
+    services.codes.last.set_result(RECEIPT_QR)
+    scan_and_send(journey, services)
+    assert services.events.items[-1][1]["followup_secret"] == FOLLOWUP_SECRET
+    journey.finish()
+    journey = SupplyJourney(services)
+    journey.identify_me()
+    identify_with_card(journey.identify)
+    scan_and_send(journey, services)
+    sent = services.events.items[-1][1]
+    assert "followup_secret" not in sent
+    assert sent["holder_assertion"]["assertion"]["id_number"] == RESIDENT.id_number
+
+
+def test_a_district_of_the_previous_release_gets_no_new_field(services):
+    journey = SupplyJourney(services)
+    journey.scan_receipt()
+    services.codes.last.set_result(RECEIPT_QR)
+    scan_and_send(journey, services)
+    assert "followup_secret" not in services.events.items[-1][1]
 
 
 def test_a_wrong_secret_or_another_code_finds_nothing(services):
