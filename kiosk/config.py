@@ -33,7 +33,7 @@ class KioskSection(Section):
     orientation: Literal["portrait", "landscape"]
     elder_mode: bool
     voice_guidance: bool
-    journeys: list[Literal["apply", "query", "pickup", "ticket", "guide", "rate"]]
+    journeys: list[Literal["apply", "query", "pickup", "ticket", "guide", "rate", "supply"]]
 
 
 class SessionSection(Section):

@@ -11,6 +11,10 @@ def say(zh: str, en: str) -> dict[str, str]:
     return {"zh": zh, "en": en}
 
 
+#: the document camera's step (kiosk.journeys.scanning), in apply and supply alike
+SCANNING = (say("请将材料平放在高拍仪下", "Lay the paper flat under the document camera"),
+            say("放好后会自动拍摄", "The picture is taken automatically"), 10, "document_camera")
+
 #: (journey, state) -> (title, detail, seconds it usually takes, device pointed at)
 WAITING = {
     ("maintenance", "checking"): (say("正在核对", "Checking"), say("请稍候", "One moment"), 3, ""),
@@ -22,10 +26,16 @@ WAITING = {
                                say("对准后会自动识别", "It is read automatically"), 10, "code_reader"),
     ("identify", "fetch_photo"): (say("正在获取您的证件照片", "Getting your registered photo"),
                                   say("用于与您本人比对", "To compare with your face"), 5, ""),
-    ("apply", "scan"): (say("请将材料平放在高拍仪下", "Lay the paper flat under the document camera"),
-                        say("放好后会自动拍摄", "The picture is taken automatically"), 10, "document_camera"),
+    ("apply", "scan"): SCANNING,
     ("apply", "submitting"): (say("正在提交您的申请", "Submitting your application"),
                               say("请稍候，不要离开", "Please wait"), 3, ""),
+    ("supply", "scan_receipt"): (say("请将回执上的二维码对准扫码窗口", "Hold the code on your receipt to the scanner window"),
+                                 say("对准后会自动识别", "It is read automatically"), 10, "code_reader"),
+    ("supply", "loading"): (say("正在查询办件还缺哪些材料", "Looking up what your case still needs"),
+                            say("请稍候", "Please wait"), 5, ""),
+    ("supply", "scan"): SCANNING,
+    ("supply", "sending"): (say("正在提交补交的材料", "Handing in your material"),
+                            say("请稍候，不要离开", "Please wait"), 3, ""),
     ("query", "loading"): (say("正在查询您的办件", "Looking up your applications"),
                            say("请稍候", "Please wait"), 5, ""),
     ("pickup", "opening"): (say("正在查找并打开柜门", "Finding your documents and opening the door"),
@@ -163,6 +173,7 @@ STEP_TITLES = {
     "collect": say("取件", "Collect"), "ticket": say("取号", "Ticket"), "rate": say("评价", "Rate"),
     "ask": say("提问", "Ask"), "answer": say("答案", "Answer"),
     "staff": say("工作人员协助", "Staff help"), "done": say("完成", "Done"),
+    "find": say("查找办件", "Find your case"), "send": say("提交", "Hand in"),
 }
 
 #: the maintenance menu's pages (kiosk.staff_access.PAGES)
