@@ -36,14 +36,15 @@ class LiveDistrict:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "LiveDistrict":
+    def start(self, port: int = 0) -> "LiveDistrict":
+        """Serve on `port` (0: a new one; the old one: back up where the kiosks know it)."""
         from district_server.app import create_app
         self.app = create_app(self.settings)
         # IPPROTO_TCP named, or asyncio does not set TCP_NODELAY on accepted connections and
         # every response waits ~40 ms for the client's delayed ACK
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", port))
         sock.listen(128)
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(self.app, log_level="warning", access_log=False,
