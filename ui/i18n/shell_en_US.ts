@@ -136,8 +136,8 @@
     </message>
     <message>
         <location filename="../qml/Kiosk/Labels.qml" line="25"/>
-        <source>扫描回执二维码，补交承诺的材料</source>
-        <translation>Scan your receipt to hand in a promised material</translation>
+        <source>凭回执补交承诺的材料</source>
+        <translation>Hand in a promised material</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/Labels.qml" line="24"/>

@@ -22,7 +22,7 @@ QtObject {
         switch (key) {
         case "apply": return qsTr("申请办理政务服务事项")
         case "query": return qsTr("查询办件进度")
-        case "supply": return qsTr("扫描回执二维码，补交承诺的材料")
+        case "supply": return qsTr("凭回执补交承诺的材料")
         case "pickup": return qsTr("从智能柜领取证照材料")
         case "ticket": return qsTr("预约签到、排队取号")
         case "guide": return qsTr("办事指南、所需材料")
