@@ -486,11 +486,10 @@ def supply_snapshot(journey) -> dict[str, Any]:
         return {"message": message(
             say("材料已提交", "Material handed in"),
             say(f"办件 {cases} 的材料" + ("已保存在本机，联网后自动送达审批部门。" if later
-                                        else "已送达审批部门，审核后将短信通知您。"),
+                                        else "已提交，正在送达审批部门。"),
                 f"The material for case {cases} "
                 + ("is stored at this kiosk and sent when the network returns." if later
-                   else "has reached the department; you will get a text message once it "
-                        "is checked.")),
+                   else "is handed in and on its way to the department.")),
             [action("finish", "完成", "Done", primary=True)])}
     return {}
 
