@@ -7,7 +7,7 @@ waits in the queue), as a `commitment` event with action "supplied".
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from foundation.events import Enqueued, StorageUnavailable
 from kiosk.catalogue import Material, Text
@@ -23,7 +23,7 @@ class SupplyState(JourneyState):
     SCAN_RECEIPT = ("scan_receipt", "find")
     IDENTIFY = ("identify", "find")
     LOADING = ("loading", "find")
-    NOTHING = ("nothing", "find")            # nothing owed that the kiosk can see (problem says why)
+    NOTHING = ("nothing", "find")            # nothing owed the kiosk can see (problem: why)
     OWED = ("owed", "materials")
     SCAN = ("scan", "materials")
     SENDING = ("sending", "send")
@@ -81,13 +81,13 @@ class SupplyJourney(ScansMaterials, Journey[SupplyState]):
         if found is None:
             return self._go(S.CHOOSE, "not_a_receipt")
         case_number, self.followup_secret = found
+        promised = lambda: [self.services.pending.owed(case_number)]  # noqa: E731
         if not self.services.online():
-            return self._known_here([self.services.pending.owed(case_number)])
+            return self._known_here(promised())
         self._go(S.LOADING)
         self._after(self.services.citizen.followup_case(case_number, self.followup_secret),
-                    lambda case: self._district([case]),
-                    lambda error: self._lookup_failed(
-                        error, lambda: [self.services.pending.owed(case_number)]))
+                    lambda case: self._district([case], promised),
+                    lambda error: self._lookup_failed(error, promised))
 
     def identify_me(self) -> None:
         self._require(S.CHOOSE, S.NOTHING)
@@ -99,19 +99,25 @@ class SupplyJourney(ScansMaterials, Journey[SupplyState]):
         self.identified = who
         if not self.services.online():
             return self._known_here(self.services.pending.owed_for(who))
+        promised = lambda: self.services.pending.owed_for(who)  # noqa: E731
         self._go(S.LOADING)
-        self._after(self.services.citizen.cases(who), self._district,
-                    lambda error: self._lookup_failed(
-                        error, lambda: self.services.pending.owed_for(who)))
+        self._after(self.services.citizen.cases(who), lambda cases: self._district(cases, promised),
+                    lambda error: self._lookup_failed(error, promised))
 
-    def _lookup_failed(self, error: BaseException, known_here) -> None:
+    def _lookup_failed(self, error: BaseException, promised: Callable[[], list]) -> None:
         if isinstance(error, NotFound):
-            return self._go(S.NOTHING, "no_such_case")
-        self._known_here(known_here())
+            if not any(promised()):
+                return self._go(S.NOTHING, "no_such_case")
+            return self._district([], promised)
+        self._known_here(promised())
 
-    def _district(self, cases: list) -> None:
-        self._show([Owed.of(case) for case in cases if case.outstanding_materials],
-                   "", "nothing_owed")
+    def _district(self, cases: list, promised: Callable[[], list]) -> None:
+        """The district's word, and what was promised here for a case still on its way to
+        it (in the queue: only this kiosk knows it yet)."""
+        listed = {case.case_number for case in cases}
+        arriving = [o for o in promised() if o is not None and o.case_number not in listed]
+        self._show([Owed.of(case) for case in cases if case.outstanding_materials] + arriving,
+                   "promised_not_arrived" if arriving else "", "nothing_owed")
 
     def _known_here(self, promised: list[Owed | None]) -> None:
         """The district cannot be asked: only what was promised at this kiosk is known, and

@@ -107,6 +107,7 @@ PROBLEMS = {
     "not_a_receipt": say("这不是办件回执上的二维码。请扫描回执上的二维码，或刷身份证查找。", "That is not the code on a case receipt. Scan the code on your receipt, or use your ID card."),
     "no_such_case": say("没有找到这个办件，或回执二维码已更换。请刷身份证查找，或到窗口办理。", "This case was not found, or its receipt code was replaced. Use your ID card, or ask at a window."),
     "promised_here": say("网络暂时中断，无法向审批部门核实。下面是在本机承诺补交的材料；如已通过其他方式补交，无需重复。材料会在联网后送达。", "The network is down, so the department cannot be asked. Below is what was promised at this kiosk; if you have already handed it in another way, there is no need to again. The material is sent when the network returns."),
+    "promised_not_arrived": say("您的申请还在发往审批部门的途中。下面是在本机承诺补交的材料，提交后会随申请一起送达。", "Your application is still on its way to the department. Below is what was promised at this kiosk; what you hand in follows the application."),
     "unknown_offline": say("网络暂时中断，本机查不到这个办件还缺哪些材料。请联网后再来，扫描回执二维码在手机上补交，或到窗口办理。", "The network is down, and this kiosk cannot tell what the case still needs. Come back later, scan the receipt's code with your phone, or ask at a window."),
     "nothing_owed": say("您的办件目前没有需要补交的材料。", "None of your cases needs a material now."),
     "scan_something": say("请先拍摄要补交的材料。", "Please scan the material to hand in first."),

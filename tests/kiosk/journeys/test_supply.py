@@ -149,6 +149,23 @@ def test_offline_the_promise_made_here_is_shown_as_such_and_the_material_queued(
     assert services.pending.owed(number) is None        # supplied: not offered again
 
 
+@pytest.mark.parametrize("start", ["qr", "identify"])
+def test_online_a_case_still_in_the_queue_shows_what_was_promised_here(
+        catalogue, test_clock, start):
+    """Applied here a moment ago, not yet at the district (which knows nothing of it)."""
+    services = make_services(catalogue, test_clock)
+    number, due = applied_here_with_a_deferred_licence(services)
+    journey = SupplyJourney(services)
+    if start == "qr":
+        journey.scan_receipt()
+        services.codes.last.set_result(f"https://ft.gov.example/case/{number}?t={'s' * 32}")
+    else:
+        journey.identify_me()
+        identify_with_card(journey.identify)
+    assert (journey.state, journey.problem) == (S.OWED, "promised_not_arrived")
+    assert [(o.case_number, o.source) for o in journey.owed] == [(number, "this_kiosk")]
+
+
 def test_offline_a_case_not_made_here_is_not_guessed(catalogue, test_clock):
     services = make_services(catalogue, test_clock, citizen=FakeCitizen(online=False))
     journey = SupplyJourney(services)
