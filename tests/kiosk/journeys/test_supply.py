@@ -125,11 +125,8 @@ def applied_here_with_a_deferred_licence(services) -> str:
     return number, due
 
 
-@pytest.mark.parametrize("start", ["qr", "identify"])
-def test_offline_the_promise_made_here_is_shown_as_such_and_the_material_queued(
-        catalogue, test_clock, start):
-    services = make_services(catalogue, test_clock, citizen=FakeCitizen(online=False))
-    number, due = applied_here_with_a_deferred_licence(services)
+def find_case(services, start: str, number: str) -> SupplyJourney:
+    """A supply journey started from the case's receipt QR or by identification."""
     journey = SupplyJourney(services)
     if start == "qr":
         journey.scan_receipt()
@@ -137,6 +134,15 @@ def test_offline_the_promise_made_here_is_shown_as_such_and_the_material_queued(
     else:
         journey.identify_me()
         identify_with_card(journey.identify)
+    return journey
+
+
+@pytest.mark.parametrize("start", ["qr", "identify"])
+def test_offline_the_promise_made_here_is_shown_as_such_and_the_material_queued(
+        catalogue, test_clock, start):
+    services = make_services(catalogue, test_clock, citizen=FakeCitizen(online=False))
+    number, due = applied_here_with_a_deferred_licence(services)
+    journey = find_case(services, start, number)
     assert (journey.state, journey.problem) == (S.OWED, "promised_here")
     [owed] = journey.owed
     assert (owed.case_number, owed.materials, owed.due, owed.source) == \
@@ -155,13 +161,7 @@ def test_online_a_case_still_in_the_queue_shows_what_was_promised_here(
     """Applied here a moment ago, not yet at the district (which knows nothing of it)."""
     services = make_services(catalogue, test_clock)
     number, due = applied_here_with_a_deferred_licence(services)
-    journey = SupplyJourney(services)
-    if start == "qr":
-        journey.scan_receipt()
-        services.codes.last.set_result(f"https://ft.gov.example/case/{number}?t={'s' * 32}")
-    else:
-        journey.identify_me()
-        identify_with_card(journey.identify)
+    journey = find_case(services, start, number)
     assert (journey.state, journey.problem) == (S.OWED, "promised_not_arrived")
     assert [(o.case_number, o.source) for o in journey.owed] == [(number, "this_kiosk")]
 
