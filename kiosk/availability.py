@@ -35,6 +35,11 @@ JOURNEY_REQUIREMENTS: dict[str, Requirements] = {
     "query": Requirements(required=("id_reader",),
                           degrades={"face_camera": "identity checked by hall staff instead"},
                           offline_note="only applications made at this kiosk and not yet sent"),
+    "supply": Requirements(required=("document_camera",),
+                           degrades={"face_camera": "identity checked by hall staff instead"},
+                           needs_storage=True,
+                           offline_note="only what was promised at this kiosk is shown; "
+                                        "materials are sent when the network returns"),
     "pickup": Requirements(required=("locker_bank",),
                            degrades={"id_reader": "pickup with the pickup code only"}),
     "ticket": Requirements(degrades={"receipt_printer": "ticket number shown and sent by QR",

@@ -34,7 +34,7 @@ class KioskSection(Section):
     orientation: Literal["portrait", "landscape"]
     elder_mode: bool
     voice_guidance: bool
-    journeys: list[Literal["apply", "query", "pickup", "ticket", "guide", "rate"]]
+    journeys: list[Literal["apply", "query", "pickup", "ticket", "guide", "rate", "supply"]]
     #: other halls, nearest first, for the out-of-service screen (the district pushes them)
     alternatives: list[Hall] = Field(max_length=10)
 

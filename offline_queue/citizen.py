@@ -55,6 +55,12 @@ class CitizenClient:
 
     # --- plumbing ------------------------------------------------------------------------
 
+    def holder_assertion(self, who: CitizenIdentity) -> dict[str, Any]:
+        """The signed assertion that `who` was identified here, for a queued event about
+        their case (CommitmentPayload.holder_assertion): the district takes it when made at
+        most CITIZEN_ASSERTION_MAX_AGE_S before the event."""
+        return self._assertion(who)
+
     def _assertion(self, who: CitizenIdentity) -> dict[str, Any]:
         # the identification's age carried over to real time, on the server's clock (the
         # offset the health probe measured): a kiosk whose clock is fast or slow still
@@ -113,6 +119,11 @@ class CitizenClient:
         return self._run(lambda: self._call("POST", v1.PATH_CITIZEN_CASES,
                                             {"assertion": self._assertion(who)},
                                             v1.CasesResponse).cases)
+
+    def followup_case(self, case_number: str, followup_secret: str) -> Future:
+        return self._run(lambda: self._call(
+            "POST", v1.PATH_CITIZEN_FOLLOWUP_CASE,
+            {"case_number": case_number, "followup_secret": followup_secret}, v1.CaseSummary))
 
     def check_in(self, booking_code: str) -> Future:
         return self._run(lambda: self._call("POST", v1.PATH_CITIZEN_BOOKING_CHECKIN,

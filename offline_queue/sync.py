@@ -438,6 +438,12 @@ class SyncWorker:
         except StorageUnavailable:
             log.error("queue state could not be recorded", extra={"error": message})
 
+    @property
+    def server_features(self) -> frozenset[str]:
+        """The optional request fields the server accepts, as its last health answer said
+        (empty before the first): a journey puts a newer field into an event only then."""
+        return frozenset(self._server_features)
+
     def status(self) -> QueueStatus:
         return queue_status(self.outbox, self._clock.now(), self.settings.oldest_unsent_alert_s,
                             self.identity.kiosk_id)

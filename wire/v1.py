@@ -67,6 +67,7 @@ FEATURE_ROLLOUT_HEALTH = "rollout-health"        # ROLLOUT_HEALTH_FIELDS in Repo
 #: Protocol v1.1: POST PATH_SUBMISSION_BATCH takes a SubmissionBatch. A kiosk sends batches
 #: only to a server listing this; otherwise (and for blobs too large to inline) it uses v1.
 FEATURE_SUBMISSION_BATCH = "submission-batch"
+FEATURE_SUPPLY_BY_SECRET = "supply-by-secret"    # CommitmentPayload.followup_secret
 #: On GET PATH_HEALTH: the server takes a blob of up to this many bytes whole, in one
 #: signed POST PATH_BLOB (201 stored, 200 already held; BlobUploadProgress), instead of
 #: POST PATH_BLOB_UPLOADS and PATCHes. Absent from older servers: the kiosk uploads
@@ -193,6 +194,18 @@ def followup_path(case_number: str, followup_secret: str) -> str:
     return f"/case/{case_number}?t={followup_secret}"
 
 
+def followup_from_url(url: str) -> tuple[str, str] | None:
+    """(case number, follow-up secret) from a receipt QR's URL (followup_path on any base);
+    None for any other code."""
+    from urllib.parse import parse_qs, urlsplit
+    parts = urlsplit(url.strip())
+    head, _slash, number = parts.path.rpartition("/")
+    secret = parse_qs(parts.query).get("t", [""])[0]
+    if not head.endswith("/case") or not number or not secret:
+        return None
+    return number, secret
+
+
 def b64decode_strict(value: str) -> bytes:
     return base64.b64decode(value.encode("ascii"), validate=True)
 
@@ -244,6 +257,10 @@ ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(max_length=4000)]
 IdNumber = Annotated[str, Field(pattern=r"^[0-9A-Za-z]{6,24}$",
                                 description="resident ID (GB 11643) or passport/permit number")]
+
+#: the secret of a case's receipt QR (followup_path)
+FollowupSecret = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
+
 
 class Request(BaseModel):
     """A body the kiosk sends: strict about unknown fields."""
@@ -448,7 +465,7 @@ class ApplicationPayload(Request):
     commitment: ToleranceCommitment | None = None
     pickup_method: Literal["locker", "window", "post", "electronic", "none"]
     hall_code: Code | None = None
-    followup_secret: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = Field(
+    followup_secret: FollowupSecret | None = Field(
         default=None, description="random secret the kiosk puts in the receipt's QR code "
                                   "(followup_url); the server keeps only its hash")
 
@@ -473,6 +490,10 @@ class CommitmentPayload(Request):
     supplied: list[SubmittedMaterial] = Field(default_factory=list)
     holder_assertion: SignedCitizenAssertion | None = Field(
         default=None, description=HOLDER_ASSERTION)
+    followup_secret: FollowupSecret | None = Field(
+        default=None, description="for a case another kiosk opened: the secret of its receipt "
+                                  "QR, read at this kiosk (proves the receipt is at hand); "
+                                  "only to a server listing FEATURE_SUPPLY_BY_SECRET")
 
 
 class PickupPayload(Request):
@@ -1109,6 +1130,13 @@ class CasesResponse(Response):
     cases: list[CaseSummary]
 
 
+class FollowupCaseRequest(Request):
+    """Body of PATH_CITIZEN_FOLLOWUP_CASE: a case by its receipt QR (answer: CaseSummary;
+    404 when there is no such case or the secret is not its own)."""
+    case_number: str = Field(min_length=1, max_length=80)
+    followup_secret: FollowupSecret
+
+
 class CertificatesRequest(CitizenRequest):
     elicence_types: list[Code] = Field(default_factory=list, description="empty: all")
 
@@ -1220,6 +1248,7 @@ PATH_COMMAND_RESULT = "/v1/kiosks/{kiosk_id}/commands/{command_id}/result"
 PATH_CATALOGUE = "/v1/catalogue/{version}"
 PATH_QUEUE_CATEGORIES = "/v1/queue/categories"
 PATH_CITIZEN_CASES = "/v1/citizen/cases"
+PATH_CITIZEN_FOLLOWUP_CASE = "/v1/citizen/followup-case"
 PATH_CITIZEN_CERTIFICATES = "/v1/citizen/certificates"
 PATH_CITIZEN_REFERENCE_PHOTO = "/v1/citizen/reference-photo"
 PATH_CITIZEN_APPOINTMENTS = "/v1/citizen/appointments"

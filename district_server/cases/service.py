@@ -130,14 +130,22 @@ def _add_commitment(session: Session, case_number: str,
 
 
 def case_to_act_on(session: Session, ctx: "ServerContext", envelope: v1.SubmissionEnvelope,
-                   case_number: str, holder_assertion: v1.SignedCitizenAssertion | None) -> Case:
-    """A case the kiosk opened itself, or one whose holder the kiosk identified (by document
-    and face) shortly before making the submission: never just any case, since case numbers
-    are predictable."""
+                   case_number: str, holder_assertion: v1.SignedCitizenAssertion | None,
+                   followup_secret: str | None = None) -> Case:
+    """A case the kiosk opened itself, one whose holder the kiosk identified (by document
+    and face) shortly before making the submission, or one whose receipt QR (its follow-up
+    secret) was read at the kiosk: never just any case, since case numbers are predictable."""
     case = session.get(Case, case_number)
     if case is None:
         raise _invalid(f"no case {case_number}")
     if case.kiosk_id == envelope.kiosk_id:
+        return case
+    if followup_secret is not None:
+        # imported here: followup builds on this module (apply_commitment)
+        from district_server.cases.followup import case_by_secret
+        if case_by_secret(session, case_number, followup_secret) is None:
+            raise ProblemError(403, "not_the_receipt", f"not the receipt QR of case "
+                                                       f"{case_number} (re-issued?)")
         return case
     if holder_assertion is None:
         raise ProblemError(403, "other_kiosk_case", f"case {case_number} was not opened by "
@@ -242,7 +250,7 @@ def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnv
                          now=now)
     if kind == "commitment":
         case = case_to_act_on(session, ctx, envelope, payload.case_number,
-                              payload.holder_assertion)
+                              payload.holder_assertion, payload.followup_secret)
         apply_commitment(session, case, payload, now=now)
     elif kind == "pickup":
         apply_pickup(session, payload, envelope.kiosk_id, now)

@@ -27,6 +27,20 @@ def cases(body: v1.CitizenRequest, principal: Principal, received: ReceivedJson,
         return service.cases_of(session, ctx, holder)
 
 
+@router.post(v1.PATH_CITIZEN_FOLLOWUP_CASE, response_model=v1.CaseSummary,
+             responses=problem_responses(401, 404, 422))
+def followup_case(body: v1.FollowupCaseRequest, principal: Principal,
+                  ctx: ServerContext = Depends(get_context)) -> v1.CaseSummary:
+    """The case a receipt's QR names, for the kiosk's 补交 (supply) journey: what it still
+    owes and by when. 404 alike for no such case and a wrong or re-issued secret."""
+    with ctx.db.transaction() as session:
+        case = service.case_by_receipt(session, ctx, principal, body.case_number,
+                                       body.followup_secret)
+        if case is None:
+            raise ProblemError(404, "no_such_case", "no case with this receipt code")
+        return case
+
+
 @router.post("/v1/citizen/certificates", response_model=v1.CertificatesResponse,
              responses=CITIZEN_ERRORS)
 def certificates(body: v1.CertificatesRequest, principal: Principal, received: ReceivedJson,

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
+from district_server.cases.followup import case_by_secret
 from district_server.cases.models import Case
 from district_server.cases.service import local_date
 from district_server.catalogue import service as catalogue_service
@@ -74,13 +75,30 @@ def _service_name(session: Session, ctx: ServerContext, version: str, code: str)
 def cases_of(session: Session, ctx: ServerContext, holder: str) -> v1.CasesResponse:
     rows = session.scalars(select(Case).where(Case.holder_hmac == holder)
                            .order_by(Case.submitted_at.desc()).limit(100))
-    return v1.CasesResponse(cases=[v1.CaseSummary(
+    return v1.CasesResponse(cases=[_summary(session, ctx, c) for c in rows])
+
+
+def case_by_receipt(session: Session, ctx: ServerContext, principal: KioskPrincipal,
+                    case_number: str, secret: str) -> v1.CaseSummary | None:
+    """The case whose receipt QR was read at the kiosk (None: no such case or not its
+    secret); audited like every citizen read."""
+    case = case_by_secret(session, case_number, secret)
+    if case is None:
+        return None
+    audit.append(session, at=ctx.now(), actor=f"kiosk:{principal.kiosk_id}",
+                 action="citizen.case_by_receipt", subject_hmac=case.holder_hmac,
+                 detail={"case": case_number})
+    return _summary(session, ctx, case)
+
+
+def _summary(session: Session, ctx: ServerContext, c: Case) -> v1.CaseSummary:
+    return v1.CaseSummary(
         case_number=c.case_number, service_code=c.service_code,
         service_name=_service_name(session, ctx, c.catalogue_version, c.service_code),
         state=v1.CaseState(c.state), submitted_at=c.submitted_at, promised_date=c.promised_date,
         kiosk_id=c.kiosk_id, hall_code=c.hall_code,
         outstanding_materials=json.loads(c.outstanding_json),
-        material_due_date=c.material_due_date, pickup=c.pickup_method) for c in rows])
+        material_due_date=c.material_due_date, pickup=c.pickup_method)
 
 
 def _catalogue_for(session: Session, ctx: ServerContext, principal: KioskPrincipal):

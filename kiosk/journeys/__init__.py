@@ -6,10 +6,11 @@ from kiosk.journeys.maintenance import MaintenanceJourney
 from kiosk.journeys.pickup import PickupJourney
 from kiosk.journeys.query import QueryJourney
 from kiosk.journeys.rate import RateJourney
+from kiosk.journeys.supply import SupplyJourney
 from kiosk.journeys.ticket import TicketJourney
 
 JOURNEYS = {cls.name: cls for cls in (ApplyJourney, QueryJourney, PickupJourney, TicketJourney,
-                                      GuideJourney, RateJourney, IdentifyJourney)}
+                                      GuideJourney, RateJourney, IdentifyJourney, SupplyJourney)}
 
 __all__ = ["JOURNEYS", "ApplyJourney", "GuideJourney", "IdentifyJourney", "MaintenanceJourney",
-           "PickupJourney", "QueryJourney", "RateJourney", "TicketJourney"]
+           "PickupJourney", "QueryJourney", "RateJourney", "SupplyJourney", "TicketJourney"]

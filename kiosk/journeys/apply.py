@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
@@ -16,12 +16,11 @@ from foundation.events import Enqueued, StorageUnavailable
 from kiosk.journeys.base import Journey, JourneyActionRefused, JourneyState
 from kiosk.journeys.forms import check, prefill_value, typed_value
 from kiosk.journeys.identify import IdentifyJourney
-from kiosk.journeys.ports import CommitmentLetterToPrint, Identified, JourneyServices, \
-    ReceiptToPrint, ScannedPage
+from kiosk.journeys.ports import CommitmentLetterToPrint, Identified, JourneyServices, Owed, \
+    ReceiptToPrint
+from kiosk.journeys.scanning import MaterialEntry, ScansMaterials
 from kiosk.search import SearchHit
 from wire.v1 import ApplicationPayload, CertificateOnFile, followup_path
-
-MaterialStatus = Literal["missing", "provided", "reused", "deferred", "waived"]
 
 #: suggestions under the search box: few enough to stay above the keyboard
 SUGGESTED = 3
@@ -50,18 +49,6 @@ class ApplyState(JourneyState):
 S = ApplyState
 
 
-@dataclass
-class MaterialEntry:
-    material: Material
-    status: MaterialStatus = "missing"
-    pages: list[bytes] = field(default_factory=list)      # scanned JPEGs (personal)
-    certificate: CertificateOnFile | None = None           # (personal)
-
-    @property
-    def done(self) -> bool:
-        return self.status != "missing"
-
-
 @dataclass(frozen=True)
 class CommitmentTerms:
     """The 容缺 commitment as shown and printed."""
@@ -71,13 +58,14 @@ class CommitmentTerms:
     text_version: str
 
 
-class ApplyJourney(Journey[ApplyState]):
+class ApplyJourney(ScansMaterials, Journey[ApplyState]):
     name = "apply"
     State = ApplyState
     steps = ("choose", "identify", "form", "materials", "review", "receipt")
     committing = frozenset({"submitting"})
     personal = ("identified", "values", "materials", "certificates", "signature",
                 "case_number", "supply_channel")
+    scan_state, materials_state = S.SCAN, S.MATERIALS
 
     def __init__(self, services: JourneyServices) -> None:
         self.identify: IdentifyJourney | None = None
@@ -91,7 +79,6 @@ class ApplyJourney(Journey[ApplyState]):
         self.page = 0
         self.errors: dict[str, Text] = {}
         self.prefilled: set[str] = set()
-        self.scanning: str | None = None        # material id being scanned
         self.print_status: Literal["", "printing", "printed", "failed", "no_printer"] = ""
         #: submitted while the district could not be reached: stored here, sent later
         self.stored_offline = False
@@ -255,31 +242,6 @@ class ApplyJourney(Journey[ApplyState]):
         entry.status, entry.pages = "reused", []
         self._go(S.MATERIALS)
 
-    def start_scan(self, material_id: str) -> None:
-        self._require(S.MATERIALS)
-        scanner = self.services.scanner
-        if not self.services.usable("document_camera", scanner):
-            return self._go(S.MATERIALS, "scanner_down")
-        self.scanning = material_id
-        self._go(S.SCAN)
-        self.on_cancel(scanner.stop)
-        self._after(scanner.capture(), self._scanned,
-                    lambda error: self._go(S.MATERIALS, "scan_failed"))
-
-    def _scanned(self, page: ScannedPage) -> None:
-        entry = self.materials[self.scanning]
-        entry.pages.append(page.image)
-        entry.status, entry.certificate = "provided", None
-        self.scanning = None
-        self._go(S.MATERIALS)
-
-    def stop_scan(self) -> None:
-        self._require(S.SCAN)
-        self._abandon_in_flight()
-        self.services.scanner.stop()
-        self.scanning = None
-        self._go(S.MATERIALS)
-
     def defer(self, material_id: str) -> None:
         """Bring it later under a 容缺 commitment (only where the item allows it)."""
         self._require(S.MATERIALS)
@@ -435,9 +397,12 @@ class ApplyJourney(Journey[ApplyState]):
     def _submitted(self, enqueued: Enqueued) -> None:
         self.case_number = enqueued.case_number
         self.stored_offline = not self.services.online()
-        recorder = getattr(self.services.pending, "record", None)
-        if recorder is not None:
-            recorder(self.identified, enqueued.case_number, self.item)
+        owed = None
+        if self.deferred():
+            terms = self.commitment()
+            owed = Owed(self.case_number, self.item.task_code,
+                        tuple(m.id for m in terms.materials), terms.due_date, "this_kiosk")
+        self.services.pending.record(self.identified, enqueued.case_number, self.item, owed)
         self._go(S.RECEIPT)
         self._print_receipt()
 

@@ -96,6 +96,23 @@ class ScannedPage:
 
 
 @dataclass(frozen=True)
+class Owed:
+    """What a case still owes (容缺 or 补正: material codes) and by when."""
+    case_number: str
+    service_code: str
+    materials: tuple[str, ...]
+    due: date | None
+    #: "district": the district's word just now; "this_kiosk": what was promised at this
+    #: kiosk (offline: the district may have received some of it since)
+    source: Literal["district", "this_kiosk"] = "district"
+
+    @classmethod
+    def of(cls, case: CaseSummary) -> "Owed":
+        return cls(case.case_number, case.service_code, tuple(case.outstanding_materials),
+                   case.material_due_date)
+
+
+@dataclass(frozen=True)
 class Parcel:
     parcel_id: str
     item_name: str
@@ -222,6 +239,13 @@ class CitizenServices(Protocol):
     def certificates(self, who: Identified,
                      types: Sequence[str]) -> Future[list[CertificateOnFile]]: ...
     def cases(self, who: Identified) -> Future[list[CaseSummary]]: ...
+    def followup_case(self, case_number: str, followup_secret: str) -> Future[CaseSummary]:
+        """The case a receipt's QR names (NotFound: no such case, or not its secret)."""
+        ...
+    def holder_assertion(self, who: Identified) -> dict[str, Any]:
+        """The signed statement (wire SignedCitizenAssertion, as JSON) that `who` was
+        identified here, for an event about a case another kiosk opened."""
+        ...
     def check_in(self, booking_code: str) -> Future[CheckInResponse]: ...
     def ticket_categories(self) -> Future[list[QueueCategory]]: ...
     def take_ticket(self, category_id: str) -> Future[QueueTicket]: ...
@@ -231,8 +255,14 @@ class CitizenServices(Protocol):
 
 
 class PendingCases(Protocol):
-    """Applications made at this kiosk that the server has not confirmed yet (state received)."""
+    """Applications made at this kiosk that the server has not confirmed yet (state received),
+    and what those made here promised to supply later (what the kiosk can tell offline)."""
+    def record(self, who: Identified, case_number: str, item: Any,
+               owed: Owed | None = None) -> None: ...
     def pending_for(self, who: Identified) -> list[CaseSummary]: ...
+    def owed_for(self, who: Identified) -> list[Owed]: ...
+    def owed(self, case_number: str) -> Owed | None: ...
+    def supplied(self, case_number: str, materials: Sequence[str]) -> None: ...
 
 
 class PickupDesk(Protocol):
@@ -312,6 +342,8 @@ class JourneyServices:
     #: role -> usable right now (from the device registry roll-up)
     role_usable: Callable[[str], bool] = lambda role: True
     online: Callable[[], bool] = lambda: True
+    #: the optional request fields the district accepts (wire FEATURE_*), as last heard
+    server_features: Callable[[], frozenset[str]] = lambda: frozenset()
     post: Callable[[Callable[[], None]], None] = run_now
     #: runs blocking work (the durable enqueue) off the UI thread
     background: Callable[[Callable[[], Any]], Future] = run_inline

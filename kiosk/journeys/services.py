@@ -96,6 +96,9 @@ def build_services(core: "KioskCore", *, post: Callable[[Callable[[], None]], No
         role_usable=lambda role: registry.role_state(role).usable,
         online=lambda: core.server_reachable and not isinstance(citizen_services,
                                                                 OfflineCitizenServices),
+        server_features=lambda: (core.queue.worker.server_features
+                                 if core.queue is not None and core.queue.worker is not None
+                                 else frozenset()),
         post=post, background=background,
         settings=JourneySettings(kiosk_id=kiosk.id, face_attempts=core.config.face.max_attempts,
                                  **_followup_base(core)))

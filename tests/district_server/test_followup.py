@@ -150,3 +150,40 @@ def test_guessing_secrets_is_rate_limited(kiosk, client):
     assert answers == [404] * LIMIT
     assert client.get(v1.followup_path(number, SECRET)).status_code == 429  # even the right one
     assert upload(client, number, sideways_photo()).status_code == 429
+
+
+def test_a_kiosk_finds_a_case_by_its_receipt_qr_and_supplies_it_with_the_secret(
+        ctx, client, kiosk):
+    """The supply journey at another kiosk: the receipt QR read there finds what the case
+    owes (404 alike for a wrong secret and no such case), and the secret in the 'supplied'
+    event is the proof the district takes for a case that kiosk did not open."""
+    from tests.district_server.conftest import enrolled_kiosk
+    number = case_owing(kiosk)
+    other = enrolled_kiosk(ctx, client, "test-kiosk-002")
+    assert v1.FEATURE_SUPPLY_BY_SECRET in v1.features(
+        client.get(v1.PATH_HEALTH).headers[v1.HEADER_SERVER_FEATURES])
+
+    def lookup(case_number: str, secret: str):
+        return other.request("POST", v1.PATH_CITIZEN_FOLLOWUP_CASE,
+                             {"case_number": case_number, "followup_secret": secret})
+
+    found = lookup(number, SECRET)
+    assert found.status_code == 200, found.text
+    case = v1.CaseSummary.model_validate_json(found.content)
+    assert (case.outstanding_materials, case.material_due_date.isoformat()) == \
+        (["income_proof"], "2026-12-01")
+    assert lookup(number, "W" * 27).status_code == 404
+    assert lookup("nope-1", SECRET).status_code == 404
+
+    def supplied(**proof):
+        page = other.upload_blob(other.encrypt_blob(b"\xff\xd8income"))
+        return other.put(other.envelope("commitment", {
+            "case_number": number, "action": "supplied", **proof,
+            "supplied": [{"code": "income_proof", "status": "provided", "blobs": [page]}]},
+            blobs=[page]))
+    assert supplied(followup_secret="W" * 27).json()["error"] == "not_the_receipt"
+    assert supplied().json()["error"] == "other_kiosk_case"
+    assert supplied(followup_secret=SECRET).status_code == 201
+    with ctx.db.transaction() as session:
+        assert json.loads(session.get(Case, number).outstanding_json) == []
+        assert session.scalars(select(Commitment)).one().fill_state == "supplied"

@@ -37,6 +37,7 @@ class LiveDistrict:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, port: int = 0) -> "LiveDistrict":
+        """Serve on `port` (0: a new one; the old one: back up where the kiosks know it)."""
         from district_server.app import create_app
         self.app = create_app(self.settings)
         # IPPROTO_TCP named, or asyncio does not set TCP_NODELAY on accepted connections and

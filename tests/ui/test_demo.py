@@ -104,8 +104,8 @@ def test_cutting_the_network_shows_the_offline_status_line(demo, make_shell, qtb
 UNPLUGGED = {
     "id_card_reader": ["办事暂停：证件阅读器故障", "查询暂停：证件阅读器故障",
                        "取件：证件阅读器暂停，请使用取件码"],
-    "face_camera": ["办事、查询：摄像头暂停，身份核验由工作人员协助"],
-    "document_camera": ["办事：高拍仪暂停，纸质材料暂不能扫描"],
+    "face_camera": ["办事、查询、补交材料：摄像头暂停，身份核验由工作人员协助"],
+    "document_camera": ["办事：高拍仪暂停，纸质材料暂不能扫描", "补交材料暂停：高拍仪故障"],
     "code_scanner": ["取号：扫码器暂停，预约码请手动输入"],
     "receipt_printer": ["办事、取号：打印机暂停，凭条改为扫码获取"],
     "lockers": ["取件暂停：智能柜故障"],

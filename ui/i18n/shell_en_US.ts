@@ -105,6 +105,11 @@
         <translation>Pickup</translation>
     </message>
     <message>
+        <location filename="../qml/Kiosk/Labels.qml" line="12"/>
+        <source>补交材料</source>
+        <translation>Hand in</translation>
+    </message>
+    <message>
         <location filename="../qml/Kiosk/Labels.qml" line="13"/>
         <source>取号</source>
         <translation>Ticket</translation>
@@ -128,6 +133,11 @@
         <location filename="../qml/Kiosk/Labels.qml" line="23"/>
         <source>查询办件进度</source>
         <translation>Check the progress of your case</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/Labels.qml" line="25"/>
+        <source>凭回执补交承诺的材料</source>
+        <translation>Hand in a promised material</translation>
     </message>
     <message>
         <location filename="../qml/Kiosk/Labels.qml" line="24"/>

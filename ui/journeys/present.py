@@ -22,6 +22,7 @@ from kiosk.journeys.maintenance import MaintenanceState
 from kiosk.journeys.pickup import PickupState
 from kiosk.journeys.query import QueryState
 from kiosk.journeys.rate import RateState
+from kiosk.journeys.supply import SupplyState
 from kiosk.journeys.ticket import TicketState
 from ui.journeys.maintenance import PAGE_SNAPSHOTS
 from ui.journeys.texts import CASE_STATES, FACE_GUIDANCE, INDICATORS, LEVELS, \
@@ -287,6 +288,10 @@ def apply_snapshot(journey) -> dict[str, Any]:
     return data
 
 
+def _deadline(due) -> dict[str, str]:
+    return say(f"{due.year}年{due.month}月{due.day}日", f"{due.day} {due:%B %Y}")
+
+
 def _owed(journey) -> dict[str, Any] | None:
     """容缺: what the citizen still owes, by when, and the ways to hand it in (the printed
     receipt and letter say the same)."""
@@ -296,8 +301,7 @@ def _owed(journey) -> dict[str, Any] | None:
     due = terms.due_date
     chosen = journey.supply_channel
     return {"materials": [text(m.name) for m in terms.materials],
-            "deadline": say(f"{due.year}年{due.month}月{due.day}日",
-                            f"{due.day} {due:%B %Y}"),
+            "deadline": _deadline(due),
             "ways": [{**SUPPLY_CHANNELS[c], "chosen": c == chosen}
                      for c in journey.services.settings.supply_channels
                      if c in SUPPLY_CHANNELS]}
@@ -433,6 +437,63 @@ def guide_snapshot(journey) -> dict[str, Any]:
     return {}
 
 
+def _owed_name(journey, key: str, entry) -> dict[str, str]:
+    """The material with its case and deadline: the citizen may owe for several cases."""
+    case_number = key.split("/", 1)[0]
+    owed = next(o for o in journey.owed if o.case_number == case_number)
+    name = text(entry.material.name)
+    if owed.due is None:
+        return say(f"{name['zh']}（办件 {case_number}）", f"{name['en']} (case {case_number})")
+    due = _deadline(owed.due)
+    return say(f"{name['zh']}（办件 {case_number}，请于{due['zh']}前补交）",
+               f"{name['en']} (case {case_number}, due by {due['en']})")
+
+
+def supply_snapshot(journey) -> dict[str, Any]:
+    state = journey.state
+    if state is SupplyState.IDENTIFY and journey.identify is not None:
+        return identify_snapshot(journey.identify)
+    find = [action("scan_receipt", "扫描回执上的二维码", "Scan the code on my receipt",
+                   primary=True),
+            action("identify_me", "刷身份证查找", "Find it with my ID card")]
+    if state is SupplyState.CHOOSE:
+        return {"message": message(say("补交材料", "Hand in a missing material"),
+                                   _problem(journey) or say(
+                                       "请扫描办件回执上的二维码，或刷身份证查找您的办件。",
+                                       "Scan the code on your case receipt, or use your ID "
+                                       "card to find your case."), find)}
+    if state in (SupplyState.OWED, SupplyState.SCAN):
+        return {"materials": [{
+            "id": key, "name": _owed_name(journey, key, entry), "necessity": "required",
+            "status": entry.status, "statusText": MATERIAL_STATUS[entry.status],
+            "pages": len(entry.pages), "deferrable": False, "onFile": []}
+            for key, entry in journey.materials.items()],
+            "problem": _problem(journey), "scanning": journey.scanning or "",
+            "primaryText": say("提交补交的材料", "Hand in")}
+    if state is SupplyState.NOTHING:
+        retry = [] if journey.problem == "nothing_owed" else find
+        return {"message": message(say("没有找到需要补交的材料", "Nothing to hand in found"),
+                                   _problem(journey),
+                                   [*retry, action("finish", "完成", "Done", primary=not retry)])}
+    if state is SupplyState.SEND_FAILED:
+        return {"message": message(say("材料没有提交", "The material was not handed in"),
+                                   _problem(journey), [
+            action("materials_done", "再试一次", "Try again", primary=True), staff_help()],
+            tone="warning")}
+    if state is SupplyState.SENT:
+        cases = "、".join(journey.sent_cases)
+        later = journey.stored_offline
+        return {"message": message(
+            say("材料已提交", "Material handed in"),
+            say(f"办件 {cases} 的材料" + ("已保存在本机，联网后自动送达审批部门。" if later
+                                        else "已提交，正在送达审批部门。"),
+                f"The material for case {cases} "
+                + ("is stored at this kiosk and sent when the network returns." if later
+                   else "is handed in and on its way to the department.")),
+            [action("finish", "完成", "Done", primary=True)])}
+    return {}
+
+
 def maintenance_snapshot(journey) -> dict[str, Any]:
     """The staff entry, the maintenance menu (the pages the role may open) and the open page."""
     state = journey.state
@@ -462,8 +523,9 @@ def maintenance_snapshot(journey) -> dict[str, Any]:
 
 
 SNAPSHOTS = {"apply": apply_snapshot, "query": query_snapshot, "pickup": pickup_snapshot,
-             "ticket": ticket_snapshot, "rate": rate_snapshot, "guide": guide_snapshot,
-             "identify": identify_snapshot, "maintenance": maintenance_snapshot}
+             "supply": supply_snapshot, "ticket": ticket_snapshot, "rate": rate_snapshot,
+             "guide": guide_snapshot, "identify": identify_snapshot,
+             "maintenance": maintenance_snapshot}
 
 
 def snapshot(journey: Journey) -> dict[str, Any]:

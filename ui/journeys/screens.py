@@ -8,7 +8,7 @@ from concurrent.futures import Future
 from typing import Any, Callable
 
 from kiosk.journeys import ApplyJourney, GuideJourney, MaintenanceJourney, PickupJourney, \
-    QueryJourney, RateJourney, TicketJourney
+    QueryJourney, RateJourney, SupplyJourney, TicketJourney
 from kiosk.journeys.base import Journey
 from kiosk.journeys.identify import IdentifyState
 from kiosk.journeys.ports import JourneyServices
@@ -46,6 +46,9 @@ TICKET_SCREENS = {"choose": MESSAGE, "enter_booking": ENTRY, "scan_booking": WAI
                   "checking_in": WAITING, "loading_categories": WAITING,
                   "categories": "ticket/Categories.qml", "issuing": WAITING,
                   "ticket": "ticket/Ticket.qml", "unavailable": MESSAGE, "ended": ENDED}
+SUPPLY_SCREENS = {"choose": MESSAGE, "scan_receipt": WAITING, "loading": WAITING,
+                  "nothing": MESSAGE, "owed": "apply/Materials.qml", "scan": WAITING,
+                  "sending": WAITING, "send_failed": MESSAGE, "sent": MESSAGE, "ended": ENDED}
 GUIDE_SCREENS = {"ask": "guide/Ask.qml", "answers": "guide/Ask.qml", "answer": MESSAGE,
                  "item": "common/Guide.qml", "ended": ENDED}
 
@@ -93,6 +96,7 @@ register_journey("apply", _factory(ApplyJourney, follow_up=rate_after),
 register_journey("query", _factory(QueryJourney), with_identify(QUERY_SCREENS))
 register_journey("pickup", _factory(PickupJourney, follow_up=rate_after),
                  {**with_identify(PICKUP_SCREENS), **with_prefix("rate_", RATE_SCREENS)})
+register_journey("supply", _factory(SupplyJourney), with_identify(SUPPLY_SCREENS))
 register_journey("ticket", _factory(TicketJourney), TICKET_SCREENS)
 register_journey("rate", _factory(RateJourney), RATE_SCREENS)
 register_journey("guide", _factory(GuideJourney),

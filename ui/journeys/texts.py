@@ -11,6 +11,10 @@ def say(zh: str, en: str) -> dict[str, str]:
     return {"zh": zh, "en": en}
 
 
+#: the document camera's step (kiosk.journeys.scanning), in apply and supply alike
+SCANNING = (say("请将材料平放在高拍仪下", "Lay the paper flat under the document camera"),
+            say("放好后会自动拍摄", "The picture is taken automatically"), 10, "document_camera")
+
 #: (journey, state) -> (title, detail, seconds it usually takes, device pointed at)
 WAITING = {
     ("maintenance", "checking"): (say("正在核对", "Checking"), say("请稍候", "One moment"), 3, ""),
@@ -22,10 +26,16 @@ WAITING = {
                                say("对准后会自动识别", "It is read automatically"), 10, "code_reader"),
     ("identify", "fetch_photo"): (say("正在获取您的证件照片", "Getting your registered photo"),
                                   say("用于与您本人比对", "To compare with your face"), 5, ""),
-    ("apply", "scan"): (say("请将材料平放在高拍仪下", "Lay the paper flat under the document camera"),
-                        say("放好后会自动拍摄", "The picture is taken automatically"), 10, "document_camera"),
+    ("apply", "scan"): SCANNING,
     ("apply", "submitting"): (say("正在提交您的申请", "Submitting your application"),
                               say("请稍候，不要离开", "Please wait"), 3, ""),
+    ("supply", "scan_receipt"): (say("请将回执上的二维码对准扫码窗口", "Hold the code on your receipt to the scanner window"),
+                                 say("对准后会自动识别", "It is read automatically"), 10, "code_reader"),
+    ("supply", "loading"): (say("正在查询办件还缺哪些材料", "Looking up what your case still needs"),
+                            say("请稍候", "Please wait"), 5, ""),
+    ("supply", "scan"): SCANNING,
+    ("supply", "sending"): (say("正在提交补交的材料", "Handing in your material"),
+                            say("请稍候，不要离开", "Please wait"), 3, ""),
     ("query", "loading"): (say("正在查询您的办件", "Looking up your applications"),
                            say("请稍候", "Please wait"), 5, ""),
     ("pickup", "opening"): (say("正在查找并打开柜门", "Finding your documents and opening the door"),
@@ -93,6 +103,14 @@ PROBLEMS = {
     "booking_code_invalid": say("预约码是4到32位字母或数字。", "A booking code has 4 to 32 letters or digits."),
     "booking_not_found": say("没有找到这个预约，请核对预约码。", "No booking with this code. Please check it."),
     "not_saved": say("评价暂时没有保存成功，感谢您的反馈。", "Your rating could not be saved just now. Thank you all the same."),
+    "receipt_reader_down": say("扫码窗口暂时不能使用，请刷身份证查找您的办件。", "The code scanner is not working now. Use your ID card to find your case."),
+    "not_a_receipt": say("这不是办件回执上的二维码。请扫描回执上的二维码，或刷身份证查找。", "That is not the code on a case receipt. Scan the code on your receipt, or use your ID card."),
+    "no_such_case": say("没有找到这个办件，或回执二维码已更换。请刷身份证查找，或到窗口办理。", "This case was not found, or its receipt code was replaced. Use your ID card, or ask at a window."),
+    "promised_here": say("网络暂时中断，无法向审批部门核实。下面是在本机承诺补交的材料；如已通过其他方式补交，无需重复。材料会在联网后送达。", "The network is down, so the department cannot be asked. Below is what was promised at this kiosk; if you have already handed it in another way, there is no need to again. The material is sent when the network returns."),
+    "promised_not_arrived": say("您的申请还在发往审批部门的途中。下面是在本机承诺补交的材料，提交后会随申请一起送达。", "Your application is still on its way to the department. Below is what was promised at this kiosk; what you hand in follows the application."),
+    "unknown_offline": say("网络暂时中断，本机查不到这个办件还缺哪些材料。请联网后再来，扫描回执二维码在手机上补交，或到窗口办理。", "The network is down, and this kiosk cannot tell what the case still needs. Come back later, scan the receipt's code with your phone, or ask at a window."),
+    "nothing_owed": say("您的办件目前没有需要补交的材料。", "None of your cases needs a material now."),
+    "scan_something": say("请先拍摄要补交的材料。", "Please scan the material to hand in first."),
     "no_answer": say("没有找到答案。换个说法试试，或请工作人员帮助。", "No answer found. Try other words, or ask staff."),
 }
 
@@ -156,6 +174,7 @@ STEP_TITLES = {
     "collect": say("取件", "Collect"), "ticket": say("取号", "Ticket"), "rate": say("评价", "Rate"),
     "ask": say("提问", "Ask"), "answer": say("答案", "Answer"),
     "staff": say("工作人员协助", "Staff help"), "done": say("完成", "Done"),
+    "find": say("查找办件", "Find your case"), "send": say("提交", "Hand in"),
 }
 
 #: the maintenance menu's pages (kiosk.staff_access.PAGES)

@@ -33,6 +33,8 @@ ACTIONS = {
               "materials_done", "choose_channel", "sign", "agree", "edit_page",
               "edit_materials", "submit", "finish"},
     "query": {"finish"},
+    "supply": {"scan_receipt", "identify_me", "start_scan", "stop_scan", "undo",
+               "materials_done", "back", "finish"},
     "pickup": {"choose_identify", "choose_code", "enter_code", "back", "try_again", "finish"},
     "ticket": {"choose_check_in", "enter_booking", "scan_booking", "choose_ticket", "take",
                "back", "finish"},

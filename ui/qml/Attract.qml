@@ -35,7 +35,9 @@ Item {
             id: grid
             Layout.fillWidth: true
             Layout.fillHeight: true
-            columns: attract.landscape ? 3 : 2
+            // landscape: rows of three, of four from the seventh tile on (a third row does
+            // not fit above the bar in elder mode)
+            columns: attract.landscape ? Math.max(3, Math.ceil(shell.tiles.length / 2)) : 2
             rowSpacing: attract.landscape ? theme.gap : theme.gap * 2
             columnSpacing: theme.gap * 2
             Repeater {

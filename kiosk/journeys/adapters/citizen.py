@@ -49,6 +49,12 @@ class CitizenPort:
     def cases(self, who: Identified) -> Future:
         return _translated(self._client.cases(self._identity(who)))
 
+    def followup_case(self, case_number: str, followup_secret: str) -> Future:
+        return _translated(self._client.followup_case(case_number, followup_secret))
+
+    def holder_assertion(self, who: Identified) -> dict[str, Any]:
+        return self._client.holder_assertion(self._identity(who))
+
     def check_in(self, booking_code: str) -> Future:
         return _translated(self._client.check_in(booking_code))
 

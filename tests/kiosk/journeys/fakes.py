@@ -2,6 +2,7 @@
 resolves (or that resolves at once, where the test does not care)."""
 from __future__ import annotations
 
+import base64
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
@@ -121,6 +122,15 @@ def _case(number: str, state: str = "accepted") -> CaseSummary:
                        kiosk_id="kiosk", hall_code=None, pickup="locker")
 
 
+#: a 医疗机构 application owing its business licence (容缺), and its receipt's QR
+OWING = CaseSummary(case_number="FT-2026-0003", service_code="T-YLJG-004",
+                    service_name=Text(zh="医疗机构执业登记", en="Medical institution registration"),
+                    state="accepted", submitted_at=T0, promised_date=date(2026, 12, 20),
+                    kiosk_id="kiosk-2", hall_code=None, pickup="window",
+                    outstanding_materials=["licence"], material_due_date=date(2026, 12, 9))
+FOLLOWUP_SECRET = "qr-secret-0123456789abcdef"
+RECEIPT_QR = f"https://ft.gov.example/case/FT-2026-0003?t={FOLLOWUP_SECRET}"
+
 CATEGORY = QueueCategory(code="general", name=Text(zh="综合业务", en="General services"),
                          prefix="A", waiting=4)
 TICKET = QueueTicket(ticket_no="A012", category="general", category_name=CATEGORY.name,
@@ -138,6 +148,8 @@ class FakeCitizen:
     staff_calls: list = field(default_factory=list)
     hold: bool = False            # answers wait for `release()` (to stop in loading states)
     held: list = field(default_factory=list)
+    #: cases owing a material (容缺), listed with the others and found by their receipt QR
+    owing: list = field(default_factory=list)
 
     def _answer(self, value) -> Future:
         answer = done(value) if self.online else failed(ServerUnavailable("offline"))
@@ -161,7 +173,21 @@ class FakeCitizen:
         return self._answer([c for c in self.certificates_on_file if c.elicence_type in types])
 
     def cases(self, who):
-        return self._answer([_case("FT-2026-0001"), _case("FT-2026-0002", "completed")])
+        return self._answer([_case("FT-2026-0001"), _case("FT-2026-0002", "completed"),
+                             *self.owing])
+
+    def followup_case(self, case_number, secret):
+        found = [c for c in self.owing if c.case_number == case_number]
+        if self.online and (not found or secret != FOLLOWUP_SECRET):
+            return failed(NotFound(case_number))
+        return self._answer(found[0] if found else None)
+
+    def holder_assertion(self, who):
+        """A well-formed assertion (its signature is not checked by the journeys)."""
+        return {"assertion": {"kiosk_id": "kiosk-1", "id_number": who.id_number,
+                              "method": who.method, "identified_at": who.at.isoformat(),
+                              "nonce": "0" * 32},
+                "signature_b64": base64.b64encode(bytes(64)).decode()}
 
     def check_in(self, code):
         if code != "BK2026":
@@ -186,13 +212,27 @@ class FakeCitizen:
 class FakePending:
     def __init__(self) -> None:
         self.recorded = []
+        self.promised: dict[str, tuple[str, object]] = {}
 
-    def record(self, who, case_number, item) -> None:
+    def record(self, who, case_number, item, owed=None) -> None:
         self.recorded.append((who.id_number, case_number, item.task_code))
+        if owed is not None:
+            self.promised[case_number] = (who.id_number, owed)
 
     def pending_for(self, who):
         return [_case(number, "received") for id_number, number, _ in self.recorded
                 if id_number == who.id_number]
+
+    def owed_for(self, who):
+        return [owed for id_number, owed in self.promised.values()
+                if id_number == who.id_number]
+
+    def owed(self, case_number):
+        known = self.promised.get(case_number)
+        return known[1] if known else None
+
+    def supplied(self, case_number, materials) -> None:
+        self.promised.pop(case_number, None)
 
 
 class Refusal(Exception):

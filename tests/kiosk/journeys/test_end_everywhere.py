@@ -7,11 +7,11 @@ from dataclasses import replace
 import pytest
 
 from kiosk.journeys import ApplyJourney, GuideJourney, IdentifyJourney, MaintenanceJourney, \
-    PickupJourney, QueryJourney, RateJourney, TicketJourney
+    PickupJourney, QueryJourney, RateJourney, SupplyJourney, TicketJourney
 from kiosk.journeys.base import EndReason
 from kiosk.journeys.ports import FaceOutcome
-from tests.kiosk.journeys.fakes import RESIDENT, SIGNATURE, FakeCitizen, FakeDesk, \
-    FakeDiagnostics, FakeMaintenance, HeldWork, make_services, scanned
+from tests.kiosk.journeys.fakes import OWING, RECEIPT_QR, RESIDENT, SIGNATURE, FakeCitizen, \
+    FakeDesk, FakeDiagnostics, FakeMaintenance, HeldWork, make_services, scanned
 
 
 def _identify(path):
@@ -120,6 +120,20 @@ LOCKERS = {"maintenance": FakeMaintenance(), "background": HeldWork(),
            "pickup": FakeDesk(hold=True)}
 DIAGNOSTICS = {"maintenance": FakeMaintenance(), "background": HeldWork(),
                "diagnostics": FakeDiagnostics()}
+SUPPLY = [
+    lambda j, s: j.scan_receipt(),
+    lambda j, s: s.codes.last.set_result(RECEIPT_QR),
+    lambda j, s: s.citizen.release(),
+    lambda j, s: j.start_scan("FT-2026-0003/licence"),
+    lambda j, s: s.scanner.last.set_result(scanned()),
+    lambda j, s: setattr(s.events, "broken", True),
+    lambda j, s: j.materials_done(),
+    lambda j, s: s.background.run(),
+    lambda j, s: setattr(s.events, "broken", False),
+    lambda j, s: j.materials_done(),
+    lambda j, s: s.background.run(),
+]
+SUPPLY_IDENTIFY = [lambda j, s: j.identify_me(), *_identify(lambda j: j.identify)]
 
 HOLD = {"citizen": FakeCitizen(hold=True)}
 #: the identification scripts again, embedded in apply (as the screens show them)
@@ -150,6 +164,9 @@ SCRIPTS = {
     "ticket-offline": (TicketJourney, TICKET[:2], {"citizen": FakeCitizen(online=False,
                                                                           hold=True)}),
     "rate": (RateJourney, RATE, {"background": HeldWork()}), "guide": (GuideJourney, GUIDE, {}),
+    "supply": (SupplyJourney, SUPPLY, {"citizen": FakeCitizen(hold=True, owing=[OWING]),
+                                       "background": HeldWork()}),
+    "supply-nothing": (SupplyJourney, SUPPLY_IDENTIFY, {}),
     "maintenance": (MaintenanceJourney, MAINTENANCE,
                     {"maintenance": FakeMaintenance(), "background": HeldWork()}),
     "maintenance-hall": (MaintenanceJourney, MAINTENANCE_HALL,
@@ -211,5 +228,5 @@ def test_the_scripts_reach_every_state():
     missing = {cls.name: sorted(s.value for s in cls.State if s not in seen.get(cls, set())
                                 and s.value != "ended")
                for cls in (ApplyJourney, IdentifyJourney, QueryJourney, PickupJourney,
-                           TicketJourney, RateJourney, GuideJourney)}
+                           TicketJourney, RateJourney, GuideJourney, SupplyJourney)}
     assert {k: v for k, v in missing.items() if v} == {}

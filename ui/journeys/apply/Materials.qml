@@ -11,7 +11,8 @@ JourneyScreen {
     id: root
     prompt: qsTr("请提供以下材料。")
     primaryName: "materials_done"
-    primaryText: qsTr("下一步")
+    // supply (补交) hands the scans in from here: its snapshot names the button
+    primaryText: root.d.primaryText ? root.t(root.d.primaryText) : qsTr("下一步")
     onPrimaryClicked: root.act("materials_done", [])
 
     ColumnLayout {

@@ -9,6 +9,7 @@ QtObject {
         switch (key) {
         case "apply": return qsTr("办事")
         case "query": return qsTr("查询")
+        case "supply": return qsTr("补交材料")
         case "pickup": return qsTr("取件")
         case "ticket": return qsTr("取号")
         case "guide": return qsTr("咨询")
@@ -21,6 +22,7 @@ QtObject {
         switch (key) {
         case "apply": return qsTr("申请办理政务服务事项")
         case "query": return qsTr("查询办件进度")
+        case "supply": return qsTr("凭回执补交承诺的材料")
         case "pickup": return qsTr("从智能柜领取证照材料")
         case "ticket": return qsTr("预约签到、排队取号")
         case "guide": return qsTr("办事指南、所需材料")

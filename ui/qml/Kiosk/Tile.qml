@@ -36,6 +36,8 @@ Button {
             color: tile.enabled ? theme.text : theme.disabled
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap; lineHeight: 1.3
+            // large text in a narrow tile: the hint never pushes out of it (the title says it)
+            maximumLineCount: tile.compact ? 2 : 6; elide: Text.ElideRight
         }
         Text {
             width: parent.width
