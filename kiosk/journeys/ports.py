@@ -162,6 +162,7 @@ class ReceiptToPrint:
     materials_deferred: tuple[str, ...] = ()
     supply_deadline: date | None = None     # 容缺: when the deferred materials are due
     follow_url: str = ""
+    language: str = "zh"                    # the citizen's when it was printed: zh | en
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ class CommitmentLetterToPrint:
     signer: str
     signed_at: datetime
     signature: bytes
+    language: str = "zh"                    # the citizen's when it was printed: zh | en
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,8 @@ class JourneyServices:
     #: role -> usable right now (from the device registry roll-up)
     role_usable: Callable[[str], bool] = lambda role: True
     online: Callable[[], bool] = lambda: True
+    #: the language the citizen uses right now (the UI shell's): what is printed follows it
+    language: Callable[[], str] = lambda: "zh"
     post: Callable[[Callable[[], None]], None] = run_now
     #: runs blocking work (the durable enqueue) off the UI thread
     background: Callable[[Callable[[], Any]], Future] = run_inline
