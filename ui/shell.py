@@ -241,6 +241,13 @@ class Shell(QObject):
     def say(self, text: str) -> None:
         self._voice.say(text)
 
+    @Slot(str)
+    def sayAgain(self, prompt: str) -> None:
+        """The replay-voice button: the current screen's prompt once more, also with voice
+        guidance off (a citizen who missed the words asks for them)."""
+        self._session.begin()
+        self._voice.repeat(prompt)
+
     @Slot()
     def stopSpeaking(self) -> None:
         self._voice.stop()

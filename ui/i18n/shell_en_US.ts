@@ -262,6 +262,11 @@
         <source>大字版</source>
         <translation>Large text</translation>
     </message>
+    <message>
+        <location filename="../qml/NavBar.qml" line="57"/>
+        <source>再听一遍</source>
+        <translation>Hear again</translation>
+    </message>
 </context>
 <context>
     <name>OutOfService</name>
