@@ -267,6 +267,16 @@
         <source>再听一遍</source>
         <translation>Hear again</translation>
     </message>
+    <message>
+        <location filename="../qml/NavBar.qml" line="86"/>
+        <source>标准配色</source>
+        <translation>Usual colours</translation>
+    </message>
+    <message>
+        <location filename="../qml/NavBar.qml" line="86"/>
+        <source>高对比度</source>
+        <translation>High contrast</translation>
+    </message>
 </context>
 <context>
     <name>OutOfService</name>

@@ -1,5 +1,5 @@
 // The fixed bar, always in the same place: Back, Home, Help (call staff), replay voice, then
-// the citizen's preferences: 中文/EN, 大字版. Portrait (narrow) puts the preferences on a second
+// the citizen's preferences: 中文/EN, 大字版, 高对比度. Portrait (narrow) puts the preferences on a second
 // row, so every label stays whole at large text; landscape keeps one row.
 import QtQuick
 import QtQuick.Layouts
@@ -62,7 +62,7 @@ Rectangle {
         RowLayout {
             spacing: theme.gap
             Layout.fillWidth: true
-            Layout.preferredWidth: 2
+            Layout.preferredWidth: 3
             Layout.preferredHeight: theme.touchTarget
             KioskButton {
                 objectName: "language_switch"
@@ -77,6 +77,12 @@ Rectangle {
                 checkable: false
                 Layout.fillWidth: true; Layout.fillHeight: true
                 onClicked: shell.setElderMode(!shell.elderMode)
+            }
+            KioskButton {
+                objectName: "contrast_toggle"
+                text: shell.highContrast ? qsTr("标准配色") : qsTr("高对比度")
+                Layout.fillWidth: true; Layout.fillHeight: true
+                onClicked: shell.setHighContrast(!shell.highContrast)
             }
         }
     }
