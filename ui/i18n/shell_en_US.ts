@@ -37,6 +37,49 @@
     </message>
 </context>
 <context>
+    <name>DatePicker</name>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>未选择（从今天 %1 开始）</source>
+        <translation>Not chosen yet (starts from today, %1)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>年</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>月</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>日</source>
+        <translation>Day</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>早十年</source>
+        <translation>Ten years earlier</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>早一些</source>
+        <translation>Earlier</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>晚一些</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>晚十年</source>
+        <translation>Ten years later</translation>
+    </message>
+</context>
+<context>
     <name>HelpOverlay</name>
     <message>
         <location filename="../qml/HelpOverlay.qml" line="9"/>
