@@ -36,15 +36,20 @@ STANDARD_COLOURS = {
 HIGH_CONTRAST_COLOURS = {
     "background": "#000000", "surface": "#141414",
     "text": "#ffffff",                  # 18:1 on surface
-    "mutedText": "#e6e6e6",             # 15:1 on surface
-    "accent": "#ffd60a",                # 15:1 with black text, 13:1 on surface
+    "mutedText": "#e6e6e6",             # 14.8:1 on surface
+    "accent": "#ffd60a",                # 14.9:1 with black text, 13:1 on surface
     "onAccent": "#000000",
-    "warning": "#ffb347",               # 11:1 on black
+    "warning": "#ffb347",               # 11.8:1 on black
     "warningSurface": "#2b1a00",        # warning on it 9.4:1
-    "disabled": "#bdbdbd",              # 9.6:1 on surface
+    "disabled": "#bdbdbd",              # 9.8:1 on surface
     "paper": "#ffffff",
     "onPaper": "#000000",               # 21:1 on paper
 }
+
+
+def _palette_colour(key: str, changed: Signal) -> Property:
+    """A colour of the palette in use (standard or high contrast) as a QML property."""
+    return Property(str, lambda self: self._colour(key), notify=changed)
 
 
 class Theme(QObject):
@@ -79,14 +84,14 @@ class Theme(QObject):
     gap = Property(int, lambda self: self._size("gap"), notify=changed)
     fontFamily = Property(str, lambda self: FONT_FAMILY, constant=True)
     highContrast = Property(bool, lambda self: self._high_contrast, notify=changed)
-    background = Property(str, lambda self: self._colour("background"), notify=changed)
-    surface = Property(str, lambda self: self._colour("surface"), notify=changed)
-    text = Property(str, lambda self: self._colour("text"), notify=changed)
-    mutedText = Property(str, lambda self: self._colour("mutedText"), notify=changed)
-    accent = Property(str, lambda self: self._colour("accent"), notify=changed)
-    onAccent = Property(str, lambda self: self._colour("onAccent"), notify=changed)
-    warning = Property(str, lambda self: self._colour("warning"), notify=changed)
-    warningSurface = Property(str, lambda self: self._colour("warningSurface"), notify=changed)
-    disabled = Property(str, lambda self: self._colour("disabled"), notify=changed)
-    paper = Property(str, lambda self: self._colour("paper"), notify=changed)
-    onPaper = Property(str, lambda self: self._colour("onPaper"), notify=changed)
+    background = _palette_colour("background", changed)
+    surface = _palette_colour("surface", changed)
+    text = _palette_colour("text", changed)
+    mutedText = _palette_colour("mutedText", changed)
+    accent = _palette_colour("accent", changed)
+    onAccent = _palette_colour("onAccent", changed)
+    warning = _palette_colour("warning", changed)
+    warningSurface = _palette_colour("warningSurface", changed)
+    disabled = _palette_colour("disabled", changed)
+    paper = _palette_colour("paper", changed)
+    onPaper = _palette_colour("onPaper", changed)
