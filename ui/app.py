@@ -201,7 +201,7 @@ class ShellApp:
     def _journey_context(self, journey: str) -> JourneyContext:
         availability = self.core.availability().get(journey) if self.core is not None else None
         return JourneyContext(core=self.core, session=self.session, clock=self.clock,
-                              availability=availability, language=self.shell.language,
+                              availability=availability, language=lambda: self.shell.language,
                               deliver=self.bridge.deliver, home=self.navigator.home)
 
     def _availability_changed(self) -> None:

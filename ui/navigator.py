@@ -121,7 +121,8 @@ class JourneyContext:
     session: Session
     clock: Any
     availability: JourneyAvailability | None
-    language: str
+    #: the language the citizen uses now (it may change during the journey)
+    language: Callable[[], str]
     deliver: Callable[[Future, Callable[[Any], None]], None]
     home: Callable[[], None]
     extras: dict[str, Any] = field(default_factory=dict)

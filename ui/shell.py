@@ -62,6 +62,7 @@ def tile_model(journeys: list[str], availability: dict[str, JourneyAvailability]
 class Shell(QObject):
     languageChanged = Signal()
     elderModeChanged = Signal()
+    highContrastChanged = Signal()
     voiceChanged = Signal()
     tilesChanged = Signal()
     idleChanged = Signal()
@@ -89,6 +90,7 @@ class Shell(QObject):
         self._core_pending = core_pending   # the core loads after the first frame
         self._language = translations.language
         self._elder = False
+        self._high_contrast = False
         self._voice_on = False
         self._tiles: list[dict[str, Any]] = []
         self._online = True
@@ -117,6 +119,7 @@ class Shell(QObject):
     language = Property(str, lambda self: self._language, notify=languageChanged)
     elderMode = Property(bool, lambda self: self._elder, notify=elderModeChanged)
     voiceOn = Property(bool, lambda self: self._voice_on, notify=voiceChanged)
+    highContrast = Property(bool, lambda self: self._high_contrast, notify=highContrastChanged)
     tiles = Property("QVariantList", lambda self: self._tiles, notify=tilesChanged)
     online = Property(bool, lambda self: self._online, notify=tilesChanged)
     staffAtWork = Property(bool, lambda self: self._staff_at_work, notify=tilesChanged)
@@ -167,19 +170,22 @@ class Shell(QObject):
 
     # --- citizen preferences (kept for the visit, reset when it times out) -----------
 
-    def _default_preferences(self) -> tuple[str, bool, bool]:
+    def _default_preferences(self) -> tuple[str, bool, bool, bool]:
         kiosk = self._config.kiosk
-        return kiosk.language, kiosk.elder_mode, kiosk.voice_guidance or kiosk.elder_mode
+        # every visit starts in the standard colours; high contrast is the citizen's choice
+        return kiosk.language, kiosk.elder_mode, kiosk.voice_guidance or kiosk.elder_mode, False
 
     def preferences_changed(self) -> bool:
-        """The citizen chose another language, text size or voice setting this visit."""
-        return (self._language, self._elder, self._voice_on) != self._default_preferences()
+        """The citizen chose another language, text size, voice or contrast this visit."""
+        return (self._language, self._elder, self._voice_on, self._high_contrast) \
+            != self._default_preferences()
 
     def reset_preferences(self) -> None:
-        language, elder, voice = self._default_preferences()
+        language, elder, voice, high_contrast = self._default_preferences()
         self._apply_language(language)
         self._apply_elder(elder)
         self._apply_voice(voice)
+        self._apply_high_contrast(high_contrast)
 
     @Slot(str)
     def setLanguage(self, language: str) -> None:
@@ -193,6 +199,11 @@ class Shell(QObject):
         self._apply_elder(elder)
         if elder:
             self._apply_voice(True)  # voice guidance is on by default in elder mode
+
+    @Slot(bool)
+    def setHighContrast(self, on: bool) -> None:
+        self._session.begin()
+        self._apply_high_contrast(on)
 
     @Slot(bool)
     def setVoiceOn(self, on: bool) -> None:
@@ -213,6 +224,12 @@ class Shell(QObject):
             self._elder = elder
             self._theme.set_elder_mode(elder)
             self.elderModeChanged.emit()
+
+    def _apply_high_contrast(self, on: bool) -> None:
+        if on != self._high_contrast:
+            self._high_contrast = on
+            self._theme.set_high_contrast(on)
+            self.highContrastChanged.emit()
 
     def _apply_voice(self, on: bool) -> None:
         if on != self._voice_on:
@@ -240,6 +257,13 @@ class Shell(QObject):
     @Slot(str)
     def say(self, text: str) -> None:
         self._voice.say(text)
+
+    @Slot(str)
+    def sayAgain(self, prompt: str) -> None:
+        """The replay-voice button: the current screen's prompt once more, also with voice
+        guidance off (a citizen who missed the words asks for them)."""
+        self._session.begin()
+        self._voice.repeat(prompt)
 
     @Slot()
     def stopSpeaking(self) -> None:

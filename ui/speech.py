@@ -58,8 +58,16 @@ class Voice(QObject):
 
     @Slot(str)
     def say(self, text: str) -> None:
+        if self.enabled:
+            self._speak(text)
+
+    def repeat(self, text: str) -> None:
+        """The citizen asked to hear it again: spoken even with voice guidance off."""
+        self._speak(text)
+
+    def _speak(self, text: str) -> None:
         text = " ".join(text.split())
-        if not self.enabled or not text:
+        if not text:
             return
         self.tts.stop()
         self.tts.say(text)

@@ -1,12 +1,13 @@
 """The printed documents as templates: each turns its data into layout blocks.
 
-Dates shown to the citizen are China Standard Time (UTC+8, no daylight saving), so an
-aware timestamp from the clock prints as the hall's local date.
+Dates shown to the citizen are China Standard Time (foundation/dates.py). The receipt and the
+commitment letter print in the citizen's language (`language`, "zh" or "en"): labels, dates
+and, as handed in, the item and material names; the staff-facing slips stay Chinese.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Sequence
 
 from PIL import Image as PilImage
@@ -14,19 +15,42 @@ from PIL import Image as PilImage
 from devices.printer.escpos_commands import Align
 from devices.printer.layout import Block, Feed, Field, PaperProfile, Picture, Qr, Rule, Text, \
     render, render_commands
-
-CHINA_TIME = timezone(timedelta(hours=8), "CST")
+from foundation.dates import written_date, written_datetime
 
 
 def cn_date(value: date | datetime) -> str:
-    if isinstance(value, datetime):
-        value = value.astimezone(CHINA_TIME).date() if value.tzinfo else value.date()
-    return f"{value.year}年{value.month}月{value.day}日"
+    return written_date(value, "zh")
 
 
 def cn_datetime(value: datetime) -> str:
-    local = value.astimezone(CHINA_TIME) if value.tzinfo else value
-    return f"{cn_date(local)} {local.hour:02d}:{local.minute:02d}"
+    return written_datetime(value, "zh")
+
+
+#: the receipt's and the letter's words; English uses English punctuation (": ", not "：")
+WORDS = {
+    "zh": {"receipt": "受理回执", "case": "案件编号", "service": "办理事项",
+           "submitted": "提交日期", "promised": "承诺办结", "received": "已收材料：",
+           "deferred": "容缺后补材料：", "supply_by": "补交期限",
+           "scan_owed": "扫码在手机上查看进度、补交材料", "scan": "扫码在手机上查看办理进度",
+           "letter": "容缺受理承诺书", "text_version": "文本版本", "owed": "后补材料：",
+           "signer": "承诺人", "signature": "签名：", "signed_at": "签署时间"},
+    "en": {"receipt": "Receipt", "case": "Case no.", "service": "Service",
+           "submitted": "Submitted", "promised": "Done by", "received": "Materials received:",
+           "deferred": "Materials to bring later:", "supply_by": "Bring them by",
+           "scan_owed": "Scan to follow the case and hand in materials on your phone",
+           "scan": "Scan to follow the case on your phone",
+           "letter": "Commitment letter", "text_version": "Text version",
+           "owed": "Materials to bring later:", "signer": "Signed by",
+           "signature": "Signature:", "signed_at": "Signed at"},
+}
+
+
+def _words(language: str) -> dict[str, str]:
+    return WORDS["en" if language.startswith("en") else "zh"]
+
+
+def _field(language: str, label: str, value: str) -> Field:
+    return Field(label, value, ": " if language.startswith("en") else "：")
 
 
 def _title(text: str) -> Text:
@@ -63,24 +87,28 @@ class SubmissionReceipt(Document):
     materials_deferred: Sequence[str] = ()
     supply_deadline: date | None = None
     follow_url: str = ""
+    language: str = "zh"
 
     def blocks(self) -> list[Block]:
+        lang, words = self.language, _words(self.language)
         blocks: list[Block] = [
-            _title("受理回执"), Text(self.hall, Align.CENTER), Rule(),
-            Field("案件编号", self.case_number), Field("办理事项", self.service),
-            Field("提交日期", cn_date(self.submitted_at)),
-            Field("承诺办结", cn_date(self.promised_date)),
-            Text("已收材料："), *_numbered(self.materials_received)]
+            _title(words["receipt"]), Text(self.hall, Align.CENTER), Rule(),
+            _field(lang, words["case"], self.case_number),
+            _field(lang, words["service"], self.service),
+            _field(lang, words["submitted"], written_date(self.submitted_at, lang)),
+            _field(lang, words["promised"], written_date(self.promised_date, lang)),
+            Text(words["received"]), *_numbered(self.materials_received)]
         if self.materials_deferred:
-            blocks += [Text("容缺后补材料："), *_numbered(self.materials_deferred)]
+            blocks += [Text(words["deferred"]), *_numbered(self.materials_deferred)]
             if self.supply_deadline is not None:
-                blocks.append(Field("补交期限", cn_date(self.supply_deadline)))
+                blocks.append(_field(lang, words["supply_by"],
+                                     written_date(self.supply_deadline, lang)))
         blocks.append(Rule())
         if self.follow_url:
             # the words of the receipt screen under its QR: what the page behind it offers
             blocks += [Qr(self.follow_url),
-                       Text("扫码在手机上查看进度、补交材料" if self.materials_deferred
-                            else "扫码在手机上查看办理进度", Align.CENTER)]
+                       Text(words["scan_owed"] if self.materials_deferred else words["scan"],
+                            Align.CENTER)]
         return blocks
 
 
@@ -97,16 +125,20 @@ class CommitmentLetter(Document):
     signer: str
     signed_at: datetime
     signature: PilImage.Image = field(compare=False)
+    language: str = "zh"
 
     def blocks(self) -> list[Block]:
+        lang, words = self.language, _words(self.language)
         return [
-            _title("容缺受理承诺书"), Field("文本版本", self.text_version), Rule(),
-            Field("案件编号", self.case_number), Field("办理事项", self.service),
+            _title(words["letter"]), _field(lang, words["text_version"], self.text_version),
+            Rule(), _field(lang, words["case"], self.case_number),
+            _field(lang, words["service"], self.service),
             *[Text(paragraph) for paragraph in self.paragraphs],
-            Text("后补材料："), *_numbered(self.materials_deferred),
-            Field("补交期限", cn_date(self.deadline)),
-            Field("承诺人", self.signer), Text("签名："), Picture(self.signature),
-            Field("签署时间", cn_datetime(self.signed_at))]
+            Text(words["owed"]), *_numbered(self.materials_deferred),
+            _field(lang, words["supply_by"], written_date(self.deadline, lang)),
+            _field(lang, words["signer"], self.signer), Text(words["signature"]),
+            Picture(self.signature),
+            _field(lang, words["signed_at"], written_datetime(self.signed_at, lang))]
 
 
 PRIORITY_LABELS = {"elderly": "老年人优先", "disabled": "残障人士优先", "appointment": "预约优先"}

@@ -53,6 +53,7 @@ class Rule:
 class Field:
     label: str
     value: str
+    separator: str = "："      # English documents pass ": "
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,24 @@ def display_width(value: str) -> int:
 
 
 def wrap(value: str, columns: int) -> list[str]:
-    """Split into lines of at most `columns` display columns (hard wrap; CJK has no spaces)."""
-    lines, current, width = [], "", 0
+    """Split into lines of at most `columns` display columns: CJK wraps anywhere (it has no
+    spaces); a Latin word that would be cut moves whole to the next line, the space it
+    followed dropped."""
+    lines, current = [], ""
     for ch in value:
-        w = display_width(ch)
-        if width + w > columns and current:
-            lines.append(current)
-            current, width = "", 0
+        if display_width(current + ch) > columns and current:
+            head, space, word = current.rpartition(" ")
+            if ch == " ":
+                lines.append(current)
+                current = ""
+                continue
+            if space and head.strip() and word.isascii() and ch.isascii():
+                lines.append(head)
+                current = word
+            else:
+                lines.append(current)
+                current = ""
         current += ch
-        width += w
     if current or not lines:
         lines.append(current)
     return lines
@@ -156,7 +166,7 @@ class _Writer:
         elif isinstance(block, Rule):
             self.lines(block.char * self.profile.columns)
         elif isinstance(block, Field):
-            self.lines(f"{block.label}：{block.value}")
+            self.lines(f"{block.label}{block.separator}{block.value}")
         elif isinstance(block, Qr):
             if self.profile.native_qr:
                 self.attributes(Align.CENTER, self.bold, self.size)

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, Literal
 
 from kiosk.catalogue import Category, Material, Necessity, ServiceItem, Text
+from foundation.dates import written_date
 from foundation.events import Enqueued, StorageUnavailable
 from kiosk.journeys.base import Journey, JourneyActionRefused, JourneyState
 from kiosk.journeys.forms import check, prefill_value, typed_value
@@ -293,9 +294,8 @@ class ApplyJourney(ScansMaterials, Journey[ApplyState]):
         template = self.item.commitment_template
         names_zh = "、".join(m.name.zh for m in deferred)
         names_en = ", ".join(m.name.en or m.name.zh for m in deferred)
-        text = Text(zh=template.zh.format(deadline=f"{due.year}年{due.month}月{due.day}日",
-                                          materials=names_zh),
-                    en=(template.en or template.zh).format(deadline=due.isoformat(),
+        text = Text(zh=template.zh.format(deadline=written_date(due, "zh"), materials=names_zh),
+                    en=(template.en or template.zh).format(deadline=written_date(due, "en"),
                                                            materials=names_en))
         version = hashlib.sha256(template.zh.encode()).hexdigest()[:12]
         return CommitmentTerms(text, due, deferred, f"{self.item.task_code}.{version}")
@@ -422,21 +422,25 @@ class ApplyJourney(ScansMaterials, Journey[ApplyState]):
         limit = self.item.promised_limit
         promised = self.services.calendar.due_date(now.date(), limit.days, limit.unit)
         entries = list(self.materials.values())
-        deferred = tuple(e.material.name.zh for e in entries if e.status == "deferred")
+        language = "en" if self.services.language().startswith("en") else "zh"
+        deferred = tuple(e.material.name.get(language) for e in entries
+                         if e.status == "deferred")
         terms = self.commitment() if self.deferred() else None
         receipt = ReceiptToPrint(
-            case_number=self.case_number, item=self.item.name.zh, submitted_at=now,
+            case_number=self.case_number, item=self.item.name.get(language), submitted_at=now,
             promised_date=promised, materials_deferred=deferred,
-            materials_received=tuple(e.material.name.zh for e in entries
+            materials_received=tuple(e.material.name.get(language) for e in entries
                                      if e.status in ("provided", "reused")),
-            supply_deadline=terms.due_date if terms else None, follow_url=self.case_url())
+            supply_deadline=terms.due_date if terms else None, follow_url=self.case_url(),
+            language=language)
         future = printer.print_document(receipt)
         if terms is not None:
             letter = CommitmentLetterToPrint(
-                case_number=self.case_number, item=self.item.name.zh, text=terms.text.zh,
-                text_version=terms.text_version, materials_deferred=deferred,
-                deadline=terms.due_date, signer=self.identified.document.masked_name,
-                signed_at=now, signature=self.signature or b"")
+                case_number=self.case_number, item=self.item.name.get(language),
+                text=terms.text.get(language), text_version=terms.text_version,
+                materials_deferred=deferred, deadline=terms.due_date,
+                signer=self.identified.document.masked_name, signed_at=now,
+                signature=self.signature or b"", language=language)
             future = _then(future, lambda: printer.print_document(letter))
         self._after(future, lambda _none: self._printed("printed"),
                     lambda _error: self._printed("failed"))

@@ -189,6 +189,7 @@ class ReceiptToPrint:
     materials_deferred: tuple[str, ...] = ()
     supply_deadline: date | None = None     # 容缺: when the deferred materials are due
     follow_url: str = ""
+    language: str = "zh"                    # the citizen's when it was printed: zh | en
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,7 @@ class CommitmentLetterToPrint:
     signer: str
     signed_at: datetime
     signature: bytes
+    language: str = "zh"                    # the citizen's when it was printed: zh | en
 
 
 @dataclass(frozen=True)
@@ -344,6 +346,8 @@ class JourneyServices:
     online: Callable[[], bool] = lambda: True
     #: the optional request fields the district accepts (wire FEATURE_*), as last heard
     server_features: Callable[[], frozenset[str]] = lambda: frozenset()
+    #: the language the citizen uses right now (the UI shell's): what is printed follows it
+    language: Callable[[], str] = lambda: "zh"
     post: Callable[[Callable[[], None]], None] = run_now
     #: runs blocking work (the durable enqueue) off the UI thread
     background: Callable[[Callable[[], Any]], Future] = run_inline

@@ -113,6 +113,31 @@ def test_mock_engine_receives_each_screens_prompt(shell, qtbot, stub_journey, la
     assert shell.screen_name == "attract"
 
 
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_replay_voice_repeats_the_screens_prompt_even_with_voice_off(make_shell, qtbot,
+                                                                     stub_journey, orientation):
+    shell = make_shell(orientation=orientation)
+    heard = Heard(shell.voice)
+    shell.shell.setLanguage("en_US")
+    shell.shell.setVoiceOn(False)               # the citizen missed it and asks anyway
+    shell.navigator.startJourney(JOURNEY)
+    shell.settle()
+    prompt = " ".join(shell.root.property("screenItem").property("prompt").split())
+    assert prompt and heard.texts == []
+    button = shell.find("replay_voice")
+    assert button is not None and button.property("text") == "Hear again"
+    assert min(button.width(), button.height()) >= 96
+    bar = shell.find("nav_bar")
+    assert bar.isAncestorOf(button)             # in the fixed bar, on every screen
+    with qtbot.waitSignal(shell.voice.spoken) as said:
+        tap(qtbot, shell, "replay_voice")
+    assert said.args == [prompt]
+    with qtbot.waitSignal(shell.voice.spoken) as said:
+        tap(qtbot, shell, "replay_voice")       # as often as asked
+    assert said.args == [prompt]
+    assert not shell.shell.voiceOn              # one replay does not turn guidance on
+
+
 # --- touch targets -----------------------------------------------------------------------
 
 def assert_targets(shell, where):

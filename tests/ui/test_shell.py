@@ -99,6 +99,27 @@ def test_home_keeps_language_and_text_size_until_the_visit_times_out(shell, qtbo
     assert shell.shell.language == "zh_CN" and not shell.shell.elderMode  # the next visit
 
 
+def test_high_contrast_is_kept_for_the_visit_and_reset_when_it_times_out(shell, qtbot,
+                                                                         test_clock,
+                                                                         stub_journey):
+    from PySide6.QtGui import QColor
+    assert shell.find("contrast_toggle").property("text") == "高对比度"
+    with qtbot.waitSignal(shell.shell.highContrastChanged):
+        tap(qtbot, shell, "contrast_toggle")      # the only preference the citizen changes
+    assert QColor(shell.root.property("color")) == QColor("#000000")
+    assert shell.find("contrast_toggle").property("text") == "标准配色"
+    shell.navigator.startJourney(JOURNEY)
+    with qtbot.waitSignal(shell.navigator.wentHome):
+        tap(qtbot, shell, "nav_home")
+    assert shell.shell.highContrast and shell.theme.highContrast     # the same visit
+    idle, warning = (shell.config.session.idle_timeout_s, shell.config.session.idle_warning_s)
+    test_clock.advance(idle)
+    test_clock.advance(warning)
+    assert shell.screen_name == "attract"
+    assert not shell.shell.highContrast                                # the next visit
+    assert QColor(shell.root.property("color")) == QColor("#ffffff")
+
+
 def test_continue_keeps_the_journey(shell, qtbot, test_clock, stub_journey):
     shell.navigator.startJourney(JOURNEY)
     test_clock.advance(shell.config.session.idle_timeout_s)

@@ -214,11 +214,6 @@
         <translation>filled in from your document</translation>
     </message>
     <message>
-        <location filename="../journeys/apply/Form.qml" line="59"/>
-        <source>年-月-日，例如 2026-12-01</source>
-        <translation>Year-month-day, e.g. 2026-12-01</translation>
-    </message>
-    <message>
         <location filename="../journeys/apply/Form.qml" line="95"/>
         <source>下一步</source>
         <translation>Next</translation>

@@ -37,6 +37,49 @@
     </message>
 </context>
 <context>
+    <name>DatePicker</name>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>未选择（从今天 %1 开始）</source>
+        <translation>Not chosen yet (starts from today, %1)</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>年</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>月</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>日</source>
+        <translation>Day</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>早十年</source>
+        <translation>Ten years earlier</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>早一些</source>
+        <translation>Earlier</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>晚一些</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <location filename="../qml/Kiosk/DatePicker.qml" line="1"/>
+        <source>晚十年</source>
+        <translation>Ten years later</translation>
+    </message>
+</context>
+<context>
     <name>HelpOverlay</name>
     <message>
         <location filename="../qml/HelpOverlay.qml" line="9"/>
@@ -271,6 +314,21 @@
         <location filename="../qml/NavBar.qml" line="41"/>
         <source>大字版</source>
         <translation>Large text</translation>
+    </message>
+    <message>
+        <location filename="../qml/NavBar.qml" line="57"/>
+        <source>再听一遍</source>
+        <translation>Hear again</translation>
+    </message>
+    <message>
+        <location filename="../qml/NavBar.qml" line="86"/>
+        <source>标准配色</source>
+        <translation>Usual colours</translation>
+    </message>
+    <message>
+        <location filename="../qml/NavBar.qml" line="86"/>
+        <source>高对比度</source>
+        <translation>High contrast</translation>
     </message>
 </context>
 <context>

@@ -229,6 +229,7 @@ def apply_snapshot(journey) -> dict[str, Any]:
         label, fields = journey.form_pages()[journey.page]
         data["form"] = {
             "title": text(label), "page": journey.page + 1, "pages": len(journey.form_pages()),
+            "today": journey.services.clock.now().date().isoformat(),   # the date picker's start
             "problem": _naming_problem(journey, [f.label for f in fields
                                                  if f.id in journey.errors]),
             "fields": [{

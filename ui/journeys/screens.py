@@ -72,9 +72,12 @@ def journey_services(ctx: JourneyContext) -> JourneyServices:
 
     make = ctx.extras.get("journey_services")
     if make is not None:
-        return make(post)
-    from kiosk.journeys.services import build_services
-    return build_services(ctx.core, post=post, background=run_in_background)
+        services = make(post)
+    else:
+        from kiosk.journeys.services import build_services
+        services = build_services(ctx.core, post=post, background=run_in_background)
+    services.language = ctx.language
+    return services
 
 
 def rate_after(journey: Journey, context: dict | None) -> tuple[str, Journey] | None:

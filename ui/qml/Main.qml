@@ -1,5 +1,6 @@
 // The kiosk's frame: status band, step indicator, the current screen, the fixed bar
-// (Back / Home / Help, 中文/EN, 大字版), the status line, overlays and the keyboard (Keyboard.qml).
+// (Back / Home / Help / replay voice, 中文/EN, 大字版), the status line, overlays and the
+// keyboard (Keyboard.qml).
 import QtQuick
 import Kiosk
 
@@ -64,6 +65,8 @@ Rectangle {
         id: bar
         objectName: "nav_bar"
         tight: root.compact
+        wide: root.landscape
+        prompt: screen.item && screen.item.prompt !== undefined ? screen.item.prompt : ""
         anchors { bottom: statusLine.top; left: parent.left; right: parent.right }
     }
 

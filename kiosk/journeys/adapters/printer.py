@@ -33,7 +33,8 @@ class PrinterPort:
                 submitted_at=document.submitted_at, promised_date=document.promised_date,
                 materials_received=list(document.materials_received),
                 materials_deferred=list(document.materials_deferred),
-                supply_deadline=document.supply_deadline, follow_url=document.follow_url)
+                supply_deadline=document.supply_deadline, follow_url=document.follow_url,
+                language=document.language)
         if isinstance(document, CommitmentLetterToPrint):
             from PIL import Image
             return docs.CommitmentLetter(
@@ -41,7 +42,7 @@ class PrinterPort:
                 text_version=document.text_version, paragraphs=[document.text],
                 materials_deferred=list(document.materials_deferred),
                 deadline=document.deadline, signer=document.signer,
-                signed_at=document.signed_at,
+                signed_at=document.signed_at, language=document.language,
                 signature=Image.open(io.BytesIO(document.signature)).convert("L"))
         if isinstance(document, ReferralToPrint):
             return docs.ReferralSlip(

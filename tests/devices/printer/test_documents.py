@@ -87,6 +87,57 @@ RECEIPT_58 = hexlines('''
     1D 56 42 00                                      # GS V 66 0 feed to cutter, partial cut
 ''')
 
+#: the receipt in English: English labels and punctuation, "26 Nov 2026" dates, item and
+#: material names as handed in; words move whole to the next line
+RECEIPT_EN_58 = hexlines('''
+    1B 40                                            # ESC @ initialise
+    1C 26                                            # FS & Chinese mode (ASCII stays single-byte)
+    1B 61 01                                         # ESC a 1 centre
+    1B 45 01                                         # ESC E 1 bold
+    1D 21 11                                         # GS ! 0x11 double width+height
+    52 65 63 65 69 70 74 0A                          # Receipt LF
+    1B 45 00                                         # ESC E 0 bold off
+    1D 21 00                                         # GS ! 0 normal size
+    46 75 74 69 61 6E 20 43 65 6E 74 72 65 0A        # Futian Centre LF
+    1B 61 00                                         # ESC a 0 left
+    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # 32 x '-' LF
+    2D 2D 2D 2D 2D 2D 2D 2D                          # ...
+    2D 2D 2D 2D 2D 2D 2D 2D 0A                       # ...
+    43 61 73 65 20 6E 6F 2E 3A 20 4B 31 2D 37 0A     # Case no.: K1-7 LF
+    53 65 72 76 69 63 65 3A 20 48 6F 75 73 65 68 6F  # Service: Household register LF
+    6C 64 20 72 65 67 69 73 74 65 72 0A              # ...
+    63 65 72 74 69 66 69 63 61 74 65 0A              # certificate LF
+    53 75 62 6D 69 74 74 65 64 3A 20 32 36 20 4E 6F  # Submitted: 26 Nov 2026 LF
+    76 20 32 30 32 36 0A                             # ...
+    44 6F 6E 65 20 62 79 3A 20 31 30 20 44 65 63 20  # Done by: 10 Dec 2026 LF
+    32 30 32 36 0A                                   # ...
+    4D 61 74 65 72 69 61 6C 73 20 72 65 63 65 69 76  # Materials received: LF
+    65 64 3A 0A                                      # ...
+    31 2E 20 49 44 20 63 61 72 64 0A                 # 1. ID card LF
+    4D 61 74 65 72 69 61 6C 73 20 74 6F 20 62 72 69  # Materials to bring later: LF
+    6E 67 20 6C 61 74 65 72 3A 0A                    # ...
+    31 2E 20 50 68 6F 74 6F 0A                       # 1. Photo LF
+    42 72 69 6E 67 20 74 68 65 6D 20 62 79 3A 20 33  # Bring them by: 3 Dec 2026 LF
+    20 44 65 63 20 32 30 32 36 0A                    # ...
+    2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D 2D  # 32 x '-' LF
+    2D 2D 2D 2D 2D 2D 2D 2D                          # ...
+    2D 2D 2D 2D 2D 2D 2D 2D 0A                       # ...
+    1B 61 01                                         # ESC a 1 centre
+    1D 28 6B 04 00 31 41 32 00                       # GS ( k fn65 QR model 2
+    1D 28 6B 03 00 31 43 06                          # GS ( k fn67 module size 6
+    1D 28 6B 03 00 31 45 31                          # GS ( k fn69 error correction M
+    1D 28 6B 1A 00 31 50 30 68 74 74 70 73 3A 2F 2F  # GS ( k fn80 store, pL = 23 + 3
+    7A 2E 67 6F 76 2E 63 6E                          # ...
+    2F 63 2F 4B 31 2D 37                             # ...
+    1D 28 6B 03 00 31 51 30                          # GS ( k fn81 print symbol
+    53 63 61 6E 20 74 6F 20 66 6F 6C 6C 6F 77 20 74  # Scan to follow the case and hand LF
+    68 65 20 63 61 73 65 20 61 6E 64 20 68 61 6E 64  # (32 columns; the space after it dropped)
+    0A                                               # ...
+    69 6E 20 6D 61 74 65 72 69 61 6C 73 20 6F 6E 20  # in materials on your phone LF
+    79 6F 75 72 20 70 68 6F 6E 65 0A                 # ...
+    1D 56 42 00                                      # GS V 66 0 feed to cutter, partial cut
+''')
+
 LETTER_58 = hexlines('''
     1B 40                                            # ESC @ initialise
     1C 26                                            # FS & Chinese mode
@@ -274,6 +325,26 @@ REFERRAL_58 = hexlines('''
 
 def test_submission_receipt_58mm_native_qr():
     assert receipt().render(PaperProfile(58, native_qr=True)) == RECEIPT_58
+
+
+def test_submission_receipt_in_english_58mm():
+    english = receipt(language="en", hall="Futian Centre",
+                      service="Household register certificate", materials_received=["ID card"],
+                      materials_deferred=["Photo"])
+    assert english.render(PaperProfile(58)) == RECEIPT_EN_58
+
+
+def test_commitment_letter_in_english_dates_and_labels():
+    letter = CommitmentLetter(case_number="K1-7", service="Household register certificate",
+                              text_version="v2", paragraphs=["I will bring the photo."],
+                              materials_deferred=["Photo"], deadline=date(2026, 12, 3),
+                              signer="Zhang San", signed_at=AT, signature=signature(),
+                              language="en")
+    lines = [e.text for e in parse(letter.render(PaperProfile(80))) if isinstance(e, Line)]
+    assert lines[:2] == ["Commitment letter", "Text version: v2"]
+    assert "Bring them by: 3 Dec 2026" in lines and "Signed by: Zhang San" in lines
+    assert lines[-1] == "Signed at: 26 Nov 2026 09:30"      # 01:30 UTC is 09:30 in the hall
+    assert not any("：" in line or "年" in line for line in lines)
 
 
 def test_commitment_letter_58mm_with_signature_image():

@@ -120,3 +120,13 @@ def test_the_wall_diagram_follows_the_configured_wall(wall, rows):
         assert [list(r) for r in port.wall().rows] == rows
     finally:
         bank.stop()
+
+
+def test_the_receipt_and_letter_templates_keep_the_citizens_language():
+    from kiosk.journeys.adapters.printer import PrinterPort
+    port = PrinterPort(registry=None, hall="Futian")
+    receipt = port._template(ReceiptToPrint(case_number="K-1", item="Licence", submitted_at=AT,
+                                            promised_date=date(2026, 12, 10), language="en"))
+    assert receipt.language == "en"
+    assert "Case no.: K-1" in [getattr(b, "label", "") + getattr(b, "separator", "")
+                               + getattr(b, "value", "") for b in receipt.blocks()]

@@ -139,6 +139,31 @@ def test_tolerance_commitment_and_certificate_on_file(services):
     assert [doc for doc, _ in services.printer.printed] == ["receipt", "commitment_letter"]
 
 
+def test_the_receipt_and_letter_print_in_the_language_in_use_when_printing(services):
+    language = ["zh_CN"]
+    services.language = lambda: language[0]
+    journey = start(services, "T-YLJG-004")
+    journey.set_value("uscc", "91350100M000100Y43")
+    journey.set_value("opening_date", "2027-01-05")
+    journey.next_page()
+    journey.defer("licence")
+    journey.start_scan("floor_plan")
+    services.scanner.last.set_result(scanned())
+    journey.materials_done()
+    journey.sign(SIGNATURE)
+    journey.choose_channel("locker")
+    journey.agree()
+    language[0] = "en_US"                   # the citizen switched to English before submitting
+    journey.submit()
+    (_, receipt), (_, letter) = services.printer.printed
+    item, licence = journey.item, journey.materials["licence"].material
+    assert receipt.language == letter.language == "en"
+    assert receipt.item == letter.item == item.name.en != item.name.zh
+    assert receipt.materials_deferred == letter.materials_deferred == (licence.name.en,)
+    assert letter.text == journey.commitment().text.en
+    assert "4 Dec 2026" in letter.text and "2026年" not in letter.text
+
+
 def test_reuse_certificate_on_file(services):
     journey = start(services, "T-YLJG-004")
     journey.set_value("uscc", "91350100M000100Y43")

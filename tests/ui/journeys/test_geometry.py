@@ -1,7 +1,10 @@
 """The geometry test: every state of every registered journey, in standard and large text,
 Chinese and English, portrait and landscape, shows its primary action and every input whole
 and reachable, touch targets of at least 96 px, no text elided or cut off, and text
-contrast of at least 4.5:1 measured on the rendered pixels (tests/ui/geometry.py).
+contrast of at least 4.5:1 measured on the rendered pixels (tests/ui/geometry.py). The
+high-contrast theme is checked at 7:1 in large text, portrait, both languages: it changes
+colours, not the layout, so the fewest combinations that show every screen in both
+languages prove it.
 
 The screens come from the navigator's registry: a screen registered later and reached by
 no script of tests/kiosk/journeys fails `test_every_registered_screen_is_checked` until a
@@ -21,10 +24,13 @@ from tests.kiosk.journeys.test_end_everywhere import SCRIPTS
 from tests.ui import geometry
 from tests.ui.journeys.test_every_state_ui import TILE
 
-COMBINATIONS = [pytest.param(elder, language, orientation,
+COMBINATIONS = [pytest.param(elder, language, orientation, False,
                              id=f"{'large' if elder else 'standard'}-{language}-{orientation}")
                 for elder, language, orientation in itertools.product(
-                    (False, True), ("zh_CN", "en_US"), ("portrait", "landscape"))]
+                    (False, True), ("zh_CN", "en_US"), ("portrait", "landscape"))] + \
+               [pytest.param(True, language, "portrait", True,
+                             id=f"large-{language}-portrait-high-contrast")
+                for language in ("zh_CN", "en_US")]
 
 #: screens that still fail somewhere; shrinks to nothing (a screen listed here that
 #: passes in every combination is fine, one not listed that fails is not)
@@ -73,7 +79,9 @@ def _hide_keyboard(shell):
     assert shell.find("keyboard") is None, "the keyboard stays up"
 
 
-def _apply(shell, elder, language):
+def _apply(shell, elder, language, high_contrast):
+    if shell.shell.highContrast != high_contrast:
+        shell.shell.setHighContrast(high_contrast)
     if shell.shell.elderMode != elder:
         shell.shell.setElderMode(elder)
     if shell.shell.language != language:
@@ -81,24 +89,26 @@ def _apply(shell, elder, language):
 
 
 @pytest.mark.timeout(900)   # ~100 states rendered and measured, on a busy machine
-@pytest.mark.parametrize("elder, language, orientation", COMBINATIONS)
-def test_every_screen_shows_everything_whole(make_kiosk, elder, language, orientation):
+@pytest.mark.parametrize("elder, language, orientation, high_contrast", COMBINATIONS)
+def test_every_screen_shows_everything_whole(make_kiosk, elder, language, orientation,
+                                             high_contrast):
+    minimum = geometry.MIN_CONTRAST_HIGH if high_contrast else geometry.MIN_CONTRAST
     found: dict[str, list[str]] = {}
     seen: set[tuple[str, str]] = set()
     for kiosk, screen in _walk_every_state(make_kiosk, orientation):
         shell = kiosk.shell
-        _apply(shell, elder, language)
+        _apply(shell, elder, language, high_contrast)
         state = (screen, str(kiosk.vm.property("dataJson")))
         if state in seen:
             continue
         seen.add(state)
         _hide_keyboard(shell)
-        problems = geometry.problems(shell, gap=shell.theme.gap)
+        problems = geometry.problems(shell, gap=shell.theme.gap, min_contrast=minimum)
         inputs = _text_inputs(shell)
         if inputs:
             _with_keyboard(shell, inputs[0])
             problems += [f"keyboard up: {p}" for p in
-                         geometry.problems(shell, gap=shell.theme.gap)
+                         geometry.problems(shell, gap=shell.theme.gap, min_contrast=minimum)
                          + geometry.typing_problems(shell, inputs[0])]
             _hide_keyboard(shell)
         if problems:

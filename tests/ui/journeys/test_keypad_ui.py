@@ -1,4 +1,4 @@
-"""Numbers and dates get the numeric keypad, phone numbers the dial pad, ID numbers digits
+"""Numbers get the numeric keypad, phone numbers the dial pad, ID numbers digits
 first (the virtual keyboard's layout as it comes up for each field of the form)."""
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from kiosk.journeys.ports import FaceOutcome
 from tests.kiosk.journeys.walk import valid_value
 from tests.ui.journeys.walk_ui import to_face_check
 
-LAYOUT = {"number": "numbers", "date": "numbers", "phone": "dialpad"}
+LAYOUT = {"number": "numbers", "phone": "dialpad"}   # dates are picked (test_date_picker_ui)
 
 
 def test_each_kind_of_answer_gets_its_keypad(kiosk, qtbot):
     kiosk.start("apply")
     items = kiosk.vm.services.catalogue.kiosk_items()
     item = next(i for i in items
-                if {"number", "date", "phone"} <= {f.kind.value for f in i.form})
+                if {"number", "phone"} <= {f.kind.value for f in i.form})
     to_face_check(kiosk, item)
     kiosk.services.face.last.set_result(FaceOutcome(True, True))
     journey = kiosk.vm.journey

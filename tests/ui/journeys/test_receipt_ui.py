@@ -44,3 +44,17 @@ def test_offline_the_receipt_says_the_application_is_stored_and_will_be_sent(mak
     assert kiosk.screen == "apply.receipt"
     said = kiosk.shell.find("receipt_stored_offline").property("text")
     assert "已保存在本机" in said and "自动发送" in said and "二维码" in said
+
+
+def test_the_printed_receipt_and_letter_follow_the_language_chosen_during_the_journey(
+        make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    kiosk.start("apply")                      # started in Chinese
+    kiosk.shell.shell.setLanguage("en_US")    # switched to English on the way
+    kiosk.shell.settle()
+    item = _deferring_item(kiosk)
+    apply_through_view_model(kiosk, qtbot, item)
+    assert kiosk.screen == "apply.receipt"
+    printed = dict(kiosk.services.printer.printed)
+    assert printed["receipt"].language == printed["commitment_letter"].language == "en"
+    assert printed["receipt"].item == item.name.en

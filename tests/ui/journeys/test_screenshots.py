@@ -1,5 +1,6 @@
 """Screenshots of every journey screen for docs/screens/: Chinese and English, and beside
-them large text (大字版) and the landscape model, both in Chinese.
+them large text (大字版), large text in high contrast (高对比度) and the landscape model, all
+in Chinese.
 
 Runs only with KIOSK_SCREENSHOTS=<dir> (it writes files); the same walk as
 test_every_state_ui reaches each state with the fakes of tests/kiosk/journeys at the edges."""
@@ -25,7 +26,7 @@ def _save(shell, path: Path) -> None:
 
 
 @pytest.mark.skipif(not OUT, reason="set KIOSK_SCREENSHOTS=<dir> to write the screenshots")
-def test_write_every_screen_in_both_languages_large_text_and_landscape(make_kiosk):
+def test_write_every_screen_in_both_languages_large_text_high_contrast_landscape(make_kiosk):
     from kiosk.catalogue import catalogue_from_mapping
     from tests.kiosk.journeys.conftest import FIXTURE
     from ui.app import SIZES
@@ -51,6 +52,9 @@ def test_write_every_screen_in_both_languages_large_text_and_landscape(make_kios
                     tap(None, kiosk.shell, "language_switch")
                 kiosk.shell.shell.setElderMode(True)
                 _save(kiosk.shell, out / f"{screen}.zh_CN.large.png")
+                kiosk.shell.shell.setHighContrast(True)
+                _save(kiosk.shell, out / f"{screen}.zh_CN.large.high-contrast.png")
+                kiosk.shell.shell.setHighContrast(False)
                 kiosk.shell.shell.setElderMode(False)
                 kiosk.shell.view.resize(SIZES["landscape"])
                 _save(kiosk.shell, out / f"{screen}.zh_CN.landscape.png")

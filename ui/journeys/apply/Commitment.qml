@@ -75,7 +75,7 @@ JourneyScreen {
                 Layout.fillHeight: root.landscape
                 Layout.preferredHeight: theme.touchTarget * 2.5
                 Layout.minimumHeight: theme.touchTarget * 2
-                color: "white"; radius: 12
+                color: theme.paper; radius: 12   // white in every theme: ink on paper
                 border.width: 3; border.color: theme.accent
                 Canvas {
                     id: pad
@@ -111,7 +111,7 @@ JourneyScreen {
                 BodyText {
                     anchors.centerIn: parent
                     visible: pad.empty && !root.c.signed
-                    color: theme.mutedText
+                    color: theme.onPaper
                     text: qsTr("在这里签名")
                 }
             }

@@ -46,6 +46,7 @@ JourneyScreen {
                         id: question
                         readonly property var field: root.f.fields[index] || ({label: {}, choices: []})
                         readonly property bool choosing: field.kind === "choice" || field.kind === "yes_no"
+                                                         || field.kind === "date"
                         Layout.fillWidth: true
                         Layout.preferredWidth: 1
                         Layout.alignment: Qt.AlignTop
@@ -62,18 +63,26 @@ JourneyScreen {
                             visible: !question.choosing
                             Layout.fillWidth: true
                             text: question.field.value
-                            placeholderText: question.field.kind === "date" ? qsTr("年-月-日，例如 2026-12-01") : root.t(question.field.hint)
-                            // numbers and dates get the keypad, a phone number the dial pad
+                            placeholderText: root.t(question.field.hint)
+                            // numbers get the keypad, a phone number the dial pad
                             inputMethodHints: ({number: Qt.ImhFormattedNumbersOnly,
-                                                date: Qt.ImhFormattedNumbersOnly,
                                                 phone: Qt.ImhDialableCharactersOnly,
                                                 id_number: Qt.ImhPreferNumbers | Qt.ImhUppercaseOnly
                                                            | Qt.ImhNoPredictiveText})[question.field.kind]
                                               || Qt.ImhNone
                             onTextEdited: root.act("set_value", [question.field.id, text])
                         }
+                        // a date is picked with buttons, never typed as YYYY-MM-DD
+                        DatePicker {
+                            visible: question.field.kind === "date"
+                            Layout.fillWidth: true
+                            name: "date_" + question.field.id
+                            value: question.field.value
+                            today: root.f.today || ""
+                            onPicked: (iso) => root.act("set_value", [question.field.id, iso])
+                        }
                         Flow {
-                            visible: question.choosing
+                            visible: question.choosing && question.field.kind !== "date"
                             Layout.fillWidth: true
                             spacing: theme.gap
                             Repeater {
