@@ -15,6 +15,7 @@ from district_server.audit import service as audit
 from district_server.catalogue import service as catalogue_service
 from district_server.kiosks import alerts
 from district_server.kiosks.models import Kiosk
+from district_server.notices import service as notices
 from wire.calendar import WorkingDayCalendar
 from district_server.cases.forms import form_problems, valid_resident_id
 from district_server.cases.models import BadReview, Case, Commitment, Evaluation, Parcel
@@ -214,6 +215,11 @@ def apply_pickup(session: Session, payload: v1.PickupPayload, kiosk_id: str,
         parcel.state = "needs_check"
 
 
+def pickup_ready_key(parcel_id: str) -> str:
+    """The notice with a parcel's pickup code (cases/reminders.py), held until it is stored."""
+    return f"pickup_ready:{parcel_id}"
+
+
 def apply_deposit(session: Session, payload: v1.DepositPayload, kiosk_id: str,
                   now: datetime) -> None:
     """Staff filled a compartment at the kiosk (its door closed on the parcel) or took the
@@ -225,6 +231,7 @@ def apply_deposit(session: Session, payload: v1.DepositPayload, kiosk_id: str,
         parcel.state, parcel.active_slot = "recalled", None
         case = session.get(Case, parcel.case_number)
         case.state, case.updated_at = v1.CaseState.completed.value, now
+        notices.withdraw(session, pickup_ready_key(parcel.parcel_id))
         return
     if parcel.state != "assigned":
         raise _invalid(f"parcel {payload.parcel_id} is {parcel.state}, not assigned")
@@ -237,6 +244,7 @@ def apply_deposit(session: Session, payload: v1.DepositPayload, kiosk_id: str,
     except IntegrityError:
         raise _invalid(f"compartment {payload.compartment} of {kiosk_id} holds another "
                        "parcel") from None
+    notices.release(session, pickup_ready_key(parcel.parcel_id), now)
 
 
 def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnvelope,

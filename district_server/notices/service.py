@@ -5,10 +5,10 @@ gets the alerts."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Callable, Mapping
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,19 +21,39 @@ log = logging.getLogger(__name__)
 CHANNELS = ("log", "webhook", "sms")
 
 
+#: the next attempt of a held notice: never, until `release` sets it to now
+HELD = datetime(9999, 1, 1, tzinfo=timezone.utc)
+
+
 def enqueue(session: Session, *, notice_key: str, channel: str, recipient: str,
-            hall_code: str, subject: str, body: str, now: datetime) -> bool:
-    """Keep the notice for sending; False when a notice with this key exists already."""
+            hall_code: str, subject: str, body: str, now: datetime,
+            held: bool = False) -> bool:
+    """Keep the notice for sending (`held`: only once released); False when a notice with
+    this key exists already."""
     if session.get(Notice, notice_key) is not None:
         return False
     try:
         with session.begin_nested():
             session.add(Notice(notice_key=notice_key, channel=channel, recipient=recipient,
                                hall_code=hall_code, subject=subject[:200], body=body,
-                               created_at=now, next_attempt_at=now, attempts=0))
+                               created_at=now, next_attempt_at=HELD if held else now,
+                               attempts=0))
     except IntegrityError:
         return False        # enqueued concurrently by another worker
     return True
+
+
+def release(session: Session, notice_key: str, now: datetime) -> None:
+    """Send a held notice from now on (nothing when there is none, or it went already)."""
+    session.execute(update(Notice).where(Notice.notice_key == notice_key,
+                                         Notice.next_attempt_at == HELD,
+                                         Notice.sent_at.is_(None)).values(next_attempt_at=now))
+
+
+def withdraw(session: Session, notice_key: str) -> None:
+    """Drop a notice that has not been sent (what it says is no longer true)."""
+    session.execute(delete(Notice).where(Notice.notice_key == notice_key,
+                                         Notice.sent_at.is_(None)))
 
 
 def add_on_call(session: Session, *, hall_code: str, name: str, channel: str, recipient: str,

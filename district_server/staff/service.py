@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 from district_server.audit import service as audit
 from district_server.cases import followup, reminders
 from district_server.cases.models import BadReview, Case, Parcel
-from district_server.cases.service import assign_parcel, local_date
+from district_server.cases.service import assign_parcel, local_date, pickup_ready_key
 from district_server.citizens.models import QueueTicket, StaffCall
 from district_server.context import ServerContext
 from district_server.errors import ProblemError
 from district_server.kiosks import alerts
 from district_server.kiosks.models import Kiosk
+from district_server.notices import service as notices
 from district_server.staff import schemas
 from district_server.roles import Permission
 from district_server.staff.accounts import StaffMember
@@ -138,6 +139,12 @@ def request_supplement(session: Session, ctx: ServerContext, member: StaffMember
     return _view(session, ctx, case, local_date(now))
 
 
+def _kiosk_place(kiosk: Kiosk, ctx: ServerContext) -> str:
+    """Where the kiosk stands, in the words of the district's halls (else its id)."""
+    hall = next((h for h in ctx.settings.halls if h.code == kiosk.hall_code), None)
+    return f"{hall.name.zh}自助终端{kiosk.kiosk_id}" if hall else f"自助终端{kiosk.kiosk_id}"
+
+
 def place_parcel(session: Session, ctx: ServerContext, member: StaffMember,
                  request: schemas.ParcelAssign) -> schemas.ParcelAssigned:
     case = _case(session, member, request.case_number)
@@ -157,6 +164,8 @@ def place_parcel(session: Session, ctx: ServerContext, member: StaffMember,
                  subject_hmac=case.holder_hmac,
                  detail={"case": case.case_number, "parcel": parcel_id,
                          "kiosk": request.kiosk_id, "size": request.size})
+    reminders.pickup_ready(session, ctx, case, parcel, code, now=now,
+                           where=_kiosk_place(kiosk, ctx))
     return schemas.ParcelAssigned(parcel_id=parcel_id, pickup_code=code,
                                   expires_at=parcel.expires_at)
 
@@ -183,6 +192,7 @@ def recall_parcel(session: Session, ctx: ServerContext, member: StaffMember,
     case = _case(session, member, parcel.case_number)
     parcel.state, parcel.active_slot = "recalled", None
     case.state, case.updated_at = "completed", ctx.now()
+    notices.withdraw(session, pickup_ready_key(parcel_id))
     audit.append(session, at=ctx.now(), actor=member.actor,
                  action="staff.parcel_recalled", subject_hmac=case.holder_hmac,
                  detail={"parcel": parcel_id})

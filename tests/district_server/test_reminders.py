@@ -100,3 +100,53 @@ def test_a_supplement_request_is_texted_once_and_the_page_takes_the_material(
     assert client.post(f"/v1/staff/cases/{number}/supplement-request", headers=clerk,
                        json={"materials": ["no_such_paper"], "due_date": "2026-12-10"}
                        ).status_code == 422
+
+
+def _completed_and_assigned(kiosk, client, ctx) -> tuple[str, str, str]:
+    """A case texted to MOBILE, completed by the hall, its result assigned to the kiosk's
+    lockers: (case number, parcel id, pickup code)."""
+    number = case_owing(kiosk, mobile=MOBILE)
+    clerk = staff_headers(ctx, client)
+    for state in ("in_review", "completed"):
+        moved = client.post(f"/v1/staff/cases/{number}/state", json={"state": state},
+                            headers=clerk)
+        assert moved.status_code == 200, moved.text
+    assigned = client.post("/v1/staff/parcels", headers=clerk, json={
+        "case_number": number, "kiosk_id": kiosk.kiosk_id, "size": "M", "items": ["证明"]})
+    assert assigned.status_code == 201, assigned.text
+    return number, assigned.json()["parcel_id"], assigned.json()["pickup_code"]
+
+
+def _sweep_at(ctx, gateway: FakeSmsGateway, moment: datetime) -> int:
+    ctx.now = lambda: moment
+    return AlertSweeper(ctx, {"sms": SmsSender(gateway)}).sweep_once()
+
+
+def test_the_pickup_code_is_texted_once_stored_and_a_day_before_it_is_taken_back(
+        kiosk, client, ctx):
+    from district_server.cases.models import Parcel
+    number, parcel_id, code = _completed_and_assigned(kiosk, client, ctx)
+    gateway = FakeSmsGateway()
+    assert _sweep_at(ctx, gateway, ctx.now()) == 0          # not in the locker yet: held
+    stored = kiosk.envelope("deposit", {"parcel_id": parcel_id, "compartment": 4,
+                                        "outcome": "stored", "staff_id": "staff-017",
+                                        "at": datetime.now(timezone.utc).isoformat()})
+    assert kiosk.put(stored).status_code == 201
+    with ctx.db.transaction() as session:
+        expires = session.get(Parcel, parcel_id).expires_at
+    assert _sweep_at(ctx, gateway, datetime.now(timezone.utc)) == 1
+    [(to, text, _key)] = gateway.sent
+    assert to == MOBILE and code in text and number in text
+    assert _sweep_at(ctx, gateway, expires - timedelta(days=2)) == 0
+    assert _sweep_at(ctx, gateway, expires - timedelta(hours=20)) == 1
+    assert _sweep_at(ctx, gateway, expires - timedelta(hours=2)) == 0   # once
+    assert "收回" in gateway.sent[1][1] and code not in gateway.sent[1][1]
+
+
+def test_a_parcel_taken_back_before_it_was_stored_is_never_texted(kiosk, client, ctx):
+    _number, parcel_id, _code = _completed_and_assigned(kiosk, client, ctx)
+    recalled = client.post(f"/v1/staff/parcels/{parcel_id}/recall",
+                           headers=staff_headers(ctx, client, "supervisor"))
+    assert recalled.status_code == 204, recalled.text
+    gateway = FakeSmsGateway()
+    assert _sweep_at(ctx, gateway, datetime.now(timezone.utc)) == 0 and gateway.sent == []
