@@ -36,17 +36,22 @@ def locker_report(bank: "LockerBank") -> dict[str, Any]:
             "status": bank.status.as_dict(), "compartments": rows}
 
 
-def open_for_staff(core: "KioskCore", bank: "LockerBank", number: int, *, who: str,
-                   why: str) -> dict[str, Any]:
-    """Open a compartment for staff, recorded in the kiosk's audit chain before the door
-    moves (as pickup does); the reply says whether it opened."""
-    if number not in bank.compartments:
-        return {"ok": False, "error": f"there is no compartment {number}"}
+def audit_staff_open(core: "KioskCore", number: int, *, who: str, why: str) -> None:
+    """A door opened for staff, recorded in the kiosk's audit chain before it moves (as
+    pickup does)."""
     if core.event_sink is not None:
         core.event_sink.enqueue("audit", {"action": "locker.open",
                                           "at": core.clock.now().isoformat(),
                                           "actor": "technician", "who": who, "why": why[:200],
                                           "compartment": number})
+
+
+def open_for_staff(core: "KioskCore", bank: "LockerBank", number: int, *, who: str,
+                   why: str) -> dict[str, Any]:
+    """Open a compartment for staff (audited); the reply says whether it opened."""
+    if number not in bank.compartments:
+        return {"ok": False, "error": f"there is no compartment {number}"}
+    audit_staff_open(core, number, who=who, why=why)
     result = bank.open(number).result(COMMAND_TIMEOUT_S)
     if not result.ok:
         return {"ok": False, "completion": result.completion,

@@ -137,6 +137,24 @@ class Diagnostics:
         from devices.face.preview import face_preview
         return _outcome(self.device(name).capture(), face_preview)
 
+    def open_compartment(self, name: str, *, who: str) -> Future:
+        """-> which empty compartment opened (a parcel's is never opened by a test), audited
+        in the kiosk's chain like every door opened for staff."""
+        from kiosk.control_socket import audit_staff_open
+        from kiosk.pickup import NoFreeCompartment
+        bank = self.device(name)
+        try:
+            if self.core.pickup is None:
+                raise NoFreeCompartment("the lockers are not in service here")
+            number = self.core.pickup.empty_compartment()
+        except NoFreeCompartment as error:
+            failed: Future = Future()
+            failed.set_exception(error)
+            return failed
+        audit_staff_open(self.core, number, who=who, why="diagnostics: door test")
+        return _outcome(bank.open(number), lambda opened: {
+            "compartment": number, "opened": bool(opened.opened)})
+
     def scan_code(self, name: str, timeout_s: float = 20.0) -> Future:
         """-> the next code the reader reads within `timeout_s` (its kind, masked), or why
         it was rejected."""

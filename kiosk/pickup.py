@@ -252,16 +252,20 @@ class PickupService:
         parcel = self._parcel(parcel_id, ParcelState.STORED, ParcelState.EXPIRED)
         return self._open(parcel, who=f"staff:{staff_id}", why=f"recall: {reason}")
 
-    def _free_compartment(self, size: str, avoid: Iterable[int]) -> int:
+    def empty_compartment(self) -> int:
+        """A compartment of any size that holds no parcel and is closed (a test opens it)."""
+        return self._free_compartment(None, ())
+
+    def _free_compartment(self, size: str | None, avoid: Iterable[int]) -> int:
         doors, avoided = self.lockers.door_states(), set(avoid)
         taken = {p.compartment for p in self.store.all().values()
                  if p.compartment is not None and (p.open_purpose or p.state in (
                      ParcelState.ASSIGNED, ParcelState.STORED, ParcelState.EXPIRED))}
         for number, compartment in sorted(self.lockers.compartments.items()):
-            if compartment.size == size and number not in taken | avoided \
+            if size in (None, compartment.size) and number not in taken | avoided \
                     and doors.get(number) is UnitState.CLOSED:
                 return number
-        raise NoFreeCompartment(f"no free {size} compartment with a closed door")
+        raise NoFreeCompartment(f"no free {size or ''} compartment with a closed door")
 
     # --- citizens --------------------------------------------------------------------------
 

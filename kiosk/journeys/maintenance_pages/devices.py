@@ -31,6 +31,7 @@ TESTS: dict[str, tuple[str, ...]] = {
     "id_reader": ("read_card",),
     "camera": ("camera_preview",),
     "code_reader": ("scan_code",),
+    "locker": ("open_compartment",),
 }
 
 
@@ -120,7 +121,9 @@ class DevicesPage(StaffPage):
             "printer_status": self.diagnostics.printer_status,
             "read_card": self.diagnostics.read_card,
             "camera_preview": self.diagnostics.camera_preview,
-            "scan_code": self.diagnostics.scan_code}
+            "scan_code": self.diagnostics.scan_code,
+            "open_compartment": lambda name: self.diagnostics.open_compartment(
+                name, who=f"staff:{self.staff_id}")}
         self._go(S.TESTING)
         self._after(runs[test](self.device), self._tested, self._test_failed)
 

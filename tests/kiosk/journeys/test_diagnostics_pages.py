@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
 import pytest
 
@@ -16,6 +17,8 @@ from kiosk.journeys.maintenance_pages import (ConfigurationPage, ConsumablesPage
 from kiosk.journeys.ports import run_inline, run_now
 from kiosk.journeys.services import build_services
 from kiosk.logging_setup import configure_logging
+from kiosk.pickup import Parcel
+from kiosk.pickup_secrets import hash_secret
 from tests.kiosk.journeys.fakes import FakeSink
 from tests.kiosk.test_device_counters import wait_status
 
@@ -61,6 +64,22 @@ def test_printer_test_page_and_status(core):
     wait_state(page, "result")
     assert page.result["paper"] == "ok" and page.result["blocking_reason"] == ""
     assert core.counters.counts("receipt_printer")["prints"] == 1
+
+
+def test_the_door_test_opens_an_empty_compartment_audited_never_a_parcels(core):
+    first = min(core.pickup.lockers.compartments)
+    core.pickup.assign([Parcel(parcel_id="P1", case_number="C1", compartment=first,
+                               holder_hmac="", code_hash=hash_secret("123456", n=2 ** 10),
+                               expires_at=core.clock.now() + timedelta(days=7))])
+    page = open_page(DevicesPage, core, "lockers")
+    assert page.tests() == ("open_compartment",)
+    page.run_test("open_compartment")
+    wait_state(page, "result")
+    number = page.result["compartment"]
+    assert page.result["ok"] and page.result["opened"] and number != first
+    assert str(core.pickup.lockers.door_states()[number]) == "open"
+    [opened] = [a for a in audits(core) if a["action"] == "locker.open"]
+    assert (opened["compartment"], opened["who"]) == (number, "staff:T001")
 
 
 def test_a_test_card_read_shows_the_checks_and_masks_the_person(core):

@@ -26,7 +26,9 @@ TESTS = {"test_page": say("打印测试页", "Print a test page"),
          "camera_preview": say("摄像头预览（人脸框）", "Camera preview (face box)"),
          "scan_code": say("扫码测试（请在 20 秒内扫码）", "Scan test (scan a code within 20 s)"),
          "printer_status": say("读取打印机状态", "Read the printer status"),
-         "read_card": say("读卡测试（结果脱敏）", "Test card read (masked)")}
+         "read_card": say("读卡测试（结果脱敏）", "Test card read (masked)"),
+         "open_compartment": say("开门测试（打开一个空格口，测试后请关门）",
+                                 "Door test (opens an empty compartment: close it after)")}
 #: guide -> its picture (guides/<guide>.svg)
 PICTURES = Path(__file__).resolve().parent / "guides"
 #: guide -> (title, steps); the status is watched while they are shown
