@@ -78,9 +78,12 @@ def publish_directory(ctx: ServerContext) -> str:
 
 def create_app(settings: Settings, *, context: ServerContext | None = None) -> FastAPI:
     ctx = context or build_context(settings)
+    # every 422 is a Problem (errors.install): said once for all routes, in place of
+    # FastAPI's own validation-error schema
     app = FastAPI(title="District server (gov kiosk)", version=v1.API_VERSION,
                   description="Wire protocol v1 between self-service kiosks and the district "
-                              "server. Kiosk requests are signed (X-Kiosk-* headers).")
+                              "server. Kiosk requests are signed (X-Kiosk-* headers).",
+                  responses=errors.problem_responses(422))
     app.state.ctx = ctx
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, settings=settings)

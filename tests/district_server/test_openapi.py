@@ -68,7 +68,8 @@ def test_every_operation_against_the_openapi_document(schema, kiosk, ctx):
             "/v1/blobs/{sha256}/uploads", "/v1/citizen/cases"} <= paths
     failures, reached = [], set()
     for operation in operations:
-        @settings(max_examples=12, deadline=None, database=None,
+        # derandomized: the same examples every run, so CI cannot meet a new one by chance
+        @settings(max_examples=12, deadline=None, database=None, derandomize=True,
                   phases=[Phase.explicit, Phase.generate],
                   suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy())
