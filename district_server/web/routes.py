@@ -308,6 +308,8 @@ def _nav(member: staff.StaffMember, csrf: str) -> str:
     if member.may(Permission.cases):
         links.append("<a href='/console/cases'>办件 Cases</a>")
         links.append("<a href='/console/lockers'>智能柜 Lockers</a>")
+    if member.may(Permission.queue):
+        links.append("<a href='/console/bookings'>预约 Bookings</a>")
     if member.may(Permission.reviews):
         links.append("<a href='/console/reviews'>差评 Bad reviews</a>")
     if member.may(Permission.fleet):

@@ -1,7 +1,8 @@
 """The hall's case work in the console, in headless Chromium against uvicorn on loopback with
 real sign-ins: a case from the list to completion with a 补正 round (the applicant supplies on
 the follow-up page), its result assigned to a kiosk's lockers, a bad review answered and
-closed, and a clerk of another hall who sees none of it."""
+closed, bookings imported from CSV (a bad row reported) and one checked in at the kiosk, and
+a clerk of another hall who sees none of it."""
 from __future__ import annotations
 
 import io
@@ -9,6 +10,7 @@ import io
 import httpx
 from PIL import Image
 
+from district_server.cases.service import local_date
 from tests.district_server.conftest import STAFF_PASSWORD, add_staff, enrolled_kiosk
 from tests.district_server.kiosk_double import deferred_application
 from tests.district_server.test_web import browser  # noqa: F401  (the fixture)
@@ -139,3 +141,39 @@ def test_a_case_to_completion_with_a_supplement_round_a_parcel_and_a_bad_review(
     browser.get(f"{url}/console/lockers")
     assert _post_status(browser, f"/console/cases/{number}/state") == 404
     assert _post_status(browser, f"/console/parcels/{parcel_id}/recall") == 404
+
+
+def test_bookings_imported_with_a_bad_row_reported_and_one_checked_in_at_the_kiosk(
+        ctx, live_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    wait, url = WebDriverWait(browser, 15), live_server.url
+    today = local_date(ctx.now()).isoformat()
+    _sign_in(browser, url, add_staff(ctx, "clerk", "FT-CENTRE"), wait)
+    browser.get(f"{url}/console/bookings")
+    before = len(browser.find_elements(By.CSS_SELECTOR, "[id^=booking-]"))   # the demo's
+    browser.find_element(By.ID, "csv").send_keys(
+        "id_number,service_code,date,time\n"
+        f"11010519491231002X,FT-GA-JZZ-001,{today},09:00\n"
+        f"110105194912310021,FT-GA-JZZ-001,{today},09:30\n"        # a wrong check digit
+        f"11010519491231002X,FT-MZ-DB-010,{today},10:00\n")
+    _submit(browser, wait, browser.find_element(By.ID, "import"))
+    assert browser.find_element(By.ID, "booked-count").text == "2"
+    assert browser.find_element(By.ID, "rejected-count").text == "1"
+    assert "3" in browser.find_element(By.CSS_SELECTOR, ".overdue td").text   # line 3
+    assert "not a valid ID number" in browser.find_element(By.CLASS_NAME, "reason").text
+    code = browser.find_element(By.CLASS_NAME, "code").text
+    states = browser.find_elements(By.CSS_SELECTOR, "[id^=booking-]")
+    assert [s.text for s in states] == ["已预约 Booked"] * (before + 2)
+
+    with httpx.Client(base_url=url, timeout=30) as http:
+        kiosk = enrolled_kiosk(ctx, http)
+        assert kiosk.request("POST", "/v1/citizen/check-in",
+                             {"booking_code": code}).status_code == 200
+    browser.get(f"{url}/console/bookings")
+    states = browser.find_elements(By.CSS_SELECTOR, "[id^=booking-]")
+    assert sorted(s.text.split(" ")[0] for s in states) == ["已签到"] + ["已预约"] * (before + 1)
+
+    _sign_in(browser, url, add_staff(ctx, "clerk", "FT-NORTH"), wait)   # another hall's
+    browser.get(f"{url}/console/bookings")
+    assert browser.find_elements(By.CSS_SELECTOR, "[id^=booking-]") == []
