@@ -12,6 +12,7 @@ from PIL import Image
 
 from district_server.cases.service import local_date
 from tests.district_server.conftest import STAFF_PASSWORD, add_staff, enrolled_kiosk
+from tests.district_server.kiosk_double import application as residence_application
 from tests.district_server.kiosk_double import deferred_application
 from tests.district_server.test_web import browser  # noqa: F401  (the fixture)
 
@@ -67,6 +68,9 @@ def test_a_case_to_completion_with_a_supplement_round_a_parcel_and_a_bad_review(
                                                            "followup_secret": SECRET},
                                             blobs=[signature]))
         number = response.json()["receipt"]["case_number"]
+        photo = kiosk.upload_blob(kiosk.encrypt_blob(b"photo"))
+        refused = kiosk.put(kiosk.envelope("submission", residence_application(
+            photo_blob=photo), blobs=[photo])).json()["receipt"]["case_number"]
         assert kiosk.put(kiosk.envelope("rating", {
             "level": 1, "indicator_set_version": "gd-2020", "comment": "等了很久",
             "case_number": number, "rated_at": "2026-11-26T10:00:00Z"})).status_code == 201
@@ -118,6 +122,12 @@ def test_a_case_to_completion_with_a_supplement_round_a_parcel_and_a_bad_review(
     parcel = browser.find_element(By.CSS_SELECTOR, "[id^=parcel-state-]")
     assert parcel.text == "待放入 Assigned"
     parcel_id = parcel.get_attribute("id").removeprefix("parcel-state-")
+
+    browser.get(f"{url}/console/cases/{refused}")                 # 不予受理, with the reason
+    browser.find_element(By.ID, "reject-note").send_keys("不符合居住年限 residence too short")
+    _submit(browser, wait, browser.find_element(By.ID, "reject"))
+    assert "不予受理" in browser.find_element(By.ID, "case-state").text
+    assert "residence too short" in browser.find_element(By.TAG_NAME, "body").text
 
     supervisor = add_staff(ctx, "supervisor", "FT-CENTRE")
     _sign_in(browser, url, supervisor, wait)
