@@ -6,6 +6,8 @@ a clerk of another hall who sees none of it."""
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 
 import httpx
 from PIL import Image
@@ -46,6 +48,17 @@ def _submit(browser, wait, button) -> None:
     wait.until(shows.staleness_of(old))
 
 
+def _shot(browser, name: str) -> None:
+    """With CONSOLE_SCREENSHOTS=<folder>, the whole page as <folder>/<name>.png (the pictures
+    of docs/console)."""
+    folder = os.environ.get("CONSOLE_SCREENSHOTS")
+    if folder:
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(1280, max(720, height + 140))
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(Path(folder) / f"{name}.png"))
+
+
 def _post_status(browser, path: str) -> int:
     """The status of a console form posted from the signed-in page (its own CSRF token)."""
     return browser.execute_async_script("""
@@ -84,6 +97,7 @@ def test_a_case_to_completion_with_a_supplement_round_a_parcel_and_a_bad_review(
     assert browser.find_element(By.ID, "case-count").text == "0"      # it came from a kiosk
     Select(browser.find_element(By.ID, "channel")).select_by_value("kiosk")
     _submit(browser, wait, browser.find_element(By.ID, "filter"))
+    _shot(browser, "cases")
     _submit(browser, wait, browser.find_element(By.ID, f"case-{number}"))
 
     # the application decrypted on the server, the commitment, a scan to open
@@ -101,6 +115,7 @@ def test_a_case_to_completion_with_a_supplement_round_a_parcel_and_a_bad_review(
     _submit(browser, wait, browser.find_element(By.ID, "request-supplement"))
     assert "待补材料" in browser.find_element(By.ID, "case-state").text
     assert "2026-12-01" in browser.find_element(By.ID, "material-due").text
+    _shot(browser, "case-awaiting-material")
 
     with httpx.Client(base_url=url, timeout=30) as citizen:      # the 掌上办 page's upload
         for code in ("asset_declaration", "income_proof"):
@@ -114,6 +129,7 @@ def test_a_case_to_completion_with_a_supplement_round_a_parcel_and_a_bad_review(
     assert "要求补正 Supplement requested" in history and "补交材料 Material supplied" in history
     actors = {a.text for a in browser.find_elements(By.CLASS_NAME, "actor")}
     assert actors == {f"staff:{clerk}", "citizen:followup"}
+    _shot(browser, "case-completed")
 
     Select(browser.find_element(By.ID, "size")).select_by_value("S")
     _submit(browser, wait, browser.find_element(By.ID, "assign-parcel"))
@@ -122,6 +138,7 @@ def test_a_case_to_completion_with_a_supplement_round_a_parcel_and_a_bad_review(
     parcel = browser.find_element(By.CSS_SELECTOR, "[id^=parcel-state-]")
     assert parcel.text == "待放入 Assigned"
     parcel_id = parcel.get_attribute("id").removeprefix("parcel-state-")
+    _shot(browser, "lockers")
 
     browser.get(f"{url}/console/cases/{refused}")                 # 不予受理, with the reason
     browser.find_element(By.ID, "reject-note").send_keys("不符合居住年限 residence too short")
@@ -134,6 +151,7 @@ def test_a_case_to_completion_with_a_supplement_round_a_parcel_and_a_bad_review(
     browser.get(f"{url}/console/reviews")
     assert browser.find_element(By.ID, "review-count").text == "1"
     assert "等了很久" in browser.page_source and number in browser.page_source
+    _shot(browser, "reviews")
     browser.find_element(By.CSS_SELECTOR, "[id^=note-]").send_keys("已致电道歉并改进排班")
     _submit(browser, wait, browser.find_element(By.CSS_SELECTOR, "[id^=close-]"))
     assert browser.find_element(By.ID, "review-count").text == "0"
@@ -173,6 +191,7 @@ def test_bookings_imported_with_a_bad_row_reported_and_one_checked_in_at_the_kio
     assert "3" in browser.find_element(By.CSS_SELECTOR, ".overdue td").text   # line 3
     assert "not a valid ID number" in browser.find_element(By.CLASS_NAME, "reason").text
     code = browser.find_element(By.CLASS_NAME, "code").text
+    _shot(browser, "bookings-import")
     states = browser.find_elements(By.CSS_SELECTOR, "[id^=booking-]")
     assert [s.text for s in states] == ["已预约 Booked"] * (before + 2)
 
