@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 UPLOAD_OWNER = "followup-page"
 #: audit actions that make up a case's history for staff
 SUPPLIED, SECRET_REISSUED = "case.material_supplied", "case.followup_secret_reissued"
+#: what a case's history shows unless asked for more (the console adds the staff's changes)
+CITIZEN_HISTORY = (SUPPLIED, SECRET_REISSUED)
 #: a photo larger than this many pixels is refused before it is decoded (decompression bomb)
 MAX_PIXELS = 60_000_000
 
@@ -132,12 +134,13 @@ def reissue_secret(session: Session, case: Case, *, actor: str, now: datetime) -
     return secret
 
 
-def history(session: Session, case: Case) -> list[dict]:
-    """What happened to the case after it was opened (materials supplied, secrets
-    re-issued), oldest first, from the audit log."""
+def history(session: Session, case: Case,
+            actions: tuple[str, ...] = CITIZEN_HISTORY) -> list[dict]:
+    """What happened to the case after it was opened (audit `actions`: by default materials
+    supplied and secrets re-issued), oldest first, from the audit log."""
     entries = session.scalars(select(AuditEntry).where(
         AuditEntry.subject_hmac == case.holder_hmac,
-        AuditEntry.action.in_((SUPPLIED, SECRET_REISSUED))).order_by(AuditEntry.seq))
+        AuditEntry.action.in_(actions)).order_by(AuditEntry.seq))
     found = []
     for entry in entries:
         detail = json.loads(entry.detail)

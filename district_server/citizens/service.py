@@ -102,10 +102,10 @@ def _summary(session: Session, ctx: ServerContext, c: Case) -> v1.CaseSummary:
 
 
 def _catalogue_for(session: Session, ctx: ServerContext, principal: KioskPrincipal):
-    return _published(session, ctx, principal.cohort)
+    return published_catalogue(session, ctx, principal.cohort)
 
 
-def _published(session: Session, ctx: ServerContext, cohort: str) -> v1.Catalogue:
+def published_catalogue(session: Session, ctx: ServerContext, cohort: str) -> v1.Catalogue:
     row = catalogue_service.published_version(session, cohort, ctx.settings.default_cohort)
     return ctx.catalogues.get(session, row.version)
 
@@ -118,7 +118,7 @@ def _waiting(session: Session, hall: str, category: str, day) -> int:
 
 def queue_categories(session: Session, ctx: ServerContext, *, hall_code: str,
                      cohort: str) -> v1.QueueCategoriesResponse:
-    catalogue = _published(session, ctx, cohort)
+    catalogue = published_catalogue(session, ctx, cohort)
     today = local_date(ctx.now())
     return v1.QueueCategoriesResponse(hall_code=hall_code, categories=[
         v1.QueueCategory(code=c.id, name=c.name, prefix=c.prefix,
@@ -274,7 +274,7 @@ def ensure_demo_booking(session: Session, ctx: ServerContext) -> None:
     """Demo only: a booking for today, at the default hall, that `DEMO_BOOKING_CODE` checks in
     (nothing while no catalogue is published)."""
     try:
-        catalogue = _published(session, ctx, ctx.settings.default_cohort)
+        catalogue = published_catalogue(session, ctx, ctx.settings.default_cohort)
     except catalogue_service.CatalogueInvalid:
         return
     item = next(i for i in catalogue.items if i.project_type == "commitment")

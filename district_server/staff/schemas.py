@@ -46,7 +46,8 @@ class SupplementRequest(StaffRequest):
 
 
 class CaseStateChange(StaffRequest):
-    state: Literal["in_review", "special_procedure", "completed", "rejected", "withdrawn"]
+    state: Literal["accepted", "in_review", "special_procedure", "completed", "rejected",
+                   "withdrawn"]
     note: str = Field(default="", max_length=500)
 
 

@@ -76,13 +76,17 @@ def _case(session: Session, member: StaffMember, case_number: str) -> Case:
 
 
 def case_detail(session: Session, ctx: ServerContext, member: StaffMember,
-                case_number: str) -> schemas.StaffCaseDetail:
+                case_number: str, *,
+                history_actions: tuple[str, ...] = followup.CITIZEN_HISTORY
+                ) -> schemas.StaffCaseDetail:
+    """The case with its decrypted application (the read is audited) and its history (of
+    `history_actions`, by default the citizen's supplies and re-issued secrets)."""
     case = _case(session, member, case_number)
     audit.append(session, at=ctx.now(), actor=member.actor, action="staff.case_read",
                  subject_hmac=case.holder_hmac, detail={"case": case_number})
     return schemas.StaffCaseDetail(case=_view(session, ctx, case, local_date(ctx.now())),
                                    application=json.loads(case.application_json),
-                                   history=followup.history(session, case))
+                                   history=followup.history(session, case, history_actions))
 
 
 def reissue_followup_secret(session: Session, ctx: ServerContext, member: StaffMember,
@@ -176,11 +180,52 @@ def parcel_view(session: Session, ctx: ServerContext, member: StaffMember,
     if parcel is None:
         raise ProblemError(404, "no_such_parcel", "no parcel with this id")
     _case(session, member, parcel.case_number)  # the hall's scope
+    return _parcel_view(parcel, ctx.now())
+
+
+def _parcel_view(parcel: Parcel, now: datetime) -> schemas.ParcelView:
     return schemas.ParcelView(parcel_id=parcel.parcel_id, case_number=parcel.case_number,
-                              kiosk_id=parcel.kiosk_id, state=parcel.state_at(ctx.now()),
+                              kiosk_id=parcel.kiosk_id, state=parcel.state_at(now),
                               size=parcel.size, compartment=parcel.compartment,
                               stored_at=parcel.deposited_at, collected_at=parcel.picked_at,
                               expires_at=parcel.expires_at)
+
+
+def hall_parcels(session: Session, ctx: ServerContext, member: StaffMember,
+                 limit: int = 500) -> list[schemas.ParcelView]:
+    """The parcels of the member's hall (of its cases), newest first."""
+    member.require(Permission.cases)
+    query = select(Parcel).join(Case, Case.case_number == Parcel.case_number) \
+        .order_by(Parcel.expires_at.desc()).limit(limit)
+    if not member.all_halls:
+        query = query.where(Case.hall_code == member.hall_code)
+    return [_parcel_view(p, ctx.now()) for p in session.scalars(query)]
+
+
+def locker_kiosks(session: Session, member: StaffMember) -> list[str]:
+    """The kiosks of the member's hall a parcel may be assigned to (not revoked)."""
+    member.require(Permission.cases)
+    query = select(Kiosk.kiosk_id).where(Kiosk.revoked_at.is_(None)).order_by(Kiosk.kiosk_id)
+    if not member.all_halls:
+        query = query.where(Kiosk.hall_code == member.hall_code)
+    return list(session.scalars(query))
+
+
+def material_scan(session: Session, ctx: ServerContext, member: StaffMember,
+                  case_number: str, sha256: str) -> bytes:
+    """A scan of the case's materials (listed in its application or supplied later),
+    decrypted for a member who may see the case; every opening is audited."""
+    case = _case(session, member, case_number)
+    application = json.loads(case.application_json)
+    listed = {blob for material in application.get("materials") or []
+              for blob in material.get("blobs") or []}
+    listed.update(entry["blob"] for entry in followup.history(session, case)
+                  if entry.get("blob"))
+    if sha256 not in listed or case.purged_at is not None:
+        raise ProblemError(404, "no_such_scan", "no scan of this case with this hash")
+    audit.append(session, at=ctx.now(), actor=member.actor, action="staff.scan_read",
+                 subject_hmac=case.holder_hmac, detail={"case": case_number, "blob": sha256})
+    return ctx.keys.decrypt_blob(ctx.blobs.read(sha256))
 
 
 def recall_parcel(session: Session, ctx: ServerContext, member: StaffMember,

@@ -11,7 +11,7 @@ main{padding:16px 20px;max-width:1100px}
 table{border-collapse:collapse;width:100%;background:#fff;margin-bottom:24px}
 th,td{border-bottom:1px solid #d5dbe1;padding:8px;text-align:left;vertical-align:top}
 .overdue{background:#fde8e8}.state{font-weight:600}.muted{color:#5b6673}
-button,input{font-size:18px;padding:8px 14px;min-height:44px}
+button,input,select,textarea{font-size:18px;padding:8px 14px;min-height:44px}
 .card{background:#fff;padding:16px;margin-bottom:16px;border-radius:6px}
 .big{font-size:28px;font-weight:700}
 """

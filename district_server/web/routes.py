@@ -305,6 +305,13 @@ def logout(form: Checked, request: Request,
 
 def _nav(member: staff.StaffMember, csrf: str) -> str:
     links = ["<a href='/console'>大厅 Hall</a>", "<a href='/console/alerts'>告警 Alerts</a>"]
+    if member.may(Permission.cases):
+        links.append("<a href='/console/cases'>办件 Cases</a>")
+        links.append("<a href='/console/lockers'>智能柜 Lockers</a>")
+    if member.may(Permission.queue):
+        links.append("<a href='/console/bookings'>预约 Bookings</a>")
+    if member.may(Permission.reviews):
+        links.append("<a href='/console/reviews'>差评 Bad reviews</a>")
     if member.may(Permission.fleet):
         links.append("<a href='/console/fleet'>设备 Fleet</a>")
         links.append("<a href='/console/rollouts'>发布 Rollouts</a>")
@@ -362,7 +369,8 @@ def console(request: Request, ctx: ServerContext = Depends(get_context)) -> Resp
         parts.append("<h2>办件 Cases</h2>" + table(
             ["编号 Number", "事项 Service", "状态 State", "承诺日期 Promised",
              "待补 Outstanding"],
-            [([f"<span class='case'>{text(c.case_number)}</span>", text(c.service_name.zh),
+            [([f"<a class='case' href='/console/cases/{quote(c.case_number)}'>"
+               f"{text(c.case_number)}</a>", text(c.service_name.zh),
                f"<span class='state'>{text(STATE_NAMES.get(c.state.value, ('',))[0])}</span>",
                text(c.promised_date or "—"),
                text(", ".join(c.outstanding_materials))
