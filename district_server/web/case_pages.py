@@ -192,14 +192,14 @@ def console_case(case_number: str, request: Request,
              f"</b>" + (" <span class='overdue'>超期 Overdue</span>" if case.overdue else "")
              + "</p>"]
     if case.outstanding_materials:
-        parts.append(f"<p>待补材料 Owed: <span id='owed'>"
+        parts.append("<p>待补材料 Owed: <span id='owed'>"
                      + ", ".join(names.get(code, text(code))
                                  for code in case.outstanding_materials)
                      + f"</span> ≤ <b id='material-due'>{text(case.material_due_date)}</b>"
                      + (" <span class='overdue'>超期 Overdue</span>"
                         if case.materials_overdue else "") + "</p>")
     if commitment:
-        parts.append(f"<p>容缺承诺 Commitment: "
+        parts.append("<p>容缺承诺 Commitment: "
                      + ", ".join(names.get(code, text(code))
                                  for code in commitment.get("materials") or [])
                      + f" ≤ {text(commitment.get('due_date'))} "
