@@ -42,6 +42,14 @@ class WorkingDayCalendar:
                 remaining -= 1
         return day
 
+    def days_between(self, start: date, end: date, unit: TimeUnit = "working_days") -> int:
+        """How many days of `unit` pass after `start` up to and including `end` (0 when
+        `end` is not after `start`)."""
+        if unit == "calendar_days":
+            return max(0, (end - start).days)
+        return sum(self.is_working_day(start + timedelta(days=n))
+                   for n in range(1, (end - start).days + 1))
+
     def due_date(self, start: date, days: int, unit: TimeUnit = "working_days") -> date:
         """When a time limit of `days` in `unit` that starts on `start` runs out."""
         if unit == "calendar_days":

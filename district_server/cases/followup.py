@@ -115,7 +115,7 @@ def supply(session: Session, ctx: "ServerContext", case: Case, code: str,
     blobs.store_whole(session, ctx.blobs, kiosk_id=UPLOAD_OWNER, sha256=sha256,
                       content=sealed, now=now)
     supplied = v1.SubmittedMaterial(code=code, status=v1.MaterialStatus.provided, blobs=[sha256])
-    apply_commitment(session, case, v1.CommitmentPayload(
+    apply_commitment(session, ctx, case, v1.CommitmentPayload(
         case_number=case.case_number, action="supplied", supplied=[supplied]), now=now)
     audit.append(session, at=now, actor="citizen:followup", action=SUPPLIED,
                  subject_hmac=case.holder_hmac,

@@ -25,6 +25,9 @@ class Case(Base):
     pickup_method: Mapped[str] = mapped_column(String(20))
     outstanding_json: Mapped[str] = mapped_column(Text, default="[]")
     material_due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: the day staff asked for more materials (补正): the time limit stands still until the
+    #: last one is supplied
+    waiting_since: Mapped[date | None] = mapped_column(Date, nullable=True)
     #: sha256 of the follow-up secret from the receipt's QR code (the 掌上办 page).
     followup_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     #: The decrypted application (form data, applicant, materials) for hall staff.

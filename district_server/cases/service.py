@@ -171,8 +171,8 @@ def _vouched_holder(session: Session, ctx: "ServerContext", envelope: v1.Submiss
                            action="case_by_holder", at=envelope.created_at)
 
 
-def apply_commitment(session: Session, case: Case, payload: v1.CommitmentPayload, *,
-                     now: datetime) -> None:
+def apply_commitment(session: Session, ctx: "ServerContext", case: Case,
+                     payload: v1.CommitmentPayload, *, now: datetime) -> None:
     outstanding = set(json.loads(case.outstanding_json))
     if payload.action == "signed":
         if payload.commitment is None:
@@ -189,11 +189,30 @@ def apply_commitment(session: Session, case: Case, payload: v1.CommitmentPayload
             case.material_due_date = None
             if case.state == v1.CaseState.awaiting_material:    # 补正 done: back to review
                 case.state = v1.CaseState.in_review.value
+                _resume_time_limit(session, ctx, case, local_date(now))
             for commitment in session.query(Commitment).filter_by(case_number=case.case_number,
                                                                   fill_state="pending"):
                 commitment.fill_state, commitment.supplied_at = "supplied", now
     case.outstanding_json = json.dumps(sorted(outstanding))
     case.updated_at = now
+
+
+def _resume_time_limit(session: Session, ctx: "ServerContext", case: Case, today: date) -> None:
+    """The days waited for a 补正 do not count against the time limit: the promised date
+    moves on by them, in the unit the service item's limit counts."""
+    if case.waiting_since is None or case.promised_date is None:
+        case.waiting_since = None
+        return
+    catalogue = ctx.catalogues.get(session, case.catalogue_version)
+    item = catalogue.item(case.service_code) if catalogue else None
+    unit = item.promised_limit.unit if item else "working_days"
+    calendar = ctx.calendar(catalogue)
+    waited = calendar.days_between(case.waiting_since, today, unit)
+    if waited:
+        case.promised_date = (case.promised_date + timedelta(days=waited)
+                              if unit == "calendar_days"
+                              else calendar.add_working_days(case.promised_date, waited))
+    case.waiting_since = None
 
 
 def _kiosk_parcel(session: Session, parcel_id: str, kiosk_id: str) -> Parcel:
@@ -259,7 +278,7 @@ def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnv
     if kind == "commitment":
         case = case_to_act_on(session, ctx, envelope, payload.case_number,
                               payload.holder_assertion, payload.followup_secret)
-        apply_commitment(session, case, payload, now=now)
+        apply_commitment(session, ctx, case, payload, now=now)
     elif kind == "pickup":
         apply_pickup(session, payload, envelope.kiosk_id, now)
     elif kind == "deposit":

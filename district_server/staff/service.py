@@ -137,6 +137,8 @@ def request_supplement(session: Session, ctx: ServerContext, member: StaffMember
     owed = sorted(set(json.loads(case.outstanding_json)) | set(request.materials))
     case.outstanding_json = json.dumps(owed)
     case.material_due_date = min(filter(None, (case.material_due_date, request.due_date)))
+    if case.state != "awaiting_material":     # the time limit stops until it is supplied
+        case.waiting_since = local_date(now)
     case.state, case.updated_at = "awaiting_material", now
     reminders.supplement_requested(session, ctx, case, request.materials, request.due_date,
                                    request_id=entry.seq, now=now)

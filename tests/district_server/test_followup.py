@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from PIL import Image
@@ -187,3 +188,31 @@ def test_a_kiosk_finds_a_case_by_its_receipt_qr_and_supplies_it_with_the_secret(
     with ctx.db.transaction() as session:
         assert json.loads(session.get(Case, number).outstanding_json) == []
         assert session.scalars(select(Commitment)).one().fill_state == "supplied"
+
+
+def test_a_supplement_round_stops_the_time_limit_until_the_material_is_supplied(
+        kiosk, client, ctx):
+    """补正 stops the clock: asked on Monday 7 December, supplied on Thursday the 10th, the
+    promised date moves on by the three working days waited."""
+    number = case_owing(kiosk)
+    assert upload(client, number, sideways_photo()).status_code == 204   # the 容缺 one
+    cst = timezone(timedelta(hours=8))
+    ctx.now = lambda: datetime(2026, 12, 7, 9, tzinfo=cst).astimezone(timezone.utc)
+    clerk = staff_headers(ctx, client, staff_id="clerk-monday")
+    asked = client.post(f"/v1/staff/cases/{number}/supplement-request", headers=clerk,
+                        json={"materials": ["asset_declaration"], "due_date": "2026-12-18"})
+    assert asked.status_code == 200, asked.text
+    promised = date.fromisoformat(asked.json()["promised_date"])
+    ctx.now = lambda: datetime(2026, 12, 10, 10, tzinfo=cst).astimezone(timezone.utc)
+    assert upload(client, number, sideways_photo(), code="asset_declaration").status_code == 204
+    clerk = staff_headers(ctx, client, staff_id="clerk-thursday")
+    case = client.get(f"/v1/staff/cases/{number}", headers=clerk).json()["case"]
+    assert case["state"] == "in_review"
+    assert date.fromisoformat(case["promised_date"]) == _working_days_after(promised, 3)
+
+
+def _working_days_after(day: date, count: int) -> date:
+    while count:
+        day += timedelta(days=1)
+        count -= day.weekday() < 5
+    return day

@@ -70,3 +70,11 @@ def test_the_kiosks_receipt_promises_the_date_the_district_computes(code, limit,
     district = services.calendar       # the same holidays, the server's calendar class
     assert district.due_date(SATURDAY, limit["days"], limit.get("unit", "working_days")) \
         == promised
+
+
+def test_days_between_counts_what_passes_after_the_start_in_the_unit():
+    calendar = WorkingDayCalendar(holidays=[date(2026, 12, 9)])
+    monday, thursday = date(2026, 12, 7), date(2026, 12, 10)
+    assert calendar.days_between(monday, thursday) == 2              # Tue, Thu (Wed off)
+    assert calendar.days_between(monday, thursday, "calendar_days") == 3
+    assert calendar.days_between(thursday, monday) == 0
