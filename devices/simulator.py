@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from devices.commands import CancelToken
+from devices.commands import CancelToken, Command
 from devices.model import DeviceHardwareError, NoDevice
 
 
@@ -54,22 +54,23 @@ class SimulatorMixin:
             self._sim_present = False
         self._probe_after_change()
 
-    def sim_replug(self) -> None:
-        """Plug it back: the hot-plug notification makes the device reopen at once."""
+    def sim_replug(self) -> "Command":
+        """Plug it back: the hot-plug notification makes the device reopen at once (the
+        returned command is that reopening)."""
         with self._sim_lock:
             self._sim_present = True
-        self.recover_now()  # type: ignore[attr-defined]
+        return self.recover_now()  # type: ignore[attr-defined]
 
     def sim_fail(self, reason: str = "simulated hardware fault") -> None:
         with self._sim_lock:
             self._sim_failure = reason
         self._probe_after_change()
 
-    def sim_recover(self) -> None:
+    def sim_recover(self) -> "Command":
         with self._sim_lock:
             self._sim_failure = ""
             self._sim_present = True
-        self.recover_now()  # type: ignore[attr-defined]
+        return self.recover_now()  # type: ignore[attr-defined]
 
     def sim_delay(self, seconds: float) -> None:
         """Delay every following operation by `seconds` clock-seconds (0 clears it)."""

@@ -24,11 +24,14 @@ names the file, step number and problem on error.
 """
 from __future__ import annotations
 
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from devices.commands import Command
 
 
 class ScenarioError(ValueError):
@@ -82,6 +85,8 @@ class Screenshot(_Step):
 Step = Annotated[Union[Tap, TypeText, ExpectScreen, DeviceAction, AdvanceClock, WaitFor,
                        Screenshot], Field(discriminator="op")]
 _STEP = TypeAdapter(Step)
+#: how long a device step waits for the device it reopened (wall-clock: a bound, not a pace)
+REOPEN_WAIT_S = 10.0
 
 #: how the short form `- key: value` maps onto each step's main field
 _SHORT_FIELD = {"tap": "target", "expect_screen": "screen", "advance_clock": "seconds",
@@ -158,7 +163,15 @@ def run_device_step(step: "DeviceAction | AdvanceClock", devices: Any, clock: An
         simulate = getattr(devices[step.device], "simulate", None)
         if simulate is None:
             raise ScenarioError(f"device step: {step.device!r} is not simulated")
-        simulate(step.action, **step.args)
+        reopening = simulate(step.action, **step.args)
+        if isinstance(reopening, Command):
+            # the action reopens the device (a new scene, a replug): the next step meets it
+            # open, as a person would, not in the moment it reconnects; a device that takes
+            # longer is met as it is (the scenario's wait_for steps say what must follow)
+            try:
+                reopening.result(REOPEN_WAIT_S)
+            except FutureTimeout:
+                pass
     elif isinstance(step, AdvanceClock):
         advance = getattr(clock, "advance", None)
         if advance is None:

@@ -19,7 +19,7 @@ from pydantic import Field
 from foundation.config_files import CONFIG_DIR
 from devices.camera.opencv import OpenCVCamera, OpenCVCameraSettings
 from devices.camera.source import FrameSource, check_frame
-from devices.commands import CancelToken
+from devices.commands import CancelToken, Command
 from devices.face.tracks import Performer
 from devices.model import DeviceIdentity
 from devices.simulator import SimulatorError, SimulatorMixin
@@ -49,15 +49,15 @@ class SimulatedCamera(SimulatorMixin, OpenCVCamera):
 
     # --- scenario actions -------------------------------------------------------------
 
-    def sim_play(self, source: str) -> None:
+    def sim_play(self, source: str) -> Command:
         """Show a video or image file (empty: the empty scene); reopens like a replug."""
         self._scene_source = source
         self._performer = None
         self._page_scene = None
         self.person = ""
-        self.recover_now()
+        return self.recover_now()
 
-    def sim_show_page(self, blurred: bool = False, glare: bool = False) -> None:
+    def sim_show_page(self, blurred: bool = False, glare: bool = False) -> Command:
         """A synthetic paper form on the desk (document camera), optionally hard to read."""
         from devices.docscan.sample import desk_scene
         self._page_scene = desk_scene(self.settings.width or 1600, self.settings.height or 1200,
@@ -65,9 +65,9 @@ class SimulatedCamera(SimulatorMixin, OpenCVCamera):
         self._scene_source = ""
         self._performer = None
         self.person = ""
-        self.recover_now()
+        return self.recover_now()
 
-    def sim_person(self, who: str, image: str = "") -> None:
+    def sim_person(self, who: str, image: str = "") -> Command:
         """Who stands in front of the camera: holder, someone_else, photo_of_holder, no_one."""
         if who not in PERSONS:
             raise SimulatorError(f"unknown person {who!r}; use one of {', '.join(PERSONS)}")
@@ -82,7 +82,7 @@ class SimulatedCamera(SimulatorMixin, OpenCVCamera):
         self._page_scene = None
         self._performer = Performer() if who in ("holder", "someone_else") else None
         self.person = who
-        self.recover_now()
+        return self.recover_now()
 
     def on_challenge(self, challenge: str | None) -> None:
         performer = self._performer
