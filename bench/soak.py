@@ -15,6 +15,7 @@ per session (least squares over the sessions after the first tenth, once caches 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sqlite3
@@ -93,21 +94,20 @@ def soak(sessions: int, data_dir: Path) -> dict:
     from kiosk.scenario import load_scenario
     from launcher.demo import Demo
     from ui.app import ShellApp, application
-    from ui.scenario_runner import ScenarioRunner, StepFailed, configure_for
+    from ui.scenario_runner import ScenarioRunner, StepFailed
 
     configure_logging(data_dir / "logs")
-    loaded = load_config(None)
     scenario = load_scenario(ROOT / "config" / "scenarios" / f"{SCENARIO}.yaml")
+    loaded = load_config(None)
+    loaded = dataclasses.replace(loaded, config=scenario.configure(loaded.config))
     clock = TestClock()
     demo = Demo.create(loaded, data_dir, clock=clock, with_server=True)
     demo.start()
     app = application(["soak"], headless=True)
     demo.core.wait_settled()
-    config = configure_for(loaded.config, scenario)
-    shell = ShellApp(config, core=demo.core, speech_engine="mock")
+    shell = ShellApp(loaded.config, core=demo.core, speech_engine="mock")
     shell.show(windowed=True)
-    runner = ScenarioRunner(shell, devices=demo.core.devices, clock=clock, screenshots=None,
-                            set_network_cut=demo.set_network_cut)
+    runner = ScenarioRunner.for_demo(shell, demo)
     app.processEvents()
     start = {"rss": rss_bytes(), "fds": descriptors(), "threads": threading.active_count()}
     samples, peak, completed, failures = [], start["rss"], 0, []

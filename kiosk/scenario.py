@@ -26,12 +26,15 @@ from __future__ import annotations
 
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from devices.commands import Command
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 
 class ScenarioError(ValueError):
@@ -100,6 +103,17 @@ class Scenario(BaseModel):
     language: Literal["zh_CN", "en_US"] | None = None
     orientation: Literal["portrait", "landscape"] | None = None
     steps: list[Step] = Field(min_length=1)
+
+    def configure(self, config: "KioskConfig") -> "KioskConfig":
+        """The kiosk configuration with the scenario's language and orientation as the kiosk's
+        own: applied before the core starts, so that the district's configuration, laid over
+        the kiosk's own whenever it changes, keeps them (and the shell does not fall back to
+        the district's language halfway through the walk)."""
+        changes = {k: v for k, v in (("language", self.language),
+                                     ("orientation", self.orientation)) if v is not None}
+        if not changes:
+            return config
+        return config.model_copy(update={"kiosk": config.kiosk.model_copy(update=changes)})
 
 
 def parse_step(raw: Any) -> Step:

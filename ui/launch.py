@@ -82,22 +82,18 @@ def run_demo(demo: Any, config: KioskConfig, *, headless: bool, scenario: Scenar
     """Headless: walk the scenario (if any), save PNGs, exit 0/1. Otherwise run windowed
     with the simulator control panel beside the kiosk, scaled to fit unless `true_size`."""
     from ui.app import ShellApp, application
-    from ui.scenario_runner import ScenarioRunner, StepFailed, configure_for
+    from ui.scenario_runner import ScenarioRunner, StepFailed
 
     app = application(sys.argv[:1], headless=headless)
     still_starting = demo.core.wait_settled()
     if still_starting:
         log.warning("devices still starting", extra={"devices": still_starting})
-    if scenario is not None:
-        config = configure_for(config, scenario)
     shell = ShellApp(config, core=demo.core, orientation=orientation,
                      speech_engine="mock" if headless else None)
     try:
         if headless:
             shell.show(windowed=True)
-            runner = ScenarioRunner(shell, devices=demo.core.devices, clock=demo.core.clock,
-                                    screenshots=screenshots,
-                                    set_network_cut=demo.set_network_cut)
+            runner = ScenarioRunner.for_demo(shell, demo, screenshots)
             if scenario is None:
                 runner.save("attract")
                 return 0

@@ -29,7 +29,6 @@ from PySide6.QtTest import QTest
 
 from kiosk.scenario import (AdvanceClock, DeviceAction, ExpectScreen, Scenario, ScenarioError,
                             Screenshot, Step, Tap, TypeText, WaitFor, run_device_step)
-from kiosk.config import KioskConfig
 from ui.app import ShellApp
 
 log = logging.getLogger(__name__)
@@ -50,26 +49,23 @@ def process_events() -> None:
     QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
 
 
-def configure_for(config: KioskConfig, scenario: Scenario) -> KioskConfig:
-    """The kiosk configuration with the scenario's language and orientation applied."""
-    changes = {k: v for k, v in (("language", scenario.language),
-                                 ("orientation", scenario.orientation)) if v is not None}
-    if not changes:
-        return config
-    return config.model_copy(update={"kiosk": config.kiosk.model_copy(update=changes)})
-
-
 class ScenarioRunner:
     #: one tick of `clock: run`: a frame of the simulated camera (15 fps), and the real
-    #: time given to the camera and face workers per tick (the face child drops frames
-    #: that arrive while it is busy, and one dropped frame can hide a blink)
+    #: time given to the camera and face workers per tick; after it the runner also waits
+    #: for the face child to finish the frame (it drops frames that arrive while it is
+    #: busy, and one dropped frame can hide a blink: a slow machine would fail the check)
     CLOCK_TICK_S = 1 / 15
     CLOCK_TICK_REAL_MS = 200
+    #: the longest the runner waits for the face child on one tick (it is loading its
+    #: models, or the machine is very slow)
+    FACE_WAIT_S = 30.0
 
     def __init__(self, shell: ShellApp, *, devices: Any = None, clock: Any = None,
                  screenshots: Path | None = None,
-                 set_network_cut: Callable[[bool], None] | None = None) -> None:
+                 set_network_cut: Callable[[bool], None] | None = None,
+                 face_busy: Callable[[], bool] = lambda: False) -> None:
         self.shell = shell
+        self.face_busy = face_busy
         self.devices = devices
         self.clock = clock
         self.set_network_cut = set_network_cut
@@ -78,6 +74,16 @@ class ScenarioRunner:
         self._last_seen: tuple[str, str, bool] | None = None
         if screenshots is not None:
             screenshots.mkdir(parents=True, exist_ok=True)
+
+    @classmethod
+    def for_demo(cls, shell: ShellApp, demo: Any,
+                 screenshots: Path | None = None) -> "ScenarioRunner":
+        """A runner driving `kiosk demo`'s simulated devices, test clock, network switch and
+        face child (launcher.demo.Demo)."""
+        face = demo.core.face
+        return cls(shell, devices=demo.core.devices, clock=demo.core.clock,
+                   screenshots=screenshots, set_network_cut=demo.set_network_cut,
+                   face_busy=lambda: face is not None and face.busy)
 
     def run(self, scenario: Scenario) -> list[Path]:
         """Run every step; returns the PNGs saved. Raises `StepFailed`."""
@@ -163,6 +169,7 @@ class ScenarioRunner:
                 return
             advance(self.CLOCK_TICK_S)
             QTest.qWait(self.CLOCK_TICK_REAL_MS)
+            self._wait_until(lambda: not self.face_busy(), self.FACE_WAIT_S)
         if until_screen is not None and self.shell.screen_name != until_screen:
             raise RuntimeError(f"screen {until_screen!r} not reached after {seconds:g} s of "
                                f"clock (showing {self.shell.screen_name!r})")
@@ -185,7 +192,8 @@ class ScenarioRunner:
             what = " and ".join(filter(None, [step.screen and f"screen {step.screen!r}",
                                               step.text and f"text {step.text!r}"]))
             raise RuntimeError(f"{what} not reached within {step.timeout_s:g} s "
-                               f"(showing {self.shell.screen_name!r})")
+                               f"(showing {self.shell.screen_name!r} in "
+                               f"{self.shell.shell.language}: {self._visible_text()[:600]!r})")
 
     # --- screenshots -------------------------------------------------------------
 
@@ -234,14 +242,25 @@ class ScenarioRunner:
         return True
 
     def _shows_text(self, text: str) -> bool:
-        def walk(item: QQuickItem) -> bool:
+        return any(text in shown for shown in self._visible_texts())
+
+    def _visible_texts(self) -> list[str]:
+        shown: list[str] = []
+
+        def walk(item: QQuickItem) -> None:
             if not item.isVisible():
-                return False
+                return
             value = item.property("text")
-            if isinstance(value, str) and text in value:
-                return True
-            return any(walk(child) for child in item.childItems())
-        return walk(self.shell.view.contentItem())
+            if isinstance(value, str) and value:
+                shown.append(value)
+            for child in item.childItems():
+                walk(child)
+        walk(self.shell.view.contentItem())
+        return shown
+
+    def _visible_text(self) -> str:
+        """What the screen says, for a failed step's message (the demo's people are made up)."""
+        return " | ".join(self._visible_texts())
 
     @staticmethod
     def _wait_until(condition: Callable[[], bool], timeout_s: float) -> bool:

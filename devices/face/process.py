@@ -88,6 +88,12 @@ class FaceProcess:
     def alive(self) -> bool:
         return self._process.is_alive()
 
+    @property
+    def busy(self) -> bool:
+        """Whether the child still has a request to answer (a reference, a frame, a wipe)."""
+        with self._lock:
+            return bool(self._pending)
+
     def enrol(self, image_bgr: np.ndarray) -> Future:
         return self._request("enrol", (image_bgr,))
 

@@ -53,6 +53,13 @@ class FaceService:
         return process is not None and process.alive and process.ready.done() \
             and process.ready.exception() is None
 
+    @property
+    def busy(self) -> bool:
+        """Whether the child is still working on what it was given (a driver of the test clock
+        waits for it before the next frame, so that no frame is dropped on a slow machine)."""
+        process = self._process
+        return process is not None and process.alive and process.busy
+
     def begin(self, camera: Camera, reference: bytes, *,
               max_attempts: int | None = None) -> FaceVerification:
         """Start a step: the reference from photo bytes, frames from `camera` (streaming).

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 import tempfile
@@ -67,6 +68,8 @@ def run(args, ctx) -> int:
             print(error, file=sys.stderr)
             return EXIT_DATA
     loaded = ctx.config
+    if scenario is not None:
+        loaded = dataclasses.replace(loaded, config=scenario.configure(loaded.config))
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
     ctx.data_dir = data_dir
     ctx.setup_logging(also_stderr=False)

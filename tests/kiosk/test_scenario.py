@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 
 from foundation.config_files import SCENARIOS_DIR
+from kiosk.config import load_config
+from kiosk.desired_config import apply_pushed
 from kiosk.scenario import AdvanceClock, DeviceAction, ScenarioError, Tap, TypeText, load_scenario
 
 
@@ -52,3 +54,20 @@ def test_every_shipped_scenario_is_valid():
     files = sorted(SCENARIOS_DIR.glob("*.yaml"))
     for path in files:
         load_scenario(path)
+
+
+def test_a_scenarios_language_and_orientation_outlive_the_districts_configuration(tmp_path):
+    # CI once walked the maintenance menu in English and met it in Chinese: the district's
+    # configuration arrived after the shell had started and was laid over the kiosk's own,
+    # which did not know the scenario's language
+    scenario = load_scenario(write(tmp_path, """
+name: demo
+language: en_US
+orientation: landscape
+steps:
+  - tap: apply_tile
+"""))
+    own = scenario.configure(load_config(None).config)
+    config, refused = apply_pushed(own, {"kiosk.hall_phone": "0755-8888 0000"})
+    assert not refused and config.kiosk.hall_phone == "0755-8888 0000"
+    assert (config.kiosk.language, config.kiosk.orientation) == ("en_US", "landscape")

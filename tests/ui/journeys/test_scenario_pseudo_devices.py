@@ -10,10 +10,11 @@ from foundation.clock import TestClock
 from kiosk.scenario import DeviceAction
 
 
-def runner_with(qapp, *, screen="apply.identify_face_check", network=None, clock=None):
+def runner_with(qapp, *, screen="apply.identify_face_check", network=None, clock=None,
+                face_busy=lambda: False):
     from ui.scenario_runner import ScenarioRunner
     shell = SimpleNamespace(screen_name=screen)
-    return ScenarioRunner(shell, clock=clock, set_network_cut=network)
+    return ScenarioRunner(shell, clock=clock, set_network_cut=network, face_busy=face_busy)
 
 
 def test_network_cut_and_restore_reach_the_demo(qapp):
@@ -52,6 +53,32 @@ def test_the_clock_runs_in_frame_ticks_until_the_screen_shows(qapp):
                                   args={"seconds": 5, "until_screen": "apply.form"}))
     assert runner.shell.screen_name == "apply.form"
     assert clock.monotonic() - start == pytest.approx(3 * runner.CLOCK_TICK_S, abs=1e-6)
+
+
+def test_the_clock_waits_for_the_face_child_before_the_next_frame(qapp):
+    # on a slow machine the child is still on a frame when the next tick comes and drops
+    # the next frame (a blink lost): the runner waits for it, whatever the machine's speed
+    clock = TestClock()
+    child = {"busy_for": 0, "taken": 0, "dropped": 0}
+
+    def frame() -> None:
+        if child["busy_for"]:
+            child["dropped"] += 1
+        else:
+            child["taken"] += 1
+            child["busy_for"] = 3      # still analysing at the next three looks
+
+    def busy() -> bool:
+        if child["busy_for"]:
+            child["busy_for"] -= 1
+            return True
+        return False
+    runner = runner_with(qapp, clock=clock, face_busy=busy)
+    runner.CLOCK_TICK_REAL_MS = 0
+    for tick in range(1, 6):
+        clock.call_later(tick * runner.CLOCK_TICK_S - 1e-9, frame)
+    runner._run_step(DeviceAction(device="clock", action="run", args={"seconds": 5 / 15}))
+    assert (child["taken"], child["dropped"]) == (5, 0)
 
 
 def test_the_clock_that_runs_out_names_the_screen_showing(qapp):
