@@ -103,6 +103,7 @@ def soak(sessions: int, data_dir: Path) -> dict:
     clock = TestClock()
     demo = Demo.create(loaded, data_dir, clock=clock, with_server=True)
     demo.start()
+    demo.wait_synced()
     app = application(["soak"], headless=True)
     demo.core.wait_settled()
     shell = ShellApp(loaded.config, core=demo.core, speech_engine="mock")

@@ -12,6 +12,7 @@ import logging
 import socket
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -192,7 +193,6 @@ class EmbeddedServer:
 def probe_health(url: str, timeout_s: float = 3.0) -> tuple[bool, float | None, str]:
     """GET /v1/health: (reachable, clock offset in seconds server - local, why not)."""
     import email.utils
-    import time
 
     import httpx
     try:
@@ -250,6 +250,22 @@ class Demo:
 
     def start(self) -> None:
         self.core.start()
+
+    def wait_synced(self, timeout_s: float = 60.0) -> bool:
+        """Wait (real time) for the kiosk's first sync pass that reached the embedded
+        district: a scenario then starts from a kiosk that knows its staff, catalogue and
+        configuration, however slow the machine (the district's configuration arriving in
+        the middle of a walk changed it). True at once without a server."""
+        worker = self.core.queue.worker if self.core.queue is not None else None
+        if self.server is None or worker is None:
+            return True
+        deadline = time.monotonic() + timeout_s
+        passed = threading.Event()
+        while not (worker.last_result is not None and worker.last_result.ok):
+            if time.monotonic() >= deadline:
+                return False
+            passed.wait(0.05)   # the worker's own event is the app's; polled, not cleared
+        return True
 
     def stop(self) -> None:
         self.core.stop()

@@ -81,6 +81,8 @@ def run(args, ctx) -> int:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
     demo.start()
+    if scenario is not None and not demo.wait_synced():
+        log.warning("the demo kiosk has not synced with its district yet; walking anyway")
     try:
         from ui.launch import run_demo  # the CLI is the process entry point: it starts the UI
         return run_demo(demo, loaded.config, headless=args.headless, scenario=scenario,

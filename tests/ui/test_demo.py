@@ -145,6 +145,16 @@ def test_demo_kiosk_is_enrolled_and_its_queue_delivers(demo):
 
 
 @pytest.mark.parametrize("demo", [True], indirect=True)
+def test_a_scenario_starts_from_a_kiosk_that_has_met_its_district(demo):
+    # CI once walked an English scenario that turned Chinese: the district's configuration
+    # came after the first screen. The demo waits for the first sync that reached the district
+    assert demo.wait_synced(timeout_s=60)
+    assert demo.core.queue.worker.last_result.ok
+    person = demo.core.maintenance.access.check("demo-clerk", "demo-hall-staff")
+    assert person.role == "hall_staff"      # the hall's staff list has arrived
+
+
+@pytest.mark.parametrize("demo", [True], indirect=True)
 def test_help_button_queues_a_staff_call(demo, make_shell, qtbot):
     from tests.ui.conftest import tap
     shell = make_shell(core=demo.core)
