@@ -11,7 +11,8 @@ the wrong type is refused with a message naming it.
 Every command is one row of `COMMANDS`. Those that act (a door opened, the test page printed,
 a test read, the queue released or exported) are recorded as an audit event of the kiosk's
 chain before they act, as pickup does; reading a status is not. A test read answers only the
-checks' outcomes and masked fields, never personal data.
+checks' outcomes and masked fields, never personal data. A test page or a test read waits for
+no citizen: while a session runs it is refused (it would disturb the citizen's journey).
 """
 from __future__ import annotations
 
@@ -168,13 +169,16 @@ class Command:
     #: the request's fields besides "command", each with its type
     fields: dict[str, type] = field(default_factory=dict)
     required: tuple[str, ...] = ()
+    #: it uses a device a citizen's journey uses (the reader, the printer): refused while a
+    #: citizen session runs, which it would disturb
+    needs_no_citizen: bool = False
 
 
 COMMANDS: dict[str, Command] = {
     "locker.status": Command(_locker_status),
     "locker.open": Command(_locker_open, {"number": int, "reason": str}, ("number",)),
-    "printer.test": Command(_printer_test, {"png": str}),
-    "id.read": Command(_id_read, {"bac": str, "timeout": float}),
+    "printer.test": Command(_printer_test, {"png": str}, needs_no_citizen=True),
+    "id.read": Command(_id_read, {"bac": str, "timeout": float}, needs_no_citizen=True),
     "queue.status": Command(_queue_status),
     "queue.retry": Command(_queue_retry, {"item": str, "sync": bool}),
     "queue.export": Command(_queue_export, {"directory": str, "all": bool}, ("directory",)),
@@ -274,6 +278,9 @@ class ControlServer:
             message = str(error) if isinstance(error, BadRequest) else \
                 f"a request is one JSON object on one line ({error})"
             return {"ok": False, "error": message}
+        if command.needs_no_citizen and self._core.session_active():
+            return {"ok": False, "error": "a citizen is using the kiosk: try again when the "
+                                          "session ends"}
         try:
             return command.run(self._core, fields)
         except BadRequest as error:

@@ -7,23 +7,16 @@ import socket
 
 import pytest
 
-from kiosk.app import KioskCore
-from kiosk.config import load_config
 from kiosk.control_socket import SOCKET_NAME, request
+from launcher.cli import Context
 from tests.kiosk.test_core import ListSink
+from tests.launcher.cli.running_kiosk import running_kiosk
 
 
 @pytest.fixture
 def kiosk(tmp_path, test_clock):
-    core = KioskCore.create(load_config(None), tmp_path, clock=test_clock, event_sink=ListSink(),
-                            with_face=False)
-    core.start()
-    core.serve_control()
-    try:
-        assert core.wait_settled() == []
+    with running_kiosk(Context(None, tmp_path), test_clock, event_sink=ListSink()) as core:
         yield core
-    finally:
-        core.stop()
 
 
 def ask(core, line: bytes) -> dict:
@@ -73,6 +66,23 @@ def test_bad_requests_get_a_clear_error_and_change_nothing(kiosk):
         client.sendall(b'{"command": "locker.')
     reply = request(kiosk.data_dir / SOCKET_NAME, {"command": "locker.status"})
     assert reply["ok"] is True and len(reply["compartments"]) == 16
+
+
+def test_a_test_read_or_page_is_refused_while_a_citizen_is_served(kiosk):
+    """The reader and the printer are the citizen's during a session: a test would disturb
+    the journey, so the kiosk refuses it and reads nothing; status and lockers still answer."""
+    kiosk.session_active = lambda: True
+    for command in ({"command": "id.read"}, {"command": "printer.test"}):
+        reply = request(kiosk.data_dir / SOCKET_NAME, command)
+        assert reply == {"ok": False, "error": "a citizen is using the kiosk: try again when "
+                                               "the session ends"}
+    assert kiosk.event_sink.items == []
+    assert request(kiosk.data_dir / SOCKET_NAME, {"command": "locker.status"})["ok"] is True
+    kiosk.session_active = lambda: False
+    reply = request(kiosk.data_dir / SOCKET_NAME, {"command": "id.read"})
+    assert reply["ok"] is True and reply["read"]["verified"] is True
+    [(kind, audit)] = kiosk.event_sink.items
+    assert audit["action"] == "id.test_read"
 
 
 def test_no_kiosk_listening_is_no_answer(tmp_path):
