@@ -147,7 +147,7 @@ def _queue_status(core: "KioskCore", _request: dict[str, Any]) -> dict[str, Any]
 def _queue_retry(core: "KioskCore", request: dict[str, Any]) -> dict[str, Any]:
     from kiosk.diagnostics import retry_queue
     queue = _queue(core)
-    _audit(core, "queue.retry", item=request.get("item") or "all set aside")
+    _audit(core, "queue.retry", item=(request.get("item") or "all set aside")[:80])
     return {"ok": True, "retry": retry_queue(queue, request.get("item"),
                                              sync=request.get("sync", True))}
 

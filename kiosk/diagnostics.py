@@ -2,7 +2,9 @@
 the confirmation of a guided fix; the offline queue; the configuration in force; the logs.
 
 The pages (kiosk.journeys.maintenance_pages) are screens only; everything that touches a
-device, the queue, a file or the audit chain is here, on the core. Slow work returns a
+device, the queue, a file or the audit chain is here, on the core. The `kiosk` CLI's printer
+test, test read and queue actions are here too (the functions after the class), run by the
+control socket on the running kiosk's devices and queue, or by the CLI itself when none runs. Slow work returns a
 future (device commands run on the device's worker; exports and file reads on the journey's
 background runner), so the screen never blocks.
 """
