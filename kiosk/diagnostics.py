@@ -2,7 +2,9 @@
 the confirmation of a guided fix; the offline queue; the configuration in force; the logs.
 
 The pages (kiosk.journeys.maintenance_pages) are screens only; everything that touches a
-device, the queue, a file or the audit chain is here, on the core. Slow work returns a
+device, the queue, a file or the audit chain is here, on the core. The `kiosk` CLI's printer
+test, test read and queue actions are here too (the functions after the class), run by the
+control socket on the running kiosk's devices and queue, or by the CLI itself when none runs. Slow work returns a
 future (device commands run on the device's worker; exports and file reads on the journey's
 background runner), so the screen never blocks.
 """
@@ -12,6 +14,7 @@ import logging
 import shutil
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -24,6 +27,7 @@ from wire.v1 import DESIRED_CONFIG_KEYS
 if TYPE_CHECKING:
     from devices.base import Device
     from kiosk.app import KioskCore
+    from offline_queue.service import QueueService
 
 log = logging.getLogger(__name__)
 
@@ -123,13 +127,8 @@ class Diagnostics:
                         lambda state: state.as_dict() if state is not None else {})
 
     def read_card(self, name: str) -> Future:
-        """-> what a test read shows: the checks' outcomes and masked fields, never the data."""
-        def shown(document: Any) -> dict[str, Any]:
-            return {**{f: getattr(document, f) for f in SHOWN_CARD_FIELDS},
-                    "document_number": masked(document.document_number),
-                    "name": masked(document.name), "verified": document.verified,
-                    "checks": {c.name: str(c.outcome) for c in document.verification}}
-        return _outcome(self.device(name).read(), shown)
+        """-> what a test read shows (`shown_card`)."""
+        return _outcome(self.device(name).read(), shown_card)
 
     def camera_preview(self, name: str) -> Future:
         """-> one fresh frame with the faces found in it boxed (a PNG data URL, shown on the
@@ -201,18 +200,13 @@ class Diagnostics:
     def retry_set_aside(self) -> int:
         """Put the items set aside after repeated failures back in line."""
         assert self.core.queue is not None
-        released = self.core.queue.outbox.release_quarantined(None)
-        self.core.queue.outbox.set_state(paused=None)
-        return released
+        return release_set_aside(self.core.queue)
 
     def export_queue(self, target: Path, progress: Callable[[int, int], None],
                      *, role: str, staff_id: str) -> int:
         """Export the undelivered items, still sealed, to `target` (blocking), audited."""
-        from offline_queue.export import export_items
-        assert self.core.queue is not None
-        count = export_items(self.core.queue.outbox, target, self.core.clock, progress=progress)
-        self._audit("queue.exported", role, staff_id, items=count)
-        return count
+        return export_queue(self.core, target, progress=progress, actor=_actor(role),
+                            who=f"staff:{staff_id}")
 
     # --- configuration ---------------------------------------------------------------
 
@@ -286,12 +280,86 @@ class Diagnostics:
         return len(files)
 
     def _audit(self, action: str, role: str, staff_id: str, **extra: object) -> None:
-        if self.core.event_sink is None:
-            return
-        self.core.event_sink.enqueue("audit", {
-            "action": action, "at": self.core.clock.now().isoformat(),
-            "actor": "technician" if role == "technician" else "staff",
-            "who": f"staff:{staff_id}", **extra})
+        record_audit(self.core, action, actor=_actor(role), who=f"staff:{staff_id}", **extra)
+
+
+def _actor(role: str) -> str:
+    return "technician" if role == "technician" else "staff"
+
+
+def record_audit(core: "KioskCore", action: str, *, actor: str, who: str,
+                 **extra: object) -> None:
+    """An event of the kiosk's own audit chain (carried to the district through the queue)."""
+    if core.event_sink is not None:
+        core.event_sink.enqueue("audit", {"action": action, "at": core.clock.now().isoformat(),
+                                          "actor": actor, "who": who, **extra})
+
+
+# --- shared with the `kiosk` CLI, which runs them on the kiosk's devices and queue through the
+# control socket while the kiosk runs, and on its own otherwise ------------------------------
+
+def shown_card(document: Any) -> dict[str, Any]:
+    """What a test read shows: the checks' outcomes and masked fields, never the data."""
+    return {**{f: getattr(document, f) for f in SHOWN_CARD_FIELDS},
+            "document_number": masked(document.document_number),
+            "name": masked(document.name), "verified": document.verified,
+            "checks": {c.name: str(c.outcome) for c in document.verification}}
+
+
+def printer_test(printer: Any, printed_at: datetime, png: Path | None = None) -> dict[str, Any]:
+    """Print the test page (blocking) and report the printer's real status (DLE EOT) before
+    and after; `png`: the simulated printer saves what its virtual printer printed there."""
+    printing, state = printer.print_test_page(printed_at)
+    result = printing.result()
+    report: dict[str, Any] = {
+        "device": printer.name, "backend": printer.backend, "ok": result.ok,
+        "completion": str(result.completion),
+        "error": result.error.as_dict() if result.error else None,
+        "printer_state": result.value.state.as_dict() if result.ok and result.value.state
+        else (state.as_dict() if state else None),
+        "capabilities": printer.capabilities,
+        "status": printer.status.as_dict(),
+    }
+    virtual = getattr(printer, "virtual", None)
+    if png is not None and virtual is not None and virtual.jobs:
+        report["png"] = str(virtual.last_job.png(png, printer.settings.paper_width_mm))
+    return report
+
+
+def queue_report(queue: "QueueService") -> dict[str, Any]:
+    """Depth, set aside, oldest unsent, last success and error, pause; and whether enrolled."""
+    return {**queue.status().as_dict(), "enrolled": queue.worker is not None}
+
+
+def release_set_aside(queue: "QueueService", item: str | None = None) -> int:
+    """Put the items set aside (all, or `item`) back in line and lift a pause."""
+    released = queue.outbox.release_quarantined(item)
+    queue.outbox.set_state(paused=None)
+    return released
+
+
+def retry_queue(queue: "QueueService", item: str | None, *, sync: bool) -> dict[str, Any]:
+    """Release the items set aside and, when enrolled and `sync`, run one sync pass now
+    (blocking)."""
+    result: dict[str, Any] = {"released": release_set_aside(queue, item)}
+    if queue.worker is not None and sync:
+        cycle = queue.worker.sync_once()
+        result.update(synced=cycle.ok, delivered=cycle.delivered,
+                      quarantined=cycle.quarantined, error=cycle.error)
+    return result
+
+
+def export_queue(core: "KioskCore", target: Path, *, actor: str, who: str,
+                 progress: Callable[[int, int], None] | None = None,
+                 include_delivered: bool = False) -> int:
+    """Export the kiosk's undelivered items (and the delivered ones kept, with
+    `include_delivered`), still sealed, to `target` (blocking), audited."""
+    from offline_queue.export import export_items
+    assert core.queue is not None
+    count = export_items(core.queue.outbox, target, core.clock, progress=progress,
+                         include_delivered=include_delivered)
+    record_audit(core, "queue.exported", actor=actor, who=who, items=count)
+    return count
 
 
 def _outcome(command: Any, convert: Callable[[Any], Any]) -> Future:

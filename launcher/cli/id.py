@@ -4,7 +4,9 @@
                   [--bac DOCUMENT_NUMBER:BIRTH_YYMMDD:EXPIRY_YYMMDD] [--photo-out PATH] [--json]
 
 Showing the document is this command's purpose, so its fields go to stdout (never to
-the logs). The photo goes only to --photo-out. Exit codes: 0 read and verified,
+the logs). The photo goes only to --photo-out. While `kiosk run` runs, its reader does a test
+read instead (through the control socket, audited): the checks' outcomes and masked fields
+only, and --backend, --device, --photo-out and --wait are refused. Exit codes: 0 read and verified,
 1 no document / read failed, 2 bad --bac, 3 configuration, 4 reader unavailable,
 5 the document failed a verification check.
 """
@@ -114,6 +116,9 @@ def run(args, ctx) -> int:
         except IdentityValidationError as error:
             print(f"--bac: {error.message}", file=sys.stderr)
             return EXIT_USAGE
+    served = _through_the_running_kiosk(ctx, args)
+    if served is not None:
+        return served
     device, problem = _build_device(args, ctx)
     if device is None:
         print(f"identity reader unavailable: {problem}", file=sys.stderr)
@@ -147,6 +152,46 @@ def run(args, ctx) -> int:
     else:
         _print_human(shown, photo_note)
     return EXIT_OK if document.verified else EXIT_DATA
+
+
+#: options for a reader the command opens itself; the running kiosk's test read takes none
+OWN_READER_OPTIONS = ("backend", "device", "photo_out", "wait")
+
+
+def _through_the_running_kiosk(ctx, args) -> int | None:
+    """While `kiosk run` runs, its reader does a test read (through the control socket,
+    audited) and shows only the checks' outcomes and masked fields; None: no kiosk runs."""
+    from kiosk.control_socket import SOCKET_NAME, serving
+    from launcher.cli._devices import ask_the_running_kiosk, refused_by_the_kiosk
+    given = [f"--{o.replace('_', '-')}" for o in OWN_READER_OPTIONS if getattr(args, o, None)]
+    if given:
+        if serving(ctx.data_dir / SOCKET_NAME):
+            print(f"the kiosk is running and owns the identity reader: it does a test read "
+                  f"without {', '.join(given)}; stop the kiosk to read with them",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        return None
+    reply = ask_the_running_kiosk(ctx, "id.read", bac=args.bac, timeout=args.timeout)
+    if reply is None:
+        return None
+    if not reply.get("ok"):
+        return refused_by_the_kiosk(reply)
+    shown = reply["read"]
+    if args.json:
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
+    else:
+        _print_test_read(shown)
+    return EXIT_OK if shown["verified"] else EXIT_DATA
+
+
+def _print_test_read(shown: dict) -> None:
+    for key, label in [("document_type", "document type"), ("document_number", "number"),
+                       ("name", "name"), ("source", "source"), ("reader", "reader")]:
+        print(f"{label:>14}: {shown[key]}")
+    print(f"{'verified':>14}: {'yes' if shown['verified'] else 'NO'}")
+    for check, outcome in shown["checks"].items():
+        print(f"{'':>14}  {check}: {outcome}")
+    print(f"{'':>14}  (a test read by the running kiosk: fields masked, no photo)")
 
 
 def _photo_note(document, photo_out: Path | None) -> str:

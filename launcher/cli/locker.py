@@ -99,18 +99,15 @@ def _check_pin(ctx) -> int | None:
 def _through_the_running_kiosk(ctx, args) -> int | None:
     """While `kiosk run` runs, the command goes through its control socket (the kiosk owns
     the serial port, and records the open in its audit chain); None: no kiosk answered."""
-    from kiosk.control_socket import SOCKET_NAME, request
+    from launcher.cli._devices import ask_the_running_kiosk, refused_by_the_kiosk
     if args.locker_action == "status":
-        reply = request(ctx.data_dir / SOCKET_NAME, {"command": "locker.status"})
+        reply = ask_the_running_kiosk(ctx, "locker.status")
     else:
-        reply = request(ctx.data_dir / SOCKET_NAME, {"command": "locker.open",
-                                                     "number": args.number,
-                                                     "reason": args.reason})
+        reply = ask_the_running_kiosk(ctx, "locker.open", number=args.number, reason=args.reason)
     if reply is None:
         return None
     if not reply.get("ok"):
-        print(f"the running kiosk: {reply.get('error')}", file=sys.stderr)
-        return EXIT_DEVICE if reply.get("completion") == "deviceNotReady" else EXIT_FAILED
+        return refused_by_the_kiosk(reply)
     if args.locker_action == "status":
         _print_status(reply, args.json)
     else:

@@ -6,6 +6,10 @@
   they would be sent) to a directory, e.g. removable media, with a manifest (the
   maintenance screen's queue page writes the same export);
 - check DIR: read an export back: every item file and blob present and unchanged.
+
+While `kiosk run` runs, status, retry and export go through its control socket (its queue and
+sync worker answer; a retry or an export is recorded in its audit chain); otherwise the
+command opens the queue itself.
 """
 from __future__ import annotations
 
@@ -38,6 +42,9 @@ def register(subparsers) -> None:
 def run(args, ctx) -> int:
     if args.queue_action == "check":  # reads the export only: no queue needed
         return _check(args)
+    served = _through_the_running_kiosk(ctx, args)
+    if served is not None:
+        return served
     from offline_queue.errors import StorageUnavailable
     from offline_queue.service import QueueService
 
@@ -48,8 +55,7 @@ def run(args, ctx) -> int:
         print(f"queue: {error}", file=sys.stderr)
         return EXIT_FAILED
     try:
-        return {"status": _status, "retry": _retry, "export": _export}[args.queue_action](
-            args, service)
+        return _show(args, _act_here(args, service))
     except StorageUnavailable as error:
         print(f"queue: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -57,13 +63,47 @@ def run(args, ctx) -> int:
         service.outbox.close()
 
 
+def _through_the_running_kiosk(ctx, args) -> int | None:
+    """While `kiosk run` runs, it answers (through the control socket; a retry or an export is
+    audited): its queue is open and its worker syncs. None: no kiosk runs."""
+    from launcher.cli._devices import ask_the_running_kiosk, refused_by_the_kiosk
+    if args.queue_action == "status":
+        reply = ask_the_running_kiosk(ctx, "queue.status")
+    elif args.queue_action == "retry":
+        reply = ask_the_running_kiosk(ctx, "queue.retry", item=args.item, sync=not args.no_sync)
+    else:
+        reply = ask_the_running_kiosk(ctx, "queue.export", all=args.all,
+                                      directory=str(args.directory.resolve()))
+    if reply is None:
+        return None
+    if not reply.get("ok"):
+        return refused_by_the_kiosk(reply)
+    return _show(args, reply[args.queue_action])
+
+
+def _act_here(args, service) -> dict:
+    """No kiosk runs: the command's result on the queue it opened itself."""
+    from kiosk.diagnostics import queue_report, retry_queue
+    if args.queue_action == "status":
+        return queue_report(service)
+    if args.queue_action == "retry":
+        return retry_queue(service, args.item, sync=not args.no_sync)
+    from offline_queue.export import export_items
+    count = export_items(service.outbox, args.directory, service.clock,
+                         include_delivered=args.all)
+    return {"exported": count, "directory": str(args.directory)}
+
+
 def _print(args, data: dict, text: str) -> None:
     print(json.dumps(data, ensure_ascii=False) if args.json else text)
 
 
-def _status(args, service) -> int:
-    status = service.status().as_dict()
-    status["enrolled"] = service.worker is not None
+def _show(args, result: dict) -> int:
+    return {"status": _show_status, "retry": _show_retry, "export": _show_export}[
+        args.queue_action](args, result)
+
+
+def _show_status(args, status: dict) -> int:
     age = status["oldest_unsent_age_s"]
     lines = [f"pending: {status['depth']}  quarantined: {status['quarantined']}  "
              f"delivered (kept): {status['delivered_kept']}",
@@ -80,15 +120,8 @@ def _status(args, service) -> int:
     return EXIT_OK
 
 
-def _retry(args, service) -> int:
-    released = service.outbox.release_quarantined(args.item)
-    service.outbox.set_state(paused=None)
-    result: dict = {"released": released}
-    if service.worker is not None and not args.no_sync:
-        cycle = service.worker.sync_once()
-        result.update(synced=cycle.ok, delivered=cycle.delivered,
-                      quarantined=cycle.quarantined, error=cycle.error)
-    text = f"released {released} quarantined item(s)"
+def _show_retry(args, result: dict) -> int:
+    text = f"released {result['released']} quarantined item(s)"
     if "synced" in result:
         text += (f"; sync {'ok' if result['synced'] else 'failed'}: delivered "
                  f"{result['delivered']}, quarantined {result['quarantined']}"
@@ -97,12 +130,9 @@ def _retry(args, service) -> int:
     return EXIT_OK if result.get("synced", True) else EXIT_FAILED
 
 
-def _export(args, service) -> int:
-    from offline_queue.export import export_items
-    count = export_items(service.outbox, args.directory, service.clock,
-                         include_delivered=args.all)
-    _print(args, {"exported": count, "directory": str(args.directory)},
-           f"exported {count} item(s), encrypted, to {args.directory}")
+def _show_export(args, result: dict) -> int:
+    _print(args, result, f"exported {result['exported']} item(s), encrypted, "
+                         f"to {result['directory']}")
     return EXIT_OK
 
 

@@ -70,3 +70,45 @@ def test_sam_reader_on_a_pty(kiosk):
 def test_missing_serial_port_is_device_unavailable(kiosk, tmp_path):
     code, _, err = kiosk("--backend", "sam", "--device", str(tmp_path / "ttyNONE"))
     assert code == 4 and "cannot be opened" in err
+
+
+def test_with_the_kiosk_running_its_reader_does_a_masked_test_read(tmp_path, capsys,
+                                                                   monkeypatch, test_clock):
+    """One owner of the reader: the running kiosk reads (audited), the command shows only the
+    checks and masked fields, and the serial port is open once (checked on the pty)."""
+    from launcher.cli import Context
+    from tests.kiosk.test_core import ListSink
+    from tests.launcher.cli.running_kiosk import descriptors_on, running_kiosk
+    with SamSimulator("resident") as sim:
+        site = tmp_path / "site.toml"
+        site.write_text('[devices.id_card_reader]\nkind = "id_reader"\nbackend = "sam"\n'
+                        f'port = "{sim.path}"\n', "utf-8")
+        with running_kiosk(Context(site, tmp_path), test_clock, event_sink=ListSink()) as core:
+            monkeypatch.setattr("launcher.cli.id._build_device",
+                                lambda *a: pytest.fail("a second reader was opened"))
+
+            def kiosk(*argv: str) -> tuple[int, str, str]:
+                code = main(["--config", str(site), "--data-dir", str(tmp_path), "id", "read",
+                             *argv])
+                captured = capsys.readouterr()
+                return code, captured.out, captured.err
+            code, out, _ = kiosk("--json")
+            shown = json.loads(out)
+            assert code == 0 and shown["verified"] is True and shown["source"] == "sam"
+            assert shown["document_number"] == RESIDENT_NUMBER[0] + "*" * 16 + \
+                RESIDENT_NUMBER[-1]
+            assert RESIDENT_NUMBER not in out and "birth" not in out and "address" not in out
+            # the simulator keeps its own end of the pty open; the kiosk's reader opened it once
+            assert descriptors_on(sim.path) == 2
+            [(kind, audit)] = core.event_sink.items
+            assert (kind, audit["action"], audit["device"]) == ("audit", "id.test_read",
+                                                                 "id_card_reader")
+            assert RESIDENT_NUMBER not in json.dumps(audit)
+
+            code, out, _ = kiosk()
+            assert code == 0 and "verified: yes" in out and "fields masked, no photo" in out
+            assert f"number: {shown['document_number']}" in out and RESIDENT_NUMBER not in out
+
+            code, _, err = kiosk("--photo-out", str(tmp_path / "face.jpg"))
+            assert code == 2 and "the kiosk is running and owns the identity reader" in err
+            assert not (tmp_path / "face.jpg").exists() and len(core.event_sink.items) == 2

@@ -10,6 +10,7 @@ import pytest
 from launcher.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, Context
 from launcher.cli import locker as locker_cli
 from kiosk.pickup_secrets import hash_secret
+from tests.launcher.cli.running_kiosk import descriptors_on, running_kiosk
 
 PIN = "246810"
 
@@ -65,33 +66,15 @@ def test_hash_pin_prints_a_hash_the_config_accepts(ctx, monkeypatch, capsys):
     assert capsys.readouterr().out.startswith("scrypt$16384$8$1$")
 
 
-def _descriptors_on(path: str) -> int:
-    """How many of this process's file descriptors are open on `path` (the bank's pty)."""
-    import os
-    count = 0
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            count += os.readlink(f"/proc/self/fd/{fd}") == path
-        except OSError:
-            pass            # the descriptor listing the directory itself is gone already
-    return count
-
-
 def test_with_the_kiosk_running_open_goes_through_its_control_socket(ctx, monkeypatch, capsys,
                                                                      test_clock):
     """One owner of the devices: the running kiosk opens the door (its own bank, its audit
     chain); the command never builds a second locker bank beside it."""
     import stat
 
-    from kiosk.app import KioskCore
     from kiosk.control_socket import SOCKET_NAME
     from tests.kiosk.test_core import ListSink
-    core = KioskCore.create(ctx.config, ctx.data_dir, clock=test_clock, event_sink=ListSink(),
-                            with_face=False)
-    core.start()
-    core.serve_control()
-    try:
-        assert core.wait_settled() == []
+    with running_kiosk(ctx, test_clock, event_sink=ListSink()) as core:
         socket_path = ctx.data_dir / SOCKET_NAME
         assert stat.S_IMODE(socket_path.stat().st_mode) == 0o600
         monkeypatch.setattr("launcher.cli._devices.device_for_role",
@@ -102,13 +85,11 @@ def test_with_the_kiosk_running_open_goes_through_its_control_socket(ctx, monkey
         bank = core.devices.for_role("locker_bank")[0]
         assert str(bank.door_states()[4]) == "open"
         # the board simulator keeps its own end of the pty open; the bank opened it once
-        assert _descriptors_on(bank.boards.port) == 2
+        assert descriptors_on(bank.boards.port) == 2
         [(kind, audit)] = core.event_sink.items
         assert audit["action"] == "locker.open" and audit["compartment"] == 4
         assert audit["chain_seq"] == 1
         assert run(ctx, monkeypatch, locker_action="status", json=True) == EXIT_OK
         report = json.loads(capsys.readouterr().out)
         assert {c["door"] for c in report["compartments"] if c["number"] == 4} == {"open"}
-    finally:
-        core.stop()
     assert not (ctx.data_dir / SOCKET_NAME).exists()

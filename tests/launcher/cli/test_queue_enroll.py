@@ -104,3 +104,38 @@ def test_doctor_says_whether_the_signing_key_is_private(enrolled, capsys):
     assert code == 1
     [problem] = [p for p in report["problems"] if p["role"] == "signing_key"]
     assert "644" in problem["reason"] and "chmod 600" in problem["reason"]
+
+
+def test_with_the_kiosk_running_its_queue_answers(enrolled, tmp_path, capsys, monkeypatch,
+                                                  test_clock):
+    """One owner of the queue: while the kiosk runs, status, retry and export are its own
+    queue's and sync worker's (a retry and an export audited in its chain); the command never
+    opens the queue beside it."""
+    from launcher.cli import Context
+    from offline_queue.service import QueueService
+    from tests.launcher.cli.running_kiosk import AuditRecorder, running_kiosk
+    outbox = Outbox(enrolled / "queue")
+    first = OutboxSink(outbox, clock=test_clock).enqueue("submission", application(1))
+    outbox.quarantine(first.item_id, "409 conflict")
+    outbox.close()
+    with running_kiosk(Context(None, enrolled), test_clock) as core:
+        core.event_sink = recorder = AuditRecorder(core.event_sink)
+        monkeypatch.setattr(QueueService, "open", classmethod(
+            lambda *a, **k: pytest.fail("the command opened the queue beside the kiosk")))
+
+        code, status = run(capsys, "--data-dir", str(enrolled), "queue", "status", "--json")
+        assert code == 0 and (status["quarantined"], status["enrolled"]) == (1, True)
+
+        code, retried = run(capsys, "--data-dir", str(enrolled), "queue", "retry", "--json")
+        assert code == 0 and (retried["released"], retried["synced"]) == (1, True)
+        code, status = run(capsys, "--data-dir", str(enrolled), "queue", "status", "--json")
+        assert status["quarantined"] == 0 and status["delivered_kept"] >= 1
+
+        code, exported = run(capsys, "--data-dir", str(enrolled), "queue", "export",
+                             str(tmp_path / "usb"), "--all", "--json")
+        assert code == 0 and exported["directory"] == str(tmp_path / "usb")
+        manifest = json.loads((tmp_path / "usb" / "manifest.json").read_text())
+        assert first.item_id in {i["item_id"] for i in manifest["items"]}
+        assert [(a["action"], a["who"]) for a in recorder.audits] == [
+            ("queue.retry", "technician:cli"), ("queue.exported", "technician:cli")]
+        assert recorder.audits[1]["items"] == exported["exported"]
