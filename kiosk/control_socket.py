@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 SOCKET_NAME = "control.sock"
 #: how long a device command may take on the kiosk's side (a door that is slow to answer)
 COMMAND_TIMEOUT_S = 30.0
+#: the longest request line read (a request is a command and a few short fields)
+MAX_REQUEST_BYTES = 4096
 #: who the audit chain names for a command of the CLI
 CLI_WHO = "technician:cli"
 
@@ -261,10 +263,11 @@ class ControlServer:
             with connection:
                 connection.settimeout(COMMAND_TIMEOUT_S)
                 try:
-                    line = connection.makefile("rb").readline()
+                    line = connection.makefile("rb").readline(MAX_REQUEST_BYTES + 1)
                 except OSError:       # a client that never finished its line
                     continue
-                reply = self._answer(line)
+                reply = self._answer(line) if len(line) <= MAX_REQUEST_BYTES else {
+                    "ok": False, "error": f"a request is at most {MAX_REQUEST_BYTES} bytes"}
                 try:
                     connection.sendall(json.dumps(reply, ensure_ascii=False).encode() + b"\n")
                 except OSError:

@@ -47,6 +47,8 @@ BAD_REQUESTS = [
     (b'{"command": "queue.retry", "sync": "yes"}\n',
      "queue.retry: 'sync' must be true or false, not 'yes'"),
     (b'{"command": "queue.status"}\n', "this kiosk runs without its offline queue"),
+    (b'{"command": "locker.status", "pad": "' + b"x" * 10_000 + b'"}\n',
+     "a request is at most 4096 bytes"),
     (b'{"command": "queue.export", "directory": "usb"}\n',
      "this kiosk runs without its offline queue"),
 ]
