@@ -24,7 +24,7 @@ from district_server.cases.models import Case
 from district_server.citizens import service as citizens
 from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError
-from district_server.kiosks import alerts, service as kiosks
+from district_server.kiosks import alerts, device_history, service as kiosks
 from district_server.roles import Permission
 from district_server.staff import accounts, schemas, service as staff
 from district_server.staff.routes import client_address, sign_in
@@ -625,9 +625,10 @@ def console_kiosk(kiosk_id: str, request: Request,
             view = next(k for k in staff.fleet(session, member, now=ctx.now()).kiosks
                         if k.kiosk_id == kiosk_id)
             # these import this module
-            from district_server.web.device_pages import device_table
+            from district_server.web.device_pages import device_table, history_table
             from district_server.web.fleet_pages import command_panel
             commands_html = command_panel(session, member, kiosk_id, csrf, now=ctx.now())
+            history_html = history_table(device_history.history(session, member, kiosk_id))
     except (ProblemError, StopIteration):
         return HTMLResponse(page("终端 Kiosk", "<p>未找到 No such kiosk</p>"), status_code=404)
     reported = dict(view.reported)
@@ -643,7 +644,7 @@ def console_kiosk(kiosk_id: str, request: Request,
             + f"<p id='kiosk-summary'>{text(view.kiosk_id)} · {text(view.hall_code)} · "
               f"联系 Last contact {text(_when(view.last_contact_at))} · 配置 Configuration "
               f"<span id='config-version'>{text(reported.get('config_version', '—'))}</span></p>"
-            + device_table(devices)
+            + device_table(devices) + history_html
             + "<h2>告警 Alerts</h2>" + table(["告警 Alert", "详情 Detail", "发生 Raised",
                                              "知悉 Acknowledged", "解除 Cleared"], alert_rows)
             + "<h2>上报 Reported</h2>" + table(["字段 Field", "值 Value"], state_rows)

@@ -94,3 +94,11 @@ def test_errors_actions_counters_and_configuration_reach_the_district(district, 
     on_server = reported_on_server(district, core.config.kiosk.id)["devices"][printer.name]
     assert (on_server["error_code"], on_server["action"]) == ("", "")
     assert on_server["counters"]["counts"]["rolls_fitted"] == 1
+    from district_server.kiosks.models import DeviceStatusChange
+    from sqlalchemy import select
+    with district.app.state.ctx.db.transaction() as session:
+        changes = [(c.error_code, c.at) for c in session.scalars(
+            select(DeviceStatusChange).where(DeviceStatusChange.device == printer.name)
+            .order_by(DeviceStatusChange.change_id))]
+    assert [code for code, _at in changes] == ["paperOut", ""]   # the district's device history
+    assert changes[-1][1] == printer.status.last_change
