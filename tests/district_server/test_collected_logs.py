@@ -12,7 +12,8 @@ import httpx
 from district_server.kiosks import commands
 from district_server.staff.accounts import StaffMember
 from district_server.roles import Role
-from tests.district_server.conftest import STAFF_PASSWORD, add_staff, enrolled_kiosk
+from tests.district_server.conftest import add_staff, enrolled_kiosk
+from tests.district_server.test_access import _console_session
 from tests.district_server.test_commands import audited, take
 from tests.district_server.test_fleet_pages import sign_in
 from tests.district_server.test_web import browser  # noqa: F401,F811  (the fixture)
@@ -41,15 +42,6 @@ def logs_collected(ctx, kiosk) -> str:
         {"state": "succeeded", "detail": "1 log file(s)", "blob_sha256": sha})
     assert done.status_code == 204, done.text
     return command_id
-
-
-def sign_in_as(client, staff_id: str) -> None:
-    form = client.get("/console/login")
-    csrf = form.text.split("name='csrf' value='")[1].split("'")[0]
-    signed_in = client.post("/console/login", data={
-        "csrf": csrf, "staff_id": staff_id, "password": STAFF_PASSWORD},
-        headers={"Origin": "http://testserver"}, follow_redirects=False)
-    assert signed_in.status_code == 303, signed_in.text
 
 
 def log_file(archive: bytes) -> bytes:
@@ -86,18 +78,18 @@ def test_only_those_who_may_command_the_kiosk_download_its_logs(kiosk, client, c
     command_id = logs_collected(ctx, kiosk)
     path = f"/console/kiosks/{kiosk.kiosk_id}/logs/{command_id}"
 
-    sign_in_as(client, add_staff(ctx, "technician"))      # sees the kiosk, sends no commands
+    _console_session(ctx, client, "technician")     # sees the kiosk, sends no commands
     assert f"logs-{command_id}" not in client.get(f"/console/kiosks/{kiosk.kiosk_id}").text
     refused = client.get(path)
     assert refused.status_code == 403 and LOG_LINE not in refused.content
     assert "kiosk.logs_downloaded" not in audited(ctx, command_id)
 
     client.cookies.clear()
-    sign_in_as(client, add_staff(ctx, "supervisor", "FT-NORTH"))     # another hall's
+    _console_session(ctx, client, "supervisor", "FT-NORTH")     # another hall's
     assert client.get(path).status_code == 404
 
     client.cookies.clear()
-    sign_in_as(client, add_staff(ctx, "supervisor"))      # of the kiosk's hall
+    _console_session(ctx, client, "supervisor")     # of the kiosk's hall
     assert f"logs-{command_id}" in client.get(f"/console/kiosks/{kiosk.kiosk_id}/commands").text
     downloaded = client.get(path)
     assert downloaded.status_code == 200
