@@ -15,7 +15,7 @@ import logging
 import threading
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from devices.model import Availability, DeviceEvent, DeviceStatus
 from devices.registry import DeviceRegistry, build_registry
@@ -32,6 +32,7 @@ from kiosk.maintenance import Maintenance
 from kiosk.staff_access import StaffAccess
 from kiosk.unclean_ends import UncleanEnds
 from foundation.events import EventSink
+from wire.v1 import canonical_json, sha256_hex
 
 if TYPE_CHECKING:
     from devices.face.service import FaceService
@@ -50,12 +51,22 @@ ConfigListener = Callable[[KioskConfig], None]
 SYNC_FOLLOW_INTERVAL_S = 5.0
 
 
-def device_health(kind: str, status: DeviceStatus) -> dict[str, object]:
+def device_health(kind: str, status: DeviceStatus, counts: dict[str, Any]) -> dict[str, object]:
     """One device as the district sees it (wire.v1.DeviceHealth): reasons are technicians'
-    messages, never personal data (devices/model.py)."""
+    messages, never personal data (devices/model.py); `counts`: DeviceCounters.counts."""
     return {"availability": str(status.availability), "severity": str(status.severity),
             "detail": status.reason[:500], "kind": kind,
-            "units": {unit: str(state) for unit, state in status.units.items()}}
+            "units": {unit: str(state) for unit, state in status.units.items()},
+            "error_code": status.error_code, "action": str(status.action or ""),
+            "since": status.last_change.isoformat() if status.last_change else None,
+            "counters": {"counts": {name: value for name, value in counts.items()
+                                    if name not in ("errors", "fixes")},
+                         "errors": counts["errors"], "fixes": counts["fixes"]}}
+
+
+def config_version(config: KioskConfig) -> str:
+    """The configuration in use, named by its content (wire.v1.ReportedState.config_version)."""
+    return sha256_hex(canonical_json(config.model_dump(mode="json")))[:12]
 
 
 class KioskCore:
@@ -232,14 +243,16 @@ class KioskCore:
 
     def reported(self) -> dict[str, object]:
         """What the core adds to the reported state: the catalogue really in use, what of
-        the desired state it refused, the service state, every device's health with its
-        consumables and doors, free compartments by size, and whether a citizen session runs
+        the desired state it refused, the configuration in use, the service state, every
+        device's health with its consumables and doors, current error and counters, free compartments by size, and whether a citizen session runs
         (never who), and how often the app ended uncleanly."""
         free = {"free_compartments": self.pickup.free_compartments()} if self.pickup else {}
         return {**free, "catalogue_version": self.catalogue.edition().version,
                 "refused": {k: v[:500] for k, v in self.refused().items()},
                 "service_state": self.service.snapshot().as_dict(limit=500),
-                "devices": {name: device_health(device.kind, device.status)
+                "config_version": config_version(self.config),
+                "devices": {name: device_health(device.kind, device.status,
+                                                self.counters.counts(name))
                             for name, device in self.devices.devices.items()},
                 "session_active": bool(self.session_active()),
                 "crashes": self.unclean_ends.count}

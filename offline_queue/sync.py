@@ -44,14 +44,14 @@ from offline_queue.identity import KioskIdentity
 from offline_queue.seal import seal_blob, verify_signed
 from offline_queue.store import DELIVERED, PENDING, Item, Outbox, retention_cutoff
 from offline_queue.transport import SignedTransport
-from wire.v1 import API_VERSION, FEATURE_ALTERNATIVES, FEATURE_BACKUP_WATERMARK, \
-    FEATURE_FLEET_REPORT, FEATURE_KIOSK_COMMANDS, FEATURE_KIOSK_STAFF, FEATURE_LOCKER_FILL, \
-    FEATURE_ROLLOUT_HEALTH, FEATURE_SUBMISSION_BATCH, \
-    FLEET_REPORT_DEVICE_FIELDS, FLEET_REPORT_FIELDS, HEADER_API, HEADER_CHUNK_SHA256, \
-    HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_SERVER_FEATURES, HEADER_UPLOAD_OFFSET, \
-    HEADER_WHOLE_BLOB_MAX, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, PATH_BLOB_UPLOADS, \
-    PATH_CATALOGUE, PATH_COMMAND_RESULT, PATH_COMMANDS, PATH_DESIRED_STATE, PATH_HEALTH, \
-    PATH_RECEIPTS, PATH_REPORTED_STATE, PATH_SUBMISSION, ROLLOUT_HEALTH_FIELDS, \
+from wire.v1 import API_VERSION, DEVICE_DETAIL_DEVICE_FIELDS, DEVICE_DETAIL_FIELDS, \
+    FEATURE_ALTERNATIVES, FEATURE_BACKUP_WATERMARK, FEATURE_DEVICE_DETAIL, FEATURE_FLEET_REPORT, \
+    FEATURE_KIOSK_COMMANDS, FEATURE_KIOSK_STAFF, FEATURE_LOCKER_FILL, FEATURE_ROLLOUT_HEALTH, \
+    FEATURE_SUBMISSION_BATCH, FLEET_REPORT_DEVICE_FIELDS, FLEET_REPORT_FIELDS, HEADER_API, \
+    HEADER_CHUNK_SHA256, HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_SERVER_FEATURES, \
+    HEADER_UPLOAD_OFFSET, HEADER_WHOLE_BLOB_MAX, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, \
+    PATH_BLOB_UPLOADS, PATH_CATALOGUE, PATH_COMMAND_RESULT, PATH_COMMANDS, PATH_DESIRED_STATE, \
+    PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, PATH_SUBMISSION, ROLLOUT_HEALTH_FIELDS, \
     BlobUploadCreated, BlobUploadProgress, CommandResult, DesiredState, KioskCommand, \
     KioskCommands, Problem, ReceiptsPage, ReportedState, SignedBackupWatermark, \
     SignedDesiredState, SignedReceipt, app_version_key, features, sha256_hex, signed_message
@@ -187,12 +187,27 @@ def _report_changed(key: str, value: Any, reported: Any) -> bool:
     return abs(value - reported) >= tolerance
 
 
-def _without_fleet_fields(report: dict[str, Any]) -> dict[str, Any]:
-    """The report as a server of the previous release accepts it (its requests are strict)."""
-    kept = {key: value for key, value in report.items() if key not in FLEET_REPORT_FIELDS}
-    if kept.get("devices"):
+#: server feature -> the ReportedState fields (top level, inside each device) it takes
+REPORT_FIELDS_BY_FEATURE = {
+    FEATURE_FLEET_REPORT: (FLEET_REPORT_FIELDS, FLEET_REPORT_DEVICE_FIELDS),
+    FEATURE_ROLLOUT_HEALTH: (ROLLOUT_HEALTH_FIELDS, frozenset()),
+    FEATURE_DEVICE_DETAIL: (DEVICE_DETAIL_FIELDS, DEVICE_DETAIL_DEVICE_FIELDS),
+}
+
+
+def _report_for(report: dict[str, Any], server_features: set[str]) -> dict[str, Any]:
+    """The report as a server listing `server_features` accepts it: its requests are strict,
+    so the fields of a feature it does not list are left out."""
+    top: set[str] = set()
+    per_device: set[str] = set()
+    for feature, (fields, device_fields) in REPORT_FIELDS_BY_FEATURE.items():
+        if feature not in server_features:
+            top |= fields
+            per_device |= device_fields
+    kept = {key: value for key, value in report.items() if key not in top}
+    if kept.get("devices") and per_device:
         kept["devices"] = {name: {key: value for key, value in device.items()
-                                  if key not in FLEET_REPORT_DEVICE_FIELDS}
+                                  if key not in per_device}
                            for name, device in kept["devices"].items()}
     return kept
 
@@ -790,10 +805,7 @@ class SyncWorker:
         }
         report.update(self.report_extra())
         report = ReportedState.model_validate(report).model_dump(mode="json")
-        if FEATURE_ROLLOUT_HEALTH not in self._server_features:
-            report = {k: v for k, v in report.items() if k not in ROLLOUT_HEALTH_FIELDS}
-        return report if FEATURE_FLEET_REPORT in self._server_features else \
-            _without_fleet_fields(report)
+        return _report_for(report, self._server_features)
 
     def report_state(self) -> None:
         current = self.current_report()

@@ -64,6 +64,7 @@ FEATURE_FLEET_REPORT = "fleet-report"            # FLEET_REPORT_FIELDS in Report
 #: asks for them only from a server listing this (an older one has no such endpoint).
 FEATURE_KIOSK_COMMANDS = "kiosk-commands"
 FEATURE_ROLLOUT_HEALTH = "rollout-health"        # ROLLOUT_HEALTH_FIELDS in ReportedState
+FEATURE_DEVICE_DETAIL = "device-detail"          # DEVICE_DETAIL_*FIELDS in ReportedState
 #: Protocol v1.1: POST PATH_SUBMISSION_BATCH takes a SubmissionBatch. A kiosk sends batches
 #: only to a server listing this; otherwise (and for blobs too large to inline) it uses v1.
 FEATURE_SUBMISSION_BATCH = "submission-batch"
@@ -702,6 +703,21 @@ FLEET_REPORT_FIELDS = frozenset({"refused", "session_active", "free_compartments
 FLEET_REPORT_DEVICE_FIELDS = frozenset({"kind", "units"})
 #: ReportedState fields a kiosk sends only to a server listing FEATURE_ROLLOUT_HEALTH.
 ROLLOUT_HEALTH_FIELDS = frozenset({"set_aside", "crashes"})
+#: ReportedState fields (top level, and inside each DeviceHealth) a kiosk sends only to a
+#: server listing FEATURE_DEVICE_DETAIL.
+DEVICE_DETAIL_FIELDS = frozenset({"config_version"})
+DEVICE_DETAIL_DEVICE_FIELDS = frozenset({"error_code", "action", "since", "counters"})
+
+class DeviceCounts(Request):
+    """A device's durable counters (kiosk.device_counters), counted since install."""
+    counts: dict[Code, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, max_length=40, description="prints, cuts, rolls_fitted, "
+        "card_reads, face_checks, door_opens, ...")
+    errors: dict[Code, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, max_length=100, description="times each error code was taken")
+    fixes: dict[Code, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, max_length=100, description="guided fixes staff completed, "
+                                                          "by error code")
 
 
 class DeviceHealth(Request):
@@ -714,6 +730,16 @@ class DeviceHealth(Request):
     units: dict[Annotated[str, Field(max_length=40)], UnitStateName] | None = Field(
         default=None, max_length=200, description="consumables and doors: paper, "
         "compartment-N; FEATURE_FLEET_REPORT")
+    error_code: Annotated[str, Field(max_length=64)] | None = Field(
+        default=None, description="the current error's code, empty when none; "
+                                  "FEATURE_DEVICE_DETAIL")
+    action: Annotated[str, Field(max_length=40)] | None = Field(
+        default=None, description="what fixes the current error: reset, clear, maintenance, "
+                                  "configuration, replenish, none; empty when none; "
+                                  "FEATURE_DEVICE_DETAIL")
+    since: UtcDateTime | None = Field(default=None, description="when the status last "
+                                      "changed, by the kiosk's clock; FEATURE_DEVICE_DETAIL")
+    counters: DeviceCounts | None = Field(default=None, description="FEATURE_DEVICE_DETAIL")
 
 
 class ServiceStateReport(Request):
@@ -755,6 +781,10 @@ class ReportedState(Request):
     crashes: int | None = Field(default=None, ge=0, description="starts after an unclean "
                                 "end (crash, hang guard), counted since install; "
                                 "FEATURE_ROLLOUT_HEALTH")
+    config_version: Annotated[str, Field(pattern=r"^[0-9a-f]{12,64}$")] | None = Field(
+        default=None, description="the configuration in use (the kiosk's files with the "
+        "district's keys): sha256 of its canonical JSON, first 12 hex digits; "
+        "FEATURE_DEVICE_DETAIL")
 
 
 class KioskStateView(Response):

@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
-from district_server.crypto import DistrictKeyring
+from district_server.blobs.store import BlobStore
+from district_server.crypto import DecryptionFailed, DistrictKeyring
 from district_server.errors import ProblemError
 from district_server.kiosks.models import Kiosk, KioskCommandRow
 from district_server.roles import Permission
@@ -170,3 +171,31 @@ def commands_of(session: Session, member: StaffMember, kiosk_id: str, *, now: da
     return list(session.scalars(select(KioskCommandRow)
                                 .where(KioskCommandRow.kiosk_id == kiosk_id)
                                 .order_by(KioskCommandRow.issued_at.desc()).limit(limit)))
+
+
+def has_logs(row: KioskCommandRow) -> bool:
+    """A collect_logs command the kiosk finished with its sealed log archive."""
+    return row.kind == "collect_logs" and row.state == "succeeded" and bool(row.blob_sha256)
+
+
+def collected_logs(session: Session, member: StaffMember, kiosk_id: str, command_id: str, *,
+                   keys: DistrictKeyring, blobs: BlobStore, now: datetime) -> bytes:
+    """The kiosk's log files a collect_logs command brought (a gzipped tar), decrypted for a
+    member who may send the kiosk commands; every download is audited."""
+    _visible_kiosk(session, member, kiosk_id)
+    row = session.get(KioskCommandRow, command_id)
+    if row is None or row.kiosk_id != kiosk_id or not has_logs(row):
+        raise ProblemError(404, "no_such_logs", "no logs collected by this command")
+    try:
+        sealed = blobs.read(row.blob_sha256)
+    except FileNotFoundError:
+        raise ProblemError(404, "no_such_logs", "the kiosk's upload of these logs has not "
+                                                "arrived") from None
+    try:
+        archive = keys.decrypt_blob(sealed)
+    except DecryptionFailed as error:
+        raise ProblemError(422, "logs_unreadable", str(error)) from None
+    audit.append(session, at=now, actor=member.actor, action="kiosk.logs_downloaded",
+                 detail={"kiosk_id": kiosk_id, "command_id": command_id,
+                         "blob": row.blob_sha256})
+    return archive

@@ -83,3 +83,21 @@ class KioskCommandRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     detail: Mapped[str] = mapped_column(Text, default="")
     blob_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class DeviceStatusChange(Base):
+    """A change of one kiosk device's status (availability, severity, detail, error, action,
+    consumables and doors) as the kiosk reported it. `at`: when it changed by the kiosk's clock
+    (DeviceHealth.since), or when the report came when the kiosk did not say."""
+    __tablename__ = "kiosk_device_history"
+    change_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kiosk_id: Mapped[str] = mapped_column(String(40), ForeignKey("kiosks.kiosk_id"), index=True)
+    device: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    availability: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[str] = mapped_column(String(10))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    error_code: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(40), default="")
+    units_json: Mapped[str] = mapped_column(Text, default="{}")

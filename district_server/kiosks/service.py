@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from district_server.audit import service as audit
 from district_server.crypto import DistrictKeyring, verify_ed25519
 from district_server.errors import ProblemError
-from district_server.kiosks import alerts
+from district_server.kiosks import alerts, device_history
 from district_server.kiosks.models import EnrollmentToken, Kiosk, SeenNonce
 from district_server.roles import Permission
 from district_server.settings import AlertThresholds, HallSettings
@@ -167,7 +167,9 @@ def merge_reported(session: Session, kiosk_id: str, delta: v1.ReportedState, *,
     changes = delta.model_dump(mode="json", exclude_unset=True)
     devices = changes.pop("devices", None)
     if devices is not None:
-        reported.setdefault("devices", {}).update(devices)
+        held = reported.setdefault("devices", {})
+        device_history.record(session, kiosk_id, held, devices, now=now)
+        held.update(devices)
     reported.update(changes)
     kiosk.reported_json = json.dumps(reported, sort_keys=True)
     kiosk.reported_at = now

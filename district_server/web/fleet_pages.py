@@ -1,5 +1,5 @@
-"""Console parts of fleet control: the remote-command buttons and history on a kiosk's page,
-and the catalogue rollouts page (progress and verdict of each staged rollout)."""
+"""Console parts of fleet control: the remote-command buttons and history on a kiosk's page
+(with the download of collected logs), and the catalogue rollouts page (progress and verdict of each staged rollout)."""
 from __future__ import annotations
 
 import json
@@ -56,7 +56,10 @@ def command_panel(session: Session, member: StaffMember, kiosk_id: str, csrf: st
               f"<span class='state' id='command-state-{text(row.command_id)}'>"
               f"{text(row.state)}</span>", text(row.sent_by), text(_when(row.issued_at)),
               text(_when(row.finished_at)), text(row.detail)
-              + (f" blob {text(row.blob_sha256[:12])}…" if row.blob_sha256 else "")],
+              + (f" blob {text(row.blob_sha256[:12])}…" if row.blob_sha256 else "")
+              + (f" <a id='logs-{text(row.command_id)}' href='/console/kiosks/"
+                 f"{quote(kiosk_id)}/logs/{text(row.command_id)}'>下载日志 Download logs</a>"
+                 if commands.has_logs(row) else "")],
              "overdue" if row.state in ("failed", "expired") else "")
             for row in commands.commands_of(session, member, kiosk_id, now=now)]
     return ("<h2>远程命令 Remote commands</h2><p>" + buttons + " " + compartment + "</p>"
@@ -116,6 +119,26 @@ def console_send_command(kiosk_id: str, form: Checked,
     back = f"/console/kiosks/{quote(kiosk_id)}"
     return RedirectResponse(back if form.member.may(Permission.fleet) else f"{back}/commands",
                             status_code=303)
+
+
+@router.get("/console/kiosks/{kiosk_id}/logs/{command_id}")
+def console_kiosk_logs(kiosk_id: str, command_id: str, request: Request,
+                       ctx: ServerContext = Depends(get_context)) -> Response:
+    """The log files a collect_logs command brought from the kiosk, as a gzipped tar."""
+    member = _viewer(request, ctx, Permission.commands, "日志 Logs")
+    if isinstance(member, Response):
+        return member
+    try:
+        with ctx.db.transaction() as session:
+            archive = commands.collected_logs(session, member, kiosk_id, command_id,
+                                              keys=ctx.keys, blobs=ctx.blobs, now=ctx.now())
+    except ProblemError as error:
+        return HTMLResponse(page("日志 Logs", f"<p>{text(error.detail)}</p>"),
+                            status_code=error.status)
+    name = f"logs-{kiosk_id}-{command_id[:8]}.tar.gz"
+    return Response(archive, media_type="application/gzip", headers={
+        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/console/rollouts", response_class=HTMLResponse)

@@ -24,7 +24,7 @@ from district_server.cases.models import Case
 from district_server.citizens import service as citizens
 from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError
-from district_server.kiosks import alerts, service as kiosks
+from district_server.kiosks import alerts, device_history, service as kiosks
 from district_server.roles import Permission
 from district_server.staff import accounts, schemas, service as staff
 from district_server.staff.routes import client_address, sign_in
@@ -624,17 +624,15 @@ def console_kiosk(kiosk_id: str, request: Request,
             found = alerts.history(session, member, kiosk_id)
             view = next(k for k in staff.fleet(session, member, now=ctx.now()).kiosks
                         if k.kiosk_id == kiosk_id)
-            from district_server.web.fleet_pages import command_panel  # it imports this module
+            # these import this module
+            from district_server.web.device_pages import device_table, history_table
+            from district_server.web.fleet_pages import command_panel
             commands_html = command_panel(session, member, kiosk_id, csrf, now=ctx.now())
+            history_html = history_table(device_history.history(session, member, kiosk_id))
     except (ProblemError, StopIteration):
         return HTMLResponse(page("终端 Kiosk", "<p>未找到 No such kiosk</p>"), status_code=404)
     reported = dict(view.reported)
     devices = reported.pop("devices", {}) or {}
-    device_rows = [([text(name), text(d.get("kind")), text(d.get("availability")),
-                     text(d.get("severity")), text(d.get("detail")),
-                     text(", ".join(f"{u} {v}" for u, v in sorted((d.get("units") or {}).items())))],
-                    "overdue" if d.get("severity") == "error" else "")
-                   for name, d in sorted(devices.items())]
     state_rows = [([text(key), text(json.dumps(value, ensure_ascii=False))], "")
                   for key, value in sorted(reported.items())]
     alert_rows = [([text(a.kind), text(a.detail), text(_when(a.raised_at or a.opened_at)),
@@ -644,10 +642,9 @@ def console_kiosk(kiosk_id: str, request: Request,
                   for a in found]
     body = (_nav(member, csrf)
             + f"<p id='kiosk-summary'>{text(view.kiosk_id)} · {text(view.hall_code)} · "
-              f"联系 Last contact {text(_when(view.last_contact_at))}</p>"
-            + "<h2>设备 Devices</h2>" + table(["设备 Device", "类型 Kind", "状态 Availability",
-                                              "级别 Severity", "详情 Detail",
-                                              "耗材与门 Consumables, doors"], device_rows)
+              f"联系 Last contact {text(_when(view.last_contact_at))} · 配置 Configuration "
+              f"<span id='config-version'>{text(reported.get('config_version', '—'))}</span></p>"
+            + device_table(devices) + history_html
             + "<h2>告警 Alerts</h2>" + table(["告警 Alert", "详情 Detail", "发生 Raised",
                                              "知悉 Acknowledged", "解除 Cleared"], alert_rows)
             + "<h2>上报 Reported</h2>" + table(["字段 Field", "值 Value"], state_rows)

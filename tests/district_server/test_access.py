@@ -147,9 +147,9 @@ def test_a_blob_is_stored_once_but_visible_only_to_its_uploaders(ctx, client, ki
 
 # --- the hall console: CSRF token and origin --------------------------------------------
 
-def _console_session(ctx, client, role: str = "clerk") -> str:
+def _console_session(ctx, client, role: str = "clerk", hall_code: str = "FT-CENTRE") -> str:
     """Sign in through the console form; returns the CSRF token of the session's pages."""
-    staff_id = add_staff(ctx, role)
+    staff_id = add_staff(ctx, role, hall_code)
     page = client.get("/console/login")
     csrf = page.text.split("name='csrf' value='")[1].split("'")[0]
     signed_in = client.post("/console/login", data={

@@ -4,6 +4,7 @@ district server on loopback and the kiosk core with its real queue and simulated
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 
 from devices.model import DeviceEvent
 from tests.kiosk.reported import reported_on_server
@@ -65,3 +66,39 @@ def test_every_signed_contact_is_recorded_even_with_nothing_to_report(district, 
     core.queue.worker.reconcile_receipts()           # a cycle's signed check, nothing reported
     contact, unchanged_report = contact_and_report()
     assert contact > first_contact and unchanged_report == reported_at
+
+
+def test_errors_actions_counters_and_configuration_reach_the_district(district, make_core):
+    from devices.printer.documents import TestPage
+    from kiosk.app import config_version
+    from tests.kiosk.test_device_counters import wait_status
+    core = make_core()
+    printer = core.devices.for_role("receipt_printer")[0]
+    page = TestPage("sim", "simulated", 80, "ok", core.clock.now())
+    assert printer.print_document(page).result(10).ok
+    printer.simulate("paper", level="out")
+    wait_status(printer, lambda s: s.error_code == "paperOut")
+    assert core.queue.worker.sync_once().ok
+
+    reported = reported_on_server(district, core.config.kiosk.id)
+    on_server = reported["devices"][printer.name]
+    assert (on_server["error_code"], on_server["action"]) == ("paperOut", "replenish")
+    assert datetime.fromisoformat(on_server["since"]) == printer.status.last_change
+    assert on_server["counters"]["counts"]["prints"] == 1
+    assert on_server["counters"]["errors"] == {"paperOut": 1}
+    assert reported["config_version"] == config_version(core.config)
+
+    printer.simulate("paper", level="ok")
+    wait_status(printer, lambda s: s.usable)
+    assert core.queue.worker.sync_once().ok
+    on_server = reported_on_server(district, core.config.kiosk.id)["devices"][printer.name]
+    assert (on_server["error_code"], on_server["action"]) == ("", "")
+    assert on_server["counters"]["counts"]["rolls_fitted"] == 1
+    from district_server.kiosks.models import DeviceStatusChange
+    from sqlalchemy import select
+    with district.app.state.ctx.db.transaction() as session:
+        changes = [(c.error_code, c.at) for c in session.scalars(
+            select(DeviceStatusChange).where(DeviceStatusChange.device == printer.name)
+            .order_by(DeviceStatusChange.change_id))]
+    assert [code for code, _at in changes] == ["paperOut", ""]   # the district's device history
+    assert changes[-1][1] == printer.status.last_change

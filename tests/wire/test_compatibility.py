@@ -190,3 +190,28 @@ def test_the_fleet_report_reaches_a_previous_server_without_the_fields_it_refuse
 def test_the_new_server_says_it_takes_the_fleet_report(district):
     health = requests.get(district.url + v1.PATH_HEALTH, timeout=10)
     assert v1.FEATURE_FLEET_REPORT in v1.features(health.headers.get(v1.HEADER_SERVER_FEATURES))
+
+
+def test_device_detail_goes_only_to_a_server_that_takes_it(kiosk, district):
+    """A server of the release before this one takes the fleet report but would refuse a
+    device's error, action, counters and the configuration version (its requests are strict)."""
+    _district, _outbox, worker, _item = kiosk
+    worker.report_extra = lambda: {
+        "config_version": "0123456789ab",
+        "devices": {"receipt_printer": {"availability": "userError", "severity": "warning",
+                                        "kind": "printer", "units": {"paper": "out"},
+                                        "error_code": "paperOut", "action": "replenish",
+                                        "counters": {"counts": {"prints": 3}}}}}
+    worker._server_features = {v1.FEATURE_FLEET_REPORT, v1.FEATURE_ROLLOUT_HEALTH}
+    older = worker.current_report()
+    assert "config_version" not in older
+    assert older["devices"]["receipt_printer"] == {
+        "availability": "userError", "severity": "warning", "detail": "", "kind": "printer",
+        "units": {"paper": "out"}}
+    health = requests.get(district.url + v1.PATH_HEALTH, timeout=10)
+    worker._server_features = v1.features(health.headers.get(v1.HEADER_SERVER_FEATURES))
+    full = v1.ReportedState.model_validate(worker.current_report())
+    assert full.config_version == "0123456789ab"
+    printer = full.devices["receipt_printer"]
+    assert (printer.error_code, printer.action, printer.counters.counts) == \
+        ("paperOut", "replenish", {"prints": 3})
