@@ -112,7 +112,7 @@ def _send(worker: SyncWorker, batch: _Batch) -> Iterator[tuple[Item, Delivery]]:
         raise TransientError(f"POST {PATH_SUBMISSION_BATCH}: response cut off: {error}"
                              ) from error
     if response.status_code in (404, 405, 413):  # batches not (or no longer) taken: v1
-        worker.server_features.discard(FEATURE_SUBMISSION_BATCH)
+        worker.forget_feature(FEATURE_SUBMISSION_BATCH)
         yield from ((item, partial(worker.deliver, item)) for item in batch.items)
         return
     raise_for_global_status(response, what)

@@ -455,8 +455,8 @@ class SyncWorker:
 
     @property
     def server_features(self) -> frozenset[str]:
-        """The optional request fields the server accepts, as its last health answer said
-        (empty before the first): a journey puts a newer field into an event only then."""
+        """What the server's last health answer offers (empty before the first): optional
+        request fields (a journey puts a newer field into an event only then), v1.1 batches."""
         return frozenset(self._server_features)
 
     def status(self) -> QueueStatus:
@@ -556,10 +556,10 @@ class SyncWorker:
             return batched_deliveries(self, items)
         return ((item, partial(self.deliver, item)) for item in items)
 
-    @property
-    def server_features(self) -> set[str]:
-        """What the server's last health answer offers (optional fields, v1.1 batches)."""
-        return self._server_features
+    def forget_feature(self, feature: str) -> None:
+        """The server no longer offers `feature` (it answered as a server without it), until
+        its next health answer says otherwise."""
+        self._server_features.discard(feature)
 
     @property
     def whole_blob_max(self) -> int:
