@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from district_server.audit import service as audit
 from district_server.cases import followup, reminders
 from district_server.cases.models import BadReview, Case, Parcel
-from district_server.cases.service import assign_parcel, local_date, pickup_ready_key
+from district_server.cases.service import (DECIDING_STATES, assign_parcel, local_date,
+                                           pickup_ready_key, record_decision)
 from district_server.citizens.models import QueueTicket, StaffCall
 from district_server.context import ServerContext
 from district_server.errors import ProblemError
@@ -109,6 +110,8 @@ def change_state(session: Session, ctx: ServerContext, member: StaffMember, case
                  subject_hmac=case.holder_hmac,
                  detail={"case": case_number, "from": case.state, "to": change.state,
                          "note": change.note})
+    if change.state in DECIDING_STATES:
+        record_decision(session, ctx, case, now)
     case.state, case.updated_at = change.state, now
     return _view(session, ctx, case, local_date(now))
 
