@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime, timedelta, timezone
 
 from district_server.cases.models import Case, Commitment, Evaluation
+from district_server.cli import main
 from district_server.figures import FigureFilter, compute
 from tests.district_server.conftest import enrolled_kiosk, staff_headers
 from tests.district_server.test_followup import case_owing, sideways_photo, upload
@@ -182,3 +183,18 @@ def test_rejecting_a_case_while_it_waits_ends_the_pause(kiosk, client, ctx):
         case = session.get(Case, number)
         assert case.decided_at is not None and case.waiting_since is None
         assert (case.paused_working_days, case.paused_calendar_days) == (2, 4)
+
+
+def test_the_figures_command(ctx, client, settings, capsys):
+    fixture_month(ctx, client)
+    command = ["--data-dir", str(settings.data_dir), "--db", settings.database_url, "figures",
+               "--from", "2026-09-01", "--to", "2026-09-30", "--as-of", TODAY.isoformat()]
+    assert main([*command, "--hall", "FT-CENTRE", "--json"]) == 0
+    centre = json.loads(capsys.readouterr().out)
+    assert (centre["on_time"]["counted"], centre["on_time"]["of"]) == (4, 6)
+    assert centre["satisfaction"]["percent"] == 80.0 and centre["hall"] == "FT-CENTRE"
+    assert centre == figures(ctx, hall="FT-CENTRE").as_json()
+    assert main(command) == 0
+    assert "on time 57.14% (4/7), early 50.0% (3/6)" in capsys.readouterr().out
+    assert main([*command[:-6], "--from", "2026-09-30", "--to", "2026-09-01"]) == 2
+    assert main([*command[:-6], "--from", "September", "--to", "2026-09-01"]) == 2
