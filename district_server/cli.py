@@ -1,6 +1,6 @@
 """`district-server [--data-dir DIR] [--db URL] COMMAND`: run, migrate, enroll-token,
-staff-add, on-call-add, staff-revoke, kiosk-revoke, purge, keys, catalogue, backup, figures. Exit codes as the kiosk
-CLI: 0 ok, 1 failed, 2 usage, 3 configuration, 5 data."""
+staff-add, on-call-add, staff-revoke, kiosk-revoke, purge, keys, catalogue, backup, figures,
+seed-demo. Exit codes as the kiosk CLI: 0 ok, 1 failed, 2 usage, 3 configuration, 5 data."""
 from __future__ import annotations
 
 import argparse
@@ -265,6 +265,35 @@ def cmd_figures(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    """A realistic month of demo cases (district_server/demo_month.py)."""
+    from datetime import date, timedelta
+
+    from district_server.app import build_context
+    from district_server.cases.service import local_date
+    from district_server.catalogue.service import CatalogueInvalid
+    from district_server.demo_month import AlreadySeeded, seed_month
+    try:
+        last_day = date.fromisoformat(args.end) if args.end else None
+    except ValueError as error:
+        print(f"--to takes a date like 2026-09-30: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    ctx = build_context(_settings(args, demo_citizens=False))
+    try:
+        with ctx.db.transaction() as session:
+            seeded = seed_month(session, ctx, days=args.days, per_day=args.per_day,
+                                seed=args.seed,
+                                last_day=last_day or local_date(ctx.now()) - timedelta(days=1))
+    except (AlreadySeeded, CatalogueInvalid) as error:
+        print(f"district-server seed-demo: {error}", file=sys.stderr)
+        return EXIT_DATA
+    finally:
+        ctx.db.dispose()
+    print(f"demo month: {seeded.cases} cases, {seeded.commitments} 容缺 commitments, "
+          f"{seeded.ratings} ratings")
+    return EXIT_OK
+
+
 def _common(parser: argparse.ArgumentParser, default) -> None:
     parser.add_argument("--data-dir", default=default("var/district"),
                         help="keys, blobs, SQLite database (default var/district)")
@@ -373,6 +402,15 @@ def parser() -> argparse.ArgumentParser:
                                          "(default: today)")
     figures.add_argument("--json", action="store_true")
     figures.set_defaults(func=cmd_figures)
+    seed = commands.add_parser("seed-demo", help="a realistic month of demo cases, "
+                                                 "commitments and ratings (never twice)",
+                               parents=[common])
+    seed.add_argument("--to", dest="end", help="the month's last day (default: yesterday)")
+    seed.add_argument("--days", type=int, default=30)
+    seed.add_argument("--per-day", type=int, default=40,
+                      help="at most this many applications a working day and hall")
+    seed.add_argument("--seed", type=int, default=2026, help="the same seed, the same month")
+    seed.set_defaults(func=cmd_seed_demo)
     return root
 
 

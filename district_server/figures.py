@@ -11,6 +11,8 @@ of the one calendar (`wire/calendar.py`, the holidays of the catalogue a case wa
   one in the period of the first day past its limit.
 - Early rate: decided cases strictly under the promised limit (an instant item decided on the
   day it was filed counts as early) / decided cases.
+- Applications: every case filed in the period (a withdrawn one too), by channel; those
+  filed at kiosks also by the local hour.
 - Satisfaction rate: ratings 3 to 5 (基本满意 and better) / all ratings of the period.
 - Commitments (容缺) signed in the period: fulfilled by their due date, overdue (supplied late or
   still owed after it).
@@ -155,8 +157,7 @@ def _limit_passed_on(case: Case, item: v1.ServiceItem, calendar: WorkingDayCalen
 
 def compute(session: Session, ctx: ServerContext, chosen: FigureFilter, today: date) -> Figures:
     limits = _Limits(session, ctx)
-    cases = _case_filters(select(Case).where(Case.state != v1.CaseState.withdrawn.value),
-                          chosen)
+    cases = _case_filters(select(Case), chosen)
     by_channel = dict.fromkeys(CHANNELS, 0)
     by_hour = [0] * 24
     on_time = early = decided = open_overdue = elapsed_total = 0
@@ -167,8 +168,8 @@ def compute(session: Session, ctx: ServerContext, chosen: FigureFilter, today: d
             if case.kiosk_id:
                 by_hour[case.submitted_at.astimezone(LOCAL_TZ).hour] += 1
         item, calendar = limits.of(case)
-        if item is None:
-            continue          # a catalogue no longer known: no limits to compare with
+        if item is None or case.state == v1.CaseState.withdrawn.value:
+            continue          # no limits to compare with; withdrawn: never to be decided
         if case.decided_at is not None:
             decided_on = local_date(case.decided_at)
             if not chosen.covers(decided_on):

@@ -4,6 +4,7 @@ per hall, service item and channel, the numbers beside bar charts drawn here as 
 hall's, the administrator any hall's or the whole district's."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
@@ -33,32 +34,41 @@ class BadPeriod(ValueError):
     pass
 
 
-def _chosen(member: StaffMember, today: date, start: str, end: str, hall: str, service: str,
-            channel: str) -> FigureFilter:
+def _chosen(member: StaffMember, today: date, asked: "Asked") -> FigureFilter:
     """The filter asked for, within the member's scope: a hall role's own hall always.
     Without dates: this month up to today."""
     try:
-        first = date.fromisoformat(start) if start else today.replace(day=1)
-        last = date.fromisoformat(end) if end else today
+        first = date.fromisoformat(asked.start) if asked.start else today.replace(day=1)
+        last = date.fromisoformat(asked.end) if asked.end else today
     except ValueError:
         raise BadPeriod("日期无效 Invalid date (YYYY-MM-DD)") from None
     if last < first or (last - first).days > MAX_DAYS:
         raise BadPeriod(f"时段无效 The period must run forwards, at most {MAX_DAYS} days")
     return FigureFilter(first, last,
-                        hall=(hall[:64] or None) if member.all_halls else member.hall_code,
-                        service=service[:64] or None,
-                        channel=channel if channel in CHANNELS else None)
+                        hall=(asked.hall[:64] or None) if member.all_halls
+                        else member.hall_code,
+                        service=asked.service[:64] or None,
+                        channel=asked.channel if asked.channel in CHANNELS else None)
 
 
-def _figures(request: Request, ctx: ServerContext, start: str, end: str, hall: str,
-             service: str, channel: str
+@dataclass(frozen=True)
+class Asked:
+    """The period and filters of the address (the page's form, the CSV link)."""
+    start: str = Query("", alias="from", max_length=10)
+    end: str = Query("", alias="to", max_length=10)
+    hall: str = ""
+    service: str = ""
+    channel: str = ""
+
+
+def _figures(request: Request, ctx: ServerContext, asked: Asked
              ) -> Response | tuple[StaffMember, FigureFilter, Figures, list[str], list[str]]:
     member = _viewer(request, ctx, Permission.reviews, TITLE)
     if isinstance(member, Response):
         return member
     today = local_date(ctx.now())
     try:
-        chosen = _chosen(member, today, start, end, hall, service, channel)
+        chosen = _chosen(member, today, asked)
     except BadPeriod as error:
         return HTMLResponse(page(TITLE, f"<p id='problem'>{text(error)}</p>"), status_code=400)
     with ctx.db.transaction() as session:
@@ -72,11 +82,9 @@ def _figures(request: Request, ctx: ServerContext, start: str, end: str, hall: s
 
 
 @router.get("/console/figures", response_class=HTMLResponse)
-def console_figures(request: Request, start: str = Query("", alias="from", max_length=10),
-                    end: str = Query("", alias="to", max_length=10), hall: str = "",
-                    service: str = "", channel: str = "",
+def console_figures(request: Request, asked: Asked = Depends(),
                     ctx: ServerContext = Depends(get_context)) -> Response:
-    found = _figures(request, ctx, start, end, hall, service, channel)
+    found = _figures(request, ctx, asked)
     if isinstance(found, Response):
         return found
     member, chosen, figures, services, halls = found
@@ -92,11 +100,9 @@ def console_figures(request: Request, start: str = Query("", alias="from", max_l
 
 
 @router.get("/console/figures.csv")
-def console_figures_csv(request: Request, start: str = Query("", alias="from", max_length=10),
-                        end: str = Query("", alias="to", max_length=10), hall: str = "",
-                        service: str = "", channel: str = "",
+def console_figures_csv(request: Request, asked: Asked = Depends(),
                         ctx: ServerContext = Depends(get_context)) -> Response:
-    found = _figures(request, ctx, start, end, hall, service, channel)
+    found = _figures(request, ctx, asked)
     if isinstance(found, Response):
         return found
     _member, chosen, figures, _services, _halls = found

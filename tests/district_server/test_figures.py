@@ -73,7 +73,7 @@ def fixture_month(ctx, client) -> None:
             _case("C8", RESIDENCE, cst(20, month=8), decided=cst(28, month=8)),
             # another hall, 1 Sep 09:30 -> 8 Sep: 5 working days > 3. Late.
             _case("C10", LICENCE, cst(1, 9), decided=cst(8), kiosk="k-north", hall="FT-NORTH"),
-            # withdrawn: in no figure
+            # withdrawn: an application, in no rate
             _case("C11", RESIDENCE, cst(2), state="withdrawn"),
         ])
         session.flush()
@@ -107,10 +107,10 @@ def test_the_district_month_by_hand(ctx, client):
     assert month.average_elapsed_working_days == round((5 + 8 + 3 + 4 + 0 + 5) / 6, 2)
     assert (month.satisfaction.counted, month.satisfaction.of) == (4, 6)
     assert month.ratings_by_level == {1: 1, 2: 1, 3: 1, 4: 1, 5: 2}
-    # filed in September: kiosk C1 C2 C3 C5 C7 C10, window C4 (C6 in August, C11 withdrawn)
-    assert month.applications_by_channel == {"kiosk": 6, "window": 1}
+    # filed in September: kiosk C1 C2 C3 C5 C7 C10 C11, window C4 (C6 in August)
+    assert month.applications_by_channel == {"kiosk": 7, "window": 1}
     hours = {hour: n for hour, n in enumerate(month.kiosk_applications_by_hour) if n}
-    assert hours == {9: 2, 10: 2, 14: 1, 16: 1}
+    assert hours == {9: 2, 10: 3, 14: 1, 16: 1}
     assert (month.commitments_made, month.commitments_fulfilled_on_time,
             month.commitments_overdue) == (4, 1, 2)
 
@@ -138,7 +138,7 @@ def test_the_csv_export_holds_the_same_figures(ctx, client):
     rows = dict(line.split(",", 1) for line in figures(ctx).csv().splitlines()[1:])
     assert (rows["on_time_counted"], rows["on_time_of"], rows["on_time_percent"]) == \
         ("4", "7", "57.14")
-    assert rows["ratings_level_5"] == "2" and rows["kiosk_applications_hour_09"] == "2"
+    assert rows["ratings_level_5"] == "2" and rows["kiosk_applications_hour_10"] == "3"
     assert json.loads(json.dumps(figures(ctx).as_json()))["early"]["percent"] == 50.0
 
 
