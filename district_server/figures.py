@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from district_server.cases.models import Case, Commitment, Evaluation
@@ -117,6 +117,11 @@ class Figures(BaseModel):
         return out.getvalue()
 
 
+#: states in which a case is no longer open (so never overdue), decided or not
+CLOSED_STATES = (*DECIDING_STATES, v1.CaseState.ready_for_pickup.value,
+                 v1.CaseState.picked_up.value, v1.CaseState.withdrawn.value)
+
+
 def channel_of(case: Case) -> str:
     return "kiosk" if case.kiosk_id else "window"
 
@@ -157,7 +162,12 @@ def _limit_passed_on(case: Case, item: v1.ServiceItem, calendar: WorkingDayCalen
 
 def compute(session: Session, ctx: ServerContext, chosen: FigureFilter, today: date) -> Figures:
     limits = _Limits(session, ctx)
-    cases = _case_filters(select(Case), chosen)
+    start, end = _utc_bounds(chosen)
+    # only what can count: filed or decided in the period, or still open
+    cases = _case_filters(select(Case).where(or_(
+        and_(Case.submitted_at >= start, Case.submitted_at < end),
+        and_(Case.decided_at >= start, Case.decided_at < end),
+        and_(Case.decided_at.is_(None), Case.state.not_in(CLOSED_STATES)))), chosen)
     by_channel = dict.fromkeys(CHANNELS, 0)
     by_hour = [0] * 24
     on_time = early = decided = open_overdue = elapsed_total = 0
@@ -180,7 +190,7 @@ def compute(session: Session, ctx: ServerContext, chosen: FigureFilter, today: d
             early += (decided_on == filed if promised.instant
                       else elapsed(case, calendar, decided_on, promised.unit) < promised.days)
             elapsed_total += elapsed(case, calendar, decided_on, "working_days")
-        elif case.state not in DECIDING_STATES:
+        elif case.state not in CLOSED_STATES:
             legal = item.legal_limit
             if (elapsed(case, calendar, today, legal.unit) > legal.days
                     and chosen.covers(_limit_passed_on(case, item, calendar))):
