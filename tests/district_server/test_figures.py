@@ -10,6 +10,7 @@ from district_server.cases.models import Case, Commitment, Evaluation
 from district_server.cli import main
 from district_server.figures import FigureFilter, compute
 from tests.district_server.conftest import enrolled_kiosk, staff_headers
+from tests.district_server.kiosk_double import application
 from tests.district_server.test_followup import case_owing, sideways_photo, upload
 
 CST = timezone(timedelta(hours=8))
@@ -198,3 +199,18 @@ def test_the_figures_command(ctx, client, settings, capsys):
     assert "on time 57.14% (4/7), early 50.0% (3/6)" in capsys.readouterr().out
     assert main([*command[:-6], "--from", "2026-09-30", "--to", "2026-09-01"]) == 2
     assert main([*command[:-6], "--from", "September", "--to", "2026-09-01"]) == 2
+
+
+def test_an_instant_item_is_decided_when_it_was_captured(kiosk, ctx):
+    """即办: decided at the kiosk, so its decision time is the capture's, even when the
+    kiosk was offline and sends it hours later."""
+    form = {"applicant_name": "张三", "id_number": "11010519491231002X",
+            "record_type": "summary", "months": 12}
+    envelope = kiosk.envelope("submission", application(INSTANT, form_data=form, materials=[],
+                                                        pickup_method="electronic"))
+    captured = envelope.created_at - timedelta(hours=3)
+    response = kiosk.put(envelope.model_copy(update={"created_at": captured}))
+    assert response.status_code == 201, response.text
+    with ctx.db.transaction() as session:
+        case = session.get(Case, response.json()["receipt"]["case_number"])
+        assert (case.state, case.decided_at) == ("completed", captured)
