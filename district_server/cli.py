@@ -1,6 +1,6 @@
 """`district-server [--data-dir DIR] [--db URL] COMMAND`: run, migrate, enroll-token,
-staff-add, on-call-add, staff-revoke, kiosk-revoke, purge, keys, catalogue, backup. Exit codes as the kiosk
-CLI: 0 ok, 1 failed, 2 usage, 3 configuration, 5 data."""
+staff-add, on-call-add, staff-revoke, kiosk-revoke, purge, keys, catalogue, backup, figures,
+seed-demo. Exit codes as the kiosk CLI: 0 ok, 1 failed, 2 usage, 3 configuration, 5 data."""
 from __future__ import annotations
 
 import argparse
@@ -222,6 +222,78 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_figures(args: argparse.Namespace) -> int:
+    """The district's figures over a period (district_server/figures.py)."""
+    from datetime import date
+
+    from district_server.app import build_context
+    from district_server.cases.service import local_date
+    from district_server.figures import FigureFilter, compute
+    try:
+        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+        as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError as error:
+        print(f"--from, --to and --as-of take dates like 2026-09-30: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if end < start:
+        print("--to is before --from", file=sys.stderr)
+        return EXIT_USAGE
+    ctx = build_context(_settings(args, publish_catalogue_on_start=False,
+                                  demo_citizens=False))
+    try:
+        with ctx.db.transaction() as session:
+            figures = compute(session, ctx, FigureFilter(start, end, args.hall, args.service,
+                                                         args.channel),
+                              as_of or local_date(ctx.now()))
+    finally:
+        ctx.db.dispose()
+    if args.json:
+        print(json.dumps(figures.as_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+
+    def percent(rate) -> str:
+        return "—" if rate.percent is None else f"{rate.percent}% ({rate.counted}/{rate.of})"
+    print(f"{start} .. {end} (as of {figures.as_of}), hall {args.hall or 'all'}, "
+          f"service {args.service or 'all'}, channel {args.channel or 'all'}")
+    print(f"on time {percent(figures.on_time)}, early {percent(figures.early)}, "
+          f"satisfied {percent(figures.satisfaction)}")
+    print(f"applications {figures.applications_by_channel}, decided {figures.decided}, "
+          f"open overdue {figures.open_overdue}, average elapsed "
+          f"{figures.average_elapsed_working_days} working days")
+    print(f"容缺 commitments {figures.commitments_made}: fulfilled on time "
+          f"{figures.commitments_fulfilled_on_time}, overdue {figures.commitments_overdue}")
+    return EXIT_OK
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    """A realistic month of demo cases (district_server/demo_month.py)."""
+    from datetime import date, timedelta
+
+    from district_server.app import build_context
+    from district_server.cases.service import local_date
+    from district_server.catalogue.service import CatalogueInvalid
+    from district_server.demo_month import AlreadySeeded, seed_month
+    try:
+        last_day = date.fromisoformat(args.end) if args.end else None
+    except ValueError as error:
+        print(f"--to takes a date like 2026-09-30: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    ctx = build_context(_settings(args, demo_citizens=False))
+    try:
+        with ctx.db.transaction() as session:
+            seeded = seed_month(session, ctx, days=args.days, per_day=args.per_day,
+                                seed=args.seed,
+                                last_day=last_day or local_date(ctx.now()) - timedelta(days=1))
+    except (AlreadySeeded, CatalogueInvalid) as error:
+        print(f"district-server seed-demo: {error}", file=sys.stderr)
+        return EXIT_DATA
+    finally:
+        ctx.db.dispose()
+    print(f"demo month: {seeded.cases} cases, {seeded.commitments} 容缺 commitments, "
+          f"{seeded.ratings} ratings")
+    return EXIT_OK
+
+
 def _common(parser: argparse.ArgumentParser, default) -> None:
     parser.add_argument("--data-dir", default=default("var/district"),
                         help="keys, blobs, SQLite database (default var/district)")
@@ -318,6 +390,27 @@ def parser() -> argparse.ArgumentParser:
     backup.add_argument("directory", help="a new or empty directory")
     backup.add_argument("--json", action="store_true")
     backup.set_defaults(func=cmd_backup)
+    figures = commands.add_parser("figures", help="on-time, early and satisfaction rates and "
+                                                  "the other figures of a period",
+                                  parents=[common])
+    figures.add_argument("--from", dest="start", required=True, help="first day, 2026-09-01")
+    figures.add_argument("--to", dest="end", required=True, help="last day (included)")
+    figures.add_argument("--hall", help="one hall's code (default: the whole district)")
+    figures.add_argument("--service", help="one service item's task code")
+    figures.add_argument("--channel", choices=["kiosk", "window"])
+    figures.add_argument("--as-of", help="the day open cases are judged overdue on "
+                                         "(default: today)")
+    figures.add_argument("--json", action="store_true")
+    figures.set_defaults(func=cmd_figures)
+    seed = commands.add_parser("seed-demo", help="a realistic month of demo cases, "
+                                                 "commitments and ratings (never twice)",
+                               parents=[common])
+    seed.add_argument("--to", dest="end", help="the month's last day (default: yesterday)")
+    seed.add_argument("--days", type=int, default=30)
+    seed.add_argument("--per-day", type=int, default=40,
+                      help="at most this many applications a working day and hall")
+    seed.add_argument("--seed", type=int, default=2026, help="the same seed, the same month")
+    seed.set_defaults(func=cmd_seed_demo)
     return root
 
 

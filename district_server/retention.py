@@ -17,10 +17,13 @@ from district_server.blobs.models import Blob, BlobOwner
 from district_server.blobs.store import BlobStore
 from district_server.cases import followup
 from district_server.cases.models import Case
+from district_server.cases.service import CLOSED_STATES
 from district_server.submissions.models import Submission
+from wire import v1
 
-#: Cases in these states are finished: nobody works on their application any more.
-FINISHED = ("completed", "picked_up", "rejected", "withdrawn")
+#: Cases in these states are finished: nobody works on their application any more (a case
+#: ready for pickup still needs it at the locker or the window).
+FINISHED = tuple(state for state in CLOSED_STATES if state != v1.CaseState.ready_for_pickup)
 PURGED_APPLICATION = json.dumps({"purged": True})
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from district_server.db import Base, UtcDateTime
@@ -28,6 +28,13 @@ class Case(Base):
     #: the day staff asked for more materials (补正): the time limit stands still until the
     #: last one is supplied
     waiting_since: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: the days of the 补正 pauses already over, in both units a time limit may count in
+    #: (the district's figures subtract them from the elapsed time)
+    paused_working_days: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    paused_calendar_days: Mapped[int] = mapped_column(Integer, default=0,
+                                                      server_default=text("0"))
+    #: when the case was decided (completed or rejected; an instant item at capture)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     #: sha256 of the follow-up secret from the receipt's QR code (the 掌上办 page).
     followup_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     #: The decrypted application (form data, applicant, materials) for hall staff.

@@ -87,6 +87,7 @@ def open_case(session: Session, *, envelope: v1.SubmissionEnvelope,
         kiosk_id=envelope.kiosk_id, hall_code=hall_code, pickup_method=application.pickup_method,
         outstanding_json=json.dumps(sorted(m.code for m in deferred)),
         material_due_date=application.commitment.due_date if deferred else None,
+        decided_at=envelope.created_at if instant else None,   # decided at capture
         followup_hash=v1.sha256_hex(application.followup_secret.encode())
         if application.followup_secret else None,
         application_json=application.model_dump_json(exclude={"followup_secret"}),
@@ -197,22 +198,47 @@ def apply_commitment(session: Session, ctx: "ServerContext", case: Case,
     case.updated_at = now
 
 
+def _item_and_calendar(session: Session, ctx: "ServerContext", case: Case
+                       ) -> tuple[v1.ServiceItem | None, WorkingDayCalendar]:
+    catalogue = ctx.catalogues.get(session, case.catalogue_version)
+    return (catalogue.item(case.service_code) if catalogue else None), ctx.calendar(catalogue)
+
+
+def _end_pause(case: Case, calendar: WorkingDayCalendar, today: date) -> None:
+    """A 补正 pause is over: its days are kept (the figures do not count them as elapsed)."""
+    if case.waiting_since is not None:
+        case.paused_working_days = (case.paused_working_days or 0) + calendar.days_between(
+            case.waiting_since, today, "working_days")
+        case.paused_calendar_days = (case.paused_calendar_days or 0) + calendar.days_between(
+            case.waiting_since, today, "calendar_days")
+    case.waiting_since = None
+
+
 def _resume_time_limit(session: Session, ctx: "ServerContext", case: Case, today: date) -> None:
     """The days waited for a 补正 do not count against the time limit: the promised date
     moves on by them, in the unit the service item's limit counts."""
-    if case.waiting_since is None or case.promised_date is None:
-        case.waiting_since = None
-        return
-    catalogue = ctx.catalogues.get(session, case.catalogue_version)
-    item = catalogue.item(case.service_code) if catalogue else None
-    unit = item.promised_limit.unit if item else "working_days"
-    calendar = ctx.calendar(catalogue)
-    waited = calendar.days_between(case.waiting_since, today, unit)
-    if waited:
-        case.promised_date = (case.promised_date + timedelta(days=waited)
-                              if unit == "calendar_days"
-                              else calendar.add_working_days(case.promised_date, waited))
-    case.waiting_since = None
+    item, calendar = _item_and_calendar(session, ctx, case)
+    if case.waiting_since is not None and case.promised_date is not None:
+        unit = item.promised_limit.unit if item else "working_days"
+        waited = calendar.days_between(case.waiting_since, today, unit)
+        if waited:
+            case.promised_date = (case.promised_date + timedelta(days=waited)
+                                  if unit == "calendar_days"
+                                  else calendar.add_working_days(case.promised_date, waited))
+    _end_pause(case, calendar, today)
+
+
+#: the states that decide a case (办结 or 不予受理): the figures count a case from then on
+DECIDING_STATES = (v1.CaseState.completed.value, v1.CaseState.rejected.value)
+#: states in which a case is no longer open (so never overdue), decided or not
+CLOSED_STATES = (*DECIDING_STATES, v1.CaseState.ready_for_pickup.value,
+                 v1.CaseState.picked_up.value, v1.CaseState.withdrawn.value)
+
+
+def record_decision(session: Session, ctx: "ServerContext", case: Case, now: datetime) -> None:
+    """The case was decided now: a 补正 pause it was in ends with it."""
+    _end_pause(case, _item_and_calendar(session, ctx, case)[1], local_date(now))
+    case.decided_at = now
 
 
 def _kiosk_parcel(session: Session, parcel_id: str, kiosk_id: str) -> Parcel:

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from district_server.audit import service as audit
 from district_server.cases import followup, reminders
 from district_server.cases.models import BadReview, Case, Parcel
-from district_server.cases.service import assign_parcel, local_date, pickup_ready_key
+from district_server.cases.service import (CLOSED_STATES, DECIDING_STATES, assign_parcel,
+                                           local_date, pickup_ready_key, record_decision)
 from district_server.citizens.models import QueueTicket, StaffCall
 from district_server.context import ServerContext
 from district_server.errors import ProblemError
@@ -24,7 +25,6 @@ from district_server.roles import Permission
 from district_server.staff.accounts import StaffMember
 from wire import v1
 
-FINAL = {"rejected", "withdrawn", "picked_up"}
 #: state -> states hall staff may move a case to (ready_for_pickup comes from a parcel).
 TRANSITIONS = {
     "received": {"accepted", "rejected", "withdrawn"},
@@ -41,7 +41,7 @@ def _view(session: Session, ctx: ServerContext, case: Case, today) -> schemas.St
     catalogue = ctx.catalogues.get(session, case.catalogue_version)
     item = catalogue.item(case.service_code) if catalogue else None
     name = item.name if item else v1.Text(zh=case.service_code, en=case.service_code)
-    finished = case.state in FINAL or case.state in ("completed", "ready_for_pickup")
+    finished = case.state in CLOSED_STATES
     return schemas.StaffCase(
         case_number=case.case_number, service_code=case.service_code, service_name=name,
         state=v1.CaseState(case.state), submitted_at=case.submitted_at,
@@ -109,6 +109,8 @@ def change_state(session: Session, ctx: ServerContext, member: StaffMember, case
                  subject_hmac=case.holder_hmac,
                  detail={"case": case_number, "from": case.state, "to": change.state,
                          "note": change.note})
+    if change.state in DECIDING_STATES:
+        record_decision(session, ctx, case, now)
     case.state, case.updated_at = change.state, now
     return _view(session, ctx, case, local_date(now))
 

@@ -312,6 +312,7 @@ def _nav(member: staff.StaffMember, csrf: str) -> str:
         links.append("<a href='/console/bookings'>预约 Bookings</a>")
     if member.may(Permission.reviews):
         links.append("<a href='/console/reviews'>差评 Bad reviews</a>")
+        links.append("<a href='/console/figures'>数据统计 Figures</a>")
     if member.may(Permission.fleet):
         links.append("<a href='/console/fleet'>设备 Fleet</a>")
         links.append("<a href='/console/rollouts'>发布 Rollouts</a>")

@@ -42,10 +42,25 @@ def _sign_in(browser, url: str, staff_id: str, wait) -> None:
 def _submit(browser, wait, button) -> None:
     """Click a button that loads another page, and wait until the old page is gone."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as shows
     old = browser.find_element(By.TAG_NAME, "html")
     button.click()
-    wait.until(shows.staleness_of(old))
+    wait.until(lambda _browser: _gone(old))
+
+
+def _gone(element) -> bool:
+    """The element left the document. While the next page replaces it, chromedriver may say
+    so as an inspector error ("does not belong to the document") rather than as a stale
+    reference (seen under load)."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in (error.msg or ""):
+            return True
+        raise
+    return False
 
 
 def _shot(browser, name: str) -> None:
