@@ -193,7 +193,7 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
                 started = rollout.start(session, catalogue.version, args.cohort, plan,
                                         now=ctx.now(), default_cohort=ctx.settings.default_cohort)
                 canary = rollout.canary_of(started)
-    except CatalogueInvalid as error:
+    except (CatalogueInvalid, rollout.RolloutRefused) as error:
         print(error, file=sys.stderr)
         return EXIT_DATA
     if args.canary_share is None:
