@@ -197,6 +197,22 @@ def start(session: Session, version: str, cohort: str, plan: RolloutPlan, *, now
     return rollout
 
 
+def release(session: Session, version: str, cohort: str, plan: RolloutPlan | None, *,
+            now: datetime, default_cohort: str, actor: str,
+            subject: Subject = CATALOGUE) -> Rollout | None:
+    """Publish `version` of `subject` to `cohort` at once (`plan` None) or start its staged
+    rollout (returned)."""
+    if plan is not None:
+        return start(session, version, cohort, plan, now=now, default_cohort=default_cohort,
+                     actor=actor, subject=subject)
+    if active(session, cohort) is not None:
+        raise RolloutRefused(f"cohort {cohort} has a rollout in its canary stage")
+    subject.publish(session, version, cohort, now=now)
+    audit.append(session, at=now, actor=actor, action=f"{subject.name}.published",
+                 detail={"cohort": cohort, "version": version})
+    return None
+
+
 def canary_of(rollout: Rollout) -> list[str]:
     return sorted(json.loads(rollout.canary_json))
 
