@@ -1,7 +1,8 @@
 """Staged rollout of a catalogue or configuration version to a cohort: a canary share of its
 kiosks gets it first; the rest keep the version in use until the canary has stayed healthy
 through the health window. A canary past a threshold (new alerts on its kiosks, the version
-refused by one, queue items set aside, crashes, counted from the start) is rolled back at
+refused by one, queue items set aside, submissions the district refused, crashes, counted
+from the start) is rolled back at
 once: the previous content is published again under a new version, so a kiosk only ever
 moves forward, and the rest never receive the failed version. One rollout runs in a cohort
 at a time, whatever its subject: a failing canary could not say which one was at fault.
@@ -127,6 +128,9 @@ class RolloutPlan:
     max_set_aside: int = 0
     #: unclean ends (crashes, hangs) the canary may have since the start (reported `crashes`)
     max_crashes: int = 0
+    #: submissions from the canary the district may refuse for good since the start
+    #: (counted by the district: Kiosk.failed_submissions)
+    max_failed_submissions: int = 0
     #: kiosks reporting an older app are left out of the canary
     min_app_version: str = ""
 
@@ -141,8 +145,16 @@ def _reported(kiosk: Kiosk) -> dict:
     return json.loads(kiosk.reported_json or "{}")
 
 
-#: reported counters whose growth on the canary counts against it
-COUNTERS = ("set_aside", "crashes")
+#: counters whose growth on the canary counts against it: the first two reported by the
+#: kiosk, the last counted by the district
+COUNTERS = ("set_aside", "crashes", "failed_submissions")
+
+
+def _counters(kiosk: Kiosk) -> dict[str, int]:
+    reported = _reported(kiosk)
+    return {"set_aside": int(reported.get("set_aside") or 0),
+            "crashes": int(reported.get("crashes") or 0),
+            "failed_submissions": kiosk.failed_submissions or 0}
 
 
 def _canary(kiosks: list[Kiosk], rollout_key: str, share: float) -> dict[str, dict[str, int]]:
@@ -150,8 +162,7 @@ def _canary(kiosks: list[Kiosk], rollout_key: str, share: float) -> dict[str, di
     with its counters at the start."""
     ordered = sorted(kiosks, key=lambda k: hashlib.sha256(
         f"{rollout_key}:{k.kiosk_id}".encode()).hexdigest())
-    return {k.kiosk_id: {name: int(_reported(k).get(name) or 0) for name in COUNTERS}
-            for k in ordered[:max(1, math.ceil(share * len(kiosks)))]}
+    return {k.kiosk_id: _counters(k) for k in ordered[:max(1, math.ceil(share * len(kiosks)))]}
 
 
 def active(session: Session, cohort: str) -> Rollout | None:
@@ -253,7 +264,8 @@ class Health:
                             f"{plan.max_new_alerts})")
         if len(self.refused_by) > plan.max_refusals:
             problems.append(f"refused by {', '.join(self.refused_by)}")
-        for name, limit in (("set_aside", plan.max_set_aside), ("crashes", plan.max_crashes)):
+        for name, limit in (("set_aside", plan.max_set_aside), ("crashes", plan.max_crashes),
+                            ("failed_submissions", plan.max_failed_submissions)):
             if self.grown[name] > limit:
                 problems.append(f"{self.grown[name]} more {name.replace('_', ' ')} on the "
                                 f"canary (at most {limit})")
@@ -270,9 +282,11 @@ def health(session: Session, rollout: Rollout, *, now: datetime) -> Health:
     subject = subject_of(rollout)
     refused, applied = [], []
     for kiosk in session.scalars(select(Kiosk).where(Kiosk.kiosk_id.in_(canary))):
-        reported = _reported(kiosk)
+        reported, counted = _reported(kiosk), _counters(kiosk)
         for name in COUNTERS:
-            grown[name] += max(0, int(reported.get(name) or 0) - baseline[kiosk.kiosk_id][name])
+            # a counter newer than the rollout's start has no baseline: nothing grew
+            grown[name] += max(0, counted[name] - baseline[kiosk.kiosk_id].get(
+                name, counted[name]))
         if str(reported.get(subject.reported)) == rollout.version:
             applied.append(kiosk.kiosk_id)
         if kiosk.reported_at is not None and kiosk.reported_at >= rollout.started_at \

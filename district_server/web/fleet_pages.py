@@ -156,6 +156,7 @@ PLAN_FIELDS = {"canary_share": ("灰度比例 Canary share (0-1; empty: all at o
                "max_refusals": ("拒绝上限 Most refusals", "0"),
                "max_set_aside": ("搁置上限 Most set-aside items", "0"),
                "max_crashes": ("崩溃上限 Most crashes", "0"),
+               "max_failed_submissions": ("失败提交上限 Most failed submissions", "0"),
                "min_app_version": ("最低版本 Lowest app version", "")}
 
 
@@ -240,7 +241,9 @@ def console_rollouts(request: Request, ctx: ServerContext = Depends(get_context)
                 progress = (f"in use on {len(seen.applied_by)}/{len(rollout.canary_of(r))}; "
                             f"{seen.new_alerts} new alert(s); refused by "
                             f"{len(seen.refused_by)}; {seen.grown['set_aside']} set aside; "
-                            f"{seen.grown['crashes']} crash(es); window until "
+                            f"{seen.grown['crashes']} crash(es); "
+                            f"{seen.grown['failed_submissions']} failed submission(s); "
+                            f"window until "
                             f"{_when(r.canary_until)}")
             rows.append(([text(r.rollout_id), text(SUBJECT_NAMES.get(r.subject, r.subject)),
                           text(r.cohort),

@@ -294,3 +294,29 @@ def test_one_rollout_per_cohort_whatever_it_rolls_out(ctx, fleet, in_use, config
         start_config(ctx, config_versions[1])
     with pytest.raises(rollout.RolloutRefused, match="no stored configuration"):
         start_config(ctx, "999999")
+
+
+def failed_submissions(ctx, kiosk_id: str) -> int:
+    from district_server.kiosks.models import Kiosk
+    with ctx.db.transaction() as session:
+        return session.get(Kiosk, kiosk_id).failed_submissions
+
+
+def test_submissions_the_district_refuses_from_the_canary_roll_it_back(ctx, fleet, in_use):
+    """Counted by the district as it refuses them (one by one or in a batch), before the
+    kiosk could report them set aside."""
+    from tests.district_server.test_batch import outcomes, post_batch
+    bad = {"level": 9}                                  # not a rating: refused for good
+    for kiosk in fleet:
+        assert kiosk.put(kiosk.envelope("rating", bad)).status_code == 422
+    rollout_id, canary = start(ctx, canary_share=0.2, health_window_s=60)
+    [canary_kiosk] = [k for k in fleet if k.kiosk_id in canary]
+    [other, *_] = [k for k in fleet if k.kiosk_id not in canary]
+    assert [o["status"] for o in outcomes(post_batch(other, [other.envelope("rating", bad)]))] \
+        == [422]
+    assert failed_submissions(ctx, other.kiosk_id) == 2
+    assert evaluate(ctx, rollout_id).state == "canary", "not the canary's, nor before it"
+    assert canary_kiosk.put(canary_kiosk.envelope("rating", bad)).status_code == 422
+    decided = evaluate(ctx, rollout_id)
+    assert decided.state == "rolled_back" and "1 more failed submissions" in decided.verdict, \
+        decided.verdict

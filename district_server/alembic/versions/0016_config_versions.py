@@ -1,6 +1,7 @@
 """Configuration pushed to kiosks kept as numbered versions, published to a cohort and staged
 through the same rollouts as the catalogue: a rollout names its subject (catalogue or
-configuration), so its version columns no longer point at catalogue versions only.
+configuration), so its version columns no longer point at catalogue versions only. Each
+kiosk counts the submissions the district refused from it (a rollout's gate).
 
 Revision ID: 0016
 Revises: 0015
@@ -51,7 +52,14 @@ def upgrade() -> None:
             'subject', sa.String(length=20), nullable=False, server_default='catalogue'))
 
 
+    with op.batch_alter_table('kiosks') as batch:
+        batch.add_column(sa.Column('failed_submissions', sa.Integer(), nullable=False,
+                                   server_default='0'))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table('kiosks') as batch:
+        batch.drop_column('failed_submissions')
     op.execute("DELETE FROM catalogue_rollouts WHERE subject <> 'catalogue'")
     with op.batch_alter_table('catalogue_rollouts') as batch:
         batch.drop_column('subject')
