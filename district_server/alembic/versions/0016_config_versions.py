@@ -61,11 +61,13 @@ def downgrade() -> None:
     with op.batch_alter_table('kiosks') as batch:
         batch.drop_column('failed_submissions')
     op.execute("DELETE FROM catalogue_rollouts WHERE subject <> 'catalogue'")
+    # the names upgrade() drops: its convention on SQLite, PostgreSQL's own elsewhere
+    sqlite = op.get_bind().dialect.name == 'sqlite'
     with op.batch_alter_table('catalogue_rollouts') as batch:
         batch.drop_column('subject')
-        batch.create_foreign_key('catalogue_rollouts_version_fkey', 'catalogue_versions',
-                                 ['version'], ['version'])
-        batch.create_foreign_key('catalogue_rollouts_previous_version_fkey',
-                                 'catalogue_versions', ['previous_version'], ['version'])
+        for column in ('version', 'previous_version'):
+            batch.create_foreign_key(f'fk_catalogue_rollouts_{column}' if sqlite
+                                     else f'catalogue_rollouts_{column}_fkey',
+                                     'catalogue_versions', [column], ['version'])
     op.drop_table('config_publications')
     op.drop_table('config_versions')
