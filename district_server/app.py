@@ -126,8 +126,8 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
 
 class AlertSweeper:
     """Once a heartbeat, in every worker: raises and clears the alerts time decides (a silent
-    kiosk), decides the catalogue and configuration rollouts whose canary failed or whose window is over,
-    enqueues the alerts' notices to the people on call and the citizens' reminders of what
+    kiosk), decides the catalogue and configuration rollouts whose canary failed or whose
+    window is over, enqueues the alerts' notices to the people on call and the citizens' reminders of what
     they promised (cases/reminders.py), and sends what is due. All of it is
     idempotent or claimed, so workers racing each other agree."""
 
