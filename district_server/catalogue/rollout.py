@@ -7,7 +7,8 @@ once: the previous content is published again under a new version, so a kiosk on
 moves forward, and the rest never receive the failed version. One rollout runs in a cohort
 at a time, whatever its subject: a failing canary could not say which one was at fault.
 Kiosks whose reported app is older than the plan's `min_app_version` are not picked for
-the canary (they would keep what they have, kiosk side). Evaluated once a heartbeat by the
+the canary (they would keep what they have, kiosk side), nor kiosks that do not report which
+version of the subject they run (a configuration's number: older releases). Evaluated once a heartbeat by the
 server's sweeper (`evaluate`)."""
 from __future__ import annotations
 
@@ -52,6 +53,11 @@ class Subject:
     def publish_again(self, session: Session, rollout: Rollout, *, now: datetime) -> str:
         """Store the previous content under a new version and publish that; its name."""
         raise NotImplementedError
+
+    def can_report(self, reported: dict) -> bool:
+        """Whether a kiosk (by its reported state) says which version it runs: one that
+        cannot would never be seen running it, so it is not picked for the canary."""
+        return True
 
     def refused(self, session: Session, rollout: Rollout, refused: dict) -> bool:
         """Whether a kiosk's reported refusals (ReportedState.refused) refuse the rollout's
@@ -106,6 +112,10 @@ class ConfigSubject(Subject):
             source=f"rollback of rollout {rollout.rollout_id}")
         kiosk_config.publish(session, again.number, rollout.cohort, now=now)
         return str(again.number)
+
+    def can_report(self, reported):
+        """A kiosk of a release before configuration numbers never reports one."""
+        return reported.get(self.reported) is not None
 
     def refused(self, session, rollout, refused):
         """A key of the version refused (each key is applied or refused alone)."""
@@ -170,6 +180,12 @@ def active(session: Session, cohort: str) -> Rollout | None:
                                                 Rollout.state == "canary"))
 
 
+def _may_be_canary(reported: dict, plan: RolloutPlan, subject: Subject) -> bool:
+    new_enough = not plan.min_app_version or v1.app_version_key(
+        str(reported.get("app_version") or "0")) >= v1.app_version_key(plan.min_app_version)
+    return new_enough and subject.can_report(reported)
+
+
 def start(session: Session, version: str, cohort: str, plan: RolloutPlan, *, now: datetime,
           default_cohort: str, actor: str = "operator",
           subject: Subject = CATALOGUE) -> Rollout:
@@ -187,11 +203,10 @@ def start(session: Session, version: str, cohort: str, plan: RolloutPlan, *, now
         raise RolloutRefused(f"{what} {version} is already in use in {cohort}")
     kiosks = [k for k in session.scalars(select(Kiosk).where(Kiosk.cohort == cohort,
                                                              Kiosk.revoked_at.is_(None)))
-              if not plan.min_app_version or v1.app_version_key(
-                  str(_reported(k).get("app_version") or "0")) >= v1.app_version_key(
-                  plan.min_app_version)]
+              if _may_be_canary(_reported(k), plan, subject)]
     if not kiosks:
-        raise RolloutRefused(f"cohort {cohort} has no kiosk to be the canary")
+        raise RolloutRefused(f"cohort {cohort} has no kiosk to be the canary (one new enough "
+                             f"for the plan that reports the {what} version it runs)")
     count = session.scalar(select(func.count()).select_from(Rollout)) or 0
     rollout = Rollout(subject=subject.name, cohort=cohort, version=version,
                       previous_version=previous,

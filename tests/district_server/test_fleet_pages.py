@@ -85,6 +85,8 @@ def test_a_configuration_version_published_from_the_rollouts_page_goes_to_the_ca
     from selenium.webdriver.support.ui import WebDriverWait
     wait = WebDriverWait(browser, 15)
     kiosks = [enrol(ctx, client, f"config-page-{n}") for n in (1, 2)]
+    for kiosk in kiosks:                         # the configuration number each runs
+        kiosk.request("PATCH", f"/v1/kiosks/{kiosk.kiosk_id}/state", {"config_number": 1})
     with ctx.db.transaction() as session:
         catalogue_rollout = rollout.start(
             session, NEW, COHORT, rollout.RolloutPlan(canary_share=1.0), now=ctx.now(),

@@ -215,12 +215,14 @@ NEW_CONFIG = {"kiosk.hall_phone": "0755-1234 5678", "session.idle_warning_s": 40
 
 
 @pytest.fixture
-def config_versions(ctx) -> tuple[str, str]:
-    """The configuration version the cohort runs (the default cohort's, from the settings)
-    and a new one stored, as rollout versions (their numbers)."""
+def config_versions(ctx, fleet) -> tuple[str, str]:
+    """The configuration version the cohort runs (the default cohort's, from the settings),
+    reported by its kiosks, and a new one stored, as rollout versions (their numbers)."""
     with ctx.db.transaction() as session:
         in_use = kiosk_config.published_number(session, COHORT, ctx.settings.default_cohort)
         new = kiosk_config.store(session, NEW_CONFIG, now=ctx.now(), source="test").number
+    for kiosk in fleet:
+        report(kiosk, {"config_number": in_use})
     return str(in_use), str(new)
 
 
@@ -320,3 +322,12 @@ def test_submissions_the_district_refuses_from_the_canary_roll_it_back(ctx, flee
     decided = evaluate(ctx, rollout_id)
     assert decided.state == "rolled_back" and "1 more failed submissions" in decided.verdict, \
         decided.verdict
+
+
+def test_kiosks_that_do_not_report_a_configuration_number_are_not_its_canary(ctx, fleet,
+                                                                             config_versions):
+    """A kiosk of an older release applies the configuration but never says which number
+    it runs: as the canary it would always look like one that never took the version."""
+    old = enrol(ctx, fleet[0].client, "rollout-kiosk-old")
+    _rollout_id, canary = start_config(ctx, config_versions[1], canary_share=1.0)
+    assert old.kiosk_id not in canary and len(canary) == len(fleet)
