@@ -24,6 +24,7 @@ from district_server.citizens.routes import router as citizens_router
 from district_server.context import ServerContext
 from district_server.crypto import DistrictKeyring
 from district_server.db import Database
+from district_server.kiosk_config import service as kiosk_config
 from district_server.kiosks import alerts
 from district_server.kiosks.command_routes import router as commands_router
 from district_server.kiosks.routes import router as kiosks_router
@@ -63,6 +64,9 @@ def build_context(settings: Settings) -> ServerContext:
         log.warning("repaired %d blob upload(s) cut by a crash while publishing", repaired)
     if settings.publish_catalogue_on_start and settings.catalogue_dir is not None:
         publish_directory(ctx)
+    with ctx.db.transaction() as session:
+        kiosk_config.publish_settings(session, settings.kiosk_config, settings.default_cohort,
+                                      now=ctx.now())
     if settings.demo_citizens:
         with ctx.db.transaction() as session:
             ensure_demo_booking(session, ctx)
@@ -102,7 +106,8 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
             v1.HEADER_API: v1.API_VERSION,
             v1.HEADER_SERVER_FEATURES: ",".join(
                 [v1.FEATURE_FLEET_REPORT, v1.FEATURE_KIOSK_COMMANDS, v1.FEATURE_ROLLOUT_HEALTH,
-                 v1.FEATURE_SUPPLY_BY_SECRET, v1.FEATURE_DEVICE_DETAIL]
+                 v1.FEATURE_SUPPLY_BY_SECRET, v1.FEATURE_DEVICE_DETAIL,
+                 v1.FEATURE_CONFIG_NUMBER]
                 + [v1.FEATURE_SUBMISSION_BATCH] * settings.submission_batches),
             v1.HEADER_WHOLE_BLOB_MAX: str(settings.chunk_bytes),
             "Date": formatdate(ctx.now().timestamp(), usegmt=True)})
@@ -121,8 +126,8 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
 
 class AlertSweeper:
     """Once a heartbeat, in every worker: raises and clears the alerts time decides (a silent
-    kiosk), decides the catalogue rollouts whose canary failed or whose window is over,
-    enqueues the alerts' notices to the people on call and the citizens' reminders of what
+    kiosk), decides the catalogue and configuration rollouts whose canary failed or whose
+    window is over, enqueues the alerts' notices to the people on call and the citizens' reminders of what
     they promised (cases/reminders.py), and sends what is due. All of it is
     idempotent or claimed, so workers racing each other agree."""
 

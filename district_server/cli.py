@@ -189,11 +189,12 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
                     canary_share=args.canary_share, health_window_s=args.health_window_s,
                     max_new_alerts=args.max_new_alerts, max_refusals=args.max_refusals,
                     max_set_aside=args.max_set_aside, max_crashes=args.max_crashes,
+                    max_failed_submissions=args.max_failed_submissions,
                     min_app_version=args.min_app_version)
                 started = rollout.start(session, catalogue.version, args.cohort, plan,
                                         now=ctx.now(), default_cohort=ctx.settings.default_cohort)
                 canary = rollout.canary_of(started)
-    except CatalogueInvalid as error:
+    except (CatalogueInvalid, rollout.RolloutRefused) as error:
         print(error, file=sys.stderr)
         return EXIT_DATA
     if args.canary_share is None:
@@ -381,6 +382,8 @@ def parser() -> argparse.ArgumentParser:
                            help="queue items the canary may set aside")
     catalogue.add_argument("--max-crashes", type=int, default=0,
                            help="unclean ends the canary may have")
+    catalogue.add_argument("--max-failed-submissions", type=int, default=0,
+                           help="submissions from the canary the district may refuse")
     catalogue.add_argument("--min-app-version", default="",
                            help="kiosks reporting an older app are not the canary")
     catalogue.set_defaults(func=cmd_catalogue)

@@ -78,6 +78,9 @@ class KioskCore:
         self.config = loaded.config
         #: desired-state configuration keys not applied, and why
         self.config_refused: dict[str, str] = {}
+        #: the number of the district's configuration version applied (None: none, or a
+        #: district that does not number them)
+        self.config_number: int | None = None
         self._config_listeners: list[ConfigListener] = []
         self.data_dir = data_dir
         self.devices = devices
@@ -181,6 +184,7 @@ class KioskCore:
         """Runs where the desired state is applied: between sessions (offline_queue)."""
         assert self.queue is not None
         self.catalogue.apply(self.queue.desired.catalogue_path(state), state.catalogue_version)
+        self.config_number = state.config_number
         self.apply_config(state.config)
         if self.maintenance is not None:
             self.maintenance.access.update(state.staff)
@@ -243,7 +247,8 @@ class KioskCore:
 
     def reported(self) -> dict[str, object]:
         """What the core adds to the reported state: the catalogue really in use, what of
-        the desired state it refused, the configuration in use, the service state, every
+        the desired state it refused, the configuration in use (by content, and the
+        district's version number), the service state, every
         device's health with its consumables and doors, current error and counters, free compartments by size, and whether a citizen session runs
         (never who), and how often the app ended uncleanly."""
         free = {"free_compartments": self.pickup.free_compartments()} if self.pickup else {}
@@ -251,6 +256,7 @@ class KioskCore:
                 "refused": {k: v[:500] for k, v in self.refused().items()},
                 "service_state": self.service.snapshot().as_dict(limit=500),
                 "config_version": config_version(self.config),
+                "config_number": self.config_number,
                 "devices": {name: device_health(device.kind, device.status,
                                                 self.counters.counts(name))
                             for name, device in self.devices.devices.items()},

@@ -44,8 +44,9 @@ from offline_queue.identity import KioskIdentity
 from offline_queue.seal import seal_blob, verify_signed
 from offline_queue.store import DELIVERED, PENDING, Item, Outbox, retention_cutoff
 from offline_queue.transport import SignedTransport
-from wire.v1 import API_VERSION, DEVICE_DETAIL_DEVICE_FIELDS, DEVICE_DETAIL_FIELDS, \
-    FEATURE_ALTERNATIVES, FEATURE_BACKUP_WATERMARK, FEATURE_DEVICE_DETAIL, FEATURE_FLEET_REPORT, \
+from wire.v1 import API_VERSION, CONFIG_NUMBER_FIELDS, DEVICE_DETAIL_DEVICE_FIELDS, \
+    DEVICE_DETAIL_FIELDS, FEATURE_ALTERNATIVES, FEATURE_BACKUP_WATERMARK, \
+    FEATURE_CONFIG_NUMBER, FEATURE_DEVICE_DETAIL, FEATURE_FLEET_REPORT, \
     FEATURE_KIOSK_COMMANDS, FEATURE_KIOSK_STAFF, FEATURE_LOCKER_FILL, FEATURE_ROLLOUT_HEALTH, \
     FEATURE_SUBMISSION_BATCH, FLEET_REPORT_DEVICE_FIELDS, FLEET_REPORT_FIELDS, HEADER_API, \
     HEADER_CHUNK_SHA256, HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_SERVER_FEATURES, \
@@ -192,6 +193,7 @@ REPORT_FIELDS_BY_FEATURE = {
     FEATURE_FLEET_REPORT: (FLEET_REPORT_FIELDS, FLEET_REPORT_DEVICE_FIELDS),
     FEATURE_ROLLOUT_HEALTH: (ROLLOUT_HEALTH_FIELDS, frozenset()),
     FEATURE_DEVICE_DETAIL: (DEVICE_DETAIL_FIELDS, DEVICE_DETAIL_DEVICE_FIELDS),
+    FEATURE_CONFIG_NUMBER: (CONFIG_NUMBER_FIELDS, frozenset()),
 }
 
 
@@ -731,7 +733,7 @@ class SyncWorker:
         path = PATH_DESIRED_STATE.format(kiosk_id=self.identity.kiosk_id)
         etag = self.outbox.get_state("desired_etag")
         headers = {HEADER_FEATURES: ",".join((FEATURE_KIOSK_STAFF, FEATURE_ALTERNATIVES,
-                                              FEATURE_LOCKER_FILL)),
+                                              FEATURE_LOCKER_FILL, FEATURE_CONFIG_NUMBER)),
                    **({"If-None-Match": etag} if etag else {})}
         response = self.transport.request("GET", path, headers=headers)
         if response.status_code == 200:

@@ -65,6 +65,9 @@ FEATURE_FLEET_REPORT = "fleet-report"            # FLEET_REPORT_FIELDS in Report
 FEATURE_KIOSK_COMMANDS = "kiosk-commands"
 FEATURE_ROLLOUT_HEALTH = "rollout-health"        # ROLLOUT_HEALTH_FIELDS in ReportedState
 FEATURE_DEVICE_DETAIL = "device-detail"          # DEVICE_DETAIL_*FIELDS in ReportedState
+#: Both ways: a kiosk listing it (HEADER_FEATURES) gets DesiredState.config_number; a server
+#: listing it (HEADER_SERVER_FEATURES) takes CONFIG_NUMBER_FIELDS in ReportedState.
+FEATURE_CONFIG_NUMBER = "config-number"
 #: Protocol v1.1: POST PATH_SUBMISSION_BATCH takes a SubmissionBatch. A kiosk sends batches
 #: only to a server listing this; otherwise (and for blobs too large to inline) it uses v1.
 FEATURE_SUBMISSION_BATCH = "submission-batch"
@@ -675,6 +678,10 @@ class DesiredState(Response):
     cohort: Code
     min_app_version: str
     holder_hmac_key_id: Code
+    config_number: int | None = Field(
+        default=None, ge=1, description="the number of the district's configuration version "
+        "`config` is (numbers only grow); sent when the kiosk lists FEATURE_CONFIG_NUMBER in "
+        "HEADER_FEATURES")
     staff: list[KioskStaff] | None = Field(
         default=None, description="who may enter maintenance at this kiosk (its hall's staff, "
                                   "revoked ones left out), sent when the kiosk lists "
@@ -707,6 +714,8 @@ ROLLOUT_HEALTH_FIELDS = frozenset({"set_aside", "crashes"})
 #: server listing FEATURE_DEVICE_DETAIL.
 DEVICE_DETAIL_FIELDS = frozenset({"config_version"})
 DEVICE_DETAIL_DEVICE_FIELDS = frozenset({"error_code", "action", "since", "counters"})
+#: ReportedState fields a kiosk sends only to a server listing FEATURE_CONFIG_NUMBER.
+CONFIG_NUMBER_FIELDS = frozenset({"config_number"})
 
 class DeviceCounts(Request):
     """A device's durable counters (kiosk.device_counters), counted since install."""
@@ -785,6 +794,9 @@ class ReportedState(Request):
         default=None, description="the configuration in use (the kiosk's files with the "
         "district's keys): sha256 of its canonical JSON, first 12 hex digits; "
         "FEATURE_DEVICE_DETAIL")
+    config_number: int | None = Field(default=None, ge=1, description="the number of the "
+                                      "district's configuration version in use "
+                                      "(DesiredState.config_number); FEATURE_CONFIG_NUMBER")
 
 
 class KioskStateView(Response):

@@ -26,16 +26,19 @@ class CataloguePublication(Base):
 
 
 class Rollout(Base):
-    """A catalogue version published to a cohort in stages: first to the canary kiosks, then,
-    once they stayed healthy through the health window, to all; or rolled back (the previous
-    content published again under a new version) when they did not."""
+    """A catalogue or configuration version published to a cohort in stages: first to the
+    canary kiosks, then, once they stayed healthy through the health window, to all; or
+    rolled back (the previous content published again under a new version) when they did
+    not."""
     __tablename__ = "catalogue_rollouts"
     rollout_id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True)
+    #: what is rolled out: "catalogue" (versions are catalogue versions) or "config"
+    #: (versions are configuration version numbers, district_server/kiosk_config)
+    subject: Mapped[str] = mapped_column(String(20), default="catalogue")
     cohort: Mapped[str] = mapped_column(String(64), index=True)
-    version: Mapped[str] = mapped_column(String(40), ForeignKey("catalogue_versions.version"))
-    previous_version: Mapped[str] = mapped_column(String(40),
-                                                  ForeignKey("catalogue_versions.version"))
+    version: Mapped[str] = mapped_column(String(40))
+    previous_version: Mapped[str] = mapped_column(String(40))
     #: the plan (district_server.catalogue.rollout.RolloutPlan) as JSON
     plan_json: Mapped[str] = mapped_column(Text)
     #: kiosk ids of the canary (JSON list)

@@ -1,10 +1,14 @@
-"""Staged rollout of a catalogue version to a cohort: a canary share of its kiosks gets it
-first; the rest keep the version in use until the canary has stayed healthy through the
-health window. A canary past a threshold (new alerts on its kiosks, the version refused by
-one, queue items set aside, crashes, counted from the start) is rolled back at once: the previous content is published again under a new version,
-so a kiosk only ever moves forward, and the rest never receive the failed version.
+"""Staged rollout of a catalogue or configuration version to a cohort: a canary share of its
+kiosks gets it first; the rest keep the version in use until the canary has stayed healthy
+through the health window. A canary past a threshold (new alerts on its kiosks, the version
+refused by one, queue items set aside, submissions the district refused, crashes, counted
+from the start) is rolled back at
+once: the previous content is published again under a new version, so a kiosk only ever
+moves forward, and the rest never receive the failed version. One rollout runs in a cohort
+at a time, whatever its subject: a failing canary could not say which one was at fault.
 Kiosks whose reported app is older than the plan's `min_app_version` are not picked for
-the canary (they would keep what they have, kiosk side). Evaluated once a heartbeat by the
+the canary (they would keep what they have, kiosk side), nor kiosks that do not report which
+version of the subject they run (a configuration's number: older releases). Evaluated once a heartbeat by the
 server's sweeper (`evaluate`)."""
 from __future__ import annotations
 
@@ -20,8 +24,106 @@ from sqlalchemy.orm import Session
 from district_server.audit import service as audit
 from district_server.catalogue import service as catalogue
 from district_server.catalogue.models import CatalogueVersion, Rollout
+from district_server.kiosk_config import service as kiosk_config
+from district_server.kiosk_config.models import ConfigVersion
 from district_server.kiosks.models import Kiosk, KioskAlarm
 from wire import v1
+
+
+class RolloutRefused(ValueError):
+    """A rollout that cannot start (or a plan that makes no sense)."""
+
+
+class Subject:
+    """What a rollout publishes, and how the kiosks say they run it."""
+    #: Rollout.subject, and the audit actions' prefix
+    name: str
+    #: the ReportedState field naming the version a kiosk runs
+    reported: str
+
+    def stored(self, session: Session, version: str) -> bool:
+        raise NotImplementedError
+
+    def in_use(self, session: Session, cohort: str, default_cohort: str) -> str | None:
+        raise NotImplementedError
+
+    def publish(self, session: Session, version: str, cohort: str, *, now: datetime) -> None:
+        raise NotImplementedError
+
+    def publish_again(self, session: Session, rollout: Rollout, *, now: datetime) -> str:
+        """Store the previous content under a new version and publish that; its name."""
+        raise NotImplementedError
+
+    def can_report(self, reported: dict) -> bool:
+        """Whether a kiosk (by its reported state) says which version it runs: one that
+        cannot would never be seen running it, so it is not picked for the canary."""
+        return True
+
+    def refused(self, session: Session, rollout: Rollout, refused: dict) -> bool:
+        """Whether a kiosk's reported refusals (ReportedState.refused) refuse the rollout's
+        version."""
+        raise NotImplementedError
+
+
+class CatalogueSubject(Subject):
+    name, reported = "catalogue", "catalogue_version"
+
+    def stored(self, session, version):
+        return session.get(CatalogueVersion, version) is not None
+
+    def in_use(self, session, cohort, default_cohort):
+        try:
+            return catalogue.published_version(session, cohort, default_cohort).version
+        except catalogue.CatalogueInvalid:
+            return None
+
+    def publish(self, session, version, cohort, *, now):
+        catalogue.publish(session, version, cohort, now=now)
+
+    def publish_again(self, session, rollout, *, now):
+        previous = v1.Catalogue.model_validate_json(
+            session.get(CatalogueVersion, rollout.previous_version).body)
+        again = previous.model_copy(update={"version": rollback_version(rollout)})
+        catalogue.store(session, again, now=now)
+        catalogue.publish(session, again.version, rollout.cohort, now=now)
+        return again.version
+
+    def refused(self, session, rollout, refused):
+        return "catalogue" in refused
+
+
+class ConfigSubject(Subject):
+    """Versions are the configuration's numbers (as text in Rollout's columns)."""
+    name, reported = "config", "config_number"
+
+    def stored(self, session, version):
+        return version.isdigit() and session.get(ConfigVersion, int(version)) is not None
+
+    def in_use(self, session, cohort, default_cohort):
+        number = kiosk_config.published_number(session, cohort, default_cohort)
+        return None if number is None else str(number)
+
+    def publish(self, session, version, cohort, *, now):
+        kiosk_config.publish(session, int(version), cohort, now=now)
+
+    def publish_again(self, session, rollout, *, now):
+        again = kiosk_config.store(
+            session, kiosk_config.content(session, int(rollout.previous_version)), now=now,
+            source=f"rollback of rollout {rollout.rollout_id}")
+        kiosk_config.publish(session, again.number, rollout.cohort, now=now)
+        return str(again.number)
+
+    def can_report(self, reported):
+        """A kiosk of a release before configuration numbers never reports one."""
+        return reported.get(self.reported) is not None
+
+    def refused(self, session, rollout, refused):
+        """A key of the version refused (each key is applied or refused alone)."""
+        return bool(set(refused) & set(kiosk_config.content(session, int(rollout.version))))
+
+
+CATALOGUE, CONFIG = CatalogueSubject(), ConfigSubject()
+SUBJECTS = {subject.name: subject for subject in (CATALOGUE, CONFIG)}
 
 
 @dataclass(frozen=True)
@@ -36,22 +138,33 @@ class RolloutPlan:
     max_set_aside: int = 0
     #: unclean ends (crashes, hangs) the canary may have since the start (reported `crashes`)
     max_crashes: int = 0
+    #: submissions from the canary the district may refuse for good since the start
+    #: (counted by the district: Kiosk.failed_submissions)
+    max_failed_submissions: int = 0
     #: kiosks reporting an older app are left out of the canary
     min_app_version: str = ""
 
     def __post_init__(self) -> None:
         if not 0 < self.canary_share <= 1:
-            raise catalogue.CatalogueInvalid("canary_share must be in (0, 1]")
+            raise RolloutRefused("canary_share must be in (0, 1]")
         if self.health_window_s < 1:
-            raise catalogue.CatalogueInvalid("health_window_s must be at least 1")
+            raise RolloutRefused("health_window_s must be at least 1")
 
 
 def _reported(kiosk: Kiosk) -> dict:
     return json.loads(kiosk.reported_json or "{}")
 
 
-#: reported counters whose growth on the canary counts against it
-COUNTERS = ("set_aside", "crashes")
+#: counters whose growth on the canary counts against it: the first two reported by the
+#: kiosk, the last counted by the district
+COUNTERS = ("set_aside", "crashes", "failed_submissions")
+
+
+def _counters(kiosk: Kiosk) -> dict[str, int]:
+    reported = _reported(kiosk)
+    return {"set_aside": int(reported.get("set_aside") or 0),
+            "crashes": int(reported.get("crashes") or 0),
+            "failed_submissions": kiosk.failed_submissions or 0}
 
 
 def _canary(kiosks: list[Kiosk], rollout_key: str, share: float) -> dict[str, dict[str, int]]:
@@ -59,8 +172,7 @@ def _canary(kiosks: list[Kiosk], rollout_key: str, share: float) -> dict[str, di
     with its counters at the start."""
     ordered = sorted(kiosks, key=lambda k: hashlib.sha256(
         f"{rollout_key}:{k.kiosk_id}".encode()).hexdigest())
-    return {k.kiosk_id: {name: int(_reported(k).get(name) or 0) for name in COUNTERS}
-            for k in ordered[:max(1, math.ceil(share * len(kiosks)))]}
+    return {k.kiosk_id: _counters(k) for k in ordered[:max(1, math.ceil(share * len(kiosks)))]}
 
 
 def active(session: Session, cohort: str) -> Rollout | None:
@@ -68,25 +180,36 @@ def active(session: Session, cohort: str) -> Rollout | None:
                                                 Rollout.state == "canary"))
 
 
+def _may_be_canary(reported: dict, plan: RolloutPlan, subject: Subject) -> bool:
+    new_enough = not plan.min_app_version or v1.app_version_key(
+        str(reported.get("app_version") or "0")) >= v1.app_version_key(plan.min_app_version)
+    return new_enough and subject.can_report(reported)
+
+
 def start(session: Session, version: str, cohort: str, plan: RolloutPlan, *, now: datetime,
-          default_cohort: str, actor: str = "operator") -> Rollout:
-    """Give `version` to the canary of `cohort`; the others keep the version in use."""
-    if session.get(CatalogueVersion, version) is None:
-        raise catalogue.CatalogueInvalid(f"no stored catalogue version {version}")
+          default_cohort: str, actor: str = "operator",
+          subject: Subject = CATALOGUE) -> Rollout:
+    """Give `version` of `subject` to the canary of `cohort`; the others keep the version in
+    use."""
+    what = "catalogue" if subject is CATALOGUE else "configuration"
+    if not subject.stored(session, version):
+        raise RolloutRefused(f"no stored {what} version {version}")
     if active(session, cohort) is not None:
-        raise catalogue.CatalogueInvalid(f"cohort {cohort} has a rollout in its canary stage")
-    previous = catalogue.published_version(session, cohort, default_cohort).version
+        raise RolloutRefused(f"cohort {cohort} has a rollout in its canary stage")
+    previous = subject.in_use(session, cohort, default_cohort)
+    if previous is None:
+        raise RolloutRefused(f"no {what} is published to fall back on in {cohort}")
     if previous == version:
-        raise catalogue.CatalogueInvalid(f"catalogue {version} is already in use in {cohort}")
+        raise RolloutRefused(f"{what} {version} is already in use in {cohort}")
     kiosks = [k for k in session.scalars(select(Kiosk).where(Kiosk.cohort == cohort,
                                                              Kiosk.revoked_at.is_(None)))
-              if not plan.min_app_version or v1.app_version_key(
-                  str(_reported(k).get("app_version") or "0")) >= v1.app_version_key(
-                  plan.min_app_version)]
+              if _may_be_canary(_reported(k), plan, subject)]
     if not kiosks:
-        raise catalogue.CatalogueInvalid(f"cohort {cohort} has no kiosk to be the canary")
+        raise RolloutRefused(f"cohort {cohort} has no kiosk to be the canary (one new enough "
+                             f"for the plan that reports the {what} version it runs)")
     count = session.scalar(select(func.count()).select_from(Rollout)) or 0
-    rollout = Rollout(cohort=cohort, version=version, previous_version=previous,
+    rollout = Rollout(subject=subject.name, cohort=cohort, version=version,
+                      previous_version=previous,
                       plan_json=json.dumps(asdict(plan), sort_keys=True),
                       canary_json=json.dumps(_canary(kiosks, f"{cohort}:{version}:{count}",
                                                      plan.canary_share)),
@@ -94,10 +217,26 @@ def start(session: Session, version: str, cohort: str, plan: RolloutPlan, *, now
                       canary_until=now + timedelta(seconds=plan.health_window_s), verdict="")
     session.add(rollout)
     session.flush()
-    audit.append(session, at=now, actor=actor, action="catalogue.rollout_started",
+    audit.append(session, at=now, actor=actor, action=f"{subject.name}.rollout_started",
                  detail={"rollout_id": rollout.rollout_id, "cohort": cohort,
                          "version": version, "canary": canary_of(rollout)})
     return rollout
+
+
+def release(session: Session, version: str, cohort: str, plan: RolloutPlan | None, *,
+            now: datetime, default_cohort: str, actor: str,
+            subject: Subject = CATALOGUE) -> Rollout | None:
+    """Publish `version` of `subject` to `cohort` at once (`plan` None) or start its staged
+    rollout (returned)."""
+    if plan is not None:
+        return start(session, version, cohort, plan, now=now, default_cohort=default_cohort,
+                     actor=actor, subject=subject)
+    if active(session, cohort) is not None:
+        raise RolloutRefused(f"cohort {cohort} has a rollout in its canary stage")
+    subject.publish(session, version, cohort, now=now)
+    audit.append(session, at=now, actor=actor, action=f"{subject.name}.published",
+                 detail={"cohort": cohort, "version": version})
+    return None
 
 
 def canary_of(rollout: Rollout) -> list[str]:
@@ -108,14 +247,20 @@ def plan_of(rollout: Rollout) -> RolloutPlan:
     return RolloutPlan(**json.loads(rollout.plan_json))
 
 
-def version_for(session: Session, kiosk_id: str, cohort: str,
-                default_cohort: str) -> tuple[CatalogueVersion, str]:
-    """The catalogue a kiosk should run and the app version it needs for it ("" when the
-    plan asks none): the rollout's while the kiosk is in its canary, else the published."""
+def version_for(session: Session, kiosk_id: str, cohort: str, default_cohort: str,
+                subject: Subject = CATALOGUE) -> tuple[str | None, str]:
+    """The version of `subject` a kiosk should run (None: none is published) and the app
+    version it needs for it ("" when the plan asks none): the rollout's while the kiosk is
+    in its canary, else the published."""
     rollout = active(session, cohort)
-    if rollout is not None and kiosk_id in canary_of(rollout):
-        return session.get(CatalogueVersion, rollout.version), plan_of(rollout).min_app_version
-    return catalogue.published_version(session, cohort, default_cohort), ""
+    if rollout is not None and rollout.subject == subject.name \
+            and kiosk_id in canary_of(rollout):
+        return rollout.version, plan_of(rollout).min_app_version
+    return subject.in_use(session, cohort, default_cohort), ""
+
+
+def subject_of(rollout: Rollout) -> Subject:
+    return SUBJECTS[rollout.subject]
 
 
 @dataclass(frozen=True)
@@ -134,7 +279,8 @@ class Health:
                             f"{plan.max_new_alerts})")
         if len(self.refused_by) > plan.max_refusals:
             problems.append(f"refused by {', '.join(self.refused_by)}")
-        for name, limit in (("set_aside", plan.max_set_aside), ("crashes", plan.max_crashes)):
+        for name, limit in (("set_aside", plan.max_set_aside), ("crashes", plan.max_crashes),
+                            ("failed_submissions", plan.max_failed_submissions)):
             if self.grown[name] > limit:
                 problems.append(f"{self.grown[name]} more {name.replace('_', ' ')} on the "
                                 f"canary (at most {limit})")
@@ -148,15 +294,18 @@ def health(session: Session, rollout: Rollout, *, now: datetime) -> Health:
     new_alerts = session.scalar(select(func.count()).select_from(KioskAlarm).where(
         KioskAlarm.kiosk_id.in_(canary), KioskAlarm.opened_at >= rollout.started_at,
         (KioskAlarm.raised_at.is_(None)) | (KioskAlarm.raised_at <= now))) or 0
+    subject = subject_of(rollout)
     refused, applied = [], []
     for kiosk in session.scalars(select(Kiosk).where(Kiosk.kiosk_id.in_(canary))):
-        reported = _reported(kiosk)
+        reported, counted = _reported(kiosk), _counters(kiosk)
         for name in COUNTERS:
-            grown[name] += max(0, int(reported.get(name) or 0) - baseline[kiosk.kiosk_id][name])
-        if reported.get("catalogue_version") == rollout.version:
+            # a counter newer than the rollout's start has no baseline: nothing grew
+            grown[name] += max(0, counted[name] - baseline[kiosk.kiosk_id].get(
+                name, counted[name]))
+        if str(reported.get(subject.reported)) == rollout.version:
             applied.append(kiosk.kiosk_id)
-        elif "catalogue" in (reported.get("refused") or {}) and kiosk.reported_at is not None \
-                and kiosk.reported_at >= rollout.started_at:
+        if kiosk.reported_at is not None and kiosk.reported_at >= rollout.started_at \
+                and subject.refused(session, rollout, reported.get("refused") or {}):
             refused.append(kiosk.kiosk_id)
     return Health(new_alerts, sorted(refused), sorted(applied), grown)
 
@@ -183,11 +332,12 @@ def evaluate(session: Session, *, now: datetime) -> list[Rollout]:
         if failure:
             _roll_back(session, rollout, failure, now=now)
         else:
-            catalogue.publish(session, rollout.version, rollout.cohort, now=now)
+            subject_of(rollout).publish(session, rollout.version, rollout.cohort, now=now)
             rollout.state, rollout.verdict = "complete", \
                 f"the canary stayed healthy for {plan.health_window_s} s: published to all"
         rollout.finished_at = now
-        audit.append(session, at=now, actor="district", action=f"catalogue.rollout_{rollout.state}",
+        audit.append(session, at=now, actor="district",
+                     action=f"{rollout.subject}.rollout_{rollout.state}",
                      detail={"rollout_id": rollout.rollout_id, "verdict": rollout.verdict})
         decided.append(rollout)
     return decided
@@ -195,16 +345,11 @@ def evaluate(session: Session, *, now: datetime) -> list[Rollout]:
 
 def _roll_back(session: Session, rollout: Rollout, failure: str, *, now: datetime) -> None:
     """Publish the previous content again under a new version for the whole cohort."""
-    previous = v1.Catalogue.model_validate_json(
-        session.get(CatalogueVersion, rollout.previous_version).body)
-    again = previous.model_copy(update={"version": rollback_version(rollout)})
-    catalogue.store(session, again, now=now)
-    catalogue.publish(session, again.version, rollout.cohort, now=now)
-    rollout.state, rollout.rollback_version = "rolled_back", again.version
-    rollout.verdict = f"rolled back: {failure}"
+    rollout.rollback_version = subject_of(rollout).publish_again(session, rollout, now=now)
+    rollout.state, rollout.verdict = "rolled_back", f"rolled back: {failure}"
 
 
 def rollback_version(rollout: Rollout) -> str:
-    """The name the previous content is published again under (at most 40 characters)."""
+    """The name the previous catalogue is published again under (at most 40 characters)."""
     suffix = f"-r{rollout.rollout_id}"
     return rollout.previous_version[:40 - len(suffix)] + suffix

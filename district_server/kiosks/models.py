@@ -24,6 +24,9 @@ class Kiosk(Base):
     reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     #: The last authenticated request (any signed request is a sign of life).
     last_contact_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    #: Submissions from this kiosk the district refused for good (the kiosk sets them
+    #: aside), counted here so a rollout's gate sees them before the kiosk reports them.
+    failed_submissions: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class EnrollmentToken(Base):

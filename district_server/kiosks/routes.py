@@ -7,9 +7,11 @@ from fastapi import APIRouter, Depends, Header, Path, Response
 from sqlalchemy import select
 
 from district_server.cases.models import Parcel
-from district_server.catalogue import rollout, service as catalogue_service
+from district_server.catalogue import rollout
+from district_server.catalogue.models import CatalogueVersion
 from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError, problem_responses
+from district_server.kiosk_config import service as kiosk_config
 from district_server.kiosks import service
 from district_server.kiosks.auth import Principal
 from district_server.submissions import service as submissions
@@ -55,23 +57,28 @@ def desired_state(kiosk_id: KioskIdPath, principal: Principal, response: Respons
                   features: Annotated[str, Header(alias=v1.HEADER_FEATURES)] = "",
                   ctx: ServerContext = Depends(get_context)):
     service.require_own(principal, kiosk_id)
+    asked = v1.features(features)
     with ctx.db.transaction() as session:
-        try:
-            published, needs_app = rollout.version_for(session, kiosk_id, principal.cohort,
-                                                       ctx.settings.default_cohort)
-        except catalogue_service.CatalogueInvalid as error:
-            raise ProblemError(503, "no_catalogue", str(error)) from None
+        default_cohort = ctx.settings.default_cohort
+        catalogue_version, needs_app = rollout.version_for(session, kiosk_id, principal.cohort,
+                                                           default_cohort)
+        if catalogue_version is None:
+            raise ProblemError(503, "no_catalogue", "no catalogue is published")
+        published = session.get(CatalogueVersion, catalogue_version)
+        config_number, config_needs_app = rollout.version_for(
+            session, kiosk_id, principal.cohort, default_cohort, rollout.CONFIG)
+        number = int(config_number) if config_number is not None else None
         signed = service.desired_state(
             session, kiosk_id, catalogue_version=published.version,
             catalogue_sha256=published.sha256,
             locker_assignments=_locker_assignments(
-                session, kiosk_id, by_size=v1.FEATURE_LOCKER_FILL in v1.features(features)),
-            config=ctx.settings.kiosk_config,
+                session, kiosk_id, by_size=v1.FEATURE_LOCKER_FILL in asked),
+            config=kiosk_config.content(session, number),
+            config_number=number if v1.FEATURE_CONFIG_NUMBER in asked else None,
             min_app_version=max(ctx.settings.min_app_version, needs_app or "0",
-                                key=v1.app_version_key), keys=ctx.keys,
-            with_staff=v1.FEATURE_KIOSK_STAFF in v1.features(features),
-            halls=ctx.settings.halls if v1.FEATURE_ALTERNATIVES in v1.features(features)
-            else None)
+                                config_needs_app or "0", key=v1.app_version_key),
+            keys=ctx.keys, with_staff=v1.FEATURE_KIOSK_STAFF in asked,
+            halls=ctx.settings.halls if v1.FEATURE_ALTERNATIVES in asked else None)
     etag = f'"{signed.state.version}"'
     if if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]:
         return Response(status_code=304, headers={"ETag": etag})

@@ -88,6 +88,8 @@ def intake_batch(ctx: ServerContext, principal: KioskPrincipal,
                 continue
             outcomes[index] = _outcome(envelope.submission_id, status, signed)
             gaps = gaps or gap_possible
+        service.count_failed(session, principal.kiosk_id, sum(
+            outcome["status"] in service.REFUSED_FOR_GOOD for outcome in outcomes))
     if gaps:
         service.check_gaps(ctx, principal.kiosk_id)
     return {"outcomes": outcomes}

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, aliased
 
@@ -24,7 +24,7 @@ from district_server.cases import service as cases
 from district_server.context import ServerContext
 from district_server.crypto import DecryptionFailed
 from district_server.errors import ProblemError
-from district_server.kiosks.models import KioskAlarm
+from district_server.kiosks.models import Kiosk, KioskAlarm
 from district_server.kiosks.service import KioskPrincipal
 from district_server.submissions.models import Submission
 from wire import v1
@@ -72,13 +72,30 @@ def _stored_receipt(row: Submission) -> dict[str, Any]:
     return {"receipt": json.loads(row.receipt), "signature_b64": row.signature_b64}
 
 
+#: the statuses by which the district refuses a submission for good (the kiosk sets it aside)
+REFUSED_FOR_GOOD = frozenset({400, 409, 413, 422})
+
+
+def count_failed(session: Session, kiosk_id: str, count: int) -> None:
+    """Count submissions refused for good from a kiosk (Kiosk.failed_submissions)."""
+    if count:
+        session.execute(update(Kiosk).where(Kiosk.kiosk_id == kiosk_id).values(
+            failed_submissions=Kiosk.failed_submissions + count))
+
+
 def intake(ctx: ServerContext, principal: KioskPrincipal, submission_id: str,
            envelope: v1.SubmissionEnvelope) -> tuple[int, dict[str, Any]]:
     """(status, v1.SignedReceipt body) for a submission, idempotent on its id and digest."""
-    digest, payload = check(ctx, principal, submission_id, envelope)
-    with ctx.db.transaction() as session:
-        status, signed, gap_possible = record(session, ctx, principal, envelope, digest,
-                                              payload, ctx.now())
+    try:
+        digest, payload = check(ctx, principal, submission_id, envelope)
+        with ctx.db.transaction() as session:
+            status, signed, gap_possible = record(session, ctx, principal, envelope, digest,
+                                                  payload, ctx.now())
+    except ProblemError as error:
+        if error.status in REFUSED_FOR_GOOD:
+            with ctx.db.transaction() as session:
+                count_failed(session, principal.kiosk_id, 1)
+        raise
     if gap_possible:
         check_gaps(ctx, envelope.kiosk_id)
     return status, signed

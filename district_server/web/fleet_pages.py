@@ -1,5 +1,7 @@
 """Console parts of fleet control: the remote-command buttons and history on a kiosk's page
-(with the download of collected logs), and the catalogue rollouts page (progress and verdict of each staged rollout)."""
+(with the download of collected logs), and the rollouts page (progress and verdict of each
+staged rollout of a catalogue or configuration version; the administrator publishes a
+configuration version there, at once or staged)."""
 from __future__ import annotations
 
 import json
@@ -16,11 +18,14 @@ from district_server.catalogue import rollout
 from district_server.catalogue.models import Rollout
 from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError
+from district_server.kiosk_config import service as kiosk_config
+from district_server.kiosk_config.models import ConfigPublication
 from district_server.kiosks import commands
 from district_server.roles import Permission
 from district_server.staff.accounts import StaffMember
 from district_server.web.html import page, post_button, table, text
 from district_server.web.routes import COOKIE, Checked, _csrf_of, _nav, _viewer, _when
+from wire import v1
 
 router = APIRouter(include_in_schema=False)
 
@@ -141,9 +146,87 @@ def console_kiosk_logs(kiosk_id: str, command_id: str, request: Request,
         "Content-Disposition": f'attachment; filename="{name}"'})
 
 
+#: Rollout.subject in words
+SUBJECT_NAMES = {"catalogue": "目录 Catalogue", "config": "配置 Configuration"}
+
+#: the plan's fields on the configuration form: name -> (label, default)
+PLAN_FIELDS = {"canary_share": ("灰度比例 Canary share (0-1; empty: all at once)", "0.1"),
+               "health_window_s": ("观察期 Health window (s)", "3600"),
+               "max_new_alerts": ("新告警上限 Most new alerts", "0"),
+               "max_refusals": ("拒绝上限 Most refusals", "0"),
+               "max_set_aside": ("搁置上限 Most set-aside items", "0"),
+               "max_crashes": ("崩溃上限 Most crashes", "0"),
+               "max_failed_submissions": ("失败提交上限 Most failed submissions", "0"),
+               "min_app_version": ("最低版本 Lowest app version", "")}
+
+
+def _version(r: Rollout, version: str | None) -> str:
+    return text(f"#{version}" if r.subject == "config" and version else version)
+
+
+def _config_panel(session: Session, ctx: ServerContext, csrf: str) -> str:
+    """The configuration versions, what each cohort runs, and the form publishing a new one
+    (the administrator's: it reaches the whole district)."""
+    published = {p.number: p.cohort for p in session.scalars(
+        select(ConfigPublication))}
+    rows = [([text(f"#{v.number}"), f"<code>{text(v.body)}</code>", text(v.source),
+              text(published.get(v.number, "")), text(_when(v.created_at))], "")
+            for v in kiosk_config.versions(session)]
+    plan = "".join(f"<label>{text(label)} <input name='{name}' id='config-{name}' "
+                   f"value='{text(default)}' size='8'></label> "
+                   for name, (label, default) in PLAN_FIELDS.items())
+    form = (f"<form method='post' action='/console/rollouts/config' class='card'>"
+            f"<input type='hidden' name='csrf' value='{text(csrf)}'>"
+            f"<label>配置 Configuration (JSON: {text(', '.join(sorted(v1.DESIRED_CONFIG_KEYS)))})"
+            f"<br><textarea name='config' id='config-body' rows='4' cols='70'></textarea>"
+            f"</label><br><label>分组 Cohort <input name='cohort' id='config-cohort' value='"
+            f"{text(ctx.settings.default_cohort)}' size='12'></label> {plan}"
+            f"<button id='config-publish' type='submit'>发布配置 Publish configuration"
+            f"</button></form>")
+    return ("<h2>配置版本 Configuration versions</h2>" + form + table(
+        ["#", "内容 Content", "来源 Source", "使用中 In use by cohort", "保存 Stored"], rows))
+
+
+def _plan(fields: dict[str, str]) -> rollout.RolloutPlan | None:
+    if not fields.get("canary_share", "").strip():
+        return None
+    try:
+        return rollout.RolloutPlan(**{
+            name: (fields.get(name, "").strip() if name == "min_app_version" else
+                   (float if name == "canary_share" else int)(fields.get(name) or default))
+            for name, (_label, default) in PLAN_FIELDS.items()})
+    except ValueError as error:
+        raise rollout.RolloutRefused(f"the plan: {error}") from None
+
+
+@router.post("/console/rollouts/config")
+def console_publish_config(form: Checked,
+                           ctx: ServerContext = Depends(get_context)) -> Response:
+    """Store a configuration version and publish it, at once or through a staged rollout."""
+    member, fields = form.member, form.fields
+    member.require(Permission.fleet)
+    if not member.all_halls:
+        return HTMLResponse(page("发布 Rollouts", "<p>无权限 Only the district administrator "
+                                                "publishes a configuration</p>"), status_code=403)
+    try:
+        config, plan = kiosk_config.parse(fields.get("config", "")), _plan(fields)
+        with ctx.db.transaction() as session:
+            version = kiosk_config.store(session, config, now=ctx.now(), source=member.actor)
+            rollout.release(session, str(version.number),
+                            fields.get("cohort", "").strip() or ctx.settings.default_cohort,
+                            plan, now=ctx.now(), default_cohort=ctx.settings.default_cohort,
+                            actor=member.actor, subject=rollout.CONFIG)
+    except (kiosk_config.ConfigInvalid, rollout.RolloutRefused) as error:
+        return HTMLResponse(page("发布 Rollouts", f"<p id='config-error'>{text(error)}</p>"
+                                 "<p><a href='/console/rollouts'>返回 Back</a></p>"),
+                            status_code=422)
+    return RedirectResponse("/console/rollouts", status_code=303)
+
+
 @router.get("/console/rollouts", response_class=HTMLResponse)
 def console_rollouts(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
-    """Every staged rollout, newest first: the canary, how it is doing, the verdict."""
+    """Every staged rollout, catalogue and configuration side by side, newest first: the
+    canary, how it is doing, the verdict; the configuration versions."""
     member = _viewer(request, ctx, Permission.fleet, "发布 Rollouts")
     if isinstance(member, Response):
         return member
@@ -158,18 +241,24 @@ def console_rollouts(request: Request, ctx: ServerContext = Depends(get_context)
                 progress = (f"in use on {len(seen.applied_by)}/{len(rollout.canary_of(r))}; "
                             f"{seen.new_alerts} new alert(s); refused by "
                             f"{len(seen.refused_by)}; {seen.grown['set_aside']} set aside; "
-                            f"{seen.grown['crashes']} crash(es); window until "
+                            f"{seen.grown['crashes']} crash(es); "
+                            f"{seen.grown['failed_submissions']} failed submission(s); "
+                            f"window until "
                             f"{_when(r.canary_until)}")
-            rows.append(([text(r.rollout_id), text(r.cohort),
-                          f"{text(r.previous_version)} → {text(r.version)}",
+            rows.append(([text(r.rollout_id), text(SUBJECT_NAMES.get(r.subject, r.subject)),
+                          text(r.cohort),
+                          f"{_version(r, r.previous_version)} → {_version(r, r.version)}",
                           text(json.dumps(asdict(plan))),
                           text(", ".join(rollout.canary_of(r))),
                           f"<span class='state' id='rollout-state-{r.rollout_id}'>"
                           f"{text(r.state)}</span>",
                           text(progress or r.verdict)
-                          + (f" ({text(r.rollback_version)})" if r.rollback_version else ""),
+                          + (f" ({_version(r, r.rollback_version)})"
+                             if r.rollback_version else ""),
                           text(_when(r.started_at)), text(_when(r.finished_at))],
                          "overdue" if r.state == "rolled_back" else ""))
+        configs = _config_panel(session, ctx, csrf) if member.all_halls else ""
     return HTMLResponse(page("发布 Rollouts", _nav(member, csrf) + table(
-        ["#", "分组 Cohort", "版本 Version", "计划 Plan", "灰度 Canary", "状态 State",
-         "进度与结论 Progress / verdict", "开始 Started", "结束 Finished"], rows)))
+        ["#", "对象 Subject", "分组 Cohort", "版本 Version", "计划 Plan", "灰度 Canary",
+         "状态 State", "进度与结论 Progress / verdict", "开始 Started", "结束 Finished"], rows)
+        + configs))

@@ -1,6 +1,7 @@
 """Console pages of fleet control in headless Chromium against uvicorn on loopback: the
 administrator sends a command from the kiosk's page and sees it finish; the rollouts page
-shows a canary's progress and a rollback's verdict."""
+shows a canary's progress and a rollback's verdict; the administrator publishes a
+configuration version there and sees its rollout beside the catalogue's."""
 from __future__ import annotations
 
 import httpx
@@ -75,6 +76,49 @@ def test_the_rollouts_page_shows_progress_and_verdict(ctx, client, live_server, 
     browser.refresh()
     assert browser.find_element(By.ID, f"rollout-state-{rollout_id}").text == "rolled_back"
     assert "rolled back: 1 new alert(s) on the canary" in browser.page_source
+
+
+def test_a_configuration_version_published_from_the_rollouts_page_goes_to_the_canary(
+        ctx, client, live_server, browser, in_use):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as shows
+    from selenium.webdriver.support.ui import WebDriverWait
+    wait = WebDriverWait(browser, 15)
+    kiosks = [enrol(ctx, client, f"config-page-{n}") for n in (1, 2)]
+    for kiosk in kiosks:                         # the configuration number each runs
+        kiosk.request("PATCH", f"/v1/kiosks/{kiosk.kiosk_id}/state", {"config_number": 1})
+    with ctx.db.transaction() as session:
+        catalogue_rollout = rollout.start(
+            session, NEW, COHORT, rollout.RolloutPlan(canary_share=1.0), now=ctx.now(),
+            default_cohort=ctx.settings.default_cohort)
+        rollout.evaluate(session, now=catalogue_rollout.canary_until)   # rolled back: unused
+    sign_in(browser, live_server.url, add_staff(ctx, "administrator", "DISTRICT"), wait)
+    browser.get(f"{live_server.url}/console/rollouts")
+    browser.find_element(By.ID, "config-body").send_keys('{"kiosk.hall_phone": "0755-9"}')
+    cohort = browser.find_element(By.ID, "config-cohort")
+    cohort.clear()
+    cohort.send_keys(COHORT)
+    share = browser.find_element(By.ID, "config-canary_share")
+    share.clear()
+    share.send_keys("0.5")
+    browser.find_element(By.ID, "config-publish").click()
+    state = wait.until(shows.presence_of_element_located(
+        (By.ID, f"rollout-state-{catalogue_rollout.rollout_id + 1}")))
+    assert state.text == "canary"
+    rows = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    assert "Configuration" in rows[0] and "Catalogue" in rows[1]
+    headers = {v1.HEADER_FEATURES: v1.FEATURE_CONFIG_NUMBER}
+    configs = [v1.SignedDesiredState.model_validate(kiosk.request(
+        "GET", v1.PATH_DESIRED_STATE.format(kiosk_id=kiosk.kiosk_id), headers=headers).json())
+        .state.config for kiosk in kiosks]
+    assert sorted(configs, key=len) == [{}, {"kiosk.hall_phone": "0755-9"}], \
+        "the canary (half the cohort) has it, the rest not yet"
+
+    browser.get(f"{live_server.url}/console/rollouts")
+    browser.find_element(By.ID, "config-body").send_keys('{"server.url": "http://x"}')
+    browser.find_element(By.ID, "config-publish").click()
+    error = wait.until(shows.presence_of_element_located((By.ID, "config-error")))
+    assert "not allowed to push remotely" in error.text
 
 
 def test_a_hall_supervisor_commands_only_the_halls_kiosks(ctx, live_server, browser):

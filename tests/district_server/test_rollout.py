@@ -1,5 +1,5 @@
-"""Staged rollout of a catalogue version: the canary gets it first; a canary that fails its
-gate is rolled back (the previous content published again as a new version) and the other
+"""Staged rollout of a catalogue or configuration version: the canary gets it first; a
+canary that fails its gate is rolled back (the previous content published again as a new version) and the other
 kiosks never receive the failed version; one that stays healthy through the window reaches
 all; kiosks too old for the plan are not the canary."""
 from __future__ import annotations
@@ -12,6 +12,7 @@ from sqlalchemy import delete
 
 from district_server.catalogue import rollout, service as catalogue
 from district_server.catalogue.models import CataloguePublication, Rollout
+from district_server.kiosk_config import service as kiosk_config
 from district_server.kiosks.service import issue_token
 from tests.district_server.kiosk_double import KioskDouble
 from wire import v1
@@ -163,10 +164,10 @@ def test_kiosks_too_old_for_the_plan_are_not_the_canary(ctx, fleet, in_use):
 
 
 def test_one_rollout_at_a_time_and_only_a_stored_new_version(ctx, fleet, in_use):
-    with pytest.raises(catalogue.CatalogueInvalid):
+    with pytest.raises(rollout.RolloutRefused):
         start_version(ctx, in_use)
     start(ctx)
-    with pytest.raises(catalogue.CatalogueInvalid, match="canary stage"):
+    with pytest.raises(rollout.RolloutRefused, match="canary stage"):
         start(ctx)
 
 
@@ -201,8 +202,132 @@ def test_the_cli_stages_a_catalogue_instead_of_publishing_it_to_all(tmp_path, ca
     ctx = build_context(Settings(data_dir=tmp_path / "server", publish_catalogue_on_start=False))
     with ctx.db.transaction() as session:
         assert catalogue.published_version(session, "default", "default").version == in_use
-        assert rollout.version_for(session, "cli-kiosk-1", "default", "default")[0].version \
+        assert rollout.version_for(session, "cli-kiosk-1", "default", "default")[0] \
             == f"9{in_use}"
     ctx.db.dispose()
     assert main(["--data-dir", str(tmp_path / "server"), "catalogue", "publish",
                  str(directory), "--canary-share", "2"]) == 5
+
+
+# --- configuration versions, through the same rollout -----------------------------------
+
+NEW_CONFIG = {"kiosk.hall_phone": "0755-1234 5678", "session.idle_warning_s": 40}
+
+
+@pytest.fixture
+def config_versions(ctx, fleet) -> tuple[str, str]:
+    """The configuration version the cohort runs (the default cohort's, from the settings),
+    reported by its kiosks, and a new one stored, as rollout versions (their numbers)."""
+    with ctx.db.transaction() as session:
+        in_use = kiosk_config.published_number(session, COHORT, ctx.settings.default_cohort)
+        new = kiosk_config.store(session, NEW_CONFIG, now=ctx.now(), source="test").number
+    for kiosk in fleet:
+        report(kiosk, {"config_number": in_use})
+    return str(in_use), str(new)
+
+
+def desired_config(kiosk) -> v1.DesiredState:
+    answer = kiosk.request("GET", v1.PATH_DESIRED_STATE.format(kiosk_id=kiosk.kiosk_id),
+                           headers={v1.HEADER_FEATURES: v1.FEATURE_CONFIG_NUMBER})
+    assert answer.status_code == 200, answer.text
+    return v1.SignedDesiredState.model_validate(answer.json()).state
+
+
+def start_config(ctx, version: str, **plan) -> tuple[int, list[str]]:
+    with ctx.db.transaction() as session:
+        started = rollout.start(session, version, COHORT, rollout.RolloutPlan(**plan),
+                                now=ctx.now(), default_cohort=ctx.settings.default_cohort,
+                                subject=rollout.CONFIG)
+        return started.rollout_id, rollout.canary_of(started)
+
+
+def test_a_configuration_version_reaches_the_canary_then_all_when_healthy(
+        ctx, fleet, config_versions):
+    in_use, new = config_versions
+    rollout_id, canary = start_config(ctx, new, canary_share=0.4, health_window_s=60)
+    assert len(canary) == 2
+    for kiosk in fleet:
+        state = desired_config(kiosk)
+        if kiosk.kiosk_id in canary:
+            assert (state.config_number, state.config) == (int(new), NEW_CONFIG)
+            report(kiosk, {"config_number": state.config_number})
+        else:
+            assert (state.config_number, state.config) == (int(in_use), {})
+    assert evaluate(ctx, rollout_id).state == "canary", "the window is not over"
+
+    started = ctx.now()
+    ctx.now = lambda: started + timedelta(seconds=61)
+    decided = evaluate(ctx, rollout_id)
+    assert decided.state == "complete" and decided.subject == "config", decided.verdict
+    assert {desired_config(k).config_number for k in fleet} == {int(new)}
+    assert all(desired_config(k).config == NEW_CONFIG for k in fleet)
+
+
+def test_a_configuration_key_refused_on_the_canary_rolls_it_back_before_the_rest_get_it(
+        ctx, fleet, config_versions):
+    in_use, new = config_versions
+    rollout_id, canary = start_config(ctx, new, canary_share=0.2, health_window_s=3600)
+    received = {k.kiosk_id: [desired_config(k)] for k in fleet}
+    [canary_kiosk] = [k for k in fleet if k.kiosk_id in canary]
+    report(canary_kiosk, {"config_number": int(new), "refused": {
+        "session.idle_warning_s": "this kiosk release wants at least 45"}})
+    decided = evaluate(ctx, rollout_id)
+    assert decided.state == "rolled_back" and f"refused by {canary_kiosk.kiosk_id}" \
+        in decided.verdict, decided.verdict
+    assert int(decided.rollback_version) > int(new), "the previous content, a higher number"
+
+    for kiosk in fleet:
+        received[kiosk.kiosk_id].append(desired_config(kiosk))
+    for kiosk_id, (before, after) in received.items():
+        assert (after.config_number, after.config) == (int(decided.rollback_version), {})
+        assert after.version > before.version
+        if kiosk_id not in canary:
+            assert before.config_number == int(in_use), "the rest never received it"
+    with ctx.db.transaction() as session:
+        assert kiosk_config.published_number(session, COHORT, "none") == \
+            int(decided.rollback_version)
+    with pytest.raises(rollout.RolloutRefused, match="already in use"):
+        start_config(ctx, decided.rollback_version)
+
+
+def test_one_rollout_per_cohort_whatever_it_rolls_out(ctx, fleet, in_use, config_versions):
+    start(ctx)
+    with pytest.raises(rollout.RolloutRefused, match="canary stage"):
+        start_config(ctx, config_versions[1])
+    with pytest.raises(rollout.RolloutRefused, match="no stored configuration"):
+        start_config(ctx, "999999")
+
+
+def failed_submissions(ctx, kiosk_id: str) -> int:
+    from district_server.kiosks.models import Kiosk
+    with ctx.db.transaction() as session:
+        return session.get(Kiosk, kiosk_id).failed_submissions
+
+
+def test_submissions_the_district_refuses_from_the_canary_roll_it_back(ctx, fleet, in_use):
+    """Counted by the district as it refuses them (one by one or in a batch), before the
+    kiosk could report them set aside."""
+    from tests.district_server.test_batch import outcomes, post_batch
+    bad = {"level": 9}                                  # not a rating: refused for good
+    for kiosk in fleet:
+        assert kiosk.put(kiosk.envelope("rating", bad)).status_code == 422
+    rollout_id, canary = start(ctx, canary_share=0.2, health_window_s=60)
+    [canary_kiosk] = [k for k in fleet if k.kiosk_id in canary]
+    [other, *_] = [k for k in fleet if k.kiosk_id not in canary]
+    assert [o["status"] for o in outcomes(post_batch(other, [other.envelope("rating", bad)]))] \
+        == [422]
+    assert failed_submissions(ctx, other.kiosk_id) == 2
+    assert evaluate(ctx, rollout_id).state == "canary", "not the canary's, nor before it"
+    assert canary_kiosk.put(canary_kiosk.envelope("rating", bad)).status_code == 422
+    decided = evaluate(ctx, rollout_id)
+    assert decided.state == "rolled_back" and "1 more failed submissions" in decided.verdict, \
+        decided.verdict
+
+
+def test_kiosks_that_do_not_report_a_configuration_number_are_not_its_canary(ctx, fleet,
+                                                                             config_versions):
+    """A kiosk of an older release applies the configuration but never says which number
+    it runs: as the canary it would always look like one that never took the version."""
+    old = enrol(ctx, fleet[0].client, "rollout-kiosk-old")
+    _rollout_id, canary = start_config(ctx, config_versions[1], canary_share=1.0)
+    assert old.kiosk_id not in canary and len(canary) == len(fleet)

@@ -122,13 +122,26 @@ def test_reported_state_merges_deltas(kiosk):
 
 
 def test_pushed_configuration_is_allow_listed(kiosk, ctx):
+    from district_server.app import build_context
+    from district_server.kiosk_config import service as kiosk_config
     with pytest.raises(ValidationError, match="not allowed to push remotely"):
         ctx.settings.model_validate({**ctx.settings.model_dump(),
                                      "kiosk_config": {"server.url": "http://elsewhere"}})
-    ctx.settings = ctx.settings.model_validate({**ctx.settings.model_dump(),
-                                                "kiosk_config": {"session.idle_timeout_s": 120}})
-    state = v1.SignedDesiredState.model_validate_json(desired(kiosk).content).state
+    with ctx.db.transaction() as session, \
+            pytest.raises(kiosk_config.ConfigInvalid, match="not allowed to push remotely"):
+        kiosk_config.store(session, {"server.url": "http://elsewhere"}, now=ctx.now(),
+                           source="test")
+    before = v1.SignedDesiredState.model_validate_json(
+        desired(kiosk, features=v1.FEATURE_CONFIG_NUMBER).content).state
+    # the settings' configuration, changed, is a new version published at the next start
+    build_context(ctx.settings.model_copy(update={
+        "kiosk_config": {"session.idle_timeout_s": 120}})).db.dispose()
+    state = v1.SignedDesiredState.model_validate_json(
+        desired(kiosk, features=v1.FEATURE_CONFIG_NUMBER).content).state
     assert state.config == {"session.idle_timeout_s": 120}
+    assert state.config_number == before.config_number + 1
+    older_kiosk = v1.SignedDesiredState.model_validate_json(desired(kiosk).content).state
+    assert older_kiosk.config_number is None and older_kiosk.config == state.config
 
 
 def test_the_halls_staff_go_to_its_kiosks_and_a_revoked_person_is_refused_after_a_sync(

@@ -215,3 +215,16 @@ def test_device_detail_goes_only_to_a_server_that_takes_it(kiosk, district):
     printer = full.devices["receipt_printer"]
     assert (printer.error_code, printer.action, printer.counters.counts) == \
         ("paperOut", "replenish", {"prints": 3})
+
+
+def test_the_configuration_number_goes_only_to_a_server_that_takes_it(kiosk, district):
+    """A server of the release before this one would refuse the configuration version's
+    number in the reported state; this server lists that it takes it."""
+    _district, _outbox, worker, _item = kiosk
+    worker.report_extra = lambda: {"config_number": 7}
+    worker._server_features = {v1.FEATURE_FLEET_REPORT, v1.FEATURE_ROLLOUT_HEALTH,
+                               v1.FEATURE_DEVICE_DETAIL}
+    assert "config_number" not in worker.current_report()
+    health = requests.get(district.url + v1.PATH_HEALTH, timeout=10)
+    worker._server_features = v1.features(health.headers.get(v1.HEADER_SERVER_FEATURES))
+    assert v1.ReportedState.model_validate(worker.current_report()).config_number == 7
