@@ -3,8 +3,9 @@
 Layout under the install root (`/opt/kiosk`, deploy/install-kiosk.sh):
 `slots/a` and `slots/b` each hold one bundle (the folder PyInstaller makes, `kiosk` at
 its top); `kiosk` is a symlink to the slot in use, replaced in one rename, so the service
-manager always starts a whole bundle; `updates/state.json` says which version each slot
-holds, which one is on trial and what failed last (written durably before the link moves);
+manager always starts a whole bundle; `updates/state.json` says which version is pending or
+on trial and what failed (written durably before the link moves; none yet after a hand
+install);
 `updates/download/` keeps archives being fetched (offline_queue/bundle_download.py).
 
 The district names a version (DesiredState.bundle_version). `download` fetches and verifies
@@ -70,21 +71,23 @@ class BundleSlots:
         return self.root / "slots" / name
 
     @classmethod
-    def install(cls, root: Path, bundle: Path, version: str) -> "BundleSlots":
-        """Put `bundle` into slot a and point the link at it (a first install)."""
+    def install(cls, root: Path, bundle: Path) -> "BundleSlots":
+        """A first install as deploy/install-kiosk.sh makes it: `bundle` in slot a, the
+        link to it, no state yet."""
         slots = cls(root)
         slots.slot("a").parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(bundle, slots.slot("a"), symlinks=True)
         slots.state_path.parent.mkdir(parents=True, exist_ok=True)
-        slots.write_state({"slots": {"a": version}, "trial": None, "pending": None,
-                           "failed": [], "last_failure": None})
         slots.point_to("a")
         return slots
 
     def read_state(self) -> dict[str, Any]:
-        if not self.link.is_symlink() or not self.state_path.exists():
-            raise NotInSlots(f"{self.link} is not a slot link with {self.state_path}: "
-                             "install with deploy/install-kiosk.sh to get updates")
+        """The state; none yet (installed by hand) is a confirmed version and nothing else."""
+        if not self.link.is_symlink():
+            raise NotInSlots(f"{self.link} is not a link to a slot: install with "
+                             "deploy/install-kiosk.sh to get updates")
+        if not self.state_path.exists():
+            return {"trial": None, "pending": None, "failed": [], "last_failure": None}
         return json.loads(self.state_path.read_bytes())
 
     def write_state(self, state: dict[str, Any]) -> None:
@@ -200,7 +203,6 @@ class Updater:
                 other = next(name for name in SLOTS if name != self.slots.in_use())
                 self.slots.unpack(archive, other)
                 state = self.slots.read_state()
-                state["slots"][other] = version
                 state["pending"] = {"version": version, "slot": other}
                 self.slots.write_state(state)
             archive.unlink()

@@ -33,8 +33,7 @@ class Kiosk:
 
     def __init__(self, tmp_path: Path, server: BundleServer, district_key) -> None:
         self.root = tmp_path / "opt-kiosk"
-        self.slots = BundleSlots.install(self.root, make_bundle_tree(tmp_path / "v1", "1.0"),
-                                         "1.0")
+        self.slots = BundleSlots.install(self.root, make_bundle_tree(tmp_path / "v1", "1.0"))
         self.clock = TestClock(datetime(2026, 11, 26, 1, 50, tzinfo=timezone.utc))
         self.session = False
         self.restarts: list[str] = []
