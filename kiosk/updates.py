@@ -27,12 +27,12 @@ import shutil
 import tarfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Callable
 
 from foundation.clock import Clock, TimerHandle
+from kiosk.config import UpdatesSection
 from offline_queue.bundle_download import BundleDownload, BundleRejected
 from offline_queue.fileio import fsync_directory, write_durably
 
@@ -46,16 +46,6 @@ HEALTH_CONDITIONS = frozenset({"devices_open", "queue_readable", "sync_succeeded
 
 class NotInSlots(RuntimeError):
     """The kiosk was installed without slots: it cannot update itself."""
-
-
-@dataclass(frozen=True)
-class UpdateSettings:
-    confirm_within_s: float = 600.0
-    quiet_from: str = "02:00"
-    quiet_until: str = "05:00"
-    #: how often a pending version looks for a quiet moment
-    check_every_s: float = 300.0
-    rate_bytes_per_s: int = 256 * 1024
 
 
 class BundleSlots:
@@ -131,7 +121,7 @@ class Updater:
 
     def __init__(self, slots: BundleSlots, *, clock: Clock, running_version: str,
                  restart: Callable[[str], None], session_active: Callable[[], bool],
-                 settings: UpdateSettings = UpdateSettings(), zone: tzinfo | None = None) -> None:
+                 settings: UpdatesSection, zone: tzinfo | None = None) -> None:
         self.slots = slots
         self.clock = clock
         self.running_version = running_version
@@ -142,9 +132,13 @@ class Updater:
         self.zone = zone
         self._lock = threading.RLock()
         self._held: set[str] = set()
+        #: set when the version on trial is confirmed by this process
+        self.confirmed = threading.Event()
         self._deadline_timer: TimerHandle | None = None
         self._check_timer: TimerHandle | None = None
         self._downloading: str | None = None
+        #: the version the district names, and how to fetch it (`offer`)
+        self._offered: tuple[BundleDownload, str] | None = None
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="bundle-download")
         self._stopped = False
 
@@ -185,6 +179,20 @@ class Updater:
         pending = state["pending"] or state["trial"] or {}
         return (version != self.running_version and version not in state["failed"]
                 and version != pending.get("version") and version != self._downloading)
+
+    def offer(self, download: BundleDownload, version: str) -> None:
+        """The district names `version`: fetch it in the background unless it runs, waits
+        or failed already; a broken download goes on at the next check."""
+        with self._lock:
+            self._offered = (download, version)
+        self._fetch_offered()
+
+    def _fetch_offered(self) -> None:
+        with self._lock:
+            if self._offered is None or not self.wants(self._offered[1]):
+                return
+            future = self.download_in_background(*self._offered)
+        future.add_done_callback(_log_download)
 
     def download_in_background(self, download: BundleDownload, version: str) -> Future[None]:
         with self._lock:
@@ -227,6 +235,7 @@ class Updater:
 
     def _check(self) -> None:
         try:
+            self._fetch_offered()
             self.switch_if_quiet()
         except Exception:  # a full disk: look again at the next check
             log.exception("the update switch failed")
@@ -277,6 +286,7 @@ class Updater:
             self.slots.write_state(state)
             if self._deadline_timer is not None:
                 self._deadline_timer.cancel()
+        self.confirmed.set()
         log.info("bundle %s confirmed", self.running_version)
 
     def _deadline_passed(self) -> None:
@@ -306,3 +316,13 @@ class Updater:
         pending = (state["pending"] or {}).get("version") or self._downloading
         return {"running": self.running_version, "confirmed": not state["trial"],
                 "pending": pending, "last_failure": state["last_failure"]}
+
+
+def _log_download(future: Future[None]) -> None:
+    if future.cancelled():
+        return
+    error = future.exception()
+    if isinstance(error, BundleRejected):
+        log.error("bundle refused: %s", error)
+    elif error is not None:  # the connection: the next check goes on where it stopped
+        log.warning("bundle download paused: %s", error)

@@ -292,6 +292,8 @@ class SyncWorker:
         #: why the district's newest desired state is not applied ("" when it is): it needs
         #: a newer app (DesiredState.min_app_version)
         self.desired_refused = ""
+        #: the kiosk updates itself (kiosk/updates.py): it asks for DesiredState.bundle_version
+        self.bundle_updates = False
         self._commands_lock = threading.Lock()
         self._rng = rng or random.SystemRandom()
         self._failures = 0
@@ -732,8 +734,9 @@ class SyncWorker:
             return
         path = PATH_DESIRED_STATE.format(kiosk_id=self.identity.kiosk_id)
         etag = self.outbox.get_state("desired_etag")
-        headers = {HEADER_FEATURES: ",".join((FEATURE_KIOSK_STAFF, FEATURE_ALTERNATIVES,
-                                              FEATURE_LOCKER_FILL)),
+        understood = (FEATURE_KIOSK_STAFF, FEATURE_ALTERNATIVES, FEATURE_LOCKER_FILL) \
+            + ((FEATURE_BUNDLE_UPDATES,) if self.bundle_updates else ())
+        headers = {HEADER_FEATURES: ",".join(understood),
                    **({"If-None-Match": etag} if etag else {})}
         response = self.transport.request("GET", path, headers=headers)
         if response.status_code == 200:

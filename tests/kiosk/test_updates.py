@@ -11,15 +11,16 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from foundation.clock import TestClock
-from kiosk.updates import HEALTH_CONDITIONS, BundleSlots, Updater, UpdateSettings
+from kiosk.config import UpdatesSection
+from kiosk.updates import HEALTH_CONDITIONS, BundleSlots, Updater
 from offline_queue.bundle_download import BundleDownload, BundleRejected
 from offline_queue.store import Outbox
 from offline_queue.transport import SignedTransport
 from tests.offline_queue.bundle_server import BundleServer, archive_of, make_bundle_tree
 from wire.v1 import UpdateReport
 
-SETTINGS = UpdateSettings(confirm_within_s=600, quiet_from="02:00", quiet_until="05:00",
-                          check_every_s=300)
+SETTINGS = UpdatesSection(root="/opt/kiosk", confirm_within_s=600, quiet_from="02:00",
+                          quiet_until="05:00", check_every_s=300, rate_bytes_per_s=0)
 
 
 def started_version(root: Path) -> str:
