@@ -9,7 +9,6 @@ and sha256 is kept; anything else is deleted and refused (`BundleRejected`).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -23,6 +22,7 @@ from pydantic import ValidationError
 
 from foundation.clock import Clock
 from offline_queue.errors import TransientError
+from offline_queue.fileio import sha256_of_file
 from offline_queue.seal import verify_signed
 from offline_queue.sync import raise_for_global_status
 from offline_queue.transport import SignedTransport
@@ -118,7 +118,7 @@ class BundleDownload:
         if size < manifest.archive_bytes:
             raise TransientError(f"bundle {manifest.version}: the download ended after "
                                  f"{size} of {manifest.archive_bytes} bytes")
-        if size != manifest.archive_bytes or _sha256_of(part) != manifest.archive_sha256:
+        if size != manifest.archive_bytes or sha256_of_file(part) != manifest.archive_sha256:
             part.unlink()
             raise BundleRejected(f"bundle {manifest.version}: the archive ({size} bytes) does "
                                  "not match the signed manifest's length and sha256")
@@ -158,11 +158,3 @@ class BundleDownload:
                 os.fsync(out.fileno())
         finally:
             response.close()
-
-
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as source:
-        for block in iter(lambda: source.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
