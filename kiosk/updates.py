@@ -139,6 +139,8 @@ class Updater:
         self._downloading: str | None = None
         #: the version the district names, and how to fetch it (`offer`)
         self._offered: tuple[BundleDownload, str] | None = None
+        #: the latest background download (None before the first)
+        self.download_future: Future[None] | None = None
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="bundle-download")
         self._stopped = False
 
@@ -160,8 +162,8 @@ class Updater:
                         ).total_seconds()
                 if left <= 0:
                     self._roll_back(state, "not confirmed in time")
-                    return
-                self._deadline_timer = self.clock.call_later(left, self._deadline_passed)
+                else:
+                    self._deadline_timer = self.clock.call_later(left, self._deadline_passed)
         self._schedule_check()
 
     def stop(self) -> None:
@@ -174,11 +176,13 @@ class Updater:
     # --- download -----------------------------------------------------------------------
 
     def wants(self, version: str) -> bool:
-        """Whether the district's `version` is one to fetch."""
+        """Whether the district's `version` is one to fetch: not while a version is on trial
+        (the slot not in use is then the way back)."""
         state = self.slots.read_state()
-        pending = state["pending"] or state["trial"] or {}
-        return (version != self.running_version and version not in state["failed"]
-                and version != pending.get("version") and version != self._downloading)
+        pending = state["pending"] or {}
+        return (not state["trial"] and version != self.running_version
+                and version not in state["failed"] and version != pending.get("version")
+                and version != self._downloading)
 
     def offer(self, download: BundleDownload, version: str) -> None:
         """The district names `version`: fetch it in the background unless it runs, waits
@@ -191,7 +195,7 @@ class Updater:
         with self._lock:
             if self._offered is None or not self.wants(self._offered[1]):
                 return
-            future = self.download_in_background(*self._offered)
+            future = self.download_future = self.download_in_background(*self._offered)
         future.add_done_callback(_log_download)
 
     def download_in_background(self, download: BundleDownload, version: str) -> Future[None]:

@@ -14,6 +14,7 @@ from foundation.clock import TestClock
 from kiosk.config import UpdatesSection
 from kiosk.updates import HEALTH_CONDITIONS, BundleSlots, Updater
 from offline_queue.bundle_download import BundleDownload, BundleRejected
+from offline_queue.errors import TransientError
 from offline_queue.store import Outbox
 from offline_queue.transport import SignedTransport
 from tests.offline_queue.bundle_server import BundleServer, archive_of, make_bundle_tree
@@ -99,13 +100,29 @@ def test_a_good_update_switches_at_the_quiet_hour_and_is_confirmed(kiosk):
     switched_to_pending(kiosk)
     updater = kiosk.restart()
     assert kiosk.report() == UpdateReport(running="2.0", confirmed=False)
+    assert not updater.wants("2.1")  # slot a is the way back until 2.0 is confirmed
     for condition in sorted(HEALTH_CONDITIONS):
         updater.healthy(condition)
     assert kiosk.report() == UpdateReport(running="2.0", confirmed=True)
+    assert updater.wants("2.1")
 
     kiosk.clock.advance(SETTINGS.confirm_within_s * 2)
     assert started_version(kiosk.root) == "2.0"
     assert kiosk.restarts == ["update to 2.0"]
+
+
+def test_a_download_broken_off_goes_on_at_the_next_check(kiosk, server):
+    server.cut_next_after = len(server.archives["2.0"]) // 2
+    kiosk.updater.offer(kiosk.download, "2.0")
+    assert isinstance(kiosk.updater.download_future.exception(timeout=60), TransientError)
+    assert kiosk.report().pending is None
+
+    kiosk.clock.advance(SETTINGS.check_every_s)  # 01:55
+    assert kiosk.updater.download_future.exception(timeout=60) is None
+    assert kiosk.report().pending == "2.0"
+    assert server.ranges[0] is None and server.ranges[1].startswith("bytes=")
+    kiosk.clock.advance(SETTINGS.check_every_s)  # 02:00
+    assert kiosk.restarts == ["update to 2.0"] and started_version(kiosk.root) == "2.0"
 
 
 def test_a_citizen_at_the_kiosk_holds_the_switch(kiosk):
