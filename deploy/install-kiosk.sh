@@ -27,15 +27,21 @@ case "$time_server" in
   *[!A-Za-z0-9.:-]*) echo "$0: --time-server must be a host name or address" >&2; exit 2 ;;
 esac
 
-install -d "$root/opt/kiosk" "$root/etc/kiosk" "$root/etc/systemd/system" \
-  "$root/usr/lib/sysusers.d" "$root/etc/chrony/conf.d" "$root/etc/systemd/logind.conf.d"
-# the new bundle beside the old one, then swapped in: a failed copy leaves the old one whole
-rm -rf "$root/opt/kiosk/kiosk.new"
-cp -a "$bundle" "$root/opt/kiosk/kiosk.new"
-rm -rf "$root/opt/kiosk/kiosk.old"
-if [ -e "$root/opt/kiosk/kiosk" ]; then mv "$root/opt/kiosk/kiosk" "$root/opt/kiosk/kiosk.old"; fi
-mv "$root/opt/kiosk/kiosk.new" "$root/opt/kiosk/kiosk"
-rm -rf "$root/opt/kiosk/kiosk.old"
+install -d "$root/opt/kiosk/slots" "$root/opt/kiosk/updates" "$root/etc/kiosk" \
+  "$root/etc/systemd/system" "$root/usr/lib/sysusers.d" "$root/etc/chrony/conf.d" \
+  "$root/etc/systemd/logind.conf.d"
+# Two slots (kiosk/updates.py): the bundle goes into the one not in use, then the `kiosk` link
+# moves to it in one rename, so a failed copy leaves the running one whole. A bundle put in by
+# hand is confirmed: any update pending or on trial is forgotten.
+opt="$root/opt/kiosk"
+slot=a
+if [ -L "$opt/kiosk" ] && [ "$(readlink "$opt/kiosk")" = slots/a ]; then slot=b; fi
+rm -rf "$opt/slots/$slot"
+cp -a "$bundle" "$opt/slots/$slot"
+rm -f "$opt/updates/state.json" "$opt/.kiosk.link"
+if [ -d "$opt/kiosk" ] && [ ! -L "$opt/kiosk" ]; then rm -rf "$opt/kiosk"; fi  # before slots
+ln -s "slots/$slot" "$opt/.kiosk.link"
+mv -T "$opt/.kiosk.link" "$opt/kiosk"
 install -d "$root/opt/kiosk/docs"
 install -m 0644 "$here/../docs/unattended.md" "$root/opt/kiosk/docs/unattended.md"
 
@@ -56,6 +62,11 @@ if [ ! -e "$root/etc/kiosk/site.toml" ]; then
   printf '# this kiosk'"'"'s configuration: see README.md, "Configuration"\n' \
     > "$root/etc/kiosk/site.toml"
 fi
+
+# the application switches its own slots (ReadWritePaths= in kiosk.service)
+kiosk_ids="$(grep '^kiosk:' "$root/etc/passwd" | cut -d: -f3,4)"  # the target's, not ours
+chown "$kiosk_ids" "$opt"
+chown -R "$kiosk_ids" "$opt/slots" "$opt/updates"
 
 systemctl --root="$root" set-default graphical.target
 systemctl --root="$root" enable kiosk.service

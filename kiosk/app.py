@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from kiosk.housekeeping import NightlyHousekeeping
     from kiosk.journeys.services import CitizenBackends
     from kiosk.pickup import PickupService
+    from kiosk.updates import Updater
+    from offline_queue.bundle_download import BundleDownload
     from offline_queue.service import QueueService
     from wire.v1 import DesiredState
 
@@ -113,6 +115,9 @@ class KioskCore:
         self._control: object = None   # the control socket, while `kiosk run` serves it
         #: the nightly housekeeping of the offline queue and logs (kiosk/housekeeping.py)
         self.housekeeping: NightlyHousekeeping | None = None
+        #: application updates (kiosk/updates.py); None when not installed in slots
+        self.updates: Updater | None = None
+        self._bundle_download: BundleDownload | None = None
         self._unsubscribe = devices.subscribe(self._on_device_event)
         self.service.subscribe(self._service_changed)
 
@@ -146,6 +151,7 @@ class KioskCore:
                 queue.worker.report_extra = core.reported
                 queue.worker.command_handler = RemoteCommands(core, queue.worker).handle
             core._build_housekeeping(queue)
+            core._build_updates(queue)
         if core.event_sink is not None:
             from kiosk.audit_chain import ChainedSink
             core.event_sink = ChainedSink(core.event_sink, data_dir / "audit-chain.json")
@@ -180,9 +186,37 @@ class KioskCore:
                                            events=self.event_sink, clock=self.clock,
                                            district_key=key)
 
+    def _build_updates(self, queue: "QueueService") -> None:
+        from kiosk.updates import BundleSlots, Updater
+        from offline_queue.bundle_download import BundleDownload
+        slots = BundleSlots(Path(self.config.updates.root))
+        worker = queue.worker
+        if worker is None or not slots.link.is_symlink():
+            log.info("application updates off: not enrolled, or %s is not a slot link "
+                     "(deploy/install-kiosk.sh makes it)", slots.link)
+            return
+        self.updates = Updater(slots, clock=self.clock, running_version=__version__,
+                               restart=self.request_restart,
+                               session_active=lambda: self.session_active(),
+                               settings=self.config.updates)
+        self._bundle_download = BundleDownload(
+            worker.transport, slots.download_dir, verify_key=worker.identity.receipt_public_key,
+            clock=self.clock, rate_bytes_per_s=self.config.updates.rate_bytes_per_s)
+        worker.bundle_updates = True
+
+    def update_healthy(self, condition: str) -> None:
+        """The UI saw a health condition of a version on trial hold (kiosk/updates.py); the
+        state is written on a timer thread, not the caller's."""
+        if self.updates is not None:
+            updates = self.updates
+            self.clock.call_later(0, lambda: updates.healthy(condition))
+
     def _desired_state_applied(self, state: "DesiredState") -> None:
         """Runs where the desired state is applied: between sessions (offline_queue)."""
         assert self.queue is not None
+        if self.updates is not None and self._bundle_download is not None \
+                and state.bundle_version:
+            self.updates.offer(self._bundle_download, state.bundle_version)
         self.catalogue.apply(self.queue.desired.catalogue_path(state), state.catalogue_version)
         self.config_number = state.config_number
         self.apply_config(state.config)
@@ -210,8 +244,8 @@ class KioskCore:
         process for the service manager to start it again)."""
         self._restart_listeners.append(listener)
 
-    def request_restart(self) -> None:
-        log.warning("restart requested by the district")
+    def request_restart(self, why: str = "the district asked") -> None:
+        log.warning("restart requested: %s", why)
         for listener in list(self._restart_listeners):
             listener()
 
@@ -250,8 +284,9 @@ class KioskCore:
         the desired state it refused, the configuration in use (by content, and the
         district's version number), the service state, every
         device's health with its consumables and doors, current error and counters, free compartments by size, and whether a citizen session runs
-        (never who), and how often the app ended uncleanly."""
+        (never who), how often the app ended uncleanly, and where updates stand."""
         free = {"free_compartments": self.pickup.free_compartments()} if self.pickup else {}
+        update = {"update": self.updates.report()} if self.updates is not None else {}
         return {**free, "catalogue_version": self.catalogue.edition().version,
                 "refused": {k: v[:500] for k, v in self.refused().items()},
                 "service_state": self.service.snapshot().as_dict(limit=500),
@@ -261,7 +296,7 @@ class KioskCore:
                                                 self.counters.counts(name))
                             for name, device in self.devices.devices.items()},
                 "session_active": bool(self.session_active()),
-                "crashes": self.unclean_ends.count}
+                "crashes": self.unclean_ends.count, **update}
 
     @cached_property
     def citizen_backends(self) -> "CitizenBackends":
@@ -290,6 +325,8 @@ class KioskCore:
             self._watch_storage()
         if self.housekeeping is not None:
             self.housekeeping.start()
+        if self.updates is not None:
+            self._start_updates(self.updates)
         if self.pickup is not None:
             pickup = self.pickup
 
@@ -297,6 +334,24 @@ class KioskCore:
                 if event.name == "statusChanged" and event.changes.get("availability") == "online":
                     pickup.reconcile()
             pickup.lockers.subscribe(reconcile_when_online)
+
+    def _start_updates(self, updates: "Updater") -> None:
+        """Go on with an update on trial and watch for its health conditions of the core: the
+        devices opened, the queue read, a sync pass that reached the district."""
+        updates.start()
+        assert self.queue is not None
+        self.queue.outbox.counts()  # raises when the queue cannot be read
+        updates.healthy("queue_readable")
+        failed = (Availability.STARTING, Availability.HARDWARE_ERROR)
+        opened = threading.Event()
+
+        def devices_open(_event: object = None) -> None:
+            if not opened.is_set() and all(device.status.availability not in failed
+                                           for device in self.devices.devices.values()):
+                opened.set()
+                updates.healthy("devices_open")
+        self.devices.subscribe(devices_open)
+        devices_open()
 
     def _build_housekeeping(self, queue: "QueueService") -> None:
         from kiosk.housekeeping import NightlyHousekeeping
@@ -344,6 +399,8 @@ class KioskCore:
             self._followed = result
             if result.ok != self.server_reachable:
                 self.set_server_reachable(result.ok)
+            if result.ok and self.updates is not None:
+                self.updates.healthy("sync_succeeded")
         self.clock.call_later(SYNC_FOLLOW_INTERVAL_S, self._follow_sync)
 
     def _watch_storage(self) -> None:
@@ -378,6 +435,10 @@ class KioskCore:
         self._unsubscribe()
         if self.housekeeping is not None:
             self.housekeeping.stop()
+        if self.updates is not None:
+            self.updates.stop()
+        if self._bundle_download is not None:
+            self._bundle_download.stop.set()
         if self.pickup is not None:
             self.pickup.close()
         if self.queue is not None:

@@ -122,6 +122,17 @@ class HousekeepingSection(Section):
     vacuum_min_bytes: int = Field(ge=0)
 
 
+class UpdatesSection(Section):
+    """Application updates that roll back by themselves (kiosk/updates.py); defaults in
+    config/defaults.d/updates.toml."""
+    root: str = Field(min_length=1)
+    confirm_within_s: float = Field(gt=0, le=86400)
+    quiet_from: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    quiet_until: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    check_every_s: float = Field(gt=0, le=3600)
+    rate_bytes_per_s: int = Field(ge=0)
+
+
 class DeviceEntry(BaseModel):
     """kind, backend and enabled here; the other keys are the backend's options."""
     model_config = ConfigDict(extra="allow", frozen=True, strict=True)
@@ -142,6 +153,7 @@ class KioskConfig(Section):
     maintenance: MaintenanceSection
     watchdog: WatchdogSection
     housekeeping: HousekeepingSection
+    updates: UpdatesSection
     devices: dict[str, DeviceEntry]
     roles: dict[Literal["id_reader", "face_camera", "document_camera", "code_reader",
                         "receipt_printer", "locker_bank"], list[str]]

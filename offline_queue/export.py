@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from foundation.clock import Clock
-from offline_queue.fileio import fsync_directory, write_durably
+from offline_queue.fileio import fsync_directory, sha256_of_file, write_durably
 from offline_queue.store import DELIVERED, Outbox
 
 FORMAT = "gov-kiosk-queue-export/1"
@@ -72,14 +72,6 @@ class ExportCheck:
                 "ok": self.ok, "problems": self.problems}
 
 
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def read_export(directory: Path) -> ExportCheck:
     """Read an export back: every item file and blob present and unchanged."""
     try:
@@ -95,13 +87,13 @@ def read_export(directory: Path) -> ExportCheck:
         path = directory / f"{item.get('item_id')}.json"
         if not path.is_file():
             problems.append(f"{path.name}: missing")
-        elif "file_sha256" in item and _sha256_of(path) != item["file_sha256"]:
+        elif "file_sha256" in item and sha256_of_file(path) != item["file_sha256"]:
             problems.append(f"{path.name}: changed since the export")
         blobs.update(item.get("blobs") or [])
     for sha in sorted(blobs):
         blob = directory / "blobs" / sha
         if not blob.is_file():
             problems.append(f"blobs/{sha}: missing")
-        elif _sha256_of(blob) != sha:
+        elif sha256_of_file(blob) != sha:
             problems.append(f"blobs/{sha}: changed since the export")
     return ExportCheck(len(items), len(blobs), str(manifest.get("exported_at", "")), problems)

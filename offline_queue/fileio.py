@@ -1,6 +1,7 @@
 """Durable small-file writes: temp file, fsync, rename, fsync the directory."""
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import threading
@@ -101,3 +102,12 @@ def write_durably(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Replace `path` with `data` so that a crash leaves either the old or the new file."""
     replace_file(path, data, mode)
     fsync_directory(Path(path).parent)
+
+
+def sha256_of_file(path: Path) -> str:
+    """sha256 hex of a file, read a megabyte at a time (archives, exported blobs)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -44,10 +44,11 @@ from offline_queue.identity import KioskIdentity
 from offline_queue.seal import seal_blob, verify_signed
 from offline_queue.store import DELIVERED, PENDING, Item, Outbox, retention_cutoff
 from offline_queue.transport import SignedTransport
-from wire.v1 import API_VERSION, CONFIG_NUMBER_FIELDS, DEVICE_DETAIL_DEVICE_FIELDS, \
-    DEVICE_DETAIL_FIELDS, FEATURE_ALTERNATIVES, FEATURE_BACKUP_WATERMARK, \
-    FEATURE_CONFIG_NUMBER, FEATURE_DEVICE_DETAIL, FEATURE_FLEET_REPORT, \
-    FEATURE_KIOSK_COMMANDS, FEATURE_KIOSK_STAFF, FEATURE_LOCKER_FILL, FEATURE_ROLLOUT_HEALTH, \
+from wire.v1 import API_VERSION, BUNDLE_UPDATE_FIELDS, CONFIG_NUMBER_FIELDS, \
+    DEVICE_DETAIL_DEVICE_FIELDS, DEVICE_DETAIL_FIELDS, FEATURE_ALTERNATIVES, \
+    FEATURE_BACKUP_WATERMARK, FEATURE_BUNDLE_UPDATES, FEATURE_CONFIG_NUMBER, \
+    FEATURE_DEVICE_DETAIL, FEATURE_FLEET_REPORT, FEATURE_KIOSK_COMMANDS, FEATURE_KIOSK_STAFF, \
+    FEATURE_LOCKER_FILL, FEATURE_ROLLOUT_HEALTH, \
     FEATURE_SUBMISSION_BATCH, FLEET_REPORT_DEVICE_FIELDS, FLEET_REPORT_FIELDS, HEADER_API, \
     HEADER_CHUNK_SHA256, HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_SERVER_FEATURES, \
     HEADER_UPLOAD_OFFSET, HEADER_WHOLE_BLOB_MAX, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, \
@@ -194,6 +195,7 @@ REPORT_FIELDS_BY_FEATURE = {
     FEATURE_ROLLOUT_HEALTH: (ROLLOUT_HEALTH_FIELDS, frozenset()),
     FEATURE_DEVICE_DETAIL: (DEVICE_DETAIL_FIELDS, DEVICE_DETAIL_DEVICE_FIELDS),
     FEATURE_CONFIG_NUMBER: (CONFIG_NUMBER_FIELDS, frozenset()),
+    FEATURE_BUNDLE_UPDATES: (BUNDLE_UPDATE_FIELDS, frozenset()),
 }
 
 
@@ -292,6 +294,8 @@ class SyncWorker:
         #: why the district's newest desired state is not applied ("" when it is): it needs
         #: a newer app (DesiredState.min_app_version)
         self.desired_refused = ""
+        #: the kiosk updates itself (kiosk/updates.py): it asks for DesiredState.bundle_version
+        self.bundle_updates = False
         self._commands_lock = threading.Lock()
         self._rng = rng or random.SystemRandom()
         self._failures = 0
@@ -732,8 +736,10 @@ class SyncWorker:
             return
         path = PATH_DESIRED_STATE.format(kiosk_id=self.identity.kiosk_id)
         etag = self.outbox.get_state("desired_etag")
-        headers = {HEADER_FEATURES: ",".join((FEATURE_KIOSK_STAFF, FEATURE_ALTERNATIVES,
-                                              FEATURE_LOCKER_FILL, FEATURE_CONFIG_NUMBER)),
+        understood = (FEATURE_KIOSK_STAFF, FEATURE_ALTERNATIVES, FEATURE_LOCKER_FILL,
+                      FEATURE_CONFIG_NUMBER) \
+            + ((FEATURE_BUNDLE_UPDATES,) if self.bundle_updates else ())
+        headers = {HEADER_FEATURES: ",".join(understood),
                    **({"If-None-Match": etag} if etag else {})}
         response = self.transport.request("GET", path, headers=headers)
         if response.status_code == 200:

@@ -57,6 +57,10 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
         started.append(core)
         core.on_restart(restart_for_the_service_manager(app))
         shell.attach_core(core)
+        # the attract screen with the core's tiles on the screen: a health condition of an
+        # update on trial (kiosk/updates.py)
+        shell.after_first_frame(lambda: core.update_healthy("attract_drawn"))
+        shell.view.update()
         watchdog = WatchdogTimer(Watchdog.for_core(core), parent=app)
         watchdog.start()
         supervised.append(watchdog)

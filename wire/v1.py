@@ -68,6 +68,10 @@ FEATURE_DEVICE_DETAIL = "device-detail"          # DEVICE_DETAIL_*FIELDS in Repo
 #: Both ways: a kiosk listing it (HEADER_FEATURES) gets DesiredState.config_number; a server
 #: listing it (HEADER_SERVER_FEATURES) takes CONFIG_NUMBER_FIELDS in ReportedState.
 FEATURE_CONFIG_NUMBER = "config-number"
+#: In HEADER_SERVER_FEATURES: the server takes BUNDLE_UPDATE_FIELDS in ReportedState. In
+#: HEADER_FEATURES: the kiosk takes DesiredState.bundle_version and fetches the bundle
+#: (PATH_BUNDLE_MANIFEST, PATH_BUNDLE_ARCHIVE).
+FEATURE_BUNDLE_UPDATES = "bundle-updates"
 #: Protocol v1.1: POST PATH_SUBMISSION_BATCH takes a SubmissionBatch. A kiosk sends batches
 #: only to a server listing this; otherwise (and for blobs too large to inline) it uses v1.
 FEATURE_SUBMISSION_BATCH = "submission-batch"
@@ -258,6 +262,8 @@ SubmissionKind = Literal["submission", "pickup", "rating", "commitment", "audit"
 SUBMISSION_KINDS: tuple[str, ...] = get_args(SubmissionKind)
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+#: a released application version, dotted numbers ("1.4.2"), compared by app_version_key
+AppVersion = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+){0,3}$")]
 LongText = Annotated[str, Field(max_length=4000)]
 IdNumber = Annotated[str, Field(pattern=r"^[0-9A-Za-z]{6,24}$",
                                 description="resident ID (GB 11643) or passport/permit number")]
@@ -687,6 +693,10 @@ class DesiredState(Response):
                                   "revoked ones left out), sent when the kiosk lists "
                                   "FEATURE_KIOSK_STAFF in HEADER_FEATURES; absent from older "
                                   "servers")
+    bundle_version: AppVersion | None = Field(
+        default=None, description="the application bundle this kiosk should run (its signed "
+                                  "BundleManifest at PATH_BUNDLE_MANIFEST); sent when the kiosk "
+                                  "lists FEATURE_BUNDLE_UPDATES in HEADER_FEATURES")
 
     @model_validator(mode="after")
     def _allow_listed(self) -> "DesiredState":
@@ -698,6 +708,21 @@ class DesiredState(Response):
 
 class SignedDesiredState(Response):
     state: DesiredState
+    signature_b64: SignatureB64
+
+
+class BundleManifest(Response):
+    """One published version of the kiosk application: a tar.gz of the bundle's folder
+    (PyInstaller one-folder, `kiosk` at its top) at PATH_BUNDLE_ARCHIVE."""
+    version: AppVersion
+    archive_sha256: Sha256Hex = Field(description="sha256 of the archive's bytes")
+    archive_bytes: int = Field(gt=0, description="the archive's length")
+
+
+class SignedBundleManifest(Response):
+    """GET PATH_BUNDLE_MANIFEST. Signed like the desired state (Ed25519, the district's
+    receipt key, over signed_message(raw, "manifest"))."""
+    manifest: BundleManifest
     signature_b64: SignatureB64
 
 
@@ -716,6 +741,8 @@ DEVICE_DETAIL_FIELDS = frozenset({"config_version"})
 DEVICE_DETAIL_DEVICE_FIELDS = frozenset({"error_code", "action", "since", "counters"})
 #: ReportedState fields a kiosk sends only to a server listing FEATURE_CONFIG_NUMBER.
 CONFIG_NUMBER_FIELDS = frozenset({"config_number"})
+#: ReportedState fields a kiosk sends only to a server listing FEATURE_BUNDLE_UPDATES.
+BUNDLE_UPDATE_FIELDS = frozenset({"update"})
 
 class DeviceCounts(Request):
     """A device's durable counters (kiosk.device_counters), counted since install."""
@@ -762,6 +789,18 @@ class ServiceStateReport(Request):
         default=None, description="the role of the person in maintenance (never who)")
 
 
+class UpdateReport(Request):
+    """Where the kiosk's application updates stand (kiosk/updates.py)."""
+    running: Annotated[str, Field(max_length=40)] = Field(description="the version running now")
+    confirmed: bool = Field(description="the running version passed its health check (or "
+                                        "was installed by hand)")
+    pending: Annotated[str, Field(max_length=40)] | None = Field(
+        default=None, description="a version downloaded or being downloaded, not yet "
+                                  "switched to")
+    last_failure: Annotated[str, Field(max_length=500)] | None = Field(
+        default=None, description="the last update that was refused or rolled back, and why")
+
+
 class ReportedState(Request):
     """PATCH /v1/kiosks/{id}/state: only the fields that changed (send exclude_unset)."""
     app_version: str | None = Field(default=None, max_length=40)
@@ -797,6 +836,7 @@ class ReportedState(Request):
     config_number: int | None = Field(default=None, ge=1, description="the number of the "
                                       "district's configuration version in use "
                                       "(DesiredState.config_number); FEATURE_CONFIG_NUMBER")
+    update: UpdateReport | None = Field(default=None, description="FEATURE_BUNDLE_UPDATES")
 
 
 class KioskStateView(Response):
@@ -1288,6 +1328,9 @@ PATH_REPORTED_STATE = "/v1/kiosks/{kiosk_id}/state"
 PATH_COMMANDS = "/v1/kiosks/{kiosk_id}/commands"
 PATH_COMMAND_RESULT = "/v1/kiosks/{kiosk_id}/commands/{command_id}/result"
 PATH_CATALOGUE = "/v1/catalogue/{version}"
+PATH_BUNDLE_MANIFEST = "/v1/bundles/{version}/manifest"
+#: served with Range (RFC 9110): an interrupted download goes on from its last byte
+PATH_BUNDLE_ARCHIVE = "/v1/bundles/{version}/archive"
 PATH_QUEUE_CATEGORIES = "/v1/queue/categories"
 PATH_CITIZEN_CASES = "/v1/citizen/cases"
 PATH_CITIZEN_FOLLOWUP_CASE = "/v1/citizen/followup-case"

@@ -58,6 +58,10 @@ def test_install_into_a_staging_root(staging, bundle):
     passwd = (staging / "etc/passwd").read_text().splitlines()
     kiosk = next(line.split(":") for line in passwd if line.startswith("kiosk:"))
     assert kiosk[5:] == ["/var/lib/kiosk", "/usr/sbin/nologin"]
+    # the application switches its own slots (kiosk/updates.py)
+    for owned in ("opt/kiosk", "opt/kiosk/slots/a", "opt/kiosk/slots/a/kiosk",
+                  "opt/kiosk/updates"):
+        assert (staging / owned).stat().st_uid == int(kiosk[2]), owned
     groups = {line.split(":")[0]: line.split(":")[3].split(",")
               for line in (staging / "etc/group").read_text().splitlines()}
     for group in ("video", "input", "dialout", "render"):
@@ -89,7 +93,20 @@ def test_a_reinstall_replaces_the_bundle_and_keeps_the_site_configuration(stagin
     assert result.returncode == 0, result.stderr
     assert "1.1" in (staging / "opt/kiosk/kiosk/kiosk").read_text()
     assert site.read_text() == '[server]\nurl = "https://district.example"\n'
-    assert sorted(p.name for p in (staging / "opt/kiosk").iterdir()) == ["docs", "kiosk"]
+    assert sorted(p.name for p in (staging / "opt/kiosk").iterdir()) == [
+        "docs", "kiosk", "slots", "updates"]
+    # the new bundle went into the other slot; the link moved to it (kiosk/updates.py)
+    assert os.readlink(staging / "opt/kiosk/kiosk") == "slots/b"
+    assert "1.0" in (staging / "opt/kiosk/slots/a/kiosk").read_text()
+
+
+def test_a_kiosk_installed_before_slots_is_moved_into_them(staging, bundle):
+    (staging / "opt/kiosk/kiosk").mkdir(parents=True)
+    (staging / "opt/kiosk/kiosk/kiosk").write_text("#!/bin/sh\necho kiosk 0.9\n")
+    result = install(staging, bundle)
+    assert result.returncode == 0, result.stderr
+    assert os.readlink(staging / "opt/kiosk/kiosk") == "slots/a"
+    assert "1.0" in (staging / "opt/kiosk/kiosk/kiosk").read_text()
 
 
 def test_a_time_server_that_is_not_a_host_name_is_refused(tmp_path, bundle):
