@@ -57,11 +57,13 @@ class SimulatedCamera(SimulatorMixin, OpenCVCamera):
         self.person = ""
         return self.recover_now()
 
-    def sim_show_page(self, blurred: bool = False, glare: bool = False) -> Command:
-        """A synthetic paper form on the desk (document camera), optionally hard to read."""
+    def sim_show_page(self, blurred: bool = False, glare: bool = False,
+                      shift: float = 0.0) -> Command:
+        """A synthetic paper form on the desk (document camera), optionally hard to read;
+        `shift` slides it right by that share of the view (showing it again moves it)."""
         from devices.docscan.sample import desk_scene
         self._page_scene = desk_scene(self.settings.width or 1600, self.settings.height or 1200,
-                                      blurred=blurred, glare=glare)
+                                      blurred=blurred, glare=glare, shift=shift)
         self._scene_source = ""
         self._performer = None
         self.person = ""

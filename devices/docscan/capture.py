@@ -1,36 +1,47 @@
 """Auto-capture of a page from a streaming document camera, off the camera's worker.
 
     capture = PageCapture(document_camera, on_update=show_overlay)
-    page = capture.start()        # Future[ScanResult]: the first steady, readable page
+    page = capture.start()        # Future[ScanResult]: the page, steady and readable
+    ...  capture.take_now()       # the citizen's button: the page as it lies now
     ...  jpeg = to_jpeg(page.result().page)
     capture.stop()                # always: stops the stream and drops the held frame
 
-`on_update(corners, problems)` gets the page outline for the preview's edge overlay
-(None when no page is seen) and what keeps it from being captured ("blurred",
-"glare", "too_small"), from the capture thread. Frames arriving while one is being
-examined are skipped (only the newest is looked at).
+`on_update(view)` gets a `PageView` for each frame looked at, from the capture thread:
+the page outline for the preview's edge overlay, what keeps it from being taken, and the
+seconds left before it is. Frames arriving while one is being examined are skipped (only
+the newest is looked at); the countdown runs on the frames' capture times (the camera's
+clock).
 """
 from __future__ import annotations
 
 import threading
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Callable
 
-import numpy as np
-
 from devices.camera.camera import Camera
-from devices.docscan.scan import AutoCapture, ScanLimits, ScanResult
+from devices.docscan.scan import AUTO_CAPTURE_COUNTDOWN_S, AutoCapture, ScanLimits, ScanResult
 
-Update = Callable[[np.ndarray | None, list[str]], None]
+
+@dataclass(frozen=True)
+class PageView:
+    #: the page's corners (TL, TR, BR, BL) as fractions of the frame's width and height;
+    #: empty when no page is seen
+    corners: tuple[tuple[float, float], ...]
+    problems: tuple[str, ...]         # "blurred", "glare", "too_small"
+    seconds_left: float | None        # until the steady page is taken; None: not counting
+    at: float                         # the frame's capture time (the camera's clock)
 
 
 class PageCapture:
-    def __init__(self, camera: Camera, *, on_update: Update | None = None,
-                 limits: ScanLimits = ScanLimits(), steady_frames: int = 3) -> None:
+    def __init__(self, camera: Camera, *, on_update: Callable[[PageView], None] | None = None,
+                 limits: ScanLimits = ScanLimits(),
+                 countdown: float = AUTO_CAPTURE_COUNTDOWN_S) -> None:
         self.camera = camera
-        self._on_update = on_update or (lambda corners, problems: None)
-        self._auto = AutoCapture(steady_frames=steady_frames, limits=limits)
+        self._on_update = on_update or (lambda view: None)
+        self._auto = AutoCapture(countdown=countdown, limits=limits)
         self._stop = threading.Event()
+        self._take_now = threading.Event()
         self._thread: threading.Thread | None = None
         self.result: Future[ScanResult] = Future()
 
@@ -40,6 +51,10 @@ class PageCapture:
         self._thread.start()
         return self.result
 
+    def take_now(self) -> None:
+        """Take the next frame's page without waiting for the countdown."""
+        self._take_now.set()
+
     def _run(self) -> None:
         seen = 0
         while not self._stop.is_set() and not self.result.done():
@@ -48,11 +63,17 @@ class PageCapture:
                 continue
             seen = frame.seq
             try:
-                corners = self._auto.feed(frame.image)
+                if self._take_now.is_set():
+                    self.result.set_result(self._auto.take(frame.image))
+                    return
+                corners = self._auto.feed(frame.image, frame.captured_at)
             except Exception as error:  # a bad frame must not leave the future hanging
                 self.result.set_exception(error)
                 return
-            self._on_update(corners, list(self._auto.problems))
+            outline = () if corners is None else tuple(
+                (float(x) / frame.width, float(y) / frame.height) for x, y in corners)
+            self._on_update(PageView(outline, tuple(self._auto.problems),
+                                     self._auto.seconds_left, frame.captured_at))
             if self._auto.result is not None:
                 self.result.set_result(self._auto.result)
 

@@ -35,10 +35,11 @@ def photograph(page: np.ndarray, corners: list[tuple[float, float]],
 
 
 def desk_scene(width: int, height: int, *, blurred: bool = False,
-               glare: bool = False) -> np.ndarray:
-    """The sample page photographed skewed, fitted to (width, height)."""
+               glare: bool = False, shift: float = 0.0) -> np.ndarray:
+    """The sample page photographed skewed, fitted to (width, height); `shift` slides it
+    right by that share of the width (a hand still placing it)."""
     scale_x, scale_y = width / 1600, height / 1200
-    corners = [(x * scale_x, y * scale_y) for x, y in SKEWED]
+    corners = [(x * scale_x + shift * width, y * scale_y) for x, y in SKEWED]
     frame = photograph(sample_page(), corners, (width, height))
     if blurred:
         frame = cv2.GaussianBlur(frame, (21, 21), 0)

@@ -134,36 +134,72 @@ def to_pdf(pages: list[np.ndarray], dpi: int = 150) -> bytes:
     return out.getvalue()
 
 
+#: seconds a readable page must hold still before it is taken (counted down on screen)
+AUTO_CAPTURE_COUNTDOWN_S = 3.0
+
+
 class AutoCapture:
-    """Captures when the page has held still and is readable for `steady_frames` frames;
+    """Captures when the page has held still and readable for `countdown` seconds of frame
+    time (the camera's clock: the kiosk's, a test's); a page that moves starts it again.
     `feed` returns the corners for the preview's edge overlay meanwhile."""
 
-    def __init__(self, steady_frames: int = 3, max_shift: float = 0.01,
+    def __init__(self, countdown: float = AUTO_CAPTURE_COUNTDOWN_S, max_shift: float = 0.01,
                  limits: ScanLimits = ScanLimits()) -> None:
-        self.steady_frames, self.max_shift, self.limits = steady_frames, max_shift, limits
-        self._last: np.ndarray | None = None
-        self._steady = 0
+        self.countdown, self.max_shift, self.limits = countdown, max_shift, limits
+        self._anchor: np.ndarray | None = None     # where the page lay when it stopped moving
+        self._anchored_at = 0.0
+        self._steady_since: float | None = None    # frame time the countdown started
+        self._now = 0.0
         self.result: ScanResult | None = None
-        #: why the steady page was not captured ("blurred", "glare", "too_small")
+        #: why the steady page is not being counted down ("blurred", "glare", "too_small")
         self.problems: list[str] = []
 
-    def feed(self, frame: np.ndarray) -> np.ndarray | None:
+    @property
+    def seconds_left(self) -> float | None:
+        """Seconds until the steady page is taken (0 once taken); None while nothing is
+        counted down."""
+        if self.result is not None:
+            return 0.0
+        if self._steady_since is None:
+            return None
+        return max(0.0, self.countdown - (self._now - self._steady_since))
+
+    def feed(self, frame: np.ndarray, at: float) -> np.ndarray | None:
+        """Look at the frame grabbed at `at` (monotonic seconds)."""
+        self._now = at
         corners = find_page(frame, self.limits)
         if corners is None:
-            self._last, self._steady, self.problems = None, 0, []
+            self._anchor, self._steady_since, self.problems = None, None, []
             return None
         size = max(frame.shape[:2])
-        moved = self._last is None or \
-            float(np.abs(corners - self._last).max()) > self.max_shift * size
-        self._last = corners
-        self._steady = 0 if moved else self._steady + 1
-        if moved:
-            self.problems = []
-        if self._steady + 1 >= self.steady_frames and self.result is None:
-            scan = scan_page(frame, self.limits)  # judged only once the page holds still
+        if self._anchor is None or \
+                float(np.abs(corners - self._anchor).max()) > self.max_shift * size:
+            self._anchor, self._anchored_at = corners, at
+            self._steady_since, self.problems = None, []
+            return corners
+        if self.result is not None or at <= self._anchored_at:
+            return corners   # still means still for a while, not twice in one instant
+        if self._steady_since is None or self.seconds_left == 0:
+            # judged when it comes to rest and again when taken (it may have blurred since)
+            scan = scan_page(frame, self.limits)
             self.problems = scan.readability.problems
-            if scan.readability.ok:
-                self.result = scan
+            if not scan.readability.ok:
+                self._steady_since = None
+            elif self._steady_since is None:
+                self._steady_since = at
             else:
-                self._steady = 0
+                self.result = scan
         return corners
+
+    def take(self, frame: np.ndarray) -> ScanResult:
+        """The citizen's "take it now": the page as found, readable or not; the whole
+        frame when no page is found."""
+        try:
+            self.result = scan_page(frame, self.limits)
+        except InvalidData:
+            height, width = frame.shape[:2]
+            corners = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1],
+                                  [0, height - 1]])
+            self.result = ScanResult(np.array(frame), corners,
+                                     readability(frame, width, self.limits))
+        return self.result

@@ -90,6 +90,16 @@ class FaceOutcome:
 
 
 @dataclass(frozen=True)
+class ScanView:
+    """What the document camera sees of the page, for the preview's overlay."""
+    #: the page's corners (TL, TR, BR, BL) as fractions of the preview's width and height,
+    #: rounded to what a screen shows; empty while no page is seen
+    corners: tuple[tuple[float, float], ...] = ()
+    problems: tuple[str, ...] = ()    # why it is not taken: "blurred", "glare", "too_small"
+    seconds_left: int | None = None   # whole seconds until it is taken; None: not counting
+
+
+@dataclass(frozen=True)
 class ScannedPage:
     image: bytes          # JPEG
     media_type: str = "image/jpeg"
@@ -168,7 +178,13 @@ class FaceVerifier(CameraPreview, Protocol):
 
 
 class DocumentScanner(CameraPreview, Protocol):
-    def capture(self) -> Future[ScannedPage]: ...
+    def capture(self, on_view: Callable[[ScanView], None]) -> Future[ScannedPage]:
+        """The page, taken once it has held still and readable through a countdown;
+        `on_view` gets what is seen (from the camera's side) while it runs."""
+        ...
+    def take_now(self) -> None:
+        """The citizen's button: take the page as it lies, without the countdown."""
+        ...
     def stop(self) -> None: ...
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from kiosk.catalogue import Material
 from kiosk.journeys.base import JourneyState
-from kiosk.journeys.ports import ScannedPage
+from kiosk.journeys.ports import ScannedPage, ScanView
 from wire.v1 import CertificateOnFile
 
 if TYPE_CHECKING:
@@ -39,28 +39,43 @@ class ScansMaterials:
     materials_state: JourneyState
     #: the key of the material being scanned
     scanning: str | None = None
+    #: the page's outline and the countdown, as the document camera sees them now
+    scan_view: ScanView = ScanView()
 
     def start_scan(self, key: str) -> None:
         self._require(self.materials_state)
         scanner = self.services.scanner
         if not self.services.usable("document_camera", scanner):
             return self._go(self.materials_state, "scanner_down")
-        self.scanning = key
+        self.scanning, self.scan_view = key, ScanView()
         self._go(self.scan_state)
         self.on_cancel(scanner.stop)
-        self._after(scanner.capture(), self._scanned,
+        self._after(scanner.capture(self._viewed), self._scanned,
                     lambda error: self._go(self.materials_state, "scan_failed"))
+
+    def _viewed(self, view: ScanView) -> None:
+        """From the camera's side, for every frame looked at: shown when it changes."""
+        def show() -> None:
+            if self.state is self.scan_state and view != self.scan_view:
+                self.scan_view = view
+                self._notify()
+        self.services.post(show)
+
+    def take_picture(self) -> None:
+        """Take the page now instead of waiting for the countdown."""
+        self._require(self.scan_state)
+        self.services.scanner.take_now()
 
     def _scanned(self, page: ScannedPage) -> None:
         entry = self.materials[self.scanning]
         entry.pages.append(page.image)
         entry.status, entry.certificate = "provided", None
-        self.scanning = None
+        self.scanning, self.scan_view = None, ScanView()
         self._go(self.materials_state)
 
     def stop_scan(self) -> None:
         self._require(self.scan_state)
         self._abandon_in_flight()
         self.services.scanner.stop()
-        self.scanning = None
+        self.scanning, self.scan_view = None, ScanView()
         self._go(self.materials_state)

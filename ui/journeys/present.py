@@ -26,8 +26,8 @@ from kiosk.journeys.supply import SupplyState
 from kiosk.journeys.ticket import TicketState
 from ui.journeys.maintenance import PAGE_SNAPSHOTS
 from ui.journeys.texts import CASE_STATES, FACE_GUIDANCE, INDICATORS, LEVELS, \
-    MAINTENANCE_PAGES, MATERIAL_STATUS, NEXT_STEPS, PROBLEMS, ROLE_NAMES, STEP_TITLES, \
-    SUPPLY_CHANNELS, TICKET_UNAVAILABLE, WAITING, say
+    MAINTENANCE_PAGES, MATERIAL_STATUS, NEXT_STEPS, PROBLEMS, ROLE_NAMES, SCAN_PROBLEMS, \
+    STEP_TITLES, SUPPLY_CHANNELS, TICKET_UNAVAILABLE, WAITING, say
 
 
 def text(value: Text | None) -> dict[str, str]:
@@ -252,6 +252,8 @@ def apply_snapshot(journey) -> dict[str, Any]:
             e.material.name for e in journey.materials.values()
             if not e.done and e.material.necessity is Necessity.REQUIRED])
         data["scanning"] = journey.scanning or ""
+        if state is ApplyState.SCAN:
+            data["scan"] = _scan(journey, text(journey.materials[journey.scanning].material.name))
     elif state is ApplyState.COMMITMENT:
         terms = journey.commitment()
         data["commitment"] = {
@@ -438,6 +440,25 @@ def guide_snapshot(journey) -> dict[str, Any]:
     return {}
 
 
+def _scan(journey, material: dict[str, str]) -> dict[str, Any]:
+    """The document camera's step: what is being scanned, the page's outline over the
+    preview (fractions of it), and how soon it is taken or what keeps it from being."""
+    view = journey.scan_view
+    if view.seconds_left is not None:
+        status = say(f"{view.seconds_left} 秒后自动拍摄，请不要移动",
+                     f"Taking the picture in {view.seconds_left} s: keep it still")
+    elif view.problems:
+        status = SCAN_PROBLEMS.get(view.problems[0], SCAN_PROBLEMS["blurred"])
+    elif view.corners:
+        status = say("请不要移动，放稳后开始倒计时", "Keep it still: the countdown starts when it rests")
+    else:
+        status = say("放好后会自动拍摄", "The picture is taken automatically")
+    return {"material": say(f"正在拍摄：{material['zh']}", f"Scanning: {material['en']}"),
+            "corners": [list(corner) for corner in view.corners],
+            "secondsLeft": view.seconds_left, "status": status,
+            "takeNow": say("现在拍摄", "Take the picture now")}
+
+
 def _owed_name(journey, key: str, entry) -> dict[str, str]:
     """The material with its case and deadline: the citizen may owe for several cases."""
     case_number = key.split("/", 1)[0]
@@ -470,7 +491,10 @@ def supply_snapshot(journey) -> dict[str, Any]:
             "pages": len(entry.pages), "deferrable": False, "onFile": []}
             for key, entry in journey.materials.items()],
             "problem": _problem(journey), "scanning": journey.scanning or "",
-            "primaryText": say("提交补交的材料", "Hand in")}
+            "primaryText": say("提交补交的材料", "Hand in"),
+            **({"scan": _scan(journey, _owed_name(journey, journey.scanning,
+                                                  journey.materials[journey.scanning]))}
+               if state is SupplyState.SCAN else {})}
     if state is SupplyState.NOTHING:
         retry = [] if journey.problem == "nothing_owed" else find
         return {"message": message(say("没有找到需要补交的材料", "Nothing to hand in found"),

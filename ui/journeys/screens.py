@@ -18,6 +18,7 @@ from ui.navigator import JourneyContext, register_journey
 
 MESSAGE, WAITING, ENTRY, ENDED = ("common/Message.qml", "common/Waiting.qml",
                                   "common/Entry.qml", "common/Ended.qml")
+SCAN = "apply/Scan.qml"   # apply's and supply's document camera
 
 IDENTIFY_SCREENS = {
     "choose_document": MESSAGE, "read_id_card": WAITING, "enter_mrz": ENTRY,
@@ -32,7 +33,7 @@ RATE_SCREENS = {"level": "rate/Rate.qml", "details": "rate/Rate.qml", "sending":
 APPLY_SCREENS = {
     "browse": "apply/Browse.qml", "category": "apply/ItemList.qml",
     "search": "apply/ItemList.qml", "guide": "common/Guide.qml", "form": "apply/Form.qml",
-    "materials": "apply/Materials.qml", "scan": WAITING, "commitment": "apply/Commitment.qml",
+    "materials": "apply/Materials.qml", "scan": SCAN, "commitment": "apply/Commitment.qml",
     "review": "apply/Review.qml", "submitting": WAITING, "submit_failed": MESSAGE,
     "receipt": "apply/Receipt.qml", "ended": ENDED,
 }
@@ -47,7 +48,7 @@ TICKET_SCREENS = {"choose": MESSAGE, "enter_booking": ENTRY, "scan_booking": WAI
                   "categories": "ticket/Categories.qml", "issuing": WAITING,
                   "ticket": "ticket/Ticket.qml", "unavailable": MESSAGE, "ended": ENDED}
 SUPPLY_SCREENS = {"choose": MESSAGE, "scan_receipt": WAITING, "loading": WAITING,
-                  "nothing": MESSAGE, "owed": "apply/Materials.qml", "scan": WAITING,
+                  "nothing": MESSAGE, "owed": "apply/Materials.qml", "scan": SCAN,
                   "sending": WAITING, "send_failed": MESSAGE, "sent": MESSAGE, "ended": ENDED}
 GUIDE_SCREENS = {"ask": "guide/Ask.qml", "answers": "guide/Ask.qml", "answer": MESSAGE,
                  "item": "common/Guide.qml", "ended": ENDED}

@@ -15,6 +15,13 @@ def say(zh: str, en: str) -> dict[str, str]:
 SCANNING = (say("请将材料平放在高拍仪下", "Lay the paper flat under the document camera"),
             say("放好后会自动拍摄", "The picture is taken automatically"), 10, "document_camera")
 
+#: why the document camera does not take the page it sees (devices.docscan.scan)
+SCAN_PROBLEMS = {
+    "blurred": say("画面不清楚，请把材料放平、不要移动", "Not sharp: lay the paper flat and keep it still"),
+    "glare": say("有反光，请把材料稍微挪开灯光", "Glare: move the paper a little out of the light"),
+    "too_small": say("材料太小，请放到高拍仪正下方", "Too small: put the paper right under the camera"),
+}
+
 #: (journey, state) -> (title, detail, seconds it usually takes, device pointed at)
 WAITING = {
     ("maintenance", "checking"): (say("正在核对", "Checking"), say("请稍候", "One moment"), 3, ""),

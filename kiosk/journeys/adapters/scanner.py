@@ -1,12 +1,13 @@
 """The document-camera port: auto-capture of one page."""
 from __future__ import annotations
 
+import math
 import threading
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from kiosk.journeys.adapters.futures import newest_image, not_ready
-from kiosk.journeys.ports import ScannedPage
+from kiosk.journeys.ports import ScannedPage, ScanView
 
 if TYPE_CHECKING:
     from devices.registry import DeviceRegistry
@@ -23,7 +24,7 @@ class ScannerPort:
         capture = self._capture
         return newest_image(capture.camera) if capture is not None else None
 
-    def capture(self) -> Future:
+    def capture(self, on_view: Callable[[ScanView], None]) -> Future:
         from devices.docscan.capture import PageCapture
         from devices.docscan.scan import to_jpeg
         camera = self._registry.first_usable("document_camera")
@@ -31,7 +32,9 @@ class ScannerPort:
             return not_ready("document camera")
         page: Future = Future()
         self.stop()
-        capture = self._capture = PageCapture(camera)
+        capture = self._capture = PageCapture(camera, on_update=lambda view: on_view(ScanView(
+            tuple((round(x, 2), round(y, 2)) for x, y in view.corners), view.problems,
+            None if view.seconds_left is None else math.ceil(view.seconds_left))))
 
         def captured(done: Future) -> None:
             if done.cancelled() or done.exception() is not None:
@@ -42,6 +45,10 @@ class ScannerPort:
             self._stop_capture(capture)
         capture.start().add_done_callback(captured)
         return page
+
+    def take_now(self) -> None:
+        if self._capture is not None:
+            self._capture.take_now()
 
     def _stop_capture(self, capture: Any) -> None:
         if self._capture is capture:

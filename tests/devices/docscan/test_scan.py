@@ -75,18 +75,33 @@ def test_output_as_jpeg_and_pdf():
         + pdf.count(b"/Type/Page") >= 1
 
 
-def test_auto_capture_waits_for_a_steady_readable_page():
-    capture = AutoCapture(steady_frames=3)
+def test_auto_capture_counts_down_while_a_readable_page_holds_still():
+    capture = AutoCapture(countdown=3)
     frame = photograph(make_page(), SKEWED)
     moving = photograph(make_page(), [(x + 60, y) for x, y in SKEWED])
-    assert capture.feed(frame) is not None and capture.result is None
-    capture.feed(moving)
-    capture.feed(frame)
-    assert capture.result is None
-    capture.feed(frame)
-    capture.feed(frame)
+    assert capture.feed(frame, 0) is not None and capture.seconds_left is None
+    capture.feed(frame, 1)
+    assert capture.seconds_left == 3
+    capture.feed(moving, 2)                      # moved: counted again from the start
+    assert capture.seconds_left is None
+    for at, left in ((3, 3), (5, 1)):
+        capture.feed(moving, at)
+        assert capture.seconds_left == left and capture.result is None
+    capture.feed(moving, 6)
     assert capture.result is not None and capture.result.readability.ok
     assert find_page(np.full((600, 800, 3), 70, np.uint8)) is None
+
+
+def test_an_unreadable_page_is_not_counted_down_but_can_be_taken_by_hand():
+    capture = AutoCapture(countdown=3)
+    blurred = sample.desk_scene(1600, 1200, blurred=True)
+    for at in range(5):
+        capture.feed(blurred, at)
+    assert capture.seconds_left is None and capture.problems == ["blurred"]
+    taken = capture.take(blurred)
+    assert taken.page.shape[1] == 1240 and "blurred" in taken.readability.problems
+    empty = np.full((600, 800, 3), 70, np.uint8)      # no page seen: the whole view
+    assert AutoCapture().take(empty).page.shape == empty.shape
 
 
 def test_the_simulated_document_camera_shows_a_page_that_scans():
@@ -106,41 +121,86 @@ def test_the_simulated_document_camera_shows_a_page_that_scans():
         camera.stop()
 
 
-def test_page_capture_follows_the_stream_until_a_readable_page_holds_still():
-    import threading
-    from concurrent.futures import wait
+class _Stream:
+    """A PageCapture on the simulated document camera driven by a TestClock: each step
+    advances the clock and returns the view of the frame grabbed then."""
 
-    from devices.camera.simulated import SimulatedCamera
-    from devices.docscan.capture import PageCapture
-    from foundation.clock import TestClock
-    clock = TestClock()
-    camera = SimulatedCamera("document_camera", SimulatedCamera.Settings(width=1600, height=1200),
-                             clock=clock)
-    camera.start()
-    updates = []
-    blurred_seen = threading.Event()
+    def __init__(self):
+        import queue
 
-    def on_update(corners, problems):
-        updates.append((corners is not None, problems))
-        if "blurred" in problems:
-            blurred_seen.set()
-    try:
-        camera.simulate("show_page", blurred=True)
-        capture = PageCapture(camera, on_update=on_update)
-        future = capture.start()
-        for _ in range(100):  # the blurred page is outlined but never captured
-            if blurred_seen.wait(0.05):
-                break
-            clock.advance(1 / 15)
-        assert blurred_seen.is_set() and not future.done()
-        camera.simulate("show_page")
-        for _ in range(200):
-            if wait([future], 0.05).done:
-                break
-            clock.advance(1 / 15)
-        result = future.result(1)
-        assert result.readability.ok and updates[-1][0]
-        capture.stop()
-        assert not camera.streaming and camera.frames.latest() is None
-    finally:
-        camera.stop()
+        from devices.camera.simulated import SimulatedCamera
+        from foundation.clock import TestClock
+        self.clock = TestClock()
+        self.camera = SimulatedCamera("document_camera",
+                                      SimulatedCamera.Settings(width=1600, height=1200),
+                                      clock=self.clock)
+        self.views = queue.Queue()
+
+    def start(self, **page):
+        from devices.docscan.capture import PageCapture
+        self.camera.start()
+        self.camera.simulate("show_page", **page).result(10)
+        self.capture = PageCapture(self.camera, on_update=self.views.put, countdown=3)
+        taken = self.capture.start()
+        assert self.views.get(timeout=10).at == 0     # the first frame: where the page lies
+        return taken
+
+    def step(self, seconds=1.0):
+        self.clock.advance(seconds)
+        now = self.clock.monotonic()
+        while True:
+            view = self.views.get(timeout=10)
+            if view.at >= now:
+                return view
+
+    def until(self, predicate):
+        """The next view, at this instant or later, that `predicate` accepts."""
+        while not predicate(view := self.views.get(timeout=10)):
+            pass
+        return view
+
+    def stop(self):
+        self.capture.stop()
+        self.camera.stop()
+
+
+@pytest.fixture
+def stream():
+    made = _Stream()
+    yield made
+    made.stop()
+
+
+def test_a_steady_page_is_taken_after_the_countdown_without_a_tap(stream):
+    taken = stream.start()
+    view = stream.step()
+    assert len(view.corners) == 4 and all(0 < x < 1 and 0 < y < 1 for x, y in view.corners)
+    assert view.seconds_left == 3                        # the page lies still: counting
+    assert [stream.step().seconds_left for _ in range(2)] == [2, 1]
+    assert not taken.done()
+    assert stream.step().seconds_left == 0
+    assert taken.result(10).readability.ok
+    stream.capture.stop()
+    assert not stream.camera.streaming and stream.camera.frames.latest() is None
+
+
+def test_a_page_that_moves_starts_the_countdown_again(stream):
+    taken = stream.start()
+    still = stream.step()
+    assert stream.step().seconds_left == 2
+    # the camera shows the moved page at once (showing it reopens the simulated camera)
+    stream.camera.simulate("show_page", shift=0.05).result(10)
+    moved = stream.until(lambda view: view.corners[0][0] > still.corners[0][0] + 0.02)
+    assert moved.seconds_left is None
+    assert [stream.step().seconds_left for _ in range(3)] == [3, 2, 1]
+    assert not taken.done()
+
+
+def test_a_blurred_page_is_outlined_not_counted_and_taken_when_asked(stream):
+    taken = stream.start(blurred=True)
+    views = [stream.step() for _ in range(5)]
+    assert all(len(v.corners) == 4 and v.seconds_left is None for v in views)
+    assert views[-1].problems == ("blurred",) and not taken.done()
+    stream.capture.take_now()
+    stream.clock.advance(1)
+    assert "blurred" in taken.result(10).readability.problems

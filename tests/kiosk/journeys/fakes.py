@@ -80,8 +80,16 @@ class FakeFace(Manual):
 
 
 class FakeScanner(Manual):
-    def capture(self) -> Future:
+    def __init__(self) -> None:
+        super().__init__()
+        self.taken_now = 0
+
+    def capture(self, on_view) -> Future:
+        self.on_view = on_view
         return self._new()
+
+    def take_now(self) -> None:
+        self.taken_now += 1
 
 
 class FakeCodes(Manual):

@@ -58,9 +58,21 @@ def test_a_scanned_code_arrives_as_text(services, core):
     assert "ABCDEFGH1234" in future.result(WAIT)
 
 
-def test_a_page_under_the_document_camera_is_captured(services, core):
+def test_a_page_under_the_document_camera_is_outlined_and_taken(services, core):
+    import threading
     core.devices["document_camera"].sim_show_page()
-    page = services.scanner.capture().result(WAIT)
+    outlined = threading.Event()
+    views = []
+
+    def on_view(view):
+        views.append(view)
+        if len(view.corners) == 4:
+            outlined.set()
+    page = services.scanner.capture(on_view)
+    assert outlined.wait(WAIT)
+    assert all(0 < x < 1 and 0 < y < 1 for x, y in views[-1].corners)
+    services.scanner.take_now()          # the citizen's button (the countdown: test_scan)
+    page = page.result(WAIT)
     assert isinstance(page, ScannedPage) and page.image[:2] == b"\xff\xd8"
 
 

@@ -228,6 +228,23 @@ def test_scanner_down_says_so(catalogue, test_clock):
     assert journey.state is S.MATERIALS and journey.problem == "scanner_down"
 
 
+def test_the_scan_shows_what_the_camera_sees_and_can_be_taken_at_once(services):
+    from kiosk.journeys.ports import ScanView
+    journey = start(services, "T-QZDJ-002")
+    journey.set_value("dog_breed", "large")
+    journey.set_value("dog_age", "2")
+    journey.next_page()
+    journey.start_scan("vaccine")
+    counting = ScanView(((0.3, 0.1), (0.7, 0.1), (0.7, 0.9), (0.3, 0.9)), (), 2)
+    services.scanner.on_view(counting)
+    assert journey.scan_view == counting
+    journey.take_picture()
+    assert services.scanner.taken_now == 1
+    services.scanner.last.set_result(scanned())
+    assert journey.state is S.MATERIALS and journey.scan_view == ScanView()
+    assert journey.materials["vaccine"].status == "provided"
+
+
 def test_storage_unavailable_is_said_and_retry_works(services):
     journey = start(services, "T-SBZM-005")
     journey.next_page()

@@ -63,14 +63,35 @@ def test_the_picture_shows_only_inside_the_oval(kiosk, qtbot):
     assert leaks == []
 
 
-def test_the_instruction_sits_at_the_oval_and_the_ring_fills(kiosk, qtbot):
+def _box(item):
+    """(left, top, right, bottom) in the window."""
+    top_left = item.mapToScene(QPointF(0, 0))
+    bottom_right = item.mapToScene(QPointF(item.width(), item.height()))
+    return top_left.x(), top_left.y(), bottom_right.x(), bottom_right.y()
+
+
+@pytest.mark.parametrize("orientation, elder, language", [
+    ("portrait", False, "zh_CN"), ("landscape", True, "en_US")])
+def test_the_instruction_sits_at_the_oval(make_kiosk, qtbot, orientation, elder, language):
+    kiosk = make_kiosk(orientation=orientation)
+    kiosk.shell.shell.setElderMode(elder)
+    kiosk.shell.shell.setLanguage(language)
+    _face_check(kiosk, qtbot, np.full((480, 640, 3), 128, np.uint8))
+    _guide(kiosk, Guidance.TOO_FAR.value)
+    gap = kiosk.shell.theme.property("gap")
+    ring_left, ring_top, ring_right, ring_bottom = _box(kiosk.shell.find("face_ring"))
+    left, top, right, bottom = _box(kiosk.shell.find("face_instruction"))
+    if orientation == "portrait":     # right above the oval
+        assert 0 <= ring_top - bottom <= 2 * gap
+    else:                             # right beside it, within its height
+        assert 0 <= left - ring_right <= 2 * gap
+        assert ring_top <= top and bottom <= ring_bottom
+
+
+def test_the_ring_fills_while_a_good_frame_is_held(kiosk, qtbot):
     _face_check(kiosk, qtbot, np.full((480, 640, 3), 128, np.uint8))
     ring = kiosk.shell.find("face_ring")
-    words = kiosk.shell.find("face_instruction")
     gap = kiosk.shell.theme.property("gap")
-    ring_top = ring.mapToScene(QPointF(0, 0)).y()
-    words_bottom = words.mapToScene(QPointF(0, words.height())).y()
-    assert 0 <= ring_top - words_bottom <= 2 * gap
     _guide(kiosk, Guidance.OK.value, progress=0.5)
     image = kiosk.shell.grab()
     right = _pixel(image, ring, ring.width() - gap, ring.height() / 2)   # filled half

@@ -11,7 +11,6 @@ JourneyScreen {
     prompt: t(w.title)
     readonly property var arrows: ({ id_reader: "↓", code_reader: "↘", document_camera: "↓",
                                      locker: "→" })
-    readonly property bool previewing: !!root.viewModel && root.viewModel.preview !== ""
 
     GridLayout {
         anchors.centerIn: parent
@@ -26,25 +25,13 @@ JourneyScreen {
             text: root.t(root.w.title)
         }
         Item {
-            // the document camera's picture while a page is being found (scan only), or
             // the device animation
             Layout.alignment: Qt.AlignHCenter
-            Layout.preferredWidth: root.previewing ? root.width * (root.landscape ? 0.45 : 0.8)
-                                   : Math.min(theme.touchTarget * 3, root.height * 0.45)
-            Layout.preferredHeight: root.previewing ? Math.min(Layout.preferredWidth * 0.75, root.height * 0.6)
-                                    : Layout.preferredWidth
-            Image {
-                objectName: "scan_preview"
-                anchors.fill: parent
-                visible: root.previewing
-                source: root.viewModel ? root.viewModel.preview : ""
-                fillMode: Image.PreserveAspectFit
-                cache: false
-            }
+            Layout.preferredWidth: Math.min(theme.touchTarget * 3, root.height * 0.45)
+            Layout.preferredHeight: Layout.preferredWidth
             Rectangle {
                 id: spinner
                 anchors.fill: parent
-                visible: !root.previewing
                 radius: width / 2
                 color: "transparent"
                 border.width: theme.gap
@@ -61,7 +48,6 @@ JourneyScreen {
             }
             Text {
                 anchors.centerIn: parent
-                visible: !root.previewing
                 text: root.arrows[root.w.device] || ""
                 font.pixelSize: theme.hugePx
                 color: theme.accent

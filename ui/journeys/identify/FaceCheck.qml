@@ -11,13 +11,16 @@ JourneyScreen {
     prompt: t(f.instruction)
 
     // portrait: the instruction over the oval, the attempts and staff under it;
-    // landscape: the oval on the left, the words and staff beside it
+    // landscape: the oval left of the middle, the words right beside it at its height
+    // (the citizen looks at the oval, so the words must be where the eyes already are)
+    readonly property real besideHeight: instruction.height + theme.gap * 2 + info.height
     TitleText {
         id: instruction
         objectName: "face_instruction"
-        x: root.landscape ? stage.width + theme.gap * 2 : 0
+        x: root.landscape ? stage.width + theme.gap : 0
+        y: root.landscape ? Math.max(0, (root.height - root.besideHeight) / 2) : 0
         width: root.landscape ? root.width - x : root.width
-        horizontalAlignment: Text.AlignHCenter
+        horizontalAlignment: root.landscape ? Text.AlignLeft : Text.AlignHCenter
         text: root.t(root.f.instruction)
     }
     Item {
@@ -40,10 +43,12 @@ JourneyScreen {
             Canvas {
                 id: ring
                 objectName: "face_ring"
-                // portrait: right under the instruction, so the words sit at the oval
-                anchors.centerIn: root.landscape ? parent : undefined
+                // portrait: right under the instruction; landscape: against the middle of
+                // the screen, right before the instruction; so the words sit at the oval
                 anchors.top: root.landscape ? undefined : parent.top
                 anchors.horizontalCenter: root.landscape ? undefined : parent.horizontalCenter
+                anchors.right: root.landscape ? parent.right : undefined
+                anchors.verticalCenter: root.landscape ? parent.verticalCenter : undefined
                 width: Math.min(parent.width, parent.height * 0.75)
                 height: width * 1.3
                 property real progress: root.f.progress
@@ -76,7 +81,7 @@ JourneyScreen {
                 }
             }
             BodyText {
-                anchors.centerIn: parent
+                anchors.centerIn: ring
                 width: ring.width * 0.7
                 horizontalAlignment: Text.AlignHCenter
                 visible: !root.viewModel || root.viewModel.preview === ""
@@ -88,16 +93,17 @@ JourneyScreen {
         id: info
         x: instruction.x
         width: instruction.width
-        y: root.landscape ? instruction.height + theme.gap * 2 : root.height - height
+        y: root.landscape ? instruction.y + instruction.height + theme.gap * 2
+                          : root.height - height
         spacing: theme.gap
         BodyText {
             Layout.fillWidth: true
-            horizontalAlignment: Text.AlignHCenter
+            horizontalAlignment: root.landscape ? Text.AlignLeft : Text.AlignHCenter
             text: qsTr("第 %1 次，共可试 %2 次").arg(root.f.attempt).arg(root.d.maxAttempts || 3)
         }
         KioskButton {
             objectName: "action_identify_call_staff"
-            Layout.alignment: Qt.AlignHCenter
+            Layout.alignment: root.landscape ? Qt.AlignLeft : Qt.AlignHCenter
             Layout.maximumWidth: info.width
             text: qsTr("请工作人员帮助")
             onClicked: root.act("identify.call_staff", [])
