@@ -175,32 +175,59 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     if args.action == "validate":
         print(f"catalogue {catalogue.version}: {len(catalogue.items)} items valid")
         return EXIT_OK
+    from district_server.catalogue import rollout, service
+
+    def stored(session, now) -> str:
+        service.store(session, catalogue, now=now)
+        return catalogue.version
+    return _release(args, "catalogue", stored, rollout.CATALOGUE, (CatalogueInvalid,))
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    """Store a configuration version (the JSON file's keys) and publish it like a catalogue."""
+    from district_server.catalogue import rollout
+    from district_server.kiosk_config import service
+    try:
+        config = service.parse(Path(args.file).read_text(encoding="utf-8"))
+    except OSError as error:
+        print(f"{args.file}: {error.strerror}", file=sys.stderr)
+        return EXIT_DATA
+    except (service.ConfigInvalid, UnicodeDecodeError) as error:
+        print(f"{args.file}: {error}", file=sys.stderr)
+        return EXIT_DATA
+
+    def stored(session, now) -> str:
+        return str(service.store(session, config, now=now, source="operator").number)
+    return _release(args, "configuration", stored, rollout.CONFIG, (service.ConfigInvalid,))
+
+
+def _release(args: argparse.Namespace, what: str, stored, subject,
+             invalid: tuple[type[Exception], ...]) -> int:
+    """Store a version (`stored(session, now)` returns its name) and publish it to the cohort
+    at once, or start its staged rollout when a canary share is given."""
     from district_server.app import build_context
-    from district_server.catalogue import service
     from district_server.catalogue import rollout
     ctx = build_context(_settings(args, publish_catalogue_on_start=False))
     try:
+        plan = None if args.canary_share is None else rollout.RolloutPlan(
+            canary_share=args.canary_share, health_window_s=args.health_window_s,
+            max_new_alerts=args.max_new_alerts, max_refusals=args.max_refusals,
+            max_set_aside=args.max_set_aside, max_crashes=args.max_crashes,
+            max_failed_submissions=args.max_failed_submissions,
+            min_app_version=args.min_app_version)
         with ctx.db.transaction() as session:
-            service.store(session, catalogue, now=ctx.now())
-            if args.canary_share is None:
-                service.publish(session, catalogue.version, args.cohort, now=ctx.now())
-            else:
-                plan = rollout.RolloutPlan(
-                    canary_share=args.canary_share, health_window_s=args.health_window_s,
-                    max_new_alerts=args.max_new_alerts, max_refusals=args.max_refusals,
-                    max_set_aside=args.max_set_aside, max_crashes=args.max_crashes,
-                    max_failed_submissions=args.max_failed_submissions,
-                    min_app_version=args.min_app_version)
-                started = rollout.start(session, catalogue.version, args.cohort, plan,
-                                        now=ctx.now(), default_cohort=ctx.settings.default_cohort)
-                canary = rollout.canary_of(started)
-    except (CatalogueInvalid, rollout.RolloutRefused) as error:
+            version = stored(session, ctx.now())
+            started = rollout.release(session, version, args.cohort, plan, now=ctx.now(),
+                                      default_cohort=ctx.settings.default_cohort,
+                                      actor="operator", subject=subject)
+            canary = rollout.canary_of(started) if started is not None else []
+    except (*invalid, rollout.RolloutRefused) as error:
         print(error, file=sys.stderr)
         return EXIT_DATA
-    if args.canary_share is None:
-        print(f"catalogue {catalogue.version} published to cohort {args.cohort}")
+    if started is None:
+        print(f"{what} {version} published to cohort {args.cohort}")
     else:
-        print(f"catalogue {catalogue.version}: rollout {started.rollout_id} to the canary of "
+        print(f"{what} {version}: rollout {started.rollout_id} to the canary of "
               f"cohort {args.cohort} ({', '.join(canary)}) until {started.canary_until}")
     return EXIT_OK
 
@@ -303,6 +330,26 @@ def _common(parser: argparse.ArgumentParser, default) -> None:
                              "(default: SQLite in --data-dir)")
 
 
+def _add_rollout_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cohort", default="default")
+    parser.add_argument("--canary-share", type=float, metavar="SHARE",
+                        help="publish: stage it, first to this share of the cohort's kiosks "
+                             "(0-1], to all once they stay healthy, else roll back")
+    parser.add_argument("--health-window-s", type=int, default=3600)
+    parser.add_argument("--max-new-alerts", type=int, default=0,
+                        help="alerts on the canary that still pass the gate")
+    parser.add_argument("--max-refusals", type=int, default=0,
+                        help="canary kiosks that may refuse the version")
+    parser.add_argument("--max-set-aside", type=int, default=0,
+                        help="queue items the canary may set aside")
+    parser.add_argument("--max-crashes", type=int, default=0,
+                        help="unclean ends the canary may have")
+    parser.add_argument("--max-failed-submissions", type=int, default=0,
+                        help="submissions from the canary the district may refuse")
+    parser.add_argument("--min-app-version", default="",
+                        help="kiosks reporting an older app are not the canary")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="district-server", description=__doc__)
     _common(root, lambda value: value)
@@ -369,24 +416,14 @@ def parser() -> argparse.ArgumentParser:
                                     parents=[common])
     catalogue.add_argument("action", choices=["validate", "publish"])
     catalogue.add_argument("directory")
-    catalogue.add_argument("--cohort", default="default")
-    catalogue.add_argument("--canary-share", type=float, metavar="SHARE",
-                           help="publish: stage it, first to this share of the cohort's kiosks "
-                                "(0-1], to all once they stay healthy, else roll back")
-    catalogue.add_argument("--health-window-s", type=int, default=3600)
-    catalogue.add_argument("--max-new-alerts", type=int, default=0,
-                           help="alerts on the canary that still pass the gate")
-    catalogue.add_argument("--max-refusals", type=int, default=0,
-                           help="canary kiosks that may refuse the version")
-    catalogue.add_argument("--max-set-aside", type=int, default=0,
-                           help="queue items the canary may set aside")
-    catalogue.add_argument("--max-crashes", type=int, default=0,
-                           help="unclean ends the canary may have")
-    catalogue.add_argument("--max-failed-submissions", type=int, default=0,
-                           help="submissions from the canary the district may refuse")
-    catalogue.add_argument("--min-app-version", default="",
-                           help="kiosks reporting an older app are not the canary")
+    _add_rollout_arguments(catalogue)
     catalogue.set_defaults(func=cmd_catalogue)
+    config = commands.add_parser("config", help="publish a configuration version (a JSON "
+                                 "object of the keys kiosks may be sent)", parents=[common])
+    config.add_argument("action", choices=["publish"])
+    config.add_argument("file")
+    _add_rollout_arguments(config)
+    config.set_defaults(func=cmd_config)
     backup = commands.add_parser("backup", help="copy database and blobs into a new "
                                                 "directory and record the backup watermark",
                                  parents=[common])

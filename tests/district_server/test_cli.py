@@ -72,6 +72,29 @@ def test_catalogue_validate_reports_problems(tmp_path: Path, capsys):
     assert "problem" in capsys.readouterr().err
 
 
+def test_a_configuration_file_is_published_and_a_bad_one_refused(tmp_path: Path, capsys):
+    from district_server.app import build_context
+    from district_server.kiosk_config import service
+    data = ["--data-dir", str(tmp_path)]
+    wanted = {"kiosk.hall_phone": "0755-8888 0000", "session.idle_warning_s": 45}
+    (tmp_path / "good.json").write_text(json.dumps(wanted), encoding="utf-8")
+    assert main(data + ["config", "publish", str(tmp_path / "good.json")]) == 0
+    assert "published to cohort default" in capsys.readouterr().out
+    ctx = build_context(Settings(data_dir=tmp_path))
+    with ctx.db.transaction() as session:
+        in_use = service.published_number(session, "default", "default")
+        assert service.content(session, in_use) == wanted
+    (tmp_path / "unknown.json").write_text('{"kiosk.id": "other"}', encoding="utf-8")
+    (tmp_path / "broken.json").write_text('{"kiosk.hall_phone": ', encoding="utf-8")
+    for name, problem in (("unknown.json", "not allowed to push remotely"),
+                          ("broken.json", "not JSON"),
+                          ("missing.json", "No such file")):
+        assert main(data + ["config", "publish", str(tmp_path / name)]) == 5
+        assert problem in capsys.readouterr().err, name
+    with ctx.db.transaction() as session:   # nothing refused was stored or published
+        assert service.published_number(session, "default", "default") == in_use
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
