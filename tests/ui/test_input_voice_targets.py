@@ -5,7 +5,6 @@ import re
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
 from tests.ui.conftest import tap
@@ -51,29 +50,6 @@ def test_typing_bj_on_the_keyboard_and_picking_beijing(shell, qtbot, stub_journe
     shell.settle()
     press(shell, keyboard_item(shell, "北京"))
     qtbot.waitUntil(lambda: field.property("text") == "北京")
-
-
-def test_pinyin_candidates_never_take_the_place_of_what_is_above_the_keyboard(
-        shell, qtbot, stub_journey):
-    """The candidate bar's room is kept while the Pinyin keyboard is up: when candidates
-    come and go nothing above the keyboard moves, so a tap aimed at it stays on it."""
-    from tests.ui.geometry import scene_rect
-    shell.navigator.startJourney(JOURNEY)
-    field = tap(qtbot, shell, "search_field")
-    qtbot.waitUntil(lambda: shell.find("keyboard") is not None)
-    shell.settle()
-    screen = shell.root.findChild(QQuickItem, "screen")
-    bottom = scene_rect(screen).bottom()
-    candidates = shell.find("wordCandidateView")
-    press(shell, keyboard_item(shell, "b"))
-    qtbot.waitUntil(lambda: candidates.property("count") > 0)
-    shell.settle()
-    assert scene_rect(screen).bottom() == bottom
-    assert scene_rect(candidates).top() >= bottom
-    press(shell, keyboard_item(shell, candidates.property("currentItem").property("text")))
-    qtbot.waitUntil(lambda: field.property("text") != "")      # taken: the letters are gone
-    shell.settle()
-    assert scene_rect(screen).bottom() == bottom
 
 
 # --- voice --------------------------------------------------------------------------

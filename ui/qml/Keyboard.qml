@@ -30,12 +30,6 @@ InputPanel {
         target: keyboard.keyboard.style; property: "selectionListDelegate"
         value: candidateDelegate
     }
-    // the candidate bar keeps its room while Pinyin is up: appearing with the first letter
-    // it would push what is above the keyboard up, under a finger already on its way
-    Binding {
-        target: VirtualKeyboardSettings.wordCandidateList; property: "alwaysVisible"
-        value: true
-    }
     Binding {
         target: VirtualKeyboardSettings; property: "locale"
         value: shell.language === "en_US" ? "en_US" : "zh_CN"
