@@ -65,15 +65,19 @@ class XScreen:
     def mapped_windows(self) -> list[Window]:
         """Top-level windows a user can see, with a title, in screen coordinates."""
         from Xlib import X
+        from Xlib.error import BadDrawable, BadWindow
         found = []
         for child in self._root.query_tree().children:
-            if child.get_attributes().map_state != X.IsViewable:
-                continue
-            name = child.get_full_property(self._net_wm_name, self._utf8)
-            if name is None:
-                continue
-            geometry = child.get_geometry()
-            origin = child.translate_coords(self._root, 0, 0)
+            try:
+                if child.get_attributes().map_state != X.IsViewable:
+                    continue
+                name = child.get_full_property(self._net_wm_name, self._utf8)
+                if name is None:
+                    continue
+                geometry = child.get_geometry()
+                origin = child.translate_coords(self._root, 0, 0)
+            except (BadWindow, BadDrawable):
+                continue   # a window that went away while the tree was read (Qt's short-lived)
             found.append(Window(name.value.decode("utf-8"),
                                 Rect(-origin.x, -origin.y, geometry.width, geometry.height)))
         return found
