@@ -12,6 +12,8 @@ version of the subject they run (a configuration's number: older releases). Eval
 server's sweeper (`evaluate`)."""
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import hashlib
 import json
 import math
@@ -34,35 +36,40 @@ class RolloutRefused(ValueError):
     """A rollout that cannot start (or a plan that makes no sense)."""
 
 
-class Subject:
+class Subject(ABC):
     """What a rollout publishes, and how the kiosks say they run it."""
     #: Rollout.subject, and the audit actions' prefix
     name: str
     #: the ReportedState field naming the version a kiosk runs
     reported: str
 
+    @abstractmethod
     def stored(self, session: Session, version: str) -> bool:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def in_use(self, session: Session, cohort: str, default_cohort: str) -> str | None:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def publish(self, session: Session, version: str, cohort: str, *, now: datetime) -> None:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def publish_again(self, session: Session, rollout: Rollout, *, now: datetime) -> str:
         """Store the previous content under a new version and publish that; its name."""
-        raise NotImplementedError
+        ...
 
     def can_report(self, reported: dict) -> bool:
         """Whether a kiosk (by its reported state) says which version it runs: one that
         cannot would never be seen running it, so it is not picked for the canary."""
         return True
 
+    @abstractmethod
     def refused(self, session: Session, rollout: Rollout, refused: dict) -> bool:
         """Whether a kiosk's reported refusals (ReportedState.refused) refuse the rollout's
         version."""
-        raise NotImplementedError
+        ...
 
 
 class CatalogueSubject(Subject):
