@@ -20,11 +20,14 @@ def test_an_io_error_at_any_write_or_fsync_commits_whole_or_reports_and_loses_no
     report = run_io_fault_test(district, tmp_path / "kiosk")
     with capsys.disabled():
         print("\nI/O fault test: " + json.dumps({key: report[key] for key in (
-            "runs", "acknowledged", "lost", "duplicated", "elapsed_s")}))
+            "runs", "not_reached", "acknowledged", "lost", "duplicated", "elapsed_s")}))
     assert not report["problems"], report["problems"]
     assert report["ok"], report
-    # every operation writes and syncs something; how many calls depends on the file system
-    # and SQLite's page cache (38 on CI's disk, 41 here), so no count is asserted
+    # a position the operation no longer reaches in one run is tried again, not failed; a
+    # fault that is never injected tests nothing, so most positions must be reached
+    assert len(report["not_reached"]) <= max(2, sum(report["runs"].values()) // 10), report
+    # every operation writes and syncs something (faults injected, not only tried); how many
+    # calls depends on the file system and SQLite's page cache, so no count is asserted
     for operation in OPERATIONS:
         assert {"write", "pwrite64"} & _calls_failed(report, operation)
         assert {"fsync", "fdatasync"} & _calls_failed(report, operation)
