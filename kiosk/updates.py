@@ -319,7 +319,9 @@ class Updater:
         state = self.slots.read_state()
         pending = (state["pending"] or {}).get("version") or self._downloading
         return {"running": self.running_version, "confirmed": not state["trial"],
-                "pending": pending, "last_failure": state["last_failure"]}
+                "pending": pending, "last_failure": state["last_failure"],
+                # appended with every last_failure
+                "failed_version": state["failed"][-1] if state["failed"] else None}
 
 
 def _log_download(future: Future[None]) -> None:

@@ -799,6 +799,9 @@ class UpdateReport(Request):
                                   "switched to")
     last_failure: Annotated[str, Field(max_length=500)] | None = Field(
         default=None, description="the last update that was refused or rolled back, and why")
+    failed_version: Annotated[str, Field(max_length=40)] | None = Field(
+        default=None, description="the version `last_failure` is about (never taken again): "
+                                  "how a district's rollout sees its canary refuse a bundle")
 
 
 class ReportedState(Request):

@@ -158,6 +158,7 @@ def test_a_version_that_never_confirms_is_rolled_back_with_the_queue_intact(kios
     report = kiosk.report()
     assert (report.running, report.confirmed, report.pending) == ("1.0", True, None)
     assert "2.0 rolled back to 1.0: not confirmed in time" in report.last_failure
+    assert report.failed_version == "2.0"
     assert not kiosk.updater.wants("2.0")  # never taken again
     queue = Outbox(tmp_path / "var-lib-kiosk" / "queue")
     assert queue.counts().pending == 1
@@ -186,6 +187,7 @@ def test_a_tampered_bundle_is_refused_and_the_running_slot_untouched(kiosk, serv
     assert not kiosk.slots.slot("b").exists()
     report = kiosk.report()
     assert report.pending is None and "2.0 refused" in report.last_failure
+    assert report.failed_version == "2.0"
     kiosk.clock.advance(SETTINGS.check_every_s * 4)
     assert kiosk.restarts == []
 
