@@ -27,12 +27,13 @@ class BundleInvalid(ValueError):
     pass
 
 
-def check_archive(archive: Path) -> None:
+def check_archive(archive: Path) -> int:
     """Refuse what a kiosk would refuse after downloading it: not a tar.gz, or no `kiosk`
-    file at its top."""
+    file at its top. Returns the size of its files once unpacked."""
     try:
         with tarfile.open(archive, "r:gz") as tar:
             top = tar.getmember("kiosk")
+            unpacked = sum(member.size for member in tar.getmembers() if member.isfile())
     except KeyError:
         raise BundleInvalid(f"{archive} has no `kiosk` at its top (archive the bundle's "
                             "folder's contents, e.g. tar -C dist/kiosk -czf ARCHIVE .)") \
@@ -41,6 +42,7 @@ def check_archive(archive: Path) -> None:
         raise BundleInvalid(f"{archive} is not a readable tar.gz: {error}") from None
     if not top.isfile():
         raise BundleInvalid(f"{archive}: `kiosk` at its top is not a file")
+    return unpacked
 
 
 def _copy_in(archive: Path, directory: Path) -> tuple[str, int]:
@@ -76,9 +78,10 @@ def store(session: Session, archive: Path, version: str, *, keys: DistrictKeyrin
         TypeAdapter(v1.AppVersion).validate_python(version)
     except ValidationError:
         raise BundleInvalid(f"bad version {version!r}: numbers and dots, like 1.4.2") from None
-    check_archive(archive)
+    unpacked = check_archive(archive)
     sha256, size = _copy_in(archive, directory)
-    manifest = v1.BundleManifest(version=version, archive_sha256=sha256, archive_bytes=size)
+    manifest = v1.BundleManifest(version=version, archive_sha256=sha256, archive_bytes=size,
+                                 unpacked_bytes=unpacked)
     held = session.get(BundleVersion, version)
     if held is not None:
         if held.archive_sha256 != sha256:

@@ -18,7 +18,7 @@ from district_server.catalogue.models import Rollout
 from district_server.cli import main
 from district_server.settings import Settings
 from tests.district_server.test_rollout import COHORT, enrol, evaluate
-from tests.offline_queue.bundle_server import archive_of, make_bundle_tree
+from tests.offline_queue.bundle_server import archive_of, make_bundle_tree, unpacked_size
 from wire import v1
 
 ASKS_BUNDLES = {v1.HEADER_FEATURES: v1.FEATURE_BUNDLE_UPDATES}
@@ -72,7 +72,8 @@ def test_a_kiosk_gets_the_signed_manifest_and_the_archive_whole_or_from_a_byte(
     assert kiosk.verify_district_signature(raw["manifest"], raw["signature_b64"])
     manifest = v1.SignedBundleManifest.model_validate(raw).manifest
     assert manifest == v1.BundleManifest(version="1.0", archive_sha256=v1.sha256_hex(archive),
-                                         archive_bytes=len(archive))
+                                         archive_bytes=len(archive),
+                                         unpacked_bytes=unpacked_size(archive))
 
     path = v1.PATH_BUNDLE_ARCHIVE.format(version="1.0")
     whole = kiosk.request("GET", path)
