@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from district_server.bundles.models import BundlePublication, BundleVersion
 from district_server.crypto import DistrictKeyring
+from district_server.publications import in_cohort, publish_to_cohort
 from wire import v1
 
 COPY_BYTES = 1024 * 1024
@@ -105,15 +106,10 @@ def archive_path(directory: Path, row: BundleVersion) -> Path:
 def publish(session: Session, version: str, cohort: str, *, now: datetime) -> None:
     if session.get(BundleVersion, version) is None:
         raise BundleInvalid(f"no stored bundle version {version}")
-    publication = session.get(BundlePublication, cohort)
-    if publication is None:
-        session.add(BundlePublication(cohort=cohort, version=version, published_at=now))
-    elif publication.version != version:
-        publication.version, publication.published_at = version, now
+    publish_to_cohort(session, BundlePublication, cohort, "version", version, now=now)
 
 
 def published_version(session: Session, cohort: str, default_cohort: str) -> str | None:
     """The version `cohort` should run (the default cohort's when it has none of its own)."""
-    publication = session.get(BundlePublication, cohort) or \
-        session.get(BundlePublication, default_cohort)
+    publication = in_cohort(session, BundlePublication, cohort, default_cohort)
     return publication.version if publication is not None else None
