@@ -15,6 +15,7 @@ from district_server import errors
 from district_server.blobs import service as blobs_service
 from district_server.blobs.routes import router as blobs_router
 from district_server.blobs.store import BlobStore
+from district_server.bundles.routes import router as bundles_router
 from district_server.cases import reminders
 from district_server.catalogue import rollout, service as catalogue_service
 from district_server.catalogue.routes import router as catalogue_router
@@ -107,13 +108,13 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
             v1.HEADER_SERVER_FEATURES: ",".join(
                 [v1.FEATURE_FLEET_REPORT, v1.FEATURE_KIOSK_COMMANDS, v1.FEATURE_ROLLOUT_HEALTH,
                  v1.FEATURE_SUPPLY_BY_SECRET, v1.FEATURE_DEVICE_DETAIL,
-                 v1.FEATURE_CONFIG_NUMBER]
+                 v1.FEATURE_CONFIG_NUMBER, v1.FEATURE_BUNDLE_UPDATES]
                 + [v1.FEATURE_SUBMISSION_BATCH] * settings.submission_batches),
             v1.HEADER_WHOLE_BLOB_MAX: str(settings.chunk_bytes),
             "Date": formatdate(ctx.now().timestamp(), usegmt=True)})
 
     for router in (kiosks_router, commands_router, submissions_router, blobs_router,
-                   catalogue_router, citizens_router, staff_router, web_router,
+                   bundles_router, catalogue_router, citizens_router, staff_router, web_router,
                    fleet_pages_router, case_pages_router, booking_pages_router,
                    figure_pages_router):
         app.include_router(router)

@@ -1,6 +1,6 @@
 """`district-server [--data-dir DIR] [--db URL] COMMAND`: run, migrate, enroll-token,
-staff-add, on-call-add, staff-revoke, kiosk-revoke, purge, keys, catalogue, backup, figures,
-seed-demo. Exit codes as the kiosk CLI: 0 ok, 1 failed, 2 usage, 3 configuration, 5 data."""
+staff-add, on-call-add, staff-revoke, kiosk-revoke, purge, keys, catalogue, config, bundle,
+backup, figures, seed-demo. Exit codes as the kiosk CLI: 0 ok, 1 failed, 2 usage, 3 configuration, 5 data."""
 from __future__ import annotations
 
 import argparse
@@ -177,7 +177,7 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
         return EXIT_OK
     from district_server.catalogue import rollout, service
 
-    def stored(session, now) -> str:
+    def stored(_ctx, session, now) -> str:
         service.store(session, catalogue, now=now)
         return catalogue.version
     return _release(args, "catalogue", stored, rollout.CATALOGUE, (CatalogueInvalid,))
@@ -196,14 +196,30 @@ def cmd_config(args: argparse.Namespace) -> int:
         print(f"{args.file}: {error}", file=sys.stderr)
         return EXIT_DATA
 
-    def stored(session, now) -> str:
+    def stored(_ctx, session, now) -> str:
         return str(service.store(session, config, now=now, source="operator").number)
     return _release(args, "configuration", stored, rollout.CONFIG, (service.ConfigInvalid,))
 
 
+def cmd_bundle(args: argparse.Namespace) -> int:
+    """Store an application bundle's archive as a version, with its manifest signed by the
+    district's receipt key, and publish it like a catalogue (kiosks fetch it and switch)."""
+    from district_server.bundles import service
+    from district_server.catalogue import rollout
+    archive = Path(args.archive)
+    if not archive.is_file():
+        print(f"{archive}: no such file", file=sys.stderr)
+        return EXIT_DATA
+
+    def stored(ctx, session, now) -> str:
+        return service.store(session, archive, args.version, keys=ctx.keys,
+                             directory=ctx.settings.resolved_bundle_dir(), now=now).version
+    return _release(args, "bundle", stored, rollout.BUNDLE, (service.BundleInvalid,))
+
+
 def _release(args: argparse.Namespace, what: str, stored, subject,
              invalid: tuple[type[Exception], ...]) -> int:
-    """Store a version (`stored(session, now)` returns its name) and publish it to the cohort
+    """Store a version (`stored(ctx, session, now)` returns its name) and publish it to the cohort
     at once, or start its staged rollout when a canary share is given."""
     from district_server.app import build_context
     from district_server.catalogue import rollout
@@ -216,7 +232,7 @@ def _release(args: argparse.Namespace, what: str, stored, subject,
             max_failed_submissions=args.max_failed_submissions,
             min_app_version=args.min_app_version)
         with ctx.db.transaction() as session:
-            version = stored(session, ctx.now())
+            version = stored(ctx, session, ctx.now())
             started = rollout.release(session, version, args.cohort, plan, now=ctx.now(),
                                       default_cohort=ctx.settings.default_cohort,
                                       actor="operator", subject=subject)
@@ -424,6 +440,14 @@ def parser() -> argparse.ArgumentParser:
     config.add_argument("file")
     _add_rollout_arguments(config)
     config.set_defaults(func=cmd_config)
+    bundle = commands.add_parser("bundle", help="publish a kiosk application bundle (a tar.gz "
+                                 "of the bundle's folder, `kiosk` at its top)", parents=[common])
+    bundle.add_argument("action", choices=["publish"])
+    bundle.add_argument("archive")
+    bundle.add_argument("--version", required=True,
+                        help="the application version the bundle is (numbers and dots)")
+    _add_rollout_arguments(bundle)
+    bundle.set_defaults(func=cmd_bundle)
     backup = commands.add_parser("backup", help="copy database and blobs into a new "
                                                 "directory and record the backup watermark",
                                  parents=[common])

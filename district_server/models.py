@@ -2,6 +2,7 @@
 from district_server.audit import models as audit  # noqa: F401
 from district_server.backups import models as backups  # noqa: F401
 from district_server.blobs import models as blobs  # noqa: F401
+from district_server.bundles import models as bundles  # noqa: F401
 from district_server.cases import models as cases  # noqa: F401
 from district_server.catalogue import models as catalogue  # noqa: F401
 from district_server.citizens import models as citizens  # noqa: F401

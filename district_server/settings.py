@@ -117,3 +117,7 @@ class Settings(BaseModel):
 
     def resolved_blob_dir(self) -> Path:
         return self.blob_dir or self.data_dir / "blobs"
+
+    def resolved_bundle_dir(self) -> Path:
+        """Where published application bundles' archives lie (district_server/bundles)."""
+        return self.data_dir / "bundles"

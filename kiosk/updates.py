@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 from foundation.clock import Clock, TimerHandle
 from kiosk.config import UpdatesSection
-from offline_queue.bundle_download import BundleDownload, BundleRejected
+from offline_queue.bundle_download import BundleDownload, BundleRejected, NotEnoughSpace
 from offline_queue.fileio import fsync_directory, write_durably
 
 log = logging.getLogger(__name__)
@@ -207,7 +207,8 @@ class Updater:
         """Fetch, verify and unpack `version` into the slot not in use; it is then pending.
 
         A refused bundle is recorded (never fetched again) and raised; a broken connection
-        raises TransientError and the next call goes on where it stopped."""
+        raises TransientError and the next call goes on where it stopped; a disk without
+        room for it raises NotEnoughSpace (reported) and the next call looks again."""
         try:
             manifest = download.fetch_manifest(version)
             archive = download.fetch_archive(manifest)
@@ -219,6 +220,12 @@ class Updater:
                 self.slots.write_state(state)
             archive.unlink()
             log.info("bundle %s is ready in slot %s", version, other)
+        except NotEnoughSpace as error:
+            with self._lock:  # not a refusal: tried again at the next check
+                state = self.slots.read_state()
+                state["last_failure"] = str(error)[:500]
+                self.slots.write_state(state)
+            raise
         except BundleRejected as refusal:
             with self._lock:
                 state = self.slots.read_state()
@@ -319,7 +326,9 @@ class Updater:
         state = self.slots.read_state()
         pending = (state["pending"] or {}).get("version") or self._downloading
         return {"running": self.running_version, "confirmed": not state["trial"],
-                "pending": pending, "last_failure": state["last_failure"]}
+                "pending": pending, "last_failure": state["last_failure"],
+                # appended with every last_failure
+                "failed_version": state["failed"][-1] if state["failed"] else None}
 
 
 def _log_download(future: Future[None]) -> None:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import threading
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote
 
 import requests
@@ -35,6 +37,11 @@ _CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+|\*)$")
 
 class BundleRejected(ValueError):
     """A bundle that must never be installed: a bad signature, a wrong length or hash."""
+
+
+class NotEnoughSpace(TransientError):
+    """No room on the disk for the archive and its unpacked tree: tried again at the next
+    check (housekeeping may free some)."""
 
 
 class DownloadStopped(Exception):
@@ -64,7 +71,9 @@ class _Throttle:
 class BundleDownload:
     def __init__(self, transport: SignedTransport, directory: Path, *,
                  verify_key: Ed25519PublicKey, clock: Clock, rate_bytes_per_s: int = 0,
-                 stop: threading.Event | None = None) -> None:
+                 stop: threading.Event | None = None,
+                 free_bytes: Callable[[Path], int] = lambda path: shutil.disk_usage(path).free
+                 ) -> None:
         self.transport = transport
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -72,6 +81,8 @@ class BundleDownload:
         self.clock = clock
         self.rate_bytes_per_s = rate_bytes_per_s
         self.stop = stop or threading.Event()
+        #: free space on the disk holding a directory (a test gives a full disk)
+        self.free_bytes = free_bytes
 
     def fetch_manifest(self, version: str) -> BundleManifest:
         path = PATH_BUNDLE_MANIFEST.format(version=quote(version, safe=""))
@@ -103,12 +114,15 @@ class BundleDownload:
         """The verified archive of `manifest`, fetching what is missing.
 
         Raises TransientError when the connection fails (call again: it goes on from the
-        last byte kept), BundleRejected when the whole archive does not match."""
+        last byte kept), NotEnoughSpace when the disk has no room for the rest of the archive
+        and its unpacked tree, BundleRejected when the whole archive does not match."""
         done = self.archive_path(manifest)
+        part = self.part_path(manifest)
+        have = manifest.archive_bytes if done.exists() else \
+            part.stat().st_size if part.exists() else 0
+        self._check_space(manifest, max(0, manifest.archive_bytes - have))
         if done.exists():
             return done
-        part = self.part_path(manifest)
-        have = part.stat().st_size if part.exists() else 0
         if have > manifest.archive_bytes:
             part.unlink()
             have = 0
@@ -124,6 +138,16 @@ class BundleDownload:
                                  "not match the signed manifest's length and sha256")
         os.replace(part, done)
         return done
+
+    def _check_space(self, manifest: BundleManifest, to_fetch: int) -> None:
+        # the slots are on the disk of the download directory (both under the install root)
+        needed = to_fetch + (manifest.unpacked_bytes or 0)
+        free = self.free_bytes(self.directory)
+        if free < needed:
+            raise NotEnoughSpace(
+                f"bundle {manifest.version} needs {needed} bytes (the archive's "
+                f"{to_fetch} still to fetch and {manifest.unpacked_bytes or 0} unpacked); "
+                f"{free} are free on the disk of {self.directory}")
 
     def _fetch_from(self, manifest: BundleManifest, part: Path, offset: int) -> None:
         path = PATH_BUNDLE_ARCHIVE.format(version=quote(manifest.version, safe=""))

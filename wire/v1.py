@@ -717,6 +717,9 @@ class BundleManifest(Response):
     version: AppVersion
     archive_sha256: Sha256Hex = Field(description="sha256 of the archive's bytes")
     archive_bytes: int = Field(gt=0, description="the archive's length")
+    unpacked_bytes: int | None = Field(
+        default=None, ge=0, description="the files' total size once unpacked: the kiosk "
+                                        "needs room for it and the archive before fetching")
 
 
 class SignedBundleManifest(Response):
@@ -798,7 +801,12 @@ class UpdateReport(Request):
         default=None, description="a version downloaded or being downloaded, not yet "
                                   "switched to")
     last_failure: Annotated[str, Field(max_length=500)] | None = Field(
-        default=None, description="the last update that was refused or rolled back, and why")
+        default=None, description="the last update that was refused, rolled back or could "
+                                  "not be fetched (no room on the disk), and why")
+    failed_version: Annotated[str, Field(max_length=40)] | None = Field(
+        default=None, description="the last version refused or rolled back (never taken "
+                                  "again): how a district's rollout sees its canary refuse a "
+                                  "bundle")
 
 
 class ReportedState(Request):

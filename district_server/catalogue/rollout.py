@@ -1,15 +1,16 @@
-"""Staged rollout of a catalogue or configuration version to a cohort: a canary share of its
-kiosks gets it first; the rest keep the version in use until the canary has stayed healthy
-through the health window. A canary past a threshold (new alerts on its kiosks, the version
-refused by one, queue items set aside, submissions the district refused, crashes, counted
-from the start) is rolled back at
-once: the previous content is published again under a new version, so a kiosk only ever
-moves forward, and the rest never receive the failed version. One rollout runs in a cohort
-at a time, whatever its subject: a failing canary could not say which one was at fault.
-Kiosks whose reported app is older than the plan's `min_app_version` are not picked for
-the canary (they would keep what they have, kiosk side), nor kiosks that do not report which
-version of the subject they run (a configuration's number: older releases). Evaluated once a heartbeat by the
-server's sweeper (`evaluate`)."""
+"""Staged rollout of a catalogue, configuration or application bundle version to a cohort: a
+canary share of its kiosks gets it first; the rest keep the version in use until the canary
+has stayed healthy through the health window. A canary past a threshold (new alerts on its
+kiosks, the version refused by one, queue items set aside, submissions the district refused,
+crashes, counted from the start) is rolled back at once: the previous content is published
+again under a new version, so a kiosk only ever moves forward (a bundle, whose version is
+the application's own, under its old one), and the rest never receive the failed version.
+One rollout runs in a cohort at a time, whatever its subject: a failing canary could not say
+which one was at fault. Kiosks whose reported app is older than the plan's
+`min_app_version` are not picked for the canary (they would keep what they have, kiosk
+side), nor kiosks that do not report which version of the subject they run (a
+configuration's number, a bundle's update state: older releases, kiosks not installed in
+slots). Evaluated once a heartbeat by the server's sweeper (`evaluate`)."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -24,6 +25,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
+from district_server.bundles import service as bundles
+from district_server.bundles.models import BundleVersion
 from district_server.catalogue import service as catalogue
 from district_server.catalogue.models import CatalogueVersion, Rollout
 from district_server.kiosk_config import service as kiosk_config
@@ -42,6 +45,8 @@ class Subject(ABC):
     name: str
     #: the ReportedState field naming the version a kiosk runs
     reported: str
+    #: what it is called in messages to the operator
+    label: str
 
     @abstractmethod
     def stored(self, session: Session, version: str) -> bool:
@@ -65,15 +70,19 @@ class Subject(ABC):
         cannot would never be seen running it, so it is not picked for the canary."""
         return True
 
+    def running(self, reported: dict) -> str | None:
+        """The version a kiosk's reported state says it runs."""
+        value = reported.get(self.reported)
+        return None if value is None else str(value)
+
     @abstractmethod
-    def refused(self, session: Session, rollout: Rollout, refused: dict) -> bool:
-        """Whether a kiosk's reported refusals (ReportedState.refused) refuse the rollout's
-        version."""
+    def refused(self, session: Session, rollout: Rollout, reported: dict) -> bool:
+        """Whether a kiosk's reported state refuses the rollout's version."""
         ...
 
 
 class CatalogueSubject(Subject):
-    name, reported = "catalogue", "catalogue_version"
+    name, reported, label = "catalogue", "catalogue_version", "catalogue"
 
     def stored(self, session, version):
         return session.get(CatalogueVersion, version) is not None
@@ -95,13 +104,13 @@ class CatalogueSubject(Subject):
         catalogue.publish(session, again.version, rollout.cohort, now=now)
         return again.version
 
-    def refused(self, session, rollout, refused):
-        return "catalogue" in refused
+    def refused(self, session, rollout, reported):
+        return "catalogue" in (reported.get("refused") or {})
 
 
 class ConfigSubject(Subject):
     """Versions are the configuration's numbers (as text in Rollout's columns)."""
-    name, reported = "config", "config_number"
+    name, reported, label = "config", "config_number", "configuration"
 
     def stored(self, session, version):
         return version.isdigit() and session.get(ConfigVersion, int(version)) is not None
@@ -124,13 +133,48 @@ class ConfigSubject(Subject):
         """A kiosk of a release before configuration numbers never reports one."""
         return reported.get(self.reported) is not None
 
-    def refused(self, session, rollout, refused):
+    def refused(self, session, rollout, reported):
         """A key of the version refused (each key is applied or refused alone)."""
-        return bool(set(refused) & set(kiosk_config.content(session, int(rollout.version))))
+        return bool(set(reported.get("refused") or {})
+                    & set(kiosk_config.content(session, int(rollout.version))))
 
 
-CATALOGUE, CONFIG = CatalogueSubject(), ConfigSubject()
-SUBJECTS = {subject.name: subject for subject in (CATALOGUE, CONFIG)}
+class BundleSubject(Subject):
+    """The kiosk application (district_server/bundles). A bundle's version is the
+    application's own, so a rollback publishes the previous version again under its name: a
+    canary kiosk that took the new one goes back to it, one that rolled back by itself
+    stays."""
+    name, reported, label = "bundle", "update", "bundle"
+
+    def stored(self, session, version):
+        return session.get(BundleVersion, version) is not None
+
+    def in_use(self, session, cohort, default_cohort):
+        return bundles.published_version(session, cohort, default_cohort)
+
+    def publish(self, session, version, cohort, *, now):
+        bundles.publish(session, version, cohort, now=now)
+
+    def publish_again(self, session, rollout, *, now):
+        bundles.publish(session, rollout.previous_version, rollout.cohort, now=now)
+        return rollout.previous_version
+
+    def can_report(self, reported):
+        """Only a kiosk installed in slots reports `update` (kiosk/updates.py)."""
+        return reported.get(self.reported) is not None
+
+    def running(self, reported):
+        """Running and past its health check: a version on trial is not in use yet."""
+        update = reported.get(self.reported) or {}
+        return update.get("running") if update.get("confirmed") else None
+
+    def refused(self, session, rollout, reported):
+        """The kiosk refused the bundle (signature, hash) or rolled it back (health)."""
+        return (reported.get(self.reported) or {}).get("failed_version") == rollout.version
+
+
+CATALOGUE, CONFIG, BUNDLE = CatalogueSubject(), ConfigSubject(), BundleSubject()
+SUBJECTS = {subject.name: subject for subject in (CATALOGUE, CONFIG, BUNDLE)}
 
 
 @dataclass(frozen=True)
@@ -198,7 +242,7 @@ def start(session: Session, version: str, cohort: str, plan: RolloutPlan, *, now
           subject: Subject = CATALOGUE) -> Rollout:
     """Give `version` of `subject` to the canary of `cohort`; the others keep the version in
     use."""
-    what = "catalogue" if subject is CATALOGUE else "configuration"
+    what = subject.label
     if not subject.stored(session, version):
         raise RolloutRefused(f"no stored {what} version {version}")
     if active(session, cohort) is not None:
@@ -309,10 +353,10 @@ def health(session: Session, rollout: Rollout, *, now: datetime) -> Health:
             # a counter newer than the rollout's start has no baseline: nothing grew
             grown[name] += max(0, counted[name] - baseline[kiosk.kiosk_id].get(
                 name, counted[name]))
-        if str(reported.get(subject.reported)) == rollout.version:
+        if subject.running(reported) == rollout.version:
             applied.append(kiosk.kiosk_id)
         if kiosk.reported_at is not None and kiosk.reported_at >= rollout.started_at \
-                and subject.refused(session, rollout, reported.get("refused") or {}):
+                and subject.refused(session, rollout, reported):
             refused.append(kiosk.kiosk_id)
     return Health(new_alerts, sorted(refused), sorted(applied), grown)
 

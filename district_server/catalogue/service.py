@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from district_server.catalogue.models import CatalogueVersion, CataloguePublication
+from district_server.publications import in_cohort, publish_to_cohort
 from wire import v1
 from wire.catalogue_files import CatalogueInvalid, load_directory, validate
 
@@ -34,16 +35,11 @@ def store(session: Session, catalogue: v1.Catalogue, *, now: datetime) -> bool:
 def publish(session: Session, version: str, cohort: str, *, now: datetime) -> None:
     if session.get(CatalogueVersion, version) is None:
         raise CatalogueInvalid(f"no stored catalogue version {version}")
-    publication = session.get(CataloguePublication, cohort)
-    if publication is None:
-        session.add(CataloguePublication(cohort=cohort, version=version, published_at=now))
-    elif publication.version != version:
-        publication.version, publication.published_at = version, now
+    publish_to_cohort(session, CataloguePublication, cohort, "version", version, now=now)
 
 
 def published_version(session: Session, cohort: str, default_cohort: str) -> CatalogueVersion:
-    publication = session.get(CataloguePublication, cohort) or \
-        session.get(CataloguePublication, default_cohort)
+    publication = in_cohort(session, CataloguePublication, cohort, default_cohort)
     if publication is None:
         raise CatalogueInvalid("no catalogue is published")
     return session.get(CatalogueVersion, publication.version)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from district_server.kiosk_config.models import ConfigPublication, ConfigVersion
+from district_server.publications import in_cohort, publish_to_cohort
 from wire import v1
 
 FROM_SETTINGS = "settings"
@@ -53,17 +54,12 @@ def store(session: Session, config: dict[str, Any], *, now: datetime,
 def publish(session: Session, number: int, cohort: str, *, now: datetime) -> None:
     if session.get(ConfigVersion, number) is None:
         raise ConfigInvalid(f"no stored configuration version {number}")
-    publication = session.get(ConfigPublication, cohort)
-    if publication is None:
-        session.add(ConfigPublication(cohort=cohort, number=number, published_at=now))
-    elif publication.number != number:
-        publication.number, publication.published_at = number, now
+    publish_to_cohort(session, ConfigPublication, cohort, "number", number, now=now)
 
 
 def published_number(session: Session, cohort: str, default_cohort: str) -> int | None:
     """The version `cohort` runs (the default cohort's when it has none of its own)."""
-    publication = session.get(ConfigPublication, cohort) or \
-        session.get(ConfigPublication, default_cohort)
+    publication = in_cohort(session, ConfigPublication, cohort, default_cohort)
     return publication.number if publication is not None else None
 
 

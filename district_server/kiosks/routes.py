@@ -68,6 +68,10 @@ def desired_state(kiosk_id: KioskIdPath, principal: Principal, response: Respons
         config_number, config_needs_app = rollout.version_for(
             session, kiosk_id, principal.cohort, default_cohort, rollout.CONFIG)
         number = int(config_number) if config_number is not None else None
+        # the bundle itself is the app: its rollout asks no app version of the kiosk
+        bundle_version = rollout.version_for(session, kiosk_id, principal.cohort,
+                                             default_cohort, rollout.BUNDLE)[0] \
+            if v1.FEATURE_BUNDLE_UPDATES in asked else None
         signed = service.desired_state(
             session, kiosk_id, catalogue_version=published.version,
             catalogue_sha256=published.sha256,
@@ -75,6 +79,7 @@ def desired_state(kiosk_id: KioskIdPath, principal: Principal, response: Respons
                 session, kiosk_id, by_size=v1.FEATURE_LOCKER_FILL in asked),
             config=kiosk_config.content(session, number),
             config_number=number if v1.FEATURE_CONFIG_NUMBER in asked else None,
+            bundle_version=bundle_version,
             min_app_version=max(ctx.settings.min_app_version, needs_app or "0",
                                 config_needs_app or "0", key=v1.app_version_key),
             keys=ctx.keys, with_staff=v1.FEATURE_KIOSK_STAFF in asked,

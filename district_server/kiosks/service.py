@@ -202,11 +202,14 @@ def desired_state(session: Session, kiosk_id: str, *, catalogue_version: str,
                   catalogue_sha256: str, locker_assignments: list[v1.LockerAssignment],
                   config: dict, min_app_version: str, keys: DistrictKeyring,
                   config_number: int | None = None,
+                  bundle_version: str | None = None,
                   with_staff: bool = False,
                   halls: list[HallSettings] | None = None) -> v1.SignedDesiredState:
     """Build the kiosk's desired state; its version moves on exactly when the content does.
     `config_number`: the number of the configuration version `config` is, for a kiosk that
-    takes it (v1.FEATURE_CONFIG_NUMBER), else None;
+    takes it (v1.FEATURE_CONFIG_NUMBER), else None; `bundle_version`: the application bundle
+    for a kiosk that updates itself (v1.FEATURE_BUNDLE_UPDATES) when one is published, else
+    None;
     `with_staff`: the kiosk takes the hall's staff list (v1.FEATURE_KIOSK_STAFF); `halls`:
     the district's halls, of which it takes the nearest as `kiosk.alternatives`
     (v1.FEATURE_ALTERNATIVES). An older kiosk refuses either, so it is left out, from the
@@ -222,6 +225,8 @@ def desired_state(session: Session, kiosk_id: str, *, catalogue_version: str,
                                        for a in locker_assignments])
     if config_number is not None:
         content["config_number"] = config_number
+    if bundle_version is not None:
+        content["bundle_version"] = bundle_version
     if with_staff:
         content["staff"] = kiosk_staff(session, kiosk.hall_code)
     content_hash = v1.sha256_hex(v1.canonical_json(content))

@@ -13,6 +13,9 @@ request; then it misbehaves the way real networks do:
 - `lose_response`  forward, let the server commit, read its response, and reset the
                    client connection instead of delivering it
 - `reset_response` forward and deliver only the first half of the response, then RST
+- `cut_response`   forward and deliver only the first half of the response, then close
+                   cleanly: the client keeps every byte delivered (a RST may discard
+                   what it has not read yet) and sees a body shorter than its length
 
 Faults are consumed in order; each applies to `times` matching requests, after letting
 `after` of them through.
@@ -27,7 +30,8 @@ import struct
 import threading
 from dataclasses import dataclass, field
 
-_KINDS = ("drop", "reset_request", "hold", "respond", "lose_response", "reset_response")
+_KINDS = ("drop", "reset_request", "hold", "respond", "lose_response", "reset_response",
+          "cut_response")
 
 
 @dataclass
@@ -59,6 +63,7 @@ class Seen:
     path: str
     fault: str | None
     body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class FaultProxy:
@@ -111,7 +116,8 @@ class FaultProxy:
         with self._lock:
             return sum(f.times - f.hits for f in self._faults)
 
-    def _take(self, method: str, path: str, body: bytes) -> Fault | None:
+    def _take(self, method: str, path: str, body: bytes,
+              headers: dict[str, str]) -> Fault | None:
         with self._lock:
             for fault in self._faults:
                 if fault.hits < fault.times and fault.matches(method, path):
@@ -119,9 +125,9 @@ class FaultProxy:
                         fault.passed += 1
                         continue
                     fault.hits += 1
-                    self.seen.append(Seen(method, path, fault.kind, body))
+                    self.seen.append(Seen(method, path, fault.kind, body, headers))
                     return fault
-            self.seen.append(Seen(method, path, None, body))
+            self.seen.append(Seen(method, path, None, body, headers))
             return None
 
     # --- one connection ------------------------------------------------------------------
@@ -131,7 +137,7 @@ class FaultProxy:
         if request is None:
             return
         method, path, headers, body = request
-        fault = self._take(method, path, body)
+        fault = self._take(method, path, body, headers)
         kind = fault.kind if fault else None
         if kind == "drop":
             client.close()
@@ -165,9 +171,10 @@ class FaultProxy:
         if kind == "lose_response":
             _reset(client)
             return
-        if kind == "reset_response":
+        if kind in ("reset_response", "cut_response"):
             client.sendall(raw[: len(raw) // 2])
-            _reset(client)
+            if kind == "reset_response":
+                _reset(client)
             return
         client.sendall(raw)
 

@@ -13,11 +13,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from foundation.clock import TestClock
 from kiosk.config import UpdatesSection
 from kiosk.updates import HEALTH_CONDITIONS, BundleSlots, Updater
-from offline_queue.bundle_download import BundleDownload, BundleRejected
+from offline_queue.bundle_download import BundleDownload, BundleRejected, NotEnoughSpace
 from offline_queue.errors import TransientError
 from offline_queue.store import Outbox
 from offline_queue.transport import SignedTransport
-from tests.offline_queue.bundle_server import BundleServer, archive_of, make_bundle_tree
+from tests.offline_queue.bundle_server import BundleServer, archive_of, make_bundle_tree, \
+    unpacked_size
 from wire.v1 import UpdateReport
 
 SETTINGS = UpdatesSection(root="/opt/kiosk", confirm_within_s=600, quiet_from="02:00",
@@ -158,6 +159,7 @@ def test_a_version_that_never_confirms_is_rolled_back_with_the_queue_intact(kios
     report = kiosk.report()
     assert (report.running, report.confirmed, report.pending) == ("1.0", True, None)
     assert "2.0 rolled back to 1.0: not confirmed in time" in report.last_failure
+    assert report.failed_version == "2.0"
     assert not kiosk.updater.wants("2.0")  # never taken again
     queue = Outbox(tmp_path / "var-lib-kiosk" / "queue")
     assert queue.counts().pending == 1
@@ -186,6 +188,7 @@ def test_a_tampered_bundle_is_refused_and_the_running_slot_untouched(kiosk, serv
     assert not kiosk.slots.slot("b").exists()
     report = kiosk.report()
     assert report.pending is None and "2.0 refused" in report.last_failure
+    assert report.failed_version == "2.0"
     kiosk.clock.advance(SETTINGS.check_every_s * 4)
     assert kiosk.restarts == []
 
@@ -199,3 +202,22 @@ def test_a_signed_but_broken_archive_is_refused_before_any_switch(kiosk, server,
     assert started_version(kiosk.root) == "1.0"
     assert not kiosk.slots.slot("b").exists()
     assert kiosk.report().pending is None
+
+
+def test_a_disk_without_room_for_the_archive_and_its_tree_waits_and_says_so(kiosk, server):
+    archive = server.archives["2.0"]
+    needed = len(archive) + unpacked_size(archive)
+    free = [needed - 1]
+    kiosk.download.free_bytes = lambda _path: free[0]
+    kiosk.updater.offer(kiosk.download, "2.0")
+
+    assert isinstance(kiosk.updater.download_future.exception(timeout=60), NotEnoughSpace)
+    report = kiosk.report()
+    assert report.pending is None and report.failed_version is None  # not refused
+    assert f"needs {needed} bytes" in report.last_failure
+    assert f"{needed - 1} are free" in report.last_failure
+    assert server.ranges == []  # nothing fetched
+    free[0] = needed
+    kiosk.clock.advance(SETTINGS.check_every_s)
+    assert kiosk.updater.download_future.exception(timeout=60) is None
+    assert kiosk.report().pending == "2.0"

@@ -68,12 +68,14 @@ def test_the_core_confirms_a_version_whose_health_conditions_hold(core, on_trial
 
     assert core.updates.confirmed.wait(10)  # the devices' own workers say they opened
     assert core.updates.report() == {"running": __version__, "confirmed": True,
-                                     "pending": None, "last_failure": None}
+                                     "pending": None, "last_failure": None,
+                                     "failed_version": None}
     test_clock.advance(core.config.updates.confirm_within_s)
     assert not core.restarted.is_set() and slots.in_use() == "b"
-    # a district that does not list bundle-updates is not sent the new field
+    # the district lists bundle-updates: it is told which version runs, confirmed
     assert core.queue.worker.sync_once().ok
-    assert "update" not in reported_on_server(district, core.config.kiosk.id)
+    assert reported_on_server(district, core.config.kiosk.id)["update"] \
+        == core.updates.report()
 
 
 def test_the_core_rolls_back_a_version_whose_screen_never_drew(core, on_trial, test_clock):

@@ -37,9 +37,18 @@ def archive_of(tree: Path) -> bytes:
     return buffer.getvalue()
 
 
+def unpacked_size(archive: bytes) -> int:
+    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+        return sum(member.size for member in tar.getmembers() if member.isfile())
+
+
 def signed_manifest(key: Ed25519PrivateKey, version: str, archive: bytes) -> bytes:
     manifest = {"version": version, "archive_sha256": sha256_hex(archive),
                 "archive_bytes": len(archive)}
+    try:
+        manifest["unpacked_bytes"] = unpacked_size(archive)
+    except (tarfile.TarError, EOFError):  # a broken archive signed all the same
+        pass
     signature = base64.b64encode(key.sign(canonical_json(manifest))).decode()
     return canonical_json({"manifest": manifest, "signature_b64": signature})
 
