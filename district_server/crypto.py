@@ -10,7 +10,7 @@ watermarks; a kiosk pins it at enrolment. Rotating it goes in two steps so that 
 the field is lost: `add_next_receipt_key` (the desired state, signed by the current key,
 announces the next public key and each kiosk trusts it from then on, reporting so), then
 `switch_receipt_key` (the next key signs from then on; a kiosk seeing its signature drops
-the old one). Docs: docs/district-deployment.md, "Rotating the district's keys"."""
+the old one). Runbook: docs/district-deployment.md, "Rotating keys"."""
 from __future__ import annotations
 
 import base64
@@ -123,6 +123,7 @@ class DistrictKeyring:
                              "kiosks learn it")
         self.receipt_key, self.next_receipt_key = self.next_receipt_key, None
         return b64(raw_public(self.receipt_key))
+
     # -- public parts
     def public(self) -> v1.DistrictKeys:
         return v1.DistrictKeys(
