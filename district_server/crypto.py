@@ -5,8 +5,8 @@ Keys live in one JSON file (mode 0600): payload keys by key id (old ones kept so
 submissions still decrypt), the receipt signing key (with the next one while a rotation is
 announced) and the holder HMAC key.
 
-The receipt key signs receipts, desired state, commands, bundle manifests and backup
-watermarks; a kiosk pins it at enrolment. Rotating it goes in two steps so that no kiosk in
+The receipt key signs receipts, desired state, commands and backup watermarks (and a kiosk
+checks bundle manifests against it); a kiosk pins it at enrolment. Rotating it goes in two steps so that no kiosk in
 the field is lost: `add_next_receipt_key` (the desired state, signed by the current key,
 announces the next public key and each kiosk trusts it from then on, reporting so), then
 `switch_receipt_key` (the next key signs from then on; a kiosk seeing its signature drops
