@@ -156,12 +156,45 @@ def cmd_keys(args: argparse.Namespace) -> int:
     keyring = DistrictKeyring.load_or_create(path)
     if args.rotate_payload_key:
         keyring.rotate_payload_key()
+    if args.add_next_receipt_key:
+        keyring.add_next_receipt_key()
+    next_key = keyring.next_receipt_public_key()
+    not_ready = _kiosks_not_trusting(settings, next_key) if next_key else []
+    if args.switch_receipt_key:
+        if next_key is None:
+            print("district-server keys: no next receipt key to switch to; run `keys "
+                  "--add-next-receipt-key` and wait until every kiosk trusts it",
+                  file=sys.stderr)
+            return EXIT_FAILED
+        if not_ready and not args.force:
+            print(f"district-server keys: {len(not_ready)} kiosk(s) do not yet trust the next "
+                  f"receipt key ({', '.join(not_ready[:20])}); they could verify nothing "
+                  "after the switch. Wait for their next sync, revoke the ones that are gone, "
+                  "or --force (those kiosks must then be enrolled again)", file=sys.stderr)
+            return EXIT_FAILED
+        keyring.switch_receipt_key()
+        next_key, not_ready = None, []
+    if args.rotate_payload_key or args.add_next_receipt_key or args.switch_receipt_key:
         keyring.save(path)
     public = keyring.public().model_dump(exclude={"holder_hmac_key"})
     public["keys_file"] = str(path)
     public["payload_key_ids"] = sorted(keyring.payload_keys)
+    public["next_receipt_public_key"] = next_key
+    public["kiosks_not_trusting_next_receipt_key"] = not_ready
     print(json.dumps(public, indent=2))
     return EXIT_OK
+
+
+def _kiosks_not_trusting(settings: Settings, receipt_key_b64: str) -> list[str]:
+    from district_server.db import Database
+    from district_server.kiosks.service import kiosks_not_trusting
+    db = Database(settings.resolved_database_url(),
+                  busy_timeout_s=settings.sqlite_busy_timeout_s)
+    try:
+        with db.transaction() as session:
+            return kiosks_not_trusting(session, receipt_key_b64)
+    finally:
+        db.dispose()
 
 
 def cmd_catalogue(args: argparse.Namespace) -> int:
@@ -427,6 +460,14 @@ def parser() -> argparse.ArgumentParser:
                                parents=[common])
     keys.add_argument("--rotate-payload-key", action="store_true",
                       help="new HPKE key for new submissions (old ones still decrypt)")
+    keys.add_argument("--add-next-receipt-key", action="store_true",
+                      help="announce the next receipt signing key to the kiosks (in their "
+                           "desired state, signed by the current key)")
+    keys.add_argument("--switch-receipt-key", action="store_true",
+                      help="sign with the next receipt key from now on; refused while an "
+                           "enrolled kiosk does not trust it yet (restart the server after)")
+    keys.add_argument("--force", action="store_true",
+                      help="with --switch-receipt-key: switch even so")
     keys.set_defaults(func=cmd_keys)
     catalogue = commands.add_parser("catalogue", help="validate or publish a catalogue",
                                     parents=[common])

@@ -2,7 +2,15 @@
 and desired-state signatures, kiosk signature verification, holder HMACs.
 
 Keys live in one JSON file (mode 0600): payload keys by key id (old ones kept so older
-submissions still decrypt), the receipt signing key and the holder HMAC key."""
+submissions still decrypt), the receipt signing key (with the next one while a rotation is
+announced) and the holder HMAC key.
+
+The receipt key signs receipts, desired state, commands and backup watermarks (and a kiosk
+checks bundle manifests against it); a kiosk pins it at enrolment. Rotating it goes in two steps so that no kiosk in
+the field is lost: `add_next_receipt_key` (the desired state, signed by the current key,
+announces the next public key and each kiosk trusts it from then on, reporting so), then
+`switch_receipt_key` (the next key signs from then on; a kiosk seeing its signature drops
+the old one). Runbook: docs/district-deployment.md, "Rotating keys"."""
 from __future__ import annotations
 
 import base64
@@ -45,6 +53,7 @@ class DistrictKeyring:
     receipt_key: Ed25519PrivateKey
     holder_hmac_key_id: str
     holder_hmac_key: bytes
+    next_receipt_key: Ed25519PrivateKey | None = None
 
     # -- persistence
     @classmethod
@@ -58,9 +67,12 @@ class DistrictKeyring:
         data = json.loads(path.read_text())
         payload = {kid: X25519PrivateKey.from_private_bytes(base64.b64decode(raw))
                    for kid, raw in data["payload_keys"].items()}
+        next_key = data.get("next_receipt_key")
         return cls(payload, data["current_payload_key_id"],
                    Ed25519PrivateKey.from_private_bytes(base64.b64decode(data["receipt_key"])),
-                   data["holder_hmac_key_id"], base64.b64decode(data["holder_hmac_key"]))
+                   data["holder_hmac_key_id"], base64.b64decode(data["holder_hmac_key"]),
+                   Ed25519PrivateKey.from_private_bytes(base64.b64decode(next_key))
+                   if next_key else None)
 
     @classmethod
     def load_or_create(cls, path: Path) -> "DistrictKeyring":
@@ -79,6 +91,8 @@ class DistrictKeyring:
             "holder_hmac_key_id": self.holder_hmac_key_id,
             "holder_hmac_key": b64(self.holder_hmac_key),
         }
+        if self.next_receipt_key is not None:
+            data["next_receipt_key"] = b64(self.next_receipt_key.private_bytes(**_RAW))
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_suffix(".tmp")
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -94,6 +108,22 @@ class DistrictKeyring:
         self.current_payload_key_id = key_id
         return key_id
 
+    def add_next_receipt_key(self) -> str:
+        """Make the next receipt key (kept if one is already announced): kiosks learn it from
+        their desired state. Returns its public key (base64)."""
+        if self.next_receipt_key is None:
+            self.next_receipt_key = Ed25519PrivateKey.generate()
+        return b64(raw_public(self.next_receipt_key))
+
+    def switch_receipt_key(self) -> str:
+        """Sign with the announced next key from now on; the old key is dropped (receipts it
+        signed are signed again when served). Returns the new key's public key (base64)."""
+        if self.next_receipt_key is None:
+            raise ValueError("no next receipt key is announced: add one first and let the "
+                             "kiosks learn it")
+        self.receipt_key, self.next_receipt_key = self.next_receipt_key, None
+        return b64(raw_public(self.receipt_key))
+
     # -- public parts
     def public(self) -> v1.DistrictKeys:
         return v1.DistrictKeys(
@@ -103,9 +133,23 @@ class DistrictKeyring:
             holder_hmac_key_id=self.holder_hmac_key_id,
             holder_hmac_key=b64(self.holder_hmac_key))
 
+    def next_receipt_public_key(self) -> str | None:
+        """The announced next receipt key (base64), None when no rotation is under way."""
+        if self.next_receipt_key is None:
+            return None
+        return b64(raw_public(self.next_receipt_key))
+
     # -- operations
     def sign(self, obj) -> str:
         return b64(self.receipt_key.sign(v1.canonical_json(obj)))
+
+    def signed_now(self, obj, stored_signature_b64: str) -> str:
+        """The stored signature of `obj` while it is the current key's, else a new one: a
+        receipt signed before a switch still verifies at a kiosk that dropped the old key."""
+        if verify_ed25519(raw_public(self.receipt_key), base64.b64decode(stored_signature_b64),
+                          v1.canonical_json(obj)):
+            return stored_signature_b64
+        return self.sign(obj)
 
     def decrypt_payload(self, envelope: v1.SubmissionEnvelope) -> bytes:
         payload = envelope.payload

@@ -200,7 +200,7 @@ class KioskCore:
                                session_active=lambda: self.session_active(),
                                settings=self.config.updates)
         self._bundle_download = BundleDownload(
-            worker.transport, slots.download_dir, verify_key=worker.identity.receipt_public_key,
+            worker.transport, slots.download_dir, verify_key=worker.identity.receipt_keys,
             clock=self.clock, rate_bytes_per_s=self.config.updates.rate_bytes_per_s)
         worker.bundle_updates = True
 

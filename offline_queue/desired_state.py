@@ -29,6 +29,10 @@ class DesiredStateRejected(ValueError):
     """A bundle that must not be applied (bad signature, a catalogue that does not match)."""
 
 
+class DesiredStateUnsigned(DesiredStateRejected):
+    """A bundle that no district key this kiosk trusts signed."""
+
+
 class DesiredStateStore:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory) / "desired"
@@ -90,7 +94,7 @@ class DesiredStateStore:
             raise DesiredStateRejected(f"desired state is not a signed desired state: "
                                        f"{error}") from None
         if not verify_signed(signed_message(raw, "state"), signed.signature_b64, verify_key):
-            raise DesiredStateRejected(f"desired state version {signed.state.version}: the "
+            raise DesiredStateUnsigned(f"desired state version {signed.state.version}: the "
                                        "district signature does not verify")
         with self._lock:
             newest = max((s.version for s in (self.current(), self.staged()) if s), default=0)

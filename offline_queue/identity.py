@@ -3,17 +3,21 @@
 Files in the queue directory, both written durably and readable by the kiosk user only:
 - `kiosk_signing_key.pem`: the kiosk's private Ed25519 key (PKCS#8), made once;
 - `enrolment.json`: kiosk id, server URL and the district's public keys (the payload key
-  for HPKE, the receipt key that signs receipts and desired state) plus the holder HMAC
-  key. The kiosk holds no key that decrypts what it captured.
+  for HPKE, the receipt key that signs receipts and desired state, and the next receipt key
+  while the district rotates it) plus the holder HMAC key. The kiosk holds no key that
+  decrypts what it captured.
 """
 from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, \
     Ed25519PublicKey
@@ -21,7 +25,9 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from offline_queue.errors import NotEnrolled
 from offline_queue.fileio import write_durably
-from wire.v1 import DistrictKeys, EnrollResponse
+from wire.v1 import DistrictKeys, EnrollResponse, receipt_key_fingerprint
+
+log = logging.getLogger(__name__)
 
 SIGNING_KEY_FILE = "kiosk_signing_key.pem"
 ENROLMENT_FILE = "enrolment.json"
@@ -65,12 +71,87 @@ def raw_public_key_b64(key: Ed25519PrivateKey) -> str:
         serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
 
 
+class DistrictReceiptKeys:
+    """The district receipt keys this kiosk trusts: the one pinned at enrolment and, while
+    the district rotates it, the next one, announced in a desired state the current key
+    signed. A signature by the next key means the district has switched: it becomes the
+    current key and the old one is no longer trusted. Verifies like an `Ed25519PublicKey`
+    (`verify(signature, data)` raising InvalidSignature), so every check of a district
+    signature (receipts, desired state, commands, bundle manifests, backup watermarks)
+    follows a rotation. Kept in `enrolment.json` across restarts."""
+
+    def __init__(self, directory: Path, current_b64: str, next_b64: str | None = None) -> None:
+        self._path = Path(directory) / ENROLMENT_FILE
+        self._lock = threading.Lock()
+        self.current_b64, self.next_b64 = current_b64, next_b64
+
+    def verify(self, signature: bytes, data: bytes) -> None:
+        with self._lock:
+            current, upcoming = self.current_b64, self.next_b64
+        try:
+            _public(current).verify(signature, data)
+            return
+        except InvalidSignature:
+            if upcoming is None:
+                raise InvalidSignature(self.untrusted()) from None
+        try:
+            _public(upcoming).verify(signature, data)
+        except InvalidSignature:
+            raise InvalidSignature(self.untrusted()) from None
+        self._switch_to(upcoming)
+
+    def announce(self, next_b64: str | None) -> None:
+        """The next key as the latest verified desired state names it (None: no rotation)."""
+        with self._lock:
+            if next_b64 == self.next_b64 or next_b64 == self.current_b64:
+                return
+            self.next_b64 = next_b64
+            self._save()
+        if next_b64:
+            log.info("the district announced its next receipt key",
+                     extra={"next_receipt_key": receipt_key_fingerprint(next_b64)})
+
+    def fingerprints(self) -> list[str]:
+        """The trusted keys' short names, the current one first (the reported state)."""
+        with self._lock:
+            return [receipt_key_fingerprint(k) for k in (self.current_b64, self.next_b64) if k]
+
+    def untrusted(self) -> str:
+        """Why a district signature fails, for an error the operator can act on."""
+        return (f"signed by none of the district receipt keys this kiosk trusts "
+                f"({', '.join(self.fingerprints())}); if the district has switched its "
+                "receipt key and this kiosk missed the announcement, enrol it again "
+                "(`kiosk enroll`)")
+
+    def _switch_to(self, next_b64: str) -> None:
+        with self._lock:
+            if self.next_b64 != next_b64:   # another thread switched first
+                return
+            previous = self.current_b64
+            self.current_b64, self.next_b64 = next_b64, None
+            self._save()
+        log.warning("the district switched its receipt key; the previous one is no longer "
+                    "trusted", extra={"receipt_key": receipt_key_fingerprint(next_b64),
+                                      "previous_receipt_key": receipt_key_fingerprint(previous)})
+
+    def _save(self) -> None:
+        record = json.loads(self._path.read_text(encoding="utf-8"))
+        record["district"]["receipt_public_key"] = self.current_b64
+        record["next_receipt_public_key"] = self.next_b64
+        write_durably(self._path, json.dumps(record, indent=2, sort_keys=True).encode())
+
+
+def _public(key_b64: str) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(base64.b64decode(key_b64))
+
+
 @dataclass(frozen=True)
 class KioskIdentity:
     kiosk_id: str
     server_url: str
     signing_key: Ed25519PrivateKey
     district: DistrictKeys
+    receipt_keys: DistrictReceiptKeys
 
     @property
     def payload_public_key(self) -> X25519PublicKey:
@@ -79,8 +160,8 @@ class KioskIdentity:
 
     @property
     def receipt_public_key(self) -> Ed25519PublicKey:
-        return Ed25519PublicKey.from_public_bytes(base64.b64decode(
-            self.district.receipt_public_key))
+        """The receipt key pinned at enrolment, as switched since (`receipt_keys`)."""
+        return _public(self.receipt_keys.current_b64)
 
     @property
     def holder_hmac_key(self) -> bytes:
@@ -94,9 +175,11 @@ class KioskIdentity:
             raise NotEnrolled("this kiosk is not enrolled with a district server; run "
                               "`kiosk enroll --server URL --token TOKEN`")
         data = json.loads(path.read_text(encoding="utf-8"))
+        district = DistrictKeys.model_validate(data["district"])
         return KioskIdentity(data["kiosk_id"], data["server_url"],
-                             load_or_create_signing_key(directory),
-                             DistrictKeys.model_validate(data["district"]))
+                             load_or_create_signing_key(directory), district,
+                             DistrictReceiptKeys(directory, district.receipt_public_key,
+                                                 data.get("next_receipt_public_key")))
 
     @staticmethod
     def save(directory: Path, server_url: str, response: EnrollResponse,
@@ -105,4 +188,6 @@ class KioskIdentity:
                   "district": response.district.model_dump(mode="json")}
         write_durably(Path(directory) / ENROLMENT_FILE,
                       json.dumps(record, indent=2, sort_keys=True).encode())
-        return KioskIdentity(response.kiosk_id, server_url, signing_key, response.district)
+        return KioskIdentity(response.kiosk_id, server_url, signing_key, response.district,
+                             DistrictReceiptKeys(directory,
+                                                 response.district.receipt_public_key))

@@ -37,7 +37,8 @@ from pydantic import BaseModel, ValidationError
 
 from foundation.clock import Clock
 from offline_queue.crashpoints import crash_point
-from offline_queue.desired_state import DesiredStateRejected, DesiredStateStore
+from offline_queue.desired_state import DesiredStateRejected, DesiredStateStore, \
+    DesiredStateUnsigned
 from offline_queue.errors import CaptivePortal, ItemFailed, PauseQueue, QuarantineItem, \
     StorageUnavailable, TransientError
 from offline_queue.identity import KioskIdentity
@@ -48,12 +49,13 @@ from wire.v1 import API_VERSION, BUNDLE_UPDATE_FIELDS, CONFIG_NUMBER_FIELDS, \
     DEVICE_DETAIL_DEVICE_FIELDS, DEVICE_DETAIL_FIELDS, FEATURE_ALTERNATIVES, \
     FEATURE_BACKUP_WATERMARK, FEATURE_BUNDLE_UPDATES, FEATURE_CONFIG_NUMBER, \
     FEATURE_DEVICE_DETAIL, FEATURE_FLEET_REPORT, FEATURE_KIOSK_COMMANDS, FEATURE_KIOSK_STAFF, \
-    FEATURE_LOCKER_FILL, FEATURE_ROLLOUT_HEALTH, \
+    FEATURE_LOCKER_FILL, FEATURE_RECEIPT_KEY_ROTATION, FEATURE_ROLLOUT_HEALTH, \
     FEATURE_SUBMISSION_BATCH, FLEET_REPORT_DEVICE_FIELDS, FLEET_REPORT_FIELDS, HEADER_API, \
     HEADER_CHUNK_SHA256, HEADER_FEATURES, HEADER_IDEMPOTENCY_KEY, HEADER_SERVER_FEATURES, \
     HEADER_UPLOAD_OFFSET, HEADER_WHOLE_BLOB_MAX, MAX_CHUNK_BYTES, PATH_BLOB, PATH_BLOB_UPLOAD, \
     PATH_BLOB_UPLOADS, PATH_CATALOGUE, PATH_COMMAND_RESULT, PATH_COMMANDS, PATH_DESIRED_STATE, \
-    PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, PATH_SUBMISSION, ROLLOUT_HEALTH_FIELDS, \
+    PATH_HEALTH, PATH_RECEIPTS, PATH_REPORTED_STATE, PATH_SUBMISSION, RECEIPT_KEY_FIELDS, \
+    ROLLOUT_HEALTH_FIELDS, \
     BlobUploadCreated, BlobUploadProgress, CommandResult, DesiredState, KioskCommand, \
     KioskCommands, Problem, ReceiptsPage, ReportedState, SignedBackupWatermark, \
     SignedDesiredState, SignedReceipt, app_version_key, features, sha256_hex, signed_message
@@ -196,6 +198,7 @@ REPORT_FIELDS_BY_FEATURE = {
     FEATURE_DEVICE_DETAIL: (DEVICE_DETAIL_FIELDS, DEVICE_DETAIL_DEVICE_FIELDS),
     FEATURE_CONFIG_NUMBER: (CONFIG_NUMBER_FIELDS, frozenset()),
     FEATURE_BUNDLE_UPDATES: (BUNDLE_UPDATE_FIELDS, frozenset()),
+    FEATURE_RECEIPT_KEY_ROTATION: (RECEIPT_KEY_FIELDS, frozenset()),
 }
 
 
@@ -547,9 +550,9 @@ class SyncWorker:
     def _record_backup_watermark(self, signed: SignedBackupWatermark, raw_signed: Any) -> None:
         """What the district's latest backup holds; it can go down (a restored district)."""
         if not verify_signed(signed_message(raw_signed, "watermark"), signed.signature_b64,
-                             self.identity.receipt_public_key):
-            raise PauseQueue("the backup watermark does not verify against the district "
-                             "receipt key")
+                             self.identity.receipt_keys):
+            raise PauseQueue("the backup watermark does not verify: "
+                             + self.identity.receipt_keys.untrusted())
         self.outbox.set_state(backup_watermark=signed.watermark.backed_up_through)
 
     # --- 3. delivery ---------------------------------------------------------------------
@@ -577,9 +580,9 @@ class SyncWorker:
         receipt = signed.receipt
         if receipt.kiosk_id != self.identity.kiosk_id or not verify_signed(
                 signed_message(raw_signed, "receipt"), signed.signature_b64,
-                self.identity.receipt_public_key):
-            raise PauseQueue(f"a receipt for {receipt.submission_id} does not verify against "
-                             "the district receipt key")
+                self.identity.receipt_keys):
+            raise PauseQueue(f"a receipt for {receipt.submission_id} does not verify: "
+                             + self.identity.receipt_keys.untrusted())
 
     def _record_receipt(self, item: Item, signed: SignedReceipt, raw_signed: Any) -> None:
         """Keep the receipt as the district signed it, fields this release ignores included."""
@@ -737,7 +740,7 @@ class SyncWorker:
         path = PATH_DESIRED_STATE.format(kiosk_id=self.identity.kiosk_id)
         etag = self.outbox.get_state("desired_etag")
         understood = (FEATURE_KIOSK_STAFF, FEATURE_ALTERNATIVES, FEATURE_LOCKER_FILL,
-                      FEATURE_CONFIG_NUMBER) \
+                      FEATURE_CONFIG_NUMBER, FEATURE_RECEIPT_KEY_ROTATION) \
             + ((FEATURE_BUNDLE_UPDATES,) if self.bundle_updates else ())
         headers = {HEADER_FEATURES: ",".join(understood),
                    **({"If-None-Match": etag} if etag else {})}
@@ -759,9 +762,14 @@ class SyncWorker:
             try:
                 if not self.desired.catalogue_path(state).exists():
                     self.desired.store_catalogue(state, self._fetch_catalogue(state))
-                self.desired.stage(response.content, self.identity.receipt_public_key)
+                self.desired.stage(response.content, self.identity.receipt_keys)
+            except DesiredStateUnsigned as error:
+                raise PauseQueue(f"desired state refused: {error}: "
+                                 + self.identity.receipt_keys.untrusted()) from error
             except DesiredStateRejected as error:
                 raise PauseQueue(f"desired state refused: {error}") from error
+            # verified: its signer vouches for the next key (or that no rotation is under way)
+            self.identity.receipt_keys.announce(state.next_receipt_public_key)
             self.outbox.set_state(desired_etag=response.headers.get("ETag"))
         elif response.status_code not in (304, 404):
             raise_for_global_status(response, "desired state")
@@ -810,6 +818,7 @@ class SyncWorker:
             "disk_free_bytes": disk_free,
             "last_errors": [status.last_error] if status.last_error else [],
             "set_aside": status.quarantined,
+            "receipt_keys": self.identity.receipt_keys.fingerprints(),
         }
         report.update(self.report_extra())
         report = ReportedState.model_validate(report).model_dump(mode="json")
@@ -851,7 +860,7 @@ class SyncWorker:
         for raw_signed, signed in zip(raw["commands"], listed.commands):
             command = signed.command
             if not verify_signed(signed_message(raw_signed, "command"), signed.signature_b64,
-                                 self.identity.receipt_public_key) \
+                                 self.identity.receipt_keys) \
                     or command.kiosk_id != self.identity.kiosk_id:
                 log.error("remote command refused: not signed by the district for this kiosk",
                           extra={"command_id": command.command_id})

@@ -141,7 +141,7 @@ class ShellApp:
         self._availability_changed()
 
     def _follow(self, core: Any) -> None:
-        core.session_active = self._in_session       # read by the sync worker's thread
+        core.session_active = self.in_session       # read by the sync worker's thread
         self._unsubscribe = core.subscribe(lambda _a: self.bridge.call(self._availability_changed))
         self._unfollow_config = core.on_config_changed(
             lambda changed: self.bridge.call(lambda: self._config_changed(changed)))
@@ -217,10 +217,10 @@ class ShellApp:
         maintenance = getattr(self.core, "maintenance", None)
         if maintenance is None:
             return
-        if maintenance.ask(session_active=self._in_session()):
+        if maintenance.ask(session_active=self.in_session()):
             self.navigator.startJourney("maintenance")
 
-    def _in_session(self) -> bool:
+    def in_session(self) -> bool:
         return self.session.state.value != "idle"
 
     def _config_changed(self, config: KioskConfig) -> None:

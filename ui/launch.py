@@ -37,10 +37,12 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
     None when the kiosk cannot run (it has said why): the application then ends, code 1."""
     from ui.app import ShellApp, application
     from kiosk.watchdog import Watchdog
+    from ui.fatal_callback import end_on_unhandled_exception
     from ui.hang_guard import HangGuard
     from ui.watchdog_timer import WatchdogTimer
     app = application(sys.argv[:1])
     shell = ShellApp(config, orientation=orientation, core_pending=True)
+    restore_excepthook = end_on_unhandled_exception(app, session_active=shell.in_session)
     started: list[Any] = []
     supervised: list[Any] = []  # the systemd watchdog, once the core runs
 
@@ -73,6 +75,7 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
     try:
         return app.exec()
     finally:
+        restore_excepthook()
         guard.stop()
         for watchdog in supervised:
             watchdog.stop()

@@ -76,6 +76,9 @@ FEATURE_BUNDLE_UPDATES = "bundle-updates"
 #: only to a server listing this; otherwise (and for blobs too large to inline) it uses v1.
 FEATURE_SUBMISSION_BATCH = "submission-batch"
 FEATURE_SUPPLY_BY_SECRET = "supply-by-secret"    # CommitmentPayload.followup_secret
+#: Both ways: a kiosk listing it (HEADER_FEATURES) gets DesiredState.next_receipt_public_key;
+#: a server listing it (HEADER_SERVER_FEATURES) takes RECEIPT_KEY_FIELDS in ReportedState.
+FEATURE_RECEIPT_KEY_ROTATION = "receipt-key-rotation"
 #: On GET PATH_HEALTH: the server takes a blob of up to this many bytes whole, in one
 #: signed POST PATH_BLOB (201 stored, 200 already held; BlobUploadProgress), instead of
 #: POST PATH_BLOB_UPLOADS and PATCHes. Absent from older servers: the kiosk uploads
@@ -147,6 +150,11 @@ def signed_message(raw_signed: Any, field: str) -> bytes:
     if not isinstance(raw_signed, dict) or not isinstance(raw_signed.get(field), dict):
         raise ValueError(f"a signed object with '{field}' is expected")
     return canonical_json(raw_signed[field])
+
+
+def receipt_key_fingerprint(public_key_b64: str) -> str:
+    """A receipt key's short name in reports and logs: sha256 of its raw bytes, 12 hex."""
+    return hashlib.sha256(base64.b64decode(public_key_b64)).hexdigest()[:12]
 
 
 def app_version_key(version: str) -> tuple[int, ...]:
@@ -697,6 +705,12 @@ class DesiredState(Response):
         default=None, description="the application bundle this kiosk should run (its signed "
                                   "BundleManifest at PATH_BUNDLE_MANIFEST); sent when the kiosk "
                                   "lists FEATURE_BUNDLE_UPDATES in HEADER_FEATURES")
+    next_receipt_public_key: Key32B64 | None = Field(
+        default=None, description="the district's next receipt key (raw Ed25519), announced "
+                                  "under the current key's signature: the kiosk trusts it from "
+                                  "now on, and drops the current one once a message is signed "
+                                  "by it; sent when the kiosk lists FEATURE_RECEIPT_KEY_ROTATION "
+                                  "in HEADER_FEATURES")
 
     @model_validator(mode="after")
     def _allow_listed(self) -> "DesiredState":
@@ -746,6 +760,8 @@ DEVICE_DETAIL_DEVICE_FIELDS = frozenset({"error_code", "action", "since", "count
 CONFIG_NUMBER_FIELDS = frozenset({"config_number"})
 #: ReportedState fields a kiosk sends only to a server listing FEATURE_BUNDLE_UPDATES.
 BUNDLE_UPDATE_FIELDS = frozenset({"update"})
+#: ReportedState fields a kiosk sends only to a server listing FEATURE_RECEIPT_KEY_ROTATION.
+RECEIPT_KEY_FIELDS = frozenset({"receipt_keys"})
 
 class DeviceCounts(Request):
     """A device's durable counters (kiosk.device_counters), counted since install."""
@@ -845,6 +861,10 @@ class ReportedState(Request):
                                       "district's configuration version in use "
                                       "(DesiredState.config_number); FEATURE_CONFIG_NUMBER")
     update: UpdateReport | None = Field(default=None, description="FEATURE_BUNDLE_UPDATES")
+    receipt_keys: list[Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")]] | None = Field(
+        default=None, max_length=2, description="the district receipt keys the kiosk trusts "
+        "(receipt_key_fingerprint of each: the current one, then the next one if announced); "
+        "FEATURE_RECEIPT_KEY_ROTATION")
 
 
 class KioskStateView(Response):

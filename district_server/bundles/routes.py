@@ -28,9 +28,15 @@ def _stored(ctx: ServerContext, version: str) -> BundleVersion:
                        **problem_responses(401, 404)})
 def get_manifest(version: str, principal: Principal,
                  ctx: ServerContext = Depends(get_context)) -> Response:
-    """The signed manifest of a stored bundle version (DesiredState.bundle_version)."""
+    """The signed manifest of a stored bundle version (DesiredState.bundle_version), signed
+    again when the receipt key was switched since it was stored (like receipts)."""
     row = _stored(ctx, version)
-    return Response(row.signed_manifest.encode("utf-8"), media_type="application/json")
+    stored = v1.SignedBundleManifest.model_validate_json(row.signed_manifest)
+    signature = ctx.keys.signed_now(stored.manifest.model_dump(mode="json"),
+                                    stored.signature_b64)
+    signed = v1.SignedBundleManifest(manifest=stored.manifest, signature_b64=signature)
+    return Response(v1.canonical_json(signed.model_dump(mode="json")),
+                    media_type="application/json")
 
 
 @router.get(v1.PATH_BUNDLE_ARCHIVE, response_class=FileResponse,

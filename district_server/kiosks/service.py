@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -177,6 +177,15 @@ def merge_reported(session: Session, kiosk_id: str, delta: v1.ReportedState, *,
     return v1.KioskStateView(kiosk_id=kiosk_id, reported=reported, updated_at=now)
 
 
+def kiosks_not_trusting(session: Session, receipt_key_b64: str) -> list[str]:
+    """The enrolled kiosks (not revoked) that have not reported trusting this receipt key:
+    switching to it now would leave them unable to verify anything the district signs."""
+    fingerprint = v1.receipt_key_fingerprint(receipt_key_b64)
+    return [kiosk.kiosk_id for kiosk in session.scalars(
+                select(Kiosk).where(Kiosk.revoked_at.is_(None)).order_by(Kiosk.kiosk_id))
+            if fingerprint not in json.loads(kiosk.reported_json).get("receipt_keys", [])]
+
+
 #: the halls an out-of-service screen lists
 ALTERNATIVES_SHOWN = 3
 
@@ -203,14 +212,16 @@ def desired_state(session: Session, kiosk_id: str, *, catalogue_version: str,
                   config: dict, min_app_version: str, keys: DistrictKeyring,
                   config_number: int | None = None,
                   bundle_version: str | None = None,
-                  with_staff: bool = False,
+                  with_staff: bool = False, with_next_receipt_key: bool = False,
                   halls: list[HallSettings] | None = None) -> v1.SignedDesiredState:
     """Build the kiosk's desired state; its version moves on exactly when the content does.
     `config_number`: the number of the configuration version `config` is, for a kiosk that
     takes it (v1.FEATURE_CONFIG_NUMBER), else None; `bundle_version`: the application bundle
     for a kiosk that updates itself (v1.FEATURE_BUNDLE_UPDATES) when one is published, else
     None;
-    `with_staff`: the kiosk takes the hall's staff list (v1.FEATURE_KIOSK_STAFF); `halls`:
+    `with_staff`: the kiosk takes the hall's staff list (v1.FEATURE_KIOSK_STAFF);
+    `with_next_receipt_key`: it takes the announced next receipt key
+    (v1.FEATURE_RECEIPT_KEY_ROTATION); `halls`:
     the district's halls, of which it takes the nearest as `kiosk.alternatives`
     (v1.FEATURE_ALTERNATIVES). An older kiosk refuses either, so it is left out, from the
     signature too."""
@@ -229,6 +240,8 @@ def desired_state(session: Session, kiosk_id: str, *, catalogue_version: str,
         content["bundle_version"] = bundle_version
     if with_staff:
         content["staff"] = kiosk_staff(session, kiosk.hall_code)
+    if with_next_receipt_key and keys.next_receipt_key is not None:
+        content["next_receipt_public_key"] = keys.next_receipt_public_key()
     content_hash = v1.sha256_hex(v1.canonical_json(content))
     if content_hash != kiosk.desired_hash:
         kiosk.desired_version += 1

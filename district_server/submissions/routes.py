@@ -52,7 +52,7 @@ def get_receipts(kiosk_id: KioskIdPath, principal: Principal,
                  ctx: ServerContext = Depends(get_context)) -> JSONResponse:
     require_own(principal, kiosk_id)
     with ctx.db.transaction() as session:
-        page = service.receipts_page(session, kiosk_id, after_seq, limit)
+        page = service.receipts_page(session, kiosk_id, after_seq, limit, ctx.keys)
         if v1.FEATURE_BACKUP_WATERMARK in v1.features(features):
             page["backup"] = backups.signed_watermark(session, ctx.keys)
     service.check_gaps(ctx, kiosk_id)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from district_server.blobs import service as blobs
 from district_server.cases import service as cases
 from district_server.context import ServerContext
-from district_server.crypto import DecryptionFailed
+from district_server.crypto import DecryptionFailed, DistrictKeyring
 from district_server.errors import ProblemError
 from district_server.kiosks.models import Kiosk, KioskAlarm
 from district_server.kiosks.service import KioskPrincipal
@@ -66,10 +66,12 @@ def open_payload(ctx: ServerContext, envelope: v1.SubmissionEnvelope) -> v1.Requ
     return payload
 
 
-def _stored_receipt(row: Submission) -> dict[str, Any]:
+def _stored_receipt(row: Submission, keys: DistrictKeyring) -> dict[str, Any]:
     """A v1.SignedReceipt body with the receipt exactly as it was signed: a receipt signed by
-    an older release keeps its fields, so the signature still verifies."""
-    return {"receipt": json.loads(row.receipt), "signature_b64": row.signature_b64}
+    an older release keeps its fields, so the signature still verifies; one signed by a
+    receipt key since rotated away is signed again by the current one."""
+    receipt = json.loads(row.receipt)
+    return {"receipt": receipt, "signature_b64": keys.signed_now(receipt, row.signature_b64)}
 
 
 #: the statuses by which the district refuses a submission for good (the kiosk sets it aside)
@@ -127,7 +129,8 @@ def record(session: Session, ctx: ServerContext, principal: KioskPrincipal,
             session.add(row)
             session.flush()
     except IntegrityError:
-        return *_duplicate(session, principal, envelope.submission_id, digest), False
+        return *_duplicate(session, principal, envelope.submission_id, digest,
+                           ctx.keys), False
     case_number = cases.record(session, ctx, envelope=envelope, payload=payload,
                                hall_code=principal.hall_code, now=now)
     receipt = v1.Receipt(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
@@ -136,7 +139,7 @@ def record(session: Session, ctx: ServerContext, principal: KioskPrincipal,
                          server_seq=row.server_seq)
     row.receipt = v1.canonical_json(receipt).decode("utf-8")
     row.signature_b64 = ctx.keys.sign(receipt)
-    return 201, _stored_receipt(row), _gap_possible(session, envelope.kiosk_id,
+    return 201, _stored_receipt(row, ctx.keys), _gap_possible(session, envelope.kiosk_id,
                                                     envelope.kiosk_seq)
 
 
@@ -155,7 +158,7 @@ def _gap_possible(session: Session, kiosk_id: str, kiosk_seq: int) -> bool:
 
 
 def _duplicate(session: Session, principal: KioskPrincipal, submission_id: str,
-               digest: str) -> tuple[int, dict[str, Any]]:
+               digest: str, keys: DistrictKeyring) -> tuple[int, dict[str, Any]]:
     existing = session.scalars(select(Submission)
                                .where(Submission.submission_id == submission_id)).first()
     if existing is None:
@@ -164,7 +167,7 @@ def _duplicate(session: Session, principal: KioskPrincipal, submission_id: str,
     if existing.kiosk_id != principal.kiosk_id or existing.digest != digest:
         raise ProblemError(409, "conflicting_digest", "this submission id was received with "
                                                       "different content; never overwritten")
-    return 200, _stored_receipt(existing)
+    return 200, _stored_receipt(existing, keys)
 
 
 def contiguous_through(session: Session, kiosk_id: str) -> int:
@@ -221,13 +224,13 @@ def _update_gap_alarm(session: Session, kiosk_id: str, now: datetime) -> None:
         alarm.resolved_at = now
 
 
-def receipts_page(session: Session, kiosk_id: str, after_seq: int,
-                  limit: int) -> dict[str, Any]:
-    """A v1.ReceiptsPage body, each receipt as signed."""
+def receipts_page(session: Session, kiosk_id: str, after_seq: int, limit: int,
+                  keys: DistrictKeyring) -> dict[str, Any]:
+    """A v1.ReceiptsPage body, each receipt as signed (by the current receipt key)."""
     rows = list(session.scalars(select(Submission)
                                 .where(Submission.kiosk_id == kiosk_id,
                                        Submission.kiosk_seq > after_seq)
                                 .order_by(Submission.kiosk_seq).limit(limit + 1)))
-    return {"receipts": [_stored_receipt(r) for r in rows[:limit]],
+    return {"receipts": [_stored_receipt(r, keys) for r in rows[:limit]],
             "contiguous_through": contiguous_through(session, kiosk_id),
             "has_more": len(rows) > limit}

@@ -23,6 +23,7 @@ EXIT_CODES = {
     3: "configuration error (file, key and fix printed)",
     4: "a device needed by the command is unavailable",
     5: "bad input data (unreadable file, invalid document)",
+    70: "`kiosk run` ended on an exception no Qt callback caught (the service restarts it)",
 }
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CONFIG, EXIT_DEVICE, EXIT_DATA = range(6)
 

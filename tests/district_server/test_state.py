@@ -1,5 +1,5 @@
-"""Desired state (signed, ETag/304, moves with its content), reported state as deltas, the
-published catalogue bytes matching the signed hash."""
+"""Desired state (signed, ETag/304, moves with its content, the next receipt key announced),
+reported state as deltas, the published catalogue bytes matching the signed hash."""
 from __future__ import annotations
 
 import hashlib
@@ -200,3 +200,18 @@ def test_the_nearest_other_halls_go_to_kiosks_that_show_them(kiosk, ctx):
     config, refused = apply_pushed(load_config(None).config, state.config)
     assert refused == {} and [h.name.zh for h in config.kiosk.alternatives] == \
         ["近的大厅", "中间大厅", "远的大厅"]
+
+
+def test_the_next_receipt_key_goes_only_to_kiosks_that_take_it_and_moves_the_state_on(
+        kiosk, ctx):
+    rotation = v1.FEATURE_RECEIPT_KEY_ROTATION
+    before = v1.SignedDesiredState.model_validate_json(desired(kiosk, features=rotation).content)
+    assert before.state.next_receipt_public_key is None
+    announced = ctx.keys.add_next_receipt_key()   # this test's context only
+    older = desired(kiosk)   # a kiosk of the previous release would refuse the field
+    assert "next_receipt_public_key" not in older.json()["state"]
+    newer = desired(kiosk, f'"{before.state.version}"', features=rotation)
+    assert newer.status_code == 200   # a new version: a kiosk holding the ETag fetches it
+    signed = v1.SignedDesiredState.model_validate_json(newer.content)
+    assert signed.state.next_receipt_public_key == announced
+    assert kiosk.verify_district_signature(newer.json()["state"], signed.signature_b64)
