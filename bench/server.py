@@ -134,7 +134,7 @@ def open_loop(label: str, calls, rate_per_s: float, expected: set[int]) -> dict:
         if status not in expected:
             failures += 1
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(OPEN_LOOP_THREADS) as pool:
         for index, call in enumerate(calls):
             scheduled = start + index / rate_per_s
@@ -148,7 +148,9 @@ def open_loop(label: str, calls, rate_per_s: float, expected: set[int]) -> dict:
             "achieved_per_second": round(len(latencies) / elapsed, 1),
             "p50_ms": round(statistics.median(latencies), 2),
             "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 2),
-            "failures": failures}
+            "failures": failures,
+            # the load generator signs every request on the server's cores: its share
+            "client_cpu_share": round((time.process_time() - cpu_start) / elapsed, 2)}
 
 
 def bench_fleet(db: str, base: str, key, district) -> dict:
