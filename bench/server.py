@@ -5,10 +5,11 @@ reporting every 30 s) as an open-loop arrival rate: latency counts from each req
 scheduled time, so a server falling behind shows in p99, beside GET /v1/health at the same
 rate. One bounded run; prints JSON.
 
-The server runs as `district-server run` in its own process (one uvicorn worker), the load
-comes from CONCURRENCY client threads with keep-alive connections on loopback.
-PostgreSQL is used when KIOSK_TEST_PG_URL (or the default test URL) answers; its tables
-are dropped first, so point it at a scratch database only.
+The server runs as `district-server run --workers N` in its own process group (`--workers
+1,4`: one run per count, the first the baseline of the others), the load comes from
+CONCURRENCY client threads with keep-alive connections on loopback (the open loop: up to
+OPEN_LOOP_THREADS). PostgreSQL is used when KIOSK_TEST_PG_URL (or the default test URL)
+answers: each run gets a database of its own (kiosk_bench_<pid>_<workers>), dropped after.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pathlib import Path
 # bench/ must not lead the import path: bench/queue.py would shadow the standard library's queue
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
+import contextlib
 import json
 import os
 import signal
@@ -27,6 +29,7 @@ import subprocess
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Iterator
 
 import httpx
 
@@ -52,16 +55,34 @@ def cli(data_dir: Path, db: str, *args: str) -> list[str]:
             "--db", db, *args]
 
 
-def postgres_available() -> tuple[bool, str]:
+def _admin_connection():
+    import psycopg
+    return psycopg.connect(PG_URL.replace("postgresql+psycopg", "postgresql"),
+                           connect_timeout=3, autocommit=True)
+
+
+def postgres_reachable() -> tuple[bool, str]:
     try:
-        import psycopg
-        with psycopg.connect(PG_URL.replace("postgresql+psycopg", "postgresql"),
-                             connect_timeout=3, autocommit=True) as connection:
-            connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
-            connection.execute("CREATE SCHEMA public")
-        return True, ""
+        with _admin_connection():
+            return True, ""
     except Exception as error:       # any failure: report it, bench the rest
         return False, str(error)
+
+
+@contextlib.contextmanager
+def scratch_postgres(workers: int) -> Iterator[str]:
+    """A database of this run's own on the test server (others use the same server),
+    dropped afterwards; raises when PostgreSQL does not answer."""
+    from sqlalchemy.engine import make_url
+    name = f"kiosk_bench_{os.getpid()}_{workers}"
+    with _admin_connection() as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with _admin_connection() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def measure(label: str, calls, expected: set[int]) -> dict:
@@ -113,7 +134,7 @@ def open_loop(label: str, calls, rate_per_s: float, expected: set[int]) -> dict:
         if status not in expected:
             failures += 1
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(OPEN_LOOP_THREADS) as pool:
         for index, call in enumerate(calls):
             scheduled = start + index / rate_per_s
@@ -127,7 +148,9 @@ def open_loop(label: str, calls, rate_per_s: float, expected: set[int]) -> dict:
             "achieved_per_second": round(len(latencies) / elapsed, 1),
             "p50_ms": round(statistics.median(latencies), 2),
             "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 2),
-            "failures": failures}
+            "failures": failures,
+            # the load generator signs every request on the server's cores: its share
+            "client_cpu_share": round((time.process_time() - cpu_start) / elapsed, 2)}
 
 
 def bench_fleet(db: str, base: str, key, district) -> dict:
@@ -175,10 +198,11 @@ def bench_fleet(db: str, base: str, key, district) -> dict:
                                                    {200})}
 
 
-def bench_backend(db: str, work: Path) -> dict:
+def bench_backend(db: str, work: Path, workers: int) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    server = subprocess.Popen(cli(work, db, "run", "--port", str(port)), cwd=ROOT,
+    server = subprocess.Popen(cli(work, db, "run", "--port", str(port),
+                                  "--workers", str(workers)), cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -230,6 +254,13 @@ def bench_backend(db: str, work: Path) -> dict:
         server.wait(20)
 
 
+def worker_counts(value: str) -> list[int]:
+    counts = [int(part) for part in value.split(",")]
+    if not counts or min(counts) < 1:
+        raise ValueError("worker counts are positive")
+    return counts
+
+
 def main() -> int:
     global REQUESTS, FLEET_KIOSKS, FLEET_SECONDS
     import argparse
@@ -238,6 +269,9 @@ def main() -> int:
                         help="requests per measurement (default %(default)s, or "
                              "$BENCH_SERVER_REQUESTS)")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--workers", type=worker_counts, default=[1],
+                        help="uvicorn workers, comma-separated: one run each (default 1; "
+                             "e.g. 1,4 for 1 worker as the baseline of 4)")
     parser.add_argument("--fleet", type=int, default=FLEET_KIOSKS,
                         help="kiosks reporting every 30 s, open loop (default %(default)s; "
                              "0: skip)")
@@ -246,17 +280,26 @@ def main() -> int:
     args = parser.parse_args()
     REQUESTS, FLEET_KIOSKS, FLEET_SECONDS = args.requests, args.fleet, args.fleet_seconds
     report = {"requests_per_measurement": REQUESTS, "concurrency": CONCURRENCY,
-              "server": "district-server run, 1 uvicorn worker, loopback"}
+              "server": "district-server run --workers N, loopback",
+              "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory() as scratch:
-        if args.backend in ("sqlite", "both"):
-            print("phase: sqlite", file=sys.stderr, flush=True)
-            report["sqlite"] = bench_backend(f"sqlite:///{scratch}/bench.db",
-                                             Path(scratch) / "sq")
-        if args.backend in ("postgresql", "both"):
-            print("phase: postgresql", file=sys.stderr, flush=True)
-            ok, reason = postgres_available()
-            report["postgresql"] = bench_backend(PG_URL, Path(scratch) / "pg") if ok \
-                else {"skipped": f"PostgreSQL not reachable: {reason}"}
+        for workers in args.workers:
+            suffix = "" if args.workers == [1] else f"_{workers}_workers"
+            if args.backend in ("sqlite", "both"):
+                print(f"phase: sqlite, {workers} worker(s)", file=sys.stderr, flush=True)
+                report[f"sqlite{suffix}"] = bench_backend(
+                    f"sqlite:///{scratch}/bench-{workers}.db", Path(scratch) / f"sq{workers}",
+                    workers)
+            if args.backend in ("postgresql", "both"):
+                print(f"phase: postgresql, {workers} worker(s)", file=sys.stderr, flush=True)
+                reachable, reason = postgres_reachable()
+                if not reachable:
+                    report[f"postgresql{suffix}"] = {
+                        "skipped": f"PostgreSQL not reachable: {reason}"}
+                    continue
+                with scratch_postgres(workers) as url:
+                    report[f"postgresql{suffix}"] = bench_backend(
+                        url, Path(scratch) / f"pg{workers}", workers)
     print(json.dumps(report, indent=2))
     return 0
 

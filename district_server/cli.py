@@ -94,23 +94,21 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
 
 
 def cmd_on_call_add(args: argparse.Namespace) -> int:
-    """Put someone on call for a hall's alerts for one shift."""
+    """Put a member of a hall's staff on call for the hall's alerts for one shift."""
     from datetime import datetime
 
     from district_server.app import build_context
-    from district_server.notices.service import add_on_call
+    from district_server.notices.rota import add_on_call
     ctx = build_context(_settings(args, publish_catalogue_on_start=False))
     try:
         starts, ends = (datetime.fromisoformat(value) for value in (args.starts, args.ends))
-        if starts.tzinfo is None or ends.tzinfo is None:
-            raise ValueError("--from and --to need a UTC offset, e.g. 2026-12-05T20:00+08:00")
         with ctx.db.transaction() as session:
-            add_on_call(session, hall_code=args.hall, name=args.name, channel=args.channel,
-                        recipient=args.recipient, starts_at=starts, ends_at=ends)
-    except ValueError as error:
+            add_on_call(session, hall_code=args.hall, staff_id=args.staff, channel=args.channel,
+                        recipient=args.recipient, starts_at=starts, ends_at=ends, now=ctx.now())
+    except ValueError as error:       # a time not understood, or the shift refused
         print(error, file=sys.stderr)
         return EXIT_DATA
-    print(f"{args.name} on call for {args.hall} from {starts.isoformat()} to {ends.isoformat()}")
+    print(f"{args.staff} on call for {args.hall} from {starts.isoformat()} to {ends.isoformat()}")
     return EXIT_OK
 
 
@@ -440,7 +438,7 @@ def parser() -> argparse.ArgumentParser:
     on_call = commands.add_parser("on-call-add", help="put someone on call for a hall's alerts "
                                                       "for one shift", parents=[common])
     on_call.add_argument("--hall", required=True)
-    on_call.add_argument("--name", required=True)
+    on_call.add_argument("--staff", required=True, help="the staff id of a member of the hall")
     on_call.add_argument("--channel", choices=["log", "webhook", "sms"], required=True)
     on_call.add_argument("--recipient", required=True,
                          help="webhook URL or phone number (log: any label)")

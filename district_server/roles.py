@@ -28,6 +28,7 @@ class Permission(StrEnum):
     fleet = "fleet"                  # kiosks: state, alarms, revocation
     alerts = "alerts"                # see and acknowledge the alerts of the hall's kiosks
     commands = "commands"            # send remote commands to the hall's kiosks
+    rota = "rota"                    # keep the hall's on-call rota (alerts reads it)
 
 
 STAFF_ROLES = (Role.clerk, Role.supervisor, Role.technician, Role.administrator)
@@ -35,7 +36,8 @@ STAFF_ROLES = (Role.clerk, Role.supervisor, Role.technician, Role.administrator)
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.clerk: frozenset({Permission.cases, Permission.queue, Permission.alerts}),
     Role.supervisor: frozenset({Permission.cases, Permission.queue, Permission.reviews,
-                                Permission.staff, Permission.alerts, Permission.commands}),
+                                Permission.staff, Permission.alerts, Permission.commands,
+                                Permission.rota}),
     Role.technician: frozenset({Permission.fleet, Permission.alerts}),
     Role.administrator: frozenset(Permission),
 }

@@ -31,7 +31,8 @@ class Notice(Base):
 
 class OnCall(Base):
     """Who of a hall is on duty from `starts_at` to `ends_at` (a night shift), and how to
-    reach them: alerts of the hall's kiosks go to them."""
+    reach them: alerts of the hall's kiosks go to them. `name` is the staff id of a member
+    of the hall's staff (notices/rota.py)."""
     __tablename__ = "on_call"
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"),
                                     primary_key=True, autoincrement=True)

@@ -1,7 +1,6 @@
 """The notification outbox: enqueue once per key, deliver with retry and backoff, exactly
 one successful send per key across every worker (a claim is a conditional UPDATE: of two
-workers racing for a notice, one gets it), and the on-call rota that says who of a hall
-gets the alerts."""
+workers racing for a notice, one gets it); alerts go to the people on call (notices/rota.py)."""
 from __future__ import annotations
 
 import logging
@@ -18,7 +17,6 @@ from district_server.notices.models import Notice, OnCall
 from district_server.notices.senders import NoticeSender, Outgoing
 
 log = logging.getLogger(__name__)
-CHANNELS = ("log", "webhook", "sms")
 
 
 #: the next attempt of a held notice: never, until `release` sets it to now
@@ -56,19 +54,8 @@ def withdraw(session: Session, notice_key: str) -> None:
                                          Notice.sent_at.is_(None)))
 
 
-def add_on_call(session: Session, *, hall_code: str, name: str, channel: str, recipient: str,
-                starts_at: datetime, ends_at: datetime) -> OnCall:
-    if channel not in CHANNELS:
-        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
-    if ends_at <= starts_at:
-        raise ValueError("a shift ends after it starts")
-    shift = OnCall(hall_code=hall_code, name=name, channel=channel, recipient=recipient,
-                   starts_at=starts_at, ends_at=ends_at)
-    session.add(shift)
-    return shift
-
-
 def on_call(session: Session, hall_code: str, now: datetime) -> list[OnCall]:
+    """The shifts of the hall in force at `now`."""
     return list(session.scalars(select(OnCall).where(
         OnCall.hall_code == hall_code, OnCall.starts_at <= now, OnCall.ends_at > now)
         .order_by(OnCall.id)))

@@ -304,7 +304,8 @@ def logout(form: Checked, request: Request,
 
 
 def _nav(member: staff.StaffMember, csrf: str) -> str:
-    links = ["<a href='/console'>大厅 Hall</a>", "<a href='/console/alerts'>告警 Alerts</a>"]
+    links = ["<a href='/console'>大厅 Hall</a>", "<a href='/console/alerts'>告警 Alerts</a>",
+             "<a href='/console/rota'>值班 On call</a>"]
     if member.may(Permission.cases):
         links.append("<a href='/console/cases'>办件 Cases</a>")
         links.append("<a href='/console/lockers'>智能柜 Lockers</a>")

@@ -257,3 +257,57 @@ def db_url(tmp_path, template) -> str:
     """SQLite only: the matrix is about the code paths, not the database."""
     shutil.copy(template / "district.db", tmp_path / "district.db")
     return f"sqlite:///{tmp_path / 'district.db'}"
+
+
+#: console route of the on-call rota -> role -> status (own hall's shift, another hall's).
+#: A supervisor's shift for another hall is refused on the page (422), as entered wrongly.
+CONSOLE_MATRIX: dict[str, dict[str, tuple[int, int] | int]] = {
+    "rota page":    {"clerk": 200, "supervisor": 200, "technician": 200, "administrator": 200,
+                     "anonymous": 303},
+    "add shift":    {"clerk": (403, 403), "supervisor": (303, 422),
+                     "technician": (403, 403), "administrator": (303, 303),
+                     "anonymous": (403, 403)},
+    "remove shift": {"clerk": (403, 403), "supervisor": (303, 404),
+                     "technician": (403, 403), "administrator": (303, 303),
+                     "anonymous": (403, 403)},
+}
+
+
+def test_every_staff_role_on_the_rota_pages_in_its_own_and_another_hall(ctx, client):
+    from datetime import timedelta
+
+    from district_server.notices.rota import add_on_call
+    from tests.district_server.test_access import _console_session
+    from tests.district_server.test_rota_pages import ORIGIN, local
+    soon = ctx.now() + timedelta(hours=1)
+    got, expected = {}, {}
+    for role in (*ROLES, "anonymous"):
+        subjects = {}
+        for where, hall in (("own", OWN_HALL), ("other", OTHER_HALL)):
+            person = add_staff(ctx, "clerk", hall, f"rota-{role}-{hall}".lower())
+            with ctx.db.transaction() as session:
+                shift = add_on_call(session, hall_code=hall, staff_id=person, channel="log",
+                                    recipient="desk", starts_at=soon,
+                                    ends_at=soon + timedelta(hours=2), now=ctx.now())
+                subjects[where] = (hall, person, shift.id)
+        client.cookies.clear()
+        csrf = (_console_session(ctx, client, role, OWN_HALL) if role != "anonymous"
+                else "no session")
+        got["rota page", role] = client.get("/console/rota",
+                                            follow_redirects=False).status_code
+        expected["rota page", role] = CONSOLE_MATRIX["rota page"][role]
+        for where, (hall, person, shift_id) in subjects.items():
+            form = {"csrf": csrf, "hall": hall, "staff_id": person, "channel": "log",
+                    "recipient": "desk", "starts": local(soon + timedelta(hours=3)),
+                    "ends": local(soon + timedelta(hours=5))}
+            requests = {
+                "add shift": lambda: client.post("/console/rota", data=form, headers=ORIGIN,
+                                                 follow_redirects=False),
+                "remove shift": lambda: client.post(f"/console/rota/{shift_id}/remove",
+                                                    data={"csrf": csrf}, headers=ORIGIN,
+                                                    follow_redirects=False)}
+            for route, request in requests.items():
+                got[route, role, where] = request().status_code
+                expected[route, role, where] = CONSOLE_MATRIX[route][role][where == "other"]
+    wrong = {key: (got[key], expected[key]) for key in expected if got[key] != expected[key]}
+    assert not wrong, "(got, expected): " + repr(wrong)

@@ -173,23 +173,33 @@ def test_purge_command(tmp_path: Path, capsys):
     assert "purged 0 cases" in capsys.readouterr().out
 
 
-def test_on_call_add_puts_someone_on_call_for_a_shift(tmp_path: Path, capsys):
-    from datetime import datetime
+def test_on_call_add_puts_a_member_of_the_hall_on_call_for_a_shift(tmp_path: Path, capsys):
+    from datetime import datetime, timedelta, timezone
 
     from district_server.app import build_context
     from district_server.notices.service import on_call
+    from district_server.staff.accounts import create_account
     data = ["--data-dir", str(tmp_path)]
-    shift = ["on-call-add", "--hall", "FT-NORTH", "--name", "night", "--channel", "sms",
-             "--recipient", "+8613800000000"]
-    assert main(data + shift + ["--from", "2026-12-05T20:00", "--to", "2026-12-06T08:00"]) == 5
-    assert "UTC offset" in capsys.readouterr().err
-    assert main(data + shift + ["--from", "2026-12-05T20:00+08:00",
-                                "--to", "2026-12-06T08:00+08:00"]) == 0
     ctx = build_context(Settings(data_dir=tmp_path, publish_catalogue_on_start=False))
     with ctx.db.transaction() as session:
-        [duty] = on_call(session, "FT-NORTH", datetime.fromisoformat("2026-12-05T23:00+08:00"))
-        assert duty.recipient == "+8613800000000"
-        assert on_call(session, "FT-NORTH", datetime.fromisoformat("2026-12-06T09:00+08:00")) == []
+        create_account(session, staff_id="night-1", name="Night", role="clerk",
+                       hall_code="FT-NORTH", password="long enough pw", now=ctx.now())
+    starts = datetime.now(timezone(timedelta(hours=8))).replace(microsecond=0)
+    ends = starts + timedelta(hours=12)
+
+    def shift(staff: str, start: str) -> list[str]:
+        return data + ["on-call-add", "--hall", "FT-NORTH", "--staff", staff, "--channel",
+                       "sms", "--recipient", "+8613800000000", "--from", start,
+                       "--to", ends.isoformat()]
+    assert main(shift("night-1", starts.replace(tzinfo=None).isoformat())) == 5
+    assert "UTC offset" in capsys.readouterr().err
+    assert main(shift("nobody", starts.isoformat())) == 5
+    assert "No member of staff nobody in hall FT-NORTH" in capsys.readouterr().err
+    assert main(shift("night-1", starts.isoformat())) == 0
+    with ctx.db.transaction() as session:
+        [duty] = on_call(session, "FT-NORTH", starts + timedelta(hours=1))
+        assert duty.recipient == "+8613800000000" and duty.name == "night-1"
+        assert on_call(session, "FT-NORTH", ends) == []
     ctx.db.dispose()
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from district_server.app import AlertSweeper
 from district_server.notices.models import Notice
+from district_server.notices.rota import add_on_call
 from district_server.notices.senders import NoticeNotSent, Outgoing
-from district_server.notices.service import add_on_call, deliver_due, enqueue
-from tests.district_server.conftest import enrolled_kiosk
+from district_server.notices.service import deliver_due, enqueue
+from tests.district_server.conftest import add_staff, enrolled_kiosk
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -107,13 +108,14 @@ def test_two_worker_processes_send_each_notice_exactly_once(ctx):
 
 def test_an_alert_reaches_the_people_on_call_for_its_hall_once(ctx, client, kiosk):
     north = enrolled_kiosk(ctx, client, "test-kiosk-002", hall_code="FT-NORTH")
+    night, day = (add_staff(ctx, "clerk", "FT-CENTRE", name) for name in ("night", "day"))
     with ctx.db.transaction() as session:
-        add_on_call(session, hall_code="FT-CENTRE", name="night", channel="log",
+        add_on_call(session, hall_code="FT-CENTRE", staff_id=night, channel="log",
                     recipient="duty-phone", starts_at=ctx.now() - timedelta(hours=1),
-                    ends_at=ctx.now() + timedelta(hours=8))
-        add_on_call(session, hall_code="FT-CENTRE", name="day", channel="log",
+                    ends_at=ctx.now() + timedelta(hours=8), now=ctx.now())
+        add_on_call(session, hall_code="FT-CENTRE", staff_id=day, channel="log",
                     recipient="day-phone", starts_at=ctx.now() + timedelta(hours=8),
-                    ends_at=ctx.now() + timedelta(hours=16))
+                    ends_at=ctx.now() + timedelta(hours=16), now=ctx.now())
     out = {"receipt_printer": {"availability": "hardwareError", "severity": "error",
                                "kind": "printer", "units": {"paper": "out"}}}
     for reporter in (kiosk, north):
