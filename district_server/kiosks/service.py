@@ -202,12 +202,13 @@ def desired_state(session: Session, kiosk_id: str, *, catalogue_version: str,
                   catalogue_sha256: str, locker_assignments: list[v1.LockerAssignment],
                   config: dict, min_app_version: str, keys: DistrictKeyring,
                   config_number: int | None = None,
-                  with_staff: bool = False,
+                  with_staff: bool = False, with_pins: bool = False,
                   halls: list[HallSettings] | None = None) -> v1.SignedDesiredState:
     """Build the kiosk's desired state; its version moves on exactly when the content does.
     `config_number`: the number of the configuration version `config` is, for a kiosk that
     takes it (v1.FEATURE_CONFIG_NUMBER), else None;
-    `with_staff`: the kiosk takes the hall's staff list (v1.FEATURE_KIOSK_STAFF); `halls`:
+    `with_staff`: the kiosk takes the hall's staff list (v1.FEATURE_KIOSK_STAFF), `with_pins`
+    with their PIN hashes as `pin_hash` (v1.FEATURE_KIOSK_PIN); `halls`:
     the district's halls, of which it takes the nearest as `kiosk.alternatives`
     (v1.FEATURE_ALTERNATIVES). An older kiosk refuses either, so it is left out, from the
     signature too."""
@@ -223,7 +224,7 @@ def desired_state(session: Session, kiosk_id: str, *, catalogue_version: str,
     if config_number is not None:
         content["config_number"] = config_number
     if with_staff:
-        content["staff"] = kiosk_staff(session, kiosk.hall_code)
+        content["staff"] = kiosk_staff(session, kiosk.hall_code, pin_field=with_pins)
     content_hash = v1.sha256_hex(v1.canonical_json(content))
     if content_hash != kiosk.desired_hash:
         kiosk.desired_version += 1
