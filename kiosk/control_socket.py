@@ -10,7 +10,9 @@ the wrong type is refused with a message naming it. Each connection is answered 
 thread (up to MAX_CONNECTIONS at once): a long export does not hold up a door's status, and
 every device still does one thing at a time on its own worker.
 
-Every command is one row of `COMMANDS`. Those that act (a door opened, the test page printed,
+Every command is one row of `COMMANDS`. A door is opened only for a person of the hall's staff
+list, with their kiosk PIN (`kiosk.staff_access`, the maintenance entry's check and lockout).
+Those that act (a door opened, the test page printed,
 a test read, the queue released or exported) are recorded as an audit event of the kiosk's
 chain before they act, as pickup does; reading a status is not. A test read answers only the
 checks' outcomes and masked fields, never personal data. A test page or a test read waits for
@@ -26,6 +28,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
+
+from kiosk.staff_access import Refused
 
 if TYPE_CHECKING:
     from devices.base import Device
@@ -114,8 +118,28 @@ def _locker_status(core: "KioskCore", _request: dict[str, Any]) -> dict[str, Any
 
 
 def _locker_open(core: "KioskCore", request: dict[str, Any]) -> dict[str, Any]:
-    return open_for_staff(core, _device(core, "locker_bank"), request["number"],
-                          who=CLI_WHO, why=request.get("reason", ""))
+    """A door opened by a person of the hall's staff list, with their kiosk PIN: checked
+    like the maintenance entry (same lockout, refusals audited, never saying which part
+    was wrong)."""
+    bank = _device(core, "locker_bank")
+    if request["number"] not in bank.compartments:
+        raise BadRequest(f"there is no compartment {request['number']}")
+    if core.maintenance is None:
+        raise BadRequest("this kiosk has no staff list")
+    person = core.maintenance.access.check(request["staff_id"], request["pin"])
+    if isinstance(person, Refused):
+        _audit(core, "locker.open_refused", compartment=request["number"],
+               locked=person.locked_until is not None)
+        return {"ok": False, "error": refusal(person)}
+    return open_for_staff(core, bank, request["number"], who=f"staff:{person.staff_id}",
+                          why=request.get("reason", ""))
+
+
+def refusal(refused: Refused) -> str:
+    """What a refused staff credential is told (never which part was wrong)."""
+    if refused.locked_until is not None:
+        return f"too many wrong tries: locked until {refused.locked_until.isoformat()}"
+    return "unknown staff id or wrong PIN"
 
 
 def _printer_test(core: "KioskCore", request: dict[str, Any]) -> dict[str, Any]:
@@ -182,7 +206,8 @@ class Command:
 
 COMMANDS: dict[str, Command] = {
     "locker.status": Command(_locker_status),
-    "locker.open": Command(_locker_open, {"number": int, "reason": str}, ("number",)),
+    "locker.open": Command(_locker_open, {"number": int, "reason": str, "staff_id": str,
+                                          "pin": str}, ("number", "staff_id", "pin")),
     "printer.test": Command(_printer_test, {"png": str}, needs_no_citizen=True),
     "id.read": Command(_id_read, {"bac": str, "timeout": float}, needs_no_citizen=True),
     "queue.status": Command(_queue_status),
