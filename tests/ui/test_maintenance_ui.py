@@ -34,7 +34,8 @@ def staffed(make_shell, test_clock, tmp_path):
 
 def sign_in(qtbot, shell, staff_id, secret):
     shell.navigator.viewModel.act("sign_in", [staff_id, secret])
-    qtbot.waitUntil(lambda: shell.screen_name != "maintenance.checking")
+    # the PIN's scrypt runs on a worker thread: on a loaded machine that can take seconds
+    qtbot.waitUntil(lambda: shell.screen_name != "maintenance.checking", timeout=60_000)
     shell.settle()
 
 
