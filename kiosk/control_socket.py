@@ -12,11 +12,11 @@ every device still does one thing at a time on its own worker.
 
 Every command is one row of `COMMANDS`. A door is opened only for a person of the hall's staff
 list, with their kiosk PIN (`kiosk.staff_access`, the maintenance entry's check and lockout).
-Those that act (a door opened, the test page printed,
-a test read, the queue released or exported) are recorded as an audit event of the kiosk's
-chain before they act, as pickup does; reading a status is not. A test read answers only the
-checks' outcomes and masked fields, never personal data. A test page or a test read waits for
-no citizen: while a session runs it is refused (it would disturb the citizen's journey).
+Those that act (a door opened, the test page printed, a test read, the queue released or
+exported) are recorded as an audit event of the kiosk's chain before they act, as pickup does;
+reading a status is not. A test read answers only the checks' outcomes and masked fields, never
+personal data. A test page or a test read waits for no citizen: while a session runs it is
+refused (it would disturb the citizen's journey).
 """
 from __future__ import annotations
 
