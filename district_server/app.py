@@ -37,6 +37,7 @@ from district_server.settings import Settings
 from district_server.staff.routes import router as staff_router
 from district_server.submissions.routes import router as submissions_router
 from district_server.timing import ServerTimingMiddleware
+from district_server.web.account_pages import router as account_pages_router
 from district_server.web.booking_pages import router as booking_pages_router
 from district_server.web.case_pages import router as case_pages_router
 from district_server.web.figure_pages import router as figure_pages_router
@@ -118,7 +119,7 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
     for router in (kiosks_router, commands_router, submissions_router, blobs_router,
                    bundles_router, catalogue_router, citizens_router, staff_router, web_router,
                    fleet_pages_router, case_pages_router, booking_pages_router,
-                   figure_pages_router, rota_pages_router):
+                   figure_pages_router, rota_pages_router, account_pages_router):
         app.include_router(router)
     sweeper = app.state.sweeper = AlertSweeper(ctx)
     app.router.add_event_handler("startup", sweeper.start)

@@ -1,6 +1,7 @@
 """`district-server [--data-dir DIR] [--db URL] COMMAND`: run, migrate, enroll-token,
-staff-add, on-call-add, staff-revoke, kiosk-revoke, purge, keys, catalogue, config, bundle,
-backup, figures, seed-demo. Exit codes as the kiosk CLI: 0 ok, 1 failed, 2 usage, 3 configuration, 5 data."""
+staff-add, staff-set-pin, on-call-add, staff-revoke, kiosk-revoke, purge, keys, catalogue, config,
+bundle, backup, figures, seed-demo. Exit codes as the kiosk CLI: 0 ok, 1 failed, 2 usage,
+3 configuration, 5 data."""
 from __future__ import annotations
 
 import argparse
@@ -66,13 +67,13 @@ def cmd_enroll_token(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_password(args: argparse.Namespace) -> str:
-    if args.password_stdin:
+def _read_secret(from_stdin: bool, what: str) -> str:
+    if from_stdin:
         return sys.stdin.readline().rstrip("\n")
     import getpass
-    first = getpass.getpass("password: ")
+    first = getpass.getpass(f"{what}: ")
     if first != getpass.getpass("again: "):
-        raise ValueError("the two passwords differ")
+        raise ValueError(f"the two {what}s differ")
     return first
 
 
@@ -81,7 +82,7 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
     from district_server.staff.accounts import create_account
     ctx = build_context(_settings(args, publish_catalogue_on_start=False))
     try:
-        password = _read_password(args)
+        password = _read_secret(args.password_stdin, "password")
         with ctx.db.transaction() as session:
             create_account(session, staff_id=args.staff_id, name=args.name, role=args.role,
                            hall_code=args.hall or ctx.settings.default_hall_code,
@@ -90,6 +91,23 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return EXIT_DATA
     print(f"staff {args.staff_id} ({args.role}) added")
+    return EXIT_OK
+
+
+def cmd_staff_set_pin(args: argparse.Namespace) -> int:
+    """Set a person's kiosk PIN (they may also set it on the console's own-account page)."""
+    from district_server.app import build_context
+    from district_server.staff.accounts import set_kiosk_pin
+    ctx = build_context(_settings(args, publish_catalogue_on_start=False))
+    try:
+        pin = _read_secret(args.pin_stdin, "kiosk PIN")
+        with ctx.db.transaction() as session:
+            set_kiosk_pin(session, args.staff_id, pin, now=ctx.now())
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_DATA
+    print(f"kiosk PIN of {args.staff_id} set: the kiosks of their hall take it at their next "
+          "sync")
     return EXIT_OK
 
 
@@ -435,6 +453,12 @@ def parser() -> argparse.ArgumentParser:
     staff.add_argument("--password-stdin", action="store_true",
                        help="read the password from the first line of standard input")
     staff.set_defaults(func=cmd_staff_add)
+    pin = commands.add_parser("staff-set-pin", help="set a member of staff's kiosk PIN (asked)",
+                              parents=[common])
+    pin.add_argument("--id", dest="staff_id", required=True)
+    pin.add_argument("--pin-stdin", action="store_true",
+                     help="read the PIN from the first line of standard input")
+    pin.set_defaults(func=cmd_staff_set_pin)
     on_call = commands.add_parser("on-call-add", help="put someone on call for a hall's alerts "
                                                       "for one shift", parents=[common])
     on_call.add_argument("--hall", required=True)

@@ -81,10 +81,7 @@ class FaceSection(FaceSettings):
 
 
 class LockersSection(Section):
-    """Pickup and the technician's locker commands; defaults in config/defaults.d/locker.toml."""
-    technician_pin_hash: str = Field(pattern=r"^$|^scrypt\$")
-    pin_max_tries: int = Field(ge=1, le=20)
-    pin_lockout_s: float = Field(gt=0, le=86400)
+    """Pickup's limits; defaults in config/defaults.d/locker.toml."""
     code_max_tries: int = Field(ge=1, le=20)
     code_lockout_s: float = Field(gt=0, le=7 * 86400)
 
@@ -205,6 +202,7 @@ def load_config(site_file: Path | str | None = None) -> LoadedConfig:
     if site is not None:
         files.append(site)
         merge(merged, read_toml(site), site, origins)
+    _check_retired(merged, origins)
     try:
         config = KioskConfig.model_validate(merged)
     except ValidationError as error:
@@ -213,6 +211,23 @@ def load_config(site_file: Path | str | None = None) -> LoadedConfig:
         _check_backend_name(name, entry, origins)
     _check_roles(config, origins)
     return LoadedConfig(config, files, site, origins)
+
+
+#: keys a site file may still set from an earlier release, and what replaced them
+RETIRED_KEYS = {
+    ("lockers", key): "remove it: `kiosk locker open` takes the staff id and kiosk PIN of a "
+                      "person of the hall's staff list (set on the district console's own-account "
+                      "page or with `district-server staff-set-pin`), locked out by "
+                      "[maintenance] max_tries and lockout_s"
+    for key in ("technician_pin_hash", "pin_max_tries", "pin_lockout_s")}
+
+
+def _check_retired(merged: Mapping[str, Any], origins: Mapping[str, Path]) -> None:
+    for (section, key), fix in RETIRED_KEYS.items():
+        if key in merged.get(section, {}):
+            raise ConfigError(origin_of(origins, [section, key], DEFAULTS_FILE),
+                              f"{section}.{key}", "is no longer used: one technician PIN for "
+                              "the whole kiosk is replaced by each person's kiosk PIN", fix)
 
 
 def _check_backend_name(name: str, entry: DeviceEntry, origins: Mapping[str, Path]) -> None:

@@ -6,13 +6,17 @@ CLI ask it first (`request`) and open a device or the queue themselves only when
 answers. One JSON object per line each way: `{"command": NAME, ...fields}`, answered by
 `{"ok": true, ...}` or `{"ok": false, "error": why}` (and the device's `completion` when the
 device refused). Requests are strict: an unknown command or field, a missing field or one of
-the wrong type is refused with a message naming it.
+the wrong type is refused with a message naming it. Each connection is answered on its own
+thread (up to MAX_CONNECTIONS at once): a long export does not hold up a door's status, and
+every device still does one thing at a time on its own worker.
 
-Every command is one row of `COMMANDS`. Those that act (a door opened, the test page printed,
-a test read, the queue released or exported) are recorded as an audit event of the kiosk's
-chain before they act, as pickup does; reading a status is not. A test read answers only the
-checks' outcomes and masked fields, never personal data. A test page or a test read waits for
-no citizen: while a session runs it is refused (it would disturb the citizen's journey).
+Every command is one row of `COMMANDS`. A door is opened only for a person of the hall's staff
+list, with their kiosk PIN (`kiosk.staff_access`, the maintenance entry's check and lockout).
+Those that act (a door opened, the test page printed, a test read, the queue released or
+exported) are recorded as an audit event of the kiosk's chain before they act, as pickup does;
+reading a status is not. A test read answers only the checks' outcomes and masked fields, never
+personal data. A test page or a test read waits for no citizen: while a session runs it is
+refused (it would disturb the citizen's journey).
 """
 from __future__ import annotations
 
@@ -24,6 +28,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
+
+from kiosk.staff_access import Refused
 
 if TYPE_CHECKING:
     from devices.base import Device
@@ -38,6 +44,8 @@ SOCKET_NAME = "control.sock"
 COMMAND_TIMEOUT_S = 30.0
 #: the longest request line read (a request is a command and a few short fields)
 MAX_REQUEST_BYTES = 4096
+#: requests answered at once (each on its own thread); one more is told to try again
+MAX_CONNECTIONS = 8
 #: who the audit chain names for a command of the CLI
 CLI_WHO = "technician:cli"
 
@@ -110,8 +118,28 @@ def _locker_status(core: "KioskCore", _request: dict[str, Any]) -> dict[str, Any
 
 
 def _locker_open(core: "KioskCore", request: dict[str, Any]) -> dict[str, Any]:
-    return open_for_staff(core, _device(core, "locker_bank"), request["number"],
-                          who=CLI_WHO, why=request.get("reason", ""))
+    """A door opened by a person of the hall's staff list, with their kiosk PIN: checked
+    like the maintenance entry (same lockout, refusals audited, never saying which part
+    was wrong)."""
+    bank = _device(core, "locker_bank")
+    if request["number"] not in bank.compartments:
+        raise BadRequest(f"there is no compartment {request['number']}")
+    if core.maintenance is None:
+        raise BadRequest("this kiosk has no staff list")
+    person = core.maintenance.access.check(request["staff_id"], request["pin"])
+    if isinstance(person, Refused):
+        _audit(core, "locker.open_refused", compartment=request["number"],
+               locked=person.locked_until is not None)
+        return {"ok": False, "error": refusal(person)}
+    return open_for_staff(core, bank, request["number"], who=f"staff:{person.staff_id}",
+                          why=request.get("reason", ""))
+
+
+def refusal(refused: Refused) -> str:
+    """What a refused staff credential is told (never which part was wrong)."""
+    if refused.locked_until is not None:
+        return f"too many wrong tries: locked until {refused.locked_until.isoformat()}"
+    return "unknown staff id or wrong PIN"
 
 
 def _printer_test(core: "KioskCore", request: dict[str, Any]) -> dict[str, Any]:
@@ -178,7 +206,8 @@ class Command:
 
 COMMANDS: dict[str, Command] = {
     "locker.status": Command(_locker_status),
-    "locker.open": Command(_locker_open, {"number": int, "reason": str}, ("number",)),
+    "locker.open": Command(_locker_open, {"number": int, "reason": str, "staff_id": str,
+                                          "pin": str}, ("number", "staff_id", "pin")),
     "printer.test": Command(_printer_test, {"png": str}, needs_no_citizen=True),
     "id.read": Command(_id_read, {"bac": str, "timeout": float}, needs_no_citizen=True),
     "queue.status": Command(_queue_status),
@@ -228,6 +257,7 @@ class ControlServer:
         self._socket: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
 
     def start(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -237,7 +267,7 @@ class ControlServer:
             listener.bind(str(self.path))
         finally:
             os.umask(previous)
-        listener.listen(4)
+        listener.listen(MAX_CONNECTIONS)
         listener.settimeout(0.5)
         self._socket = listener
         self._thread = threading.Thread(target=self._serve, name="control-socket", daemon=True)
@@ -252,6 +282,9 @@ class ControlServer:
         self.path.unlink(missing_ok=True)
 
     def _serve(self) -> None:
+        """Accept connections; each is answered on its own thread, so a long command (an
+        export, a sync) never makes a short one wait. The devices stay serialised by their
+        own workers."""
         assert self._socket is not None
         while not self._stopped.is_set():
             try:
@@ -260,18 +293,34 @@ class ControlServer:
                 continue
             except OSError:
                 return
+            if not self._slots.acquire(blocking=False):
+                with connection:
+                    self._send(connection, {"ok": False, "error": "the kiosk is answering "
+                                            f"{MAX_CONNECTIONS} requests: try again"})
+                continue
+            threading.Thread(target=self._handle, args=(connection,), daemon=True,
+                             name="control-socket-request").start()
+
+    def _handle(self, connection: socket.socket) -> None:
+        try:
             with connection:
                 connection.settimeout(COMMAND_TIMEOUT_S)
                 try:
                     line = connection.makefile("rb").readline(MAX_REQUEST_BYTES + 1)
                 except OSError:       # a client that never finished its line
-                    continue
-                reply = self._answer(line) if len(line) <= MAX_REQUEST_BYTES else {
-                    "ok": False, "error": f"a request is at most {MAX_REQUEST_BYTES} bytes"}
-                try:
-                    connection.sendall(json.dumps(reply, ensure_ascii=False).encode() + b"\n")
-                except OSError:
-                    pass
+                    return
+                self._send(connection, self._answer(line) if len(line) <= MAX_REQUEST_BYTES
+                           else {"ok": False,
+                                 "error": f"a request is at most {MAX_REQUEST_BYTES} bytes"})
+        finally:
+            self._slots.release()
+
+    @staticmethod
+    def _send(connection: socket.socket, reply: dict[str, Any]) -> None:
+        try:
+            connection.sendall(json.dumps(reply, ensure_ascii=False).encode() + b"\n")
+        except OSError:
+            pass
 
     def _answer(self, line: bytes) -> dict[str, Any]:
         """Every request is answered, a bad one with what is wrong; none stops the server."""

@@ -2,7 +2,9 @@
 
 The district sends the hashed staff list of the kiosk's hall in its desired state
 (wire.v1.KioskStaff); a person revoked there is refused here at the next sync. A credential
-is a staff id and the person's secret, checked against its scrypt hash. Wrong credentials
+is a staff id and the person's kiosk PIN (set on the district, separate from their web
+password), checked against its scrypt hash; a person the list gives no PIN hash is refused
+(an older district sends none). Wrong credentials
 lock the entry with a growing delay (the tries survive a restart), and a refusal never
 says which part was wrong: an unknown staff id costs the same scrypt as a wrong secret.
 """
@@ -67,14 +69,15 @@ class StaffAccess:
         state = self._tries.state(_ENTRY)
         return state.locked_until if state.locked(self._clock.now()) else None
 
-    def check(self, staff_id: str, secret: str) -> StaffPerson | Refused:
+    def check(self, staff_id: str, pin: str) -> StaffPerson | Refused:
         locked = self.locked_until()
         if locked is not None:
             return Refused(locked)
         with self._lock:
             person = self._staff.get(staff_id)
-        matches = verify_secret(secret, person.secret_hash if person else _DUMMY_HASH)
-        if person is not None and matches:
+        pin_hash = person.pin_hash if person is not None else None
+        matches = verify_secret(pin, pin_hash or _DUMMY_HASH)
+        if pin_hash is not None and matches:
             self._tries.succeeded(_ENTRY)
             return StaffPerson(person.staff_id, person.role)
         state = self._tries.failed(_ENTRY)

@@ -81,8 +81,8 @@ DEMO_HALLS = [
                ("梅林路梅林街道办一楼", "Ground floor, Meilin Sub-district Office, Meilin Rd"),
                "0755-12348", 22.570, 114.045),
 ]
-DEMO_STAFF = {"demo-tech": ("technician", "demo-technician"),
-              "demo-clerk": ("clerk", "demo-hall-staff")}
+DEMO_STAFF = {"demo-tech": ("technician", "demo-technician", "135790"),
+              "demo-clerk": ("clerk", "demo-hall-staff", "864200")}
 #: the demo's parcel for the locker loop (README: staff mode): case number, pickup code,
 #: holder's ID number
 DEMO_PARCEL = ("DEMO-PICKUP-1", "246810", "11010519491231002X")
@@ -138,16 +138,19 @@ class EmbeddedServer:
 
     def _add_demo_staff(self) -> None:
         """Staff of the demo hall, who may enter the kiosk's maintenance (the district sends
-        them in its desired state): DEMO_STAFF, id -> (role, password)."""
-        from district_server.staff.accounts import create_account
+        them in its desired state): DEMO_STAFF, id -> (role, web password, kiosk PIN)."""
+        from district_server.staff.accounts import create_account, set_kiosk_pin
         from district_server.staff.models import StaffAccount
         ctx = self._context
         with ctx.db.transaction() as session:
-            for staff_id, (role, password) in DEMO_STAFF.items():
-                if session.get(StaffAccount, staff_id) is None:
+            for staff_id, (role, password, pin) in DEMO_STAFF.items():
+                account = session.get(StaffAccount, staff_id)
+                if account is None:
                     create_account(session, staff_id=staff_id, name=staff_id, role=role,
                                    hall_code=ctx.settings.default_hall_code,
                                    password=password, now=ctx.now())
+                if account is None or not account.kiosk_pin_hash:
+                    set_kiosk_pin(session, staff_id, pin, now=ctx.now())
 
     def add_demo_parcel(self, kiosk_id: str) -> None:
         """A completed case whose result waits to be put in this kiosk's lockers (hall staff

@@ -53,6 +53,7 @@ HEADER_FEATURES = "X-Kiosk-Features"
 FEATURE_LAST_KIOSK_SEQ = "last-kiosk-seq"        # EnrollResponse.last_kiosk_seq
 FEATURE_BACKUP_WATERMARK = "backup-watermark"    # ReceiptsPage.backup
 FEATURE_KIOSK_STAFF = "kiosk-staff"              # DesiredState.staff
+FEATURE_KIOSK_PIN = "kiosk-pin"                  # KioskStaff.pin_hash
 FEATURE_ALTERNATIVES = "alternatives"            # DesiredState.config["kiosk.alternatives"]
 FEATURE_LOCKER_FILL = "locker-fill"              # LockerAssignment.size (no compartment)
 #: Response header of GET /v1/health: the optional request fields this server accepts
@@ -676,11 +677,18 @@ class LockerAssignment(Response):
 
 
 class KioskStaff(Response):
-    """A person of the kiosk's hall who may enter its maintenance mode."""
+    """A person of the kiosk's hall who may enter its maintenance mode, with their kiosk PIN
+    (never the web password): a person given no PIN hash is refused at the kiosk."""
     staff_id: Annotated[str, Field(min_length=1, max_length=40)]
     role: Literal["technician", "hall_staff"]
-    secret_hash: Annotated[str, Field(pattern=PICKUP_CODE_HASH_PATTERN)] = Field(
-        description="the person's secret, never in clear: scrypt$n$r$p$salt_hex$hash_hex")
+    pin_hash: Annotated[str, Field(pattern=PICKUP_CODE_HASH_PATTERN)] | None = Field(
+        default=None, description="the person's kiosk PIN, never in clear: "
+        "scrypt$n$r$p$salt_hex$hash_hex; sent when the kiosk lists FEATURE_KIOSK_PIN; absent: "
+        "the person has set no kiosk PIN yet")
+    secret_hash: Annotated[str, Field(pattern=PICKUP_CODE_HASH_PATTERN)] | None = Field(
+        default=None, description="the previous release's field, which it requires: to a kiosk "
+        "not listing FEATURE_KIOSK_PIN the server sends the kiosk PIN's hash here (and only "
+        "people who have a PIN); a kiosk listing it ignores this field")
 
 
 class DesiredState(Response):

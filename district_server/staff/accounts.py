@@ -1,6 +1,7 @@
 """Staff as persons: accounts (staff id, scrypt password, role, hall), sign-in with lockout
 after failed tries, sessions that expire, and revocation that takes effect at once (every
-request looks the session and the account up)."""
+request looks the session and the account up). A kiosk PIN, separate from the password, is
+what a person signs in with at a kiosk of their hall (`kiosk_staff`)."""
 from __future__ import annotations
 
 import hashlib
@@ -20,6 +21,8 @@ from district_server.staff.models import StaffAccount, StaffSession
 #: Verified when the staff id is unknown, so a guess costs the same time either way.
 _DUMMY_HASH = scrypt_hash(secrets.token_urlsafe(12))
 MIN_PASSWORD_LENGTH = 10
+#: a kiosk PIN is typed on the kiosk's keypad: digits only
+KIOSK_PIN_DIGITS = (6, 12)
 
 
 @dataclass(frozen=True)
@@ -161,17 +164,51 @@ def revoke(session: Session, staff_id: str, *, now: datetime,
                  action="staff.revoked", detail={"staff_id": staff_id})
 
 
+def set_kiosk_pin(session: Session, staff_id: str, pin: str, *, now: datetime,
+                  actor: str = "operator") -> None:
+    """Set (or replace) a person's kiosk PIN; their hall's kiosks take it at the next sync.
+    `actor`: the person themselves from the console, or the operator (CLI)."""
+    shortest, longest = KIOSK_PIN_DIGITS
+    if not (pin.isascii() and pin.isdigit() and shortest <= len(pin) <= longest):
+        raise ValueError(f"a kiosk PIN is {shortest} to {longest} digits")
+    account = session.get(StaffAccount, staff_id)
+    if account is None or account.revoked_at is not None:
+        raise ValueError(f"no staff account {staff_id} (or it is revoked)")
+    account.kiosk_pin_hash = scrypt_hash(pin)
+    audit.append(session, at=now, actor=actor, action="staff.kiosk_pin_set",
+                 detail={"staff_id": staff_id})
+
+
+def password_matches(session: Session, staff_id: str, password: str) -> bool:
+    account = session.get(StaffAccount, staff_id)
+    return scrypt_matches(password, account.password_hash if account else _DUMMY_HASH) \
+        and account is not None
+
+
 #: the kiosk role (wire.v1.KioskStaff) of each staff role: technicians and administrators
 #: may do everything on a kiosk, the hall's clerks and supervisors its consumables and lockers
 KIOSK_ROLES = {Role.technician: "technician", Role.administrator: "technician",
                Role.clerk: "hall_staff", Role.supervisor: "hall_staff"}
 
 
-def kiosk_staff(session: Session, hall_code: str) -> list[dict[str, str]]:
+def kiosk_staff(session: Session, hall_code: str, *,
+                pin_field: bool) -> list[dict[str, str]]:
     """Who may enter maintenance at a kiosk of this hall (wire.v1.KioskStaff, as JSON): its
-    staff not revoked, with their password's scrypt hash, in a stable order."""
+    staff not revoked, with their kiosk PIN's scrypt hash (never the password's), in a stable
+    order. `pin_field`: the kiosk takes `pin_hash` (v1.FEATURE_KIOSK_PIN); the previous
+    release takes the hash as `secret_hash`, which it requires, so only people with a PIN."""
     accounts = session.scalars(select(StaffAccount).where(
         StaffAccount.hall_code == hall_code, StaffAccount.revoked_at.is_(None))
         .order_by(StaffAccount.staff_id))
-    return [{"staff_id": a.staff_id, "role": KIOSK_ROLES[Role(a.role)],
-             "secret_hash": a.password_hash} for a in accounts]
+    people = []
+    for account in accounts:
+        person = {"staff_id": account.staff_id, "role": KIOSK_ROLES[Role(account.role)]}
+        if pin_field:
+            if account.kiosk_pin_hash:
+                person["pin_hash"] = account.kiosk_pin_hash
+        elif account.kiosk_pin_hash:
+            person["secret_hash"] = account.kiosk_pin_hash
+        else:
+            continue
+        people.append(person)
+    return people

@@ -9,13 +9,15 @@ from district_server.db import Base, UtcDateTime
 
 
 class StaffAccount(Base):
-    """A member of staff as a person: signs in with staff id and password (scrypt hash)."""
+    """A member of staff as a person: signs in with staff id and password (scrypt hash), and
+    at a kiosk of their hall with staff id and kiosk PIN (its scrypt hash, none until set)."""
     __tablename__ = "staff_accounts"
     staff_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(20))
     hall_code: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(200))
+    kiosk_pin_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
     #: Failed sign-ins since the last success; reaching the limit locks until locked_until.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

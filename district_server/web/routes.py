@@ -321,6 +321,7 @@ def _nav(member: staff.StaffMember, csrf: str) -> str:
         links.append("<a href='/console/commands'>远程命令 Commands</a>")
     if member.may(Permission.staff):
         links.append("<a href='/console/staff'>人员 Staff</a>")
+    links.append("<a href='/console/account'>我的账户 My account</a>")
     return (f"<p>{text(member.name)} · {text(member.role.value)} · {text(member.hall_code)} · "
             + " · ".join(links) + " "
             + post_button("/console/logout", "退出 Sign out", {"csrf": csrf},

@@ -1,9 +1,10 @@
-"""`kiosk locker status [--json]`, `kiosk locker open N`, `kiosk locker hash-pin`.
+"""`kiosk locker status [--json]`, `kiosk locker open N --staff-id ID`.
 
-Opening a compartment outside a pickup needs the technician PIN (its scrypt hash is
-`lockers.technician_pin_hash` in the site configuration); wrong PINs lock the command
-out for `lockers.pin_lockout_s`, and the count survives restarts (data dir). The PIN is
-read from the terminal without echo, or from stdin when it is not a terminal.
+Opening a compartment outside a pickup needs a person of the hall's staff list (the district's
+desired state) and their kiosk PIN, checked as the maintenance entry checks it
+(`kiosk.staff_access`: its lockout, its tries kept in the data directory); the running kiosk
+checks it itself. The PIN is read from the terminal without echo, or from stdin when it is not
+a terminal.
 """
 from __future__ import annotations
 
@@ -13,25 +14,24 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
-from launcher.cli import EXIT_CONFIG, EXIT_DEVICE, EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from kiosk.pickup_secrets import AttemptLimiter, hash_secret, verify_secret
+from launcher.cli import EXIT_DEVICE, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from devices.locker.bank import LockerBank
 
 log = logging.getLogger(__name__)
-PIN_KEY = "technician"
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("locker", help="locker bank: door status, technician open")
+    parser = subparsers.add_parser("locker", help="locker bank: door status, staff open")
     actions = parser.add_subparsers(dest="locker_action", metavar="ACTION", required=True)
     status = actions.add_parser("status", help="read every compartment's door")
     status.add_argument("--json", action="store_true", help="machine-readable report")
-    opener = actions.add_parser("open", help="open one compartment (technician PIN)")
+    opener = actions.add_parser("open", help="open one compartment (your staff id and kiosk "
+                                             "PIN)")
     opener.add_argument("number", type=int, help="compartment number")
+    opener.add_argument("--staff-id", required=True, help="your staff id (the PIN is asked)")
     opener.add_argument("--reason", default="maintenance", help="why (recorded)")
-    actions.add_parser("hash-pin", help="read a new PIN and print its hash for the site file")
     parser.set_defaults(func=run)
 
 
@@ -44,20 +44,14 @@ def _read_pin(prompt: str) -> str:
 def run(args, ctx) -> int:
     from devices.locker.bank import LockerBank  # imported here: `kiosk run` needs none of it
     from launcher.cli._devices import device_for_role
-    if args.locker_action == "hash-pin":
-        pin = _read_pin("new technician PIN: ")
-        if len(pin) < 6 or not pin.isdigit():
-            print("the PIN must be at least 6 digits", file=sys.stderr)
-            return EXIT_USAGE
-        print(hash_secret(pin))
-        return EXIT_OK
-    if args.locker_action == "open":
-        refusal = _check_pin(ctx)
-        if refusal is not None:
-            return refusal
-    served = _through_the_running_kiosk(ctx, args)
+    pin = _read_pin("kiosk PIN: ") if args.locker_action == "open" else None
+    served = _through_the_running_kiosk(ctx, args, pin)
     if served is not None:
         return served
+    if pin is not None:
+        refused = _check_pin(ctx, args.staff_id, pin)
+        if refused is not None:
+            return refused
     bank = device_for_role(ctx, "locker_bank")
     if bank is None or not isinstance(bank, LockerBank):
         print("no locker bank is configured (roles.locker_bank)", file=sys.stderr)
@@ -65,45 +59,39 @@ def run(args, ctx) -> int:
     try:
         if args.locker_action == "status":
             return _status(bank, args.json)
-        return _open(bank, args.number, args.reason)
+        return _open(bank, args.number, args.staff_id, args.reason)
     finally:
         bank.stop()
 
 
-def _check_pin(ctx) -> int | None:
-    section = ctx.config.config.lockers
-    if not section.technician_pin_hash:
-        print("no technician PIN is configured: set lockers.technician_pin_hash "
-              "(make one with `kiosk locker hash-pin`)", file=sys.stderr)
-        return EXIT_CONFIG
-    limiter = AttemptLimiter(ctx.data_dir / "locker-pin-tries.json",
-                             max_tries=section.pin_max_tries, lockout_s=section.pin_lockout_s,
-                             clock=ctx.clock)
-    state = limiter.state(PIN_KEY)
-    if state.locked(ctx.clock.now()):
-        print(f"too many wrong PINs: locked until {state.locked_until.isoformat()}",
-              file=sys.stderr)
+def _check_pin(ctx, staff_id: str, pin: str) -> int | None:
+    """No kiosk runs: the staff list of the desired state last applied, checked with the
+    entry's own lockout (None: the person may open)."""
+    from kiosk.control_socket import refusal
+    from kiosk.staff_access import Refused, StaffAccess
+    from offline_queue.desired_state import DesiredStateStore
+    from offline_queue.sink import default_queue_dir
+    config = ctx.config.config
+    state = DesiredStateStore(default_queue_dir(ctx.data_dir, config.queue.dir)).current()
+    access = StaffAccess(ctx.data_dir, config.maintenance, ctx.clock)
+    access.update(state.staff if state is not None else None)
+    person = access.check(staff_id, pin)
+    if isinstance(person, Refused):
+        log.warning("locker open refused: staff credential")
+        print(refusal(person), file=sys.stderr)
         return EXIT_FAILED
-    if verify_secret(_read_pin("technician PIN: "), section.technician_pin_hash):
-        limiter.succeeded(PIN_KEY)
-        return None
-    after = limiter.failed(PIN_KEY)
-    log.warning("wrong technician PIN for locker open")
-    if after.locked(ctx.clock.now()):
-        print(f"wrong PIN: locked until {after.locked_until.isoformat()}", file=sys.stderr)
-    else:
-        print(f"wrong PIN ({section.pin_max_tries - after.failures} tries left)", file=sys.stderr)
-    return EXIT_FAILED
+    return None
 
 
-def _through_the_running_kiosk(ctx, args) -> int | None:
+def _through_the_running_kiosk(ctx, args, pin: str | None) -> int | None:
     """While `kiosk run` runs, the command goes through its control socket (the kiosk owns
     the serial port, and records the open in its audit chain); None: no kiosk answered."""
     from launcher.cli._devices import ask_the_running_kiosk, refused_by_the_kiosk
     if args.locker_action == "status":
         reply = ask_the_running_kiosk(ctx, "locker.status")
     else:
-        reply = ask_the_running_kiosk(ctx, "locker.open", number=args.number, reason=args.reason)
+        reply = ask_the_running_kiosk(ctx, "locker.open", number=args.number, reason=args.reason,
+                                      staff_id=args.staff_id, pin=pin)
     if reply is None:
         return None
     if not reply.get("ok"):
@@ -139,13 +127,13 @@ def _print_status(report: dict, as_json: bool) -> None:
               f"lock {row['lock']:>2}  {row['size']:<2}  {row['door']}")
 
 
-def _open(bank: LockerBank, number: int, reason: str) -> int:
+def _open(bank: LockerBank, number: int, staff_id: str, reason: str) -> int:
     if number not in bank.compartments:
         print(f"there is no compartment {number}", file=sys.stderr)
         return EXIT_USAGE
     # who and why go to the log (audit trail on this kiosk); the PIN never does
-    log.info("technician locker open", extra={"compartment": number, "who": "technician",
-                                              "why": reason})
+    log.info("staff locker open", extra={"compartment": number, "who": f"staff:{staff_id}",
+                                         "why": reason})
     result = bank.open(number).result()
     if not result.ok:
         print(f"compartment {number}: {result.completion}: "

@@ -262,3 +262,40 @@ def test_another_kiosk_acts_on_a_case_only_for_its_identified_holder(ctx, client
         "case_number": case, "action": "supplied", "supplied": [],
         "holder_assertion": other.assertion()}))
     assert supplied.status_code == 201, supplied.text
+
+
+def test_a_member_sets_their_own_kiosk_pin_on_the_console(ctx, client, kiosk, tmp_path,
+                                                          test_clock):
+    """The own-account page sets the kiosk PIN, confirmed with the web password; a wrong
+    password, two different PINs or one that is not 6-12 digits change nothing. The hall's
+    kiosks take it at their next sync and let the person in with it."""
+    from district_server.staff.models import StaffAccount
+    from kiosk.config import load_config
+    from kiosk.staff_access import StaffAccess
+    csrf = _console_session(ctx, client, "technician")
+    assert "/console/account" in client.get("/console").text
+    assert "Not set" in client.get("/console/account").text
+    origin = {"Origin": "http://testserver"}
+
+    def set_pin(pin, again, password=STAFF_PASSWORD):
+        return client.post("/console/account/kiosk-pin", headers=origin, follow_redirects=False,
+                           data={"csrf": csrf, "pin": pin, "pin_again": again,
+                                 "password": password})
+
+    for refused, says in ((set_pin("483920", "483920", "not my password"), "Wrong password"),
+                          (set_pin("483920", "483921"), "The two PINs differ"),
+                          (set_pin("48392", "48392"), "6 to 12 digits"),
+                          (set_pin("48392a", "48392a"), "6 to 12 digits")):
+        assert refused.status_code == 422 and says in refused.text
+    with ctx.db.transaction() as session:
+        assert session.get(StaffAccount, "technician-ft-centre").kiosk_pin_hash is None
+    assert set_pin("483920", "483920").status_code == 303
+    assert "Set:" in client.get("/console/account").text
+    assert "483920" not in client.get("/console/account").text
+    staff = v1.SignedDesiredState.model_validate_json(kiosk.request(
+        "GET", f"/v1/kiosks/{kiosk.kiosk_id}/desired-state",
+        headers={v1.HEADER_FEATURES: f"{v1.FEATURE_KIOSK_STAFF},{v1.FEATURE_KIOSK_PIN}"}
+    ).content).state.staff
+    access = StaffAccess(tmp_path, load_config(None).config.maintenance, test_clock)
+    access.update(staff)
+    assert access.check("technician-ft-centre", "483920").role == "technician"

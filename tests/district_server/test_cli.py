@@ -61,6 +61,15 @@ def test_staff_add_and_revoke_staff_and_kiosks(tmp_path: Path, capsys, monkeypat
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(data + ["staff-add", "--id", "li02", "--name", "李", "--password-stdin"]) == 5
     assert "at least" in capsys.readouterr().err
+    # an administrator sets someone's kiosk PIN: digits only, never echoed, audited
+    for pin, code in (("12ab56", 5), ("2718281", 0)):
+        monkeypatch.setattr("sys.stdin", io.StringIO(f"{pin}\n"))
+        assert main(data + ["staff-set-pin", "--id", "wang01", "--pin-stdin"]) == code
+    out = capsys.readouterr()
+    assert "6 to 12 digits" in out.err and "kiosk PIN of wang01 set" in out.out
+    assert "2718281" not in out.out + out.err
+    monkeypatch.setattr("sys.stdin", io.StringIO("2718281\n"))
+    assert main(data + ["staff-set-pin", "--id", "nobody", "--pin-stdin"]) == 5
     assert main(data + ["staff-revoke", "wang01"]) == 0
     assert main(data + ["staff-revoke", "nobody"]) == 5
     assert main(data + ["kiosk-revoke", "kiosk-nobody"]) == 5

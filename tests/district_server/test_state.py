@@ -146,31 +146,47 @@ def test_pushed_configuration_is_allow_listed(kiosk, ctx):
 
 def test_the_halls_staff_go_to_its_kiosks_and_a_revoked_person_is_refused_after_a_sync(
         kiosk, ctx, tmp_path, test_clock):
-    """The desired state carries the hashed staff list of the kiosk's hall; a revocation
-    moves it on, and the kiosk's entry (kiosk.staff_access) refuses that person."""
-    from district_server.staff.accounts import revoke
+    """The desired state carries the hall's staff list with each person's kiosk PIN hash
+    (never the web password's); a revocation moves it on, and the kiosk's entry
+    (kiosk.staff_access) refuses that person. The previous release, which requires a hash
+    per person, gets the PIN hash in its field and only the people who have a PIN."""
+    from district_server.staff.accounts import revoke, set_kiosk_pin
+    from district_server.staff.models import StaffAccount
     from kiosk.config import load_config
     from kiosk.staff_access import Refused, StaffAccess
     from tests.district_server.conftest import STAFF_PASSWORD, add_staff
     technician = add_staff(ctx, "technician", staff_id="tech-1")
     add_staff(ctx, "clerk", staff_id="clerk-1")
     add_staff(ctx, "technician", hall_code="OTHER-HALL", staff_id="tech-elsewhere")
+    with ctx.db.transaction() as session:
+        set_kiosk_pin(session, technician, "314159", now=ctx.now())
+        set_kiosk_pin(session, "tech-elsewhere", "271828", now=ctx.now())
+        password_hashes = [a.password_hash for a in session.query(StaffAccount)]
     assert v1.SignedDesiredState.model_validate_json(desired(kiosk).content).state.staff is None
-    first = v1.SignedDesiredState.model_validate_json(
-        desired(kiosk, features=v1.FEATURE_KIOSK_STAFF).content).state
-    assert {(s.staff_id, s.role) for s in first.staff} == {("tech-1", "technician"),
-                                                           ("clerk-1", "hall_staff")}
-    assert STAFF_PASSWORD not in desired(kiosk, features=v1.FEATURE_KIOSK_STAFF).text
+    features = f"{v1.FEATURE_KIOSK_STAFF},{v1.FEATURE_KIOSK_PIN}"
+    response = desired(kiosk, features=features)
+    first = v1.SignedDesiredState.model_validate_json(response.content).state
+    assert {(s.staff_id, s.role, s.pin_hash is not None, s.secret_hash) for s in first.staff} \
+        == {("tech-1", "technician", True, None), ("clerk-1", "hall_staff", False, None)}
+    previous = desired(kiosk, features=v1.FEATURE_KIOSK_STAFF)
+    [only_with_a_pin] = v1.SignedDesiredState.model_validate_json(previous.content).state.staff
+    assert only_with_a_pin.staff_id == "tech-1" and only_with_a_pin.secret_hash
+    for text in (response.text, previous.text):
+        assert STAFF_PASSWORD not in text and not any(h in text for h in password_hashes)
     access = StaffAccess(tmp_path, load_config(None).config.maintenance, test_clock)
     access.update(first.staff)
-    assert access.check(technician, STAFF_PASSWORD).role == "technician"
+    assert isinstance(access.check(technician, STAFF_PASSWORD), Refused)
+    assert isinstance(access.check("clerk-1", ""), Refused)
+    assert access.check(technician, "314159").role == "technician"
+    access.update(v1.SignedDesiredState.model_validate_json(previous.content).state.staff)
+    assert isinstance(access.check(technician, "314159"), Refused)   # secret_hash is not a PIN's
     with ctx.db.transaction() as session:
         revoke(session, technician, now=ctx.now())
     synced = v1.SignedDesiredState.model_validate_json(
-        desired(kiosk, features=v1.FEATURE_KIOSK_STAFF).content).state
-    assert synced.version == first.version + 1
+        desired(kiosk, features=features).content).state
+    assert synced.version > first.version
     access.update(synced.staff)
-    assert isinstance(access.check(technician, STAFF_PASSWORD), Refused)
+    assert isinstance(access.check(technician, "314159"), Refused)
 
 
 def hall(code: str, name: str, latitude: float | None = None,

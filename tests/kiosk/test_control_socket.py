@@ -3,6 +3,7 @@ on nothing, records nothing, and the socket goes on serving."""
 from __future__ import annotations
 
 import json
+import threading
 import socket
 
 import pytest
@@ -32,12 +33,13 @@ BAD_REQUESTS = [
     (b'{"number": 4}\n', "unknown command None (known: locker.status, locker.open, "
                          "printer.test, id.read, queue.status, queue.retry, queue.export)"),
     (b'{"command": "locker.explode"}\n', "unknown command 'locker.explode'"),
-    (b'{"command": "locker.open"}\n', "locker.open: 'number' is required"),
+    (b'{"command": "locker.open"}\n', "locker.open: 'number', 'staff_id', 'pin' is required"),
     (b'{"command": "locker.open", "number": "4"}\n',
      "locker.open: 'number' must be a whole number, not '4'"),
     (b'{"command": "locker.open", "number": true}\n',
      "locker.open: 'number' must be a whole number, not True"),
-    (b'{"command": "locker.open", "number": 99}\n', "there is no compartment 99"),
+    (b'{"command": "locker.open", "number": 99, "staff_id": "T001", "pin": "123456"}\n',
+     "there is no compartment 99"),
     (b'{"command": "printer.test", "copies": 2}\n',
      "printer.test: unknown field 'copies' (takes png)"),
     (b'{"command": "locker.status", "verbose": true}\n',
@@ -94,3 +96,32 @@ def test_no_kiosk_listening_is_no_answer(tmp_path):
     stale.close()
     assert request(tmp_path / SOCKET_NAME, {"command": "locker.status"}) is None
     assert request(tmp_path / "nothing.sock", {"command": "locker.status"}) is None
+
+
+def test_a_long_request_does_not_make_another_wait(kiosk, monkeypatch):
+    """An export still running (held here until released) and a client that never finishes
+    its line: a locker status on another connection is answered meanwhile."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kiosk import control_socket
+    started, release = threading.Event(), threading.Event()
+
+    def long_export(_core, _request):
+        started.set()
+        assert release.wait(60)
+        return {"ok": True, "export": {"exported": 0}}
+
+    monkeypatch.setitem(control_socket.COMMANDS, "queue.export",
+                        control_socket.Command(long_export, {"directory": str}, ("directory",)))
+    path = kiosk.data_dir / SOCKET_NAME
+    with ThreadPoolExecutor(1) as pool, \
+            socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as unfinished:
+        unfinished.connect(str(path))
+        unfinished.sendall(b'{"command": "locker.')
+        export = pool.submit(request, path, {"command": "queue.export", "directory": "/x"})
+        assert started.wait(60)
+        status = request(path, {"command": "locker.status"})
+        assert status["ok"] is True and len(status["compartments"]) == 16
+        assert not export.done()
+        release.set()
+        assert export.result(60) == {"ok": True, "export": {"exported": 0}}

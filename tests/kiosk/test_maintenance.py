@@ -21,7 +21,7 @@ def staff(staff_id: str, role: str, secret: str) -> KioskStaff:
     from kiosk.pickup_secrets import hash_secret
     if secret not in _HASHES:
         _HASHES[secret] = hash_secret(secret, n=2 ** 10)
-    return KioskStaff(staff_id=staff_id, role=role, secret_hash=_HASHES[secret])
+    return KioskStaff(staff_id=staff_id, role=role, pin_hash=_HASHES[secret])
 
 
 @pytest.fixture
@@ -89,6 +89,19 @@ def test_a_revoked_person_is_refused_once_the_list_without_them_arrives(maintena
     maintenance.access.update([staff("H001", "hall_staff", "hall-secret-1")])
     maintenance.ask(session_active=False)
     assert isinstance(maintenance.sign_in("T001", "tech-secret-1"), Refused)
+
+
+def test_a_person_given_no_pin_hash_is_refused(maintenance):
+    """Someone who has set no kiosk PIN yet, or a list from an older district (which sends
+    the hash as `secret_hash`): the kiosk lets no one in on anything but a PIN hash."""
+    known = staff("T001", "technician", "tech-secret-1")
+    maintenance.access.update([
+        KioskStaff(staff_id="T001", role="technician", secret_hash=known.pin_hash),
+        KioskStaff(staff_id="H001", role="hall_staff")])
+    maintenance.ask(session_active=False)
+    assert isinstance(maintenance.sign_in("T001", "tech-secret-1"), Refused)
+    assert isinstance(maintenance.sign_in("H001", ""), Refused)
+    assert maintenance.service.mode is not Mode.MAINTENANCE
 
 
 def test_inactivity_returns_the_kiosk_to_service(maintenance, test_clock):

@@ -10,15 +10,17 @@ from kiosk.staff_access import Refused
 from tests.kiosk.reported import reported_on_server
 
 PASSWORD = "correct horse battery"
+KIOSK_PIN = "770123"
 
 
 def add_staff(district, staff_id: str, role: str) -> None:
-    from district_server.staff.accounts import create_account
+    from district_server.staff.accounts import create_account, set_kiosk_pin
     ctx = district.app.state.ctx
     with ctx.db.transaction() as session:
         create_account(session, staff_id=staff_id, name=staff_id, role=role,
                        hall_code=district.settings.default_hall_code, password=PASSWORD,
                        now=datetime.now(timezone.utc))
+        set_kiosk_pin(session, staff_id, KIOSK_PIN, now=datetime.now(timezone.utc))
 
 
 def test_a_revoked_person_is_refused_after_the_next_sync(district, make_core, test_clock):
@@ -28,7 +30,8 @@ def test_a_revoked_person_is_refused_after_the_next_sync(district, make_core, te
     assert core.queue.worker.sync_once().ok
     maintenance = core.maintenance
     assert maintenance.ask(session_active=False)
-    assert maintenance.sign_in("tech-01", PASSWORD).role == "technician"
+    assert isinstance(maintenance.sign_in("tech-01", PASSWORD), Refused)   # the PIN, not it
+    assert maintenance.sign_in("tech-01", KIOSK_PIN).role == "technician"
     assert core.queue.worker.sync_once().ok
     reported = reported_on_server(district, core.config.kiosk.id)
     assert reported["service_state"] == {"mode": "maintenance", "stops": {},
@@ -42,5 +45,5 @@ def test_a_revoked_person_is_refused_after_the_next_sync(district, make_core, te
     test_clock.advance(queue.desired_state_poll_s + queue.desired_state_jitter_s)  # poll due
     assert core.queue.worker.sync_once().ok
     assert maintenance.ask(session_active=False)
-    assert isinstance(maintenance.sign_in("tech-01", PASSWORD), Refused)
+    assert isinstance(maintenance.sign_in("tech-01", KIOSK_PIN), Refused)
     assert core.service.mode is Mode.ENTERING

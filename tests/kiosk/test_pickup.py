@@ -53,8 +53,7 @@ def lockers():
 @pytest.fixture
 def service(lockers, tmp_path):
     sink = MemorySink()
-    limits = LockersSection(technician_pin_hash="", pin_max_tries=3, pin_lockout_s=900,
-                            code_max_tries=3, code_lockout_s=1800.0)
+    limits = LockersSection(code_max_tries=3, code_lockout_s=1800.0)
     service = PickupService.create(tmp_path, limits, lockers=lockers, events=sink,
                                    clock=lockers.clock, district_key=DISTRICT_KEY)
     service.sink = sink

@@ -12,17 +12,20 @@ import requests
 from kiosk.pickup import ParcelState
 
 PASSWORD = "correct horse battery"
+KIOSK_PIN = "605118"
 ID_NUMBER = "11010519491231002X"
 
 
 def add_staff(district, staff_id: str, role: str = "clerk") -> dict[str, str]:
-    """A hall clerk at the district, signed in to its staff API: Authorization headers."""
-    from district_server.staff.accounts import create_account
+    """A hall clerk at the district (kiosk PIN KIOSK_PIN), signed in to its staff API:
+    Authorization headers."""
+    from district_server.staff.accounts import create_account, set_kiosk_pin
     ctx = district.app.state.ctx
     with ctx.db.transaction() as session:
         create_account(session, staff_id=staff_id, name=staff_id, role=role,
                        hall_code=district.settings.default_hall_code, password=PASSWORD,
                        now=datetime.now(timezone.utc))
+        set_kiosk_pin(session, staff_id, KIOSK_PIN, now=datetime.now(timezone.utc))
     token = requests.post(f"{district.url}/v1/staff/login", timeout=30,
                           json={"staff_id": staff_id, "password": PASSWORD}).json()["token"]
     return {"Authorization": f"Bearer {token}"}
@@ -92,7 +95,7 @@ def test_district_assigns_staff_fill_the_citizen_collects_the_district_sees_it(d
 
     # hall staff fill a compartment in maintenance mode
     assert core.maintenance.ask(session_active=False)
-    assert core.maintenance.sign_in("clerk-01", PASSWORD).role == "hall_staff"
+    assert core.maintenance.sign_in("clerk-01", KIOSK_PIN).role == "hall_staff"
     page = LockersPage(screens(core), role="hall_staff", staff_id="clerk-01")
     assert [p.case_number for p in page.to_fill()] == ["HALL-0001"]
     page.fill(parcel["parcel_id"])

@@ -150,7 +150,7 @@ def test_a_scenario_starts_from_a_kiosk_that_has_met_its_district(demo):
     # came after the first screen. The demo waits for the first sync that reached the district
     assert demo.wait_synced(timeout_s=60)
     assert demo.core.queue.worker.last_result.ok
-    person = demo.core.maintenance.access.check("demo-clerk", "demo-hall-staff")
+    person = demo.core.maintenance.access.check("demo-clerk", "864200")
     assert person.role == "hall_staff"      # the hall's staff list has arrived
 
 

@@ -21,10 +21,10 @@ def staffed(make_shell, test_clock, tmp_path):
     from wire.v1 import KioskStaff
     core = KioskCore.create(load_config(None), tmp_path / "data", clock=test_clock,
                             event_sink=ListSink(), with_face=False)
-    secret_hash = hash_secret(SECRET, n=2 ** 10)
+    pin_hash = hash_secret(SECRET, n=2 ** 10)
     core.maintenance.access.update([
-        KioskStaff(staff_id="T001", role="technician", secret_hash=secret_hash),
-        KioskStaff(staff_id="H001", role="hall_staff", secret_hash=secret_hash)])
+        KioskStaff(staff_id="T001", role="technician", pin_hash=pin_hash),
+        KioskStaff(staff_id="H001", role="hall_staff", pin_hash=pin_hash)])
     core.start()
     assert core.wait_settled() == []
     shell = make_shell(core=core)
@@ -34,7 +34,8 @@ def staffed(make_shell, test_clock, tmp_path):
 
 def sign_in(qtbot, shell, staff_id, secret):
     shell.navigator.viewModel.act("sign_in", [staff_id, secret])
-    qtbot.waitUntil(lambda: shell.screen_name != "maintenance.checking")
+    # the PIN's scrypt runs on a worker thread: on a loaded machine that can take seconds
+    qtbot.waitUntil(lambda: shell.screen_name != "maintenance.checking", timeout=60_000)
     shell.settle()
 
 

@@ -526,7 +526,7 @@ def maintenance_snapshot(journey) -> dict[str, Any]:
         return {"entry": {"title": say("工作人员登录", "Staff sign-in"),
                           "fields": [{"id": "staff_id", "label": say("工号", "Staff number"),
                                       "kind": "plain"},
-                                     {"id": "secret", "label": say("密码", "Password"),
+                                     {"id": "secret", "label": say("密码", "Kiosk PIN"),
                                       "kind": "plain", "secret": True}],
                           "submit": "sign_in", "actions": [], "problem": _problem(journey)}}
     if state is MaintenanceState.MENU:

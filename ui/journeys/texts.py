@@ -59,7 +59,7 @@ WAITING = {
 #: problem key -> what happened and what to do now (never an error code)
 PROBLEMS = {
     # never which part was wrong (kiosk.staff_access)
-    "entry_refused": say("工号或密码不正确。", "The staff number or password is not right."),
+    "entry_refused": say("工号或密码不正确。", "The staff number or PIN is not right."),
     "entry_locked": say("尝试次数过多，请稍后再试。", "Too many tries. Please try again later."),
     "read_try_again": say("没有读完证件，请把证件放稳后再试一次。", "The card was not read to the end. Place it flat and try again."),
     "read_unreadable": say("这张证件读不出来，请换一张证件或请工作人员帮助。", "This document cannot be read. Try another one or ask staff for help."),

@@ -1,30 +1,56 @@
-"""`kiosk locker status|open|hash-pin` through run() with the simulated bank."""
+"""`kiosk locker status|open` through run() with the simulated bank: a door opens for a person
+of the hall's staff list with their kiosk PIN, through the running kiosk or on its own."""
 from __future__ import annotations
 
 import argparse
+import base64
 import io
 import json
 
 import pytest
 
-from launcher.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, Context
-from launcher.cli import locker as locker_cli
+from foundation.config_files import ConfigError
+from kiosk.config import load_config
 from kiosk.pickup_secrets import hash_secret
+from launcher.cli import EXIT_FAILED, EXIT_OK, Context
+from launcher.cli import locker as locker_cli
+from offline_queue.fileio import write_durably
+from offline_queue.sink import default_queue_dir
 from tests.launcher.cli.running_kiosk import descriptors_on, running_kiosk
+from wire import v1
 
 PIN = "246810"
+STAFF = [v1.KioskStaff(staff_id="T001", role="technician",
+                       pin_hash=hash_secret(PIN, n=2 ** 10)),
+         v1.KioskStaff(staff_id="H001", role="hall_staff")]      # has set no PIN
+
+
+def with_staff_list(ctx: Context) -> Context:
+    """The desired state last applied on this kiosk carries the hall's staff list (as the
+    queue's sync leaves it on disk)."""
+    state = v1.DesiredState(version=1, catalogue_version="c1", catalogue_sha256="0" * 64,
+                            config={}, locker_assignments=[], cohort="default",
+                            min_app_version="0", holder_hmac_key_id="h1", staff=STAFF)
+    signed = v1.SignedDesiredState(state=state,
+                                   signature_b64=base64.b64encode(bytes(64)).decode())
+    queue_dir = default_queue_dir(ctx.data_dir, ctx.config.config.queue.dir)
+    (queue_dir / "desired").mkdir(parents=True, exist_ok=True)
+    write_durably(queue_dir / "desired" / "current.json",
+                  signed.model_dump_json(exclude_none=True).encode())
+    return ctx
 
 
 @pytest.fixture
-def ctx(tmp_path):
-    site = tmp_path / "site.toml"
-    site.write_text(f'[lockers]\ntechnician_pin_hash = "{hash_secret(PIN, n=2 ** 10)}"\n'
-                    "pin_max_tries = 2\n", "utf-8")
-    return Context(site, tmp_path)
+def ctx(tmp_path, test_clock, monkeypatch):
+    """A kiosk with a staff list, on the test clock (a lockout never runs out meanwhile)."""
+    monkeypatch.setattr(Context, "clock", property(lambda _self: test_clock))
+    return with_staff_list(Context(None, tmp_path))
 
 
 def run(ctx, monkeypatch, stdin: str = "", **args) -> int:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    if args.get("locker_action") == "open":
+        args = {"staff_id": "T001", "reason": "test", **args}
     return locker_cli.run(argparse.Namespace(**args), ctx)
 
 
@@ -36,34 +62,40 @@ def test_status_json_lists_every_compartment(ctx, monkeypatch, capsys):
     assert report["status"]["availability"] == "online"
 
 
-def test_open_with_the_technician_pin(ctx, monkeypatch, capsys):
-    code = run(ctx, monkeypatch, PIN + "\n", locker_action="open", number=4, reason="test")
-    assert code == EXIT_OK
+def test_open_with_the_persons_kiosk_pin(ctx, monkeypatch, capsys):
+    assert run(ctx, monkeypatch, PIN + "\n", locker_action="open", number=4) == EXIT_OK
     assert "compartment 4: open" in capsys.readouterr().out
 
 
 def test_wrong_pins_lock_the_command_out_across_runs(ctx, monkeypatch, capsys):
-    for _ in range(2):
-        assert run(ctx, monkeypatch, "000000\n", locker_action="open", number=4,
-                   reason="x") == EXIT_FAILED
-    assert "locked until" in capsys.readouterr().err
-    # a fresh process (new limiter, same data dir): still locked, even with the right PIN
-    assert run(ctx, monkeypatch, PIN + "\n", locker_action="open", number=4,
-               reason="x") == EXIT_FAILED
-    assert "too many wrong PINs" in capsys.readouterr().err
-    assert (ctx.data_dir / "locker-pin-tries.json").exists()
+    """The maintenance entry's own lockout: an unknown id, a person with no PIN and a wrong
+    PIN all count, are told the same, and a fresh process (same data dir) stays locked."""
+    for staff_id, pin in (("T001", "000000"), ("nobody", PIN), ("H001", PIN)):
+        assert run(ctx, monkeypatch, pin + "\n", locker_action="open", number=4,
+                   staff_id=staff_id) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert err.count("unknown staff id or wrong PIN") == 2 and "locked until" in err
+    assert run(ctx, monkeypatch, PIN + "\n", locker_action="open", number=4) == EXIT_FAILED
+    assert "too many wrong tries: locked until" in capsys.readouterr().err
+    assert (ctx.data_dir / "maintenance" / "entry-tries.json").exists()
 
 
-def test_open_without_a_configured_pin_is_a_configuration_error(tmp_path, monkeypatch, capsys):
+def test_no_staff_list_yet_opens_for_no_one(tmp_path, monkeypatch, capsys):
     ctx = Context(None, tmp_path)
-    assert run(ctx, monkeypatch, PIN + "\n", locker_action="open", number=1,
-               reason="x") == EXIT_CONFIG
-    assert "technician_pin_hash" in capsys.readouterr().err
+    assert run(ctx, monkeypatch, PIN + "\n", locker_action="open", number=1) == EXIT_FAILED
+    assert "unknown staff id or wrong PIN" in capsys.readouterr().err
 
 
-def test_hash_pin_prints_a_hash_the_config_accepts(ctx, monkeypatch, capsys):
-    assert run(ctx, monkeypatch, PIN + "\n", locker_action="hash-pin") == EXIT_OK
-    assert capsys.readouterr().out.startswith("scrypt$16384$8$1$")
+@pytest.mark.parametrize("key", ["technician_pin_hash", "pin_max_tries"])
+def test_a_site_file_still_setting_the_technician_pin_is_told_what_replaced_it(tmp_path, key):
+    site = tmp_path / "site.toml"
+    site.write_text(f'[lockers]\n{key} = {3 if key == "pin_max_tries" else repr("scrypt$x")}\n',
+                    "utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(site)
+    message = str(error.value)
+    assert f"lockers.{key}" in message and str(site) in message
+    assert "staff-set-pin" in message and "is no longer used" in message
 
 
 def test_with_the_kiosk_running_open_goes_through_its_control_socket(ctx, monkeypatch, capsys,
@@ -79,8 +111,8 @@ def test_with_the_kiosk_running_open_goes_through_its_control_socket(ctx, monkey
         assert stat.S_IMODE(socket_path.stat().st_mode) == 0o600
         monkeypatch.setattr("launcher.cli._devices.device_for_role",
                             lambda *a: pytest.fail("a second locker bank was opened"))
-        assert run(ctx, monkeypatch, PIN + "\n", locker_action="open", number=4,
-                   reason="test") == EXIT_OK
+        core.maintenance.access.update(STAFF)     # the staff list of its desired state
+        assert run(ctx, monkeypatch, PIN + "\n", locker_action="open", number=4) == EXIT_OK
         assert "compartment 4: open (by the running kiosk)" in capsys.readouterr().out
         bank = core.devices.for_role("locker_bank")[0]
         assert str(bank.door_states()[4]) == "open"
@@ -88,7 +120,13 @@ def test_with_the_kiosk_running_open_goes_through_its_control_socket(ctx, monkey
         assert descriptors_on(bank.boards.port) == 2
         [(kind, audit)] = core.event_sink.items
         assert audit["action"] == "locker.open" and audit["compartment"] == 4
-        assert audit["chain_seq"] == 1
+        assert audit["who"] == "staff:T001" and audit["chain_seq"] == 1
+        # the kiosk checks the PIN itself: a wrong one opens nothing and is audited, no PIN
+        assert run(ctx, monkeypatch, "999999\n", locker_action="open", number=5) == EXIT_FAILED
+        assert "unknown staff id or wrong PIN" in capsys.readouterr().err
+        assert str(bank.door_states()[5]) == "closed"
+        refused = core.event_sink.items[-1][1]
+        assert refused["action"] == "locker.open_refused" and "999999" not in str(refused)
         assert run(ctx, monkeypatch, locker_action="status", json=True) == EXIT_OK
         report = json.loads(capsys.readouterr().out)
         assert {c["door"] for c in report["compartments"] if c["number"] == 4} == {"open"}
