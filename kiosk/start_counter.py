@@ -44,7 +44,8 @@ def write_state(path: Path, state: dict[str, Any]) -> None:
 
 
 def point_link(root: Path, slot: str) -> None:
-    """Move the `kiosk` link in one rename: a crash leaves the old or the new one, never none."""
+    """Move the `kiosk` link in one rename: a crash leaves the old or the new link, never
+    none."""
     temporary = root / ".kiosk.link"
     if temporary.is_symlink():
         temporary.unlink()

@@ -17,8 +17,8 @@ time runs out (counted on the kiosk clock from the switch, across restarts), whi
 version runs moves the link back, records the failure, never takes that version again and
 restarts into the previous one. A version that dies before it gets that far is rolled back
 by kiosk/start_counter.py, run before every start from outside the slots, once it has
-started `max_unconfirmed_starts` times without confirming. The kiosk's data (queue, keys, state) is outside the slots,
-so a switch in either direction leaves it as it was.
+started `max_unconfirmed_starts` times without confirming. The kiosk's data (queue, keys,
+state) is outside the slots, so a switch in either direction leaves it as it was.
 """
 from __future__ import annotations
 
