@@ -42,6 +42,13 @@ rm -f "$opt/updates/state.json" "$opt/.kiosk.link"
 if [ -d "$opt/kiosk" ] && [ ! -L "$opt/kiosk" ]; then rm -rf "$opt/kiosk"; fi  # before slots
 ln -s "slots/$slot" "$opt/.kiosk.link"
 mv -T "$opt/.kiosk.link" "$opt/kiosk"
+# ExecStartPre: counts starts of a version on trial, outside the slots so no bundle can break it
+install -d "$root/usr/local/lib/kiosk"
+install -m 0644 "$here/../kiosk/start_counter.py" "$root/usr/local/lib/kiosk/start_counter.py"
+if [ ! -x "$root/usr/bin/python3" ]; then
+  echo "$0: warning: no /usr/bin/python3 in the target: an update that dies before it starts" \
+    "will not be rolled back (apt-get install python3)" >&2
+fi
 install -d "$root/opt/kiosk/docs"
 install -m 0644 "$here/../docs/unattended.md" "$root/opt/kiosk/docs/unattended.md"
 

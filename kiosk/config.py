@@ -124,6 +124,7 @@ class UpdatesSection(Section):
     config/defaults.d/updates.toml."""
     root: str = Field(min_length=1)
     confirm_within_s: float = Field(gt=0, le=86400)
+    max_unconfirmed_starts: int = Field(ge=1, le=100)
     quiet_from: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
     quiet_until: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
     check_every_s: float = Field(gt=0, le=3600)

@@ -15,8 +15,10 @@ and the application restarts into it: the new version is on trial. It must repor
 HEALTH_CONDITIONS through `healthy` within `confirm_within_s`; then it is confirmed. If the
 time runs out (counted on the kiosk clock from the switch, across restarts), whichever
 version runs moves the link back, records the failure, never takes that version again and
-restarts into the previous one. The kiosk's data (queue, keys, state) is outside the slots,
-so a switch in either direction leaves it as it was.
+restarts into the previous one. A version that dies before it gets that far is rolled back
+by kiosk/start_counter.py, run before every start from outside the slots, once it has
+started `max_unconfirmed_starts` times without confirming. The kiosk's data (queue, keys,
+state) is outside the slots, so a switch in either direction leaves it as it was.
 """
 from __future__ import annotations
 
@@ -33,8 +35,9 @@ from typing import Any, Callable
 
 from foundation.clock import Clock, TimerHandle
 from kiosk.config import UpdatesSection
+from kiosk.start_counter import point_link, record_rollback, write_state
 from offline_queue.bundle_download import BundleDownload, BundleRejected, NotEnoughSpace
-from offline_queue.fileio import fsync_directory, write_durably
+from offline_queue.fileio import fsync_directory
 
 log = logging.getLogger(__name__)
 
@@ -81,19 +84,13 @@ class BundleSlots:
         return json.loads(self.state_path.read_bytes())
 
     def write_state(self, state: dict[str, Any]) -> None:
-        write_durably(self.state_path, json.dumps(state, sort_keys=True).encode(), mode=0o644)
+        write_state(self.state_path, state)
 
     def in_use(self) -> str:
         return Path(os.readlink(self.link)).name
 
     def point_to(self, name: str) -> None:
-        """Move the link in one rename: a crash leaves the old or the new one, never none."""
-        temporary = self.root / ".kiosk.link"
-        if temporary.is_symlink():
-            temporary.unlink()
-        temporary.symlink_to(Path("slots") / name)
-        os.replace(temporary, self.link)
-        fsync_directory(self.root)
+        point_link(self.root, name)
 
     def unpack(self, archive: Path, name: str) -> None:
         """Replace slot `name` with the archive's tree (never the slot in use)."""
@@ -270,7 +267,10 @@ class Updater:
             state["trial"] = {"version": pending["version"], "slot": pending["slot"],
                               "previous_slot": self.slots.in_use(),
                               "previous_version": self.running_version,
-                              "deadline": deadline.isoformat()}
+                              "deadline": deadline.isoformat(),
+                              # counted by kiosk/start_counter.py before each start
+                              "starts": 0,
+                              "max_starts": self.settings.max_unconfirmed_starts}
             state["pending"] = None
             self.slots.write_state(state)
             self.slots.point_to(pending["slot"])
@@ -308,11 +308,8 @@ class Updater:
 
     def _roll_back(self, state: dict[str, Any], why: str) -> None:
         trial = state["trial"]
-        state["trial"] = None
-        state["failed"].append(trial["version"])
-        state["last_failure"] = (f"{trial['version']} rolled back to "
-                                 f"{trial['previous_version']}: {why} (within "
-                                 f"{self.settings.confirm_within_s:g} s of the switch)")[:500]
+        record_rollback(state, f"{why} (within {self.settings.confirm_within_s:g} s of the "
+                               "switch)")
         self.slots.write_state(state)
         self.slots.point_to(trial["previous_slot"])
         log.error("update %s rolled back: %s", trial["version"], why)

@@ -67,6 +67,11 @@ def test_install_into_a_staging_root(staging, bundle):
     for group in ("video", "input", "dialout", "render"):
         assert "kiosk" in groups[group], group
 
+    # the unit's ExecStartPre, outside the slots and not the kiosk user's to change
+    counter = staging / "usr/local/lib/kiosk/start_counter.py"
+    assert counter.read_text() == (ROOT / "kiosk/start_counter.py").read_text()
+    assert counter.stat().st_uid != int(kiosk[2])
+
     system = staging / "etc/systemd/system"
     assert (system / "graphical.target.wants" / "kiosk.service").is_symlink()
     assert os.readlink(system / "getty@tty1.service") == "/dev/null"

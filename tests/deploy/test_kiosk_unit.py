@@ -43,6 +43,15 @@ def test_the_unit_restarts_a_kiosk_that_stops_answering():
     assert unit["StartLimitIntervalSec"] == ["0"]
 
 
+def test_every_start_first_counts_a_version_on_trial_from_outside_the_slots():
+    unit = directives(UNIT)
+    counter = unit["ExecStartPre"][0].split()
+    # "-": a failure of the counter never keeps the kiosk from starting
+    assert counter[:2] == ["-/usr/bin/python3", "-I"]
+    assert counter[2] == "/usr/local/lib/kiosk/start_counter.py"  # install-kiosk.sh
+    assert counter[3] == "/opt/kiosk"  # the install root holding the link and the state
+
+
 def test_the_kiosk_runs_locked_down_as_its_own_user_in_cage_without_vt_switching():
     unit = directives(UNIT)
     assert unit["User"] == ["kiosk"]

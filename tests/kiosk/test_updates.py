@@ -3,7 +3,9 @@ server publishing the second, the slot link on disk and the bundle's `kiosk` run
 process to show which version the service manager would start."""
 from __future__ import annotations
 
+import shutil
 import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from foundation.clock import TestClock
+from kiosk import start_counter as start_counter_module
 from kiosk.config import UpdatesSection
 from kiosk.updates import HEALTH_CONDITIONS, BundleSlots, Updater
 from offline_queue.bundle_download import BundleDownload, BundleRejected, NotEnoughSpace
@@ -21,8 +24,9 @@ from tests.offline_queue.bundle_server import BundleServer, archive_of, make_bun
     unpacked_size
 from wire.v1 import UpdateReport
 
-SETTINGS = UpdatesSection(root="/opt/kiosk", confirm_within_s=600, quiet_from="02:00",
-                          quiet_until="05:00", check_every_s=300, rate_bytes_per_s=0)
+SETTINGS = UpdatesSection(root="/opt/kiosk", confirm_within_s=600, max_unconfirmed_starts=3,
+                          quiet_from="02:00", quiet_until="05:00", check_every_s=300,
+                          rate_bytes_per_s=0)
 
 
 def started_version(root: Path) -> str:
@@ -84,13 +88,29 @@ def kiosk(tmp_path, server, district_key):
     installed.updater.stop()
 
 
-def switched_to_pending(kiosk: Kiosk) -> None:
-    """Past 02:00 the next check switches and the application restarts into 2.0."""
+def switched_to_pending(kiosk: Kiosk, version: str = "2.0") -> None:
+    """Past 02:00 the next check switches and the application restarts into `version`."""
     kiosk.clock.advance(SETTINGS.check_every_s)  # 01:55: not yet the quiet hour
     assert kiosk.restarts == [] and started_version(kiosk.root) == "1.0"
     kiosk.clock.advance(SETTINGS.check_every_s)  # 02:00
-    assert kiosk.restarts == ["update to 2.0"]
-    assert started_version(kiosk.root) == "2.0"
+    assert kiosk.restarts == [f"update to {version}"] and kiosk.slots.in_use() == "b"
+
+
+@pytest.fixture
+def start_counter(tmp_path) -> Path:
+    """kiosk/start_counter.py where deploy/install-kiosk.sh puts it, away from the tree."""
+    installed = tmp_path / "usr-local-lib-kiosk" / "start_counter.py"
+    installed.parent.mkdir()
+    shutil.copy(start_counter_module.__file__, installed)
+    return installed
+
+
+def unit_start(root: Path, start_counter: Path) -> subprocess.CompletedProcess:
+    """One start of kiosk.service: ExecStartPre (python3 -I, nothing of the application on
+    its path), then whatever the link's `kiosk` is now."""
+    subprocess.run([sys.executable, "-I", start_counter, root], check=True, timeout=60)
+    return subprocess.run([root / "kiosk" / "kiosk"], capture_output=True, text=True,
+                          timeout=30)
 
 
 def test_a_good_update_switches_at_the_quiet_hour_and_is_confirmed(kiosk):
@@ -176,6 +196,55 @@ def test_a_trial_that_ran_out_while_the_kiosk_was_down_is_rolled_back_at_start(k
     kiosk.start("2.0")
     assert kiosk.restarts[-1] == "rollback of 2.0"
     assert started_version(kiosk.root) == "1.0"
+
+
+def test_a_version_that_dies_before_its_core_starts_is_rolled_back_by_the_start_counter(
+        kiosk, server, district_key, tmp_path, start_counter):
+    queue = Outbox(tmp_path / "var-lib-kiosk" / "queue")
+    queue.add("0190a000-0000-7000-8000-000000000002", "kiosk-test-1", "audit",
+              "2026-11-26T01:40:00Z", [b"a photo, sealed"],
+              lambda seq: ('{"seq": %d}' % seq, "0" * 64))
+    queue.close()
+    broken = make_bundle_tree(tmp_path / "v2.1", "2.1")
+    (broken / "kiosk").write_text("#!/bin/sh\necho 'ImportError: 2.1 is broken' >&2\nexit 1\n")
+    server.publish(district_key, "2.1", archive_of(broken))
+    kiosk.updater.download(kiosk.download, "2.1")
+    switched_to_pending(kiosk, "2.1")
+    kiosk.updater.stop()  # 1.0 exits; Restart=always starts the unit again, and again
+
+    allowed = SETTINGS.max_unconfirmed_starts
+    starts = [unit_start(kiosk.root, start_counter) for _ in range(allowed + 1)]
+
+    assert [start.returncode for start in starts] == [1] * allowed + [0]
+    assert starts[-1].stdout.strip() == "1.0"  # the previous version runs
+    updater = kiosk.start("1.0")
+    report = kiosk.report()
+    assert (report.running, report.confirmed, report.pending) == ("1.0", True, None)
+    assert "2.1 rolled back to 1.0: started 3 times without confirming" in report.last_failure
+    assert report.failed_version == "2.1"
+    assert not updater.wants("2.1")  # never taken again
+    assert unit_start(kiosk.root, start_counter).stdout.strip() == "1.0"  # and stays
+    assert kiosk.restarts == ["update to 2.1"]  # 1.0 had nothing left to roll back
+    queue = Outbox(tmp_path / "var-lib-kiosk" / "queue")
+    assert queue.counts().pending == 1
+    assert queue.integrity_check() == "ok"
+    queue.close()
+
+
+def test_a_version_that_confirms_within_its_starts_is_kept(kiosk, start_counter):
+    kiosk.updater.download(kiosk.download, "2.0")
+    switched_to_pending(kiosk)
+    kiosk.updater.stop()
+    for _ in range(SETTINGS.max_unconfirmed_starts):  # crashed twice after its core began
+        assert unit_start(kiosk.root, start_counter).stdout.strip() == "2.0"
+    updater = kiosk.start("2.0")  # the last start allowed confirms
+    for condition in sorted(HEALTH_CONDITIONS):
+        updater.healthy(condition)
+
+    for _ in range(SETTINGS.max_unconfirmed_starts + 1):
+        assert unit_start(kiosk.root, start_counter).stdout.strip() == "2.0"
+    report = kiosk.report()
+    assert (report.running, report.confirmed, report.last_failure) == ("2.0", True, None)
 
 
 def test_a_tampered_bundle_is_refused_and_the_running_slot_untouched(kiosk, server):
