@@ -132,7 +132,12 @@ AUDIT_CHAIN_BROKEN = "audit_chain_broken"
 def raise_alert(session: Session, kiosk_id: str, kind: str, detail: str, *, now: datetime,
                 hold_s: float = 0.0) -> None:
     """Open the alert (or update its detail while it stays open)."""
-    alarm = session.get(KioskAlarm, (kiosk_id, kind))
+    _raise(session, session.get(KioskAlarm, (kiosk_id, kind)), kiosk_id, kind, detail,
+           now=now, hold_s=hold_s)
+
+
+def _raise(session: Session, alarm: KioskAlarm | None, kiosk_id: str, kind: str, detail: str,
+           *, now: datetime, hold_s: float) -> None:
     raised_at = now + timedelta(seconds=hold_s) if hold_s else None
     if alarm is None:
         try:
@@ -149,23 +154,31 @@ def raise_alert(session: Session, kiosk_id: str, kind: str, detail: str, *, now:
 
 
 def clear_alert(session: Session, kiosk_id: str, kind: str, *, now: datetime) -> None:
-    alarm = session.get(KioskAlarm, (kiosk_id, kind))
+    _clear(session.get(KioskAlarm, (kiosk_id, kind)), now=now)
+
+
+def _clear(alarm: KioskAlarm | None, *, now: datetime) -> None:
     if alarm is not None and alarm.resolved_at is None:
         alarm.resolved_at = now
 
 
 def evaluate_reported(session: Session, kiosk_id: str, reported: dict[str, Any], *,
                       thresholds: AlertThresholds, now: datetime) -> None:
-    """Raise and clear the alerts the reported state decides."""
-    # one query loads the kiosk's alerts into the session: the rules' lookups then cost none
-    session.scalars(select(KioskAlarm).where(KioskAlarm.kiosk_id == kiosk_id)).all()
+    """Raise and clear the alerts the reported state decides: one query for the kiosk's
+    alerts, and a write only where one opens, clears or changes its detail. Run when the
+    reported state changes (district_server.kiosks.service.merge_reported): every rule is a
+    function of that state and the thresholds, and a hold time is judged when the alerts are
+    read (`raised_at`), so an unchanged state decides nothing new. A threshold changed in the
+    server's settings applies to a kiosk from its next change."""
+    held = {alarm.kind: alarm for alarm in session.scalars(
+        select(KioskAlarm).where(KioskAlarm.kiosk_id == kiosk_id))}
     for kind, rule in REPORTED_RULES.items():
         condition = rule(reported, thresholds)
         if condition is None:
-            clear_alert(session, kiosk_id, kind, now=now)
+            _clear(held.get(kind), now=now)
         else:
-            raise_alert(session, kiosk_id, kind, condition.detail, now=now,
-                        hold_s=condition.hold_s)
+            _raise(session, held.get(kind), kiosk_id, kind, condition.detail, now=now,
+                   hold_s=condition.hold_s)
 
 
 def judge_audit_chain(session: Session, kiosk_id: str, findings: dict[str, list[str]], *,

@@ -162,18 +162,24 @@ def require_own(principal: KioskPrincipal, kiosk_id: str) -> None:
 
 def merge_reported(session: Session, kiosk_id: str, delta: v1.ReportedState, *,
                    now: datetime, thresholds: AlertThresholds) -> v1.KioskStateView:
+    """Merge a report into the state held. A report that changes nothing (the contact is
+    recorded already, `record_contact`) writes nothing and decides no alert; a change
+    records its devices' status changes and runs the alert rules."""
     kiosk = session.get(Kiosk, kiosk_id)
-    reported = json.loads(kiosk.reported_json)
+    held = json.loads(kiosk.reported_json)
+    # a device is reported whole, so a shallow copy keeps `held` as it was
+    reported = dict(held)
     changes = delta.model_dump(mode="json", exclude_unset=True)
     devices = changes.pop("devices", None)
     if devices is not None:
-        held = reported.setdefault("devices", {})
-        device_history.record(session, kiosk_id, held, devices, now=now)
-        held.update(devices)
+        held_devices = held.get("devices", {})
+        device_history.record(session, kiosk_id, held_devices, devices, now=now)
+        reported["devices"] = {**held_devices, **devices}
     reported.update(changes)
-    kiosk.reported_json = json.dumps(reported, sort_keys=True)
-    kiosk.reported_at = now
-    alerts.evaluate_reported(session, kiosk_id, reported, thresholds=thresholds, now=now)
+    if reported != held:
+        kiosk.reported_json = json.dumps(reported, sort_keys=True)
+        kiosk.reported_at = now
+        alerts.evaluate_reported(session, kiosk_id, reported, thresholds=thresholds, now=now)
     return v1.KioskStateView(kiosk_id=kiosk_id, reported=reported, updated_at=now)
 
 

@@ -3,11 +3,12 @@ cleared when the condition is gone; held until it lasts (a door left open); ackn
 staff of the kiosk's hall; seen by the hall (its own kiosks) and the district (all)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from district_server.kiosks import alerts
+from district_server.kiosks.models import Kiosk
 from tests.district_server.conftest import enrolled_kiosk, staff_headers
 
 
@@ -89,6 +90,24 @@ def test_a_door_closed_in_time_never_raises(kiosk, client, ctx):
     report(kiosk, {"devices": lockers(c5="closed")})
     ctx.now = lambda: start + timedelta(seconds=ctx.settings.alerts.door_left_open_s + 1)
     assert open_kinds(client, headers) == {}
+
+
+def test_a_report_that_changes_nothing_writes_nothing_and_the_door_still_raises_on_time(
+        kiosk, client, ctx):
+    headers = staff_headers(ctx, client, "technician")
+    start = ctx.now()
+    ctx.now = lambda: start
+    report(kiosk, {"devices": lockers(c5="open"), "queue_depth": 1})
+    ctx.now = lambda: start + timedelta(seconds=30)
+    report(kiosk, {"devices": lockers(c5="open"), "queue_depth": 1})     # the same again
+    with ctx.db.transaction() as session:
+        held = session.get(Kiosk, kiosk.kiosk_id)
+        assert held.reported_at == start and held.last_contact_at == ctx.now()
+    hold = ctx.settings.alerts.door_left_open_s
+    ctx.now = lambda: start + timedelta(seconds=hold + 1)
+    raised = open_kinds(client, headers)[(kiosk.kiosk_id, "door_left_open")]
+    # held from when the door was first seen open, not from the report repeating it
+    assert datetime.fromisoformat(raised["raised_at"]) == start + timedelta(seconds=hold)
 
 
 def test_a_kiosk_silent_for_three_heartbeats_is_raised_and_cleared_when_heard(kiosk, client,
