@@ -4,7 +4,8 @@ submission (wire.v1.SubmissionBatch, BatchOutcomes).
 
 Used only when the server's health answer lists FEATURE_SUBMISSION_BATCH. An outcome is
 what the submission's own PUT would have answered, so v1's rules classify it (a verified
-receipt marks it delivered; a 409 or 422 sets it aside; a 500 counts against it alone).
+receipt marks it delivered; a 409 or 422 sets it aside; a 500 counts against it alone); a
+batch's receipts and set-aside items are recorded in one outbox transaction.
 Everything else goes the v1 way, one by one: an item with a blob too large to inline (the
 resumable upload), missing or corrupted on disk (v1 says which), a 424 outcome (the server
 did not take an inline blob), and every item once the server stops offering batches (a 404,
@@ -17,13 +18,13 @@ import json
 from dataclasses import dataclass, field
 from functools import partial
 from http import HTTPStatus
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NoReturn
 
 import requests
 
 from offline_queue.crashpoints import crash_point
-from offline_queue.errors import PauseQueue, TransientError
-from offline_queue.store import Item
+from offline_queue.errors import ItemFailed, PauseQueue, QuarantineItem, TransientError
+from offline_queue.store import DeliveredReceipt, Item
 from offline_queue.sync import SyncWorker, raise_for_global_status
 from wire.v1 import FEATURE_SUBMISSION_BATCH, MAX_BATCH_BYTES, MAX_BATCH_ITEMS, \
     PATH_SUBMISSION_BATCH, BatchOutcomes, sha256_hex
@@ -122,12 +123,48 @@ def _send(worker: SyncWorker, batch: _Batch) -> Iterator[tuple[Item, Delivery]]:
     if [outcome.get("submission_id") for outcome in outcomes] != \
             [item.item_id for item in batch.items]:
         raise PauseQueue(f"{what}: the answer names other submissions")
-    for item, outcome in zip(batch.items, outcomes):
-        if outcome["status"] == 424:  # an inline blob was not taken: v1 says why
-            yield item, partial(worker.deliver, item)
-        else:
-            yield item, partial(worker.accept_put_response, item,
-                                _as_put_response(outcome["status"], outcome["body"]))
+    yield from _settle(worker, batch.items, outcomes)
+
+
+def _settle(worker: SyncWorker, items: list[Item],
+            outcomes: list[dict[str, Any]]) -> list[tuple[Item, Delivery]]:
+    """Classify each outcome by v1's rules, then record the verified receipts and the items
+    set aside in one outbox transaction (one fsync for the batch, not one per item). The
+    deliveries returned tell the cycle what became of each item, in order: a failure that
+    ends the cycle (a receipt that does not verify) ends it at its item, those before it
+    recorded, as one by one; a 424 (an inline blob not taken) goes the v1 way, which says
+    why."""
+    deliveries: list[tuple[Item, Delivery]] = []
+    receipts: list[DeliveredReceipt] = []
+    set_aside: dict[str, str] = {}
+    for item, outcome in zip(items, outcomes):
+        if outcome["status"] == 424:
+            deliveries.append((item, partial(worker.deliver, item)))
+            continue
+        try:
+            receipts.append(worker.checked_receipt(
+                item, _as_put_response(outcome["status"], outcome["body"])))
+            deliveries.append((item, _recorded))
+        except QuarantineItem as error:
+            set_aside[item.item_id] = str(error)
+            error.recorded = True
+            deliveries.append((item, partial(_raise, error)))
+        except ItemFailed as error:  # counted against the item by the cycle
+            deliveries.append((item, partial(_raise, error)))
+        except Exception as error:  # noqa: BLE001 - raised again by the cycle, in order
+            deliveries.append((item, partial(_raise, error)))
+            break
+    if receipts or set_aside:
+        worker.outbox.record_outcomes(receipts, set_aside)
+    return deliveries
+
+
+def _recorded() -> bool:
+    return True
+
+
+def _raise(error: Exception) -> NoReturn:
+    raise error
 
 
 def _outcomes(content: bytes, what: str) -> list[dict[str, Any]]:

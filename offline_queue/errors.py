@@ -37,6 +37,9 @@ class QuarantineItem(SyncError):
     """This one item can never be accepted as it is (409 conflict, 422 invalid, 413, a lost
     blob): set it aside with the reason, keep sending the others."""
 
+    #: already set aside in the outbox (with the other outcomes of its batch)
+    recorded = False
+
 
 class PauseQueue(SyncError):
     """Every item would fail the same way (401/403, a receipt that does not verify, a server

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from offline_queue.blobstore import BlobStore
 from offline_queue.crashpoints import crash_point
@@ -93,6 +93,19 @@ class Item:
 
 
 _ITEM_COLUMNS = tuple(name for name in Item.__dataclass_fields__ if name != "blobs")
+
+
+@dataclass(frozen=True)
+class DeliveredReceipt:
+    """A verified receipt to record: the district's signed JSON as received."""
+    item_id: str
+    receipt_json: str
+    server_seq: int
+    delivered_at: str
+
+
+_SET_ASIDE = ("UPDATE items SET state = 'quarantined', last_error = ? "
+              "WHERE item_id = ? AND state = 'pending'")
 
 
 @dataclass(frozen=True)
@@ -365,12 +378,28 @@ class Outbox:
     def mark_delivered(self, item_id: str, receipt_json: str, server_seq: int,
                        delivered_at: str) -> bool:
         """Record a verified receipt; True when the item was not delivered before."""
-        changed = self._update(
-            "UPDATE items SET state = 'delivered', receipt = ?, server_seq = ?, delivered_at = ?, "
-            "last_error = NULL WHERE item_id = ? AND state != 'delivered'",
-            (receipt_json, server_seq, delivered_at, item_id))
+        return item_id in self.record_outcomes(
+            [DeliveredReceipt(item_id, receipt_json, server_seq, delivered_at)], {})
+
+    def record_outcomes(self, delivered: Sequence[DeliveredReceipt],
+                        set_aside: Mapping[str, str]) -> set[str]:
+        """A batch's outcomes in one transaction, so one fsync for all of them: verified
+        receipts recorded, refused items set aside with their reasons (item id -> reason).
+        Returns the ids that were not delivered before."""
+        try:
+            with self._transaction() as db:
+                newly = {receipt.item_id for receipt in delivered if db.execute(
+                    "UPDATE items SET state = 'delivered', receipt = ?, server_seq = ?, "
+                    "delivered_at = ?, last_error = NULL WHERE item_id = ? "
+                    "AND state != 'delivered'",
+                    (receipt.receipt_json, receipt.server_seq, receipt.delivered_at,
+                     receipt.item_id)).rowcount == 1}
+                db.executemany(_SET_ASIDE, [(reason, item_id)
+                                            for item_id, reason in set_aside.items()])
+        except sqlite3.Error as error:
+            raise _storage_error("update its database", error) from error
         crash_point("marked_delivered")
-        return changed == 1
+        return newly
 
     def mark_undelivered(self, item_id: str, reason: str) -> None:
         """The server lost a delivered item (restored from an older backup): send it again."""
@@ -382,8 +411,7 @@ class Outbox:
                      (error, item_id))
 
     def quarantine(self, item_id: str, reason: str) -> None:
-        self._update("UPDATE items SET state = 'quarantined', last_error = ? "
-                     "WHERE item_id = ? AND state = 'pending'", (reason, item_id))
+        self._update(_SET_ASIDE, (reason, item_id))
 
     def release_quarantined(self, item_id: str | None = None) -> int:
         if item_id is None:

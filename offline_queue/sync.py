@@ -43,7 +43,8 @@ from offline_queue.errors import CaptivePortal, ItemFailed, PauseQueue, Quaranti
     StorageUnavailable, TransientError
 from offline_queue.identity import KioskIdentity
 from offline_queue.seal import seal_blob, verify_signed
-from offline_queue.store import DELIVERED, PENDING, Item, Outbox, retention_cutoff
+from offline_queue.store import DELIVERED, PENDING, DeliveredReceipt, Item, Outbox, \
+    retention_cutoff
 from offline_queue.transport import SignedTransport
 from wire.v1 import API_VERSION, BUNDLE_UPDATE_FIELDS, CONFIG_NUMBER_FIELDS, \
     DEVICE_DETAIL_DEVICE_FIELDS, DEVICE_DETAIL_FIELDS, FEATURE_ALTERNATIVES, \
@@ -403,7 +404,7 @@ class SyncWorker:
                         delivered += 1
                         in_a_row = 0
                 except QuarantineItem as error:
-                    self._set_aside(item, str(error))
+                    self._set_aside(item, str(error), recorded=error.recorded)
                     quarantined += 1
                 except ItemFailed as error:
                     in_a_row += 1
@@ -440,9 +441,11 @@ class SyncWorker:
         return CycleResult(True, delivered, quarantined, None,
                            self.settings.idle_sync_interval_s)
 
-    def _set_aside(self, item: Item, reason: str) -> None:
+    def _set_aside(self, item: Item, reason: str, recorded: bool = False) -> None:
+        """Quarantine `item` (unless its batch's transaction already `recorded` that)."""
         log.warning("queue item quarantined", extra={"item_id": item.item_id, "reason": reason})
-        self.outbox.quarantine(item.item_id, reason)
+        if not recorded:
+            self.outbox.quarantine(item.item_id, reason)
 
     def _count_item_failures(self, failed: list[tuple[Item, ItemFailed]]) -> int:
         """Count server failures of items while others got through (so the server works);
@@ -533,19 +536,23 @@ class SyncWorker:
             self.outbox.continue_sequence_after(
                 self.identity.kiosk_id, max(signed.receipt.kiosk_seq for signed, _ in receipts))
         by_id = {signed.receipt.submission_id: (signed, raw) for signed, raw in receipts}
+        found: list[DeliveredReceipt] = []
+        different: dict[str, str] = {}
         # the receipts cover every sequence above `cursor`
         for item in self.outbox.items(after_seq=cursor, limit=1_000_000,
                                       kiosk_id=self.identity.kiosk_id):
             signed, raw_signed = by_id.get(item.item_id, (None, None))
             if signed is not None and item.state == PENDING:
                 if signed.receipt.digest == item.digest:
-                    self._record_receipt(item, signed, raw_signed)
+                    found.append(self.delivered_receipt(item, signed, raw_signed))
                 else:
-                    self.outbox.quarantine(item.item_id, "the server holds a different "
-                                                         "submission under this id")
+                    different[item.item_id] = ("the server holds a different submission "
+                                               "under this id")
             elif signed is None and item.state == DELIVERED:
                 self.outbox.mark_undelivered(item.item_id, "the server no longer has it "
                                                            "(restored from a backup); resending")
+        if found or different:
+            self.outbox.record_outcomes(found, different)
         self.outbox.set_state(**{cursor_key: contiguous})
 
     def _record_backup_watermark(self, signed: SignedBackupWatermark, raw_signed: Any) -> None:
@@ -585,10 +592,12 @@ class SyncWorker:
             raise PauseQueue(f"a receipt for {receipt.submission_id} does not verify: "
                              + self.identity.receipt_keys.untrusted())
 
-    def _record_receipt(self, item: Item, signed: SignedReceipt, raw_signed: Any) -> None:
-        """Keep the receipt as the district signed it, fields this release ignores included."""
-        self.outbox.mark_delivered(item.item_id, json.dumps(raw_signed, ensure_ascii=False),
-                                   signed.receipt.server_seq, self._clock.now().isoformat())
+    def delivered_receipt(self, item: Item, signed: SignedReceipt,
+                          raw_signed: Any) -> DeliveredReceipt:
+        """The receipt to keep, as the district signed it (fields this release ignores
+        included)."""
+        return DeliveredReceipt(item.item_id, json.dumps(raw_signed, ensure_ascii=False),
+                                signed.receipt.server_seq, self._clock.now().isoformat())
 
     def deliver(self, item: Item) -> bool:
         """Blobs, then the PUT; True once a verified receipt is recorded."""
@@ -621,6 +630,14 @@ class SyncWorker:
         return missing
 
     def accept_put_response(self, item: Item, response: requests.Response) -> bool:
+        """Record the verified receipt the PUT's answer carries (else raise as v1's rules
+        classify the answer); True once recorded."""
+        self.outbox.record_outcomes([self.checked_receipt(item, response)], {})
+        return True
+
+    def checked_receipt(self, item: Item, response: requests.Response) -> DeliveredReceipt:
+        """The verified receipt a PUT's answer carries, not yet recorded; anything else
+        raises as v1's rules classify the answer."""
         status = response.status_code
         what = f"submission {item.case_number}"
         if status in (200, 201):
@@ -632,8 +649,7 @@ class SyncWorker:
                     (item.item_id, item.kiosk_seq, item.digest):
                 raise PauseQueue(f"{what}: the receipt names another submission or digest")
             crash_point("response_arrived")
-            self._record_receipt(item, signed, raw_signed)
-            return True
+            return self.delivered_receipt(item, signed, raw_signed)
         if status == 409:
             raise QuarantineItem(f"{what}: the server holds a different submission under the "
                                  f"same id ({_problem(response)}); never overwritten")

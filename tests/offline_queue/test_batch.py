@@ -48,6 +48,37 @@ def test_a_bad_submission_inside_a_batch_is_set_aside_and_the_others_delivered(k
     assert set_aside.state == QUARANTINED and "422" in set_aside.last_error
 
 
+def test_a_batch_s_receipts_and_set_aside_items_are_recorded_in_one_transaction(kiosk):
+    """One outbox commit (one fsync) for the batch's outcomes, not one per submission."""
+    for n in range(3):
+        kiosk.submit(n)
+    kiosk.sink.enqueue("submission", _poison_application(3),
+                       {"blob:signature": b"signature" * 50})
+    transactions = _record_transactions(kiosk.outbox)
+    result = kiosk.worker.sync_once()
+    assert result.ok and (result.delivered, result.quarantined) == (3, 1)
+    assert kiosk.requests("POST", BATCH) == 1
+    recording = [tx for tx in transactions if any("UPDATE items SET state" in s for s in tx)]
+    assert len(recording) == 1
+    assert sum("'delivered'" in s for s in recording[0]) == 3
+    assert sum("'quarantined'" in s for s in recording[0]) == 1
+    kiosk.assert_exactly_once()
+
+
+def _record_transactions(outbox) -> list[list[str]]:
+    """The statements of each outbox transaction from now on, as SQLite runs them."""
+    transactions: list[list[str]] = []
+
+    def trace(statement: str) -> None:
+        if statement.startswith("BEGIN"):
+            transactions.append([])
+        elif transactions:
+            transactions[-1].append(statement)
+
+    outbox._db.set_trace_callback(trace)
+    return transactions
+
+
 def test_a_large_attachment_keeps_the_resumable_upload(kiosk):
     large = kiosk.submit(1, page_bytes=300_000)   # above the 64 KiB whole-blob limit
     small = kiosk.submit(2)

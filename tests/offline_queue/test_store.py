@@ -6,7 +6,8 @@ import sqlite3
 import pytest
 
 from offline_queue.errors import StorageUnavailable
-from offline_queue.store import MIGRATIONS, Outbox
+from offline_queue.store import DELIVERED, MIGRATIONS, PENDING, QUARANTINED, DeliveredReceipt, \
+    Outbox
 
 
 def _add(outbox: Outbox, item_id: str, blobs: list[bytes] = ()) -> object:
@@ -148,6 +149,23 @@ def test_delivery_requires_a_receipt_and_purge_frees_blobs(tmp_path):
     assert outbox.purge_delivered(datetime(2026, 11, 27, tzinfo=timezone.utc)) == 1
     assert outbox.collect_orphan_blobs() == 1
     assert not outbox.blobs.exists(item.blobs[0])
+
+
+def test_a_batch_s_outcomes_are_recorded_together_or_not_at_all(tmp_path):
+    outbox = Outbox(tmp_path)
+    for item_id in "abcd":
+        _add(outbox, item_id)
+    at = "2026-11-26T09:00:00+00:00"
+    outbox.mark_delivered("a", "{}", 1, at)
+    with pytest.raises(StorageUnavailable):  # a receipt the schema refuses: nothing recorded
+        outbox.record_outcomes([DeliveredReceipt("b", "{}", 2, at),
+                                DeliveredReceipt("c", None, 3, at)], {"d": "422 invalid"})
+    assert [outbox.get(i).state for i in "bcd"] == [PENDING] * 3
+    newly = outbox.record_outcomes([DeliveredReceipt(i, "{}", n, at)
+                                    for n, i in enumerate("abc", 1)], {"d": "422 invalid"})
+    assert newly == {"b", "c"}  # "a" was delivered before
+    assert [outbox.get(i).state for i in "abcd"] == [DELIVERED] * 3 + [QUARANTINED]
+    assert outbox.get("d").last_error == "422 invalid"
 
 
 def test_quarantine_and_release(tmp_path):
