@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import sqlite_utils
 
+from foundation.sqlite_schema import migrate
+
 if TYPE_CHECKING:
     from kiosk.pickup import Parcel
 
@@ -52,6 +54,10 @@ def _fill_by_size(db: sqlite_utils.Database) -> None:
 #: schema steps in order; the database's user_version says how many ran
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_create, _index_holder,
                                                                    _fill_by_size)
+#: the steps that only add, so the version before them still reads the database
+#: (foundation.sqlite_schema); `_fill_by_size` lets compartment be NULL, which older
+#: versions cannot read
+ADDITIVE_MIGRATIONS = frozenset({1})
 
 
 def _row(parcel: "Parcel") -> dict[str, Any]:
@@ -62,7 +68,7 @@ def _row(parcel: "Parcel") -> dict[str, Any]:
 
 def _parcel(row: dict[str, Any]) -> "Parcel":
     from kiosk.pickup import Parcel
-    data = dict(row)
+    data = {column: row[column] for column in COLUMNS}  # a later version may add columns
     data["items"] = json.loads(data["items"] or "[]")
     for key in ("verification", "open_purpose", "opened_by", "open_verification", "size"):
         data[key] = data[key] or ""
@@ -97,22 +103,18 @@ class ParcelStore:
             self.db.conn.execute("COMMIT")
 
     def _migrate(self) -> None:
+        """Bring the schema to the newest version (foundation.sqlite_schema: a newer database
+        that only grew by additive steps is used as it is, after a rolled-back update)."""
         legacy = self.path.with_name("parcels.json")
-        while True:
-            with self._transaction() as db:
-                version = db.conn.execute("PRAGMA user_version").fetchone()[0]
-                if version > len(MIGRATIONS):
-                    raise sqlite3.DatabaseError(
-                        f"{self.path}: schema version {version} is newer than this kiosk "
-                        f"software knows ({len(MIGRATIONS)}); upgrade the software")
-                if version == len(MIGRATIONS):
-                    break
-                MIGRATIONS[version](db)
-                if version == 0 and legacy.exists():
-                    from kiosk.pickup import Parcel
-                    parcels = [Parcel.from_json(p) for p in json.loads(legacy.read_text("utf-8"))]
-                    db["parcels"].insert_all((_row(p) for p in parcels), replace=True)
-                db.conn.execute(f"PRAGMA user_version={version + 1}")
+
+        def import_legacy(db: sqlite_utils.Database, step: int) -> None:
+            if step == 0 and legacy.exists():
+                from kiosk.pickup import Parcel
+                parcels = [Parcel.from_json(p) for p in json.loads(legacy.read_text("utf-8"))]
+                db["parcels"].insert_all((_row(p) for p in parcels), replace=True)
+
+        migrate(self._transaction, lambda db: db.conn, MIGRATIONS, ADDITIVE_MIGRATIONS,
+                str(self.path), after_step=import_legacy)
         if legacy.exists():
             legacy.rename(legacy.with_name("parcels.json.imported"))
 

@@ -116,12 +116,16 @@ def copy_readable(damaged: Path, fresh: sqlite3.Connection, stamp: str) -> Salva
         except (TypeError, ValueError):
             unreadable += 1
     recovered = 0
+    # a column a newer release added (the database was left by a rolled-back update) is
+    # not in this release's table: the item is kept without it
+    known = {column[1] for column in fresh.execute("PRAGMA table_info(items)")}
     for row in item_rows:
         intact = _intact_item(row)
         if intact is None:
             unreadable += 1
             continue
         item, blobs = intact
+        item = {column: value for column, value in item.items() if column in known}
         columns = ", ".join(item)
         try:
             fresh.execute(f"INSERT INTO items ({columns}) VALUES "

@@ -20,9 +20,11 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
+from foundation.sqlite_schema import migrate
 from offline_queue.blobstore import BlobStore
 from offline_queue.crashpoints import crash_point
 from offline_queue.errors import StorageUnavailable
@@ -32,7 +34,9 @@ from wire.v1 import case_number
 log = logging.getLogger(__name__)
 PENDING, DELIVERED, QUARANTINED = "pending", "delivered", "quarantined"
 
-#: Schema migrations; index i takes the database from user_version i to i + 1.
+#: Schema migrations; index i takes the database from user_version i to i + 1. One that
+#: only adds (a table, an index, a column that may be NULL) is listed in ADDITIVE_MIGRATIONS:
+#: the version before it can still use the database (a rolled-back update).
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE kiosk_sequence (
@@ -71,6 +75,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
 )
+ADDITIVE_MIGRATIONS: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -194,21 +199,11 @@ class Outbox:
         self._db.execute("PRAGMA busy_timeout=10000")
 
     def _migrate(self) -> None:
-        """Bring the schema to the newest version, one migration per transaction; the
-        version is read inside each transaction, so two processes opening a new database
-        at once do not both run a step."""
-        while True:
-            with self._transaction() as db:
-                version = db.execute("PRAGMA user_version").fetchone()[0]
-                if version > len(MIGRATIONS):
-                    raise sqlite3.DatabaseError(
-                        f"schema version {version} is newer than this kiosk software knows "
-                        f"({len(MIGRATIONS)}); upgrade the software, do not delete the file")
-                if version == len(MIGRATIONS):
-                    return
-                for statement in _statements(MIGRATIONS[version]):
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version={version + 1}")
+        """Bring the schema to the newest version (foundation.sqlite_schema: a newer database
+        that only grew by additive steps is used as it is, after a rolled-back update)."""
+        migrate(self._transaction, lambda db: db,
+                [partial(_run_statements, sql) for sql in MIGRATIONS], ADDITIVE_MIGRATIONS,
+                str(self.path))
 
     def schema_version(self) -> int:
         with self._lock:
@@ -486,8 +481,10 @@ class Outbox:
         return self._read("PRAGMA integrity_check")[0][0]
 
 
-def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+def _run_statements(script: str, db: sqlite3.Connection) -> None:
+    for statement in (s.strip() for s in script.split(";")):
+        if statement:
+            db.execute(statement)
 
 
 def retention_cutoff(now: datetime, retention_s: float) -> datetime:

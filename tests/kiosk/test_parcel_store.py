@@ -9,8 +9,9 @@ from dataclasses import replace
 
 import pytest
 
-from kiosk.parcel_store import MIGRATIONS, ParcelStore
+from kiosk.parcel_store import ADDITIVE_MIGRATIONS, MIGRATIONS, ParcelStore
 from kiosk.pickup import ParcelState
+from tests.foundation.newer_release import newer_release_step
 from tests.kiosk.test_pickup import parcel
 
 
@@ -80,11 +81,37 @@ def test_the_json_file_of_an_older_release_is_imported_once(tmp_path):
     assert (folder / "parcels.json.imported").exists()
 
 
-def test_a_newer_schema_is_refused(tmp_path):
+def test_a_newer_schema_of_a_release_that_kept_no_compatibility_is_refused(tmp_path):
     import sqlite3
     path = tmp_path / "parcels.sqlite3"
     sqlite3.connect(path).execute(f"PRAGMA user_version={len(MIGRATIONS) + 1}")
-    with pytest.raises(sqlite3.DatabaseError, match="newer"):
+    with pytest.raises(sqlite3.DatabaseError, match="cannot read; run the newer software"):
+        ParcelStore(path)
+
+
+def test_parcels_a_rolled_back_update_grew_by_an_additive_step_stay_usable(tmp_path):
+    path = tmp_path / "parcels.sqlite3"
+    store = ParcelStore(path)
+    store.put(parcel("P1", compartment=3))
+    store.close()
+    newer_release_step(path, "ALTER TABLE parcels ADD COLUMN shelf TEXT", MIGRATIONS,
+                       ADDITIVE_MIGRATIONS, additive=True)
+    again = ParcelStore(path)  # the version the update was rolled back to
+    try:
+        assert again.all()["P1"].compartment == 3
+        again.put(parcel("P2", compartment=4))
+        assert set(again.all()) == {"P1", "P2"}
+    finally:
+        again.close()
+
+
+def test_parcels_a_newer_release_changed_in_a_way_this_one_cannot_read_are_refused(tmp_path):
+    import sqlite3
+    path = tmp_path / "parcels.sqlite3"
+    ParcelStore(path).close()
+    newer_release_step(path, "ALTER TABLE parcels DROP COLUMN opened_by", MIGRATIONS,
+                       ADDITIVE_MIGRATIONS, additive=False)
+    with pytest.raises(sqlite3.DatabaseError, match="cannot read; run the newer software"):
         ParcelStore(path)
 
 

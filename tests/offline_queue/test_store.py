@@ -6,8 +6,9 @@ import sqlite3
 import pytest
 
 from offline_queue.errors import StorageUnavailable
-from offline_queue.store import DELIVERED, MIGRATIONS, PENDING, QUARANTINED, DeliveredReceipt, \
-    Outbox
+from offline_queue.store import ADDITIVE_MIGRATIONS, DELIVERED, MIGRATIONS, PENDING, \
+    QUARANTINED, DeliveredReceipt, Outbox
+from tests.foundation.newer_release import newer_release_step
 
 
 def _add(outbox: Outbox, item_id: str, blobs: list[bytes] = ()) -> object:
@@ -121,12 +122,26 @@ def test_corrupt_database_file_is_storage_unavailable_and_left_untouched(tmp_pat
     assert (tmp_path / "outbox.sqlite3").read_bytes() == garbage
 
 
-def test_database_from_newer_software_is_refused(tmp_path):
+def test_a_queue_a_rolled_back_update_grew_by_an_additive_step_keeps_working(tmp_path):
+    outbox = Outbox(tmp_path)
+    _add(outbox, "a")
+    outbox.close()
+    newer_release_step(tmp_path / "outbox.sqlite3", "ALTER TABLE items ADD COLUMN channel TEXT",
+                       MIGRATIONS, ADDITIVE_MIGRATIONS, additive=True)
+    again = Outbox(tmp_path)  # the version the update was rolled back to
+    try:
+        assert [item.item_id for item in again.iter_items()] == ["a"]
+        assert _add(again, "b").kiosk_seq == 2
+        assert again.schema_version() == len(MIGRATIONS) + 1
+    finally:
+        again.close()
+
+
+def test_a_queue_a_newer_release_changed_in_a_way_this_one_cannot_read_is_refused(tmp_path):
     Outbox(tmp_path).close()
-    db = sqlite3.connect(tmp_path / "outbox.sqlite3")
-    db.execute(f"PRAGMA user_version={len(MIGRATIONS) + 1}")
-    db.close()
-    with pytest.raises(StorageUnavailable, match="newer"):
+    newer_release_step(tmp_path / "outbox.sqlite3", "ALTER TABLE items DROP COLUMN last_error",
+                       MIGRATIONS, ADDITIVE_MIGRATIONS, additive=False)
+    with pytest.raises(StorageUnavailable, match="cannot read; run the newer software"):
         Outbox(tmp_path)
 
 
