@@ -39,9 +39,7 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
     from kiosk.watchdog import Watchdog
     from ui.fatal_callback import end_on_unhandled_exception
     from ui.hang_guard import HangGuard
-    from ui.qt_messages import route_qt_messages_to_logging
     from ui.watchdog_timer import WatchdogTimer
-    restore_qt_messages = route_qt_messages_to_logging()
     app = application(sys.argv[:1])
     shell = ShellApp(config, orientation=orientation, core_pending=True)
     restore_excepthook = end_on_unhandled_exception(app, session_active=shell.in_session)
@@ -84,7 +82,6 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
         shell.close()
         for core in started:
             core.stop()
-        restore_qt_messages()
 
 
 def run_demo(demo: Any, config: KioskConfig, *, headless: bool, scenario: Scenario | None,
@@ -92,10 +89,8 @@ def run_demo(demo: Any, config: KioskConfig, *, headless: bool, scenario: Scenar
     """Headless: walk the scenario (if any), save PNGs, exit 0/1. Otherwise run windowed
     with the simulator control panel beside the kiosk, scaled to fit unless `true_size`."""
     from ui.app import ShellApp, application
-    from ui.qt_messages import route_qt_messages_to_logging
     from ui.scenario_runner import ScenarioRunner, StepFailed
 
-    restore_qt_messages = route_qt_messages_to_logging()
     app = application(sys.argv[:1], headless=headless)
     still_starting = demo.core.wait_settled()
     if still_starting:
@@ -126,4 +121,3 @@ def run_demo(demo: Any, config: KioskConfig, *, headless: bool, scenario: Scenar
         return code
     finally:
         shell.close()
-        restore_qt_messages()
