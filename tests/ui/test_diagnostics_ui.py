@@ -89,9 +89,14 @@ def test_camera_preview_shows_the_picture_with_its_face_box(staffed, qtbot):
     tap(qtbot, shell, "action_page_open_device_face_camera")
     tap(qtbot, shell, "action_page_run_test_camera_preview")
     on_screen(qtbot, shell, "maintenance.devices_result", "faces: 1")
-    picture = shell.find("message_image")
-    assert picture is not None and picture.property("sourceSize").width() > 0
-    assert picture.height() > 100
+    # the picture arrives from the image provider after the text (slower on a busy machine)
+    qtbot.waitUntil(lambda: _picture_shown(shell), timeout=30_000)
     tap(qtbot, shell, "action_page_back")        # the picture is not kept
     on_screen(qtbot, shell, "maintenance.devices_device")
     assert shell.navigator.viewModel.journey.page.result == {}
+
+
+def _picture_shown(shell) -> bool:
+    picture = shell.find("message_image")
+    return picture is not None and picture.property("sourceSize").width() > 0 \
+        and picture.height() > 100
