@@ -7,7 +7,6 @@ values is `kiosk.config.KioskConfig`; device backends validate their own options
 """
 from __future__ import annotations
 
-import difflib
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -135,6 +134,7 @@ def explain(error: ValidationError, data: Mapping[str, Any], origins: Mapping[st
     value = first.get("input")
     if kind == "extra_forbidden":
         siblings = _sibling_keys(data, loc[:-1], model)
+        import difflib   # only to explain a mistake, never on the way to the first frame
         guess = difflib.get_close_matches(loc[-1], siblings, n=1)
         fix = (f"did you mean '{'.'.join([*parts[:-1], guess[0]])}'? " if guess else "") + \
             "remove the key or correct its spelling"
