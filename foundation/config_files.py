@@ -7,7 +7,6 @@ values is `kiosk.config.KioskConfig`; device backends validate their own options
 """
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -55,6 +54,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(path, "-", f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at line "
                                      f"{line}, column {column})",
                           "save the file as UTF-8 in your editor") from None
+    import tomllib   # here: the attract screen's snapshot reads no TOML
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
