@@ -10,8 +10,9 @@ left; both with the data directory (and its configuration snapshot) of a previou
 First start: a fresh data directory, no snapshot, so the configuration loads before the
 first frame (once after installing or changing the configuration). Each sample is a new
 Python process, offscreen; the child reports moments on CLOCK_MONOTONIC, which is
-system-wide on Linux, so the parent subtracts the moment it spawned the child. Phases go
-to stderr, JSON to stdout.
+system-wide on Linux, so the parent subtracts the moment it spawned the child; each also
+reports the CPU time it used by its first frame, which waiting for the cores of a busy
+machine leaves out. Phases go to stderr, JSON to stdout.
 
     .venv/bin/python bench/startup.py [--runs N] [--journey apply] [--no-compile]
 """
