@@ -452,6 +452,10 @@ class SubmittedMaterial(Request):
     status: MaterialStatus
     blobs: list[Sha256Hex] = Field(default_factory=list, max_length=50)
     certificate_id: Code | None = None
+    keep_on_file: bool = Field(
+        default=False, description="the citizen agreed on screen that, once staff accept "
+                                   "this scanned material, it is kept as a certificate on "
+                                   "file for their next application (零材料); withdrawable")
 
     @model_validator(mode="after")
     def _consistent(self) -> "SubmittedMaterial":
@@ -459,6 +463,8 @@ class SubmittedMaterial(Request):
             raise ValueError("a provided material needs its scanned pages (blobs)")
         if self.status is MaterialStatus.reused and not self.certificate_id:
             raise ValueError("a reused material names the certificate on file")
+        if self.keep_on_file and self.status is not MaterialStatus.provided:
+            raise ValueError("only a scanned material can be kept on file")
         return self
 
 
@@ -1267,10 +1273,19 @@ class CertificateOnFile(Response):
     issuer: str
     issued_on: date
     valid_until: date | None
+    withdrawable: bool = Field(default=False, description="kept from a material the citizen "
+                                                          "scanned (consent they may withdraw: "
+                                                          "PATH_CITIZEN_CERTIFICATE_WITHDRAW)")
 
 
 class CertificatesResponse(Response):
     certificates: list[CertificateOnFile]
+
+
+class CertificateWithdrawRequest(CitizenRequest):
+    """Body of PATH_CITIZEN_CERTIFICATE_WITHDRAW: the holder withdraws their consent; the
+    certificate and its scan are deleted (answer: CertificatesResponse, what remains)."""
+    certificate_id: Code
 
 
 class ReferencePhotoResponse(Response):
@@ -1371,6 +1386,7 @@ PATH_QUEUE_CATEGORIES = "/v1/queue/categories"
 PATH_CITIZEN_CASES = "/v1/citizen/cases"
 PATH_CITIZEN_FOLLOWUP_CASE = "/v1/citizen/followup-case"
 PATH_CITIZEN_CERTIFICATES = "/v1/citizen/certificates"
+PATH_CITIZEN_CERTIFICATE_WITHDRAW = "/v1/citizen/certificates/withdraw"
 PATH_CITIZEN_REFERENCE_PHOTO = "/v1/citizen/reference-photo"
 PATH_CITIZEN_APPOINTMENTS = "/v1/citizen/appointments"
 PATH_CITIZEN_CHECKIN = "/v1/citizen/appointments/{appointment_id}/check-in"

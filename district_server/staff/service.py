@@ -14,6 +14,7 @@ from district_server.cases import followup, reminders
 from district_server.cases.models import BadReview, Case, Parcel
 from district_server.cases.service import (CLOSED_STATES, DECIDING_STATES, assign_parcel,
                                            local_date, pickup_ready_key, record_decision)
+from district_server.citizens import certificates
 from district_server.citizens.models import QueueTicket, StaffCall
 from district_server.context import ServerContext
 from district_server.errors import ProblemError
@@ -113,6 +114,25 @@ def change_state(session: Session, ctx: ServerContext, member: StaffMember, case
         record_decision(session, ctx, case, now)
     case.state, case.updated_at = change.state, now
     return _view(session, ctx, case, local_date(now))
+
+
+def keep_certificate(session: Session, ctx: ServerContext, member: StaffMember,
+                     case_number: str, keeping: certificates.Keeping) -> None:
+    """The member accepts a material the citizen agreed to keep: it goes on file (零材料)."""
+    case = _case(session, member, case_number)
+    certificates.keep(session, ctx, case, keeping, actor=member.actor, now=ctx.now())
+
+
+def withdraw_certificate(session: Session, ctx: ServerContext, member: StaffMember,
+                         case_number: str, certificate_id: str) -> list[str]:
+    """At the citizen's request at a window: the certificate kept from the case goes, with
+    its scans (whose files the caller removes after the commit)."""
+    case = _case(session, member, case_number)
+    kept = certificates.kept_of_case(session, case_number)
+    if certificate_id not in {row.certificate_id for row in kept.values()}:
+        raise ProblemError(404, "no_such_certificate", "no certificate kept from this case")
+    return certificates.withdraw(session, case.holder_hmac, certificate_id,
+                                 actor=member.actor, now=ctx.now())
 
 
 def request_supplement(session: Session, ctx: ServerContext, member: StaffMember,

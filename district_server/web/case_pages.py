@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from district_server.cases import followup
+from district_server.citizens import certificates
 from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError
 from district_server.roles import Permission
@@ -25,12 +26,15 @@ router = APIRouter(include_in_schema=False)
 
 #: what the case page's history shows: the citizen's and the staff's changes
 HISTORY_ACTIONS = (*followup.CITIZEN_HISTORY, "staff.case_state",
-                   "staff.supplement_request", "staff.parcel_assigned")
+                   "staff.supplement_request", "staff.parcel_assigned", "certificate.kept",
+                   "certificate.withdrawn")
 HISTORY_WORDS = {followup.SUPPLIED: "补交材料 Material supplied",
                  followup.SECRET_REISSUED: "重发二维码 QR re-issued",
                  "staff.case_state": "状态变更 State changed",
                  "staff.supplement_request": "要求补正 Supplement requested",
-                 "staff.parcel_assigned": "分配格口 Parcel assigned"}
+                 "staff.parcel_assigned": "分配格口 Parcel assigned",
+                 "certificate.kept": "材料存档 Kept on file",
+                 "certificate.withdrawn": "撤回存档 Consent withdrawn, deleted"}
 CHANNELS = {"kiosk": "自助终端 Kiosk", "window": "窗口 Window"}
 PARCEL_STATES = {"assigned": "待放入 Assigned", "stored": "已放入 Stored",
                  "collected": "已取件 Collected", "recalled": "已撤回 Recalled",
@@ -172,6 +176,7 @@ def console_case(case_number: str, request: Request,
             catalogue = ctx.catalogues.get(session, detail.application.get("catalogue_version"))
             item = catalogue.item(detail.case.service_code) if catalogue else None
             kiosk_ids = staff.locker_kiosks(session, member)
+            kept = certificates.kept_of_case(session, case_number)
     except ProblemError as error:
         return _problem_page("办件 Case", error)
     case, application, history = detail.case, detail.application, detail.history
@@ -208,10 +213,48 @@ def console_case(case_number: str, request: Request,
     parts.append("<h2>申请表 Application</h2>" + _form_data_rows(application, item))
     parts.append("<h2>材料 Materials</h2>"
                  + _material_rows(case.case_number, application, names, supplied))
+    parts.append(_on_file(case, application, item, kept, csrf))
     parts.append(_case_actions(case, item, csrf, kiosk_ids))
     parts.append("<h2>办理记录 History</h2>" + _history_rows(history))
     return HTMLResponse(page(f"办件 Case {case.case_number}", "".join(parts)),
                         headers={"Cache-Control": "no-store"})
+
+
+def _on_file(case: schemas.StaffCase, application: dict, item, kept: dict, csrf: str) -> str:
+    """零材料: the scanned materials the citizen agreed to keep. Accepting one (with the
+    issuer and validity read off the document) puts it on file for their next application;
+    a kept one is withdrawn here at the citizen's request."""
+    keepable = certificates.keepable(application, item)
+    if not keepable:
+        return ""
+    number, rows = quote(case.case_number), []
+    for material in keepable:
+        name = f"{text(material.name.zh)} <span class='muted'>{text(material.name.en)}</span>"
+        row = kept.get(material.id)
+        if row is not None:
+            rows.append(([name, f"<span id='kept-{text(material.id)}'>已存档 On file · "
+                                f"{text(row.issuer)} · 有效期至 valid until "
+                                f"{text(row.valid_until or '长期 no expiry')}</span>",
+                          post_button(f"/console/cases/{number}/certificates/withdraw",
+                                      "撤回同意并删除 Withdraw consent and delete",
+                                      {"csrf": csrf, "certificate_id": row.certificate_id},
+                                      button_id=f"withdraw-{material.id}")], ""))
+        elif case.state.value in certificates.ACCEPTED_STATES:
+            ident = text(material.id)
+            rows.append(([name, "申请人同意存档 The applicant agreed to keep it", (
+                f"<form method='post' action='/console/cases/{number}/certificates'>"
+                f"<input type='hidden' name='csrf' value='{text(csrf)}'>"
+                f"<input type='hidden' name='material' value='{ident}'>"
+                f"<label>发证机关 Issuer <input name='issuer' id='issuer-{ident}' required "
+                "maxlength='200' size='18'></label> "
+                f"<label>发证日期 Issued <input type='date' name='issued_on' "
+                f"id='issued-{ident}' required></label> "
+                f"<label>有效期至 Valid until <input type='date' name='valid_until' "
+                f"id='valid-{ident}'></label> "
+                f"<button type='submit' id='keep-{ident}'>核验无误，存档 Accept and keep on "
+                "file</button></form>")], ""))
+    return ("<h2>存档证照 Certificates on file (零材料)</h2>"
+            + table(["材料 Material", "状态 State", ""], rows))
 
 
 def _case_actions(case: schemas.StaffCase, item, csrf: str, kiosk_ids: list[str]) -> str:
@@ -299,6 +342,42 @@ def console_supplement(case_number: str, form: Checked,
             422, "invalid_form", "请选择材料并填写期限 Choose the materials and a due date"))
     except ProblemError as error:
         return _problem_page("办件 Case", error)
+    return _back_to_case(case_number)
+
+
+@router.post("/console/cases/{case_number}/certificates")
+def console_keep_certificate(case_number: str, form: Checked,
+                             ctx: ServerContext = Depends(get_context)) -> Response:
+    fields = form.fields
+    try:
+        keeping = certificates.Keeping(
+            material_code=fields.get("material", ""), issuer=fields.get("issuer", "").strip(),
+            issued_on=date.fromisoformat(fields.get("issued_on", "")),
+            valid_until=date.fromisoformat(fields["valid_until"])
+            if fields.get("valid_until") else None)
+        if not keeping.issuer or len(keeping.issuer) > 200:
+            raise ValueError("issuer")
+    except ValueError:
+        return _problem_page("办件 Case", ProblemError(
+            422, "invalid_form", "请填写发证机关和日期 Fill in the issuer and the dates"))
+    try:
+        with ctx.db.transaction() as session:
+            staff.keep_certificate(session, ctx, form.member, case_number, keeping)
+    except ProblemError as error:
+        return _problem_page("办件 Case", error)
+    return _back_to_case(case_number)
+
+
+@router.post("/console/cases/{case_number}/certificates/withdraw")
+def console_withdraw_certificate(case_number: str, form: Checked,
+                                 ctx: ServerContext = Depends(get_context)) -> Response:
+    try:
+        with ctx.db.transaction() as session:
+            scans = staff.withdraw_certificate(session, ctx, form.member, case_number,
+                                               form.fields.get("certificate_id", ""))
+    except ProblemError as error:
+        return _problem_page("办件 Case", error)
+    certificates.remove_scans(ctx, scans)
     return _back_to_case(case_number)
 
 
