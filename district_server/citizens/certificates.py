@@ -16,6 +16,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
+from district_server.audit.models import AuditEntry
 from district_server.blobs.models import Blob
 from district_server.cases.models import Case
 from district_server.citizens.models import KeptCertificate
@@ -25,6 +26,8 @@ from wire import v1
 
 #: the prefix of a kept certificate's id: others name the e-licence library's certificates
 KEPT_PREFIX = "kept-"
+#: the audit actions (the case's history shows them)
+KEPT, WITHDRAWN = "certificate.kept", "certificate.withdrawn"
 #: case states in which the materials stand accepted (a rejected or withdrawn case's do not)
 ACCEPTED_STATES = (v1.CaseState.accepted, v1.CaseState.in_review,
                    v1.CaseState.special_procedure, v1.CaseState.completed,
@@ -55,6 +58,14 @@ def kept_of_case(session: Session, case_number: str) -> dict[str, KeptCertificat
         select(KeptCertificate).where(KeptCertificate.case_number == case_number))}
 
 
+def withdrawn_of_case(session: Session, case: Case) -> set[str]:
+    """The case's materials whose consent was withdrawn: never kept again from it."""
+    details = (json.loads(detail) for detail in session.scalars(
+        select(AuditEntry.detail).where(AuditEntry.subject_hmac == case.holder_hmac,
+                                        AuditEntry.action == WITHDRAWN)))
+    return {d["material"] for d in details if d.get("case") == case.case_number}
+
+
 def keep(session: Session, ctx: ServerContext, case: Case, keeping: Keeping, *,
          actor: str, now: datetime) -> KeptCertificate:
     """Staff accepted the material: keep it on file with copies of its scans."""
@@ -70,6 +81,9 @@ def keep(session: Session, ctx: ServerContext, case: Case, keeping: Keeping, *,
                                                 "scanned with the citizen's consent to keep it")
     if keeping.material_code in kept_of_case(session, case.case_number):
         raise ProblemError(409, "already_kept", f"material {keeping.material_code} is on file")
+    if keeping.material_code in withdrawn_of_case(session, case):
+        raise ProblemError(409, "consent_withdrawn", f"material {keeping.material_code}: the "
+                                                     "citizen withdrew the consent")
     if keeping.valid_until is not None and keeping.valid_until < keeping.issued_on:
         raise ProblemError(422, "invalid_validity", "valid until is before the issue date")
     pages = next(m["blobs"] for m in application["materials"]
@@ -82,7 +96,7 @@ def keep(session: Session, ctx: ServerContext, case: Case, keeping: Keeping, *,
         valid_until=keeping.valid_until, case_number=case.case_number,
         material_code=material.id, blobs_json=json.dumps(copies), kept_at=now, kept_by=actor)
     session.add(row)
-    audit.append(session, at=now, actor=actor, action="certificate.kept",
+    audit.append(session, at=now, actor=actor, action=KEPT,
                  subject_hmac=case.holder_hmac,
                  detail={"case": case.case_number, "material": material.id,
                          "certificate": row.certificate_id, "type": material.elicence_type})
@@ -145,10 +159,9 @@ def withdraw(session: Session, holder_hmac: str, certificate_id: str, *, actor: 
     session.delete(row)
     if scans:
         session.execute(delete(Blob).where(Blob.sha256.in_(scans)))
-    audit.append(session, at=now, actor=actor, action="certificate.withdrawn",
-                 subject_hmac=holder_hmac,
+    audit.append(session, at=now, actor=actor, action=WITHDRAWN, subject_hmac=holder_hmac,
                  detail={"certificate": certificate_id, "type": row.elicence_type,
-                         "case": row.case_number})
+                         "case": row.case_number, "material": row.material_code})
     return scans
 
 

@@ -26,15 +26,15 @@ router = APIRouter(include_in_schema=False)
 
 #: what the case page's history shows: the citizen's and the staff's changes
 HISTORY_ACTIONS = (*followup.CITIZEN_HISTORY, "staff.case_state",
-                   "staff.supplement_request", "staff.parcel_assigned", "certificate.kept",
-                   "certificate.withdrawn")
+                   "staff.supplement_request", "staff.parcel_assigned", certificates.KEPT,
+                   certificates.WITHDRAWN)
 HISTORY_WORDS = {followup.SUPPLIED: "补交材料 Material supplied",
                  followup.SECRET_REISSUED: "重发二维码 QR re-issued",
                  "staff.case_state": "状态变更 State changed",
                  "staff.supplement_request": "要求补正 Supplement requested",
                  "staff.parcel_assigned": "分配格口 Parcel assigned",
-                 "certificate.kept": "材料存档 Kept on file",
-                 "certificate.withdrawn": "撤回存档 Consent withdrawn, deleted"}
+                 certificates.KEPT: "材料存档 Kept on file",
+                 certificates.WITHDRAWN: "撤回存档 Consent withdrawn, deleted"}
 CHANNELS = {"kiosk": "自助终端 Kiosk", "window": "窗口 Window"}
 PARCEL_STATES = {"assigned": "待放入 Assigned", "stored": "已放入 Stored",
                  "collected": "已取件 Collected", "recalled": "已撤回 Recalled",
@@ -177,6 +177,8 @@ def console_case(case_number: str, request: Request,
             item = catalogue.item(detail.case.service_code) if catalogue else None
             kiosk_ids = staff.locker_kiosks(session, member)
             kept = certificates.kept_of_case(session, case_number)
+            withdrawn = {code for code in (e.get("material") for e in detail.history
+                                           if e["action"] == certificates.WITHDRAWN) if code}
     except ProblemError as error:
         return _problem_page("办件 Case", error)
     case, application, history = detail.case, detail.application, detail.history
@@ -213,14 +215,15 @@ def console_case(case_number: str, request: Request,
     parts.append("<h2>申请表 Application</h2>" + _form_data_rows(application, item))
     parts.append("<h2>材料 Materials</h2>"
                  + _material_rows(case.case_number, application, names, supplied))
-    parts.append(_on_file(case, application, item, kept, csrf))
+    parts.append(_on_file(case, application, item, kept, withdrawn, csrf))
     parts.append(_case_actions(case, item, csrf, kiosk_ids))
     parts.append("<h2>办理记录 History</h2>" + _history_rows(history))
     return HTMLResponse(page(f"办件 Case {case.case_number}", "".join(parts)),
                         headers={"Cache-Control": "no-store"})
 
 
-def _on_file(case: schemas.StaffCase, application: dict, item, kept: dict, csrf: str) -> str:
+def _on_file(case: schemas.StaffCase, application: dict, item, kept: dict, withdrawn: set,
+             csrf: str) -> str:
     """零材料: the scanned materials the citizen agreed to keep. Accepting one (with the
     issuer and validity read off the document) puts it on file for their next application;
     a kept one is withdrawn here at the citizen's request."""
@@ -239,6 +242,9 @@ def _on_file(case: schemas.StaffCase, application: dict, item, kept: dict, csrf:
                                       "撤回同意并删除 Withdraw consent and delete",
                                       {"csrf": csrf, "certificate_id": row.certificate_id},
                                       button_id=f"withdraw-{material.id}")], ""))
+        elif material.id in withdrawn:
+            rows.append(([name, f"<span id='kept-{text(material.id)}'>已撤回同意并删除 Consent "
+                                "withdrawn, deleted</span>", ""], ""))
         elif case.state.value in certificates.ACCEPTED_STATES:
             ident = text(material.id)
             rows.append(([name, "申请人同意存档 The applicant agreed to keep it", (
