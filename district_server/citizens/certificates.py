@@ -116,6 +116,20 @@ def _copy_scans(session: Session, ctx: ServerContext, pages: list[str],
     return list(copies)
 
 
+def scans_reused(session: Session, application: dict) -> dict[str, list[str]]:
+    """material code -> the scans of the kept certificate an application reused (while it
+    is on file), for staff reviewing the case."""
+    named = {m["code"]: m["certificate_id"] for m in application.get("materials") or []
+             if m.get("status") == v1.MaterialStatus.reused
+             and (m.get("certificate_id") or "").startswith(KEPT_PREFIX)}
+    found = {}
+    for code, certificate_id in named.items():
+        row = session.get(KeptCertificate, certificate_id)
+        if row is not None:
+            found[code] = json.loads(row.blobs_json)
+    return found
+
+
 def _valid_on(today: date):
     return or_(KeptCertificate.valid_until.is_(None), KeptCertificate.valid_until >= today)
 

@@ -237,7 +237,8 @@ def locker_kiosks(session: Session, member: StaffMember) -> list[str]:
 
 def material_scan(session: Session, ctx: ServerContext, member: StaffMember,
                   case_number: str, sha256: str) -> bytes:
-    """A scan of the case's materials (listed in its application or supplied later),
+    """A scan of the case's materials (listed in its application, supplied later or of a
+    certificate on file it reused),
     decrypted for a member who may see the case; every opening is audited."""
     case = _case(session, member, case_number)
     application = json.loads(case.application_json)
@@ -245,6 +246,8 @@ def material_scan(session: Session, ctx: ServerContext, member: StaffMember,
               for blob in material.get("blobs") or []}
     listed.update(entry["blob"] for entry in followup.history(session, case)
                   if entry.get("blob"))
+    listed.update(blob for scans in certificates.scans_reused(session, application).values()
+                  for blob in scans)
     if sha256 not in listed or case.purged_at is not None:
         raise ProblemError(404, "no_such_scan", "no scan of this case with this hash")
     audit.append(session, at=ctx.now(), actor=member.actor, action="staff.scan_read",

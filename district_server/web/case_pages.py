@@ -129,13 +129,16 @@ def _form_data_rows(application: dict, item) -> str:
     return table(["字段 Field", "内容 Value"], rows)
 
 
-def _material_rows(case_number: str, application: dict, names: dict, supplied: list) -> str:
+def _material_rows(case_number: str, application: dict, names: dict, supplied: list,
+                   on_file: dict[str, list[str]]) -> str:
+    """`on_file`: the scans of the certificates on file the application reused."""
     rows = []
     for material in application.get("materials") or []:
+        scans = material.get("blobs") or on_file.get(material.get("code")) or []
         links = " ".join(
             f"<a target='_blank' class='scan' href='/console/cases/{quote(case_number)}/scans/"
             f"{quote(blob)}'>扫描件 Scan {n}</a>"
-            for n, blob in enumerate(material.get("blobs") or [], 1))
+            for n, blob in enumerate(scans, 1))
         rows.append(([names.get(material.get("code"), text(material.get("code"))),
                       text(material.get("status")), links or "—"], ""))
     for entry in supplied:
@@ -177,6 +180,7 @@ def console_case(case_number: str, request: Request,
             item = catalogue.item(detail.case.service_code) if catalogue else None
             kiosk_ids = staff.locker_kiosks(session, member)
             kept = certificates.kept_of_case(session, case_number)
+            reused_scans = certificates.scans_reused(session, detail.application)
             withdrawn = {code for code in (e.get("material") for e in detail.history
                                            if e["action"] == certificates.WITHDRAWN) if code}
     except ProblemError as error:
@@ -214,7 +218,8 @@ def console_case(case_number: str, request: Request,
     parts.append("</div>")
     parts.append("<h2>申请表 Application</h2>" + _form_data_rows(application, item))
     parts.append("<h2>材料 Materials</h2>"
-                 + _material_rows(case.case_number, application, names, supplied))
+                 + _material_rows(case.case_number, application, names, supplied,
+                                  reused_scans))
     parts.append(_on_file(case, application, item, kept, withdrawn, csrf))
     parts.append(_case_actions(case, item, csrf, kiosk_ids))
     parts.append("<h2>办理记录 History</h2>" + _history_rows(history))

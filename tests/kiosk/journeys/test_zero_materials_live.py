@@ -165,9 +165,12 @@ def test_a_certificate_is_captured_accepted_offered_again_and_withdrawn(live):
     second, second_case = _submit(journey, core)
     reused = next(m for m in second["materials"] if m["code"] == "residence_proof")
     assert reused["status"] == "reused" and reused["certificate_id"] == kept.certificate_id
-    with ctx.db.transaction() as session:
+    with ctx.db.transaction() as session:      # staff reviewing it see the kept scan
         staff_view = staff.case_detail(session, ctx, _clerk(district), second_case)
+        shown = staff.material_scan(session, ctx, _clerk(district), second_case,
+                                    scan_files[0].name)
     assert staff_view.case.state.value == "accepted"
+    assert shown == scanned().image
 
     # 4. withdrawn at the kiosk (我的办件): asked once more, then the certificate and its
     # scan are gone and nothing is offered
