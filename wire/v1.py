@@ -77,6 +77,9 @@ FEATURE_BUNDLE_UPDATES = "bundle-updates"
 #: only to a server listing this; otherwise (and for blobs too large to inline) it uses v1.
 FEATURE_SUBMISSION_BATCH = "submission-batch"
 FEATURE_SUPPLY_BY_SECRET = "supply-by-secret"    # CommitmentPayload.followup_secret
+#: The server keeps consented scans on file (SubmittedMaterial.keep_on_file) and takes
+#: PATH_CITIZEN_CERTIFICATE_WITHDRAW: a kiosk asks for the consent only then.
+FEATURE_KEEP_ON_FILE = "keep-on-file"
 #: Both ways: a kiosk listing it (HEADER_FEATURES) gets DesiredState.next_receipt_public_key;
 #: a server listing it (HEADER_SERVER_FEATURES) takes RECEIPT_KEY_FIELDS in ReportedState.
 FEATURE_RECEIPT_KEY_ROTATION = "receipt-key-rotation"

@@ -21,7 +21,8 @@ from kiosk.journeys.ports import CommitmentLetterToPrint, Identified, JourneySer
     ReceiptToPrint
 from kiosk.journeys.scanning import MaterialEntry, ScansMaterials
 from kiosk.search import SearchHit
-from wire.v1 import ApplicationPayload, CertificateOnFile, followup_path
+from wire.v1 import FEATURE_KEEP_ON_FILE, ApplicationPayload, CertificateOnFile, \
+    followup_path
 
 #: suggestions under the search box: few enough to stay above the keyboard
 SUGGESTED = 3
@@ -245,8 +246,10 @@ class ApplyJourney(ScansMaterials, Journey[ApplyState]):
 
     def may_keep_on_file(self, entry: MaterialEntry) -> bool:
         """A scanned material of a certificate type can be kept on file (零材料), with the
-        citizen's consent asked on screen."""
-        return entry.status == "provided" and bool(entry.material.elicence_type)
+        citizen's consent asked on screen, by a district that keeps them (an older one
+        would refuse the field)."""
+        return (entry.status == "provided" and bool(entry.material.elicence_type)
+                and FEATURE_KEEP_ON_FILE in self.services.server_features())
 
     def keep_on_file(self, material_id: str, keep: bool) -> None:
         """The citizen's answer: keep this scan on file for next time once staff accept it

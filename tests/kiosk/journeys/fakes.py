@@ -13,7 +13,7 @@ from kiosk.journeys.ports import CitizenDocument, FaceOutcome, JourneyServices, 
     JourneySettings, LockerWall, NotFound, Parcel, ParcelForStaff, ScannedPage, ServerUnavailable
 from kiosk.search import SearchIndex
 from wire.v1 import CaseSummary, CertificateOnFile, CheckInResponse, QueueCategory, QueueTicket, \
-    Appointment, Text
+    Appointment, Text, FEATURE_KEEP_ON_FILE
 
 RESIDENT = CitizenDocument("resident_id", "11010519491231002X", "王小明",
                            birth_date=date(1949, 12, 31), sex="F", photo=b"\xff\xd8chip-photo",
@@ -354,7 +354,8 @@ def make_services(catalogue, clock, **overrides) -> JourneyServices:
         calendar=WorkingDayCalendar(holidays=[date(2026, 12, 1)]), citizen=citizen,
         pending=FakePending(), documents=FakeReader(), face=FakeFace(),
         scanner=FakeScanner(), codes=FakeCodes(), printer=FakePrinter(), pickup=FakeDesk(),
-        online=lambda: citizen.online, settings=JourneySettings(kiosk_id="kiosk"))
+        online=lambda: citizen.online, settings=JourneySettings(kiosk_id="kiosk"),
+        server_features=lambda: frozenset({FEATURE_KEEP_ON_FILE}))
     for name, value in overrides.items():
         setattr(services, name, value)
     return services

@@ -217,6 +217,20 @@ def test_a_scan_of_a_certificate_type_asks_to_keep_it_on_file(services):
     assert all("keep_on_file" not in m for m in sent)
 
 
+def test_no_consent_asked_of_a_district_that_does_not_keep_scans(services):
+    """An older district would refuse the field: the question is not asked at all."""
+    services.server_features = lambda: frozenset()
+    journey = start(services, "T-YLJG-004")
+    journey.set_value("uscc", "91350100M000100Y43")
+    journey.set_value("opening_date", "2027-01-05")
+    journey.next_page()
+    journey.start_scan("licence")
+    services.scanner.last.set_result(scanned())
+    assert not journey.may_keep_on_file(journey.materials["licence"])
+    with pytest.raises(JourneyActionRefused):
+        journey.keep_on_file("licence", True)
+
+
 def test_offline_apply_still_submits_and_no_certificates(catalogue, test_clock):
     services = make_services(catalogue, test_clock, citizen=FakeCitizen(online=False))
     journey = start(services, "T-QZDJ-002")

@@ -62,6 +62,7 @@ def live(tmp_path):
         core = KioskCore.create(loaded, tmp_path / "kiosk", clock=clock, with_face=False)
         core.devices.start()
         core.wait_settled()
+        core.queue.worker.sync_once()      # learns what the district takes (keep-on-file)
         try:
             services = build_services(core, post=run_now, background=run_inline)
             services.citizen = Settled(services.citizen)
