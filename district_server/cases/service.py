@@ -249,6 +249,14 @@ CLOSED_STATES = (*DECIDING_STATES, v1.CaseState.ready_for_pickup.value,
                  v1.CaseState.picked_up.value, v1.CaseState.withdrawn.value)
 
 
+#: how an application came in: at a kiosk, at a hall's window, or by phone (staff take it)
+CHANNELS = ("kiosk", "window", "phone")
+
+
+def channel_of(case: Case) -> str:
+    return case.channel or ("kiosk" if case.kiosk_id else "window")
+
+
 def record_decision(session: Session, ctx: "ServerContext", case: Case, now: datetime) -> None:
     """The case was decided now: a 补正 pause it was in ends with it."""
     _end_pause(case, _item_and_calendar(session, ctx, case)[1], local_date(now))

@@ -35,7 +35,7 @@ HISTORY_WORDS = {followup.SUPPLIED: "补交材料 Material supplied",
                  "staff.parcel_assigned": "分配格口 Parcel assigned",
                  certificates.KEPT: "材料存档 Kept on file",
                  certificates.WITHDRAWN: "撤回存档 Consent withdrawn, deleted"}
-CHANNELS = {"kiosk": "自助终端 Kiosk", "window": "窗口 Window"}
+CHANNELS = {"kiosk": "自助终端 Kiosk", "window": "窗口 Window", "phone": "电话 Phone"}
 PARCEL_STATES = {"assigned": "待放入 Assigned", "stored": "已放入 Stored",
                  "collected": "已取件 Collected", "recalled": "已撤回 Recalled",
                  "expired": "已超期 Expired", "needs_check": "待检查 Needs check"}
@@ -65,10 +65,6 @@ def _select(name: str, options: dict[str, str], chosen: str, *, blank: str = "")
     return f"<select name='{text(name)}' id='{text(name)}'>{choices}</select>"
 
 
-def _channel(case: schemas.StaffCase) -> str:
-    return "kiosk" if case.kiosk_id else "window"
-
-
 # --- cases -------------------------------------------------------------------------
 
 @router.get("/console/cases", response_class=HTMLResponse)
@@ -90,7 +86,7 @@ def console_cases(request: Request, state: str = "", service: str = "", channel:
         due = None
     shown = [c for c in cases
              if (not service or c.service_code == service)
-             and (not channel or _channel(c) == channel)
+             and (not channel or c.channel == channel)
              and (due is None or any(d and d <= due
                                      for d in (c.promised_date, c.material_due_date)))
              and (not overdue or c.overdue or c.materials_overdue)]
@@ -108,11 +104,12 @@ def console_cases(request: Request, state: str = "", service: str = "", channel:
               f"href='/console/cases/{quote(c.case_number)}'>{text(c.case_number)}</a>",
               f"{text(c.service_name.zh)}<br><span class='muted'>{text(c.service_name.en)}"
               f"</span>", f"<span class='state'>{_state(c.state.value)}</span>",
-              text(CHANNELS[_channel(c)]), text(c.promised_date or "—"),
+              text(CHANNELS[c.channel]), text(c.promised_date or "—"),
               text(", ".join(c.outstanding_materials))
               + (f" (≤ {text(c.material_due_date)})" if c.material_due_date else "")],
              "overdue" if c.overdue or c.materials_overdue else "") for c in shown]
-    body = (_nav(member, csrf) + filters + f"<p>共 <b id='case-count'>{len(shown)}</b> 件 "
+    body = (_nav(member, csrf) + "<p><a id='intake' href='/console/intake'>+ 窗口或电话受理 "
+            "Window or phone intake</a></p>" + filters + f"<p>共 <b id='case-count'>{len(shown)}</b> 件 "
             f"cases</p>" + table(["编号 Number", "事项 Service", "状态 State",
                                   "渠道 Channel", "承诺日期 Promised", "待补 Outstanding"], rows))
     return HTMLResponse(page("办件 Cases", body))
@@ -162,6 +159,54 @@ def _history_rows(history: list[dict]) -> str:
                   for e in history])
 
 
+@router.get("/console/intake", response_class=HTMLResponse)
+def console_intake(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+    """An application taken at the window or on the phone: the item, the applicant and the
+    channel; the case opens accepted and its page follows."""
+    member = _viewer(request, ctx, Permission.cases, "受理 Intake")
+    if isinstance(member, Response):
+        return member
+    csrf = _csrf_of(request.cookies[COOKIE])
+    try:
+        with ctx.db.transaction() as session:
+            items = staff.catalogue_in_force(session, ctx).items
+    except ProblemError as error:
+        return _problem_page("受理 Intake", error)
+    form = (f"<form method='post' action='/console/intake' class='card'>"
+            f"<input type='hidden' name='csrf' value='{text(csrf)}'>"
+            "<p>事项 Service " + _select("service_code", {i.task_code: f"{i.name.zh} {i.name.en}"
+                                                        for i in items},
+                                        items[0].task_code if items else "", blank=None)
+            + "</p><p>渠道 Channel " + _select("channel", {c: CHANNELS[c]
+                                                          for c in ("window", "phone")},
+                                              "window", blank=None)
+            + "</p><p><label>申请人身份证号 Applicant's ID number <input name='id_number' "
+              "id='id_number' required maxlength='18' size='20'></label></p>"
+              "<p><label>姓名 Name <input name='name' id='name' required maxlength='50'>"
+              "</label></p><button type='submit' id='take-in'>受理 Take in</button></form>")
+    return HTMLResponse(page("受理 Intake", _nav(member, csrf)
+                             + "<p><a href='/console/cases'>← 办件 Cases</a></p>"
+                             + "<h2>窗口或电话受理 Window or phone intake</h2>" + form),
+                        headers={"Cache-Control": "no-store"})
+
+
+@router.post("/console/intake")
+def console_take_in(form: Checked, ctx: ServerContext = Depends(get_context)) -> Response:
+    try:
+        intake = schemas.CaseIntake(service_code=form.fields.get("service_code", ""),
+                                    id_number=form.fields.get("id_number", "").strip(),
+                                    name=form.fields.get("name", "").strip(),
+                                    channel=form.fields.get("channel", ""))
+        with ctx.db.transaction() as session:
+            number = staff.take_in(session, ctx, form.member, intake)
+    except ValidationError:
+        return _problem_page("受理 Intake", ProblemError(
+            422, "invalid_form", "请填写事项、身份证号和姓名 Fill in the item, ID number and name"))
+    except ProblemError as error:
+        return _problem_page("受理 Intake", error)
+    return _back_to_case(number)
+
+
 @router.get("/console/cases/{case_number}", response_class=HTMLResponse)
 def console_case(case_number: str, request: Request,
                  ctx: ServerContext = Depends(get_context)) -> Response:
@@ -196,7 +241,7 @@ def console_case(case_number: str, request: Request,
              f"<p>{text(case.service_name.zh)} <span class='muted'>"
              f"{text(case.service_name.en)}</span></p>"
              f"<p>状态 State: <span class='state' id='case-state'>{_state(case.state.value)}"
-             f"</span> · 渠道 Channel: {text(CHANNELS[_channel(case)])} · "
+             f"</span> · 渠道 Channel: {text(CHANNELS[case.channel])} · "
              f"提交 Submitted: {text(_when(case.submitted_at))}</p>"
              f"<p>申请人 Applicant: {text(applicant.get('name'))}</p>"
              f"<p>承诺办结日期 Promised by: <b id='promised'>{text(case.promised_date or '—')}"

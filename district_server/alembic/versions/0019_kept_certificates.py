@@ -1,5 +1,6 @@
 """零材料: certificates on file kept, with the citizen's consent, from materials they scanned
-at a kiosk and staff accepted; offered on their next application until withdrawn.
+at a kiosk and staff accepted; offered on their next application until withdrawn. A case
+staff take in names its channel (window or phone).
 
 Revision ID: 0019
 Revises: 0018
@@ -34,8 +35,11 @@ def upgrade() -> None:
         sa.Column('kept_by', sa.String(length=100), nullable=False),
         sa.PrimaryKeyConstraint('certificate_id'))
     op.create_index('ix_kept_certificates_holder_hmac', 'kept_certificates', ['holder_hmac'])
+    op.add_column('cases', sa.Column('channel', sa.String(length=10), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('cases') as batch:
+        batch.drop_column('channel')
     op.drop_index('ix_kept_certificates_holder_hmac', table_name='kept_certificates')
     op.drop_table('kept_certificates')
