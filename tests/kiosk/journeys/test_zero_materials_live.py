@@ -16,8 +16,8 @@ from foundation.clock import SystemClock
 from kiosk.journeys.apply import ApplyJourney, ApplyState
 from kiosk.journeys.ports import run_inline, run_now
 from kiosk.journeys.query import QueryJourney, QueryState
-from tests.kiosk.journeys.fakes import FakeFace, FakeReader, FakeScanner, identify_with_card, \
-    scanned
+from tests.kiosk.journeys.fakes import RESIDENT, FakeFace, FakeReader, FakeScanner, \
+    identify_with_card, scanned
 from tests.kiosk.journeys.walk import valid_value
 from wire.v1 import CertificateOnFile, Text
 
@@ -152,7 +152,7 @@ def test_a_certificate_is_captured_accepted_offered_again_and_withdrawn(live):
         holder = kept.holder_hmac
     assert kept.elicence_type == "lease_record" and len(scan_files) == 1
     assert scan_files[0].exists()
-    assert "110105" not in holder     # keyed by the holder HMAC, never the ID in clear
+    assert holder == ctx.keys.holder(RESIDENT.id_number)     # keyed by the holder HMAC
 
     # 3. offered on the next application, and the district takes it instead of a scan
     journey = _to_materials(services)
@@ -194,6 +194,8 @@ def test_a_certificate_is_captured_accepted_offered_again_and_withdrawn(live):
         assert [e.action for e in session.query(AuditEntry).filter(
             AuditEntry.subject_hmac == holder, AuditEntry.action.like("certificate.%"))] == [
             "certificate.kept", "certificate.withdrawn"]
+        details = " ".join(e.detail for e in session.query(AuditEntry))
+    assert RESIDENT.id_number not in details           # the ID number never in clear
     assert not scan_files[0].exists()
     journey = _to_materials(services)
     assert journey.certificates_for(journey.materials["residence_proof"].material) == []
