@@ -77,6 +77,9 @@ FEATURE_BUNDLE_UPDATES = "bundle-updates"
 #: only to a server listing this; otherwise (and for blobs too large to inline) it uses v1.
 FEATURE_SUBMISSION_BATCH = "submission-batch"
 FEATURE_SUPPLY_BY_SECRET = "supply-by-secret"    # CommitmentPayload.followup_secret
+#: The server keeps consented scans on file (SubmittedMaterial.keep_on_file) and takes
+#: PATH_CITIZEN_CERTIFICATE_WITHDRAW: a kiosk asks for the consent only then.
+FEATURE_KEEP_ON_FILE = "keep-on-file"
 #: Both ways: a kiosk listing it (HEADER_FEATURES) gets DesiredState.next_receipt_public_key;
 #: a server listing it (HEADER_SERVER_FEATURES) takes RECEIPT_KEY_FIELDS in ReportedState.
 FEATURE_RECEIPT_KEY_ROTATION = "receipt-key-rotation"
@@ -452,6 +455,10 @@ class SubmittedMaterial(Request):
     status: MaterialStatus
     blobs: list[Sha256Hex] = Field(default_factory=list, max_length=50)
     certificate_id: Code | None = None
+    keep_on_file: bool = Field(
+        default=False, description="the citizen agreed on screen that, once staff accept "
+                                   "this scanned material, it is kept as a certificate on "
+                                   "file for their next application (零材料); withdrawable")
 
     @model_validator(mode="after")
     def _consistent(self) -> "SubmittedMaterial":
@@ -459,6 +466,8 @@ class SubmittedMaterial(Request):
             raise ValueError("a provided material needs its scanned pages (blobs)")
         if self.status is MaterialStatus.reused and not self.certificate_id:
             raise ValueError("a reused material names the certificate on file")
+        if self.keep_on_file and self.status is not MaterialStatus.provided:
+            raise ValueError("only a scanned material can be kept on file")
         return self
 
 
@@ -1267,10 +1276,19 @@ class CertificateOnFile(Response):
     issuer: str
     issued_on: date
     valid_until: date | None
+    withdrawable: bool = Field(default=False, description="kept from a material the citizen "
+                                                          "scanned (consent they may withdraw: "
+                                                          "PATH_CITIZEN_CERTIFICATE_WITHDRAW)")
 
 
 class CertificatesResponse(Response):
     certificates: list[CertificateOnFile]
+
+
+class CertificateWithdrawRequest(CitizenRequest):
+    """Body of PATH_CITIZEN_CERTIFICATE_WITHDRAW: the holder withdraws their consent; the
+    certificate and its scan are deleted (answer: CertificatesResponse, what remains)."""
+    certificate_id: Code
 
 
 class ReferencePhotoResponse(Response):
@@ -1371,6 +1389,7 @@ PATH_QUEUE_CATEGORIES = "/v1/queue/categories"
 PATH_CITIZEN_CASES = "/v1/citizen/cases"
 PATH_CITIZEN_FOLLOWUP_CASE = "/v1/citizen/followup-case"
 PATH_CITIZEN_CERTIFICATES = "/v1/citizen/certificates"
+PATH_CITIZEN_CERTIFICATE_WITHDRAW = "/v1/citizen/certificates/withdraw"
 PATH_CITIZEN_REFERENCE_PHOTO = "/v1/citizen/reference-photo"
 PATH_CITIZEN_APPOINTMENTS = "/v1/citizen/appointments"
 PATH_CITIZEN_CHECKIN = "/v1/citizen/appointments/{appointment_id}/check-in"

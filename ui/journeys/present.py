@@ -245,8 +245,11 @@ def apply_snapshot(journey) -> dict[str, Any]:
             "necessity": entry.material.necessity.value, "status": entry.status,
             "statusText": MATERIAL_STATUS[entry.status], "pages": len(entry.pages),
             "deferrable": entry.material.tolerance_allowed and journey.item.tolerance_allowed,
-            "onFile": [{"id": c.certificate_id, "name": text(c.name), "number": c.number_masked}
-                       for c in journey.certificates_for(entry.material)]}
+            "onFile": [{"id": c.certificate_id, "name": text(c.name), "number": c.number_masked,
+                        "validUntil": c.valid_until.isoformat() if c.valid_until else ""}
+                       for c in journey.certificates_for(entry.material)],
+            # 零材料: asked once a material of a certificate type is scanned
+            "keepAsk": journey.may_keep_on_file(entry), "keep": entry.keep_on_file}
             for entry in journey.materials.values()]
         data["problem"] = _naming_problem(journey, [
             e.material.name for e in journey.materials.values()
@@ -331,7 +334,18 @@ def query_snapshot(journey) -> dict[str, Any]:
             "state": CASE_STATES.get(case.state.value, say(case.state.value, case.state.value)),
             "promised": case.promised_date.isoformat() if case.promised_date else "",
             "next": NEXT_STEPS.get(case.state.value, say("", ""))} for case in journey.cases],
-            "localOnly": state is QueryState.LOCAL_CASES, "problem": _problem(journey)}
+            "localOnly": state is QueryState.LOCAL_CASES, "problem": _problem(journey),
+            "kept": [{"id": c.certificate_id, "name": text(c.name), "issuer": c.issuer,
+                      "validUntil": c.valid_until.isoformat() if c.valid_until else ""}
+                     for c in journey.kept]}
+    if state is QueryState.CONFIRM_WITHDRAW:
+        name = journey.withdrawing.name
+        return {"message": message(
+            say(f"删除存档的{name.zh}？", f"Delete your {name.en} on file?"),
+            say("删除后，下次办事需要重新拍摄这份材料。",
+                "Once deleted, you will need to scan this document again next time."),
+            [action("keep_certificate", "不删除，返回", "Keep it, go back", primary=True),
+             action("confirm_withdraw", "删除存档", "Delete it")], tone="warning")}
     return {}
 
 
@@ -488,7 +502,8 @@ def supply_snapshot(journey) -> dict[str, Any]:
         return {"materials": [{
             "id": key, "name": _owed_name(journey, key, entry), "necessity": "required",
             "status": entry.status, "statusText": MATERIAL_STATUS[entry.status],
-            "pages": len(entry.pages), "deferrable": False, "onFile": []}
+            "pages": len(entry.pages), "deferrable": False, "onFile": [], "keepAsk": False,
+            "keep": None}
             for key, entry in journey.materials.items()],
             "problem": _problem(journey), "scanning": journey.scanning or "",
             "primaryText": say("提交补交的材料", "Hand in"),

@@ -38,7 +38,8 @@ APPLY_SCREENS = {
     "receipt": "apply/Receipt.qml", "ended": ENDED,
 }
 QUERY_SCREENS = {"loading": WAITING, "cases": "query/Cases.qml",
-                 "local_cases": "query/Cases.qml", "ended": ENDED}
+                 "local_cases": "query/Cases.qml", "confirm_withdraw": MESSAGE,
+                 "withdrawing": WAITING, "ended": ENDED}
 PICKUP_SCREENS = {"choose_method": MESSAGE, "enter_code": ENTRY, "opening": WAITING,
                   "nothing": MESSAGE,
                   "door_open": "pickup/Locker.qml", "done": "pickup/Locker.qml",

@@ -45,6 +45,8 @@ WAITING = {
                             say("请稍候，不要离开", "Please wait"), 3, ""),
     ("query", "loading"): (say("正在查询您的办件", "Looking up your applications"),
                            say("请稍候", "Please wait"), 5, ""),
+    ("query", "withdrawing"): (say("正在删除存档", "Deleting the document on file"),
+                               say("请稍候", "Please wait"), 3, ""),
     ("pickup", "opening"): (say("正在查找并打开柜门", "Finding your documents and opening the door"),
                             say("请留意右侧取件柜", "Watch the locker wall to your right"), 3, "locker"),
     ("ticket", "scan_booking"): (say("请将预约二维码对准扫码窗口", "Hold your booking code to the scanner window"),
@@ -88,6 +90,9 @@ PROBLEMS = {
     "scanner_down": say("高拍仪暂时不能使用。可以使用已有证照、承诺后补，或到窗口办理。", "The document camera is not working. Use a certificate on file, bring it later, or go to a window."),
     "scan_failed": say("没有拍清楚，请把材料平放后再拍一次。", "The picture was not clear. Lay the paper flat and try again."),
     "cannot_defer": say("这份材料不能后补，需要现在提供。", "This material cannot be brought later; it is needed now."),
+    "withdraw_failed": say("现在删不了存档，请稍后再试或请工作人员帮助。", "The document on file cannot be deleted just now. Try again later or ask staff for help."),
+    # not a problem: the outcome the citizen asked for, said on the same line
+    "certificate_withdrawn": say("已删除这份存档。下次办事需要重新拍摄。", "The document on file is deleted. Next time you will scan it again."),
     "material_required": say("这份材料是必须提供的。", "This material is required."),
     "materials_missing": say("请为每份材料选择：现在拍摄、使用已有证照，或在可以时承诺后补。", "For each one, scan it now, use a certificate on file or, where offered, bring it later."),
     "sign_first": say("请先在签名框内签名。", "Please sign in the box first."),
@@ -125,7 +130,7 @@ TICKET_UNAVAILABLE = say("取号需要联网，网络暂时中断。请到服务
 
 MATERIAL_STATUS = {
     "missing": say("未提供", "Not provided"), "provided": say("已拍摄", "Scanned"),
-    "reused": say("使用已有证照", "Certificate on file"), "deferred": say("承诺后补", "Bring later (commitment)"),
+    "reused": say("使用存档", "Document on file"), "deferred": say("承诺后补", "Bring later (commitment)"),
     "waived": say("不需要", "Not needed"),
 }
 

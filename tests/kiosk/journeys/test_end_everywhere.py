@@ -10,7 +10,7 @@ from kiosk.journeys import ApplyJourney, GuideJourney, IdentifyJourney, Maintena
     PickupJourney, QueryJourney, RateJourney, SupplyJourney, TicketJourney
 from kiosk.journeys.base import EndReason
 from kiosk.journeys.ports import FaceOutcome
-from tests.kiosk.journeys.fakes import OWING, RECEIPT_QR, RESIDENT, SIGNATURE, FakeCitizen, \
+from tests.kiosk.journeys.fakes import KEPT, OWING, RECEIPT_QR, RESIDENT, SIGNATURE, FakeCitizen, \
     FakeDesk, FakeDiagnostics, FakeMaintenance, HeldWork, make_services, scanned
 
 
@@ -36,6 +36,9 @@ APPLY = [
     lambda j, s: j.next_page(),
     lambda j, s: j.start_scan("floor_plan"),
     lambda j, s: s.scanner.last.set_result(scanned()),
+    lambda j, s: j.start_scan("licence"),
+    lambda j, s: s.scanner.last.set_result(scanned()),
+    lambda j, s: j.keep_on_file("licence", True),
     lambda j, s: j.defer("licence"),
     lambda j, s: j.materials_done(),
     lambda j, s: j.sign(SIGNATURE),
@@ -63,6 +66,10 @@ IDENTIFY_NO_PHOTO = [
     lambda j, s: s.citizen.release(),
 ]
 QUERY = [*_identify(lambda j: j.identify), lambda j, s: s.citizen.release()]
+#: the documents kept on file too, one deleted (零材料)
+QUERY_KEPT = [*QUERY, lambda j, s: s.citizen.release(),
+              lambda j, s: j.withdraw_certificate(KEPT.certificate_id),
+              lambda j, s: j.confirm_withdraw(), lambda j, s: s.citizen.release()]
 PICKUP_CODE = [
     lambda j, s: j.choose_code(),
     lambda j, s: j.enter_code("kiosk-1", "12"),
@@ -152,7 +159,8 @@ SCRIPTS = {
     "apply-identify-passport": (ApplyJourney, embedded(IDENTIFY_PASSPORT), {}),
     "apply-identify-offline": (ApplyJourney, embedded(IDENTIFY_NO_PHOTO),
                                {"citizen": FakeCitizen(online=False, hold=True)}),
-    "query": (QueryJourney, QUERY, HOLD),
+    "query": (QueryJourney, QUERY_KEPT,
+              {"citizen": FakeCitizen(hold=True, certificates_on_file=[KEPT])}),
     "query-offline": (QueryJourney, QUERY[:-1], {"citizen": FakeCitizen(online=False)}),
     "pickup-code": (PickupJourney, PICKUP_CODE, {"pickup": FakeDesk(hold=True)}),
     "pickup-identify": (PickupJourney, PICKUP_IDENTIFY, {"pickup": FakeDesk(hold=True)}),
