@@ -35,7 +35,8 @@ HISTORY_WORDS = {followup.SUPPLIED: "补交材料 Material supplied",
                  "staff.parcel_assigned": "分配格口 Parcel assigned",
                  certificates.KEPT: "材料存档 Kept on file",
                  certificates.WITHDRAWN: "撤回存档 Consent withdrawn, deleted"}
-CHANNELS = {"kiosk": "自助终端 Kiosk", "window": "窗口 Window", "phone": "电话 Phone"}
+#: the channels of district_server.cases.service.CHANNELS as staff read them
+CHANNEL_NAMES = {"kiosk": "自助终端 Kiosk", "window": "窗口 Window", "phone": "电话 Phone"}
 PARCEL_STATES = {"assigned": "待放入 Assigned", "stored": "已放入 Stored",
                  "collected": "已取件 Collected", "recalled": "已撤回 Recalled",
                  "expired": "已超期 Expired", "needs_check": "待检查 Needs check"}
@@ -95,7 +96,7 @@ def console_cases(request: Request, state: str = "", service: str = "", channel:
         + "状态 State " + _select("state", {k: f"{zh} {en}" for k, (zh, en)
                                              in STATE_NAMES.items()}, state, blank="—")
         + " 事项 Service " + _select("service", services, service, blank="—")
-        + " 渠道 Channel " + _select("channel", CHANNELS, channel, blank="—")
+        + " 渠道 Channel " + _select("channel", CHANNEL_NAMES, channel, blank="—")
         + f" 到期 Due by <input type='date' name='due_by' id='due_by' value='{text(due_by)}'>"
         + " <label><input type='checkbox' name='overdue' id='overdue' value='1'"
         + (" checked" if overdue else "") + "> 超期 Overdue</label>"
@@ -104,7 +105,7 @@ def console_cases(request: Request, state: str = "", service: str = "", channel:
               f"href='/console/cases/{quote(c.case_number)}'>{text(c.case_number)}</a>",
               f"{text(c.service_name.zh)}<br><span class='muted'>{text(c.service_name.en)}"
               f"</span>", f"<span class='state'>{_state(c.state.value)}</span>",
-              text(CHANNELS[c.channel]), text(c.promised_date or "—"),
+              text(CHANNEL_NAMES[c.channel]), text(c.promised_date or "—"),
               text(", ".join(c.outstanding_materials))
               + (f" (≤ {text(c.material_due_date)})" if c.material_due_date else "")],
              "overdue" if c.overdue or c.materials_overdue else "") for c in shown]
@@ -177,7 +178,7 @@ def console_intake(request: Request, ctx: ServerContext = Depends(get_context)) 
             "<p>事项 Service " + _select("service_code", {i.task_code: f"{i.name.zh} {i.name.en}"
                                                         for i in items},
                                         items[0].task_code if items else "", blank=None)
-            + "</p><p>渠道 Channel " + _select("channel", {c: CHANNELS[c]
+            + "</p><p>渠道 Channel " + _select("channel", {c: CHANNEL_NAMES[c]
                                                           for c in ("window", "phone")},
                                               "window", blank=None)
             + "</p><p><label>申请人身份证号 Applicant's ID number <input name='id_number' "
@@ -241,7 +242,7 @@ def console_case(case_number: str, request: Request,
              f"<p>{text(case.service_name.zh)} <span class='muted'>"
              f"{text(case.service_name.en)}</span></p>"
              f"<p>状态 State: <span class='state' id='case-state'>{_state(case.state.value)}"
-             f"</span> · 渠道 Channel: {text(CHANNELS[case.channel])} · "
+             f"</span> · 渠道 Channel: {text(CHANNEL_NAMES[case.channel])} · "
              f"提交 Submitted: {text(_when(case.submitted_at))}</p>"
              f"<p>申请人 Applicant: {text(applicant.get('name'))}</p>"
              f"<p>承诺办结日期 Promised by: <b id='promised'>{text(case.promised_date or '—')}"
