@@ -15,7 +15,7 @@ import threading
 from foundation.clock import Clock, TimerHandle
 from foundation.events import EventSink
 from kiosk.service_state import Mode, ServiceState, StaffPerson
-from kiosk.staff_access import Refused, StaffAccess, may
+from kiosk.staff_access import Refused, StaffAccess, audit_names, may
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,5 @@ class Maintenance:
         payload: dict[str, object] = {"action": action, "at": self._clock.now().isoformat(),
                                       **extra}
         if person is not None:
-            payload.update(actor="technician" if person.role == "technician" else "staff",
-                           who=f"staff:{person.staff_id}", role=person.role)
+            payload.update(audit_names(person))
         self._events.enqueue("audit", payload)

@@ -44,6 +44,13 @@ def may(role: str, page: str) -> bool:
     return page in ROLES.get(role, frozenset())
 
 
+def audit_names(person: StaffPerson) -> dict[str, str]:
+    """How the kiosk's audit chain names a person of the staff list: their real role, so
+    hall staff are never recorded as a technician."""
+    return {"actor": "technician" if person.role == "technician" else "staff",
+            "who": f"staff:{person.staff_id}", "role": person.role}
+
+
 @dataclass(frozen=True)
 class Refused:
     """Wrong credentials or a locked entry; which part was wrong is never said."""
