@@ -1,7 +1,7 @@
 """`district-server [--data-dir DIR] [--db URL] COMMAND`: run, migrate, enroll-token,
-staff-add, staff-set-pin, staff-set-card, on-call-add, staff-revoke, kiosk-revoke, purge, keys, catalogue, config,
-bundle, backup, figures, seed-demo. Exit codes as the kiosk CLI: 0 ok, 1 failed, 2 usage,
-3 configuration, 5 data."""
+staff-add, staff-set-pin, staff-set-card, on-call-add, staff-revoke, kiosk-revoke, purge, keys,
+catalogue, config, bundle, backup, figures, seed-demo. Exit codes as the kiosk CLI: 0 ok,
+1 failed, 2 usage, 3 configuration, 5 data."""
 from __future__ import annotations
 
 import argparse

@@ -757,7 +757,8 @@ class SyncWorker:
         path = PATH_DESIRED_STATE.format(kiosk_id=self.identity.kiosk_id)
         etag = self.outbox.get_state("desired_etag")
         understood = (FEATURE_KIOSK_STAFF, FEATURE_KIOSK_PIN, FEATURE_STAFF_CARD,
-                      FEATURE_ALTERNATIVES, FEATURE_LOCKER_FILL, FEATURE_CONFIG_NUMBER, FEATURE_RECEIPT_KEY_ROTATION) \
+                      FEATURE_ALTERNATIVES, FEATURE_LOCKER_FILL, FEATURE_CONFIG_NUMBER,
+                      FEATURE_RECEIPT_KEY_ROTATION) \
             + ((FEATURE_BUNDLE_UPDATES,) if self.bundle_updates else ())
         headers = {HEADER_FEATURES: ",".join(understood),
                    **({"If-None-Match": etag} if etag else {})}

@@ -172,10 +172,7 @@ def set_kiosk_pin(session: Session, staff_id: str, pin: str, *, now: datetime,
     shortest, longest = KIOSK_PIN_DIGITS
     if not (pin.isascii() and pin.isdigit() and shortest <= len(pin) <= longest):
         raise ValueError(f"a kiosk PIN is {shortest} to {longest} digits")
-    account = session.get(StaffAccount, staff_id)
-    if account is None or account.revoked_at is not None:
-        raise ValueError(f"no staff account {staff_id} (or it is revoked)")
-    account.kiosk_pin_hash = scrypt_hash(pin)
+    _active(session, staff_id).kiosk_pin_hash = scrypt_hash(pin)
     audit.append(session, at=now, actor=actor, action="staff.kiosk_pin_set",
                  detail={"staff_id": staff_id})
 
@@ -186,12 +183,16 @@ def set_staff_card(session: Session, staff_id: str, id_number: str, *, now: date
     number (never the number, nor in the audit); their hall's kiosks take it at the next
     sync."""
     secret = v1.staff_card_secret(id_number)
+    _active(session, staff_id).staff_card_hash = scrypt_hash(secret)
+    audit.append(session, at=now, actor=actor, action="staff.card_set",
+                 detail={"staff_id": staff_id})
+
+
+def _active(session: Session, staff_id: str) -> StaffAccount:
     account = session.get(StaffAccount, staff_id)
     if account is None or account.revoked_at is not None:
         raise ValueError(f"no staff account {staff_id} (or it is revoked)")
-    account.staff_card_hash = scrypt_hash(secret)
-    audit.append(session, at=now, actor=actor, action="staff.card_set",
-                 detail={"staff_id": staff_id})
+    return account
 
 
 def password_matches(session: Session, staff_id: str, password: str) -> bool:

@@ -119,24 +119,19 @@ class MaintenanceJourney(Journey[MaintenanceState]):
         if not card.photo:        # nothing to compare the face with: it cannot pass
             return self._check_card(FaceOutcome(False, False, "no_photo"))
         self._go(S.FACE_CHECK)
-        self._after(self.services.face.verify(card.photo, self._guided), self._check_card,
+        self._after(self.services.face.verify(card.photo, self._guidance_while(S.FACE_CHECK)),
+                    self._check_card,
                     lambda _error: self._stop_card("card_unavailable"))
 
-    def _guided(self, guidance: FaceGuidance) -> None:
-        """From the face pipeline's thread: one instruction at a time, shown on the screen."""
-        def show() -> None:
-            if self.state is S.FACE_CHECK:
-                self.guidance = guidance
-                self._notify()
-        self.services.post(show)
-
     def _check_card(self, outcome: FaceOutcome) -> None:
-        number, passed = self.card.id_number or self.card.number, outcome.matched and outcome.live
+        number = self.card.id_number or self.card.number
+        passed = outcome.matched and outcome.live
         self.card, self.guidance = None, None      # checked: no longer kept
         self._go(S.CHECKING)
         port = self.services.maintenance
         self._after(self.services.background(lambda: port.sign_in_card(number, passed)),
-                    self._checked, lambda _error: self._go(S.SIGN_IN, "entry_refused"))
+                    lambda result: self._checked(result, refused="card_refused"),
+                    lambda _error: self._go(S.SIGN_IN, "card_refused"))
 
     def _stop_card(self, problem: str) -> None:
         """The card's read or face check ended without a verdict (a device, or Back):
@@ -149,9 +144,9 @@ class MaintenanceJourney(Journey[MaintenanceState]):
         self.card, self.guidance = None, None
         self._go(S.SIGN_IN, problem)
 
-    def _checked(self, result: object) -> None:
+    def _checked(self, result: object, refused: str = "entry_refused") -> None:
         if isinstance(result, Refused):
-            self._go(S.SIGN_IN, "entry_locked" if result.locked_until else "entry_refused")
+            self._go(S.SIGN_IN, "entry_locked" if result.locked_until else refused)
             return
         self.role, self.staff_id = result.role, result.staff_id
         self._go(S.MENU)

@@ -4,8 +4,8 @@ Opening a compartment outside a pickup needs a person of the hall's staff list (
 desired state) and their kiosk PIN, checked as the maintenance entry checks it
 (`kiosk.staff_access`: its lockout, its tries kept in the data directory); the running kiosk
 checks it itself. Either way the open, or the refusal, is an event of the kiosk's audit
-chain (without the kiosk, the command appends to it through the queue). The PIN is read from the terminal without echo, or from stdin when it is not
-a terminal.
+chain (without the kiosk, the command appends to it through the queue). The PIN is read
+from the terminal without echo, or from stdin when it is not a terminal.
 """
 from __future__ import annotations
 

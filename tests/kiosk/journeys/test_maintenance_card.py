@@ -92,7 +92,7 @@ def test_a_wrong_card_and_a_failed_face_are_refused_alike_and_lock_the_entry(cor
     with_card(core, RESIDENT_NUMBER)
     card_read(journey)
     face.last.set_result(FaceOutcome(False, True, "no_match"))
-    assert journey.state is S.SIGN_IN and journey.problem == wrong_card == "entry_refused"
+    assert journey.state is S.SIGN_IN and journey.problem == wrong_card == "card_refused"
     card_read(journey)
     face.last.set_result(FaceOutcome(False, False, "not_live"))
     assert journey.problem == "entry_locked"
