@@ -116,3 +116,6 @@ def test_back_during_the_face_check_counts_nothing(core):
     face.last.set_result(FaceOutcome(True, True))     # too late: dropped unseen
     assert journey.state is S.SIGN_IN and audits(core) == []
     assert journey.personal_data_present() == []
+    card_read(journey)
+    journey.timeout()                                 # ended mid-check: the camera stops too
+    assert face.cancels == 2 and core.maintenance.service.mode is Mode.IN_SERVICE
