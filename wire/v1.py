@@ -54,6 +54,7 @@ FEATURE_LAST_KIOSK_SEQ = "last-kiosk-seq"        # EnrollResponse.last_kiosk_seq
 FEATURE_BACKUP_WATERMARK = "backup-watermark"    # ReceiptsPage.backup
 FEATURE_KIOSK_STAFF = "kiosk-staff"              # DesiredState.staff
 FEATURE_KIOSK_PIN = "kiosk-pin"                  # KioskStaff.pin_hash
+FEATURE_STAFF_CARD = "staff-card"                # KioskStaff.card_hash
 FEATURE_ALTERNATIVES = "alternatives"            # DesiredState.config["kiosk.alternatives"]
 FEATURE_LOCKER_FILL = "locker-fill"              # LockerAssignment.size (no compartment)
 #: Response header of GET /v1/health: the optional request fields this server accepts
@@ -698,6 +699,23 @@ class KioskStaff(Response):
         default=None, description="the previous release's field, which it requires: to a kiosk "
         "not listing FEATURE_KIOSK_PIN the server sends the kiosk PIN's hash here (and only "
         "people who have a PIN); a kiosk listing it ignores this field")
+    card_hash: Annotated[str, Field(pattern=PICKUP_CODE_HASH_PATTERN)] | None = Field(
+        default=None, description="the person's staff card: the scrypt hash of their resident "
+        "ID number as `staff_card_secret` writes it, salted per person; sent when the kiosk "
+        "lists FEATURE_STAFF_CARD; absent: no card registered (they sign in with the PIN)")
+
+
+_RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def staff_card_secret(id_number: str) -> str:
+    """A resident ID number as the staff card's hash covers it (the district hashing the
+    number it was given, the kiosk the number its reader read): one spelling, whatever the
+    case of the check character or the spaces around it. ValueError: not an ID number."""
+    number = id_number.strip().upper()
+    if not _RESIDENT_ID.fullmatch(number):
+        raise ValueError("a resident ID number is 17 digits and a check digit (0-9 or X)")
+    return number
 
 
 class DesiredState(Response):

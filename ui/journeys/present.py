@@ -169,14 +169,19 @@ def identify_snapshot(journey, prefix: str = "identify.") -> dict[str, Any]:
             "actions": [action(prefix + "scan_mrz", "扫描证件上的二维码", "Scan the code on the document")],
             "problem": _problem(journey)}
     elif state is IdentifyState.FACE_CHECK:
-        guidance = journey.guidance
-        data["face"] = {
-            "instruction": (say(guidance.zh, guidance.en or guidance.zh) if guidance and guidance.zh
-                            else FACE_GUIDANCE.get(guidance.instruction, say("请看屏幕", "Look at the screen")))
-            if guidance else say("请正对屏幕，把脸放在椭圆框内", "Face the screen with your face in the oval"),
-            "progress": guidance.progress if guidance else 0.0,
-            "attempt": journey.face_attempts + 1}
+        data["face"] = face_check(journey.guidance, attempt=journey.face_attempts + 1)
     return data
+
+
+def face_check(guidance, *, attempt: int) -> dict[str, Any]:
+    """The face check screen's words: the pipeline's instruction, the ring's progress and
+    the attempt (0: a staff sign-in, which shows no attempts and no call for staff)."""
+    return {
+        "instruction": (say(guidance.zh, guidance.en or guidance.zh) if guidance and guidance.zh
+                        else FACE_GUIDANCE.get(guidance.instruction, say("请看屏幕", "Look at the screen")))
+        if guidance else say("请正对屏幕，把脸放在椭圆框内", "Face the screen with your face in the oval"),
+        "progress": guidance.progress if guidance else 0.0,
+        "attempt": attempt}
 
 
 # --- apply ------------------------------------------------------------------------------------
@@ -543,7 +548,12 @@ def maintenance_snapshot(journey) -> dict[str, Any]:
                                       "kind": "plain"},
                                      {"id": "secret", "label": say("密码", "Kiosk PIN"),
                                       "kind": "plain", "secret": True}],
-                          "submit": "sign_in", "actions": [], "problem": _problem(journey)}}
+                          "submit": "sign_in",
+                          "actions": [action("use_card", "刷身份证并人脸核验",
+                                             "Use your ID card and a face check")],
+                          "problem": _problem(journey)}}
+    if state is MaintenanceState.FACE_CHECK:
+        return {"face": face_check(journey.guidance, attempt=0)}
     if state is MaintenanceState.MENU:
         role = ROLE_NAMES.get(journey.role, say(journey.role, journey.role))
         allowed = [MAINTENANCE_PAGES[page] for page in journey.pages()]

@@ -109,7 +109,8 @@ register_journey("guide", _factory(GuideJourney),
                   **with_prefix("apply_", with_identify(APPLY_SCREENS))})
 #: the staff entry: no tile; opened by the hidden entry, also while out of service
 register_journey("maintenance", _factory(MaintenanceJourney),
-                 {"sign_in": ENTRY, "checking": WAITING, "menu": MESSAGE, "ended": ENDED,
+                 {"sign_in": ENTRY, "read_card": WAITING, "face_check": "identify/FaceCheck.qml",
+                  "checking": WAITING, "menu": MESSAGE, "ended": ENDED,
                   **{screen: file for page, screens in PAGE_SCREENS.items()
                      for screen, file in with_prefix(page + "_", screens).items()}},
                  staff=True)

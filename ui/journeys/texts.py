@@ -25,6 +25,8 @@ SCAN_PROBLEMS = {
 #: (journey, state) -> (title, detail, seconds it usually takes, device pointed at)
 WAITING = {
     ("maintenance", "checking"): (say("正在核对", "Checking"), say("请稍候", "One moment"), 3, ""),
+    ("maintenance", "read_card"): (say("请将您的身份证放在下方读卡区", "Place your ID card on the reader below"),
+                                   say("读取后请看摄像头进行人脸核验", "Then look at the camera for the face check"), 5, "id_reader"),
     ("identify", "read_id_card"): (say("请将身份证放在下方读卡区", "Place your ID card on the reader below"),
                                    say("正在读取，请不要移开证件", "Reading: please keep the card still"), 5, "id_reader"),
     ("identify", "read_passport"): (say("请将护照照片页放在下方读卡区", "Place the photo page of your passport on the reader below"),
@@ -63,6 +65,9 @@ PROBLEMS = {
     # never which part was wrong (kiosk.staff_access)
     "entry_refused": say("工号或密码不正确。", "The staff number or PIN is not right."),
     "entry_locked": say("尝试次数过多，请稍后再试。", "Too many tries. Please try again later."),
+    "card_refused": say("未能通过证件和人脸核验。", "The card and face check did not succeed."),
+    "card_unreadable": say("没有读到证件，请把身份证放稳后再试。", "The card was not read. Place your ID card flat and try again."),
+    "card_unavailable": say("读卡器或摄像头暂时不能使用，请用工号和密码登录。", "The card reader or the camera cannot be used now. Sign in with your staff number and PIN."),
     "read_try_again": say("没有读完证件，请把证件放稳后再试一次。", "The card was not read to the end. Place it flat and try again."),
     "read_unreadable": say("这张证件读不出来，请换一张证件或请工作人员帮助。", "This document cannot be read. Try another one or ask staff for help."),
     "read_fault": say("读卡器暂时出了问题，请再试一次或请工作人员帮助。", "The reader has a problem. Try again or ask staff for help."),

@@ -40,7 +40,7 @@ ACTIONS = {
                "back", "finish"},
     "rate": {"choose_level", "toggle_indicator", "set_comment", "send", "skip", "finish"},
     "guide": {"ask", "open_hit", "open_item", "back", "apply_handoff"},
-    "maintenance": {"sign_in", "open_page", "leave"},
+    "maintenance": {"sign_in", "use_card", "open_page", "leave"},
 }
 
 _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journey-background")
@@ -51,7 +51,7 @@ def run_in_background(fn: Callable[[], Any]) -> Future:
 
 
 #: screens that show the live camera, and which port's preview they show
-PREVIEWS = {"identify_face_check": "face", "scan": "scanner"}
+PREVIEWS = {"identify_face_check": "face", "face_check": "face", "scan": "scanner"}
 PREVIEW_INTERVAL_MS = 200
 PREVIEW_WIDTH = 480
 

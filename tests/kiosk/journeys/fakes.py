@@ -376,7 +376,8 @@ def scanned() -> ScannedPage:
 
 class FakeMaintenance:
     """The core's maintenance entry for the screens: T001/H001 with secret "s3cret-pass"
-    enter as technician/hall staff; the third wrong try locks."""
+    enter as technician/hall staff, T001 also with RESIDENT's card and a passed face check;
+    the third wrong try locks."""
 
     STAFF = {"T001": "technician", "H001": "hall_staff"}
 
@@ -391,6 +392,11 @@ class FakeMaintenance:
             return StaffPerson(staff_id, self.STAFF[staff_id])
         self.wrong += 1
         return Refused(datetime(2030, 1, 1, tzinfo=timezone.utc) if self.wrong >= 3 else None)
+
+    def sign_in_card(self, id_number: str, face_passed: bool):
+        """RESIDENT's card is T001's staff card."""
+        return self.sign_in("T001" if id_number == RESIDENT.id_number else "",
+                            "s3cret-pass" if face_passed else "")
 
     def leave(self, why: str) -> None:
         self.left.append(why)

@@ -91,6 +91,14 @@ GUIDE = [lambda j, s: j.ask("收费吗"), lambda j, s: j.open_hit(0), lambda j, 
          lambda j, s: j.ask("居住证"), lambda j, s: j.open_hit(0)]
 MAINTENANCE = [lambda j, s: j.sign_in("T001", "wrong"), lambda j, s: s.background.run(),
                lambda j, s: j.sign_in("T001", "s3cret-pass"), lambda j, s: s.background.run()]
+#: the staff card: read, a failed face check (refused), then read again and passed
+MAINTENANCE_CARD = [
+    lambda j, s: j.use_card(), lambda j, s: s.documents.last.set_result(RESIDENT),
+    lambda j, s: s.face.last.set_result(FaceOutcome(False, True, "no_match")),
+    lambda j, s: s.background.run(),
+    lambda j, s: j.use_card(), lambda j, s: s.documents.last.set_result(RESIDENT),
+    lambda j, s: s.face.last.set_result(FaceOutcome(True, True)),
+    lambda j, s: s.background.run()]
 MAINTENANCE_HALL = [lambda j, s: j.sign_in("H001", "s3cret-pass"),
                     lambda j, s: s.background.run()]
 #: the diagnostics pages ([diagnostics]), each opened from the menu after signing in
@@ -177,6 +185,8 @@ SCRIPTS = {
     "supply-nothing": (SupplyJourney, SUPPLY_IDENTIFY, {}),
     "maintenance": (MaintenanceJourney, MAINTENANCE,
                     {"maintenance": FakeMaintenance(), "background": HeldWork()}),
+    "maintenance-card": (MaintenanceJourney, MAINTENANCE_CARD,
+                         {"maintenance": FakeMaintenance(), "background": HeldWork()}),
     "maintenance-hall": (MaintenanceJourney, MAINTENANCE_HALL,
                          {"maintenance": FakeMaintenance(), "background": HeldWork()}),
     "maintenance-devices": (MaintenanceJourney, PAGES_DEVICES, DIAGNOSTICS),

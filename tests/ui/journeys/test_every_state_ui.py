@@ -15,7 +15,8 @@ TILE = {"apply": "apply", "apply-browse": "apply", "apply-identify-passport": "a
         "pickup-down": "pickup", "ticket": "ticket", "check-in": "ticket",
         "ticket-offline": "ticket", "rate": "rate", "guide": "guide",
         "supply": "supply", "supply-nothing": "supply",
-        "maintenance": "maintenance", "maintenance-hall": "maintenance",
+        "maintenance": "maintenance", "maintenance-card": "maintenance",
+        "maintenance-hall": "maintenance",
         **{f"maintenance-{page}": "maintenance"
            for page in ("devices", "consumables", "queue", "configuration", "logs",
                         "lockers", "lockers-down")}}
