@@ -3,7 +3,7 @@ salted scrypt hash goes to their hall's kiosks, which sign them in with the card
 check against its photo.
 
 Revision ID: 0020
-Revises: 0018 (0019 is another change's; whichever lands second revises the other)
+Revises: 0019
 """
 from alembic import op
 import sqlalchemy as sa
