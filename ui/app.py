@@ -21,6 +21,7 @@ from ui.bridge import QtClock, QtThreadBridge
 from ui.i18n import Translations
 from ui.navigator import JourneyContext, Navigator, QML_DIR, load_journey_modules, \
     registered_journeys
+from ui.qml_warnings import log_qml_warnings
 from ui.qr import QrImageProvider
 from ui.shell import Shell
 from ui.speech import Voice
@@ -99,6 +100,7 @@ class ShellApp:
         engine = self.view.engine()
         engine.addImportPath(str(QML_DIR))
         engine.addImageProvider("qr", QrImageProvider())
+        log_qml_warnings(engine)
         self.theme = Theme(parent=self.view)
         engine_name = config.ui.speech_engine if speech_engine is None else speech_engine
         self.voice = Voice(engine_name, config.ui.speech_rate, parent=self.view)
