@@ -19,8 +19,9 @@ from kiosk.service_state import Mode
 from kiosk.session import Session, WipeReason
 from ui.bridge import QtClock, QtThreadBridge
 from ui.i18n import Translations
-from ui.navigator import JourneyContext, Navigator, QML_DIR, load_journey_modules, \
-    registered_journeys
+from ui.navigator import JourneyContext, Navigator, QML_DIR, SHELL_SCREENS, \
+    load_journey_modules, registered_journeys
+from ui.qml_preload import compile_ahead
 from ui.qml_warnings import log_qml_warnings
 from ui.qr import QrImageProvider
 from ui.shell import Shell
@@ -127,6 +128,11 @@ class ShellApp:
         self.shell.serviceEntryRequested.connect(self._service_entry)
         self._touch_watcher = _TouchWatcher(self.session)
         self.view.installEventFilter(self._touch_watcher)
+        # compiled before anything can load them synchronously with the GIL held (ui/qml_preload)
+        shell_qml = [QML_DIR / name for name in ("Main.qml", "Keyboard.qml",
+                                                 *SHELL_SCREENS.values())]
+        self._compiled = compile_ahead(engine, shell_qml + ([] if core_pending
+                                                           else _journey_screens()))
         self.view.setSource(str(QML_DIR / "Main.qml"))
         if self.view.status() != QQuickView.Status.Ready:
             errors = "; ".join(e.toString() for e in self.view.errors())
@@ -137,6 +143,7 @@ class ShellApp:
         """The kiosk core, started after the first frame; the journeys load with it."""
         load_journey_modules()
         self.registered = set(registered_journeys())
+        self._compiled += compile_ahead(self.view.engine(), _journey_screens())
         self.core, self.config = core, core.config   # validated: it replaces any snapshot
         self.shell.attach_core(core, self.registered)
         self._follow(core)
@@ -255,6 +262,11 @@ class ShellApp:
         maintenance = getattr(self.core, "maintenance", None)
         if maintenance is not None and maintenance.session_ended():
             self.navigator.startJourney("maintenance")   # asked for during that session
+
+
+def _journey_screens() -> list[Path]:
+    return sorted({path for registration in registered_journeys().values()
+                   for path in registration.screens.values()})
 
 
 def _find_visible(item: QQuickItem, object_name: str) -> QQuickItem | None:

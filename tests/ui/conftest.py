@@ -59,15 +59,15 @@ def shell(make_shell):
 
 
 def tap(qtbot, shell, object_name):
-    """Tap the visible item named `object_name` through the window, as a finger would."""
-    from PySide6.QtCore import QPointF, Qt
-    from PySide6.QtTest import QTest
+    """Tap the visible item named `object_name` through the window, as a finger would
+    (delivered by the Qt loop: `ui.input_events`)."""
+    from PySide6.QtCore import QPointF
+    from ui.input_events import click
     shell.settle()
     item = shell.find(object_name)
     assert item is not None, f"no visible item {object_name!r} on {shell.screen_name!r}"
     centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
-    QTest.mouseClick(shell.view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     centre)
+    click(shell.view, centre)
     return item
 
 
