@@ -23,7 +23,6 @@ from ui.navigator import JourneyContext, Navigator, QML_DIR, SHELL_SCREENS, \
     load_journey_modules, registered_journeys
 from ui.qml_preload import compile_ahead
 from ui.qml_warnings import log_qml_warnings
-from ui.qr import QrImageProvider
 from ui.shell import Shell
 from ui.speech import Voice
 from ui.theme import Theme
@@ -100,7 +99,6 @@ class ShellApp:
         self.view.setColor(Qt.GlobalColor.white)
         engine = self.view.engine()
         engine.addImportPath(str(QML_DIR))
-        engine.addImageProvider("qr", QrImageProvider())
         log_qml_warnings(engine)
         self.theme = Theme(parent=self.view)
         engine_name = config.ui.speech_engine if speech_engine is None else speech_engine
