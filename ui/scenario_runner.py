@@ -22,14 +22,15 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QPointF, Qt
-from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeySequence
+from PySide6.QtCore import QCoreApplication, QEventLoop, QPointF
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
 from kiosk.scenario import (AdvanceClock, DeviceAction, ExpectScreen, Scenario, ScenarioError,
                             Screenshot, Step, Tap, TypeText, WaitFor, run_device_step)
 from ui.app import ShellApp
+from ui.input_events import click, commit_text, focus
 
 log = logging.getLogger(__name__)
 
@@ -135,20 +136,16 @@ class ScenarioRunner:
         if self._scroll_into_view(item):
             self.shell.settle()
         centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
-        QTest.mouseClick(self.shell.view, Qt.MouseButton.LeftButton,
-                         Qt.KeyboardModifier.NoModifier, centre)
+        click(self.shell.view, centre)
 
     def type_text(self, text: str, target: str | None) -> None:
         if target is not None:
-            item = self._item(target)
-            item.forceActiveFocus()
+            focus(self._item(target))
             self.shell.session.touch()
-        focus = QGuiApplication.focusObject()
-        if focus is None:
+        focused = QGuiApplication.focusObject()
+        if focused is None:
             raise RuntimeError("nothing has the keyboard focus; give the step a target")
-        event = QInputMethodEvent()
-        event.setCommitString(text)  # what the virtual keyboard sends on commit
-        QCoreApplication.sendEvent(focus, event)
+        commit_text(focused, text)
 
     def network(self, action: str) -> None:
         if action not in ("cut", "restore"):

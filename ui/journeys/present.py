@@ -7,11 +7,7 @@ big choices are all drawn by `common/Message.qml` from `message`; waiting screen
 """
 from __future__ import annotations
 
-import base64
-import io
 from typing import Any
-
-import qrcode
 
 from kiosk.catalogue import Necessity, Text
 from kiosk.journeys.base import Journey
@@ -28,20 +24,13 @@ from ui.journeys.maintenance import PAGE_SNAPSHOTS
 from ui.journeys.texts import CASE_STATES, FACE_GUIDANCE, INDICATORS, LEVELS, \
     MAINTENANCE_PAGES, MATERIAL_STATUS, NEXT_STEPS, PROBLEMS, ROLE_NAMES, SCAN_PROBLEMS, \
     STEP_TITLES, SUPPLY_CHANNELS, TICKET_UNAVAILABLE, WAITING, say
+from ui.qr import qr_data_url
 
 
 def text(value: Text | None) -> dict[str, str]:
     if value is None:
         return say("", "")
     return {"zh": value.zh, "en": value.en}
-
-
-def qr_data_url(content: str) -> str:
-    """A QR code as a PNG data URL for an Image element (no file written)."""
-    image = qrcode.make(content, box_size=8, border=2)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def action(action_id: str, zh: str, en: str, *, primary: bool = False,

@@ -68,7 +68,8 @@ def _text_inputs(shell):
 
 def _with_keyboard(shell, field):
     from PySide6.QtGui import QGuiApplication
-    field.forceActiveFocus()
+    from ui.input_events import focus
+    focus(field)
     QGuiApplication.inputMethod().show()
 
 
