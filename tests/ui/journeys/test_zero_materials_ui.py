@@ -6,7 +6,6 @@ from __future__ import annotations
 from kiosk.journeys.ports import FaceOutcome
 from tests.kiosk.journeys.fakes import KEPT, RESIDENT, FakeCitizen, scanned
 from tests.ui.conftest import tap
-from tests.ui.journeys.test_apply_ui import qml_problems
 from tests.ui.journeys.walk_ui import fill_the_form, to_face_check
 
 RESIDENCE_PERMIT = "FT-GA-JZZ-001"    # id_card (resident_id), residence_proof (lease_record)
@@ -19,8 +18,8 @@ def _text(kiosk, name: str) -> str:
     return item.property("text")
 
 
-def test_consent_asked_after_the_scan_and_the_document_on_file_offered(make_kiosk, qtbot,
-                                                                        demo_catalogue, qtlog):
+def test_consent_asked_after_the_scan_and_the_document_on_file_offered(
+        make_kiosk, qtbot, demo_catalogue, qml_warnings):
     kiosk = make_kiosk(citizen=FakeCitizen(certificates_on_file=[KEPT]))
     kiosk.start("apply")
     to_face_check(kiosk, demo_catalogue.item(RESIDENCE_PERMIT))
@@ -50,10 +49,10 @@ def test_consent_asked_after_the_scan_and_the_document_on_file_offered(make_kios
     assert kiosk.vm.journey.materials["residence_proof"].status == "reused"
     assert "使用存档" in _text(kiosk, "material_status_residence_proof")
     kiosk.shell.navigator.home()
-    assert qml_problems(qtlog) == []
+    assert qml_warnings() == []
 
 
-def test_the_query_screen_deletes_a_kept_document_after_asking(make_kiosk, qtbot, qtlog):
+def test_the_query_screen_deletes_a_kept_document_after_asking(make_kiosk, qtbot, qml_warnings):
     kiosk = make_kiosk(citizen=FakeCitizen(certificates_on_file=[KEPT]))
     kiosk.start("query")
     kiosk.act("identify.choose_resident_id")
@@ -72,4 +71,4 @@ def test_the_query_screen_deletes_a_kept_document_after_asking(make_kiosk, qtbot
     assert kiosk.shell.find("withdraw_0") is None
     assert KEPT not in kiosk.services.citizen.certificates_on_file
     tap(qtbot, kiosk.shell, "query_done")
-    assert qml_problems(qtlog) == []
+    assert qml_warnings() == []
