@@ -1,6 +1,6 @@
 """Auto-capture of a page from a streaming document camera, off the camera's worker.
 
-    capture = PageCapture(document_camera, countdown=3.0, on_update=show_overlay)
+    capture = PageCapture(document_camera, countdown=seconds, on_update=show_overlay)
     page = capture.start()        # Future[ScanResult]: the page, steady and readable
     ...  capture.take_now()       # the citizen's button: the page as it lies now
     ...  jpeg = to_jpeg(page.result().page)
