@@ -131,6 +131,11 @@ class UpdatesSection(Section):
     rate_bytes_per_s: int = Field(ge=0)
 
 
+class DocumentScanSection(Section):
+    """Scanning a material (devices/docscan/); defaults in config/defaults.d/docscan.toml."""
+    auto_capture_countdown_s: float = Field(ge=1, le=15)
+
+
 class DeviceEntry(BaseModel):
     """kind, backend and enabled here; the other keys are the backend's options."""
     model_config = ConfigDict(extra="allow", frozen=True, strict=True)
@@ -147,6 +152,7 @@ class KioskConfig(Section):
     queue: QueueSection
     face: FaceSection
     lockers: LockersSection
+    document_scan: DocumentScanSection
     ui: UiSection
     maintenance: MaintenanceSection
     watchdog: WatchdogSection

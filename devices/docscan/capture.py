@@ -1,6 +1,6 @@
 """Auto-capture of a page from a streaming document camera, off the camera's worker.
 
-    capture = PageCapture(document_camera, on_update=show_overlay)
+    capture = PageCapture(document_camera, countdown=seconds, on_update=show_overlay)
     page = capture.start()        # Future[ScanResult]: the page, steady and readable
     ...  capture.take_now()       # the citizen's button: the page as it lies now
     ...  jpeg = to_jpeg(page.result().page)
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from devices.camera.camera import Camera
-from devices.docscan.scan import AUTO_CAPTURE_COUNTDOWN_S, AutoCapture, ScanLimits, ScanResult
+from devices.docscan.scan import AutoCapture, ScanLimits, ScanResult
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,9 @@ class PageView:
 
 
 class PageCapture:
-    def __init__(self, camera: Camera, *, on_update: Callable[[PageView], None] | None = None,
-                 limits: ScanLimits = ScanLimits(),
-                 countdown: float = AUTO_CAPTURE_COUNTDOWN_S) -> None:
+    def __init__(self, camera: Camera, *, countdown: float,
+                 on_update: Callable[[PageView], None] | None = None,
+                 limits: ScanLimits = ScanLimits()) -> None:
         self.camera = camera
         self._on_update = on_update or (lambda view: None)
         self._auto = AutoCapture(countdown=countdown, limits=limits)

@@ -134,16 +134,12 @@ def to_pdf(pages: list[np.ndarray], dpi: int = 150) -> bytes:
     return out.getvalue()
 
 
-#: seconds a readable page must hold still before it is taken (counted down on screen)
-AUTO_CAPTURE_COUNTDOWN_S = 3.0
-
-
 class AutoCapture:
     """Captures when the page has held still and readable for `countdown` seconds of frame
     time (the camera's clock: the kiosk's, a test's); a page that moves starts it again.
     `feed` returns the corners for the preview's edge overlay meanwhile."""
 
-    def __init__(self, countdown: float = AUTO_CAPTURE_COUNTDOWN_S, max_shift: float = 0.01,
+    def __init__(self, countdown: float, max_shift: float = 0.01,
                  limits: ScanLimits = ScanLimits()) -> None:
         self.countdown, self.max_shift, self.limits = countdown, max_shift, limits
         self._anchor: np.ndarray | None = None     # where the page lay when it stopped moving

@@ -158,3 +158,19 @@ def test_loading_the_configuration_imports_no_device_backend():
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             timeout=60, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_auto_capture_countdown_has_one_default_and_a_site_may_lengthen_it(tmp_path):
+    assert load_config(None).config.document_scan.auto_capture_countdown_s == 3.0
+    loaded = load_config(site(tmp_path, "[document_scan]\nauto_capture_countdown_s = 5\n"))
+    assert loaded.config.document_scan.auto_capture_countdown_s == 5
+
+
+@pytest.mark.parametrize("value, fix", [("0", ">= 1"), ("60", "<= 15"), ('"3 s"', "float")])
+def test_a_bad_auto_capture_countdown_names_the_key_the_file_and_the_fix(tmp_path, value, fix):
+    path = site(tmp_path, f"[document_scan]\nauto_capture_countdown_s = {value}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    error = caught.value
+    assert error.file == str(path) and error.key == "document_scan.auto_capture_countdown_s"
+    assert fix in error.fix

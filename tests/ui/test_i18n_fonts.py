@@ -35,6 +35,18 @@ def test_every_message_is_translated(path):
     assert not untranslated, f"{path.name}: untranslated: {untranslated}"
 
 
+def test_one_source_string_has_one_english_text():
+    """The same Chinese words on two screens read the same in English (现在拍摄 is "Scan now"
+    on the materials list and on the scan screen)."""
+    english: dict[str, set[str]] = {}
+    for path in ts_files():
+        for message in ET.parse(path).iter("message"):
+            english.setdefault(message.find("source").text, set()).add(
+                message.find("translation").text)
+    assert english["现在拍摄"] == {"Scan now"}
+    assert not {source: texts for source, texts in english.items() if len(texts) > 1}
+
+
 def test_missing_or_stale_translation_is_recompiled(tmp_path, qapp):
     import os
     import shutil

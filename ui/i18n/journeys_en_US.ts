@@ -707,6 +707,14 @@
     </message>
 </context>
 <context>
+    <name>Scan</name>
+    <message>
+        <location filename="../journeys/apply/Scan.qml" line="18"/>
+        <source>现在拍摄</source>
+        <translation>Scan now</translation>
+    </message>
+</context>
+<context>
     <name>Ticket</name>
     <message>
         <location filename="../journeys/ticket/Ticket.qml" line="10"/>

@@ -463,8 +463,7 @@ def _scan(journey, material: dict[str, str]) -> dict[str, Any]:
         status = say("放好后会自动拍摄", "The picture is taken automatically")
     return {"material": say(f"正在拍摄：{material['zh']}", f"Scanning: {material['en']}"),
             "corners": [list(corner) for corner in view.corners],
-            "secondsLeft": view.seconds_left, "status": status,
-            "takeNow": say("现在拍摄", "Take the picture now")}
+            "secondsLeft": view.seconds_left, "status": status}
 
 
 def _owed_name(journey, key: str, entry) -> dict[str, str]:

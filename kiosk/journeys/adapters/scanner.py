@@ -14,10 +14,12 @@ if TYPE_CHECKING:
 
 
 class ScannerPort:
-    """Auto-capture of one page from the document camera (found, straightened, readable)."""
+    """Auto-capture of one page from the document camera (found, straightened, readable),
+    taken once it has held still and readable for `countdown_s` seconds
+    ([document_scan] auto_capture_countdown_s)."""
 
-    def __init__(self, registry: "DeviceRegistry") -> None:
-        self._registry = registry
+    def __init__(self, registry: "DeviceRegistry", countdown_s: float) -> None:
+        self._registry, self._countdown_s = registry, countdown_s
         self._capture: Any = None
 
     def preview(self) -> Any:
@@ -32,9 +34,10 @@ class ScannerPort:
             return not_ready("document camera")
         page: Future = Future()
         self.stop()
-        capture = self._capture = PageCapture(camera, on_update=lambda view: on_view(ScanView(
-            tuple((round(x, 2), round(y, 2)) for x, y in view.corners), view.problems,
-            None if view.seconds_left is None else math.ceil(view.seconds_left))))
+        capture = self._capture = PageCapture(
+            camera, countdown=self._countdown_s, on_update=lambda view: on_view(ScanView(
+                tuple((round(x, 2), round(y, 2)) for x, y in view.corners), view.problems,
+                None if view.seconds_left is None else math.ceil(view.seconds_left))))
 
         def captured(done: Future) -> None:
             if done.cancelled() or done.exception() is not None:

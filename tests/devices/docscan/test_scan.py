@@ -101,7 +101,7 @@ def test_an_unreadable_page_is_not_counted_down_but_can_be_taken_by_hand():
     taken = capture.take(blurred)
     assert taken.page.shape[1] == 1240 and "blurred" in taken.readability.problems
     empty = np.full((600, 800, 3), 70, np.uint8)      # no page seen: the whole view
-    assert AutoCapture().take(empty).page.shape == empty.shape
+    assert AutoCapture(countdown=3).take(empty).page.shape == empty.shape
 
 
 def test_the_simulated_document_camera_shows_a_page_that_scans():

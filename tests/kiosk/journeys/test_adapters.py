@@ -142,3 +142,39 @@ def test_the_receipt_and_letter_templates_keep_the_citizens_language():
     assert receipt.language == "en"
     assert "Case no.: K-1" in [getattr(b, "label", "") + getattr(b, "separator", "")
                                + getattr(b, "value", "") for b in receipt.blocks()]
+
+
+def test_the_configured_countdown_is_the_one_counted_before_the_page_is_taken(tmp_path):
+    """[document_scan] auto_capture_countdown_s reaches the scan: 5 s configured, counted on
+    the frames' capture times (a test clock), the page taken when it runs out."""
+    import queue
+
+    from devices.registry import build_registry
+    from foundation.clock import TestClock
+    from kiosk.config import load_config
+    from kiosk.journeys.adapters.scanner import ScannerPort
+    site = tmp_path / "site.toml"
+    site.write_text("[document_scan]\nauto_capture_countdown_s = 5\n", encoding="utf-8")
+    loaded = load_config(site)
+    clock = TestClock()
+    registry = build_registry([d for d in loaded.devices if d.name == "document_camera"],
+                              loaded.config.roles, clock=clock)
+    registry.start()
+    scanner = ScannerPort(registry, loaded.config.document_scan.auto_capture_countdown_s)
+    try:
+        registry["document_camera"].sim_show_page().result(WAIT)
+        views: queue.Queue = queue.Queue()
+        page = scanner.capture(views.put)
+        assert len(views.get(timeout=WAIT).corners) == 4    # the first frame: where it lies
+        counted = []
+        for _ in range(6):
+            clock.advance(1)          # one frame a step; those of the first instant say None
+            while (view := views.get(timeout=WAIT)).seconds_left is None:
+                pass
+            counted.append(view.seconds_left)
+            assert view.seconds_left == 0 or not page.done()
+        assert counted == [5, 4, 3, 2, 1, 0]
+        assert page.result(WAIT).image[:2] == b"\xff\xd8"
+    finally:
+        scanner.stop()
+        registry.stop()

@@ -62,10 +62,13 @@ def test_the_page_edges_and_the_countdown_show_and_a_tap_takes_the_picture(make_
     assert edge.name() == QColor(kiosk.shell.theme.property("accent")).name()
     assert inside.blue() < 60
 
+    assert _text(kiosk, "scan_take_now") == "现在拍摄"
     _seen(kiosk, qtbot, ScanView(PAGE, ("glare",), None))
     kiosk.shell.shell.setLanguage("en_US")
     kiosk.shell.settle()
     assert "Glare" in _text(kiosk, "scan_status")
+    # the translation file's words, the same as the materials screen's button to this screen
+    assert _text(kiosk, "scan_take_now") == "Scan now"
     tap(qtbot, kiosk.shell, "scan_take_now")
     assert kiosk.services.scanner.taken_now == 1
     kiosk.services.scanner.last.set_result(scanned())

@@ -11,11 +11,11 @@ JourneyScreen {
     id: root
     readonly property var w: d.waiting || ({title: {}})
     readonly property var s: d.scan || ({material: {}, corners: [], secondsLeft: null,
-                                         status: {}, takeNow: {}})
+                                         status: {}})
     readonly property bool previewing: !!root.viewModel && root.viewModel.preview !== ""
     prompt: t(w.title)
     primaryName: "scan_take_now"
-    primaryText: t(s.takeNow)
+    primaryText: qsTr("现在拍摄")
     onPrimaryClicked: act("take_picture", [])
 
     // the title across the top; portrait: the material, the picture, the countdown under
