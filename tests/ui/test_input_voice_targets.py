@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
 from tests.ui.conftest import tap
+from tests.ui.geometry import keys_laid_out, scene_rect
 from tests.ui.journey_stub import QML, SearchViewModel
 
 JOURNEY = "shelltest"
@@ -69,7 +70,6 @@ def test_a_tap_aimed_above_the_keyboard_lands_there_after_the_first_pinyin_lette
     """The citizen types a letter in one field and reaches for the field just above the
     keyboard: the candidates the letter brings take no room from it (they used to push
     the screen up, and the tap chose a candidate)."""
-    from tests.ui.geometry import scene_rect
     shell = make_shell(orientation=orientation)
     shell.shell.setLanguage("zh_CN")
     shell.navigator.startJourney(TWO_FIELDS)
@@ -189,17 +189,6 @@ def assert_targets(shell, where):
     assert touch_targets(shell.view.contentItem()), f"{where}: no touch targets found"
     small = too_small(shell.view.contentItem(), minimum)
     assert not small, f"{where}: under {minimum} px: " + ", ".join(t.describe() for t in small)
-
-
-def keys_laid_out(shell) -> bool:
-    """The keyboard is up with its layout's keys, each a touch target (while its layout
-    loads it shows no keys at all, so "none too small" alone is no proof)."""
-    from ui.inspect import too_small, touch_targets
-    shell.settle()
-    keyboard = shell.find("keyboard")
-    return keyboard is not None \
-        and any(t.keyboard_key for t in touch_targets(keyboard)) \
-        and not too_small(keyboard, shell.theme.touchTarget)
 
 
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
