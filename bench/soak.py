@@ -6,11 +6,17 @@ fails or is unplugged and recovers, and every other session the district's line 
 while the queue syncs and restored. At the end the queue is drained and the district's rows
 compared with the kiosk's: each application delivered exactly once.
 
-    python bench/soak.py --sessions 100            # prints one JSON object
+    python bench/soak.py --sessions 20             # prints one JSON object
 
 Figures: sessions completed, applications submitted / delivered once / lost / duplicated,
-RSS (start, peak, end), descriptors and threads (start, end), and the RSS slope in bytes
-per session (least squares over the sessions after the first tenth, once caches are warm).
+RSS (start, peak, end), descriptors and threads (the embedded district's pool not counted:
+start, end, after the warm-up sessions, and how many more after the last session than after
+the warm-up, counted at the same point of each session), the RSS slope in bytes per session
+(least squares over the sessions after the first tenth, once caches are warm), each
+session's wall seconds and the wall seconds by phase (each kind of scenario step, the idle
+wipe, the device trouble, the network flap, the final drain). Exits 1 when a session failed,
+an application was lost, duplicated or left pending, or descriptors or threads grew after
+the warm-up (`grown`).
 """
 from __future__ import annotations
 
@@ -22,6 +28,9 @@ import sqlite3
 import sys
 import tempfile
 import threading
+import time
+from collections import Counter, defaultdict
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +44,27 @@ DEVICE_TROUBLE = (("receipt_printer", "fail", "recover"), ("id_card_reader", "re
                   ("code_scanner", "fail", "recover"))
 #: clock seconds after which a visit has timed out and been wiped
 IDLE_WIPE_S = 600.0
+#: sessions after which every kind of trouble has happened once (each device's reopen, a
+#: network flap) and what opens on first use is open: growth is counted from there
+WARM_UP_SESSIONS = len(DEVICE_TROUBLE)
+
+
+class Phases:
+    """Wall seconds spent in each phase of the soak, summed over the sessions."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def timed(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - started
+
+    def rounded(self) -> dict[str, float]:
+        return {name: round(value, 2) for name, value in self.seconds.items()}
 
 
 def rss_bytes() -> int:
@@ -48,6 +78,38 @@ def descriptors() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
+#: the embedded district server's thread pool (anyio): its threads end after 10 s of real
+#: time idle, so their number says when its last request was, nothing about the kiosk
+DISTRICT_POOL_THREAD = "AnyIO worker thread"
+
+
+def threads() -> int:
+    """The process's threads but the embedded district server's pool."""
+    return sum(1 for thread in threading.enumerate() if thread.name != DISTRICT_POOL_THREAD)
+
+
+def grown(counts: list[int]) -> int | None:
+    """How many more descriptors or threads the kiosk holds after its sessions than after the
+    warm-up: the fewest over the last half of the sessions after it, so that one held for a
+    moment (a request's thread, a connection being replaced) is not taken for growth, while
+    one kept each session (a leak) shows. None: too few sessions to tell."""
+    settled = counts[WARM_UP_SESSIONS:]
+    if not settled:
+        return None
+    return max(0, min(settled[len(settled) // 2:]) - counts[WARM_UP_SESSIONS - 1])
+
+
+def open_files() -> dict[str, str]:
+    """What each descriptor refers to (a path, a socket, a pipe), to name what grew."""
+    opened = {}
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            opened[fd] = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:   # closed meanwhile (listdir's own descriptor, another thread's)
+            pass
+    return opened
+
+
 def slope(values: list[int]) -> float:
     """Least-squares slope of `values` over their index."""
     n = len(values)
@@ -59,7 +121,7 @@ def slope(values: list[int]) -> float:
 
 
 def server_rows(district_db: Path, kiosk_id: str) -> list[tuple[str, int]]:
-    with sqlite3.connect(district_db) as db:
+    with closing(sqlite3.connect(district_db)) as db:
         return db.execute("SELECT submission_id, kiosk_seq FROM submissions "
                           "WHERE kiosk_id = ? AND kind = 'submission'", (kiosk_id,)).fetchall()
 
@@ -109,44 +171,72 @@ def soak(sessions: int, data_dir: Path) -> dict:
     shell = ShellApp(loaded.config, core=demo.core, speech_engine="mock")
     shell.show(windowed=True)
     runner = ScenarioRunner.for_demo(shell, demo)
+    phases = Phases()
+    run_step = runner._run_step
+
+    def timed_step(step) -> None:   # each scenario step's wall time, by kind
+        kind = f"step {step.op}" + (f" {step.device}" if step.op == "device" else "")
+        with phases.timed(kind):
+            run_step(step)
+    runner._run_step = timed_step
     app.processEvents()
-    start = {"rss": rss_bytes(), "fds": descriptors(), "threads": threading.active_count()}
+    start = {"rss": rss_bytes(), "fds": descriptors(), "threads": threads()}
     samples, peak, completed, failures = [], start["rss"], 0, []
+    session_seconds: list[float] = []
+    warm = last = {**start, "open": open_files()}
+    fds_by_session: list[int] = []
+    threads_by_session: list[int] = []
     try:
         for number in range(sessions):
+            session_started = time.perf_counter()
             try:
-                runner.run(scenario)
+                with phases.timed("scenario"):
+                    runner.run(scenario)
                 completed += 1
             except StepFailed as failure:
                 failures.append(f"session {number} ({scenario.name}): {failure}")
                 demo.set_network_cut(False)
             # the citizen leaves; the visit times out (and the language or text size they
             # chose goes with it) before the next citizen comes
-            for _ in range(int(IDLE_WIPE_S // 10)):   # the shell's timers run on the Qt thread
-                clock.advance(10)
-                app.processEvents()
+            with phases.timed("idle wipe"):
+                for _ in range(int(IDLE_WIPE_S // 10)):   # the shell's timers run on the Qt thread
+                    clock.advance(10)
+                    app.processEvents()
             if number % 2:
-                flap_network(demo)
+                with phases.timed("network flap"):
+                    flap_network(demo)
             name, fail, recover = DEVICE_TROUBLE[number % len(DEVICE_TROUBLE)]
             device = demo.core.devices[name]
-            device.simulate(fail)
-            device.simulate(recover)
-            # queued behind the reopen on the device's worker: done once it is back
-            device.submit("soak: back", lambda _token: None, timeout=None,
-                          internal=True).result(60)
-            app.processEvents()
+            with phases.timed("device trouble"):
+                device.simulate(fail)
+                device.simulate(recover)
+                # queued behind the reopen on the device's worker: done once it is back
+                device.submit("soak: back", lambda _token: None, timeout=None,
+                              internal=True).result(60)
+                app.processEvents()
+            session_seconds.append(round(time.perf_counter() - session_started, 2))
+            # counted at the same point of every session (the end's drain and the district's
+            # own connections would count otherwise)
+            last = {"fds": descriptors(), "threads": threads(),
+                    "open": open_files()}
+            if number + 1 == WARM_UP_SESSIONS:
+                warm = last   # what opened after it is named (`opened_after_warm_up`)
+            fds_by_session.append(last["fds"])
+            threads_by_session.append(last["threads"])
             samples.append(rss_bytes())
             peak = max(peak, samples[-1])
-        left = drain(demo.core)
+        with phases.timed("drain"):
+            left = drain(demo.core)
         kiosk_id = demo.core.queue.identity.kiosk_id
         local = sum(1 for item in demo.core.queue.outbox.iter_items(None, kiosk_id)
                     if item.kind == "submission")
         rows = server_rows(data_dir / "district" / "district.db", kiosk_id)
-        end = {"rss": rss_bytes(), "fds": descriptors(), "threads": threading.active_count()}
+        end = {"rss": rss_bytes(), "fds": descriptors(), "threads": threads(),
+               "open": open_files()}
     finally:
         shell.close()
         demo.stop()
-    warm = samples[len(samples) // 10:]
+    warm_samples = samples[len(samples) // 10:]
     return {
         "sessions": sessions, "sessions_completed": completed,
         "sessions_failed": len(failures), "first_failures": failures[:10],
@@ -157,21 +247,31 @@ def soak(sessions: int, data_dir: Path) -> dict:
         "rss_start": start["rss"], "rss_peak": peak, "rss_end": end["rss"],
         "fds_start": start["fds"], "fds_end": end["fds"],
         "threads_start": start["threads"], "threads_end": end["threads"],
-        "rss_slope_bytes_per_session": round(slope(warm), 1),
+        f"fds_after_{WARM_UP_SESSIONS}": warm["fds"],
+        f"threads_after_{WARM_UP_SESSIONS}": warm["threads"],
+        # None: too few sessions to tell warming up from growing
+        "fds_grown": grown(fds_by_session), "threads_grown": grown(threads_by_session),
+        "fds_by_session": fds_by_session, "threads_by_session": threads_by_session,
+        "opened_after_warm_up": sorted((Counter(last["open"].values())
+                                        - Counter(warm["open"].values())).elements()),
+        "rss_slope_bytes_per_session": round(slope(warm_samples), 1),
+        "wall_seconds_by_phase": phases.rounded(),
+        "session_seconds": session_seconds,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=10,
-                        help="citizen sessions (default 10, ~30 s each on 2 busy cores)")
+                        help="citizen sessions (default 10, ~10 s each on 2 busy cores)")
     parser.add_argument("--data-dir", type=Path, help="default: a new temporary directory")
     args = parser.parse_args(argv)
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
     result = soak(args.sessions, data_dir)
     print(json.dumps(result))
     return 0 if result["sessions_completed"] == args.sessions and not result["lost"] \
-        and not result["duplicated"] else 1
+        and not result["duplicated"] and not result["pending_after_drain"] \
+        and not result["fds_grown"] and not result["threads_grown"] else 1
 
 
 if __name__ == "__main__":

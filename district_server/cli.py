@@ -1,7 +1,7 @@
 """`district-server [--data-dir DIR] [--db URL] COMMAND`: run, migrate, enroll-token,
-staff-add, staff-set-pin, on-call-add, staff-revoke, kiosk-revoke, purge, keys, catalogue, config,
-bundle, backup, figures, seed-demo. Exit codes as the kiosk CLI: 0 ok, 1 failed, 2 usage,
-3 configuration, 5 data."""
+staff-add, staff-set-pin, staff-set-card, on-call-add, staff-revoke, kiosk-revoke, purge, keys,
+catalogue, config, bundle, backup, figures, seed-demo. Exit codes as the kiosk CLI: 0 ok,
+1 failed, 2 usage, 3 configuration, 5 data."""
 from __future__ import annotations
 
 import argparse
@@ -107,6 +107,23 @@ def cmd_staff_set_pin(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return EXIT_DATA
     print(f"kiosk PIN of {args.staff_id} set: the kiosks of their hall take it at their next "
+          "sync")
+    return EXIT_OK
+
+
+def cmd_staff_set_card(args: argparse.Namespace) -> int:
+    """Register a person's resident ID card as their staff card (the number read from the
+    first line of standard input, never from the command line: it is personal data)."""
+    from district_server.app import build_context
+    from district_server.staff.accounts import set_staff_card
+    ctx = build_context(_settings(args, publish_catalogue_on_start=False))
+    try:
+        with ctx.db.transaction() as session:
+            set_staff_card(session, args.staff_id, sys.stdin.readline(), now=ctx.now())
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_DATA
+    print(f"staff card of {args.staff_id} set: the kiosks of their hall take it at their next "
           "sync")
     return EXIT_OK
 
@@ -459,6 +476,11 @@ def parser() -> argparse.ArgumentParser:
     pin.add_argument("--pin-stdin", action="store_true",
                      help="read the PIN from the first line of standard input")
     pin.set_defaults(func=cmd_staff_set_pin)
+    card = commands.add_parser("staff-set-card", help="register a member of staff's resident "
+                               "ID card as their staff card (the number on standard input)",
+                               parents=[common])
+    card.add_argument("--id", dest="staff_id", required=True)
+    card.set_defaults(func=cmd_staff_set_card)
     on_call = commands.add_parser("on-call-add", help="put someone on call for a hall's alerts "
                                                       "for one shift", parents=[common])
     on_call.add_argument("--hall", required=True)

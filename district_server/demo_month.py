@@ -1,6 +1,6 @@
 """`district-server seed-demo`: a realistic month of cases for a new install, so the figures
 page and the console have something to show. Every case is in a state the services could
-have brought it to: kiosk and window applications over the day (the kiosks into the evening),
+have brought it to: kiosk, window and phone applications over the day (the kiosks into the evening),
 instant items decided at capture, others decided mostly well within the promised limit, a
 few late, some rejected or withdrawn, 补正 pauses, 容缺 commitments (mostly kept), ratings
 (bad ones opened for follow-up), and the latest cases still open.
@@ -110,14 +110,17 @@ class _Month:
         at_kiosk = kiosk_only or rng.random() < 0.6
         filed = self._at(day, KIOSK_HOURS if at_kiosk else WINDOW_HOURS)
         self.cases += 1
-        number = f"{PREFIX}{hall}-{'K' if at_kiosk else 'W'}{self.cases:05d}"
+        # about one in ten of the hall's own is taken on the phone (no draw: the month's
+        # random sequence stays as it was)
+        channel = None if at_kiosk else "phone" if self.cases % 10 == 0 else "window"
+        number = f"{PREFIX}{hall}-{'K' if at_kiosk else channel[0].upper()}{self.cases:05d}"
         promised = self.calendar.due_date(day, item.promised_limit.days,
                                           item.promised_limit.unit)
         case = Case(case_number=number, holder_hmac=self.ctx.keys.holder(f"demo-{number}"),
                     service_code=item.task_code, catalogue_version=self.catalogue.version,
                     state=v1.CaseState.accepted.value, submitted_at=filed,
                     promised_date=promised, kiosk_id=self.kiosks[hall] if at_kiosk else None,
-                    hall_code=hall, pickup_method=item.pickup_methods[0],
+                    channel=channel, hall_code=hall, pickup_method=item.pickup_methods[0],
                     paused_working_days=0, paused_calendar_days=0, updated_at=filed)
         self.session.add(case)
         if item.promised_limit.instant:

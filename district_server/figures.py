@@ -11,8 +11,9 @@ of the one calendar (`wire/calendar.py`, the holidays of the catalogue a case wa
   one in the period of the first day past its limit.
 - Early rate: decided cases strictly under the promised limit (an instant item decided on the
   day it was filed counts as early) / decided cases.
-- Applications: every case filed in the period (a withdrawn one too), by channel; those
-  filed at kiosks also by the local hour.
+- Applications: every case filed in the period (a withdrawn one too), by channel (a kiosk's,
+  or taken by staff at the window or on the phone: cases.service.channel_of); those filed at
+  kiosks also by the local hour.
 - Satisfaction rate: ratings 3 to 5 (基本满意 and better) / all ratings of the period.
 - Commitments (容缺) signed in the period: fulfilled by their due date, overdue (supplied late or
   still owed after it).
@@ -29,14 +30,13 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from district_server.cases.models import Case, Commitment, Evaluation
-from district_server.cases.service import CLOSED_STATES, LOCAL_TZ, local_date
+from district_server.cases.service import CHANNELS, CLOSED_STATES, LOCAL_TZ, channel_of, \
+    local_date
 from district_server.context import ServerContext
 from district_server.kiosks.models import Kiosk
 from wire import v1
 from wire.calendar import TimeUnit, WorkingDayCalendar
 
-#: a case's channel: filed at a kiosk, or at a hall's window (no other intake exists yet)
-CHANNELS = ("kiosk", "window")
 #: rating levels 1-5 (非常不满意 ... 非常满意); 3 (基本满意) and better are satisfied
 LEVELS = (1, 2, 3, 4, 5)
 SATISFIED_FROM = 3
@@ -115,10 +115,6 @@ class Figures(BaseModel):
         for hour, count in enumerate(self.kiosk_applications_by_hour):
             writer.writerow([f"kiosk_applications_hour_{hour:02d}", count])
         return out.getvalue()
-
-
-def channel_of(case: Case) -> str:
-    return "kiosk" if case.kiosk_id else "window"
 
 
 class _Limits:
@@ -220,7 +216,10 @@ def _case_filters(query, chosen: FigureFilter):
     if chosen.channel == "kiosk":
         query = query.where(Case.kiosk_id.is_not(None))
     elif chosen.channel == "window":
-        query = query.where(Case.kiosk_id.is_(None))
+        query = query.where(Case.kiosk_id.is_(None),
+                            or_(Case.channel.is_(None), Case.channel == "window"))
+    elif chosen.channel == "phone":
+        query = query.where(Case.channel == "phone")
     return query
 
 
@@ -245,7 +244,7 @@ def _ratings(session: Session, chosen: FigureFilter) -> dict[int, int]:
     """Ratings of the period by level; a rating belongs to its kiosk's hall and to the
     channel of the case it rates (kiosk when it rates no case)."""
     start, end = _utc_bounds(chosen)
-    query = (select(Evaluation.level, Case.kiosk_id, Evaluation.case_number)
+    query = (select(Evaluation.level, Case)
              .join(Kiosk, Kiosk.kiosk_id == Evaluation.kiosk_id, isouter=True)
              .join(Case, Case.case_number == Evaluation.case_number, isouter=True)
              .where(Evaluation.rated_at >= start, Evaluation.rated_at < end))
@@ -254,8 +253,8 @@ def _ratings(session: Session, chosen: FigureFilter) -> dict[int, int]:
     if chosen.service:
         query = query.where(Evaluation.service_code == chosen.service)
     counts = dict.fromkeys(LEVELS, 0)
-    for level, case_kiosk, case_number in session.execute(query):
-        channel = "window" if case_number and case_kiosk is None else "kiosk"
+    for level, case in session.execute(query):
+        channel = channel_of(case) if case is not None else "kiosk"
         if chosen.channel in (None, channel):
             counts[level] += 1
     return counts

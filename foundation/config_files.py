@@ -7,8 +7,6 @@ values is `kiosk.config.KioskConfig`; device backends validate their own options
 """
 from __future__ import annotations
 
-import difflib
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -56,6 +54,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(path, "-", f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at line "
                                      f"{line}, column {column})",
                           "save the file as UTF-8 in your editor") from None
+    import tomllib   # here: the attract screen's snapshot reads no TOML
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -135,6 +134,7 @@ def explain(error: ValidationError, data: Mapping[str, Any], origins: Mapping[st
     value = first.get("input")
     if kind == "extra_forbidden":
         siblings = _sibling_keys(data, loc[:-1], model)
+        import difflib   # only to explain a mistake, never on the way to the first frame
         guess = difflib.get_close_matches(loc[-1], siblings, n=1)
         fix = (f"did you mean '{'.'.join([*parts[:-1], guess[0]])}'? " if guess else "") + \
             "remove the key or correct its spelling"

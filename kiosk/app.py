@@ -153,8 +153,8 @@ class KioskCore:
             core._build_housekeeping(queue)
             core._build_updates(queue)
         if core.event_sink is not None:
-            from kiosk.audit_chain import ChainedSink
-            core.event_sink = ChainedSink(core.event_sink, data_dir / "audit-chain.json")
+            from kiosk.audit_chain import open_chain
+            core.event_sink = open_chain(core.event_sink, data_dir)
         if with_face:
             from devices.face.service import FaceService
             core.face = FaceService(loaded.config.face, clock=clock)

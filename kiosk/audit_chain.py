@@ -8,9 +8,14 @@ last entry stored) is kept in a small JSON file, written after the entry is stor
 entry that could not be stored takes no place. Should the kiosk stop between the two, the
 next entry takes the same place again, and the district sees a fork there: flagged, as it
 should be.
+
+A `kiosk` CLI command that acts while no kiosk runs appends to the same chain (`open_chain`):
+each entry takes its place under an exclusive lock of a file beside the head, so the kiosk
+starting meanwhile and the command never take the same place.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import threading
@@ -20,6 +25,15 @@ from typing import Any, Mapping
 from foundation.events import Enqueued, EventSink
 from wire.v1 import AUDIT_CHAIN_HASH, AUDIT_CHAIN_PREV, AUDIT_CHAIN_SEQ, AUDIT_GENESIS, \
     AuditPayload, audit_entry_hash
+
+
+#: the head's file in the kiosk's data directory
+HEAD_FILE = "audit-chain.json"
+
+
+def open_chain(sink: EventSink, data_dir: Path) -> "ChainedSink":
+    """This kiosk's audit chain in front of its queue's sink."""
+    return ChainedSink(sink, data_dir / HEAD_FILE)
 
 
 class ChainedSink:
@@ -42,7 +56,9 @@ class ChainedSink:
                 blobs: Mapping[str, bytes] | None = None) -> Enqueued:
         if kind != "audit":
             return self._sink.enqueue(kind, payload, blobs)
-        with self._lock:
+        self._head_file.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock, open(self._head_file.with_suffix(".lock"), "a") as other_processes:
+            fcntl.flock(other_processes, fcntl.LOCK_EX)
             seq, prev = self.head()
             linked = {**payload, AUDIT_CHAIN_SEQ: seq + 1, AUDIT_CHAIN_PREV: prev}
             entry_hash = audit_entry_hash(AuditPayload.model_validate(linked))
@@ -51,7 +67,6 @@ class ChainedSink:
             return enqueued
 
     def _save(self, seq: int, entry_hash: str) -> None:
-        self._head_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = self._head_file.with_suffix(".tmp")
         temporary.write_text(json.dumps({"seq": seq, "hash": entry_hash}), "utf-8")
         os.replace(temporary, self._head_file)

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from kiosk.staff_access import Refused
+from kiosk.service_state import StaffPerson
+from kiosk.staff_access import Refused, audit_names
 
 if TYPE_CHECKING:
     from devices.base import Device
@@ -63,20 +64,23 @@ def locker_report(bank: "LockerBank") -> dict[str, Any]:
             "status": bank.status.as_dict(), "compartments": rows}
 
 
-def audit_staff_open(core: "KioskCore", number: int, *, who: str, why: str) -> None:
+def audit_staff_open(core: "KioskCore", number: int, *, by: StaffPerson | str,
+                     why: str) -> None:
     """A door opened for staff, recorded in the kiosk's audit chain before it moves (as
-    pickup does)."""
+    pickup does). `by`: the person of the staff list (named with their real role), or who
+    else asked (a district command, a technician's tool)."""
     from kiosk.diagnostics import record_audit
-    record_audit(core, "locker.open", actor="technician", who=who, why=why[:200],
-                 compartment=number)
+    names = audit_names(by) if isinstance(by, StaffPerson) else {"actor": "technician",
+                                                                 "who": by}
+    record_audit(core, "locker.open", **names, why=why[:200], compartment=number)
 
 
-def open_for_staff(core: "KioskCore", bank: "LockerBank", number: int, *, who: str,
-                   why: str) -> dict[str, Any]:
+def open_for_staff(core: "KioskCore", bank: "LockerBank", number: int, *,
+                   by: StaffPerson | str, why: str) -> dict[str, Any]:
     """Open a compartment for staff (audited); the reply says whether it opened."""
     if number not in bank.compartments:
         return {"ok": False, "error": f"there is no compartment {number}"}
-    audit_staff_open(core, number, who=who, why=why)
+    audit_staff_open(core, number, by=by, why=why)
     result = bank.open(number).result(COMMAND_TIMEOUT_S)
     if not result.ok:
         return _refused(result)
@@ -131,7 +135,7 @@ def _locker_open(core: "KioskCore", request: dict[str, Any]) -> dict[str, Any]:
         _audit(core, "locker.open_refused", compartment=request["number"],
                locked=person.locked_until is not None)
         return {"ok": False, "error": refusal(person)}
-    return open_for_staff(core, bank, request["number"], who=f"staff:{person.staff_id}",
+    return open_for_staff(core, bank, request["number"], by=person,
                           why=request.get("reason", ""))
 
 

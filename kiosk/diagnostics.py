@@ -22,6 +22,8 @@ from devices.model import DeviceEvent, DeviceStatus, Severity
 from kiosk.config import load_config
 from kiosk.desired_config import apply_pushed
 from kiosk.device_counters import StatusEntry
+from kiosk.service_state import StaffPerson
+from kiosk.staff_access import audit_names
 from wire.v1 import DESIRED_CONFIG_KEYS
 
 if TYPE_CHECKING:
@@ -136,7 +138,7 @@ class Diagnostics:
         from devices.face.preview import face_preview
         return _outcome(self.device(name).capture(), face_preview)
 
-    def open_compartment(self, name: str, *, who: str) -> Future:
+    def open_compartment(self, name: str, *, by: StaffPerson) -> Future:
         """-> which empty compartment opened (a parcel's is never opened by a test), audited
         in the kiosk's chain like every door opened for staff."""
         from kiosk.control_socket import audit_staff_open
@@ -150,7 +152,7 @@ class Diagnostics:
             failed: Future = Future()
             failed.set_exception(error)
             return failed
-        audit_staff_open(self.core, number, who=who, why="diagnostics: door test")
+        audit_staff_open(self.core, number, by=by, why="diagnostics: door test")
         return _outcome(bank.open(number), lambda opened: {
             "compartment": number, "opened": bool(opened.opened)})
 
@@ -205,8 +207,9 @@ class Diagnostics:
     def export_queue(self, target: Path, progress: Callable[[int, int], None],
                      *, role: str, staff_id: str) -> int:
         """Export the undelivered items, still sealed, to `target` (blocking), audited."""
-        return export_queue(self.core, target, progress=progress, actor=_actor(role),
-                            who=f"staff:{staff_id}")
+        names = audit_names(StaffPerson(staff_id, role))
+        return export_queue(self.core, target, progress=progress, actor=names["actor"],
+                            who=names["who"])
 
     # --- configuration ---------------------------------------------------------------
 
@@ -280,11 +283,7 @@ class Diagnostics:
         return len(files)
 
     def _audit(self, action: str, role: str, staff_id: str, **extra: object) -> None:
-        record_audit(self.core, action, actor=_actor(role), who=f"staff:{staff_id}", **extra)
-
-
-def _actor(role: str) -> str:
-    return "technician" if role == "technician" else "staff"
+        record_audit(self.core, action, **audit_names(StaffPerson(staff_id, role)), **extra)
 
 
 def record_audit(core: "KioskCore", action: str, *, actor: str, who: str,

@@ -15,7 +15,7 @@ import threading
 from foundation.clock import Clock, TimerHandle
 from foundation.events import EventSink
 from kiosk.service_state import Mode, ServiceState, StaffPerson
-from kiosk.staff_access import Refused, StaffAccess, may
+from kiosk.staff_access import Refused, StaffAccess, audit_names, may
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +45,25 @@ class Maintenance:
         return False
 
     def sign_in(self, staff_id: str, secret: str) -> StaffPerson | Refused:
-        """Check a person's credential; in maintenance, or refused (never saying why)."""
-        result = self.access.check(staff_id, secret)
+        """Check a person's staff id and kiosk PIN; in maintenance, or refused (never saying
+        why)."""
+        return self._enter(self.access.check(staff_id, secret), method="pin")
+
+    def sign_in_card(self, id_number: str, face_passed: bool) -> StaffPerson | Refused:
+        """Check a staff card the identity reader read, with the face check against its
+        photo (`face_passed`); in maintenance, or refused without saying which part failed
+        (the refusal's audit names the method only, never the card)."""
+        return self._enter(self.access.check_card(id_number, face_passed), method="card+face")
+
+    def _enter(self, result: StaffPerson | Refused, *, method: str) -> StaffPerson | Refused:
         if isinstance(result, Refused):
-            self._audit("maintenance.refused", None, locked=result.locked_until is not None)
+            self._audit("maintenance.refused", None, method=method,
+                        locked=result.locked_until is not None)
             self.touched()
             return result
         if not self.service.enter(result):
             return Refused(None)   # no entry asked for (left meanwhile)
-        self._audit("maintenance.entered", result)
+        self._audit("maintenance.entered", result, method=method)
         self.touched()
         return result
 
@@ -93,6 +103,5 @@ class Maintenance:
         payload: dict[str, object] = {"action": action, "at": self._clock.now().isoformat(),
                                       **extra}
         if person is not None:
-            payload.update(actor="technician" if person.role == "technician" else "staff",
-                           who=f"staff:{person.staff_id}", role=person.role)
+            payload.update(audit_names(person))
         self._events.enqueue("audit", payload)

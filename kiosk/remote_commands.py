@@ -87,7 +87,7 @@ class RemoteCommands:
             raise CommandFailed("no locker bank is configured")
         number = int(command.args["number"])
         reply = open_for_staff(self._core, banks[0], number,
-                               who=f"district:{command.command_id}",
+                               by=f"district:{command.command_id}",
                                why=str(command.args.get("reason", "")))
         if not reply["ok"]:
             raise CommandFailed(f"compartment {number}: {reply['error'] or reply['completion']}")

@@ -4,9 +4,12 @@ The district sends the hashed staff list of the kiosk's hall in its desired stat
 (wire.v1.KioskStaff); a person revoked there is refused here at the next sync. A credential
 is a staff id and the person's kiosk PIN (set on the district, separate from their web
 password), checked against its scrypt hash; a person the list gives no PIN hash is refused
-(an older district sends none). Wrong credentials
-lock the entry with a growing delay (the tries survive a restart), and a refusal never
-says which part was wrong: an unknown staff id costs the same scrypt as a wrong secret.
+(an older district sends none). Or the person's staff card: the resident ID card the
+identity reader read, matched against the salted hashes of the people's registered cards,
+together with the face check against that card's photo; both must hold, and a refusal is one
+refusal whichever failed. Wrong credentials lock the entry with a growing delay (the tries
+survive a restart; PIN and card share them), and a refusal never says which part was wrong:
+an unknown staff id costs the same scrypt as a wrong secret.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from typing import TYPE_CHECKING, Iterable
 from foundation.clock import Clock
 from kiosk.pickup_secrets import AttemptLimiter, hash_secret, verify_secret
 from kiosk.service_state import StaffPerson
+from wire.v1 import staff_card_secret
 
 if TYPE_CHECKING:
     from kiosk.config import MaintenanceSection
@@ -42,6 +46,13 @@ _DUMMY_HASH = hash_secret("no such staff member")
 
 def may(role: str, page: str) -> bool:
     return page in ROLES.get(role, frozenset())
+
+
+def audit_names(person: StaffPerson) -> dict[str, str]:
+    """How the kiosk's audit chain names a person of the staff list: their real role, so
+    hall staff are never recorded as a technician."""
+    return {"actor": "technician" if person.role == "technician" else "staff",
+            "who": f"staff:{person.staff_id}", "role": person.role}
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,33 @@ class StaffAccess:
         pin_hash = person.pin_hash if person is not None else None
         matches = verify_secret(pin, pin_hash or _DUMMY_HASH)
         if pin_hash is not None and matches:
-            self._tries.succeeded(_ENTRY)
-            return StaffPerson(person.staff_id, person.role)
+            return self._admitted(person)
+        return self._refused()
+
+    def check_card(self, id_number: str, face_passed: bool) -> StaffPerson | Refused:
+        """A staff card read by the identity reader and the face check against its photo
+        (`face_passed`: matched and live). Every registered card is compared whatever the
+        face check said, so the time taken tells nothing either."""
+        locked = self.locked_until()
+        if locked is not None:
+            return Refused(locked)
+        try:
+            secret = staff_card_secret(id_number)
+        except ValueError:
+            secret = ""     # no resident ID number: matches no card, costs the same
+        with self._lock:
+            carded = [p for p in self._staff.values() if p.card_hash is not None]
+        holders = [p for p in carded if verify_secret(secret, p.card_hash)]
+        if not carded:
+            verify_secret(secret, _DUMMY_HASH)
+        if face_passed and len(holders) == 1:
+            return self._admitted(holders[0])
+        return self._refused()
+
+    def _admitted(self, person: "KioskStaff") -> StaffPerson:
+        self._tries.succeeded(_ENTRY)
+        return StaffPerson(person.staff_id, person.role)
+
+    def _refused(self) -> Refused:
         state = self._tries.failed(_ENTRY)
         return Refused(state.locked_until if state.locked(self._clock.now()) else None)

@@ -115,6 +115,12 @@ class CitizenClient:
             {"assertion": self._assertion(who), "elicence_types": list(types)},
             v1.CertificatesResponse).certificates)
 
+    def withdraw_certificate(self, who: CitizenIdentity, certificate_id: str) -> Future:
+        return self._run(lambda: self._call(
+            "POST", v1.PATH_CITIZEN_CERTIFICATE_WITHDRAW,
+            {"assertion": self._assertion(who), "certificate_id": certificate_id},
+            v1.CertificatesResponse).certificates)
+
     def cases(self, who: CitizenIdentity) -> Future:
         return self._run(lambda: self._call("POST", v1.PATH_CITIZEN_CASES,
                                             {"assertion": self._assertion(who)},

@@ -19,9 +19,10 @@ from kiosk.service_state import Mode
 from kiosk.session import Session, WipeReason
 from ui.bridge import QtClock, QtThreadBridge
 from ui.i18n import Translations
-from ui.navigator import JourneyContext, Navigator, QML_DIR, load_journey_modules, \
-    registered_journeys
-from ui.qr import QrImageProvider
+from ui.navigator import JourneyContext, Navigator, QML_DIR, SHELL_SCREENS, \
+    load_journey_modules, registered_journeys
+from ui.qml_preload import compile_ahead
+from ui.qml_warnings import log_qml_warnings
 from ui.shell import Shell
 from ui.speech import Voice
 from ui.theme import Theme
@@ -98,7 +99,7 @@ class ShellApp:
         self.view.setColor(Qt.GlobalColor.white)
         engine = self.view.engine()
         engine.addImportPath(str(QML_DIR))
-        engine.addImageProvider("qr", QrImageProvider())
+        log_qml_warnings(engine)
         self.theme = Theme(parent=self.view)
         engine_name = config.ui.speech_engine if speech_engine is None else speech_engine
         self.voice = Voice(engine_name, config.ui.speech_rate, parent=self.view)
@@ -125,6 +126,11 @@ class ShellApp:
         self.shell.serviceEntryRequested.connect(self._service_entry)
         self._touch_watcher = _TouchWatcher(self.session)
         self.view.installEventFilter(self._touch_watcher)
+        # compiled before anything can load them synchronously with the GIL held (ui/qml_preload)
+        shell_qml = [QML_DIR / name for name in ("Main.qml", "Keyboard.qml",
+                                                 *SHELL_SCREENS.values())]
+        self._compiled = compile_ahead(engine, shell_qml + ([] if core_pending
+                                                           else _journey_screens()))
         self.view.setSource(str(QML_DIR / "Main.qml"))
         if self.view.status() != QQuickView.Status.Ready:
             errors = "; ".join(e.toString() for e in self.view.errors())
@@ -135,6 +141,7 @@ class ShellApp:
         """The kiosk core, started after the first frame; the journeys load with it."""
         load_journey_modules()
         self.registered = set(registered_journeys())
+        self._compiled += compile_ahead(self.view.engine(), _journey_screens())
         self.core, self.config = core, core.config   # validated: it replaces any snapshot
         self.shell.attach_core(core, self.registered)
         self._follow(core)
@@ -253,6 +260,11 @@ class ShellApp:
         maintenance = getattr(self.core, "maintenance", None)
         if maintenance is not None and maintenance.session_ended():
             self.navigator.startJourney("maintenance")   # asked for during that session
+
+
+def _journey_screens() -> list[Path]:
+    return sorted({path for registration in registered_journeys().values()
+                   for path in registration.screens.values()})
 
 
 def _find_visible(item: QQuickItem, object_name: str) -> QQuickItem | None:

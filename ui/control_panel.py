@@ -18,6 +18,7 @@ from PySide6.QtQuick import QQuickView
 
 from ui.app import ShellApp
 from ui.navigator import QML_DIR
+from ui.qml_warnings import log_qml_warnings
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +143,7 @@ class ControlPanel:
         self.view.setTitle("Simulator control panel 模拟器控制台")
         self.view.setResizeMode(QQuickView.ResizeMode.SizeRootObjectToView)
         self.view.setColor(Qt.GlobalColor.white)
+        log_qml_warnings(self.view.engine())
         self.view.rootContext().setContextProperty("panel", self.model)
         self.view.setSource(str(QML_DIR / "ControlPanel.qml"))
         self.view.resize(760, 1000)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -33,6 +31,7 @@ def lrelease_command() -> list[str]:
     beside_python = Path(sys.executable).with_name("pyside6-lrelease")
     if beside_python.exists():
         return [str(beside_python)]
+    import shutil   # here: only a .ts newer than its .qm needs compiling
     found = shutil.which("pyside6-lrelease") or shutil.which("lrelease")
     if found:
         return [found]
@@ -59,6 +58,7 @@ def compile_translations(language: str, *, cache_dir: Path | None = None,
                                   packaged.stat().st_mtime >= ts.stat().st_mtime):
             qm = packaged  # a bundle ships the .qm alone
         elif not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
+            import subprocess   # rarely: not on the attract screen's path
             result = subprocess.run([*lrelease_command(), "-silent", str(ts), "-qm", str(qm)],
                                     capture_output=True, text=True, check=False)
             if result.returncode != 0 or not qm.exists():

@@ -36,10 +36,8 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
     queue, face child) and the journeys load after the first frame. `start_core` returns
     None when the kiosk cannot run (it has said why): the application then ends, code 1."""
     from ui.app import ShellApp, application
-    from kiosk.watchdog import Watchdog
     from ui.fatal_callback import end_on_unhandled_exception
     from ui.hang_guard import HangGuard
-    from ui.watchdog_timer import WatchdogTimer
     app = application(sys.argv[:1])
     shell = ShellApp(config, orientation=orientation, core_pending=True)
     restore_excepthook = end_on_unhandled_exception(app, session_active=shell.in_session)
@@ -47,6 +45,9 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
     supervised: list[Any] = []  # the systemd watchdog, once the core runs
 
     def load_the_rest() -> None:
+        # the watchdog's device model (pydantic) has no place before the first frame
+        from kiosk.watchdog import Watchdog
+        from ui.watchdog_timer import WatchdogTimer
         try:
             core = start_core()
         except Exception:  # in a Qt callback it would be printed and the kiosk left waiting

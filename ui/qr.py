@@ -1,34 +1,17 @@
-"""QR codes for QML: `image://qr/<url-encoded text>` renders the text as a QR code."""
+"""QR codes for QML, as PNG data URLs an `Image` shows (no file written).
+
+A data URL, not a Python `QQuickImageProvider`: each of a provider's C++ virtuals asks Python
+for an override under the GIL on whichever thread Qt calls it, and Qt calls image providers
+from its pixmap reader thread too (docs/known-issues.md, the setSource/GIL freeze)."""
 from __future__ import annotations
 
+import base64
 import io
-from urllib.parse import unquote
-
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QImage
-from PySide6.QtQuick import QQuickImageProvider
 
 
-def qr_image(text: str) -> QImage:
+def qr_data_url(content: str) -> str:
     import qrcode  # with PIL 0.1 s to import: paid by the first QR shown, not at start
-    code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    code.add_data(text)
-    code.make(fit=True)
+    image = qrcode.make(content, box_size=8, border=2)
     buffer = io.BytesIO()
-    code.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
-    image = QImage()
-    image.loadFromData(buffer.getvalue(), "PNG")
-    return image
-
-
-class QrImageProvider(QQuickImageProvider):
-    def __init__(self) -> None:
-        super().__init__(QQuickImageProvider.ImageType.Image)
-
-    def requestImage(self, id: str, size: QSize, requested: QSize) -> QImage:  # noqa: N802
-        image = qr_image(unquote(id))
-        if requested.isValid() and requested.width() > 0:
-            image = image.scaled(requested.width(), requested.width())  # crisp: no smoothing
-        size.setWidth(image.width())
-        size.setHeight(image.height())
-        return image
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()

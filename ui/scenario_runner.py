@@ -22,14 +22,15 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QPointF, Qt
-from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeySequence
+from PySide6.QtCore import QCoreApplication, QEventLoop, QPointF
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
 from kiosk.scenario import (AdvanceClock, DeviceAction, ExpectScreen, Scenario, ScenarioError,
                             Screenshot, Step, Tap, TypeText, WaitFor, run_device_step)
 from ui.app import ShellApp
+from ui.input_events import click, commit_text, focus
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +51,11 @@ def process_events() -> None:
 
 
 class ScenarioRunner:
-    #: one tick of `clock: run`: a frame of the simulated camera (15 fps), and the real
-    #: time given to the camera and face workers per tick; after it the runner also waits
-    #: for the face child to finish the frame (it drops frames that arrive while it is
-    #: busy, and one dropped frame can hide a blink: a slow machine would fail the check)
+    #: one tick of `clock: run`: a frame of the simulated camera (15 fps), and the longest
+    #: real time given to the face camera to offer that frame to the face step (it is not
+    #: streaming, or is reopening); then the runner waits for the face child to finish the
+    #: frame (it drops frames that arrive while it is busy, and one dropped frame can hide a
+    #: blink: a slow machine would fail the check)
     CLOCK_TICK_S = 1 / 15
     CLOCK_TICK_REAL_MS = 200
     #: the longest the runner waits for the face child on one tick (it is loading its
@@ -63,9 +65,14 @@ class ScenarioRunner:
     def __init__(self, shell: ShellApp, *, devices: Any = None, clock: Any = None,
                  screenshots: Path | None = None,
                  set_network_cut: Callable[[bool], None] | None = None,
-                 face_busy: Callable[[], bool] = lambda: False) -> None:
+                 face_busy: Callable[[], bool] = lambda: False,
+                 face_frames: Callable[[Callable[[Any], None]], Callable[[], None]]
+                 = lambda _listener: lambda: None) -> None:
         self.shell = shell
         self.face_busy = face_busy
+        #: subscribes a listener to the face camera's frames (called after the face step's
+        #: own listener has been offered the frame); returns the unsubscribe
+        self.face_frames = face_frames
         self.devices = devices
         self.clock = clock
         self.set_network_cut = set_network_cut
@@ -81,9 +88,13 @@ class ScenarioRunner:
         """A runner driving `kiosk demo`'s simulated devices, test clock, network switch and
         face child (launcher.demo.Demo)."""
         face = demo.core.face
+
+        def face_frames(listener: Callable[[Any], None]) -> Callable[[], None]:
+            camera = demo.core.devices.first_usable("face_camera")
+            return (lambda: None) if camera is None else camera.subscribe_frames(listener)
         return cls(shell, devices=demo.core.devices, clock=demo.core.clock,
                    screenshots=screenshots, set_network_cut=demo.set_network_cut,
-                   face_busy=lambda: face is not None and face.busy)
+                   face_busy=lambda: face is not None and face.busy, face_frames=face_frames)
 
     def run(self, scenario: Scenario) -> list[Path]:
         """Run every step; returns the PNGs saved. Raises `StepFailed`."""
@@ -135,20 +146,16 @@ class ScenarioRunner:
         if self._scroll_into_view(item):
             self.shell.settle()
         centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
-        QTest.mouseClick(self.shell.view, Qt.MouseButton.LeftButton,
-                         Qt.KeyboardModifier.NoModifier, centre)
+        click(self.shell.view, centre)
 
     def type_text(self, text: str, target: str | None) -> None:
         if target is not None:
-            item = self._item(target)
-            item.forceActiveFocus()
+            focus(self._item(target))
             self.shell.session.touch()
-        focus = QGuiApplication.focusObject()
-        if focus is None:
+        focused = QGuiApplication.focusObject()
+        if focused is None:
             raise RuntimeError("nothing has the keyboard focus; give the step a target")
-        event = QInputMethodEvent()
-        event.setCommitString(text)  # what the virtual keyboard sends on commit
-        QCoreApplication.sendEvent(focus, event)
+        commit_text(focused, text)
 
     def network(self, action: str) -> None:
         if action not in ("cut", "restore"):
@@ -164,12 +171,18 @@ class ScenarioRunner:
         advance = getattr(self.clock, "advance", None)
         if advance is None:
             raise RuntimeError("clock steps need the test clock (run the demo headless)")
-        for _ in range(max(1, round(seconds / self.CLOCK_TICK_S))):
-            if until_screen is not None and self.shell.screen_name == until_screen:
-                return
-            advance(self.CLOCK_TICK_S)
-            QTest.qWait(self.CLOCK_TICK_REAL_MS)
-            self._wait_until(lambda: not self.face_busy(), self.FACE_WAIT_S)
+        offered = [0]
+        unsubscribe = self.face_frames(lambda _frame: offered.__setitem__(0, offered[0] + 1))
+        try:
+            for _ in range(max(1, round(seconds / self.CLOCK_TICK_S))):
+                if until_screen is not None and self.shell.screen_name == until_screen:
+                    return
+                before = offered[0]
+                advance(self.CLOCK_TICK_S)
+                self._wait_until(lambda: offered[0] > before, self.CLOCK_TICK_REAL_MS / 1000)
+                self._wait_until(lambda: not self.face_busy(), self.FACE_WAIT_S)
+        finally:
+            unsubscribe()
         if until_screen is not None and self.shell.screen_name != until_screen:
             raise RuntimeError(f"screen {until_screen!r} not reached after {seconds:g} s of "
                                f"clock (showing {self.shell.screen_name!r})")
@@ -273,7 +286,7 @@ class ScenarioRunner:
                 return True
             if time.monotonic() >= deadline:
                 return False
-            QTest.qWait(20)
+            QTest.qWait(5)
 
     @staticmethod
     def _settle() -> None:

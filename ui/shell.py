@@ -17,6 +17,7 @@ from kiosk.service_state import Mode
 from kiosk.session import Session
 from ui.bridge import QtThreadBridge
 from ui.i18n import Translations
+from ui.qr import qr_data_url
 from ui.speech import Voice
 from ui.theme import Theme
 
@@ -79,6 +80,7 @@ class Shell(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._config = config
+        self._online_hall_qr_url: str | None = None
         self._core = core
         self._clock = clock
         self._session = session
@@ -144,6 +146,13 @@ class Shell(QObject):
         hall.model_dump(include={"name", "address", "hours", "phone"})
         for hall in self._config.kiosk.alternatives], notify=hallChanged)
     onlineHallUrl = Property(str, lambda self: self._config.ui.online_hall_url, constant=True)
+
+    def _online_hall_qr(self) -> str:
+        """Made when the out-of-service screen first shows it (qrcode imports PIL)."""
+        if self._online_hall_qr_url is None:
+            self._online_hall_qr_url = qr_data_url(self._config.ui.online_hall_url)
+        return self._online_hall_qr_url
+    onlineHallQr = Property(str, _online_hall_qr, constant=True)
     serviceKey = Property(str, lambda self: self._config.maintenance.service_key, constant=True)
     longPressMs = Property(int, lambda self: int(self._config.maintenance.long_press_s * 1000),
                            constant=True)

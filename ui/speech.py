@@ -8,9 +8,12 @@ screen must not wait for while voice guidance is off.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QObject, Signal, Slot
-from PySide6.QtTextToSpeech import QTextToSpeech
+
+if TYPE_CHECKING:  # imported with the engine: QtTextToSpeech loads Qt Multimedia's plugins
+    from PySide6.QtTextToSpeech import QTextToSpeech
 
 log = logging.getLogger(__name__)
 
@@ -22,22 +25,36 @@ class Voice(QObject):
     def __init__(self, engine: str = "", rate: float = 0.0,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        available = QTextToSpeech.availableEngines()
-        if engine and engine not in available:
-            log.warning("speech engine not available; using the default",
-                        extra={"engine": engine, "available": available})
-            engine = ""
-        self.engine_name = engine or (available[0] if available else "")
-        self._engine, self._rate = engine, rate
+        self._wanted, self._rate = engine, rate
+        #: (the configured engine if the platform has it, else "" for its default; the
+        #: engine speaking), looked up on first use
+        self._engines: tuple[str, str] | None = None
         self._tts: QTextToSpeech | None = None
         self._language = ""
         self.enabled = False
 
+    def _choose(self) -> tuple[str, str]:
+        if self._engines is None:
+            from PySide6.QtTextToSpeech import QTextToSpeech
+            available = QTextToSpeech.availableEngines()
+            engine = self._wanted
+            if engine and engine not in available:
+                log.warning("speech engine not available; using the default",
+                            extra={"engine": engine, "available": available})
+                engine = ""
+            self._engines = engine, engine or (available[0] if available else "")
+        return self._engines
+
+    @property
+    def engine_name(self) -> str:
+        return self._choose()[1]
+
     @property
     def tts(self) -> QTextToSpeech:
         if self._tts is None:
-            self._tts = QTextToSpeech(self._engine, self) if self._engine \
-                else QTextToSpeech(self)
+            from PySide6.QtTextToSpeech import QTextToSpeech
+            engine = self._choose()[0]
+            self._tts = QTextToSpeech(engine, self) if engine else QTextToSpeech(self)
             self._tts.setRate(self._rate)
             self._apply_language()
         return self._tts

@@ -54,6 +54,7 @@ FEATURE_LAST_KIOSK_SEQ = "last-kiosk-seq"        # EnrollResponse.last_kiosk_seq
 FEATURE_BACKUP_WATERMARK = "backup-watermark"    # ReceiptsPage.backup
 FEATURE_KIOSK_STAFF = "kiosk-staff"              # DesiredState.staff
 FEATURE_KIOSK_PIN = "kiosk-pin"                  # KioskStaff.pin_hash
+FEATURE_STAFF_CARD = "staff-card"                # KioskStaff.card_hash
 FEATURE_ALTERNATIVES = "alternatives"            # DesiredState.config["kiosk.alternatives"]
 FEATURE_LOCKER_FILL = "locker-fill"              # LockerAssignment.size (no compartment)
 #: Response header of GET /v1/health: the optional request fields this server accepts
@@ -77,6 +78,9 @@ FEATURE_BUNDLE_UPDATES = "bundle-updates"
 #: only to a server listing this; otherwise (and for blobs too large to inline) it uses v1.
 FEATURE_SUBMISSION_BATCH = "submission-batch"
 FEATURE_SUPPLY_BY_SECRET = "supply-by-secret"    # CommitmentPayload.followup_secret
+#: The server keeps consented scans on file (SubmittedMaterial.keep_on_file) and takes
+#: PATH_CITIZEN_CERTIFICATE_WITHDRAW: a kiosk asks for the consent only then.
+FEATURE_KEEP_ON_FILE = "keep-on-file"
 #: Both ways: a kiosk listing it (HEADER_FEATURES) gets DesiredState.next_receipt_public_key;
 #: a server listing it (HEADER_SERVER_FEATURES) takes RECEIPT_KEY_FIELDS in ReportedState.
 FEATURE_RECEIPT_KEY_ROTATION = "receipt-key-rotation"
@@ -452,6 +456,10 @@ class SubmittedMaterial(Request):
     status: MaterialStatus
     blobs: list[Sha256Hex] = Field(default_factory=list, max_length=50)
     certificate_id: Code | None = None
+    keep_on_file: bool = Field(
+        default=False, description="the citizen agreed on screen that, once staff accept "
+                                   "this scanned material, it is kept as a certificate on "
+                                   "file for their next application (零材料); withdrawable")
 
     @model_validator(mode="after")
     def _consistent(self) -> "SubmittedMaterial":
@@ -459,6 +467,8 @@ class SubmittedMaterial(Request):
             raise ValueError("a provided material needs its scanned pages (blobs)")
         if self.status is MaterialStatus.reused and not self.certificate_id:
             raise ValueError("a reused material names the certificate on file")
+        if self.keep_on_file and self.status is not MaterialStatus.provided:
+            raise ValueError("only a scanned material can be kept on file")
         return self
 
 
@@ -689,6 +699,23 @@ class KioskStaff(Response):
         default=None, description="the previous release's field, which it requires: to a kiosk "
         "not listing FEATURE_KIOSK_PIN the server sends the kiosk PIN's hash here (and only "
         "people who have a PIN); a kiosk listing it ignores this field")
+    card_hash: Annotated[str, Field(pattern=PICKUP_CODE_HASH_PATTERN)] | None = Field(
+        default=None, description="the person's staff card: the scrypt hash of their resident "
+        "ID number as `staff_card_secret` writes it, salted per person; sent when the kiosk "
+        "lists FEATURE_STAFF_CARD; absent: no card registered (they sign in with the PIN)")
+
+
+_RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def staff_card_secret(id_number: str) -> str:
+    """A resident ID number as the staff card's hash covers it (the district hashing the
+    number it was given, the kiosk the number its reader read): one spelling, whatever the
+    case of the check character or the spaces around it. ValueError: not an ID number."""
+    number = id_number.strip().upper()
+    if not _RESIDENT_ID.fullmatch(number):
+        raise ValueError("a resident ID number is 17 digits and a check digit (0-9 or X)")
+    return number
 
 
 class DesiredState(Response):
@@ -1267,10 +1294,19 @@ class CertificateOnFile(Response):
     issuer: str
     issued_on: date
     valid_until: date | None
+    withdrawable: bool = Field(default=False, description="kept from a material the citizen "
+                                                          "scanned (consent they may withdraw: "
+                                                          "PATH_CITIZEN_CERTIFICATE_WITHDRAW)")
 
 
 class CertificatesResponse(Response):
     certificates: list[CertificateOnFile]
+
+
+class CertificateWithdrawRequest(CitizenRequest):
+    """Body of PATH_CITIZEN_CERTIFICATE_WITHDRAW: the holder withdraws their consent; the
+    certificate and its scan are deleted (answer: CertificatesResponse, what remains)."""
+    certificate_id: Code
 
 
 class ReferencePhotoResponse(Response):
@@ -1371,6 +1407,7 @@ PATH_QUEUE_CATEGORIES = "/v1/queue/categories"
 PATH_CITIZEN_CASES = "/v1/citizen/cases"
 PATH_CITIZEN_FOLLOWUP_CASE = "/v1/citizen/followup-case"
 PATH_CITIZEN_CERTIFICATES = "/v1/citizen/certificates"
+PATH_CITIZEN_CERTIFICATE_WITHDRAW = "/v1/citizen/certificates/withdraw"
 PATH_CITIZEN_REFERENCE_PHOTO = "/v1/citizen/reference-photo"
 PATH_CITIZEN_APPOINTMENTS = "/v1/citizen/appointments"
 PATH_CITIZEN_CHECKIN = "/v1/citizen/appointments/{appointment_id}/check-in"

@@ -137,13 +137,15 @@ class FaceProcess:
             except (EOFError, OSError):
                 break
             with self._lock:
-                future = self._pending.pop(request_id, None)
+                future = self._pending.get(request_id)
             if future is None:
                 continue
             if ok:
                 future.set_result(value)
             else:
                 future.set_exception(FaceProcessError(value))
+            with self._lock:  # only now: `busy` covers the answer's callbacks too
+                self._pending.pop(request_id, None)
         with self._lock:
             pending, self._pending = list(self._pending.values()), {}
         for future in pending:

@@ -108,6 +108,9 @@ class SimulatedIdReader(SimulatorMixin, EmrtdIdReader):
         #: the virtual eMRTD takes extended-length APDUs (answers up to this many bytes)
         #: and says so in EF.ATR/INFO; 0: short length only
         max_response: int = Field(default=65535, ge=0, le=65535)
+        #: a WLT decoder library for the SAM cards' photo, as the SAM backend takes it
+        #: (empty: a SAM card's photo is not available, as on a reader without one)
+        wlt_plugin: str = ""
 
     settings: Settings
 
@@ -191,7 +194,8 @@ class SimulatedIdReader(SimulatorMixin, EmrtdIdReader):
             self._sam_simulator.start()
             self._sync_sam_simulator(self._sam_simulator)
         self._sam_link = SamLink(self._sam_simulator.path, baudrate=115200, timeout_s=1.0,
-                                 clock=self.clock, log_name=self.name)
+                                 clock=self.clock, wlt_plugin=self.settings.wlt_plugin,
+                                 log_name=self.name)
         self._sam_link.open()
         return DeviceIdentity(model=f"Virtual eMRTD card and SAM reader, {DESCRIPTION}",
                               backend=self.backend, port="in-process")

@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from district_server.blobs.models import Blob, BlobOwner, BlobUpload
@@ -75,7 +75,7 @@ def store_whole(session: Session, store: BlobStore, *, kiosk_id: str, sha256: st
     store.start(upload_id)
     store.write_chunk(upload_id, 0, content)
     store.publish(upload_id, sha256)
-    _record_blob(session, sha256, len(content), kiosk_id, now)
+    _record_blobs(session, {sha256: len(content)}, kiosk_id, now)
     return done, True
 
 
@@ -85,15 +85,16 @@ def store_inline(session: Session, store: BlobStore, *, kiosk_id: str,
     empty, larger than `max_bytes` or not hashing to its name is left out: the submissions
     that need it are answered 424 and the kiosk sends it the v1 way. Bytes another kiosk
     stored already are not written again; only this kiosk's ownership is recorded."""
-    wanted = {sha: content for sha, content in contents.items()
-              if 0 < len(content) <= max_bytes and not exists(session, sha, kiosk_id)
-              and hashlib.sha256(content).hexdigest() == sha}
+    sized = [sha for sha, content in contents.items() if 0 < len(content) <= max_bytes]
+    wanted = {sha: contents[sha] for sha in missing(session, sized, kiosk_id)
+              if hashlib.sha256(contents[sha]).hexdigest() == sha}
+    recorded = set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(wanted))))
     # Rows only after the files are durable: a crash between the two leaves published
     # files without rows, and the kiosk, unanswered, sends the batch again.
     store.publish_whole({sha: content for sha, content in wanted.items()
-                         if session.get(Blob, sha) is None or not store.path(sha).exists()})
-    for sha, content in wanted.items():
-        _record_blob(session, sha, len(content), kiosk_id, now)
+                         if sha not in recorded or not store.path(sha).exists()})
+    _record_blobs(session, {sha: len(content) for sha, content in wanted.items()},
+                  kiosk_id, now)
 
 
 def _own_upload(session: Session, upload_id: str, kiosk_id: str) -> BlobUpload:
@@ -146,21 +147,25 @@ def append_chunk(session: Session, store: BlobStore, *, upload_id: str, kiosk_id
 
 def _record_published(session: Session, upload: BlobUpload, now: datetime) -> None:
     session.delete(upload)
-    _record_blob(session, upload.sha256, upload.length, upload.kiosk_id, now)
+    _record_blobs(session, {upload.sha256: upload.length}, upload.kiosk_id, now)
 
 
-def _record_blob(session: Session, sha256: str, length: int, kiosk_id: str,
-                 now: datetime) -> None:
-    try:
-        with session.begin_nested():
-            session.add(Blob(sha256=sha256, length=length, stored_at=now))
-    except IntegrityError:
-        pass        # another kiosk published the same bytes (before or meanwhile): same content
-    try:
-        with session.begin_nested():
-            session.add(BlobOwner(sha256=sha256, kiosk_id=kiosk_id))
-    except IntegrityError:
-        pass        # this kiosk's second upload of the same bytes finished meanwhile
+def _record_blobs(session: Session, lengths: dict[str, int], kiosk_id: str,
+                  now: datetime) -> None:
+    """The blobs (sha256 -> length) and this kiosk's ownership of them, in two statements.
+    Rows already there are kept: another kiosk published the same bytes (before or
+    meanwhile), or this kiosk's second upload of them finished meanwhile."""
+    if not lengths:
+        return
+    _insert_new(session, Blob, [{"sha256": sha, "length": length, "stored_at": now}
+                                for sha, length in lengths.items()])
+    _insert_new(session, BlobOwner, [{"sha256": sha, "kiosk_id": kiosk_id} for sha in lengths])
+
+
+def _insert_new(session: Session, model: type, rows: list[dict]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL spell it alike)."""
+    dialect = {"sqlite": sqlite, "postgresql": postgresql}[session.get_bind().dialect.name]
+    session.execute(dialect.insert(model).on_conflict_do_nothing(), rows)
 
 
 def recover_interrupted_publishes(session: Session, store: BlobStore, now: datetime) -> int:

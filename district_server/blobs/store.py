@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
@@ -44,13 +45,27 @@ class BlobStore:
         self._sync_directory()
 
     def publish_whole(self, contents: dict[str, bytes]) -> None:
-        """Blobs already verified against their names (sha256 -> bytes), each written and
-        fsynced aside and renamed into place, with one directory fsync for all of them."""
-        for sha256, content in contents.items():
-            upload_id = secrets.token_hex(16)
-            self.start(upload_id)
-            self.write_chunk(upload_id, 0, content)
-            os.replace(self.upload_path(upload_id), self.path(sha256))
+        """Blobs already verified against their names (sha256 -> bytes): each written aside,
+        the files fsynced together, renamed into place, then one directory fsync for all of
+        them. On failure no file is left aside; those renamed before it stay (their rows
+        follow when the kiosk sends them again)."""
+        aside = {sha256: self.upload_path(secrets.token_hex(16)) for sha256 in contents}
+        handles = []
+        try:
+            try:
+                for sha256, path in aside.items():
+                    handles.append(open(path, "xb"))
+                    handles[-1].write(contents[sha256])
+                    handles[-1].flush()
+                _fsync_together([handle.fileno() for handle in handles])
+            finally:
+                for handle in handles:
+                    handle.close()
+            for sha256, path in aside.items():
+                os.replace(path, self.path(sha256))
+        finally:
+            for path in aside.values():
+                path.unlink(missing_ok=True)
         if contents:
             self._sync_directory()
 
@@ -66,6 +81,22 @@ class BlobStore:
 
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
+
+
+#: fsyncs in flight at once when blobs are stored together
+FSYNCS_IN_FLIGHT = 16
+
+
+def _fsync_together(fds: list[int]) -> None:
+    """fsync every file, the calls in flight at once: the file system flushes them in one
+    journal commit instead of one commit each (a batch's ~60 files: ~0.5 ms each instead
+    of ~3 on ext4). Raises the first failure once all have returned."""
+    if not fds:
+        return
+    with ThreadPoolExecutor(max_workers=min(len(fds), FSYNCS_IN_FLIGHT),
+                            thread_name_prefix="fsync") as pool:
+        for _ in pool.map(os.fsync, fds):
+            pass
 
 
 def _file_sha256(path: Path) -> str:

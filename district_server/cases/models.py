@@ -22,6 +22,9 @@ class Case(Base):
     promised_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     kiosk_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     hall_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: how a case staff took in came: "window" or "phone" (NULL: a kiosk's when it names
+    #: one, else the window's; cases.service.channel_of)
+    channel: Mapped[str | None] = mapped_column(String(10), nullable=True)
     pickup_method: Mapped[str] = mapped_column(String(20))
     outstanding_json: Mapped[str] = mapped_column(Text, default="[]")
     material_due_date: Mapped[date | None] = mapped_column(Date, nullable=True)

@@ -19,6 +19,7 @@ from district_server.notices import service as notices
 from wire.calendar import WorkingDayCalendar
 from district_server.cases.forms import form_problems, valid_resident_id
 from district_server.cases.models import BadReview, Case, Commitment, Evaluation, Parcel
+from district_server.citizens import certificates as kept_certificates
 from district_server.crypto import DistrictKeyring, scrypt_hash
 from district_server.errors import ProblemError
 from district_server.submissions.models import Event
@@ -52,11 +53,13 @@ def open_case(session: Session, *, envelope: v1.SubmissionEnvelope,
     applicant = application.applicant
     if applicant.id_type == "resident_id" and not valid_resident_id(applicant.id_number):
         raise _invalid("applicant: not a valid resident ID number")
+    holder = keys.holder(applicant.id_number)
+    today = local_date(now)
     problems = form_problems(item, application.form_data)
     problems += _material_problems(item, application, envelope)
+    problems += _reuse_problems(session, item, application, holder, today)
     if application.pickup_method not in item.pickup_methods:
         problems.append(f"pickup_method: {application.pickup_method} not offered")
-    today = local_date(now)
     deferred = [m for m in application.materials if m.status is v1.MaterialStatus.deferred]
     due = None
     if deferred:
@@ -78,7 +81,7 @@ def open_case(session: Session, *, envelope: v1.SubmissionEnvelope,
     instant = item.project_type == "instant"
     session.add(Case(
         case_number=number, submission_id=envelope.submission_id,
-        holder_hmac=keys.holder(applicant.id_number), service_code=item.task_code,
+        holder_hmac=holder, service_code=item.task_code,
         catalogue_version=catalogue.version,
         state=(v1.CaseState.completed if instant else v1.CaseState.accepted).value,
         submitted_at=envelope.created_at,
@@ -120,6 +123,17 @@ def _material_problems(item: v1.ServiceItem, application: v1.ApplicationPayload,
         if set(material.blobs) - set(envelope.blobs):
             problems.append(f"material {requirement.id}: pages not among the submission's blobs")
     return problems
+
+
+def _reuse_problems(session: Session, item: v1.ServiceItem, application: v1.ApplicationPayload,
+                    holder: str, today: date) -> list[str]:
+    """A certificate kept from the applicant's own scans must be theirs, of the material's
+    type and still valid."""
+    requirements = {m.id: m for m in item.materials}
+    return [f"material {m.code}: {problem}" for m in application.materials
+            if m.status is v1.MaterialStatus.reused and m.code in requirements
+            and (problem := kept_certificates.reuse_problem(
+                session, holder, m.certificate_id, requirements[m.code].elicence_type, today))]
 
 
 def _add_commitment(session: Session, case_number: str,
@@ -233,6 +247,14 @@ DECIDING_STATES = (v1.CaseState.completed.value, v1.CaseState.rejected.value)
 #: states in which a case is no longer open (so never overdue), decided or not
 CLOSED_STATES = (*DECIDING_STATES, v1.CaseState.ready_for_pickup.value,
                  v1.CaseState.picked_up.value, v1.CaseState.withdrawn.value)
+
+
+#: how an application came in: at a kiosk, at a hall's window, or by phone (staff take it)
+CHANNELS = ("kiosk", "window", "phone")
+
+
+def channel_of(case: Case) -> str:
+    return case.channel or ("kiosk" if case.kiosk_id else "window")
 
 
 def record_decision(session: Session, ctx: "ServerContext", case: Case, now: datetime) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Integer, String, UniqueConstraint
+from sqlalchemy import Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from district_server.db import Base, UtcDateTime
@@ -60,3 +60,23 @@ class DemoSeed(Base):
     __tablename__ = "demo_seeds"
     holder_hmac: Mapped[str] = mapped_column(String(64), primary_key=True)
     seeded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class KeptCertificate(Base):
+    """零材料: a material a citizen scanned at a kiosk, kept with their consent once staff
+    accepted it, offered on their next application until they withdraw the consent. Its
+    scans are copies of its own (`blobs_json`), deleted with it; the case keeps its originals."""
+    __tablename__ = "kept_certificates"
+    certificate_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder_hmac: Mapped[str] = mapped_column(String(64), index=True)
+    elicence_type: Mapped[str] = mapped_column(String(64))
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    issuer: Mapped[str] = mapped_column(String(200))
+    issued_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    case_number: Mapped[str] = mapped_column(String(80))
+    material_code: Mapped[str] = mapped_column(String(64))
+    blobs_json: Mapped[str] = mapped_column(Text)
+    kept_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    kept_by: Mapped[str] = mapped_column(String(100))

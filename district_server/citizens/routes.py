@@ -6,7 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 
 from district_server import ratelimit
-from district_server.citizens import service
+from district_server.cases.service import local_date
+from district_server.citizens import certificates as certificates_on_file, service
 from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError, problem_responses
 from district_server.kiosks.auth import Principal, ReceivedJson
@@ -45,15 +46,36 @@ def followup_case(body: v1.FollowupCaseRequest, principal: Principal,
              responses=CITIZEN_ERRORS)
 def certificates(body: v1.CertificatesRequest, principal: Principal, received: ReceivedJson,
                  ctx: ServerContext = Depends(get_context)) -> v1.CertificatesResponse:
-    """Certificates on file that can stand in for paper materials (零材料)."""
+    """Certificates on file that can stand in for paper materials (零材料): the e-licence
+    library's and those kept from the citizen's own scans."""
     with ctx.db.transaction() as session:
         holder = service.check_assertion(session, ctx, principal, body.assertion,
                                          received["assertion"],
                                          allowed=service.IDENTIFIED, action="certificates")
-    found = ctx.photos.certificates(holder)
+        kept = certificates_on_file.on_file(session, holder, local_date(ctx.now()))
+    found = ctx.photos.certificates(holder) + kept
     if body.elicence_types:
         found = [c for c in found if c.elicence_type in body.elicence_types]
     return v1.CertificatesResponse(certificates=found)
+
+
+@router.post(v1.PATH_CITIZEN_CERTIFICATE_WITHDRAW, response_model=v1.CertificatesResponse,
+             responses={**CITIZEN_ERRORS, **problem_responses(404)})
+def withdraw_certificate(body: v1.CertificateWithdrawRequest, principal: Principal,
+                         received: ReceivedJson, ctx: ServerContext = Depends(get_context)
+                         ) -> v1.CertificatesResponse:
+    """The citizen withdraws their consent: the kept certificate and its scans are deleted;
+    answers the kept certificates that remain."""
+    with ctx.db.transaction() as session:
+        holder = service.check_assertion(session, ctx, principal, body.assertion,
+                                         received["assertion"], allowed=service.IDENTIFIED,
+                                         action="certificate_withdraw")
+        scans = certificates_on_file.withdraw(session, holder, body.certificate_id,
+                                              actor=f"kiosk:{principal.kiosk_id}",
+                                              now=ctx.now())
+        remaining = certificates_on_file.on_file(session, holder, local_date(ctx.now()))
+    certificates_on_file.remove_scans(ctx, scans)
+    return v1.CertificatesResponse(certificates=remaining)
 
 
 @router.post("/v1/citizen/reference-photo", response_model=v1.ReferencePhotoResponse,

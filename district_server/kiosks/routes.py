@@ -85,6 +85,7 @@ def desired_state(kiosk_id: KioskIdPath, principal: Principal, response: Respons
             keys=ctx.keys, with_staff=v1.FEATURE_KIOSK_STAFF in asked,
             with_next_receipt_key=v1.FEATURE_RECEIPT_KEY_ROTATION in asked,
             with_pins=v1.FEATURE_KIOSK_PIN in asked,
+            with_cards=v1.FEATURE_STAFF_CARD in asked,
             halls=ctx.settings.halls if v1.FEATURE_ALTERNATIVES in asked else None)
     etag = f'"{signed.state.version}"'
     if if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]:

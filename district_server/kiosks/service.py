@@ -219,6 +219,7 @@ def desired_state(session: Session, kiosk_id: str, *, catalogue_version: str,
                   config_number: int | None = None,
                   bundle_version: str | None = None,
                   with_staff: bool = False, with_pins: bool = False,
+                  with_cards: bool = False,
                   with_next_receipt_key: bool = False,
                   halls: list[HallSettings] | None = None) -> v1.SignedDesiredState:
     """Build the kiosk's desired state; its version moves on exactly when the content does.
@@ -227,7 +228,8 @@ def desired_state(session: Session, kiosk_id: str, *, catalogue_version: str,
     for a kiosk that updates itself (v1.FEATURE_BUNDLE_UPDATES) when one is published, else
     None;
     `with_staff`: the kiosk takes the hall's staff list (v1.FEATURE_KIOSK_STAFF), `with_pins`
-    with their PIN hashes as `pin_hash` (v1.FEATURE_KIOSK_PIN);
+    with their PIN hashes as `pin_hash` (v1.FEATURE_KIOSK_PIN), `with_cards` their staff
+    cards' as `card_hash` (v1.FEATURE_STAFF_CARD);
     `with_next_receipt_key`: it takes the announced next receipt key
     (v1.FEATURE_RECEIPT_KEY_ROTATION); `halls`:
     the district's halls, of which it takes the nearest as `kiosk.alternatives`
@@ -247,7 +249,8 @@ def desired_state(session: Session, kiosk_id: str, *, catalogue_version: str,
     if bundle_version is not None:
         content["bundle_version"] = bundle_version
     if with_staff:
-        content["staff"] = kiosk_staff(session, kiosk.hall_code, pin_field=with_pins)
+        content["staff"] = kiosk_staff(session, kiosk.hall_code, pin_field=with_pins,
+                                       card_field=with_cards)
     if with_next_receipt_key and keys.next_receipt_key is not None:
         content["next_receipt_public_key"] = keys.next_receipt_public_key()
     content_hash = v1.sha256_hex(v1.canonical_json(content))

@@ -17,6 +17,7 @@ from district_server.crypto import scrypt_hash, scrypt_matches
 from district_server.errors import ProblemError
 from district_server.roles import ALL_HALLS, PERMISSIONS, STAFF_ROLES, Permission, Role
 from district_server.staff.models import StaffAccount, StaffSession
+from wire import v1
 
 #: Verified when the staff id is unknown, so a guess costs the same time either way.
 _DUMMY_HASH = scrypt_hash(secrets.token_urlsafe(12))
@@ -171,12 +172,27 @@ def set_kiosk_pin(session: Session, staff_id: str, pin: str, *, now: datetime,
     shortest, longest = KIOSK_PIN_DIGITS
     if not (pin.isascii() and pin.isdigit() and shortest <= len(pin) <= longest):
         raise ValueError(f"a kiosk PIN is {shortest} to {longest} digits")
+    _active(session, staff_id).kiosk_pin_hash = scrypt_hash(pin)
+    audit.append(session, at=now, actor=actor, action="staff.kiosk_pin_set",
+                 detail={"staff_id": staff_id})
+
+
+def set_staff_card(session: Session, staff_id: str, id_number: str, *, now: datetime,
+                   actor: str = "operator") -> None:
+    """Register (or replace) a person's staff card: the salted hash of their resident ID
+    number (never the number, nor in the audit); their hall's kiosks take it at the next
+    sync."""
+    secret = v1.staff_card_secret(id_number)
+    _active(session, staff_id).staff_card_hash = scrypt_hash(secret)
+    audit.append(session, at=now, actor=actor, action="staff.card_set",
+                 detail={"staff_id": staff_id})
+
+
+def _active(session: Session, staff_id: str) -> StaffAccount:
     account = session.get(StaffAccount, staff_id)
     if account is None or account.revoked_at is not None:
         raise ValueError(f"no staff account {staff_id} (or it is revoked)")
-    account.kiosk_pin_hash = scrypt_hash(pin)
-    audit.append(session, at=now, actor=actor, action="staff.kiosk_pin_set",
-                 detail={"staff_id": staff_id})
+    return account
 
 
 def password_matches(session: Session, staff_id: str, password: str) -> bool:
@@ -191,18 +207,22 @@ KIOSK_ROLES = {Role.technician: "technician", Role.administrator: "technician",
                Role.clerk: "hall_staff", Role.supervisor: "hall_staff"}
 
 
-def kiosk_staff(session: Session, hall_code: str, *,
-                pin_field: bool) -> list[dict[str, str]]:
+def kiosk_staff(session: Session, hall_code: str, *, pin_field: bool,
+                card_field: bool = False) -> list[dict[str, str]]:
     """Who may enter maintenance at a kiosk of this hall (wire.v1.KioskStaff, as JSON): its
     staff not revoked, with their kiosk PIN's scrypt hash (never the password's), in a stable
     order. `pin_field`: the kiosk takes `pin_hash` (v1.FEATURE_KIOSK_PIN); the previous
-    release takes the hash as `secret_hash`, which it requires, so only people with a PIN."""
+    release takes the hash as `secret_hash`, which it requires, so only people with a PIN.
+    `card_field`: the kiosk takes `card_hash` (v1.FEATURE_STAFF_CARD), for those who
+    registered a staff card."""
     accounts = session.scalars(select(StaffAccount).where(
         StaffAccount.hall_code == hall_code, StaffAccount.revoked_at.is_(None))
         .order_by(StaffAccount.staff_id))
     people = []
     for account in accounts:
         person = {"staff_id": account.staff_id, "role": KIOSK_ROLES[Role(account.role)]}
+        if card_field and account.staff_card_hash:
+            person["card_hash"] = account.staff_card_hash
         if pin_field:
             if account.kiosk_pin_hash:
                 person["pin_hash"] = account.kiosk_pin_hash

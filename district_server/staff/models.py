@@ -18,6 +18,9 @@ class StaffAccount(Base):
     hall_code: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(200))
     kiosk_pin_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    #: their staff card (resident ID card) for the kiosk's card and face check: the scrypt
+    #: hash of the ID number (wire.v1.staff_card_secret), never the number; none until set
+    staff_card_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
     #: Failed sign-ins since the last success; reaching the limit locks until locked_until.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -14,6 +14,7 @@ class StaffRequest(BaseModel):
 
 
 class StaffCase(v1.CaseSummary):
+    channel: Literal["kiosk", "window", "phone"] = Field(description="how it came in")
     overdue: bool = Field(description="promised date passed and the case is not finished")
     materials_overdue: bool = Field(description="容缺 materials still missing after their "
                                                 "due date")
@@ -43,6 +44,15 @@ class SupplementRequest(StaffRequest):
     materials: list[v1.Code] = Field(min_length=1, max_length=20)
     due_date: date
     note: str = Field(default="", max_length=200)
+
+
+class CaseIntake(StaffRequest):
+    """An application staff take at the hall's window or on the phone (a kiosk's comes by
+    the queue)."""
+    service_code: v1.Code
+    id_number: v1.IdNumber
+    name: v1.ShortText
+    channel: Literal["window", "phone"]
 
 
 class CaseStateChange(StaffRequest):

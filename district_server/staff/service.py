@@ -12,8 +12,12 @@ from sqlalchemy.orm import Session
 from district_server.audit import service as audit
 from district_server.cases import followup, reminders
 from district_server.cases.models import BadReview, Case, Parcel
+from district_server.cases.forms import valid_resident_id
 from district_server.cases.service import (CLOSED_STATES, DECIDING_STATES, assign_parcel,
-                                           local_date, pickup_ready_key, record_decision)
+                                           channel_of, local_date, pickup_ready_key,
+                                           record_decision)
+from district_server.catalogue import service as catalogue_service
+from district_server.citizens import certificates
 from district_server.citizens.models import QueueTicket, StaffCall
 from district_server.context import ServerContext
 from district_server.errors import ProblemError
@@ -45,6 +49,7 @@ def _view(session: Session, ctx: ServerContext, case: Case, today) -> schemas.St
     return schemas.StaffCase(
         case_number=case.case_number, service_code=case.service_code, service_name=name,
         state=v1.CaseState(case.state), submitted_at=case.submitted_at,
+        channel=channel_of(case),
         promised_date=case.promised_date, kiosk_id=case.kiosk_id, hall_code=case.hall_code,
         outstanding_materials=json.loads(case.outstanding_json),
         material_due_date=case.material_due_date, pickup=case.pickup_method,
@@ -89,6 +94,52 @@ def case_detail(session: Session, ctx: ServerContext, member: StaffMember,
                                    history=followup.history(session, case, history_actions))
 
 
+def catalogue_in_force(session: Session, ctx: ServerContext) -> v1.Catalogue:
+    """The catalogue published to the district's default cohort: the hall's items."""
+    try:
+        published = catalogue_service.published_version(session, ctx.settings.default_cohort,
+                                                        ctx.settings.default_cohort)
+    except catalogue_service.CatalogueInvalid as error:
+        raise ProblemError(503, "no_catalogue", str(error)) from None
+    return ctx.catalogues.get(session, published.version)
+
+
+def take_in(session: Session, ctx: ServerContext, member: StaffMember,
+            intake: schemas.CaseIntake) -> str:
+    """A case the member takes at the window or on the phone, for their hall, accepted the
+    day it is filed under the catalogue in force; returns its number."""
+    member.require(Permission.cases)
+    if not valid_resident_id(intake.id_number):
+        raise ProblemError(422, "invalid_id_number", "not a valid resident ID number")
+    catalogue = catalogue_in_force(session, ctx)
+    item = catalogue.item(intake.service_code)
+    if item is None:
+        raise ProblemError(422, "unknown_service", f"{intake.service_code} is not in "
+                                                   f"catalogue {catalogue.version}")
+    now = ctx.now()
+    number = (f"{member.hall_code}-{'P' if intake.channel == 'phone' else 'W'}"
+              f"{secrets.token_hex(4).upper()}")
+    holder = ctx.keys.holder(intake.id_number)
+    instant = item.project_type == "instant"
+    session.add(Case(
+        case_number=number, holder_hmac=holder, service_code=item.task_code,
+        catalogue_version=catalogue.version,
+        state=(v1.CaseState.completed if instant else v1.CaseState.accepted).value,
+        submitted_at=now, promised_date=ctx.calendar(catalogue).due_date(
+            local_date(now), item.promised_limit.days, item.promised_limit.unit),
+        hall_code=member.hall_code, channel=intake.channel,
+        pickup_method=item.pickup_methods[0], decided_at=now if instant else None,
+        application_json=json.dumps(
+            {"service_code": item.task_code, "catalogue_version": catalogue.version,
+             "applicant": {"id_number": intake.id_number, "name": intake.name},
+             "channel": intake.channel}, ensure_ascii=False),
+        updated_at=now))
+    audit.append(session, at=now, actor=member.actor, action="staff.case_intake",
+                 subject_hmac=holder, detail={"case": number, "channel": intake.channel,
+                                              "service": item.task_code})
+    return number
+
+
 def reissue_followup_secret(session: Session, ctx: ServerContext, member: StaffMember,
                             case_number: str) -> schemas.FollowupSecretIssued:
     """At a window, for a citizen identified there: a new receipt QR (the old one stops)."""
@@ -113,6 +164,25 @@ def change_state(session: Session, ctx: ServerContext, member: StaffMember, case
         record_decision(session, ctx, case, now)
     case.state, case.updated_at = change.state, now
     return _view(session, ctx, case, local_date(now))
+
+
+def keep_certificate(session: Session, ctx: ServerContext, member: StaffMember,
+                     case_number: str, keeping: certificates.Keeping) -> None:
+    """The member accepts a material the citizen agreed to keep: it goes on file (零材料)."""
+    case = _case(session, member, case_number)
+    certificates.keep(session, ctx, case, keeping, actor=member.actor, now=ctx.now())
+
+
+def withdraw_certificate(session: Session, ctx: ServerContext, member: StaffMember,
+                         case_number: str, certificate_id: str) -> list[str]:
+    """At the citizen's request at a window: the certificate kept from the case goes, with
+    its scans (whose files the caller removes after the commit)."""
+    case = _case(session, member, case_number)
+    kept = certificates.kept_of_case(session, case_number)
+    if certificate_id not in {row.certificate_id for row in kept.values()}:
+        raise ProblemError(404, "no_such_certificate", "no certificate kept from this case")
+    return certificates.withdraw(session, case.holder_hmac, certificate_id,
+                                 actor=member.actor, now=ctx.now())
 
 
 def request_supplement(session: Session, ctx: ServerContext, member: StaffMember,
@@ -217,7 +287,8 @@ def locker_kiosks(session: Session, member: StaffMember) -> list[str]:
 
 def material_scan(session: Session, ctx: ServerContext, member: StaffMember,
                   case_number: str, sha256: str) -> bytes:
-    """A scan of the case's materials (listed in its application or supplied later),
+    """A scan of the case's materials (listed in its application, supplied later or of a
+    certificate on file it reused),
     decrypted for a member who may see the case; every opening is audited."""
     case = _case(session, member, case_number)
     application = json.loads(case.application_json)
@@ -225,6 +296,8 @@ def material_scan(session: Session, ctx: ServerContext, member: StaffMember,
               for blob in material.get("blobs") or []}
     listed.update(entry["blob"] for entry in followup.history(session, case)
                   if entry.get("blob"))
+    listed.update(blob for scans in certificates.scans_reused(session, application).values()
+                  for blob in scans)
     if sha256 not in listed or case.purged_at is not None:
         raise ProblemError(404, "no_such_scan", "no scan of this case with this hash")
     audit.append(session, at=ctx.now(), actor=member.actor, action="staff.scan_read",

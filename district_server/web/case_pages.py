@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from district_server.cases import followup
+from district_server.citizens import certificates
 from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError
 from district_server.roles import Permission
@@ -25,13 +26,17 @@ router = APIRouter(include_in_schema=False)
 
 #: what the case page's history shows: the citizen's and the staff's changes
 HISTORY_ACTIONS = (*followup.CITIZEN_HISTORY, "staff.case_state",
-                   "staff.supplement_request", "staff.parcel_assigned")
+                   "staff.supplement_request", "staff.parcel_assigned", certificates.KEPT,
+                   certificates.WITHDRAWN)
 HISTORY_WORDS = {followup.SUPPLIED: "补交材料 Material supplied",
                  followup.SECRET_REISSUED: "重发二维码 QR re-issued",
                  "staff.case_state": "状态变更 State changed",
                  "staff.supplement_request": "要求补正 Supplement requested",
-                 "staff.parcel_assigned": "分配格口 Parcel assigned"}
-CHANNELS = {"kiosk": "自助终端 Kiosk", "window": "窗口 Window"}
+                 "staff.parcel_assigned": "分配格口 Parcel assigned",
+                 certificates.KEPT: "材料存档 Kept on file",
+                 certificates.WITHDRAWN: "撤回存档 Consent withdrawn, deleted"}
+#: the channels of district_server.cases.service.CHANNELS as staff read them
+CHANNEL_NAMES = {"kiosk": "自助终端 Kiosk", "window": "窗口 Window", "phone": "电话 Phone"}
 PARCEL_STATES = {"assigned": "待放入 Assigned", "stored": "已放入 Stored",
                  "collected": "已取件 Collected", "recalled": "已撤回 Recalled",
                  "expired": "已超期 Expired", "needs_check": "待检查 Needs check"}
@@ -61,10 +66,6 @@ def _select(name: str, options: dict[str, str], chosen: str, *, blank: str = "")
     return f"<select name='{text(name)}' id='{text(name)}'>{choices}</select>"
 
 
-def _channel(case: schemas.StaffCase) -> str:
-    return "kiosk" if case.kiosk_id else "window"
-
-
 # --- cases -------------------------------------------------------------------------
 
 @router.get("/console/cases", response_class=HTMLResponse)
@@ -86,7 +87,7 @@ def console_cases(request: Request, state: str = "", service: str = "", channel:
         due = None
     shown = [c for c in cases
              if (not service or c.service_code == service)
-             and (not channel or _channel(c) == channel)
+             and (not channel or c.channel == channel)
              and (due is None or any(d and d <= due
                                      for d in (c.promised_date, c.material_due_date)))
              and (not overdue or c.overdue or c.materials_overdue)]
@@ -95,7 +96,7 @@ def console_cases(request: Request, state: str = "", service: str = "", channel:
         + "状态 State " + _select("state", {k: f"{zh} {en}" for k, (zh, en)
                                              in STATE_NAMES.items()}, state, blank="—")
         + " 事项 Service " + _select("service", services, service, blank="—")
-        + " 渠道 Channel " + _select("channel", CHANNELS, channel, blank="—")
+        + " 渠道 Channel " + _select("channel", CHANNEL_NAMES, channel, blank="—")
         + f" 到期 Due by <input type='date' name='due_by' id='due_by' value='{text(due_by)}'>"
         + " <label><input type='checkbox' name='overdue' id='overdue' value='1'"
         + (" checked" if overdue else "") + "> 超期 Overdue</label>"
@@ -104,11 +105,12 @@ def console_cases(request: Request, state: str = "", service: str = "", channel:
               f"href='/console/cases/{quote(c.case_number)}'>{text(c.case_number)}</a>",
               f"{text(c.service_name.zh)}<br><span class='muted'>{text(c.service_name.en)}"
               f"</span>", f"<span class='state'>{_state(c.state.value)}</span>",
-              text(CHANNELS[_channel(c)]), text(c.promised_date or "—"),
+              text(CHANNEL_NAMES[c.channel]), text(c.promised_date or "—"),
               text(", ".join(c.outstanding_materials))
               + (f" (≤ {text(c.material_due_date)})" if c.material_due_date else "")],
              "overdue" if c.overdue or c.materials_overdue else "") for c in shown]
-    body = (_nav(member, csrf) + filters + f"<p>共 <b id='case-count'>{len(shown)}</b> 件 "
+    body = (_nav(member, csrf) + "<p><a id='intake' href='/console/intake'>+ 窗口或电话受理 "
+            "Window or phone intake</a></p>" + filters + f"<p>共 <b id='case-count'>{len(shown)}</b> 件 "
             f"cases</p>" + table(["编号 Number", "事项 Service", "状态 State",
                                   "渠道 Channel", "承诺日期 Promised", "待补 Outstanding"], rows))
     return HTMLResponse(page("办件 Cases", body))
@@ -125,13 +127,16 @@ def _form_data_rows(application: dict, item) -> str:
     return table(["字段 Field", "内容 Value"], rows)
 
 
-def _material_rows(case_number: str, application: dict, names: dict, supplied: list) -> str:
+def _material_rows(case_number: str, application: dict, names: dict, supplied: list,
+                   on_file: dict[str, list[str]]) -> str:
+    """`on_file`: the scans of the certificates on file the application reused."""
     rows = []
     for material in application.get("materials") or []:
+        scans = material.get("blobs") or on_file.get(material.get("code")) or []
         links = " ".join(
             f"<a target='_blank' class='scan' href='/console/cases/{quote(case_number)}/scans/"
             f"{quote(blob)}'>扫描件 Scan {n}</a>"
-            for n, blob in enumerate(material.get("blobs") or [], 1))
+            for n, blob in enumerate(scans, 1))
         rows.append(([names.get(material.get("code"), text(material.get("code"))),
                       text(material.get("status")), links or "—"], ""))
     for entry in supplied:
@@ -155,6 +160,54 @@ def _history_rows(history: list[dict]) -> str:
                   for e in history])
 
 
+@router.get("/console/intake", response_class=HTMLResponse)
+def console_intake(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+    """An application taken at the window or on the phone: the item, the applicant and the
+    channel; the case opens accepted and its page follows."""
+    member = _viewer(request, ctx, Permission.cases, "受理 Intake")
+    if isinstance(member, Response):
+        return member
+    csrf = _csrf_of(request.cookies[COOKIE])
+    try:
+        with ctx.db.transaction() as session:
+            items = staff.catalogue_in_force(session, ctx).items
+    except ProblemError as error:
+        return _problem_page("受理 Intake", error)
+    form = (f"<form method='post' action='/console/intake' class='card'>"
+            f"<input type='hidden' name='csrf' value='{text(csrf)}'>"
+            "<p>事项 Service " + _select("service_code", {i.task_code: f"{i.name.zh} {i.name.en}"
+                                                        for i in items},
+                                        items[0].task_code if items else "", blank=None)
+            + "</p><p>渠道 Channel " + _select("channel", {c: CHANNEL_NAMES[c]
+                                                          for c in ("window", "phone")},
+                                              "window", blank=None)
+            + "</p><p><label>申请人身份证号 Applicant's ID number <input name='id_number' "
+              "id='id_number' required maxlength='18' size='20'></label></p>"
+              "<p><label>姓名 Name <input name='name' id='name' required maxlength='50'>"
+              "</label></p><button type='submit' id='take-in'>受理 Take in</button></form>")
+    return HTMLResponse(page("受理 Intake", _nav(member, csrf)
+                             + "<p><a href='/console/cases'>← 办件 Cases</a></p>"
+                             + "<h2>窗口或电话受理 Window or phone intake</h2>" + form),
+                        headers={"Cache-Control": "no-store"})
+
+
+@router.post("/console/intake")
+def console_take_in(form: Checked, ctx: ServerContext = Depends(get_context)) -> Response:
+    try:
+        intake = schemas.CaseIntake(service_code=form.fields.get("service_code", ""),
+                                    id_number=form.fields.get("id_number", "").strip(),
+                                    name=form.fields.get("name", "").strip(),
+                                    channel=form.fields.get("channel", ""))
+        with ctx.db.transaction() as session:
+            number = staff.take_in(session, ctx, form.member, intake)
+    except ValidationError:
+        return _problem_page("受理 Intake", ProblemError(
+            422, "invalid_form", "请填写事项、身份证号和姓名 Fill in the item, ID number and name"))
+    except ProblemError as error:
+        return _problem_page("受理 Intake", error)
+    return _back_to_case(number)
+
+
 @router.get("/console/cases/{case_number}", response_class=HTMLResponse)
 def console_case(case_number: str, request: Request,
                  ctx: ServerContext = Depends(get_context)) -> Response:
@@ -172,6 +225,10 @@ def console_case(case_number: str, request: Request,
             catalogue = ctx.catalogues.get(session, detail.application.get("catalogue_version"))
             item = catalogue.item(detail.case.service_code) if catalogue else None
             kiosk_ids = staff.locker_kiosks(session, member)
+            kept = certificates.kept_of_case(session, case_number)
+            reused_scans = certificates.scans_reused(session, detail.application)
+            withdrawn = {code for code in (e.get("material") for e in detail.history
+                                           if e["action"] == certificates.WITHDRAWN) if code}
     except ProblemError as error:
         return _problem_page("办件 Case", error)
     case, application, history = detail.case, detail.application, detail.history
@@ -185,7 +242,7 @@ def console_case(case_number: str, request: Request,
              f"<p>{text(case.service_name.zh)} <span class='muted'>"
              f"{text(case.service_name.en)}</span></p>"
              f"<p>状态 State: <span class='state' id='case-state'>{_state(case.state.value)}"
-             f"</span> · 渠道 Channel: {text(CHANNELS[_channel(case)])} · "
+             f"</span> · 渠道 Channel: {text(CHANNEL_NAMES[case.channel])} · "
              f"提交 Submitted: {text(_when(case.submitted_at))}</p>"
              f"<p>申请人 Applicant: {text(applicant.get('name'))}</p>"
              f"<p>承诺办结日期 Promised by: <b id='promised'>{text(case.promised_date or '—')}"
@@ -207,11 +264,54 @@ def console_case(case_number: str, request: Request,
     parts.append("</div>")
     parts.append("<h2>申请表 Application</h2>" + _form_data_rows(application, item))
     parts.append("<h2>材料 Materials</h2>"
-                 + _material_rows(case.case_number, application, names, supplied))
+                 + _material_rows(case.case_number, application, names, supplied,
+                                  reused_scans))
+    parts.append(_on_file(case, application, item, kept, withdrawn, csrf))
     parts.append(_case_actions(case, item, csrf, kiosk_ids))
     parts.append("<h2>办理记录 History</h2>" + _history_rows(history))
     return HTMLResponse(page(f"办件 Case {case.case_number}", "".join(parts)),
                         headers={"Cache-Control": "no-store"})
+
+
+def _on_file(case: schemas.StaffCase, application: dict, item, kept: dict, withdrawn: set,
+             csrf: str) -> str:
+    """零材料: the scanned materials the citizen agreed to keep. Accepting one (with the
+    issuer and validity read off the document) puts it on file for their next application;
+    a kept one is withdrawn here at the citizen's request."""
+    keepable = certificates.keepable(application, item)
+    if not keepable:
+        return ""
+    number, rows = quote(case.case_number), []
+    for material in keepable:
+        name = f"{text(material.name.zh)} <span class='muted'>{text(material.name.en)}</span>"
+        row = kept.get(material.id)
+        if row is not None:
+            rows.append(([name, f"<span id='kept-{text(material.id)}'>已存档 On file · "
+                                f"{text(row.issuer)} · 有效期至 valid until "
+                                f"{text(row.valid_until or '长期 no expiry')}</span>",
+                          post_button(f"/console/cases/{number}/certificates/withdraw",
+                                      "撤回同意并删除 Withdraw consent and delete",
+                                      {"csrf": csrf, "certificate_id": row.certificate_id},
+                                      button_id=f"withdraw-{material.id}")], ""))
+        elif material.id in withdrawn:
+            rows.append(([name, f"<span id='kept-{text(material.id)}'>已撤回同意并删除 Consent "
+                                "withdrawn, deleted</span>", ""], ""))
+        elif case.state.value in certificates.ACCEPTED_STATES:
+            ident = text(material.id)
+            rows.append(([name, "申请人同意存档 The applicant agreed to keep it", (
+                f"<form method='post' action='/console/cases/{number}/certificates'>"
+                f"<input type='hidden' name='csrf' value='{text(csrf)}'>"
+                f"<input type='hidden' name='material' value='{ident}'>"
+                f"<label>发证机关 Issuer <input name='issuer' id='issuer-{ident}' required "
+                "maxlength='200' size='18'></label> "
+                f"<label>发证日期 Issued <input type='date' name='issued_on' "
+                f"id='issued-{ident}' required></label> "
+                f"<label>有效期至 Valid until <input type='date' name='valid_until' "
+                f"id='valid-{ident}'></label> "
+                f"<button type='submit' id='keep-{ident}'>核验无误，存档 Accept and keep on "
+                "file</button></form>")], ""))
+    return ("<h2>存档证照 Certificates on file (零材料)</h2>"
+            + table(["材料 Material", "状态 State", ""], rows))
 
 
 def _case_actions(case: schemas.StaffCase, item, csrf: str, kiosk_ids: list[str]) -> str:
@@ -299,6 +399,42 @@ def console_supplement(case_number: str, form: Checked,
             422, "invalid_form", "请选择材料并填写期限 Choose the materials and a due date"))
     except ProblemError as error:
         return _problem_page("办件 Case", error)
+    return _back_to_case(case_number)
+
+
+@router.post("/console/cases/{case_number}/certificates")
+def console_keep_certificate(case_number: str, form: Checked,
+                             ctx: ServerContext = Depends(get_context)) -> Response:
+    fields = form.fields
+    try:
+        keeping = certificates.Keeping(
+            material_code=fields.get("material", ""), issuer=fields.get("issuer", "").strip(),
+            issued_on=date.fromisoformat(fields.get("issued_on", "")),
+            valid_until=date.fromisoformat(fields["valid_until"])
+            if fields.get("valid_until") else None)
+        if not keeping.issuer or len(keeping.issuer) > 200:
+            raise ValueError("issuer")
+    except ValueError:
+        return _problem_page("办件 Case", ProblemError(
+            422, "invalid_form", "请填写发证机关和日期 Fill in the issuer and the dates"))
+    try:
+        with ctx.db.transaction() as session:
+            staff.keep_certificate(session, ctx, form.member, case_number, keeping)
+    except ProblemError as error:
+        return _problem_page("办件 Case", error)
+    return _back_to_case(case_number)
+
+
+@router.post("/console/cases/{case_number}/certificates/withdraw")
+def console_withdraw_certificate(case_number: str, form: Checked,
+                                 ctx: ServerContext = Depends(get_context)) -> Response:
+    try:
+        with ctx.db.transaction() as session:
+            scans = staff.withdraw_certificate(session, ctx, form.member, case_number,
+                                               form.fields.get("certificate_id", ""))
+    except ProblemError as error:
+        return _problem_page("办件 Case", error)
+    certificates.remove_scans(ctx, scans)
     return _back_to_case(case_number)
 
 

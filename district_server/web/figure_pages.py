@@ -18,13 +18,13 @@ from district_server.context import ServerContext, get_context
 from district_server.figures import CHANNELS, FigureFilter, Figures, Rate, compute
 from district_server.roles import Permission
 from district_server.staff.accounts import StaffMember
+from district_server.web.case_pages import CHANNEL_NAMES
 from district_server.web.html import page, table, text
 from district_server.web.routes import COOKIE, _csrf_of, _nav, _viewer
 
 router = APIRouter(include_in_schema=False)
 
 TITLE = "数据统计 Figures"
-CHANNEL_NAMES = {"kiosk": "自助终端 Kiosk", "window": "窗口 Window"}
 LEVEL_NAMES = {1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意"}
 #: the longest period a page or export covers (a year and a leap day)
 MAX_DAYS = 366

@@ -21,7 +21,8 @@ from kiosk.journeys.ports import CommitmentLetterToPrint, Identified, JourneySer
     ReceiptToPrint
 from kiosk.journeys.scanning import MaterialEntry, ScansMaterials
 from kiosk.search import SearchHit
-from wire.v1 import ApplicationPayload, CertificateOnFile, followup_path
+from wire.v1 import FEATURE_KEEP_ON_FILE, ApplicationPayload, CertificateOnFile, \
+    followup_path
 
 #: suggestions under the search box: few enough to stay above the keyboard
 SUGGESTED = 3
@@ -240,7 +241,24 @@ class ApplyJourney(ScansMaterials, Journey[ApplyState]):
         entry = self.materials[material_id]
         entry.certificate = next(c for c in self.certificates_for(entry.material)
                                  if c.certificate_id == certificate_id)
-        entry.status, entry.pages = "reused", []
+        entry.status, entry.pages, entry.keep_on_file = "reused", [], None
+        self._go(S.MATERIALS)
+
+    def may_keep_on_file(self, entry: MaterialEntry) -> bool:
+        """A scanned material of a certificate type can be kept on file (零材料), with the
+        citizen's consent asked on screen, by a district that keeps them (an older one
+        would refuse the field)."""
+        return (entry.status == "provided" and bool(entry.material.elicence_type)
+                and FEATURE_KEEP_ON_FILE in self.services.server_features())
+
+    def keep_on_file(self, material_id: str, keep: bool) -> None:
+        """The citizen's answer: keep this scan on file for next time once staff accept it
+        (withdrawable at any time), or not."""
+        self._require(S.MATERIALS)
+        entry = self.materials[material_id]
+        if not self.may_keep_on_file(entry):
+            raise JourneyActionRefused(f"apply: {material_id} cannot be kept on file")
+        entry.keep_on_file = keep
         self._go(S.MATERIALS)
 
     def defer(self, material_id: str) -> None:
@@ -250,6 +268,7 @@ class ApplyJourney(ScansMaterials, Journey[ApplyState]):
         if not (entry.material.tolerance_allowed and self.item.tolerance_allowed):
             return self._go(S.MATERIALS, "cannot_defer")
         entry.status, entry.pages, entry.certificate = "deferred", [], None
+        entry.keep_on_file = None
         self._go(S.MATERIALS)
 
     def skip(self, material_id: str) -> None:
@@ -259,12 +278,14 @@ class ApplyJourney(ScansMaterials, Journey[ApplyState]):
         if entry.material.necessity is Necessity.REQUIRED:
             return self._go(S.MATERIALS, "material_required")
         entry.status, entry.pages, entry.certificate = "waived", [], None
+        entry.keep_on_file = None
         self._go(S.MATERIALS)
 
     def undo(self, material_id: str) -> None:
         self._require(S.MATERIALS)
         entry = self.materials[material_id]
         entry.status, entry.pages, entry.certificate = "missing", [], None
+        entry.keep_on_file = None
         self._go(S.MATERIALS)
 
     def materials_done(self) -> None:
@@ -346,10 +367,12 @@ class ApplyJourney(ScansMaterials, Journey[ApplyState]):
                 name = f"blob:{entry.material.id}-{number}"
                 blobs[name] = page
                 names.append(name)
-            materials.append({"code": entry.material.id, "status": entry.status,
-                              "blobs": names,
-                              "certificate_id": entry.certificate.certificate_id
-                              if entry.certificate else None})
+            material = {"code": entry.material.id, "status": entry.status, "blobs": names,
+                        "certificate_id": entry.certificate.certificate_id
+                        if entry.certificate else None}
+            if entry.keep_on_file and self.may_keep_on_file(entry):
+                material["keep_on_file"] = True     # absent otherwise: as older kiosks send
+            materials.append(material)
         commitment = None
         if self.deferred():
             terms = self.commitment()

@@ -165,6 +165,18 @@ class Journey(Generic[S]):
         """Stop something running (a camera stream, a card read) when the journey ends."""
         self._cancel_hooks.append(hook)
 
+    def _guidance_while(self, state: S) -> Callable[[Any], None]:
+        """For the face pipeline's thread: each instruction (a FaceGuidance) becomes
+        `self.guidance`, on the owner's thread, one at a time, while the journey is still
+        in `state`."""
+        def guided(guidance: Any) -> None:
+            def show() -> None:
+                if self.state is state:
+                    self.guidance = guidance
+                    self._notify()
+            self.services.post(show)
+        return guided
+
     # --- ending ---------------------------------------------------------------------------------
 
     def cancel(self) -> None:

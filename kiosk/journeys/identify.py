@@ -209,17 +209,9 @@ class IdentifyJourney(Journey[IdentifyState]):
         self._go(S.FACE_CHECK)
         face = self.services.face
         self.on_cancel(face.stop)
-        future = face.verify(self.reference_photo, self._guided)
+        future = face.verify(self.reference_photo, self._guidance_while(S.FACE_CHECK))
         self._after(future, self._face_outcome,
                     lambda error: self._face_outcome(FaceOutcome(False, False, "camera_error")))
-
-    def _guided(self, guidance: FaceGuidance) -> None:
-        """From the face pipeline's thread: one instruction at a time, shown on the screen."""
-        def show() -> None:
-            if self.state is S.FACE_CHECK:
-                self.guidance = guidance
-                self._notify()
-        self.services.post(show)
 
     def _face_outcome(self, outcome: FaceOutcome) -> None:
         self.guidance = None

@@ -23,6 +23,9 @@ class MaterialEntry:
     status: MaterialStatus = "missing"
     pages: list[bytes] = field(default_factory=list)      # scanned JPEGs (personal)
     certificate: CertificateOnFile | None = None          # (personal)
+    #: the citizen's answer to keeping the scan on file for next time (零材料); None: not
+    #: answered, which keeps nothing
+    keep_on_file: bool | None = None
 
     @property
     def done(self) -> bool:

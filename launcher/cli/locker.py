@@ -3,8 +3,9 @@
 Opening a compartment outside a pickup needs a person of the hall's staff list (the district's
 desired state) and their kiosk PIN, checked as the maintenance entry checks it
 (`kiosk.staff_access`: its lockout, its tries kept in the data directory); the running kiosk
-checks it itself. The PIN is read from the terminal without echo, or from stdin when it is not
-a terminal.
+checks it itself. Either way the open, or the refusal, is an event of the kiosk's audit
+chain (without the kiosk, the command appends to it through the queue). The PIN is read
+from the terminal without echo, or from stdin when it is not a terminal.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from launcher.cli import EXIT_DEVICE, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from devices.locker.bank import LockerBank
+    from kiosk.service_state import StaffPerson
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +50,9 @@ def run(args, ctx) -> int:
     served = _through_the_running_kiosk(ctx, args, pin)
     if served is not None:
         return served
-    if pin is not None:
-        refused = _check_pin(ctx, args.staff_id, pin)
-        if refused is not None:
-            return refused
+    person = _check_pin(ctx, args, pin) if pin is not None else None
+    if isinstance(person, int):
+        return person
     bank = device_for_role(ctx, "locker_bank")
     if bank is None or not isinstance(bank, LockerBank):
         print("no locker bank is configured (roles.locker_bank)", file=sys.stderr)
@@ -59,28 +60,54 @@ def run(args, ctx) -> int:
     try:
         if args.locker_action == "status":
             return _status(bank, args.json)
-        return _open(bank, args.number, args.staff_id, args.reason)
+        return _open(ctx, bank, args.number, person, args.reason)
     finally:
         bank.stop()
 
 
-def _check_pin(ctx, staff_id: str, pin: str) -> int | None:
+def _check_pin(ctx, args, pin: str) -> "StaffPerson | int":
     """No kiosk runs: the staff list of the desired state last applied, checked with the
-    entry's own lockout (None: the person may open)."""
-    from kiosk.control_socket import refusal
+    entry's own lockout; a refusal is recorded in the kiosk's audit chain as the running
+    kiosk records it (the person, or EXIT_FAILED)."""
+    from kiosk.control_socket import CLI_WHO, refusal
     from kiosk.staff_access import Refused, StaffAccess
     from offline_queue.desired_state import DesiredStateStore
+    from offline_queue.errors import StorageUnavailable
     from offline_queue.sink import default_queue_dir
     config = ctx.config.config
     state = DesiredStateStore(default_queue_dir(ctx.data_dir, config.queue.dir)).current()
     access = StaffAccess(ctx.data_dir, config.maintenance, ctx.clock)
     access.update(state.staff if state is not None else None)
-    person = access.check(staff_id, pin)
+    person = access.check(args.staff_id, pin)
     if isinstance(person, Refused):
         log.warning("locker open refused: staff credential")
         print(refusal(person), file=sys.stderr)
+        try:
+            _audit_here(ctx, "locker.open_refused", actor="technician", who=CLI_WHO,
+                        compartment=args.number, locked=person.locked_until is not None)
+        except StorageUnavailable as error:
+            log.error("a refused locker open could not be recorded: %s", error)
         return EXIT_FAILED
-    return None
+    return person
+
+
+def _audit_here(ctx, action: str, **fields: object) -> None:
+    """No kiosk runs: the event goes into this kiosk's audit chain through its own queue
+    (raises StorageUnavailable when the queue cannot store it). A kiosk not yet enrolled
+    has no chain (nothing can be sealed for a district): the event is only logged."""
+    from kiosk.audit_chain import open_chain
+    from offline_queue.errors import NotEnrolled
+    from offline_queue.service import QueueService
+    config = ctx.config.config
+    service = QueueService.open(config.queue, config.server, ctx.data_dir, ctx.clock)
+    try:
+        open_chain(service.sink, ctx.data_dir).enqueue(
+            "audit", {"action": action, "at": ctx.clock.now().isoformat(), **fields})
+    except NotEnrolled:
+        log.info("not enrolled: %s only logged", action,
+                 extra={k: v for k, v in fields.items() if k in ("who", "compartment")})
+    finally:
+        service.outbox.close()
 
 
 def _through_the_running_kiosk(ctx, args, pin: str | None) -> int | None:
@@ -127,13 +154,21 @@ def _print_status(report: dict, as_json: bool) -> None:
               f"lock {row['lock']:>2}  {row['size']:<2}  {row['door']}")
 
 
-def _open(bank: LockerBank, number: int, staff_id: str, reason: str) -> int:
+def _open(ctx, bank: LockerBank, number: int, person: "StaffPerson", reason: str) -> int:
+    from kiosk.staff_access import audit_names
+    from offline_queue.errors import StorageUnavailable
     if number not in bank.compartments:
         print(f"there is no compartment {number}", file=sys.stderr)
         return EXIT_USAGE
-    # who and why go to the log (audit trail on this kiosk); the PIN never does
-    log.info("staff locker open", extra={"compartment": number, "who": f"staff:{staff_id}",
-                                         "why": reason})
+    # recorded before the door moves, as the running kiosk does: an open that cannot be
+    # audited does not happen
+    try:
+        _audit_here(ctx, "locker.open", **audit_names(person), why=reason[:200],
+                    compartment=number)
+    except StorageUnavailable as error:
+        print(f"compartment {number} not opened: its opening cannot be recorded ({error})",
+              file=sys.stderr)
+        return EXIT_FAILED
     result = bank.open(number).result()
     if not result.ok:
         print(f"compartment {number}: {result.completion}: "

@@ -16,6 +16,8 @@ request; then it misbehaves the way real networks do:
 - `cut_response`   forward and deliver only the first half of the response, then close
                    cleanly: the client keeps every byte delivered (a RST may discard
                    what it has not read yet) and sees a body shorter than its length
+- `tamper_response` forward, let the server commit, and deliver its response with the body
+                   changed by `Fault.rewrite` (a man in the middle altering a receipt)
 
 Faults are consumed in order; each applies to `times` matching requests, after letting
 `after` of them through.
@@ -29,9 +31,10 @@ import socketserver
 import struct
 import threading
 from dataclasses import dataclass, field
+from typing import Callable
 
 _KINDS = ("drop", "reset_request", "hold", "respond", "lose_response", "reset_response",
-          "cut_response")
+          "cut_response", "tamper_response")
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Fault:
     status: int = 503                      # for `respond`
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    rewrite: Callable[[bytes], bytes] | None = None   # for `tamper_response`
     release: threading.Event = field(default_factory=threading.Event)  # for `hold`
     hits: int = 0
     passed: int = 0
@@ -161,6 +165,9 @@ class FaultProxy:
             upstream.request(method, path, body=body, headers=forwarded)
             response = upstream.getresponse()
             payload = response.read()
+            if kind == "tamper_response":
+                assert fault is not None and fault.rewrite is not None
+                payload = fault.rewrite(payload)
             raw = _response_bytes(response.status, dict(response.getheaders()), payload,
                                   reason=response.reason)
         except OSError:

@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import threading
+import warnings
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,19 @@ def prepared_postgres(template: Path) -> str:
     _prepared(url, template)
     yield url
     with psycopg.connect(_psycopg_url(PG_URL), autocommit=True) as connection:
+        _drop_database(connection, name)
+
+
+def _drop_database(connection, name: str) -> None:
+    """Drop a test run's database. PostgreSQL once refused to end a process still holding it
+    at teardown ("must be a member of the role whose process is being terminated", with this
+    run's role its only user: a server process of its own); such a database is left for the
+    next run's `_drop_abandoned_databases` rather than failing a test that passed."""
+    import psycopg
+    try:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg.errors.InsufficientPrivilege as refused:
+        warnings.warn(f"test database {name} left for a later run to drop: {refused}")
 
 
 def _drop_abandoned_databases(connection) -> None:
@@ -71,7 +84,7 @@ def _drop_abandoned_databases(connection) -> None:
     for (name,) in rows:
         pid = int(name.rsplit("_", 1)[1])
         if pid == os.getpid() or not Path(f"/proc/{pid}").exists():
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _drop_database(connection, name)
 
 
 def _psycopg_url(url: str) -> str:

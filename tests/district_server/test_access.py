@@ -299,3 +299,30 @@ def test_a_member_sets_their_own_kiosk_pin_on_the_console(ctx, client, kiosk, tm
     access = StaffAccess(tmp_path, load_config(None).config.maintenance, test_clock)
     access.update(staff)
     assert access.check("technician-ft-centre", "483920").role == "technician"
+
+
+def test_a_member_registers_their_staff_card_on_the_console(ctx, client, kiosk):
+    """The own-account page registers the person's resident ID card, confirmed with the web
+    password; kiosks announcing the staff card take only the number's salted hash."""
+    from kiosk.pickup_secrets import verify_secret
+    csrf = _console_session(ctx, client, "technician")
+    assert "Not registered" in client.get("/console/account").text
+
+    def register(number, password=STAFF_PASSWORD):
+        return client.post("/console/account/staff-card", follow_redirects=False,
+                           headers={"Origin": "http://testserver"},
+                           data={"csrf": csrf, "id_number": number, "password": password})
+
+    for refused, says in ((register("44030419900101123X", "not my password"), "Wrong password"),
+                          (register("4403041990"), "17 digits and a check digit")):
+        assert refused.status_code == 422 and says in refused.text
+    assert "Not registered" in client.get("/console/account").text
+    assert register("44030419900101123x").status_code == 303
+    shown = client.get("/console/account").text
+    assert "Registered:" in shown and "440304" not in shown
+    staff = v1.SignedDesiredState.model_validate_json(kiosk.request(
+        "GET", f"/v1/kiosks/{kiosk.kiosk_id}/desired-state",
+        headers={v1.HEADER_FEATURES: ",".join((v1.FEATURE_KIOSK_STAFF, v1.FEATURE_KIOSK_PIN,
+                                               v1.FEATURE_STAFF_CARD))}).content).state.staff
+    [person] = [s for s in staff if s.staff_id == "technician-ft-centre"]
+    assert verify_secret("44030419900101123X", person.card_hash)

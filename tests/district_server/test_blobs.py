@@ -2,10 +2,12 @@
 full-hash checks, lost responses, limits; small blobs taken whole in one request."""
 from __future__ import annotations
 
+import errno
 import os
 
 import pytest
 
+from district_server.blobs.store import BlobStore
 from tests.district_server.conftest import enrolled_kiosk
 from wire import v1
 
@@ -123,3 +125,23 @@ def test_a_whole_blob_is_checked_owned_and_bounded(ctx, client, kiosk):
     big = os.urandom(ctx.settings.chunk_bytes + 1)
     too_big = kiosk.request("POST", v1.PATH_BLOB.format(sha256=v1.sha256_hex(big)), big)
     assert too_big.status_code == 413
+
+
+def test_blobs_stored_together_that_fail_to_reach_the_disk_leave_nothing(tmp_path, monkeypatch):
+    """A batch's inline blobs are fsynced together before any is renamed into place: an
+    fsync that fails publishes none of them and leaves no file aside."""
+    store = BlobStore(tmp_path / "blobs")
+    contents = {v1.sha256_hex(data): data for data in (os.urandom(3000) for _ in range(3))}
+
+    def failing_fsync(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(OSError):
+        store.publish_whole(contents)
+    monkeypatch.undo()
+    assert list(store.uploads.iterdir()) == []
+    assert not any(store.path(sha).exists() for sha in contents)
+    store.publish_whole(contents)
+    assert all(store.read(sha) == data for sha, data in contents.items())
+    assert list(store.uploads.iterdir()) == []

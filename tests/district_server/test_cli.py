@@ -70,6 +70,13 @@ def test_staff_add_and_revoke_staff_and_kiosks(tmp_path: Path, capsys, monkeypat
     assert "2718281" not in out.out + out.err
     monkeypatch.setattr("sys.stdin", io.StringIO("2718281\n"))
     assert main(data + ["staff-set-pin", "--id", "nobody", "--pin-stdin"]) == 5
+    # and registers their resident ID card as their staff card: the number from stdin only
+    for number, code in (("11010519491231002", 5), ("11010519491231002x", 0)):
+        monkeypatch.setattr("sys.stdin", io.StringIO(f"{number}\n"))
+        assert main(data + ["staff-set-card", "--id", "wang01"]) == code
+    out = capsys.readouterr()
+    assert "17 digits and a check digit" in out.err and "staff card of wang01 set" in out.out
+    assert "11010519491231002" not in out.out + out.err
     assert main(data + ["staff-revoke", "wang01"]) == 0
     assert main(data + ["staff-revoke", "nobody"]) == 5
     assert main(data + ["kiosk-revoke", "kiosk-nobody"]) == 5

@@ -109,7 +109,7 @@ def test_the_district_month_by_hand(ctx, client):
     assert (month.satisfaction.counted, month.satisfaction.of) == (4, 6)
     assert month.ratings_by_level == {1: 1, 2: 1, 3: 1, 4: 1, 5: 2}
     # filed in September: kiosk C1 C2 C3 C5 C7 C10 C11, window C4 (C6 in August)
-    assert month.applications_by_channel == {"kiosk": 7, "window": 1}
+    assert month.applications_by_channel == {"kiosk": 7, "window": 1, "phone": 0}
     hours = {hour: n for hour, n in enumerate(month.kiosk_applications_by_hour) if n}
     assert hours == {9: 2, 10: 3, 14: 1, 16: 1}
     assert (month.commitments_made, month.commitments_fulfilled_on_time,
@@ -129,7 +129,7 @@ def test_by_hall_service_and_channel(ctx, client):
     assert (licence.early.counted, licence.early.of) == (0, 3)
     window = figures(ctx, channel="window")
     assert (window.on_time.counted, window.on_time.of) == (0, 2)
-    assert window.applications_by_channel == {"kiosk": 0, "window": 1}
+    assert window.applications_by_channel == {"kiosk": 0, "window": 1, "phone": 0}
     assert window.satisfaction.of == 0 and window.satisfaction.percent is None
     assert figures(ctx, hall="FT-NOWHERE").on_time.of == 0
 

@@ -189,6 +189,31 @@ def test_the_halls_staff_go_to_its_kiosks_and_a_revoked_person_is_refused_after_
     assert isinstance(access.check(technician, "314159"), Refused)
 
 
+def test_a_staff_card_goes_to_kiosks_that_take_it_as_a_hash_of_its_number(kiosk, ctx):
+    """A registered staff card reaches the kiosks announcing FEATURE_STAFF_CARD as the salted
+    hash of the ID number (never the number, nor in the audit); others get no card field."""
+    from district_server.audit.models import AuditEntry
+    from district_server.staff.accounts import set_staff_card
+    from kiosk.pickup_secrets import verify_secret
+    from tests.district_server.conftest import add_staff
+    technician = add_staff(ctx, "technician", staff_id="tech-1")
+    add_staff(ctx, "clerk", staff_id="clerk-1")
+    with ctx.db.transaction() as session:
+        set_staff_card(session, technician, " 11010519491231002x", now=ctx.now())
+        details = [str(e.detail) for e in session.query(AuditEntry)
+                   if e.action == "staff.card_set"]
+    assert details and not any("110105" in d for d in details)
+    features = f"{v1.FEATURE_KIOSK_STAFF},{v1.FEATURE_KIOSK_PIN}"
+    with_cards = desired(kiosk, features=features + "," + v1.FEATURE_STAFF_CARD)
+    assert "11010519491231002" not in with_cards.text
+    staff = {s.staff_id: s for s in
+             v1.SignedDesiredState.model_validate_json(with_cards.content).state.staff}
+    assert staff["clerk-1"].card_hash is None
+    assert verify_secret(v1.staff_card_secret("11010519491231002X"), staff["tech-1"].card_hash)
+    older = desired(kiosk, features=features)
+    assert "card_hash" not in older.text
+
+
 def hall(code: str, name: str, latitude: float | None = None,
          longitude: float | None = None) -> dict:
     return {"code": code, "name": {"zh": name, "en": name}, "address": {"zh": "路", "en": "Rd"},

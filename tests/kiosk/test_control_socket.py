@@ -9,9 +9,11 @@ import socket
 import pytest
 
 from kiosk.control_socket import SOCKET_NAME, request
+from kiosk.pickup_secrets import hash_secret
 from launcher.cli import Context
 from tests.kiosk.test_core import ListSink
 from tests.launcher.cli.running_kiosk import running_kiosk
+from wire import v1
 
 
 @pytest.fixture
@@ -87,6 +89,18 @@ def test_a_test_read_or_page_is_refused_while_a_citizen_is_served(kiosk):
     assert reply["ok"] is True and reply["read"]["verified"] is True
     [(kind, audit)] = kiosk.event_sink.items
     assert audit["action"] == "id.test_read"
+
+
+def test_a_door_opened_for_hall_staff_is_audited_with_their_role(kiosk):
+    """The audit chain names who really opened the door: hall staff are not technicians."""
+    kiosk.maintenance.access.update([v1.KioskStaff(staff_id="H001", role="hall_staff",
+                                                   pin_hash=hash_secret("246810", n=2 ** 10))])
+    reply = request(kiosk.data_dir / SOCKET_NAME, {"command": "locker.open", "number": 3,
+                                                   "staff_id": "H001", "pin": "246810"})
+    assert reply["ok"] is True
+    [(kind, audit)] = kiosk.event_sink.items
+    assert (audit["action"], audit["actor"], audit["who"], audit["role"]) == (
+        "locker.open", "staff", "staff:H001", "hall_staff")
 
 
 def test_no_kiosk_listening_is_no_answer(tmp_path):

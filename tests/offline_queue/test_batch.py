@@ -5,9 +5,11 @@ batches (or stops offering them) gets v1. Each test ends with every submission o
 server exactly once."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from offline_queue.store import DELIVERED, QUARANTINED
+from offline_queue.store import DELIVERED, PENDING, QUARANTINED
 from offline_queue.testing.faultproxy import FaultProxy
 from tests.offline_queue.live_district import LiveDistrict
 from tests.offline_queue.test_integrity import _poison_application
@@ -120,6 +122,31 @@ def test_a_forged_receipt_in_a_batch_answer_pauses_the_queue(kiosk):
     result = kiosk.worker.sync_once()
     assert not result.ok and "does not verify" in result.error
     assert kiosk.outbox.get(item).state != DELIVERED
+
+
+def test_a_receipt_that_does_not_verify_partway_through_a_batch_ends_the_cycle_at_it(kiosk):
+    """The receipts before it are recorded; the cycle ends at it (the queue pauses); nothing
+    is lost: the district holds all four, and the next cycle's receipts page delivers the
+    rest without sending them again."""
+    items = [kiosk.submit(n) for n in range(4)]
+
+    def forge_third_signature(body: bytes) -> bytes:
+        answer = json.loads(body)
+        answer["outcomes"][2]["body"]["signature_b64"] = "A" * 86 + "=="
+        return json.dumps(answer).encode()
+
+    kiosk.proxy.inject("tamper_response", method="POST", path=BATCH,
+                       rewrite=forge_third_signature)
+    result = kiosk.worker.sync_once()
+    assert not result.ok and "does not verify" in result.error
+    assert result.delivered == 2
+    assert [kiosk.outbox.get(i).state for i in items] == [DELIVERED, DELIVERED, PENDING, PENDING]
+    assert kiosk.worker.status().paused
+    assert len(kiosk.district.submission_ids(kiosk.identity.kiosk_id)) == 4
+    assert kiosk.sync_until_ok(1).delivered == 0
+    assert kiosk.requests("POST", BATCH) == 1
+    assert all(kiosk.outbox.get(i).receipt for i in items)
+    kiosk.assert_exactly_once()
 
 
 def test_a_server_without_batches_gets_submissions_one_by_one(tmp_path, test_clock):

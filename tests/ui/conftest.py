@@ -4,6 +4,7 @@ The virtual keyboard must be chosen before the QGuiApplication exists, so the
 environment is set at import, before pytest-qt makes `qapp`."""
 from __future__ import annotations
 
+import logging
 import os
 
 import pytest
@@ -39,28 +40,42 @@ def make_shell(qapp, qtbot, test_clock, kiosk_config, tmp_path):
         shell.close()
 
 
+#: a QML warning known and not yet fixed (docs/known-issues.md, "QML warnings left")
+KNOWN_QML_WARNINGS = ("QML PagedFlickable: Qt Quick Layouts: Detected recursive rearrange",)
+
+
+@pytest.fixture
+def qml_warnings(caplog):
+    """`qml_warnings()` -> the QML engines' warnings so far in this test, as logged (masked)
+    by `ui.qml_warnings` (Qt's message capture is off here: see below), less the known."""
+    caplog.set_level(logging.WARNING, logger="qml")
+    return lambda: [r.getMessage() for r in caplog.records if r.name == "qml"
+                    and not any(known in r.getMessage() for known in KNOWN_QML_WARNINGS)]
+
+
 @pytest.fixture
 def shell(make_shell):
     return make_shell()
 
 
 def tap(qtbot, shell, object_name):
-    """Tap the visible item named `object_name` through the window, as a finger would."""
-    from PySide6.QtCore import QPointF, Qt
-    from PySide6.QtTest import QTest
+    """Tap the visible item named `object_name` through the window, as a finger would
+    (delivered by the Qt loop: `ui.input_events`)."""
+    from PySide6.QtCore import QPointF
+    from ui.input_events import click
     shell.settle()
     item = shell.find(object_name)
     assert item is not None, f"no visible item {object_name!r} on {shell.screen_name!r}"
     centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
-    QTest.mouseClick(shell.view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     centre)
+    click(shell.view, centre)
     return item
 
 
 def pytest_collection_modifyitems(items):
     # pytest-qt's Qt-message capture calls into Python from whichever thread logs; Qt
     # Quick's loader and multimedia threads log while the main thread holds the GIL in
-    # QQuickView.setSource, which deadlocks. Qt messages go to stderr instead.
+    # QQuickView.setSource, which deadlocks. Qt messages go to stderr instead, and the QML
+    # engines' warnings to the log (the `qml_warnings` fixture).
     for item in items:
         if "tests/ui/" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.no_qt_log)

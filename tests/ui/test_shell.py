@@ -196,19 +196,28 @@ def test_apply_tile_names_local_storage_while_the_queue_cannot_store():
 
 
 def test_attract_says_checking_until_the_devices_answer(qapp, qtbot, test_clock, tmp_path):
-    """`kiosk run` draws the attract screen before the core exists: no tile may be offered
-    until the devices it needs have said they work."""
+    """`kiosk run` draws the attract screen before the core exists, from the previous
+    start's configuration snapshot: no tile may be offered until the devices it needs have
+    said they work, and the shell finds every setting it reads in the snapshot."""
+    from kiosk import config_snapshot
     from kiosk.app import KioskCore
     from kiosk.config import load_config
     from ui.app import ShellApp
     loaded = load_config()
-    shell = ShellApp(loaded.config, clock=test_clock, speech_engine="mock",
+    config_snapshot.save(tmp_path / "data", loaded)
+    snapshot = config_snapshot.read(tmp_path / "data", None)
+    assert snapshot is not None
+    shell = ShellApp(snapshot, clock=test_clock, speech_engine="mock",
                      cache_dir=tmp_path / "qm", core_pending=True)
     core = None
     try:
         shell.show(windowed=True)
         qtbot.waitExposed(shell.view)
         shell.settle()
+        # the hidden entry to maintenance works from the first frame
+        maintenance = loaded.config.maintenance
+        assert shell.shell.property("serviceKey") == maintenance.service_key
+        assert shell.shell.property("longPressMs") == int(maintenance.long_press_s * 1000)
         tiles = shell.shell.property("tiles")
         assert tiles and all(t["checking"] and not t["available"] for t in tiles)
         assert not shell.find("tile_apply").isEnabled()

@@ -86,6 +86,26 @@
         <translation>My applications</translation>
     </message>
     <message>
+        <location filename="../journeys/query/Cases.qml" line="110"/>
+        <source>我的存档材料</source>
+        <translation>My documents on file</translation>
+    </message>
+    <message>
+        <location filename="../journeys/query/Cases.qml" line="134"/>
+        <source>%1 · 有效期至 %2</source>
+        <translation>%1 · valid until %2</translation>
+    </message>
+    <message>
+        <location filename="../journeys/query/Cases.qml" line="134"/>
+        <source>%1 · 长期有效</source>
+        <translation>%1 · no expiry</translation>
+    </message>
+    <message>
+        <location filename="../journeys/query/Cases.qml" line="139"/>
+        <source>删除存档（撤回同意）</source>
+        <translation>Delete it (withdraw consent)</translation>
+    </message>
+    <message>
         <location filename="../journeys/query/Cases.qml" line="48"/>
         <source>编号：%1</source>
         <translation>Number: %1</translation>
@@ -456,9 +476,44 @@
         <translation> (%1 pages)</translation>
     </message>
     <message>
-        <location filename="../journeys/apply/Materials.qml" line="61"/>
-        <source>使用已有证照：%1</source>
-        <translation>Use the certificate on file: %1</translation>
+        <location filename="../journeys/apply/Materials.qml" line="110"/>
+        <source>已有存档：%1，有效期至 %2。使用存档</source>
+        <translation>On file: %1, valid until %2. Use it</translation>
+    </message>
+    <message>
+        <location filename="../journeys/apply/Materials.qml" line="110"/>
+        <source>已有存档：%1，长期有效。使用存档</source>
+        <translation>On file: %1, no expiry. Use it</translation>
+    </message>
+    <message>
+        <location filename="../journeys/apply/Materials.qml" line="117"/>
+        <source>重新拍摄</source>
+        <translation>Scan it again</translation>
+    </message>
+    <message>
+        <location filename="../journeys/apply/Materials.qml" line="77"/>
+        <source>✓ 工作人员核验后存档，下次办事不用再带。可以随时撤回。</source>
+        <translation>✓ Kept on file once staff have checked it: no need to bring it next time. You can withdraw this at any time.</translation>
+    </message>
+    <message>
+        <location filename="../journeys/apply/Materials.qml" line="78"/>
+        <source>不存档。</source>
+        <translation>Not kept on file.</translation>
+    </message>
+    <message>
+        <location filename="../journeys/apply/Materials.qml" line="79"/>
+        <source>这份材料要存档吗？工作人员核验后保存，下次办事不用再带。可以随时撤回。</source>
+        <translation>Keep this document on file? Once staff have checked it, you will not need to bring it next time. You can withdraw this at any time.</translation>
+    </message>
+    <message>
+        <location filename="../journeys/apply/Materials.qml" line="90"/>
+        <source>存档，下次不用再带</source>
+        <translation>Keep it for next time</translation>
+    </message>
+    <message>
+        <location filename="../journeys/apply/Materials.qml" line="98"/>
+        <source>不存档</source>
+        <translation>Do not keep it</translation>
     </message>
     <message>
         <location filename="../journeys/apply/Materials.qml" line="67"/>

@@ -7,11 +7,7 @@ big choices are all drawn by `common/Message.qml` from `message`; waiting screen
 """
 from __future__ import annotations
 
-import base64
-import io
 from typing import Any
-
-import qrcode
 
 from kiosk.catalogue import Necessity, Text
 from kiosk.journeys.base import Journey
@@ -28,20 +24,13 @@ from ui.journeys.maintenance import PAGE_SNAPSHOTS
 from ui.journeys.texts import CASE_STATES, FACE_GUIDANCE, INDICATORS, LEVELS, \
     MAINTENANCE_PAGES, MATERIAL_STATUS, NEXT_STEPS, PROBLEMS, ROLE_NAMES, SCAN_PROBLEMS, \
     STEP_TITLES, SUPPLY_CHANNELS, TICKET_UNAVAILABLE, WAITING, say
+from ui.qr import qr_data_url
 
 
 def text(value: Text | None) -> dict[str, str]:
     if value is None:
         return say("", "")
     return {"zh": value.zh, "en": value.en}
-
-
-def qr_data_url(content: str) -> str:
-    """A QR code as a PNG data URL for an Image element (no file written)."""
-    image = qrcode.make(content, box_size=8, border=2)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def action(action_id: str, zh: str, en: str, *, primary: bool = False,
@@ -169,14 +158,19 @@ def identify_snapshot(journey, prefix: str = "identify.") -> dict[str, Any]:
             "actions": [action(prefix + "scan_mrz", "扫描证件上的二维码", "Scan the code on the document")],
             "problem": _problem(journey)}
     elif state is IdentifyState.FACE_CHECK:
-        guidance = journey.guidance
-        data["face"] = {
-            "instruction": (say(guidance.zh, guidance.en or guidance.zh) if guidance and guidance.zh
-                            else FACE_GUIDANCE.get(guidance.instruction, say("请看屏幕", "Look at the screen")))
-            if guidance else say("请正对屏幕，把脸放在椭圆框内", "Face the screen with your face in the oval"),
-            "progress": guidance.progress if guidance else 0.0,
-            "attempt": journey.face_attempts + 1}
+        data["face"] = face_check(journey.guidance, attempt=journey.face_attempts + 1)
     return data
+
+
+def face_check(guidance, *, attempt: int) -> dict[str, Any]:
+    """The face check screen's words: the pipeline's instruction, the ring's progress and
+    the attempt (0: a staff sign-in, which shows no attempts and no call for staff)."""
+    return {
+        "instruction": (say(guidance.zh, guidance.en or guidance.zh) if guidance and guidance.zh
+                        else FACE_GUIDANCE.get(guidance.instruction, say("请看屏幕", "Look at the screen")))
+        if guidance else say("请正对屏幕，把脸放在椭圆框内", "Face the screen with your face in the oval"),
+        "progress": guidance.progress if guidance else 0.0,
+        "attempt": attempt}
 
 
 # --- apply ------------------------------------------------------------------------------------
@@ -245,8 +239,11 @@ def apply_snapshot(journey) -> dict[str, Any]:
             "necessity": entry.material.necessity.value, "status": entry.status,
             "statusText": MATERIAL_STATUS[entry.status], "pages": len(entry.pages),
             "deferrable": entry.material.tolerance_allowed and journey.item.tolerance_allowed,
-            "onFile": [{"id": c.certificate_id, "name": text(c.name), "number": c.number_masked}
-                       for c in journey.certificates_for(entry.material)]}
+            "onFile": [{"id": c.certificate_id, "name": text(c.name), "number": c.number_masked,
+                        "validUntil": c.valid_until.isoformat() if c.valid_until else ""}
+                       for c in journey.certificates_for(entry.material)],
+            # 零材料: asked once a material of a certificate type is scanned
+            "keepAsk": journey.may_keep_on_file(entry), "keep": entry.keep_on_file}
             for entry in journey.materials.values()]
         data["problem"] = _naming_problem(journey, [
             e.material.name for e in journey.materials.values()
@@ -331,7 +328,18 @@ def query_snapshot(journey) -> dict[str, Any]:
             "state": CASE_STATES.get(case.state.value, say(case.state.value, case.state.value)),
             "promised": case.promised_date.isoformat() if case.promised_date else "",
             "next": NEXT_STEPS.get(case.state.value, say("", ""))} for case in journey.cases],
-            "localOnly": state is QueryState.LOCAL_CASES, "problem": _problem(journey)}
+            "localOnly": state is QueryState.LOCAL_CASES, "problem": _problem(journey),
+            "kept": [{"id": c.certificate_id, "name": text(c.name), "issuer": c.issuer,
+                      "validUntil": c.valid_until.isoformat() if c.valid_until else ""}
+                     for c in journey.kept]}
+    if state is QueryState.CONFIRM_WITHDRAW:
+        name = journey.withdrawing.name
+        return {"message": message(
+            say(f"删除存档的{name.zh}？", f"Delete your {name.en} on file?"),
+            say("删除后，下次办事需要重新拍摄这份材料。",
+                "Once deleted, you will need to scan this document again next time."),
+            [action("keep_certificate", "不删除，返回", "Keep it, go back", primary=True),
+             action("confirm_withdraw", "删除存档", "Delete it")], tone="warning")}
     return {}
 
 
@@ -488,7 +496,8 @@ def supply_snapshot(journey) -> dict[str, Any]:
         return {"materials": [{
             "id": key, "name": _owed_name(journey, key, entry), "necessity": "required",
             "status": entry.status, "statusText": MATERIAL_STATUS[entry.status],
-            "pages": len(entry.pages), "deferrable": False, "onFile": []}
+            "pages": len(entry.pages), "deferrable": False, "onFile": [], "keepAsk": False,
+            "keep": None}
             for key, entry in journey.materials.items()],
             "problem": _problem(journey), "scanning": journey.scanning or "",
             "primaryText": say("提交补交的材料", "Hand in"),
@@ -528,7 +537,12 @@ def maintenance_snapshot(journey) -> dict[str, Any]:
                                       "kind": "plain"},
                                      {"id": "secret", "label": say("密码", "Kiosk PIN"),
                                       "kind": "plain", "secret": True}],
-                          "submit": "sign_in", "actions": [], "problem": _problem(journey)}}
+                          "submit": "sign_in",
+                          "actions": [action("use_card", "刷身份证并人脸核验",
+                                             "Use your ID card and a face check")],
+                          "problem": _problem(journey)}}
+    if state is MaintenanceState.FACE_CHECK:
+        return {"face": face_check(journey.guidance, attempt=0)}
     if state is MaintenanceState.MENU:
         role = ROLE_NAMES.get(journey.role, say(journey.role, journey.role))
         allowed = [MAINTENANCE_PAGES[page] for page in journey.pages()]

@@ -38,7 +38,8 @@ APPLY_SCREENS = {
     "receipt": "apply/Receipt.qml", "ended": ENDED,
 }
 QUERY_SCREENS = {"loading": WAITING, "cases": "query/Cases.qml",
-                 "local_cases": "query/Cases.qml", "ended": ENDED}
+                 "local_cases": "query/Cases.qml", "confirm_withdraw": MESSAGE,
+                 "withdrawing": WAITING, "ended": ENDED}
 PICKUP_SCREENS = {"choose_method": MESSAGE, "enter_code": ENTRY, "opening": WAITING,
                   "nothing": MESSAGE,
                   "door_open": "pickup/Locker.qml", "done": "pickup/Locker.qml",
@@ -108,7 +109,8 @@ register_journey("guide", _factory(GuideJourney),
                   **with_prefix("apply_", with_identify(APPLY_SCREENS))})
 #: the staff entry: no tile; opened by the hidden entry, also while out of service
 register_journey("maintenance", _factory(MaintenanceJourney),
-                 {"sign_in": ENTRY, "checking": WAITING, "menu": MESSAGE, "ended": ENDED,
+                 {"sign_in": ENTRY, "read_card": WAITING, "face_check": "identify/FaceCheck.qml",
+                  "checking": WAITING, "menu": MESSAGE, "ended": ENDED,
                   **{screen: file for page, screens in PAGE_SCREENS.items()
                      for screen, file in with_prefix(page + "_", screens).items()}},
                  staff=True)

@@ -25,6 +25,8 @@ SCAN_PROBLEMS = {
 #: (journey, state) -> (title, detail, seconds it usually takes, device pointed at)
 WAITING = {
     ("maintenance", "checking"): (say("正在核对", "Checking"), say("请稍候", "One moment"), 3, ""),
+    ("maintenance", "read_card"): (say("请将您的身份证放在下方读卡区", "Place your ID card on the reader below"),
+                                   say("读取后请看摄像头进行人脸核验", "Then look at the camera for the face check"), 5, "id_reader"),
     ("identify", "read_id_card"): (say("请将身份证放在下方读卡区", "Place your ID card on the reader below"),
                                    say("正在读取，请不要移开证件", "Reading: please keep the card still"), 5, "id_reader"),
     ("identify", "read_passport"): (say("请将护照照片页放在下方读卡区", "Place the photo page of your passport on the reader below"),
@@ -45,6 +47,8 @@ WAITING = {
                             say("请稍候，不要离开", "Please wait"), 3, ""),
     ("query", "loading"): (say("正在查询您的办件", "Looking up your applications"),
                            say("请稍候", "Please wait"), 5, ""),
+    ("query", "withdrawing"): (say("正在删除存档", "Deleting the document on file"),
+                               say("请稍候", "Please wait"), 3, ""),
     ("pickup", "opening"): (say("正在查找并打开柜门", "Finding your documents and opening the door"),
                             say("请留意右侧取件柜", "Watch the locker wall to your right"), 3, "locker"),
     ("ticket", "scan_booking"): (say("请将预约二维码对准扫码窗口", "Hold your booking code to the scanner window"),
@@ -61,6 +65,9 @@ PROBLEMS = {
     # never which part was wrong (kiosk.staff_access)
     "entry_refused": say("工号或密码不正确。", "The staff number or PIN is not right."),
     "entry_locked": say("尝试次数过多，请稍后再试。", "Too many tries. Please try again later."),
+    "card_refused": say("未能通过证件和人脸核验。", "The card and face check did not succeed."),
+    "card_unreadable": say("没有读到证件，请把身份证放稳后再试。", "The card was not read. Place your ID card flat and try again."),
+    "card_unavailable": say("读卡器或摄像头暂时不能使用，请用工号和密码登录。", "The card reader or the camera cannot be used now. Sign in with your staff number and PIN."),
     "read_try_again": say("没有读完证件，请把证件放稳后再试一次。", "The card was not read to the end. Place it flat and try again."),
     "read_unreadable": say("这张证件读不出来，请换一张证件或请工作人员帮助。", "This document cannot be read. Try another one or ask staff for help."),
     "read_fault": say("读卡器暂时出了问题，请再试一次或请工作人员帮助。", "The reader has a problem. Try again or ask staff for help."),
@@ -88,6 +95,9 @@ PROBLEMS = {
     "scanner_down": say("高拍仪暂时不能使用。可以使用已有证照、承诺后补，或到窗口办理。", "The document camera is not working. Use a certificate on file, bring it later, or go to a window."),
     "scan_failed": say("没有拍清楚，请把材料平放后再拍一次。", "The picture was not clear. Lay the paper flat and try again."),
     "cannot_defer": say("这份材料不能后补，需要现在提供。", "This material cannot be brought later; it is needed now."),
+    "withdraw_failed": say("现在删不了存档，请稍后再试或请工作人员帮助。", "The document on file cannot be deleted just now. Try again later or ask staff for help."),
+    # not a problem: the outcome the citizen asked for, said on the same line
+    "certificate_withdrawn": say("已删除这份存档。下次办事需要重新拍摄。", "The document on file is deleted. Next time you will scan it again."),
     "material_required": say("这份材料是必须提供的。", "This material is required."),
     "materials_missing": say("请为每份材料选择：现在拍摄、使用已有证照，或在可以时承诺后补。", "For each one, scan it now, use a certificate on file or, where offered, bring it later."),
     "sign_first": say("请先在签名框内签名。", "Please sign in the box first."),
@@ -125,7 +135,7 @@ TICKET_UNAVAILABLE = say("取号需要联网，网络暂时中断。请到服务
 
 MATERIAL_STATUS = {
     "missing": say("未提供", "Not provided"), "provided": say("已拍摄", "Scanned"),
-    "reused": say("使用已有证照", "Certificate on file"), "deferred": say("承诺后补", "Bring later (commitment)"),
+    "reused": say("使用存档", "Document on file"), "deferred": say("承诺后补", "Bring later (commitment)"),
     "waived": say("不需要", "Not needed"),
 }
 

@@ -29,10 +29,10 @@ ACTIONS = {
     "identify": {"choose_resident_id", "choose_passport", "enter_mrz", "scan_mrz", "retry_face",
                  "call_staff", "back", "accept_face_check", "decline_face_check"},
     "apply": {"open_category", "suggest", "search", "choose_item", "apply_now", "set_value", "next_page",
-              "back", "use_on_file", "start_scan", "stop_scan", "take_picture", "defer", "skip",
+              "back", "use_on_file", "keep_on_file", "start_scan", "stop_scan", "take_picture", "defer", "skip",
               "undo", "materials_done", "choose_channel", "sign", "agree", "edit_page",
               "edit_materials", "submit", "finish"},
-    "query": {"finish"},
+    "query": {"withdraw_certificate", "keep_certificate", "confirm_withdraw", "finish"},
     "supply": {"scan_receipt", "identify_me", "start_scan", "stop_scan", "take_picture", "undo",
                "materials_done", "back", "finish"},
     "pickup": {"choose_identify", "choose_code", "enter_code", "back", "try_again", "finish"},
@@ -40,7 +40,7 @@ ACTIONS = {
                "back", "finish"},
     "rate": {"choose_level", "toggle_indicator", "set_comment", "send", "skip", "finish"},
     "guide": {"ask", "open_hit", "open_item", "back", "apply_handoff"},
-    "maintenance": {"sign_in", "open_page", "leave"},
+    "maintenance": {"sign_in", "use_card", "open_page", "leave"},
 }
 
 _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journey-background")
@@ -51,7 +51,7 @@ def run_in_background(fn: Callable[[], Any]) -> Future:
 
 
 #: screens that show the live camera, and which port's preview they show
-PREVIEWS = {"identify_face_check": "face", "scan": "scanner"}
+PREVIEWS = {"identify_face_check": "face", "face_check": "face", "scan": "scanner"}
 PREVIEW_INTERVAL_MS = 200
 PREVIEW_WIDTH = 480
 

@@ -56,7 +56,7 @@ Item {
                     Layout.preferredHeight: theme.touchTarget * 3
                     sourceSize: Qt.size(theme.touchTarget * 3, theme.touchTarget * 3)
                     smooth: false
-                    source: visible ? "image://qr/" + encodeURIComponent(shell.onlineHallUrl) : ""
+                    source: visible ? shell.onlineHallQr : ""
                 }
                 BodyText {
                     visible: shell.onlineHallUrl !== ""

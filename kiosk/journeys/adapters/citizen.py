@@ -46,6 +46,10 @@ class CitizenPort:
     def certificates(self, who: Identified, types: Any) -> Future:
         return _translated(self._client.certificates(self._identity(who), types))
 
+    def withdraw_certificate(self, who: Identified, certificate_id: str) -> Future:
+        return _translated(self._client.withdraw_certificate(self._identity(who),
+                                                             certificate_id))
+
     def cases(self, who: Identified) -> Future:
         return _translated(self._client.cases(self._identity(who)))
 

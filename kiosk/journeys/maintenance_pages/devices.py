@@ -15,6 +15,7 @@ from kiosk.diagnostics import DeviceReport, is_ok
 from kiosk.journeys.base import JourneyActionRefused, JourneyState
 from kiosk.journeys.maintenance_pages._page import StaffPage
 from kiosk.journeys.ports import JourneyServices
+from kiosk.service_state import StaffPerson
 
 #: error code -> the guide that fixes it (its steps are words and pictures in ui/)
 FIX_GUIDES: dict[str, str] = {
@@ -123,7 +124,7 @@ class DevicesPage(StaffPage):
             "camera_preview": self.diagnostics.camera_preview,
             "scan_code": self.diagnostics.scan_code,
             "open_compartment": lambda name: self.diagnostics.open_compartment(
-                name, who=f"staff:{self.staff_id}")}
+                name, by=StaffPerson(self.staff_id, self.role))}
         self._go(S.TESTING)
         self._after(runs[test](self.device), self._tested, self._test_failed)
 

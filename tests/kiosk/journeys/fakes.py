@@ -13,7 +13,7 @@ from kiosk.journeys.ports import CitizenDocument, FaceOutcome, JourneyServices, 
     JourneySettings, LockerWall, NotFound, Parcel, ParcelForStaff, ScannedPage, ServerUnavailable
 from kiosk.search import SearchIndex
 from wire.v1 import CaseSummary, CertificateOnFile, CheckInResponse, QueueCategory, QueueTicket, \
-    Appointment, Text
+    Appointment, Text, FEATURE_KEEP_ON_FILE
 
 RESIDENT = CitizenDocument("resident_id", "11010519491231002X", "王小明",
                            birth_date=date(1949, 12, 31), sex="F", photo=b"\xff\xd8chip-photo",
@@ -131,6 +131,13 @@ def _case(number: str, state: str = "accepted") -> CaseSummary:
 
 
 #: a 医疗机构 application owing its business licence (容缺), and its receipt's QR
+#: a document kept on file from the citizen's own scan (零材料): they may withdraw it
+KEPT = CertificateOnFile(certificate_id="kept-0a1b2c3d4e5f60718293a4b5",
+                         elicence_type="lease_record", name=Text(zh="房屋租赁凭证",
+                                                                  en="Tenancy record"),
+                         number_masked="", issuer="福田区住房和建设局",
+                         issued_on=date(2025, 3, 1), valid_until=date(2030, 2, 28),
+                         withdrawable=True)
 OWING = CaseSummary(case_number="FT-2026-0003", service_code="T-YLJG-004",
                     service_name=Text(zh="医疗机构执业登记", en="Medical institution registration"),
                     state="accepted", submitted_at=T0, promised_date=date(2026, 12, 20),
@@ -178,7 +185,13 @@ class FakeCitizen:
         return self._answer(self.photo)
 
     def certificates(self, who, types):
-        return self._answer([c for c in self.certificates_on_file if c.elicence_type in types])
+        return self._answer([c for c in self.certificates_on_file
+                             if not types or c.elicence_type in types])
+
+    def withdraw_certificate(self, who, certificate_id):
+        self.certificates_on_file = [c for c in self.certificates_on_file
+                                     if c.certificate_id != certificate_id]
+        return self._answer([c for c in self.certificates_on_file if c.withdrawable])
 
     def cases(self, who):
         return self._answer([_case("FT-2026-0001"), _case("FT-2026-0002", "completed"),
@@ -341,7 +354,8 @@ def make_services(catalogue, clock, **overrides) -> JourneyServices:
         calendar=WorkingDayCalendar(holidays=[date(2026, 12, 1)]), citizen=citizen,
         pending=FakePending(), documents=FakeReader(), face=FakeFace(),
         scanner=FakeScanner(), codes=FakeCodes(), printer=FakePrinter(), pickup=FakeDesk(),
-        online=lambda: citizen.online, settings=JourneySettings(kiosk_id="kiosk"))
+        online=lambda: citizen.online, settings=JourneySettings(kiosk_id="kiosk"),
+        server_features=lambda: frozenset({FEATURE_KEEP_ON_FILE}))
     for name, value in overrides.items():
         setattr(services, name, value)
     return services
@@ -362,7 +376,8 @@ def scanned() -> ScannedPage:
 
 class FakeMaintenance:
     """The core's maintenance entry for the screens: T001/H001 with secret "s3cret-pass"
-    enter as technician/hall staff; the third wrong try locks."""
+    enter as technician/hall staff, T001 also with RESIDENT's card and a passed face check;
+    the third wrong try locks."""
 
     STAFF = {"T001": "technician", "H001": "hall_staff"}
 
@@ -377,6 +392,11 @@ class FakeMaintenance:
             return StaffPerson(staff_id, self.STAFF[staff_id])
         self.wrong += 1
         return Refused(datetime(2030, 1, 1, tzinfo=timezone.utc) if self.wrong >= 3 else None)
+
+    def sign_in_card(self, id_number: str, face_passed: bool):
+        """RESIDENT's card is T001's staff card."""
+        return self.sign_in("T001" if id_number == RESIDENT.id_number else "",
+                            "s3cret-pass" if face_passed else "")
 
     def leave(self, why: str) -> None:
         self.left.append(why)

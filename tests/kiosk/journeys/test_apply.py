@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from kiosk.journeys.apply import ApplyJourney, ApplyState as S
+from kiosk.journeys.base import JourneyActionRefused
 from kiosk.journeys.ports import FaceOutcome
 from tests.kiosk.journeys.fakes import JPEG, RESIDENT, SIGNATURE, FakeCitizen, FakePrinter, \
     identify_with_card, make_services, scanned
@@ -178,6 +179,56 @@ def test_reuse_certificate_on_file(services):
     reused = next(m for m in payload["materials"] if m["code"] == "licence")
     assert reused == {"code": "licence", "status": "reused", "blobs": [],
                       "certificate_id": "CERT1"}
+
+
+def test_a_scan_of_a_certificate_type_asks_to_keep_it_on_file(services):
+    """零材料: the consent is asked, never assumed; it travels with the scan only, and
+    supplying the material another way forgets it."""
+    journey = start(services, "T-YLJG-004")
+    journey.set_value("uscc", "91350100M000100Y43")
+    journey.set_value("opening_date", "2027-01-05")
+    journey.next_page()
+    with pytest.raises(JourneyActionRefused):
+        journey.keep_on_file("licence", True)         # nothing scanned yet
+    journey.start_scan("floor_plan")
+    services.scanner.last.set_result(scanned())
+    with pytest.raises(JourneyActionRefused):
+        journey.keep_on_file("floor_plan", True)      # no certificate type: not kept
+    journey.skip("staff_list")
+    journey.start_scan("licence")
+    services.scanner.last.set_result(scanned())
+    assert journey.materials["licence"].keep_on_file is None    # asked on screen
+    payload, _blobs = journey.build_submission()
+    assert all("keep_on_file" not in m for m in payload["materials"])   # unanswered: no
+    journey.keep_on_file("licence", True)
+    payload, _blobs = journey.build_submission()
+    assert {m["code"]: m.get("keep_on_file") for m in payload["materials"]} == {
+        "licence": True, "floor_plan": None, "staff_list": None}
+    journey.use_on_file("licence", "CERT1")
+    assert journey.materials["licence"].keep_on_file is None
+    journey.undo("licence")
+    journey.start_scan("licence")
+    services.scanner.last.set_result(scanned())
+    journey.keep_on_file("licence", False)
+    journey.materials_done()
+    journey.submit()
+    assert journey.state is S.RECEIPT
+    sent = services.events.items[0][1]["materials"]
+    assert all("keep_on_file" not in m for m in sent)
+
+
+def test_no_consent_asked_of_a_district_that_does_not_keep_scans(services):
+    """An older district would refuse the field: the question is not asked at all."""
+    services.server_features = lambda: frozenset()
+    journey = start(services, "T-YLJG-004")
+    journey.set_value("uscc", "91350100M000100Y43")
+    journey.set_value("opening_date", "2027-01-05")
+    journey.next_page()
+    journey.start_scan("licence")
+    services.scanner.last.set_result(scanned())
+    assert not journey.may_keep_on_file(journey.materials["licence"])
+    with pytest.raises(JourneyActionRefused):
+        journey.keep_on_file("licence", True)
 
 
 def test_offline_apply_still_submits_and_no_certificates(catalogue, test_clock):

@@ -110,7 +110,8 @@ def test_paper_out_fixed_by_staff_mid_guide_is_confirmed_counted_and_audited(cor
     assert core.counters.counts("receipt_printer")["rolls_fitted"] == 1
     fixed = [a for a in audits(core) if a["action"] == "device.fixed"]
     assert fixed == [{"action": "device.fixed", "at": fixed[0]["at"], "actor": "staff",
-                      "who": "staff:T001", "device": "receipt_printer", "code": "paperOut",
+                      "who": "staff:T001", "role": "hall_staff", "device": "receipt_printer",
+                      "code": "paperOut",
                       **{k: fixed[0][k] for k in fixed[0] if k.startswith("chain")}}]
 
 

@@ -10,7 +10,7 @@ from kiosk.journeys import ApplyJourney, GuideJourney, IdentifyJourney, Maintena
     PickupJourney, QueryJourney, RateJourney, SupplyJourney, TicketJourney
 from kiosk.journeys.base import EndReason
 from kiosk.journeys.ports import FaceOutcome
-from tests.kiosk.journeys.fakes import OWING, RECEIPT_QR, RESIDENT, SIGNATURE, FakeCitizen, \
+from tests.kiosk.journeys.fakes import KEPT, OWING, RECEIPT_QR, RESIDENT, SIGNATURE, FakeCitizen, \
     FakeDesk, FakeDiagnostics, FakeMaintenance, HeldWork, make_services, scanned
 
 
@@ -36,6 +36,9 @@ APPLY = [
     lambda j, s: j.next_page(),
     lambda j, s: j.start_scan("floor_plan"),
     lambda j, s: s.scanner.last.set_result(scanned()),
+    lambda j, s: j.start_scan("licence"),
+    lambda j, s: s.scanner.last.set_result(scanned()),
+    lambda j, s: j.keep_on_file("licence", True),
     lambda j, s: j.defer("licence"),
     lambda j, s: j.materials_done(),
     lambda j, s: j.sign(SIGNATURE),
@@ -63,6 +66,10 @@ IDENTIFY_NO_PHOTO = [
     lambda j, s: s.citizen.release(),
 ]
 QUERY = [*_identify(lambda j: j.identify), lambda j, s: s.citizen.release()]
+#: the documents kept on file too, one deleted (零材料)
+QUERY_KEPT = [*QUERY, lambda j, s: s.citizen.release(),
+              lambda j, s: j.withdraw_certificate(KEPT.certificate_id),
+              lambda j, s: j.confirm_withdraw(), lambda j, s: s.citizen.release()]
 PICKUP_CODE = [
     lambda j, s: j.choose_code(),
     lambda j, s: j.enter_code("kiosk-1", "12"),
@@ -84,6 +91,14 @@ GUIDE = [lambda j, s: j.ask("收费吗"), lambda j, s: j.open_hit(0), lambda j, 
          lambda j, s: j.ask("居住证"), lambda j, s: j.open_hit(0)]
 MAINTENANCE = [lambda j, s: j.sign_in("T001", "wrong"), lambda j, s: s.background.run(),
                lambda j, s: j.sign_in("T001", "s3cret-pass"), lambda j, s: s.background.run()]
+#: the staff card: read, a failed face check (refused), then read again and passed
+MAINTENANCE_CARD = [
+    lambda j, s: j.use_card(), lambda j, s: s.documents.last.set_result(RESIDENT),
+    lambda j, s: s.face.last.set_result(FaceOutcome(False, True, "no_match")),
+    lambda j, s: s.background.run(),
+    lambda j, s: j.use_card(), lambda j, s: s.documents.last.set_result(RESIDENT),
+    lambda j, s: s.face.last.set_result(FaceOutcome(True, True)),
+    lambda j, s: s.background.run()]
 MAINTENANCE_HALL = [lambda j, s: j.sign_in("H001", "s3cret-pass"),
                     lambda j, s: s.background.run()]
 #: the diagnostics pages ([diagnostics]), each opened from the menu after signing in
@@ -152,7 +167,8 @@ SCRIPTS = {
     "apply-identify-passport": (ApplyJourney, embedded(IDENTIFY_PASSPORT), {}),
     "apply-identify-offline": (ApplyJourney, embedded(IDENTIFY_NO_PHOTO),
                                {"citizen": FakeCitizen(online=False, hold=True)}),
-    "query": (QueryJourney, QUERY, HOLD),
+    "query": (QueryJourney, QUERY_KEPT,
+              {"citizen": FakeCitizen(hold=True, certificates_on_file=[KEPT])}),
     "query-offline": (QueryJourney, QUERY[:-1], {"citizen": FakeCitizen(online=False)}),
     "pickup-code": (PickupJourney, PICKUP_CODE, {"pickup": FakeDesk(hold=True)}),
     "pickup-identify": (PickupJourney, PICKUP_IDENTIFY, {"pickup": FakeDesk(hold=True)}),
@@ -169,6 +185,8 @@ SCRIPTS = {
     "supply-nothing": (SupplyJourney, SUPPLY_IDENTIFY, {}),
     "maintenance": (MaintenanceJourney, MAINTENANCE,
                     {"maintenance": FakeMaintenance(), "background": HeldWork()}),
+    "maintenance-card": (MaintenanceJourney, MAINTENANCE_CARD,
+                         {"maintenance": FakeMaintenance(), "background": HeldWork()}),
     "maintenance-hall": (MaintenanceJourney, MAINTENANCE_HALL,
                          {"maintenance": FakeMaintenance(), "background": HeldWork()}),
     "maintenance-devices": (MaintenanceJourney, PAGES_DEVICES, DIAGNOSTICS),

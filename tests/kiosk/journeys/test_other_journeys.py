@@ -4,7 +4,7 @@ import pytest
 
 from kiosk.journeys import GuideJourney, PickupJourney, QueryJourney, RateJourney, TicketJourney
 from kiosk.journeys.ports import Parcel, TicketToPrint
-from tests.kiosk.journeys.fakes import RESIDENT, FakeCitizen, FakeDesk, identify_with_card, make_services
+from tests.kiosk.journeys.fakes import KEPT, RESIDENT, FakeCitizen, FakeDesk, identify_with_card, make_services
 
 
 @pytest.fixture
@@ -17,6 +17,27 @@ def test_query_online_lists_server_cases(services):
     identify_with_card(journey.identify)
     assert journey.state.value == "cases"
     assert [c.case_number for c in journey.cases] == ["FT-2026-0001", "FT-2026-0002"]
+    journey.finish()
+    assert journey.personal_data_present() == []
+
+
+def test_query_lists_the_documents_kept_on_file_and_deletes_one_when_confirmed(catalogue,
+                                                                             test_clock):
+    services = make_services(catalogue, test_clock, citizen=FakeCitizen())
+    services.citizen.certificates_on_file.append(KEPT)
+    journey = QueryJourney(services)
+    identify_with_card(journey.identify)
+    assert journey.state.value == "cases"
+    assert journey.kept == [KEPT]       # the e-licence library's are not the citizen's to drop
+    journey.withdraw_certificate(KEPT.certificate_id)
+    assert journey.state.value == "confirm_withdraw"
+    journey.keep_certificate()
+    assert journey.state.value == "cases" and journey.kept == [KEPT]
+    journey.withdraw_certificate(KEPT.certificate_id)
+    journey.confirm_withdraw()
+    assert (journey.state.value, journey.problem, journey.kept) == (
+        "cases", "certificate_withdrawn", [])
+    assert KEPT not in services.citizen.certificates_on_file
     journey.finish()
     assert journey.personal_data_present() == []
 

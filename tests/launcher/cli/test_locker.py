@@ -80,6 +80,40 @@ def test_wrong_pins_lock_the_command_out_across_runs(ctx, monkeypatch, capsys):
     assert (ctx.data_dir / "maintenance" / "entry-tries.json").exists()
 
 
+def queued_audits(ctx, district) -> list[dict]:
+    """The audit events in the kiosk's queue, as the district will open them."""
+    from offline_queue.seal import SUITE
+    from offline_queue.store import Outbox
+    outbox = Outbox(default_queue_dir(ctx.data_dir, ctx.config.config.queue.dir))
+    try:
+        envelopes = [v1.SubmissionEnvelope.model_validate_json(item.envelope)
+                     for item in outbox.items() if item.kind == "audit"]
+    finally:
+        outbox.close()
+    return [json.loads(SUITE.decrypt(
+        base64.b64decode(e.payload.enc_b64) + base64.b64decode(e.payload.ciphertext_b64),
+        district.payload_key, info=v1.payload_info("audit", e.submission_id)))
+        for e in envelopes]
+
+
+def test_without_the_kiosk_an_open_and_a_refusal_join_its_audit_chain(ctx, monkeypatch,
+                                                                      capsys):
+    """No kiosk runs: the command appends to the kiosk's own chain through its queue, the
+    open before the door moves, a refusal with no credential in it."""
+    from offline_queue.testing.district_keys import District, enrol
+    district = District.generate()
+    enrol(default_queue_dir(ctx.data_dir, ctx.config.config.queue.dir), district)
+    assert run(ctx, monkeypatch, "999999\n", locker_action="open", number=5) == EXIT_FAILED
+    assert run(ctx, monkeypatch, PIN + "\n", locker_action="open", number=4) == EXIT_OK
+    refused, opened = queued_audits(ctx, district)
+    assert refused["action"] == "locker.open_refused" and refused["compartment"] == 5
+    assert "999999" not in json.dumps(refused) and "T001" not in json.dumps(refused)
+    assert (opened["action"], opened["who"], opened["actor"], opened["compartment"]) == (
+        "locker.open", "staff:T001", "technician", 4)
+    assert [a["chain_seq"] for a in (refused, opened)] == [1, 2]
+    assert opened["chain_prev"] == refused["chain_hash"]
+
+
 def test_no_staff_list_yet_opens_for_no_one(tmp_path, monkeypatch, capsys):
     ctx = Context(None, tmp_path)
     assert run(ctx, monkeypatch, PIN + "\n", locker_action="open", number=1) == EXIT_FAILED

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from tests.kiosk.journeys.test_end_everywhere import SCRIPTS
-from tests.ui.journeys.test_apply_ui import qml_problems
 
 #: each script's journey as the attract screen names it
 TILE = {"apply": "apply", "apply-browse": "apply", "apply-identify-passport": "apply",
@@ -15,7 +14,8 @@ TILE = {"apply": "apply", "apply-browse": "apply", "apply-identify-passport": "a
         "pickup-down": "pickup", "ticket": "ticket", "check-in": "ticket",
         "ticket-offline": "ticket", "rate": "rate", "guide": "guide",
         "supply": "supply", "supply-nothing": "supply",
-        "maintenance": "maintenance", "maintenance-hall": "maintenance",
+        "maintenance": "maintenance", "maintenance-card": "maintenance",
+        "maintenance-hall": "maintenance",
         **{f"maintenance-{page}": "maintenance"
            for page in ("devices", "consumables", "queue", "configuration", "logs",
                         "lockers", "lockers-down")}}
@@ -38,7 +38,7 @@ def _walk(kiosk, name, stop, seen):
 @pytest.mark.parametrize("name", list(TILE))
 @pytest.mark.parametrize("how", ["home", "timeout"])
 def test_end_at_every_state_leaves_nothing_personal(make_kiosk, test_clock, kiosk_config,
-                                                    qtlog, name, how):
+                                                    qml_warnings, name, how):
     import copy
     from tests.kiosk.journeys.conftest import FIXTURE
     import yaml
@@ -57,7 +57,7 @@ def test_end_at_every_state_leaves_nothing_personal(make_kiosk, test_clock, kios
             test_clock.advance(idle)
         assert kiosk.screen in ("attract", "out_of_service")
         assert vm.personal_data_present() == [], (name, stop)
-    assert qml_problems(qtlog) == []
+    assert qml_warnings() == []
 
 
 @pytest.mark.parametrize("elder", [False, True])

@@ -68,7 +68,8 @@ def _text_inputs(shell):
 
 def _with_keyboard(qtbot, shell, field):
     from PySide6.QtGui import QGuiApplication
-    field.forceActiveFocus()
+    from ui.input_events import focus
+    focus(field)
     QGuiApplication.inputMethod().show()
     # the field's hints may choose other keys: measured once they are laid out
     qtbot.waitUntil(lambda: geometry.keys_laid_out(shell), timeout=60_000)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QGuiApplication
 from kiosk.journeys.ports import FaceOutcome
 from tests.kiosk.journeys.walk import valid_value
 from tests.ui.journeys.walk_ui import to_face_check
+from ui.input_events import focus
 
 LAYOUT = {"number": "numbers", "phone": "dialpad"}   # dates are picked (test_date_picker_ui)
 
@@ -27,7 +28,7 @@ def test_each_kind_of_answer_gets_its_keypad(kiosk, qtbot):
             if kind not in LAYOUT:
                 continue
             field = kiosk.shell.find("field_" + form_field.id)
-            field.forceActiveFocus()
+            focus(field)
             QGuiApplication.inputMethod().show()
             qtbot.waitUntil(lambda: kiosk.shell.find("keyboard") is not None, timeout=5000)
             panel = kiosk.shell.find("keyboard")

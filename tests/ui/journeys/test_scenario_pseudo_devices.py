@@ -2,6 +2,8 @@
 embedded server, `clock` runs the TestClock in frame ticks until a screen shows."""
 from __future__ import annotations
 
+import threading
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -87,3 +89,33 @@ def test_the_clock_that_runs_out_names_the_screen_showing(qapp):
     with pytest.raises(RuntimeError, match="showing 'apply.identify_face_check'"):
         runner._run_step(DeviceAction(device="clock", action="run",
                                       args={"seconds": 0.5, "until_screen": "apply.form"}))
+
+
+def test_the_clock_waits_for_each_ticks_frame_to_reach_the_face_step(qapp):
+    # the camera's worker grabs a tick's frame on its own thread, maybe late on a busy
+    # machine: the runner moves the clock on only once that frame has been offered
+    from ui.scenario_runner import ScenarioRunner
+    clock = TestClock()
+    listeners: list = []
+    offered_at: list[float] = []
+
+    def subscribe(listener):
+        listeners.append(listener)
+        return lambda: listeners.remove(listener)
+
+    def slow_camera_worker() -> None:
+        time.sleep(0.05)   # a slow grab; the assertion below does not depend on its length
+        offered_at.append(clock.monotonic())
+        for listener in list(listeners):
+            listener(None)
+
+    def camera_frame() -> None:
+        threading.Thread(target=slow_camera_worker).start()
+    runner = ScenarioRunner(SimpleNamespace(screen_name="apply.identify_face_check"),
+                            clock=clock, face_frames=subscribe)
+    runner.CLOCK_TICK_REAL_MS = 60_000
+    for tick in range(1, 6):
+        clock.call_later(tick * runner.CLOCK_TICK_S - 1e-9, camera_frame)
+    runner._run_step(DeviceAction(device="clock", action="run", args={"seconds": 5 / 15}))
+    assert offered_at == pytest.approx([tick * runner.CLOCK_TICK_S for tick in range(1, 6)])
+    assert listeners == []   # the runner's listener goes when the clock stops

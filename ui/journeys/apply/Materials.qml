@@ -1,5 +1,6 @@
 // Each material with its state and the ways to supply it: use the certificate on file,
-// scan it now, or bring it later under a commitment. The list pages (and scrolls); in
+// scan it now, or bring it later under a commitment; a scan of a certificate type asks
+// whether to keep it on file for next time (零材料). The list pages (and scrolls); in
 // landscape the cards sit two abreast.
 import QtQuick
 import QtQuick.Layouts
@@ -68,6 +69,36 @@ JourneyScreen {
                                 objectName: "material_status_" + m.id
                                 text: (m.status === "missing" ? "○ " : "✓ ") + root.t(m.statusText) + (m.pages > 1 ? qsTr("（%1 页）").arg(m.pages) : "")
                             }
+                            // 零材料: keep the scan on file for next time? (asked, never assumed)
+                            BodyText {
+                                objectName: "keep_question_" + m.id
+                                Layout.fillWidth: true
+                                visible: m.keepAsk
+                                text: m.keep === true ? qsTr("✓ 工作人员核验后存档，下次办事不用再带。可以随时撤回。")
+                                    : m.keep === false ? qsTr("不存档。")
+                                    : qsTr("这份材料要存档吗？工作人员核验后保存，下次办事不用再带。可以随时撤回。")
+                            }
+                            Flow {
+                                Layout.fillWidth: true
+                                spacing: theme.gap
+                                visible: m.keepAsk
+                                KioskButton {
+                                    objectName: "keep_yes_" + m.id
+                                    width: Math.min(implicitWidth, parent.width)
+                                    fill: m.keep === true ? theme.accent : theme.surface
+                                    ink: m.keep === true ? theme.onAccent : theme.text
+                                    text: qsTr("存档，下次不用再带")
+                                    onClicked: root.act("keep_on_file", [m.id, true])
+                                }
+                                KioskButton {
+                                    objectName: "keep_no_" + m.id
+                                    width: Math.min(implicitWidth, parent.width)
+                                    fill: m.keep === false ? theme.accent : theme.surface
+                                    ink: m.keep === false ? theme.onAccent : theme.text
+                                    text: qsTr("不存档")
+                                    onClicked: root.act("keep_on_file", [m.id, false])
+                                }
+                            }
                             Flow {
                                 Layout.fillWidth: true
                                 spacing: theme.gap
@@ -76,14 +107,14 @@ JourneyScreen {
                                     KioskButton {
                                         objectName: "use_on_file_" + m.id
                                         width: Math.min(implicitWidth, parent.width)
-                                        text: qsTr("使用已有证照：%1").arg(root.t(modelData.name))
+                                        text: modelData.validUntil ? qsTr("已有存档：%1，有效期至 %2。使用存档").arg(root.t(modelData.name)).arg(modelData.validUntil) : qsTr("已有存档：%1，长期有效。使用存档").arg(root.t(modelData.name))
                                         onClicked: root.act("use_on_file", [m.id, modelData.id])
                                     }
                                 }
                                 KioskButton {
                                     objectName: "scan_" + m.id
                                     width: Math.min(implicitWidth, parent.width)
-                                    text: m.pages > 0 ? qsTr("再拍一页") : qsTr("现在拍摄")
+                                    text: m.pages > 0 ? qsTr("再拍一页") : m.onFile.length ? qsTr("重新拍摄") : qsTr("现在拍摄")
                                     onClicked: root.act("start_scan", [m.id])
                                 }
                                 KioskButton {

@@ -1,5 +1,6 @@
 // Face verification: the camera view in an oval guide, one instruction at a time, a ring
 // that fills while a good frame is held, the attempt count and the staff option. No score.
+// A staff sign-in (attempt 0) shows neither: staff are the ones who help.
 import QtQuick
 import QtQuick.Layouts
 import Kiosk
@@ -98,11 +99,13 @@ JourneyScreen {
         spacing: theme.gap
         BodyText {
             Layout.fillWidth: true
+            visible: root.f.attempt > 0
             horizontalAlignment: root.landscape ? Text.AlignLeft : Text.AlignHCenter
             text: qsTr("第 %1 次，共可试 %2 次").arg(root.f.attempt).arg(root.d.maxAttempts || 3)
         }
         KioskButton {
             objectName: "action_identify_call_staff"
+            visible: root.f.attempt > 0
             Layout.alignment: root.landscape ? Qt.AlignLeft : Qt.AlignHCenter
             Layout.maximumWidth: info.width
             text: qsTr("请工作人员帮助")

@@ -1,5 +1,6 @@
-// The citizen's cases: state, promised date, next step. Offline: only the unsent ones
-// from this kiosk, and the screen says so.
+// The citizen's cases: state, promised date, next step; below them the documents kept on
+// file from their scans (零材料), each deletable. Offline: only the unsent cases from this
+// kiosk, and the screen says so.
 import QtQuick
 import QtQuick.Layouts
 import Kiosk
@@ -8,6 +9,7 @@ import "../common"
 JourneyScreen {
     id: root
     readonly property var cases: d.cases || []
+    readonly property var kept: d.kept || []
     primaryName: "query_done"
     primaryText: qsTr("完成")
     onPrimaryClicked: root.act("finish", [])
@@ -39,6 +41,13 @@ JourneyScreen {
                 }
                 text: "⚠ " + root.t(root.d.problem)
             }
+        }
+        BodyText {
+            objectName: "query_notice"
+            Layout.fillWidth: true
+            visible: root.d.localOnly !== true && !!root.d.problem
+            font.bold: true
+            text: root.t(root.d.problem)
         }
         BodyText {
             objectName: "no_cases"
@@ -90,6 +99,45 @@ JourneyScreen {
                                 visible: root.t(modelData.next) !== ""
                                 text: qsTr("下一步：%1").arg(root.t(modelData.next))
                             }
+                        }
+                    }
+                }
+            }
+            // 零材料: what is kept on file from the citizen's own scans, each deletable
+            TitleText {
+                Layout.fillWidth: true
+                visible: root.kept.length > 0
+                text: qsTr("我的存档材料")
+            }
+            Repeater {
+                model: root.kept
+                delegate: Rectangle {
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: keptInfo.implicitHeight + theme.gap * 2
+                    radius: 16
+                    color: theme.surface
+                    ColumnLayout {
+                        id: keptInfo
+                        anchors {
+                            left: parent.left
+                            right: parent.right
+                            top: parent.top
+                            margins: theme.gap
+                        }
+                        BodyText {
+                            Layout.fillWidth: true
+                            font.bold: true
+                            text: root.t(modelData.name)
+                        }
+                        BodyText {
+                            Layout.fillWidth: true
+                            text: modelData.validUntil ? qsTr("%1 · 有效期至 %2").arg(modelData.issuer).arg(modelData.validUntil) : qsTr("%1 · 长期有效").arg(modelData.issuer)
+                        }
+                        KioskButton {
+                            objectName: "withdraw_" + index
+                            Layout.maximumWidth: keptInfo.width
+                            text: qsTr("删除存档（撤回同意）")
+                            onClicked: root.act("withdraw_certificate", [modelData.id])
                         }
                     }
                 }
