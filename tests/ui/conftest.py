@@ -23,6 +23,7 @@ def kiosk_config():
 @pytest.fixture
 def make_shell(qapp, qtbot, test_clock, kiosk_config, tmp_path):
     """`make_shell(config=..., core=..., orientation=...)` -> a shown ShellApp."""
+    from PySide6.QtCore import QCoreApplication, QEvent
     from ui.app import ShellApp
     made = []
 
@@ -38,6 +39,10 @@ def make_shell(qapp, qtbot, test_clock, kiosk_config, tmp_path):
     yield make
     for shell in made:
         shell.close()
+    # deleted now, not in the next test's first Qt event loop: deleting a closed view
+    # reaches the input context as a focus change, and it hid the keyboard the next test
+    # had just shown while waiting for its keys (docs/known-issues.md)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 #: a QML warning known and not yet fixed (docs/known-issues.md, "QML warnings left")

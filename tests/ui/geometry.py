@@ -34,6 +34,16 @@ def scene_rect(item: QQuickItem) -> QRectF:
     return item.mapRectToScene(QRectF(0, 0, item.width(), item.height()))
 
 
+def keys_laid_out(shell) -> bool:
+    """The keyboard is up with its layout's keys, each a touch target (while its layout
+    loads it shows no keys at all, so "none too small" alone is no proof)."""
+    shell.settle()
+    keyboard = shell.find("keyboard")
+    return keyboard is not None \
+        and any(t.keyboard_key for t in touch_targets(keyboard)) \
+        and not too_small(keyboard, shell.theme.touchTarget)
+
+
 def _ancestors(item: QQuickItem) -> Iterator[QQuickItem]:
     parent = item.parentItem()
     while parent is not None:

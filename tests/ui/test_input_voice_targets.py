@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
 from tests.ui.conftest import tap
+from tests.ui.geometry import keys_laid_out, scene_rect
 from tests.ui.journey_stub import QML, SearchViewModel
 
 JOURNEY = "shelltest"
@@ -38,8 +39,7 @@ def press(shell, item):
 def test_typing_bj_on_the_keyboard_and_picking_beijing(shell, qtbot, stub_journey):
     shell.navigator.startJourney(JOURNEY)
     field = tap(qtbot, shell, "search_field")
-    qtbot.waitUntil(lambda: shell.find("keyboard") is not None)
-    shell.settle()
+    qtbot.waitUntil(lambda: keys_laid_out(shell), timeout=60_000)  # slow on a busy machine
     for letter in "bj":
         key = keyboard_item(shell, letter)
         assert key is not None, f"no key {letter!r}"
@@ -50,6 +50,47 @@ def test_typing_bj_on_the_keyboard_and_picking_beijing(shell, qtbot, stub_journe
     shell.settle()
     press(shell, keyboard_item(shell, "北京"))
     qtbot.waitUntil(lambda: field.property("text") == "北京")
+
+
+@pytest.fixture
+def two_fields():
+    from ui.navigator import register_journey, unregister_journey
+    register_journey(TWO_FIELDS, SearchViewModel, {"search": "TwoFields.qml"}, base_dir=QML)
+    yield
+    unregister_journey(TWO_FIELDS)
+
+
+TWO_FIELDS = "twofields"
+
+
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_a_tap_aimed_above_the_keyboard_lands_there_after_the_first_pinyin_letter(
+        make_shell, qtbot, two_fields, orientation):
+    """The citizen types a letter in one field and reaches for the field just above the
+    keyboard: the candidates the letter brings take no room from it (they used to push
+    the screen up, and the tap chose a candidate)."""
+    shell = make_shell(orientation=orientation)
+    shell.shell.setLanguage("zh_CN")
+    shell.navigator.startJourney(TWO_FIELDS)
+    tap(qtbot, shell, "name_field")
+    qtbot.waitUntil(lambda: shell.find("keyboard") is not None)
+    shell.settle()
+    keyboard = scene_rect(shell.find("keyboard"))      # its first frame
+    qtbot.waitUntil(lambda: keys_laid_out(shell), timeout=60_000)  # slow on a busy machine
+    address = shell.find("address_field")
+    aimed_at = scene_rect(address)
+    assert aimed_at.bottom() <= keyboard.top()
+    press(shell, keyboard_item(shell, "b"))
+    candidates = shell.find("wordCandidateView")
+    qtbot.waitUntil(lambda: candidates.property("count") > 0)
+    shell.settle()
+    assert scene_rect(address) == aimed_at
+    assert scene_rect(shell.find("keyboard")) == keyboard
+    assert keyboard.contains(scene_rect(candidates))
+    QTest.mouseClick(shell.view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     aimed_at.center().toPoint())
+    shell.settle()
+    assert address.hasActiveFocus()             # not a candidate for the name field
 
 
 # --- voice --------------------------------------------------------------------------
@@ -147,13 +188,6 @@ def assert_targets(shell, where):
     assert touch_targets(shell.view.contentItem()), f"{where}: no touch targets found"
     small = too_small(shell.view.contentItem(), minimum)
     assert not small, f"{where}: under {minimum} px: " + ", ".join(t.describe() for t in small)
-
-
-def keys_laid_out(shell) -> bool:
-    from ui.inspect import too_small
-    shell.settle()
-    keyboard = shell.find("keyboard")
-    return keyboard is not None and not too_small(keyboard, shell.theme.touchTarget)
 
 
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])

@@ -21,6 +21,19 @@ InputPanel {
     }
     // candidates appear at once instead of sliding in: nothing moves under a finger
     Binding { target: keyboard.keyboard; property: "noAnimations"; value: true }
+    //: typing letters in Chinese: Pinyin shows candidates in a bar above the keys
+    readonly property bool pinyin: shell.language !== "en_US" && !keyboard.keyboard.latinOnly
+        && !keyboard.keyboard.digitsOnly && !keyboard.keyboard.formattedNumbersOnly
+        && !keyboard.keyboard.dialableCharactersOnly
+    // the candidate bar's room is the keyboard's from its first frame (the stock panel grows
+    // when the first letter brings candidates, pushing what is above it up under a finger
+    // already on its way); the empty bar is drawn in it, as the keyboard's top edge
+    implicitHeight: keyboard.keyboard.height
+        + (pinyin ? keyboard.keyboard.wordCandidateView.height : 0)
+    Binding {
+        target: VirtualKeyboardSettings.wordCandidateList; property: "alwaysVisible"
+        value: true
+    }
     // Pinyin candidates: as tall and at least as wide as any other touch target
     Binding {
         target: keyboard.keyboard.style; property: "selectionListHeight"

@@ -66,11 +66,13 @@ def _text_inputs(shell):
             if i.inherits("QQuickTextInput") and i.isEnabled()]
 
 
-def _with_keyboard(shell, field):
+def _with_keyboard(qtbot, shell, field):
     from PySide6.QtGui import QGuiApplication
     from ui.input_events import focus
     focus(field)
     QGuiApplication.inputMethod().show()
+    # the field's hints may choose other keys: measured once they are laid out
+    qtbot.waitUntil(lambda: geometry.keys_laid_out(shell), timeout=60_000)
 
 
 def _hide_keyboard(shell):
@@ -91,7 +93,7 @@ def _apply(shell, elder, language, high_contrast):
 
 @pytest.mark.timeout(900)   # ~100 states rendered and measured, on a busy machine
 @pytest.mark.parametrize("elder, language, orientation, high_contrast", COMBINATIONS)
-def test_every_screen_shows_everything_whole(make_kiosk, elder, language, orientation,
+def test_every_screen_shows_everything_whole(make_kiosk, qtbot, elder, language, orientation,
                                              high_contrast):
     minimum = geometry.MIN_CONTRAST_HIGH if high_contrast else geometry.MIN_CONTRAST
     found: dict[str, list[str]] = {}
@@ -107,7 +109,7 @@ def test_every_screen_shows_everything_whole(make_kiosk, elder, language, orient
         problems = geometry.problems(shell, gap=shell.theme.gap, min_contrast=minimum)
         inputs = _text_inputs(shell)
         if inputs:
-            _with_keyboard(shell, inputs[0])
+            _with_keyboard(qtbot, shell, inputs[0])
             problems += [f"keyboard up: {p}" for p in
                          geometry.problems(shell, gap=shell.theme.gap, min_contrast=minimum)
                          + geometry.typing_problems(shell, inputs[0])]
