@@ -161,6 +161,15 @@ class Journey(Generic[S]):
         with self._lock:
             self._epoch += 1
 
+    @staticmethod
+    def _stop_devices(*devices: Any) -> None:
+        """Stop what the devices are doing for this journey (a face check or scan: `stop`;
+        a card or code read: `cancel`); a device the kiosk lacks (None) is skipped."""
+        for device in devices:
+            stop = getattr(device, "stop", None) or getattr(device, "cancel", None)
+            if stop is not None:
+                stop()
+
     def on_cancel(self, hook: Callable[[], None]) -> None:
         """Stop something running (a camera stream, a card read) when the journey ends."""
         self._cancel_hooks.append(hook)

@@ -244,10 +244,7 @@ class IdentifyJourney(Journey[IdentifyState]):
         if self.ended or self.state is S.STAFF:
             return
         self._abandon_in_flight()
-        for device in (self.services.face, self.services.documents, self.services.codes):
-            stop = getattr(device, "stop", None) or getattr(device, "cancel", None)
-            if stop is not None:
-                stop()
+        self._stop_devices(self.services.face, self.services.documents, self.services.codes)
         self.reference_photo = None
         self.staff_position = None
         self._go(S.STAFF, problem or reason)

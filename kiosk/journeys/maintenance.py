@@ -42,7 +42,7 @@ class MaintenanceJourney(Journey[MaintenanceState]):
         self._ending: EndReason | None = None
         # however it ends (left, Home, the idle timeout), a staff card's read or face check
         # stops and the kiosk goes back to service
-        self.on_cancel(self._stop_devices)
+        self.on_cancel(self._stop_card_devices)
         self.on_cancel(self._leave)
 
     def initial_state(self) -> MaintenanceState:
@@ -139,15 +139,12 @@ class MaintenanceJourney(Journey[MaintenanceState]):
         """The card's read or face check ended without a verdict (a device, or Back):
         nothing was checked, so nothing counts against the entry."""
         self._abandon_in_flight()
-        self._stop_devices()
+        self._stop_card_devices()
         self.card, self.guidance = None, None
         self._go(S.SIGN_IN, problem)
 
-    def _stop_devices(self) -> None:
-        for device in (self.services.face, self.services.documents):
-            stop = getattr(device, "stop", None) or getattr(device, "cancel", None)
-            if stop is not None:
-                stop()
+    def _stop_card_devices(self) -> None:
+        self._stop_devices(self.services.face, self.services.documents)
 
     def _checked(self, result: object, refused: str = "entry_refused") -> None:
         if isinstance(result, Refused):
