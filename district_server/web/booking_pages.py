@@ -14,7 +14,7 @@ from district_server.errors import ProblemError
 from district_server.roles import Permission
 from district_server.staff.accounts import StaffMember
 from district_server.web.html import page, table, text
-from district_server.web.routes import COOKIE, Checked, _csrf_of, _nav, _viewer
+from district_server.web.routes import COOKIE, QueueForm, _csrf_of, _nav, _viewer
 
 router = APIRouter(include_in_schema=False)
 TITLE = "预约 Bookings"
@@ -80,7 +80,7 @@ def console_bookings(request: Request, ctx: ServerContext = Depends(get_context)
 
 
 @router.post("/console/bookings")
-def console_book(request: Request, form: Checked,
+def console_book(request: Request, form: QueueForm,
                  ctx: ServerContext = Depends(get_context)) -> Response:
     fields, csrf = form.fields, _csrf_of(request.cookies[COOKIE])
     try:
@@ -97,7 +97,7 @@ def console_book(request: Request, form: Checked,
 
 
 @router.post("/console/bookings/import")
-def console_import(request: Request, form: Checked,
+def console_import(request: Request, form: QueueForm,
                    ctx: ServerContext = Depends(get_context)) -> Response:
     csrf = _csrf_of(request.cookies[COOKIE])
     try:

@@ -19,10 +19,12 @@ from district_server.errors import ProblemError
 from district_server.roles import Permission
 from district_server.staff import schemas, service as staff
 from district_server.web.html import page, post_button, table, text
-from district_server.web.routes import (COOKIE, STATE_NAMES, Checked, _csrf_of, _nav, _viewer,
-                                        _when)
+from district_server.web.routes import (COOKIE, STATE_NAMES, _csrf_of, _nav, _viewer, _when,
+                                        form_needing)
 
 router = APIRouter(include_in_schema=False)
+CasesForm = form_needing(Permission.cases)
+ReviewsForm = form_needing(Permission.reviews)
 
 #: what the case page's history shows: the citizen's and the staff's changes
 HISTORY_ACTIONS = (*followup.CITIZEN_HISTORY, "staff.case_state",
@@ -192,7 +194,7 @@ def console_intake(request: Request, ctx: ServerContext = Depends(get_context)) 
 
 
 @router.post("/console/intake")
-def console_take_in(form: Checked, ctx: ServerContext = Depends(get_context)) -> Response:
+def console_take_in(form: CasesForm, ctx: ServerContext = Depends(get_context)) -> Response:
     try:
         intake = schemas.CaseIntake(service_code=form.fields.get("service_code", ""),
                                     id_number=form.fields.get("id_number", "").strip(),
@@ -366,7 +368,7 @@ def _back_to_case(case_number: str) -> RedirectResponse:
 
 
 @router.post("/console/cases/{case_number}/state")
-def console_case_state(case_number: str, form: Checked,
+def console_case_state(case_number: str, form: CasesForm,
                        ctx: ServerContext = Depends(get_context)) -> Response:
     try:
         change = schemas.CaseStateChange(state=form.fields.get("state", ""),
@@ -384,7 +386,7 @@ def console_case_state(case_number: str, form: Checked,
 
 
 @router.post("/console/cases/{case_number}/supplement")
-def console_supplement(case_number: str, form: Checked,
+def console_supplement(case_number: str, form: CasesForm,
                        ctx: ServerContext = Depends(get_context)) -> Response:
     materials = sorted(key.removeprefix("material-") for key in form.fields
                        if key.startswith("material-"))
@@ -403,7 +405,7 @@ def console_supplement(case_number: str, form: Checked,
 
 
 @router.post("/console/cases/{case_number}/certificates")
-def console_keep_certificate(case_number: str, form: Checked,
+def console_keep_certificate(case_number: str, form: CasesForm,
                              ctx: ServerContext = Depends(get_context)) -> Response:
     fields = form.fields
     try:
@@ -426,7 +428,7 @@ def console_keep_certificate(case_number: str, form: Checked,
 
 
 @router.post("/console/cases/{case_number}/certificates/withdraw")
-def console_withdraw_certificate(case_number: str, form: Checked,
+def console_withdraw_certificate(case_number: str, form: CasesForm,
                                  ctx: ServerContext = Depends(get_context)) -> Response:
     try:
         with ctx.db.transaction() as session:
@@ -460,7 +462,7 @@ def console_scan(case_number: str, sha256: str, request: Request,
 # --- lockers -----------------------------------------------------------------------
 
 @router.post("/console/cases/{case_number}/parcel")
-def console_assign_parcel(case_number: str, form: Checked,
+def console_assign_parcel(case_number: str, form: CasesForm,
                           ctx: ServerContext = Depends(get_context)) -> Response:
     """A completed result assigned to a kiosk's lockers by compartment size; staff at that
     kiosk fill a free compartment (the kiosk's maintenance lockers page)."""
@@ -522,7 +524,7 @@ def console_lockers(request: Request, assigned: str = "", code: str = "",
 
 
 @router.post("/console/parcels/{parcel_id}/recall")
-def console_recall(parcel_id: str, form: Checked,
+def console_recall(parcel_id: str, form: CasesForm,
                    ctx: ServerContext = Depends(get_context)) -> Response:
     try:
         with ctx.db.transaction() as session:
@@ -566,7 +568,7 @@ def console_reviews(request: Request, ctx: ServerContext = Depends(get_context))
 
 
 @router.post("/console/reviews/{review_id}/close")
-def console_close_review(review_id: int, form: Checked,
+def console_close_review(review_id: int, form: ReviewsForm,
                          ctx: ServerContext = Depends(get_context)) -> Response:
     try:
         closing = schemas.BadReviewClose(

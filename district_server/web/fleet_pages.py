@@ -24,10 +24,12 @@ from district_server.kiosks import commands
 from district_server.roles import Permission
 from district_server.staff.accounts import StaffMember
 from district_server.web.html import page, post_button, table, text
-from district_server.web.routes import COOKIE, Checked, _csrf_of, _nav, _viewer, _when
+from district_server.web.routes import (COOKIE, FleetForm, _csrf_of, _nav, _viewer, _when,
+                                        form_needing)
 from wire import v1
 
 router = APIRouter(include_in_schema=False)
+CommandsForm = form_needing(Permission.commands)
 
 #: the buttons of a kiosk's page: kind -> label
 BUTTONS = {"reload_config": "重新加载配置 Reload configuration",
@@ -106,7 +108,7 @@ def console_kiosk_commands(kiosk_id: str, request: Request,
 
 
 @router.post("/console/kiosks/{kiosk_id}/commands")
-def console_send_command(kiosk_id: str, form: Checked,
+def console_send_command(kiosk_id: str, form: CommandsForm,
                          ctx: ServerContext = Depends(get_context)) -> Response:
     fields = form.fields
     args: dict = {}
@@ -200,11 +202,10 @@ def _plan(fields: dict[str, str]) -> rollout.RolloutPlan | None:
 
 
 @router.post("/console/rollouts/config")
-def console_publish_config(form: Checked,
+def console_publish_config(form: FleetForm,
                            ctx: ServerContext = Depends(get_context)) -> Response:
     """Store a configuration version and publish it, at once or through a staged rollout."""
     member, fields = form.member, form.fields
-    member.require(Permission.fleet)
     if not member.all_halls:
         return HTMLResponse(page("发布 Rollouts", "<p>无权限 Only the district administrator "
                                                 "publishes a configuration</p>"), status_code=403)

@@ -19,9 +19,10 @@ from district_server.roles import Permission
 from district_server.staff.accounts import StaffMember
 from district_server.staff.models import StaffAccount
 from district_server.web.html import page, post_button, table, text
-from district_server.web.routes import COOKIE, Checked, _csrf_of, _nav, _viewer
+from district_server.web.routes import COOKIE, _csrf_of, _nav, _viewer, form_needing
 
 router = APIRouter(include_in_schema=False)
+RotaForm = form_needing(Permission.rota)
 TITLE = "值班表 On-call rota"
 CHANNEL_NAMES = {"sms": "短信 SMS", "webhook": "Webhook", "log": "日志 Log"}
 FIELDS = ("hall", "staff_id", "channel", "recipient", "starts", "ends")
@@ -116,12 +117,9 @@ def console_rota(request: Request, ctx: ServerContext = Depends(get_context)) ->
 
 
 @router.post("/console/rota")
-def console_add_shift(form: Checked, request: Request,
+def console_add_shift(form: RotaForm, request: Request,
                       ctx: ServerContext = Depends(get_context)) -> Response:
     member, fields = form.member, form.fields
-    if not member.may(Permission.rota):
-        return HTMLResponse(page(TITLE, "<p>无权限 Not permitted for your role</p>"),
-                            status_code=403)
     try:
         with ctx.db.transaction() as session:
             rota.add_shift(session, member, hall_code=fields.get("hall", "").strip(),
@@ -141,7 +139,7 @@ def console_add_shift(form: Checked, request: Request,
 
 
 @router.post("/console/rota/{shift_id}/remove")
-def console_remove_shift(shift_id: int, form: Checked,
+def console_remove_shift(shift_id: int, form: RotaForm,
                          ctx: ServerContext = Depends(get_context)) -> Response:
     try:
         with ctx.db.transaction() as session:

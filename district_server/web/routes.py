@@ -246,6 +246,21 @@ async def checked_form(request: Request,
 Checked = Annotated[ConsoleForm, Depends(checked_form)]
 
 
+def form_needing(permission: Permission) -> Any:
+    """The type of a console form only a role with `permission` may post: refused (403)
+    before its fields are read or anything it names is looked up."""
+    async def permitted(form: Checked) -> ConsoleForm:
+        form.member.require(permission)
+        return form
+    return Annotated[ConsoleForm, Depends(permitted)]
+
+
+QueueForm = form_needing(Permission.queue)
+AlertsForm = form_needing(Permission.alerts)
+StaffForm = form_needing(Permission.staff)
+FleetForm = form_needing(Permission.fleet)
+
+
 LOGIN = ("<div class='card'><form method='post' action='/console/login'>"
          "<input type='hidden' name='csrf' value='{csrf}'>"
          "<label>工号 Staff id <input id='staff_id' name='staff_id' autocomplete='username' "
@@ -383,7 +398,7 @@ def console(request: Request, ctx: ServerContext = Depends(get_context)) -> Resp
 
 
 @router.post("/console/queue/{category}/call-next")
-def console_call_next(category: str, form: Checked,
+def console_call_next(category: str, form: QueueForm,
                       ctx: ServerContext = Depends(get_context)) -> Response:
     window = form.fields.get("window", "1")[:10] or "1"
     try:
@@ -396,7 +411,7 @@ def console_call_next(category: str, form: Checked,
 
 
 @router.post("/console/calls/{call_id}/close")
-def console_close_call(call_id: str, form: Checked,
+def console_close_call(call_id: str, form: QueueForm,
                        ctx: ServerContext = Depends(get_context)) -> Response:
     try:
         with ctx.db.transaction() as session:
@@ -494,22 +509,29 @@ def console_staff(request: Request, ctx: ServerContext = Depends(get_context)) -
 
 
 @router.post("/console/staff/{staff_id}/revoke")
+def console_revoke_staff(staff_id: str, form: StaffForm,
+                         ctx: ServerContext = Depends(get_context)) -> Response:
+    """Revoke a staff account from the console (effective at the next request)."""
+    return _revoke(ctx, lambda session: accounts.revoke(session, staff_id, now=ctx.now(),
+                                                        by=form.member), "/console/staff")
+
+
 @router.post("/console/kiosks/{kiosk_id}/revoke")
-def console_revoke(request: Request, form: Checked,
-                   ctx: ServerContext = Depends(get_context)) -> Response:
-    """Revoke a staff account or a kiosk from the console (effective at the next request)."""
-    member, params = form.member, request.path_params
+def console_revoke_kiosk(kiosk_id: str, form: FleetForm,
+                         ctx: ServerContext = Depends(get_context)) -> Response:
+    """Revoke a kiosk from the console (effective at its next request)."""
+    return _revoke(ctx, lambda session: kiosks.revoke(session, kiosk_id, now=ctx.now(),
+                                                      by=form.member), "/console/fleet")
+
+
+def _revoke(ctx: ServerContext, revoke, back: str) -> Response:
     try:
         with ctx.db.transaction() as session:
-            if "staff_id" in params:
-                accounts.revoke(session, params["staff_id"], now=ctx.now(), by=member)
-            else:
-                kiosks.revoke(session, params["kiosk_id"], now=ctx.now(), by=member)
+            revoke(session)
     except ProblemError as error:
         return HTMLResponse(page("大厅工作台 Hall console", f"<p>{text(error.detail)}</p>"),
                             status_code=error.status)
-    return RedirectResponse("/console/staff" if "staff_id" in params else "/console/fleet",
-                            status_code=303)
+    return RedirectResponse(back, status_code=303)
 
 
 # --- live alerts -------------------------------------------------------------------
@@ -602,7 +624,7 @@ def console_alerts_json(request: Request, ctx: ServerContext = Depends(get_conte
 
 
 @router.post("/console/alerts/{kiosk_id}/{kind}/acknowledge")
-def console_acknowledge(kiosk_id: str, kind: str, form: Checked,
+def console_acknowledge(kiosk_id: str, kind: str, form: AlertsForm,
                         ctx: ServerContext = Depends(get_context)) -> Response:
     with ctx.db.transaction() as session:
         alerts.acknowledge(session, form.member, kiosk_id, kind, now=ctx.now())
