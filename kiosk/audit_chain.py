@@ -19,16 +19,28 @@ import fcntl
 import json
 import os
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
 
 from foundation.events import Enqueued, EventSink
+from kiosk.service_state import StaffPerson
+from kiosk.staff_access import audit_names
 from wire.v1 import AUDIT_CHAIN_HASH, AUDIT_CHAIN_PREV, AUDIT_CHAIN_SEQ, AUDIT_GENESIS, \
     AuditPayload, audit_entry_hash
 
 
 #: the head's file in the kiosk's data directory
 HEAD_FILE = "audit-chain.json"
+
+
+def audit_event(action: str, at: datetime, *, by: StaffPerson | None = None,
+                **fields: object) -> dict[str, object]:
+    """The one shape of an entry of this chain (wire.v1.AuditPayload): what was done and
+    when, `by` a person of the staff list (named by their real role), and the action's own
+    short fields (who else acted, why, the compartment, ...)."""
+    return {"action": action, "at": at.isoformat(),
+            **(audit_names(by) if by is not None else {}), **fields}
 
 
 def open_chain(sink: EventSink, data_dir: Path) -> "ChainedSink":

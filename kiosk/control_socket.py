@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from kiosk.service_state import StaffPerson
-from kiosk.staff_access import Refused, audit_names
+from kiosk.staff_access import Refused
 
 if TYPE_CHECKING:
     from devices.base import Device
@@ -70,9 +70,8 @@ def audit_staff_open(core: "KioskCore", number: int, *, by: StaffPerson | str,
     pickup does). `by`: the person of the staff list (named with their real role), or who
     else asked (a district command, a technician's tool)."""
     from kiosk.diagnostics import record_audit
-    names = audit_names(by) if isinstance(by, StaffPerson) else {"actor": "technician",
-                                                                 "who": by}
-    record_audit(core, "locker.open", **names, why=why[:200], compartment=number)
+    asked = {"by": by} if isinstance(by, StaffPerson) else {"actor": "technician", "who": by}
+    record_audit(core, "locker.open", **asked, why=why[:200], compartment=number)
 
 
 def open_for_staff(core: "KioskCore", bank: "LockerBank", number: int, *,

@@ -23,6 +23,7 @@ from kiosk.config import load_config
 from kiosk.desired_config import apply_pushed
 from kiosk.device_counters import StatusEntry
 from kiosk.service_state import StaffPerson
+from kiosk.audit_chain import audit_event
 from kiosk.staff_access import audit_names
 from wire.v1 import DESIRED_CONFIG_KEYS
 
@@ -283,15 +284,14 @@ class Diagnostics:
         return len(files)
 
     def _audit(self, action: str, role: str, staff_id: str, **extra: object) -> None:
-        record_audit(self.core, action, **audit_names(StaffPerson(staff_id, role)), **extra)
+        record_audit(self.core, action, by=StaffPerson(staff_id, role), **extra)
 
 
-def record_audit(core: "KioskCore", action: str, *, actor: str, who: str,
-                 **extra: object) -> None:
-    """An event of the kiosk's own audit chain (carried to the district through the queue)."""
+def record_audit(core: "KioskCore", action: str, **fields: Any) -> None:
+    """An event of the kiosk's own audit chain (carried to the district through the queue);
+    `fields` as `audit_event` takes them."""
     if core.event_sink is not None:
-        core.event_sink.enqueue("audit", {"action": action, "at": core.clock.now().isoformat(),
-                                          "actor": actor, "who": who, **extra})
+        core.event_sink.enqueue("audit", audit_event(action, core.clock.now(), **fields))
 
 
 # --- shared with the `kiosk` CLI, which runs them on the kiosk's devices and queue through the

@@ -15,7 +15,8 @@ import threading
 from foundation.clock import Clock, TimerHandle
 from foundation.events import EventSink
 from kiosk.service_state import Mode, ServiceState, StaffPerson
-from kiosk.staff_access import Refused, StaffAccess, audit_names, may
+from kiosk.audit_chain import audit_event
+from kiosk.staff_access import Refused, StaffAccess, may
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +99,6 @@ class Maintenance:
             self.leave("inactivity")
 
     def _audit(self, action: str, person: StaffPerson | None, **extra: object) -> None:
-        if self._events is None:
-            return
-        payload: dict[str, object] = {"action": action, "at": self._clock.now().isoformat(),
-                                      **extra}
-        if person is not None:
-            payload.update(audit_names(person))
-        self._events.enqueue("audit", payload)
+        if self._events is not None:
+            self._events.enqueue("audit", audit_event(action, self._clock.now(), by=person,
+                                                      **extra))

@@ -29,6 +29,7 @@ from devices.locker.bank import LockerBank, OpenResult
 from devices.model import Completion, DeviceEvent, UnitState
 from foundation.clock import Clock
 from foundation.events import EventSink
+from kiosk.audit_chain import audit_event
 from kiosk.parcel_store import ParcelStore
 from kiosk.pickup_secrets import AttemptLimiter, verify_secret
 from wire.v1 import holder_hmac
@@ -329,10 +330,10 @@ class PickupService:
         return parcel
 
     def _audit(self, action: str, parcel: Parcel, *, who: str, why: str, **extra: Any) -> None:
-        self.events.enqueue("audit", {"action": action, "parcel_id": parcel.parcel_id,
-                                      "case_number": parcel.case_number,
-                                      "compartment": parcel.compartment, "who": who, "why": why,
-                                      "at": self.clock.now().isoformat(), **extra})
+        self.events.enqueue("audit", audit_event(
+            action, self.clock.now(), parcel_id=parcel.parcel_id,
+            case_number=parcel.case_number, compartment=parcel.compartment, who=who, why=why,
+            **extra))
 
     def _open(self, parcel: Parcel, *, who: str, why: str, verification: str = "") -> OpenResult:
         """Open `parcel.compartment`; a failure leaves the parcel as it was stored (a fill

@@ -95,17 +95,17 @@ def _audit_here(ctx, action: str, **fields: object) -> None:
     """No kiosk runs: the event goes into this kiosk's audit chain through its own queue
     (raises StorageUnavailable when the queue cannot store it). A kiosk not yet enrolled
     has no chain (nothing can be sealed for a district): the event is only logged."""
-    from kiosk.audit_chain import open_chain
+    from kiosk.audit_chain import audit_event, open_chain
     from offline_queue.errors import NotEnrolled
     from offline_queue.service import QueueService
     config = ctx.config.config
+    event = audit_event(action, ctx.clock.now(), **fields)
     service = QueueService.open(config.queue, config.server, ctx.data_dir, ctx.clock)
     try:
-        open_chain(service.sink, ctx.data_dir).enqueue(
-            "audit", {"action": action, "at": ctx.clock.now().isoformat(), **fields})
+        open_chain(service.sink, ctx.data_dir).enqueue("audit", event)
     except NotEnrolled:
         log.info("not enrolled: %s only logged", action,
-                 extra={k: v for k, v in fields.items() if k in ("who", "compartment")})
+                 extra={k: v for k, v in event.items() if k in ("who", "compartment")})
     finally:
         service.outbox.close()
 
@@ -155,7 +155,6 @@ def _print_status(report: dict, as_json: bool) -> None:
 
 
 def _open(ctx, bank: LockerBank, number: int, person: "StaffPerson", reason: str) -> int:
-    from kiosk.staff_access import audit_names
     from offline_queue.errors import StorageUnavailable
     if number not in bank.compartments:
         print(f"there is no compartment {number}", file=sys.stderr)
@@ -163,7 +162,7 @@ def _open(ctx, bank: LockerBank, number: int, person: "StaffPerson", reason: str
     # recorded before the door moves, as the running kiosk does: an open that cannot be
     # audited does not happen
     try:
-        _audit_here(ctx, "locker.open", **audit_names(person), why=reason[:200],
+        _audit_here(ctx, "locker.open", by=person, why=reason[:200],
                     compartment=number)
     except StorageUnavailable as error:
         print(f"compartment {number} not opened: its opening cannot be recorded ({error})",
