@@ -93,7 +93,7 @@ def _intake(ctx: ServerContext, principal: KioskPrincipal, submissions: list[dic
         outcomes.append(None)
         checked.append((index, envelope, digest, payload))
     now = ctx.now()
-    gaps = False
+    new_seqs: list[int] = []
     with ctx.db.transaction() as session:
         blobs.store_inline(session, ctx.blobs, kiosk_id=principal.kiosk_id,
                            contents=blob_contents, max_bytes=ctx.settings.chunk_bytes,
@@ -101,8 +101,8 @@ def _intake(ctx: ServerContext, principal: KioskPrincipal, submissions: list[dic
         for index, envelope, digest, payload in checked:
             try:
                 with session.begin_nested():
-                    status, signed, gap_possible = service.record(
-                        session, ctx, principal, envelope, digest, payload, now)
+                    status, signed = service.record(session, ctx, principal, envelope,
+                                                    digest, payload, now)
             except ProblemError as error:
                 outcomes[index] = _problem(envelope.submission_id, error)
                 continue
@@ -113,9 +113,11 @@ def _intake(ctx: ServerContext, principal: KioskPrincipal, submissions: list[dic
                     500, "internal", "unexpected server error; retry later"))
                 continue
             outcomes[index] = _outcome(envelope.submission_id, status, signed)
-            gaps = gaps or gap_possible
+            if status == 201:
+                new_seqs.append(envelope.kiosk_seq)
         service.count_failed(session, principal.kiosk_id, sum(
             outcome["status"] in service.REFUSED_FOR_GOOD for outcome in outcomes))
+        gaps = service.gaps_possible(session, principal.kiosk_id, new_seqs)
     if gaps:
         service.check_gaps(ctx, principal.kiosk_id)
     return {"outcomes": outcomes}

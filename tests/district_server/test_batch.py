@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from district_server.blobs.models import BlobOwner
+from district_server.kiosks.models import KioskAlarm
 from district_server.submissions.models import Submission
 from tests.district_server.conftest import enrolled_kiosk
 from tests.district_server.kiosk_double import KioskDouble, application
@@ -245,3 +246,38 @@ def test_a_server_taking_batches_as_json_only_answers_404_to_raw_bytes(tmp_path,
         envelope, photo = with_photo(kiosk)
         assert post_binary(kiosk, binary_body([envelope], [photo])).status_code == 404
         assert [o["status"] for o in outcomes(post_batch(kiosk, [envelope], [photo]))] == [201]
+
+
+def sequence_gap(ctx, kiosk_id: str) -> KioskAlarm | None:
+    with ctx.db.transaction() as session:
+        alarm = session.get(KioskAlarm, (kiosk_id, "sequence_gap"))
+        session.expunge_all()
+        return alarm
+
+
+def test_a_gap_inside_a_batch_raises_the_alarm_and_the_batch_that_fills_it_clears_it(kiosk,
+                                                                                     ctx):
+    rating = {"level": 5, "indicator_set_version": "v", "rated_at": "2026-11-26T10:00:00Z"}
+    envelopes = {seq: kiosk.envelope("rating", rating, seq=seq) for seq in range(1, 8)}
+    assert [o["status"] for o in outcomes(post_batch(kiosk, [envelopes[s] for s in (1, 2)]))
+            ] == [201, 201]
+    assert sequence_gap(ctx, kiosk.kiosk_id) is None
+    assert [o["status"] for o in outcomes(post_batch(
+        kiosk, [envelopes[s] for s in (3, 5, 6)]))] == [201, 201, 201]
+    alarm = sequence_gap(ctx, kiosk.kiosk_id)
+    assert alarm.resolved_at is None and "kiosk_seq 4 missing" in alarm.detail
+    # a replay of what is held, and the missing one: the gap closes
+    assert [o["status"] for o in outcomes(post_batch(
+        kiosk, [envelopes[s] for s in (3, 4, 7)]))] == [200, 201, 201]
+    assert sequence_gap(ctx, kiosk.kiosk_id).resolved_at is not None
+
+
+def test_a_batch_that_starts_a_kiosk_s_sequence_after_later_ones_clears_the_alarm(kiosk, ctx):
+    rating = {"level": 5, "indicator_set_version": "v", "rated_at": "2026-11-26T10:00:00Z"}
+    envelopes = {seq: kiosk.envelope("rating", rating, seq=seq) for seq in range(1, 5)}
+    assert [o["status"] for o in outcomes(post_batch(kiosk, [envelopes[3], envelopes[4]]))
+            ] == [201, 201]
+    assert "kiosk_seq 1 missing" in sequence_gap(ctx, kiosk.kiosk_id).detail
+    assert [o["status"] for o in outcomes(post_batch(kiosk, [envelopes[1], envelopes[2]]))
+            ] == [201, 201]
+    assert sequence_gap(ctx, kiosk.kiosk_id).resolved_at is not None
