@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, select
@@ -135,15 +136,22 @@ def test_the_signature_covers_the_bytes_received(kiosk, ctx):
     assert submissions_stored(ctx) == 0
 
 
-def test_a_server_not_offering_batches_answers_404_and_v1_still_works(tmp_path, db_url,
-                                                                     template):
+@contextmanager
+def server_with(tmp_path, db_url, template, **settings):
+    """(context, client) of a server with these settings."""
     from fastapi.testclient import TestClient
 
     from district_server.app import build_context, create_app
     from tests.district_server.conftest import make_settings
-    settings = make_settings(tmp_path, db_url, template, submission_batches=False)
-    ctx = build_context(settings)
-    with TestClient(create_app(settings, context=ctx)) as client:
+    made = make_settings(tmp_path, db_url, template, **settings)
+    ctx = build_context(made)
+    with TestClient(create_app(made, context=ctx)) as client:
+        yield ctx, client
+
+
+def test_a_server_not_offering_batches_answers_404_and_v1_still_works(tmp_path, db_url,
+                                                                     template):
+    with server_with(tmp_path, db_url, template, submission_batches=False) as (ctx, client):
         assert v1.FEATURE_SUBMISSION_BATCH not in v1.features(
             client.get(v1.PATH_HEALTH).headers[v1.HEADER_SERVER_FEATURES])
         kiosk = enrolled_kiosk(ctx, client)
@@ -232,13 +240,8 @@ def test_the_signature_of_a_binary_batch_covers_the_blob_bytes(kiosk, ctx):
 
 def test_a_server_taking_batches_as_json_only_answers_404_to_raw_bytes(tmp_path, db_url,
                                                                       template):
-    from fastapi.testclient import TestClient
-
-    from district_server.app import build_context, create_app
-    from tests.district_server.conftest import make_settings
-    settings = make_settings(tmp_path, db_url, template, binary_submission_batches=False)
-    ctx = build_context(settings)
-    with TestClient(create_app(settings, context=ctx)) as client:
+    with server_with(tmp_path, db_url, template,
+                     binary_submission_batches=False) as (ctx, client):
         offered = v1.features(client.get(v1.PATH_HEALTH).headers[v1.HEADER_SERVER_FEATURES])
         assert v1.FEATURE_SUBMISSION_BATCH in offered
         assert v1.FEATURE_SUBMISSION_BATCH_BINARY not in offered
