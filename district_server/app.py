@@ -112,7 +112,9 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
                  v1.FEATURE_SUPPLY_BY_SECRET, v1.FEATURE_DEVICE_DETAIL,
                  v1.FEATURE_CONFIG_NUMBER, v1.FEATURE_BUNDLE_UPDATES,
                  v1.FEATURE_RECEIPT_KEY_ROTATION, v1.FEATURE_KEEP_ON_FILE]
-                + [v1.FEATURE_SUBMISSION_BATCH] * settings.submission_batches),
+                + [v1.FEATURE_SUBMISSION_BATCH] * settings.submission_batches
+                + [v1.FEATURE_SUBMISSION_BATCH_BINARY] * (settings.submission_batches
+                                                          and settings.binary_submission_batches)),
             v1.HEADER_WHOLE_BLOB_MAX: str(settings.chunk_bytes),
             "Date": formatdate(ctx.now().timestamp(), usegmt=True)})
 

@@ -16,7 +16,7 @@ class BodyLimitMiddleware:
         self.app = app
         self.routes = [
             (re.compile(r"^/v1/submissions/"), settings.max_submission_bytes),
-            (re.compile(r"^/v1/submission-batches$"), settings.max_batch_bytes),
+            (re.compile(r"^/v1/submission-batches(/binary)?$"), settings.max_batch_bytes),
             (re.compile(r"^/v1/blobs/uploads/"), settings.max_chunk_bytes),
             (re.compile(r"^/v1/blobs/[0-9a-f]{64}$"), settings.chunk_bytes),    # whole blobs
         ]

@@ -71,6 +71,8 @@ class Settings(BaseModel):
     chunk_bytes: int = v1.DEFAULT_CHUNK_BYTES
     #: Offer protocol v1.1's submission batches (v1.FEATURE_SUBMISSION_BATCH); off: v1 only.
     submission_batches: bool = True
+    #: Take them with raw blob bytes too (v1.FEATURE_SUBMISSION_BATCH_BINARY); off: JSON only.
+    binary_submission_batches: bool = True
     max_batch_bytes: int = v1.MAX_BATCH_BYTES
     enrollment_token_ttl_s: int = Field(default=7 * 24 * 3600, ge=60)
     reference_photo_provider: Literal["demo", "none"] = "demo"

@@ -2,7 +2,9 @@
 carrying several envelopes and their small blobs inline, answered with one outcome per
 submission (wire.v1.SubmissionBatch, BatchOutcomes).
 
-Used only when the server's health answer lists FEATURE_SUBMISSION_BATCH. An outcome is
+Used only when the server's health answer lists FEATURE_SUBMISSION_BATCH; the blobs go as
+raw bytes after a JSON head when it lists FEATURE_SUBMISSION_BATCH_BINARY too (a 404, 405,
+413 or 415 there: the same items as a JSON batch, base64 inline). An outcome is
 what the submission's own PUT would have answered, so v1's rules classify it (a verified
 receipt marks it delivered; a 409 or 422 sets it aside; a 500 counts against it alone); a
 batch's receipts and set-aside items are recorded in one outbox transaction.
@@ -26,8 +28,9 @@ from offline_queue.crashpoints import crash_point
 from offline_queue.errors import ItemFailed, PauseQueue, QuarantineItem, TransientError
 from offline_queue.store import DeliveredReceipt, Item
 from offline_queue.sync import SyncWorker, raise_for_global_status
-from wire.v1 import FEATURE_SUBMISSION_BATCH, MAX_BATCH_BYTES, MAX_BATCH_ITEMS, \
-    PATH_SUBMISSION_BATCH, BatchOutcomes, sha256_hex
+from wire.v1 import FEATURE_SUBMISSION_BATCH, FEATURE_SUBMISSION_BATCH_BINARY, \
+    MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MEDIA_TYPE_BINARY_BATCH, PATH_SUBMISSION_BATCH, \
+    PATH_SUBMISSION_BATCH_BINARY, BatchOutcomes, binary_batch_body, sha256_hex
 
 #: room left in a batch body for its JSON framing
 FRAMING_BYTES = 4096
@@ -37,15 +40,36 @@ Delivery = Callable[[], bool]
 
 @dataclass
 class _Batch:
+    """Items, their envelopes as stored (their digests), and the blobs they need inline: raw
+    bytes after a JSON head to a server listing FEATURE_SUBMISSION_BATCH_BINARY, else base64
+    inside the JSON (a third larger, and encoded and decoded on both sides)."""
+    binary: bool
     items: list[Item] = field(default_factory=list)
     envelopes: list[str] = field(default_factory=list)
-    blobs: dict[str, str] = field(default_factory=dict)  # sha256 -> base64
+    blobs: dict[str, bytes] = field(default_factory=dict)  # sha256 -> bytes
     size: int = FRAMING_BYTES
 
+    def blob_bytes(self, data: bytes) -> int:
+        """What `data` adds to the body beside its name."""
+        return len(data) if self.binary else (len(data) + 2) // 3 * 4
+
+    def path(self) -> str:
+        return PATH_SUBMISSION_BATCH_BINARY if self.binary else PATH_SUBMISSION_BATCH
+
+    def content_type(self) -> str:
+        return MEDIA_TYPE_BINARY_BATCH if self.binary else "application/json"
+
     def body(self) -> bytes:
-        """The SubmissionBatch JSON, the envelopes exactly as stored (their digests)."""
-        blobs = ",".join(f'"{sha}":"{data}"' for sha, data in self.blobs.items())
-        return f'{{"submissions":[{",".join(self.envelopes)}],"blobs":{{{blobs}}}}}'.encode()
+        """A binary batch body, or the SubmissionBatch JSON."""
+        submissions = ",".join(self.envelopes)
+        if self.binary:
+            names = ",".join(f'{{"sha256":"{sha}","length":{len(data)}}}'
+                             for sha, data in self.blobs.items())
+            head = f'{{"submissions":[{submissions}],"blobs":[{names}]}}'.encode()
+            return binary_batch_body(head, list(self.blobs.values()))
+        blobs = ",".join(f'"{sha}":"{base64.b64encode(data).decode("ascii")}"'
+                         for sha, data in self.blobs.items())
+        return f'{{"submissions":[{submissions}],"blobs":{{{blobs}}}}}'.encode()
 
 
 def batched_deliveries(worker: SyncWorker, items: list[Item]) -> Iterator[tuple[Item, Delivery]]:
@@ -64,13 +88,14 @@ def batched_deliveries(worker: SyncWorker, items: list[Item]) -> Iterator[tuple[
 
 def _next_batch(worker: SyncWorker, items: list[Item]) -> tuple[_Batch, list[Item], list[Item]]:
     """(a batch from the head of `items`, the items among them to send the v1 way, the rest)."""
-    batch, alone = _Batch(), []
+    batch = _Batch(binary=FEATURE_SUBMISSION_BATCH_BINARY in worker.server_features)
+    alone = []
     for index, item in enumerate(items):
         inline = _inline_blobs(worker, item, batch)
         if inline is None:
             alone.append(item)
             continue
-        added = len(item.envelope.encode()) + 1 + sum(len(sha) + len(data) + 6
+        added = len(item.envelope.encode()) + 1 + sum(len(sha) + batch.blob_bytes(data) + 40
                                                       for sha, data in inline.items())
         if batch.items and (len(batch.items) >= MAX_BATCH_ITEMS or
                             batch.size + added > MAX_BATCH_BYTES):
@@ -82,8 +107,8 @@ def _next_batch(worker: SyncWorker, items: list[Item]) -> tuple[_Batch, list[Ite
     return batch, alone, []
 
 
-def _inline_blobs(worker: SyncWorker, item: Item, batch: _Batch) -> dict[str, str] | None:
-    """The item's blobs not yet in the batch, base64; None when one must go the v1 way."""
+def _inline_blobs(worker: SyncWorker, item: Item, batch: _Batch) -> dict[str, bytes] | None:
+    """The item's blobs not yet in the batch; None when one must go the v1 way."""
     inline = {}
     for sha in item.blobs:
         if sha in batch.blobs:
@@ -94,8 +119,8 @@ def _inline_blobs(worker: SyncWorker, item: Item, batch: _Batch) -> dict[str, st
         data = store.read(sha)
         if sha256_hex(data) != sha:
             return None
-        inline[sha] = base64.b64encode(data).decode("ascii")
-    if len(item.envelope.encode()) + sum(map(len, inline.values())) > \
+        inline[sha] = data
+    if len(item.envelope.encode()) + sum(map(batch.blob_bytes, inline.values())) > \
             MAX_BATCH_BYTES - FRAMING_BYTES:
         return None
     return inline
@@ -103,15 +128,18 @@ def _inline_blobs(worker: SyncWorker, item: Item, batch: _Batch) -> dict[str, st
 
 def _send(worker: SyncWorker, batch: _Batch) -> Iterator[tuple[Item, Delivery]]:
     what = f"submission batch of {len(batch.items)}"
-    response = worker.transport.request("POST", PATH_SUBMISSION_BATCH, body=batch.body(),
-                                        stream=True,
-                                        headers={"Content-Type": "application/json"})
+    response = worker.transport.request("POST", batch.path(), body=batch.body(), stream=True,
+                                        headers={"Content-Type": batch.content_type()})
     crash_point("server_committed")  # the status line is here, the receipts not yet read
     try:
         content = response.content
     except requests.RequestException as error:
-        raise TransientError(f"POST {PATH_SUBMISSION_BATCH}: response cut off: {error}"
-                             ) from error
+        raise TransientError(f"POST {batch.path()}: response cut off: {error}") from error
+    if batch.binary and response.status_code in (404, 405, 413, 415):
+        # raw bytes not (or no longer) taken: the same items as a JSON batch
+        worker.forget_feature(FEATURE_SUBMISSION_BATCH_BINARY)
+        yield from batched_deliveries(worker, batch.items)
+        return
     if response.status_code in (404, 405, 413):  # batches not (or no longer) taken: v1
         worker.forget_feature(FEATURE_SUBMISSION_BATCH)
         yield from ((item, partial(worker.deliver, item)) for item in batch.items)

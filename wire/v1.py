@@ -77,6 +77,10 @@ FEATURE_BUNDLE_UPDATES = "bundle-updates"
 #: Protocol v1.1: POST PATH_SUBMISSION_BATCH takes a SubmissionBatch. A kiosk sends batches
 #: only to a server listing this; otherwise (and for blobs too large to inline) it uses v1.
 FEATURE_SUBMISSION_BATCH = "submission-batch"
+#: Protocol v1.1 without base64: POST PATH_SUBMISSION_BATCH_BINARY takes a binary batch body
+#: (binary_batch_body). A kiosk sends one only to a server listing this; otherwise (or on a
+#: 404, 405 or 415 there) it sends the JSON SubmissionBatch.
+FEATURE_SUBMISSION_BATCH_BINARY = "submission-batches-binary"
 FEATURE_SUPPLY_BY_SECRET = "supply-by-secret"    # CommitmentPayload.followup_secret
 #: The server keeps consented scans on file (SubmittedMaterial.keep_on_file) and takes
 #: PATH_CITIZEN_CERTIFICATE_WITHDRAW: a kiosk asks for the consent only then.
@@ -113,6 +117,10 @@ MAX_CHUNK_BYTES = 4 * 1_048_576
 #: Largest POST PATH_SUBMISSION_BATCH body and most submissions in one.
 MAX_BATCH_BYTES = 16 * 1_048_576
 MAX_BATCH_ITEMS = 100
+#: Content-Type of a binary batch body: a 4-byte big-endian length, that many bytes of
+#: BinarySubmissionBatch JSON (the head), then its blobs' raw bytes in the head's order.
+MEDIA_TYPE_BINARY_BATCH = "application/vnd.gov-kiosk.submission-batch"
+BINARY_BATCH_HEAD_LENGTH_BYTES = 4
 #: The chunk size the server advertises in BlobUploadCreated.
 DEFAULT_CHUNK_BYTES = 1_048_576
 #: Receipts per GET /v1/kiosks/{id}/receipts page.
@@ -177,6 +185,43 @@ def canonical_request(method: str, path_with_query: str, timestamp: int, nonce: 
     """What X-Kiosk-Signature signs (Ed25519, kiosk key)."""
     return "\n".join([method.upper(), path_with_query, str(int(timestamp)), nonce,
                       sha256_hex(body)]).encode("utf-8")
+
+
+def binary_batch_body(head: bytes, blobs: list[bytes]) -> bytes:
+    """A MEDIA_TYPE_BINARY_BATCH body: `head` (BinarySubmissionBatch JSON, whose `blobs`
+    name `blobs` in this order with their lengths) then the blobs' bytes."""
+    return len(head).to_bytes(BINARY_BATCH_HEAD_LENGTH_BYTES, "big") + head + b"".join(blobs)
+
+
+def split_binary_batch(body: bytes) -> tuple[bytes, memoryview]:
+    """(the head's JSON bytes, the blob bytes after it) of a MEDIA_TYPE_BINARY_BATCH body.
+
+    Raises ValueError when the body is shorter than the head it announces."""
+    if len(body) < BINARY_BATCH_HEAD_LENGTH_BYTES:
+        raise ValueError("the body ends before its head's length")
+    end = BINARY_BATCH_HEAD_LENGTH_BYTES + int.from_bytes(
+        body[:BINARY_BATCH_HEAD_LENGTH_BYTES], "big")
+    if end > len(body):
+        raise ValueError(f"the head's length ({end - BINARY_BATCH_HEAD_LENGTH_BYTES} bytes) "
+                         f"runs past the body's end ({len(body)} bytes)")
+    view = memoryview(body)
+    return bytes(view[BINARY_BATCH_HEAD_LENGTH_BYTES:end]), view[end:]
+
+
+def binary_batch_blobs(head: "BinarySubmissionBatch", rest: memoryview) -> dict[str, bytes]:
+    """The blobs after a binary batch's head, by the names the head gives them (not yet
+    checked against their bytes). Raises ValueError when the lengths do not add up to the
+    bytes after the head or a name repeats."""
+    declared = sum(blob.length for blob in head.blobs)
+    if declared != len(rest):
+        raise ValueError(f"the head declares {declared} blob bytes, {len(rest)} follow it")
+    blobs, offset = {}, 0
+    for blob in head.blobs:
+        if blob.sha256 in blobs:
+            raise ValueError(f"blob {blob.sha256} is named twice")
+        blobs[blob.sha256] = bytes(rest[offset:offset + blob.length])
+        offset += blob.length
+    return blobs
 
 
 def submission_digest(envelope: "SubmissionEnvelope") -> str:
@@ -390,6 +435,23 @@ class SubmissionBatch(Request):
         description="blob bytes inline (standard base64) by sha256, each at most the health "
                     "answer's HEADER_WHOLE_BLOB_MAX; stored once by hash, for this kiosk "
                     "only; larger blobs are uploaded beforehand as in v1")
+
+
+class BinaryBlob(Request):
+    sha256: Sha256Hex
+    length: int = Field(ge=1, le=MAX_BATCH_BYTES, description="its bytes in the body")
+
+
+class BinarySubmissionBatch(Request):
+    """Protocol v1.1 without base64 (FEATURE_SUBMISSION_BATCH_BINARY): the head of a
+    MEDIA_TYPE_BINARY_BATCH body; the request's signature covers the whole body as sent."""
+    submissions: list[dict[str, Any]] = Field(
+        min_length=1, max_length=MAX_BATCH_ITEMS,
+        description="SubmissionEnvelope objects, each validated on its own")
+    blobs: list[BinaryBlob] = Field(
+        default_factory=list,
+        description="the blobs whose raw bytes follow the head, in this order, each named "
+                    "once; as SubmissionBatch.blobs otherwise")
 
 
 class BatchOutcome(Response):
@@ -1391,6 +1453,7 @@ PATH_HEALTH = "/v1/health"
 PATH_ENROLL = "/v1/enroll"
 PATH_SUBMISSION = "/v1/submissions/{submission_id}"
 PATH_SUBMISSION_BATCH = "/v1/submission-batches"
+PATH_SUBMISSION_BATCH_BINARY = "/v1/submission-batches/binary"
 PATH_BLOB = "/v1/blobs/{sha256}"
 PATH_BLOB_UPLOADS = "/v1/blobs/{sha256}/uploads"
 PATH_BLOB_UPLOAD = "/v1/blobs/uploads/{upload_id}"

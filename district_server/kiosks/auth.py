@@ -78,3 +78,11 @@ async def received_json(request: Request) -> Any:
 
 
 ReceivedJson = Annotated[Any, Depends(received_json)]
+
+
+async def received_body(request: Request) -> bytes:
+    """The request body's bytes as received (what the signature covers)."""
+    return await request.body()
+
+
+ReceivedBody = Annotated[bytes, Depends(received_body)]

@@ -1,4 +1,5 @@
-"""Protocol v1.1: a batch of submissions and their small blobs in one signed request.
+"""Protocol v1.1: a batch of submissions and their small blobs in one signed request, the
+blobs base64 inside JSON or raw after a JSON head (v1.FEATURE_SUBMISSION_BATCH_BINARY).
 
 The request's signature covers the bytes as received (its one nonce is recorded by the
 batch's one transaction). Blobs inline are verified against their names and stored first;
@@ -48,9 +49,34 @@ def _problem(submission_id: Any, error: ProblemError) -> dict[str, Any]:
 def intake_batch(ctx: ServerContext, principal: KioskPrincipal,
                  batch: v1.SubmissionBatch) -> dict[str, Any]:
     """A v1.BatchOutcomes body: one outcome per submission, in request order."""
+    return _intake(ctx, principal, batch.submissions, _decoded(batch.blobs))
+
+
+def intake_binary_batch(ctx: ServerContext, principal: KioskPrincipal,
+                        body: bytes) -> dict[str, Any]:
+    """intake_batch for a v1.MEDIA_TYPE_BINARY_BATCH body: a 400 when its framing is wrong,
+    a 422 when its head is not a v1.BinarySubmissionBatch, before anything is stored."""
+    try:
+        head_bytes, rest = v1.split_binary_batch(body)
+        head = v1.BinarySubmissionBatch.model_validate_json(head_bytes)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ProblemError(422, "invalid", f"batch head: {where}: {first['msg']}") from error
+    except ValueError as error:
+        raise ProblemError(400, "bad_framing", str(error)) from error
+    try:
+        blobs = v1.binary_batch_blobs(head, rest)
+    except ValueError as error:
+        raise ProblemError(400, "bad_framing", str(error)) from error
+    return _intake(ctx, principal, head.submissions, blobs)
+
+
+def _intake(ctx: ServerContext, principal: KioskPrincipal, submissions: list[dict[str, Any]],
+            blob_contents: dict[str, bytes]) -> dict[str, Any]:
     outcomes: list[dict[str, Any] | None] = []
     checked: list[tuple[int, v1.SubmissionEnvelope, str, v1.Request]] = []
-    for index, raw in enumerate(batch.submissions):
+    for index, raw in enumerate(submissions):
         submission_id = raw.get("submission_id")
         try:
             envelope = v1.SubmissionEnvelope.model_validate(raw)
@@ -67,16 +93,16 @@ def intake_batch(ctx: ServerContext, principal: KioskPrincipal,
         outcomes.append(None)
         checked.append((index, envelope, digest, payload))
     now = ctx.now()
-    gaps = False
+    new_seqs: list[int] = []
     with ctx.db.transaction() as session:
         blobs.store_inline(session, ctx.blobs, kiosk_id=principal.kiosk_id,
-                           contents=_decoded(batch.blobs), max_bytes=ctx.settings.chunk_bytes,
+                           contents=blob_contents, max_bytes=ctx.settings.chunk_bytes,
                            now=now)
         for index, envelope, digest, payload in checked:
             try:
                 with session.begin_nested():
-                    status, signed, gap_possible = service.record(
-                        session, ctx, principal, envelope, digest, payload, now)
+                    status, signed = service.record(session, ctx, principal, envelope,
+                                                    digest, payload, now)
             except ProblemError as error:
                 outcomes[index] = _problem(envelope.submission_id, error)
                 continue
@@ -87,9 +113,11 @@ def intake_batch(ctx: ServerContext, principal: KioskPrincipal,
                     500, "internal", "unexpected server error; retry later"))
                 continue
             outcomes[index] = _outcome(envelope.submission_id, status, signed)
-            gaps = gaps or gap_possible
+            if status == 201:
+                new_seqs.append(envelope.kiosk_seq)
         service.count_failed(session, principal.kiosk_id, sum(
             outcome["status"] in service.REFUSED_FOR_GOOD for outcome in outcomes))
+        gaps = service.gaps_possible(session, principal.kiosk_id, new_seqs)
     if gaps:
         service.check_gaps(ctx, principal.kiosk_id)
     return {"outcomes": outcomes}

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from district_server.backups import service as backups
 from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError, problem_responses
-from district_server.kiosks.auth import Principal
+from district_server.kiosks.auth import Principal, ReceivedBody
 from district_server.kiosks.service import require_own
 from district_server.submissions import batch, service
 from wire import v1
@@ -40,6 +40,24 @@ def post_submission_batch(submissions: v1.SubmissionBatch, principal: Principal,
     if not ctx.settings.submission_batches:
         raise ProblemError(404, "not_offered", "this server takes submissions one by one (v1)")
     return JSONResponse(batch.intake_batch(ctx, principal, submissions))
+
+
+@router.post(v1.PATH_SUBMISSION_BATCH_BINARY, response_model=v1.BatchOutcomes,
+             responses=problem_responses(400, 401, 404, 413, 415, 422),
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 v1.MEDIA_TYPE_BINARY_BATCH: {"schema": {"type": "string",
+                                                         "format": "binary"}}}}})
+def post_binary_submission_batch(principal: Principal, body: ReceivedBody,
+                                 content_type: Annotated[str, Header()] = "",
+                                 ctx: ServerContext = Depends(get_context)) -> JSONResponse:
+    """Protocol v1.1 without base64 (v1.FEATURE_SUBMISSION_BATCH_BINARY on the health
+    answer): a v1.MEDIA_TYPE_BINARY_BATCH body, answered as POST PATH_SUBMISSION_BATCH."""
+    if not (ctx.settings.submission_batches and ctx.settings.binary_submission_batches):
+        raise ProblemError(404, "not_offered", "this server takes batches as JSON only")
+    if content_type.split(";")[0].strip().lower() != v1.MEDIA_TYPE_BINARY_BATCH:
+        raise ProblemError(415, "unsupported_media_type",
+                           f"send Content-Type: {v1.MEDIA_TYPE_BINARY_BATCH}")
+    return JSONResponse(batch.intake_binary_batch(ctx, principal, body))
 
 
 @router.get("/v1/kiosks/{kiosk_id}/receipts", response_model=v1.ReceiptsPage,

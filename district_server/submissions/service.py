@@ -91,8 +91,10 @@ def intake(ctx: ServerContext, principal: KioskPrincipal, submission_id: str,
     try:
         digest, payload = check(ctx, principal, submission_id, envelope)
         with ctx.db.transaction() as session:
-            status, signed, gap_possible = record(session, ctx, principal, envelope, digest,
-                                                  payload, ctx.now())
+            status, signed = record(session, ctx, principal, envelope, digest, payload,
+                                    ctx.now())
+            gap_possible = status == 201 and gaps_possible(session, envelope.kiosk_id,
+                                                           [envelope.kiosk_seq])
     except ProblemError as error:
         if error.status in REFUSED_FOR_GOOD:
             with ctx.db.transaction() as session:
@@ -115,9 +117,9 @@ def check(ctx: ServerContext, principal: KioskPrincipal, submission_id: str,
 
 def record(session: Session, ctx: ServerContext, principal: KioskPrincipal,
            envelope: v1.SubmissionEnvelope, digest: str, payload: v1.Request,
-           now: datetime) -> tuple[int, dict[str, Any], bool]:
-    """Store a checked submission in `session`: (status, v1.SignedReceipt body, whether a
-    sequence gap may have opened or closed: `check_gaps` after the commit)."""
+           now: datetime) -> tuple[int, dict[str, Any]]:
+    """Store a checked submission in `session`: (status, v1.SignedReceipt body); after a
+    201, `gaps_possible` says whether to `check_gaps` after the commit."""
     missing = blobs.missing(session, envelope.blobs, principal.kiosk_id)
     if missing:
         raise ProblemError(424, "missing_blobs", "upload these blobs first", missing=missing)
@@ -129,8 +131,7 @@ def record(session: Session, ctx: ServerContext, principal: KioskPrincipal,
             session.add(row)
             session.flush()
     except IntegrityError:
-        return *_duplicate(session, principal, envelope.submission_id, digest,
-                           ctx.keys), False
+        return _duplicate(session, principal, envelope.submission_id, digest, ctx.keys)
     case_number = cases.record(session, ctx, envelope=envelope, payload=payload,
                                hall_code=principal.hall_code, now=now)
     receipt = v1.Receipt(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
@@ -139,22 +140,26 @@ def record(session: Session, ctx: ServerContext, principal: KioskPrincipal,
                          server_seq=row.server_seq)
     row.receipt = v1.canonical_json(receipt).decode("utf-8")
     row.signature_b64 = ctx.keys.sign(receipt)
-    return 201, _stored_receipt(row, ctx.keys), _gap_possible(session, envelope.kiosk_id,
-                                                    envelope.kiosk_seq)
+    return 201, _stored_receipt(row, ctx.keys)
 
 
-def _gap_possible(session: Session, kiosk_id: str, kiosk_seq: int) -> bool:
-    """Cheap test (two key lookups) before the full gap check: in-order arrival with no open
+def gaps_possible(session: Session, kiosk_id: str, new_seqs: list[int]) -> bool:
+    """Cheap test (two statements, however many submissions a batch recorded) before the
+    full gap check, once the new submissions are in `session`: in-order arrival with no open
     alarm, the common case, cannot open or close a gap."""
+    if not new_seqs:
+        return False
     alarm = session.get(KioskAlarm, (kiosk_id, "sequence_gap"))
     if alarm is not None and alarm.resolved_at is None:
         return True
-    if kiosk_seq == 1:
-        return session.scalar(select(func.count()).where(Submission.kiosk_id == kiosk_id,
-                                                         Submission.kiosk_seq > 1)) > 0
-    previous = session.scalar(select(func.count()).where(Submission.kiosk_id == kiosk_id,
-                                                         Submission.kiosk_seq == kiosk_seq - 1))
-    return not previous
+    new = set(new_seqs)
+    if 1 in new and session.scalar(select(func.count()).where(
+            Submission.kiosk_id == kiosk_id, Submission.kiosk_seq > 1,
+            Submission.kiosk_seq.not_in(new))) > 0:
+        return True
+    previous = {seq - 1 for seq in new if seq > 1} - new
+    return bool(previous) and session.scalar(select(func.count()).where(
+        Submission.kiosk_id == kiosk_id, Submission.kiosk_seq.in_(previous))) < len(previous)
 
 
 def _duplicate(session: Session, principal: KioskPrincipal, submission_id: str,

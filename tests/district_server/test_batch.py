@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import base64
 import json
+from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import func, select
 
 from district_server.blobs.models import BlobOwner
+from district_server.kiosks.models import KioskAlarm
 from district_server.submissions.models import Submission
 from tests.district_server.conftest import enrolled_kiosk
 from tests.district_server.kiosk_double import KioskDouble, application
@@ -30,6 +33,20 @@ def post_batch(kiosk: KioskDouble, submissions: list, blobs: list[bytes] = ()):
     return kiosk.request("POST", v1.PATH_SUBMISSION_BATCH, body)
 
 
+def binary_body(submissions: list, blobs: list[bytes] = (), *,
+                lengths: list[int] | None = None) -> bytes:
+    head = {"submissions": [json.loads(s.model_dump_json()) for s in submissions],
+            "blobs": [{"sha256": v1.sha256_hex(b), "length": n}
+                      for b, n in zip(blobs, lengths or [len(b) for b in blobs])]}
+    return v1.binary_batch_body(json.dumps(head).encode(), list(blobs))
+
+
+def post_binary(kiosk: KioskDouble, body: bytes,
+                content_type: str = v1.MEDIA_TYPE_BINARY_BATCH):
+    return kiosk.request("POST", v1.PATH_SUBMISSION_BATCH_BINARY, body,
+                         headers={"Content-Type": content_type})
+
+
 def outcomes(response) -> list[dict]:
     assert response.status_code == 200, response.text
     return v1.BatchOutcomes.model_validate_json(response.content).model_dump()["outcomes"]
@@ -41,8 +58,8 @@ def submissions_stored(ctx) -> int:
 
 
 def test_health_offers_batches(client):
-    assert v1.FEATURE_SUBMISSION_BATCH in v1.features(
-        client.get(v1.PATH_HEALTH).headers[v1.HEADER_SERVER_FEATURES])
+    offered = v1.features(client.get(v1.PATH_HEALTH).headers[v1.HEADER_SERVER_FEATURES])
+    assert {v1.FEATURE_SUBMISSION_BATCH, v1.FEATURE_SUBMISSION_BATCH_BINARY} <= offered
 
 
 def test_a_batch_delivers_each_submission_with_its_own_signed_receipt(kiosk, ctx):
@@ -119,15 +136,22 @@ def test_the_signature_covers_the_bytes_received(kiosk, ctx):
     assert submissions_stored(ctx) == 0
 
 
-def test_a_server_not_offering_batches_answers_404_and_v1_still_works(tmp_path, db_url,
-                                                                     template):
+@contextmanager
+def server_with(tmp_path, db_url, template, **settings):
+    """(context, client) of a server with these settings."""
     from fastapi.testclient import TestClient
 
     from district_server.app import build_context, create_app
     from tests.district_server.conftest import make_settings
-    settings = make_settings(tmp_path, db_url, template, submission_batches=False)
-    ctx = build_context(settings)
-    with TestClient(create_app(settings, context=ctx)) as client:
+    made = make_settings(tmp_path, db_url, template, **settings)
+    ctx = build_context(made)
+    with TestClient(create_app(made, context=ctx)) as client:
+        yield ctx, client
+
+
+def test_a_server_not_offering_batches_answers_404_and_v1_still_works(tmp_path, db_url,
+                                                                     template):
+    with server_with(tmp_path, db_url, template, submission_batches=False) as (ctx, client):
         assert v1.FEATURE_SUBMISSION_BATCH not in v1.features(
             client.get(v1.PATH_HEALTH).headers[v1.HEADER_SERVER_FEATURES])
         kiosk = enrolled_kiosk(ctx, client)
@@ -135,3 +159,128 @@ def test_a_server_not_offering_batches_answers_404_and_v1_still_works(tmp_path, 
         assert post_batch(kiosk, [envelope], [photo]).status_code == 404
         kiosk.upload_blob(photo)
         assert kiosk.put(envelope).status_code == 201
+
+
+def test_a_binary_batch_carries_raw_blob_bytes_checked_against_their_names(kiosk, ctx):
+    first, photo_1 = with_photo(kiosk, b"page one")
+    second, photo_2 = with_photo(kiosk, b"page two")
+    wrong_sha = v1.sha256_hex(b"something else")
+    named_wrongly = kiosk.envelope("submission", application(photo_blob=wrong_sha),
+                                   blobs=[wrong_sha])
+    head = {"submissions": [json.loads(e.model_dump_json())
+                            for e in (first, second, named_wrongly)],
+            "blobs": [{"sha256": v1.sha256_hex(photo_1), "length": len(photo_1)},
+                      {"sha256": v1.sha256_hex(photo_2), "length": len(photo_2)},
+                      {"sha256": wrong_sha, "length": 6}]}
+    body = v1.binary_batch_body(json.dumps(head).encode(), [photo_1, photo_2, b"forged"])
+    answered = outcomes(post_binary(kiosk, body))
+    assert [(o["submission_id"], o["status"]) for o in answered] == [
+        (first.submission_id, 201), (second.submission_id, 201),
+        (named_wrongly.submission_id, 424)]
+    for envelope, outcome in zip((first, second), answered):
+        signed = v1.SignedReceipt.model_validate(outcome["body"])
+        assert kiosk.verify_district_signature(outcome["body"]["receipt"], signed.signature_b64)
+        assert signed.receipt.digest == v1.submission_digest(envelope)
+    assert ctx.blobs.read(v1.sha256_hex(photo_1)) == photo_1
+    assert ctx.blobs.read(v1.sha256_hex(photo_2)) == photo_2
+    assert not ctx.blobs.path(wrong_sha).exists()
+    # the same batch as JSON: the same receipts
+    again = outcomes(post_batch(kiosk, [first, second], [photo_1, photo_2]))
+    assert [o["body"] for o in again] == [o["body"] for o in answered[:2]]
+    assert submissions_stored(ctx) == 2
+
+
+@pytest.mark.parametrize("framing", ["head_past_the_end", "blob_bytes_short",
+                                     "blob_bytes_left_over", "blob_named_twice", "no_head"])
+def test_a_binary_batch_framed_wrongly_is_a_400_and_stores_nothing(kiosk, ctx, framing):
+    envelope, photo = with_photo(kiosk)
+    body = {
+        "head_past_the_end": (10_000).to_bytes(4, "big") + b'{"submissions":[]}',
+        "blob_bytes_short": binary_body([envelope], [photo], lengths=[len(photo) + 1]),
+        "blob_bytes_left_over": binary_body([envelope], [photo]) + b"x",
+        "blob_named_twice": binary_body([envelope], [photo, photo]),
+        "no_head": b"\x00\x00",
+    }[framing]
+    response = post_binary(kiosk, body)
+    assert response.status_code == 400 and response.json()["error"] == "bad_framing"
+    assert response.json()["detail"]
+    assert submissions_stored(ctx) == 0
+    assert not ctx.blobs.path(v1.sha256_hex(photo)).exists()
+    # the kiosk, told why, sends it right and loses nothing
+    assert [o["status"] for o in outcomes(post_binary(kiosk, binary_body([envelope], [photo])))
+            ] == [201]
+
+
+def test_a_binary_batch_with_a_head_that_is_no_batch_is_a_422(kiosk, ctx):
+    response = post_binary(kiosk, v1.binary_batch_body(b'{"submissions":"none"}', []))
+    assert response.status_code == 422 and "submissions" in response.json()["detail"]
+    assert submissions_stored(ctx) == 0
+
+
+def test_a_binary_batch_needs_its_media_type(kiosk, ctx):
+    envelope, photo = with_photo(kiosk)
+    response = post_binary(kiosk, binary_body([envelope], [photo]),
+                           content_type="application/json")
+    assert response.status_code == 415
+    assert v1.MEDIA_TYPE_BINARY_BATCH in response.json()["detail"]
+    assert submissions_stored(ctx) == 0
+
+
+def test_the_signature_of_a_binary_batch_covers_the_blob_bytes(kiosk, ctx):
+    envelope, photo = with_photo(kiosk)
+    body = binary_body([envelope], [photo])
+    headers = kiosk.signed_headers("POST", v1.PATH_SUBMISSION_BATCH_BINARY, body)
+    tampered = body[:-1] + bytes([body[-1] ^ 1])
+    response = kiosk.client.post(v1.PATH_SUBMISSION_BATCH_BINARY, content=tampered,
+                                 headers={**headers,
+                                          "Content-Type": v1.MEDIA_TYPE_BINARY_BATCH})
+    assert response.status_code == 401 and response.json()["error"] == "bad_signature"
+    assert submissions_stored(ctx) == 0
+
+
+def test_a_server_taking_batches_as_json_only_answers_404_to_raw_bytes(tmp_path, db_url,
+                                                                      template):
+    with server_with(tmp_path, db_url, template,
+                     binary_submission_batches=False) as (ctx, client):
+        offered = v1.features(client.get(v1.PATH_HEALTH).headers[v1.HEADER_SERVER_FEATURES])
+        assert v1.FEATURE_SUBMISSION_BATCH in offered
+        assert v1.FEATURE_SUBMISSION_BATCH_BINARY not in offered
+        kiosk = enrolled_kiosk(ctx, client)
+        envelope, photo = with_photo(kiosk)
+        assert post_binary(kiosk, binary_body([envelope], [photo])).status_code == 404
+        assert [o["status"] for o in outcomes(post_batch(kiosk, [envelope], [photo]))] == [201]
+
+
+def sequence_gap(ctx, kiosk_id: str) -> KioskAlarm | None:
+    with ctx.db.transaction() as session:
+        alarm = session.get(KioskAlarm, (kiosk_id, "sequence_gap"))
+        session.expunge_all()
+        return alarm
+
+
+def test_a_gap_inside_a_batch_raises_the_alarm_and_the_batch_that_fills_it_clears_it(kiosk,
+                                                                                     ctx):
+    rating = {"level": 5, "indicator_set_version": "v", "rated_at": "2026-11-26T10:00:00Z"}
+    envelopes = {seq: kiosk.envelope("rating", rating, seq=seq) for seq in range(1, 8)}
+    assert [o["status"] for o in outcomes(post_batch(kiosk, [envelopes[s] for s in (1, 2)]))
+            ] == [201, 201]
+    assert sequence_gap(ctx, kiosk.kiosk_id) is None
+    assert [o["status"] for o in outcomes(post_batch(
+        kiosk, [envelopes[s] for s in (3, 5, 6)]))] == [201, 201, 201]
+    alarm = sequence_gap(ctx, kiosk.kiosk_id)
+    assert alarm.resolved_at is None and "kiosk_seq 4 missing" in alarm.detail
+    # a replay of what is held, and the missing one: the gap closes
+    assert [o["status"] for o in outcomes(post_batch(
+        kiosk, [envelopes[s] for s in (3, 4, 7)]))] == [200, 201, 201]
+    assert sequence_gap(ctx, kiosk.kiosk_id).resolved_at is not None
+
+
+def test_a_batch_that_starts_a_kiosk_s_sequence_after_later_ones_clears_the_alarm(kiosk, ctx):
+    rating = {"level": 5, "indicator_set_version": "v", "rated_at": "2026-11-26T10:00:00Z"}
+    envelopes = {seq: kiosk.envelope("rating", rating, seq=seq) for seq in range(1, 5)}
+    assert [o["status"] for o in outcomes(post_batch(kiosk, [envelopes[3], envelopes[4]]))
+            ] == [201, 201]
+    assert "kiosk_seq 1 missing" in sequence_gap(ctx, kiosk.kiosk_id).detail
+    assert [o["status"] for o in outcomes(post_batch(kiosk, [envelopes[1], envelopes[2]]))
+            ] == [201, 201]
+    assert sequence_gap(ctx, kiosk.kiosk_id).resolved_at is not None

@@ -12,8 +12,8 @@ the server code carries none:
 - `before_response`: the response built, not one byte of it sent
 - `response_started`: the status line and headers sent, the signed receipt not
 
-each in v1 (PUT, blob uploads) and in v1.1 (a batch, its blobs inline); `--v1` serves a
-server not offering batches.
+each in v1 (PUT, blob uploads) and in v1.1 (a batch, its blobs inline: raw bytes, as the
+kiosk sends them to this server); `--v1` serves a server not offering batches.
 
     python -m tests.offline_queue.district_process --data-dir DIR --fd 5 [--kill-at B] [--v1]
 """
@@ -39,7 +39,8 @@ def _install(boundary: str, app):
     from district_server.submissions import batch, service
 
     if boundary in ("after_auth", "committed"):
-        for module, name in ((service, "intake"), (batch, "intake_batch")):
+        for module, name in ((service, "intake"), (batch, "intake_batch"),
+                             (batch, "intake_binary_batch")):
             _die_around(module, name, before=boundary == "after_auth")
     elif boundary == "blob_stored":
         publish, publish_whole = BlobStore.publish, BlobStore.publish_whole

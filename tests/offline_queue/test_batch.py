@@ -14,9 +14,14 @@ from offline_queue.testing.faultproxy import FaultProxy
 from tests.offline_queue.live_district import LiveDistrict
 from tests.offline_queue.test_integrity import _poison_application
 from tests.offline_queue.test_sync_faults import make_kiosk
-from wire.v1 import PATH_SUBMISSION_BATCH
+from wire.v1 import PATH_SUBMISSION_BATCH, PATH_SUBMISSION_BATCH_BINARY
 
-BATCH = PATH_SUBMISSION_BATCH
+BATCH = PATH_SUBMISSION_BATCH   # also a part of BINARY: either kind of batch
+BINARY = PATH_SUBMISSION_BATCH_BINARY
+
+
+def json_batches(kiosk) -> int:
+    return sum(1 for s in kiosk.proxy.seen if s.method == "POST" and s.path == BATCH)
 
 
 @pytest.fixture
@@ -31,6 +36,7 @@ def test_pending_submissions_go_in_one_request_with_their_attachments(kiosk):
     result = kiosk.sync_until_ok(1)
     assert result.delivered == 4
     assert kiosk.requests("POST", BATCH) == 1
+    assert kiosk.requests("POST", BINARY) == 1   # the attachments as raw bytes, no base64
     assert kiosk.requests("PUT", "/v1/submissions/") == 0
     assert kiosk.requests("POST", "/v1/blobs/") == 0
     assert all(kiosk.outbox.get(i).receipt for i in items)
@@ -161,9 +167,32 @@ def test_a_server_without_batches_gets_submissions_one_by_one(tmp_path, test_clo
         kiosk.assert_exactly_once()
 
 
+def test_a_server_taking_batches_as_json_only_gets_json_batches(tmp_path, test_clock):
+    with LiveDistrict(tmp_path / "district", binary_submission_batches=False) as district, \
+            FaultProxy("127.0.0.1", district.port) as proxy:
+        kiosk = make_kiosk(district, proxy, tmp_path / "kiosk", test_clock)
+        items = [kiosk.submit(n, pages=2) for n in range(3)]
+        assert kiosk.sync_until_ok(1).delivered == 3
+        assert json_batches(kiosk) == 1 and kiosk.requests("POST", BINARY) == 0
+        assert kiosk.requests("PUT", "/v1/submissions/") == 0
+        assert all(kiosk.outbox.get(i).receipt for i in items)
+        kiosk.assert_exactly_once()
+
+
+def test_a_server_that_stops_taking_raw_bytes_gets_a_json_batch_in_the_same_cycle(kiosk):
+    items = [kiosk.submit(n, pages=2) for n in range(3)]
+    kiosk.proxy.inject("respond", method="POST", path=BINARY, status=404,
+                       body=b'{"error":"http_404","detail":"Not Found"}')
+    assert kiosk.sync_until_ok(1).delivered == 3
+    assert kiosk.requests("POST", BINARY) == 1 and json_batches(kiosk) == 1
+    assert kiosk.requests("PUT", "/v1/submissions/") == 0
+    assert all(kiosk.outbox.get(i).receipt for i in items)
+    kiosk.assert_exactly_once()
+
+
 def test_a_server_that_stops_offering_batches_gets_v1_in_the_same_cycle(kiosk):
     items = [kiosk.submit(n) for n in range(3)]
-    kiosk.proxy.inject("respond", method="POST", path=BATCH, status=404,
+    kiosk.proxy.inject("respond", method="POST", path=BATCH, status=404, times=2,
                        body=b'{"error":"http_404","detail":"Not Found"}')
     assert kiosk.sync_until_ok(1).delivered == 3
     assert all(kiosk.requests("PUT", i) == 1 for i in items)

@@ -141,3 +141,33 @@ def test_audit_entries_take_the_kiosk_modules_shapes():
     with pytest.raises(ValidationError):
         v1.AuditPayload.model_validate({"action": "x", "at": "2026-11-26T09:00:00Z",
                                         "photo": {"nested": "no"}})
+
+
+def test_a_binary_batch_body_is_its_head_length_its_head_then_its_blobs():
+    blobs = [b"first blob", b"\x00\xff second"]
+    head = v1.BinarySubmissionBatch(
+        submissions=[{"submission_id": SUBMISSION_ID}],
+        blobs=[{"sha256": v1.sha256_hex(b), "length": len(b)} for b in blobs])
+    head_bytes = head.model_dump_json().encode()
+    body = v1.binary_batch_body(head_bytes, blobs)
+    assert body[:4] == len(head_bytes).to_bytes(4, "big")   # fixed: the kiosk and server agree
+    received_head, rest = v1.split_binary_batch(body)
+    assert received_head == head_bytes
+    parsed = v1.BinarySubmissionBatch.model_validate_json(received_head)
+    assert v1.binary_batch_blobs(parsed, rest) == {v1.sha256_hex(b): b for b in blobs}
+
+
+@pytest.mark.parametrize("lengths, message", [([10, 10], "declares 20 blob bytes, 21 follow"),
+                                              ([10, 12], "declares 22 blob bytes, 21 follow")])
+def test_binary_batch_blob_lengths_must_add_up_to_the_bytes_after_the_head(lengths, message):
+    head = v1.BinarySubmissionBatch(
+        submissions=[{}], blobs=[{"sha256": c * 64, "length": n} for c, n in zip("ab", lengths)])
+    with pytest.raises(ValueError, match=message):
+        v1.binary_batch_blobs(head, memoryview(b"x" * 21))
+
+
+def test_a_binary_batch_body_shorter_than_its_head_is_refused():
+    with pytest.raises(ValueError, match="runs past the body's end"):
+        v1.split_binary_batch((100).to_bytes(4, "big") + b"{}")
+    with pytest.raises(ValueError, match="ends before its head's length"):
+        v1.split_binary_batch(b"\x00")
