@@ -29,13 +29,10 @@ class QtThreadBridge(QObject):
         if QThread.currentThread() is self.thread():
             self._run(fn)
         else:
-            self._post(fn)
+            self.post(fn)
 
     def post(self, fn: Callable[[], Any]) -> None:
         """Run `fn` on the Qt thread after the current event has been handled."""
-        self._post(fn)
-
-    def _post(self, fn: Callable[[], Any]) -> None:
         if not self._connected:
             self._connect()
         self._posted.emit(fn)
