@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-import logging.handlers
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,45 @@ class JsonLineFormatter(logging.Formatter):
 JsonLineFormatter.converter = __import__("time").gmtime  # type: ignore[assignment]
 
 
+class SizeRotatingFile(logging.FileHandler):
+    """`kiosk.log`, moved to `kiosk.log.1` (and `.1` to `.2`, up to `backups`) when the next
+    record would take it past `max_bytes`, as `logging.handlers.RotatingFileHandler` does.
+    Not that class: `logging.handlers` imports socket and pickle, about 10 ms of CPU before
+    the attract screen's first frame (bench/startup.py)."""
+
+    def __init__(self, path: Path, *, max_bytes: int, backups: int) -> None:
+        super().__init__(path, encoding="utf-8")
+        self.max_bytes, self.backups = max_bytes, backups
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            size = self._size()
+            if 0 < self.max_bytes < size + len(self.format(record).encode("utf-8")) + 1 \
+                    and size > 0:
+                self.rollover()
+            super().emit(record)
+        except Exception:
+            self.handleError(record)
+
+    def _size(self) -> int:
+        if self.stream is None:
+            self.stream = self._open()
+        return self.stream.seek(0, os.SEEK_END)
+
+    def rollover(self) -> None:
+        """Start a fresh file now; the oldest beyond `backups` is removed."""
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None  # type: ignore[assignment]
+        if self.backups > 0:
+            for number in range(self.backups - 1, 0, -1):
+                older = f"{self.baseFilename}.{number}"
+                if os.path.exists(older):
+                    os.replace(older, f"{self.baseFilename}.{number + 1}")
+            os.replace(self.baseFilename, f"{self.baseFilename}.1")
+        self.stream = self._open()
+
+
 def current_log_file() -> Path | None:
     """The file the kiosk logs to now (None before `configure_logging`)."""
     for handler in logging.getLogger().handlers:
@@ -85,8 +124,7 @@ def configure_logging(log_dir: Path, *, level: str = "INFO", max_bytes: int = 5_
         if getattr(handler, "_kiosk", False):
             root.removeHandler(handler)
             handler.close()
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups,
-                                                   encoding="utf-8")
+    handler = SizeRotatingFile(path, max_bytes=max_bytes, backups=backups)
     handler.setFormatter(JsonLineFormatter())
     handler._kiosk = True  # type: ignore[attr-defined]
     root.addHandler(handler)
@@ -105,8 +143,7 @@ def rotate_logs() -> int:
     oldest beyond `backups` is removed. Returns how many log files were rotated."""
     rotated = 0
     for handler in logging.getLogger().handlers:
-        if getattr(handler, "_kiosk", False) and \
-                isinstance(handler, logging.handlers.RotatingFileHandler):
-            handler.doRollover()
+        if getattr(handler, "_kiosk", False) and isinstance(handler, SizeRotatingFile):
+            handler.rollover()
             rotated += 1
     return rotated

@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtQuick import QQuickItem, QQuickView
 
 from kiosk.service_state import Mode
@@ -96,7 +96,7 @@ class ShellApp:
         self.view = QQuickView()
         self.view.setTitle(config.kiosk.name)
         self.view.setResizeMode(QQuickView.ResizeMode.SizeRootObjectToView)
-        self.view.setColor(Qt.GlobalColor.white)
+        self.view.setColor(QColor("white"))  # not Qt.GlobalColor: see ui/bridge.py
         engine = self.view.engine()
         engine.addImportPath(str(QML_DIR))
         log_qml_warnings(engine)
@@ -126,11 +126,13 @@ class ShellApp:
         self.shell.serviceEntryRequested.connect(self._service_entry)
         self._touch_watcher = _TouchWatcher(self.session)
         self.view.installEventFilter(self._touch_watcher)
-        # compiled before anything can load them synchronously with the GIL held (ui/qml_preload)
-        shell_qml = [QML_DIR / name for name in ("Main.qml", "Keyboard.qml",
-                                                 *SHELL_SCREENS.values())]
+        # compiled before anything can load them synchronously with the GIL held
+        # (ui/qml_preload); with the core pending, the keyboard (Qt Virtual Keyboard: a
+        # sixth of the first frame's CPU) compiles with the journeys' screens, after the
+        # first frame and before any text field exists
+        shell_qml = [QML_DIR / name for name in ("Main.qml", *SHELL_SCREENS.values())]
         self._compiled = compile_ahead(engine, shell_qml + ([] if core_pending
-                                                           else _journey_screens()))
+                                                           else _screens_with_fields()))
         self.view.setSource(str(QML_DIR / "Main.qml"))
         if self.view.status() != QQuickView.Status.Ready:
             errors = "; ".join(e.toString() for e in self.view.errors())
@@ -141,7 +143,7 @@ class ShellApp:
         """The kiosk core, started after the first frame; the journeys load with it."""
         load_journey_modules()
         self.registered = set(registered_journeys())
-        self._compiled += compile_ahead(self.view.engine(), _journey_screens())
+        self._compiled += compile_ahead(self.view.engine(), _screens_with_fields())
         self.core, self.config = core, core.config   # validated: it replaces any snapshot
         self.shell.attach_core(core, self.registered)
         self._follow(core)
@@ -262,9 +264,11 @@ class ShellApp:
             self.navigator.startJourney("maintenance")   # asked for during that session
 
 
-def _journey_screens() -> list[Path]:
-    return sorted({path for registration in registered_journeys().values()
-                   for path in registration.screens.values()})
+def _screens_with_fields() -> list[Path]:
+    """The journeys' screens and the keyboard their text fields show."""
+    return [QML_DIR / "Keyboard.qml",
+            *sorted({path for registration in registered_journeys().values()
+                     for path in registration.screens.values()})]
 
 
 def _find_visible(item: QQuickItem, object_name: str) -> QQuickItem | None:

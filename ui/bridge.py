@@ -8,10 +8,11 @@ and `QtClock` wraps a kiosk `Clock` so its timer callbacks land on the Qt thread
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import Future
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -21,17 +22,30 @@ class QtThreadBridge(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._posted.connect(self._run, Qt.ConnectionType.QueuedConnection)
+        self._connected = False
+        self._connecting = threading.Lock()
 
     def call(self, fn: Callable[[], Any]) -> None:
         if QThread.currentThread() is self.thread():
             self._run(fn)
         else:
-            self._posted.emit(fn)
+            self.post(fn)
 
     def post(self, fn: Callable[[], Any]) -> None:
         """Run `fn` on the Qt thread after the current event has been handled."""
+        if not self._connected:
+            self._connect()
         self._posted.emit(fn)
+
+    def _connect(self) -> None:
+        # on first use, not at start: PySide builds Qt's whole namespace (every enum in it,
+        # about 15 ms of CPU) the first time `Qt` is imported, before the attract screen's
+        # first frame if done in __init__
+        from PySide6.QtCore import Qt
+        with self._connecting:  # the first post may come from any thread
+            if not self._connected:
+                self._posted.connect(self._run, Qt.ConnectionType.QueuedConnection)
+                self._connected = True
 
     def deliver(self, future: Future, callback: Callable[[Any], None]) -> None:
         """`callback(result)` (or the exception) on the Qt thread when `future` is done."""

@@ -199,10 +199,14 @@ def test_attract_says_checking_until_the_devices_answer(qapp, qtbot, test_clock,
     """`kiosk run` draws the attract screen before the core exists, from the previous
     start's configuration snapshot: no tile may be offered until the devices it needs have
     said they work, and the shell finds every setting it reads in the snapshot."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtQml import QQmlComponent
+
     from kiosk import config_snapshot
     from kiosk.app import KioskCore
     from kiosk.config import load_config
     from ui.app import ShellApp
+    from ui.navigator import QML_DIR
     loaded = load_config()
     config_snapshot.save(tmp_path / "data", loaded)
     snapshot = config_snapshot.read(tmp_path / "data", None)
@@ -223,10 +227,18 @@ def test_attract_says_checking_until_the_devices_answer(qapp, qtbot, test_clock,
         assert not shell.find("tile_apply").isEnabled()
         assert "正在检查设备…" in texts(shell)
         assert shell.screen_name == "attract"  # not "out of service" while checking
+        keyboard = QUrl.fromLocalFile(str(QML_DIR / "Keyboard.qml"))
+        assert not QQmlComponent(shell.view.engine(), keyboard,
+                                 QQmlComponent.CompilationMode.Asynchronous).isReady()
 
         core = KioskCore.create(loaded, tmp_path / "data", clock=test_clock, with_queue=False,
                                 with_face=False)
         shell.attach_core(core)          # its devices have not started yet
+        # the keyboard compiled (after the first frame) before any text field exists: a
+        # field's focus creates it without waiting for the QML loader thread
+        # (ui/qml_preload.py)
+        assert QQmlComponent(shell.view.engine(), keyboard,
+                             QQmlComponent.CompilationMode.Asynchronous).isReady()
         apply = next(t for t in shell.shell.property("tiles") if t["key"] == "apply")
         assert apply["checking"] and not apply["available"]
 
