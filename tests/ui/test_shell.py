@@ -177,12 +177,17 @@ def test_out_of_service_offers_the_online_hall_by_qr(shell, qtbot):
     assert shell.screen_name == "out_of_service"
     qr = shell.find("online_hall_qr")
     assert qr is not None and qr.width() >= shell.theme.touchTarget * 3
-    qtbot.waitUntil(lambda: qr.property("paintedWidth") > 0)  # loaded
-    image = shell.grab().convertToFormat(shell.grab().Format.Format_Grayscale8)
-    pixels = np.array(image.constBits(), dtype=np.uint8).reshape(
-        image.height(), image.bytesPerLine())[:, :image.width()]
-    text, _points, _straight = cv2.QRCodeDetector().detectAndDecode(pixels)
-    assert text == shell.config.ui.online_hall_url
+
+    def shown() -> str:
+        """What a phone reads from the screen as drawn now (the image arrives a frame or
+        so after the screen)."""
+        shell.settle()
+        frame = shell.grab()
+        image = frame.convertToFormat(frame.Format.Format_Grayscale8)
+        pixels = np.array(image.constBits(), dtype=np.uint8).reshape(
+            image.height(), image.bytesPerLine())[:, :image.width()]
+        return cv2.QRCodeDetector().detectAndDecode(pixels)[0]
+    qtbot.waitUntil(lambda: shown() == shell.config.ui.online_hall_url)
 
 
 def test_apply_tile_names_local_storage_while_the_queue_cannot_store():
