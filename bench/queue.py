@@ -1,8 +1,8 @@
 """Durable enqueue latency of the offline queue, beside its floors, in one run (JSON out).
 
 - `outbox_enqueue`: `OutboxSink.enqueue` of an application with three 200 KB attachments
-  (validate, HPKE-seal payload and attachments, three blob files fsynced + directory
-  fsync, one WAL transaction with synchronous=FULL);
+  (validate, HPKE-seal payload and attachments, one WAL transaction with synchronous=FULL
+  holding the item and its sealed attachments);
 - `raw_fsync_4k` / `raw_fsync_600k`: write + fsync of a new file of that size on the same
   disk (the hardware floor: an enqueue costs a few of these);
 - `persist_queue_ack`: persist-queue's SQLiteAckQueue (WAL, synchronous=FULL set
@@ -10,8 +10,8 @@
   plaintext and unencrypted.
 
 `where_the_time_goes` splits the outbox's enqueues into their parts (milliseconds per
-enqueue, mean): sealing, hashing, blob files (write + fsync + rename), the directory
-fsync, the transaction (its COMMIT is the WAL fsync) and the rest (validation, envelope).
+enqueue, mean): sealing, hashing, writing the blob rows, the COMMIT (the WAL fsync, and
+now and then a checkpoint) and the rest (validation, envelope, the item's other rows).
 
     .venv/bin/python bench/queue.py [--count N] [--dir DIR] [--max-seconds S]
 """
@@ -88,14 +88,13 @@ class PartTimer:
 
 def outbox_parts(sink, attachments: list[bytes], count: int) -> dict:
     """Mean milliseconds per enqueue in each part of `count` more enqueues."""
-    from offline_queue import blobstore, sink as sink_module, store
+    from offline_queue import sink as sink_module, store
     timer = PartTimer()
     timer.wrap(sink_module, "seal_blob", "hpke_seal_attachments")
     timer.wrap(sink_module, "seal_payload", "hpke_seal_payload")
     timer.wrap(sink_module, "sha256_hex", "sha256_attachments_in_sink")
-    timer.wrap(blobstore, "replace_files", "blob_files_write_fsync_rename")
-    timer.wrap(blobstore, "fsync_directory", "blob_directory_fsync")
-    timer.wrap(store.Outbox._Tx, "__exit__", "transaction_commit_wal_fsync")
+    timer.wrap(store, "insert_blobs", "blob_rows_written_in_the_transaction")
+    timer.wrap(store.Outbox._Tx, "__exit__", "commit_wal_fsync_and_checkpoints")
     started = time.perf_counter()
     try:
         for n in range(count):
