@@ -3,8 +3,9 @@
 Nothing captured is lost, nothing is delivered twice, and the kiosk cannot read what it
 captured. The pieces, each in its own module:
 
-- `store.Outbox`: SQLite (WAL, synchronous=FULL) + `blobstore.BlobStore`: blobs fsynced
-  before the one transaction that records the item, its blob references and `kiosk_seq`;
+- `store.Outbox`: SQLite (WAL, synchronous=FULL): one transaction records the item, its
+  sealed blobs (`blobstore.BlobStore`, which also reads an earlier release's blob files),
+  its blob references and `kiosk_seq`;
 - `sink.OutboxSink`: the kiosk's `EventSink`: validates against wire.v1, seals payload and
   attachments with HPKE to the district key (`seal`), commits, returns the case number;
 - `sync.SyncWorker`: health probe, receipts reconciliation, blobs then idempotent PUT,

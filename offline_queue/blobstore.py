@@ -1,85 +1,122 @@
-"""Content-addressed attachment store: one file per sha256 of its (encrypted) bytes.
+"""Content-addressed attachment store: sealed bytes by the sha256 of those bytes.
 
-A blob is durable before any database row points at it: written to a temp file,
-fsynced, renamed to its hash, and the directory fsynced. A crash can leave a temp file
-or an unreferenced blob behind, never a reference to a blob that is not there; both
-are collected later (`collect`).
+A blob is a row of the outbox database's `blobs` table, written in the same transaction
+as the item that names it: one WAL fsync makes the item and its attachments durable
+together, and a crash leaves both or neither (schema step 2). Blobs stored by a release
+before that step are files named by their address in `<queue>/blobs/`; they are read
+from there until their items are purged, and no new file is written.
+
+`exists`, `size` and `read` are the one way to read a blob, whichever place holds it.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import sqlite3
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, ContextManager, Iterable, Iterator, Mapping
 
-from offline_queue.fileio import TEMP_PREFIX, fsync_directory, replace_files
+from offline_queue.fileio import TEMP_PREFIX, fsync_directory
 
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def by_address(blobs: Iterable[bytes]) -> dict[str, bytes]:
+    """Sealed blobs keyed by their addresses."""
+    return {sha256_hex(data): data for data in blobs}
+
+
+_ADDRESS = re.compile("[0-9a-f]{64}")
+
+
 def _is_address(name: str) -> bool:
-    return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
+    return _ADDRESS.fullmatch(name) is not None
+
+
+def _checked(sha256: str) -> str:
+    if not _is_address(sha256):
+        raise ValueError(f"not a sha256 hex address: {sha256!r}")
+    return sha256
+
+
+def insert_blobs(db: sqlite3.Connection, blobs: Mapping[str, bytes]) -> None:
+    """Add blobs (address -> sealed bytes) inside the caller's transaction."""
+    if blobs:
+        db.executemany("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)",
+                       [(_checked(address), data) for address, data in blobs.items()])
 
 
 class BlobStore:
-    def __init__(self, directory: Path) -> None:
-        self.directory = Path(directory)
-        if not self.directory.is_dir():
-            self.directory.mkdir(parents=True)
-            fsync_directory(self.directory.parent)  # the new directory's own entry is durable
+    """The outbox's blobs. `read_rows(sql, params)` queries the outbox database (its lock,
+    its errors); `transaction()` is the outbox's write transaction."""
 
-    def path(self, sha256: str) -> Path:
-        if not _is_address(sha256):
-            raise ValueError(f"not a sha256 hex address: {sha256!r}")
-        return self.directory / sha256
+    def __init__(self, legacy_directory: Path,
+                 read_rows: Callable[[str, tuple], list[sqlite3.Row]],
+                 transaction: Callable[[], ContextManager[sqlite3.Connection]]) -> None:
+        self.legacy_directory = Path(legacy_directory)
+        self._read_rows = read_rows
+        self._transaction = transaction
+
+    def _file(self, sha256: str) -> Path:
+        return self.legacy_directory / _checked(sha256)
 
     def put(self, data: bytes) -> str:
-        """Store `data` durably and return its address (idempotent)."""
-        return self.put_many([data])[0]
-
-    def put_many(self, blobs: Iterable[bytes]) -> list[str]:
-        """Store several blobs durably: their files fsynced together, then one directory
-        fsync for all of them."""
-        addresses, new = [], {}
-        for data in blobs:
-            address = sha256_hex(data)
-            addresses.append(address)
-            if not self.path(address).exists():
-                new[self.path(address)] = data
-        replace_files(new)
-        if addresses:
-            fsync_directory(self.directory)
-        return addresses
+        """Store `data` durably (its own transaction) and return its address (idempotent)."""
+        address = sha256_hex(data)
+        with self._transaction() as db:
+            insert_blobs(db, {address: data})
+        return address
 
     def exists(self, sha256: str) -> bool:
-        return self.path(sha256).exists()
+        return bool(self._read_rows("SELECT 1 FROM blobs WHERE sha256 = ?",
+                                    (_checked(sha256),))) or self._file(sha256).exists()
 
     def size(self, sha256: str) -> int:
-        return self.path(sha256).stat().st_size
+        rows = self._read_rows("SELECT length(data) FROM blobs WHERE sha256 = ?",
+                               (_checked(sha256),))
+        return rows[0][0] if rows else self._file(sha256).stat().st_size
 
     def read(self, sha256: str, offset: int = 0, length: int | None = None) -> bytes:
-        with self.path(sha256).open("rb") as handle:
+        """The blob's bytes from `offset` (`length` of them, or to the end); a blob that
+        is nowhere raises FileNotFoundError."""
+        if length is None:
+            rows = self._read_rows("SELECT substr(data, ? + 1) FROM blobs WHERE sha256 = ?",
+                                   (offset, _checked(sha256)))
+        else:
+            rows = self._read_rows("SELECT substr(data, ? + 1, ?) FROM blobs WHERE sha256 = ?",
+                                   (offset, length, _checked(sha256)))
+        if rows:
+            return rows[0][0]
+        with self._file(sha256).open("rb") as handle:
             handle.seek(offset)
             return handle.read() if length is None else handle.read(length)
 
     def addresses(self) -> Iterator[str]:
-        for entry in os.scandir(self.directory):
-            if _is_address(entry.name):
-                yield entry.name
+        """Every stored blob's address (rows, then files of an earlier release)."""
+        yield from (row[0] for row in self._read_rows("SELECT sha256 FROM blobs", ()))
+        if self.legacy_directory.is_dir():
+            for entry in os.scandir(self.legacy_directory):
+                if _is_address(entry.name):
+                    yield entry.name
 
-    def collect(self, referenced: set[str]) -> int:
-        """Delete temp files and blobs not in `referenced`; return how many went.
-
-        The caller must hold the lock that orders blob writes before their commit, so a
-        blob written for a transaction that has not committed yet is never taken."""
-        removed = 0
-        for entry in os.scandir(self.directory):
+    def collect(self, db: sqlite3.Connection) -> int:
+        """Delete blobs no item references (rows, files of an earlier release, and temp
+        files an earlier release's crash left); return how many went. `db` is inside the
+        caller's transaction, so no item can come to reference a blob being deleted."""
+        removed = db.execute("DELETE FROM blobs WHERE sha256 NOT IN "
+                             "(SELECT sha256 FROM item_blobs)").rowcount
+        if not self.legacy_directory.is_dir():
+            return removed
+        referenced = {row[0] for row in db.execute("SELECT DISTINCT sha256 FROM item_blobs")}
+        files_removed = 0
+        for entry in os.scandir(self.legacy_directory):
             if entry.name.startswith(TEMP_PREFIX) or (
                     _is_address(entry.name) and entry.name not in referenced):
                 os.unlink(entry.path)
-                removed += 1
-        if removed:
-            fsync_directory(self.directory)
-        return removed
+                files_removed += 1
+        if files_removed:
+            fsync_directory(self.legacy_directory)
+        return removed + files_removed

@@ -10,12 +10,12 @@ import os
 import signal
 
 BOUNDARIES = (
-    "blob_fsynced",      # attachments durable on disk, the outbox transaction not begun
-    "local_committed",   # the outbox transaction committed, the caller not yet told
-    "receipt_shown",     # the citizen saw the case number (reached by the caller)
-    "server_committed",  # the server stored the submission; its response not yet read
-    "response_arrived",  # the signed receipt is in memory, not yet recorded
-    "marked_delivered",  # the item is recorded as delivered
+    "item_uncommitted",    # the item and its blobs written in the outbox transaction, no COMMIT
+    "local_committed",     # the outbox transaction committed, the caller not yet told
+    "receipt_shown",       # the citizen saw the case number (reached by the caller)
+    "server_committed",    # the server stored the submission; its response not yet read
+    "response_arrived",    # the signed receipt is in memory, not yet recorded
+    "marked_delivered",    # the item is recorded as delivered
 )
 
 

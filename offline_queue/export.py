@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -39,7 +38,7 @@ def export_items(outbox: Outbox, target: Path, clock: Clock, *, include_delivere
         write_durably(target / f"{item.item_id}.json", envelope, mode=0o644)
         for sha in item.blobs:
             if not (target / "blobs" / sha).exists():
-                shutil.copyfile(outbox.blobs.path(sha), target / "blobs" / sha)
+                (target / "blobs" / sha).write_bytes(outbox.blobs.read(sha))
         exported.append({"item_id": item.item_id, "kiosk_seq": item.kiosk_seq,
                          "case_number": item.case_number, "kind": item.kind,
                          "state": item.state, "digest": item.digest, "blobs": list(item.blobs),

@@ -4,7 +4,9 @@ A damaged page (a bad sector, a torn write on a failing disk) must not make the 
 queue unreadable. The damaged file is moved aside, never deleted; each row is read by
 rowid, so rows on intact pages are recovered even when a scan would stop at the bad
 page; an item is kept only when its envelope still hashes to its digest (a damaged cell
-can read back as plausible but wrong bytes). Its attachment list comes from the envelope.
+can read back as plausible but wrong bytes). Its attachment list comes from the envelope;
+a sealed blob is kept when its bytes still hash to its address (one at a time: together
+they can be larger than memory).
 The receipts cursor is dropped, so the next sync reads every receipt again and the kiosk
 never numbers below what the district holds.
 """
@@ -15,10 +17,11 @@ import os
 import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from pydantic import ValidationError
 
+from offline_queue.blobstore import insert_blobs, sha256_hex
 from wire.v1 import SubmissionEnvelope, submission_digest
 
 #: rowids probed past the last readable one when the table's end cannot be read
@@ -60,26 +63,49 @@ def move_aside(path: Path, stamp: str) -> Path:
     return aside
 
 
-def _readable_rows(db: sqlite3.Connection, table: str) -> tuple[list[sqlite3.Row], int]:
-    """(rows read, rowids that raised) of `table`, rowid by rowid."""
+def _rows_by_rowid(db: sqlite3.Connection, table: str) -> Iterator[sqlite3.Row | None]:
+    """Each row of `table`, rowid by rowid; None for a rowid that raised."""
     try:
         end = db.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
     except sqlite3.DatabaseError:
         end = None
-    rows, unreadable, rowid, last_found = [], 0, 0, 0
+    rowid, last_found = 0, 0
     while True:
         rowid += 1
         if (end is not None and rowid > end) or \
                 (end is None and rowid - last_found > _PROBE_PAST_END):
-            return rows, unreadable
+            return
         try:
             row = db.execute(f"SELECT * FROM {table} WHERE rowid = ?", (rowid,)).fetchone()
         except sqlite3.DatabaseError:
-            unreadable += 1
+            yield None
             continue
         if row is not None:
-            rows.append(row)
+            yield row
             last_found = rowid
+
+
+def _readable_rows(db: sqlite3.Connection, table: str) -> tuple[list[sqlite3.Row], int]:
+    """(rows read, rowids that raised) of `table`."""
+    rows = list(_rows_by_rowid(db, table))
+    return [row for row in rows if row is not None], rows.count(None)
+
+
+def _copy_intact_blobs(source: sqlite3.Connection, fresh: sqlite3.Connection) -> int:
+    """Copy the blobs whose bytes match their address; returns the rows not copied. A
+    database from before the blobs table (its blobs are files) has none to copy."""
+    if source.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'blobs'"
+                      ).fetchone() is None:
+        return 0
+    damaged = 0
+    for row in _rows_by_rowid(source, "blobs"):
+        try:
+            if row is None or sha256_hex(row["data"]) != row["sha256"]:
+                raise ValueError("damaged")
+            insert_blobs(fresh, {row["sha256"]: row["data"]})
+        except (TypeError, ValueError, IndexError):  # a damaged cell, maybe of another type
+            damaged += 1
+    return damaged
 
 
 def _intact_item(row: sqlite3.Row) -> tuple[dict[str, Any], list[str]] | None:
@@ -105,9 +131,10 @@ def copy_readable(damaged: Path, fresh: sqlite3.Connection, stamp: str) -> Salva
         item_rows, unreadable = _readable_rows(source, "items")
         sequence_rows, lost = _readable_rows(source, "kiosk_sequence")
         state_rows, lost_state = _readable_rows(source, "sync_state")
+        lost_blobs = _copy_intact_blobs(source, fresh)
     finally:
         source.close()
-    unreadable += lost + lost_state
+    unreadable += lost + lost_state + lost_blobs
     last_seq: dict[str, int] = {}
     for row in sequence_rows:
         try:

@@ -115,6 +115,7 @@ class OutboxSink:
         key = identity.payload_public_key
         sealed = {name: seal_blob(data, key) for name, data in blobs.items()}
         addresses = {name: sha256_hex(data) for name, data in sealed.items()}
+        stored = {addresses[name]: data for name, data in sealed.items()}
         model = PAYLOAD_MODELS[kind].model_validate(_replace_blob_names(payload, addresses))
         item_id = uuid7(self._clock.now())
         encrypted = seal_payload(canonical_json(model), kind=kind, submission_id=item_id,
@@ -124,12 +125,12 @@ class OutboxSink:
         def envelope(kiosk_seq: int) -> tuple[str, str]:
             env = SubmissionEnvelope(submission_id=item_id, kiosk_id=identity.kiosk_id,
                                      kiosk_seq=kiosk_seq, kind=kind, created_at=created_at,
-                                     payload=encrypted, blobs=sorted(set(addresses.values())))
+                                     payload=encrypted, blobs=sorted(stored))
             return canonical_json(env).decode(), submission_digest(env)
 
         try:
             item = self.outbox.add(item_id, identity.kiosk_id, kind, created_at.isoformat(),
-                                   list(sealed.values()), envelope)
+                                   stored, envelope)
         except StorageUnavailable as error:
             self._write_failure = str(error)
             raise

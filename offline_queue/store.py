@@ -1,7 +1,8 @@
-"""The durable outbox: SQLite (WAL, synchronous=FULL) plus the content-addressed blob store.
+"""The durable outbox: SQLite (WAL, synchronous=FULL) holding items and their sealed blobs.
 
-One transaction records an item, its blob references and its per-kiosk `kiosk_seq`,
-and only after the blobs it references are fsynced. Items move pending -> delivered
+One transaction records an item, its sealed blobs (blobstore: rows of their own table),
+its blob references and its per-kiosk `kiosk_seq`: one WAL fsync makes all of it durable
+together. Items move pending -> delivered
 (only with a verified server receipt) or pending -> quarantined (with the reason);
 delivered items are purged after the retention period, their blobs collected.
 
@@ -17,7 +18,6 @@ import logging
 import shutil
 import sqlite3
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import partial
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from foundation.sqlite_schema import migrate
-from offline_queue.blobstore import BlobStore
+from offline_queue.blobstore import BlobStore, by_address, insert_blobs
 from offline_queue.crashpoints import crash_point
 from offline_queue.errors import StorageUnavailable
 from offline_queue.salvage import copy_readable, is_corruption, move_aside
@@ -74,7 +74,22 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # blobs in the item's transaction instead of files fsynced before it: a release before
+    # this step would look for the new items' blobs as files and set the items aside, so
+    # it is not additive (that release refuses the database, naming the fix)
+    """
+    CREATE TABLE blobs (
+        sha256 TEXT PRIMARY KEY,
+        data BLOB NOT NULL
+    );
+    """,
 )
+#: a new database's page size: a 200 KB blob spans 13 pages and WAL frames instead of 50
+PAGE_SIZE = 16384
+#: checkpoint the WAL into the database once it holds this many pages: 4 MB, SQLite's
+#: default in bytes (1000 pages of 4 KB); its default count at this page size (16 MB)
+#: would make one enqueue in twenty-five wait for a four times longer checkpoint
+WAL_AUTOCHECKPOINT_PAGES = 256
 ADDITIVE_MIGRATIONS: frozenset[int] = frozenset()
 
 
@@ -126,14 +141,15 @@ def _storage_error(action: str, error: BaseException) -> StorageUnavailable:
 
 
 class Outbox:
-    """Owns `<dir>/outbox.sqlite3` and `<dir>/blobs/`. Thread-safe (one connection, a lock)."""
+    """Owns `<dir>/outbox.sqlite3` (and `<dir>/blobs/`, an earlier release's blob files).
+    Thread-safe (one connection, a lock)."""
 
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory)
         self._lock = threading.RLock()
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            self.blobs = BlobStore(self.directory / "blobs")
+            self.blobs = BlobStore(self.directory / "blobs", self._read, self._transaction)
             # held shared while open; a salvage needs it alone (no other process has the
             # file open while it is moved aside)
             self._open_lock = (self.directory / "outbox.open.lock").open("a")
@@ -191,12 +207,14 @@ class Outbox:
                                                                 **report.as_dict()})
 
     def _configure(self) -> None:
+        self._db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new database's only
         mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if mode.lower() != "wal":
             raise sqlite3.DatabaseError(f"journal_mode is {mode}, WAL unavailable")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA busy_timeout=10000")
+        self._db.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
 
     def _migrate(self) -> None:
         """Bring the schema to the newest version (foundation.sqlite_schema: a newer database
@@ -238,15 +256,6 @@ class Outbox:
             finally:
                 self.outbox._lock.release()
 
-    @contextmanager
-    def _blob_writes(self) -> Iterator[None]:
-        """Orders "write blobs, then commit the rows naming them" against orphan collection,
-        across threads (the lock) and processes (`kiosk queue retry` beside the running
-        kiosk: an exclusive flock), so a blob about to be referenced is never collected."""
-        with self._lock, (self.directory / "blobs.lock").open("a") as lock_file:
-            fcntl.flock(lock_file, fcntl.LOCK_EX)
-            yield
-
     def _transaction(self) -> "Outbox._Tx":
         return Outbox._Tx(self)
 
@@ -260,31 +269,33 @@ class Outbox:
     # --- capture -------------------------------------------------------------------------
 
     def add(self, item_id: str, kiosk_id: str, kind: str, created_at: str,
-            blobs: list[bytes], build_envelope: Callable[[int], tuple[str, str]]) -> Item:
-        """Store blobs durably, then commit the item with the next `kiosk_seq` in one transaction.
+            blobs: Sequence[bytes] | Mapping[str, bytes],
+            build_envelope: Callable[[int], tuple[str, str]]) -> Item:
+        """Commit the item, its sealed blobs and the next `kiosk_seq` in one transaction.
 
-        `build_envelope(kiosk_seq)` returns (envelope JSON, digest); it runs inside the
-        transaction because the sequence is only known there."""
+        `blobs`: the sealed bytes, or those by address when the caller hashed them already
+        (`blobstore.by_address`). `build_envelope(kiosk_seq)` returns (envelope JSON,
+        digest); it runs inside the transaction because the sequence is only known there."""
+        addressed = blobs if isinstance(blobs, Mapping) else by_address(blobs)
         try:
-            with self._blob_writes():
-                addresses = self.blobs.put_many(blobs)
-                crash_point("blob_fsynced")
-                with self._transaction() as db:
-                    row = db.execute("SELECT last_seq FROM kiosk_sequence WHERE kiosk_id = ?",
-                                     (kiosk_id,)).fetchone()
-                    seq = (row[0] if row else 0) + 1
-                    db.execute("INSERT INTO kiosk_sequence (kiosk_id, last_seq) VALUES (?, ?) "
-                               "ON CONFLICT (kiosk_id) DO UPDATE SET last_seq = excluded.last_seq",
-                               (kiosk_id, seq))
-                    envelope, digest = build_envelope(seq)
-                    db.execute(
-                        "INSERT INTO items (item_id, kiosk_id, kiosk_seq, kind, case_number, "
-                        "created_at, envelope, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (item_id, kiosk_id, seq, kind, case_number(kiosk_id, seq), created_at,
-                         envelope, digest))
-                    db.executemany("INSERT OR IGNORE INTO item_blobs (item_id, sha256) "
-                                   "VALUES (?, ?)", [(item_id, a) for a in addresses])
-                crash_point("local_committed")
+            with self._transaction() as db:
+                row = db.execute("SELECT last_seq FROM kiosk_sequence WHERE kiosk_id = ?",
+                                 (kiosk_id,)).fetchone()
+                seq = (row[0] if row else 0) + 1
+                db.execute("INSERT INTO kiosk_sequence (kiosk_id, last_seq) VALUES (?, ?) "
+                           "ON CONFLICT (kiosk_id) DO UPDATE SET last_seq = excluded.last_seq",
+                           (kiosk_id, seq))
+                envelope, digest = build_envelope(seq)
+                db.execute(
+                    "INSERT INTO items (item_id, kiosk_id, kiosk_seq, kind, case_number, "
+                    "created_at, envelope, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (item_id, kiosk_id, seq, kind, case_number(kiosk_id, seq), created_at,
+                     envelope, digest))
+                insert_blobs(db, addressed)
+                db.executemany("INSERT OR IGNORE INTO item_blobs (item_id, sha256) "
+                               "VALUES (?, ?)", [(item_id, a) for a in addressed])
+                crash_point("item_uncommitted")
+            crash_point("local_committed")
         except (sqlite3.Error, OSError) as error:
             raise _storage_error("store the item", error) from error
         return self.get(item_id)
@@ -431,12 +442,10 @@ class Outbox:
                             tuple(params))
 
     def collect_orphan_blobs(self) -> int:
-        """Remove blobs no item references and temp files left by a crash."""
+        """Remove blobs no item references (and an earlier release's crash's temp files)."""
         try:
-            with self._blob_writes():
-                referenced = {row[0] for row in self._db.execute(
-                    "SELECT DISTINCT sha256 FROM item_blobs")}
-                return self.blobs.collect(referenced)
+            with self._transaction() as db:
+                return self.blobs.collect(db)
         except (sqlite3.Error, OSError) as error:
             raise _storage_error("collect orphan blobs", error) from error
 

@@ -34,14 +34,18 @@ def test_sequence_is_per_kiosk_and_case_number_follows_it(tmp_path):
     assert other.kiosk_seq == 1
 
 
-def test_blobs_are_on_disk_and_referenced_after_commit(tmp_path):
+def test_blobs_are_stored_and_referenced_with_the_item(tmp_path):
     outbox = Outbox(tmp_path)
     item = _add(outbox, "a", [b"one", b"two"])
     assert len(item.blobs) == 2
-    assert all(outbox.blobs.read(sha) in (b"one", b"two") for sha in item.blobs)
+    assert sorted(outbox.blobs.read(sha) for sha in item.blobs) == [b"one", b"two"]
+    assert [outbox.blobs.size(sha) for sha in item.blobs] == [3, 3]
+    assert outbox.blobs.read(item.blobs[0], 1, 1) in (b"n", b"w")
+    assert outbox.blobs.read(item.blobs[0], 1) in (b"ne", b"wo")
+    assert not (tmp_path / "blobs").exists()  # no file per blob any more
 
 
-def test_failed_envelope_builder_leaves_nothing_but_collectable_blobs(tmp_path):
+def test_failed_envelope_builder_leaves_nothing(tmp_path):
     outbox = Outbox(tmp_path)
 
     def broken(seq: int):
@@ -50,8 +54,8 @@ def test_failed_envelope_builder_leaves_nothing_but_collectable_blobs(tmp_path):
     with pytest.raises(StorageUnavailable, match="disk is full"):
         outbox.add("a", "k-1", "audit", "t", [b"orphan"], broken)
     assert outbox.counts().pending == 0 and outbox.last_seq("k-1") == 0
-    assert len(list(outbox.blobs.addresses())) == 1
-    assert outbox.collect_orphan_blobs() == 1
+    assert list(outbox.blobs.addresses()) == []  # rolled back with the item
+    assert outbox.collect_orphan_blobs() == 0
     assert _add(outbox, "b").kiosk_seq == 1
 
 
@@ -66,52 +70,56 @@ def test_full_database_raises_storage_unavailable_and_keeps_committed_items(tmp_
     assert outbox.integrity_check() == "ok"
 
 
-def test_full_disk_while_writing_a_blob_is_storage_unavailable(tmp_path, monkeypatch):
-    import errno
-    import os
+def test_a_full_database_while_storing_the_blobs_stores_none_of_the_item(tmp_path):
     outbox = Outbox(tmp_path)
-    real_write = os.write
-
-    def full(fd, data):
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(os, "write", full)
-    with pytest.raises(StorageUnavailable, match="No space left"):
-        _add(outbox, "a", [b"attachment"])
-    monkeypatch.setattr(os, "write", real_write)
-    assert outbox.counts().pending == 0
-    assert list(outbox.blobs.directory.iterdir()) == []  # the temp file went too
+    kept = _add(outbox, "kept", [b"small page"])
+    pages = outbox._db.execute("PRAGMA page_count").fetchone()[0]
+    outbox._db.execute(f"PRAGMA max_page_count={pages + 4}")
+    with pytest.raises(StorageUnavailable, match="full"):
+        _add(outbox, "big", [bytes(100_000), bytes(range(256)) * 400])
+    assert [i.item_id for i in outbox.items()] == ["kept"]
+    assert list(outbox.blobs.addresses()) == list(kept.blobs)
+    assert outbox.integrity_check() == "ok"
 
 
+def test_blob_files_of_the_release_before_the_blobs_table_stay_readable(tmp_path, monkeypatch):
+    import hashlib
+    import offline_queue.store as store
+    monkeypatch.setattr(store, "MIGRATIONS", MIGRATIONS[:1])
+    old = Outbox(tmp_path)
+    _add(old, "old")
+    sealed = b"sealed page stored as a file"
+    address = hashlib.sha256(sealed).hexdigest()
+    (tmp_path / "blobs").mkdir()
+    (tmp_path / "blobs" / address).write_bytes(sealed)  # as that release wrote it
+    (tmp_path / "blobs" / ".tmp-left-by-a-crash").write_bytes(b"partial")
+    old._db.execute("INSERT INTO item_blobs (item_id, sha256) VALUES ('old', ?)", (address,))
+    old.close()
+    monkeypatch.undo()
+    upgraded = Outbox(tmp_path)
+    assert upgraded.schema_version() == len(MIGRATIONS)
+    assert upgraded.get("old").blobs == (address,)
+    assert upgraded.blobs.exists(address) and upgraded.blobs.size(address) == len(sealed)
+    assert upgraded.blobs.read(address) == sealed
+    assert upgraded.blobs.read(address, 7, 4) == b"page"
+    new = _add(upgraded, "new", [b"sealed page stored as a row"])
+    assert set(upgraded.blobs.addresses()) == {address, *new.blobs}
+    assert upgraded.collect_orphan_blobs() == 1  # the crash's temp file
+    upgraded.mark_delivered("old", "{}", 1, "2026-11-26T09:00:00+00:00")
+    assert upgraded.purge_delivered(None) == 1
+    assert upgraded.collect_orphan_blobs() == 1
+    assert not upgraded.blobs.exists(address) and list(upgraded.blobs.addresses()) == \
+        list(new.blobs)
 
-@pytest.mark.parametrize("failing", [0, 1, 2])
-def test_an_io_error_flushing_any_one_blob_stores_none_of_the_item(tmp_path, monkeypatch,
-                                                                     failing):
-    """The blob files of an item are fsynced together, all but the first on helper threads,
-    which the strace fault test (test_io_faults.py, main thread only) does not reach."""
-    import errno
-    import os
-    import threading
-    outbox = Outbox(tmp_path)
-    real_fsync, calls, lock = os.fsync, [], threading.Lock()
 
-    def fails_once(fd):
-        with lock:
-            calls.append(fd)
-            if len(calls) == 1 + failing:
-                raise OSError(errno.EIO, "Input/output error")
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", fails_once)
-    with pytest.raises(StorageUnavailable, match="Input/output error"):
-        _add(outbox, "a", [b"page one", b"page two", b"page three"])
-    assert len(calls) >= 1 + failing  # every file was flushed (or tried) before the error
-    monkeypatch.setattr(os, "fsync", real_fsync)
-    assert outbox.counts().pending == 0
-    assert list(outbox.blobs.directory.iterdir()) == []  # no temp file, no blob renamed
-    item = _add(outbox, "b", [b"page one", b"page two", b"page three"])
-    assert sorted(outbox.blobs.read(sha) for sha in item.blobs) == \
-        [b"page one", b"page three", b"page two"]
+def test_the_release_before_the_blobs_table_refuses_the_queue_naming_the_fix(tmp_path,
+                                                                            monkeypatch):
+    """Its items' blobs are rows that release would not find: it must not send them."""
+    import offline_queue.store as store
+    Outbox(tmp_path).close()
+    monkeypatch.setattr(store, "MIGRATIONS", MIGRATIONS[:1])
+    with pytest.raises(StorageUnavailable, match="cannot read; run the newer software"):
+        Outbox(tmp_path)
 
 
 def test_corrupt_database_file_is_storage_unavailable_and_left_untouched(tmp_path):
@@ -213,7 +221,7 @@ def test_orphan_collection_in_another_process_waits_for_a_commit_in_flight(tmp_p
         operator.collect_orphan_blobs()))
     collector.start()
     collector.join(timeout=0.3)
-    assert collector.is_alive()  # blocked on the blob-write lock
+    assert collector.is_alive()  # blocked on the write transaction in flight
     release.set()
     writer.join(30)
     collector.join(30)

@@ -8,6 +8,7 @@ import base64
 import json
 import random
 import re
+import sqlite3
 import time
 from dataclasses import dataclass
 from email.utils import formatdate
@@ -267,10 +268,23 @@ def test_a_receipt_signed_by_another_key_is_not_accepted(kiosk):
     kiosk.assert_exactly_once()
 
 
+def _change_blob_on_disk(outbox, sha: str, data: bytes | None) -> None:
+    """What a damaged disk does to a stored blob, behind the outbox's back: it is gone
+    (None) or reads back as `data`."""
+    db = sqlite3.connect(outbox.path, isolation_level=None)
+    try:
+        if data is None:
+            db.execute("DELETE FROM blobs WHERE sha256 = ?", (sha,))
+        else:
+            db.execute("UPDATE blobs SET data = ? WHERE sha256 = ?", (data, sha))
+    finally:
+        db.close()
+
+
 def test_missing_local_blob_quarantines_only_that_item(kiosk):
     broken = kiosk.outbox.get(kiosk.submit(1))
     kiosk.submit(2)
-    kiosk.outbox.blobs.path(broken.blobs[0]).unlink()
+    _change_blob_on_disk(kiosk.outbox, broken.blobs[0], None)
     result = kiosk.worker.sync_once()
     assert result.delivered == 1 and result.quarantined == 1
     assert "missing" in kiosk.outbox.get(broken.item_id).last_error
@@ -370,10 +384,9 @@ def test_424_missing_blobs_are_uploaded_and_the_put_repeated(kiosk):
 def test_attachment_corrupted_on_the_kiosk_disk_is_quarantined_not_retried_forever(kiosk):
     broken = kiosk.outbox.get(kiosk.submit(1, page_bytes=100_000))
     good = kiosk.submit(2)
-    path = kiosk.outbox.blobs.path(broken.blobs[0])
-    data = bytearray(path.read_bytes())
+    data = bytearray(kiosk.outbox.blobs.read(broken.blobs[0]))
     data[5000] ^= 0xFF  # bit rot after capture
-    path.write_bytes(bytes(data))
+    _change_blob_on_disk(kiosk.outbox, broken.blobs[0], bytes(data))
     result = kiosk.worker.sync_once()
     assert result.ok and result.quarantined == 1 and result.delivered == 1
     assert "corrupted" in kiosk.outbox.get(broken.item_id).last_error
