@@ -12,11 +12,13 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import tzinfo
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from foundation.clock import Clock, TimerHandle
 from foundation.daily_times import seconds_until, within
-from kiosk.config import ScreenSection
+
+if TYPE_CHECKING:  # or the snapshot's section (kiosk/config_snapshot.py): no pydantic before
+    from kiosk.config import ScreenSection  # the first frame
 
 log = logging.getLogger(__name__)
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtQuick import QQuickItem, QQuickView
 
+from kiosk.screen_blank import ScreenBlanking
 from kiosk.service_state import Mode
 from kiosk.session import Session, WipeReason
 from ui.bridge import QtClock, QtThreadBridge
@@ -58,16 +59,34 @@ def application(argv: list[str] | None = None, *, headless: bool = False) -> QGu
     return app
 
 
-class _TouchWatcher(QObject):
-    """Every press anywhere on the window counts as the citizen being there."""
+_PRESSES = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
+#: what follows the press that woke the screen, up to the finger's (or key's) release
+_AFTER_A_PRESS = (QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease,
+                  QEvent.Type.MouseButtonDblClick, QEvent.Type.TouchUpdate,
+                  QEvent.Type.TouchEnd, QEvent.Type.TouchCancel, QEvent.Type.KeyRelease)
+_RELEASES = (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel,
+             QEvent.Type.KeyRelease)
 
-    def __init__(self, session: Session) -> None:
+
+class _TouchWatcher(QObject):
+    """Every press anywhere on the window counts as the citizen being there; the press that
+    wakes a blank screen does nothing else (swallowed with the rest of that touch)."""
+
+    def __init__(self, session: Session, screen: ScreenBlanking) -> None:
         super().__init__()
         self._session = session
+        self._screen = screen
+        self._swallowing = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
-                            QEvent.Type.KeyPress):
+        kind = event.type()
+        if self._swallowing and kind in _AFTER_A_PRESS:
+            self._swallowing = kind not in _RELEASES
+            return True
+        if kind in _PRESSES:
+            if self._screen.touched():
+                self._swallowing = True
+                return True
             self._session.touch()
         return False
 
@@ -124,8 +143,12 @@ class ShellApp:
         context.setContextProperty("shell", self.shell)
         context.setContextProperty("navigator", self.navigator)
         self.shell.serviceEntryRequested.connect(self._service_entry)
-        self._touch_watcher = _TouchWatcher(self.session)
+        self.screen_blanking = ScreenBlanking(config.screen, clock=self.clock,
+                                              session_active=self.in_session,
+                                              on_change=self.shell.set_screen_blank)
+        self._touch_watcher = _TouchWatcher(self.session, self.screen_blanking)
         self.view.installEventFilter(self._touch_watcher)
+        self.screen_blanking.start()
         # compiled before anything can load them synchronously with the GIL held (ui/qml_preload)
         shell_qml = [QML_DIR / name for name in ("Main.qml", "Keyboard.qml",
                                                  *SHELL_SCREENS.values())]
@@ -195,6 +218,7 @@ class ShellApp:
         return _find_visible(self.view.contentItem(), object_name)
 
     def close(self) -> None:
+        self.screen_blanking.stop()
         self._unsubscribe()
         self._unfollow_config()
         self.shell.close()
@@ -233,6 +257,7 @@ class ShellApp:
     def _config_changed(self, config: KioskConfig) -> None:
         self.session.idle_timeout_s = float(config.session.idle_timeout_s)
         self.session.warning_s = float(config.session.idle_warning_s)
+        self.screen_blanking.settings_changed(config.screen)
         self.shell.config_changed(config)
 
     def _on_idle_warning(self, seconds_left: int) -> None:
