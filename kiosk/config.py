@@ -137,6 +137,7 @@ class ScreenSection(Section):
     blank_from: str = Field(pattern=CLOCK_TIME_PATTERN)
     wake_at: str = Field(pattern=CLOCK_TIME_PATTERN)
     blank_after_idle_s: float = Field(ge=10, le=86400)
+    all_day_on_days_off: bool
 
 
 class DocumentScanSection(Section):

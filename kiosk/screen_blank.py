@@ -1,17 +1,19 @@
 """The screen at night: black between visits inside a configured window, woken by a touch.
 
-Inside `[screen] blank_from` .. `wake_at` (kiosk local time), once nobody has touched the kiosk
-for `blank_after_idle_s` and no citizen's session is open, the screen goes black
+Inside `[screen] blank_from` .. `wake_at` (kiosk local time), and all day on the district's days
+off when `all_day_on_days_off` (weekends and holidays of the one working-day calendar,
+`wire/calendar.py`, as the catalogue in use carries it), once nobody has touched the kiosk for
+`blank_after_idle_s` and no citizen's session is open, the screen goes black
 (`on_change(True)`). The first touch wakes it (`touched()` answers True: that touch does
-nothing else), and `wake_at` wakes it by itself. A session in progress is never blanked: the
-idle time is looked at again later (the session's own idle timeout ends it first). Timers run
-on the kiosk clock, so tests drive it with a `TestClock`.
+nothing else), and so does the window's end. A session in progress is never blanked: the idle
+time is looked at again later (the session's own idle timeout ends it first). Timers run on
+the kiosk clock, so tests drive it with a `TestClock`.
 """
 from __future__ import annotations
 
 import logging
 import threading
-from datetime import tzinfo
+from datetime import date, tzinfo
 from typing import TYPE_CHECKING, Callable
 
 from foundation.clock import Clock, TimerHandle
@@ -26,8 +28,10 @@ log = logging.getLogger(__name__)
 class ScreenBlanking:
     def __init__(self, settings: ScreenSection, *, clock: Clock,
                  session_active: Callable[[], bool], on_change: Callable[[bool], None],
+                 is_day_off: Callable[[date], bool] = lambda _day: False,
                  zone: tzinfo | None = None) -> None:
         self.settings = settings
+        self.is_day_off = is_day_off
         self.clock = clock
         self.session_active = session_active
         self.on_change = on_change
@@ -63,8 +67,21 @@ class ScreenBlanking:
                 self._wait_idle(self.settings.blank_after_idle_s)
 
     def _in_window(self) -> bool:
-        return within(self.clock.now(), self.settings.blank_from, self.settings.wake_at,
-                      self.zone)
+        now = self.clock.now()
+        if within(now, self.settings.blank_from, self.settings.wake_at, self.zone):
+            return True
+        return self.settings.all_day_on_days_off and \
+            self.is_day_off(now.astimezone(self.zone).date())
+
+    def _next_change(self) -> float | None:
+        """Seconds to the next time the window may open or close (None: it never opens)."""
+        times = []
+        if self.settings.blank_from != self.settings.wake_at:
+            times += [self.settings.blank_from, self.settings.wake_at]
+        if self.settings.all_day_on_days_off:
+            times.append("00:00")   # the next day may be a day off, or not
+        now = self.clock.now()
+        return min((seconds_until(now, at, self.zone) for at in times), default=None)
 
     def _idle_long_enough(self) -> None:
         with self._lock:
@@ -72,17 +89,25 @@ class ScreenBlanking:
                 self._wait_idle(self.settings.blank_after_idle_s)
             elif self._in_window():
                 self._set(True)
-                self._schedule(seconds_until(self.clock.now(), self.settings.wake_at,
-                                             self.zone), self._wake_time)
-            elif self.settings.blank_from != self.settings.wake_at:
-                # untouched since, so idle long enough as the window opens
-                self._wait_idle(seconds_until(self.clock.now(), self.settings.blank_from,
-                                              self.zone))
+                self._watch_window()
+            else:
+                # untouched since, so idle long enough should the window open then
+                later = self._next_change()
+                if later is not None:
+                    self._wait_idle(later)
 
-    def _wake_time(self) -> None:
+    def _window_changed(self) -> None:
         with self._lock:
-            self._set(False)
-            self._wait_idle(self.settings.blank_after_idle_s)
+            if self._in_window():   # e.g. past midnight into a day off
+                self._watch_window()
+            else:
+                self._set(False)
+                self._wait_idle(self.settings.blank_after_idle_s)
+
+    def _watch_window(self) -> None:
+        later = self._next_change()
+        if later is not None:   # inside the window, so it has an end
+            self._schedule(later, self._window_changed)
 
     def _wait_idle(self, delay: float) -> None:
         self._schedule(delay, self._idle_long_enough)

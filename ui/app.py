@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -145,7 +146,8 @@ class ShellApp:
         self.shell.serviceEntryRequested.connect(self._service_entry)
         self.screen_blanking = ScreenBlanking(config.screen, clock=self.clock,
                                               session_active=self.in_session,
-                                              on_change=self.shell.set_screen_blank)
+                                              on_change=self.shell.set_screen_blank,
+                                              is_day_off=self._is_day_off)
         self._touch_watcher = _TouchWatcher(self.session, self.screen_blanking)
         self.view.installEventFilter(self._touch_watcher)
         self.screen_blanking.start()
@@ -250,6 +252,11 @@ class ShellApp:
             return
         if maintenance.ask(session_active=self.in_session()):
             self.navigator.startJourney("maintenance")
+
+    def _is_day_off(self, day: date) -> bool:
+        """A weekend or holiday in the catalogue in use (a working day until the core runs)."""
+        catalogue = getattr(self.core, "catalogue", None)
+        return catalogue is not None and not catalogue.edition().calendar.is_working_day(day)
 
     def in_session(self) -> bool:
         return self.session.state.value != "idle"

@@ -3,7 +3,7 @@ woken by the first touch (which does nothing else) or at the wake time, never du
 citizen's session; the window and the idle time from the configuration."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -11,17 +11,22 @@ from foundation.clock import TestClock
 from foundation.config_files import ConfigError
 from kiosk.config import ScreenSection, load_config
 from kiosk.screen_blank import ScreenBlanking
+from wire.calendar import WorkingDayCalendar
 
-NIGHT = ScreenSection(blank_from="22:00", wake_at="07:00", blank_after_idle_s=300.0)
+NIGHT = ScreenSection(blank_from="22:00", wake_at="07:00", blank_after_idle_s=300.0,
+                      all_day_on_days_off=False)
 MINUTE, HOUR = 60.0, 3600.0
 
 
 class Kiosk:
-    def __init__(self, clock: TestClock, settings: ScreenSection = NIGHT) -> None:
+    def __init__(self, clock: TestClock, settings: ScreenSection = NIGHT,
+                 calendar: WorkingDayCalendar = WorkingDayCalendar()) -> None:
         self.citizen = False
         self.changes: list[bool] = []
         self.screen = ScreenBlanking(settings, clock=clock, session_active=lambda: self.citizen,
-                                     on_change=self.changes.append, zone=timezone.utc)
+                                     on_change=self.changes.append,
+                                     is_day_off=lambda day: not calendar.is_working_day(day),
+                                     zone=timezone.utc)
         self.screen.start()
 
 
@@ -82,14 +87,52 @@ def test_a_citizens_session_is_never_blanked():
 def test_the_same_time_for_blank_and_wake_never_blanks_the_screen():
     clock = at(23)
     kiosk = Kiosk(clock, ScreenSection(blank_from="00:00", wake_at="00:00",
-                                       blank_after_idle_s=60.0))
+                                       blank_after_idle_s=60.0, all_day_on_days_off=False))
     clock.advance(48 * HOUR)
     assert kiosk.changes == []
 
 
+def test_on_the_calendars_days_off_the_screen_stays_black_all_day_when_so_configured():
+    # Thursday 26 November 2026; Monday the 30th a holiday in the district's calendar
+    calendar = WorkingDayCalendar(holidays=[date(2026, 11, 30)])
+    clock = at(12)
+    kiosk = Kiosk(clock, NIGHT.model_copy(update={"all_day_on_days_off": True}), calendar)
+
+    def until(month: int, day: int, hour: int, minute: int = 0, second: int = 0) -> None:
+        then = datetime(2026, month, day, hour, minute, second, tzinfo=timezone.utc)
+        clock.advance((then - clock.now()).total_seconds())
+
+    until(11, 26, 21, 59, 59)
+    assert not kiosk.screen.blank   # a working day
+    until(11, 26, 22)
+    assert kiosk.screen.blank
+    until(11, 27, 7)                   # Friday morning, a working day
+    assert not kiosk.screen.blank
+    until(11, 27, 22)
+    assert kiosk.screen.blank
+    until(12, 1, 6, 59, 59)           # Tuesday 1 December
+    assert kiosk.changes == [True, False, True]   # black all weekend and the holiday
+    until(12, 1, 7)
+    assert not kiosk.screen.blank
+
+
+def test_days_off_alone_blank_from_midnight_to_midnight():
+    clock = at(12)   # Thursday
+    kiosk = Kiosk(clock, ScreenSection(blank_from="00:00", wake_at="00:00",
+                                       blank_after_idle_s=60.0, all_day_on_days_off=True))
+    clock.advance(36 * HOUR - 1)   # Friday 23:59:59
+    assert kiosk.changes == []
+    clock.advance(1)
+    assert kiosk.screen.blank
+    clock.advance(48 * HOUR - 1)   # Sunday 23:59:59
+    assert kiosk.screen.blank
+    clock.advance(1)
+    assert kiosk.changes == [True, False]
+
+
 def test_the_defaults_keep_a_24_hour_kiosk_lit():
     screen = load_config().config.screen
-    assert screen.blank_from == screen.wake_at
+    assert screen.blank_from == screen.wake_at and not screen.all_day_on_days_off
 
 
 @pytest.mark.parametrize("line, fix", [

@@ -17,7 +17,8 @@ def night_shell(make_shell, kiosk_config):
     from kiosk.config import ScreenSection
     # the whole day but its last minute, whatever the machine's zone: the test clock's
     # start is inside it
-    night = ScreenSection(blank_from="00:00", wake_at="23:59", blank_after_idle_s=IDLE_S)
+    night = ScreenSection(blank_from="00:00", wake_at="23:59", blank_after_idle_s=IDLE_S,
+                          all_day_on_days_off=False)
     return make_shell(kiosk_config.model_copy(update={"screen": night}))
 
 
