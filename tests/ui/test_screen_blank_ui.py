@@ -65,3 +65,24 @@ def test_a_citizens_session_is_never_blanked(night_shell, qtbot, test_clock, stu
     with qtbot.waitSignal(shell.shell.screenBlankChanged):
         test_clock.advance(IDLE_S)
     assert blank(shell)
+
+
+def test_the_days_off_are_those_of_the_catalogue_the_core_uses(make_shell, kiosk_config, qtbot,
+                                                               test_clock, tmp_path):
+    from kiosk.app import KioskCore
+    from kiosk.config import ScreenSection, load_config
+    days_off = ScreenSection(blank_from="00:00", wake_at="00:00", blank_after_idle_s=IDLE_S,
+                             all_day_on_days_off=True)
+    core = KioskCore.create(load_config(), tmp_path / "data", clock=test_clock,
+                            with_queue=False, with_face=False)
+    try:
+        shell = make_shell(kiosk_config.model_copy(update={"screen": days_off}), core=core)
+        # the test clock starts on Thursday 26 November 2026, 09:00 UTC: a working day in
+        # every time zone; Saturday noon UTC is a Saturday or a Sunday in every one
+        test_clock.advance(3600)
+        assert not blank(shell)
+        test_clock.advance(51 * 3600)
+        qtbot.waitUntil(lambda: shell.shell.screenBlank)
+        assert blank(shell)
+    finally:
+        core.stop()
