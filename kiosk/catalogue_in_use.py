@@ -14,12 +14,13 @@ import json
 import logging
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
 from kiosk.catalogue import Catalogue, CatalogueError, catalogue_from_mapping, load_catalogue
 from kiosk.search import SearchIndex
+from wire.calendar import WorkingDayCalendar
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,12 @@ class CatalogueEdition:
     @property
     def version(self) -> str:
         return self.catalogue.version
+
+    @cached_property
+    def calendar(self) -> WorkingDayCalendar:
+        """The district's working days, as its catalogue carries them."""
+        days = self.catalogue.data.calendar
+        return WorkingDayCalendar(days.holidays, days.workdays)
 
     @staticmethod
     def of(catalogue: Catalogue, origin: Literal["bundled", "district"]) -> "CatalogueEdition":

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from foundation.config_files import DEFAULTS_FILE, ConfigError, default_files, explain, merge, \
     origin_of, read_toml
+from foundation.daily_times import CLOCK_TIME_PATTERN
 from devices.face.settings import FaceSettings
 from devices.registry import BackendUnavailable, DeviceSpec, backend_class, kind_backends
 from wire.v1 import Hall
@@ -114,7 +115,7 @@ class WatchdogSection(Section):
 class HousekeepingSection(Section):
     """Nightly housekeeping (kiosk/housekeeping.py); defaults in
     config/defaults.d/housekeeping.toml."""
-    at: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    at: str = Field(pattern=CLOCK_TIME_PATTERN)
     retry_s: float = Field(gt=0, le=3600)
     vacuum_min_bytes: int = Field(ge=0)
 
@@ -125,10 +126,18 @@ class UpdatesSection(Section):
     root: str = Field(min_length=1)
     confirm_within_s: float = Field(gt=0, le=86400)
     max_unconfirmed_starts: int = Field(ge=1, le=100)
-    quiet_from: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-    quiet_until: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    quiet_from: str = Field(pattern=CLOCK_TIME_PATTERN)
+    quiet_until: str = Field(pattern=CLOCK_TIME_PATTERN)
     check_every_s: float = Field(gt=0, le=3600)
     rate_bytes_per_s: int = Field(ge=0)
+
+
+class ScreenSection(Section):
+    """The screen at night (kiosk/screen_blank.py); defaults in config/defaults.d/screen.toml."""
+    blank_from: str = Field(pattern=CLOCK_TIME_PATTERN)
+    wake_at: str = Field(pattern=CLOCK_TIME_PATTERN)
+    blank_after_idle_s: float = Field(ge=10, le=86400)
+    all_day_on_days_off: bool
 
 
 class DocumentScanSection(Section):
@@ -158,6 +167,7 @@ class KioskConfig(Section):
     watchdog: WatchdogSection
     housekeeping: HousekeepingSection
     updates: UpdatesSection
+    screen: ScreenSection
     devices: dict[str, DeviceEntry]
     roles: dict[Literal["id_reader", "face_camera", "document_camera", "code_reader",
                         "receipt_printer", "locker_bank"], list[str]]

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 FILE_NAME = "attract-config.json"
 #: read as attributes, like the models (config.kiosk.name); `roles` stays a mapping
-SECTIONS = ("kiosk", "session", "ui", "logging", "maintenance")
+SECTIONS = ("kiosk", "session", "ui", "logging", "maintenance", "screen")
 
 
 def read(data_dir: Path, site_file: Path | None) -> SimpleNamespace | None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Callable
 
 from foundation.clock import Clock, TimerHandle
+from foundation.daily_times import seconds_until
 from kiosk.config import HousekeepingSection
 
 if TYPE_CHECKING:
@@ -57,12 +58,7 @@ class NightlyHousekeeping:
 
     def seconds_until_next(self) -> float:
         """From now to the next `at`, kiosk local time (tomorrow's if it has passed)."""
-        now = self.clock.now().astimezone(self.zone)
-        hours, minutes = (int(part) for part in self.settings.at.split(":"))
-        due = datetime.combine(now.date(), time(hours, minutes), tzinfo=now.tzinfo)
-        if due <= now:
-            due += timedelta(days=1)
-        return (due - now).total_seconds()
+        return seconds_until(self.clock.now(), self.settings.at, self.zone)
 
     def _schedule(self, delay: float) -> None:
         if not self._stopped:

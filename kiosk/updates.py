@@ -29,11 +29,12 @@ import shutil
 import tarfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Callable
 
 from foundation.clock import Clock, TimerHandle
+from foundation.daily_times import within
 from kiosk.config import UpdatesSection
 from kiosk.start_counter import point_link, record_rollback, write_state
 from offline_queue.bundle_download import BundleDownload, BundleRejected, NotEnoughSpace
@@ -250,10 +251,8 @@ class Updater:
         self._schedule_check()
 
     def is_quiet_hour(self) -> bool:
-        now = self.clock.now().astimezone(self.zone).time()
-        start, end = (time(*map(int, text.split(":")))
-                      for text in (self.settings.quiet_from, self.settings.quiet_until))
-        return start <= now < end if start <= end else (now >= start or now < end)
+        return within(self.clock.now(), self.settings.quiet_from, self.settings.quiet_until,
+                      self.zone)
 
     def switch_if_quiet(self) -> bool:
         """Switch to the pending version when it is a quiet hour and no citizen is here."""

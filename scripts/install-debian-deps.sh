@@ -17,7 +17,8 @@ PACKAGES=(
   fonts-noto-cjk espeak-ng speech-dispatcher speech-dispatcher-espeak-ng
   postgresql chromium chromium-driver socat gcc strace
   # running unattended (deploy/): the kiosk compositor and time sync, checked by the tests
-  cage chrony systemd
+  # (Debian's cage is built with XWayland and refuses to start without its binary)
+  cage xwayland chrony systemd
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -15,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtQuick import QQuickItem, QQuickView
 
+from kiosk.screen_blank import ScreenBlanking
 from kiosk.service_state import Mode
 from kiosk.session import Session, WipeReason
 from ui.bridge import QtClock, QtThreadBridge
@@ -58,16 +60,34 @@ def application(argv: list[str] | None = None, *, headless: bool = False) -> QGu
     return app
 
 
-class _TouchWatcher(QObject):
-    """Every press anywhere on the window counts as the citizen being there."""
+_PRESSES = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
+#: what follows the press that woke the screen, up to the finger's (or key's) release
+_AFTER_A_PRESS = (QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease,
+                  QEvent.Type.MouseButtonDblClick, QEvent.Type.TouchUpdate,
+                  QEvent.Type.TouchEnd, QEvent.Type.TouchCancel, QEvent.Type.KeyRelease)
+_RELEASES = (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel,
+             QEvent.Type.KeyRelease)
 
-    def __init__(self, session: Session) -> None:
+
+class _TouchWatcher(QObject):
+    """Every press anywhere on the window counts as the citizen being there; the press that
+    wakes a blank screen does nothing else (swallowed with the rest of that touch)."""
+
+    def __init__(self, session: Session, screen: ScreenBlanking) -> None:
         super().__init__()
         self._session = session
+        self._screen = screen
+        self._swallowing = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
-                            QEvent.Type.KeyPress):
+        kind = event.type()
+        if self._swallowing and kind in _AFTER_A_PRESS:
+            self._swallowing = kind not in _RELEASES
+            return True
+        if kind in _PRESSES:
+            if self._screen.touched():
+                self._swallowing = True
+                return True
             self._session.touch()
         return False
 
@@ -124,8 +144,13 @@ class ShellApp:
         context.setContextProperty("shell", self.shell)
         context.setContextProperty("navigator", self.navigator)
         self.shell.serviceEntryRequested.connect(self._service_entry)
-        self._touch_watcher = _TouchWatcher(self.session)
+        self.screen_blanking = ScreenBlanking(config.screen, clock=self.clock,
+                                              session_active=self.in_session,
+                                              on_change=self.shell.set_screen_blank,
+                                              is_day_off=self._is_day_off)
+        self._touch_watcher = _TouchWatcher(self.session, self.screen_blanking)
         self.view.installEventFilter(self._touch_watcher)
+        self.screen_blanking.start()
         # compiled before anything can load them synchronously with the GIL held
         # (ui/qml_preload); with the core pending, the keyboard (Qt Virtual Keyboard: a
         # sixth of the first frame's CPU) compiles with the journeys' screens, after the
@@ -197,6 +222,7 @@ class ShellApp:
         return _find_visible(self.view.contentItem(), object_name)
 
     def close(self) -> None:
+        self.screen_blanking.stop()
         self._unsubscribe()
         self._unfollow_config()
         self.shell.close()
@@ -229,12 +255,18 @@ class ShellApp:
         if maintenance.ask(session_active=self.in_session()):
             self.navigator.startJourney("maintenance")
 
+    def _is_day_off(self, day: date) -> bool:
+        """A weekend or holiday in the catalogue in use (a working day until the core runs)."""
+        catalogue = getattr(self.core, "catalogue", None)
+        return catalogue is not None and not catalogue.edition().calendar.is_working_day(day)
+
     def in_session(self) -> bool:
         return self.session.state.value != "idle"
 
     def _config_changed(self, config: KioskConfig) -> None:
         self.session.idle_timeout_s = float(config.session.idle_timeout_s)
         self.session.warning_s = float(config.session.idle_warning_s)
+        self.screen_blanking.settings_changed(config.screen)
         self.shell.config_changed(config)
 
     def _on_idle_warning(self, seconds_left: int) -> None:

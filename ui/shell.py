@@ -70,6 +70,7 @@ class Shell(QObject):
     timeChanged = Signal()
     helpChanged = Signal()
     hallChanged = Signal()
+    screenBlankChanged = Signal()
     #: (screen name, prompt) every time a screen has been shown
     screenEntered = Signal(str, str)
     _staffCallDone = Signal(bool)
@@ -100,6 +101,8 @@ class Shell(QObject):
         self._staff_at_work = False
         self._idle_warning = False
         self._idle_left = 0
+        #: black at night between visits (kiosk/screen_blank.py)
+        self._screen_blank = False
         self._help_shown = False
         self._help_queued = False
         self._time_text = ""
@@ -127,6 +130,7 @@ class Shell(QObject):
     staffAtWork = Property(bool, lambda self: self._staff_at_work, notify=tilesChanged)
     idleWarning = Property(bool, lambda self: self._idle_warning, notify=idleChanged)
     idleSecondsLeft = Property(int, lambda self: self._idle_left, notify=idleChanged)
+    screenBlank = Property(bool, lambda self: self._screen_blank, notify=screenBlankChanged)
     helpShown = Property(bool, lambda self: self._help_shown, notify=helpChanged)
     helpQueued = Property(bool, lambda self: self._help_queued, notify=helpChanged)
     timeText = Property(str, lambda self: self._time_text, notify=timeChanged)
@@ -330,6 +334,10 @@ class Shell(QObject):
     def idle_tick(self, seconds_left: int) -> None:
         self._idle_left = seconds_left
         self.idleChanged.emit()
+
+    def set_screen_blank(self, blank: bool) -> None:
+        self._screen_blank = blank
+        self.screenBlankChanged.emit()
 
     def hide_idle_warning(self) -> None:
         if self._idle_warning:

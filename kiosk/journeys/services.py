@@ -24,7 +24,6 @@ from kiosk.journeys.adapters.pickup import NoPickup, PickupPort
 from kiosk.journeys.adapters.printer import PrinterPort
 from kiosk.journeys.adapters.scanner import ScannerPort
 from kiosk.journeys.ports import CitizenServices, JourneyServices, JourneySettings
-from wire.calendar import WorkingDayCalendar
 
 if TYPE_CHECKING:
     from kiosk.app import KioskCore
@@ -81,11 +80,10 @@ def build_services(core: "KioskCore", *, post: Callable[[Callable[[], None]], No
     backends = core.citizen_backends
     citizen_services = citizen or backends.citizen
     pickup_service = pickup or core.pickup
-    calendar = edition.catalogue.data.calendar
     return JourneyServices(
         clock=core.clock, catalogue=edition.catalogue, search=edition.search,
         events=core.event_sink or UnavailableSink(),
-        calendar=WorkingDayCalendar(calendar.holidays, calendar.workdays),
+        calendar=edition.calendar,
         citizen=citizen_services, pending=backends.pending,
         documents=IdReaderPort(registry),
         face=FacePort(core.face, registry) if core.face is not None else None,

@@ -97,6 +97,15 @@ Rectangle {
     }
 
     IdleWarning { anchors.fill: parent; z: 10; visible: shell.idleWarning }
+    // black at night between visits (kiosk/screen_blank.py): the window swallows the touch
+    // that wakes it (ui/app.py), so nothing below ever sees it
+    Rectangle {
+        objectName: "screen_blank"
+        anchors.fill: parent
+        z: 40
+        color: "black"
+        visible: shell.screenBlank
+    }
     HelpOverlay { anchors.fill: parent; z: 11; visible: shell.helpShown }
 
     // Qt Virtual Keyboard and its Pinyin engine load the first time a field asks for the
