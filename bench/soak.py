@@ -181,7 +181,8 @@ def drain(core, limit_cycles: int = 50) -> int:
     return core.queue.outbox.counts().pending
 
 
-def soak(sessions: int, data_dir: Path, face_challenges: int | None = None) -> dict:
+def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
+         progress: bool = False) -> dict:
     from foundation.clock import TestClock
     from kiosk.config import load_config
     from kiosk.logging_setup import configure_logging
@@ -264,6 +265,11 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None) -> d
             names_by_session.append(thread_names())
             samples.append(rss_bytes())
             peak = max(peak, samples[-1])
+            if progress:   # a long run's figures so far, should it be stopped
+                print(json.dumps({"session": number + 1, "seconds": session_seconds[-1],
+                                  "completed": completed, "rss": samples[-1],
+                                  "fds": last["fds"], "threads": last["threads"]}),
+                      file=sys.stderr, flush=True)
         with phases.timed("drain"):
             left = drain(demo.core)
         kiosk_id = demo.core.queue.identity.kiosk_id
@@ -331,11 +337,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-rss-slope", type=float, metavar="BYTES",
                         help="fail when RSS grows by more than this a session after the "
                         "warm-up (for long runs; default: not checked)")
+    parser.add_argument("--progress", action="store_true",
+                        help="a JSON line on stderr after each session (long runs)")
     args = parser.parse_args(argv)
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
     try:
         result = {"data_dir": str(data_dir),
-                  **soak(args.sessions, data_dir, face_challenges=args.face_challenges)}
+                  **soak(args.sessions, data_dir, face_challenges=args.face_challenges,
+                          progress=args.progress)}
     except BaseException:
         print(f"soak stopped; its data directory is kept: {data_dir}", file=sys.stderr)
         raise
