@@ -304,7 +304,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
         "thread_names_end": dict(sorted(names_end.items())),
         # counted after each session from the warm-up on: name -> [fewest, most]
         "threads_that_came_and_went": came_and_went(names_by_session[WARM_UP_SESSIONS - 1:]),
-        "rss_after_warm_up": samples[warm_up - 1] if samples else None,
+        "rss_after_warm_up": samples[warm_up - 1] if warm_up else None,
         "rss_slope_sessions": f"{warm_up + 1}-{sessions}",
         "rss_slope_bytes_per_session": round(slope(samples[warm_up:]), 1),
         "wall_seconds_by_phase": phases.rounded(),
