@@ -7,16 +7,23 @@ while the queue syncs and restored. At the end the queue is drained and the dist
 compared with the kiosk's: each application delivered exactly once.
 
     python bench/soak.py --sessions 20             # prints one JSON object
+    python bench/soak.py --sessions 2000 --max-rss-slope 1024    # the long run, by hand
 
 Figures: sessions completed, applications submitted / delivered once / lost / duplicated,
 RSS (start, peak, end), descriptors and threads (the embedded district's pool not counted:
 start, end, after the warm-up sessions, and how many more after the last session than after
-the warm-up, counted at the same point of each session), the RSS slope in bytes per session
-(least squares over the sessions after the first tenth, once caches are warm), each
-session's wall seconds and the wall seconds by phase (each kind of scenario step, the idle
-wipe, the device trouble, the network flap, the final drain). Exits 1 when a session failed,
-an application was lost, duplicated or left pending, or descriptors or threads grew after
-the warm-up (`grown`).
+the warm-up, counted at the same point of each session), the threads by name (Python's, with
+their numbers left out, and the native ones by their /proc comm) and those whose number
+changed from session to session after the warm-up, the RSS slope in bytes per session (least
+squares over the sessions after the warm-up: the first tenth, at least the first
+`WARM_UP_SESSIONS`, once caches are warm), each session's wall seconds and the wall seconds
+by phase (each kind of scenario step, the idle wipe, the device trouble, the network flap,
+the final drain). Exits 1 when a session failed, an application was lost, duplicated or left
+pending, descriptors or threads grew after the warm-up (`grown`), or the RSS slope is above
+`--max-rss-slope` (for long runs: over a few dozen sessions the slope is still mostly
+warm-up and noise). The data directory, a temporary one unless `--data-dir` says, is removed
+after a run that passed and kept after one that failed (its path is in the JSON and on
+stderr: the kiosk's and the district's logs and databases).
 """
 from __future__ import annotations
 
@@ -24,6 +31,8 @@ import argparse
 import dataclasses
 import json
 import os
+import re
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -88,6 +97,29 @@ def threads() -> int:
     return sum(1 for thread in threading.enumerate() if thread.name != DISTRICT_POOL_THREAD)
 
 
+def thread_names() -> Counter[str]:
+    """The process's threads by name: Python's (numbers such as `Thread-12` left out, so
+    one thread started again and again counts once) and native ones (Qt's) by their comm,
+    the Python ones being `python` there, not counted twice."""
+    names = Counter(re.sub(r"-\d+", "-N", thread.name) for thread in threading.enumerate())
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            comm = (task / "comm").read_text().strip()
+        except OSError:   # ended meanwhile
+            continue
+        if comm != "python":
+            names[f"native {comm}"] += 1
+    return names
+
+
+def came_and_went(by_session: list[Counter[str]]) -> dict[str, list[int]]:
+    """The thread names whose number changed between sessions: name -> [fewest, most]."""
+    names = set().union(*by_session) if by_session else set()
+    counts = {name: [names_then[name] for names_then in by_session] for name in names}
+    return {name: [min(seen), max(seen)] for name, seen in sorted(counts.items())
+            if min(seen) != max(seen)}
+
+
 def grown(counts: list[int]) -> int | None:
     """How many more descriptors or threads the kiosk holds after its sessions than after the
     warm-up: the fewest over the last half of the sessions after it, so that one held for a
@@ -149,7 +181,8 @@ def drain(core, limit_cycles: int = 50) -> int:
     return core.queue.outbox.counts().pending
 
 
-def soak(sessions: int, data_dir: Path) -> dict:
+def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
+         progress: bool = False) -> dict:
     from foundation.clock import TestClock
     from kiosk.config import load_config
     from kiosk.logging_setup import configure_logging
@@ -161,7 +194,11 @@ def soak(sessions: int, data_dir: Path) -> dict:
     configure_logging(data_dir / "logs")
     scenario = load_scenario(ROOT / "config" / "scenarios" / f"{SCENARIO}.yaml")
     loaded = load_config(None)
-    loaded = dataclasses.replace(loaded, config=scenario.configure(loaded.config))
+    config = scenario.configure(loaded.config)
+    if face_challenges is not None:
+        config = config.model_copy(update={"face": config.face.model_copy(
+            update={"challenges": face_challenges})})
+    loaded = dataclasses.replace(loaded, config=config)
     clock = TestClock()
     demo = Demo.create(loaded, data_dir, clock=clock, with_server=True)
     demo.start()
@@ -186,6 +223,8 @@ def soak(sessions: int, data_dir: Path) -> dict:
     warm = last = {**start, "open": open_files()}
     fds_by_session: list[int] = []
     threads_by_session: list[int] = []
+    names_by_session: list[Counter[str]] = []
+    names_start = thread_names()
     try:
         for number in range(sessions):
             session_started = time.perf_counter()
@@ -223,8 +262,14 @@ def soak(sessions: int, data_dir: Path) -> dict:
                 warm = last   # what opened after it is named (`opened_after_warm_up`)
             fds_by_session.append(last["fds"])
             threads_by_session.append(last["threads"])
+            names_by_session.append(thread_names())
             samples.append(rss_bytes())
             peak = max(peak, samples[-1])
+            if progress:   # a long run's figures so far, should it be stopped
+                print(json.dumps({"session": number + 1, "seconds": session_seconds[-1],
+                                  "completed": completed, "rss": samples[-1],
+                                  "fds": last["fds"], "threads": last["threads"]}),
+                      file=sys.stderr, flush=True)
         with phases.timed("drain"):
             left = drain(demo.core)
         kiosk_id = demo.core.queue.identity.kiosk_id
@@ -233,10 +278,11 @@ def soak(sessions: int, data_dir: Path) -> dict:
         rows = server_rows(data_dir / "district" / "district.db", kiosk_id)
         end = {"rss": rss_bytes(), "fds": descriptors(), "threads": threads(),
                "open": open_files()}
+        names_end = thread_names()
     finally:
         shell.close()
         demo.stop()
-    warm_samples = samples[len(samples) // 10:]
+    warm_up = rss_warm_up(sessions)
     return {
         "sessions": sessions, "sessions_completed": completed,
         "sessions_failed": len(failures), "first_failures": failures[:10],
@@ -254,24 +300,61 @@ def soak(sessions: int, data_dir: Path) -> dict:
         "fds_by_session": fds_by_session, "threads_by_session": threads_by_session,
         "opened_after_warm_up": sorted((Counter(last["open"].values())
                                         - Counter(warm["open"].values())).elements()),
-        "rss_slope_bytes_per_session": round(slope(warm_samples), 1),
+        "thread_names_start": dict(sorted(names_start.items())),
+        "thread_names_end": dict(sorted(names_end.items())),
+        # counted after each session from the warm-up on: name -> [fewest, most]
+        "threads_that_came_and_went": came_and_went(names_by_session[WARM_UP_SESSIONS - 1:]),
+        "rss_after_warm_up": samples[warm_up - 1] if warm_up else None,
+        "rss_slope_sessions": f"{warm_up + 1}-{sessions}",
+        "rss_slope_bytes_per_session": round(slope(samples[warm_up:]), 1),
         "wall_seconds_by_phase": phases.rounded(),
         "session_seconds": session_seconds,
     }
+
+
+def rss_warm_up(sessions: int) -> int:
+    """Sessions left out of the RSS slope: caches filling, the first of each trouble."""
+    return min(sessions - 1, max(WARM_UP_SESSIONS, sessions // 10)) if sessions else 0
+
+
+def passed(result: dict, max_rss_slope: float | None) -> bool:
+    return result["sessions_completed"] == result["sessions"] and not result["lost"] \
+        and not result["duplicated"] and not result["pending_after_drain"] \
+        and not result["fds_grown"] and not result["threads_grown"] \
+        and (max_rss_slope is None or result["rss_slope_bytes_per_session"] <= max_rss_slope)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=10,
                         help="citizen sessions (default 10, ~10 s each on 2 busy cores)")
-    parser.add_argument("--data-dir", type=Path, help="default: a new temporary directory")
+    parser.add_argument("--data-dir", type=Path,
+                        help="default: a new temporary directory, removed when the run passed")
+    parser.add_argument("--face-challenges", type=int, choices=range(1, 5), metavar="1-4",
+                        help="liveness challenges in each face check (default: the "
+                        "configuration's, 3); each takes about 20 frames the face child "
+                        "analyses, most of a session's time")
+    parser.add_argument("--max-rss-slope", type=float, metavar="BYTES",
+                        help="fail when RSS grows by more than this a session after the "
+                        "warm-up (for long runs; default: not checked)")
+    parser.add_argument("--progress", action="store_true",
+                        help="a JSON line on stderr after each session (long runs)")
     args = parser.parse_args(argv)
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
-    result = soak(args.sessions, data_dir)
+    try:
+        result = {"data_dir": str(data_dir),
+                  **soak(args.sessions, data_dir, face_challenges=args.face_challenges,
+                          progress=args.progress)}
+    except BaseException:
+        print(f"soak stopped; its data directory is kept: {data_dir}", file=sys.stderr)
+        raise
     print(json.dumps(result))
-    return 0 if result["sessions_completed"] == args.sessions and not result["lost"] \
-        and not result["duplicated"] and not result["pending_after_drain"] \
-        and not result["fds_grown"] and not result["threads_grown"] else 1
+    if not passed(result, args.max_rss_slope):
+        print(f"soak failed; its data directory is kept: {data_dir}", file=sys.stderr)
+        return 1
+    if args.data_dir is None:
+        shutil.rmtree(data_dir)
+    return 0
 
 
 if __name__ == "__main__":

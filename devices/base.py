@@ -53,8 +53,9 @@ class Device:
         self._current: Command | None = None
         self._recovery_timer: TimerHandle | None = None
         self._next_recovery = self.recovery_interval
-        self._polls: list[TimerHandle] = []
-        self._poll_names: set[str] = set()
+        #: each poll's next tick by name: one timer a poll, replaced at each tick (a list
+        #: of every tick's timer grew by one a tick, for as long as the kiosk ran)
+        self._polls: dict[str, TimerHandle] = {}
         self._stopping = False
 
     # --- status and events -------------------------------------------------
@@ -126,11 +127,10 @@ class Device:
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stopping = True
-        for timer in [self._recovery_timer, *self._polls]:
+        for timer in [self._recovery_timer, *self._polls.values()]:
             if timer is not None:
                 timer.cancel()
         self._polls.clear()
-        self._poll_names.clear()
         if self._thread is None:
             return
         if self._current is not None:
@@ -205,9 +205,8 @@ class Device:
 
         One chain per name: calling it again (from `_after_open` after a reopen) is a no-op,
         and a tick is skipped while the previous run of the same poll is still queued."""
-        if name in self._poll_names:
+        if name in self._polls:
             return
-        self._poll_names.add(name)
         last: list[Command] = []
 
         def tick() -> None:
@@ -215,8 +214,8 @@ class Device:
                 return
             if self.status.answers and not (last and not last[0].done):
                 last[:] = [self.submit(name, fn, timeout=None, internal=True)]
-            self._polls.append(self.clock.call_later(interval, tick))
-        self._polls.append(self.clock.call_later(interval, tick))
+            self._polls[name] = self.clock.call_later(interval, tick)
+        self._polls[name] = self.clock.call_later(interval, tick)
 
     # --- commands ----------------------------------------------------------
 

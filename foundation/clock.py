@@ -41,6 +41,10 @@ class SystemClock:
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle:
         timer = threading.Timer(max(0.0, delay), callback)
+        # one thread a timer: named after who set it and what it calls, not `Thread-N`, so
+        # that the process's threads by name (bench/soak.py) say what comes and goes
+        called = getattr(callback, "__qualname__", type(callback).__name__)
+        timer.name = f"{threading.current_thread().name} timer ({called})"
         timer.daemon = True
         timer.start()
         return timer

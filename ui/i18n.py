@@ -91,7 +91,9 @@ class Translations:
         self.remove()
         if language != SOURCE_LANGUAGE:
             for qm in compile_translations(language, cache_dir=self._cache_dir):
-                translator = QTranslator(app)
+                # no parent: removed from the list, it is gone (a child of the application
+                # stayed, two a switch to English, for as long as the kiosk ran)
+                translator = QTranslator()
                 if not translator.load(str(qm)):
                     raise TranslationError(f"{qm} is not a valid translation file")
                 app.installTranslator(translator)

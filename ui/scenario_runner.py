@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -61,6 +62,9 @@ class ScenarioRunner:
     #: the longest the runner waits for the face child on one tick (it is loading its
     #: models, or the machine is very slow)
     FACE_WAIT_S = 30.0
+    #: how often the runner looks whether the face child has answered: a frame takes it a
+    #: few tens of milliseconds, so the 5 ms of other waits would add a tenth to every tick
+    FACE_POLL_MS = 1
 
     def __init__(self, shell: ShellApp, *, devices: Any = None, clock: Any = None,
                  screenshots: Path | None = None,
@@ -171,16 +175,18 @@ class ScenarioRunner:
         advance = getattr(self.clock, "advance", None)
         if advance is None:
             raise RuntimeError("clock steps need the test clock (run the demo headless)")
-        offered = [0]
-        unsubscribe = self.face_frames(lambda _frame: offered.__setitem__(0, offered[0] + 1))
+        offered = threading.Event()
+        unsubscribe = self.face_frames(lambda _frame: offered.set())
         try:
             for _ in range(max(1, round(seconds / self.CLOCK_TICK_S))):
                 if until_screen is not None and self.shell.screen_name == until_screen:
                     return
-                before = offered[0]
+                offered.clear()
                 advance(self.CLOCK_TICK_S)
-                self._wait_until(lambda: offered[0] > before, self.CLOCK_TICK_REAL_MS / 1000)
-                self._wait_until(lambda: not self.face_busy(), self.FACE_WAIT_S)
+                # the frame is offered on the camera's worker, the Qt thread plays no part
+                offered.wait(self.CLOCK_TICK_REAL_MS / 1000)
+                self._wait_until(lambda: not self.face_busy(), self.FACE_WAIT_S,
+                                 poll_ms=self.FACE_POLL_MS)
         finally:
             unsubscribe()
         if until_screen is not None and self.shell.screen_name != until_screen:
@@ -276,7 +282,7 @@ class ScenarioRunner:
         return " | ".join(self._visible_texts())
 
     @staticmethod
-    def _wait_until(condition: Callable[[], bool], timeout_s: float) -> bool:
+    def _wait_until(condition: Callable[[], bool], timeout_s: float, poll_ms: int = 5) -> bool:
         # real time on purpose: the runner waits for device workers and the server,
         # which run on their own threads; the Qt thread keeps processing events
         deadline = time.monotonic() + timeout_s
@@ -286,7 +292,7 @@ class ScenarioRunner:
                 return True
             if time.monotonic() >= deadline:
                 return False
-            QTest.qWait(5)
+            QTest.qWait(poll_ms)
 
     @staticmethod
     def _settle() -> None:

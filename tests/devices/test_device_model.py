@@ -1,6 +1,8 @@
 """The device model: exactly one completion, timeouts, cancel, hot-plug healing."""
 from __future__ import annotations
 
+import gc
+import weakref
 
 import pytest
 
@@ -100,3 +102,22 @@ def test_unknown_simulator_action_names_the_known_ones(device):
 def test_command_on_stopped_device_is_not_ready():
     dev = GateDevice("idle", clock=TestClock())
     assert dev.quick().result(1).completion is Completion.DEVICE_NOT_READY
+
+
+def test_a_poll_holds_one_timer_however_long_it_runs(device):
+    # a kiosk polls its devices for months: a tick's timer must go once it has fired (every
+    # tick's timer was kept, a few hundred bytes a tick for as long as the kiosk ran)
+    handed_out: list[weakref.ref] = []
+    call_later = device.clock.call_later
+
+    def recording(delay, callback):
+        timer = call_later(delay, callback)
+        handed_out.append(weakref.ref(timer))
+        return timer
+    device.clock.call_later = recording
+    device.every(1.0, "status poll", lambda _token: None)
+    for _ in range(200):
+        device.clock.advance(1.0)
+    gc.collect()
+    assert len(handed_out) == 201
+    assert sum(1 for timer in handed_out if timer() is not None) == 1   # the next tick's

@@ -73,6 +73,26 @@ def test_a_bundle_without_ts_sources_uses_its_compiled_translations(tmp_path, qa
     assert compile_translations("en_US", source_dir=bundle) == [bundle / "shell_en_US.qm"]
 
 
+def test_switching_languages_leaves_no_translator_behind(tmp_path, qapp):
+    # every citizen who switches to English and back (the visit's end) made two translators
+    # that stayed until the kiosk stopped (bench/soak.py)
+    from PySide6.QtCore import QCoreApplication, QTranslator
+    from PySide6.QtQml import QQmlEngine
+
+    from ui.i18n import SOURCE_LANGUAGE, Translations
+    engine = QQmlEngine()
+    translations = Translations(engine, cache_dir=tmp_path)
+    before = len(qapp.findChildren(QTranslator))
+    for _ in range(5):
+        translations.set_language("en_US")
+        translations.set_language(SOURCE_LANGUAGE)
+    translations.set_language("en_US")
+    assert QCoreApplication.translate("NavBar", "首页") == "Home"
+    translations.remove()
+    assert len(qapp.findChildren(QTranslator)) == before
+    engine.deleteLater()
+
+
 def chinese_characters():
     texts = [s for path in ts_files() for s in ts_strings(path)]
     catalogue = sorted(CATALOGUE.rglob("*.yaml")) if CATALOGUE.is_dir() else []
