@@ -54,6 +54,8 @@ def record_new(session: Session, ctx: ServerContext, principal: KioskPrincipal,
     """(the outcomes of the items settled here by index, the items left to
     `service.record` one by one, in request order)."""
     settled: Settled = {}
+    if not items:
+        return settled, []
     try:
         with session.begin_nested():
             planned, one_by_one = _plan(session, ctx, principal, items, now, settled)
