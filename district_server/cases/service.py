@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta, timezone
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from district_server.audit import service as audit
 from district_server.catalogue import service as catalogue_service
+from district_server.db import Base
 from district_server.kiosks import alerts
 from district_server.kiosks.models import Kiosk
 from district_server.notices import service as notices
@@ -40,10 +41,12 @@ def _invalid(detail: str) -> ProblemError:
     return ProblemError(422, "invalid_payload", detail)
 
 
-def open_case(session: Session, *, envelope: v1.SubmissionEnvelope,
-              application: v1.ApplicationPayload, catalogue: v1.Catalogue | None,
-              calendar: WorkingDayCalendar, keys: DistrictKeyring, hall_code: str,
-              now: datetime) -> str:
+def new_case(session: Session, *, envelope: v1.SubmissionEnvelope,
+             application: v1.ApplicationPayload, catalogue: v1.Catalogue | None,
+             calendar: WorkingDayCalendar, keys: DistrictKeyring, hall_code: str,
+             now: datetime) -> list[tuple[type[Base], dict[str, Any]]]:
+    """The rows an application opens once checked (ProblemError(422) otherwise): its case,
+    then its commitment when materials are deferred. Reads only."""
     if catalogue is None:
         raise _invalid(f"unknown catalogue version {application.catalogue_version}")
     item = catalogue.item(application.service_code)
@@ -79,7 +82,7 @@ def open_case(session: Session, *, envelope: v1.SubmissionEnvelope,
 
     number = v1.case_number(envelope.kiosk_id, envelope.kiosk_seq)
     instant = item.project_type == "instant"
-    session.add(Case(
+    case = dict(
         case_number=number, submission_id=envelope.submission_id,
         holder_hmac=holder, service_code=item.task_code,
         catalogue_version=catalogue.version,
@@ -94,11 +97,10 @@ def open_case(session: Session, *, envelope: v1.SubmissionEnvelope,
         followup_hash=v1.sha256_hex(application.followup_secret.encode())
         if application.followup_secret else None,
         application_json=application.model_dump_json(exclude={"followup_secret"}),
-        updated_at=now))
-    if deferred:
-        session.flush()
-        _add_commitment(session, number, application.commitment)
-    return number
+        updated_at=now)
+    if not deferred:
+        return [(Case, case)]
+    return [(Case, case), (Commitment, _commitment_values(number, application.commitment))]
 
 
 def _material_problems(item: v1.ServiceItem, application: v1.ApplicationPayload,
@@ -136,13 +138,12 @@ def _reuse_problems(session: Session, item: v1.ServiceItem, application: v1.Appl
                 session, holder, m.certificate_id, requirements[m.code].elicence_type, today))]
 
 
-def _add_commitment(session: Session, case_number: str,
-                    commitment: v1.ToleranceCommitment) -> None:
-    session.add(Commitment(case_number=case_number, materials_json=json.dumps(commitment.materials),
-                           text_version=commitment.text_version,
-                           signature_blob=commitment.signature_blob,
-                           signed_at=commitment.signed_at, due_date=commitment.due_date,
-                           supply_channel=commitment.supply_channel))
+def _commitment_values(case_number: str,
+                       commitment: v1.ToleranceCommitment) -> dict[str, Any]:
+    return dict(case_number=case_number, materials_json=json.dumps(commitment.materials),
+                text_version=commitment.text_version, signature_blob=commitment.signature_blob,
+                signed_at=commitment.signed_at, due_date=commitment.due_date,
+                supply_channel=commitment.supply_channel)
 
 
 def case_to_act_on(session: Session, ctx: "ServerContext", envelope: v1.SubmissionEnvelope,
@@ -192,7 +193,7 @@ def apply_commitment(session: Session, ctx: "ServerContext", case: Case,
     if payload.action == "signed":
         if payload.commitment is None:
             raise _invalid("a signed commitment carries the commitment")
-        _add_commitment(session, case.case_number, payload.commitment)
+        session.add(Commitment(**_commitment_values(case.case_number, payload.commitment)))
         outstanding |= set(payload.commitment.materials)
         case.material_due_date = payload.commitment.due_date
     else:
@@ -314,15 +315,43 @@ def apply_deposit(session: Session, payload: v1.DepositPayload, kiosk_id: str,
     notices.release(session, pickup_ready_key(parcel.parcel_id), now)
 
 
+#: the kinds recorded as they come, for statistics (Event)
+EVENT_KINDS = frozenset({"ticket", "checkin", "staff_call"})
+
+
+def new_rows(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnvelope,
+             payload: v1.Request, hall_code: str, now: datetime
+             ) -> list[tuple[type[Base], dict[str, Any]]] | None:
+    """For a kind whose effect is new rows alone (an application, an event): those rows,
+    checked (ProblemError otherwise) and in the order to insert them, for the caller to
+    write (a batch writes many submissions' rows together). None for the other kinds."""
+    if envelope.kind == "submission":
+        catalogue = ctx.catalogues.get(session, payload.catalogue_version)
+        return new_case(session, envelope=envelope, application=payload, catalogue=catalogue,
+                        calendar=ctx.calendar(catalogue), keys=ctx.keys, hall_code=hall_code,
+                        now=now)
+    if envelope.kind in EVENT_KINDS:
+        return [(Event, dict(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
+                             kind=envelope.kind, body=payload.model_dump_json(), at=now))]
+    return None
+
+
+def opened_case(rows: list[tuple[type[Base], dict[str, Any]]]) -> str | None:
+    """The number of the case among `new_rows`, if they open one."""
+    return next((values["case_number"] for model, values in rows if model is Case), None)
+
+
 def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnvelope,
            payload: v1.Request, hall_code: str, now: datetime) -> str | None:
     """Apply one decrypted, validated payload; returns the case number it opened, if any."""
+    rows = new_rows(session, ctx, envelope=envelope, payload=payload, hall_code=hall_code,
+                    now=now)
+    if rows is not None:
+        for model, values in rows:
+            session.add(model(**values))
+            session.flush()     # in order: a commitment's case first (its foreign key)
+        return opened_case(rows)
     kind = envelope.kind
-    if kind == "submission":
-        catalogue = ctx.catalogues.get(session, payload.catalogue_version)
-        return open_case(session, envelope=envelope, application=payload, catalogue=catalogue,
-                         calendar=ctx.calendar(catalogue), keys=ctx.keys, hall_code=hall_code,
-                         now=now)
     if kind == "commitment":
         case = case_to_act_on(session, ctx, envelope, payload.case_number,
                               payload.holder_assertion, payload.followup_secret)
@@ -333,16 +362,13 @@ def record(session: Session, ctx: "ServerContext", *, envelope: v1.SubmissionEnv
         apply_deposit(session, payload, envelope.kiosk_id, now)
     elif kind == "rating":
         record_rating(session, ctx, envelope, payload, now)
-    elif kind == "audit":
+    else:   # audit: the last of v1.PAYLOAD_MODELS' kinds
         audit.append(session, at=now, actor=f"kiosk:{envelope.kiosk_id}",
                      action=f"kiosk.{payload.action}",
                      detail={"at": payload.at.isoformat(), **payload.fields()})
         alerts.judge_audit_chain(session, envelope.kiosk_id,
                                  audit.verify_kiosk_chains(session, envelope.kiosk_id),
                                  thresholds=ctx.settings.alerts, now=now)
-    else:
-        session.add(Event(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
-                          kind=kind, body=payload.model_dump_json(), at=now))
     return None
 
 

@@ -3,24 +3,26 @@ blobs base64 inside JSON or raw after a JSON head (v1.FEATURE_SUBMISSION_BATCH_B
 
 The request's signature covers the bytes as received (its one nonce is recorded by the
 batch's one transaction). Blobs inline are verified against their names and stored first;
-each submission then goes through v1's checks and intake inside its own savepoint, so one
-bad submission, whatever its fault, rolls back only itself and is answered with the status
-and body its own PUT would have had; the others commit together, each with its signed
-receipt."""
+each submission then goes through v1's checks, the new ones are written together (bulk.py)
+and the rest recorded one by one inside their own savepoints, so one bad submission,
+whatever its fault, fails only itself and is answered with the status and body its own PUT
+would have had; the others commit together, each with its signed receipt."""
 from __future__ import annotations
 
 import base64
 import binascii
 import logging
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from district_server.blobs import service as blobs
 from district_server.context import ServerContext
 from district_server.errors import ProblemError
 from district_server.kiosks.service import KioskPrincipal
-from district_server.submissions import service
+from district_server.submissions import bulk, service
 from wire import v1
 
 log = logging.getLogger(__name__)
@@ -75,7 +77,7 @@ def intake_binary_batch(ctx: ServerContext, principal: KioskPrincipal,
 def _intake(ctx: ServerContext, principal: KioskPrincipal, submissions: list[dict[str, Any]],
             blob_contents: dict[str, bytes]) -> dict[str, Any]:
     outcomes: list[dict[str, Any] | None] = []
-    checked: list[tuple[int, v1.SubmissionEnvelope, str, v1.Request]] = []
+    checked: list[bulk.Checked] = []
     for index, raw in enumerate(submissions):
         submission_id = raw.get("submission_id")
         try:
@@ -91,33 +93,44 @@ def _intake(ctx: ServerContext, principal: KioskPrincipal, submissions: list[dic
             outcomes.append(_problem(submission_id, error))
             continue
         outcomes.append(None)
-        checked.append((index, envelope, digest, payload))
+        checked.append(bulk.Checked(index, envelope, digest, payload))
     now = ctx.now()
-    new_seqs: list[int] = []
     with ctx.db.transaction() as session:
         blobs.store_inline(session, ctx.blobs, kiosk_id=principal.kiosk_id,
                            contents=blob_contents, max_bytes=ctx.settings.chunk_bytes,
                            now=now)
-        for index, envelope, digest, payload in checked:
-            try:
-                with session.begin_nested():
-                    status, signed = service.record(session, ctx, principal, envelope,
-                                                    digest, payload, now)
-            except ProblemError as error:
-                outcomes[index] = _problem(envelope.submission_id, error)
+        settled, one_by_one = bulk.record_new(session, ctx, principal, checked, now)
+        for item in one_by_one:
+            settled[item.index] = _record_alone(session, ctx, principal, item, now)
+        new_seqs = []
+        for item in checked:
+            result = settled[item.index]
+            if isinstance(result, ProblemError):
+                outcomes[item.index] = _problem(item.envelope.submission_id, result)
                 continue
-            except Exception:  # noqa: BLE001 - a fault of one item is that item's 500 alone,
-                # as its PUT would have had; the kiosk counts it against the item
-                log.exception("batch item %s failed", envelope.submission_id)
-                outcomes[index] = _problem(envelope.submission_id, ProblemError(
-                    500, "internal", "unexpected server error; retry later"))
-                continue
-            outcomes[index] = _outcome(envelope.submission_id, status, signed)
+            status, signed = result
+            outcomes[item.index] = _outcome(item.envelope.submission_id, status, signed)
             if status == 201:
-                new_seqs.append(envelope.kiosk_seq)
+                new_seqs.append(item.envelope.kiosk_seq)
         service.count_failed(session, principal.kiosk_id, sum(
             outcome["status"] in service.REFUSED_FOR_GOOD for outcome in outcomes))
         gaps = service.gaps_possible(session, principal.kiosk_id, new_seqs)
     if gaps:
         service.check_gaps(ctx, principal.kiosk_id)
     return {"outcomes": outcomes}
+
+
+def _record_alone(session: Session, ctx: ServerContext, principal: KioskPrincipal,
+                  item: bulk.Checked, now: datetime
+                  ) -> tuple[int, dict[str, Any]] | ProblemError:
+    """An item in its own savepoint, as its PUT would be recorded."""
+    try:
+        with session.begin_nested():
+            return service.record(session, ctx, principal, item.envelope, item.digest,
+                                  item.payload, now)
+    except ProblemError as error:
+        return error
+    except Exception:  # noqa: BLE001 - a fault of one item is that item's 500 alone,
+        # as its PUT would have had; the kiosk counts it against the item
+        log.exception("batch item %s failed", item.envelope.submission_id)
+        return ProblemError(500, "internal", "unexpected server error; retry later")

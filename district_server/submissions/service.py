@@ -74,6 +74,21 @@ def _stored_receipt(row: Submission, keys: DistrictKeyring) -> dict[str, Any]:
     return {"receipt": receipt, "signature_b64": keys.signed_now(receipt, row.signature_b64)}
 
 
+def new_receipt(keys: DistrictKeyring, envelope: v1.SubmissionEnvelope, digest: str,
+                case_number: str | None, now: datetime, server_seq: int
+                ) -> tuple[str, str, dict[str, Any]]:
+    """(receipt as stored, its signature, the v1.SignedReceipt body) of a new submission."""
+    receipt = v1.Receipt(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
+                         kiosk_seq=envelope.kiosk_seq, digest=digest,
+                         case_number=case_number, received_at=now, server_seq=server_seq)
+    text, signature = v1.canonical_json(receipt).decode("utf-8"), keys.sign(receipt)
+    return text, signature, {"receipt": json.loads(text), "signature_b64": signature}
+
+
+def missing_blobs(missing: list[str]) -> ProblemError:
+    return ProblemError(424, "missing_blobs", "upload these blobs first", missing=missing)
+
+
 #: the statuses by which the district refuses a submission for good (the kiosk sets it aside)
 REFUSED_FOR_GOOD = frozenset({400, 409, 413, 422})
 
@@ -122,7 +137,7 @@ def record(session: Session, ctx: ServerContext, principal: KioskPrincipal,
     201, `gaps_possible` says whether to `check_gaps` after the commit."""
     missing = blobs.missing(session, envelope.blobs, principal.kiosk_id)
     if missing:
-        raise ProblemError(424, "missing_blobs", "upload these blobs first", missing=missing)
+        raise missing_blobs(missing)
     row = Submission(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
                      kiosk_seq=envelope.kiosk_seq, kind=envelope.kind, digest=digest,
                      envelope=envelope.model_dump_json(), received_at=now)
@@ -134,13 +149,9 @@ def record(session: Session, ctx: ServerContext, principal: KioskPrincipal,
         return _duplicate(session, principal, envelope.submission_id, digest, ctx.keys)
     case_number = cases.record(session, ctx, envelope=envelope, payload=payload,
                                hall_code=principal.hall_code, now=now)
-    receipt = v1.Receipt(submission_id=envelope.submission_id, kiosk_id=envelope.kiosk_id,
-                         kiosk_seq=envelope.kiosk_seq, digest=digest,
-                         case_number=case_number, received_at=now,
-                         server_seq=row.server_seq)
-    row.receipt = v1.canonical_json(receipt).decode("utf-8")
-    row.signature_b64 = ctx.keys.sign(receipt)
-    return 201, _stored_receipt(row, ctx.keys)
+    row.receipt, row.signature_b64, signed = new_receipt(ctx.keys, envelope, digest,
+                                                         case_number, now, row.server_seq)
+    return 201, signed
 
 
 def gaps_possible(session: Session, kiosk_id: str, new_seqs: list[int]) -> bool:

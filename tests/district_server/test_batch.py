@@ -8,13 +8,14 @@ import json
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from district_server.blobs.models import BlobOwner
+from district_server.cases.models import Case, Commitment
 from district_server.kiosks.models import KioskAlarm
-from district_server.submissions.models import Submission
+from district_server.submissions.models import Event, Submission
 from tests.district_server.conftest import enrolled_kiosk
-from tests.district_server.kiosk_double import KioskDouble, application
+from tests.district_server.kiosk_double import KioskDouble, application, deferred_application
 from wire import v1
 
 
@@ -284,3 +285,100 @@ def test_a_batch_that_starts_a_kiosk_s_sequence_after_later_ones_clears_the_alar
     assert [o["status"] for o in outcomes(post_batch(kiosk, [envelopes[1], envelopes[2]]))
             ] == [201, 201]
     assert sequence_gap(ctx, kiosk.kiosk_id).resolved_at is not None
+
+
+@contextmanager
+def statements(ctx):
+    """The SQL statements the server runs meanwhile (their text, first line)."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, _parameters, _context, _executemany):
+        seen.append(statement.lstrip().split("\n")[0])
+    event.listen(ctx.db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", record)
+
+
+def test_a_batch_s_new_submissions_and_their_rows_are_written_together(kiosk, ctx):
+    """Applications (one with a 容缺 commitment) and an event: one INSERT a table, one
+    UPDATE for the receipts, whatever the number of items."""
+    first, photo_1 = with_photo(kiosk, b"page one")
+    second, photo_2 = with_photo(kiosk, b"page two")
+    owing, signature = deferred_application(kiosk)
+    deferred = kiosk.envelope("submission", owing, blobs=[signature])
+    ticket = kiosk.envelope("ticket", {"ticket_no": "A017", "category": "general",
+                                       "printed_at": "2026-11-26T10:00:00Z"})
+    with statements(ctx) as seen:
+        answered = outcomes(post_binary(kiosk, binary_body(
+            [first, second, deferred, ticket], [photo_1, photo_2])))
+    assert [o["status"] for o in answered] == [201, 201, 201, 201]
+    inserts = [s for s in seen if s.startswith("INSERT INTO")]
+    for table in ("submissions", "cases", "commitments", "events"):
+        assert sum(s.startswith(f"INSERT INTO {table} ") for s in inserts) == 1, inserts
+    assert sum(s.startswith("UPDATE submissions ") for s in seen) == 1
+    with ctx.db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Commitment)) == 1
+        assert session.scalar(select(func.count()).select_from(Event)) == 1
+        cases_opened = {row.case_number: row.submission_id for row in session.execute(
+            select(Case.case_number, Case.submission_id))}
+        stored = {row.submission_id: row for row in session.scalars(select(Submission))}
+    assert set(cases_opened.values()) == {first.submission_id, second.submission_id,
+                                          deferred.submission_id}
+    for envelope, outcome in zip((first, second, deferred, ticket), answered):
+        receipt = outcome["body"]["receipt"]
+        assert kiosk.verify_district_signature(receipt, outcome["body"]["signature_b64"])
+        assert receipt["server_seq"] == stored[envelope.submission_id].server_seq
+        assert json.loads(stored[envelope.submission_id].receipt) == receipt
+        assert (receipt["case_number"] in cases_opened) == (envelope.kind == "submission")
+
+
+def take_case_number(ctx, envelope: v1.SubmissionEnvelope) -> None:
+    """A hall case already holding the number the envelope's application would open."""
+    from datetime import datetime, timezone
+    now = datetime.now(timezone.utc)
+    with ctx.db.transaction() as session:
+        session.add(Case(case_number=v1.case_number(envelope.kiosk_id, envelope.kiosk_seq),
+                         holder_hmac="0" * 64, service_code="FT-GA-JZZ-001",
+                         catalogue_version="2026.11.1", state="accepted", submitted_at=now,
+                         pickup_method="window", updated_at=now))
+
+
+@pytest.mark.parametrize("framing", ["binary", "json"])
+def test_an_item_that_would_break_a_constraint_fails_only_itself(kiosk, ctx, framing):
+    """Its case number is taken: the bulk write fails on it, the batch is recorded one by
+    one and only that item is refused; the others are stored with their receipts."""
+    items = [with_photo(kiosk, f"page {n}".encode()) for n in range(3)]
+    envelopes, photos = [e for e, _ in items], [p for _, p in items]
+    unknown_service = kiosk.envelope("submission", application(service_code="NO-SUCH-001"))
+    take_case_number(ctx, envelopes[1])
+    sent = [envelopes[0], unknown_service, envelopes[1], envelopes[2]]
+    post = (lambda: post_binary(kiosk, binary_body(sent, photos))) if framing == "binary" \
+        else (lambda: post_batch(kiosk, sent, photos))
+    answered = outcomes(post())
+    assert [o["status"] for o in answered] == [201, 422, 500, 201]
+    assert submissions_stored(ctx) == 2
+    # sent again: the stored ones answered with their receipts, the others refused again
+    again = outcomes(post())
+    assert [o["status"] for o in again] == [200, 422, 500, 200]
+    assert [again[i]["body"] for i in (0, 3)] == [answered[i]["body"] for i in (0, 3)]
+    assert submissions_stored(ctx) == 2
+
+
+def test_a_binary_batch_resent_with_new_items_answers_the_stored_ones_from_their_rows(kiosk,
+                                                                                      ctx):
+    first, photo_1 = with_photo(kiosk, b"page one")
+    second, photo_2 = with_photo(kiosk, b"page two")
+    stored = outcomes(post_binary(kiosk, binary_body([first], [photo_1])))
+    conflicting = first.model_copy(update={"created_at": first.created_at.replace(year=2025)})
+    reused_seq = kiosk.envelope("submission", application(photo_blob=v1.sha256_hex(photo_1)),
+                                blobs=[v1.sha256_hex(photo_1)], seq=first.kiosk_seq)
+    answered = outcomes(post_binary(kiosk, binary_body(
+        [first, second, second, conflicting, reused_seq], [photo_1, photo_2])))
+    assert [(o["status"], o["body"].get("error")) for o in answered] == [
+        (200, None), (201, None), (200, None), (409, "conflicting_digest"),
+        (409, "kiosk_seq_reused")]
+    assert answered[0]["body"] == stored[0]["body"]
+    assert answered[2]["body"] == answered[1]["body"]
+    assert submissions_stored(ctx) == 2

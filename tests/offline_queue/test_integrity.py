@@ -39,17 +39,18 @@ def fail_intake(monkeypatch):
     ids, `fail_intake(None)` for every one, whichever protocol carries them."""
     from district_server.cases import service as cases
     failing: set[str] | None = set()
-    record = cases.record
+    # every kind's effects start here, whether a batch writes it with others or alone
+    new_rows = cases.new_rows
 
-    def failing_record(session, ctx, *, envelope, **kwargs):
+    def failing_new_rows(session, ctx, *, envelope, **kwargs):
         if failing is None or envelope.submission_id in failing:
             raise RuntimeError("intake failed")
-        return record(session, ctx, envelope=envelope, **kwargs)
+        return new_rows(session, ctx, envelope=envelope, **kwargs)
 
     def fail(ids: list[str] | None) -> None:
         nonlocal failing
         failing = None if ids is None else set(ids)
-    monkeypatch.setattr(cases, "record", failing_record)
+    monkeypatch.setattr(cases, "new_rows", failing_new_rows)
     return fail
 
 
