@@ -182,7 +182,7 @@ def drain(core, limit_cycles: int = 50) -> int:
 
 
 def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
-         progress: bool = False) -> dict:
+         progress: bool = False, trace: tuple[int, int] | None = None) -> dict:
     from foundation.clock import TestClock
     from kiosk.config import load_config
     from kiosk.logging_setup import configure_logging
@@ -225,6 +225,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
     threads_by_session: list[int] = []
     names_by_session: list[Counter[str]] = []
     names_start = thread_names()
+    traced = PythonGrowth(*trace) if trace else None
     try:
         for number in range(sessions):
             session_started = time.perf_counter()
@@ -265,6 +266,8 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
             names_by_session.append(thread_names())
             samples.append(rss_bytes())
             peak = max(peak, samples[-1])
+            if trace:
+                traced.after_session(number + 1)
             if progress:   # a long run's figures so far, should it be stopped
                 print(json.dumps({"session": number + 1, "seconds": session_seconds[-1],
                                   "completed": completed, "rss": samples[-1],
@@ -312,6 +315,37 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
     }
 
 
+class PythonGrowth:
+    """tracemalloc snapshots after two sessions (cyclic garbage collected first); the call
+    paths whose allocations grew most between them go to stderr (slow: for finding what
+    grows, never with the RSS figures)."""
+
+    def __init__(self, first: int, last: int, paths: int = 25, frames: int = 10) -> None:
+        import tracemalloc
+        self.tracemalloc, self.first, self.last = tracemalloc, first, last
+        self.paths, self.frames = paths, frames
+        self.snapshot = None
+        tracemalloc.start(frames)
+
+    def take(self):
+        import gc
+        gc.collect()
+        return self.tracemalloc.take_snapshot()
+
+    def after_session(self, number: int) -> None:
+        if number == self.first:
+            self.snapshot = self.take()
+        elif number == self.last and self.snapshot is not None:
+            growth = self.take().compare_to(self.snapshot, "traceback")
+            print(f"python allocations grown from session {self.first} to {self.last}: "
+                  f"{sum(stat.size_diff for stat in growth)} bytes", file=sys.stderr)
+            for stat in growth[:self.paths]:
+                print(f"{stat.size_diff:+} bytes, {stat.count_diff:+} blocks", file=sys.stderr)
+                print("\n".join(stat.traceback.format(most_recent_first=True)),
+                      file=sys.stderr)
+            self.tracemalloc.stop()
+
+
 def rss_warm_up(sessions: int) -> int:
     """Sessions left out of the RSS slope: caches filling, the first of each trouble."""
     return min(sessions - 1, max(WARM_UP_SESSIONS, sessions // 10)) if sessions else 0
@@ -339,12 +373,16 @@ def main(argv: list[str] | None = None) -> int:
                         "warm-up (for long runs; default: not checked)")
     parser.add_argument("--progress", action="store_true",
                         help="a JSON line on stderr after each session (long runs)")
+    parser.add_argument("--trace-python", type=int, nargs=2, metavar=("FIRST", "LAST"),
+                        help="tracemalloc: print on stderr the source lines whose Python "
+                        "allocations grew most from session FIRST to LAST (slows the run "
+                        "and inflates its RSS figures)")
     args = parser.parse_args(argv)
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
     try:
         result = {"data_dir": str(data_dir),
                   **soak(args.sessions, data_dir, face_challenges=args.face_challenges,
-                          progress=args.progress)}
+                          progress=args.progress, trace=args.trace_python)}
     except BaseException:
         print(f"soak stopped; its data directory is kept: {data_dir}", file=sys.stderr)
         raise

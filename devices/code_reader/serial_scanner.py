@@ -11,7 +11,7 @@ from pydantic import Field
 from devices.base import DeviceSettings
 from devices.code_reader.codes import decode_scanner_bytes
 from devices.code_reader.reader import CodeReader
-from devices.commands import CancelToken
+from devices.commands import CancelToken, Command
 from devices.model import DeviceIdentity, DeviceOffline, InvalidData, NoDevice
 
 MAX_LINE = 4096
@@ -31,6 +31,7 @@ class SerialCodeReader(CodeReader):
         super().__init__(*args, **kwargs)
         self._port: serial.Serial | None = None
         self._buffer = bytearray()
+        self._listening: Command | None = None   # the read loop's command, on the worker only
 
     def _port_name(self) -> str:
         return self.settings.port
@@ -52,12 +53,19 @@ class SerialCodeReader(CodeReader):
             self._port = None
 
     def _after_open(self) -> None:
-        self.submit("listen", self._listen, timeout=None, internal=True)
+        # one read loop: the loop from before a reopen is still queued when the read it
+        # handed the worker over to was the reopen; a second loop would find the first
+        # queued and hand the worker back to it for ever, reading nothing
+        if self._listening is None or self._listening.done:
+            self._listen_again()
+
+    def _listen_again(self) -> None:
+        self._listening = self.submit("listen", self._listen, timeout=None, internal=True)
 
     def _listen(self, token: CancelToken) -> None:
         while not token.cancelled and not self._stopping:
             if not self._queue.empty():  # let the queued command run, then listen again
-                self.submit("listen", self._listen, timeout=None, internal=True)
+                self._listen_again()
                 return
             self._read_available()
 

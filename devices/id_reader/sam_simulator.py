@@ -88,7 +88,6 @@ class SamSimulator:
         self._selected = False
         self._faults: list[str] = []
         self._forced: dict[tuple[int, int], int] = {}
-        self.received: list[tuple[int, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="sam-simulator", daemon=True)
 
@@ -168,7 +167,6 @@ class SamSimulator:
         except sp.SamFrameError:
             return sp.encode_response(0x10)
         with self._lock:
-            self.received.append((cmd, para))
             forced = self._forced.pop((cmd, para), None)
             if forced is not None:
                 return sp.encode_response(forced)

@@ -3,7 +3,8 @@
 It speaks one codec for every board on the bus, keeps each door's state, answers
 like a board (silence for addresses not on the bus or frames it cannot parse), and
 injects faults: no reply, a bad checksum, a jammed door that never opens. Door
-actions (`close`, `force_open`) are what a citizen or a burglar does.
+actions (`close`, `force_open`) are what a citizen or a burglar does. It keeps the last
+`KEPT_FRAMES` frames it was sent (the demo's boards run as long as the kiosk).
 """
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ import tty
 from typing import Callable
 
 from devices.locker.codecs import Codec, FrameError, RequestKind
+from devices.recorded import RecordedItems
 
 log = logging.getLogger(__name__)
+
+#: a pickup polls the doors a few times a second: enough for any one test's frames
+KEPT_FRAMES = 1000
 
 
 class BoardSimulator:
@@ -28,7 +33,7 @@ class BoardSimulator:
         self.doors = {(a, lock): False for a, (n, _) in boards.items() for lock in range(1, n + 1)}
         self.jammed: set[tuple[int, int]] = set()
         self.silent: set[int] = set()        # boards that answer nothing (dead, unplugged)
-        self.requests: list[bytes] = []
+        self.requests: RecordedItems[bytes] = RecordedItems(KEPT_FRAMES)
         self._take_fault = take_fault or (lambda name: False)
         self._lock = threading.Lock()
         self._master, self._slave = os.openpty()

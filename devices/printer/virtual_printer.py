@@ -2,7 +2,8 @@
 
 It answers DLE EOT 1..4 from a configurable state (online, cover, paper level, errors),
 can run out of paper after a given number of bytes, accepts jobs and keeps what it
-printed as parsed elements (our own parser), which render to text and PNG.
+printed as parsed elements (our own parser), which render to text and PNG: the last
+`KEPT_JOBS` jobs and `KEPT_BYTES` bytes received (the demo's printer runs as long as the kiosk).
 Run standalone: `python -m devices.printer.virtual_printer --port 9100`.
 """
 from __future__ import annotations
@@ -21,8 +22,14 @@ from typing import Callable
 from devices.printer.escpos_parser import (Cut, Element, EscPosParseError, EscPosParser, Initialize,
                                            to_png, to_text)
 from devices.printer.status import Paper
+from devices.recorded import RecordedBytes, RecordedItems
 
 log = logging.getLogger(__name__)
+
+#: enough for a test to print several long receipts and read them all back
+KEPT_JOBS = 50
+KEPT_BYTES = 1024 * 1024
+KEPT_ERRORS = 50
 
 
 @dataclass
@@ -58,6 +65,8 @@ class VirtualPrinterState:
 
 @dataclass
 class PrintedJob:
+    #: 1 for the printer's first job (its place in `VirtualPrinter.jobs.count`)
+    number: int
     elements: list[Element] = field(default_factory=list)
 
     @property
@@ -91,9 +100,9 @@ class VirtualPrinter:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
                  take_fault: Callable[[str], bool] | None = None) -> None:
         self.state = VirtualPrinterState()
-        self.jobs: list[PrintedJob] = []
-        self.received = bytearray()
-        self.errors: list[str] = []
+        self.jobs: RecordedItems[PrintedJob] = RecordedItems(KEPT_JOBS)
+        self.received = RecordedBytes(KEPT_BYTES)
+        self.errors: RecordedItems[str] = RecordedItems(KEPT_ERRORS)
         self._take_fault = take_fault or (lambda name: False)
         self._lock = threading.RLock()
         self.job_done = threading.Condition(self._lock)
@@ -144,7 +153,7 @@ class VirtualPrinter:
     def wait_for_bytes(self, count: int, timeout: float = 5.0) -> bool:
         """Block until `count` bytes arrived in total (tests waiting on the wire)."""
         with self.job_done:
-            return self.job_done.wait_for(lambda: len(self.received) >= count, timeout)
+            return self.job_done.wait_for(lambda: self.received.count >= count, timeout)
 
     # --- one connection ------------------------------------------------------------
 
@@ -168,7 +177,7 @@ class VirtualPrinter:
             if not data:
                 return
             with self._lock:
-                self.received += data
+                self.received.extend(data)
                 for piece, paper_left in self._split_at_paper_end(data):
                     try:
                         requests = parser.feed(piece)
@@ -199,7 +208,7 @@ class VirtualPrinter:
     def _collect(self, elements: list[Element], seen: int, *, printing: bool) -> int:
         for element in elements[seen:]:
             if isinstance(element, Initialize) or not self.jobs:
-                self.jobs.append(PrintedJob())
+                self.jobs.append(PrintedJob(self.jobs.count + 1))
             if printing and not isinstance(element, Initialize):
                 self.jobs[-1].elements.append(element)
         return len(elements)
@@ -233,12 +242,12 @@ def main(argv: list[str] | None = None) -> int:
         while True:
             with printer.job_done:
                 printer.job_done.wait()
-                finished = [job for job in printer.jobs
-                            if job.elements and isinstance(job.elements[-1], Cut)]
-            for number, job in enumerate(finished[printed:], printed + 1):
+                finished = [job for job in printer.jobs if job.number > printed
+                            and job.elements and isinstance(job.elements[-1], Cut)]
+            for job in finished:
                 print(job.text, flush=True)
-                job.png(args.out / f"job-{number}.png")
-            printed = len(finished)
+                job.png(args.out / f"job-{job.number}.png")
+                printed = job.number
     except KeyboardInterrupt:
         printer.stop()
     return 0

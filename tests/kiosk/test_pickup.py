@@ -111,7 +111,7 @@ def test_someone_else_has_no_parcel(service):
 
 
 def test_wrong_codes_lock_that_parcel(service, lockers):
-    sent_before = len(lockers.boards.requests)
+    sent_before = lockers.boards.requests.count
     with pytest.raises(WrongCode) as first:
         service.open_with_code("K1-7", "000000")
     assert first.value.remaining == 2
@@ -124,7 +124,7 @@ def test_wrong_codes_lock_that_parcel(service, lockers):
     assert service.open_with_code("K1-8", CODE).opened  # another parcel is not affected
     lockers.clock.advance(1800)
     assert service.open_with_code("K1-7", CODE).opened
-    opens = [f for f in lockers.boards.requests[sent_before:] if f[2] == 0x31]
+    opens = [f for f in lockers.boards.requests.since(sent_before) if f[2] == 0x31]
     assert len(opens) == 2
     assert [a["action"] for a in service.sink.of("audit")].count("pickup.wrongCode") == 3
 
@@ -141,14 +141,14 @@ def test_lockout_survives_a_restart(service, tmp_path, lockers):
 def test_expired_parcel_is_refused_without_opening(service, lockers):
     service.assign([parcel("P1", compartment=3, hours=1),
                     parcel("P2", compartment=12, case="K1-8", hours=1)])
-    sent_before = len(lockers.boards.requests)
+    sent_before = lockers.boards.requests.count
     lockers.clock.advance(3600)
     with pytest.raises(ParcelExpired):
         service.open_with_code("K1-7", CODE)
     with pytest.raises(ParcelExpired):
         service.open_for_holder(ID_NUMBER)
     assert service.store.all()["P1"].state is ParcelState.EXPIRED
-    assert all(f[2] != 0x31 for f in lockers.boards.requests[sent_before:])
+    assert all(f[2] != 0x31 for f in lockers.boards.requests.since(sent_before))
     assert service.sink.of("audit") == []
 
 
@@ -167,11 +167,11 @@ def test_staff_deposit_then_recall(service):
 
 
 def test_an_open_that_cannot_be_audited_does_not_happen(service, lockers):
-    sent_before = len(lockers.boards.requests)
+    sent_before = lockers.boards.requests.count
     service.sink.broken = True
     with pytest.raises(StorageUnavailable):
         service.open_with_code("K1-7", CODE)
-    assert all(f[2] != 0x31 for f in lockers.boards.requests[sent_before:])
+    assert all(f[2] != 0x31 for f in lockers.boards.requests.since(sent_before))
 
 
 def test_an_unconfirmed_open_is_reported(service, lockers):

@@ -51,10 +51,10 @@ def test_service_commands_go_through_the_one_service_state(district, make_core):
 def test_the_test_page_is_printed_and_a_compartment_opened_for_staff(district, make_core):
     core = make_core()
     printer = core.devices.for_role("receipt_printer")[0]
-    jobs_before = len(printer.virtual.jobs)
+    jobs_before = printer.virtual.jobs.count
     printed = run(district, core, "print_test_page")
     assert printed.state == "succeeded", printed.detail
-    assert len(printer.virtual.jobs) > jobs_before
+    assert printer.virtual.jobs.count > jobs_before
 
     chain, events = core.event_sink, []
 
@@ -109,10 +109,10 @@ def test_a_command_is_run_once(district, make_core):
     worker = core.queue.worker
     worker.push_command_results = lambda: None       # the district never hears the outcome
     assert worker.sync_once().ok
-    jobs = len(printer.virtual.jobs)
+    jobs = printer.virtual.jobs.count
     assert on_server(district, command_id).state == "delivered"
     assert worker.sync_once().ok                      # handed over again: not printed again
-    assert len(printer.virtual.jobs) == jobs
+    assert printer.virtual.jobs.count == jobs
     del worker.push_command_results
     assert worker.sync_once().ok
     assert on_server(district, command_id).state == "succeeded"

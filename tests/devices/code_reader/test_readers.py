@@ -229,3 +229,19 @@ def test_a_photographed_mrz_with_a_letter_for_a_digit_is_rejected(tmp_path, line
         assert reader.status.usable
     finally:
         reader.stop()
+
+
+def test_a_scanner_reopened_many_times_keeps_one_read_loop_and_still_reads():
+    reader = start(SimulatedCodeReader("code_scanner", SimulatedCodeReader.Settings(),
+                                       clock=TestClock()))
+    try:
+        for _ in range(10):   # each reopen used to add a read loop that never ended
+            reader.simulate("fail")
+            reader.simulate("recover")
+            reader.submit("back", lambda _token: None, timeout=None, internal=True).result(10)
+            assert reader._queue.qsize() <= 1   # the read loop, queued behind nothing else
+        future = reader.next_code()
+        reader.simulate("scan", text="MRZ:L898902C<369080619406236")
+        assert future.result(10).fields["document_number"] == "L898902C"
+    finally:
+        reader.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from devices.locker import board_simulator
 from devices.locker.bank import CompartmentNotFound
 from devices.model import Availability, Completion, Severity, UnitState
 from tests.devices.locker.conftest import make_bank
@@ -78,12 +79,12 @@ def test_no_reply_to_a_query_is_retried(bank):
 
 
 def test_no_reply_to_an_open_is_outcome_unknown_and_never_resent(bank):
-    sent_before = len(bank.boards.requests)
+    sent_before = bank.boards.requests.count
     bank.simulate("fault", name="no_reply")
     result = bank.open(6).result(10)
     assert result.completion is Completion.OUTCOME_UNKNOWN
     # exactly one frame went out: an open is never retried blindly
-    assert len(bank.boards.requests) == sent_before + 1
+    assert bank.boards.requests.count == sent_before + 1
     # the board did act; the next poll after the reopen reconciles it as a commanded open
     bank.clock.advance(1)
     assert bank.read_all().result(10).ok
@@ -160,3 +161,18 @@ def test_one_silent_board_leaves_the_others_usable(bank):
     assert bank.read_all().result(10).ok
     assert bank.status.severity is Severity.OK and bank.status.reason == ""
     assert bank.log.wait_for("forcedOpen", 12)      # noticed once the board is back
+
+
+def test_the_board_simulator_keeps_its_last_frames_however_many_polls(monkeypatch):
+    monkeypatch.setattr(board_simulator, "KEPT_FRAMES", 10)
+    bank = make_bank("xor_8a")
+    try:
+        for _ in range(30):
+            poll(bank)
+        frames = bank.boards.requests
+        assert frames.count >= 60 and len(frames) == 10  # each read asks both boards
+        assert len(frames.since(frames.count - 10)) == 10
+        with pytest.raises(LookupError):
+            frames.since(frames.count - 11)
+    finally:
+        bank.stop()

@@ -79,7 +79,7 @@ def test_paper_out_in_the_middle_of_a_receipt_is_outcome_unknown(printer):
         "paperOut", ErrorClass.CONSUMABLE, RequiredAction.REPLENISH)
     assert status.units["paper"] is UnitState.OUT
     # it stopped feeding: far less than the whole job went out
-    assert len(printer.virtual.received) < len(long_receipt().render(printer.profile))
+    assert printer.virtual.received.count < len(long_receipt().render(printer.profile))
     changes = [e.changes for e in printer.events if isinstance(e, StatusChanged)]
     assert {"units": {"paper": "out"}} in changes
     # a refill is noticed by the status read and the printer is usable again
@@ -141,11 +141,12 @@ def test_paper_near_end_names_its_consumable_warning(printer):
 
 def test_printer_offline_at_job_start_prints_nothing(printer):
     printer.virtual.configure(online=False)
-    before = len(printer.virtual.received)
+    before = printer.virtual.received.count
     result = printer.print_document(long_receipt()).result(10)
     assert result.completion is Completion.DEVICE_NOT_READY
     assert "printer offline" in result.error.message
-    assert printer.virtual.received[before:] == bytes.fromhex("10 04 01 10 04 02 10 04 03 10 04 04")
+    assert printer.virtual.received.since(before) == \
+        bytes.fromhex("10 04 01 10 04 02 10 04 03 10 04 04")
     assert printer.status.availability is Availability.HARDWARE_ERROR
 
 
@@ -166,12 +167,12 @@ def test_paper_near_end_warns_but_prints(printer):
 
 def test_a_silent_printer_at_job_start_is_not_ready_and_prints_nothing(printer):
     printer.virtual.configure(mute=True)
-    before = len(printer.virtual.received)
+    before = printer.virtual.received.count
     result = printer.print_document(long_receipt()).result(10)
     assert result.completion is Completion.DEVICE_NOT_READY
     assert "did not answer DLE EOT 1" in result.error.message
     assert not printer.status.usable
-    assert printer.virtual.received[before:] == bytes.fromhex("10 04 01")
+    assert printer.virtual.received.since(before) == bytes.fromhex("10 04 01")
 
 
 def test_a_garbled_status_byte_is_invalid_data(printer):
