@@ -110,7 +110,10 @@ class ScreenBlanking:
             self._schedule(later, self._window_changed)
 
     def _wait_idle(self, delay: float) -> None:
-        self._schedule(delay, self._idle_long_enough)
+        if self._next_change() is None:     # no window: no timer for every touch
+            self._cancel()
+        else:
+            self._schedule(delay, self._idle_long_enough)
 
     def _schedule(self, delay: float, callback: Callable[[], None]) -> None:
         self._cancel()
