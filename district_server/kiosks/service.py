@@ -38,8 +38,10 @@ def _token_hash(token: str) -> str:
 
 def issue_token(session: Session, *, now: datetime, ttl_s: int, hall_code: str, cohort: str,
                 kiosk_id: str) -> str:
-    """A single-use token, bound to one kiosk id, valid for ttl_s."""
-    token = secrets.token_urlsafe(24)
+    """A single-use token, bound to one kiosk id, valid for ttl_s. Its prefix keeps it from
+    starting with "-" (one bare token in 64 would), which `kiosk enroll --token` would take
+    for an option."""
+    token = "en_" + secrets.token_urlsafe(24)
     session.add(EnrollmentToken(token_hash=_token_hash(token), kiosk_id=kiosk_id,
                                 hall_code=hall_code, cohort=cohort, created_at=now,
                                 expires_at=now + timedelta(seconds=ttl_s)))

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from launcher.cli import main
+from launcher.cli import build_parser, main
 from offline_queue.sink import OutboxSink
 from offline_queue.store import PAGE_SIZE, Outbox
 from tests.offline_queue.helpers import application
@@ -38,6 +38,16 @@ def test_enroll_refused_with_a_spent_token(district, tmp_path, capsys):
     assert main(["--data-dir", str(tmp_path / "b"), "enroll", "--server", district.url,
                  "--token", token, "--kiosk-id", "kiosk-cli-02"]) == 1
     assert "refused (401)" in capsys.readouterr().err
+
+
+def test_every_issued_token_can_be_typed_after_token(district):
+    """A technician types the token the district issued as it is printed; a token starting
+    with "-" was refused by the parser as an unknown option."""
+    parser = build_parser(["enroll"])
+    for _ in range(300):
+        token = district.enrollment_token("kiosk-cli-01")
+        args = parser.parse_args(["enroll", "--server", district.url, "--token", token])
+        assert args.token == token
 
 
 def test_enroll_unreachable_server(tmp_path, capsys):
