@@ -68,7 +68,8 @@ def test_a_tap_aimed_above_the_keyboard_lands_there_after_the_first_pinyin_lette
         make_shell, qtbot, two_fields, orientation):
     """The citizen types a letter in one field and reaches for the field just above the
     keyboard: the candidates the letter brings take no room from it (they used to push
-    the screen up, and the tap chose a candidate)."""
+    the screen up, and the tap chose a candidate); the letter stays as typed in the first
+    field (the focus change committed Pinyin's first candidate, 不)."""
     shell = make_shell(orientation=orientation)
     shell.shell.setLanguage("zh_CN")
     shell.navigator.startJourney(TWO_FIELDS)
@@ -91,6 +92,7 @@ def test_a_tap_aimed_above_the_keyboard_lands_there_after_the_first_pinyin_lette
                      aimed_at.center().toPoint())
     shell.settle()
     assert address.hasActiveFocus()             # not a candidate for the name field
+    assert shell.find("name_field").property("text") == "b"   # the letter typed, not 不
 
 
 # --- voice --------------------------------------------------------------------------

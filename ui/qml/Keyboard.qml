@@ -47,6 +47,15 @@ InputPanel {
         target: VirtualKeyboardSettings; property: "locale"
         value: shell.language === "en_US" ? "en_US" : "zh_CN"
     }
+    // Qt commits the input method when the focus moves, and Pinyin answers a commit with its
+    // first candidate: a citizen who typed "b" and tapped the next field found 不 in the
+    // first. Main.qml calls this on a press outside the keyboard, before the focus moves.
+    function keepLettersAsTyped() {
+        var letters = InputContext.preeditText
+        if (letters.length === 0) return
+        InputContext.commit(letters)
+        InputContext.inputEngine.inputMethod.reset()
+    }
     Component {
         id: candidateDelegate
         SelectionListItem {

@@ -135,6 +135,19 @@ Rectangle {
             target: keyboard.item; property: "heightRatio"; value: root.keyboardHeightRatio
         }
     }
+    // a press anywhere but on the keyboard keeps a half-typed Pinyin word as its letters
+    // (Keyboard.qml); the handler only watches, the press goes on to what is under it
+    Item {
+        anchors.fill: parent
+        z: 30
+        PointHandler {
+            onActiveChanged: {
+                if (!active || !keyboard.shown) return
+                var onKeys = keyboard.item.mapFromItem(root, point.scenePosition)
+                if (!keyboard.item.contains(onKeys)) keyboard.item.keepLettersAsTyped()
+            }
+        }
+    }
     // keys in 4 rows plus the candidate bar, with spare for the key gaps: each key comes out
     // at least a touch target tall (on the landscape model with no more to spare, or the
     // keyboard and its Pinyin candidates would leave no room for the field typed in)
