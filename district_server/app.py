@@ -43,7 +43,7 @@ from district_server.web.case_pages import router as case_pages_router
 from district_server.web.figure_pages import router as figure_pages_router
 from district_server.web.fleet_pages import router as fleet_pages_router
 from district_server.web.rota_pages import router as rota_pages_router
-from district_server.web.routes import router as web_router
+from district_server.web.routes import console_problem_page, router as web_router
 from wire import v1
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def create_app(settings: Settings, *, context: ServerContext | None = None) -> F
                               "server. Kiosk requests are signed (X-Kiosk-* headers).",
                   responses=errors.problem_responses(422))
     app.state.ctx = ctx
-    errors.install(app)
+    errors.install(app, page_for=console_problem_page)
     app.add_middleware(BodyLimitMiddleware, settings=settings)
     app.add_middleware(ServerTimingMiddleware)     # added last: outermost, times the rest
 

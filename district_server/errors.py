@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import logging
 
+from typing import Callable
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -44,14 +46,22 @@ def _summarise(error: RequestValidationError) -> str:
     return "; ".join(parts)
 
 
-def install(app: FastAPI) -> None:
+#: A page in place of a Problem for a request a person made in a browser (None: the Problem).
+PageFor = Callable[[Request, ProblemError], "Response | None"]
+
+
+def install(app: FastAPI, *, page_for: PageFor | None = None) -> None:
+    def answer(request: Request, error: ProblemError) -> Response:
+        page = page_for(request, error) if page_for else None
+        return page if page is not None else error.response()
+
     @app.exception_handler(ProblemError)
-    async def _problem(_request: Request, error: ProblemError) -> JSONResponse:
-        return error.response()
+    async def _problem(request: Request, error: ProblemError) -> Response:
+        return answer(request, error)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
-        return ProblemError(422, "invalid", _summarise(error)).response()
+    async def _invalid(request: Request, error: RequestValidationError) -> Response:
+        return answer(request, ProblemError(422, "invalid", _summarise(error)))
 
     @app.exception_handler(DataError)
     async def _unstorable(_request: Request, error: DataError) -> JSONResponse:

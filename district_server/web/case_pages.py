@@ -18,7 +18,7 @@ from district_server.context import ServerContext, get_context
 from district_server.errors import ProblemError
 from district_server.roles import Permission
 from district_server.staff import schemas, service as staff
-from district_server.web.html import page, post_button, table, text
+from district_server.web.html import page, post_button, problem_page, table, text
 from district_server.web.routes import (COOKIE, STATE_NAMES, _csrf_of, _nav, _viewer, _when,
                                         form_needing)
 
@@ -50,14 +50,6 @@ SIZES = ("S", "M", "L", "XL")
 def _state(value: str) -> str:
     zh, en = STATE_NAMES.get(value, (value, value))
     return f"{text(zh)} <span class='muted'>{text(en)}</span>"
-
-
-def _problem_page(title: str, error: ProblemError) -> HTMLResponse:
-    if error.status == 404:
-        return HTMLResponse(page(title, "<p id='problem'>未找到 Not found</p>"), status_code=404)
-    return HTMLResponse(page(title, f"<p id='problem'>{text(error.detail)}</p>"
-                             "<p><a href='javascript:history.back()'>返回 Back</a></p>"),
-                        status_code=error.status)
 
 
 def _select(name: str, options: dict[str, str], chosen: str, *, blank: str = "") -> str:
@@ -174,7 +166,7 @@ def console_intake(request: Request, ctx: ServerContext = Depends(get_context)) 
         with ctx.db.transaction() as session:
             items = staff.catalogue_in_force(session, ctx).items
     except ProblemError as error:
-        return _problem_page("受理 Intake", error)
+        return problem_page("受理 Intake", error)
     form = (f"<form method='post' action='/console/intake' class='card'>"
             f"<input type='hidden' name='csrf' value='{text(csrf)}'>"
             "<p>事项 Service " + _select("service_code", {i.task_code: f"{i.name.zh} {i.name.en}"
@@ -203,10 +195,10 @@ def console_take_in(form: CasesForm, ctx: ServerContext = Depends(get_context)) 
         with ctx.db.transaction() as session:
             number = staff.take_in(session, ctx, form.member, intake)
     except ValidationError:
-        return _problem_page("受理 Intake", ProblemError(
+        return problem_page("受理 Intake", ProblemError(
             422, "invalid_form", "请填写事项、身份证号和姓名 Fill in the item, ID number and name"))
     except ProblemError as error:
-        return _problem_page("受理 Intake", error)
+        return problem_page("受理 Intake", error)
     return _back_to_case(number)
 
 
@@ -232,7 +224,7 @@ def console_case(case_number: str, request: Request,
             withdrawn = {code for code in (e.get("material") for e in detail.history
                                            if e["action"] == certificates.WITHDRAWN) if code}
     except ProblemError as error:
-        return _problem_page("办件 Case", error)
+        return problem_page("办件 Case", error)
     case, application, history = detail.case, detail.application, detail.history
     names = {m.id: f"{text(m.name.zh)} <span class='muted'>{text(m.name.en)}</span>"
              for m in item.materials} if item else {}
@@ -379,9 +371,9 @@ def console_case_state(case_number: str, form: CasesForm,
         with ctx.db.transaction() as session:
             staff.change_state(session, ctx, form.member, case_number, change)
     except ValidationError as error:
-        return _problem_page("办件 Case", ProblemError(422, "invalid_form", str(error)))
+        return problem_page("办件 Case", ProblemError(422, "invalid_form", str(error)))
     except ProblemError as error:
-        return _problem_page("办件 Case", error)
+        return problem_page("办件 Case", error)
     return _back_to_case(case_number)
 
 
@@ -397,10 +389,10 @@ def console_supplement(case_number: str, form: CasesForm,
         with ctx.db.transaction() as session:
             staff.request_supplement(session, ctx, form.member, case_number, request)
     except ValidationError:
-        return _problem_page("办件 Case", ProblemError(
+        return problem_page("办件 Case", ProblemError(
             422, "invalid_form", "请选择材料并填写期限 Choose the materials and a due date"))
     except ProblemError as error:
-        return _problem_page("办件 Case", error)
+        return problem_page("办件 Case", error)
     return _back_to_case(case_number)
 
 
@@ -417,13 +409,13 @@ def console_keep_certificate(case_number: str, form: CasesForm,
         if not keeping.issuer or len(keeping.issuer) > 200:
             raise ValueError("issuer")
     except ValueError:
-        return _problem_page("办件 Case", ProblemError(
+        return problem_page("办件 Case", ProblemError(
             422, "invalid_form", "请填写发证机关和日期 Fill in the issuer and the dates"))
     try:
         with ctx.db.transaction() as session:
             staff.keep_certificate(session, ctx, form.member, case_number, keeping)
     except ProblemError as error:
-        return _problem_page("办件 Case", error)
+        return problem_page("办件 Case", error)
     return _back_to_case(case_number)
 
 
@@ -435,7 +427,7 @@ def console_withdraw_certificate(case_number: str, form: CasesForm,
             scans = staff.withdraw_certificate(session, ctx, form.member, case_number,
                                                form.fields.get("certificate_id", ""))
     except ProblemError as error:
-        return _problem_page("办件 Case", error)
+        return problem_page("办件 Case", error)
     certificates.remove_scans(ctx, scans)
     return _back_to_case(case_number)
 
@@ -450,7 +442,7 @@ def console_scan(case_number: str, sha256: str, request: Request,
         with ctx.db.transaction() as session:
             content = staff.material_scan(session, ctx, member, case_number, sha256)
     except ProblemError as error:
-        return _problem_page("扫描件 Scan", error)
+        return problem_page("扫描件 Scan", error)
     media_type = ("application/pdf" if content.startswith(b"%PDF") else
                   "image/jpeg" if content.startswith(b"\xff\xd8") else
                   "image/png" if content.startswith(b"\x89PNG") else "application/octet-stream")
@@ -474,10 +466,10 @@ def console_assign_parcel(case_number: str, form: CasesForm,
         with ctx.db.transaction() as session:
             assigned = staff.place_parcel(session, ctx, form.member, request)
     except ValidationError:
-        return _problem_page("智能柜 Lockers", ProblemError(
+        return problem_page("智能柜 Lockers", ProblemError(
             422, "invalid_form", "请选择终端、尺寸并填写物品 Choose a kiosk, a size and items"))
     except ProblemError as error:
-        return _problem_page("智能柜 Lockers", error)
+        return problem_page("智能柜 Lockers", error)
     # the pickup code is shown once (for the text to the holder): it is stored only hashed
     return RedirectResponse("/console/lockers?" + urlencode(
         {"assigned": assigned.parcel_id, "code": assigned.pickup_code}), status_code=303)
@@ -530,7 +522,7 @@ def console_recall(parcel_id: str, form: CasesForm,
         with ctx.db.transaction() as session:
             staff.recall_parcel(session, ctx, form.member, parcel_id)
     except ProblemError as error:
-        return _problem_page("智能柜 Lockers", error)
+        return problem_page("智能柜 Lockers", error)
     return RedirectResponse("/console/lockers", status_code=303)
 
 
@@ -577,9 +569,9 @@ def console_close_review(review_id: int, form: ReviewsForm,
         with ctx.db.transaction() as session:
             staff.close_bad_review(session, ctx, form.member, review_id, closing)
     except ValidationError:
-        return _problem_page("差评整改 Bad reviews", ProblemError(
+        return problem_page("差评整改 Bad reviews", ProblemError(
             422, "invalid_form", "请选择结果并填写答复 Choose an outcome and write the answer"))
     except ProblemError as error:
-        return _problem_page("差评整改 Bad reviews", error)
+        return problem_page("差评整改 Bad reviews", error)
     return RedirectResponse("/console/reviews", status_code=303)
 

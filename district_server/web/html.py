@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from html import escape
 
+from fastapi.responses import HTMLResponse
+
+from district_server.errors import ProblemError
+
 STYLE = """
 body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;margin:0;color:#1b1f24;
 background:#f4f6f8;font-size:18px;line-height:1.5}
@@ -26,6 +30,16 @@ def page(title: str, body: str, *, lang: str = "zh-CN") -> str:
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{text(title)}</title><style>{STYLE}</style></head>"
             f"<body><header>{text(title)}</header><main>{body}</main></body></html>")
+
+
+def problem_page(title: str, error: ProblemError) -> HTMLResponse:
+    """A refusal or failure a member of staff reads in the browser, with the way back."""
+    if error.status == 404:
+        return HTMLResponse(page(title, "<p id='problem'>未找到 Not found</p>"), status_code=404)
+    said = "无权限 Not permitted for your role" if error.error == "role_required" else error.detail
+    return HTMLResponse(page(title, f"<p id='problem'>{text(said)}</p>"
+                             "<p><a href='javascript:history.back()'>返回 Back</a></p>"),
+                        status_code=error.status, headers=error.headers)
 
 
 def table(headers: list[str], rows: list[tuple[list[str], str]]) -> str:

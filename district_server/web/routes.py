@@ -28,7 +28,7 @@ from district_server.kiosks import alerts, device_history, service as kiosks
 from district_server.roles import Permission
 from district_server.staff import accounts, schemas, service as staff
 from district_server.staff.routes import client_address, sign_in
-from district_server.web.html import page, post_button, table, text
+from district_server.web.html import page, post_button, problem_page, table, text
 
 router = APIRouter(include_in_schema=False)
 COOKIE = "staff_session"
@@ -218,6 +218,15 @@ def _same_origin(request: Request) -> bool:
 async def _form(request: Request) -> dict[str, str]:
     parsed = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=20)
     return {key: values[0] for key, values in parsed.items()}
+
+
+def console_problem_page(request: Request, error: ProblemError) -> HTMLResponse | None:
+    """A console refusal or failure as a page the member reads and goes back from (it was
+    the Problem's JSON); the console's polled JSON and the kiosks' API keep their Problem."""
+    if (request.url.path.startswith("/console")
+            and "text/html" in request.headers.get("accept", "")):
+        return problem_page("大厅工作台 Hall console", error)
+    return None
 
 
 def _refused(detail: str) -> ProblemError:
@@ -429,8 +438,7 @@ def _viewer(request: Request, ctx: ServerContext, permission: Permission,
     if member is None:
         return RedirectResponse("/console/login", status_code=303)
     if not member.may(permission):
-        return HTMLResponse(page(title, "<p>无权限 Not permitted for your role</p>"),
-                            status_code=403)
+        return problem_page(title, ProblemError(403, "role_required"))
     return member
 
 

@@ -149,3 +149,23 @@ def test_a_visitor_without_a_session_is_sent_to_sign_in_or_refused(ctx, client, 
              if answer != ("sign in" if key[0] == "GET" and not key[1].endswith(".json")
                            else "refused")}
     assert not wrong, repr(wrong)
+
+
+BROWSER = {**ORIGIN, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
+def test_a_member_refused_in_the_browser_reads_why_with_the_way_back(ctx, client, kiosk):
+    """A technician who follows a clerk's link to call the next ticket, or opens the cases
+    page, reads the refusal on a page (it was the Problem's JSON); a program asking the
+    same still gets the Problem."""
+    csrf = _console_session(ctx, client, "technician")
+    call_next = "/console/queue/civil/call-next"
+    for refused in (client.post(call_next, data={"csrf": csrf}, headers=BROWSER,
+                                follow_redirects=False),
+                    client.get("/console/cases", headers=BROWSER)):
+        assert refused.status_code == 403
+        assert refused.headers["content-type"].startswith("text/html")
+        assert "Not permitted for your role" in refused.text and "返回 Back" in refused.text
+    program = client.post(call_next, data={"csrf": csrf}, headers=ORIGIN,
+                          follow_redirects=False)
+    assert program.status_code == 403 and program.json()["error"] == "role_required"
