@@ -65,19 +65,18 @@ class WalCheckpointer:
             with self._lock:
                 self._thread = None  # the next request tries again
                 waiting, self._waiting = self._waiting, []
-            for done in waiting:
-                done.set_exception(error)
+            _fail(waiting, error)
             return
         try:
             while True:
                 with self._lock:
                     while not self._waiting and not self._closing:
                         self._wanted.wait()
+                    if not self._waiting:
+                        return  # closing, nothing asked for
                     waiting, self._waiting = self._waiting, []
-                for done in waiting:
-                    done.set_running_or_notify_cancel()
-                if not waiting:
-                    return  # closing, nothing asked for
+                # a future its caller cancelled gets no result
+                waiting = [done for done in waiting if done.set_running_or_notify_cancel()]
                 try:
                     # PASSIVE: copies what no reader still needs, waits for no one
                     result = tuple(db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone())
@@ -92,6 +91,11 @@ class WalCheckpointer:
         finally:
             db.close()
             with self._lock:
-                for done in self._waiting:
-                    done.set_exception(RuntimeError("the outbox is closed"))
-                self._waiting = []
+                waiting, self._waiting = self._waiting, []
+            _fail(waiting, RuntimeError("the outbox is closed"))
+
+
+def _fail(waiting: list[Future], error: BaseException) -> None:
+    for done in waiting:
+        if done.set_running_or_notify_cancel():  # a future its caller cancelled stays so
+            done.set_exception(error)

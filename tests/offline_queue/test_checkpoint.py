@@ -57,3 +57,13 @@ def test_a_request_after_close_fails_and_capture_still_works(tmp_path):
     _add(outbox, 1)  # asks for a checkpoint that cannot run, and is stored all the same
     assert outbox.counts().pending == 1
     outbox.close()
+
+
+def test_requests_their_callers_cancelled_leave_the_checkpointer_working(tmp_path):
+    outbox = Outbox(tmp_path)
+    _add(outbox, 1)
+    for _ in range(20):
+        outbox.checkpointer.request().cancel()  # pending ones are cancelled, others run
+    busy, frames, copied = outbox.checkpointer.request().result(timeout=60)
+    assert (busy, copied) == (0, frames)
+    outbox.close()
