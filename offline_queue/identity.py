@@ -15,6 +15,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -153,7 +154,7 @@ class KioskIdentity:
     district: DistrictKeys
     receipt_keys: DistrictReceiptKeys
 
-    @property
+    @cached_property  # built once, not at every capture (the identity is frozen)
     def payload_public_key(self) -> X25519PublicKey:
         return X25519PublicKey.from_public_bytes(base64.b64decode(
             self.district.payload_public_key))

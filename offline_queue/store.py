@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from foundation.sqlite_schema import migrate
 from offline_queue.blobstore import BlobStore, by_address, insert_blobs
+from offline_queue.checkpoint import WalCheckpointer
 from offline_queue.crashpoints import crash_point
 from offline_queue.errors import StorageUnavailable
 from offline_queue.salvage import copy_readable, is_corruption, move_aside
@@ -86,10 +87,10 @@ MIGRATIONS: tuple[str, ...] = (
 )
 #: a new database's page size: a 200 KB blob spans 13 pages and WAL frames instead of 50
 PAGE_SIZE = 16384
-#: checkpoint the WAL into the database once it holds this many pages: 4 MB, SQLite's
-#: default in bytes (1000 pages of 4 KB); its default count at this page size (16 MB)
-#: would make one enqueue in twenty-five wait for a four times longer checkpoint
-WAL_AUTOCHECKPOINT_PAGES = 256
+#: the automatic checkpoint, inside the commit that crosses it, only backs up the
+#: checkpointer thread (offline_queue.checkpoint): SQLite's default count, 16 MB at this
+#: page size
+WAL_AUTOCHECKPOINT_PAGES = 1000
 ADDITIVE_MIGRATIONS: frozenset[int] = frozenset()
 
 
@@ -142,7 +143,7 @@ def _storage_error(action: str, error: BaseException) -> StorageUnavailable:
 
 class Outbox:
     """Owns `<dir>/outbox.sqlite3` (and `<dir>/blobs/`, an earlier release's blob files).
-    Thread-safe (one connection, a lock)."""
+    Thread-safe (one connection, a lock; checkpoints on a thread of their own)."""
 
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory)
@@ -164,6 +165,7 @@ class Outbox:
             self._migrate()
         except (sqlite3.Error, OSError) as error:
             raise _storage_error("open its database", error) from error
+        self.checkpointer = WalCheckpointer(self.path)
 
     # --- setup ---------------------------------------------------------------------------
 
@@ -228,6 +230,7 @@ class Outbox:
             return self._db.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
+        self.checkpointer.close()  # first: the last connection closed checkpoints the WAL
         with self._lock:
             self._db.close()
             self._open_lock.close()
@@ -298,6 +301,7 @@ class Outbox:
             crash_point("local_committed")
         except (sqlite3.Error, OSError) as error:
             raise _storage_error("store the item", error) from error
+        self.checkpointer.request()
         return self.get(item_id)
 
     # --- queries -------------------------------------------------------------------------
