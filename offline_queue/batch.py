@@ -29,9 +29,10 @@ from offline_queue.crashpoints import crash_point
 from offline_queue.errors import ItemFailed, PauseQueue, QuarantineItem, TransientError
 from offline_queue.store import DeliveredReceipt, Item
 from offline_queue.sync import SyncWorker, raise_for_global_status
+from offline_queue.transport import BodyParts
 from wire.v1 import FEATURE_SUBMISSION_BATCH, FEATURE_SUBMISSION_BATCH_BINARY, \
     MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MEDIA_TYPE_BINARY_BATCH, PATH_SUBMISSION_BATCH, \
-    PATH_SUBMISSION_BATCH_BINARY, BatchOutcomes, binary_batch_body
+    PATH_SUBMISSION_BATCH_BINARY, BatchOutcomes, binary_batch_parts
 
 #: room left in a batch body for its JSON framing
 FRAMING_BYTES = 4096
@@ -60,14 +61,14 @@ class _Batch:
     def content_type(self) -> str:
         return MEDIA_TYPE_BINARY_BATCH if self.binary else "application/json"
 
-    def body(self) -> bytes:
-        """A binary batch body, or the SubmissionBatch JSON."""
+    def body(self) -> bytes | BodyParts:
+        """A binary batch body (in its parts), or the SubmissionBatch JSON."""
         submissions = ",".join(self.envelopes)
         if self.binary:
             names = ",".join(f'{{"sha256":"{sha}","length":{len(data)}}}'
                              for sha, data in self.blobs.items())
             head = f'{{"submissions":[{submissions}],"blobs":[{names}]}}'.encode()
-            return binary_batch_body(head, list(self.blobs.values()))
+            return BodyParts(binary_batch_parts(head, list(self.blobs.values())))
         blobs = ",".join(f'"{sha}":"{base64.b64encode(data).decode("ascii")}"'
                          for sha, data in self.blobs.items())
         return f'{{"submissions":[{submissions}],"blobs":{{{blobs}}}}}'.encode()
