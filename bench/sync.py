@@ -15,9 +15,11 @@ of the same bytes (JSON out).
 - `plain_upload`: the same envelope and sealed attachment bytes POSTed with requests to a
   trivial endpoint of the same stack (uvicorn + FastAPI, body read and dropped): the floor.
 
-Each sync reports the requests per submission (by method) and the server time per request
+Each sync reports the requests per submission (by method), the server time per request
 (the `Server-Timing` header of every district response), which split the distance to the
-floor into round trips and server work.
+floor into round trips and server work, and the kiosk's CPU time per submission (the
+syncing thread's, the in-process server runs in another): the kiosk's share, which the
+load of a shared machine sways far less than the wall-clock rates.
 
     .venv/bin/python bench/sync.py [--count N] [--attachment-bytes B] [--max-seconds S]
 """
@@ -176,16 +178,18 @@ def bench_queue_sync(district, root: Path, count: int, attachments: int, size: i
         tally = RequestTally()
         transport.session.hooks["response"].append(tally)
         worker = SyncWorker(outbox, transport, identity, clock=clock, settings=SyncSettings())
-        started = time.perf_counter()
+        started, kiosk_cpu_started = time.perf_counter(), time.thread_time()
         cycles = 0
         while outbox.counts().pending and time.monotonic() < deadline:
             worker.sync_once()
             cycles += 1
         elapsed = time.perf_counter() - started
+        kiosk_cpu_s = time.thread_time() - kiosk_cpu_started
         delivered = outbox.counts().delivered
         outbox.close()
     return {"delivered": delivered, "cycles": cycles, "elapsed_s": round(elapsed, 3),
             "submissions_per_s": round(delivered / elapsed, 1),
+            "kiosk_cpu_ms_per_submission": round(kiosk_cpu_s * 1000 / max(delivered, 1), 2),
             **tally.summary(delivered)}, items
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -41,6 +41,21 @@ class PinnedCertificateAdapter(HTTPAdapter):
         super().init_poolmanager(*args, **kwargs)
 
 
+class BodyParts:
+    """A request body sent part after part, never joined into one copy (a batch's 16 MiB of
+    blobs); requests sends it with a Content-Length (its `len`: the bytes of all parts)."""
+
+    def __init__(self, parts: list[bytes]) -> None:
+        self.parts = parts
+        self._length = sum(map(len, parts))
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.parts)
+
+    def __len__(self) -> int:
+        return self._length
+
+
 class SignedTransport:
     def __init__(self, base_url: str, kiosk_id: str, signing_key: Ed25519PrivateKey, *,
                  clock: Clock, timeout_s: float = 10.0, pinned_cert_sha256: str = "",
@@ -61,7 +76,7 @@ class SignedTransport:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def request(self, method: str, path: str, *, body: bytes | None = None,
+    def request(self, method: str, path: str, *, body: bytes | BodyParts | None = None,
                 json_body: Any = None, headers: Mapping[str, str] | None = None,
                 signed: bool = True, timeout_s: float | None = None,
                 stream: bool = False) -> requests.Response:
@@ -89,7 +104,7 @@ class SignedTransport:
                                  f"{error}") from error
 
     def signature_headers(self, method: str, path_with_query: str,
-                          body: bytes) -> dict[str, str]:
+                          body: bytes | BodyParts) -> dict[str, str]:
         timestamp = int(self._clock.now().timestamp() + self.clock_offset_s)
         nonce = secrets.token_hex(16)
         message = canonical_request(method, path_with_query, timestamp, nonce, body)

@@ -29,7 +29,7 @@ import json
 import re
 from datetime import date, datetime, timezone
 from enum import StrEnum
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Iterable, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -181,16 +181,26 @@ def sha256_hex(data: bytes) -> str:
 
 
 def canonical_request(method: str, path_with_query: str, timestamp: int, nonce: str,
-                      body: bytes) -> bytes:
-    """What X-Kiosk-Signature signs (Ed25519, kiosk key)."""
+                      body: bytes | Iterable[bytes]) -> bytes:
+    """What X-Kiosk-Signature signs (Ed25519, kiosk key). `body`: the bytes, or the parts
+    sent one after the other (hashed as their concatenation, which is what is received)."""
+    digest = hashlib.sha256()
+    for part in (body,) if isinstance(body, (bytes, bytearray, memoryview)) else body:
+        digest.update(part)
     return "\n".join([method.upper(), path_with_query, str(int(timestamp)), nonce,
-                      sha256_hex(body)]).encode("utf-8")
+                      digest.hexdigest()]).encode("utf-8")
+
+
+def binary_batch_parts(head: bytes, blobs: list[bytes]) -> list[bytes]:
+    """A MEDIA_TYPE_BINARY_BATCH body in the parts it is sent as (a kiosk never joins its
+    16 MiB of blobs into one copy): the head's length, `head` (BinarySubmissionBatch JSON,
+    whose `blobs` name `blobs` in this order with their lengths), then the blobs' bytes."""
+    return [len(head).to_bytes(BINARY_BATCH_HEAD_LENGTH_BYTES, "big"), head, *blobs]
 
 
 def binary_batch_body(head: bytes, blobs: list[bytes]) -> bytes:
-    """A MEDIA_TYPE_BINARY_BATCH body: `head` (BinarySubmissionBatch JSON, whose `blobs`
-    name `blobs` in this order with their lengths) then the blobs' bytes."""
-    return len(head).to_bytes(BINARY_BATCH_HEAD_LENGTH_BYTES, "big") + head + b"".join(blobs)
+    """binary_batch_parts joined: the body as received."""
+    return b"".join(binary_batch_parts(head, blobs))
 
 
 def split_binary_batch(body: bytes) -> tuple[bytes, memoryview]:

@@ -13,8 +13,8 @@ from offline_queue.store import DELIVERED, PENDING, QUARANTINED
 from offline_queue.testing.faultproxy import FaultProxy
 from tests.offline_queue.live_district import LiveDistrict
 from tests.offline_queue.test_integrity import _poison_application
-from tests.offline_queue.test_sync_faults import make_kiosk
-from wire.v1 import PATH_SUBMISSION_BATCH, PATH_SUBMISSION_BATCH_BINARY
+from tests.offline_queue.test_sync_faults import _change_blob_on_disk, make_kiosk
+from wire.v1 import PATH_SUBMISSION_BATCH, PATH_SUBMISSION_BATCH_BINARY, split_binary_batch
 
 BATCH = PATH_SUBMISSION_BATCH   # also a part of BINARY: either kind of batch
 BINARY = PATH_SUBMISSION_BATCH_BINARY
@@ -153,6 +153,42 @@ def test_a_receipt_that_does_not_verify_partway_through_a_batch_ends_the_cycle_a
     assert kiosk.requests("POST", BATCH) == 1
     assert all(kiosk.outbox.get(i).receipt for i in items)
     kiosk.assert_exactly_once()
+
+
+@pytest.mark.parametrize("binary", [True, False], ids=["binary", "json"])
+def test_an_attachment_corrupted_on_the_kiosk_disk_is_refused_inline_and_set_aside(
+        tmp_path, test_clock, binary):
+    """The kiosk does not hash a blob against its name to inline it (the signature hashes
+    the body already): the server leaves out bytes that do not hash to their name, answers
+    424 for the item needing them, and v1's upload finds the local copy corrupted and sets
+    the item aside, once; the others in the batch are delivered."""
+    with LiveDistrict(tmp_path / "district", binary_submission_batches=binary) as district, \
+            FaultProxy("127.0.0.1", district.port) as proxy:
+        kiosk = make_kiosk(district, proxy, tmp_path / "kiosk", test_clock)
+        good = [kiosk.submit(1), kiosk.submit(3)]
+        broken = kiosk.outbox.get(kiosk.submit(2))
+        rotten = bytearray(kiosk.outbox.blobs.read(broken.blobs[0]))
+        rotten[5000] ^= 0xFF  # bit rot after capture
+        _change_blob_on_disk(kiosk.outbox, broken.blobs[0], bytes(rotten))
+        result = kiosk.worker.sync_once()
+        assert result.ok and (result.delivered, result.quarantined) == (2, 1)
+        [batch] = [s for s in proxy.seen if s.method == "POST" and BATCH in s.path]
+        head = split_binary_batch(batch.body)[0] if binary else batch.body
+        assert broken.item_id in [s["submission_id"] for s in json.loads(head)["submissions"]]
+        assert kiosk.requests("POST", "/v1/blobs/") == 0   # the rotten bytes went once
+        set_aside = kiosk.outbox.get(broken.item_id)
+        assert set_aside.state == QUARANTINED and "corrupted" in set_aside.last_error
+        assert all(kiosk.outbox.get(i).state == DELIVERED for i in good)
+        sent = _sending(proxy)
+        assert kiosk.worker.sync_once().ok
+        assert _sending(proxy) == sent, [s.path for s in _sending(proxy)[len(sent):]]
+        kiosk.assert_exactly_once()
+
+
+def _sending(proxy: FaultProxy) -> list:
+    """Requests carrying submissions or blobs (not the health probe or the reported state)."""
+    return [s for s in proxy.seen if s.method in ("POST", "PUT", "PATCH") and
+            s.path.startswith(("/v1/submission", "/v1/blobs"))]
 
 
 def test_a_server_without_batches_gets_submissions_one_by_one(tmp_path, test_clock):

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import NameOID
 
 from offline_queue.errors import TransientError
-from offline_queue.transport import SignedTransport
+from offline_queue.transport import BodyParts, SignedTransport
 from wire.v1 import canonical_request
 
 
@@ -66,6 +66,20 @@ def test_requests_carry_a_verifiable_signature(recorder, test_clock):
         method, path, int(headers["X-Kiosk-Timestamp"]), headers["X-Kiosk-Nonce"], body))
     transport.request("GET", "/v1/health")
     assert _Recorder.seen[-1][2]["X-Kiosk-Nonce"] != headers["X-Kiosk-Nonce"]
+
+
+def test_a_body_in_parts_arrives_whole_with_its_length_and_a_signature_over_it(recorder,
+                                                                              test_clock):
+    key = Ed25519PrivateKey.generate()
+    transport = SignedTransport(f"http://127.0.0.1:{recorder.server_address[1]}", "kiosk-01",
+                                key, clock=test_clock)
+    parts = [b"\x00\x00\x00\x02", b"{}", bytes(range(256)) * 1000, b"second blob"]
+    transport.request("POST", "/v1/submission-batches/binary", body=BodyParts(parts))
+    method, path, headers, body = _Recorder.seen[-1]
+    assert body == b"".join(parts)
+    assert headers["Content-Length"] == str(len(body)) and "Transfer-Encoding" not in headers
+    key.public_key().verify(base64.b64decode(headers["X-Kiosk-Signature"]), canonical_request(
+        method, path, int(headers["X-Kiosk-Timestamp"]), headers["X-Kiosk-Nonce"], body))
 
 
 def test_redirects_are_not_followed(recorder, test_clock):

@@ -37,6 +37,12 @@ def test_canonical_request_vector():
                                 body) == expected
 
 
+def test_a_body_sent_in_parts_is_signed_as_the_bytes_received():
+    parts = [b"\x00\x00\x00\x02", b"{}", b"blob one", b"", b"blob two"]
+    assert v1.canonical_request("post", "/v1/x", 1700000000, "0" * 32, parts) == \
+        v1.canonical_request("post", "/v1/x", 1700000000, "0" * 32, b"".join(parts))
+
+
 def test_envelope_times_are_normalised_to_utc_so_digests_agree():
     local = envelope()
     utc = envelope(created_at="2026-11-26T10:00:00Z")
