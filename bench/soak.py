@@ -18,7 +18,9 @@ changed from session to session after the warm-up, the RSS slope in bytes per se
 squares over the sessions after the warm-up: the first tenth, at least the first
 `WARM_UP_SESSIONS`, once caches are warm), each session's wall seconds and the wall seconds
 by phase (each kind of scenario step, the idle wipe, the device trouble, the network flap,
-the final drain). Exits 1 when a session failed, an application was lost, duplicated or left
+the final drain), and the C heap's bytes in use and free but held (at the start, after
+the warm-up and at the end: `malloc_in_use`, `malloc_free_held`) with their slopes and that
+of Python's object blocks, to tell live growth from memory the allocator holds. Exits 1 when a session failed, an application was lost, duplicated or left
 pending, descriptors or threads grew after the warm-up (`grown`), or the RSS slope is above
 `--max-rss-slope` (for long runs: over a few dozen sessions the slope is still mostly
 warm-up and noise). The data directory, a temporary one unless `--data-dir` says, is removed
@@ -186,6 +188,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
     from foundation.clock import TestClock
     from kiosk.config import load_config
     from kiosk.logging_setup import configure_logging
+    from kiosk.native_heap import heap_figures
     from kiosk.scenario import load_scenario
     from launcher.demo import Demo
     from ui.app import ShellApp, application
@@ -219,6 +222,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
     app.processEvents()
     start = {"rss": rss_bytes(), "fds": descriptors(), "threads": threads()}
     samples, peak, completed, failures = [], start["rss"], 0, []
+    heap_start, heaps, python_blocks = heap_figures(), [], []
     session_seconds: list[float] = []
     warm = last = {**start, "open": open_files()}
     fds_by_session: list[int] = []
@@ -265,12 +269,15 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
             threads_by_session.append(last["threads"])
             names_by_session.append(thread_names())
             samples.append(rss_bytes())
+            heaps.append(heap_figures())
+            python_blocks.append(sys.getallocatedblocks())
             peak = max(peak, samples[-1])
             if trace:
                 traced.after_session(number + 1)
             if progress:   # a long run's figures so far, should it be stopped
                 print(json.dumps({"session": number + 1, "seconds": session_seconds[-1],
                                   "completed": completed, "rss": samples[-1],
+                                  **dataclasses.asdict(heaps[-1] or {}),
                                   "fds": last["fds"], "threads": last["threads"]}),
                       file=sys.stderr, flush=True)
         with phases.timed("drain"):
@@ -310,6 +317,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
         "rss_after_warm_up": samples[warm_up - 1] if warm_up else None,
         "rss_slope_sessions": f"{warm_up + 1}-{sessions}",
         "rss_slope_bytes_per_session": round(slope(samples[warm_up:]), 1),
+        **heap_growth(heap_start, heaps, python_blocks, warm_up),
         "wall_seconds_by_phase": phases.rounded(),
         "session_seconds": session_seconds,
     }
@@ -344,6 +352,26 @@ class PythonGrowth:
                 print("\n".join(stat.traceback.format(most_recent_first=True)),
                       file=sys.stderr)
             self.tracemalloc.stop()
+
+
+def heap_growth(start, heaps: list, python_blocks: list[int], warm_up: int) -> dict:
+    """Where the RSS went, over the same sessions as its slope: the C heap's bytes in use
+    (live: Python's large objects, Qt's, the libraries') and free but held by the allocator
+    (fragmentation, arenas), and Python's own object blocks (its small-object allocator maps
+    its own pages, outside the C heap). No heap figures where the allocator gives none."""
+    blocks = {"python_blocks_slope_per_session": round(slope(python_blocks[warm_up:]), 1)}
+    if start is None or not heaps:
+        return blocks
+    after = heaps[warm_up - 1] if warm_up else start
+    return {
+        "malloc_in_use": [start.in_use, after.in_use, heaps[-1].in_use],
+        "malloc_free_held": [start.free_held, after.free_held, heaps[-1].free_held],
+        "malloc_in_use_slope_bytes_per_session":
+            round(slope([heap.in_use for heap in heaps[warm_up:]]), 1),
+        "malloc_free_held_slope_bytes_per_session":
+            round(slope([heap.free_held for heap in heaps[warm_up:]]), 1),
+        **blocks,
+    }
 
 
 def rss_warm_up(sessions: int) -> int:
