@@ -5,12 +5,13 @@ A kiosk's resident memory can grow while nothing it keeps does: glibc holds free
 its arenas for reuse (one per thread that allocated, up to eight a core) and returns it only
 from the top of a heap. These figures tell the two apart (`bench/soak.py` reports them);
 `trim` gives back what is free (`malloc_trim(0)`), which the nightly housekeeping does.
-Elsewhere than glibc (musl, macOS) there are no figures and trimming does nothing.
+Elsewhere than glibc on Linux there are no figures and trimming does nothing.
 """
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 from dataclasses import dataclass
 from functools import cache
 
@@ -52,7 +53,21 @@ def heap_figures() -> HeapFigures | None:
     return HeapFigures(in_use=info.uordblks + info.hblkhd, free_held=info.fordblks)
 
 
-def trim() -> bool:
-    """Hand the heap's free pages back to the system (every arena); True if any went back."""
+def resident_bytes() -> int:
+    """The process's resident memory (0 where /proc does not say)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
+
+
+def trim() -> int:
+    """Hand the heap's free pages back to the system (every arena); the resident bytes that
+    went (other threads allocating meanwhile count against it)."""
     libc = _libc()
-    return bool(libc.malloc_trim(0)) if libc is not None else False
+    if libc is None:
+        return 0
+    before = resident_bytes()
+    libc.malloc_trim(0)
+    return max(0, before - resident_bytes())
