@@ -18,10 +18,12 @@ changed from session to session after the warm-up, the RSS slope in bytes per se
 squares over the sessions after the warm-up: the first tenth, at least the first
 `WARM_UP_SESSIONS`, once caches are warm), each session's wall seconds and the wall seconds
 by phase (each kind of scenario step, the idle wipe, the device trouble, the network flap,
-the final drain), and the C heap's bytes in use and free but held (at the start, after
-the warm-up and at the end: `malloc_in_use`, `malloc_free_held`) with their slopes and that
-of Python's object blocks, to tell live growth from memory the allocator holds. Exits 1 when a session failed, an application was lost, duplicated or left
-pending, descriptors or threads grew after the warm-up (`grown`), or the RSS slope is above
+the final drain); where the RSS slope goes: its anonymous, file-backed and shared parts, the
+C heap's bytes in use and free but held (at the start, after the warm-up and at the end:
+`malloc_in_use`, `malloc_free_held`) with their slopes, and that of Python's object blocks,
+to tell live growth from memory the allocator holds or library pages touched late.
+Exits 1 when a session failed, an application was lost, duplicated or left pending,
+descriptors or threads grew after the warm-up (`grown`), or the RSS slope is above
 `--max-rss-slope` (for long runs: over a few dozen sessions the slope is still mostly
 warm-up and noise). The data directory, a temporary one unless `--data-dir` says, is removed
 after a run that passed and kept after one that failed (its path is in the JSON and on
@@ -78,11 +80,23 @@ class Phases:
         return {name: round(value, 2) for name, value in self.seconds.items()}
 
 
-def rss_bytes() -> int:
+#: the resident memory's parts in /proc/self/status: anonymous (heaps, Python's and the QML
+#: engine's own mappings, stacks), file-backed (the libraries' pages touched so far), shared
+RSS_PARTS = {"RssAnon": "anon", "RssFile": "file", "RssShmem": "shmem"}
+
+
+def memory_status() -> dict[str, int]:
+    """The resident bytes (`rss`) and their parts (`RSS_PARTS`)."""
+    figures = {}
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
+        name, _, value = line.partition(":")
+        if name == "VmRSS" or name in RSS_PARTS:
+            figures[RSS_PARTS.get(name, "rss")] = int(value.split()[0]) * 1024
+    return figures
+
+
+def rss_bytes() -> int:
+    return memory_status().get("rss", 0)
 
 
 def descriptors() -> int:
@@ -222,7 +236,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
     app.processEvents()
     start = {"rss": rss_bytes(), "fds": descriptors(), "threads": threads()}
     samples, peak, completed, failures = [], start["rss"], 0, []
-    heap_start, heaps, python_blocks = heap_figures(), [], []
+    heap_start, heaps, python_blocks, rss_parts = heap_figures(), [], [], []
     session_seconds: list[float] = []
     warm = last = {**start, "open": open_files()}
     fds_by_session: list[int] = []
@@ -268,7 +282,9 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
             fds_by_session.append(last["fds"])
             threads_by_session.append(last["threads"])
             names_by_session.append(thread_names())
-            samples.append(rss_bytes())
+            memory = memory_status()
+            samples.append(memory.get("rss", 0))
+            rss_parts.append(memory)
             heaps.append(heap_figures())
             python_blocks.append(sys.getallocatedblocks())
             peak = max(peak, samples[-1])
@@ -276,7 +292,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
                 traced.after_session(number + 1)
             if progress:   # a long run's figures so far, should it be stopped
                 print(json.dumps({"session": number + 1, "seconds": session_seconds[-1],
-                                  "completed": completed, "rss": samples[-1],
+                                  "completed": completed, **rss_parts[-1],
                                   **dataclasses.asdict(heaps[-1] or {}),
                                   "fds": last["fds"], "threads": last["threads"]}),
                       file=sys.stderr, flush=True)
@@ -317,6 +333,9 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
         "rss_after_warm_up": samples[warm_up - 1] if warm_up else None,
         "rss_slope_sessions": f"{warm_up + 1}-{sessions}",
         "rss_slope_bytes_per_session": round(slope(samples[warm_up:]), 1),
+        **{f"rss_{part}_slope_bytes_per_session":
+           round(slope([memory.get(part, 0) for memory in rss_parts[warm_up:]]), 1)
+           for part in RSS_PARTS.values()},
         **heap_growth(heap_start, heaps, python_blocks, warm_up),
         "wall_seconds_by_phase": phases.rounded(),
         "session_seconds": session_seconds,
