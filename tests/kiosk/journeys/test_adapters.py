@@ -201,3 +201,27 @@ def test_a_journeys_pickup_port_is_let_go_once_its_door_is_shut(service):
     del idle, waiting
     gc.collect()
     assert [port() for port in ports] == [None, None]
+
+
+def test_the_pending_cases_keep_only_those_not_yet_delivered_however_many_are_taken(catalogue):
+    """Cases delivered went from the record only when a citizen asked for theirs; a kiosk
+    nobody asked kept every application it took for as long as it ran."""
+    from kiosk.journeys.adapters.pending import LocalPendingCases
+    from kiosk.journeys.ports import Identified
+    from tests.kiosk.journeys.fakes import RESIDENT
+    delivered: set[str] = set()
+    asked: list[str] = []
+
+    def still_pending(case: str) -> bool:
+        asked.append(case)
+        return case not in delivered
+    cases = LocalPendingCases(still_pending)
+    who = Identified(RESIDENT, "document+face", AT)
+    item = catalogue.items[0]
+    for n in range(50):
+        cases.record(who, f"K-{n}", item)
+        delivered.add(f"K-{n}")
+    cases.record(who, "K-50", item)
+    asked.clear()
+    assert [case.case_number for case in cases.pending_for(who)] == ["K-50"]
+    assert asked == ["K-50"]        # the 50 delivered were no longer kept to ask about
