@@ -18,8 +18,12 @@ changed from session to session after the warm-up, the RSS slope in bytes per se
 squares over the sessions after the warm-up: the first tenth, at least the first
 `WARM_UP_SESSIONS`, once caches are warm), each session's wall seconds and the wall seconds
 by phase (each kind of scenario step, the idle wipe, the device trouble, the network flap,
-the final drain). Exits 1 when a session failed, an application was lost, duplicated or left
-pending, descriptors or threads grew after the warm-up (`grown`), or the RSS slope is above
+the final drain); where the RSS slope goes: its anonymous, file-backed and shared parts, the
+C heap's bytes in use and free but held (at the start, after the warm-up and at the end:
+`malloc_in_use`, `malloc_free_held`) with their slopes, and that of Python's object blocks,
+to tell live growth from memory the allocator holds or library pages touched late.
+Exits 1 when a session failed, an application was lost, duplicated or left pending,
+descriptors or threads grew after the warm-up (`grown`), or the RSS slope is above
 `--max-rss-slope` (for long runs: over a few dozen sessions the slope is still mostly
 warm-up and noise). The data directory, a temporary one unless `--data-dir` says, is removed
 after a run that passed and kept after one that failed (its path is in the JSON and on
@@ -46,6 +50,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # bench/ must not lead the import path: bench/queue.py would shadow the standard library's queue
 sys.path[0] = str(ROOT)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+#: the environment deploy/systemd/kiosk.service gives the kiosk that bears on its memory
+#: (glibc reads it as the process starts: the soak starts itself again with it; set it
+#: yourself to run otherwise, MALLOC_ARENA_MAX=0 being glibc's default)
+KIOSK_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
 
 SCENARIO = "apply_submit"
 #: between sessions, in turn: (device, failing action, recovering action)
@@ -76,11 +85,23 @@ class Phases:
         return {name: round(value, 2) for name, value in self.seconds.items()}
 
 
-def rss_bytes() -> int:
+#: the resident memory's parts in /proc/self/status: anonymous (heaps, Python's and the QML
+#: engine's own mappings, stacks), file-backed (the libraries' pages touched so far), shared
+RSS_PARTS = {"RssAnon": "anon", "RssFile": "file", "RssShmem": "shmem"}
+
+
+def memory_status() -> dict[str, int]:
+    """The resident bytes (`rss`) and their parts (`RSS_PARTS`)."""
+    figures = {}
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
+        name, _, value = line.partition(":")
+        if name == "VmRSS" or name in RSS_PARTS:
+            figures[RSS_PARTS.get(name, "rss")] = int(value.split()[0]) * 1024
+    return figures
+
+
+def rss_bytes() -> int:
+    return memory_status().get("rss", 0)
 
 
 def descriptors() -> int:
@@ -186,6 +207,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
     from foundation.clock import TestClock
     from kiosk.config import load_config
     from kiosk.logging_setup import configure_logging
+    from kiosk.native_heap import heap_figures
     from kiosk.scenario import load_scenario
     from launcher.demo import Demo
     from ui.app import ShellApp, application
@@ -219,6 +241,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
     app.processEvents()
     start = {"rss": rss_bytes(), "fds": descriptors(), "threads": threads()}
     samples, peak, completed, failures = [], start["rss"], 0, []
+    heap_start, heaps, python_blocks, rss_parts = heap_figures(), [], [], []
     session_seconds: list[float] = []
     warm = last = {**start, "open": open_files()}
     fds_by_session: list[int] = []
@@ -264,13 +287,18 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
             fds_by_session.append(last["fds"])
             threads_by_session.append(last["threads"])
             names_by_session.append(thread_names())
-            samples.append(rss_bytes())
+            memory = memory_status()
+            samples.append(memory.get("rss", 0))
+            rss_parts.append(memory)
+            heaps.append(heap_figures())
+            python_blocks.append(sys.getallocatedblocks())
             peak = max(peak, samples[-1])
             if trace:
                 traced.after_session(number + 1)
             if progress:   # a long run's figures so far, should it be stopped
                 print(json.dumps({"session": number + 1, "seconds": session_seconds[-1],
-                                  "completed": completed, "rss": samples[-1],
+                                  "completed": completed, **rss_parts[-1],
+                                  **dataclasses.asdict(heaps[-1] or {}),
                                   "fds": last["fds"], "threads": last["threads"]}),
                       file=sys.stderr, flush=True)
         with phases.timed("drain"):
@@ -310,6 +338,11 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
         "rss_after_warm_up": samples[warm_up - 1] if warm_up else None,
         "rss_slope_sessions": f"{warm_up + 1}-{sessions}",
         "rss_slope_bytes_per_session": round(slope(samples[warm_up:]), 1),
+        **{f"rss_{part}_slope_bytes_per_session":
+           round(slope([memory.get(part, 0) for memory in rss_parts[warm_up:]]), 1)
+           for part in RSS_PARTS.values()},
+        **heap_growth(heap_start, heaps, python_blocks, warm_up),
+        "environment": {name: os.environ.get(name) for name in KIOSK_ENVIRONMENT},
         "wall_seconds_by_phase": phases.rounded(),
         "session_seconds": session_seconds,
     }
@@ -346,6 +379,26 @@ class PythonGrowth:
             self.tracemalloc.stop()
 
 
+def heap_growth(start, heaps: list, python_blocks: list[int], warm_up: int) -> dict:
+    """Where the RSS went, over the same sessions as its slope: the C heap's bytes in use
+    (live: Python's large objects, Qt's, the libraries') and free but held by the allocator
+    (fragmentation, arenas), and Python's own object blocks (its small-object allocator maps
+    its own pages, outside the C heap). No heap figures where the allocator gives none."""
+    blocks = {"python_blocks_slope_per_session": round(slope(python_blocks[warm_up:]), 1)}
+    if start is None or not heaps:
+        return blocks
+    after = heaps[warm_up - 1] if warm_up else start
+    return {
+        "malloc_in_use": [start.in_use, after.in_use, heaps[-1].in_use],
+        "malloc_free_held": [start.free_held, after.free_held, heaps[-1].free_held],
+        "malloc_in_use_slope_bytes_per_session":
+            round(slope([heap.in_use for heap in heaps[warm_up:]]), 1),
+        "malloc_free_held_slope_bytes_per_session":
+            round(slope([heap.free_held for heap in heaps[warm_up:]]), 1),
+        **blocks,
+    }
+
+
 def rss_warm_up(sessions: int) -> int:
     """Sessions left out of the RSS slope: caches filling, the first of each trouble."""
     return min(sessions - 1, max(WARM_UP_SESSIONS, sessions // 10)) if sessions else 0
@@ -356,6 +409,14 @@ def passed(result: dict, max_rss_slope: float | None) -> bool:
         and not result["duplicated"] and not result["pending_after_drain"] \
         and not result["fds_grown"] and not result["threads_grown"] \
         and (max_rss_slope is None or result["rss_slope_bytes_per_session"] <= max_rss_slope)
+
+
+def run_as_the_kiosk_runs() -> None:
+    missing = {name: value for name, value in KIOSK_ENVIRONMENT.items()
+               if name not in os.environ}
+    if missing:
+        os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]],
+                  {**os.environ, **missing})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -378,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
                         "allocations grew most from session FIRST to LAST (slows the run "
                         "and inflates its RSS figures)")
     args = parser.parse_args(argv)
+    run_as_the_kiosk_runs()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
     try:
         result = {"data_dir": str(data_dir),

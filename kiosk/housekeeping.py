@@ -3,19 +3,22 @@
 Once a night at `[housekeeping] at` (kiosk local time): delivered items past their retention
 that the district's latest backup holds are purged and blobs no item references removed (the
 sync worker's own housekeeping, `SyncWorker.housekeeping`), the queue's database is compacted
-when enough would come back and the disk has room (`Outbox.vacuum`), and a fresh log file is
-started. Never while a citizen is at the kiosk: it looks again every `retry_s` until the
-session has ended. Timers run on the kiosk clock, so tests drive it with a `TestClock`.
+when enough would come back and the disk has room (`Outbox.vacuum`), a fresh log file is
+started, and the memory the C heap holds free is handed back to the system
+(`kiosk/native_heap.py`: glibc keeps what Qt and the libraries freed through the day).
+Never while a citizen is at the kiosk: it looks again every `retry_s` until the session has
+ended. Timers run on the kiosk clock, so tests drive it with a `TestClock`.
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Callable
 
 from foundation.clock import Clock, TimerHandle
 from foundation.daily_times import seconds_until
+from kiosk import native_heap
 from kiosk.config import HousekeepingSection
 
 if TYPE_CHECKING:
@@ -29,6 +32,8 @@ class HousekeepingDone:
     delivered_purged: int
     bytes_given_back: int
     logs_rotated: int
+    #: resident bytes the C heap held free and handed back
+    memory_given_back: int
 
 
 class NightlyHousekeeping:
@@ -81,9 +86,7 @@ class NightlyHousekeeping:
         done = HousekeepingDone(
             delivered_purged=delivered_before - self.outbox.counts().delivered,
             bytes_given_back=self.outbox.vacuum(self.settings.vacuum_min_bytes),
-            logs_rotated=self.rotate_logs())
-        log.info("nightly housekeeping done", extra={"delivered_purged": done.delivered_purged,
-                                                      "bytes_given_back": done.bytes_given_back,
-                                                      "logs_rotated": done.logs_rotated})
+            logs_rotated=self.rotate_logs(), memory_given_back=native_heap.trim())
+        log.info("nightly housekeeping done", extra=asdict(done))
         self.done.append(done)
         return done

@@ -30,6 +30,9 @@ class LocalPendingCases:
 
     def record(self, who: Identified, case_number: str, item: ServiceItem,
                owed: Owed | None = None) -> None:
+        # the delivered go as each new one comes, not only when a citizen asks: a kiosk
+        # nobody asks kept every application it took for as long as it ran
+        self._keep_pending()
         self._cases.append((self._holder(who), case_number, item, who.at))
         if owed is not None:
             self._owed[case_number] = (self._holder(who), owed)
@@ -53,9 +56,12 @@ class LocalPendingCases:
         else:
             del self._owed[case_number]
 
+    def _keep_pending(self) -> None:
+        self._cases = [c for c in self._cases if self._still_pending(c[1])]
+
     def pending_for(self, who: Identified) -> list[CaseSummary]:
         holder = self._holder(who)
-        self._cases = [c for c in self._cases if self._still_pending(c[1])]
+        self._keep_pending()
         return [CaseSummary(case_number=number, service_code=item.task_code,
                             service_name=Text(zh=item.name.zh, en=item.name.en or item.name.zh),
                             state="received", submitted_at=at, promised_date=None,

@@ -13,7 +13,11 @@ if TYPE_CHECKING:
 
 class PickupPort:
     """The pickup service (kiosk/pickup.py) for the journey: its blocking opens run on the
-    background runner; a door's `closed` event resolves that parcel's wait."""
+    background runner; a door's `closed` event resolves that parcel's wait.
+
+    Each journey has its own port over the kiosk's one locker bank, so the port listens to the
+    bank only while a door it waits on is open: a port subscribed for good was kept (and
+    called on every door event) for as long as the kiosk ran, one more each session."""
 
     def __init__(self, service: "PickupService",
                  background: Callable[[Callable[[], Any]], Future]) -> None:
@@ -21,7 +25,7 @@ class PickupPort:
         self._background = background
         self._closing: dict[int, Future] = {}
         self._lock = threading.Lock()
-        service.lockers.subscribe(self._on_locker_event)
+        self._unsubscribe: Callable[[], None] | None = None
 
     def available(self) -> tuple[bool, str]:
         status = self._service.lockers.status
@@ -54,6 +58,8 @@ class PickupPort:
     def wait_closed(self, parcel: Parcel) -> Future:
         future: Future = Future()
         with self._lock:
+            if self._unsubscribe is None:
+                self._unsubscribe = self._service.lockers.subscribe(self._on_locker_event)
             self._closing[int(parcel.compartment)] = future
         return future
 
@@ -101,6 +107,9 @@ class PickupPort:
             return
         with self._lock:
             future = self._closing.pop(int(event.data.get("compartment", 0)), None)
+            if not self._closing and self._unsubscribe is not None:
+                self._unsubscribe()
+                self._unsubscribe = None
         if future is not None and not future.done():
             if event.name == "closed":
                 future.set_result(None)

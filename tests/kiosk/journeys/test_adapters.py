@@ -9,6 +9,8 @@ import pytest
 from foundation.clock import SystemClock
 from kiosk.journeys.ports import CommitmentLetterToPrint, MrzKey, ReceiptToPrint, \
     ReferralToPrint, ScannedPage, TicketToPrint, run_inline, run_now
+from tests.kiosk.test_pickup import CODE as PICKUP_CODE, close_door
+from tests.kiosk.test_pickup import lockers, service  # noqa: F401 - fixtures
 
 AT = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 
@@ -178,3 +180,48 @@ def test_the_configured_countdown_is_the_one_counted_before_the_page_is_taken(tm
     finally:
         scanner.stop()
         registry.stop()
+
+
+def test_a_journeys_pickup_port_is_let_go_once_its_door_is_shut(service):
+    """Every journey builds its own pickup port over the kiosk's one locker bank; each one
+    stayed subscribed to the bank, so the bank kept every session's port (and called it on
+    every door event) for as long as the kiosk ran. A port listens only while a door it waits
+    on is open, and still hears that door shut."""
+    import gc
+    import weakref
+
+    from kiosk.journeys.adapters.pickup import PickupPort
+    idle = PickupPort(service, run_inline)           # a journey that never opened a door
+    waiting = PickupPort(service, run_inline)
+    [parcel] = waiting.open_with_code("K1-7", PICKUP_CODE).result(WAIT)
+    shut = waiting.wait_closed(parcel)
+    close_door(service, 3)
+    assert shut.result(WAIT) is None
+    ports = [weakref.ref(idle), weakref.ref(waiting)]
+    del idle, waiting
+    gc.collect()
+    assert [port() for port in ports] == [None, None]
+
+
+def test_the_pending_cases_keep_only_those_not_yet_delivered_however_many_are_taken(catalogue):
+    """Cases delivered went from the record only when a citizen asked for theirs; a kiosk
+    nobody asked kept every application it took for as long as it ran."""
+    from kiosk.journeys.adapters.pending import LocalPendingCases
+    from kiosk.journeys.ports import Identified
+    from tests.kiosk.journeys.fakes import RESIDENT
+    delivered: set[str] = set()
+    asked: list[str] = []
+
+    def still_pending(case: str) -> bool:
+        asked.append(case)
+        return case not in delivered
+    cases = LocalPendingCases(still_pending)
+    who = Identified(RESIDENT, "document+face", AT)
+    item = catalogue.items[0]
+    for n in range(50):
+        cases.record(who, f"K-{n}", item)
+        delivered.add(f"K-{n}")
+    cases.record(who, "K-50", item)
+    asked.clear()
+    assert [case.case_number for case in cases.pending_for(who)] == ["K-50"]
+    assert asked == ["K-50"]        # the 50 delivered were no longer kept to ask about
