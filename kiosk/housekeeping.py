@@ -12,6 +12,7 @@ ended. Timers run on the kiosk clock, so tests drive it with a `TestClock`.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from dataclasses import asdict, dataclass
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Callable
@@ -48,8 +49,8 @@ class NightlyHousekeeping:
         self.session_active = session_active
         #: the kiosk's local time zone (None: the system's)
         self.zone = zone
-        #: every night's outcome, newest last (kept for `kiosk doctor` and the tests)
-        self.done: list[HousekeepingDone] = []
+        #: the last month's outcomes, newest last (bounded: the kiosk runs for months)
+        self.done: deque[HousekeepingDone] = deque(maxlen=31)
         self._timer: TimerHandle | None = None
         self._stopped = False
 

@@ -69,13 +69,18 @@ def night(tmp_path, clock):
 
 def test_it_runs_at_the_configured_hour_and_again_the_next_night(night, clock):
     clock.advance(5.5 * HOUR - 1)  # 03:29:59
-    assert night.housekeeping.done == []
+    assert not night.housekeeping.done
     clock.advance(1)
     assert len(night.housekeeping.done) == 1
     clock.advance(24 * HOUR - 1)
     assert len(night.housekeeping.done) == 1
     clock.advance(1)
     assert len(night.housekeeping.done) == 2
+
+
+def test_a_kiosk_running_for_months_keeps_the_last_month_of_nights(night, clock):
+    clock.advance(5.5 * HOUR + 40 * 24 * HOUR)   # 41 nights
+    assert len(night.housekeeping.done) == 31
 
 
 def test_it_purges_what_the_backup_holds_removes_blobs_compacts_and_rotates(night, clock):
@@ -98,7 +103,7 @@ def test_it_waits_while_a_citizen_is_at_the_kiosk(night, clock):
     night.citizen = True
     clock.advance(5.5 * HOUR)
     clock.advance(SETTINGS.retry_s)
-    assert night.housekeeping.done == [] and night.outbox.counts().delivered == 30
+    assert not night.housekeeping.done and night.outbox.counts().delivered == 30
     night.citizen = False
     clock.advance(SETTINGS.retry_s)
     assert len(night.housekeeping.done) == 1
