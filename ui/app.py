@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+import ui.pyside_import_hook  # noqa: F401  (first: every module imported after PySide pays it)
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtQuick import QQuickItem, QQuickView
@@ -152,12 +153,12 @@ class ShellApp:
         self.view.installEventFilter(self._touch_watcher)
         self.screen_blanking.start()
         # compiled before anything can load them synchronously with the GIL held
-        # (ui/qml_preload); with the core pending, the keyboard (Qt Virtual Keyboard: a
-        # sixth of the first frame's CPU) compiles with the journeys' screens, after the
-        # first frame and before any text field exists
-        shell_qml = [QML_DIR / name for name in ("Main.qml", *SHELL_SCREENS.values())]
-        self._compiled = compile_ahead(engine, shell_qml + ([] if core_pending
-                                                           else _screens_with_fields()))
+        # (ui/qml_preload); with the core pending, the out-of-service screen and the
+        # keyboard (Qt Virtual Keyboard: a sixth of the first frame's CPU) compile with the
+        # journeys' screens, after the first frame and before the core can ask for them
+        first_frame_qml = [QML_DIR / "Main.qml", QML_DIR / SHELL_SCREENS["attract"]]
+        self._compiled = compile_ahead(engine, first_frame_qml + ([] if core_pending
+                                                                 else _screens_after_attract()))
         self.view.setSource(str(QML_DIR / "Main.qml"))
         if self.view.status() != QQuickView.Status.Ready:
             errors = "; ".join(e.toString() for e in self.view.errors())
@@ -168,7 +169,7 @@ class ShellApp:
         """The kiosk core, started after the first frame; the journeys load with it."""
         load_journey_modules()
         self.registered = set(registered_journeys())
-        self._compiled += compile_ahead(self.view.engine(), _screens_with_fields())
+        self._compiled += compile_ahead(self.view.engine(), _screens_after_attract())
         self.core, self.config = core, core.config   # validated: it replaces any snapshot
         self.shell.attach_core(core, self.registered)
         self._follow(core)
@@ -296,9 +297,10 @@ class ShellApp:
             self.navigator.startJourney("maintenance")   # asked for during that session
 
 
-def _screens_with_fields() -> list[Path]:
-    """The journeys' screens and the keyboard their text fields show."""
-    return [QML_DIR / "Keyboard.qml",
+def _screens_after_attract() -> list[Path]:
+    """What the kiosk can show once the core runs: the out-of-service screen, the journeys'
+    screens and the keyboard their text fields show."""
+    return [QML_DIR / SHELL_SCREENS["out_of_service"], QML_DIR / "Keyboard.qml",
             *sorted({path for registration in registered_journeys().values()
                      for path in registration.screens.values()})]
 
