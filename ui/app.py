@@ -61,15 +61,6 @@ def application(argv: list[str] | None = None, *, headless: bool = False) -> QGu
     return app
 
 
-_PRESSES = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
-#: what follows the press that woke the screen, up to the finger's (or key's) release
-_AFTER_A_PRESS = (QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease,
-                  QEvent.Type.MouseButtonDblClick, QEvent.Type.TouchUpdate,
-                  QEvent.Type.TouchEnd, QEvent.Type.TouchCancel, QEvent.Type.KeyRelease)
-_RELEASES = (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel,
-             QEvent.Type.KeyRelease)
-
-
 class _TouchWatcher(QObject):
     """Every press anywhere on the window counts as the citizen being there; the press that
     wakes a blank screen does nothing else (swallowed with the rest of that touch)."""
@@ -79,13 +70,23 @@ class _TouchWatcher(QObject):
         self._session = session
         self._screen = screen
         self._swallowing = False
+        # PySide makes QEvent.Type (some 170 members) a Python enum when first used: 14 M
+        # instructions, which `kiosk run` spends after the first frame (ShellApp)
+        kind = QEvent.Type
+        self._presses = (kind.MouseButtonPress, kind.TouchBegin, kind.KeyPress)
+        #: what follows the press that woke the screen, up to the finger's (or key's) release
+        self._after_a_press = (kind.MouseMove, kind.MouseButtonRelease,
+                               kind.MouseButtonDblClick, kind.TouchUpdate, kind.TouchEnd,
+                               kind.TouchCancel, kind.KeyRelease)
+        self._releases = (kind.MouseButtonRelease, kind.TouchEnd, kind.TouchCancel,
+                          kind.KeyRelease)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         kind = event.type()
-        if self._swallowing and kind in _AFTER_A_PRESS:
-            self._swallowing = kind not in _RELEASES
+        if self._swallowing and kind in self._after_a_press:
+            self._swallowing = kind not in self._releases
             return True
-        if kind in _PRESSES:
+        if kind in self._presses:
             if self._screen.touched():
                 self._swallowing = True
                 return True
@@ -149,8 +150,8 @@ class ShellApp:
                                               session_active=self.in_session,
                                               on_change=self.shell.set_screen_blank,
                                               is_day_off=self._is_day_off)
-        self._touch_watcher = _TouchWatcher(self.session, self.screen_blanking)
-        self.view.installEventFilter(self._touch_watcher)
+        if not core_pending:
+            self._watch_touches()
         self.screen_blanking.start()
         # compiled before anything can load them synchronously with the GIL held
         # (ui/qml_preload); with the core pending, the out-of-service screen and the
@@ -170,10 +171,17 @@ class ShellApp:
         load_journey_modules()
         self.registered = set(registered_journeys())
         self._compiled += compile_ahead(self.view.engine(), _screens_after_attract())
+        # the first frame drawn without it; no event reaches the window between the first
+        # frame and the core's start (ui.launch runs both in one Qt callback)
+        self._watch_touches()
         self.core, self.config = core, core.config   # validated: it replaces any snapshot
         self.shell.attach_core(core, self.registered)
         self._follow(core)
         self._availability_changed()
+
+    def _watch_touches(self) -> None:
+        self._touch_watcher = _TouchWatcher(self.session, self.screen_blanking)
+        self.view.installEventFilter(self._touch_watcher)
 
     def _follow(self, core: Any) -> None:
         core.session_active = self.in_session       # read by the sync worker's thread
