@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import ui.pyside_import_hook  # noqa: F401  (first: every module imported after PySide pays it)
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, QTimer
-from PySide6.QtGui import QColor, QGuiApplication, QImage
-from PySide6.QtQuick import QQuickItem, QQuickView
+from PySide6.QtCore import QCoreApplication, QObject, QSize, QTimer
+from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtQuick import QQuickView
 
 from kiosk.screen_blank import ScreenBlanking
 from kiosk.service_state import Mode
@@ -32,6 +32,11 @@ from ui.theme import Theme
 
 if TYPE_CHECKING:  # or the snapshot kiosk.config_snapshot.read gives (no pydantic before the
     from kiosk.config import KioskConfig  # first frame)
+    # PySide initialises each class named in an import (about 4 M instructions each); these
+    # two are only annotations here, QEvent is needed from the core's start
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QImage
+    from PySide6.QtQuick import QQuickItem
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +77,7 @@ class _TouchWatcher(QObject):
         self._swallowing = False
         # PySide makes QEvent.Type (some 170 members) a Python enum when first used: 14 M
         # instructions, which `kiosk run` spends after the first frame (ShellApp)
+        from PySide6.QtCore import QEvent
         kind = QEvent.Type
         self._presses = (kind.MouseButtonPress, kind.TouchBegin, kind.KeyPress)
         #: what follows the press that woke the screen, up to the finger's (or key's) release
