@@ -12,9 +12,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, QTimer
-from PySide6.QtGui import QColor, QGuiApplication, QImage
-from PySide6.QtQuick import QQuickItem, QQuickView
+import ui.pyside_import_hook  # noqa: F401  (first: every module imported after PySide pays it)
+from PySide6.QtCore import QCoreApplication, QObject, QSize, QTimer
+from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtQuick import QQuickView
 
 from kiosk.screen_blank import ScreenBlanking
 from kiosk.service_state import Mode
@@ -31,6 +32,11 @@ from ui.theme import Theme
 
 if TYPE_CHECKING:  # or the snapshot kiosk.config_snapshot.read gives (no pydantic before the
     from kiosk.config import KioskConfig  # first frame)
+    # PySide initialises each class named in an import (about 4 M instructions each); these
+    # two are only annotations here, QEvent is needed from the core's start
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QImage
+    from PySide6.QtQuick import QQuickItem
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +66,6 @@ def application(argv: list[str] | None = None, *, headless: bool = False) -> QGu
     return app
 
 
-_PRESSES = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
-#: what follows the press that woke the screen, up to the finger's (or key's) release
-_AFTER_A_PRESS = (QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease,
-                  QEvent.Type.MouseButtonDblClick, QEvent.Type.TouchUpdate,
-                  QEvent.Type.TouchEnd, QEvent.Type.TouchCancel, QEvent.Type.KeyRelease)
-_RELEASES = (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel,
-             QEvent.Type.KeyRelease)
-
-
 class _TouchWatcher(QObject):
     """Every press anywhere on the window counts as the citizen being there; the press that
     wakes a blank screen does nothing else (swallowed with the rest of that touch)."""
@@ -78,13 +75,24 @@ class _TouchWatcher(QObject):
         self._session = session
         self._screen = screen
         self._swallowing = False
+        # PySide makes QEvent.Type (some 170 members) a Python enum when first used: 14 M
+        # instructions, which `kiosk run` spends after the first frame (ShellApp)
+        from PySide6.QtCore import QEvent
+        kind = QEvent.Type
+        self._presses = (kind.MouseButtonPress, kind.TouchBegin, kind.KeyPress)
+        #: what follows the press that woke the screen, up to the finger's (or key's) release
+        self._after_a_press = (kind.MouseMove, kind.MouseButtonRelease,
+                               kind.MouseButtonDblClick, kind.TouchUpdate, kind.TouchEnd,
+                               kind.TouchCancel, kind.KeyRelease)
+        self._releases = (kind.MouseButtonRelease, kind.TouchEnd, kind.TouchCancel,
+                          kind.KeyRelease)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         kind = event.type()
-        if self._swallowing and kind in _AFTER_A_PRESS:
-            self._swallowing = kind not in _RELEASES
+        if self._swallowing and kind in self._after_a_press:
+            self._swallowing = kind not in self._releases
             return True
-        if kind in _PRESSES:
+        if kind in self._presses:
             if self._screen.touched():
                 self._swallowing = True
                 return True
@@ -148,16 +156,16 @@ class ShellApp:
                                               session_active=self.in_session,
                                               on_change=self.shell.set_screen_blank,
                                               is_day_off=self._is_day_off)
-        self._touch_watcher = _TouchWatcher(self.session, self.screen_blanking)
-        self.view.installEventFilter(self._touch_watcher)
+        if not core_pending:
+            self._watch_touches()
         self.screen_blanking.start()
         # compiled before anything can load them synchronously with the GIL held
-        # (ui/qml_preload); with the core pending, the keyboard (Qt Virtual Keyboard: a
-        # sixth of the first frame's CPU) compiles with the journeys' screens, after the
-        # first frame and before any text field exists
-        shell_qml = [QML_DIR / name for name in ("Main.qml", *SHELL_SCREENS.values())]
-        self._compiled = compile_ahead(engine, shell_qml + ([] if core_pending
-                                                           else _screens_with_fields()))
+        # (ui/qml_preload); with the core pending, the out-of-service screen and the
+        # keyboard (Qt Virtual Keyboard: a sixth of the first frame's CPU) compile with the
+        # journeys' screens, after the first frame and before the core can ask for them
+        first_frame_qml = [QML_DIR / "Main.qml", QML_DIR / SHELL_SCREENS["attract"]]
+        self._compiled = compile_ahead(engine, first_frame_qml + ([] if core_pending
+                                                                 else _screens_after_attract()))
         self.view.setSource(str(QML_DIR / "Main.qml"))
         if self.view.status() != QQuickView.Status.Ready:
             errors = "; ".join(e.toString() for e in self.view.errors())
@@ -168,11 +176,18 @@ class ShellApp:
         """The kiosk core, started after the first frame; the journeys load with it."""
         load_journey_modules()
         self.registered = set(registered_journeys())
-        self._compiled += compile_ahead(self.view.engine(), _screens_with_fields())
+        self._compiled += compile_ahead(self.view.engine(), _screens_after_attract())
+        # the first frame drawn without it; no event reaches the window between the first
+        # frame and the core's start (ui.launch runs both in one Qt callback)
+        self._watch_touches()
         self.core, self.config = core, core.config   # validated: it replaces any snapshot
         self.shell.attach_core(core, self.registered)
         self._follow(core)
         self._availability_changed()
+
+    def _watch_touches(self) -> None:
+        self._touch_watcher = _TouchWatcher(self.session, self.screen_blanking)
+        self.view.installEventFilter(self._touch_watcher)
 
     def _follow(self, core: Any) -> None:
         core.session_active = self.in_session       # read by the sync worker's thread
@@ -296,9 +311,10 @@ class ShellApp:
             self.navigator.startJourney("maintenance")   # asked for during that session
 
 
-def _screens_with_fields() -> list[Path]:
-    """The journeys' screens and the keyboard their text fields show."""
-    return [QML_DIR / "Keyboard.qml",
+def _screens_after_attract() -> list[Path]:
+    """What the kiosk can show once the core runs: the out-of-service screen, the journeys'
+    screens and the keyboard their text fields show."""
+    return [QML_DIR / SHELL_SCREENS["out_of_service"], QML_DIR / "Keyboard.qml",
             *sorted({path for registration in registered_journeys().values()
                      for path in registration.screens.values()})]
 

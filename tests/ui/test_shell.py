@@ -232,18 +232,22 @@ def test_attract_says_checking_until_the_devices_answer(qapp, qtbot, test_clock,
         assert not shell.find("tile_apply").isEnabled()
         assert "正在检查设备…" in texts(shell)
         assert shell.screen_name == "attract"  # not "out of service" while checking
-        keyboard = QUrl.fromLocalFile(str(QML_DIR / "Keyboard.qml"))
-        assert not QQmlComponent(shell.view.engine(), keyboard,
+        # what only the core can ask for compiles after the first frame
+        after_core = [QUrl.fromLocalFile(str(QML_DIR / name))
+                      for name in ("Keyboard.qml", "OutOfService.qml")]
+
+        def compiled(url):
+            return QQmlComponent(shell.view.engine(), url,
                                  QQmlComponent.CompilationMode.Asynchronous).isReady()
+        assert not any(compiled(url) for url in after_core)
 
         core = KioskCore.create(loaded, tmp_path / "data", clock=test_clock, with_queue=False,
                                 with_face=False)
         shell.attach_core(core)          # its devices have not started yet
-        # the keyboard compiled (after the first frame) before any text field exists: a
-        # field's focus creates it without waiting for the QML loader thread
-        # (ui/qml_preload.py)
-        assert QQmlComponent(shell.view.engine(), keyboard,
-                             QQmlComponent.CompilationMode.Asynchronous).isReady()
+        # the keyboard and the out-of-service screen compiled (after the first frame)
+        # before the core can show them: a field's focus or the core's state creates them
+        # without waiting for the QML loader thread (ui/qml_preload.py)
+        assert all(compiled(url) for url in after_core)
         apply = next(t for t in shell.shell.property("tiles") if t["key"] == "apply")
         assert apply["checking"] and not apply["available"]
 
