@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-
 from typing import Callable
 
 from fastapi import FastAPI, Request

@@ -32,8 +32,8 @@ from ui.theme import Theme
 
 if TYPE_CHECKING:  # or the snapshot kiosk.config_snapshot.read gives (no pydantic before the
     from kiosk.config import KioskConfig  # first frame)
-    # PySide initialises each class named in an import (about 4 M instructions each); these
-    # two are only annotations here, QEvent is needed from the core's start
+    # PySide initialises each class named in an import (about 4 M instructions each): here
+    # they are annotations only; the touch watcher imports QEvent when the core starts
     from PySide6.QtCore import QEvent
     from PySide6.QtGui import QImage
     from PySide6.QtQuick import QQuickItem
