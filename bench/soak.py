@@ -51,10 +51,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-#: the environment deploy/systemd/kiosk.service gives the kiosk that bears on its memory
-#: (glibc reads it as the process starts: the soak starts itself again with it; set it
-#: yourself to run otherwise, MALLOC_ARENA_MAX=0 being glibc's default)
-KIOSK_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
+# the soak starts itself again with the kiosk unit's environment (its memory, its fonts)
+from bench.kiosk_environment import reported, run_as_the_kiosk_runs  # noqa: E402
 
 SCENARIO = "apply_submit"
 #: between sessions, in turn: (device, failing action, recovering action)
@@ -342,7 +340,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
            round(slope([memory.get(part, 0) for memory in rss_parts[warm_up:]]), 1)
            for part in RSS_PARTS.values()},
         **heap_growth(heap_start, heaps, python_blocks, warm_up),
-        "environment": {name: os.environ.get(name) for name in KIOSK_ENVIRONMENT},
+        "environment": reported(os.environ),
         "wall_seconds_by_phase": phases.rounded(),
         "session_seconds": session_seconds,
     }
@@ -409,14 +407,6 @@ def passed(result: dict, max_rss_slope: float | None) -> bool:
         and not result["duplicated"] and not result["pending_after_drain"] \
         and not result["fds_grown"] and not result["threads_grown"] \
         and (max_rss_slope is None or result["rss_slope_bytes_per_session"] <= max_rss_slope)
-
-
-def run_as_the_kiosk_runs() -> None:
-    missing = {name: value for name, value in KIOSK_ENVIRONMENT.items()
-               if name not in os.environ}
-    if missing:
-        os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]],
-                  {**os.environ, **missing})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,10 @@ first frame (once after installing or changing the configuration). Each sample i
 Python process, offscreen; the child reports moments on CLOCK_MONOTONIC, which is
 system-wide on Linux, so the parent subtracts the moment it spawned the child; each also
 reports the CPU time it used by its first frame, which waiting for the cores of a busy
-machine leaves out. Phases go to stderr, JSON to stdout.
+machine leaves out. The kiosk runs with the environment its systemd unit gives it
+(bench/kiosk_environment.py: its fontconfig file, its malloc arenas; a name set already is
+kept, to measure otherwise), the floor with this bench's; the JSON says which. Phases go to
+stderr, JSON to stdout.
 
     .venv/bin/python bench/startup.py [--runs N] [--journey apply] [--no-compile]
 """
@@ -30,6 +33,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# bench/ must not lead the import path: bench/queue.py would shadow the standard library's queue
+sys.path[0] = str(ROOT)
+from bench.kiosk_environment import as_the_kiosk_runs, reported  # noqa: E402
+
 PACKAGES = ("launcher", "ui", "kiosk", "devices", "offline_queue", "foundation", "wire")
 
 FLOOR = r"""
@@ -97,11 +104,17 @@ sys.exit(main(["--data-dir", sys.argv[1], "run", "--windowed"]))
 PHASES = ("first_frame", "ready", "tap", "journey_frame")
 
 
-def run(code: str, *args: str, qml_cache: Path) -> tuple[float, str, int]:
-    """(the moment the child was started, what it printed, its exit code); a fresh
-    process each time."""
+def environment(qml_cache: Path, *, kiosk: bool) -> dict[str, str]:
+    """The kiosk's as its systemd unit gives it (its fonts, its malloc arenas); the floor's
+    as any Qt Quick app has it, this bench's own."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT),
            "QML_DISK_CACHE_PATH": str(qml_cache)}
+    return as_the_kiosk_runs(env) if kiosk else env
+
+
+def run(code: str, *args: str, env: dict[str, str]) -> tuple[float, str, int]:
+    """(the moment the child was started, what it printed, its exit code); a fresh
+    process each time."""
     started = time.monotonic()
     # a session of its own: the face child it spawned ends with it (left running, it
     # loaded its models on the cores the next sample is measured on)
@@ -126,14 +139,15 @@ def run(code: str, *args: str, qml_cache: Path) -> tuple[float, str, int]:
 
 def floor_sample(qml: Path, qml_cache: Path) -> tuple[float, float]:
     """(seconds to the first frame, CPU seconds the process used by then)."""
-    started, out, _code = run(FLOOR, str(qml), qml_cache=qml_cache)
+    started, out, _code = run(FLOOR, str(qml), env=environment(qml_cache, kiosk=False))
     moment, cpu = out.split()[:2]
     return float(moment) - started, float(cpu)
 
 
 def kiosk_sample(journey: str, qml_cache: Path, data_dir: Path) -> dict:
     """Seconds from process start to each phase, and what the first frame showed."""
-    started, out, code = run(KIOSK, str(data_dir), journey, qml_cache=qml_cache)
+    started, out, code = run(KIOSK, str(data_dir), journey,
+                             env=environment(qml_cache, kiosk=True))
     marks = json.loads(out.strip().splitlines()[-1])
     result = {phase: marks[phase] - started for phase in PHASES}
     result["tap_to_journey_screen"] = marks["journey_frame"] - marks["tap"]
@@ -218,6 +232,10 @@ def main() -> None:
         "runs": args.runs,
         "bytecode": "not compiled" if args.no_compile else "compiled first, as make setup does",
         "journey_tapped": args.journey,
+        # the kiosk runs as deploy/systemd/kiosk.service runs it (bench/kiosk_environment.py);
+        # the floor never opens fontconfig (it draws no text)
+        "environment": {side: reported(environment(Path(), kiosk=side == "kiosk"))
+                        for side in ("floor", "kiosk")},
         "floor_minimal_qt_quick_window": summary(floor),
         "floor_cpu": summary(floor_cpu),
         "kiosk_cold_qml_cache": kiosk(cold),

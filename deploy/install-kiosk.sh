@@ -49,6 +49,9 @@ if [ ! -x "$root/usr/bin/python3" ]; then
   echo "$0: warning: no /usr/bin/python3 in the target: an update that dies before it starts" \
     "will not be rolled back (apt-get install python3)" >&2
 fi
+# FONTCONFIG_FILE in kiosk.service: the system's fonts.conf less rules for fonts it never uses
+install -d "$root/usr/local/share/kiosk"
+install -m 0644 "$here/fontconfig/kiosk-fonts.conf" "$root/usr/local/share/kiosk/fonts.conf"
 install -d "$root/opt/kiosk/docs"
 install -m 0644 "$here/../docs/unattended.md" "$root/opt/kiosk/docs/unattended.md"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_service
-from tests.deploy.test_kiosk_unit import UNIT, directives
+from tests.deploy.test_kiosk_unit import INSTALLED_FILES, UNIT, directives, unit_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGIND = ROOT / "deploy" / "logind.conf.d" / "kiosk.conf"
@@ -33,9 +33,10 @@ def session_command(client: list[str]) -> list[str]:
 
 
 def session_environment(runtime_dir: Path, data_dir: Path) -> dict[str, str]:
-    """The unit's Environment=, its directories moved into the test's."""
-    environment = dict(entry.split("=", 1)
-                       for line in directives(UNIT)["Environment"] for entry in shlex.split(line))
+    """The unit's Environment=, its directories moved into the test's and the files it
+    names read from the tree."""
+    environment = {name: str(INSTALLED_FILES.get(value, value))
+                   for name, value in unit_environment().items()}
     environment.update(XDG_RUNTIME_DIR=str(runtime_dir), KIOSK_DATA_DIR=str(data_dir),
                        PATH=os.environ.get("PATH", "/usr/bin:/bin"), HOME=str(data_dir),
                        **HEADLESS)

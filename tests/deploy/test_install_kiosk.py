@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_service
+from tests.deploy.test_kiosk_unit import INSTALLED_FILES
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL = ROOT / "deploy" / "install-kiosk.sh"
@@ -71,6 +72,10 @@ def test_install_into_a_staging_root(staging, bundle):
     counter = staging / "usr/local/lib/kiosk/start_counter.py"
     assert counter.read_text() == (ROOT / "kiosk/start_counter.py").read_text()
     assert counter.stat().st_uid != int(kiosk[2])
+
+    # the unit's FONTCONFIG_FILE
+    fonts = staging / "usr/local/share/kiosk/fonts.conf"
+    assert fonts.read_text() == INSTALLED_FILES["/usr/local/share/kiosk/fonts.conf"].read_text()
 
     system = staging / "etc/systemd/system"
     assert (system / "graphical.target.wants" / "kiosk.service").is_symlink()

@@ -1,6 +1,7 @@
 """The kiosk's systemd unit: systemd accepts it, and it asks for what running unattended needs."""
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
 from collections import defaultdict
@@ -8,8 +9,13 @@ from pathlib import Path
 
 from tests.conftest import require_service
 
+from bench.kiosk_environment import KIOSK_ENVIRONMENT
+
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = ROOT / "deploy" / "systemd" / "kiosk.service"
+#: files the unit names, where deploy/install-kiosk.sh puts them -> their copy in the tree
+INSTALLED_FILES = {"/usr/local/share/kiosk/fonts.conf":
+                   ROOT / "deploy" / "fontconfig" / "kiosk-fonts.conf"}
 
 
 def directives(unit: Path) -> dict[str, list[str]]:
@@ -20,6 +26,18 @@ def directives(unit: Path) -> dict[str, list[str]]:
             key, _, value = line.partition("=")
             found[key].append(value)
     return found
+
+
+def unit_environment() -> dict[str, str]:
+    return dict(entry.split("=", 1)
+                for line in directives(UNIT)["Environment"] for entry in shlex.split(line))
+
+
+def test_the_benches_run_the_kiosk_with_the_units_environment():
+    environment = unit_environment()
+    for name, value in KIOSK_ENVIRONMENT.items():
+        assert str(INSTALLED_FILES.get(environment.get(name), environment.get(name))) == value, \
+            name
 
 
 def test_systemd_analyze_verify_accepts_the_unit(tmp_path):
