@@ -304,10 +304,6 @@ class ShellApp:
             return
         self.shell.reset_preferences()
         self.navigator.wiped(reason)
-        # the visit's JavaScript garbage (its screens' objects and bindings, the camera's
-        # picture URLs) goes now, while nobody waits: left to the engine's own measure of
-        # its heap, the heap grew a little every session (bench/soak.py)
-        self.view.engine().collectGarbage()
         if self.core is not None:
             self.core.session_ended()   # the visit is over: a quiet moment for new state
         maintenance = getattr(self.core, "maintenance", None)
