@@ -27,7 +27,10 @@ def serve(data_dir: Path, connection: Any) -> None:
     try:
         connection.send((True, server.start()))
         while True:
-            name, args = connection.recv()
+            try:
+                name, args = connection.recv()
+            except EOFError:   # the soak is gone (killed): so is its district
+                break
             if name == "stop":
                 break
             try:
