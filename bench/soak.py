@@ -161,12 +161,24 @@ def thread_names() -> Counter[str]:
     return names
 
 
-def came_and_went(by_session: list[Counter[str]]) -> dict[str, list[int]]:
-    """The thread names whose number changed between sessions: name -> [fewest, most]."""
-    names = set().union(*by_session) if by_session else set()
-    counts = {name: [names_then[name] for names_then in by_session] for name in names}
-    return {name: [min(seen), max(seen)] for name, seen in sorted(counts.items())
-            if min(seen) != max(seen)}
+class ThreadNameRanges:
+    """The fewest and most threads of each name after each session, folded in as they come
+    (a Counter kept a session was ~0.4 KB a session of the soak's own, in the RSS slope)."""
+
+    def __init__(self) -> None:
+        self.ranges: dict[str, list[int]] = {}
+        self.counted = 0
+
+    def add(self, names: Counter[str]) -> None:
+        for name in self.ranges.keys() | names.keys():
+            count = names[name]
+            fewest, most = self.ranges.get(name, [count if not self.counted else 0, count])
+            self.ranges[name] = [min(fewest, count), max(most, count)]
+        self.counted += 1
+
+    def came_and_went(self) -> dict[str, list[int]]:
+        """The names whose number changed between sessions: name -> [fewest, most]."""
+        return {name: seen for name, seen in sorted(self.ranges.items()) if seen[0] != seen[1]}
 
 
 def grown(counts: list[int]) -> int | None:
@@ -275,7 +287,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
     warm = last = {**start, "open": open_files()}
     fds_by_session: list[int] = []
     threads_by_session: list[int] = []
-    names_by_session: list[Counter[str]] = []
+    names_after_warm_up = ThreadNameRanges()
     names_start = thread_names()
     traced = PythonGrowth(*trace) if trace else None
     try:
@@ -315,7 +327,8 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
                 warm = last   # what opened after it is named (`opened_after_warm_up`)
             fds_by_session.append(last["fds"])
             threads_by_session.append(last["threads"])
-            names_by_session.append(thread_names())
+            if number + 1 >= WARM_UP_SESSIONS:
+                names_after_warm_up.add(thread_names())
             memory = memory_status()
             samples.append(memory.get("rss", 0))
             rss_parts.append(memory)
@@ -366,7 +379,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
         "thread_names_start": dict(sorted(names_start.items())),
         "thread_names_end": dict(sorted(names_end.items())),
         # counted after each session from the warm-up on: name -> [fewest, most]
-        "threads_that_came_and_went": came_and_went(names_by_session[WARM_UP_SESSIONS - 1:]),
+        "threads_that_came_and_went": names_after_warm_up.came_and_went(),
         "rss_after_warm_up": samples[warm_up - 1] if warm_up else None,
         "rss_slope_sessions": f"{warm_up + 1}-{sessions}",
         "rss_slope_bytes_per_session": round(slope(samples[warm_up:]), 1),
