@@ -1,7 +1,8 @@
 """Soak: N citizen sessions through the real kiosk, headless, in one process, and what grew.
 
-The demo's kiosk (every device simulated, the district server embedded, the Qt Quick shell
-offscreen) walks the `apply_submit` scenario again and again; after every session a device
+The demo's kiosk (every device simulated, the Qt Quick shell offscreen; the demo's district
+server in a child process, `bench/soak_district.py`, as a real peer whose memory and threads
+are not the kiosk's) walks the `apply_submit` scenario again and again; after every session a device
 fails or is unplugged and recovers, and every other session the district's line is cut
 while the queue syncs and restored. At the end the queue is drained and the district's rows
 compared with the kiosk's: each application delivered exactly once.
@@ -10,8 +11,7 @@ compared with the kiosk's: each application delivered exactly once.
     python bench/soak.py --sessions 2000 --max-rss-slope 1024    # the long run, by hand
 
 Figures: sessions completed, applications submitted / delivered once / lost / duplicated,
-RSS (start, peak, end), descriptors and threads (the embedded district's pool not counted:
-start, end, after the warm-up sessions, and how many more after the last session than after
+RSS (start, peak, end; the district's process's apart), descriptors and threads (start, end, after the warm-up sessions, and how many more after the last session than after
 the warm-up, counted at the same point of each session), the threads by name (Python's, with
 their numbers left out, and the native ones by their /proc comm) and those whose number
 changed from session to session after the warm-up, the RSS slope in bytes per session (least
@@ -21,7 +21,8 @@ by phase (each kind of scenario step, the idle wipe, the device trouble, the net
 the final drain); where the RSS slope goes: its anonymous, file-backed and shared parts, the
 C heap's bytes in use and free but held (at the start, after the warm-up and at the end:
 `malloc_in_use`, `malloc_free_held`) with their slopes, and that of Python's object blocks,
-to tell live growth from memory the allocator holds or library pages touched late.
+to tell live growth from memory the allocator holds or library pages touched late, and
+SQLite's own memory in the kiosk's process (its connections' page caches, statements).
 Exits 1 when a session failed, an application was lost, duplicated or left pending,
 descriptors or threads grew after the warm-up (`grown`), or the RSS slope is above
 `--max-rss-slope` (for long runs: over a few dozen sessions the slope is still mostly
@@ -32,6 +33,7 @@ stderr: the kiosk's and the district's logs and databases).
 from __future__ import annotations
 
 import argparse
+import ctypes
 import dataclasses
 import json
 import os
@@ -88,10 +90,10 @@ class Phases:
 RSS_PARTS = {"RssAnon": "anon", "RssFile": "file", "RssShmem": "shmem"}
 
 
-def memory_status() -> dict[str, int]:
-    """The resident bytes (`rss`) and their parts (`RSS_PARTS`)."""
+def memory_status(process: str = "self") -> dict[str, int]:
+    """The resident bytes (`rss`) and their parts (`RSS_PARTS`) of a process (a pid)."""
     figures = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
+    for line in Path(f"/proc/{process}/status").read_text().splitlines():
         name, _, value = line.partition(":")
         if name == "VmRSS" or name in RSS_PARTS:
             figures[RSS_PARTS.get(name, "rss")] = int(value.split()[0]) * 1024
@@ -102,18 +104,44 @@ def rss_bytes() -> int:
     return memory_status().get("rss", 0)
 
 
+#: sqlite3_status64's SQLITE_STATUS_MEMORY_USED
+SQLITE_STATUS_MEMORY_USED = 0
+
+
+def _sqlite_library() -> ctypes.CDLL | None:
+    """The libsqlite3 Python's sqlite3 module linked (found among the loaded mappings, so
+    its counters are those of the kiosk's connections); None where it is built in."""
+    for line in Path("/proc/self/maps").read_text().splitlines():
+        path = line.split()[-1]
+        if "libsqlite3" in path:
+            library = ctypes.CDLL(path)
+            library.sqlite3_status64.argtypes = [ctypes.c_int, ctypes.POINTER(ctypes.c_int64),
+                                                 ctypes.POINTER(ctypes.c_int64), ctypes.c_int]
+            return library
+    return None
+
+
+SQLITE = _sqlite_library()
+
+
+def sqlite_memory_used() -> int | None:
+    """Bytes SQLite holds in this process now (every connection's page cache, schemas and
+    prepared statements; part of the C heap's in use), None where it does not say."""
+    if SQLITE is None:
+        return None
+    used, highest = ctypes.c_int64(), ctypes.c_int64()
+    if SQLITE.sqlite3_status64(SQLITE_STATUS_MEMORY_USED, ctypes.byref(used),
+                               ctypes.byref(highest), 0) != 0:
+        return None
+    return used.value
+
+
 def descriptors() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-#: the embedded district server's thread pool (anyio): its threads end after 10 s of real
-#: time idle, so their number says when its last request was, nothing about the kiosk
-DISTRICT_POOL_THREAD = "AnyIO worker thread"
-
-
 def threads() -> int:
-    """The process's threads but the embedded district server's pool."""
-    return sum(1 for thread in threading.enumerate() if thread.name != DISTRICT_POOL_THREAD)
+    return threading.active_count()
 
 
 def thread_names() -> Counter[str]:
@@ -131,12 +159,24 @@ def thread_names() -> Counter[str]:
     return names
 
 
-def came_and_went(by_session: list[Counter[str]]) -> dict[str, list[int]]:
-    """The thread names whose number changed between sessions: name -> [fewest, most]."""
-    names = set().union(*by_session) if by_session else set()
-    counts = {name: [names_then[name] for names_then in by_session] for name in names}
-    return {name: [min(seen), max(seen)] for name, seen in sorted(counts.items())
-            if min(seen) != max(seen)}
+class ThreadNameRanges:
+    """The fewest and most threads of each name after each session, folded in as they come
+    (a Counter kept a session was ~0.4 KB a session of the soak's own, in the RSS slope)."""
+
+    def __init__(self) -> None:
+        self.ranges: dict[str, list[int]] = {}
+        self.counted = 0
+
+    def add(self, names: Counter[str]) -> None:
+        for name in self.ranges.keys() | names.keys():
+            count = names[name]
+            fewest, most = self.ranges.get(name, [count if not self.counted else 0, count])
+            self.ranges[name] = [min(fewest, count), max(most, count)]
+        self.counted += 1
+
+    def came_and_went(self) -> dict[str, list[int]]:
+        """The names whose number changed between sessions: name -> [fewest, most]."""
+        return {name: seen for name, seen in sorted(self.ranges.items()) if seen[0] != seen[1]}
 
 
 def grown(counts: list[int]) -> int | None:
@@ -207,7 +247,6 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
     from kiosk.logging_setup import configure_logging
     from kiosk.native_heap import heap_figures
     from kiosk.scenario import load_scenario
-    from launcher.demo import Demo
     from ui.app import ShellApp, application
     from ui.scenario_runner import ScenarioRunner, StepFailed
 
@@ -220,7 +259,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
             update={"challenges": face_challenges})})
     loaded = dataclasses.replace(loaded, config=config)
     clock = TestClock()
-    demo = Demo.create(loaded, data_dir, clock=clock, with_server=True)
+    demo = demo_with_district_peer(loaded, data_dir, clock)
     demo.start()
     demo.wait_synced()
     app = application(["soak"], headless=True)
@@ -240,11 +279,13 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
     start = {"rss": rss_bytes(), "fds": descriptors(), "threads": threads()}
     samples, peak, completed, failures = [], start["rss"], 0, []
     heap_start, heaps, python_blocks, rss_parts = heap_figures(), [], [], []
+    sqlite_start, sqlite_used = sqlite_memory_used(), []
+    district_start = memory_status(str(demo.server.pid))
     session_seconds: list[float] = []
     warm = last = {**start, "open": open_files()}
     fds_by_session: list[int] = []
     threads_by_session: list[int] = []
-    names_by_session: list[Counter[str]] = []
+    names_after_warm_up = ThreadNameRanges()
     names_start = thread_names()
     traced = PythonGrowth(*trace) if trace else None
     try:
@@ -284,12 +325,14 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
                 warm = last   # what opened after it is named (`opened_after_warm_up`)
             fds_by_session.append(last["fds"])
             threads_by_session.append(last["threads"])
-            names_by_session.append(thread_names())
+            if number + 1 >= WARM_UP_SESSIONS:
+                names_after_warm_up.add(thread_names())
             memory = memory_status()
             samples.append(memory.get("rss", 0))
             rss_parts.append(memory)
             heaps.append(heap_figures())
             python_blocks.append(sys.getallocatedblocks())
+            sqlite_used.append(sqlite_memory_used())
             peak = max(peak, samples[-1])
             if trace:
                 traced.after_session(number + 1)
@@ -297,6 +340,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
                 print(json.dumps({"session": number + 1, "seconds": session_seconds[-1],
                                   "completed": completed, **rss_parts[-1],
                                   **dataclasses.asdict(heaps[-1] or {}),
+                                  "sqlite": sqlite_used[-1],
                                   "fds": last["fds"], "threads": last["threads"]}),
                       file=sys.stderr, flush=True)
         with phases.timed("drain"):
@@ -308,6 +352,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
         end = {"rss": rss_bytes(), "fds": descriptors(), "threads": threads(),
                "open": open_files()}
         names_end = thread_names()
+        district_end = memory_status(str(demo.server.pid))
     finally:
         shell.close()
         demo.stop()
@@ -332,7 +377,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
         "thread_names_start": dict(sorted(names_start.items())),
         "thread_names_end": dict(sorted(names_end.items())),
         # counted after each session from the warm-up on: name -> [fewest, most]
-        "threads_that_came_and_went": came_and_went(names_by_session[WARM_UP_SESSIONS - 1:]),
+        "threads_that_came_and_went": names_after_warm_up.came_and_went(),
         "rss_after_warm_up": samples[warm_up - 1] if warm_up else None,
         "rss_slope_sessions": f"{warm_up + 1}-{sessions}",
         "rss_slope_bytes_per_session": round(slope(samples[warm_up:]), 1),
@@ -340,6 +385,10 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
            round(slope([memory.get(part, 0) for memory in rss_parts[warm_up:]]), 1)
            for part in RSS_PARTS.values()},
         **heap_growth(heap_start, heaps, python_blocks, warm_up),
+        **sqlite_growth(sqlite_start, sqlite_used, warm_up),
+        # the district's process (not the kiosk's): for scale only
+        "district_rss_start": district_start.get("rss"),
+        "district_rss_end": district_end.get("rss"),
         "environment": reported(os.environ),
         "wall_seconds_by_phase": phases.rounded(),
         "session_seconds": session_seconds,
@@ -395,6 +444,36 @@ def heap_growth(start, heaps: list, python_blocks: list[int], warm_up: int) -> d
             round(slope([heap.free_held for heap in heaps[warm_up:]]), 1),
         **blocks,
     }
+
+
+def sqlite_growth(start: int | None, used: list[int | None], warm_up: int) -> dict:
+    """SQLite's memory in the kiosk's process at the start, after the warm-up and at the
+    end, and its slope over the RSS slope's sessions (nothing where SQLite does not say)."""
+    if start is None or not used or None in used:
+        return {}
+    return {"sqlite_memory": [start, used[warm_up - 1] if warm_up else start, used[-1]],
+            "sqlite_memory_slope_bytes_per_session": round(slope(used[warm_up:]), 1)}
+
+
+def demo_with_district_peer(loaded, data_dir: Path, clock):
+    """The demo (launcher.demo.Demo) as `Demo.create` makes it, its district server a peer
+    in a child process (`bench/soak_district.py`) instead of a thread of this one."""
+    from kiosk.app import KioskCore
+    from launcher.demo import Demo, open_queue, require_simulated
+
+    from bench.soak_district import DistrictPeer
+    require_simulated(loaded)
+    server = DistrictPeer(data_dir / "district")
+    try:
+        server.add_demo_parcel(loaded.config.kiosk.id)
+        kiosk_dir = data_dir / "kiosk"
+        queue = open_queue(loaded, kiosk_dir, server)
+        core = KioskCore.create(loaded, kiosk_dir, clock=clock, queue=queue)
+    except BaseException:
+        server.stop()
+        raise
+    core.set_server_reachable(True)
+    return Demo(core, server)
 
 
 def rss_warm_up(sessions: int) -> int:
