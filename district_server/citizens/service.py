@@ -231,6 +231,13 @@ def staff_call(session: Session, ctx: ServerContext, principal: KioskPrincipal, 
     return v1.StaffCallResponse(call_id=call_id, position=ahead, created_at=now)
 
 
+def _demo_slot(now: datetime) -> tuple[datetime, datetime]:
+    """A demo appointment's half hour: the one under way, so that it is today's at any hour
+    (one starting in half an hour was tomorrow's after 23:30, and checking in was refused)."""
+    start = now.replace(second=0, microsecond=0)
+    return start, start + timedelta(minutes=30)
+
+
 def seed_demo_citizen(session: Session, ctx: ServerContext, holder: str, hall: str,
                       now: datetime) -> None:
     """Demo only: give a newly seen citizen an appointment today and a case from a hall, so
@@ -249,11 +256,11 @@ def seed_demo_citizen(session: Session, ctx: ServerContext, holder: str, hall: s
     items = [i for i in catalogue.items if i.project_type == "commitment"]
     pick = int(holder[:8], 16)
     booked, filed = items[pick % len(items)], items[(pick // 7) % len(items)]
-    slot = (now + timedelta(minutes=30)).replace(second=0, microsecond=0)
+    slot_start, slot_end = _demo_slot(now)
     session.add(Appointment(appointment_id="A" + secrets.token_hex(6), holder_hmac=holder,
                             booking_code=secrets.token_hex(6).upper(),
                             service_code=booked.task_code, queue_category=booked.queue_category,
-                            hall_code=hall, slot_start=slot, slot_end=slot + timedelta(minutes=30)))
+                            hall_code=hall, slot_start=slot_start, slot_end=slot_end))
     submitted = now - timedelta(days=3)
     session.add(Case(case_number=f"{hall}-H{secrets.token_hex(4).upper()}", holder_hmac=holder,
                      service_code=filed.task_code, catalogue_version=catalogue.version,
@@ -278,8 +285,6 @@ def ensure_demo_booking(session: Session, ctx: ServerContext) -> None:
     except catalogue_service.CatalogueInvalid:
         return
     item = next(i for i in catalogue.items if i.project_type == "commitment")
-    now = ctx.now()
-    slot = (now + timedelta(minutes=30)).replace(second=0, microsecond=0)
     row = session.scalars(select(Appointment)
                           .where(Appointment.booking_code == DEMO_BOOKING_CODE)).first()
     if row is None:
@@ -288,4 +293,4 @@ def ensure_demo_booking(session: Session, ctx: ServerContext) -> None:
         session.add(row)
     row.service_code, row.queue_category = item.task_code, item.queue_category
     row.hall_code, row.status, row.checked_in_at = ctx.settings.default_hall_code, "booked", None
-    row.slot_start, row.slot_end = slot, slot + timedelta(minutes=30)
+    row.slot_start, row.slot_end = _demo_slot(ctx.now())

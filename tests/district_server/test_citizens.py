@@ -160,3 +160,21 @@ def test_walk_in_tickets_need_identification_only_for_priority(kiosk):
     elderly = ask(kiosk, "/v1/citizen/tickets", category="general", priority="elderly",
                   assertion=kiosk.assertion(method="document"))
     assert elderly.status_code == 200 and elderly.json()["waiting_ahead"] == 1
+
+
+@pytest.mark.parametrize("local_time", ["09:00", "23:29", "23:31", "23:59"])
+def test_the_demo_booking_checks_in_at_any_hour_of_its_day(ctx, kiosk, local_time):
+    import dataclasses
+
+    from district_server.cases.service import LOCAL_TZ
+    from district_server.citizens.service import (DEMO_BOOKING_CODE, check_in_by_code,
+                                                  ensure_demo_booking)
+    from district_server.kiosks.service import KioskPrincipal
+    hour, minute = map(int, local_time.split(":"))
+    moment = datetime(2026, 12, 6, hour, minute, 30, tzinfo=LOCAL_TZ)
+    at_that_moment = dataclasses.replace(ctx, now=lambda: moment)
+    principal = KioskPrincipal(kiosk.kiosk_id, ctx.settings.default_hall_code, "default", b"")
+    with ctx.db.transaction() as session:
+        ensure_demo_booking(session, at_that_moment)  # as the demo server does at its start
+        answer = check_in_by_code(session, at_that_moment, principal, DEMO_BOOKING_CODE)
+    assert answer.appointment.status == "checked_in"
