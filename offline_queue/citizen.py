@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import BaseModel, ValidationError
 
 from foundation.clock import Clock
-from offline_queue.errors import NotOnServer, ServiceUnreachable, TransientError
+from offline_queue.errors import NotOnServer, RefusedByServer, ServiceUnreachable, TransientError
 from offline_queue.transport import SignedTransport
 from wire import v1
 
@@ -84,8 +84,11 @@ class CitizenClient:
             raise ServiceUnreachable(str(error)) from None
         if response.status_code == 404:
             raise NotOnServer(f"{path}: not found")
+        if response.status_code == 409:
+            raise RefusedByServer(f"{method} {path} answered 409",
+                                  _problem_code(response.content))
         if response.status_code >= 300:
-            # 401/403 (auth), 409, 5xx, captive portal: for the citizen all mean "not now"
+            # 401/403 (auth), 5xx, captive portal: for the citizen all mean "not now"
             raise ServiceUnreachable(f"{method} {path} answered {response.status_code}")
         try:
             return model.model_validate_json(response.content)
@@ -149,3 +152,10 @@ class CitizenClient:
                                             {"reason": reason, "journey": journey},
                                             v1.StaffCallResponse).position)
 
+
+def _problem_code(body: bytes) -> str:
+    """The refusal's machine code ("" when the body is not a Problem: the reason unknown)."""
+    try:
+        return v1.Problem.model_validate_json(body).error
+    except ValidationError:
+        return ""

@@ -51,5 +51,15 @@ class ServiceUnreachable(Exception):
     portal, auth refused or an answer that does not parse. The caller may try again later."""
 
 
+class RefusedByServer(Exception):
+    """The server understood a citizen-service request and refused it for a reason it names
+    (409: a booking not for today, already used, at another hall): asking again will not
+    change the answer, so the citizen is told the reason, never "not now"."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class NotOnServer(LookupError):
     """The server answered 404: no such booking, no photo on file."""

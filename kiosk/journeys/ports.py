@@ -156,6 +156,15 @@ class NotFound(LookupError):
     """The server or the lockers know no such thing (booking code, pickup code)."""
 
 
+class Refused(Exception):
+    """The server refused for a reason it names (`reason`: its code, "" if it named none):
+    the same request will be refused again, so the citizen hears why."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 # --- protocols -------------------------------------------------------------------------------
 
 class DocumentReader(Protocol):

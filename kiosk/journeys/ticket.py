@@ -7,7 +7,7 @@ printer down, is shown large with a QR). Needs the server: offline it is not off
 from __future__ import annotations
 
 from kiosk.journeys.base import Journey, JourneyState
-from kiosk.journeys.ports import JourneyServices, NotFound, ServerUnavailable, TicketToPrint
+from kiosk.journeys.ports import JourneyServices, NotFound, Refused, ServerUnavailable, TicketToPrint
 from wire.v1 import Appointment, QueueCategory, QueueTicket
 
 
@@ -25,6 +25,10 @@ class TicketState(JourneyState):
 
 
 S = TicketState
+
+#: the server's reasons for refusing a check-in -> what the citizen is told on the code screen
+BOOKING_REFUSALS = {"not_today": "booking_not_today", "not_booked": "booking_used",
+                    "other_hall": "booking_other_hall"}
 
 
 class TicketJourney(Journey[TicketState]):
@@ -88,6 +92,9 @@ class TicketJourney(Journey[TicketState]):
         if isinstance(error, NotFound):
             self.booking_code = ""
             return self._go(S.ENTER_BOOKING, "booking_not_found")
+        if isinstance(error, Refused) and error.reason in BOOKING_REFUSALS:
+            self.booking_code = ""
+            return self._go(S.ENTER_BOOKING, BOOKING_REFUSALS[error.reason])
         self._unavailable(error)
 
     # --- walk-in ticket -------------------------------------------------------------------

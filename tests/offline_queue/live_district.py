@@ -88,6 +88,21 @@ class LiveDistrict:
                                hall_code=self.settings.default_hall_code,
                                cohort=self.settings.default_cohort, kiosk_id=kiosk_id)
 
+    def book(self, booking_code: str, slot_start: datetime) -> None:
+        """A citizen's booking (made elsewhere, as on the district's web site) for a half hour
+        at the default hall."""
+        from datetime import timedelta
+
+        from district_server.citizens.models import Appointment
+        assert self.app is not None
+        with self.app.state.ctx.db.transaction() as session:
+            session.add(Appointment(appointment_id=f"A-{booking_code}", booking_code=booking_code,
+                                    holder_hmac="0" * 64, service_code="T-BOOKED",
+                                    queue_category="general",
+                                    hall_code=self.settings.default_hall_code,
+                                    slot_start=slot_start,
+                                    slot_end=slot_start + timedelta(minutes=30)))
+
     def submission_ids(self, kiosk_id: str) -> list[tuple[str, int]]:
         """(submission_id, kiosk_seq) of every row the server holds for the kiosk."""
         from sqlalchemy import select

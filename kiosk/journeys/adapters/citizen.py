@@ -4,7 +4,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, Callable
 
-from kiosk.journeys.ports import Identified, NotFound, ServerUnavailable
+from kiosk.journeys.ports import Identified, NotFound, Refused, ServerUnavailable
 
 if TYPE_CHECKING:
     from offline_queue.citizen import CitizenClient
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 def _translated(future: Future) -> Future:
     """`future` with the offline queue's errors turned into the journeys' ones."""
-    from offline_queue.errors import NotOnServer, ServiceUnreachable
+    from offline_queue.errors import NotOnServer, RefusedByServer, ServiceUnreachable
     out: Future = Future()
 
     def done(inner: Future) -> None:
@@ -21,6 +21,8 @@ def _translated(future: Future) -> Future:
             out.set_result(inner.result())
         elif isinstance(error, NotOnServer):
             out.set_exception(NotFound(str(error)))
+        elif isinstance(error, RefusedByServer):
+            out.set_exception(Refused(str(error), error.reason))
         elif isinstance(error, ServiceUnreachable):
             out.set_exception(ServerUnavailable(str(error)))
         else:

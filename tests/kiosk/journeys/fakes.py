@@ -10,7 +10,8 @@ from datetime import date, datetime, timezone
 from foundation.events import Enqueued, StorageUnavailable
 from wire.calendar import WorkingDayCalendar
 from kiosk.journeys.ports import CitizenDocument, FaceOutcome, JourneyServices, \
-    JourneySettings, LockerWall, NotFound, Parcel, ParcelForStaff, ScannedPage, ServerUnavailable
+    JourneySettings, LockerWall, NotFound, Parcel, ParcelForStaff, Refused, ScannedPage, \
+    ServerUnavailable
 from kiosk.search import SearchIndex
 from wire.v1 import CaseSummary, CertificateOnFile, CheckInResponse, QueueCategory, QueueTicket, \
     Appointment, Text, FEATURE_KEEP_ON_FILE
@@ -150,6 +151,9 @@ CATEGORY = QueueCategory(code="general", name=Text(zh="综合业务", en="Genera
                          prefix="A", waiting=4)
 TICKET = QueueTicket(ticket_no="A012", category="general", category_name=CATEGORY.name,
                      priority="normal", issued_at=T0, waiting_ahead=4, hall_code="FT01")
+#: booking codes the fake server refuses -> its reason (as the district's 409 names it)
+REFUSED_BOOKINGS = {"LATER1": "not_today", "USED01": "not_booked", "ELSE01": "other_hall",
+                    "ODD001": "a_reason_this_kiosk_does_not_know"}
 
 
 @dataclass
@@ -211,6 +215,8 @@ class FakeCitizen:
                 "signature_b64": base64.b64encode(bytes(64)).decode()}
 
     def check_in(self, code):
+        if code in REFUSED_BOOKINGS:
+            return failed(Refused(f"{code}: refused", REFUSED_BOOKINGS[code]))
         if code != "BK2026":
             return failed(NotFound(code))
         appointment = Appointment(appointment_id="AP1", service_code="T-JZZ-001",

@@ -8,7 +8,7 @@ import pytest
 
 from foundation.clock import SystemClock
 from kiosk.journeys import QueryJourney, TicketJourney
-from kiosk.journeys.ports import Identified, NotFound, ServerUnavailable
+from kiosk.journeys.ports import Identified, NotFound, Refused, ServerUnavailable
 from kiosk.journeys.adapters.citizen import CitizenPort
 from tests.kiosk.journeys.fakes import RESIDENT, identify_with_card, make_services
 
@@ -81,6 +81,20 @@ def test_a_kiosk_with_a_fast_clock_still_reads_for_the_citizen(district, tmp_pat
 def test_unknown_booking_code_is_not_found(client):
     with pytest.raises(NotFound):
         client.check_in("NOSUCHCODE").result(WAIT)
+
+
+def test_a_booking_for_another_day_is_refused_with_the_reason_the_citizen_is_told(
+        client, district, catalogue):
+    district.book("LATER2026", SystemClock().now() + timedelta(days=2))
+    with pytest.raises(Refused) as refused:
+        client.check_in("LATER2026").result(WAIT)
+    assert refused.value.reason == "not_today"
+    services = make_services(catalogue, SystemClock(), citizen=client, online=lambda: True)
+    ticket = TicketJourney(services)
+    ticket.choose_check_in()
+    ticket.enter_booking("later2026")
+    wait_for_state(ticket, "enter_booking")
+    assert ticket.problem == "booking_not_today"   # not "the network is down"
 
 
 def test_server_gone_is_server_unavailable(client, district):

@@ -82,6 +82,7 @@ PICKUP_IDENTIFY = [lambda j, s: j.choose_identify(), *_identify(lambda j: j.iden
 TICKET = [lambda j, s: j.choose_ticket(), lambda j, s: s.citizen.release(),
           lambda j, s: j.take("general"), lambda j, s: s.citizen.release()]
 CHECK_IN = [lambda j, s: j.choose_check_in(), lambda j, s: j.enter_booking("NOPE99"),
+            lambda j, s: j.enter_booking("LATER1"),   # refused: the longest problem there
             lambda j, s: j.scan_booking(), lambda j, s: s.codes.last.set_result("BK2026"),
             lambda j, s: s.citizen.release()]
 RATE = [lambda j, s: j.choose_level(2), lambda j, s: j.toggle_indicator("efficiency"),

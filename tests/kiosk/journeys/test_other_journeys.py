@@ -132,6 +132,25 @@ def test_check_in_typed_code(services):
     assert journey.state.value == "ticket" and journey.appointment.appointment_id == "AP1"
 
 
+@pytest.mark.parametrize("code, problem", [("LATER1", "booking_not_today"),
+                                           ("USED01", "booking_used"),
+                                           ("ELSE01", "booking_other_hall")])
+def test_a_booking_the_server_refuses_is_explained_on_the_code_screen(services, code, problem):
+    journey = TicketJourney(services)
+    journey.choose_check_in()
+    journey.enter_booking(code)
+    assert journey.state.value == "enter_booking" and journey.problem == problem
+    journey.enter_booking("bk2026")  # and the citizen can try another code
+    assert journey.state.value == "ticket"
+
+
+def test_a_refusal_for_a_reason_the_kiosk_does_not_know_is_not_called_the_network(services):
+    journey = TicketJourney(services)
+    journey.choose_check_in()
+    journey.enter_booking("ODD001")
+    assert journey.state.value == "unavailable" and journey.problem == "server_error"
+
+
 def test_ticket_offline_is_unavailable_and_no_printer_shows_it(catalogue, test_clock):
     offline = make_services(catalogue, test_clock, citizen=FakeCitizen(online=False))
     journey = TicketJourney(offline)

@@ -10,7 +10,7 @@ import ast
 import re
 from pathlib import Path
 
-from kiosk.journeys import identify, pickup
+from kiosk.journeys import identify, pickup, ticket
 from ui.journeys.texts import PROBLEMS
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -66,6 +66,7 @@ def problem_codes() -> set[str]:
                              if d is not None for s in _literals(d))
     codes.update(problem for _state, problem in pickup.REFUSALS.values())
     codes.update(identify.READ_PROBLEMS.values())
+    codes.update(ticket.BOOKING_REFUSALS.values())
     codes.discard("")
     return codes
 
