@@ -231,6 +231,12 @@ def staff_call(session: Session, ctx: ServerContext, principal: KioskPrincipal, 
     return v1.StaffCallResponse(call_id=call_id, position=ahead, created_at=now)
 
 
+def _demo_services(catalogue: v1.Catalogue) -> list[v1.ServiceItem]:
+    """What the demo books and files: commitment services (what the demo's journeys show
+    best), or any service of a catalogue that has none."""
+    return [i for i in catalogue.items if i.project_type == "commitment"] or list(catalogue.items)
+
+
 def _demo_slot(now: datetime) -> tuple[datetime, datetime]:
     """A demo appointment's half hour: the one under way, so that it is today's at any hour
     (one starting in half an hour was tomorrow's after 23:30, and checking in was refused)."""
@@ -253,7 +259,7 @@ def seed_demo_citizen(session: Session, ctx: ServerContext, holder: str, hall: s
     except catalogue_service.CatalogueInvalid:
         return
     catalogue = ctx.catalogues.get(session, row.version)
-    items = [i for i in catalogue.items if i.project_type == "commitment"]
+    items = _demo_services(catalogue)
     pick = int(holder[:8], 16)
     booked, filed = items[pick % len(items)], items[(pick // 7) % len(items)]
     slot_start, slot_end = _demo_slot(now)
@@ -284,7 +290,7 @@ def ensure_demo_booking(session: Session, ctx: ServerContext) -> None:
         catalogue = published_catalogue(session, ctx, ctx.settings.default_cohort)
     except catalogue_service.CatalogueInvalid:
         return
-    item = next(i for i in catalogue.items if i.project_type == "commitment")
+    item = _demo_services(catalogue)[0]
     row = session.scalars(select(Appointment)
                           .where(Appointment.booking_code == DEMO_BOOKING_CODE)).first()
     if row is None:

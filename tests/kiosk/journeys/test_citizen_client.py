@@ -18,9 +18,7 @@ WAIT = 30  # seconds a future may take on a loaded CI machine
 @pytest.fixture
 def district(tmp_path):
     from tests.offline_queue.live_district import LiveDistrict
-    # demo_citizens=False: the server's demo seeding fails at start at the moment
-    # (ensure_demo_booking: StopIteration, reported to D)
-    with LiveDistrict(tmp_path / "district", demo_citizens=False) as server:
+    with LiveDistrict(tmp_path / "district") as server:
         yield server
 
 
@@ -95,6 +93,19 @@ def test_a_booking_for_another_day_is_refused_with_the_reason_the_citizen_is_tol
     ticket.enter_booking("later2026")
     wait_for_state(ticket, "enter_booking")
     assert ticket.problem == "booking_not_today"   # not "the network is down"
+
+
+def test_a_demo_district_whose_catalogue_has_no_commitment_service_books_the_demo_citizen(
+        tmp_path):
+    from district_server.citizens.service import DEMO_BOOKING_CODE
+    from tests.offline_queue.live_district import LiveDistrict
+    with LiveDistrict(tmp_path / "district", demo_citizens=True) as district:  # started
+        made = enrolled_client(district, tmp_path / "queue", "kiosk-demo", SystemClock())
+        try:
+            answer = CitizenPort(made).check_in(DEMO_BOOKING_CODE).result(WAIT)
+        finally:
+            made.close()
+    assert answer.appointment.status == "checked_in" and answer.ticket.ticket_no
 
 
 def test_server_gone_is_server_unavailable(client, district):
