@@ -1,9 +1,11 @@
 // A button a 70-year-old can hit: at least theme.touchTarget in both directions,
 // text label always (never an icon alone), a visible pressed and disabled state.
 import QtQuick
-import QtQuick.Controls.Basic
+// the bare control, not a style's: this file draws all of it, and the attract screen's
+// first frame does not wait for QtQuick.Controls (docs/benchmarks.md, start-up part 7)
+import QtQuick.Templates as T
 
-Button {
+T.Button {
     id: control
     property color fill: theme.surface
     property color ink: theme.text

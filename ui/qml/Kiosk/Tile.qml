@@ -1,8 +1,10 @@
 // A journey tile on the attract screen: big label, what it does, and why not, if not.
 import QtQuick
-import QtQuick.Controls.Basic
+// the bare control, not a style's: this file draws all of it, and the attract screen's
+// first frame does not wait for QtQuick.Controls (docs/benchmarks.md, start-up part 7)
+import QtQuick.Templates as T
 
-Button {
+T.Button {
     id: tile
     property string title
     property string subtitle
