@@ -458,22 +458,16 @@ def sqlite_growth(start: int | None, used: list[int | None], warm_up: int) -> di
 def demo_with_district_peer(loaded, data_dir: Path, clock):
     """The demo (launcher.demo.Demo) as `Demo.create` makes it, its district server a peer
     in a child process (`bench/soak_district.py`) instead of a thread of this one."""
-    from kiosk.app import KioskCore
-    from launcher.demo import Demo, open_queue, require_simulated
+    from launcher.demo import Demo, require_simulated
 
     from bench.soak_district import DistrictPeer
     require_simulated(loaded)
     server = DistrictPeer(data_dir / "district")
     try:
-        server.add_demo_parcel(loaded.config.kiosk.id)
-        kiosk_dir = data_dir / "kiosk"
-        queue = open_queue(loaded, kiosk_dir, server)
-        core = KioskCore.create(loaded, kiosk_dir, clock=clock, queue=queue)
+        return Demo.on_server(loaded, data_dir, server, clock=clock)
     except BaseException:
         server.stop()
         raise
-    core.set_server_reachable(True)
-    return Demo(core, server)
 
 
 def rss_warm_up(sessions: int) -> int:

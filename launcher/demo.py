@@ -238,6 +238,14 @@ class Demo:
                       file=sys.stderr)
                 server.stop()
                 server = None
+        return cls.on_server(loaded, data_dir, server, clock=clock)
+
+    @classmethod
+    def on_server(cls, loaded: LoadedConfig, data_dir: Path, server: Any, *,
+                  clock: Clock) -> "Demo":
+        """The demo's kiosk in `data_dir/kiosk`, enrolled with `server` (a started
+        EmbeddedServer, or a peer with its interface: bench/soak_district.py) and given
+        the demo parcel; None: offline."""
         if server is not None:
             server.add_demo_parcel(loaded.config.kiosk.id)
         kiosk_dir = data_dir / "kiosk"
