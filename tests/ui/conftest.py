@@ -45,17 +45,12 @@ def make_shell(qapp, qtbot, test_clock, kiosk_config, tmp_path):
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-#: a QML warning known and not yet fixed (docs/known-issues.md, "QML warnings left")
-KNOWN_QML_WARNINGS = ("QML PagedFlickable: Qt Quick Layouts: Detected recursive rearrange",)
-
-
 @pytest.fixture
 def qml_warnings(caplog):
     """`qml_warnings()` -> the QML engines' warnings so far in this test, as logged (masked)
-    by `ui.qml_warnings` (Qt's message capture is off here: see below), less the known."""
+    by `ui.qml_warnings` (Qt's message capture is off here: see below)."""
     caplog.set_level(logging.WARNING, logger="qml")
-    return lambda: [r.getMessage() for r in caplog.records if r.name == "qml"
-                    and not any(known in r.getMessage() for known in KNOWN_QML_WARNINGS)]
+    return lambda: [r.getMessage() for r in caplog.records if r.name == "qml"]
 
 
 @pytest.fixture

@@ -93,8 +93,8 @@ def _apply(shell, elder, language, high_contrast):
 
 @pytest.mark.timeout(900)   # ~100 states rendered and measured, on a busy machine
 @pytest.mark.parametrize("elder, language, orientation, high_contrast", COMBINATIONS)
-def test_every_screen_shows_everything_whole(make_kiosk, qtbot, elder, language, orientation,
-                                             high_contrast):
+def test_every_screen_shows_everything_whole(make_kiosk, qtbot, qml_warnings, elder, language,
+                                             orientation, high_contrast):
     minimum = geometry.MIN_CONTRAST_HIGH if high_contrast else geometry.MIN_CONTRAST
     found: dict[str, list[str]] = {}
     seen: set[tuple[str, str]] = set()
@@ -118,6 +118,9 @@ def test_every_screen_shows_everything_whole(make_kiosk, qtbot, elder, language,
             found.setdefault(screen, [])
             found[screen] += [p for p in problems if p not in found[screen]]
     assert found == {}, "\n".join(f"{s}:\n  " + "\n  ".join(p) for s, p in sorted(found.items()))
+    # a layout Qt gave up on ("recursive rearrange") may be drawn right in one pass and not
+    # in the next
+    assert qml_warnings() == []
 
 
 def _equivalent(registered: str, checked: set[str], files: dict[str, object]) -> bool:

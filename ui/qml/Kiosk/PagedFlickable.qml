@@ -49,7 +49,10 @@ GridLayout {
         id: flick
         Layout.fillWidth: true
         Layout.fillHeight: true
+        // the pager's room is kept in the minimum while it is hidden, so that showing it
+        // does not change the height the enclosing layout must give (which decides it)
         Layout.minimumHeight: paged.typing ? 0 : theme.touchTarget
+                              + (pager.visible || paged.side ? 0 : theme.touchTarget + paged.rowSpacing)
         contentWidth: width
         contentHeight: column.implicitHeight
         boundsBehavior: Flickable.StopAtBounds
@@ -80,6 +83,7 @@ GridLayout {
         function onActiveFocusItemChanged() { paged.show(paged.typingIn()) }
     }
     GridLayout {
+        id: pager
         objectName: "pager"
         visible: paged.overflows && !paged.typing
         columns: paged.side ? 1 : 3
