@@ -82,15 +82,18 @@ from __future__ import annotations
 
 import importlib
 import logging
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from PySide6.QtCore import Property, QObject, QUrl, Signal, Slot
 
-from kiosk.availability import JourneyAvailability
 from kiosk.session import Session, WipeReason
+
+if TYPE_CHECKING:   # annotations: neither is imported before the attract screen's first frame
+    from concurrent.futures import Future
+
+    from kiosk.availability import JourneyAvailability
 
 log = logging.getLogger(__name__)
 
