@@ -56,8 +56,6 @@ class _Timer:
     """A `TestClock` timer; the earlier due first, then the earlier set. (Not a dataclass:
     defining one costs 2-4 M instructions, before the attract screen's first frame here.)"""
 
-    __slots__ = ("due", "order", "callback", "cancelled")
-
     def __init__(self, due: float, order: int, callback: Callable[[], None]) -> None:
         self.due, self.order, self.callback, self.cancelled = due, order, callback, False
 
