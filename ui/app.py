@@ -18,7 +18,6 @@ from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtQuick import QQuickView
 
 from kiosk.screen_blank import ScreenBlanking
-from kiosk.service_state import Mode
 from kiosk.session import Session, WipeReason
 from ui.bridge import QtClock, QtThreadBridge
 from ui.i18n import Translations
@@ -160,9 +159,10 @@ class ShellApp:
             self._watch_touches()
         self.screen_blanking.start()
         # compiled before anything can load them synchronously with the GIL held
-        # (ui/qml_preload); with the core pending, the out-of-service screen and the
-        # keyboard (Qt Virtual Keyboard: a sixth of the first frame's CPU) compile with the
-        # journeys' screens, after the first frame and before the core can ask for them
+        # (ui/qml_preload); with the core pending, the out-of-service screen, the overlays
+        # of a visit and the keyboard (Qt Virtual Keyboard: a sixth of the first frame's
+        # CPU) compile with the journeys' screens, after the first frame and before the core
+        # can ask for them
         first_frame_qml = [QML_DIR / "Main.qml", QML_DIR / SHELL_SCREENS["attract"]]
         self._compiled = compile_ahead(engine, first_frame_qml + ([] if core_pending
                                                                  else _screens_after_attract()))
@@ -258,9 +258,10 @@ class ShellApp:
         self.shell.refresh_availability()
         self.navigator.set_out_of_service(self.shell.out_of_service())
         service = getattr(self.core, "service", None)
-        if self.navigator.journey == "maintenance" and service is not None and \
-                service.mode in (Mode.IN_SERVICE, Mode.OUT_OF_SERVICE):
-            self.navigator.home()   # the core left maintenance (its inactivity timeout)
+        if self.navigator.journey == "maintenance" and service is not None:
+            from kiosk.service_state import Mode   # with the core: after the first frame
+            if service.mode in (Mode.IN_SERVICE, Mode.OUT_OF_SERVICE):
+                self.navigator.home()   # the core left maintenance (its inactivity timeout)
 
     def _service_entry(self) -> None:
         """The hidden entry: the staff sign-in now, or once the citizen's session ends."""
@@ -312,9 +313,11 @@ class ShellApp:
 
 
 def _screens_after_attract() -> list[Path]:
-    """What the kiosk can show once the core runs: the out-of-service screen, the journeys'
-    screens and the keyboard their text fields show."""
-    return [QML_DIR / SHELL_SCREENS["out_of_service"], QML_DIR / "Keyboard.qml",
+    """What the kiosk can show once the core runs: the out-of-service screen, the overlays
+    of a visit (idle warning, help), the journeys' screens and the keyboard their text
+    fields show."""
+    return [QML_DIR / SHELL_SCREENS["out_of_service"], QML_DIR / "IdleWarning.qml",
+            QML_DIR / "HelpOverlay.qml", QML_DIR / "Keyboard.qml",
             *sorted({path for registration in registered_journeys().values()
                      for path in registration.screens.values()})]
 

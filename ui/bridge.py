@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import Future
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+if TYPE_CHECKING:   # not imported before the attract screen's first frame
+    from concurrent.futures import Future
 
 log = logging.getLogger(__name__)
 

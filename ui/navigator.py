@@ -82,15 +82,17 @@ from __future__ import annotations
 
 import importlib
 import logging
-from concurrent.futures import Future
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple
 
 from PySide6.QtCore import Property, QObject, QUrl, Signal, Slot
 
-from kiosk.availability import JourneyAvailability
 from kiosk.session import Session, WipeReason
+
+if TYPE_CHECKING:   # annotations: neither is imported before the attract screen's first frame
+    from concurrent.futures import Future
+
+    from kiosk.availability import JourneyAvailability
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +107,9 @@ class JourneyRegistrationError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class JourneyRegistration:
+# neither is a dataclass: defining one costs 2-4 M instructions, before the attract
+# screen's first frame here (docs/benchmarks.md, start-up part 8)
+class JourneyRegistration(NamedTuple):
     name: str
     view_model_factory: Callable[["JourneyContext"], QObject]
     screens: Mapping[str, Path]
@@ -114,17 +117,20 @@ class JourneyRegistration:
     staff: bool = False
 
 
-@dataclass
 class JourneyContext:
-    core: Any
-    session: Session
-    clock: Any
-    availability: JourneyAvailability | None
-    #: the language the citizen uses now (it may change during the journey)
-    language: Callable[[], str]
-    deliver: Callable[[Future, Callable[[Any], None]], None]
-    home: Callable[[], None]
-    extras: dict[str, Any] = field(default_factory=dict)
+    def __init__(self, *, core: Any, session: Session, clock: Any,
+                 availability: JourneyAvailability | None, language: Callable[[], str],
+                 deliver: Callable[[Future, Callable[[Any], None]], None],
+                 home: Callable[[], None], extras: dict[str, Any] | None = None) -> None:
+        self.core = core
+        self.session = session
+        self.clock = clock
+        self.availability = availability
+        #: the language the citizen uses now (it may change during the journey)
+        self.language = language
+        self.deliver = deliver
+        self.home = home
+        self.extras: dict[str, Any] = {} if extras is None else extras
 
 
 _REGISTRY: dict[str, JourneyRegistration] = {}

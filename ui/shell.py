@@ -7,13 +7,10 @@ and comes back as a signal.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
-from kiosk.availability import JOURNEY_REQUIREMENTS, JourneyAvailability
-from kiosk.service_state import Mode
 from kiosk.session import Session
 from ui.bridge import QtThreadBridge
 from ui.i18n import Translations
@@ -22,6 +19,9 @@ from ui.speech import Voice
 from ui.theme import Theme
 
 if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kiosk.availability import JourneyAvailability
     from kiosk.config import KioskConfig
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,12 @@ def tile_model(journeys: list[str], availability: dict[str, JourneyAvailability]
     """What each attract tile shows: offered or not, and which roles explain it. `checking`:
     roles whose devices have not yet said whether they work (None: the core is still
     loading, every tile waits); a tile they hold back says "checking", never "available"."""
+    if checking is None:
+        # nothing is known yet of any tile: what each journey needs is read once the core
+        # runs (kiosk.availability is not imported before the attract screen's first frame)
+        return [{"key": journey, "available": False, "checking": True, "missing": [],
+                 "degraded": []} for journey in journeys]
+    from kiosk.availability import JOURNEY_REQUIREMENTS
     tiles = []
     for journey in journeys:
         needs = JOURNEY_REQUIREMENTS[journey]
@@ -52,7 +58,7 @@ def tile_model(journeys: list[str], availability: dict[str, JourneyAvailability]
         if not server_reachable and needs.offline_note:
             degraded.append("offline")
         available = bool(state.available if state else not missing) and journey in registered
-        waiting = checking is None or bool(missing) and set(missing) <= checking
+        waiting = bool(missing) and set(missing) <= checking
         if waiting:
             available, missing = False, []
         tiles.append({"key": journey, "available": available, "checking": waiting,
@@ -71,6 +77,7 @@ class Shell(QObject):
     helpChanged = Signal()
     hallChanged = Signal()
     screenBlankChanged = Signal()
+    coreChanged = Signal()
     #: (screen name, prompt) every time a screen has been shown
     screenEntered = Signal(str, str)
     _staffCallDone = Signal(bool)
@@ -109,7 +116,7 @@ class Shell(QObject):
         self._date_text = ""
         self._session_left = 0
         self._screen = ""
-        self._worker = ThreadPoolExecutor(1, thread_name_prefix="shell")
+        self._worker: ThreadPoolExecutor | None = None   # started by the first staff call
         self._staffCallDone.connect(self._on_staff_call_done)
         self.reset_preferences()
         self.refresh_availability()
@@ -150,6 +157,9 @@ class Shell(QObject):
         hall.model_dump(include={"name", "address", "hours", "phone"})
         for hall in self._config.kiosk.alternatives], notify=hallChanged)
     onlineHallUrl = Property(str, lambda self: self._config.ui.online_hall_url, constant=True)
+    #: the core loads after the attract screen's first frame (ui.launch); what only a visit
+    #: shows (the idle warning, help) is made when it has arrived
+    corePending = Property(bool, lambda self: self._core_pending, notify=coreChanged)
 
     def _online_hall_qr(self) -> str:
         """Made when the out-of-service screen first shows it (qrcode imports PIL)."""
@@ -289,6 +299,7 @@ class Shell(QObject):
         self._core, self._registered, self._core_pending = core, registered, False
         self._config = core.config
         self.refresh_availability()
+        self.coreChanged.emit()
 
     def refresh_availability(self) -> None:
         journeys = list(self._config.kiosk.journeys)
@@ -307,6 +318,7 @@ class Shell(QObject):
             online = bool(self._core.server_reachable)
             service = self._core.service.snapshot()
             storage_ok = service.withdrawn("needs_storage") is None
+            from kiosk.service_state import Mode   # with the core: after the first frame
             staff_at_work = service.mode in (Mode.MAINTENANCE, Mode.LEAVING)
         tiles = tile_model(journeys, availability, self._registered, roles_usable, online,
                            storage_ok=storage_ok, checking=checking)
@@ -362,6 +374,9 @@ class Shell(QObject):
             return
         payload = {"reason": "help", "journey": journey or None,
                    "at": self._clock.now().isoformat()}
+        if self._worker is None:
+            from concurrent.futures import ThreadPoolExecutor   # not before the first frame
+            self._worker = ThreadPoolExecutor(1, thread_name_prefix="shell")
         future = self._worker.submit(sink.enqueue, "staff_call", payload)
         self._bridge.deliver(future, lambda r: self._staffCallDone.emit(
             not isinstance(r, BaseException)))
@@ -379,7 +394,8 @@ class Shell(QObject):
 
     def close(self) -> None:
         self._tick.stop()
-        self._worker.shutdown(wait=False)
+        if self._worker is not None:
+            self._worker.shutdown(wait=False)
 
     def _update_time(self) -> None:
         now = self._clock.now().astimezone()

@@ -9,7 +9,6 @@ import argparse
 import importlib
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
@@ -34,12 +33,15 @@ def default_data_dir() -> Path:
     return base / "gov-kiosk"
 
 
-@dataclass
 class Context:
-    """What every command gets: the config (loaded on first use), the data dir, the clock."""
-    config_file: Path | None
-    data_dir: Path
-    _loaded: object = field(default=None, repr=False)
+    """What every command gets: the config (loaded on first use), the data dir, the clock.
+    (Not a dataclass: defining one costs 2-4 M instructions, before the attract screen's
+    first frame for `kiosk run`.)"""
+
+    def __init__(self, config_file: Path | None, data_dir: Path) -> None:
+        self.config_file = config_file
+        self.data_dir = data_dir
+        self._loaded: object = None
 
     @property
     def config(self):

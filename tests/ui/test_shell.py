@@ -206,6 +206,7 @@ def test_attract_says_checking_until_the_devices_answer(qapp, qtbot, test_clock,
     said they work, and the shell finds every setting it reads in the snapshot."""
     from PySide6.QtCore import QUrl
     from PySide6.QtQml import QQmlComponent
+    from PySide6.QtQuick import QQuickItem
 
     from kiosk import config_snapshot
     from kiosk.app import KioskCore
@@ -232,9 +233,16 @@ def test_attract_says_checking_until_the_devices_answer(qapp, qtbot, test_clock,
         assert not shell.find("tile_apply").isEnabled()
         assert "正在检查设备…" in texts(shell)
         assert shell.screen_name == "attract"  # not "out of service" while checking
-        # what only the core can ask for compiles after the first frame
+        # what only the core can ask for compiles after the first frame; the overlays of a
+        # visit (idle warning, help) are not made before it
         after_core = [QUrl.fromLocalFile(str(QML_DIR / name))
-                      for name in ("Keyboard.qml", "OutOfService.qml")]
+                      for name in ("Keyboard.qml", "OutOfService.qml", "IdleWarning.qml",
+                                   "HelpOverlay.qml")]
+
+        def overlays():
+            return [name for name in ("idle_warning", "help_overlay")
+                    if shell.root.findChild(QQuickItem, name) is not None]
+        assert overlays() == []
 
         def compiled(url):
             return QQmlComponent(shell.view.engine(), url,
@@ -244,10 +252,11 @@ def test_attract_says_checking_until_the_devices_answer(qapp, qtbot, test_clock,
         core = KioskCore.create(loaded, tmp_path / "data", clock=test_clock, with_queue=False,
                                 with_face=False)
         shell.attach_core(core)          # its devices have not started yet
-        # the keyboard and the out-of-service screen compiled (after the first frame)
-        # before the core can show them: a field's focus or the core's state creates them
-        # without waiting for the QML loader thread (ui/qml_preload.py)
+        # the keyboard, the out-of-service screen and the overlays compiled (after the first
+        # frame) before the core can show them: a field's focus, the core's state or its
+        # arrival creates them without waiting for the QML loader thread (ui/qml_preload.py)
         assert all(compiled(url) for url in after_core)
+        assert overlays() == ["idle_warning", "help_overlay"]
         apply = next(t for t in shell.shell.property("tiles") if t["key"] == "apply")
         assert apply["checking"] and not apply["available"]
 

@@ -96,7 +96,16 @@ Rectangle {
         onActivated: shell.serviceEntry()
     }
 
-    IdleWarning { anchors.fill: parent; z: 10; visible: shell.idleWarning }
+    // the overlays of a visit (idle warning, staff called) come with the core, which makes
+    // visits possible: not made before the attract screen's first frame (ui/app.py compiles
+    // them with the journeys' screens before the core arrives)
+    Loader {
+        anchors.fill: parent
+        z: 10
+        active: !shell.corePending
+        visible: shell.idleWarning
+        source: "IdleWarning.qml"
+    }
     // black at night between visits (kiosk/screen_blank.py): the window swallows the touch
     // that wakes it (ui/app.py), so nothing below ever sees it
     Rectangle {
@@ -106,7 +115,13 @@ Rectangle {
         color: "black"
         visible: shell.screenBlank
     }
-    HelpOverlay { anchors.fill: parent; z: 11; visible: shell.helpShown }
+    Loader {
+        anchors.fill: parent
+        z: 11
+        active: !shell.corePending
+        visible: shell.helpShown
+        source: "HelpOverlay.qml"
+    }
 
     // Qt Virtual Keyboard and its Pinyin engine load the first time a field asks for the
     // keyboard, not before the attract screen's first frame
