@@ -96,7 +96,7 @@ Rectangle {
         onActivated: shell.serviceEntry()
     }
 
-    // the overlays of a visit (idle warning, staff called) come with the core, which makes
+    // the overlays of a visit (idle warning, help and the staff call) come with the core, which makes
     // visits possible: not made before the attract screen's first frame (ui/app.py compiles
     // them with the journeys' screens before the core arrives)
     Loader {
