@@ -22,7 +22,10 @@ the final drain); where the RSS slope goes: its anonymous, file-backed and share
 C heap's bytes in use and free but held (at the start, after the warm-up and at the end:
 `malloc_in_use`, `malloc_free_held`) with their slopes, and that of Python's object blocks,
 to tell live growth from memory the allocator holds or library pages touched late, and
-SQLite's own memory in the kiosk's process (its connections' page caches, statements).
+SQLite's own memory in the kiosk's process (its connections' page caches, statements); the
+anonymous memory by kind (`anonymous_by_kind`: the main C heap, Python's arenas, the QML
+engine's JavaScript heap, the rest), and every figure's slope over the second half of the
+sessions (`slopes_per_session`: a bounded cache has filled by then, a leak still grows).
 Exits 1 when a session failed, an application was lost, duplicated or left pending,
 descriptors or threads grew after the warm-up (`grown`), or the RSS slope is above
 `--max-rss-slope` (for long runs: over a few dozen sessions the slope is still mostly
@@ -44,6 +47,7 @@ import sys
 import tempfile
 import threading
 import time
+from array import array
 from collections import Counter, defaultdict
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -102,6 +106,62 @@ def memory_status(process: str = "self") -> dict[str, int]:
 
 def rss_bytes() -> int:
     return memory_status().get("rss", 0)
+
+
+#: Python's small-object allocator maps its arenas 1 MiB at a time (3.10 and later, 64-bit)
+PYTHON_ARENA_BYTES = 1 << 20
+#: the anonymous resident memory's kinds, from /proc/self/smaps, the bytes of each that
+#: `bench/soak.py` follows session by session (what is not one of the first three is `other`)
+ANONYMOUS_KINDS = ("main_c_heap", "python_arenas", "js_heap", "other")
+
+
+def anonymous_by_kind() -> dict[str, int]:
+    """The process's anonymous resident bytes by what holds them: the main C heap's
+    (`[heap]`: glibc's main arena, SQLite's page caches, Qt's and Python's larger objects),
+    Python's object arenas (unnamed maps of exactly `PYTHON_ARENA_BYTES`), the QML engine's
+    JavaScript heap (`memfd:JSGCHeap`) and everything else (glibc's other arena, thread
+    stacks, Qt's own maps): which of them a slope is in."""
+    kinds = dict.fromkeys(ANONYMOUS_KINDS, 0)
+    kind = "other"
+    with open("/proc/self/smaps", encoding="ascii", errors="replace") as smaps:
+        for line in smaps:
+            if line[0] in "0123456789abcdef" and "-" in line.split(" ", 1)[0]:
+                fields = line.split(None, 5)
+                start, end = (int(bound, 16) for bound in fields[0].split("-"))
+                name = fields[5].strip() if len(fields) > 5 else ""
+                kind = ("main_c_heap" if name == "[heap]"
+                        else "js_heap" if "JSGCHeap" in name
+                        else "python_arenas" if not name and end - start == PYTHON_ARENA_BYTES
+                        else "other")
+            elif line.startswith("Anonymous:"):
+                kinds[kind] += int(line.split()[1]) * 1024
+    return kinds
+
+
+class SessionFigures:
+    """Figures taken after each session, one compact column each (8 bytes a session and
+    figure: the soak's own lists of dicts were ~0.4 KB a session, in the slope it measures).
+    A figure the system does not give (None) is kept as -1 and leaves its column out."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, array] = {}
+        self.unknown: set[str] = set()
+
+    def add(self, figures: dict[str, int | None]) -> None:
+        for name, value in figures.items():
+            if value is None:
+                self.unknown.add(name)
+            self.columns.setdefault(name, array("q")).append(-1 if value is None else value)
+
+    def __getitem__(self, name: str) -> array:
+        return self.columns.get(name, array("q"))
+
+    def known(self) -> list[str]:
+        return [name for name in self.columns if name not in self.unknown]
+
+    def slopes(self, first: int) -> dict[str, float]:
+        """Each known figure's least-squares slope from session `first` (0-based) on."""
+        return {name: round(slope(self.columns[name][first:]), 1) for name in self.known()}
 
 
 #: sqlite3_status64's SQLITE_STATUS_MEMORY_USED
@@ -277,14 +337,12 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
     runner._run_step = timed_step
     app.processEvents()
     start = {"rss": rss_bytes(), "fds": descriptors(), "threads": threads()}
-    samples, peak, completed, failures = [], start["rss"], 0, []
-    heap_start, heaps, python_blocks, rss_parts = heap_figures(), [], [], []
-    sqlite_start, sqlite_used = sqlite_memory_used(), []
+    peak, completed, failures = start["rss"], 0, []
+    heap_start, sqlite_start = heap_figures(), sqlite_memory_used()
+    figures = SessionFigures()
     district_start = memory_status(str(demo.server.pid))
-    session_seconds: list[float] = []
+    session_seconds = array("d")
     warm = last = {**start, "open": open_files()}
-    fds_by_session: list[int] = []
-    threads_by_session: list[int] = []
     names_after_warm_up = ThreadNameRanges()
     names_start = thread_names()
     traced = PythonGrowth(*trace) if trace else None
@@ -316,32 +374,29 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
                 device.submit("soak: back", lambda _token: None, timeout=None,
                               internal=True).result(60)
                 app.processEvents()
-            session_seconds.append(round(time.perf_counter() - session_started, 2))
+            session_seconds.append(time.perf_counter() - session_started)
             # counted at the same point of every session (the end's drain and the district's
             # own connections would count otherwise)
             last = {"fds": descriptors(), "threads": threads(),
                     "open": open_files()}
             if number + 1 == WARM_UP_SESSIONS:
                 warm = last   # what opened after it is named (`opened_after_warm_up`)
-            fds_by_session.append(last["fds"])
-            threads_by_session.append(last["threads"])
             if number + 1 >= WARM_UP_SESSIONS:
                 names_after_warm_up.add(thread_names())
-            memory = memory_status()
-            samples.append(memory.get("rss", 0))
-            rss_parts.append(memory)
-            heaps.append(heap_figures())
-            python_blocks.append(sys.getallocatedblocks())
-            sqlite_used.append(sqlite_memory_used())
-            peak = max(peak, samples[-1])
+            heap = heap_figures()
+            session = {**memory_status(), **anonymous_by_kind(),
+                       "in_use": heap and heap.in_use, "free_held": heap and heap.free_held,
+                       "python_blocks": sys.getallocatedblocks(),
+                       "sqlite": sqlite_memory_used(),
+                       "fds": last["fds"], "threads": last["threads"]}
+            figures.add(session)
+            peak = max(peak, session["rss"])
             if trace:
                 traced.after_session(number + 1)
             if progress:   # a long run's figures so far, should it be stopped
-                print(json.dumps({"session": number + 1, "seconds": session_seconds[-1],
-                                  "completed": completed, **rss_parts[-1],
-                                  **dataclasses.asdict(heaps[-1] or {}),
-                                  "sqlite": sqlite_used[-1],
-                                  "fds": last["fds"], "threads": last["threads"]}),
+                print(json.dumps({"session": number + 1,
+                                  "seconds": round(session_seconds[-1], 2),
+                                  "completed": completed, **session}),
                       file=sys.stderr, flush=True)
         with phases.timed("drain"):
             left = drain(demo.core)
@@ -370,28 +425,31 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
         f"fds_after_{WARM_UP_SESSIONS}": warm["fds"],
         f"threads_after_{WARM_UP_SESSIONS}": warm["threads"],
         # None: too few sessions to tell warming up from growing
-        "fds_grown": grown(fds_by_session), "threads_grown": grown(threads_by_session),
-        "fds_by_session": fds_by_session, "threads_by_session": threads_by_session,
+        "fds_grown": grown(figures["fds"]), "threads_grown": grown(figures["threads"]),
+        "fds_by_session": list(figures["fds"]), "threads_by_session": list(figures["threads"]),
         "opened_after_warm_up": sorted((Counter(last["open"].values())
                                         - Counter(warm["open"].values())).elements()),
         "thread_names_start": dict(sorted(names_start.items())),
         "thread_names_end": dict(sorted(names_end.items())),
         # counted after each session from the warm-up on: name -> [fewest, most]
         "threads_that_came_and_went": names_after_warm_up.came_and_went(),
-        "rss_after_warm_up": samples[warm_up - 1] if warm_up else None,
+        "rss_after_warm_up": figures["rss"][warm_up - 1] if warm_up else None,
         "rss_slope_sessions": f"{warm_up + 1}-{sessions}",
-        "rss_slope_bytes_per_session": round(slope(samples[warm_up:]), 1),
-        **{f"rss_{part}_slope_bytes_per_session":
-           round(slope([memory.get(part, 0) for memory in rss_parts[warm_up:]]), 1)
+        "rss_slope_bytes_per_session": round(slope(figures["rss"][warm_up:]), 1),
+        **{f"rss_{part}_slope_bytes_per_session": round(slope(figures[part][warm_up:]), 1)
            for part in RSS_PARTS.values()},
-        **heap_growth(heap_start, heaps, python_blocks, warm_up),
-        **sqlite_growth(sqlite_start, sqlite_used, warm_up),
+        **heap_growth(heap_start, figures, warm_up),
+        **sqlite_growth(sqlite_start, figures, warm_up),
+        # every figure's slope (bytes, blocks or counts a session) over the second half of
+        # the sessions, where bounded caches have had longest to fill: what still grows
+        "slopes_sessions": f"{sessions // 2 + 1}-{sessions}",
+        "slopes_per_session": figures.slopes(sessions // 2),
         # the district's process (not the kiosk's): for scale only
         "district_rss_start": district_start.get("rss"),
         "district_rss_end": district_end.get("rss"),
         "environment": reported(os.environ),
         "wall_seconds_by_phase": phases.rounded(),
-        "session_seconds": session_seconds,
+        "session_seconds": [round(seconds, 2) for seconds in session_seconds],
     }
 
 
@@ -426,31 +484,35 @@ class PythonGrowth:
             self.tracemalloc.stop()
 
 
-def heap_growth(start, heaps: list, python_blocks: list[int], warm_up: int) -> dict:
+def heap_growth(start, figures: SessionFigures, warm_up: int) -> dict:
     """Where the RSS went, over the same sessions as its slope: the C heap's bytes in use
     (live: Python's large objects, Qt's, the libraries') and free but held by the allocator
     (fragmentation, arenas), and Python's own object blocks (its small-object allocator maps
     its own pages, outside the C heap). No heap figures where the allocator gives none."""
-    blocks = {"python_blocks_slope_per_session": round(slope(python_blocks[warm_up:]), 1)}
-    if start is None or not heaps:
+    blocks = {"python_blocks_slope_per_session":
+              round(slope(figures["python_blocks"][warm_up:]), 1)}
+    if start is None or "in_use" not in figures.known():
         return blocks
-    after = heaps[warm_up - 1] if warm_up else start
+    in_use, free_held = figures["in_use"], figures["free_held"]
+    after = warm_up - 1 if warm_up else None
     return {
-        "malloc_in_use": [start.in_use, after.in_use, heaps[-1].in_use],
-        "malloc_free_held": [start.free_held, after.free_held, heaps[-1].free_held],
-        "malloc_in_use_slope_bytes_per_session":
-            round(slope([heap.in_use for heap in heaps[warm_up:]]), 1),
-        "malloc_free_held_slope_bytes_per_session":
-            round(slope([heap.free_held for heap in heaps[warm_up:]]), 1),
+        "malloc_in_use": [start.in_use, start.in_use if after is None else in_use[after],
+                          in_use[-1]],
+        "malloc_free_held": [start.free_held,
+                             start.free_held if after is None else free_held[after],
+                             free_held[-1]],
+        "malloc_in_use_slope_bytes_per_session": round(slope(in_use[warm_up:]), 1),
+        "malloc_free_held_slope_bytes_per_session": round(slope(free_held[warm_up:]), 1),
         **blocks,
     }
 
 
-def sqlite_growth(start: int | None, used: list[int | None], warm_up: int) -> dict:
+def sqlite_growth(start: int | None, figures: SessionFigures, warm_up: int) -> dict:
     """SQLite's memory in the kiosk's process at the start, after the warm-up and at the
     end, and its slope over the RSS slope's sessions (nothing where SQLite does not say)."""
-    if start is None or not used or None in used:
+    if start is None or "sqlite" not in figures.known():
         return {}
+    used = figures["sqlite"]
     return {"sqlite_memory": [start, used[warm_up - 1] if warm_up else start, used[-1]],
             "sqlite_memory_slope_bytes_per_session": round(slope(used[warm_up:]), 1)}
 
