@@ -2,6 +2,9 @@
 one operation added either gets all of it or an error."""
 from __future__ import annotations
 
+import random
+import tracemalloc
+
 import pytest
 
 from devices.recorded import RecordedBytes, RecordedItems
@@ -39,3 +42,32 @@ def test_bytes_keep_the_tail_and_count_them_all():
     assert bytes(received) == b"\x04\x01\x10\x04\x01abc"
     with pytest.raises(LookupError):
         received.since(mark - 6)
+
+
+def test_bytes_come_back_as_sent_whatever_the_pieces():
+    received, sent = RecordedBytes(keep=100), bytearray()
+    pieces = random.Random(7)
+    for _ in range(2_000):
+        piece = pieces.randbytes(pieces.choice((0, 1, 7, 99, 100, 101, 250)))
+        mark = received.count
+        received.extend(piece)
+        sent += piece
+        if len(piece) <= 100:
+            assert received.since(mark) == piece
+        else:
+            with pytest.raises(LookupError):
+                received.since(mark)
+        assert bytes(received) == bytes(sent[-100:]) and received.count == len(sent)
+
+
+def test_the_bytes_kept_take_no_more_memory_after_months_than_after_the_first():
+    tracemalloc.start()
+    try:
+        received = RecordedBytes(keep=64 * 1024)
+        received.extend(b"\x10\x04\x01")
+        first = tracemalloc.get_traced_memory()[0]
+        for size in range(20_000):
+            received.extend(bytes(size % 500))
+        assert tracemalloc.get_traced_memory()[0] - first < 1024
+    finally:
+        tracemalloc.stop()
