@@ -96,9 +96,9 @@ Rectangle {
         onActivated: shell.serviceEntry()
     }
 
-    // the overlays of a visit (idle warning, help and the staff call) come with the core, which makes
-    // visits possible: not made before the attract screen's first frame (ui/app.py compiles
-    // them with the journeys' screens before the core arrives)
+    // the overlays of a visit (idle warning, help and the staff call) come with the core,
+    // which makes visits possible: not made before the attract screen's first frame
+    // (ui/app.py compiles them with the journeys' screens before the core arrives)
     Loader {
         anchors.fill: parent
         z: 10
