@@ -26,13 +26,28 @@ class Enqueued:
     case_number: str    # "<kiosk id>-<kiosk_seq>" shown and printed before any sync
 
 
+@dataclass(frozen=True)
+class SealedBlob:
+    """An attachment encrypted when it was captured (`EventSink.seal`), before its item is
+    enqueued: only the district can open it."""
+    address: str    # sha256 (hex) of `sealed`: the attachment's content address
+    sealed: bytes   # what is stored and sent (HPKE to the district's key: enc || ciphertext)
+
+
 class EventSink(Protocol):
+    def seal(self, data: bytes) -> SealedBlob:
+        """Encrypt one attachment now, at capture (a page scanned, a signature signed), for a
+        later `enqueue`; safe on any thread, stores nothing. Raises `StorageUnavailable` when
+        the sink cannot seal (not enrolled)."""
+        ...
+
     def enqueue(self, kind: SubmissionKind, payload: Mapping[str, Any],
-                blobs: Mapping[str, bytes] | None = None) -> Enqueued:
+                blobs: Mapping[str, bytes | SealedBlob] | None = None) -> Enqueued:
         """Durably store one item (payload and blobs encrypted at capture) and return its ids.
 
         Attachments are named "blob:<name>"; the payload refers to them by that name (e.g. a
         material's `blobs: ["blob:page1"]`) and the sink replaces each name with the
-        attachment's content address. Raises `StorageUnavailable` when it cannot be stored;
-        nothing is half-stored."""
+        attachment's content address. An attachment is given sealed (`seal`, at its capture)
+        or as plaintext, which the sink seals here. Raises `StorageUnavailable` when it cannot
+        be stored; nothing is half-stored."""
         ...

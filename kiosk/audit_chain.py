@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
 
-from foundation.events import Enqueued, EventSink
+from foundation.events import Enqueued, EventSink, SealedBlob
 from kiosk.service_state import StaffPerson
 from kiosk.staff_access import audit_names
 from wire.v1 import AUDIT_CHAIN_HASH, AUDIT_CHAIN_PREV, AUDIT_CHAIN_SEQ, AUDIT_GENESIS, \
@@ -54,7 +54,7 @@ class ChainedSink:
         self._head_file = head_file
         self._lock = threading.Lock()
 
-    def __getattr__(self, name: str) -> Any:   # the queue sink's other methods, unchanged
+    def __getattr__(self, name: str) -> Any:   # the queue sink's other methods (seal, ...)
         return getattr(self._sink, name)
 
     def head(self) -> tuple[int, str]:
@@ -65,7 +65,7 @@ class ChainedSink:
             return 0, AUDIT_GENESIS
 
     def enqueue(self, kind: str, payload: Mapping[str, Any],
-                blobs: Mapping[str, bytes] | None = None) -> Enqueued:
+                blobs: Mapping[str, bytes | SealedBlob] | None = None) -> Enqueued:
         if kind != "audit":
             return self._sink.enqueue(kind, payload, blobs)
         self._head_file.parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,9 @@
 
 `enqueue(kind, payload, blobs)` validates the payload against its wire model, seals each
 attachment and the payload to the district key, and commits everything with the next
-`kiosk_seq`; the returned case number can be printed at once, before any sync.
+`kiosk_seq`; the returned case number can be printed at once, before any sync. The
+journeys seal each attachment when it is captured (`seal`, on a background thread) and
+hand `enqueue` those `SealedBlob`s, so an enqueue seals only the payload.
 
 Attachments are named in `blobs` by keys starting with "blob:"; every string in the
 payload equal to such a key is replaced by that attachment's address (the sha256 of its
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from foundation.clock import Clock
-from foundation.events import Enqueued
+from foundation.events import Enqueued, SealedBlob
 from offline_queue.blobstore import sha256_hex
 from offline_queue.errors import StorageUnavailable
 from offline_queue.identity import KioskIdentity
@@ -97,8 +99,13 @@ class OutboxSink:
             raise StorageUnavailable(f"only {free} bytes free on the queue disk (needs "
                                      f"{self._min_free_bytes}); new items cannot be stored")
 
+    def seal(self, data: bytes) -> SealedBlob:
+        """`data` sealed to the district's key, and its address (EventSink.seal)."""
+        sealed = seal_blob(data, self.identity().payload_public_key)
+        return SealedBlob(sha256_hex(sealed), sealed)
+
     def enqueue(self, kind: str, payload: Mapping[str, Any],
-                blobs: Mapping[str, bytes] | None = None) -> Enqueued:
+                blobs: Mapping[str, bytes | SealedBlob] | None = None) -> Enqueued:
         if kind not in SUBMISSION_KINDS:
             raise ValueError(f"unknown event kind {kind!r}; one of {SUBMISSION_KINDS}")
         blobs = dict(blobs or {})
@@ -106,16 +113,18 @@ class OutboxSink:
         if bad_names:
             raise ValueError(f"attachment names must start with {BLOB_NAME_PREFIX!r}: "
                              f"{bad_names}")
-        size = sum(len(data) for data in blobs.values())
+        size = sum(len(data.sealed if isinstance(data, SealedBlob) else data)
+                   for data in blobs.values())
         if size > self._max_item_bytes:
             raise ValueError(f"attachments of {size} bytes exceed the {self._max_item_bytes} "
                              "bytes allowed for one item")
         identity = self.identity()
         self._check_space()
         key = identity.payload_public_key
-        sealed = {name: seal_blob(data, key) for name, data in blobs.items()}
-        addresses = {name: sha256_hex(data) for name, data in sealed.items()}
-        stored = {addresses[name]: data for name, data in sealed.items()}
+        sealed = {name: data if isinstance(data, SealedBlob) else self.seal(data)
+                  for name, data in blobs.items()}
+        addresses = {name: blob.address for name, blob in sealed.items()}
+        stored = {blob.address: blob.sealed for blob in sealed.values()}
         model = PAYLOAD_MODELS[kind].model_validate(_replace_blob_names(payload, addresses))
         item_id = uuid7(self._clock.now())
         encrypted = seal_payload(canonical_json(model), kind=kind, submission_id=item_id,

@@ -289,10 +289,14 @@ class Outbox:
                            "ON CONFLICT (kiosk_id) DO UPDATE SET last_seq = excluded.last_seq",
                            (kiosk_id, seq))
                 envelope, digest = build_envelope(seq)
+                item = Item(item_id, kiosk_id, seq, kind, case_number(kiosk_id, seq),
+                            created_at, envelope, digest, state="pending", attempts=0,
+                            last_error=None, receipt=None, server_seq=None,
+                            delivered_at=None, blobs=tuple(sorted(addressed)))
                 db.execute(
                     "INSERT INTO items (item_id, kiosk_id, kiosk_seq, kind, case_number, "
                     "created_at, envelope, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (item_id, kiosk_id, seq, kind, case_number(kiosk_id, seq), created_at,
+                    (item_id, kiosk_id, seq, kind, item.case_number, created_at,
                      envelope, digest))
                 insert_blobs(db, addressed)
                 db.executemany("INSERT OR IGNORE INTO item_blobs (item_id, sha256) "
@@ -302,7 +306,7 @@ class Outbox:
         except (sqlite3.Error, OSError) as error:
             raise _storage_error("store the item", error) from error
         self.checkpointer.request()
-        return self.get(item_id)
+        return item  # as committed (not read back: the enqueue waits for nothing more)
 
     # --- queries -------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from kiosk.journeys.forms import check, prefill_value, typed_value
 from kiosk.journeys.identify import IdentifyJourney
 from kiosk.journeys.ports import CommitmentLetterToPrint, Identified, JourneyServices, Owed, \
     ReceiptToPrint
-from kiosk.journeys.scanning import MaterialEntry, ScansMaterials
+from kiosk.journeys.scanning import CaptureSeals, MaterialEntry, ScansMaterials
 from kiosk.search import SearchHit
 from wire.v1 import FEATURE_KEEP_ON_FILE, ApplicationPayload, CertificateOnFile, \
     followup_path
@@ -65,7 +65,7 @@ class ApplyJourney(ScansMaterials, Journey[ApplyState]):
     State = ApplyState
     steps = ("choose", "identify", "form", "materials", "review", "receipt")
     committing = frozenset({"submitting"})
-    personal = ("identified", "values", "materials", "certificates", "signature",
+    personal = ("identified", "values", "materials", "certificates", "signature", "seals",
                 "case_number", "supply_channel")
     scan_state, materials_state = S.SCAN, S.MATERIALS
 
@@ -95,6 +95,7 @@ class ApplyJourney(ScansMaterials, Journey[ApplyState]):
         self.materials: dict[str, MaterialEntry] = {}
         self.certificates: list[CertificateOnFile] = []
         self.signature: bytes | None = None
+        self.seals = CaptureSeals(self.services)
         self.supply_channel = ""
         self.case_number = ""
         #: the receipt QR's key to the case's 掌上办 page: sent encrypted with the application
@@ -332,6 +333,8 @@ class ApplyJourney(ScansMaterials, Journey[ApplyState]):
         """The finger signature from the pad; an empty pad clears it."""
         self._require(S.COMMITMENT)
         self.signature = signature_png or None
+        if self.signature:
+            self.seals.seal(self.signature)
         self._go(S.COMMITMENT)
 
     @property
@@ -408,10 +411,11 @@ class ApplyJourney(ScansMaterials, Journey[ApplyState]):
         self._require(S.REVIEW, S.SUBMIT_FAILED)
         payload, blobs = self.build_submission()
         self._go(S.SUBMITTING)
-        events = self.services.events
-        self._after(self.services.background(lambda: events.enqueue("submission", payload,
-                                                                    blobs)),
-                    self._submitted, self._submit_failed)
+        events, seals = self.services.events, self.seals
+        # on the background runner, after the captures' sealing queued there before it
+        self._after(self.services.background(
+            lambda: events.enqueue("submission", payload, seals.attachments(blobs))),
+            self._submitted, self._submit_failed)
 
     def _submit_failed(self, error: BaseException) -> None:
         self._go(S.SUBMIT_FAILED, "storage_unavailable"

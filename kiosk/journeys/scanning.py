@@ -1,11 +1,12 @@
 """Scanning a material with the document camera: one page per capture, added to the
-material's pages. Apply (materials while applying) and supply (补交: a material owed under
-a commitment) share it."""
+material's pages, and sealed for the district as it is captured (`CaptureSeals`). Apply
+(materials while applying) and supply (补交: a material owed under a commitment) share it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Mapping
 
+from foundation.events import SealedBlob
 from kiosk.catalogue import Material
 from kiosk.journeys.base import JourneyState
 from kiosk.journeys.ports import ScannedPage, ScanView
@@ -32,12 +33,41 @@ class MaterialEntry:
         return self.status != "missing"
 
 
+class CaptureSeals:
+    """Attachments encrypted when they are captured (a page scanned, the signature signed):
+    `EventSink.seal` on the journey's background runner, so that the submit hands the sink
+    sealed copies and does not seal 600 KB on its way to the disk. Keyed by the captured
+    bytes: a retaken page or signature is sealed anew and only what is sent is used (the
+    rest goes with the journey's personal data); one not sealed yet (or whose sealing
+    failed) goes plaintext and the sink seals it then. Nothing here is stored."""
+
+    def __init__(self, services: "JourneyServices") -> None:
+        self._services = services
+        self._sealed: dict[bytes, SealedBlob] = {}
+
+    def seal(self, data: bytes) -> None:
+        events, sealed = self._services.events, self._sealed
+
+        def work() -> None:
+            sealed[data] = events.seal(data)
+        self._services.background(work)
+
+    def __len__(self) -> int:
+        return len(self._sealed)
+
+    def attachments(self, blobs: Mapping[str, bytes]) -> dict[str, bytes | SealedBlob]:
+        """`blobs` for `EventSink.enqueue`, each replaced by its copy sealed at capture."""
+        return {name: self._sealed.get(data, data) for name, data in blobs.items()}
+
+
 class ScansMaterials:
     """Mixed into a Journey that keeps `materials` (key -> MaterialEntry) and has a
     `scan_state` in which the camera looks and a `materials_state` it returns to."""
 
     services: "JourneyServices"
     materials: dict[str, MaterialEntry]
+    #: the pages (and the signature) sealed as they were captured
+    seals: CaptureSeals
     scan_state: JourneyState
     materials_state: JourneyState
     #: the key of the material being scanned
@@ -72,6 +102,7 @@ class ScansMaterials:
     def _scanned(self, page: ScannedPage) -> None:
         entry = self.materials[self.scanning]
         entry.pages.append(page.image)
+        self.seals.seal(page.image)
         entry.status, entry.certificate = "provided", None
         self.scanning, self.scan_view = None, ScanView()
         self._go(self.materials_state)

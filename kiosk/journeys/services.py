@@ -13,7 +13,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from foundation.events import StorageUnavailable
+from foundation.events import SealedBlob, StorageUnavailable
 from kiosk.journeys.adapters.citizen import CitizenPort, OfflineCitizenServices
 from kiosk.journeys.adapters.codes import CodeReaderPort
 from kiosk.journeys.adapters.documents import IdReaderPort
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 class UnavailableSink:
     """No event sink (not enrolled, UI-only run): applications cannot be stored."""
+
+    def seal(self, data: bytes) -> SealedBlob:
+        raise StorageUnavailable("no event sink: the kiosk is not enrolled")
 
     def enqueue(self, kind: str, payload: Mapping[str, Any], blobs: Any = None):
         raise StorageUnavailable("no event sink: the kiosk is not enrolled")

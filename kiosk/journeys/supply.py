@@ -14,7 +14,7 @@ from kiosk.catalogue import Material, Text
 from kiosk.journeys.base import Journey, JourneyState
 from kiosk.journeys.identify import IdentifyJourney
 from kiosk.journeys.ports import Identified, JourneyServices, NotFound, Owed
-from kiosk.journeys.scanning import MaterialEntry, ScansMaterials
+from kiosk.journeys.scanning import CaptureSeals, MaterialEntry, ScansMaterials
 from wire.v1 import FEATURE_SUPPLY_BY_SECRET, CommitmentPayload, followup_from_url
 
 
@@ -40,7 +40,7 @@ class SupplyJourney(ScansMaterials, Journey[SupplyState]):
     State = SupplyState
     steps = ("find", "materials", "send")
     committing = frozenset({"sending"})
-    personal = ("identified", "followup_secret", "owed", "materials", "sent_cases")
+    personal = ("identified", "followup_secret", "owed", "materials", "seals", "sent_cases")
     scan_state, materials_state = S.SCAN, S.OWED
 
     def __init__(self, services: JourneyServices) -> None:
@@ -58,6 +58,7 @@ class SupplyJourney(ScansMaterials, Journey[SupplyState]):
         self.owed: list[Owed] = []
         #: "<case number>/<material code>" -> the material and its scanned pages
         self.materials: dict[str, MaterialEntry] = {}
+        self.seals = CaptureSeals(self.services)
         self.sent_cases: list[str] = []
 
     def children(self) -> list[Journey]:
@@ -162,9 +163,9 @@ class SupplyJourney(ScansMaterials, Journey[SupplyState]):
         submissions = [self._submission(owed) for owed in self.owed
                        if any(e.pages for _k, e in self.owed_for_case(owed.case_number))]
         self._go(S.SENDING)
-        events = self.services.events
+        events, seals = self.services.events, self.seals
         self._after(self.services.background(
-            lambda: [events.enqueue("commitment", payload, blobs)
+            lambda: [events.enqueue("commitment", payload, seals.attachments(blobs))
                      for payload, blobs in submissions]),
             self._sent, self._send_failed)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import uuid
 
@@ -56,6 +57,28 @@ def test_payload_and_blobs_are_sealed_to_the_district_key(sink, district, tmp_pa
     payload = json.loads(opened)
     assert payload["materials"][0]["blobs"] == envelope.blobs  # name replaced by the address
     assert payload["applicant"]["id_number"] == "11010519491231002X"
+
+
+def test_attachments_sealed_at_capture_are_stored_as_they_were_sealed(sink, district):
+    pages = [b"\xff\xd8 page one", b"\xff\xd8 page two"]
+    captured = sink.seal(pages[0])
+    assert hashlib.sha256(captured.sealed).hexdigest() == captured.address
+    assert pages[0] not in captured.sealed
+    assert SUITE.decrypt(captured.sealed, district.payload_key, info=HPKE_BLOB_INFO) == pages[0]
+    assert sink.outbox.items() == []                    # sealing stores nothing
+    # one sealed at capture, one given plaintext: both stored sealed, both addressed
+    done = sink.enqueue("submission", application(1, pages=2),
+                        {"blob:page0": captured, "blob:page1": pages[1]})
+    envelope = SubmissionEnvelope.model_validate_json(sink.outbox.get(done.item_id).envelope)
+    assert captured.address in envelope.blobs and len(envelope.blobs) == 2
+    assert sink.outbox.blobs.read(captured.address) == captured.sealed
+    assert sorted(SUITE.decrypt(sink.outbox.blobs.read(address), district.payload_key,
+                                info=HPKE_BLOB_INFO) for address in envelope.blobs) == pages
+
+
+def test_sealing_needs_an_enrolment(tmp_path, test_clock):
+    with pytest.raises(StorageUnavailable):
+        OutboxSink(Outbox(tmp_path), clock=test_clock).seal(b"page")
 
 
 def test_invalid_payload_is_a_clear_error_and_stores_nothing(sink):

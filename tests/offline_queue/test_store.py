@@ -34,6 +34,12 @@ def test_sequence_is_per_kiosk_and_case_number_follows_it(tmp_path):
     assert other.kiosk_seq == 1
 
 
+def test_add_returns_the_item_as_it_was_committed(tmp_path):
+    outbox = Outbox(tmp_path)
+    added = _add(outbox, "a", [b"two", b"one", b"two"])
+    assert added == outbox.get("a") and added.state == PENDING and len(added.blobs) == 2
+
+
 def test_blobs_are_stored_and_referenced_with_the_item(tmp_path):
     outbox = Outbox(tmp_path)
     item = _add(outbox, "a", [b"one", b"two"])

@@ -3,11 +3,12 @@ resolves (or that resolves at once, where the test does not care)."""
 from __future__ import annotations
 
 import base64
+import hashlib
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
-from foundation.events import Enqueued, StorageUnavailable
+from foundation.events import Enqueued, SealedBlob, StorageUnavailable
 from wire.calendar import WorkingDayCalendar
 from kiosk.journeys.ports import CitizenDocument, FaceOutcome, JourneyServices, \
     JourneySettings, LockerWall, NotFound, Parcel, ParcelForStaff, Refused, ScannedPage, \
@@ -112,14 +113,28 @@ class FakePrinter:
 
 
 class FakeSink:
+    """Its "sealing" only wraps the bytes: `items` keeps each item's attachments opened, and
+    `given_plaintext` the names of those that came to `enqueue` not sealed."""
+    SEALED = b"sealed:"
+
     def __init__(self) -> None:
         self.items: list[tuple[str, dict, dict]] = []
+        self.given_plaintext: list[str] = []
         self.broken = False
+
+    def seal(self, data: bytes) -> SealedBlob:
+        sealed = self.SEALED + data
+        return SealedBlob(hashlib.sha256(sealed).hexdigest(), sealed)
 
     def enqueue(self, kind, payload, blobs=None) -> Enqueued:
         if self.broken:
             raise StorageUnavailable("disk full")
-        self.items.append((kind, dict(payload), dict(blobs or {})))
+        blobs = dict(blobs or {})
+        self.given_plaintext += [name for name, data in blobs.items()
+                                 if not isinstance(data, SealedBlob)]
+        self.items.append((kind, dict(payload), {
+            name: data.sealed.removeprefix(self.SEALED) if isinstance(data, SealedBlob) else data
+            for name, data in blobs.items()}))
         seq = len(self.items)
         return Enqueued(f"item-{seq}", seq, f"kiosk-{seq}")
 

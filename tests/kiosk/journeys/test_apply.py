@@ -90,6 +90,7 @@ def test_residence_permit_happy_path(services):
     assert kind == "submission" and payload["service_code"] == "T-JZZ-001"
     assert payload["form_data"]["phone"] == "13812345678"
     assert blobs == {"blob:lease-1": JPEG, "blob:photo-1": JPEG}
+    assert services.events.given_plaintext == []       # both pages sealed when scanned
     assert services.printer.printed[0][0] == "receipt"
     assert services.printer.printed[0][1].case_number == "kiosk-1"
     # the receipt's QR: the follow-up page with the secret sent (encrypted) with the case
@@ -135,6 +136,7 @@ def test_tolerance_commitment_and_certificate_on_file(services):
     _kind, payload, blobs = services.events.items[0]
     assert payload["commitment"]["due_date"] == "2026-12-04"
     assert blobs["blob:signature"] == SIGNATURE
+    assert services.events.given_plaintext == []       # the signature sealed when signed
     statuses = {m["code"]: m["status"] for m in payload["materials"]}
     assert statuses == {"licence": "deferred", "floor_plan": "provided", "staff_list": "waived"}
     assert [doc for doc, _ in services.printer.printed] == ["receipt", "commitment_letter"]

@@ -44,6 +44,7 @@ APPLY = [
     lambda j, s: j.sign(SIGNATURE),
     lambda j, s: j.choose_channel("window"),
     lambda j, s: j.agree(),
+    *[lambda j, s: s.background.run()] * 3,    # the captures sealed: two pages, the signature
     lambda j, s: setattr(s.events, "broken", True),
     lambda j, s: j.submit(),
     lambda j, s: s.background.run(),
@@ -142,6 +143,7 @@ SUPPLY = [
     lambda j, s: s.citizen.release(),
     lambda j, s: j.start_scan("FT-2026-0003/licence"),
     lambda j, s: s.scanner.last.set_result(scanned()),
+    lambda j, s: s.background.run(),                # the page sealed as it was scanned
     lambda j, s: setattr(s.events, "broken", True),
     lambda j, s: j.materials_done(),
     lambda j, s: s.background.run(),

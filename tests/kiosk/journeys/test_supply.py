@@ -185,6 +185,7 @@ def test_sending_without_a_scan_is_refused_and_a_full_disk_loses_nothing(catalog
     assert (journey.state, journey.problem) == (S.OWED, "scan_something")
     journey.start_scan("FT-2026-0003/licence")
     services.scanner.last.set_result(scanned())
+    services.background.run()                           # the page sealed as it was scanned
     services.events.broken = True
     journey.materials_done()
     assert journey.state is S.SENDING and journey.is_committing
@@ -194,6 +195,7 @@ def test_sending_without_a_scan_is_refused_and_a_full_disk_loses_nothing(catalog
     journey.materials_done()
     services.background.run()
     assert journey.state is S.SENT and len(services.events.items) == 1
+    assert services.events.given_plaintext == []
 
 
 def test_the_camera_step_is_apply_s_and_can_be_left(services):

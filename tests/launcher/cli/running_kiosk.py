@@ -30,6 +30,9 @@ class AuditRecorder:
     def __init__(self, sink) -> None:
         self.sink, self.audits = sink, []
 
+    def seal(self, data):
+        return self.sink.seal(data)
+
     def enqueue(self, kind, payload, blobs=None):
         if kind == "audit":
             self.audits.append(payload)
