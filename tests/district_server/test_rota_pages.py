@@ -160,10 +160,9 @@ def test_a_shift_added_in_chromium_routes_the_halls_alert_to_that_person(
     """The supervisor adds a night shift on the page; a kiosk of the hall runs out of paper;
     the alert's notice goes to the person on duty through the outbox."""
     from selenium.webdriver.common.by import By
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.ui import Select, WebDriverWait
-    # the page is replaced after the form is sent: an element of the old one goes stale
-    wait = WebDriverWait(browser, 15, ignored_exceptions=[StaleElementReferenceException])
+    wait = WebDriverWait(browser, 15)
     night = add_staff(ctx, "clerk", "FT-CENTRE", "night-clerk")
     sign_in(browser, live_server.url, add_staff(ctx, "supervisor", "FT-CENTRE"), wait)
     browser.get(f"{live_server.url}/console/rota")
@@ -176,7 +175,11 @@ def test_a_shift_added_in_chromium_routes_the_halls_alert_to_that_person(
         # a datetime-local field takes its value from script more reliably than from keys
         browser.execute_script("arguments[0].value = arguments[1]",
                                browser.find_element(By.ID, f"rota-{field}"), local(moment))
-    browser.find_element(By.ID, "rota-add").click()
+    add = browser.find_element(By.ID, "rota-add")
+    add.click()
+    # the page is replaced after the form is sent: read the new one once the old one is gone
+    # (an element read while it goes can fail as "does not belong to the document")
+    wait.until(staleness_of(add))
     wait.until(lambda b: night in b.find_element(By.ID, "on-duty-FT-CENTRE").text)
 
     with httpx.Client(base_url=live_server.url, timeout=30) as http:
