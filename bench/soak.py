@@ -508,12 +508,11 @@ def heap_growth(start, figures: SessionFigures, warm_up: int) -> dict:
     if start is None or "in_use" not in figures.known():
         return blocks
     in_use, free_held = figures["in_use"], figures["free_held"]
-    after = warm_up - 1 if warm_up else None
     return {
-        "malloc_in_use": [start.in_use, start.in_use if after is None else in_use[after],
+        "malloc_in_use": [start.in_use, in_use[warm_up - 1] if warm_up else start.in_use,
                           in_use[-1]],
         "malloc_free_held": [start.free_held,
-                             start.free_held if after is None else free_held[after],
+                             free_held[warm_up - 1] if warm_up else start.free_held,
                              free_held[-1]],
         "malloc_in_use_slope_bytes_per_session": round(slope(in_use[warm_up:]), 1),
         "malloc_free_held_slope_bytes_per_session": round(slope(free_held[warm_up:]), 1),
