@@ -7,7 +7,7 @@ once. Callers never talk to the server for writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Protocol
+from typing import Any, Iterable, Mapping, Protocol
 
 from wire.v1 import SubmissionKind
 
@@ -37,8 +37,14 @@ class SealedBlob:
 class EventSink(Protocol):
     def seal(self, data: bytes) -> SealedBlob:
         """Encrypt one attachment now, at capture (a page scanned, a signature signed), for a
-        later `enqueue`; safe on any thread, stores nothing. Raises `StorageUnavailable` when
-        the sink cannot seal (not enrolled)."""
+        later `enqueue`; safe on any thread, off the UI thread (the sink may store the sealed
+        copy already, so that the enqueue has less to write). Raises `StorageUnavailable`
+        when the sink cannot seal (not enrolled)."""
+        ...
+
+    def discard(self, blobs: Iterable[SealedBlob]) -> None:
+        """Sealed copies that will not be enqueued (a retaken page, a journey given up): the
+        sink need not keep them. Does no I/O; safe on any thread."""
         ...
 
     def enqueue(self, kind: SubmissionKind, payload: Mapping[str, Any],

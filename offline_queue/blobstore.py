@@ -6,6 +6,13 @@ together, and a crash leaves both or neither (schema step 2). Blobs stored by a 
 before that step are files named by their address in `<queue>/blobs/`; they are read
 from there until their items are purged, and no new file is written.
 
+A blob sealed at capture (a page scanned while the citizen is still at the kiosk) is
+stored then, in a transaction of its own, and kept as *staged* until its item is added or
+its journey gives it up (`release`): orphan collection, which a sync cycle runs, leaves
+staged blobs alone. A staged blob is only a head start: the item's transaction inserts its
+blobs anyway (those already there are skipped), so the item never depends on one. The
+staged set lives in this process: after a restart its leftovers are orphans, collected.
+
 `exists`, `size` and `read` are the one way to read a blob, whichever place holds it.
 """
 from __future__ import annotations
@@ -14,6 +21,7 @@ import hashlib
 import os
 import re
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Callable, ContextManager, Iterable, Iterator, Mapping
 
@@ -59,6 +67,8 @@ class BlobStore:
         self.legacy_directory = Path(legacy_directory)
         self._read_rows = read_rows
         self._transaction = transaction
+        self._staged: set[str] = set()
+        self._staged_lock = threading.Lock()
 
     def _file(self, sha256: str) -> Path:
         return self.legacy_directory / _checked(sha256)
@@ -69,6 +79,25 @@ class BlobStore:
         with self._transaction() as db:
             insert_blobs(db, {address: data})
         return address
+
+    def stage(self, address: str, data: bytes) -> None:
+        """Store a blob sealed at capture, before its item (its own transaction), and keep it
+        from orphan collection until `release`."""
+        address = _checked(address)
+        with self._staged_lock:
+            self._staged.add(address)
+        try:
+            with self._transaction() as db:
+                insert_blobs(db, {address: data})
+        except BaseException:
+            self.release([address])
+            raise
+
+    def release(self, addresses: Iterable[str]) -> None:
+        """Staged blobs now referenced by their item, or given up: from now on collected
+        once no item references them."""
+        with self._staged_lock:
+            self._staged.difference_update(addresses)
 
     def exists(self, sha256: str) -> bool:
         return bool(self._read_rows("SELECT 1 FROM blobs WHERE sha256 = ?",
@@ -103,11 +132,14 @@ class BlobStore:
                     yield entry.name
 
     def collect(self, db: sqlite3.Connection) -> int:
-        """Delete blobs no item references (rows, files of an earlier release, and temp
-        files an earlier release's crash left); return how many went. `db` is inside the
-        caller's transaction, so no item can come to reference a blob being deleted."""
+        """Delete blobs no item references, unless staged (rows, files of an earlier release,
+        and temp files an earlier release's crash left); return how many went. `db` is inside
+        the caller's transaction, so no item can come to reference a blob being deleted."""
+        with self._staged_lock:
+            staged = tuple(self._staged)
+        keep_staged = f" AND sha256 NOT IN ({', '.join('?' * len(staged))})" if staged else ""
         removed = db.execute("DELETE FROM blobs WHERE sha256 NOT IN "
-                             "(SELECT sha256 FROM item_blobs)").rowcount
+                             f"(SELECT sha256 FROM item_blobs){keep_staged}", staged).rowcount
         if not self.legacy_directory.is_dir():
             return removed
         referenced = {row[0] for row in db.execute("SELECT DISTINCT sha256 FROM item_blobs")}

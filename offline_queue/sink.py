@@ -3,8 +3,10 @@
 `enqueue(kind, payload, blobs)` validates the payload against its wire model, seals each
 attachment and the payload to the district key, and commits everything with the next
 `kiosk_seq`; the returned case number can be printed at once, before any sync. The
-journeys seal each attachment when it is captured (`seal`, on a background thread) and
-hand `enqueue` those `SealedBlob`s, so an enqueue seals only the payload.
+journeys seal each attachment when it is captured (`seal`, on a background thread), which
+also stores the sealed copy, and hand `enqueue` those `SealedBlob`s: an enqueue seals only
+the payload and writes only the item. What a journey captured and did not send it gives
+up (`discard`), and the next orphan collection removes it.
 
 Attachments are named in `blobs` by keys starting with "blob:"; every string in the
 payload equal to such a key is replaced by that attachment's address (the sha256 of its
@@ -20,7 +22,7 @@ import shutil
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from foundation.clock import Clock
 from foundation.events import Enqueued, SealedBlob
@@ -100,9 +102,21 @@ class OutboxSink:
                                      f"{self._min_free_bytes}); new items cannot be stored")
 
     def seal(self, data: bytes) -> SealedBlob:
-        """`data` sealed to the district's key, and its address (EventSink.seal)."""
+        """`data` sealed to the district's key, and its address (EventSink.seal); the sealed
+        copy stored ahead of its item when the disk allows (if not, `enqueue` stores it)."""
         sealed = seal_blob(data, self.identity().payload_public_key)
-        return SealedBlob(sha256_hex(sealed), sealed)
+        blob = SealedBlob(sha256_hex(sealed), sealed)
+        try:
+            self._check_space()
+            self.outbox.stage_blob(blob.address, blob.sealed)
+        except StorageUnavailable:
+            pass  # the enqueue stores it with its item, or says why it cannot
+        return blob
+
+    def discard(self, blobs: Iterable[SealedBlob]) -> None:
+        """Sealed copies that will not be sent (EventSink.discard): left to orphan
+        collection, unless an item holds them."""
+        self.outbox.blobs.release(blob.address for blob in blobs)
 
     def enqueue(self, kind: str, payload: Mapping[str, Any],
                 blobs: Mapping[str, bytes | SealedBlob] | None = None) -> Enqueued:

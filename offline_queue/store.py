@@ -1,8 +1,8 @@
 """The durable outbox: SQLite (WAL, synchronous=FULL) holding items and their sealed blobs.
 
-One transaction records an item, its sealed blobs (blobstore: rows of their own table),
-its blob references and its per-kiosk `kiosk_seq`: one WAL fsync makes all of it durable
-together. Items move pending -> delivered
+One transaction records an item, its sealed blobs (blobstore: rows of their own table;
+those stored when they were captured are there already), its blob references and its
+per-kiosk `kiosk_seq`: one WAL fsync makes all of it durable together. Items move pending -> delivered
 (only with a verified server receipt) or pending -> quarantined (with the reason);
 delivered items are purged after the retention period, their blobs collected.
 
@@ -305,8 +305,17 @@ class Outbox:
             crash_point("local_committed")
         except (sqlite3.Error, OSError) as error:
             raise _storage_error("store the item", error) from error
+        self.blobs.release(addressed)
         self.checkpointer.request()
         return item  # as committed (not read back: the enqueue waits for nothing more)
+
+    def stage_blob(self, address: str, sealed: bytes) -> None:
+        """Store an attachment sealed at capture ahead of its item (`BlobStore.stage`), so
+        that the item's transaction has only the item to write."""
+        try:
+            self.blobs.stage(address, sealed)
+        except (sqlite3.Error, OSError) as error:
+            raise _storage_error("store an attachment", error) from error
 
     # --- queries -------------------------------------------------------------------------
 

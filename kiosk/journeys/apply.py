@@ -19,7 +19,7 @@ from kiosk.journeys.forms import check, prefill_value, typed_value
 from kiosk.journeys.identify import IdentifyJourney
 from kiosk.journeys.ports import CommitmentLetterToPrint, Identified, JourneyServices, Owed, \
     ReceiptToPrint
-from kiosk.journeys.scanning import CaptureSeals, MaterialEntry, ScansMaterials
+from kiosk.journeys.scanning import MaterialEntry, ScansMaterials
 from kiosk.search import SearchHit
 from wire.v1 import FEATURE_KEEP_ON_FILE, ApplicationPayload, CertificateOnFile, \
     followup_path
@@ -95,7 +95,7 @@ class ApplyJourney(ScansMaterials, Journey[ApplyState]):
         self.materials: dict[str, MaterialEntry] = {}
         self.certificates: list[CertificateOnFile] = []
         self.signature: bytes | None = None
-        self.seals = CaptureSeals(self.services)
+        self.seals = self._fresh_seals()
         self.supply_channel = ""
         self.case_number = ""
         #: the receipt QR's key to the case's 掌上办 page: sent encrypted with the application

@@ -3,6 +3,7 @@ material's pages, and sealed for the district as it is captured (`CaptureSeals`)
 (materials while applying) and supply (补交: a material owed under a commitment) share it."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Mapping
 
@@ -36,21 +37,37 @@ class MaterialEntry:
 class CaptureSeals:
     """Attachments encrypted when they are captured (a page scanned, the signature signed):
     `EventSink.seal` on the journey's background runner, so that the submit hands the sink
-    sealed copies and does not seal 600 KB on its way to the disk. Keyed by the captured
-    bytes: a retaken page or signature is sealed anew and only what is sent is used (the
-    rest goes with the journey's personal data); one not sealed yet (or whose sealing
-    failed) goes plaintext and the sink seals it then. Nothing here is stored."""
+    sealed copies (which it may have stored already) and neither seals nor writes 600 KB on
+    its way to the disk. Keyed by the captured bytes: a retaken page or signature is sealed
+    anew and only what is sent is used; one not sealed yet (or whose sealing failed) goes
+    plaintext and the sink seals it then. When the journey is wiped, `discard` gives every
+    sealed copy up to the sink (those sent are their item's by then), one still being sealed
+    as soon as it is done."""
 
     def __init__(self, services: "JourneyServices") -> None:
         self._services = services
         self._sealed: dict[bytes, SealedBlob] = {}
+        self._lock = threading.Lock()
+        self._discarded = False
 
     def seal(self, data: bytes) -> None:
-        events, sealed = self._services.events, self._sealed
+        events = self._services.events
 
         def work() -> None:
-            sealed[data] = events.seal(data)
+            blob = events.seal(data)
+            with self._lock:
+                if not self._discarded:
+                    self._sealed[data] = blob
+                    return
+            events.discard([blob])
         self._services.background(work)
+
+    def discard(self) -> None:
+        with self._lock:
+            self._discarded = True
+            sealed, self._sealed = self._sealed, {}
+        if sealed:
+            self._services.events.discard(sealed.values())
 
     def __len__(self) -> int:
         return len(self._sealed)
@@ -74,6 +91,13 @@ class ScansMaterials:
     scanning: str | None = None
     #: the page's outline and the countdown, as the document camera sees them now
     scan_view: ScanView = ScanView()
+
+    def _fresh_seals(self) -> CaptureSeals:
+        """Seals for the next citizen's captures; the last one's are given up."""
+        last: CaptureSeals | None = vars(self).get("seals")
+        if last is not None:
+            last.discard()
+        return CaptureSeals(self.services)
 
     def start_scan(self, key: str) -> None:
         self._require(self.materials_state)

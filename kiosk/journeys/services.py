@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from foundation.events import SealedBlob, StorageUnavailable
 from kiosk.journeys.adapters.citizen import CitizenPort, OfflineCitizenServices
@@ -35,6 +35,9 @@ class UnavailableSink:
 
     def seal(self, data: bytes) -> SealedBlob:
         raise StorageUnavailable("no event sink: the kiosk is not enrolled")
+
+    def discard(self, blobs: Iterable[SealedBlob]) -> None:
+        """Nothing was sealed here, so nothing is kept."""
 
     def enqueue(self, kind: str, payload: Mapping[str, Any], blobs: Any = None):
         raise StorageUnavailable("no event sink: the kiosk is not enrolled")

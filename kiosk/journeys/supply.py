@@ -14,7 +14,7 @@ from kiosk.catalogue import Material, Text
 from kiosk.journeys.base import Journey, JourneyState
 from kiosk.journeys.identify import IdentifyJourney
 from kiosk.journeys.ports import Identified, JourneyServices, NotFound, Owed
-from kiosk.journeys.scanning import CaptureSeals, MaterialEntry, ScansMaterials
+from kiosk.journeys.scanning import MaterialEntry, ScansMaterials
 from wire.v1 import FEATURE_SUPPLY_BY_SECRET, CommitmentPayload, followup_from_url
 
 
@@ -58,7 +58,7 @@ class SupplyJourney(ScansMaterials, Journey[SupplyState]):
         self.owed: list[Owed] = []
         #: "<case number>/<material code>" -> the material and its scanned pages
         self.materials: dict[str, MaterialEntry] = {}
-        self.seals = CaptureSeals(self.services)
+        self.seals = self._fresh_seals()
         self.sent_cases: list[str] = []
 
     def children(self) -> list[Journey]:

@@ -65,7 +65,7 @@ def test_attachments_sealed_at_capture_are_stored_as_they_were_sealed(sink, dist
     assert hashlib.sha256(captured.sealed).hexdigest() == captured.address
     assert pages[0] not in captured.sealed
     assert SUITE.decrypt(captured.sealed, district.payload_key, info=HPKE_BLOB_INFO) == pages[0]
-    assert sink.outbox.items() == []                    # sealing stores nothing
+    assert sink.outbox.items() == []                    # sealing makes no item
     # one sealed at capture, one given plaintext: both stored sealed, both addressed
     done = sink.enqueue("submission", application(1, pages=2),
                         {"blob:page0": captured, "blob:page1": pages[1]})
@@ -74,6 +74,47 @@ def test_attachments_sealed_at_capture_are_stored_as_they_were_sealed(sink, dist
     assert sink.outbox.blobs.read(captured.address) == captured.sealed
     assert sorted(SUITE.decrypt(sink.outbox.blobs.read(address), district.payload_key,
                                 info=HPKE_BLOB_INFO) for address in envelope.blobs) == pages
+
+
+def test_a_capture_is_stored_when_sealed_and_kept_from_collection_until_its_item_holds_it(
+        sink, tmp_path):
+    captured = sink.seal(b"\xff\xd8 page")
+    other = Outbox(tmp_path)                            # committed: another connection sees it
+    assert other.blobs.read(captured.address) == captured.sealed
+    other.close()
+    assert sink.outbox.collect_orphan_blobs() == 0      # a sync cycle while still scanning
+    done = sink.enqueue("submission", application(1, pages=1), {"blob:page0": captured})
+    sink.discard([captured])                            # the journey ends
+    assert sink.outbox.collect_orphan_blobs() == 0      # its item holds it
+    assert sink.outbox.get(done.item_id).blobs == (captured.address,)
+    assert sink.outbox.blobs.read(captured.address) == captured.sealed
+
+
+def test_a_capture_given_up_or_left_by_a_crash_is_collected(sink, tmp_path, test_clock):
+    retaken, left = sink.seal(b"\xff\xd8 blurred page"), sink.seal(b"\xff\xd8 page")
+    sink.discard([retaken])
+    assert sink.outbox.collect_orphan_blobs() == 1
+    assert not sink.outbox.blobs.exists(retaken.address)
+    sink.outbox.close()                                 # the kiosk restarts mid-journey
+    restarted = OutboxSink(Outbox(tmp_path), clock=test_clock)
+    assert restarted.outbox.collect_orphan_blobs() == 1
+    assert not restarted.outbox.blobs.exists(left.address)
+
+
+def test_an_item_whose_capture_was_collected_or_not_stored_stores_it_itself(
+        sink, tmp_path, district, test_clock):
+    collected = sink.seal(b"\xff\xd8 page one")
+    sink.discard([collected])
+    sink.outbox.collect_orphan_blobs()
+    low_disk = OutboxSink(sink.outbox, clock=test_clock, min_free_bytes=10 ** 18)
+    not_stored = low_disk.seal(b"\xff\xd8 page two")   # sealed, but the disk guard said no
+    assert not sink.outbox.blobs.exists(not_stored.address)
+    done = sink.enqueue("submission", application(1, pages=2),
+                        {"blob:page0": collected, "blob:page1": not_stored})
+    assert sorted(sink.outbox.get(done.item_id).blobs) == sorted(
+        [collected.address, not_stored.address])
+    assert sink.outbox.blobs.read(collected.address) == collected.sealed
+    assert sink.outbox.blobs.read(not_stored.address) == not_stored.sealed
 
 
 def test_sealing_needs_an_enrolment(tmp_path, test_clock):

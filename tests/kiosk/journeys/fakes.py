@@ -113,18 +113,24 @@ class FakePrinter:
 
 
 class FakeSink:
-    """Its "sealing" only wraps the bytes: `items` keeps each item's attachments opened, and
-    `given_plaintext` the names of those that came to `enqueue` not sealed."""
+    """Its "sealing" only wraps the bytes: `items` keeps each item's attachments opened,
+    `given_plaintext` the names of those that came to `enqueue` not sealed, and `discarded`
+    the captures given up."""
     SEALED = b"sealed:"
 
     def __init__(self) -> None:
         self.items: list[tuple[str, dict, dict]] = []
         self.given_plaintext: list[str] = []
+        #: the captured bytes whose sealed copies were given up
+        self.discarded: list[bytes] = []
         self.broken = False
 
     def seal(self, data: bytes) -> SealedBlob:
         sealed = self.SEALED + data
         return SealedBlob(hashlib.sha256(sealed).hexdigest(), sealed)
+
+    def discard(self, blobs) -> None:
+        self.discarded += [blob.sealed.removeprefix(self.SEALED) for blob in blobs]
 
     def enqueue(self, kind, payload, blobs=None) -> Enqueued:
         if self.broken:

@@ -102,6 +102,19 @@ def test_residence_permit_happy_path(services):
     journey.finish()
     assert context == {"case_number": "kiosk-1", "service_code": "T-JZZ-001"}
     assert journey.personal_data_present() == []
+    assert services.events.discarded == [JPEG]        # the sink keeps only what was sent
+
+
+def test_a_citizen_who_leaves_after_scanning_leaves_no_sealed_page_kept(services):
+    journey = start(services, "T-QZDJ-002")
+    journey.set_value("dog_breed", "large")
+    journey.set_value("dog_age", "2")
+    journey.next_page()
+    journey.start_scan("vaccine")
+    services.scanner.last.set_result(scanned())
+    journey.cancel()
+    assert services.events.items == []
+    assert services.events.discarded == [JPEG]
 
 
 def test_tolerance_commitment_and_certificate_on_file(services):

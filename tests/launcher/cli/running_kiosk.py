@@ -33,6 +33,9 @@ class AuditRecorder:
     def seal(self, data):
         return self.sink.seal(data)
 
+    def discard(self, blobs):
+        self.sink.discard(blobs)
+
     def enqueue(self, kind, payload, blobs=None):
         if kind == "audit":
             self.audits.append(payload)
