@@ -101,11 +101,14 @@ class OutboxSink:
             raise StorageUnavailable(f"only {free} bytes free on the queue disk (needs "
                                      f"{self._min_free_bytes}); new items cannot be stored")
 
+    def _sealed(self, data: bytes) -> SealedBlob:
+        sealed = seal_blob(data, self.identity().payload_public_key)
+        return SealedBlob(sha256_hex(sealed), sealed)
+
     def seal(self, data: bytes) -> SealedBlob:
         """`data` sealed to the district's key, and its address (EventSink.seal); the sealed
         copy stored ahead of its item when the disk allows (if not, `enqueue` stores it)."""
-        sealed = seal_blob(data, self.identity().payload_public_key)
-        blob = SealedBlob(sha256_hex(sealed), sealed)
+        blob = self._sealed(data)
         try:
             self._check_space()
             self.outbox.stage_blob(blob.address, blob.sealed)
@@ -135,7 +138,7 @@ class OutboxSink:
         identity = self.identity()
         self._check_space()
         key = identity.payload_public_key
-        sealed = {name: data if isinstance(data, SealedBlob) else self.seal(data)
+        sealed = {name: data if isinstance(data, SealedBlob) else self._sealed(data)
                   for name, data in blobs.items()}
         addresses = {name: blob.address for name, blob in sealed.items()}
         stored = {blob.address: blob.sealed for blob in sealed.values()}

@@ -129,7 +129,10 @@ def test_invalid_payload_is_a_clear_error_and_stores_nothing(sink):
         sink.enqueue("nonsense", {})
     with pytest.raises(ValueError, match="must start with 'blob:'"):
         sink.enqueue("audit", audit(1), {"page": b"x"})
+    with pytest.raises(ValidationError):                # sealed, then refused
+        sink.enqueue("submission", {"service_code": "x"}, {"blob:page0": b"x"})
     assert sink.outbox.counts().pending == 0
+    assert list(sink.outbox.blobs.addresses()) == []
 
 
 def test_not_enrolled_cannot_accept(tmp_path, test_clock):
