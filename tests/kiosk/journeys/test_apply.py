@@ -24,6 +24,15 @@ def start(services, code) -> ApplyJourney:
     return journey
 
 
+def at_the_dog_registrations_materials(services) -> ApplyJourney:
+    journey = start(services, "T-QZDJ-002")
+    journey.set_value("dog_breed", "large")
+    journey.set_value("dog_age", "2")
+    journey.next_page()
+    assert journey.state is S.MATERIALS
+    return journey
+
+
 def test_browse_by_topic_and_search(services):
     journey = ApplyJourney(services)
     journey.open_category("pets")
@@ -106,10 +115,7 @@ def test_residence_permit_happy_path(services):
 
 
 def test_a_citizen_who_leaves_after_scanning_leaves_no_sealed_page_kept(services):
-    journey = start(services, "T-QZDJ-002")
-    journey.set_value("dog_breed", "large")
-    journey.set_value("dog_age", "2")
-    journey.next_page()
+    journey = at_the_dog_registrations_materials(services)
     journey.start_scan("vaccine")
     services.scanner.last.set_result(scanned())
     journey.cancel()
@@ -286,20 +292,14 @@ def test_printer_failure_is_reported_not_fatal(catalogue, test_clock):
 def test_scanner_down_says_so(catalogue, test_clock):
     services = make_services(catalogue, test_clock,
                              role_usable=lambda role: role != "document_camera")
-    journey = start(services, "T-QZDJ-002")
-    journey.set_value("dog_breed", "large")
-    journey.set_value("dog_age", "2")
-    journey.next_page()
+    journey = at_the_dog_registrations_materials(services)
     journey.start_scan("vaccine")
     assert journey.state is S.MATERIALS and journey.problem == "scanner_down"
 
 
 def test_the_scan_shows_what_the_camera_sees_and_can_be_taken_at_once(services):
     from kiosk.journeys.ports import ScanView
-    journey = start(services, "T-QZDJ-002")
-    journey.set_value("dog_breed", "large")
-    journey.set_value("dog_age", "2")
-    journey.next_page()
+    journey = at_the_dog_registrations_materials(services)
     journey.start_scan("vaccine")
     counting = ScanView(((0.3, 0.1), (0.7, 0.1), (0.7, 0.9), (0.3, 0.9)), (), 2)
     services.scanner.on_view(counting)
