@@ -124,10 +124,11 @@ class FaceProcess:
         try:
             with self._send_lock:
                 self._conn.send((op, request_id, args))
-        except (OSError, ValueError, BrokenPipeError) as error:
+        except (OSError, ValueError) as error:
             with self._lock:
-                self._pending.pop(request_id, None)
-            future.set_exception(FaceProcessError(f"face process is gone: {error}"))
+                still_mine = self._pending.pop(request_id, None) is not None
+            if still_mine:  # if not, the reader saw the child end first and failed it
+                future.set_exception(FaceProcessError(f"face process is gone: {error}"))
         return future
 
     def _read(self) -> None:
