@@ -66,10 +66,17 @@ def _measure(count: int, deadline: float, step: Callable[[int], None],
             break
         if before is not None:
             before(n)
-        start, cpu_start = time.perf_counter(), time.thread_time()
-        step(n)
-        samples.append((time.perf_counter() - start, time.thread_time() - cpu_start))
+        _timed(samples, step, n)
     return samples
+
+
+def _timed(samples: list[tuple[float, float]], call: Callable, *args):
+    """`call(*args)`, its (wall s, thread CPU s) appended to `samples`."""
+    start, cpu_start = time.perf_counter(), time.thread_time()
+    try:
+        return call(*args)
+    finally:
+        samples.append((time.perf_counter() - start, time.thread_time() - cpu_start))
 
 
 def _application(n: int) -> dict:
@@ -148,13 +155,8 @@ def bench_outbox(directory: Path, count: int, deadline: float) -> dict:
     captured, capture_samples = {}, []
 
     def capture(n: int) -> None:
-        pages = {}
-        for i, data in enumerate(attachments):
-            start, cpu_start = time.perf_counter(), time.thread_time()
-            pages[f"blob:page{i}"] = sink.seal(data)
-            capture_samples.append((time.perf_counter() - start,
-                                    time.thread_time() - cpu_start))
-        captured[n] = pages
+        captured[n] = {f"blob:page{i}": _timed(capture_samples, sink.seal, data)
+                       for i, data in enumerate(attachments)}
 
     def step(n: int) -> None:
         sink.enqueue("submission", _application(n), captured.pop(n))

@@ -16,6 +16,7 @@ with `blobs={"blob:front": jpeg}`.
 """
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import shutil
@@ -35,6 +36,7 @@ from wire.v1 import PAYLOAD_MODELS, SUBMISSION_KINDS, SubmissionEnvelope, canoni
     submission_digest
 
 BLOB_NAME_PREFIX = "blob:"
+log = logging.getLogger(__name__)
 
 
 def uuid7(now: datetime) -> str:
@@ -112,8 +114,9 @@ class OutboxSink:
         try:
             self._check_space()
             self.outbox.stage_blob(blob.address, blob.sealed)
-        except StorageUnavailable:
-            pass  # the enqueue stores it with its item, or says why it cannot
+        except StorageUnavailable as error:
+            log.warning("a capture not stored ahead of its item (its enqueue will try): %s",
+                        error)
         return blob
 
     def discard(self, blobs: Iterable[SealedBlob]) -> None:

@@ -2,9 +2,9 @@
 
 One transaction records an item, its sealed blobs (blobstore: rows of their own table;
 those stored when they were captured are there already), its blob references and its
-per-kiosk `kiosk_seq`: one WAL fsync makes all of it durable together. Items move pending -> delivered
-(only with a verified server receipt) or pending -> quarantined (with the reason);
-delivered items are purged after the retention period, their blobs collected.
+per-kiosk `kiosk_seq`: one WAL fsync makes all of it durable together. Items move pending
+-> delivered (only with a verified server receipt) or pending -> quarantined (with the
+reason); delivered items are purged after the retention period, their blobs collected.
 
 Every storage failure (full disk, corrupt or newer database, unwritable directory)
 becomes `StorageUnavailable`; a failed transaction leaves nothing half-stored and never
