@@ -322,6 +322,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
     from kiosk.scenario import load_scenario
     from ui.app import ShellApp, application
     from ui.scenario_runner import ScenarioRunner, StepFailed
+    from ui.tidy_after_visit import freeze_start_up
 
     configure_logging(data_dir / "logs")
     scenario = load_scenario(ROOT / "config" / "scenarios" / f"{SCENARIO}.yaml")
@@ -340,6 +341,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
     shell = ShellApp(loaded.config, core=demo.core, speech_engine="mock")
     shell.show(windowed=True)
     runner = ScenarioRunner.for_demo(shell, demo)
+    freeze_start_up()   # as the kiosk does once its core runs (ui.launch.run_kiosk)
     phases = Phases()
     run_step = runner._run_step
 

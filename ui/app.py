@@ -28,6 +28,7 @@ from ui.qml_warnings import log_qml_warnings
 from ui.shell import Shell
 from ui.speech import Voice
 from ui.theme import Theme
+from ui.tidy_after_visit import TidyAfterVisit
 
 if TYPE_CHECKING:  # or the snapshot kiosk.config_snapshot.read gives (no pydantic before the
     from kiosk.config import KioskConfig  # first frame)
@@ -140,6 +141,7 @@ class ShellApp:
                            bridge=self.bridge, registered=self.registered,
                            core_pending=core_pending, parent=self.view)
         self.navigator = Navigator(self.session, self._journey_context, parent=self.view)
+        self.tidy_after_visit = TidyAfterVisit(self.clock, self.in_session)
         self._unsubscribe: Callable[[], None] = lambda: None
         self._unfollow_config: Callable[[], None] = lambda: None
         if core is not None:
@@ -238,6 +240,7 @@ class ShellApp:
 
     def close(self) -> None:
         self.screen_blanking.stop()
+        self.tidy_after_visit.stop()
         self._unsubscribe()
         self._unfollow_config()
         self.shell.close()
@@ -305,6 +308,7 @@ class ShellApp:
             return
         self.shell.reset_preferences()
         self.navigator.wiped(reason)
+        self.tidy_after_visit.visit_ended()
         if self.core is not None:
             self.core.session_ended()   # the visit is over: a quiet moment for new state
         maintenance = getattr(self.core, "maintenance", None)

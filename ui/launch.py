@@ -47,6 +47,7 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
     def load_the_rest() -> None:
         # the watchdog's device model (pydantic) has no place before the first frame
         from kiosk.watchdog import Watchdog
+        from ui.tidy_after_visit import freeze_start_up
         from ui.watchdog_timer import WatchdogTimer
         try:
             core = start_core()
@@ -67,6 +68,7 @@ def run_kiosk(start_core: Callable[[], Any], config: KioskConfig, *, windowed: b
         watchdog = WatchdogTimer(Watchdog.for_core(core), parent=app)
         watchdog.start()
         supervised.append(watchdog)
+        freeze_start_up()
 
     shell.after_first_frame(load_the_rest)
     shell.show(windowed=windowed)
