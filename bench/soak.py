@@ -139,11 +139,14 @@ def anonymous_by_kind() -> dict[str, int]:
 
 
 class SessionFigures:
-    """Figures taken after each session, one compact column each (8 bytes a session and
-    figure: the soak's own lists of dicts were ~0.4 KB a session, in the slope it measures).
-    A figure the system does not give (None) is kept as -1 and leaves its column out."""
+    """Figures taken after each session, one compact column each, made whole for every
+    session at the start: the soak's own bookkeeping stays out of the slope it measures (its
+    lists of dicts were ~0.4 KB a session, columns grown by appending ~0.15). A figure the
+    system does not give (None) is kept as -1 and leaves its column out."""
 
-    def __init__(self) -> None:
+    def __init__(self, sessions: int) -> None:
+        self.sessions = sessions
+        self.count = 0
         self.columns: dict[str, array] = {}
         self.unknown: set[str] = set()
 
@@ -151,17 +154,21 @@ class SessionFigures:
         for name, value in figures.items():
             if value is None:
                 self.unknown.add(name)
-            self.columns.setdefault(name, array("q")).append(-1 if value is None else value)
+            column = self.columns.get(name)
+            if column is None:
+                column = self.columns[name] = array("q", bytes(8 * self.sessions))
+            column[self.count] = -1 if value is None else value
+        self.count += 1
 
     def __getitem__(self, name: str) -> array:
-        return self.columns.get(name, array("q"))
+        return self.columns.get(name, array("q"))[:self.count]
 
     def known(self) -> list[str]:
         return [name for name in self.columns if name not in self.unknown]
 
     def slopes(self, first: int) -> dict[str, float]:
         """Each known figure's least-squares slope from session `first` (0-based) on."""
-        return {name: round(slope(self.columns[name][first:]), 1) for name in self.known()}
+        return {name: round(slope(self[name][first:]), 1) for name in self.known()}
 
 
 #: sqlite3_status64's SQLITE_STATUS_MEMORY_USED
@@ -354,9 +361,9 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
     start = {"rss": rss_bytes(), "fds": descriptors(), "threads": threads()}
     peak, completed, failures = start["rss"], 0, []
     heap_start, sqlite_start = heap_figures(), sqlite_memory_used()
-    figures = SessionFigures()
+    figures = SessionFigures(sessions)
     district_start = memory_status(str(demo.server.pid))
-    session_seconds = array("d")
+    session_seconds = array("d", bytes(8 * sessions))   # whole at the start, as the figures
     warm = last = {**start, "open": open_files()}
     names_after_warm_up = ThreadNameRanges()
     names_start = thread_names()
@@ -390,7 +397,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
                               internal=True).result(60)
                 app.processEvents()
             between_citizens(app)
-            session_seconds.append(time.perf_counter() - session_started)
+            session_seconds[number] = time.perf_counter() - session_started
             # counted at the same point of every session (the end's drain and the district's
             # own connections would count otherwise)
             last = {"fds": descriptors(), "threads": threads(),
@@ -411,7 +418,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
                 traced.after_session(number + 1)
             if progress:   # a long run's figures so far, should it be stopped
                 print(json.dumps({"session": number + 1,
-                                  "seconds": round(session_seconds[-1], 2),
+                                  "seconds": round(session_seconds[number], 2),
                                   "completed": completed, **session}),
                       file=sys.stderr, flush=True)
         with phases.timed("drain"):
@@ -465,7 +472,7 @@ def soak(sessions: int, data_dir: Path, face_challenges: int | None = None,
         "district_rss_end": district_end.get("rss"),
         "environment": reported(os.environ),
         "wall_seconds_by_phase": phases.rounded(),
-        "session_seconds": [round(seconds, 2) for seconds in session_seconds],
+        "session_seconds": [round(seconds, 2) for seconds in session_seconds[:figures.count]],
     }
 
 
