@@ -150,6 +150,9 @@ class JourneyViewModel(QObject):
             self._preview_timer.stop()
             self._set_preview("")
 
+    # a declared slot: connected to a method that is not one, PySide gives each view-model a
+    # meta-object of its own, and the QML engine keeps a property cache for each for good
+    @Slot()
     def _refresh_preview(self) -> None:
         port = self._preview_port()
         preview = getattr(port, "preview", None)
