@@ -9,17 +9,15 @@ from PySide6.QtTest import QTest
 
 from tests.ui.conftest import tap
 from tests.ui.geometry import keys_laid_out, scene_rect
-from tests.ui.journey_stub import QML, SearchViewModel
+from tests.ui.journey_stub import QML, SearchViewModel, registered
 
 JOURNEY = "shelltest"
 
 
 @pytest.fixture
 def stub_journey():
-    from ui.navigator import register_journey, unregister_journey
-    register_journey(JOURNEY, SearchViewModel, {"search": "Search.qml"}, base_dir=QML)
-    yield
-    unregister_journey(JOURNEY)
+    with registered(JOURNEY):
+        yield
 
 
 def keyboard_item(shell, text):

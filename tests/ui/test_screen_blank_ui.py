@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.ui.conftest import tap
-from tests.ui.journey_stub import QML, SearchViewModel
+from tests.ui.journey_stub import registered
 
 JOURNEY = "blanktest"
 IDLE_S = 60.0
@@ -24,10 +24,8 @@ def night_shell(make_shell, kiosk_config):
 
 @pytest.fixture
 def stub_journey():
-    from ui.navigator import register_journey, unregister_journey
-    register_journey(JOURNEY, SearchViewModel, {"search": "Search.qml"}, base_dir=QML)
-    yield
-    unregister_journey(JOURNEY)
+    with registered(JOURNEY):
+        yield
 
 
 def blank(shell) -> bool:

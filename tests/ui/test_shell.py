@@ -4,22 +4,20 @@ from __future__ import annotations
 import pytest
 
 from tests.ui.conftest import tap
-from tests.ui.journey_stub import QML, SearchViewModel
+from tests.ui.journey_stub import SearchViewModel, registered
 
 JOURNEY = "shelltest"
 
 
 @pytest.fixture
 def stub_journey():
-    from ui.navigator import register_journey, unregister_journey
     made = []
 
     def factory(ctx):
         made.append(SearchViewModel(ctx))
         return made[-1]
-    register_journey(JOURNEY, factory, {"search": "Search.qml"}, base_dir=QML)
-    yield made
-    unregister_journey(JOURNEY)
+    with registered(JOURNEY, factory):
+        yield made
 
 
 def texts(shell):

@@ -8,7 +8,7 @@ import weakref
 import pytest
 
 from kiosk.native_heap import heap_figures, resident_bytes
-from tests.ui.journey_stub import QML, SearchViewModel
+from tests.ui.journey_stub import registered
 from ui.tidy_after_visit import TIDY_AFTER_S, freeze_start_up
 
 JOURNEY = "tidytest"
@@ -16,10 +16,8 @@ JOURNEY = "tidytest"
 
 @pytest.fixture
 def stub_journey():
-    from ui.navigator import register_journey, unregister_journey
-    register_journey(JOURNEY, SearchViewModel, {"search": "Search.qml"}, base_dir=QML)
-    yield
-    unregister_journey(JOURNEY)
+    with registered(JOURNEY):
+        yield
 
 
 @pytest.fixture
