@@ -7,6 +7,9 @@ from kiosk.native_heap import heap_figures, resident_bytes, trim
 
 #: far above glibc's mmap threshold (at most 32 MiB), so it comes and goes whole
 BIG = 64 * 1024 * 1024
+#: what other threads of the test process may allocate or free meanwhile (the figures sum
+#: every arena): a run of the whole suite saw 18 KB freed during the allocation
+OTHERS = 1024 * 1024
 
 
 @pytest.fixture
@@ -21,8 +24,8 @@ def test_the_figures_see_memory_taken_and_given_back(glibc):
     during = heap_figures()
     del taken
     after = heap_figures()
-    assert during.in_use - before.in_use >= BIG
-    assert during.in_use - after.in_use >= BIG
+    assert during.in_use - before.in_use >= BIG - OTHERS
+    assert during.in_use - after.in_use >= BIG - OTHERS
 
 
 def test_trimming_hands_freed_memory_back_and_keeps_what_is_in_use(glibc):
