@@ -16,9 +16,9 @@ the warm-up, counted at the same point of each session), the threads by name (Py
 their numbers left out, and the native ones by their /proc comm) and those whose number
 changed from session to session after the warm-up, the RSS slope in bytes per session (least
 squares over the second half of the sessions, once the slow caches are full: `rss_warm_up`;
-and over all but the first tenth, as the earlier runs in docs/benchmarks.md), each session's wall seconds and the wall seconds
-by phase (each kind of scenario step, the idle wipe, the device trouble, the network flap,
-the final drain); where the RSS slope goes: its anonymous, file-backed and shared parts, the
+and over all but the first tenth, as the earlier runs in docs/benchmarks.md), each
+session's wall seconds and the wall seconds by phase (each kind of scenario step, the idle
+wipe, the device trouble, the network flap, the final drain); where the RSS slope goes: its anonymous, file-backed and shared parts, the
 C heap's bytes in use and free but held (at the start, after the warm-up and at the end:
 `malloc_in_use`, `malloc_free_held`) with their slopes, and that of Python's object blocks,
 to tell live growth from memory the allocator holds or library pages touched late, and
@@ -561,13 +561,18 @@ def rss_warm_up(sessions: int) -> int:
     which each trouble happens first and caches fill that are bounded but slow to fill:
     SQLite's page caches (~1.7 MB) fill for ~1,000 sessions, as the databases they cache
     grow with each application. A leak grows in the second half as in the first."""
-    return min(sessions - 1, max(WARM_UP_SESSIONS, sessions // 2)) if sessions else 0
+    return _first_part(sessions, 2)
 
 
 def early_warm_up(sessions: int) -> int:
     """The first tenth (at least `WARM_UP_SESSIONS`): the RSS slope's warm-up in the earlier
     runs of docs/benchmarks.md, kept for comparison with them."""
-    return min(sessions - 1, max(WARM_UP_SESSIONS, sessions // 10)) if sessions else 0
+    return _first_part(sessions, 10)
+
+
+def _first_part(sessions: int, parts: int) -> int:
+    """The first 1/`parts` of the sessions, at least `WARM_UP_SESSIONS`, never all of them."""
+    return min(sessions - 1, max(WARM_UP_SESSIONS, sessions // parts)) if sessions else 0
 
 
 def passed(result: dict, max_rss_slope: float | None) -> bool:

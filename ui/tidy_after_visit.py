@@ -64,8 +64,9 @@ def tidy() -> None:
     from kiosk import native_heap
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     collected = gc.collect()
-    log.debug("tidied after a visit", extra={"objects_collected": collected,
-                                             "memory_given_back": native_heap.trim()})
+    given_back = native_heap.trim()
+    log.debug("tidied after a visit",
+              extra={"objects_collected": collected, "memory_given_back": given_back})
 
 
 def freeze_start_up() -> None:
